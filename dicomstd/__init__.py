@@ -1,0 +1,1 @@
+"""dicomstd: the DICOM standard compiled into typed Python."""

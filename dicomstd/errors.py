@@ -1,0 +1,33 @@
+"""Errors that dicomstd reports to its users as one line, with an exit code."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+__all__ = ["DicomstdError", "PublicationError", "BuildError"]
+
+
+class DicomstdError(Exception):
+    """An error the command line reports as one line and exit code 2.
+
+    Args:
+        message: what is wrong, in the standard's terms.
+        path: the file or folder concerned, named first in the message when given.
+    """
+
+    exit_code = 2
+
+    def __init__(self, message: str, path: str | Path | None = None) -> None:
+        self.message = message
+        self.path = None if path is None else str(path)
+        super().__init__(f"{self.path}: {message}" if self.path else message)
+
+
+class PublicationError(DicomstdError):
+    """A publication cannot be read: missing, unreadable, malformed, of an unknown format,
+    or not the part or edition it should be."""
+
+
+class BuildError(DicomstdError):
+    """The build cannot produce a correct generated/ from what it read (a table of an
+    unexpected shape, a row it cannot account for, an inconsistency between parts)."""
