@@ -1,0 +1,186 @@
+"""The ``dicomstd`` command line.
+
+Every failure the user can cause (a missing or malformed publication, a build that cannot
+complete) is reported as one line on standard error, ``dicomstd: error: <file>: <problem>``,
+with exit code 2; the generator's modules are imported only by the commands that use them.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import traceback
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+import click
+
+from dicomstd.errors import DicomstdError
+
+__all__ = ["main"]
+
+
+class _Group(click.Group):
+    """Turns :class:`DicomstdError` (and anything unexpected) into one line and exit 2."""
+
+    def invoke(self, context: click.Context) -> Any:
+        try:
+            return super().invoke(context)
+        except DicomstdError as error:
+            click.echo(f"dicomstd: error: {error}", err=True)
+            sys.exit(error.exit_code)
+        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
+            raise
+        except KeyboardInterrupt:
+            click.echo("dicomstd: interrupted", err=True)
+            sys.exit(130)
+        except Exception as error:  # a defect of dicomstd, not of the input
+            if os.environ.get("DICOMSTD_DEBUG"):
+                traceback.print_exc()
+            click.echo(
+                f"dicomstd: internal error: {type(error).__name__}: {error} "
+                "(set DICOMSTD_DEBUG=1 for the traceback, and please report it)",
+                err=True,
+            )
+            sys.exit(2)
+
+
+@click.group(cls=_Group)
+@click.version_option(package_name="dicomstd")
+def main() -> None:
+    """dicomstd: the DICOM standard (NEMA PS3), compiled from its published text."""
+
+
+@main.command()
+@click.option(
+    "--source",
+    "sources",
+    multiple=True,
+    type=click.Path(path_type=Path),
+    help="A publication to read (DocBook .xml/.xz/.gz/.zip/folder, CHTML folder/tar); "
+    "repeat for each. Without it the build reads what standard_xml/manifest.json names, "
+    "and with it the manifest is rewritten to name these.",
+)
+@click.option(
+    "--standard-dir",
+    "search_path",
+    multiple=True,
+    type=click.Path(path_type=Path, file_okay=False),
+    help="A folder of <edition>/<publication> files to find the manifest's publications in "
+    "(also $DICOMSTD_STANDARD_DIR).",
+)
+@click.option(
+    "--standard-xml",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="The folder holding manifest.json (default: standard_xml/ of the source tree).",
+)
+@click.option(
+    "--output",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=None,
+    help="The folder to generate (default: the package's generated/).",
+)
+@click.option("--check", is_flag=True, help="Compare with the output folder instead of writing; exit 1 when it differs.")
+@click.option(
+    "--json",
+    "json_path",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Also write the compiled model as JSON to this file.",
+)
+@click.option("--quiet", is_flag=True, help="Print nothing but errors.")
+def build(
+    sources: tuple[Path, ...],
+    search_path: tuple[Path, ...],
+    standard_xml: Path | None,
+    output: Path | None,
+    check: bool,
+    json_path: Path | None,
+    quiet: bool,
+) -> None:
+    """Compile the publications into generated/ (atomically, formatted by black)."""
+    from dicomstd.generator.build import BuildOptions, account_summary, build as run_build
+    from dicomstd.generator.manifest import ManifestEntry
+
+    options = BuildOptions(sources=list(sources) if sources else None, search_path=list(search_path), check=check, json_path=json_path)
+    if standard_xml is not None:
+        options.standard_xml = standard_xml
+    if output is not None:
+        options.output = output
+
+    def progress(
+        items: Sequence[tuple[ManifestEntry, Path]],
+    ) -> Iterable[tuple[ManifestEntry, Path]]:
+        if quiet or not items:
+            yield from items
+            return
+        with click.progressbar(
+            items,
+            label="reading publications",
+            item_show_func=lambda item: f"{item[0].part} {item[0].edition}" if item else None,
+            file=sys.stderr,
+        ) as bar:
+            yield from bar
+
+    report = run_build(options, progress)
+    say = (lambda text: None) if quiet else click.echo
+    say("read:")
+    for item in report.read:
+        say(
+            f"  {item.entry.part} {item.entry.edition} ({item.entry.format}) {item.path}: "
+            f"{len(item.document.sections)} sections, {len(item.document.tables)} tables, "
+            f"{item.seconds:.2f} s"
+        )
+    say("tables compiled:")
+    for line in account_summary(report.accounts):
+        say(f"  {line}")
+    say("produced:")
+    for kind, count in report.counts.items():
+        say(f"  {count} {kind}")
+    if report.secondary_data_elements:
+        say(
+            f"  of the data elements, {report.secondary_data_elements} come from the secondary "
+            "source (pydicom's dictionary), which the PS3.6 Table 6-1 at hand lacks"
+        )
+    total = sum(report.seconds.values())
+    steps = ", ".join(f"{step} {seconds:.1f} s" for step, seconds in report.seconds.items())
+    if check:
+        if report.differences:
+            click.echo(f"{options.output} is out of date:", err=True)
+            for difference in report.differences:
+                click.echo(f"  {difference}", err=True)
+            sys.exit(1)
+        say(f"{options.output} is up to date ({len(report.files)} files; {steps}; {total:.1f} s)")
+    else:
+        say(f"wrote {len(report.files)} files to {options.output} ({steps}; {total:.1f} s)")
+
+
+@main.command()
+@click.argument("query")
+def show(query: str) -> None:
+    """Show what the standard says of a Tag ("(0010,0010)", "00100010"), a Keyword, or a UID."""
+    from dicomstd import dictionary, registry
+
+    try:
+        _show(query, dictionary, registry)
+    except KeyError as error:
+        click.echo(f"dicomstd: error: {error.args[0]}", err=True)
+        sys.exit(2)
+
+
+def _show(query: str, dictionary: Any, registry: Any) -> None:
+    if registry.is_uid(query):
+        entry = registry.lookup_uid(query)
+        click.echo(
+            f"{query}  {entry.name}{' (Retired)' if entry.retired else ''}\n"
+            f"  keyword {entry.keyword or '-'}, type {entry.uid_type}, "
+            f"defined in {entry.defining_part or '-'}; {entry.source}"
+        )
+        return
+    element = dictionary.lookup(query)
+    click.echo(
+        f"({element.tag})  {element.name or '-'}  {element.keyword or '-'}\n"
+        f"  VR {element.vr_text or '-'}, VM {element.value_multiplicity or '-'}"
+        f"{', retired' if element.retired else ''}; {element.source}"
+    )

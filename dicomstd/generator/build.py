@@ -1,0 +1,450 @@
+"""``dicomstd build``: read the publications, compile them, emit ``generated/``.
+
+The steps, each in its own module:
+
+1. find the publications: those the manifest (``standard_xml/manifest.json``) names, or the
+   paths given (``--source``), which then become the manifest;
+2. read each into the document model (:mod:`.publications`);
+3. compile the model (:mod:`.extractors`), each table from the newest publication that
+   holds it (PS3.6 Table 6-1 from 2015b, its other tables from 2024c, with the data
+   elements that 2015b lacks taken from the declared secondary source);
+4. render the templates and format with black (:mod:`.emit`);
+5. write ``generated/`` atomically, or, with ``check``, compare it with what is there.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from dicomstd.errors import BuildError, PublicationError
+from dicomstd.generator import emit, manifest
+from dicomstd.generator.document import Document
+from dicomstd.generator.manifest import Manifest, ManifestEntry
+from dicomstd.generator.model import (
+    CompiledStandard,
+    DataElement,
+    SourceReference,
+    TableAccount,
+    to_json,
+)
+
+__all__ = [
+    "BuildOptions",
+    "BuildReport",
+    "PACKAGE_ROOT",
+    "build",
+    "compile_documents",
+    "edition_key",
+    "generate_files",
+]
+
+PACKAGE_ROOT = Path(__file__).resolve().parents[1]
+"""The ``dicomstd`` package folder (holding ``generated/``)."""
+
+DEFAULT_STANDARD_XML = PACKAGE_ROOT.parent / "standard_xml"
+DEFAULT_OUTPUT = PACKAGE_ROOT / "generated"
+
+# What each PS3.6 table of data elements is called in messages and counts.
+DATA_ELEMENT_TABLES = ("table_6-1", "table_7-1", "table_8-1", "table_9-1")
+
+
+def edition_key(edition: str) -> tuple[int, str]:
+    """Order editions as NEMA releases them: ``2015b`` < ``2016c`` < ``2024c``."""
+    return (int(edition[:4]), edition[4:]) if edition[:4].isdigit() else (0, edition)
+
+
+@dataclass
+class BuildOptions:
+    """What ``dicomstd build`` was asked to do.
+
+    Attributes:
+        sources: publication paths given on the command line; ``None`` reads the manifest.
+        standard_xml: the folder holding ``manifest.json`` and imported publications.
+        search_path: further folders where the manifest's files may be found.
+        output: the ``generated/`` folder to write (or to check).
+        check: compare instead of writing; the build then fails when they differ.
+        json_path: also write the compiled model as JSON there.
+    """
+
+    sources: list[Path] | None = None
+    standard_xml: Path = DEFAULT_STANDARD_XML
+    search_path: list[Path] = field(default_factory=list)
+    output: Path = DEFAULT_OUTPUT
+    check: bool = False
+    json_path: Path | None = None
+
+
+@dataclass
+class ReadPublication:
+    """A publication read: where, what, and how long it took (seconds)."""
+
+    entry: ManifestEntry
+    path: Path
+    document: Document
+    seconds: float
+
+
+@dataclass
+class BuildReport:
+    """What a build read and produced, for the command line and the benchmark.
+
+    Attributes:
+        read: the publications, with parse seconds.
+        accounts: per table compiled, its row accounting.
+        counts: items compiled per kind (``data elements``, ``UIDs``...).
+        secondary_data_elements: data elements taken from the secondary source.
+        files: generated files and their sizes in bytes.
+        differences: with ``check``, how ``generated/`` differs (empty when up to date).
+        seconds: per step (``read``, ``compile``, ``emit``, ``write``).
+    """
+
+    read: list[ReadPublication] = field(default_factory=list)
+    accounts: list[TableAccount] = field(default_factory=list)
+    counts: dict[str, int] = field(default_factory=dict)
+    secondary_data_elements: int = 0
+    files: list[tuple[str, int]] = field(default_factory=list)
+    differences: list[str] = field(default_factory=list)
+    seconds: dict[str, float] = field(default_factory=dict)
+
+
+Progress = Callable[[Sequence[tuple[ManifestEntry, Path]]], Iterable[tuple[ManifestEntry, Path]]]
+
+
+def _no_progress(
+    items: Sequence[tuple[ManifestEntry, Path]],
+) -> Iterable[tuple[ManifestEntry, Path]]:
+    return items
+
+
+def locate_publications(options: BuildOptions) -> list[tuple[ManifestEntry, Path]]:
+    """The publications to read, as (manifest entry, path).
+
+    With ``options.sources``, each path is identified (part, edition, format) and hashed;
+    otherwise the manifest's files are found and their sha256 checked.
+
+    Raises:
+        PublicationError: a path or a manifest file is missing, unidentifiable, or differs
+            from the manifest's sha256; two sources are the same part, edition and format.
+    """
+    from dicomstd.generator import publications
+
+    located: list[tuple[ManifestEntry, Path]] = []
+    if options.sources is not None:
+        if not options.sources:
+            raise PublicationError("no publication given")
+        for path in options.sources:
+            part, edition, publication_format = publications.identify(path)
+            entry = ManifestEntry(
+                part=part,
+                edition=edition,
+                format=publication_format,
+                file=f"{edition}/{path.name}",
+                sha256=publications.sha256_of(path),
+                source=manifest.nema_address(part, edition, publication_format),
+            )
+            located.append((entry, path))
+    else:
+        listed = manifest.read_manifest(options.standard_xml / manifest.MANIFEST_NAME)
+        search_path = manifest.standard_search_path(options.search_path)
+        for entry in listed.entries:
+            path = manifest.resolve(entry, options.standard_xml, search_path)
+            digest = publications.sha256_of(path)
+            if digest != entry.sha256:
+                raise PublicationError(
+                    f"sha256 {digest} differs from the manifest's {entry.sha256} for "
+                    f"{entry.part} {entry.edition}: not the publication the build was made from",
+                    path,
+                )
+            located.append((entry, path))
+    seen: set[tuple[str, str, str]] = set()
+    for entry, path in located:
+        identity = (entry.part, entry.edition, entry.format)
+        if identity in seen:
+            raise PublicationError(f"{entry.part} {entry.edition} ({entry.format}) given twice", path)
+        seen.add(identity)
+    return sorted(located)
+
+
+def _newest_holding(
+    documents: Iterable[Document], part: str, table_id: str
+) -> Document | None:
+    holding = [d for d in documents if d.part == part and table_id in d.tables]
+    # DocBook before CHTML for the same edition: the source format is authoritative.
+    return max(
+        holding, key=lambda d: (edition_key(d.edition), d.source_format == "docbook"), default=None
+    )
+
+
+def compile_documents(
+    documents: list[Document], report: BuildReport | None = None
+) -> CompiledStandard:
+    """Compile ``documents`` into the model, each table from the newest document holding it.
+
+    Args:
+        documents: the publications read (several editions of one part are allowed).
+        report: receives row accounts, counts and the secondary-source count.
+
+    Raises:
+        BuildError: a needed table is in no document, or an extractor cannot account for a row.
+    """
+    from dicomstd.generator.extractors import part05, part06, part07, secondary
+
+    report = report if report is not None else BuildReport()
+    compiled = CompiledStandard()
+
+    def require(part: str, table_id: str, what: str) -> Document:
+        document = _newest_holding(documents, part, table_id)
+        if document is None:
+            raise BuildError(f"no {part} publication given holds {table_id} ({what})")
+        return document
+
+    # PS3.6 registry of data elements: each table from the newest publication holding it.
+    elements: list[DataElement] = []
+    newest_registry_edition = ""
+    for table_id in DATA_ELEMENT_TABLES:
+        document = require("PS3.6", table_id, "registry of data elements")
+        extracted, accounts = part06.extract_data_elements(document)
+        elements.extend(e for e in extracted if e.source.table_id == table_id)
+        report.accounts.extend(a for a in accounts if a.source.table_id == table_id)
+        newest_registry_edition = max(
+            newest_registry_edition or document.edition, document.edition, key=edition_key
+        )
+    table_6_1 = require("PS3.6", "table_6-1", "registry of data elements")
+    if edition_key(table_6_1.edition) < edition_key(newest_registry_edition):
+        # The publications at hand lack the newer Table 6-1: complete from the declared
+        # secondary source, every such entry marked with where it came from.
+        elements, report.secondary_data_elements = secondary.complete_from_pydicom(elements)
+    compiled.data_elements = sorted(elements, key=lambda e: (e.tag_mask != 0xFFFFFFFF, e.tag_value, e.tag))
+
+    uid_document = require("PS3.6", "table_A-1", "UID registry")
+    compiled.uids, accounts = part06.extract_uids(uid_document)
+    report.accounts.extend(accounts)
+
+    vr_document = require("PS3.5", "table_6.2-1", "Value Representations")
+    compiled.value_representations, accounts = part05.extract_value_representations(vr_document)
+    report.accounts.extend(accounts)
+    compiled.transfer_syntaxes, accounts = part05.extract_transfer_syntaxes(
+        vr_document, compiled.uids
+    )
+    report.accounts.extend(accounts)
+
+    command_document = require("PS3.7", "table_E.1-1", "command dictionary")
+    compiled.command_elements, accounts = part07.extract_command_elements(command_document)
+    report.accounts.extend(accounts)
+
+    report.counts = {
+        "data elements": len(compiled.data_elements),
+        "UIDs": len(compiled.uids),
+        "Value Representations": len(compiled.value_representations),
+        "Transfer Syntaxes": len(compiled.transfer_syntaxes),
+        "command elements": len(compiled.command_elements),
+    }
+    return compiled
+
+
+def _python_identifier(keyword: str) -> bool:
+    import keyword as python_keywords
+
+    return keyword.isidentifier() and not python_keywords.iskeyword(keyword)
+
+
+def generate_files(
+    compiled: CompiledStandard, read: list[ReadPublication]
+) -> list[emit.GeneratedFile]:
+    """Render every module of ``generated/`` from ``compiled``.
+
+    Each module's header lists only the publications its tables came from.
+
+    Raises:
+        BuildError: two UIDs share a keyword (their constants would collide), or a
+            template fails.
+    """
+    by_part: dict[str, list[dict[str, str]]] = {}
+    for item in read:
+        by_part.setdefault(item.entry.part, []).append(
+            {
+                "part": item.entry.part,
+                "edition": item.entry.edition,
+                "format": item.entry.format,
+                "file": item.entry.file,
+                "sha256": item.entry.sha256,
+            }
+        )
+    all_publications = [p for part in sorted(by_part) for p in by_part[part]]
+    edition = max((item.entry.edition for item in read), key=edition_key)
+
+    def used(part: str, sources: Iterable[SourceReference]) -> list[dict[str, str]]:
+        editions = {s.edition for s in sources if s.part == part}
+        return [p for p in by_part.get(part, []) if p["edition"] in editions]
+
+    files: list[emit.GeneratedFile] = []
+
+    element_sources = sorted({e.source for e in compiled.data_elements}, key=lambda s: (s.is_secondary, s))
+    files.append(
+        emit.GeneratedFile(
+            "data_dictionary.py",
+            emit.render(
+                "data_dictionary.py.jinja2",
+                edition=edition,
+                publications=used("PS3.6", element_sources),
+                sources=[s.citation for s in element_sources],
+                source_index={s: i for i, s in enumerate(element_sources)},
+                elements=[e for e in compiled.data_elements if e.tag_mask == 0xFFFFFFFF],
+                repeating_elements=[e for e in compiled.data_elements if e.tag_mask != 0xFFFFFFFF],
+                element_count=len(compiled.data_elements),
+                secondary_count=sum(1 for e in compiled.data_elements if e.source.is_secondary),
+            ),
+        )
+    )
+
+    keyword_owner: dict[str, str] = {}
+    constants = []
+    for uid in compiled.uids:
+        if not uid.keyword:
+            continue
+        if not _python_identifier(uid.keyword):
+            raise BuildError(f"UID {uid.value} has keyword {uid.keyword!r}, not a Python name")
+        if uid.keyword in keyword_owner:
+            raise BuildError(
+                f"UIDs {keyword_owner[uid.keyword]} and {uid.value} share keyword {uid.keyword!r}"
+            )
+        keyword_owner[uid.keyword] = uid.value
+        constants.append(uid)
+    example = next((u for u in constants if u.uid_type == "Transfer Syntax"), constants[0])
+    files.append(
+        emit.GeneratedFile(
+            "uids.py",
+            emit.render(
+                "uids.py.jinja2",
+                edition=edition,
+                publications=used("PS3.6", (u.source for u in compiled.uids)),
+                uids=compiled.uids,
+                constants=constants,
+                example=example,
+            ),
+        )
+    )
+    files.append(
+        emit.GeneratedFile(
+            "value_representations.py",
+            emit.render(
+                "value_representations.py.jinja2",
+                edition=edition,
+                publications=used("PS3.5", (v.source for v in compiled.value_representations)),
+                value_representations=compiled.value_representations,
+            ),
+        )
+    )
+    files.append(
+        emit.GeneratedFile(
+            "transfer_syntaxes.py",
+            emit.render(
+                "transfer_syntaxes.py.jinja2",
+                edition=edition,
+                publications=used("PS3.5", (t.source for t in compiled.transfer_syntaxes))
+                + used("PS3.6", (u.source for u in compiled.uids)),
+                transfer_syntaxes=compiled.transfer_syntaxes,
+            ),
+        )
+    )
+    files.append(
+        emit.GeneratedFile(
+            "command_dictionary.py",
+            emit.render(
+                "command_dictionary.py.jinja2",
+                edition=edition,
+                publications=used("PS3.7", (c.source for c in compiled.command_elements)),
+                command_elements=compiled.command_elements,
+            ),
+        )
+    )
+    modules = sorted(name.removesuffix(".py") for name in (f.name for f in files))
+    files.append(
+        emit.GeneratedFile(
+            "__init__.py",
+            emit.render(
+                "__init__.py.jinja2",
+                edition=edition,
+                publications=all_publications,
+                modules=modules,
+            ),
+        )
+    )
+    return sorted(files, key=lambda f: f.name)
+
+
+def build(options: BuildOptions, progress: Progress = _no_progress) -> BuildReport:
+    """Run the whole build (see the module docstring).
+
+    Args:
+        options: what to read and where to write.
+        progress: wraps the list of publications while they are read (a progress bar).
+
+    Returns:
+        The report; with ``options.check``, ``report.differences`` lists what is out of date.
+
+    Raises:
+        PublicationError: a publication is missing, unreadable or not what the manifest says.
+        BuildError: compiling or emitting failed; ``generated/`` is then untouched.
+    """
+    from dicomstd.generator import publications
+
+    report = BuildReport()
+    started = time.perf_counter()
+    located = locate_publications(options)
+    for entry, path in progress(located):
+        began = time.perf_counter()
+        document = publications.read_publication(path, expected_part=entry.part)
+        if (document.part, document.edition) != (entry.part, entry.edition):
+            raise PublicationError(
+                f"is {document.part} {document.edition}, the manifest says "
+                f"{entry.part} {entry.edition}",
+                path,
+            )
+        report.read.append(ReadPublication(entry, path, document, time.perf_counter() - began))
+    report.seconds["read"] = time.perf_counter() - started
+
+    began = time.perf_counter()
+    compiled = compile_documents([item.document for item in report.read], report)
+    compiled.publications = [
+        {"part": r.entry.part, "edition": r.entry.edition, "format": r.entry.format,
+         "file": r.entry.file, "sha256": r.entry.sha256}
+        for r in report.read
+    ]
+    report.seconds["compile"] = time.perf_counter() - began
+
+    began = time.perf_counter()
+    files = generate_files(compiled, report.read)
+    report.files = [(f.name, len(f.text.encode("utf-8"))) for f in files]
+    report.seconds["emit"] = time.perf_counter() - began
+
+    began = time.perf_counter()
+    if options.check:
+        report.differences = emit.compare_with(files, options.output)
+    else:
+        emit.write_atomically(files, options.output)
+        if options.sources is not None:
+            manifest.write_manifest(
+                Manifest(tuple(entry for entry, _ in located)),
+                options.standard_xml / manifest.MANIFEST_NAME,
+            )
+    if options.json_path is not None:
+        temporary = options.json_path.with_name(options.json_path.name + ".tmp")
+        temporary.write_text(to_json(compiled), encoding="utf-8")
+        temporary.replace(options.json_path)
+    report.seconds["write"] = time.perf_counter() - began
+    return report
+
+
+def account_summary(accounts: list[TableAccount]) -> list[str]:
+    """One line per table: ``PS3.6 2015b Table 6-1: 3879 rows, 3879 compiled``."""
+    lines = []
+    for account in accounts:
+        skipped = Counter(dict(account.skipped))
+        extra = "".join(f", {count} {reason}" for reason, count in sorted(skipped.items()))
+        lines.append(f"{account.source.citation}: {account.rows} rows, {account.compiled} compiled{extra}")
+    return lines

@@ -1,0 +1,163 @@
+"""Emission: render the compiled model through jinja2 templates, format with black, and
+put the files into ``generated/`` all at once.
+
+Templates live in ``dicomstd/templates`` (package data). Literals reach the code only
+through the :func:`python_literal` filter (``repr``), so no text of the standard can break
+the syntax of what is emitted. Output is formatted in process by the pinned black; a
+formatting failure is a :class:`~dicomstd.errors.BuildError`, never silently skipped.
+"""
+
+from __future__ import annotations
+
+import difflib
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from dicomstd.errors import BuildError
+
+__all__ = [
+    "GeneratedFile",
+    "compare_with",
+    "format_python",
+    "render",
+    "write_atomically",
+]
+
+BLACK_LINE_LENGTH = 100
+
+
+@dataclass(frozen=True)
+class GeneratedFile:
+    """A file of ``generated/``: its name relative to that folder, and its full text."""
+
+    name: str
+    text: str
+
+
+def python_literal(value: Any) -> str:
+    """The jinja2 filter ``py``: ``repr(value)``, the one way literals enter generated code."""
+    return repr(value)
+
+
+def hexadecimal(value: int, digits: int = 8) -> str:
+    """The jinja2 filter ``hex``: ``0x00080005`` for a tag."""
+    return f"0x{value:0{digits}X}"
+
+
+def _environment() -> jinja2.Environment:
+    environment = jinja2.Environment(
+        loader=jinja2.PackageLoader("dicomstd", "templates"),
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        autoescape=False,
+    )
+    environment.filters["py"] = python_literal
+    environment.filters["hex"] = hexadecimal
+    return environment
+
+
+_ENVIRONMENT: jinja2.Environment | None = None
+
+
+def render(template_name: str, **context: Any) -> str:
+    """Render ``templates/<template_name>`` with ``context`` and format the result with black.
+
+    Raises:
+        BuildError: the template is missing or refers to an undefined name, or black cannot
+            parse what it produced.
+    """
+    global _ENVIRONMENT
+    if _ENVIRONMENT is None:
+        _ENVIRONMENT = _environment()
+    try:
+        text = _ENVIRONMENT.get_template(template_name).render(**context)
+    except jinja2.TemplateError as error:
+        raise BuildError(f"template {template_name} failed: {error}") from None
+    return format_python(text, template_name)
+
+
+def format_python(text: str, origin: str) -> str:
+    """Format ``text`` with black (line length 100), as the committed files are.
+
+    Raises:
+        BuildError: black cannot parse ``text`` (names ``origin``), or black is not installed.
+    """
+    try:
+        import black
+    except ImportError:
+        raise BuildError(
+            "black is needed to generate code: pip install 'dicomstd[generate]'"
+        ) from None
+    mode = black.Mode(line_length=BLACK_LINE_LENGTH, target_versions={black.TargetVersion.PY311})
+    try:
+        return black.format_str(text, mode=mode)
+    except black.InvalidInput as error:
+        raise BuildError(f"rendering {origin} produced invalid Python: {error}") from None
+
+
+def write_atomically(files: list[GeneratedFile], target: Path) -> None:
+    """Replace the folder ``target`` by exactly ``files``.
+
+    The files are written into a new folder beside ``target`` (same file system), which then
+    takes ``target``'s place by renames; on any failure before the swap, ``target`` is
+    untouched and the temporary folder removed.
+
+    Raises:
+        BuildError: two files share a name, or a file cannot be written.
+    """
+    names = [file.name for file in files]
+    if len(set(names)) != len(names):
+        raise BuildError(f"two generated files share a name in {sorted(names)}", target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
+    try:
+        for file in files:
+            path = staging / file.name
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(file.text, encoding="utf-8", newline="\n")
+    except OSError as error:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise BuildError(f"cannot write generated code: {error}", staging) from None
+    retired = target.with_name(f".{target.name}-old-{os.getpid()}")
+    if target.exists():
+        os.replace(target, retired)
+    os.replace(staging, target)
+    shutil.rmtree(retired, ignore_errors=True)
+
+
+def compare_with(files: list[GeneratedFile], target: Path) -> list[str]:
+    """Return how ``target`` differs from ``files`` (empty when identical).
+
+    Each item names a file: missing, not generated (stale), or differing, with the first
+    lines of a unified diff. Files named ``__pycache__`` are ignored.
+    """
+    differences: list[str] = []
+    expected = {file.name: file.text for file in files}
+    present = {
+        path.relative_to(target).as_posix()
+        for path in target.rglob("*")
+        if path.is_file() and "__pycache__" not in path.parts
+    } if target.exists() else set()
+    for name in sorted(set(expected) | present):
+        if name not in present:
+            differences.append(f"{name}: missing from {target}")
+        elif name not in expected:
+            differences.append(f"{name}: not produced by the build (stale)")
+        else:
+            actual = (target / name).read_text(encoding="utf-8")
+            if actual != expected[name]:
+                diff = difflib.unified_diff(
+                    actual.splitlines(), expected[name].splitlines(), "committed", "built",
+                    lineterm="", n=0,
+                )
+                excerpt = "\n".join(list(diff)[:12])
+                differences.append(f"{name}: differs\n{excerpt}")
+    return differences
