@@ -1,0 +1,95 @@
+"""The runtime's lookups over the committed generated/ tables."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+import subprocess
+import sys
+
+import pytest
+
+import dicomstd.generated
+from dicomstd import dictionary, registry
+from dicomstd.generated import data_dictionary, uids
+
+
+def test_every_generated_module_imports() -> None:
+    names = [m.name for m in pkgutil.iter_modules(dicomstd.generated.__path__)]
+    assert set(names) >= {"data_dictionary", "uids", "value_representations", "transfer_syntaxes", "command_dictionary"}
+    for name in names:
+        importlib.import_module(f"dicomstd.generated.{name}")
+    assert dicomstd.generated.__dicom_edition__ == "2024c"
+
+
+def test_import_dicomstd_loads_no_table() -> None:
+    code = "import sys, dicomstd, dicomstd.generated; print(sorted(m for m in sys.modules if m.startswith('dicomstd.generated.')))"
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "[]"
+
+
+@pytest.mark.parametrize(
+    "query, keyword, vrs, vm",
+    [
+        ("(0010,0010)", "PatientName", ("PN",), "1"),
+        ("00080005", "SpecificCharacterSet", ("CS",), "1-n"),
+        (0x7FE00010, "PixelData", ("OB", "OW"), "1"),
+        ("PixelRepresentation", "PixelRepresentation", ("US",), "1"),
+        ("0028,0106", "SmallestImagePixelValue", ("US", "SS"), "1"),
+    ],
+)
+def test_lookup_by_tag_and_keyword(query: int | str, keyword: str, vrs: tuple[str, ...], vm: str) -> None:
+    element = dictionary.lookup(query)
+    assert (element.keyword, element.value_representations, element.value_multiplicity) == (keyword, vrs, vm)
+    assert element.source.startswith("PS3.6 ")
+
+
+def test_repeating_groups() -> None:
+    overlay = dictionary.lookup(0x60023000)
+    assert (overlay.tag, overlay.keyword, overlay.tag_value) == ("60xx,3000", "OverlayData", 0x60003000)
+    assert dictionary.lookup("OverlayRows").tag == "60xx,0010"
+
+
+def test_retired_and_unknown() -> None:
+    assert dictionary.lookup(0x00080010).retired  # Recognition Code (Retired)
+    with pytest.raises(KeyError, match="0009,0010"):
+        dictionary.lookup(0x00090010)  # a private creator: never in PS3.6
+    with pytest.raises(ValueError):
+        dictionary.parse_tag("(0010,00)")
+
+
+def test_secondary_source_is_marked() -> None:
+    secondary = [s for s in data_dictionary.SOURCES if not s.startswith("PS3.6")]
+    assert secondary and all(s.startswith("pydicom ") for s in secondary)
+
+
+def test_uid_constants_and_registry() -> None:
+    assert uids.ExplicitVRLittleEndian == "1.2.840.10008.1.2.1"
+    entry = registry.lookup_uid(uids.CTImageStorage)
+    assert (entry.name, entry.uid_type, entry.defining_part) == ("CT Image Storage", "SOP Class", "PS3.4")
+    assert registry.is_uid("1.2.840.10008.1.2") and not registry.is_uid("1.02.3")
+
+
+def test_transfer_syntaxes() -> None:
+    implicit = registry.lookup_transfer_syntax(uids.ImplicitVRLittleEndian)
+    assert (implicit.explicit_vr, implicit.little_endian, implicit.encapsulated) == (False, True, False)
+    assert registry.lookup_transfer_syntax(uids.DeflatedExplicitVRLittleEndian).deflated
+    assert registry.lookup_transfer_syntax(uids.JPEGBaseline8Bit).encapsulated
+    big = registry.lookup_transfer_syntax("1.2.840.10008.1.2.2")
+    assert (big.little_endian, big.retired) == (False, True)
+
+
+def test_value_representations() -> None:
+    assert registry.lookup_value_representation("UI").maximum_length == 64
+    assert registry.lookup_value_representation("UI").padding == "\x00"
+    assert registry.lookup_value_representation("CS").maximum_length == 16
+    assert registry.lookup_value_representation("US").fixed_length
+    with pytest.raises(KeyError):
+        registry.lookup_value_representation("XX")
+
+
+def test_command_dictionary() -> None:
+    from dicomstd.generated.command_dictionary import COMMAND_ELEMENTS
+
+    assert COMMAND_ELEMENTS[0x00000100].keyword == "CommandField"
+    assert any(entry.retired for entry in COMMAND_ELEMENTS.values())
