@@ -123,8 +123,10 @@ class UID:
         uid_type: the UID Type column: ``SOP Class``, ``Transfer Syntax``, ``Well-known
             frame of reference``, ``Context Group Name``...
         defining_part: the Part column (``PS3.5``), empty where the table has none.
-        retired: the name carries "(Retired)".
+        retired: the name carries "(Retired)" (Table A-3: the Comment says ``RET``/``Retired``).
         source: where the row was read.
+        context_group_identifier: the Context Group Identifier of a Table A-3 row
+            (``CID 2``); empty for the other tables.
     """
 
     value: str
@@ -134,6 +136,7 @@ class UID:
     defining_part: str
     retired: bool
     source: SourceReference
+    context_group_identifier: str = ""
 
 
 @dataclass(frozen=True, slots=True)
