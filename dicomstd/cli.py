@@ -112,7 +112,8 @@ def build(
     def progress(
         items: Sequence[tuple[ManifestEntry, Path]],
     ) -> Iterable[tuple[ManifestEntry, Path]]:
-        if quiet or not items:
+        # A progress bar only for a person at a terminal; logs and pipes get the summary.
+        if quiet or not items or not sys.stderr.isatty():
             yield from items
             return
         with click.progressbar(

@@ -137,14 +137,14 @@ def locate_publications(options: BuildOptions) -> list[tuple[ManifestEntry, Path
         if not options.sources:
             raise PublicationError("no publication given")
         for path in options.sources:
-            part, edition, publication_format = publications.identify(path)
+            identity = publications.identify(path)
             entry = ManifestEntry(
-                part=part,
-                edition=edition,
-                format=publication_format,
-                file=f"{edition}/{path.name}",
+                part=identity.part,
+                edition=identity.edition,
+                format=identity.format,
+                file=f"{identity.edition}/{path.name}",
                 sha256=publications.sha256_of(path),
-                source=manifest.nema_address(part, edition, publication_format),
+                source=manifest.nema_address(identity.part, identity.edition, identity.format),
             )
             located.append((entry, path))
     else:
@@ -162,10 +162,10 @@ def locate_publications(options: BuildOptions) -> list[tuple[ManifestEntry, Path
             located.append((entry, path))
     seen: set[tuple[str, str, str]] = set()
     for entry, path in located:
-        identity = (entry.part, entry.edition, entry.format)
-        if identity in seen:
+        key = (entry.part, entry.edition, entry.format)
+        if key in seen:
             raise PublicationError(f"{entry.part} {entry.edition} ({entry.format}) given twice", path)
-        seen.add(identity)
+        seen.add(key)
     return sorted(located)
 
 

@@ -92,14 +92,16 @@ def format_python(text: str, origin: str) -> str:
     """
     try:
         import black
+        from black.mode import Mode, TargetVersion
+        from black.parsing import InvalidInput
     except ImportError:
         raise BuildError(
             "black is needed to generate code: pip install 'dicomstd[generate]'"
         ) from None
-    mode = black.Mode(line_length=BLACK_LINE_LENGTH, target_versions={black.TargetVersion.PY311})
+    mode = Mode(line_length=BLACK_LINE_LENGTH, target_versions={TargetVersion.PY311})
     try:
         return black.format_str(text, mode=mode)
-    except black.InvalidInput as error:
+    except InvalidInput as error:
         raise BuildError(f"rendering {origin} produced invalid Python: {error}") from None
 
 

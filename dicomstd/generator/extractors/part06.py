@@ -409,7 +409,9 @@ def _resolved_text(cell: Cell) -> str:
     if references and all(
         isinstance(inline, CrossReference)
         and inline.document is not None
-        and inline.label in ("", inline.target)
+        # A label equal to a section or table id is the reader's fallback; an olink to a
+        # whole part ("PS3.4", the Part column of Table A-1) is labelled by its target.
+        and (inline.label == "" or (inline.label == inline.target != inline.document))
         for inline in references
     ):
         return ""
