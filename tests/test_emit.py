@@ -72,3 +72,10 @@ def test_compare_with_names_missing_stale_and_differing_files(tmp_path: Path) ->
     differences = emit.compare_with(files, target)
     assert [d.split(":")[0] for d in differences] == ["changed.py", "new.py", "stale.py"]
     assert emit.compare_with(files[:1], target / "absent") == ["same.py: missing from " + str(target / "absent")]
+
+
+def test_python_literal_prefers_double_quotes_like_black() -> None:
+    assert emit.python_literal("CS") == '"CS"'
+    assert emit.python_literal("it's") == '"it\'s"'
+    assert emit.python_literal('say "x"') == "'say \"x\"'"
+    assert emit.python_literal(None) == "None"

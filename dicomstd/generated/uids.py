@@ -7,7 +7,7 @@
 """The UID registry: PS3.6 Annex A (2024c), 1894 UIDs.
 
 Each UID with a keyword is a constant named by that keyword, e.g.
-``uids.ImplicitVRLittleEndian == '1.2.840.10008.1.2'`` (Implicit VR Little Endian: Default Transfer Syntax for DICOM).
+``uids.ImplicitVRLittleEndian == "1.2.840.10008.1.2"`` (Implicit VR Little Endian: Default Transfer Syntax for DICOM).
 :data:`UID_REGISTRY` maps every UID value to its :class:`UIDEntry`.
 """
 
@@ -33,11135 +33,1905 @@ class UIDEntry(NamedTuple):
     """Where the row was read (``"PS3.6 2024c Table A-1"``)."""
 
 
+# One row per line, as in the standard's table: black leaves the table as written.
+# fmt: off
 UID_REGISTRY: Final[dict[str, UIDEntry]] = {
-    "1.2.840.10008.1.1": UIDEntry(
-        "Verification SOP Class",
-        "Verification",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.2": UIDEntry(
-        "Implicit VR Little Endian: Default Transfer Syntax for DICOM",
-        "ImplicitVRLittleEndian",
-        "Transfer Syntax",
-        "PS3.5",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.2.1": UIDEntry(
-        "Explicit VR Little Endian",
-        "ExplicitVRLittleEndian",
-        "Transfer Syntax",
-        "PS3.5",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.2.1.98": UIDEntry(
-        "Encapsulated Uncompressed Explicit VR Little Endian",
-        "EncapsulatedUncompressedExplicitVRLittleEndian",
-        "Transfer Syntax",
-        "PS3.5",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.2.1.99": UIDEntry(
-        "Deflated Explicit VR Little Endian",
-        "DeflatedExplicitVRLittleEndian",
-        "Transfer Syntax",
-        "PS3.5",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.2.2": UIDEntry(
-        "Explicit VR Big Endian",
-        "ExplicitVRBigEndian",
-        "Transfer Syntax",
-        "PS3.5 (2011)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.2.4.50": UIDEntry(
-        "JPEG Baseline (Process 1): Default Transfer Syntax for Lossy JPEG 8 Bit Image Compression",
-        "JPEGBaseline8Bit",
-        "Transfer Syntax",
-        "PS3.5",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.2.4.51": UIDEntry(
-        "JPEG Extended (Process 2 & 4): Default Transfer Syntax for Lossy JPEG 12 Bit Image Compression (Process 4 only)",
-        "JPEGExtended12Bit",
-        "Transfer Syntax",
-        "PS3.5",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.2.4.52": UIDEntry(
-        "JPEG Extended (Process 3 & 5)",
-        "JPEGExtended35",
-        "Transfer Syntax",
-        "PS3.5 (2001)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.2.4.53": UIDEntry(
-        "JPEG Spectral Selection, Non-Hierarchical (Process 6 & 8)",
-        "JPEGSpectralSelectionNonHierarchical68",
-        "Transfer Syntax",
-        "PS3.5 (2001)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.2.4.54": UIDEntry(
-        "JPEG Spectral Selection, Non-Hierarchical (Process 7 & 9)",
-        "JPEGSpectralSelectionNonHierarchical79",
-        "Transfer Syntax",
-        "PS3.5 (2001)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.2.4.55": UIDEntry(
-        "JPEG Full Progression, Non-Hierarchical (Process 10 & 12)",
-        "JPEGFullProgressionNonHierarchical1012",
-        "Transfer Syntax",
-        "PS3.5 (2001)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.2.4.56": UIDEntry(
-        "JPEG Full Progression, Non-Hierarchical (Process 11 & 13)",
-        "JPEGFullProgressionNonHierarchical1113",
-        "Transfer Syntax",
-        "PS3.5 (2001)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.2.4.57": UIDEntry(
-        "JPEG Lossless, Non-Hierarchical (Process 14)",
-        "JPEGLossless",
-        "Transfer Syntax",
-        "PS3.5",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.2.4.58": UIDEntry(
-        "JPEG Lossless, Non-Hierarchical (Process 15)",
-        "JPEGLosslessNonHierarchical15",
-        "Transfer Syntax",
-        "PS3.5 (2001)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.2.4.59": UIDEntry(
-        "JPEG Extended, Hierarchical (Process 16 & 18)",
-        "JPEGExtendedHierarchical1618",
-        "Transfer Syntax",
-        "PS3.5 (2001)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.2.4.60": UIDEntry(
-        "JPEG Extended, Hierarchical (Process 17 & 19)",
-        "JPEGExtendedHierarchical1719",
-        "Transfer Syntax",
-        "PS3.5 (2001)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.2.4.61": UIDEntry(
-        "JPEG Spectral Selection, Hierarchical (Process 20 & 22)",
-        "JPEGSpectralSelectionHierarchical2022",
-        "Transfer Syntax",
-        "PS3.5 (2001)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.2.4.62": UIDEntry(
-        "JPEG Spectral Selection, Hierarchical (Process 21 & 23)",
-        "JPEGSpectralSelectionHierarchical2123",
-        "Transfer Syntax",
-        "PS3.5 (2001)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.2.4.63": UIDEntry(
-        "JPEG Full Progression, Hierarchical (Process 24 & 26)",
-        "JPEGFullProgressionHierarchical2426",
-        "Transfer Syntax",
-        "PS3.5 (2001)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.2.4.64": UIDEntry(
-        "JPEG Full Progression, Hierarchical (Process 25 & 27)",
-        "JPEGFullProgressionHierarchical2527",
-        "Transfer Syntax",
-        "PS3.5 (2001)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.2.4.65": UIDEntry(
-        "JPEG Lossless, Hierarchical (Process 28)",
-        "JPEGLosslessHierarchical28",
-        "Transfer Syntax",
-        "PS3.5 (2001)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.2.4.66": UIDEntry(
-        "JPEG Lossless, Hierarchical (Process 29)",
-        "JPEGLosslessHierarchical29",
-        "Transfer Syntax",
-        "PS3.5 (2001)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.2.4.70": UIDEntry(
-        "JPEG Lossless, Non-Hierarchical, First-Order Prediction (Process 14 [Selection Value 1]): Default Transfer Syntax for Lossless JPEG Image Compression",
-        "JPEGLosslessSV1",
-        "Transfer Syntax",
-        "PS3.5",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.2.4.80": UIDEntry(
-        "JPEG-LS Lossless Image Compression",
-        "JPEGLSLossless",
-        "Transfer Syntax",
-        "PS3.5",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.2.4.81": UIDEntry(
-        "JPEG-LS Lossy (Near-Lossless) Image Compression",
-        "JPEGLSNearLossless",
-        "Transfer Syntax",
-        "PS3.5",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.2.4.90": UIDEntry(
-        "JPEG 2000 Image Compression (Lossless Only)",
-        "JPEG2000Lossless",
-        "Transfer Syntax",
-        "PS3.5",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.2.4.91": UIDEntry(
-        "JPEG 2000 Image Compression",
-        "JPEG2000",
-        "Transfer Syntax",
-        "PS3.5",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.2.4.92": UIDEntry(
-        "JPEG 2000 Part 2 Multi-component Image Compression (Lossless Only)",
-        "JPEG2000MCLossless",
-        "Transfer Syntax",
-        "PS3.5",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.2.4.93": UIDEntry(
-        "JPEG 2000 Part 2 Multi-component Image Compression",
-        "JPEG2000MC",
-        "Transfer Syntax",
-        "PS3.5",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.2.4.94": UIDEntry(
-        "JPIP Referenced",
-        "JPIPReferenced",
-        "Transfer Syntax",
-        "PS3.5",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.2.4.95": UIDEntry(
-        "JPIP Referenced Deflate",
-        "JPIPReferencedDeflate",
-        "Transfer Syntax",
-        "PS3.5",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.2.4.100": UIDEntry(
-        "MPEG2 Main Profile / Main Level",
-        "MPEG2MPML",
-        "Transfer Syntax",
-        "PS3.5",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.2.4.100.1": UIDEntry(
-        "Fragmentable MPEG2 Main Profile / Main Level",
-        "MPEG2MPMLF",
-        "Transfer Syntax",
-        "PS3.5",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.2.4.101": UIDEntry(
-        "MPEG2 Main Profile / High Level",
-        "MPEG2MPHL",
-        "Transfer Syntax",
-        "PS3.5",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.2.4.101.1": UIDEntry(
-        "Fragmentable MPEG2 Main Profile / High Level",
-        "MPEG2MPHLF",
-        "Transfer Syntax",
-        "PS3.5",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.2.4.102": UIDEntry(
-        "MPEG-4 AVC/H.264 High Profile / Level 4.1",
-        "MPEG4HP41",
-        "Transfer Syntax",
-        "PS3.5",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.2.4.102.1": UIDEntry(
-        "Fragmentable MPEG-4 AVC/H.264 High Profile / Level 4.1",
-        "MPEG4HP41F",
-        "Transfer Syntax",
-        "PS3.5",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.2.4.103": UIDEntry(
-        "MPEG-4 AVC/H.264 BD-compatible High Profile / Level 4.1",
-        "MPEG4HP41BD",
-        "Transfer Syntax",
-        "PS3.5",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.2.4.103.1": UIDEntry(
-        "Fragmentable MPEG-4 AVC/H.264 BD-compatible High Profile / Level 4.1",
-        "MPEG4HP41BDF",
-        "Transfer Syntax",
-        "PS3.5",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.2.4.104": UIDEntry(
-        "MPEG-4 AVC/H.264 High Profile / Level 4.2 For 2D Video",
-        "MPEG4HP422D",
-        "Transfer Syntax",
-        "PS3.5",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.2.4.104.1": UIDEntry(
-        "Fragmentable MPEG-4 AVC/H.264 High Profile / Level 4.2 For 2D Video",
-        "MPEG4HP422DF",
-        "Transfer Syntax",
-        "PS3.5",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.2.4.105": UIDEntry(
-        "MPEG-4 AVC/H.264 High Profile / Level 4.2 For 3D Video",
-        "MPEG4HP423D",
-        "Transfer Syntax",
-        "PS3.5",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.2.4.105.1": UIDEntry(
-        "Fragmentable MPEG-4 AVC/H.264 High Profile / Level 4.2 For 3D Video",
-        "MPEG4HP423DF",
-        "Transfer Syntax",
-        "PS3.5",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.2.4.106": UIDEntry(
-        "MPEG-4 AVC/H.264 Stereo High Profile / Level 4.2",
-        "MPEG4HP42STEREO",
-        "Transfer Syntax",
-        "PS3.5",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.2.4.106.1": UIDEntry(
-        "Fragmentable MPEG-4 AVC/H.264 Stereo High Profile / Level 4.2",
-        "MPEG4HP42STEREOF",
-        "Transfer Syntax",
-        "PS3.5",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.2.4.107": UIDEntry(
-        "HEVC/H.265 Main Profile / Level 5.1",
-        "HEVCMP51",
-        "Transfer Syntax",
-        "PS3.5",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.2.4.108": UIDEntry(
-        "HEVC/H.265 Main 10 Profile / Level 5.1",
-        "HEVCM10P51",
-        "Transfer Syntax",
-        "PS3.5",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.2.4.201": UIDEntry(
-        "High-Throughput JPEG 2000 Image Compression (Lossless Only)",
-        "HTJ2KLossless",
-        "Transfer Syntax",
-        "PS3.5",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.2.4.202": UIDEntry(
-        "High-Throughput JPEG 2000 with RPCL Options Image Compression (Lossless Only)",
-        "HTJ2KLosslessRPCL",
-        "Transfer Syntax",
-        "PS3.5",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.2.4.203": UIDEntry(
-        "High-Throughput JPEG 2000 Image Compression",
-        "HTJ2K",
-        "Transfer Syntax",
-        "PS3.5",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.2.4.204": UIDEntry(
-        "JPIP HTJ2K Referenced",
-        "JPIPHTJ2KReferenced",
-        "Transfer Syntax",
-        "PS3.5",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.2.4.205": UIDEntry(
-        "JPIP HTJ2K Referenced Deflate",
-        "JPIPHTJ2KReferencedDeflate",
-        "Transfer Syntax",
-        "PS3.5",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.2.5": UIDEntry(
-        "RLE Lossless", "RLELossless", "Transfer Syntax", "PS3.5", False, "PS3.6 2024c Table A-1"
-    ),
-    "1.2.840.10008.1.2.6.1": UIDEntry(
-        "RFC 2557 MIME encapsulation",
-        "RFC2557MIMEEncapsulation",
-        "Transfer Syntax",
-        "PS3.10 (2018b)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.2.6.2": UIDEntry(
-        "XML Encoding",
-        "XMLEncoding",
-        "Transfer Syntax",
-        "PS3.10 (2018b)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.2.7.1": UIDEntry(
-        "SMPTE ST 2110-20 Uncompressed Progressive Active Video",
-        "SMPTEST211020UncompressedProgressiveActiveVideo",
-        "Transfer Syntax",
-        "PS3.5",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.2.7.2": UIDEntry(
-        "SMPTE ST 2110-20 Uncompressed Interlaced Active Video",
-        "SMPTEST211020UncompressedInterlacedActiveVideo",
-        "Transfer Syntax",
-        "PS3.5",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.2.7.3": UIDEntry(
-        "SMPTE ST 2110-30 PCM Digital Audio",
-        "SMPTEST211030PCMDigitalAudio",
-        "Transfer Syntax",
-        "PS3.5",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.3.10": UIDEntry(
-        "Media Storage Directory Storage",
-        "MediaStorageDirectoryStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.5.1": UIDEntry(
-        "Hot Iron Color Palette SOP Instance",
-        "HotIronPalette",
-        "Well-known SOP Instance",
-        "PS3.6",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.5.2": UIDEntry(
-        "PET Color Palette SOP Instance",
-        "PETPalette",
-        "Well-known SOP Instance",
-        "PS3.6",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.5.3": UIDEntry(
-        "Hot Metal Blue Color Palette SOP Instance",
-        "HotMetalBluePalette",
-        "Well-known SOP Instance",
-        "PS3.6",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.5.4": UIDEntry(
-        "PET 20 Step Color Palette SOP Instance",
-        "PET20StepPalette",
-        "Well-known SOP Instance",
-        "PS3.6",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.5.5": UIDEntry(
-        "Spring Color Palette SOP Instance",
-        "SpringPalette",
-        "Well-known SOP Instance",
-        "PS3.6",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.5.6": UIDEntry(
-        "Summer Color Palette SOP Instance",
-        "SummerPalette",
-        "Well-known SOP Instance",
-        "PS3.6",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.5.7": UIDEntry(
-        "Fall Color Palette SOP Instance",
-        "FallPalette",
-        "Well-known SOP Instance",
-        "PS3.6",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.5.8": UIDEntry(
-        "Winter Color Palette SOP Instance",
-        "WinterPalette",
-        "Well-known SOP Instance",
-        "PS3.6",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.9": UIDEntry(
-        "Basic Study Content Notification SOP Class",
-        "BasicStudyContentNotification",
-        "SOP Class",
-        "PS3.4 (2004)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.20": UIDEntry(
-        "Papyrus 3 Implicit VR Little Endian",
-        "Papyrus3ImplicitVRLittleEndian",
-        "Transfer Syntax",
-        "(2015c)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.20.1": UIDEntry(
-        "Storage Commitment Push Model SOP Class",
-        "StorageCommitmentPushModel",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.20.1.1": UIDEntry(
-        "Storage Commitment Push Model SOP Instance",
-        "StorageCommitmentPushModelInstance",
-        "Well-known SOP Instance",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.20.2": UIDEntry(
-        "Storage Commitment Pull Model SOP Class",
-        "StorageCommitmentPullModel",
-        "SOP Class",
-        "PS3.4 (2001)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.20.2.1": UIDEntry(
-        "Storage Commitment Pull Model SOP Instance",
-        "StorageCommitmentPullModelInstance",
-        "Well-known SOP Instance",
-        "PS3.4 (2001)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.40": UIDEntry(
-        "Procedural Event Logging SOP Class",
-        "ProceduralEventLogging",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.40.1": UIDEntry(
-        "Procedural Event Logging SOP Instance",
-        "ProceduralEventLoggingInstance",
-        "Well-known SOP Instance",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.42": UIDEntry(
-        "Substance Administration Logging SOP Class",
-        "SubstanceAdministrationLogging",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.42.1": UIDEntry(
-        "Substance Administration Logging SOP Instance",
-        "SubstanceAdministrationLoggingInstance",
-        "Well-known SOP Instance",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.2.6.1": UIDEntry(
-        "DICOM UID Registry",
-        "DCMUID",
-        "DICOM UIDs as a Coding Scheme",
-        "PS3.6",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.2.16.4": UIDEntry(
-        "DICOM Controlled Terminology",
-        "DCM",
-        "Coding Scheme",
-        "PS3.16",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.2.16.5": UIDEntry(
-        "Adult Mouse Anatomy Ontology",
-        "MA",
-        "Coding Scheme",
-        "PS3.16",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.2.16.6": UIDEntry(
-        "Uberon Ontology", "UBERON", "Coding Scheme", "PS3.16", False, "PS3.6 2024c Table A-1"
-    ),
-    "1.2.840.10008.2.16.7": UIDEntry(
-        "Integrated Taxonomic Information System (ITIS) Taxonomic Serial Number (TSN)",
-        "ITIS_TSN",
-        "Coding Scheme",
-        "PS3.16",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.2.16.8": UIDEntry(
-        "Mouse Genome Initiative (MGI)",
-        "MGI",
-        "Coding Scheme",
-        "PS3.16",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.2.16.9": UIDEntry(
-        "PubChem Compound CID",
-        "PUBCHEM_CID",
-        "Coding Scheme",
-        "PS3.16",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.2.16.10": UIDEntry(
-        "Dublin Core", "DC", "Coding Scheme", "PS3.16", False, "PS3.6 2024c Table A-1"
-    ),
-    "1.2.840.10008.2.16.11": UIDEntry(
-        "New York University Melanoma Clinical Cooperative Group",
-        "NYUMCCG",
-        "Coding Scheme",
-        "PS3.16",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.2.16.12": UIDEntry(
-        "Mayo Clinic Non-radiological Images Specific Body Structure Anatomical Surface Region Guide",
-        "MAYONRISBSASRG",
-        "Coding Scheme",
-        "PS3.16",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.2.16.13": UIDEntry(
-        "Image Biomarker Standardisation Initiative",
-        "IBSI",
-        "Coding Scheme",
-        "PS3.16",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.2.16.14": UIDEntry(
-        "Radiomics Ontology", "RO", "Coding Scheme", "PS3.16", False, "PS3.6 2024c Table A-1"
-    ),
-    "1.2.840.10008.2.16.15": UIDEntry(
-        "RadElement", "RADELEMENT", "Coding Scheme", "PS3.16", False, "PS3.6 2024c Table A-1"
-    ),
-    "1.2.840.10008.2.16.16": UIDEntry(
-        "ICD-11", "I11", "Coding Scheme", "PS3.16", False, "PS3.6 2024c Table A-1"
-    ),
-    "1.2.840.10008.2.16.17": UIDEntry(
-        "Unified numbering system (UNS) for metals and alloys",
-        "UNS",
-        "Coding Scheme",
-        "PS3.16",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.2.16.18": UIDEntry(
-        "Research Resource Identification",
-        "RRID",
-        "Coding Scheme",
-        "PS3.16",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.3.1.1.1": UIDEntry(
-        "DICOM Application Context Name",
-        "DICOMApplicationContext",
-        "Application Context Name",
-        "PS3.7",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.3.1.2.1.1": UIDEntry(
-        "Detached Patient Management SOP Class",
-        "DetachedPatientManagement",
-        "SOP Class",
-        "PS3.4 (2004)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.3.1.2.1.4": UIDEntry(
-        "Detached Patient Management Meta SOP Class",
-        "DetachedPatientManagementMeta",
-        "Meta SOP Class",
-        "PS3.4 (2004)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.3.1.2.2.1": UIDEntry(
-        "Detached Visit Management SOP Class",
-        "DetachedVisitManagement",
-        "SOP Class",
-        "PS3.4 (2004)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.3.1.2.3.1": UIDEntry(
-        "Detached Study Management SOP Class",
-        "DetachedStudyManagement",
-        "SOP Class",
-        "PS3.4 (2004)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.3.1.2.3.2": UIDEntry(
-        "Study Component Management SOP Class",
-        "StudyComponentManagement",
-        "SOP Class",
-        "PS3.4 (2004)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.3.1.2.3.3": UIDEntry(
-        "Modality Performed Procedure Step SOP Class",
-        "ModalityPerformedProcedureStep",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.3.1.2.3.4": UIDEntry(
-        "Modality Performed Procedure Step Retrieve SOP Class",
-        "ModalityPerformedProcedureStepRetrieve",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.3.1.2.3.5": UIDEntry(
-        "Modality Performed Procedure Step Notification SOP Class",
-        "ModalityPerformedProcedureStepNotification",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.3.1.2.5.1": UIDEntry(
-        "Detached Results Management SOP Class",
-        "DetachedResultsManagement",
-        "SOP Class",
-        "PS3.4 (2004)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.3.1.2.5.4": UIDEntry(
-        "Detached Results Management Meta SOP Class",
-        "DetachedResultsManagementMeta",
-        "Meta SOP Class",
-        "PS3.4 (2004)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.3.1.2.5.5": UIDEntry(
-        "Detached Study Management Meta SOP Class",
-        "DetachedStudyManagementMeta",
-        "Meta SOP Class",
-        "PS3.4 (2004)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.3.1.2.6.1": UIDEntry(
-        "Detached Interpretation Management SOP Class",
-        "DetachedInterpretationManagement",
-        "SOP Class",
-        "PS3.4 (2004)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.4.2": UIDEntry(
-        "Storage Service Class", "Storage", "Service Class", "PS3.4", False, "PS3.6 2024c Table A-1"
-    ),
-    "1.2.840.10008.5.1.1.1": UIDEntry(
-        "Basic Film Session SOP Class",
-        "BasicFilmSession",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.1.2": UIDEntry(
-        "Basic Film Box SOP Class",
-        "BasicFilmBox",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.1.4": UIDEntry(
-        "Basic Grayscale Image Box SOP Class",
-        "BasicGrayscaleImageBox",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.1.4.1": UIDEntry(
-        "Basic Color Image Box SOP Class",
-        "BasicColorImageBox",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.1.4.2": UIDEntry(
-        "Referenced Image Box SOP Class",
-        "ReferencedImageBox",
-        "SOP Class",
-        "PS3.4 (1998)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.1.9": UIDEntry(
-        "Basic Grayscale Print Management Meta SOP Class",
-        "BasicGrayscalePrintManagementMeta",
-        "Meta SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.1.9.1": UIDEntry(
-        "Referenced Grayscale Print Management Meta SOP Class",
-        "ReferencedGrayscalePrintManagementMeta",
-        "Meta SOP Class",
-        "PS3.4 (1998)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.1.14": UIDEntry(
-        "Print Job SOP Class", "PrintJob", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"
-    ),
-    "1.2.840.10008.5.1.1.15": UIDEntry(
-        "Basic Annotation Box SOP Class",
-        "BasicAnnotationBox",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.1.16": UIDEntry(
-        "Printer SOP Class", "Printer", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"
-    ),
-    "1.2.840.10008.5.1.1.16.376": UIDEntry(
-        "Printer Configuration Retrieval SOP Class",
-        "PrinterConfigurationRetrieval",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.1.17": UIDEntry(
-        "Printer SOP Instance",
-        "PrinterInstance",
-        "Well-known SOP Instance",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.1.17.376": UIDEntry(
-        "Printer Configuration Retrieval SOP Instance",
-        "PrinterConfigurationRetrievalInstance",
-        "Well-known SOP Instance",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.1.18": UIDEntry(
-        "Basic Color Print Management Meta SOP Class",
-        "BasicColorPrintManagementMeta",
-        "Meta SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.1.18.1": UIDEntry(
-        "Referenced Color Print Management Meta SOP Class",
-        "ReferencedColorPrintManagementMeta",
-        "Meta SOP Class",
-        "PS3.4 (1998)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.1.22": UIDEntry(
-        "VOI LUT Box SOP Class", "VOILUTBox", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"
-    ),
-    "1.2.840.10008.5.1.1.23": UIDEntry(
-        "Presentation LUT SOP Class",
-        "PresentationLUT",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.1.24": UIDEntry(
-        "Image Overlay Box SOP Class",
-        "ImageOverlayBox",
-        "SOP Class",
-        "PS3.4 (1998)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.1.24.1": UIDEntry(
-        "Basic Print Image Overlay Box SOP Class",
-        "BasicPrintImageOverlayBox",
-        "SOP Class",
-        "PS3.4 (2004)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.1.25": UIDEntry(
-        "Print Queue SOP Instance",
-        "PrintQueueInstance",
-        "Well-known SOP Instance",
-        "PS3.4 (2004)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.1.26": UIDEntry(
-        "Print Queue Management SOP Class",
-        "PrintQueueManagement",
-        "SOP Class",
-        "PS3.4 (2004)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.1.27": UIDEntry(
-        "Stored Print Storage SOP Class",
-        "StoredPrintStorage",
-        "SOP Class",
-        "PS3.4 (2004)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.1.29": UIDEntry(
-        "Hardcopy Grayscale Image Storage SOP Class",
-        "HardcopyGrayscaleImageStorage",
-        "SOP Class",
-        "PS3.4 (2004)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.1.30": UIDEntry(
-        "Hardcopy Color Image Storage SOP Class",
-        "HardcopyColorImageStorage",
-        "SOP Class",
-        "PS3.4 (2004)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.1.31": UIDEntry(
-        "Pull Print Request SOP Class",
-        "PullPrintRequest",
-        "SOP Class",
-        "PS3.4 (2004)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.1.32": UIDEntry(
-        "Pull Stored Print Management Meta SOP Class",
-        "PullStoredPrintManagementMeta",
-        "Meta SOP Class",
-        "PS3.4 (2004)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.1.33": UIDEntry(
-        "Media Creation Management SOP Class UID",
-        "MediaCreationManagement",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.1.40": UIDEntry(
-        "Display System SOP Class",
-        "DisplaySystem",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.1.40.1": UIDEntry(
-        "Display System SOP Instance",
-        "DisplaySystemInstance",
-        "Well-known SOP Instance",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.1": UIDEntry(
-        "Computed Radiography Image Storage",
-        "ComputedRadiographyImageStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.1.1": UIDEntry(
-        "Digital X-Ray Image Storage - For Presentation",
-        "DigitalXRayImageStorageForPresentation",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.1.1.1": UIDEntry(
-        "Digital X-Ray Image Storage - For Processing",
-        "DigitalXRayImageStorageForProcessing",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.1.2": UIDEntry(
-        "Digital Mammography X-Ray Image Storage - For Presentation",
-        "DigitalMammographyXRayImageStorageForPresentation",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.1.2.1": UIDEntry(
-        "Digital Mammography X-Ray Image Storage - For Processing",
-        "DigitalMammographyXRayImageStorageForProcessing",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.1.3": UIDEntry(
-        "Digital Intra-Oral X-Ray Image Storage - For Presentation",
-        "DigitalIntraOralXRayImageStorageForPresentation",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.1.3.1": UIDEntry(
-        "Digital Intra-Oral X-Ray Image Storage - For Processing",
-        "DigitalIntraOralXRayImageStorageForProcessing",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.2": UIDEntry(
-        "CT Image Storage", "CTImageStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"
-    ),
-    "1.2.840.10008.5.1.4.1.1.2.1": UIDEntry(
-        "Enhanced CT Image Storage",
-        "EnhancedCTImageStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.2.2": UIDEntry(
-        "Legacy Converted Enhanced CT Image Storage",
-        "LegacyConvertedEnhancedCTImageStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.3": UIDEntry(
-        "Ultrasound Multi-frame Image Storage",
-        "UltrasoundMultiFrameImageStorageRetired",
-        "SOP Class",
-        "PS3.4 (1993)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.3.1": UIDEntry(
-        "Ultrasound Multi-frame Image Storage",
-        "UltrasoundMultiFrameImageStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.4": UIDEntry(
-        "MR Image Storage", "MRImageStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"
-    ),
-    "1.2.840.10008.5.1.4.1.1.4.1": UIDEntry(
-        "Enhanced MR Image Storage",
-        "EnhancedMRImageStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.4.2": UIDEntry(
-        "MR Spectroscopy Storage",
-        "MRSpectroscopyStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.4.3": UIDEntry(
-        "Enhanced MR Color Image Storage",
-        "EnhancedMRColorImageStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.4.4": UIDEntry(
-        "Legacy Converted Enhanced MR Image Storage",
-        "LegacyConvertedEnhancedMRImageStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.5": UIDEntry(
-        "Nuclear Medicine Image Storage",
-        "NuclearMedicineImageStorageRetired",
-        "SOP Class",
-        "PS3.4 (1993)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.6": UIDEntry(
-        "Ultrasound Image Storage",
-        "UltrasoundImageStorageRetired",
-        "SOP Class",
-        "PS3.4 (1993)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.6.1": UIDEntry(
-        "Ultrasound Image Storage",
-        "UltrasoundImageStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.6.2": UIDEntry(
-        "Enhanced US Volume Storage",
-        "EnhancedUSVolumeStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.6.3": UIDEntry(
-        "Photoacoustic Image Storage",
-        "PhotoacousticImageStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.7": UIDEntry(
-        "Secondary Capture Image Storage",
-        "SecondaryCaptureImageStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.7.1": UIDEntry(
-        "Multi-frame Single Bit Secondary Capture Image Storage",
-        "MultiFrameSingleBitSecondaryCaptureImageStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.7.2": UIDEntry(
-        "Multi-frame Grayscale Byte Secondary Capture Image Storage",
-        "MultiFrameGrayscaleByteSecondaryCaptureImageStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.7.3": UIDEntry(
-        "Multi-frame Grayscale Word Secondary Capture Image Storage",
-        "MultiFrameGrayscaleWordSecondaryCaptureImageStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.7.4": UIDEntry(
-        "Multi-frame True Color Secondary Capture Image Storage",
-        "MultiFrameTrueColorSecondaryCaptureImageStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.8": UIDEntry(
-        "Standalone Overlay Storage",
-        "StandaloneOverlayStorage",
-        "SOP Class",
-        "PS3.4 (2004)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.9": UIDEntry(
-        "Standalone Curve Storage",
-        "StandaloneCurveStorage",
-        "SOP Class",
-        "PS3.4 (2004)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.9.1": UIDEntry(
-        "Waveform Storage - Trial",
-        "WaveformStorageTrial",
-        "SOP Class",
-        "PS3.4 (2007)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.9.1.1": UIDEntry(
-        "12-lead ECG Waveform Storage",
-        "TwelveLeadECGWaveformStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.9.1.2": UIDEntry(
-        "General ECG Waveform Storage",
-        "GeneralECGWaveformStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.9.1.3": UIDEntry(
-        "Ambulatory ECG Waveform Storage",
-        "AmbulatoryECGWaveformStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.9.1.4": UIDEntry(
-        "General 32-bit ECG Waveform Storage",
-        "General32bitECGWaveformStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.9.2.1": UIDEntry(
-        "Hemodynamic Waveform Storage",
-        "HemodynamicWaveformStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.9.3.1": UIDEntry(
-        "Cardiac Electrophysiology Waveform Storage",
-        "CardiacElectrophysiologyWaveformStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.9.4.1": UIDEntry(
-        "Basic Voice Audio Waveform Storage",
-        "BasicVoiceAudioWaveformStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.9.4.2": UIDEntry(
-        "General Audio Waveform Storage",
-        "GeneralAudioWaveformStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.9.5.1": UIDEntry(
-        "Arterial Pulse Waveform Storage",
-        "ArterialPulseWaveformStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.9.6.1": UIDEntry(
-        "Respiratory Waveform Storage",
-        "RespiratoryWaveformStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.9.6.2": UIDEntry(
-        "Multi-channel Respiratory Waveform Storage",
-        "MultichannelRespiratoryWaveformStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.9.7.1": UIDEntry(
-        "Routine Scalp Electroencephalogram Waveform Storage",
-        "RoutineScalpElectroencephalogramWaveformStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.9.7.2": UIDEntry(
-        "Electromyogram Waveform Storage",
-        "ElectromyogramWaveformStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.9.7.3": UIDEntry(
-        "Electrooculogram Waveform Storage",
-        "ElectrooculogramWaveformStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.9.7.4": UIDEntry(
-        "Sleep Electroencephalogram Waveform Storage",
-        "SleepElectroencephalogramWaveformStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.9.8.1": UIDEntry(
-        "Body Position Waveform Storage",
-        "BodyPositionWaveformStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.10": UIDEntry(
-        "Standalone Modality LUT Storage",
-        "StandaloneModalityLUTStorage",
-        "SOP Class",
-        "PS3.4 (2004)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.11": UIDEntry(
-        "Standalone VOI LUT Storage",
-        "StandaloneVOILUTStorage",
-        "SOP Class",
-        "PS3.4 (2004)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.11.1": UIDEntry(
-        "Grayscale Softcopy Presentation State Storage",
-        "GrayscaleSoftcopyPresentationStateStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.11.2": UIDEntry(
-        "Color Softcopy Presentation State Storage",
-        "ColorSoftcopyPresentationStateStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.11.3": UIDEntry(
-        "Pseudo-Color Softcopy Presentation State Storage",
-        "PseudoColorSoftcopyPresentationStateStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.11.4": UIDEntry(
-        "Blending Softcopy Presentation State Storage",
-        "BlendingSoftcopyPresentationStateStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.11.5": UIDEntry(
-        "XA/XRF Grayscale Softcopy Presentation State Storage",
-        "XAXRFGrayscaleSoftcopyPresentationStateStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.11.6": UIDEntry(
-        "Grayscale Planar MPR Volumetric Presentation State Storage",
-        "GrayscalePlanarMPRVolumetricPresentationStateStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.11.7": UIDEntry(
-        "Compositing Planar MPR Volumetric Presentation State Storage",
-        "CompositingPlanarMPRVolumetricPresentationStateStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.11.8": UIDEntry(
-        "Advanced Blending Presentation State Storage",
-        "AdvancedBlendingPresentationStateStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.11.9": UIDEntry(
-        "Volume Rendering Volumetric Presentation State Storage",
-        "VolumeRenderingVolumetricPresentationStateStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.11.10": UIDEntry(
-        "Segmented Volume Rendering Volumetric Presentation State Storage",
-        "SegmentedVolumeRenderingVolumetricPresentationStateStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.11.11": UIDEntry(
-        "Multiple Volume Rendering Volumetric Presentation State Storage",
-        "MultipleVolumeRenderingVolumetricPresentationStateStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.11.12": UIDEntry(
-        "Variable Modality LUT Softcopy Presentation State Storage",
-        "VariableModalityLUTSoftcopyPresentationStateStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.12.1": UIDEntry(
-        "X-Ray Angiographic Image Storage",
-        "XRayAngiographicImageStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.12.1.1": UIDEntry(
-        "Enhanced XA Image Storage",
-        "EnhancedXAImageStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.12.2": UIDEntry(
-        "X-Ray Radiofluoroscopic Image Storage",
-        "XRayRadiofluoroscopicImageStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.12.2.1": UIDEntry(
-        "Enhanced XRF Image Storage",
-        "EnhancedXRFImageStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.12.3": UIDEntry(
-        "X-Ray Angiographic Bi-Plane Image Storage",
-        "XRayAngiographicBiPlaneImageStorage",
-        "SOP Class",
-        "PS3.4 (1998)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.12.77": UIDEntry(
-        "", "", "SOP Class", "(2015c)", True, "PS3.6 2024c Table A-1"
-    ),
-    "1.2.840.10008.5.1.4.1.1.13.1.1": UIDEntry(
-        "X-Ray 3D Angiographic Image Storage",
-        "XRay3DAngiographicImageStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.13.1.2": UIDEntry(
-        "X-Ray 3D Craniofacial Image Storage",
-        "XRay3DCraniofacialImageStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.13.1.3": UIDEntry(
-        "Breast Tomosynthesis Image Storage",
-        "BreastTomosynthesisImageStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.13.1.4": UIDEntry(
-        "Breast Projection X-Ray Image Storage - For Presentation",
-        "BreastProjectionXRayImageStorageForPresentation",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.13.1.5": UIDEntry(
-        "Breast Projection X-Ray Image Storage - For Processing",
-        "BreastProjectionXRayImageStorageForProcessing",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.14.1": UIDEntry(
-        "Intravascular Optical Coherence Tomography Image Storage - For Presentation",
-        "IntravascularOpticalCoherenceTomographyImageStorageForPresentation",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.14.2": UIDEntry(
-        "Intravascular Optical Coherence Tomography Image Storage - For Processing",
-        "IntravascularOpticalCoherenceTomographyImageStorageForProcessing",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.20": UIDEntry(
-        "Nuclear Medicine Image Storage",
-        "NuclearMedicineImageStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.30": UIDEntry(
-        "Parametric Map Storage",
-        "ParametricMapStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.40": UIDEntry(
-        "", "", "SOP Class", "(2015c)", True, "PS3.6 2024c Table A-1"
-    ),
-    "1.2.840.10008.5.1.4.1.1.66": UIDEntry(
-        "Raw Data Storage", "RawDataStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"
-    ),
-    "1.2.840.10008.5.1.4.1.1.66.1": UIDEntry(
-        "Spatial Registration Storage",
-        "SpatialRegistrationStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.66.2": UIDEntry(
-        "Spatial Fiducials Storage",
-        "SpatialFiducialsStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.66.3": UIDEntry(
-        "Deformable Spatial Registration Storage",
-        "DeformableSpatialRegistrationStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.66.4": UIDEntry(
-        "Segmentation Storage",
-        "SegmentationStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.66.5": UIDEntry(
-        "Surface Segmentation Storage",
-        "SurfaceSegmentationStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.66.6": UIDEntry(
-        "Tractography Results Storage",
-        "TractographyResultsStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.67": UIDEntry(
-        "Real World Value Mapping Storage",
-        "RealWorldValueMappingStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.68.1": UIDEntry(
-        "Surface Scan Mesh Storage",
-        "SurfaceScanMeshStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.68.2": UIDEntry(
-        "Surface Scan Point Cloud Storage",
-        "SurfaceScanPointCloudStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.77.1": UIDEntry(
-        "VL Image Storage - Trial",
-        "VLImageStorageTrial",
-        "SOP Class",
-        "PS3.4 (1998)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.77.2": UIDEntry(
-        "VL Multi-frame Image Storage - Trial",
-        "VLMultiFrameImageStorageTrial",
-        "SOP Class",
-        "PS3.4 (1998)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.77.1.1": UIDEntry(
-        "VL Endoscopic Image Storage",
-        "VLEndoscopicImageStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.77.1.1.1": UIDEntry(
-        "Video Endoscopic Image Storage",
-        "VideoEndoscopicImageStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.77.1.2": UIDEntry(
-        "VL Microscopic Image Storage",
-        "VLMicroscopicImageStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.77.1.2.1": UIDEntry(
-        "Video Microscopic Image Storage",
-        "VideoMicroscopicImageStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.77.1.3": UIDEntry(
-        "VL Slide-Coordinates Microscopic Image Storage",
-        "VLSlideCoordinatesMicroscopicImageStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.77.1.4": UIDEntry(
-        "VL Photographic Image Storage",
-        "VLPhotographicImageStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.77.1.4.1": UIDEntry(
-        "Video Photographic Image Storage",
-        "VideoPhotographicImageStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.77.1.5.1": UIDEntry(
-        "Ophthalmic Photography 8 Bit Image Storage",
-        "OphthalmicPhotography8BitImageStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.77.1.5.2": UIDEntry(
-        "Ophthalmic Photography 16 Bit Image Storage",
-        "OphthalmicPhotography16BitImageStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.77.1.5.3": UIDEntry(
-        "Stereometric Relationship Storage",
-        "StereometricRelationshipStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.77.1.5.4": UIDEntry(
-        "Ophthalmic Tomography Image Storage",
-        "OphthalmicTomographyImageStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.77.1.5.5": UIDEntry(
-        "Wide Field Ophthalmic Photography Stereographic Projection Image Storage",
-        "WideFieldOphthalmicPhotographyStereographicProjectionImageStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.77.1.5.6": UIDEntry(
-        "Wide Field Ophthalmic Photography 3D Coordinates Image Storage",
-        "WideFieldOphthalmicPhotography3DCoordinatesImageStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.77.1.5.7": UIDEntry(
-        "Ophthalmic Optical Coherence Tomography En Face Image Storage",
-        "OphthalmicOpticalCoherenceTomographyEnFaceImageStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.77.1.5.8": UIDEntry(
-        "Ophthalmic Optical Coherence Tomography B-scan Volume Analysis Storage",
-        "OphthalmicOpticalCoherenceTomographyBscanVolumeAnalysisStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.77.1.6": UIDEntry(
-        "VL Whole Slide Microscopy Image Storage",
-        "VLWholeSlideMicroscopyImageStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.77.1.7": UIDEntry(
-        "Dermoscopic Photography Image Storage",
-        "DermoscopicPhotographyImageStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.77.1.8": UIDEntry(
-        "Confocal Microscopy Image Storage",
-        "ConfocalMicroscopyImageStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.77.1.9": UIDEntry(
-        "Confocal Microscopy Tiled Pyramidal Image Storage",
-        "ConfocalMicroscopyTiledPyramidalImageStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.78.1": UIDEntry(
-        "Lensometry Measurements Storage",
-        "LensometryMeasurementsStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.78.2": UIDEntry(
-        "Autorefraction Measurements Storage",
-        "AutorefractionMeasurementsStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.78.3": UIDEntry(
-        "Keratometry Measurements Storage",
-        "KeratometryMeasurementsStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.78.4": UIDEntry(
-        "Subjective Refraction Measurements Storage",
-        "SubjectiveRefractionMeasurementsStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.78.5": UIDEntry(
-        "Visual Acuity Measurements Storage",
-        "VisualAcuityMeasurementsStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.78.6": UIDEntry(
-        "Spectacle Prescription Report Storage",
-        "SpectaclePrescriptionReportStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.78.7": UIDEntry(
-        "Ophthalmic Axial Measurements Storage",
-        "OphthalmicAxialMeasurementsStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.78.8": UIDEntry(
-        "Intraocular Lens Calculations Storage",
-        "IntraocularLensCalculationsStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.79.1": UIDEntry(
-        "Macular Grid Thickness and Volume Report Storage",
-        "MacularGridThicknessAndVolumeReportStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.80.1": UIDEntry(
-        "Ophthalmic Visual Field Static Perimetry Measurements Storage",
-        "OphthalmicVisualFieldStaticPerimetryMeasurementsStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.81.1": UIDEntry(
-        "Ophthalmic Thickness Map Storage",
-        "OphthalmicThicknessMapStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.82.1": UIDEntry(
-        "Corneal Topography Map Storage",
-        "CornealTopographyMapStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.88.1": UIDEntry(
-        "Text SR Storage - Trial",
-        "TextSRStorageTrial",
-        "SOP Class",
-        "PS3.4 (2007)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.88.2": UIDEntry(
-        "Audio SR Storage - Trial",
-        "AudioSRStorageTrial",
-        "SOP Class",
-        "PS3.4 (2007)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.88.3": UIDEntry(
-        "Detail SR Storage - Trial",
-        "DetailSRStorageTrial",
-        "SOP Class",
-        "PS3.4 (2007)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.88.4": UIDEntry(
-        "Comprehensive SR Storage - Trial",
-        "ComprehensiveSRStorageTrial",
-        "SOP Class",
-        "PS3.4 (2007)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.88.11": UIDEntry(
-        "Basic Text SR Storage",
-        "BasicTextSRStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.88.22": UIDEntry(
-        "Enhanced SR Storage",
-        "EnhancedSRStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.88.33": UIDEntry(
-        "Comprehensive SR Storage",
-        "ComprehensiveSRStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.88.34": UIDEntry(
-        "Comprehensive 3D SR Storage",
-        "Comprehensive3DSRStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.88.35": UIDEntry(
-        "Extensible SR Storage",
-        "ExtensibleSRStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.88.40": UIDEntry(
-        "Procedure Log Storage",
-        "ProcedureLogStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.88.50": UIDEntry(
-        "Mammography CAD SR Storage",
-        "MammographyCADSRStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.88.59": UIDEntry(
-        "Key Object Selection Document Storage",
-        "KeyObjectSelectionDocumentStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.88.65": UIDEntry(
-        "Chest CAD SR Storage",
-        "ChestCADSRStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.88.67": UIDEntry(
-        "X-Ray Radiation Dose SR Storage",
-        "XRayRadiationDoseSRStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.88.68": UIDEntry(
-        "Radiopharmaceutical Radiation Dose SR Storage",
-        "RadiopharmaceuticalRadiationDoseSRStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.88.69": UIDEntry(
-        "Colon CAD SR Storage",
-        "ColonCADSRStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.88.70": UIDEntry(
-        "Implantation Plan SR Storage",
-        "ImplantationPlanSRStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.88.71": UIDEntry(
-        "Acquisition Context SR Storage",
-        "AcquisitionContextSRStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.88.72": UIDEntry(
-        "Simplified Adult Echo SR Storage",
-        "SimplifiedAdultEchoSRStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.88.73": UIDEntry(
-        "Patient Radiation Dose SR Storage",
-        "PatientRadiationDoseSRStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.88.74": UIDEntry(
-        "Planned Imaging Agent Administration SR Storage",
-        "PlannedImagingAgentAdministrationSRStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.88.75": UIDEntry(
-        "Performed Imaging Agent Administration SR Storage",
-        "PerformedImagingAgentAdministrationSRStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.88.76": UIDEntry(
-        "Enhanced X-Ray Radiation Dose SR Storage",
-        "EnhancedXRayRadiationDoseSRStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.88.77": UIDEntry(
-        "Waveform Annotation SR Storage",
-        "WaveformAnnotationSRStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.90.1": UIDEntry(
-        "Content Assessment Results Storage",
-        "ContentAssessmentResultsStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.91.1": UIDEntry(
-        "Microscopy Bulk Simple Annotations Storage",
-        "MicroscopyBulkSimpleAnnotationsStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.104.1": UIDEntry(
-        "Encapsulated PDF Storage",
-        "EncapsulatedPDFStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.104.2": UIDEntry(
-        "Encapsulated CDA Storage",
-        "EncapsulatedCDAStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.104.3": UIDEntry(
-        "Encapsulated STL Storage",
-        "EncapsulatedSTLStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.104.4": UIDEntry(
-        "Encapsulated OBJ Storage",
-        "EncapsulatedOBJStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.104.5": UIDEntry(
-        "Encapsulated MTL Storage",
-        "EncapsulatedMTLStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.128": UIDEntry(
-        "Positron Emission Tomography Image Storage",
-        "PositronEmissionTomographyImageStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.128.1": UIDEntry(
-        "Legacy Converted Enhanced PET Image Storage",
-        "LegacyConvertedEnhancedPETImageStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.129": UIDEntry(
-        "Standalone PET Curve Storage",
-        "StandalonePETCurveStorage",
-        "SOP Class",
-        "PS3.4 (2004)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.130": UIDEntry(
-        "Enhanced PET Image Storage",
-        "EnhancedPETImageStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.131": UIDEntry(
-        "Basic Structured Display Storage",
-        "BasicStructuredDisplayStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.200.1": UIDEntry(
-        "CT Defined Procedure Protocol Storage",
-        "CTDefinedProcedureProtocolStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.200.2": UIDEntry(
-        "CT Performed Procedure Protocol Storage",
-        "CTPerformedProcedureProtocolStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.200.3": UIDEntry(
-        "Protocol Approval Storage",
-        "ProtocolApprovalStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.200.4": UIDEntry(
-        "Protocol Approval Information Model - FIND",
-        "ProtocolApprovalInformationModelFind",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.200.5": UIDEntry(
-        "Protocol Approval Information Model - MOVE",
-        "ProtocolApprovalInformationModelMove",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.200.6": UIDEntry(
-        "Protocol Approval Information Model - GET",
-        "ProtocolApprovalInformationModelGet",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.200.7": UIDEntry(
-        "XA Defined Procedure Protocol Storage",
-        "XADefinedProcedureProtocolStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.200.8": UIDEntry(
-        "XA Performed Procedure Protocol Storage",
-        "XAPerformedProcedureProtocolStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.201.1": UIDEntry(
-        "Inventory Storage",
-        "InventoryStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.201.2": UIDEntry(
-        "Inventory - FIND", "InventoryFind", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"
-    ),
-    "1.2.840.10008.5.1.4.1.1.201.3": UIDEntry(
-        "Inventory - MOVE", "InventoryMove", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"
-    ),
-    "1.2.840.10008.5.1.4.1.1.201.4": UIDEntry(
-        "Inventory - GET", "InventoryGet", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"
-    ),
-    "1.2.840.10008.5.1.4.1.1.201.5": UIDEntry(
-        "Inventory Creation",
-        "InventoryCreation",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.201.6": UIDEntry(
-        "Repository Query", "RepositoryQuery", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"
-    ),
-    "1.2.840.10008.5.1.4.1.1.201.1.1": UIDEntry(
-        "Storage Management SOP Instance",
-        "StorageManagementInstance",
-        "Well-known SOP Instance",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.481.1": UIDEntry(
-        "RT Image Storage", "RTImageStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"
-    ),
-    "1.2.840.10008.5.1.4.1.1.481.2": UIDEntry(
-        "RT Dose Storage", "RTDoseStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"
-    ),
-    "1.2.840.10008.5.1.4.1.1.481.3": UIDEntry(
-        "RT Structure Set Storage",
-        "RTStructureSetStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.481.4": UIDEntry(
-        "RT Beams Treatment Record Storage",
-        "RTBeamsTreatmentRecordStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.481.5": UIDEntry(
-        "RT Plan Storage", "RTPlanStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"
-    ),
-    "1.2.840.10008.5.1.4.1.1.481.6": UIDEntry(
-        "RT Brachy Treatment Record Storage",
-        "RTBrachyTreatmentRecordStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.481.7": UIDEntry(
-        "RT Treatment Summary Record Storage",
-        "RTTreatmentSummaryRecordStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.481.8": UIDEntry(
-        "RT Ion Plan Storage",
-        "RTIonPlanStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.481.9": UIDEntry(
-        "RT Ion Beams Treatment Record Storage",
-        "RTIonBeamsTreatmentRecordStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.481.10": UIDEntry(
-        "RT Physician Intent Storage",
-        "RTPhysicianIntentStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.481.11": UIDEntry(
-        "RT Segment Annotation Storage",
-        "RTSegmentAnnotationStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.481.12": UIDEntry(
-        "RT Radiation Set Storage",
-        "RTRadiationSetStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.481.13": UIDEntry(
-        "C-Arm Photon-Electron Radiation Storage",
-        "CArmPhotonElectronRadiationStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.481.14": UIDEntry(
-        "Tomotherapeutic Radiation Storage",
-        "TomotherapeuticRadiationStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.481.15": UIDEntry(
-        "Robotic-Arm Radiation Storage",
-        "RoboticArmRadiationStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.481.16": UIDEntry(
-        "RT Radiation Record Set Storage",
-        "RTRadiationRecordSetStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.481.17": UIDEntry(
-        "RT Radiation Salvage Record Storage",
-        "RTRadiationSalvageRecordStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.481.18": UIDEntry(
-        "Tomotherapeutic Radiation Record Storage",
-        "TomotherapeuticRadiationRecordStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.481.19": UIDEntry(
-        "C-Arm Photon-Electron Radiation Record Storage",
-        "CArmPhotonElectronRadiationRecordStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.481.20": UIDEntry(
-        "Robotic Radiation Record Storage",
-        "RoboticRadiationRecordStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.481.21": UIDEntry(
-        "RT Radiation Set Delivery Instruction Storage",
-        "RTRadiationSetDeliveryInstructionStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.481.22": UIDEntry(
-        "RT Treatment Preparation Storage",
-        "RTTreatmentPreparationStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.481.23": UIDEntry(
-        "Enhanced RT Image Storage",
-        "EnhancedRTImageStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.481.24": UIDEntry(
-        "Enhanced Continuous RT Image Storage",
-        "EnhancedContinuousRTImageStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.481.25": UIDEntry(
-        "RT Patient Position Acquisition Instruction Storage",
-        "RTPatientPositionAcquisitionInstructionStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.501.1": UIDEntry(
-        "DICOS CT Image Storage",
-        "DICOSCTImageStorage",
-        "SOP Class",
-        "DICOS",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.501.2.1": UIDEntry(
-        "DICOS Digital X-Ray Image Storage - For Presentation",
-        "DICOSDigitalXRayImageStorageForPresentation",
-        "SOP Class",
-        "DICOS",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.501.2.2": UIDEntry(
-        "DICOS Digital X-Ray Image Storage - For Processing",
-        "DICOSDigitalXRayImageStorageForProcessing",
-        "SOP Class",
-        "DICOS",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.501.3": UIDEntry(
-        "DICOS Threat Detection Report Storage",
-        "DICOSThreatDetectionReportStorage",
-        "SOP Class",
-        "DICOS",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.501.4": UIDEntry(
-        "DICOS 2D AIT Storage",
-        "DICOS2DAITStorage",
-        "SOP Class",
-        "DICOS",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.501.5": UIDEntry(
-        "DICOS 3D AIT Storage",
-        "DICOS3DAITStorage",
-        "SOP Class",
-        "DICOS",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.501.6": UIDEntry(
-        "DICOS Quadrupole Resonance (QR) Storage",
-        "DICOSQuadrupoleResonanceStorage",
-        "SOP Class",
-        "DICOS",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.601.1": UIDEntry(
-        "Eddy Current Image Storage",
-        "EddyCurrentImageStorage",
-        "SOP Class",
-        "DICONDE ASTM E2934",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.1.601.2": UIDEntry(
-        "Eddy Current Multi-frame Image Storage",
-        "EddyCurrentMultiFrameImageStorage",
-        "SOP Class",
-        "DICONDE ASTM E2934",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.2.1.1": UIDEntry(
-        "Patient Root Query/Retrieve Information Model - FIND",
-        "PatientRootQueryRetrieveInformationModelFind",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.2.1.2": UIDEntry(
-        "Patient Root Query/Retrieve Information Model - MOVE",
-        "PatientRootQueryRetrieveInformationModelMove",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.2.1.3": UIDEntry(
-        "Patient Root Query/Retrieve Information Model - GET",
-        "PatientRootQueryRetrieveInformationModelGet",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.2.2.1": UIDEntry(
-        "Study Root Query/Retrieve Information Model - FIND",
-        "StudyRootQueryRetrieveInformationModelFind",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.2.2.2": UIDEntry(
-        "Study Root Query/Retrieve Information Model - MOVE",
-        "StudyRootQueryRetrieveInformationModelMove",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.2.2.3": UIDEntry(
-        "Study Root Query/Retrieve Information Model - GET",
-        "StudyRootQueryRetrieveInformationModelGet",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.2.3.1": UIDEntry(
-        "Patient/Study Only Query/Retrieve Information Model - FIND",
-        "PatientStudyOnlyQueryRetrieveInformationModelFind",
-        "SOP Class",
-        "PS3.4 (2004)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.2.3.2": UIDEntry(
-        "Patient/Study Only Query/Retrieve Information Model - MOVE",
-        "PatientStudyOnlyQueryRetrieveInformationModelMove",
-        "SOP Class",
-        "PS3.4 (2004)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.2.3.3": UIDEntry(
-        "Patient/Study Only Query/Retrieve Information Model - GET",
-        "PatientStudyOnlyQueryRetrieveInformationModelGet",
-        "SOP Class",
-        "PS3.4 (2004)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.2.4.2": UIDEntry(
-        "Composite Instance Root Retrieve - MOVE",
-        "CompositeInstanceRootRetrieveMove",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.2.4.3": UIDEntry(
-        "Composite Instance Root Retrieve - GET",
-        "CompositeInstanceRootRetrieveGet",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.1.2.5.3": UIDEntry(
-        "Composite Instance Retrieve Without Bulk Data - GET",
-        "CompositeInstanceRetrieveWithoutBulkDataGet",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.20.1": UIDEntry(
-        "Defined Procedure Protocol Information Model - FIND",
-        "DefinedProcedureProtocolInformationModelFind",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.20.2": UIDEntry(
-        "Defined Procedure Protocol Information Model - MOVE",
-        "DefinedProcedureProtocolInformationModelMove",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.20.3": UIDEntry(
-        "Defined Procedure Protocol Information Model - GET",
-        "DefinedProcedureProtocolInformationModelGet",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.31": UIDEntry(
-        "Modality Worklist Information Model - FIND",
-        "ModalityWorklistInformationModelFind",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.32": UIDEntry(
-        "General Purpose Worklist Management Meta SOP Class",
-        "GeneralPurposeWorklistManagementMeta",
-        "Meta SOP Class",
-        "PS3.4 (2011)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.32.1": UIDEntry(
-        "General Purpose Worklist Information Model - FIND",
-        "GeneralPurposeWorklistInformationModelFind",
-        "SOP Class",
-        "PS3.4 (2011)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.32.2": UIDEntry(
-        "General Purpose Scheduled Procedure Step SOP Class",
-        "GeneralPurposeScheduledProcedureStep",
-        "SOP Class",
-        "PS3.4 (2011)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.32.3": UIDEntry(
-        "General Purpose Performed Procedure Step SOP Class",
-        "GeneralPurposePerformedProcedureStep",
-        "SOP Class",
-        "PS3.4 (2011)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.33": UIDEntry(
-        "Instance Availability Notification SOP Class",
-        "InstanceAvailabilityNotification",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.34.1": UIDEntry(
-        "RT Beams Delivery Instruction Storage - Trial",
-        "RTBeamsDeliveryInstructionStorageTrial",
-        "SOP Class",
-        "PS3.4 (2009)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.34.2": UIDEntry(
-        "RT Conventional Machine Verification - Trial",
-        "RTConventionalMachineVerificationTrial",
-        "SOP Class",
-        "PS3.4 (2009)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.34.3": UIDEntry(
-        "RT Ion Machine Verification - Trial",
-        "RTIonMachineVerificationTrial",
-        "SOP Class",
-        "PS3.4 (2009)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.34.4": UIDEntry(
-        "Unified Worklist and Procedure Step Service Class - Trial",
-        "UnifiedWorklistAndProcedureStepTrial",
-        "Service Class",
-        "PS3.4 (2009)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.34.4.1": UIDEntry(
-        "Unified Procedure Step - Push SOP Class - Trial",
-        "UnifiedProcedureStepPushTrial",
-        "SOP Class",
-        "PS3.4 (2009)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.34.4.2": UIDEntry(
-        "Unified Procedure Step - Watch SOP Class - Trial",
-        "UnifiedProcedureStepWatchTrial",
-        "SOP Class",
-        "PS3.4 (2009)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.34.4.3": UIDEntry(
-        "Unified Procedure Step - Pull SOP Class - Trial",
-        "UnifiedProcedureStepPullTrial",
-        "SOP Class",
-        "PS3.4 (2009)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.34.4.4": UIDEntry(
-        "Unified Procedure Step - Event SOP Class - Trial",
-        "UnifiedProcedureStepEventTrial",
-        "SOP Class",
-        "PS3.4 (2009)",
-        True,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.34.5": UIDEntry(
-        "UPS Global Subscription SOP Instance",
-        "UPSGlobalSubscriptionInstance",
-        "Well-known SOP Instance",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.34.5.1": UIDEntry(
-        "UPS Filtered Global Subscription SOP Instance",
-        "UPSFilteredGlobalSubscriptionInstance",
-        "Well-known SOP Instance",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.34.6": UIDEntry(
-        "Unified Worklist and Procedure Step Service Class",
-        "UnifiedWorklistAndProcedureStep",
-        "Service Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.34.6.1": UIDEntry(
-        "Unified Procedure Step - Push SOP Class",
-        "UnifiedProcedureStepPush",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.34.6.2": UIDEntry(
-        "Unified Procedure Step - Watch SOP Class",
-        "UnifiedProcedureStepWatch",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.34.6.3": UIDEntry(
-        "Unified Procedure Step - Pull SOP Class",
-        "UnifiedProcedureStepPull",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.34.6.4": UIDEntry(
-        "Unified Procedure Step - Event SOP Class",
-        "UnifiedProcedureStepEvent",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.34.6.5": UIDEntry(
-        "Unified Procedure Step - Query SOP Class",
-        "UnifiedProcedureStepQuery",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.34.7": UIDEntry(
-        "RT Beams Delivery Instruction Storage",
-        "RTBeamsDeliveryInstructionStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.34.8": UIDEntry(
-        "RT Conventional Machine Verification",
-        "RTConventionalMachineVerification",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.34.9": UIDEntry(
-        "RT Ion Machine Verification",
-        "RTIonMachineVerification",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.34.10": UIDEntry(
-        "RT Brachy Application Setup Delivery Instruction Storage",
-        "RTBrachyApplicationSetupDeliveryInstructionStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.37.1": UIDEntry(
-        "General Relevant Patient Information Query",
-        "GeneralRelevantPatientInformationQuery",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.37.2": UIDEntry(
-        "Breast Imaging Relevant Patient Information Query",
-        "BreastImagingRelevantPatientInformationQuery",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.37.3": UIDEntry(
-        "Cardiac Relevant Patient Information Query",
-        "CardiacRelevantPatientInformationQuery",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.38.1": UIDEntry(
-        "Hanging Protocol Storage",
-        "HangingProtocolStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.38.2": UIDEntry(
-        "Hanging Protocol Information Model - FIND",
-        "HangingProtocolInformationModelFind",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.38.3": UIDEntry(
-        "Hanging Protocol Information Model - MOVE",
-        "HangingProtocolInformationModelMove",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.38.4": UIDEntry(
-        "Hanging Protocol Information Model - GET",
-        "HangingProtocolInformationModelGet",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.39.1": UIDEntry(
-        "Color Palette Storage",
-        "ColorPaletteStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.39.2": UIDEntry(
-        "Color Palette Query/Retrieve Information Model - FIND",
-        "ColorPaletteQueryRetrieveInformationModelFind",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.39.3": UIDEntry(
-        "Color Palette Query/Retrieve Information Model - MOVE",
-        "ColorPaletteQueryRetrieveInformationModelMove",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.39.4": UIDEntry(
-        "Color Palette Query/Retrieve Information Model - GET",
-        "ColorPaletteQueryRetrieveInformationModelGet",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.41": UIDEntry(
-        "Product Characteristics Query SOP Class",
-        "ProductCharacteristicsQuery",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.42": UIDEntry(
-        "Substance Approval Query SOP Class",
-        "SubstanceApprovalQuery",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.43.1": UIDEntry(
-        "Generic Implant Template Storage",
-        "GenericImplantTemplateStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.43.2": UIDEntry(
-        "Generic Implant Template Information Model - FIND",
-        "GenericImplantTemplateInformationModelFind",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.43.3": UIDEntry(
-        "Generic Implant Template Information Model - MOVE",
-        "GenericImplantTemplateInformationModelMove",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.43.4": UIDEntry(
-        "Generic Implant Template Information Model - GET",
-        "GenericImplantTemplateInformationModelGet",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.44.1": UIDEntry(
-        "Implant Assembly Template Storage",
-        "ImplantAssemblyTemplateStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.44.2": UIDEntry(
-        "Implant Assembly Template Information Model - FIND",
-        "ImplantAssemblyTemplateInformationModelFind",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.44.3": UIDEntry(
-        "Implant Assembly Template Information Model - MOVE",
-        "ImplantAssemblyTemplateInformationModelMove",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.44.4": UIDEntry(
-        "Implant Assembly Template Information Model - GET",
-        "ImplantAssemblyTemplateInformationModelGet",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.45.1": UIDEntry(
-        "Implant Template Group Storage",
-        "ImplantTemplateGroupStorage",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.45.2": UIDEntry(
-        "Implant Template Group Information Model - FIND",
-        "ImplantTemplateGroupInformationModelFind",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.45.3": UIDEntry(
-        "Implant Template Group Information Model - MOVE",
-        "ImplantTemplateGroupInformationModelMove",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.5.1.4.45.4": UIDEntry(
-        "Implant Template Group Information Model - GET",
-        "ImplantTemplateGroupInformationModelGet",
-        "SOP Class",
-        "PS3.4",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.7.1.1": UIDEntry(
-        "Native DICOM Model",
-        "NativeDICOMModel",
-        "Application Hosting Model",
-        "PS3.19",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.7.1.2": UIDEntry(
-        "Abstract Multi-Dimensional Image Model",
-        "AbstractMultiDimensionalImageModel",
-        "Application Hosting Model",
-        "PS3.19",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.8.1.1": UIDEntry(
-        "DICOM Content Mapping Resource",
-        "DICOMContentMappingResource",
-        "Mapping Resource",
-        "PS3.16",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.10.1": UIDEntry(
-        "Video Endoscopic Image Real-Time Communication",
-        "VideoEndoscopicImageRealTimeCommunication",
-        "SOP Class",
-        "PS3.22",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.10.2": UIDEntry(
-        "Video Photographic Image Real-Time Communication",
-        "VideoPhotographicImageRealTimeCommunication",
-        "SOP Class",
-        "PS3.22",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.10.3": UIDEntry(
-        "Audio Waveform Real-Time Communication",
-        "AudioWaveformRealTimeCommunication",
-        "SOP Class",
-        "PS3.22",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.10.4": UIDEntry(
-        "Rendition Selection Document Real-Time Communication",
-        "RenditionSelectionDocumentRealTimeCommunication",
-        "SOP Class",
-        "PS3.22",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.15.0.3.1": UIDEntry(
-        "dicomDeviceName", "dicomDeviceName", "LDAP OID", "PS3.15", False, "PS3.6 2024c Table A-1"
-    ),
-    "1.2.840.10008.15.0.3.2": UIDEntry(
-        "dicomDescription", "dicomDescription", "LDAP OID", "PS3.15", False, "PS3.6 2024c Table A-1"
-    ),
-    "1.2.840.10008.15.0.3.3": UIDEntry(
-        "dicomManufacturer",
-        "dicomManufacturer",
-        "LDAP OID",
-        "PS3.15",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.15.0.3.4": UIDEntry(
-        "dicomManufacturerModelName",
-        "dicomManufacturerModelName",
-        "LDAP OID",
-        "PS3.15",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.15.0.3.5": UIDEntry(
-        "dicomSoftwareVersion",
-        "dicomSoftwareVersion",
-        "LDAP OID",
-        "PS3.15",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.15.0.3.6": UIDEntry(
-        "dicomVendorData", "dicomVendorData", "LDAP OID", "PS3.15", False, "PS3.6 2024c Table A-1"
-    ),
-    "1.2.840.10008.15.0.3.7": UIDEntry(
-        "dicomAETitle", "dicomAETitle", "LDAP OID", "PS3.15", False, "PS3.6 2024c Table A-1"
-    ),
-    "1.2.840.10008.15.0.3.8": UIDEntry(
-        "dicomNetworkConnectionReference",
-        "dicomNetworkConnectionReference",
-        "LDAP OID",
-        "PS3.15",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.15.0.3.9": UIDEntry(
-        "dicomApplicationCluster",
-        "dicomApplicationCluster",
-        "LDAP OID",
-        "PS3.15",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.15.0.3.10": UIDEntry(
-        "dicomAssociationInitiator",
-        "dicomAssociationInitiator",
-        "LDAP OID",
-        "PS3.15",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.15.0.3.11": UIDEntry(
-        "dicomAssociationAcceptor",
-        "dicomAssociationAcceptor",
-        "LDAP OID",
-        "PS3.15",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.15.0.3.12": UIDEntry(
-        "dicomHostname", "dicomHostname", "LDAP OID", "PS3.15", False, "PS3.6 2024c Table A-1"
-    ),
-    "1.2.840.10008.15.0.3.13": UIDEntry(
-        "dicomPort", "dicomPort", "LDAP OID", "PS3.15", False, "PS3.6 2024c Table A-1"
-    ),
-    "1.2.840.10008.15.0.3.14": UIDEntry(
-        "dicomSOPClass", "dicomSOPClass", "LDAP OID", "PS3.15", False, "PS3.6 2024c Table A-1"
-    ),
-    "1.2.840.10008.15.0.3.15": UIDEntry(
-        "dicomTransferRole",
-        "dicomTransferRole",
-        "LDAP OID",
-        "PS3.15",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.15.0.3.16": UIDEntry(
-        "dicomTransferSyntax",
-        "dicomTransferSyntax",
-        "LDAP OID",
-        "PS3.15",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.15.0.3.17": UIDEntry(
-        "dicomPrimaryDeviceType",
-        "dicomPrimaryDeviceType",
-        "LDAP OID",
-        "PS3.15",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.15.0.3.18": UIDEntry(
-        "dicomRelatedDeviceReference",
-        "dicomRelatedDeviceReference",
-        "LDAP OID",
-        "PS3.15",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.15.0.3.19": UIDEntry(
-        "dicomPreferredCalledAETitle",
-        "dicomPreferredCalledAETitle",
-        "LDAP OID",
-        "PS3.15",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.15.0.3.20": UIDEntry(
-        "dicomTLSCyphersuite",
-        "dicomTLSCyphersuite",
-        "LDAP OID",
-        "PS3.15",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.15.0.3.21": UIDEntry(
-        "dicomAuthorizedNodeCertificateReference",
-        "dicomAuthorizedNodeCertificateReference",
-        "LDAP OID",
-        "PS3.15",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.15.0.3.22": UIDEntry(
-        "dicomThisNodeCertificateReference",
-        "dicomThisNodeCertificateReference",
-        "LDAP OID",
-        "PS3.15",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.15.0.3.23": UIDEntry(
-        "dicomInstalled", "dicomInstalled", "LDAP OID", "PS3.15", False, "PS3.6 2024c Table A-1"
-    ),
-    "1.2.840.10008.15.0.3.24": UIDEntry(
-        "dicomStationName", "dicomStationName", "LDAP OID", "PS3.15", False, "PS3.6 2024c Table A-1"
-    ),
-    "1.2.840.10008.15.0.3.25": UIDEntry(
-        "dicomDeviceSerialNumber",
-        "dicomDeviceSerialNumber",
-        "LDAP OID",
-        "PS3.15",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.15.0.3.26": UIDEntry(
-        "dicomInstitutionName",
-        "dicomInstitutionName",
-        "LDAP OID",
-        "PS3.15",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.15.0.3.27": UIDEntry(
-        "dicomInstitutionAddress",
-        "dicomInstitutionAddress",
-        "LDAP OID",
-        "PS3.15",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.15.0.3.28": UIDEntry(
-        "dicomInstitutionDepartmentName",
-        "dicomInstitutionDepartmentName",
-        "LDAP OID",
-        "PS3.15",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.15.0.3.29": UIDEntry(
-        "dicomIssuerOfPatientID",
-        "dicomIssuerOfPatientID",
-        "LDAP OID",
-        "PS3.15",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.15.0.3.30": UIDEntry(
-        "dicomPreferredCallingAETitle",
-        "dicomPreferredCallingAETitle",
-        "LDAP OID",
-        "PS3.15",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.15.0.3.31": UIDEntry(
-        "dicomSupportedCharacterSet",
-        "dicomSupportedCharacterSet",
-        "LDAP OID",
-        "PS3.15",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.15.0.4.1": UIDEntry(
-        "dicomConfigurationRoot",
-        "dicomConfigurationRoot",
-        "LDAP OID",
-        "PS3.15",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.15.0.4.2": UIDEntry(
-        "dicomDevicesRoot", "dicomDevicesRoot", "LDAP OID", "PS3.15", False, "PS3.6 2024c Table A-1"
-    ),
-    "1.2.840.10008.15.0.4.3": UIDEntry(
-        "dicomUniqueAETitlesRegistryRoot",
-        "dicomUniqueAETitlesRegistryRoot",
-        "LDAP OID",
-        "PS3.15",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.15.0.4.4": UIDEntry(
-        "dicomDevice", "dicomDevice", "LDAP OID", "PS3.15", False, "PS3.6 2024c Table A-1"
-    ),
-    "1.2.840.10008.15.0.4.5": UIDEntry(
-        "dicomNetworkAE", "dicomNetworkAE", "LDAP OID", "PS3.15", False, "PS3.6 2024c Table A-1"
-    ),
-    "1.2.840.10008.15.0.4.6": UIDEntry(
-        "dicomNetworkConnection",
-        "dicomNetworkConnection",
-        "LDAP OID",
-        "PS3.15",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.15.0.4.7": UIDEntry(
-        "dicomUniqueAETitle",
-        "dicomUniqueAETitle",
-        "LDAP OID",
-        "PS3.15",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.15.0.4.8": UIDEntry(
-        "dicomTransferCapability",
-        "dicomTransferCapability",
-        "LDAP OID",
-        "PS3.15",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.15.1.1": UIDEntry(
-        "Universal Coordinated Time",
-        "UTC",
-        "Synchronization Frame of Reference",
-        "PS3.3",
-        False,
-        "PS3.6 2024c Table A-1",
-    ),
-    "1.2.840.10008.1.4.1.1": UIDEntry(
-        "Talairach Brain Atlas Frame of Reference",
-        "TalairachBrainAtlas",
-        "Well-known frame of reference",
-        "",
-        False,
-        "PS3.6 2024c Table A-2",
-    ),
-    "1.2.840.10008.1.4.1.2": UIDEntry(
-        "SPM2 T1 Frame of Reference",
-        "SPM2T1",
-        "Well-known frame of reference",
-        "",
-        False,
-        "PS3.6 2024c Table A-2",
-    ),
-    "1.2.840.10008.1.4.1.3": UIDEntry(
-        "SPM2 T2 Frame of Reference",
-        "SPM2T2",
-        "Well-known frame of reference",
-        "",
-        False,
-        "PS3.6 2024c Table A-2",
-    ),
-    "1.2.840.10008.1.4.1.4": UIDEntry(
-        "SPM2 PD Frame of Reference",
-        "SPM2PD",
-        "Well-known frame of reference",
-        "",
-        False,
-        "PS3.6 2024c Table A-2",
-    ),
-    "1.2.840.10008.1.4.1.5": UIDEntry(
-        "SPM2 EPI Frame of Reference",
-        "SPM2EPI",
-        "Well-known frame of reference",
-        "",
-        False,
-        "PS3.6 2024c Table A-2",
-    ),
-    "1.2.840.10008.1.4.1.6": UIDEntry(
-        "SPM2 FIL T1 Frame of Reference",
-        "SPM2FILT1",
-        "Well-known frame of reference",
-        "",
-        False,
-        "PS3.6 2024c Table A-2",
-    ),
-    "1.2.840.10008.1.4.1.7": UIDEntry(
-        "SPM2 PET Frame of Reference",
-        "SPM2PET",
-        "Well-known frame of reference",
-        "",
-        False,
-        "PS3.6 2024c Table A-2",
-    ),
-    "1.2.840.10008.1.4.1.8": UIDEntry(
-        "SPM2 TRANSM Frame of Reference",
-        "SPM2TRANSM",
-        "Well-known frame of reference",
-        "",
-        False,
-        "PS3.6 2024c Table A-2",
-    ),
-    "1.2.840.10008.1.4.1.9": UIDEntry(
-        "SPM2 SPECT Frame of Reference",
-        "SPM2SPECT",
-        "Well-known frame of reference",
-        "",
-        False,
-        "PS3.6 2024c Table A-2",
-    ),
-    "1.2.840.10008.1.4.1.10": UIDEntry(
-        "SPM2 GRAY Frame of Reference",
-        "SPM2GRAY",
-        "Well-known frame of reference",
-        "",
-        False,
-        "PS3.6 2024c Table A-2",
-    ),
-    "1.2.840.10008.1.4.1.11": UIDEntry(
-        "SPM2 WHITE Frame of Reference",
-        "SPM2WHITE",
-        "Well-known frame of reference",
-        "",
-        False,
-        "PS3.6 2024c Table A-2",
-    ),
-    "1.2.840.10008.1.4.1.12": UIDEntry(
-        "SPM2 CSF Frame of Reference",
-        "SPM2CSF",
-        "Well-known frame of reference",
-        "",
-        False,
-        "PS3.6 2024c Table A-2",
-    ),
-    "1.2.840.10008.1.4.1.13": UIDEntry(
-        "SPM2 BRAINMASK Frame of Reference",
-        "SPM2BRAINMASK",
-        "Well-known frame of reference",
-        "",
-        False,
-        "PS3.6 2024c Table A-2",
-    ),
-    "1.2.840.10008.1.4.1.14": UIDEntry(
-        "SPM2 AVG305T1 Frame of Reference",
-        "SPM2AVG305T1",
-        "Well-known frame of reference",
-        "",
-        False,
-        "PS3.6 2024c Table A-2",
-    ),
-    "1.2.840.10008.1.4.1.15": UIDEntry(
-        "SPM2 AVG152T1 Frame of Reference",
-        "SPM2AVG152T1",
-        "Well-known frame of reference",
-        "",
-        False,
-        "PS3.6 2024c Table A-2",
-    ),
-    "1.2.840.10008.1.4.1.16": UIDEntry(
-        "SPM2 AVG152T2 Frame of Reference",
-        "SPM2AVG152T2",
-        "Well-known frame of reference",
-        "",
-        False,
-        "PS3.6 2024c Table A-2",
-    ),
-    "1.2.840.10008.1.4.1.17": UIDEntry(
-        "SPM2 AVG152PD Frame of Reference",
-        "SPM2AVG152PD",
-        "Well-known frame of reference",
-        "",
-        False,
-        "PS3.6 2024c Table A-2",
-    ),
-    "1.2.840.10008.1.4.1.18": UIDEntry(
-        "SPM2 SINGLESUBJT1 Frame of Reference",
-        "SPM2SINGLESUBJT1",
-        "Well-known frame of reference",
-        "",
-        False,
-        "PS3.6 2024c Table A-2",
-    ),
-    "1.2.840.10008.1.4.2.1": UIDEntry(
-        "ICBM 452 T1 Frame of Reference",
-        "ICBM452T1",
-        "Well-known frame of reference",
-        "",
-        False,
-        "PS3.6 2024c Table A-2",
-    ),
-    "1.2.840.10008.1.4.2.2": UIDEntry(
-        "ICBM Single Subject MRI Frame of Reference",
-        "ICBMSingleSubjectMRI",
-        "Well-known frame of reference",
-        "",
-        False,
-        "PS3.6 2024c Table A-2",
-    ),
-    "1.2.840.10008.1.4.3.1": UIDEntry(
-        "IEC 61217 Fixed Coordinate System Frame of Reference",
-        "IEC61217FixedCoordinateSystem",
-        "Well-known frame of reference",
-        "",
-        False,
-        "PS3.6 2024c Table A-2",
-    ),
-    "1.2.840.10008.1.4.3.2": UIDEntry(
-        "Standard Robotic-Arm Coordinate System Frame of Reference",
-        "StandardRoboticArmCoordinateSystem",
-        "Well-known frame of reference",
-        "",
-        False,
-        "PS3.6 2024c Table A-2",
-    ),
-    "1.2.840.10008.1.4.3.3": UIDEntry(
-        "IEC 61217 Table Top Coordinate System Frame of Reference",
-        "IEC61217TableTopCoordinateSystem",
-        "Well-known frame of reference",
-        "",
-        False,
-        "PS3.6 2024c Table A-2",
-    ),
-    "1.2.840.10008.1.4.4.1": UIDEntry(
-        "SRI24 Frame of Reference",
-        "SRI24",
-        "Well-known frame of reference",
-        "",
-        False,
-        "PS3.6 2024c Table A-2",
-    ),
-    "1.2.840.10008.1.4.5.1": UIDEntry(
-        "Colin27 Frame of Reference",
-        "Colin27",
-        "Well-known frame of reference",
-        "",
-        False,
-        "PS3.6 2024c Table A-2",
-    ),
-    "1.2.840.10008.1.4.6.1": UIDEntry(
-        "LPBA40/AIR Frame of Reference",
-        "LPBA40AIR",
-        "Well-known frame of reference",
-        "",
-        False,
-        "PS3.6 2024c Table A-2",
-    ),
-    "1.2.840.10008.1.4.6.2": UIDEntry(
-        "LPBA40/FLIRT Frame of Reference",
-        "LPBA40FLIRT",
-        "Well-known frame of reference",
-        "",
-        False,
-        "PS3.6 2024c Table A-2",
-    ),
-    "1.2.840.10008.1.4.6.3": UIDEntry(
-        "LPBA40/SPM5 Frame of Reference",
-        "LPBA40SPM5",
-        "Well-known frame of reference",
-        "",
-        False,
-        "PS3.6 2024c Table A-2",
-    ),
-    "1.2.840.10008.6.1.1": UIDEntry(
-        "Anatomic Modifier", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.2": UIDEntry(
-        "Anatomic Region", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.3": UIDEntry(
-        "Transducer Approach", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.4": UIDEntry(
-        "Transducer Orientation", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.5": UIDEntry(
-        "Ultrasound Beam Path", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.6": UIDEntry(
-        "Angiographic Interventional Device",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.7": UIDEntry(
-        "Image Guided Therapeutic Procedure",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.8": UIDEntry(
-        "Interventional Drug", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.9": UIDEntry(
-        "Administration Route", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.10": UIDEntry(
-        "Imaging Contrast Agent", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.11": UIDEntry(
-        "Imaging Contrast Agent Ingredient",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.12": UIDEntry(
-        "Radiopharmaceutical Isotope", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.13": UIDEntry(
-        "Patient Orientation", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.14": UIDEntry(
-        "Patient Orientation Modifier", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.15": UIDEntry(
-        "Patient Equipment Relationship",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.16": UIDEntry(
-        "Cranio-Caudad Angulation", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.17": UIDEntry(
-        "Radiopharmaceutical", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.18": UIDEntry(
-        "Nuclear Medicine Projection", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.19": UIDEntry(
-        "Acquisition Modality", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.20": UIDEntry(
-        "DICOM Device", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.21": UIDEntry(
-        "Abstract Prior", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.22": UIDEntry(
-        "Numeric Value Qualifier", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.23": UIDEntry(
-        "Measurement Unit", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.24": UIDEntry(
-        "Real World Value Mapping Unit",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.25": UIDEntry(
-        "Significance Level", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.26": UIDEntry(
-        "Measurement Range Concept", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.27": UIDEntry(
-        "Normality", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.28": UIDEntry(
-        "Normal Range Value", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.29": UIDEntry(
-        "Selection Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.30": UIDEntry(
-        "Measurement Uncertainty Concept",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.31": UIDEntry(
-        "Population Statistical Descriptor",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.32": UIDEntry(
-        "Sample Statistical Descriptor",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.33": UIDEntry(
-        "Equation or Table", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.34": UIDEntry(
-        "Yes-No", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.35": UIDEntry(
-        "Present-Absent", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.36": UIDEntry(
-        "Normal-Abnormal", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.37": UIDEntry(
-        "Laterality", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.38": UIDEntry(
-        "Positive-Negative", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.39": UIDEntry(
-        "Complication Severity", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.40": UIDEntry(
-        "Observer Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.41": UIDEntry(
-        "Observation Subject Class", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.42": UIDEntry(
-        "Audio Channel Source", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.43": UIDEntry(
-        "ECG Lead", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.44": UIDEntry(
-        "Hemodynamic Waveform Source", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.45": UIDEntry(
-        "Cardiovascular Anatomic Structure",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.46": UIDEntry(
-        "Electrophysiology Anatomic Location",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.47": UIDEntry(
-        "Coronary Artery Segment", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.48": UIDEntry(
-        "Coronary Artery", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.49": UIDEntry(
-        "Cardiovascular Anatomic Structure Modifier",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.50": UIDEntry(
-        "Cardiology Measurement Unit", "", "Context Group Name", "", True, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.51": UIDEntry(
-        "Time Synchronization Channel Type",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.52": UIDEntry(
-        "Cardiac Procedural State Value",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.53": UIDEntry(
-        "Electrophysiology Measurement Function/Technique",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.54": UIDEntry(
-        "Hemodynamic Measurement Technique",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.55": UIDEntry(
-        "Catheterization Procedure Phase",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.56": UIDEntry(
-        "Electrophysiology Procedure Phase",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.57": UIDEntry(
-        "Stress Protocol", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.58": UIDEntry(
-        "ECG Patient State Value", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.59": UIDEntry(
-        "Electrode Placement Value", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.60": UIDEntry(
-        "XYZ Electrode Placement Values",
-        "",
-        "Context Group Name",
-        "",
-        True,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.61": UIDEntry(
-        "Hemodynamic Physiological Challenge",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.62": UIDEntry(
-        "ECG Annotation", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.63": UIDEntry(
-        "Hemodynamic Annotation", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.64": UIDEntry(
-        "Electrophysiology Annotation", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.65": UIDEntry(
-        "Procedure Log Title", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.66": UIDEntry(
-        "Log Note Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.67": UIDEntry(
-        "Patient Status and Event", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.68": UIDEntry(
-        "Percutaneous Entry", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.69": UIDEntry(
-        "Staff Action", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.70": UIDEntry(
-        "Procedure Action Value", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.71": UIDEntry(
-        "Non-coronary Transcatheter Intervention",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.72": UIDEntry(
-        "Object Reference Purpose", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.73": UIDEntry(
-        "Consumable Action", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.74": UIDEntry(
-        "Drug/Contrast Administration", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.75": UIDEntry(
-        "Drug/Contrast Numeric Parameter",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.76": UIDEntry(
-        "Intracoronary Device", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.77": UIDEntry(
-        "Intervention Action/Status", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.78": UIDEntry(
-        "Adverse Outcome", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.79": UIDEntry(
-        "Procedure Urgency", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.80": UIDEntry(
-        "Cardiac Rhythm", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.81": UIDEntry(
-        "Respiration Rhythm", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.82": UIDEntry(
-        "Lesion Risk", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.83": UIDEntry(
-        "Finding Title", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.84": UIDEntry(
-        "Procedure Action", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.85": UIDEntry(
-        "Device Use Action", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.86": UIDEntry(
-        "Numeric Device Characteristic",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.87": UIDEntry(
-        "Intervention Parameter", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.88": UIDEntry(
-        "Consumables Parameter", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.89": UIDEntry(
-        "Equipment Event", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.90": UIDEntry(
-        "Cardiovascular Imaging Procedure",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.91": UIDEntry(
-        "Catheterization Device", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.92": UIDEntry(
-        "DateTime Qualifier", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.93": UIDEntry(
-        "Peripheral Pulse Location", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.94": UIDEntry(
-        "Patient Assessment", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.95": UIDEntry(
-        "Peripheral Pulse Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.96": UIDEntry(
-        "Skin Condition", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.97": UIDEntry(
-        "Airway Assessment", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.98": UIDEntry(
-        "Calibration Object", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.99": UIDEntry(
-        "Calibration Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.100": UIDEntry(
-        "Cardiac Volume Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.101": UIDEntry(
-        "Index Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.102": UIDEntry(
-        "Sub-segment Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.103": UIDEntry(
-        "Contour Realignment", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.104": UIDEntry(
-        "Circumferential Extent", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.105": UIDEntry(
-        "Regional Extent", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.106": UIDEntry(
-        "Chamber Identification", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.107": UIDEntry(
-        "QA Reference Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.108": UIDEntry(
-        "Plane Identification", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.109": UIDEntry(
-        "Ejection Fraction", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.110": UIDEntry(
-        "ED Volume", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.111": UIDEntry(
-        "ES Volume", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.112": UIDEntry(
-        "Vessel Lumen Cross-sectional Area Calculation Method",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.113": UIDEntry(
-        "Estimated Volume", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.114": UIDEntry(
-        "Cardiac Contraction Phase", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.115": UIDEntry(
-        "IVUS Procedure Phase", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.116": UIDEntry(
-        "IVUS Distance Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.117": UIDEntry(
-        "IVUS Area Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.118": UIDEntry(
-        "IVUS Longitudinal Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.119": UIDEntry(
-        "IVUS Index/Ratio", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.120": UIDEntry(
-        "IVUS Volume Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.121": UIDEntry(
-        "Vascular Measurement Site", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.122": UIDEntry(
-        "Intravascular Volumetric Region",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.123": UIDEntry(
-        "Min/Max/Mean", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.124": UIDEntry(
-        "Calcium Distribution", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.125": UIDEntry(
-        "IVUS Lesion Morphology", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.126": UIDEntry(
-        "Vascular Dissection Classification",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.127": UIDEntry(
-        "IVUS Relative Stenosis Severity",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.128": UIDEntry(
-        "IVUS Non Morphological Finding",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.129": UIDEntry(
-        "IVUS Plaque Composition", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.130": UIDEntry(
-        "IVUS Fiducial Point", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.131": UIDEntry(
-        "IVUS Arterial Morphology", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.132": UIDEntry(
-        "Pressure Unit", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.133": UIDEntry(
-        "Hemodynamic Resistance Unit", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.134": UIDEntry(
-        "Indexed Hemodynamic Resistance Unit",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.135": UIDEntry(
-        "Catheter Size Unit", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.136": UIDEntry(
-        "Specimen Collection", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.137": UIDEntry(
-        "Blood Source Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.138": UIDEntry(
-        "Blood Gas Pressure", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.139": UIDEntry(
-        "Blood Gas Content", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.140": UIDEntry(
-        "Blood Gas Saturation", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.141": UIDEntry(
-        "Blood Base Excess", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.142": UIDEntry(
-        "Blood pH", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.143": UIDEntry(
-        "Arterial / Venous Content", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.144": UIDEntry(
-        "Oxygen Administration Action", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.145": UIDEntry(
-        "Oxygen Administration", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.146": UIDEntry(
-        "Circulatory Support Action", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.147": UIDEntry(
-        "Ventilation Action", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.148": UIDEntry(
-        "Pacing Action", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.149": UIDEntry(
-        "Circulatory Support", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.150": UIDEntry(
-        "Ventilation", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.151": UIDEntry(
-        "Pacing", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.152": UIDEntry(
-        "Blood Pressure Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.153": UIDEntry(
-        "Relative Time", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.154": UIDEntry(
-        "Hemodynamic Patient State", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.155": UIDEntry(
-        "Arterial Lesion Location", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.156": UIDEntry(
-        "Arterial Source Location", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.157": UIDEntry(
-        "Venous Source Location", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.158": UIDEntry(
-        "Atrial Source Location", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.159": UIDEntry(
-        "Ventricular Source Location", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.160": UIDEntry(
-        "Gradient Source Location", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.161": UIDEntry(
-        "Pressure Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.162": UIDEntry(
-        "Blood Velocity Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.163": UIDEntry(
-        "Hemodynamic Time Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.164": UIDEntry(
-        "Non-mitral Valve Area", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.165": UIDEntry(
-        "Valve Area", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.166": UIDEntry(
-        "Hemodynamic Period Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.167": UIDEntry(
-        "Valve Flow", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.168": UIDEntry(
-        "Hemodynamic Flow", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.169": UIDEntry(
-        "Hemodynamic Resistance Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.170": UIDEntry(
-        "Hemodynamic Ratio", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.171": UIDEntry(
-        "Fractional Flow Reserve", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.172": UIDEntry(
-        "Measurement Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.173": UIDEntry(
-        "Cardiac Output Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.174": UIDEntry(
-        "Procedure Intent", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.175": UIDEntry(
-        "Cardiovascular Anatomic Location",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.176": UIDEntry(
-        "Hypertension", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.177": UIDEntry(
-        "Hemodynamic Assessment", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.178": UIDEntry(
-        "Degree Finding", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.179": UIDEntry(
-        "Hemodynamic Measurement Phase",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.180": UIDEntry(
-        "Body Surface Area Equation", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.181": UIDEntry(
-        "Oxygen Consumption Equation/Table",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.182": UIDEntry(
-        "P50 Equation", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.183": UIDEntry(
-        "Framingham Score", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.184": UIDEntry(
-        "Framingham Table", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.185": UIDEntry(
-        "ECG Procedure Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.186": UIDEntry(
-        "Reason for ECG Study", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.187": UIDEntry(
-        "Pacemaker", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.188": UIDEntry(
-        "Diagnosis", "", "Context Group Name", "", True, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.189": UIDEntry(
-        "Other Filters", "", "Context Group Name", "", True, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.190": UIDEntry(
-        "Lead Measurement Technique", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.191": UIDEntry(
-        "Summary Codes ECG", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.192": UIDEntry(
-        "QT Correction Algorithm", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.193": UIDEntry(
-        "ECG Morphology Description", "", "Context Group Name", "", True, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.194": UIDEntry(
-        "ECG Lead Noise Description", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.195": UIDEntry(
-        "ECG Lead Noise Modifier", "", "Context Group Name", "", True, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.196": UIDEntry(
-        "Probability", "", "Context Group Name", "", True, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.197": UIDEntry(
-        "Modifier", "", "Context Group Name", "", True, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.198": UIDEntry(
-        "Trend", "", "Context Group Name", "", True, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.199": UIDEntry(
-        "Conjunctive Term", "", "Context Group Name", "", True, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.200": UIDEntry(
-        "ECG Interpretive Statement", "", "Context Group Name", "", True, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.201": UIDEntry(
-        "Electrophysiology Waveform Duration",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.202": UIDEntry(
-        "Electrophysiology Waveform Voltage",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.203": UIDEntry(
-        "Cath Diagnosis", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.204": UIDEntry(
-        "Cardiac Valve/Tract", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.205": UIDEntry(
-        "Wall Motion", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.206": UIDEntry(
-        "Myocardium Wall Morphology Finding",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.207": UIDEntry(
-        "Chamber Size", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.208": UIDEntry(
-        "Overall Contractility", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.209": UIDEntry(
-        "VSD Description", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.210": UIDEntry(
-        "Aortic Root Description", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.211": UIDEntry(
-        "Coronary Dominance", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.212": UIDEntry(
-        "Valvular Abnormality", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.213": UIDEntry(
-        "Vessel Descriptor", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.214": UIDEntry(
-        "TIMI Flow Characteristic", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.215": UIDEntry(
-        "Thrombus", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.216": UIDEntry(
-        "Lesion Margin", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.217": UIDEntry(
-        "Severity", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.218": UIDEntry(
-        "Left Ventricle Myocardial Wall 17 Segment Model",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.219": UIDEntry(
-        "Myocardial Wall Segments in Projection",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.220": UIDEntry(
-        "Canadian Clinical Classification",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.221": UIDEntry(
-        "Cardiac History Date", "", "Context Group Name", "", True, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.222": UIDEntry(
-        "Cardiovascular Surgery", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.223": UIDEntry(
-        "Diabetic Therapy", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.224": UIDEntry(
-        "MI Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.225": UIDEntry(
-        "Smoking History", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.226": UIDEntry(
-        "Coronary Intervention Indication",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.227": UIDEntry(
-        "Catheterization Indication", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.228": UIDEntry(
-        "Cath Finding", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.229": UIDEntry(
-        "Admission Status", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.230": UIDEntry(
-        "Insurance Payor", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.231": UIDEntry(
-        "Primary Cause of Death", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.232": UIDEntry(
-        "Acute Coronary Syndrome Time Period",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.233": UIDEntry(
-        "NYHA Classification", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.234": UIDEntry(
-        "Ischemia Non-invasive Test", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.235": UIDEntry(
-        "Pre-Cath Angina Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.236": UIDEntry(
-        "Cath Procedure Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.237": UIDEntry(
-        "Thrombolytic Administration", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.238": UIDEntry(
-        "Lab Visit Medication Administration",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.239": UIDEntry(
-        "PCI Medication Administration",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.240": UIDEntry(
-        "Clopidogrel/Ticlopidine Administration",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.241": UIDEntry(
-        "EF Testing Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.242": UIDEntry(
-        "Calculation Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.243": UIDEntry(
-        "Percutaneous Entry Site", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.244": UIDEntry(
-        "Percutaneous Closure", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.245": UIDEntry(
-        "Angiographic EF Testing Method",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.246": UIDEntry(
-        "PCI Procedure Result", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.247": UIDEntry(
-        "Previously Dilated Lesion", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.248": UIDEntry(
-        "Guidewire Crossing", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.249": UIDEntry(
-        "Vascular Complication", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.250": UIDEntry(
-        "Cath Complication", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.251": UIDEntry(
-        "Cardiac Patient Risk Factor", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.252": UIDEntry(
-        "Cardiac Diagnostic Procedure", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.253": UIDEntry(
-        "Cardiovascular Family History",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.254": UIDEntry(
-        "Hypertension Therapy", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.255": UIDEntry(
-        "Antilipemic Agent", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.256": UIDEntry(
-        "Antiarrhythmic Agent", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.257": UIDEntry(
-        "Myocardial Infarction Therapy",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.258": UIDEntry(
-        "Concern Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.259": UIDEntry(
-        "Problem Status", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.260": UIDEntry(
-        "Health Status", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.261": UIDEntry(
-        "Use Status", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.262": UIDEntry(
-        "Social History", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.263": UIDEntry(
-        "Implanted Device", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.264": UIDEntry(
-        "Plaque Structure", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.265": UIDEntry(
-        "Stenosis Measurement Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.266": UIDEntry(
-        "Stenosis Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.267": UIDEntry(
-        "Stenosis Shape", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.268": UIDEntry(
-        "Volume Measurement Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.269": UIDEntry(
-        "Aneurysm Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.270": UIDEntry(
-        "Associated Condition", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.271": UIDEntry(
-        "Vascular Morphology", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.272": UIDEntry(
-        "Stent Finding", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.273": UIDEntry(
-        "Stent Composition", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.274": UIDEntry(
-        "Source of Vascular Finding", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.275": UIDEntry(
-        "Vascular Sclerosis Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.276": UIDEntry(
-        "Non-invasive Vascular Procedure",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.277": UIDEntry(
-        "Papillary Muscle Included/Excluded",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.278": UIDEntry(
-        "Respiratory Status", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.279": UIDEntry(
-        "Heart Rhythm", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.280": UIDEntry(
-        "Vessel Segment", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.281": UIDEntry(
-        "Pulmonary Artery", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.282": UIDEntry(
-        "Stenosis Length", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.283": UIDEntry(
-        "Stenosis Grade", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.284": UIDEntry(
-        "Cardiac Ejection Fraction", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.285": UIDEntry(
-        "Cardiac Volume Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.286": UIDEntry(
-        "Time-based Perfusion Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.287": UIDEntry(
-        "Fiducial Feature", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.288": UIDEntry(
-        "Diameter Derivation", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.289": UIDEntry(
-        "Coronary Vein", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.290": UIDEntry(
-        "Pulmonary Vein", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.291": UIDEntry(
-        "Myocardial Subsegment", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.292": UIDEntry(
-        "Partial View Section for Mammography",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.293": UIDEntry(
-        "DX Anatomy Imaged", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.294": UIDEntry(
-        "DX View", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.295": UIDEntry(
-        "DX View Modifier", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.296": UIDEntry(
-        "Projection Eponymous Name", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.297": UIDEntry(
-        "Anatomic Region for Mammography",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.298": UIDEntry(
-        "View for Mammography", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.299": UIDEntry(
-        "View Modifier for Mammography",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.300": UIDEntry(
-        "Anatomic Region for Intra-oral Radiography",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.301": UIDEntry(
-        "Anatomic Region Modifier for Intra-oral Radiography",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.302": UIDEntry(
-        "Primary Anatomic Structure for Intra-oral Radiography (Permanent Dentition - Designation of Teeth)",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.303": UIDEntry(
-        "Primary Anatomic Structure for Intra-oral Radiography (Deciduous Dentition - Designation of Teeth)",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.304": UIDEntry(
-        "PET Radionuclide", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.305": UIDEntry(
-        "PET Radiopharmaceutical", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.306": UIDEntry(
-        "Craniofacial Anatomic Region", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.307": UIDEntry(
-        "CT, MR and PET Anatomy Imaged",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.308": UIDEntry(
-        "Common Anatomic Region", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.309": UIDEntry(
-        "MR Spectroscopy Metabolite", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.310": UIDEntry(
-        "MR Proton Spectroscopy Metabolite",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.311": UIDEntry(
-        "Endoscopy Anatomic Region", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.312": UIDEntry(
-        "XA/XRF Anatomy Imaged", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.313": UIDEntry(
-        "Drug or Contrast Agent Characteristic",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.314": UIDEntry(
-        "General Device", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.315": UIDEntry(
-        "Phantom Device", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.316": UIDEntry(
-        "Ophthalmic Imaging Agent", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.317": UIDEntry(
-        "Patient Eye Movement Command", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.318": UIDEntry(
-        "Ophthalmic Photography Acquisition Device",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.319": UIDEntry(
-        "Ophthalmic Photography Illumination",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.320": UIDEntry(
-        "Ophthalmic Filter", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.321": UIDEntry(
-        "Ophthalmic Lens", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.322": UIDEntry(
-        "Ophthalmic Channel Description",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.323": UIDEntry(
-        "Ophthalmic Image Position", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.324": UIDEntry(
-        "Mydriatic Agent", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.325": UIDEntry(
-        "Ophthalmic Anatomic Structure Imaged",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.326": UIDEntry(
-        "Ophthalmic Tomography Acquisition Device",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.327": UIDEntry(
-        "Ophthalmic OCT Anatomic Structure Imaged",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.328": UIDEntry(
-        "Language", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.329": UIDEntry(
-        "Country", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.330": UIDEntry(
-        "Overall Breast Composition", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.331": UIDEntry(
-        "Overall Breast Composition from BI-RADS®",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.332": UIDEntry(
-        "Change Since Last Mammogram or Prior Surgery",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.333": UIDEntry(
-        "Change Since Last Mammogram or Prior Surgery from BI-RADS®",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.334": UIDEntry(
-        "Mammography Shape Characteristic",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.335": UIDEntry(
-        "Shape Characteristic from BI-RADS®",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.336": UIDEntry(
-        "Mammography Margin Characteristic",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.337": UIDEntry(
-        "Margin Characteristic from BI-RADS®",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.338": UIDEntry(
-        "Density Modifier", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.339": UIDEntry(
-        "Density Modifier from BI-RADS®",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.340": UIDEntry(
-        "Mammography Calcification Type",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.341": UIDEntry(
-        "Calcification Type from BI-RADS®",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.342": UIDEntry(
-        "Calcification Distribution Modifier",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.343": UIDEntry(
-        "Calcification Distribution Modifier from BI-RADS®",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.344": UIDEntry(
-        "Mammography Single Image Finding",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.345": UIDEntry(
-        "Single Image Finding from BI-RADS®",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.346": UIDEntry(
-        "Mammography Composite Feature",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.347": UIDEntry(
-        "Composite Feature from BI-RADS®",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.348": UIDEntry(
-        "Clockface Location or Region", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.349": UIDEntry(
-        "Clockface Location or Region from BI-RADS®",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.350": UIDEntry(
-        "Quadrant Location", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.351": UIDEntry(
-        "Quadrant Location from BI-RADS®",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.352": UIDEntry(
-        "Side", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.353": UIDEntry(
-        "Side from BI-RADS®", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.354": UIDEntry(
-        "Depth", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.355": UIDEntry(
-        "Depth from BI-RADS®", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.356": UIDEntry(
-        "Mammography Assessment", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.357": UIDEntry(
-        "Assessment from BI-RADS®", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.358": UIDEntry(
-        "Mammography Recommended Follow-up",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.359": UIDEntry(
-        "Recommended Follow-up from BI-RADS®",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.360": UIDEntry(
-        "Mammography Pathology Code", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.361": UIDEntry(
-        "Benign Pathology Code from BI-RADS®",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.362": UIDEntry(
-        "High Risk Lesion Pathology Code from BI-RADS®",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.363": UIDEntry(
-        "Malignant Pathology Code from BI-RADS®",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.364": UIDEntry(
-        "CAD Output Intended Use", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.365": UIDEntry(
-        "Composite Feature Relation", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.366": UIDEntry(
-        "Feature Scope", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.367": UIDEntry(
-        "Mammography Quantitative Temporal Difference Type",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.368": UIDEntry(
-        "Mammography Qualitative Temporal Difference Type",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.369": UIDEntry(
-        "Nipple Characteristic", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.370": UIDEntry(
-        "Non-lesion Object Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.371": UIDEntry(
-        "Mammography Image Quality Finding",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.372": UIDEntry(
-        "Result Status", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.373": UIDEntry(
-        "Mammography CAD Analysis Type",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.374": UIDEntry(
-        "Image Quality Assessment Type",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.375": UIDEntry(
-        "Mammography Quality Control Standard Type",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.376": UIDEntry(
-        "Follow-up Interval Unit", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.377": UIDEntry(
-        "CAD Processing and Finding Summary",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.378": UIDEntry(
-        "CAD Operating Point Axis Label",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.379": UIDEntry(
-        "Breast Procedure Reported", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.380": UIDEntry(
-        "Breast Procedure Reason", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.381": UIDEntry(
-        "Breast Imaging Report Section Title",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.382": UIDEntry(
-        "Breast Imaging Report Element",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.383": UIDEntry(
-        "Breast Imaging Finding", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.384": UIDEntry(
-        "Breast Clinical Finding or Indicated Problem",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.385": UIDEntry(
-        "Associated Finding for Breast",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.386": UIDEntry(
-        "Ductography Finding for Breast",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.387": UIDEntry(
-        "Procedure Modifiers for Breast",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.388": UIDEntry(
-        "Breast Implant Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.389": UIDEntry(
-        "Breast Biopsy Technique", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.390": UIDEntry(
-        "Breast Imaging Procedure Modifier",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.391": UIDEntry(
-        "Interventional Procedure Complication",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.392": UIDEntry(
-        "Interventional Procedure Result",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.393": UIDEntry(
-        "Ultrasound Finding for Breast",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.394": UIDEntry(
-        "Instrument Approach", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.395": UIDEntry(
-        "Target Confirmation", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.396": UIDEntry(
-        "Fluid Color", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.397": UIDEntry(
-        "Tumor Stages From AJCC", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.398": UIDEntry(
-        "Nottingham Combined Histologic Grade",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.399": UIDEntry(
-        "Bloom-Richardson Histologic Grade",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.400": UIDEntry(
-        "Histologic Grading Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.401": UIDEntry(
-        "Breast Implant Finding", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.402": UIDEntry(
-        "Gynecological Hormone", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.403": UIDEntry(
-        "Breast Cancer Risk Factor", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.404": UIDEntry(
-        "Gynecological Procedure", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.405": UIDEntry(
-        "Procedures for Breast", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.406": UIDEntry(
-        "Mammoplasty Procedure", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.407": UIDEntry(
-        "Therapies for Breast", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.408": UIDEntry(
-        "Menopausal Phase", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.409": UIDEntry(
-        "General Risk Factor", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.410": UIDEntry(
-        "OB-GYN Maternal Risk Factor", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.411": UIDEntry(
-        "Substance", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.412": UIDEntry(
-        "Relative Usage/Exposure Amount",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.413": UIDEntry(
-        "Relative Frequency of Event Value",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.414": UIDEntry(
-        "Usage/Exposure Qualitative Concept",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.415": UIDEntry(
-        "Usage/Exposure/Amount Qualitative Concept",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.416": UIDEntry(
-        "Usage/Exposure/Frequency Qualitative Concept",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.417": UIDEntry(
-        "Procedure Numeric Property", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.418": UIDEntry(
-        "Pregnancy Status", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.419": UIDEntry(
-        "Side of Family", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.420": UIDEntry(
-        "Chest Component Category", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.421": UIDEntry(
-        "Chest Finding or Feature", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.422": UIDEntry(
-        "Chest Finding or Feature Modifier",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.423": UIDEntry(
-        "Abnormal Lines Finding or Feature",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.424": UIDEntry(
-        "Abnormal Opacity Finding or Feature",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.425": UIDEntry(
-        "Abnormal Lucency Finding or Feature",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.426": UIDEntry(
-        "Abnormal Texture Finding or Feature",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.427": UIDEntry(
-        "Width Descriptor", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.428": UIDEntry(
-        "Chest Anatomic Structure Abnormal Distribution",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.429": UIDEntry(
-        "Radiographic Anatomy Finding or Feature",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.430": UIDEntry(
-        "Lung Anatomy Finding or Feature",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.431": UIDEntry(
-        "Bronchovascular Anatomy Finding or Feature",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.432": UIDEntry(
-        "Pleura Anatomy Finding or Feature",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.433": UIDEntry(
-        "Mediastinum Anatomy Finding or Feature",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.434": UIDEntry(
-        "Osseous Anatomy Finding or Feature",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.435": UIDEntry(
-        "Osseous Anatomy Modifier", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.436": UIDEntry(
-        "Muscular Anatomy", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.437": UIDEntry(
-        "Vascular Anatomy", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.438": UIDEntry(
-        "Size Descriptor", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.439": UIDEntry(
-        "Chest Border Shape", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.440": UIDEntry(
-        "Chest Border Definition", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.441": UIDEntry(
-        "Chest Orientation Descriptor", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.442": UIDEntry(
-        "Chest Content Descriptor", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.443": UIDEntry(
-        "Chest Opacity Descriptor", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.444": UIDEntry(
-        "Location in Chest", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.445": UIDEntry(
-        "General Chest Location", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.446": UIDEntry(
-        "Location in Lung", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.447": UIDEntry(
-        "Segment Location in Lung", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.448": UIDEntry(
-        "Chest Distribution Descriptor",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.449": UIDEntry(
-        "Chest Site Involvement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.450": UIDEntry(
-        "Severity Descriptor", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.451": UIDEntry(
-        "Chest Texture Descriptor", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.452": UIDEntry(
-        "Chest Calcification Descriptor",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.453": UIDEntry(
-        "Chest Quantitative Temporal Difference Type",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.454": UIDEntry(
-        "Chest Qualitative Temporal Difference Type",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.455": UIDEntry(
-        "Image Quality Finding", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.456": UIDEntry(
-        "Chest Types of Quality Control Standard",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.457": UIDEntry(
-        "CAD Analysis Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.458": UIDEntry(
-        "Chest Non-lesion Object Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.459": UIDEntry(
-        "Non-lesion Modifier", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.460": UIDEntry(
-        "Calculation Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.461": UIDEntry(
-        "Attenuation Coefficient Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.462": UIDEntry(
-        "Calculated Value", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.463": UIDEntry(
-        "Lesion Response", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.464": UIDEntry(
-        "RECIST Defined Lesion Response",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.465": UIDEntry(
-        "Baseline Category", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.466": UIDEntry(
-        "Background Echotexture", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.467": UIDEntry(
-        "Orientation", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.468": UIDEntry(
-        "Lesion Boundary", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.469": UIDEntry(
-        "Echo Pattern", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.470": UIDEntry(
-        "Posterior Acoustic Feature", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.471": UIDEntry(
-        "Vascularity", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.472": UIDEntry(
-        "Correlation to Other Finding", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.473": UIDEntry(
-        "Malignancy Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.474": UIDEntry(
-        "Breast Primary Tumor Assessment From AJCC",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.475": UIDEntry(
-        "Pathological Regional Lymph Node Assessment for Breast",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.476": UIDEntry(
-        "Assessment of Metastasis for Breast",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.477": UIDEntry(
-        "Menstrual Cycle Phase", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.478": UIDEntry(
-        "Time Interval", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.479": UIDEntry(
-        "Breast Linear Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.480": UIDEntry(
-        "CAD Geometry Secondary Graphical Representation",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.481": UIDEntry(
-        "Diagnostic Imaging Report Document Title",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.482": UIDEntry(
-        "Diagnostic Imaging Report Heading",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.483": UIDEntry(
-        "Diagnostic Imaging Report Element",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.484": UIDEntry(
-        "Diagnostic Imaging Report Purpose of Reference",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.485": UIDEntry(
-        "Waveform Purpose of Reference",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.486": UIDEntry(
-        "Contributing Equipment Purpose of Reference",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.487": UIDEntry(
-        "SR Document Purpose of Reference",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.488": UIDEntry(
-        "Signature Purpose", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.489": UIDEntry(
-        "Media Import", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.490": UIDEntry(
-        "Key Object Selection Document Title",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.491": UIDEntry(
-        "Rejected for Quality Reason", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.492": UIDEntry(
-        "Best in Set", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.493": UIDEntry(
-        "Document Title", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.494": UIDEntry(
-        "RCS Registration Method Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.495": UIDEntry(
-        "Brain Atlas Fiducial", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.496": UIDEntry(
-        "Segmentation Property Category",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.497": UIDEntry(
-        "Segmentation Property Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.498": UIDEntry(
-        "Cardiac Structure Segmentation Type",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.499": UIDEntry(
-        "CNS Segmentation Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.500": UIDEntry(
-        "Abdominal Segmentation Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.501": UIDEntry(
-        "Thoracic Segmentation Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.502": UIDEntry(
-        "Vascular Segmentation Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.503": UIDEntry(
-        "Device Segmentation Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.504": UIDEntry(
-        "Artifact Segmentation Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.505": UIDEntry(
-        "Lesion Segmentation Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.506": UIDEntry(
-        "Pelvic Organ Segmentation Type",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.507": UIDEntry(
-        "Physiology Segmentation Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.508": UIDEntry(
-        "Referenced Image Purpose of Reference",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.509": UIDEntry(
-        "Source Image Purpose of Reference",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.510": UIDEntry(
-        "Image Derivation", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.511": UIDEntry(
-        "Purpose of Reference to Alternate Representation",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.512": UIDEntry(
-        "Related Series Purpose of Reference",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.513": UIDEntry(
-        "Multi-Frame Subset Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.514": UIDEntry(
-        "Person Role", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.515": UIDEntry(
-        "Family Member", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.516": UIDEntry(
-        "Organizational Role", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.517": UIDEntry(
-        "Performing Role", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.518": UIDEntry(
-        "Animal Taxonomic Rank Value", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.519": UIDEntry(
-        "Sex", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.520": UIDEntry(
-        "Age Unit", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.521": UIDEntry(
-        "Linear Measurement Unit", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.522": UIDEntry(
-        "Area Measurement Unit", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.523": UIDEntry(
-        "Volume Measurement Unit", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.524": UIDEntry(
-        "Linear Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.525": UIDEntry(
-        "Area Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.526": UIDEntry(
-        "Volume Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.527": UIDEntry(
-        "General Area Calculation Method",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.528": UIDEntry(
-        "General Volume Calculation Method",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.529": UIDEntry(
-        "Breed", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.530": UIDEntry(
-        "Breed Registry", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.531": UIDEntry(
-        "Workitem Definition", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.532": UIDEntry(
-        "Non-DICOM Output Types", "", "Context Group Name", "", True, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.533": UIDEntry(
-        "Procedure Discontinuation Reason",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.534": UIDEntry(
-        "Scope of Accumulation", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.535": UIDEntry(
-        "UID Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.536": UIDEntry(
-        "Irradiation Event Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.537": UIDEntry(
-        "Equipment Plane Identification",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.538": UIDEntry(
-        "Fluoro Mode", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.539": UIDEntry(
-        "X-Ray Filter Material", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.540": UIDEntry(
-        "X-Ray Filter Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.541": UIDEntry(
-        "Dose Related Distance Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.542": UIDEntry(
-        "Measured/Calculated", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.543": UIDEntry(
-        "Dose Measurement Device", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.544": UIDEntry(
-        "Effective Dose Evaluation Method",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.545": UIDEntry(
-        "CT Acquisition Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.546": UIDEntry(
-        "Contrast Imaging Technique", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.547": UIDEntry(
-        "CT Dose Reference Authority", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.548": UIDEntry(
-        "Anode Target Material", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.549": UIDEntry(
-        "X-Ray Grid", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.550": UIDEntry(
-        "Ultrasound Protocol Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.551": UIDEntry(
-        "Ultrasound Protocol Stage Type",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.552": UIDEntry(
-        "OB-GYN Date", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.553": UIDEntry(
-        "Fetal Biometry Ratio", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.554": UIDEntry(
-        "Fetal Biometry Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.555": UIDEntry(
-        "Fetal Long Bones Biometry Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.556": UIDEntry(
-        "Fetal Cranium Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.557": UIDEntry(
-        "OB-GYN Amniotic Sac Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.558": UIDEntry(
-        "Early Gestation Biometry Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.559": UIDEntry(
-        "Ultrasound Pelvis and Uterus Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.560": UIDEntry(
-        "OB Equation/Table", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.561": UIDEntry(
-        "Gestational Age Equation/Table",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.562": UIDEntry(
-        "OB Fetal Body Weight Equation/Table",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.563": UIDEntry(
-        "Fetal Growth Equation/Table", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.564": UIDEntry(
-        "Estimated Fetal Weight Percentile Equation/Table",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.565": UIDEntry(
-        "Growth Distribution Rank", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.566": UIDEntry(
-        "OB-GYN Summary", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.567": UIDEntry(
-        "OB-GYN Fetus Summary", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.568": UIDEntry(
-        "Vascular Summary", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.569": UIDEntry(
-        "Temporal Period Relating to Procedure or Therapy",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.570": UIDEntry(
-        "Vascular Ultrasound Anatomic Location",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.571": UIDEntry(
-        "Extracranial Artery", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.572": UIDEntry(
-        "Intracranial Cerebral Vessel", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.573": UIDEntry(
-        "Intracranial Cerebral Vessel (Unilateral)",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.574": UIDEntry(
-        "Upper Extremity Artery", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.575": UIDEntry(
-        "Upper Extremity Vein", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.576": UIDEntry(
-        "Lower Extremity Artery", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.577": UIDEntry(
-        "Lower Extremity Vein", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.578": UIDEntry(
-        "Abdominopelvic Artery (Paired)",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.579": UIDEntry(
-        "Abdominopelvic Artery (Unpaired)",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.580": UIDEntry(
-        "Abdominopelvic Vein (Paired)", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.581": UIDEntry(
-        "Abdominopelvic Vein (Unpaired)",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.582": UIDEntry(
-        "Renal Vessel", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.583": UIDEntry(
-        "Vessel Segment Modifier", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.584": UIDEntry(
-        "Vessel Branch Modifier", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.585": UIDEntry(
-        "Vascular Ultrasound Property", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.586": UIDEntry(
-        "Ultrasound Blood Velocity Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.587": UIDEntry(
-        "Vascular Index/Ratio", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.588": UIDEntry(
-        "Other Vascular Property", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.589": UIDEntry(
-        "Carotid Ratio", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.590": UIDEntry(
-        "Renal Ratio", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.591": UIDEntry(
-        "Pelvic Vasculature Anatomical Location",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.592": UIDEntry(
-        "Fetal Vasculature Anatomical Location",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.593": UIDEntry(
-        "Echocardiography Left Ventricle Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.594": UIDEntry(
-        "Left Ventricle Linear Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.595": UIDEntry(
-        "Left Ventricle Volume Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.596": UIDEntry(
-        "Left Ventricle Other Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.597": UIDEntry(
-        "Echocardiography Right Ventricle Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.598": UIDEntry(
-        "Echocardiography Left Atrium Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.599": UIDEntry(
-        "Echocardiography Right Atrium Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.600": UIDEntry(
-        "Echocardiography Mitral Valve Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.601": UIDEntry(
-        "Echocardiography Tricuspid Valve Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.602": UIDEntry(
-        "Echocardiography Pulmonic Valve Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.603": UIDEntry(
-        "Echocardiography Pulmonary Artery Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.604": UIDEntry(
-        "Echocardiography Aortic Valve Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.605": UIDEntry(
-        "Echocardiography Aorta Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.606": UIDEntry(
-        "Echocardiography Pulmonary Vein Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.607": UIDEntry(
-        "Echocardiography Vena Cava Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.608": UIDEntry(
-        "Echocardiography Hepatic Vein Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.609": UIDEntry(
-        "Echocardiography Cardiac Shunt Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.610": UIDEntry(
-        "Echocardiography Congenital Anomaly Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.611": UIDEntry(
-        "Pulmonary Vein Modifier", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.612": UIDEntry(
-        "Echocardiography Common Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.613": UIDEntry(
-        "Flow Direction", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.614": UIDEntry(
-        "Orifice Flow Property", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.615": UIDEntry(
-        "Echocardiography Stroke Volume Origin",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.616": UIDEntry(
-        "Ultrasound Image Mode", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.617": UIDEntry(
-        "Echocardiography Image View", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.618": UIDEntry(
-        "Echocardiography Measurement Method",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.619": UIDEntry(
-        "Echocardiography Volume Method",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.620": UIDEntry(
-        "Echocardiography Area Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.621": UIDEntry(
-        "Gradient Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.622": UIDEntry(
-        "Volume Flow Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.623": UIDEntry(
-        "Myocardium Mass Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.624": UIDEntry(
-        "Cardiac Phase", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.625": UIDEntry(
-        "Respiration State", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.626": UIDEntry(
-        "Mitral Valve Anatomic Site", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.627": UIDEntry(
-        "Echocardiography Anatomic Site",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.628": UIDEntry(
-        "Echocardiography Anatomic Site Modifier",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.629": UIDEntry(
-        "Wall Motion Scoring Scheme", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.630": UIDEntry(
-        "Cardiac Output Property", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.631": UIDEntry(
-        "Left Ventricle Area Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.632": UIDEntry(
-        "Tricuspid Valve Finding Site", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.633": UIDEntry(
-        "Aortic Valve Finding Site", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.634": UIDEntry(
-        "Left Ventricle Finding Site", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.635": UIDEntry(
-        "Congenital Finding Site", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.636": UIDEntry(
-        "Surface Processing Algorithm Family",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.637": UIDEntry(
-        "Stress Test Procedure Phase", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.638": UIDEntry(
-        "Stage", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.735": UIDEntry(
-        "S-M-L Size Descriptor", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.736": UIDEntry(
-        "Major Coronary Artery", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.737": UIDEntry(
-        "Radioactivity Unit", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.738": UIDEntry(
-        "Rest/Stress State", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.739": UIDEntry(
-        "PET Cardiology Protocol", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.740": UIDEntry(
-        "PET Cardiology Radiopharmaceutical",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.741": UIDEntry(
-        "NM/PET Procedure", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.742": UIDEntry(
-        "Nuclear Cardiology Protocol", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.743": UIDEntry(
-        "Nuclear Cardiology Radiopharmaceutical",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.744": UIDEntry(
-        "Attenuation Correction", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.745": UIDEntry(
-        "Perfusion Defect Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.746": UIDEntry(
-        "Study Quality", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.747": UIDEntry(
-        "Stress Imaging Quality Issue", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.748": UIDEntry(
-        "NM Extracardiac Finding", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.749": UIDEntry(
-        "Attenuation Correction Method",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.750": UIDEntry(
-        "Level of Risk", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.751": UIDEntry(
-        "LV Function", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.752": UIDEntry(
-        "Perfusion Finding", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.753": UIDEntry(
-        "Perfusion Morphology", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.754": UIDEntry(
-        "Ventricular Enlargement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.755": UIDEntry(
-        "Stress Test Procedure", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.756": UIDEntry(
-        "Indications for Stress Test", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.757": UIDEntry(
-        "Chest Pain", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.758": UIDEntry(
-        "Exerciser Device", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.759": UIDEntry(
-        "Stress Agent", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.760": UIDEntry(
-        "Indications for Pharmacological Stress Test",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.761": UIDEntry(
-        "Non-invasive Cardiac Imaging Procedure",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.763": UIDEntry(
-        "Exercise ECG Summary Code", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.764": UIDEntry(
-        "Stress Imaging Summary Code", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.765": UIDEntry(
-        "Speed of Response", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.766": UIDEntry(
-        "BP Response", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.767": UIDEntry(
-        "Treadmill Speed", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.768": UIDEntry(
-        "Stress Hemodynamic Finding", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.769": UIDEntry(
-        "Perfusion Finding Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.770": UIDEntry(
-        "Comparison Finding", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.771": UIDEntry(
-        "Stress Symptom", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.772": UIDEntry(
-        "Stress Test Termination Reason",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.773": UIDEntry(
-        "QTc Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.774": UIDEntry(
-        "ECG Timing Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.775": UIDEntry(
-        "ECG Axis Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.776": UIDEntry(
-        "ECG Finding", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.777": UIDEntry(
-        "ST Segment Finding", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.778": UIDEntry(
-        "ST Segment Location", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.779": UIDEntry(
-        "ST Segment Morphology", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.780": UIDEntry(
-        "Ectopic Beat Morphology", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.781": UIDEntry(
-        "Perfusion Comparison Finding", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.782": UIDEntry(
-        "Tolerance Comparison Finding", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.783": UIDEntry(
-        "Wall Motion Comparison Finding",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.784": UIDEntry(
-        "Stress Scoring Scale", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.785": UIDEntry(
-        "Perceived Exertion Scale", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.786": UIDEntry(
-        "Ventricle Identification", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.787": UIDEntry(
-        "Colon Overall Assessment", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.788": UIDEntry(
-        "Colon Finding or Feature", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.789": UIDEntry(
-        "Colon Finding or Feature Modifier",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.790": UIDEntry(
-        "Colon Non-lesion Object Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.791": UIDEntry(
-        "Anatomic Non-colon Finding", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.792": UIDEntry(
-        "Clockface Location for Colon", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.793": UIDEntry(
-        "Recumbent Patient Orientation for Colon",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.794": UIDEntry(
-        "Colon Quantitative Temporal Difference Type",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.795": UIDEntry(
-        "Colon Types of Quality Control Standard",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.796": UIDEntry(
-        "Colon Morphology Descriptor", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.797": UIDEntry(
-        "Location in Intestinal Tract", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.798": UIDEntry(
-        "Colon CAD Material Description",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.799": UIDEntry(
-        "Calculated Value for Colon Finding",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.800": UIDEntry(
-        "Ophthalmic Horizontal Direction",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.801": UIDEntry(
-        "Ophthalmic Vertical Direction",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.802": UIDEntry(
-        "Ophthalmic Visual Acuity Type",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.803": UIDEntry(
-        "Arterial Pulse Waveform", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.804": UIDEntry(
-        "Respiration Waveform", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.805": UIDEntry(
-        "Ultrasound Contrast/Bolus Agent",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.806": UIDEntry(
-        "Protocol Interval Event", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.807": UIDEntry(
-        "Transducer Scan Pattern", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.808": UIDEntry(
-        "Ultrasound Transducer Geometry",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.809": UIDEntry(
-        "Ultrasound Transducer Beam Steering",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.810": UIDEntry(
-        "Ultrasound Transducer Application",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.811": UIDEntry(
-        "Instance Availability Status", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.812": UIDEntry(
-        "Modality PPS Discontinuation Reason",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.813": UIDEntry(
-        "Media Import PPS Discontinuation Reason",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.814": UIDEntry(
-        "DX Anatomy Imaged for Animal", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.815": UIDEntry(
-        "Common Anatomic Regions for Animal",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.816": UIDEntry(
-        "DX View for Animal", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.817": UIDEntry(
-        "Institutional Department/Unit/Service",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.818": UIDEntry(
-        "Purpose of Reference to Predecessor Report",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.819": UIDEntry(
-        "Visual Fixation Quality During Acquisition",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.820": UIDEntry(
-        "Visual Fixation Quality Problem",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.821": UIDEntry(
-        "Ophthalmic Macular Grid Problem",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.822": UIDEntry(
-        "Organization", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.823": UIDEntry(
-        "Mixed Breed", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.824": UIDEntry(
-        "Broselow-Luten Pediatric Size Category",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.825": UIDEntry(
-        "CMDCTECC Calcium Scoring Patient Size Category",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.826": UIDEntry(
-        "Cardiac Ultrasound Report Title",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.827": UIDEntry(
-        "Cardiac Ultrasound Indication for Study",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.828": UIDEntry(
-        "Pediatric, Fetal and Congenital Cardiac Surgical Intervention",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.829": UIDEntry(
-        "Cardiac Ultrasound Summary Code",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.830": UIDEntry(
-        "Cardiac Ultrasound Fetal Summary Code",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.831": UIDEntry(
-        "Cardiac Ultrasound Common Linear Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.832": UIDEntry(
-        "Cardiac Ultrasound Linear Valve Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.833": UIDEntry(
-        "Cardiac Ultrasound Cardiac Function",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.834": UIDEntry(
-        "Cardiac Ultrasound Area Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.835": UIDEntry(
-        "Cardiac Ultrasound Hemodynamic Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.836": UIDEntry(
-        "Cardiac Ultrasound Myocardium Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.837": UIDEntry(
-        "", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.838": UIDEntry(
-        "Cardiac Ultrasound Left Ventricle Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.839": UIDEntry(
-        "Cardiac Ultrasound Right Ventricle Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.840": UIDEntry(
-        "Cardiac Ultrasound Ventricles Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.841": UIDEntry(
-        "Cardiac Ultrasound Pulmonary Artery Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.842": UIDEntry(
-        "Cardiac Ultrasound Pulmonary Vein",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.843": UIDEntry(
-        "Cardiac Ultrasound Pulmonary Valve Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.844": UIDEntry(
-        "Cardiac Ultrasound Venous Return Pulmonary Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.845": UIDEntry(
-        "Cardiac Ultrasound Venous Return Systemic Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.846": UIDEntry(
-        "Cardiac Ultrasound Atria and Atrial Septum Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.847": UIDEntry(
-        "Cardiac Ultrasound Mitral Valve Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.848": UIDEntry(
-        "Cardiac Ultrasound Tricuspid Valve Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.849": UIDEntry(
-        "Cardiac Ultrasound Atrioventricular Valve Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.850": UIDEntry(
-        "Cardiac Ultrasound Interventricular Septum Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.851": UIDEntry(
-        "Cardiac Ultrasound Aortic Valve Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.852": UIDEntry(
-        "Cardiac Ultrasound Outflow Tract Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.853": UIDEntry(
-        "Cardiac Ultrasound Semilunar Valve, Annulate and Sinus Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.854": UIDEntry(
-        "Cardiac Ultrasound Aortic Sinotubular Junction Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.855": UIDEntry(
-        "Cardiac Ultrasound Aorta Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.856": UIDEntry(
-        "Cardiac Ultrasound Coronary Artery Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.857": UIDEntry(
-        "Cardiac Ultrasound Aorto Pulmonary Connection Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.858": UIDEntry(
-        "Cardiac Ultrasound Pericardium and Pleura Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.859": UIDEntry(
-        "Cardiac Ultrasound Fetal General Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.860": UIDEntry(
-        "Cardiac Ultrasound Target Site",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.861": UIDEntry(
-        "Cardiac Ultrasound Target Site Modifier",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.862": UIDEntry(
-        "Cardiac Ultrasound Venous Return Systemic Finding Site",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.863": UIDEntry(
-        "Cardiac Ultrasound Venous Return Pulmonary Finding Site",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.864": UIDEntry(
-        "Cardiac Ultrasound Atria and Atrial Septum Finding Site",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.865": UIDEntry(
-        "Cardiac Ultrasound Atrioventricular Valve Finding Site",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.866": UIDEntry(
-        "Cardiac Ultrasound Interventricular Septum Finding Site",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.867": UIDEntry(
-        "Cardiac Ultrasound Ventricle Finding Site",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.868": UIDEntry(
-        "Cardiac Ultrasound Outflow Tract Finding Site",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.869": UIDEntry(
-        "Cardiac Ultrasound Semilunar Valve, Annulus and Sinus Finding Site",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.870": UIDEntry(
-        "Cardiac Ultrasound Pulmonary Artery Finding Site",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.871": UIDEntry(
-        "Cardiac Ultrasound Aorta Finding Site",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.872": UIDEntry(
-        "Cardiac Ultrasound Coronary Artery Finding Site",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.873": UIDEntry(
-        "Cardiac Ultrasound Aortopulmonary Connection Finding Site",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.874": UIDEntry(
-        "Cardiac Ultrasound Pericardium and Pleura Finding Site",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.876": UIDEntry(
-        "Ophthalmic Ultrasound Axial Measurements Type",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.877": UIDEntry(
-        "Lens Status", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.878": UIDEntry(
-        "Vitreous Status", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.879": UIDEntry(
-        "Ophthalmic Axial Length Measurements Segment Name",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.880": UIDEntry(
-        "Refractive Surgery Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.881": UIDEntry(
-        "Keratometry Descriptor", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.882": UIDEntry(
-        "IOL Calculation Formula", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.883": UIDEntry(
-        "Lens Constant Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.884": UIDEntry(
-        "Refractive Error Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.885": UIDEntry(
-        "Anterior Chamber Depth Definition",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.886": UIDEntry(
-        "Ophthalmic Measurement or Calculation Data Source",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.887": UIDEntry(
-        "Ophthalmic Axial Length Selection Method",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.888": UIDEntry(
-        "", "", "Context Group Name", "", True, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.889": UIDEntry(
-        "Ophthalmic Quality Metric Type",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.890": UIDEntry(
-        "Ophthalmic Agent Concentration Unit",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.891": UIDEntry(
-        "Functional Condition Present During Acquisition",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.892": UIDEntry(
-        "Joint Position During Acquisition",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.893": UIDEntry(
-        "Joint Positioning Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.894": UIDEntry(
-        "Physical Force Applied During Acquisition",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.895": UIDEntry(
-        "ECG Control Numeric Variable", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.896": UIDEntry(
-        "ECG Control Text Variable", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.897": UIDEntry(
-        "Whole Slide Microscopy Image Referenced Image Purpose of Reference",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.898": UIDEntry(
-        "Microscopy Lens Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.899": UIDEntry(
-        "Microscopy Illuminator and Sensor Color",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.900": UIDEntry(
-        "Microscopy Illumination Method",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.901": UIDEntry(
-        "Microscopy Filter", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.902": UIDEntry(
-        "Microscopy Illuminator Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.903": UIDEntry(
-        "Audit Event ID", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.904": UIDEntry(
-        "Audit Event Type Code", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.905": UIDEntry(
-        "Audit Active Participant Role ID Code",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.906": UIDEntry(
-        "Security Alert Type Code", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.907": UIDEntry(
-        "Audit Participant Object ID Type Code",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.908": UIDEntry(
-        "Media Type Code", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.909": UIDEntry(
-        "Visual Field Static Perimetry Test Pattern",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.910": UIDEntry(
-        "Visual Field Static Perimetry Test Strategy",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.911": UIDEntry(
-        "Visual Field Static Perimetry Screening Test Mode",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.912": UIDEntry(
-        "Visual Field Static Perimetry Fixation Strategy",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.913": UIDEntry(
-        "Visual Field Static Perimetry Test Analysis Result",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.914": UIDEntry(
-        "Visual Field Illumination Color",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.915": UIDEntry(
-        "Visual Field Procedure Modifier",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.916": UIDEntry(
-        "Visual Field Global Index Name",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.917": UIDEntry(
-        "Abstract Multi-dimensional Image Model Component Semantic",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.918": UIDEntry(
-        "Abstract Multi-dimensional Image Model Component Unit",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.919": UIDEntry(
-        "Abstract Multi-dimensional Image Model Dimension Semantic",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.920": UIDEntry(
-        "Abstract Multi-dimensional Image Model Dimension Unit",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.921": UIDEntry(
-        "Abstract Multi-dimensional Image Model Axis Direction",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.922": UIDEntry(
-        "Abstract Multi-dimensional Image Model Axis Orientation",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.923": UIDEntry(
-        "Abstract Multi-dimensional Image Model Qualitative Dimension Sample Semantic",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.924": UIDEntry(
-        "Planning Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.925": UIDEntry(
-        "De-identification Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.926": UIDEntry(
-        "Measurement Orientation", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.927": UIDEntry(
-        "ECG Global Waveform Duration", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.930": UIDEntry(
-        "ICD", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.931": UIDEntry(
-        "Radiotherapy General Workitem Definition",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.932": UIDEntry(
-        "Radiotherapy Acquisition Workitem Definition",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.933": UIDEntry(
-        "Radiotherapy Registration Workitem Definition",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.934": UIDEntry(
-        "Contrast Bolus Substance", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.935": UIDEntry(
-        "Label Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.936": UIDEntry(
-        "Ophthalmic Mapping Unit for Real World Value Mapping",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.937": UIDEntry(
-        "Ophthalmic Mapping Acquisition Method",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.938": UIDEntry(
-        "Retinal Thickness Definition", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.939": UIDEntry(
-        "Ophthalmic Thickness Map Value Type",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.940": UIDEntry(
-        "Ophthalmic Map Purpose of Reference",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.941": UIDEntry(
-        "Ophthalmic Thickness Deviation Category",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.942": UIDEntry(
-        "Ophthalmic Anatomic Structure Reference Point",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.943": UIDEntry(
-        "Cardiac Synchronization Technique",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.944": UIDEntry(
-        "Staining Protocol", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.945": UIDEntry(
-        "", "", "Context Group Name", "", True, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.946": UIDEntry(
-        "", "", "Context Group Name", "", True, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.947": UIDEntry(
-        "Size Specific Dose Estimation Method for CT",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.948": UIDEntry(
-        "Pathology Imaging Protocol", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.949": UIDEntry(
-        "Magnification Selection", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.950": UIDEntry(
-        "Tissue Selection", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.951": UIDEntry(
-        "General Region of Interest Measurement Modifier",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.952": UIDEntry(
-        "Measurement Derived From Multiple ROI Measurements",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.953": UIDEntry(
-        "Surface Scan Acquisition Type",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.954": UIDEntry(
-        "Surface Scan Mode Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.956": UIDEntry(
-        "Surface Scan Registration Method Type",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.957": UIDEntry(
-        "Basic Cardiac View", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.958": UIDEntry(
-        "CT Reconstruction Algorithm", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.959": UIDEntry(
-        "Detector Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.960": UIDEntry(
-        "CR/DR Mechanical Configuration",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.961": UIDEntry(
-        "Projection X-Ray Acquisition Device Type",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.962": UIDEntry(
-        "Abstract Segmentation Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.963": UIDEntry(
-        "Common Tissue Segmentation Type",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.964": UIDEntry(
-        "Peripheral Nervous System Segmentation Type",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.965": UIDEntry(
-        "Corneal Topography Mapping Unit for Real World Value Mapping",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.966": UIDEntry(
-        "Corneal Topography Map Value Type",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.967": UIDEntry(
-        "Brain Structure for Volumetric Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.968": UIDEntry(
-        "RT Dose Derivation", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.969": UIDEntry(
-        "RT Dose Purpose of Reference", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.970": UIDEntry(
-        "Spectroscopy Purpose of Reference",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.971": UIDEntry(
-        "Scheduled Processing Parameter Concept Codes for RT Treatment",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.972": UIDEntry(
-        "Radiopharmaceutical Organ Dose Reference Authority",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.973": UIDEntry(
-        "Source of Radioisotope Activity Information",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.975": UIDEntry(
-        "Intravenous Extravasation Symptom",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.976": UIDEntry(
-        "Radiosensitive Organ", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.977": UIDEntry(
-        "Radiopharmaceutical Patient State",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.978": UIDEntry(
-        "GFR Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.979": UIDEntry(
-        "GFR Measurement Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.980": UIDEntry(
-        "Visual Evaluation Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.981": UIDEntry(
-        "Test Pattern Code", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.982": UIDEntry(
-        "Measurement Pattern Code", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.983": UIDEntry(
-        "Display Device Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.984": UIDEntry(
-        "SUV Unit", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.985": UIDEntry(
-        "T1 Measurement Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.986": UIDEntry(
-        "Tracer Kinetic Model", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.987": UIDEntry(
-        "Perfusion Measurement Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.988": UIDEntry(
-        "Arterial Input Function Measurement Method",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.989": UIDEntry(
-        "Bolus Arrival Time Derivation Method",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.990": UIDEntry(
-        "Perfusion Analysis Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.991": UIDEntry(
-        "Quantitative Method Used for Perfusion and Tracer Kinetic Model",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.992": UIDEntry(
-        "Tracer Kinetic Model Parameter",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.993": UIDEntry(
-        "Perfusion Model Parameter", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.994": UIDEntry(
-        "Model-Independent Dynamic Contrast Analysis Parameter",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.995": UIDEntry(
-        "Tracer Kinetic Modeling Covariate",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.996": UIDEntry(
-        "Contrast Characteristic", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.997": UIDEntry(
-        "Measurement Report Document Title",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.998": UIDEntry(
-        "Quantitative Diagnostic Imaging Procedure",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.999": UIDEntry(
-        "PET Region of Interest Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1000": UIDEntry(
-        "Gray Level Co-occurrence Matrix Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1001": UIDEntry(
-        "Texture Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1002": UIDEntry(
-        "Time Point Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1003": UIDEntry(
-        "Generic Intensity and Size Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1004": UIDEntry(
-        "Response Criteria", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1005": UIDEntry(
-        "Fetal Biometry Anatomic Site", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1006": UIDEntry(
-        "Fetal Long Bone Anatomic Site",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1007": UIDEntry(
-        "Fetal Cranium Anatomic Site", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1008": UIDEntry(
-        "Pelvis and Uterus Anatomic Site",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1009": UIDEntry(
-        "Parametric Map Derivation Image Purpose of Reference",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1010": UIDEntry(
-        "Physical Quantity Descriptor", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1011": UIDEntry(
-        "Lymph Node Anatomic Site", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1012": UIDEntry(
-        "Head and Neck Cancer Anatomic Site",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1013": UIDEntry(
-        "Fiber Tract In Brainstem", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1014": UIDEntry(
-        "Projection and Thalamic Fiber",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1015": UIDEntry(
-        "Association Fiber", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1016": UIDEntry(
-        "Limbic System Tract", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1017": UIDEntry(
-        "Commissural Fiber", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1018": UIDEntry(
-        "Cranial Nerve", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1019": UIDEntry(
-        "Spinal Cord Fiber", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1020": UIDEntry(
-        "Tractography Anatomic Site", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1021": UIDEntry(
-        "Primary Anatomic Structure for Intra-oral Radiography (Supernumerary Dentition - Designation of Teeth)",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1022": UIDEntry(
-        "Primary Anatomic Structure for Intra-oral and Craniofacial Radiography - Teeth",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1023": UIDEntry(
-        "IEC61217 Device Position Parameter",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1024": UIDEntry(
-        "IEC61217 Gantry Position Parameter",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1025": UIDEntry(
-        "IEC61217 Patient Support Position Parameter",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1026": UIDEntry(
-        "Actionable Finding Classification",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1027": UIDEntry(
-        "Image Quality Assessment", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1028": UIDEntry(
-        "Summary Radiation Exposure Quantity",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1029": UIDEntry(
-        "Wide Field Ophthalmic Photography Transformation Method",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1030": UIDEntry(
-        "PET Unit", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1031": UIDEntry(
-        "Implant Material", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1032": UIDEntry(
-        "Intervention Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1033": UIDEntry(
-        "Implant Template View Orientation",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1034": UIDEntry(
-        "Implant Template Modified View Orientation",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1035": UIDEntry(
-        "Implant Target Anatomy", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1036": UIDEntry(
-        "Implant Planning Landmark", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1037": UIDEntry(
-        "Human Hip Implant Planning Landmark",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1038": UIDEntry(
-        "Implant Component Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1039": UIDEntry(
-        "Human Hip Implant Component Type",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1040": UIDEntry(
-        "Human Trauma Implant Component Type",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1041": UIDEntry(
-        "Implant Fixation Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1042": UIDEntry(
-        "Device Participating Role", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1043": UIDEntry(
-        "Container Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1044": UIDEntry(
-        "Container Component Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1045": UIDEntry(
-        "Anatomic Pathology Specimen Type",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1046": UIDEntry(
-        "Breast Tissue Specimen Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1047": UIDEntry(
-        "Specimen Collection Procedure",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1048": UIDEntry(
-        "Specimen Sampling Procedure", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1049": UIDEntry(
-        "Specimen Preparation Procedure",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1050": UIDEntry(
-        "Specimen Stain", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1051": UIDEntry(
-        "Specimen Preparation Step", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1052": UIDEntry(
-        "Specimen Fixative", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1053": UIDEntry(
-        "Specimen Embedding Media", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1054": UIDEntry(
-        "Source of Projection X-Ray Dose Information",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1055": UIDEntry(
-        "Source of CT Dose Information",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1056": UIDEntry(
-        "Radiation Dose Reference Point",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1057": UIDEntry(
-        "Volumetric View Description", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1058": UIDEntry(
-        "Volumetric View Modifier", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1059": UIDEntry(
-        "Diffusion Acquisition Value Type",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1060": UIDEntry(
-        "Diffusion Model Value Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1061": UIDEntry(
-        "Diffusion Tractography Algorithm Family",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1062": UIDEntry(
-        "Diffusion Tractography Measurement Type",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1063": UIDEntry(
-        "Research Animal Source Registry",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1064": UIDEntry(
-        "Yes-No Only", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1065": UIDEntry(
-        "Biosafety Level", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1066": UIDEntry(
-        "Biosafety Control Reason", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1067": UIDEntry(
-        "Sex - Male Female or Both", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1068": UIDEntry(
-        "Animal Room Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1069": UIDEntry(
-        "Device Reuse", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1070": UIDEntry(
-        "Animal Bedding Material", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1071": UIDEntry(
-        "Animal Shelter Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1072": UIDEntry(
-        "Animal Feed Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1073": UIDEntry(
-        "Animal Feed Source", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1074": UIDEntry(
-        "Animal Feeding Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1075": UIDEntry(
-        "Water Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1076": UIDEntry(
-        "Anesthesia Category Code Type for Small Animal Anesthesia",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1077": UIDEntry(
-        "Anesthesia Category Code Type from Anesthesia Quality Initiative",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1078": UIDEntry(
-        "Anesthesia Induction Code Type for Small Animal Anesthesia",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1079": UIDEntry(
-        "Anesthesia Induction Code Type from Anesthesia Quality Initiative",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1080": UIDEntry(
-        "Anesthesia Maintenance Code Type for Small Animal Anesthesia",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1081": UIDEntry(
-        "Anesthesia Maintenance Code Type from Anesthesia Quality Initiative",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1082": UIDEntry(
-        "Airway Management Method Code Type for Small Animal Anesthesia",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1083": UIDEntry(
-        "Airway Management Method Code Type from Anesthesia Quality Initiative",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1084": UIDEntry(
-        "Airway Management Sub-Method Code Type for Small Animal Anesthesia",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1085": UIDEntry(
-        "Airway Management Sub-Method Code Type from Anesthesia Quality Initiative",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1086": UIDEntry(
-        "Medication Type for Small Animal Anesthesia",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1087": UIDEntry(
-        "Medication Type Code Type from Anesthesia Quality Initiative",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1088": UIDEntry(
-        "Medication for Small Animal Anesthesia",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1089": UIDEntry(
-        "Inhalational Anesthesia Agent for Small Animal Anesthesia",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1090": UIDEntry(
-        "Injectable Anesthesia Agent for Small Animal Anesthesia",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1091": UIDEntry(
-        "Premedication Agent for Small Animal Anesthesia",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1092": UIDEntry(
-        "Neuromuscular Blocking Agent for Small Animal Anesthesia",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1093": UIDEntry(
-        "Ancillary Medications for Small Animal Anesthesia",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1094": UIDEntry(
-        "Carrier Gases for Small Animal Anesthesia",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1095": UIDEntry(
-        "Local Anesthetics for Small Animal Anesthesia",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1096": UIDEntry(
-        "Procedure Phase Requiring Anesthesia",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1097": UIDEntry(
-        "Surgical Procedure Phase Requiring Anesthesia",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1098": UIDEntry(
-        "Phase of Imaging Procedure Requiring Anesthesia",
-        "",
-        "Context Group Name",
-        "",
-        True,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1099": UIDEntry(
-        "Animal Handling Phase", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1100": UIDEntry(
-        "Heating Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1101": UIDEntry(
-        "Temperature Sensor Device Component Type for Small Animal Procedure",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1102": UIDEntry(
-        "Exogenous Substance Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1103": UIDEntry(
-        "Exogenous Substance", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1104": UIDEntry(
-        "Tumor Graft Histologic Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1105": UIDEntry(
-        "Fibril", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1106": UIDEntry(
-        "Virus", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1107": UIDEntry(
-        "Cytokine", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1108": UIDEntry(
-        "Toxin", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1109": UIDEntry(
-        "Exogenous Substance Administration Site",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1110": UIDEntry(
-        "Exogenous Substance Origin Tissue",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1111": UIDEntry(
-        "Preclinical Small Animal Imaging Procedure",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1112": UIDEntry(
-        "Position Reference Indicator for Frame of Reference",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1113": UIDEntry(
-        "Present-Absent Only", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1114": UIDEntry(
-        "Water Equivalent Diameter Method",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1115": UIDEntry(
-        "Radiotherapy Purpose of Reference",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1116": UIDEntry(
-        "Content Assessment Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1117": UIDEntry(
-        "RT Content Assessment Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1118": UIDEntry(
-        "Assessment Basis", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1119": UIDEntry(
-        "Reader Specialty", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1120": UIDEntry(
-        "Requested Report Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1121": UIDEntry(
-        "CT Transverse Plane Reference Basis",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1122": UIDEntry(
-        "Anatomical Reference Basis", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1123": UIDEntry(
-        "Anatomical Reference Basis - Head",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1124": UIDEntry(
-        "Anatomical Reference Basis - Spine",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1125": UIDEntry(
-        "Anatomical Reference Basis - Chest",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1126": UIDEntry(
-        "Anatomical Reference Basis - Abdomen/Pelvis",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1127": UIDEntry(
-        "Anatomical Reference Basis - Extremity",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1128": UIDEntry(
-        "Reference Geometry - Plane", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1129": UIDEntry(
-        "Reference Geometry - Point", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1130": UIDEntry(
-        "Patient Alignment Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1131": UIDEntry(
-        "Contraindications For CT Imaging",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1132": UIDEntry(
-        "Fiducial Category", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1133": UIDEntry(
-        "Fiducial", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1134": UIDEntry(
-        "Non-Image Source Instance Purpose of Reference",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1135": UIDEntry(
-        "RT Process Output", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1136": UIDEntry(
-        "RT Process Input", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1137": UIDEntry(
-        "RT Process Input Used", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1138": UIDEntry(
-        "Prostate Anatomy", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1139": UIDEntry(
-        "Prostate Sector Anatomy from PI-RADS v2",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1140": UIDEntry(
-        "Prostate Sector Anatomy from European Concensus 16 Sector (Minimal) Model",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1141": UIDEntry(
-        "Prostate Sector Anatomy from European Concensus 27 Sector (Optimal) Model",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1142": UIDEntry(
-        "Measurement Selection Reason", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1143": UIDEntry(
-        "Echo Finding Observation Type",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1144": UIDEntry(
-        "Echo Measurement Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1145": UIDEntry(
-        "Echo Measured Property", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1146": UIDEntry(
-        "Basic Echo Anatomic Site", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1147": UIDEntry(
-        "Echo Flow Direction", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1148": UIDEntry(
-        "Cardiac Phase and Time Point", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1149": UIDEntry(
-        "Core Echo Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1150": UIDEntry(
-        "OCT-A Processing Algorithm Family",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1151": UIDEntry(
-        "En Face Image Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1152": UIDEntry(
-        "Opt Scan Pattern Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1153": UIDEntry(
-        "Retinal Segmentation Surface", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1154": UIDEntry(
-        "Organ for Radiation Dose Estimate",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1155": UIDEntry(
-        "Absorbed Radiation Dose Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1156": UIDEntry(
-        "Equivalent Radiation Dose Type",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1157": UIDEntry(
-        "Radiation Dose Estimate Distribution Representation",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1158": UIDEntry(
-        "Patient Model Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1159": UIDEntry(
-        "Radiation Transport Model Type",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1160": UIDEntry(
-        "Attenuator Category", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1161": UIDEntry(
-        "Radiation Attenuator Material",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1162": UIDEntry(
-        "Estimate Method Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1163": UIDEntry(
-        "Radiation Dose Estimate Parameter",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1164": UIDEntry(
-        "Radiation Dose Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1165": UIDEntry(
-        "MR Diffusion Component Semantic",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1166": UIDEntry(
-        "MR Diffusion Anisotropy Index",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1167": UIDEntry(
-        "MR Diffusion Model Parameter", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1168": UIDEntry(
-        "MR Diffusion Model", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1169": UIDEntry(
-        "MR Diffusion Model Fitting Method",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1170": UIDEntry(
-        "MR Diffusion Model Specific Method",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1171": UIDEntry(
-        "MR Diffusion Model Input", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1172": UIDEntry(
-        "Diffusion Rate Area Over Time Unit",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1173": UIDEntry(
-        "Pediatric Size Category", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1174": UIDEntry(
-        "Calcium Scoring Patient Size Category",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1175": UIDEntry(
-        "Reason for Repeating Acquisition",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1176": UIDEntry(
-        "Protocol Assertion", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1177": UIDEntry(
-        "Radiotherapeutic Dose Measurement Device",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1178": UIDEntry(
-        "Export Additional Information Document Title",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1179": UIDEntry(
-        "Export Delay Reason", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1180": UIDEntry(
-        "Level of Difficulty", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1181": UIDEntry(
-        "Category of Teaching Material - Imaging",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1182": UIDEntry(
-        "Miscellaneous Document Title", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1183": UIDEntry(
-        "Segmentation Non-Image Source Purpose of Reference",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1184": UIDEntry(
-        "Longitudinal Temporal Event Type",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1185": UIDEntry(
-        "Non-lesion Object Type - Physical Object",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1186": UIDEntry(
-        "Non-lesion Object Type - Substance",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1187": UIDEntry(
-        "Non-lesion Object Type - Tissue",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1188": UIDEntry(
-        "Chest Non-lesion Object Type - Physical Object",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1189": UIDEntry(
-        "Chest Non-lesion Object Type - Tissue",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1190": UIDEntry(
-        "Tissue Segmentation Property Type",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1191": UIDEntry(
-        "Anatomical Structure Segmentation Property Type",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1192": UIDEntry(
-        "Physical Object Segmentation Property Type",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1193": UIDEntry(
-        "Morphologically Abnormal Structure Segmentation Property Type",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1194": UIDEntry(
-        "Function Segmentation Property Type",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1195": UIDEntry(
-        "Spatial and Relational Concept Segmentation Property Type",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1196": UIDEntry(
-        "Body Substance Segmentation Property Type",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1197": UIDEntry(
-        "Substance Segmentation Property Type",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1198": UIDEntry(
-        "Interpretation Request Discontinuation Reason",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1199": UIDEntry(
-        "Gray Level Run Length Based Feature",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1200": UIDEntry(
-        "Gray Level Size Zone Based Feature",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1201": UIDEntry(
-        "Encapsulated Document Source Purpose of Reference",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1202": UIDEntry(
-        "Model Document Title", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1203": UIDEntry(
-        "Purpose of Reference to Predecessor 3D Model",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1204": UIDEntry(
-        "Model Scale Unit", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1205": UIDEntry(
-        "Model Usage", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1206": UIDEntry(
-        "Radiation Dose Unit", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1207": UIDEntry(
-        "Radiotherapy Fiducial", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1208": UIDEntry(
-        "Multi-energy Relevant Material",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1209": UIDEntry(
-        "Multi-energy Material Unit", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1210": UIDEntry(
-        "Dosimetric Objective Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1211": UIDEntry(
-        "Prescription Anatomy Category",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1212": UIDEntry(
-        "RT Segment Annotation Category",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1213": UIDEntry(
-        "Radiotherapy Therapeutic Role Category",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1214": UIDEntry(
-        "RT Geometric Information", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1215": UIDEntry(
-        "Fixation or Positioning Device",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1216": UIDEntry(
-        "Brachytherapy Device", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1217": UIDEntry(
-        "External Body Model", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1218": UIDEntry(
-        "Non-specific Volume", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1219": UIDEntry(
-        "Purpose of Reference For RT Physician Intent Input",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1220": UIDEntry(
-        "Purpose of Reference For RT Treatment Planning Input",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1221": UIDEntry(
-        "General External Radiotherapy Procedure Technique",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1222": UIDEntry(
-        "Tomotherapeutic Radiotherapy Procedure Technique",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1223": UIDEntry(
-        "Fixation Device", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1224": UIDEntry(
-        "Anatomical Structure For Radiotherapy",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1225": UIDEntry(
-        "RT Patient Support Device", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1226": UIDEntry(
-        "Radiotherapy Bolus Device Type",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1227": UIDEntry(
-        "Radiotherapy Block Device Type",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1228": UIDEntry(
-        "Radiotherapy Accessory No-slot Holder Device Type",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1229": UIDEntry(
-        "Radiotherapy Accessory Slot Holder Device Type",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1230": UIDEntry(
-        "Segmented RT Accessory Device",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1231": UIDEntry(
-        "Radiotherapy Treatment Energy Unit",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1232": UIDEntry(
-        "Multi-source Radiotherapy Procedure Technique",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1233": UIDEntry(
-        "Robotic Radiotherapy Procedure Technique",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1234": UIDEntry(
-        "Radiotherapy Procedure Technique",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1235": UIDEntry(
-        "Radiation Therapy Particle", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1236": UIDEntry(
-        "Ion Therapy Particle", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1237": UIDEntry(
-        "Teletherapy Isotope", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1238": UIDEntry(
-        "Brachytherapy Isotope", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1239": UIDEntry(
-        "Single Dose Dosimetric Objective",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1240": UIDEntry(
-        "Percentage and Dose Dosimetric Objective",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1241": UIDEntry(
-        "Volume and Dose Dosimetric Objective",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1242": UIDEntry(
-        "No-Parameter Dosimetric Objective",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1243": UIDEntry(
-        "Delivery Time Structure", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1244": UIDEntry(
-        "Radiotherapy Target", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1245": UIDEntry(
-        "Radiotherapy Dose Calculation Role",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1246": UIDEntry(
-        "Radiotherapy Prescribing and Segmenting Person Role",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1247": UIDEntry(
-        "Effective Dose Calculation Method Category",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1248": UIDEntry(
-        "Radiation Transport-based Effective Dose Method Modifier",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1249": UIDEntry(
-        "Fractionation-based Effective Dose Method Modifier",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1250": UIDEntry(
-        "Imaging Agent Administration Adverse Event",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1251": UIDEntry(
-        "Time Relative to Procedure", "", "Context Group Name", "", True, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1252": UIDEntry(
-        "Imaging Agent Administration Phase Type",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1253": UIDEntry(
-        "Imaging Agent Administration Mode",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1254": UIDEntry(
-        "Imaging Agent Administration Patient State",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1255": UIDEntry(
-        "Imaging Agent Administration Premedication",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1256": UIDEntry(
-        "Imaging Agent Administration Medication",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1257": UIDEntry(
-        "Imaging Agent Administration Completion Status",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1258": UIDEntry(
-        "Imaging Agent Administration Pharmaceutical Presentation Unit",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1259": UIDEntry(
-        "Imaging Agent Administration Consumable",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1260": UIDEntry(
-        "Flush", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1261": UIDEntry(
-        "Imaging Agent Administration Injector Event Type",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1262": UIDEntry(
-        "Imaging Agent Administration Step Type",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1263": UIDEntry(
-        "Bolus Shaping Curve", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1264": UIDEntry(
-        "Imaging Agent Administration Consumable Catheter Type",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1265": UIDEntry(
-        "Low High or Equal", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1266": UIDEntry(
-        "Premedication Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1267": UIDEntry(
-        "Laterality with Median", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1268": UIDEntry(
-        "Dermatology Anatomic Site", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1269": UIDEntry(
-        "Quantitative Image Feature", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1270": UIDEntry(
-        "Global Shape Descriptor", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1271": UIDEntry(
-        "Intensity Histogram Feature", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1272": UIDEntry(
-        "Grey Level Distance Zone Based Feature",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1273": UIDEntry(
-        "Neighbourhood Grey Tone Difference Based Feature",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1274": UIDEntry(
-        "Neighbouring Grey Level Dependence Based Feature",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1275": UIDEntry(
-        "Cornea Measurement Method Descriptor",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1276": UIDEntry(
-        "Segmented Radiotherapeutic Dose Measurement Device",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1277": UIDEntry(
-        "Clinical Course of Disease", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1278": UIDEntry(
-        "Racial Group", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1279": UIDEntry(
-        "Relative Laterality", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1280": UIDEntry(
-        "Brain Lesion Segmentation Type With Necrosis",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1281": UIDEntry(
-        "Brain Lesion Segmentation Type Without Necrosis",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1282": UIDEntry(
-        "Non-Acquisition Modality", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1283": UIDEntry(
-        "Modality", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1284": UIDEntry(
-        "Laterality Left-Right Only", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1285": UIDEntry(
-        "Qualitative Evaluation Modifier Type",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1286": UIDEntry(
-        "Qualitative Evaluation Modifier Value",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1287": UIDEntry(
-        "Generic Anatomic Location Modifier",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1288": UIDEntry(
-        "Beam Limiting Device Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1289": UIDEntry(
-        "Compensator Device Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1290": UIDEntry(
-        "Radiotherapy Treatment Machine Mode",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1291": UIDEntry(
-        "Radiotherapy Distance Reference Location",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1292": UIDEntry(
-        "Fixed Beam Limiting Device Type",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1293": UIDEntry(
-        "Radiotherapy Wedge Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1294": UIDEntry(
-        "RT Beam Limiting Device Orientation Label",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1295": UIDEntry(
-        "General Accessory Device Type",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1296": UIDEntry(
-        "Radiation Generation Mode Type",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1297": UIDEntry(
-        "C-Arm Photon-Electron Delivery Rate Unit",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1298": UIDEntry(
-        "Treatment Delivery Device Type",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1299": UIDEntry(
-        "C-Arm Photon-Electron Dosimeter Unit",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1300": UIDEntry(
-        "Treatment Point", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1301": UIDEntry(
-        "Equipment Reference Point", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1302": UIDEntry(
-        "Radiotherapy Treatment Planning Person Role",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1303": UIDEntry(
-        "Real Time Video Rendition Title",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1304": UIDEntry(
-        "Geometry Graphical Representation",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1305": UIDEntry(
-        "Visual Explanation", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1306": UIDEntry(
-        "Prostate Sector Anatomy from PI-RADS v2.1",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1307": UIDEntry(
-        "Radiotherapy Robotic Node Set",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1308": UIDEntry(
-        "Tomotherapeutic Dosimeter Unit",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1309": UIDEntry(
-        "Tomotherapeutic Dose Rate Unit",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1310": UIDEntry(
-        "Robotic Delivery Device Dosimeter Unit",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1311": UIDEntry(
-        "Robotic Delivery Device Dose Rate Unit",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1312": UIDEntry(
-        "Anatomic Structure", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1313": UIDEntry(
-        "Mediastinum Finding or Feature",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1314": UIDEntry(
-        "Mediastinum Anatomy", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1315": UIDEntry(
-        "Vascular Ultrasound Report Document Title",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1316": UIDEntry(
-        "Organ Part (Non-Lateralized)", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1317": UIDEntry(
-        "Organ Part (Lateralized)", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1318": UIDEntry(
-        "Treatment Termination Reason", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1319": UIDEntry(
-        "Radiotherapy Treatment Delivery Person Role",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1320": UIDEntry(
-        "Radiotherapy Interlock Resolution",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1321": UIDEntry(
-        "Treatment Session Confirmation Assertion",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1322": UIDEntry(
-        "Treatment Tolerance Violation Cause",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1323": UIDEntry(
-        "Clinical Tolerance Violation Type",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1324": UIDEntry(
-        "Machine Tolerance Violation Type",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1325": UIDEntry(
-        "Radiotherapy Treatment Interlock",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1326": UIDEntry(
-        "Isocentric Patient Support Position Parameter",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1327": UIDEntry(
-        "RT Overridden Treatment Parameter",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1328": UIDEntry(
-        "EEG Lead", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1329": UIDEntry(
-        "Lead Location Near or in Muscle",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1330": UIDEntry(
-        "Lead Location Near Peripheral Nerve",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1331": UIDEntry(
-        "EOG Lead", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1332": UIDEntry(
-        "Body Position Channel", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1333": UIDEntry(
-        "EEG Annotation – Neurophysiologic Enumeration",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1334": UIDEntry(
-        "EMG Annotation – Neurophysiological Enumeration",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1335": UIDEntry(
-        "EOG Annotation – Neurophysiological Enumeration",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1336": UIDEntry(
-        "Pattern Event", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1337": UIDEntry(
-        "Device-related and Environment-related Event",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1338": UIDEntry(
-        "EEG Annotation - Neurological Monitoring Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1339": UIDEntry(
-        "OB-GYN Ultrasound Report Document Title",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1340": UIDEntry(
-        "Automation of Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1341": UIDEntry(
-        "OB-GYN Ultrasound Beam Path", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1342": UIDEntry(
-        "Angle Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1343": UIDEntry(
-        "Generic Purpose of Reference to Images and Coordinates in Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1344": UIDEntry(
-        "Generic Purpose of Reference to Images in Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1345": UIDEntry(
-        "Generic Purpose of Reference to Coordinates in Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1346": UIDEntry(
-        "Fitzpatrick Skin Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1347": UIDEntry(
-        "History of Malignant Melanoma",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1348": UIDEntry(
-        "History of Melanoma in Situ", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1349": UIDEntry(
-        "History of Non-Melanoma Skin Cancer",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1350": UIDEntry(
-        "Skin Disorder", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1351": UIDEntry(
-        "Patient Reported Lesion Characteristic",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1352": UIDEntry(
-        "Lesion Palpation Finding", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1353": UIDEntry(
-        "Lesion Visual Finding", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1354": UIDEntry(
-        "Skin Procedure", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1355": UIDEntry(
-        "Abdominopelvic Vessel", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1356": UIDEntry(
-        "Numeric Value Failure Qualifier",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1357": UIDEntry(
-        "Numeric Value Unknown Qualifier",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1358": UIDEntry(
-        "Couinaud Liver Segment", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1359": UIDEntry(
-        "Liver Segmentation Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1360": UIDEntry(
-        "Contraindications For XA Imaging",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1361": UIDEntry(
-        "Neurophysiologic Stimulation Mode",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1362": UIDEntry(
-        "Reported Value Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1363": UIDEntry(
-        "Value Timing", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1364": UIDEntry(
-        "RDSR Frame of Reference Origin",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1365": UIDEntry(
-        "Microscopy Annotation Property Type",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1366": UIDEntry(
-        "Microscopy Measurement Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1367": UIDEntry(
-        "Prostate Reporting System", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1368": UIDEntry(
-        "MR Signal Intensity", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1369": UIDEntry(
-        "Cross-sectional Scan Plane Orientation",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1370": UIDEntry(
-        "History of Prostate Disease", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1371": UIDEntry(
-        "Prostate MRI Study Quality Finding",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1372": UIDEntry(
-        "Prostate MRI Series Quality Finding",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1373": UIDEntry(
-        "MR Imaging Artifact", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1374": UIDEntry(
-        "Prostate DCE MRI Quality Finding",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1375": UIDEntry(
-        "Prostate DWI MRI Quality Finding",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1376": UIDEntry(
-        "Abdominal Intervention Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1377": UIDEntry(
-        "Abdominopelvic Intervention", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1378": UIDEntry(
-        "Prostate Cancer Diagnostic Procedure",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1379": UIDEntry(
-        "Prostate Cancer Family History",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1380": UIDEntry(
-        "Prostate Cancer Therapy", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1381": UIDEntry(
-        "Prostate MRI Assessment", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1382": UIDEntry(
-        "Overall Assessment from PI-RADS®",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1383": UIDEntry(
-        "Image Quality Control Standard",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1384": UIDEntry(
-        "Prostate Imaging Indication", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1385": UIDEntry(
-        "PI-RADS® v2 Lesion Assessment Category",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1386": UIDEntry(
-        "PI-RADS® v2 T2WI PZ Lesion Assessment Category",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1387": UIDEntry(
-        "PI-RADS® v2 T2WI TZ Lesion Assessment Category",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1388": UIDEntry(
-        "PI-RADS® v2 DWI Lesion Assessment Category",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1389": UIDEntry(
-        "PI-RADS® v2 DCE Lesion Assessment Category",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1390": UIDEntry(
-        "mpMRI Assessment Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1391": UIDEntry(
-        "mpMRI Assessment Type from PI-RADS®",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1392": UIDEntry(
-        "mpMRI Assessment Value", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1393": UIDEntry(
-        "MRI Abnormality", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1394": UIDEntry(
-        "mpMRI Prostate Abnormality from PI-RADS®",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1395": UIDEntry(
-        "mpMRI Benign Prostate Abnormality from PI-RADS®",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1396": UIDEntry(
-        "MRI Shape Characteristic", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1397": UIDEntry(
-        "Prostate MRI Shape Characteristic from PI-RADS®",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1398": UIDEntry(
-        "MRI Margin Characteristic", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1399": UIDEntry(
-        "Prostate MRI Margin Characteristic from PI-RADS®",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1400": UIDEntry(
-        "MRI Signal Characteristic", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1401": UIDEntry(
-        "Prostate MRI Signal Characteristic from PI-RADS®",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1402": UIDEntry(
-        "MRI Enhancement Pattern", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1403": UIDEntry(
-        "Prostate MRI Enhancement Pattern from PI-RADS®",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1404": UIDEntry(
-        "Prostate MRI Extra-prostatic Finding",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1405": UIDEntry(
-        "Prostate MRI Assessment of Extra-prostatic Anatomic Site",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1406": UIDEntry(
-        "MR Coil Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1407": UIDEntry(
-        "Endorectal Coil Fill Substance",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1408": UIDEntry(
-        "Prostate Relational Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1409": UIDEntry(
-        "Prostate Cancer Diagnostic Blood Lab Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1410": UIDEntry(
-        "Prostate Imaging Types of Quality Control Standard",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1411": UIDEntry(
-        "Ultrasound Shear Wave Measurement",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1412": UIDEntry(
-        "Left Ventricle Myocardial Wall 16 Segment Model",
-        "",
-        "Context Group Name",
-        "",
-        True,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1413": UIDEntry(
-        "Left Ventricle Myocardial Wall 18 Segment Model",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1414": UIDEntry(
-        "Left Ventricle Basal Wall 6 Segments",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1415": UIDEntry(
-        "Left Ventricle Midlevel Wall 6 Segments",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1416": UIDEntry(
-        "Left Ventricle Apical Wall 4 Segments",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1417": UIDEntry(
-        "Left Ventricle Apical Wall 6 Segments",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1418": UIDEntry(
-        "Patient Treatment Preparation Method",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1419": UIDEntry(
-        "Patient Shielding Device", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1420": UIDEntry(
-        "Patient Treatment Preparation Device",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1421": UIDEntry(
-        "Patient Position Displacement Reference Point",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1422": UIDEntry(
-        "Patient Alignment Device", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1423": UIDEntry(
-        "Reasons for RT Radiation Treatment Omission",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1424": UIDEntry(
-        "Patient Treatment Preparation Procedure",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1425": UIDEntry(
-        "Motion Management Setup Device",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1426": UIDEntry(
-        "Core Echo Strain Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1427": UIDEntry(
-        "Myocardial Strain Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1428": UIDEntry(
-        "Echo Measured Strain Property",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1429": UIDEntry(
-        "Assessment from CAD-RADS™", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1430": UIDEntry(
-        "CAD-RADS™ Stenosis Assessment Modifier",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1431": UIDEntry(
-        "CAD-RADS™ Assessment Modifier",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1432": UIDEntry(
-        "RT Segment Material", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1433": UIDEntry(
-        "Vertebral Anatomic Structure", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1434": UIDEntry(
-        "Vertebra", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1435": UIDEntry(
-        "Intervertebral Disc", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1436": UIDEntry(
-        "Imaging Procedure", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1437": UIDEntry(
-        "NICIP Short Code Imaging Procedure",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1438": UIDEntry(
-        "NICIP SNOMED Imaging Procedure",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1439": UIDEntry(
-        "ICD-10-PCS Imaging Procedure", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1440": UIDEntry(
-        "ICD-10-PCS Nuclear Medicine Procedure",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1441": UIDEntry(
-        "ICD-10-PCS Radiation Therapy Procedure",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1442": UIDEntry(
-        "RT Segmentation Property Category",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1443": UIDEntry(
-        "Radiotherapy Registration Mark",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1444": UIDEntry(
-        "Radiotherapy Dose Region", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1445": UIDEntry(
-        "Anatomically Localized Lesion Segmentation Type",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1446": UIDEntry(
-        "Reason for Removal from Operational Use",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1447": UIDEntry(
-        "General Ultrasound Report Document Title",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1448": UIDEntry(
-        "Elastography Site", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1449": UIDEntry(
-        "Elastography Measurement Site",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1450": UIDEntry(
-        "Ultrasound Relevant Patient Condition",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1451": UIDEntry(
-        "Shear Wave Detection Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1452": UIDEntry(
-        "Liver Ultrasound Study Indication",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1453": UIDEntry(
-        "Analog Waveform Filter", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1454": UIDEntry(
-        "Digital Waveform Filter", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1455": UIDEntry(
-        "Waveform Filter Lookup Table Input Frequency Unit",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1456": UIDEntry(
-        "Waveform Filter Lookup Table Output Magnitude Unit",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1457": UIDEntry(
-        "Specific Observation Subject Class",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1458": UIDEntry(
-        "Movable Beam Limiting Device Type",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1459": UIDEntry(
-        "Radiotherapy Acquisition WorkItem Subtasks",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1460": UIDEntry(
-        "Patient Position Acquisition Radiation Source Locations",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1461": UIDEntry(
-        "Energy Derivation Types", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1462": UIDEntry(
-        "KV Imaging Acquisition Techniques",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1463": UIDEntry(
-        "MV Imaging Acquisition Techniques",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1464": UIDEntry(
-        "Patient Position Acquisition - Projection Techniques",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1465": UIDEntry(
-        "Patient Position Acquisition – CT Techniques",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1466": UIDEntry(
-        "Patient Positioning Related Object Purposes",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1467": UIDEntry(
-        "Patient Position Acquisition Devices",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1468": UIDEntry(
-        "RT Radiation Meterset Units", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1469": UIDEntry(
-        "Acquisition Initiation Types", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1470": UIDEntry(
-        "RT Image Patient Position Acquisition Devices",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1471": UIDEntry(
-        "Photoacoustic Illumination Method",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1472": UIDEntry(
-        "Acoustic Coupling Medium", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1473": UIDEntry(
-        "Ultrasound Transducer Technology",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1474": UIDEntry(
-        "Speed of Sound Correction Mechanisms",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1475": UIDEntry(
-        "Photoacoustic Reconstruction Algorithm Family",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1476": UIDEntry(
-        "Photoacoustic Imaged Property",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1477": UIDEntry(
-        "X-Ray Radiation Dose Procedure Type Reported",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1478": UIDEntry(
-        "Topical Treatment", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1479": UIDEntry(
-        "Lesion Color", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1480": UIDEntry(
-        "Specimen Stain for Confocal Microscopy",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1481": UIDEntry(
-        "RT ROI Image Acquisition Context",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1482": UIDEntry(
-        "Lobe of Lung", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1483": UIDEntry(
-        "Zone of Lung", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1484": UIDEntry(
-        "Sleep Stage", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1485": UIDEntry(
-        "Patient Position Acquisition – MR Techniques",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1486": UIDEntry(
-        "RT Plan Radiotherapy Procedure Technique",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1487": UIDEntry(
-        "Waveform Annotation Classification",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1488": UIDEntry(
-        "Waveform Annotations Document Title",
-        "",
-        "Context Group Name",
-        "",
-        False,
-        "PS3.6 2024c Table A-3",
-    ),
-    "1.2.840.10008.6.1.1489": UIDEntry(
-        "EEG Procedure", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.6.1.1490": UIDEntry(
-        "Patient Consciousness", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"
-    ),
-    "1.2.840.10008.9.1": UIDEntry(
-        "Imaging Report", "", "Document TemplateID", "PS3.20", False, "PS3.6 2024c Table A-4"
-    ),
-    "1.2.840.10008.9.2": UIDEntry(
-        "Clinical Information", "", "Section TemplateID", "PS3.20", False, "PS3.6 2024c Table A-4"
-    ),
-    "1.2.840.10008.9.3": UIDEntry(
-        "Imaging Procedure Description",
-        "",
-        "Section TemplateID",
-        "PS3.20",
-        False,
-        "PS3.6 2024c Table A-4",
-    ),
-    "1.2.840.10008.9.4": UIDEntry(
-        "Comparison Study", "", "Section TemplateID", "PS3.20", False, "PS3.6 2024c Table A-4"
-    ),
-    "1.2.840.10008.9.5": UIDEntry(
-        "Impression", "", "Section TemplateID", "PS3.20", False, "PS3.6 2024c Table A-4"
-    ),
-    "1.2.840.10008.9.6": UIDEntry(
-        "Addendum", "", "Section TemplateID", "PS3.20", False, "PS3.6 2024c Table A-4"
-    ),
-    "1.2.840.10008.9.7": UIDEntry(
-        "Request", "", "Section TemplateID", "PS3.20", False, "PS3.6 2024c Table A-4"
-    ),
-    "1.2.840.10008.9.8": UIDEntry(
-        "Radiation Exposure and Protection Information",
-        "",
-        "Section TemplateID",
-        "PS3.20",
-        False,
-        "PS3.6 2024c Table A-4",
-    ),
-    "1.2.840.10008.9.9": UIDEntry(
-        "Fetus Findings", "", "Section TemplateID", "PS3.20", False, "PS3.6 2024c Table A-4"
-    ),
-    "1.2.840.10008.9.10": UIDEntry(
-        "Labeled Subsection", "", "Section TemplateID", "PS3.20", False, "PS3.6 2024c Table A-4"
-    ),
-    "1.2.840.10008.9.11": UIDEntry(
-        "Communication of Actionable Findings",
-        "",
-        "Section TemplateID",
-        "PS3.20",
-        False,
-        "PS3.6 2024c Table A-4",
-    ),
-    "1.2.840.10008.9.12": UIDEntry(
-        "Recommendation", "", "Section TemplateID", "PS3.20", False, "PS3.6 2024c Table A-4"
-    ),
-    "1.2.840.10008.9.13": UIDEntry(
-        "Procedural Medication", "", "Entry TemplateID", "PS3.20", False, "PS3.6 2024c Table A-4"
-    ),
-    "1.2.840.10008.9.14": UIDEntry(
-        "Procedure Technique", "", "Entry TemplateID", "PS3.20", False, "PS3.6 2024c Table A-4"
-    ),
-    "1.2.840.10008.9.15": UIDEntry(
-        "Image Quality", "", "Entry TemplateID", "PS3.20", False, "PS3.6 2024c Table A-4"
-    ),
-    "1.2.840.10008.9.16": UIDEntry(
-        "Study Act", "", "Entry TemplateID", "PS3.20", False, "PS3.6 2024c Table A-4"
-    ),
-    "1.2.840.10008.9.17": UIDEntry(
-        "Series Act", "", "Entry TemplateID", "PS3.20", False, "PS3.6 2024c Table A-4"
-    ),
-    "1.2.840.10008.9.18": UIDEntry(
-        "SOP Instance Observation", "", "Entry TemplateID", "PS3.20", False, "PS3.6 2024c Table A-4"
-    ),
-    "1.2.840.10008.9.19": UIDEntry(
-        "Section Text", "", "Element Set TemplateID", "PS3.20", False, "PS3.6 2024c Table A-4"
-    ),
-    "1.2.840.10008.9.20": UIDEntry(
-        "General Header", "", "Element Set TemplateID", "PS3.20", False, "PS3.6 2024c Table A-4"
-    ),
-    "1.2.840.10008.9.21": UIDEntry(
-        "Imaging Header", "", "Element Set TemplateID", "PS3.20", False, "PS3.6 2024c Table A-4"
-    ),
-    "1.2.840.10008.9.22": UIDEntry(
-        "Parent Document", "", "Element Set TemplateID", "PS3.20", False, "PS3.6 2024c Table A-4"
-    ),
-    "1.2.840.10008.9.23": UIDEntry(
-        "General Section Entries",
-        "",
-        "Element Set TemplateID",
-        "PS3.20",
-        False,
-        "PS3.6 2024c Table A-4",
-    ),
-    "1.2.840.10008.9.24": UIDEntry(
-        "Imaging Addendum Report",
-        "",
-        "Document TemplateID",
-        "PS3.20",
-        False,
-        "PS3.6 2024c Table A-4",
-    ),
+    "1.2.840.10008.1.1": UIDEntry("Verification SOP Class", "Verification", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.2": UIDEntry("Implicit VR Little Endian: Default Transfer Syntax for DICOM", "ImplicitVRLittleEndian", "Transfer Syntax", "PS3.5", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.2.1": UIDEntry("Explicit VR Little Endian", "ExplicitVRLittleEndian", "Transfer Syntax", "PS3.5", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.2.1.98": UIDEntry("Encapsulated Uncompressed Explicit VR Little Endian", "EncapsulatedUncompressedExplicitVRLittleEndian", "Transfer Syntax", "PS3.5", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.2.1.99": UIDEntry("Deflated Explicit VR Little Endian", "DeflatedExplicitVRLittleEndian", "Transfer Syntax", "PS3.5", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.2.2": UIDEntry("Explicit VR Big Endian", "ExplicitVRBigEndian", "Transfer Syntax", "PS3.5 (2011)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.2.4.50": UIDEntry("JPEG Baseline (Process 1): Default Transfer Syntax for Lossy JPEG 8 Bit Image Compression", "JPEGBaseline8Bit", "Transfer Syntax", "PS3.5", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.2.4.51": UIDEntry("JPEG Extended (Process 2 & 4): Default Transfer Syntax for Lossy JPEG 12 Bit Image Compression (Process 4 only)", "JPEGExtended12Bit", "Transfer Syntax", "PS3.5", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.2.4.52": UIDEntry("JPEG Extended (Process 3 & 5)", "JPEGExtended35", "Transfer Syntax", "PS3.5 (2001)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.2.4.53": UIDEntry("JPEG Spectral Selection, Non-Hierarchical (Process 6 & 8)", "JPEGSpectralSelectionNonHierarchical68", "Transfer Syntax", "PS3.5 (2001)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.2.4.54": UIDEntry("JPEG Spectral Selection, Non-Hierarchical (Process 7 & 9)", "JPEGSpectralSelectionNonHierarchical79", "Transfer Syntax", "PS3.5 (2001)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.2.4.55": UIDEntry("JPEG Full Progression, Non-Hierarchical (Process 10 & 12)", "JPEGFullProgressionNonHierarchical1012", "Transfer Syntax", "PS3.5 (2001)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.2.4.56": UIDEntry("JPEG Full Progression, Non-Hierarchical (Process 11 & 13)", "JPEGFullProgressionNonHierarchical1113", "Transfer Syntax", "PS3.5 (2001)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.2.4.57": UIDEntry("JPEG Lossless, Non-Hierarchical (Process 14)", "JPEGLossless", "Transfer Syntax", "PS3.5", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.2.4.58": UIDEntry("JPEG Lossless, Non-Hierarchical (Process 15)", "JPEGLosslessNonHierarchical15", "Transfer Syntax", "PS3.5 (2001)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.2.4.59": UIDEntry("JPEG Extended, Hierarchical (Process 16 & 18)", "JPEGExtendedHierarchical1618", "Transfer Syntax", "PS3.5 (2001)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.2.4.60": UIDEntry("JPEG Extended, Hierarchical (Process 17 & 19)", "JPEGExtendedHierarchical1719", "Transfer Syntax", "PS3.5 (2001)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.2.4.61": UIDEntry("JPEG Spectral Selection, Hierarchical (Process 20 & 22)", "JPEGSpectralSelectionHierarchical2022", "Transfer Syntax", "PS3.5 (2001)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.2.4.62": UIDEntry("JPEG Spectral Selection, Hierarchical (Process 21 & 23)", "JPEGSpectralSelectionHierarchical2123", "Transfer Syntax", "PS3.5 (2001)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.2.4.63": UIDEntry("JPEG Full Progression, Hierarchical (Process 24 & 26)", "JPEGFullProgressionHierarchical2426", "Transfer Syntax", "PS3.5 (2001)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.2.4.64": UIDEntry("JPEG Full Progression, Hierarchical (Process 25 & 27)", "JPEGFullProgressionHierarchical2527", "Transfer Syntax", "PS3.5 (2001)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.2.4.65": UIDEntry("JPEG Lossless, Hierarchical (Process 28)", "JPEGLosslessHierarchical28", "Transfer Syntax", "PS3.5 (2001)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.2.4.66": UIDEntry("JPEG Lossless, Hierarchical (Process 29)", "JPEGLosslessHierarchical29", "Transfer Syntax", "PS3.5 (2001)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.2.4.70": UIDEntry("JPEG Lossless, Non-Hierarchical, First-Order Prediction (Process 14 [Selection Value 1]): Default Transfer Syntax for Lossless JPEG Image Compression", "JPEGLosslessSV1", "Transfer Syntax", "PS3.5", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.2.4.80": UIDEntry("JPEG-LS Lossless Image Compression", "JPEGLSLossless", "Transfer Syntax", "PS3.5", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.2.4.81": UIDEntry("JPEG-LS Lossy (Near-Lossless) Image Compression", "JPEGLSNearLossless", "Transfer Syntax", "PS3.5", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.2.4.90": UIDEntry("JPEG 2000 Image Compression (Lossless Only)", "JPEG2000Lossless", "Transfer Syntax", "PS3.5", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.2.4.91": UIDEntry("JPEG 2000 Image Compression", "JPEG2000", "Transfer Syntax", "PS3.5", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.2.4.92": UIDEntry("JPEG 2000 Part 2 Multi-component Image Compression (Lossless Only)", "JPEG2000MCLossless", "Transfer Syntax", "PS3.5", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.2.4.93": UIDEntry("JPEG 2000 Part 2 Multi-component Image Compression", "JPEG2000MC", "Transfer Syntax", "PS3.5", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.2.4.94": UIDEntry("JPIP Referenced", "JPIPReferenced", "Transfer Syntax", "PS3.5", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.2.4.95": UIDEntry("JPIP Referenced Deflate", "JPIPReferencedDeflate", "Transfer Syntax", "PS3.5", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.2.4.100": UIDEntry("MPEG2 Main Profile / Main Level", "MPEG2MPML", "Transfer Syntax", "PS3.5", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.2.4.100.1": UIDEntry("Fragmentable MPEG2 Main Profile / Main Level", "MPEG2MPMLF", "Transfer Syntax", "PS3.5", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.2.4.101": UIDEntry("MPEG2 Main Profile / High Level", "MPEG2MPHL", "Transfer Syntax", "PS3.5", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.2.4.101.1": UIDEntry("Fragmentable MPEG2 Main Profile / High Level", "MPEG2MPHLF", "Transfer Syntax", "PS3.5", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.2.4.102": UIDEntry("MPEG-4 AVC/H.264 High Profile / Level 4.1", "MPEG4HP41", "Transfer Syntax", "PS3.5", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.2.4.102.1": UIDEntry("Fragmentable MPEG-4 AVC/H.264 High Profile / Level 4.1", "MPEG4HP41F", "Transfer Syntax", "PS3.5", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.2.4.103": UIDEntry("MPEG-4 AVC/H.264 BD-compatible High Profile / Level 4.1", "MPEG4HP41BD", "Transfer Syntax", "PS3.5", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.2.4.103.1": UIDEntry("Fragmentable MPEG-4 AVC/H.264 BD-compatible High Profile / Level 4.1", "MPEG4HP41BDF", "Transfer Syntax", "PS3.5", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.2.4.104": UIDEntry("MPEG-4 AVC/H.264 High Profile / Level 4.2 For 2D Video", "MPEG4HP422D", "Transfer Syntax", "PS3.5", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.2.4.104.1": UIDEntry("Fragmentable MPEG-4 AVC/H.264 High Profile / Level 4.2 For 2D Video", "MPEG4HP422DF", "Transfer Syntax", "PS3.5", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.2.4.105": UIDEntry("MPEG-4 AVC/H.264 High Profile / Level 4.2 For 3D Video", "MPEG4HP423D", "Transfer Syntax", "PS3.5", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.2.4.105.1": UIDEntry("Fragmentable MPEG-4 AVC/H.264 High Profile / Level 4.2 For 3D Video", "MPEG4HP423DF", "Transfer Syntax", "PS3.5", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.2.4.106": UIDEntry("MPEG-4 AVC/H.264 Stereo High Profile / Level 4.2", "MPEG4HP42STEREO", "Transfer Syntax", "PS3.5", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.2.4.106.1": UIDEntry("Fragmentable MPEG-4 AVC/H.264 Stereo High Profile / Level 4.2", "MPEG4HP42STEREOF", "Transfer Syntax", "PS3.5", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.2.4.107": UIDEntry("HEVC/H.265 Main Profile / Level 5.1", "HEVCMP51", "Transfer Syntax", "PS3.5", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.2.4.108": UIDEntry("HEVC/H.265 Main 10 Profile / Level 5.1", "HEVCM10P51", "Transfer Syntax", "PS3.5", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.2.4.201": UIDEntry("High-Throughput JPEG 2000 Image Compression (Lossless Only)", "HTJ2KLossless", "Transfer Syntax", "PS3.5", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.2.4.202": UIDEntry("High-Throughput JPEG 2000 with RPCL Options Image Compression (Lossless Only)", "HTJ2KLosslessRPCL", "Transfer Syntax", "PS3.5", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.2.4.203": UIDEntry("High-Throughput JPEG 2000 Image Compression", "HTJ2K", "Transfer Syntax", "PS3.5", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.2.4.204": UIDEntry("JPIP HTJ2K Referenced", "JPIPHTJ2KReferenced", "Transfer Syntax", "PS3.5", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.2.4.205": UIDEntry("JPIP HTJ2K Referenced Deflate", "JPIPHTJ2KReferencedDeflate", "Transfer Syntax", "PS3.5", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.2.5": UIDEntry("RLE Lossless", "RLELossless", "Transfer Syntax", "PS3.5", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.2.6.1": UIDEntry("RFC 2557 MIME encapsulation", "RFC2557MIMEEncapsulation", "Transfer Syntax", "PS3.10 (2018b)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.2.6.2": UIDEntry("XML Encoding", "XMLEncoding", "Transfer Syntax", "PS3.10 (2018b)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.2.7.1": UIDEntry("SMPTE ST 2110-20 Uncompressed Progressive Active Video", "SMPTEST211020UncompressedProgressiveActiveVideo", "Transfer Syntax", "PS3.5", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.2.7.2": UIDEntry("SMPTE ST 2110-20 Uncompressed Interlaced Active Video", "SMPTEST211020UncompressedInterlacedActiveVideo", "Transfer Syntax", "PS3.5", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.2.7.3": UIDEntry("SMPTE ST 2110-30 PCM Digital Audio", "SMPTEST211030PCMDigitalAudio", "Transfer Syntax", "PS3.5", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.3.10": UIDEntry("Media Storage Directory Storage", "MediaStorageDirectoryStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.5.1": UIDEntry("Hot Iron Color Palette SOP Instance", "HotIronPalette", "Well-known SOP Instance", "PS3.6", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.5.2": UIDEntry("PET Color Palette SOP Instance", "PETPalette", "Well-known SOP Instance", "PS3.6", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.5.3": UIDEntry("Hot Metal Blue Color Palette SOP Instance", "HotMetalBluePalette", "Well-known SOP Instance", "PS3.6", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.5.4": UIDEntry("PET 20 Step Color Palette SOP Instance", "PET20StepPalette", "Well-known SOP Instance", "PS3.6", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.5.5": UIDEntry("Spring Color Palette SOP Instance", "SpringPalette", "Well-known SOP Instance", "PS3.6", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.5.6": UIDEntry("Summer Color Palette SOP Instance", "SummerPalette", "Well-known SOP Instance", "PS3.6", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.5.7": UIDEntry("Fall Color Palette SOP Instance", "FallPalette", "Well-known SOP Instance", "PS3.6", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.5.8": UIDEntry("Winter Color Palette SOP Instance", "WinterPalette", "Well-known SOP Instance", "PS3.6", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.9": UIDEntry("Basic Study Content Notification SOP Class", "BasicStudyContentNotification", "SOP Class", "PS3.4 (2004)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.20": UIDEntry("Papyrus 3 Implicit VR Little Endian", "Papyrus3ImplicitVRLittleEndian", "Transfer Syntax", "(2015c)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.20.1": UIDEntry("Storage Commitment Push Model SOP Class", "StorageCommitmentPushModel", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.20.1.1": UIDEntry("Storage Commitment Push Model SOP Instance", "StorageCommitmentPushModelInstance", "Well-known SOP Instance", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.20.2": UIDEntry("Storage Commitment Pull Model SOP Class", "StorageCommitmentPullModel", "SOP Class", "PS3.4 (2001)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.20.2.1": UIDEntry("Storage Commitment Pull Model SOP Instance", "StorageCommitmentPullModelInstance", "Well-known SOP Instance", "PS3.4 (2001)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.40": UIDEntry("Procedural Event Logging SOP Class", "ProceduralEventLogging", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.40.1": UIDEntry("Procedural Event Logging SOP Instance", "ProceduralEventLoggingInstance", "Well-known SOP Instance", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.42": UIDEntry("Substance Administration Logging SOP Class", "SubstanceAdministrationLogging", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.42.1": UIDEntry("Substance Administration Logging SOP Instance", "SubstanceAdministrationLoggingInstance", "Well-known SOP Instance", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.2.6.1": UIDEntry("DICOM UID Registry", "DCMUID", "DICOM UIDs as a Coding Scheme", "PS3.6", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.2.16.4": UIDEntry("DICOM Controlled Terminology", "DCM", "Coding Scheme", "PS3.16", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.2.16.5": UIDEntry("Adult Mouse Anatomy Ontology", "MA", "Coding Scheme", "PS3.16", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.2.16.6": UIDEntry("Uberon Ontology", "UBERON", "Coding Scheme", "PS3.16", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.2.16.7": UIDEntry("Integrated Taxonomic Information System (ITIS) Taxonomic Serial Number (TSN)", "ITIS_TSN", "Coding Scheme", "PS3.16", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.2.16.8": UIDEntry("Mouse Genome Initiative (MGI)", "MGI", "Coding Scheme", "PS3.16", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.2.16.9": UIDEntry("PubChem Compound CID", "PUBCHEM_CID", "Coding Scheme", "PS3.16", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.2.16.10": UIDEntry("Dublin Core", "DC", "Coding Scheme", "PS3.16", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.2.16.11": UIDEntry("New York University Melanoma Clinical Cooperative Group", "NYUMCCG", "Coding Scheme", "PS3.16", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.2.16.12": UIDEntry("Mayo Clinic Non-radiological Images Specific Body Structure Anatomical Surface Region Guide", "MAYONRISBSASRG", "Coding Scheme", "PS3.16", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.2.16.13": UIDEntry("Image Biomarker Standardisation Initiative", "IBSI", "Coding Scheme", "PS3.16", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.2.16.14": UIDEntry("Radiomics Ontology", "RO", "Coding Scheme", "PS3.16", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.2.16.15": UIDEntry("RadElement", "RADELEMENT", "Coding Scheme", "PS3.16", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.2.16.16": UIDEntry("ICD-11", "I11", "Coding Scheme", "PS3.16", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.2.16.17": UIDEntry("Unified numbering system (UNS) for metals and alloys", "UNS", "Coding Scheme", "PS3.16", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.2.16.18": UIDEntry("Research Resource Identification", "RRID", "Coding Scheme", "PS3.16", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.3.1.1.1": UIDEntry("DICOM Application Context Name", "DICOMApplicationContext", "Application Context Name", "PS3.7", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.3.1.2.1.1": UIDEntry("Detached Patient Management SOP Class", "DetachedPatientManagement", "SOP Class", "PS3.4 (2004)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.3.1.2.1.4": UIDEntry("Detached Patient Management Meta SOP Class", "DetachedPatientManagementMeta", "Meta SOP Class", "PS3.4 (2004)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.3.1.2.2.1": UIDEntry("Detached Visit Management SOP Class", "DetachedVisitManagement", "SOP Class", "PS3.4 (2004)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.3.1.2.3.1": UIDEntry("Detached Study Management SOP Class", "DetachedStudyManagement", "SOP Class", "PS3.4 (2004)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.3.1.2.3.2": UIDEntry("Study Component Management SOP Class", "StudyComponentManagement", "SOP Class", "PS3.4 (2004)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.3.1.2.3.3": UIDEntry("Modality Performed Procedure Step SOP Class", "ModalityPerformedProcedureStep", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.3.1.2.3.4": UIDEntry("Modality Performed Procedure Step Retrieve SOP Class", "ModalityPerformedProcedureStepRetrieve", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.3.1.2.3.5": UIDEntry("Modality Performed Procedure Step Notification SOP Class", "ModalityPerformedProcedureStepNotification", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.3.1.2.5.1": UIDEntry("Detached Results Management SOP Class", "DetachedResultsManagement", "SOP Class", "PS3.4 (2004)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.3.1.2.5.4": UIDEntry("Detached Results Management Meta SOP Class", "DetachedResultsManagementMeta", "Meta SOP Class", "PS3.4 (2004)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.3.1.2.5.5": UIDEntry("Detached Study Management Meta SOP Class", "DetachedStudyManagementMeta", "Meta SOP Class", "PS3.4 (2004)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.3.1.2.6.1": UIDEntry("Detached Interpretation Management SOP Class", "DetachedInterpretationManagement", "SOP Class", "PS3.4 (2004)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.4.2": UIDEntry("Storage Service Class", "Storage", "Service Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.1.1": UIDEntry("Basic Film Session SOP Class", "BasicFilmSession", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.1.2": UIDEntry("Basic Film Box SOP Class", "BasicFilmBox", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.1.4": UIDEntry("Basic Grayscale Image Box SOP Class", "BasicGrayscaleImageBox", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.1.4.1": UIDEntry("Basic Color Image Box SOP Class", "BasicColorImageBox", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.1.4.2": UIDEntry("Referenced Image Box SOP Class", "ReferencedImageBox", "SOP Class", "PS3.4 (1998)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.1.9": UIDEntry("Basic Grayscale Print Management Meta SOP Class", "BasicGrayscalePrintManagementMeta", "Meta SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.1.9.1": UIDEntry("Referenced Grayscale Print Management Meta SOP Class", "ReferencedGrayscalePrintManagementMeta", "Meta SOP Class", "PS3.4 (1998)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.1.14": UIDEntry("Print Job SOP Class", "PrintJob", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.1.15": UIDEntry("Basic Annotation Box SOP Class", "BasicAnnotationBox", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.1.16": UIDEntry("Printer SOP Class", "Printer", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.1.16.376": UIDEntry("Printer Configuration Retrieval SOP Class", "PrinterConfigurationRetrieval", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.1.17": UIDEntry("Printer SOP Instance", "PrinterInstance", "Well-known SOP Instance", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.1.17.376": UIDEntry("Printer Configuration Retrieval SOP Instance", "PrinterConfigurationRetrievalInstance", "Well-known SOP Instance", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.1.18": UIDEntry("Basic Color Print Management Meta SOP Class", "BasicColorPrintManagementMeta", "Meta SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.1.18.1": UIDEntry("Referenced Color Print Management Meta SOP Class", "ReferencedColorPrintManagementMeta", "Meta SOP Class", "PS3.4 (1998)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.1.22": UIDEntry("VOI LUT Box SOP Class", "VOILUTBox", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.1.23": UIDEntry("Presentation LUT SOP Class", "PresentationLUT", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.1.24": UIDEntry("Image Overlay Box SOP Class", "ImageOverlayBox", "SOP Class", "PS3.4 (1998)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.1.24.1": UIDEntry("Basic Print Image Overlay Box SOP Class", "BasicPrintImageOverlayBox", "SOP Class", "PS3.4 (2004)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.1.25": UIDEntry("Print Queue SOP Instance", "PrintQueueInstance", "Well-known SOP Instance", "PS3.4 (2004)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.1.26": UIDEntry("Print Queue Management SOP Class", "PrintQueueManagement", "SOP Class", "PS3.4 (2004)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.1.27": UIDEntry("Stored Print Storage SOP Class", "StoredPrintStorage", "SOP Class", "PS3.4 (2004)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.1.29": UIDEntry("Hardcopy Grayscale Image Storage SOP Class", "HardcopyGrayscaleImageStorage", "SOP Class", "PS3.4 (2004)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.1.30": UIDEntry("Hardcopy Color Image Storage SOP Class", "HardcopyColorImageStorage", "SOP Class", "PS3.4 (2004)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.1.31": UIDEntry("Pull Print Request SOP Class", "PullPrintRequest", "SOP Class", "PS3.4 (2004)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.1.32": UIDEntry("Pull Stored Print Management Meta SOP Class", "PullStoredPrintManagementMeta", "Meta SOP Class", "PS3.4 (2004)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.1.33": UIDEntry("Media Creation Management SOP Class UID", "MediaCreationManagement", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.1.40": UIDEntry("Display System SOP Class", "DisplaySystem", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.1.40.1": UIDEntry("Display System SOP Instance", "DisplaySystemInstance", "Well-known SOP Instance", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.1": UIDEntry("Computed Radiography Image Storage", "ComputedRadiographyImageStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.1.1": UIDEntry("Digital X-Ray Image Storage - For Presentation", "DigitalXRayImageStorageForPresentation", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.1.1.1": UIDEntry("Digital X-Ray Image Storage - For Processing", "DigitalXRayImageStorageForProcessing", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.1.2": UIDEntry("Digital Mammography X-Ray Image Storage - For Presentation", "DigitalMammographyXRayImageStorageForPresentation", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.1.2.1": UIDEntry("Digital Mammography X-Ray Image Storage - For Processing", "DigitalMammographyXRayImageStorageForProcessing", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.1.3": UIDEntry("Digital Intra-Oral X-Ray Image Storage - For Presentation", "DigitalIntraOralXRayImageStorageForPresentation", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.1.3.1": UIDEntry("Digital Intra-Oral X-Ray Image Storage - For Processing", "DigitalIntraOralXRayImageStorageForProcessing", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.2": UIDEntry("CT Image Storage", "CTImageStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.2.1": UIDEntry("Enhanced CT Image Storage", "EnhancedCTImageStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.2.2": UIDEntry("Legacy Converted Enhanced CT Image Storage", "LegacyConvertedEnhancedCTImageStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.3": UIDEntry("Ultrasound Multi-frame Image Storage", "UltrasoundMultiFrameImageStorageRetired", "SOP Class", "PS3.4 (1993)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.3.1": UIDEntry("Ultrasound Multi-frame Image Storage", "UltrasoundMultiFrameImageStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.4": UIDEntry("MR Image Storage", "MRImageStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.4.1": UIDEntry("Enhanced MR Image Storage", "EnhancedMRImageStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.4.2": UIDEntry("MR Spectroscopy Storage", "MRSpectroscopyStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.4.3": UIDEntry("Enhanced MR Color Image Storage", "EnhancedMRColorImageStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.4.4": UIDEntry("Legacy Converted Enhanced MR Image Storage", "LegacyConvertedEnhancedMRImageStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.5": UIDEntry("Nuclear Medicine Image Storage", "NuclearMedicineImageStorageRetired", "SOP Class", "PS3.4 (1993)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.6": UIDEntry("Ultrasound Image Storage", "UltrasoundImageStorageRetired", "SOP Class", "PS3.4 (1993)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.6.1": UIDEntry("Ultrasound Image Storage", "UltrasoundImageStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.6.2": UIDEntry("Enhanced US Volume Storage", "EnhancedUSVolumeStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.6.3": UIDEntry("Photoacoustic Image Storage", "PhotoacousticImageStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.7": UIDEntry("Secondary Capture Image Storage", "SecondaryCaptureImageStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.7.1": UIDEntry("Multi-frame Single Bit Secondary Capture Image Storage", "MultiFrameSingleBitSecondaryCaptureImageStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.7.2": UIDEntry("Multi-frame Grayscale Byte Secondary Capture Image Storage", "MultiFrameGrayscaleByteSecondaryCaptureImageStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.7.3": UIDEntry("Multi-frame Grayscale Word Secondary Capture Image Storage", "MultiFrameGrayscaleWordSecondaryCaptureImageStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.7.4": UIDEntry("Multi-frame True Color Secondary Capture Image Storage", "MultiFrameTrueColorSecondaryCaptureImageStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.8": UIDEntry("Standalone Overlay Storage", "StandaloneOverlayStorage", "SOP Class", "PS3.4 (2004)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.9": UIDEntry("Standalone Curve Storage", "StandaloneCurveStorage", "SOP Class", "PS3.4 (2004)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.9.1": UIDEntry("Waveform Storage - Trial", "WaveformStorageTrial", "SOP Class", "PS3.4 (2007)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.9.1.1": UIDEntry("12-lead ECG Waveform Storage", "TwelveLeadECGWaveformStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.9.1.2": UIDEntry("General ECG Waveform Storage", "GeneralECGWaveformStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.9.1.3": UIDEntry("Ambulatory ECG Waveform Storage", "AmbulatoryECGWaveformStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.9.1.4": UIDEntry("General 32-bit ECG Waveform Storage", "General32bitECGWaveformStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.9.2.1": UIDEntry("Hemodynamic Waveform Storage", "HemodynamicWaveformStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.9.3.1": UIDEntry("Cardiac Electrophysiology Waveform Storage", "CardiacElectrophysiologyWaveformStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.9.4.1": UIDEntry("Basic Voice Audio Waveform Storage", "BasicVoiceAudioWaveformStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.9.4.2": UIDEntry("General Audio Waveform Storage", "GeneralAudioWaveformStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.9.5.1": UIDEntry("Arterial Pulse Waveform Storage", "ArterialPulseWaveformStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.9.6.1": UIDEntry("Respiratory Waveform Storage", "RespiratoryWaveformStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.9.6.2": UIDEntry("Multi-channel Respiratory Waveform Storage", "MultichannelRespiratoryWaveformStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.9.7.1": UIDEntry("Routine Scalp Electroencephalogram Waveform Storage", "RoutineScalpElectroencephalogramWaveformStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.9.7.2": UIDEntry("Electromyogram Waveform Storage", "ElectromyogramWaveformStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.9.7.3": UIDEntry("Electrooculogram Waveform Storage", "ElectrooculogramWaveformStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.9.7.4": UIDEntry("Sleep Electroencephalogram Waveform Storage", "SleepElectroencephalogramWaveformStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.9.8.1": UIDEntry("Body Position Waveform Storage", "BodyPositionWaveformStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.10": UIDEntry("Standalone Modality LUT Storage", "StandaloneModalityLUTStorage", "SOP Class", "PS3.4 (2004)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.11": UIDEntry("Standalone VOI LUT Storage", "StandaloneVOILUTStorage", "SOP Class", "PS3.4 (2004)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.11.1": UIDEntry("Grayscale Softcopy Presentation State Storage", "GrayscaleSoftcopyPresentationStateStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.11.2": UIDEntry("Color Softcopy Presentation State Storage", "ColorSoftcopyPresentationStateStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.11.3": UIDEntry("Pseudo-Color Softcopy Presentation State Storage", "PseudoColorSoftcopyPresentationStateStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.11.4": UIDEntry("Blending Softcopy Presentation State Storage", "BlendingSoftcopyPresentationStateStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.11.5": UIDEntry("XA/XRF Grayscale Softcopy Presentation State Storage", "XAXRFGrayscaleSoftcopyPresentationStateStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.11.6": UIDEntry("Grayscale Planar MPR Volumetric Presentation State Storage", "GrayscalePlanarMPRVolumetricPresentationStateStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.11.7": UIDEntry("Compositing Planar MPR Volumetric Presentation State Storage", "CompositingPlanarMPRVolumetricPresentationStateStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.11.8": UIDEntry("Advanced Blending Presentation State Storage", "AdvancedBlendingPresentationStateStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.11.9": UIDEntry("Volume Rendering Volumetric Presentation State Storage", "VolumeRenderingVolumetricPresentationStateStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.11.10": UIDEntry("Segmented Volume Rendering Volumetric Presentation State Storage", "SegmentedVolumeRenderingVolumetricPresentationStateStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.11.11": UIDEntry("Multiple Volume Rendering Volumetric Presentation State Storage", "MultipleVolumeRenderingVolumetricPresentationStateStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.11.12": UIDEntry("Variable Modality LUT Softcopy Presentation State Storage", "VariableModalityLUTSoftcopyPresentationStateStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.12.1": UIDEntry("X-Ray Angiographic Image Storage", "XRayAngiographicImageStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.12.1.1": UIDEntry("Enhanced XA Image Storage", "EnhancedXAImageStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.12.2": UIDEntry("X-Ray Radiofluoroscopic Image Storage", "XRayRadiofluoroscopicImageStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.12.2.1": UIDEntry("Enhanced XRF Image Storage", "EnhancedXRFImageStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.12.3": UIDEntry("X-Ray Angiographic Bi-Plane Image Storage", "XRayAngiographicBiPlaneImageStorage", "SOP Class", "PS3.4 (1998)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.12.77": UIDEntry("", "", "SOP Class", "(2015c)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.13.1.1": UIDEntry("X-Ray 3D Angiographic Image Storage", "XRay3DAngiographicImageStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.13.1.2": UIDEntry("X-Ray 3D Craniofacial Image Storage", "XRay3DCraniofacialImageStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.13.1.3": UIDEntry("Breast Tomosynthesis Image Storage", "BreastTomosynthesisImageStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.13.1.4": UIDEntry("Breast Projection X-Ray Image Storage - For Presentation", "BreastProjectionXRayImageStorageForPresentation", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.13.1.5": UIDEntry("Breast Projection X-Ray Image Storage - For Processing", "BreastProjectionXRayImageStorageForProcessing", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.14.1": UIDEntry("Intravascular Optical Coherence Tomography Image Storage - For Presentation", "IntravascularOpticalCoherenceTomographyImageStorageForPresentation", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.14.2": UIDEntry("Intravascular Optical Coherence Tomography Image Storage - For Processing", "IntravascularOpticalCoherenceTomographyImageStorageForProcessing", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.20": UIDEntry("Nuclear Medicine Image Storage", "NuclearMedicineImageStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.30": UIDEntry("Parametric Map Storage", "ParametricMapStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.40": UIDEntry("", "", "SOP Class", "(2015c)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.66": UIDEntry("Raw Data Storage", "RawDataStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.66.1": UIDEntry("Spatial Registration Storage", "SpatialRegistrationStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.66.2": UIDEntry("Spatial Fiducials Storage", "SpatialFiducialsStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.66.3": UIDEntry("Deformable Spatial Registration Storage", "DeformableSpatialRegistrationStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.66.4": UIDEntry("Segmentation Storage", "SegmentationStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.66.5": UIDEntry("Surface Segmentation Storage", "SurfaceSegmentationStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.66.6": UIDEntry("Tractography Results Storage", "TractographyResultsStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.67": UIDEntry("Real World Value Mapping Storage", "RealWorldValueMappingStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.68.1": UIDEntry("Surface Scan Mesh Storage", "SurfaceScanMeshStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.68.2": UIDEntry("Surface Scan Point Cloud Storage", "SurfaceScanPointCloudStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.77.1": UIDEntry("VL Image Storage - Trial", "VLImageStorageTrial", "SOP Class", "PS3.4 (1998)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.77.2": UIDEntry("VL Multi-frame Image Storage - Trial", "VLMultiFrameImageStorageTrial", "SOP Class", "PS3.4 (1998)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.77.1.1": UIDEntry("VL Endoscopic Image Storage", "VLEndoscopicImageStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.77.1.1.1": UIDEntry("Video Endoscopic Image Storage", "VideoEndoscopicImageStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.77.1.2": UIDEntry("VL Microscopic Image Storage", "VLMicroscopicImageStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.77.1.2.1": UIDEntry("Video Microscopic Image Storage", "VideoMicroscopicImageStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.77.1.3": UIDEntry("VL Slide-Coordinates Microscopic Image Storage", "VLSlideCoordinatesMicroscopicImageStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.77.1.4": UIDEntry("VL Photographic Image Storage", "VLPhotographicImageStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.77.1.4.1": UIDEntry("Video Photographic Image Storage", "VideoPhotographicImageStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.77.1.5.1": UIDEntry("Ophthalmic Photography 8 Bit Image Storage", "OphthalmicPhotography8BitImageStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.77.1.5.2": UIDEntry("Ophthalmic Photography 16 Bit Image Storage", "OphthalmicPhotography16BitImageStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.77.1.5.3": UIDEntry("Stereometric Relationship Storage", "StereometricRelationshipStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.77.1.5.4": UIDEntry("Ophthalmic Tomography Image Storage", "OphthalmicTomographyImageStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.77.1.5.5": UIDEntry("Wide Field Ophthalmic Photography Stereographic Projection Image Storage", "WideFieldOphthalmicPhotographyStereographicProjectionImageStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.77.1.5.6": UIDEntry("Wide Field Ophthalmic Photography 3D Coordinates Image Storage", "WideFieldOphthalmicPhotography3DCoordinatesImageStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.77.1.5.7": UIDEntry("Ophthalmic Optical Coherence Tomography En Face Image Storage", "OphthalmicOpticalCoherenceTomographyEnFaceImageStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.77.1.5.8": UIDEntry("Ophthalmic Optical Coherence Tomography B-scan Volume Analysis Storage", "OphthalmicOpticalCoherenceTomographyBscanVolumeAnalysisStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.77.1.6": UIDEntry("VL Whole Slide Microscopy Image Storage", "VLWholeSlideMicroscopyImageStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.77.1.7": UIDEntry("Dermoscopic Photography Image Storage", "DermoscopicPhotographyImageStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.77.1.8": UIDEntry("Confocal Microscopy Image Storage", "ConfocalMicroscopyImageStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.77.1.9": UIDEntry("Confocal Microscopy Tiled Pyramidal Image Storage", "ConfocalMicroscopyTiledPyramidalImageStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.78.1": UIDEntry("Lensometry Measurements Storage", "LensometryMeasurementsStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.78.2": UIDEntry("Autorefraction Measurements Storage", "AutorefractionMeasurementsStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.78.3": UIDEntry("Keratometry Measurements Storage", "KeratometryMeasurementsStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.78.4": UIDEntry("Subjective Refraction Measurements Storage", "SubjectiveRefractionMeasurementsStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.78.5": UIDEntry("Visual Acuity Measurements Storage", "VisualAcuityMeasurementsStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.78.6": UIDEntry("Spectacle Prescription Report Storage", "SpectaclePrescriptionReportStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.78.7": UIDEntry("Ophthalmic Axial Measurements Storage", "OphthalmicAxialMeasurementsStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.78.8": UIDEntry("Intraocular Lens Calculations Storage", "IntraocularLensCalculationsStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.79.1": UIDEntry("Macular Grid Thickness and Volume Report Storage", "MacularGridThicknessAndVolumeReportStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.80.1": UIDEntry("Ophthalmic Visual Field Static Perimetry Measurements Storage", "OphthalmicVisualFieldStaticPerimetryMeasurementsStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.81.1": UIDEntry("Ophthalmic Thickness Map Storage", "OphthalmicThicknessMapStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.82.1": UIDEntry("Corneal Topography Map Storage", "CornealTopographyMapStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.88.1": UIDEntry("Text SR Storage - Trial", "TextSRStorageTrial", "SOP Class", "PS3.4 (2007)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.88.2": UIDEntry("Audio SR Storage - Trial", "AudioSRStorageTrial", "SOP Class", "PS3.4 (2007)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.88.3": UIDEntry("Detail SR Storage - Trial", "DetailSRStorageTrial", "SOP Class", "PS3.4 (2007)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.88.4": UIDEntry("Comprehensive SR Storage - Trial", "ComprehensiveSRStorageTrial", "SOP Class", "PS3.4 (2007)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.88.11": UIDEntry("Basic Text SR Storage", "BasicTextSRStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.88.22": UIDEntry("Enhanced SR Storage", "EnhancedSRStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.88.33": UIDEntry("Comprehensive SR Storage", "ComprehensiveSRStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.88.34": UIDEntry("Comprehensive 3D SR Storage", "Comprehensive3DSRStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.88.35": UIDEntry("Extensible SR Storage", "ExtensibleSRStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.88.40": UIDEntry("Procedure Log Storage", "ProcedureLogStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.88.50": UIDEntry("Mammography CAD SR Storage", "MammographyCADSRStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.88.59": UIDEntry("Key Object Selection Document Storage", "KeyObjectSelectionDocumentStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.88.65": UIDEntry("Chest CAD SR Storage", "ChestCADSRStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.88.67": UIDEntry("X-Ray Radiation Dose SR Storage", "XRayRadiationDoseSRStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.88.68": UIDEntry("Radiopharmaceutical Radiation Dose SR Storage", "RadiopharmaceuticalRadiationDoseSRStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.88.69": UIDEntry("Colon CAD SR Storage", "ColonCADSRStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.88.70": UIDEntry("Implantation Plan SR Storage", "ImplantationPlanSRStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.88.71": UIDEntry("Acquisition Context SR Storage", "AcquisitionContextSRStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.88.72": UIDEntry("Simplified Adult Echo SR Storage", "SimplifiedAdultEchoSRStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.88.73": UIDEntry("Patient Radiation Dose SR Storage", "PatientRadiationDoseSRStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.88.74": UIDEntry("Planned Imaging Agent Administration SR Storage", "PlannedImagingAgentAdministrationSRStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.88.75": UIDEntry("Performed Imaging Agent Administration SR Storage", "PerformedImagingAgentAdministrationSRStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.88.76": UIDEntry("Enhanced X-Ray Radiation Dose SR Storage", "EnhancedXRayRadiationDoseSRStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.88.77": UIDEntry("Waveform Annotation SR Storage", "WaveformAnnotationSRStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.90.1": UIDEntry("Content Assessment Results Storage", "ContentAssessmentResultsStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.91.1": UIDEntry("Microscopy Bulk Simple Annotations Storage", "MicroscopyBulkSimpleAnnotationsStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.104.1": UIDEntry("Encapsulated PDF Storage", "EncapsulatedPDFStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.104.2": UIDEntry("Encapsulated CDA Storage", "EncapsulatedCDAStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.104.3": UIDEntry("Encapsulated STL Storage", "EncapsulatedSTLStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.104.4": UIDEntry("Encapsulated OBJ Storage", "EncapsulatedOBJStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.104.5": UIDEntry("Encapsulated MTL Storage", "EncapsulatedMTLStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.128": UIDEntry("Positron Emission Tomography Image Storage", "PositronEmissionTomographyImageStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.128.1": UIDEntry("Legacy Converted Enhanced PET Image Storage", "LegacyConvertedEnhancedPETImageStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.129": UIDEntry("Standalone PET Curve Storage", "StandalonePETCurveStorage", "SOP Class", "PS3.4 (2004)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.130": UIDEntry("Enhanced PET Image Storage", "EnhancedPETImageStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.131": UIDEntry("Basic Structured Display Storage", "BasicStructuredDisplayStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.200.1": UIDEntry("CT Defined Procedure Protocol Storage", "CTDefinedProcedureProtocolStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.200.2": UIDEntry("CT Performed Procedure Protocol Storage", "CTPerformedProcedureProtocolStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.200.3": UIDEntry("Protocol Approval Storage", "ProtocolApprovalStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.200.4": UIDEntry("Protocol Approval Information Model - FIND", "ProtocolApprovalInformationModelFind", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.200.5": UIDEntry("Protocol Approval Information Model - MOVE", "ProtocolApprovalInformationModelMove", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.200.6": UIDEntry("Protocol Approval Information Model - GET", "ProtocolApprovalInformationModelGet", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.200.7": UIDEntry("XA Defined Procedure Protocol Storage", "XADefinedProcedureProtocolStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.200.8": UIDEntry("XA Performed Procedure Protocol Storage", "XAPerformedProcedureProtocolStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.201.1": UIDEntry("Inventory Storage", "InventoryStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.201.2": UIDEntry("Inventory - FIND", "InventoryFind", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.201.3": UIDEntry("Inventory - MOVE", "InventoryMove", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.201.4": UIDEntry("Inventory - GET", "InventoryGet", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.201.5": UIDEntry("Inventory Creation", "InventoryCreation", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.201.6": UIDEntry("Repository Query", "RepositoryQuery", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.201.1.1": UIDEntry("Storage Management SOP Instance", "StorageManagementInstance", "Well-known SOP Instance", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.481.1": UIDEntry("RT Image Storage", "RTImageStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.481.2": UIDEntry("RT Dose Storage", "RTDoseStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.481.3": UIDEntry("RT Structure Set Storage", "RTStructureSetStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.481.4": UIDEntry("RT Beams Treatment Record Storage", "RTBeamsTreatmentRecordStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.481.5": UIDEntry("RT Plan Storage", "RTPlanStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.481.6": UIDEntry("RT Brachy Treatment Record Storage", "RTBrachyTreatmentRecordStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.481.7": UIDEntry("RT Treatment Summary Record Storage", "RTTreatmentSummaryRecordStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.481.8": UIDEntry("RT Ion Plan Storage", "RTIonPlanStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.481.9": UIDEntry("RT Ion Beams Treatment Record Storage", "RTIonBeamsTreatmentRecordStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.481.10": UIDEntry("RT Physician Intent Storage", "RTPhysicianIntentStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.481.11": UIDEntry("RT Segment Annotation Storage", "RTSegmentAnnotationStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.481.12": UIDEntry("RT Radiation Set Storage", "RTRadiationSetStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.481.13": UIDEntry("C-Arm Photon-Electron Radiation Storage", "CArmPhotonElectronRadiationStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.481.14": UIDEntry("Tomotherapeutic Radiation Storage", "TomotherapeuticRadiationStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.481.15": UIDEntry("Robotic-Arm Radiation Storage", "RoboticArmRadiationStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.481.16": UIDEntry("RT Radiation Record Set Storage", "RTRadiationRecordSetStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.481.17": UIDEntry("RT Radiation Salvage Record Storage", "RTRadiationSalvageRecordStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.481.18": UIDEntry("Tomotherapeutic Radiation Record Storage", "TomotherapeuticRadiationRecordStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.481.19": UIDEntry("C-Arm Photon-Electron Radiation Record Storage", "CArmPhotonElectronRadiationRecordStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.481.20": UIDEntry("Robotic Radiation Record Storage", "RoboticRadiationRecordStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.481.21": UIDEntry("RT Radiation Set Delivery Instruction Storage", "RTRadiationSetDeliveryInstructionStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.481.22": UIDEntry("RT Treatment Preparation Storage", "RTTreatmentPreparationStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.481.23": UIDEntry("Enhanced RT Image Storage", "EnhancedRTImageStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.481.24": UIDEntry("Enhanced Continuous RT Image Storage", "EnhancedContinuousRTImageStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.481.25": UIDEntry("RT Patient Position Acquisition Instruction Storage", "RTPatientPositionAcquisitionInstructionStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.501.1": UIDEntry("DICOS CT Image Storage", "DICOSCTImageStorage", "SOP Class", "DICOS", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.501.2.1": UIDEntry("DICOS Digital X-Ray Image Storage - For Presentation", "DICOSDigitalXRayImageStorageForPresentation", "SOP Class", "DICOS", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.501.2.2": UIDEntry("DICOS Digital X-Ray Image Storage - For Processing", "DICOSDigitalXRayImageStorageForProcessing", "SOP Class", "DICOS", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.501.3": UIDEntry("DICOS Threat Detection Report Storage", "DICOSThreatDetectionReportStorage", "SOP Class", "DICOS", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.501.4": UIDEntry("DICOS 2D AIT Storage", "DICOS2DAITStorage", "SOP Class", "DICOS", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.501.5": UIDEntry("DICOS 3D AIT Storage", "DICOS3DAITStorage", "SOP Class", "DICOS", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.501.6": UIDEntry("DICOS Quadrupole Resonance (QR) Storage", "DICOSQuadrupoleResonanceStorage", "SOP Class", "DICOS", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.601.1": UIDEntry("Eddy Current Image Storage", "EddyCurrentImageStorage", "SOP Class", "DICONDE ASTM E2934", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.1.601.2": UIDEntry("Eddy Current Multi-frame Image Storage", "EddyCurrentMultiFrameImageStorage", "SOP Class", "DICONDE ASTM E2934", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.2.1.1": UIDEntry("Patient Root Query/Retrieve Information Model - FIND", "PatientRootQueryRetrieveInformationModelFind", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.2.1.2": UIDEntry("Patient Root Query/Retrieve Information Model - MOVE", "PatientRootQueryRetrieveInformationModelMove", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.2.1.3": UIDEntry("Patient Root Query/Retrieve Information Model - GET", "PatientRootQueryRetrieveInformationModelGet", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.2.2.1": UIDEntry("Study Root Query/Retrieve Information Model - FIND", "StudyRootQueryRetrieveInformationModelFind", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.2.2.2": UIDEntry("Study Root Query/Retrieve Information Model - MOVE", "StudyRootQueryRetrieveInformationModelMove", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.2.2.3": UIDEntry("Study Root Query/Retrieve Information Model - GET", "StudyRootQueryRetrieveInformationModelGet", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.2.3.1": UIDEntry("Patient/Study Only Query/Retrieve Information Model - FIND", "PatientStudyOnlyQueryRetrieveInformationModelFind", "SOP Class", "PS3.4 (2004)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.2.3.2": UIDEntry("Patient/Study Only Query/Retrieve Information Model - MOVE", "PatientStudyOnlyQueryRetrieveInformationModelMove", "SOP Class", "PS3.4 (2004)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.2.3.3": UIDEntry("Patient/Study Only Query/Retrieve Information Model - GET", "PatientStudyOnlyQueryRetrieveInformationModelGet", "SOP Class", "PS3.4 (2004)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.2.4.2": UIDEntry("Composite Instance Root Retrieve - MOVE", "CompositeInstanceRootRetrieveMove", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.2.4.3": UIDEntry("Composite Instance Root Retrieve - GET", "CompositeInstanceRootRetrieveGet", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.1.2.5.3": UIDEntry("Composite Instance Retrieve Without Bulk Data - GET", "CompositeInstanceRetrieveWithoutBulkDataGet", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.20.1": UIDEntry("Defined Procedure Protocol Information Model - FIND", "DefinedProcedureProtocolInformationModelFind", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.20.2": UIDEntry("Defined Procedure Protocol Information Model - MOVE", "DefinedProcedureProtocolInformationModelMove", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.20.3": UIDEntry("Defined Procedure Protocol Information Model - GET", "DefinedProcedureProtocolInformationModelGet", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.31": UIDEntry("Modality Worklist Information Model - FIND", "ModalityWorklistInformationModelFind", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.32": UIDEntry("General Purpose Worklist Management Meta SOP Class", "GeneralPurposeWorklistManagementMeta", "Meta SOP Class", "PS3.4 (2011)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.32.1": UIDEntry("General Purpose Worklist Information Model - FIND", "GeneralPurposeWorklistInformationModelFind", "SOP Class", "PS3.4 (2011)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.32.2": UIDEntry("General Purpose Scheduled Procedure Step SOP Class", "GeneralPurposeScheduledProcedureStep", "SOP Class", "PS3.4 (2011)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.32.3": UIDEntry("General Purpose Performed Procedure Step SOP Class", "GeneralPurposePerformedProcedureStep", "SOP Class", "PS3.4 (2011)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.33": UIDEntry("Instance Availability Notification SOP Class", "InstanceAvailabilityNotification", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.34.1": UIDEntry("RT Beams Delivery Instruction Storage - Trial", "RTBeamsDeliveryInstructionStorageTrial", "SOP Class", "PS3.4 (2009)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.34.2": UIDEntry("RT Conventional Machine Verification - Trial", "RTConventionalMachineVerificationTrial", "SOP Class", "PS3.4 (2009)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.34.3": UIDEntry("RT Ion Machine Verification - Trial", "RTIonMachineVerificationTrial", "SOP Class", "PS3.4 (2009)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.34.4": UIDEntry("Unified Worklist and Procedure Step Service Class - Trial", "UnifiedWorklistAndProcedureStepTrial", "Service Class", "PS3.4 (2009)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.34.4.1": UIDEntry("Unified Procedure Step - Push SOP Class - Trial", "UnifiedProcedureStepPushTrial", "SOP Class", "PS3.4 (2009)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.34.4.2": UIDEntry("Unified Procedure Step - Watch SOP Class - Trial", "UnifiedProcedureStepWatchTrial", "SOP Class", "PS3.4 (2009)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.34.4.3": UIDEntry("Unified Procedure Step - Pull SOP Class - Trial", "UnifiedProcedureStepPullTrial", "SOP Class", "PS3.4 (2009)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.34.4.4": UIDEntry("Unified Procedure Step - Event SOP Class - Trial", "UnifiedProcedureStepEventTrial", "SOP Class", "PS3.4 (2009)", True, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.34.5": UIDEntry("UPS Global Subscription SOP Instance", "UPSGlobalSubscriptionInstance", "Well-known SOP Instance", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.34.5.1": UIDEntry("UPS Filtered Global Subscription SOP Instance", "UPSFilteredGlobalSubscriptionInstance", "Well-known SOP Instance", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.34.6": UIDEntry("Unified Worklist and Procedure Step Service Class", "UnifiedWorklistAndProcedureStep", "Service Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.34.6.1": UIDEntry("Unified Procedure Step - Push SOP Class", "UnifiedProcedureStepPush", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.34.6.2": UIDEntry("Unified Procedure Step - Watch SOP Class", "UnifiedProcedureStepWatch", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.34.6.3": UIDEntry("Unified Procedure Step - Pull SOP Class", "UnifiedProcedureStepPull", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.34.6.4": UIDEntry("Unified Procedure Step - Event SOP Class", "UnifiedProcedureStepEvent", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.34.6.5": UIDEntry("Unified Procedure Step - Query SOP Class", "UnifiedProcedureStepQuery", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.34.7": UIDEntry("RT Beams Delivery Instruction Storage", "RTBeamsDeliveryInstructionStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.34.8": UIDEntry("RT Conventional Machine Verification", "RTConventionalMachineVerification", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.34.9": UIDEntry("RT Ion Machine Verification", "RTIonMachineVerification", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.34.10": UIDEntry("RT Brachy Application Setup Delivery Instruction Storage", "RTBrachyApplicationSetupDeliveryInstructionStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.37.1": UIDEntry("General Relevant Patient Information Query", "GeneralRelevantPatientInformationQuery", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.37.2": UIDEntry("Breast Imaging Relevant Patient Information Query", "BreastImagingRelevantPatientInformationQuery", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.37.3": UIDEntry("Cardiac Relevant Patient Information Query", "CardiacRelevantPatientInformationQuery", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.38.1": UIDEntry("Hanging Protocol Storage", "HangingProtocolStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.38.2": UIDEntry("Hanging Protocol Information Model - FIND", "HangingProtocolInformationModelFind", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.38.3": UIDEntry("Hanging Protocol Information Model - MOVE", "HangingProtocolInformationModelMove", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.38.4": UIDEntry("Hanging Protocol Information Model - GET", "HangingProtocolInformationModelGet", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.39.1": UIDEntry("Color Palette Storage", "ColorPaletteStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.39.2": UIDEntry("Color Palette Query/Retrieve Information Model - FIND", "ColorPaletteQueryRetrieveInformationModelFind", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.39.3": UIDEntry("Color Palette Query/Retrieve Information Model - MOVE", "ColorPaletteQueryRetrieveInformationModelMove", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.39.4": UIDEntry("Color Palette Query/Retrieve Information Model - GET", "ColorPaletteQueryRetrieveInformationModelGet", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.41": UIDEntry("Product Characteristics Query SOP Class", "ProductCharacteristicsQuery", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.42": UIDEntry("Substance Approval Query SOP Class", "SubstanceApprovalQuery", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.43.1": UIDEntry("Generic Implant Template Storage", "GenericImplantTemplateStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.43.2": UIDEntry("Generic Implant Template Information Model - FIND", "GenericImplantTemplateInformationModelFind", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.43.3": UIDEntry("Generic Implant Template Information Model - MOVE", "GenericImplantTemplateInformationModelMove", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.43.4": UIDEntry("Generic Implant Template Information Model - GET", "GenericImplantTemplateInformationModelGet", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.44.1": UIDEntry("Implant Assembly Template Storage", "ImplantAssemblyTemplateStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.44.2": UIDEntry("Implant Assembly Template Information Model - FIND", "ImplantAssemblyTemplateInformationModelFind", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.44.3": UIDEntry("Implant Assembly Template Information Model - MOVE", "ImplantAssemblyTemplateInformationModelMove", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.44.4": UIDEntry("Implant Assembly Template Information Model - GET", "ImplantAssemblyTemplateInformationModelGet", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.45.1": UIDEntry("Implant Template Group Storage", "ImplantTemplateGroupStorage", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.45.2": UIDEntry("Implant Template Group Information Model - FIND", "ImplantTemplateGroupInformationModelFind", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.45.3": UIDEntry("Implant Template Group Information Model - MOVE", "ImplantTemplateGroupInformationModelMove", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.5.1.4.45.4": UIDEntry("Implant Template Group Information Model - GET", "ImplantTemplateGroupInformationModelGet", "SOP Class", "PS3.4", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.7.1.1": UIDEntry("Native DICOM Model", "NativeDICOMModel", "Application Hosting Model", "PS3.19", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.7.1.2": UIDEntry("Abstract Multi-Dimensional Image Model", "AbstractMultiDimensionalImageModel", "Application Hosting Model", "PS3.19", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.8.1.1": UIDEntry("DICOM Content Mapping Resource", "DICOMContentMappingResource", "Mapping Resource", "PS3.16", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.10.1": UIDEntry("Video Endoscopic Image Real-Time Communication", "VideoEndoscopicImageRealTimeCommunication", "SOP Class", "PS3.22", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.10.2": UIDEntry("Video Photographic Image Real-Time Communication", "VideoPhotographicImageRealTimeCommunication", "SOP Class", "PS3.22", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.10.3": UIDEntry("Audio Waveform Real-Time Communication", "AudioWaveformRealTimeCommunication", "SOP Class", "PS3.22", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.10.4": UIDEntry("Rendition Selection Document Real-Time Communication", "RenditionSelectionDocumentRealTimeCommunication", "SOP Class", "PS3.22", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.15.0.3.1": UIDEntry("dicomDeviceName", "dicomDeviceName", "LDAP OID", "PS3.15", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.15.0.3.2": UIDEntry("dicomDescription", "dicomDescription", "LDAP OID", "PS3.15", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.15.0.3.3": UIDEntry("dicomManufacturer", "dicomManufacturer", "LDAP OID", "PS3.15", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.15.0.3.4": UIDEntry("dicomManufacturerModelName", "dicomManufacturerModelName", "LDAP OID", "PS3.15", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.15.0.3.5": UIDEntry("dicomSoftwareVersion", "dicomSoftwareVersion", "LDAP OID", "PS3.15", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.15.0.3.6": UIDEntry("dicomVendorData", "dicomVendorData", "LDAP OID", "PS3.15", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.15.0.3.7": UIDEntry("dicomAETitle", "dicomAETitle", "LDAP OID", "PS3.15", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.15.0.3.8": UIDEntry("dicomNetworkConnectionReference", "dicomNetworkConnectionReference", "LDAP OID", "PS3.15", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.15.0.3.9": UIDEntry("dicomApplicationCluster", "dicomApplicationCluster", "LDAP OID", "PS3.15", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.15.0.3.10": UIDEntry("dicomAssociationInitiator", "dicomAssociationInitiator", "LDAP OID", "PS3.15", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.15.0.3.11": UIDEntry("dicomAssociationAcceptor", "dicomAssociationAcceptor", "LDAP OID", "PS3.15", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.15.0.3.12": UIDEntry("dicomHostname", "dicomHostname", "LDAP OID", "PS3.15", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.15.0.3.13": UIDEntry("dicomPort", "dicomPort", "LDAP OID", "PS3.15", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.15.0.3.14": UIDEntry("dicomSOPClass", "dicomSOPClass", "LDAP OID", "PS3.15", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.15.0.3.15": UIDEntry("dicomTransferRole", "dicomTransferRole", "LDAP OID", "PS3.15", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.15.0.3.16": UIDEntry("dicomTransferSyntax", "dicomTransferSyntax", "LDAP OID", "PS3.15", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.15.0.3.17": UIDEntry("dicomPrimaryDeviceType", "dicomPrimaryDeviceType", "LDAP OID", "PS3.15", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.15.0.3.18": UIDEntry("dicomRelatedDeviceReference", "dicomRelatedDeviceReference", "LDAP OID", "PS3.15", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.15.0.3.19": UIDEntry("dicomPreferredCalledAETitle", "dicomPreferredCalledAETitle", "LDAP OID", "PS3.15", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.15.0.3.20": UIDEntry("dicomTLSCyphersuite", "dicomTLSCyphersuite", "LDAP OID", "PS3.15", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.15.0.3.21": UIDEntry("dicomAuthorizedNodeCertificateReference", "dicomAuthorizedNodeCertificateReference", "LDAP OID", "PS3.15", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.15.0.3.22": UIDEntry("dicomThisNodeCertificateReference", "dicomThisNodeCertificateReference", "LDAP OID", "PS3.15", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.15.0.3.23": UIDEntry("dicomInstalled", "dicomInstalled", "LDAP OID", "PS3.15", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.15.0.3.24": UIDEntry("dicomStationName", "dicomStationName", "LDAP OID", "PS3.15", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.15.0.3.25": UIDEntry("dicomDeviceSerialNumber", "dicomDeviceSerialNumber", "LDAP OID", "PS3.15", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.15.0.3.26": UIDEntry("dicomInstitutionName", "dicomInstitutionName", "LDAP OID", "PS3.15", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.15.0.3.27": UIDEntry("dicomInstitutionAddress", "dicomInstitutionAddress", "LDAP OID", "PS3.15", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.15.0.3.28": UIDEntry("dicomInstitutionDepartmentName", "dicomInstitutionDepartmentName", "LDAP OID", "PS3.15", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.15.0.3.29": UIDEntry("dicomIssuerOfPatientID", "dicomIssuerOfPatientID", "LDAP OID", "PS3.15", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.15.0.3.30": UIDEntry("dicomPreferredCallingAETitle", "dicomPreferredCallingAETitle", "LDAP OID", "PS3.15", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.15.0.3.31": UIDEntry("dicomSupportedCharacterSet", "dicomSupportedCharacterSet", "LDAP OID", "PS3.15", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.15.0.4.1": UIDEntry("dicomConfigurationRoot", "dicomConfigurationRoot", "LDAP OID", "PS3.15", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.15.0.4.2": UIDEntry("dicomDevicesRoot", "dicomDevicesRoot", "LDAP OID", "PS3.15", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.15.0.4.3": UIDEntry("dicomUniqueAETitlesRegistryRoot", "dicomUniqueAETitlesRegistryRoot", "LDAP OID", "PS3.15", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.15.0.4.4": UIDEntry("dicomDevice", "dicomDevice", "LDAP OID", "PS3.15", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.15.0.4.5": UIDEntry("dicomNetworkAE", "dicomNetworkAE", "LDAP OID", "PS3.15", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.15.0.4.6": UIDEntry("dicomNetworkConnection", "dicomNetworkConnection", "LDAP OID", "PS3.15", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.15.0.4.7": UIDEntry("dicomUniqueAETitle", "dicomUniqueAETitle", "LDAP OID", "PS3.15", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.15.0.4.8": UIDEntry("dicomTransferCapability", "dicomTransferCapability", "LDAP OID", "PS3.15", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.15.1.1": UIDEntry("Universal Coordinated Time", "UTC", "Synchronization Frame of Reference", "PS3.3", False, "PS3.6 2024c Table A-1"),
+    "1.2.840.10008.1.4.1.1": UIDEntry("Talairach Brain Atlas Frame of Reference", "TalairachBrainAtlas", "Well-known frame of reference", "", False, "PS3.6 2024c Table A-2"),
+    "1.2.840.10008.1.4.1.2": UIDEntry("SPM2 T1 Frame of Reference", "SPM2T1", "Well-known frame of reference", "", False, "PS3.6 2024c Table A-2"),
+    "1.2.840.10008.1.4.1.3": UIDEntry("SPM2 T2 Frame of Reference", "SPM2T2", "Well-known frame of reference", "", False, "PS3.6 2024c Table A-2"),
+    "1.2.840.10008.1.4.1.4": UIDEntry("SPM2 PD Frame of Reference", "SPM2PD", "Well-known frame of reference", "", False, "PS3.6 2024c Table A-2"),
+    "1.2.840.10008.1.4.1.5": UIDEntry("SPM2 EPI Frame of Reference", "SPM2EPI", "Well-known frame of reference", "", False, "PS3.6 2024c Table A-2"),
+    "1.2.840.10008.1.4.1.6": UIDEntry("SPM2 FIL T1 Frame of Reference", "SPM2FILT1", "Well-known frame of reference", "", False, "PS3.6 2024c Table A-2"),
+    "1.2.840.10008.1.4.1.7": UIDEntry("SPM2 PET Frame of Reference", "SPM2PET", "Well-known frame of reference", "", False, "PS3.6 2024c Table A-2"),
+    "1.2.840.10008.1.4.1.8": UIDEntry("SPM2 TRANSM Frame of Reference", "SPM2TRANSM", "Well-known frame of reference", "", False, "PS3.6 2024c Table A-2"),
+    "1.2.840.10008.1.4.1.9": UIDEntry("SPM2 SPECT Frame of Reference", "SPM2SPECT", "Well-known frame of reference", "", False, "PS3.6 2024c Table A-2"),
+    "1.2.840.10008.1.4.1.10": UIDEntry("SPM2 GRAY Frame of Reference", "SPM2GRAY", "Well-known frame of reference", "", False, "PS3.6 2024c Table A-2"),
+    "1.2.840.10008.1.4.1.11": UIDEntry("SPM2 WHITE Frame of Reference", "SPM2WHITE", "Well-known frame of reference", "", False, "PS3.6 2024c Table A-2"),
+    "1.2.840.10008.1.4.1.12": UIDEntry("SPM2 CSF Frame of Reference", "SPM2CSF", "Well-known frame of reference", "", False, "PS3.6 2024c Table A-2"),
+    "1.2.840.10008.1.4.1.13": UIDEntry("SPM2 BRAINMASK Frame of Reference", "SPM2BRAINMASK", "Well-known frame of reference", "", False, "PS3.6 2024c Table A-2"),
+    "1.2.840.10008.1.4.1.14": UIDEntry("SPM2 AVG305T1 Frame of Reference", "SPM2AVG305T1", "Well-known frame of reference", "", False, "PS3.6 2024c Table A-2"),
+    "1.2.840.10008.1.4.1.15": UIDEntry("SPM2 AVG152T1 Frame of Reference", "SPM2AVG152T1", "Well-known frame of reference", "", False, "PS3.6 2024c Table A-2"),
+    "1.2.840.10008.1.4.1.16": UIDEntry("SPM2 AVG152T2 Frame of Reference", "SPM2AVG152T2", "Well-known frame of reference", "", False, "PS3.6 2024c Table A-2"),
+    "1.2.840.10008.1.4.1.17": UIDEntry("SPM2 AVG152PD Frame of Reference", "SPM2AVG152PD", "Well-known frame of reference", "", False, "PS3.6 2024c Table A-2"),
+    "1.2.840.10008.1.4.1.18": UIDEntry("SPM2 SINGLESUBJT1 Frame of Reference", "SPM2SINGLESUBJT1", "Well-known frame of reference", "", False, "PS3.6 2024c Table A-2"),
+    "1.2.840.10008.1.4.2.1": UIDEntry("ICBM 452 T1 Frame of Reference", "ICBM452T1", "Well-known frame of reference", "", False, "PS3.6 2024c Table A-2"),
+    "1.2.840.10008.1.4.2.2": UIDEntry("ICBM Single Subject MRI Frame of Reference", "ICBMSingleSubjectMRI", "Well-known frame of reference", "", False, "PS3.6 2024c Table A-2"),
+    "1.2.840.10008.1.4.3.1": UIDEntry("IEC 61217 Fixed Coordinate System Frame of Reference", "IEC61217FixedCoordinateSystem", "Well-known frame of reference", "", False, "PS3.6 2024c Table A-2"),
+    "1.2.840.10008.1.4.3.2": UIDEntry("Standard Robotic-Arm Coordinate System Frame of Reference", "StandardRoboticArmCoordinateSystem", "Well-known frame of reference", "", False, "PS3.6 2024c Table A-2"),
+    "1.2.840.10008.1.4.3.3": UIDEntry("IEC 61217 Table Top Coordinate System Frame of Reference", "IEC61217TableTopCoordinateSystem", "Well-known frame of reference", "", False, "PS3.6 2024c Table A-2"),
+    "1.2.840.10008.1.4.4.1": UIDEntry("SRI24 Frame of Reference", "SRI24", "Well-known frame of reference", "", False, "PS3.6 2024c Table A-2"),
+    "1.2.840.10008.1.4.5.1": UIDEntry("Colin27 Frame of Reference", "Colin27", "Well-known frame of reference", "", False, "PS3.6 2024c Table A-2"),
+    "1.2.840.10008.1.4.6.1": UIDEntry("LPBA40/AIR Frame of Reference", "LPBA40AIR", "Well-known frame of reference", "", False, "PS3.6 2024c Table A-2"),
+    "1.2.840.10008.1.4.6.2": UIDEntry("LPBA40/FLIRT Frame of Reference", "LPBA40FLIRT", "Well-known frame of reference", "", False, "PS3.6 2024c Table A-2"),
+    "1.2.840.10008.1.4.6.3": UIDEntry("LPBA40/SPM5 Frame of Reference", "LPBA40SPM5", "Well-known frame of reference", "", False, "PS3.6 2024c Table A-2"),
+    "1.2.840.10008.6.1.1": UIDEntry("Anatomic Modifier", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.2": UIDEntry("Anatomic Region", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.3": UIDEntry("Transducer Approach", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.4": UIDEntry("Transducer Orientation", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.5": UIDEntry("Ultrasound Beam Path", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.6": UIDEntry("Angiographic Interventional Device", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.7": UIDEntry("Image Guided Therapeutic Procedure", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.8": UIDEntry("Interventional Drug", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.9": UIDEntry("Administration Route", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.10": UIDEntry("Imaging Contrast Agent", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.11": UIDEntry("Imaging Contrast Agent Ingredient", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.12": UIDEntry("Radiopharmaceutical Isotope", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.13": UIDEntry("Patient Orientation", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.14": UIDEntry("Patient Orientation Modifier", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.15": UIDEntry("Patient Equipment Relationship", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.16": UIDEntry("Cranio-Caudad Angulation", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.17": UIDEntry("Radiopharmaceutical", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.18": UIDEntry("Nuclear Medicine Projection", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.19": UIDEntry("Acquisition Modality", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.20": UIDEntry("DICOM Device", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.21": UIDEntry("Abstract Prior", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.22": UIDEntry("Numeric Value Qualifier", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.23": UIDEntry("Measurement Unit", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.24": UIDEntry("Real World Value Mapping Unit", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.25": UIDEntry("Significance Level", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.26": UIDEntry("Measurement Range Concept", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.27": UIDEntry("Normality", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.28": UIDEntry("Normal Range Value", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.29": UIDEntry("Selection Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.30": UIDEntry("Measurement Uncertainty Concept", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.31": UIDEntry("Population Statistical Descriptor", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.32": UIDEntry("Sample Statistical Descriptor", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.33": UIDEntry("Equation or Table", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.34": UIDEntry("Yes-No", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.35": UIDEntry("Present-Absent", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.36": UIDEntry("Normal-Abnormal", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.37": UIDEntry("Laterality", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.38": UIDEntry("Positive-Negative", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.39": UIDEntry("Complication Severity", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.40": UIDEntry("Observer Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.41": UIDEntry("Observation Subject Class", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.42": UIDEntry("Audio Channel Source", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.43": UIDEntry("ECG Lead", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.44": UIDEntry("Hemodynamic Waveform Source", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.45": UIDEntry("Cardiovascular Anatomic Structure", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.46": UIDEntry("Electrophysiology Anatomic Location", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.47": UIDEntry("Coronary Artery Segment", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.48": UIDEntry("Coronary Artery", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.49": UIDEntry("Cardiovascular Anatomic Structure Modifier", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.50": UIDEntry("Cardiology Measurement Unit", "", "Context Group Name", "", True, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.51": UIDEntry("Time Synchronization Channel Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.52": UIDEntry("Cardiac Procedural State Value", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.53": UIDEntry("Electrophysiology Measurement Function/Technique", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.54": UIDEntry("Hemodynamic Measurement Technique", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.55": UIDEntry("Catheterization Procedure Phase", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.56": UIDEntry("Electrophysiology Procedure Phase", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.57": UIDEntry("Stress Protocol", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.58": UIDEntry("ECG Patient State Value", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.59": UIDEntry("Electrode Placement Value", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.60": UIDEntry("XYZ Electrode Placement Values", "", "Context Group Name", "", True, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.61": UIDEntry("Hemodynamic Physiological Challenge", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.62": UIDEntry("ECG Annotation", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.63": UIDEntry("Hemodynamic Annotation", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.64": UIDEntry("Electrophysiology Annotation", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.65": UIDEntry("Procedure Log Title", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.66": UIDEntry("Log Note Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.67": UIDEntry("Patient Status and Event", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.68": UIDEntry("Percutaneous Entry", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.69": UIDEntry("Staff Action", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.70": UIDEntry("Procedure Action Value", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.71": UIDEntry("Non-coronary Transcatheter Intervention", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.72": UIDEntry("Object Reference Purpose", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.73": UIDEntry("Consumable Action", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.74": UIDEntry("Drug/Contrast Administration", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.75": UIDEntry("Drug/Contrast Numeric Parameter", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.76": UIDEntry("Intracoronary Device", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.77": UIDEntry("Intervention Action/Status", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.78": UIDEntry("Adverse Outcome", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.79": UIDEntry("Procedure Urgency", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.80": UIDEntry("Cardiac Rhythm", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.81": UIDEntry("Respiration Rhythm", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.82": UIDEntry("Lesion Risk", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.83": UIDEntry("Finding Title", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.84": UIDEntry("Procedure Action", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.85": UIDEntry("Device Use Action", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.86": UIDEntry("Numeric Device Characteristic", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.87": UIDEntry("Intervention Parameter", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.88": UIDEntry("Consumables Parameter", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.89": UIDEntry("Equipment Event", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.90": UIDEntry("Cardiovascular Imaging Procedure", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.91": UIDEntry("Catheterization Device", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.92": UIDEntry("DateTime Qualifier", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.93": UIDEntry("Peripheral Pulse Location", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.94": UIDEntry("Patient Assessment", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.95": UIDEntry("Peripheral Pulse Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.96": UIDEntry("Skin Condition", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.97": UIDEntry("Airway Assessment", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.98": UIDEntry("Calibration Object", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.99": UIDEntry("Calibration Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.100": UIDEntry("Cardiac Volume Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.101": UIDEntry("Index Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.102": UIDEntry("Sub-segment Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.103": UIDEntry("Contour Realignment", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.104": UIDEntry("Circumferential Extent", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.105": UIDEntry("Regional Extent", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.106": UIDEntry("Chamber Identification", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.107": UIDEntry("QA Reference Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.108": UIDEntry("Plane Identification", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.109": UIDEntry("Ejection Fraction", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.110": UIDEntry("ED Volume", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.111": UIDEntry("ES Volume", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.112": UIDEntry("Vessel Lumen Cross-sectional Area Calculation Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.113": UIDEntry("Estimated Volume", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.114": UIDEntry("Cardiac Contraction Phase", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.115": UIDEntry("IVUS Procedure Phase", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.116": UIDEntry("IVUS Distance Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.117": UIDEntry("IVUS Area Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.118": UIDEntry("IVUS Longitudinal Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.119": UIDEntry("IVUS Index/Ratio", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.120": UIDEntry("IVUS Volume Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.121": UIDEntry("Vascular Measurement Site", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.122": UIDEntry("Intravascular Volumetric Region", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.123": UIDEntry("Min/Max/Mean", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.124": UIDEntry("Calcium Distribution", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.125": UIDEntry("IVUS Lesion Morphology", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.126": UIDEntry("Vascular Dissection Classification", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.127": UIDEntry("IVUS Relative Stenosis Severity", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.128": UIDEntry("IVUS Non Morphological Finding", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.129": UIDEntry("IVUS Plaque Composition", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.130": UIDEntry("IVUS Fiducial Point", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.131": UIDEntry("IVUS Arterial Morphology", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.132": UIDEntry("Pressure Unit", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.133": UIDEntry("Hemodynamic Resistance Unit", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.134": UIDEntry("Indexed Hemodynamic Resistance Unit", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.135": UIDEntry("Catheter Size Unit", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.136": UIDEntry("Specimen Collection", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.137": UIDEntry("Blood Source Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.138": UIDEntry("Blood Gas Pressure", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.139": UIDEntry("Blood Gas Content", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.140": UIDEntry("Blood Gas Saturation", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.141": UIDEntry("Blood Base Excess", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.142": UIDEntry("Blood pH", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.143": UIDEntry("Arterial / Venous Content", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.144": UIDEntry("Oxygen Administration Action", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.145": UIDEntry("Oxygen Administration", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.146": UIDEntry("Circulatory Support Action", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.147": UIDEntry("Ventilation Action", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.148": UIDEntry("Pacing Action", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.149": UIDEntry("Circulatory Support", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.150": UIDEntry("Ventilation", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.151": UIDEntry("Pacing", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.152": UIDEntry("Blood Pressure Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.153": UIDEntry("Relative Time", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.154": UIDEntry("Hemodynamic Patient State", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.155": UIDEntry("Arterial Lesion Location", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.156": UIDEntry("Arterial Source Location", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.157": UIDEntry("Venous Source Location", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.158": UIDEntry("Atrial Source Location", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.159": UIDEntry("Ventricular Source Location", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.160": UIDEntry("Gradient Source Location", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.161": UIDEntry("Pressure Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.162": UIDEntry("Blood Velocity Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.163": UIDEntry("Hemodynamic Time Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.164": UIDEntry("Non-mitral Valve Area", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.165": UIDEntry("Valve Area", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.166": UIDEntry("Hemodynamic Period Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.167": UIDEntry("Valve Flow", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.168": UIDEntry("Hemodynamic Flow", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.169": UIDEntry("Hemodynamic Resistance Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.170": UIDEntry("Hemodynamic Ratio", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.171": UIDEntry("Fractional Flow Reserve", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.172": UIDEntry("Measurement Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.173": UIDEntry("Cardiac Output Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.174": UIDEntry("Procedure Intent", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.175": UIDEntry("Cardiovascular Anatomic Location", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.176": UIDEntry("Hypertension", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.177": UIDEntry("Hemodynamic Assessment", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.178": UIDEntry("Degree Finding", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.179": UIDEntry("Hemodynamic Measurement Phase", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.180": UIDEntry("Body Surface Area Equation", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.181": UIDEntry("Oxygen Consumption Equation/Table", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.182": UIDEntry("P50 Equation", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.183": UIDEntry("Framingham Score", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.184": UIDEntry("Framingham Table", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.185": UIDEntry("ECG Procedure Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.186": UIDEntry("Reason for ECG Study", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.187": UIDEntry("Pacemaker", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.188": UIDEntry("Diagnosis", "", "Context Group Name", "", True, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.189": UIDEntry("Other Filters", "", "Context Group Name", "", True, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.190": UIDEntry("Lead Measurement Technique", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.191": UIDEntry("Summary Codes ECG", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.192": UIDEntry("QT Correction Algorithm", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.193": UIDEntry("ECG Morphology Description", "", "Context Group Name", "", True, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.194": UIDEntry("ECG Lead Noise Description", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.195": UIDEntry("ECG Lead Noise Modifier", "", "Context Group Name", "", True, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.196": UIDEntry("Probability", "", "Context Group Name", "", True, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.197": UIDEntry("Modifier", "", "Context Group Name", "", True, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.198": UIDEntry("Trend", "", "Context Group Name", "", True, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.199": UIDEntry("Conjunctive Term", "", "Context Group Name", "", True, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.200": UIDEntry("ECG Interpretive Statement", "", "Context Group Name", "", True, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.201": UIDEntry("Electrophysiology Waveform Duration", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.202": UIDEntry("Electrophysiology Waveform Voltage", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.203": UIDEntry("Cath Diagnosis", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.204": UIDEntry("Cardiac Valve/Tract", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.205": UIDEntry("Wall Motion", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.206": UIDEntry("Myocardium Wall Morphology Finding", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.207": UIDEntry("Chamber Size", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.208": UIDEntry("Overall Contractility", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.209": UIDEntry("VSD Description", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.210": UIDEntry("Aortic Root Description", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.211": UIDEntry("Coronary Dominance", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.212": UIDEntry("Valvular Abnormality", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.213": UIDEntry("Vessel Descriptor", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.214": UIDEntry("TIMI Flow Characteristic", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.215": UIDEntry("Thrombus", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.216": UIDEntry("Lesion Margin", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.217": UIDEntry("Severity", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.218": UIDEntry("Left Ventricle Myocardial Wall 17 Segment Model", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.219": UIDEntry("Myocardial Wall Segments in Projection", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.220": UIDEntry("Canadian Clinical Classification", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.221": UIDEntry("Cardiac History Date", "", "Context Group Name", "", True, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.222": UIDEntry("Cardiovascular Surgery", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.223": UIDEntry("Diabetic Therapy", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.224": UIDEntry("MI Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.225": UIDEntry("Smoking History", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.226": UIDEntry("Coronary Intervention Indication", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.227": UIDEntry("Catheterization Indication", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.228": UIDEntry("Cath Finding", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.229": UIDEntry("Admission Status", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.230": UIDEntry("Insurance Payor", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.231": UIDEntry("Primary Cause of Death", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.232": UIDEntry("Acute Coronary Syndrome Time Period", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.233": UIDEntry("NYHA Classification", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.234": UIDEntry("Ischemia Non-invasive Test", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.235": UIDEntry("Pre-Cath Angina Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.236": UIDEntry("Cath Procedure Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.237": UIDEntry("Thrombolytic Administration", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.238": UIDEntry("Lab Visit Medication Administration", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.239": UIDEntry("PCI Medication Administration", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.240": UIDEntry("Clopidogrel/Ticlopidine Administration", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.241": UIDEntry("EF Testing Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.242": UIDEntry("Calculation Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.243": UIDEntry("Percutaneous Entry Site", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.244": UIDEntry("Percutaneous Closure", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.245": UIDEntry("Angiographic EF Testing Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.246": UIDEntry("PCI Procedure Result", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.247": UIDEntry("Previously Dilated Lesion", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.248": UIDEntry("Guidewire Crossing", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.249": UIDEntry("Vascular Complication", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.250": UIDEntry("Cath Complication", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.251": UIDEntry("Cardiac Patient Risk Factor", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.252": UIDEntry("Cardiac Diagnostic Procedure", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.253": UIDEntry("Cardiovascular Family History", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.254": UIDEntry("Hypertension Therapy", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.255": UIDEntry("Antilipemic Agent", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.256": UIDEntry("Antiarrhythmic Agent", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.257": UIDEntry("Myocardial Infarction Therapy", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.258": UIDEntry("Concern Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.259": UIDEntry("Problem Status", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.260": UIDEntry("Health Status", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.261": UIDEntry("Use Status", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.262": UIDEntry("Social History", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.263": UIDEntry("Implanted Device", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.264": UIDEntry("Plaque Structure", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.265": UIDEntry("Stenosis Measurement Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.266": UIDEntry("Stenosis Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.267": UIDEntry("Stenosis Shape", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.268": UIDEntry("Volume Measurement Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.269": UIDEntry("Aneurysm Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.270": UIDEntry("Associated Condition", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.271": UIDEntry("Vascular Morphology", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.272": UIDEntry("Stent Finding", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.273": UIDEntry("Stent Composition", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.274": UIDEntry("Source of Vascular Finding", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.275": UIDEntry("Vascular Sclerosis Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.276": UIDEntry("Non-invasive Vascular Procedure", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.277": UIDEntry("Papillary Muscle Included/Excluded", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.278": UIDEntry("Respiratory Status", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.279": UIDEntry("Heart Rhythm", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.280": UIDEntry("Vessel Segment", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.281": UIDEntry("Pulmonary Artery", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.282": UIDEntry("Stenosis Length", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.283": UIDEntry("Stenosis Grade", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.284": UIDEntry("Cardiac Ejection Fraction", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.285": UIDEntry("Cardiac Volume Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.286": UIDEntry("Time-based Perfusion Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.287": UIDEntry("Fiducial Feature", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.288": UIDEntry("Diameter Derivation", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.289": UIDEntry("Coronary Vein", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.290": UIDEntry("Pulmonary Vein", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.291": UIDEntry("Myocardial Subsegment", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.292": UIDEntry("Partial View Section for Mammography", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.293": UIDEntry("DX Anatomy Imaged", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.294": UIDEntry("DX View", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.295": UIDEntry("DX View Modifier", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.296": UIDEntry("Projection Eponymous Name", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.297": UIDEntry("Anatomic Region for Mammography", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.298": UIDEntry("View for Mammography", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.299": UIDEntry("View Modifier for Mammography", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.300": UIDEntry("Anatomic Region for Intra-oral Radiography", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.301": UIDEntry("Anatomic Region Modifier for Intra-oral Radiography", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.302": UIDEntry("Primary Anatomic Structure for Intra-oral Radiography (Permanent Dentition - Designation of Teeth)", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.303": UIDEntry("Primary Anatomic Structure for Intra-oral Radiography (Deciduous Dentition - Designation of Teeth)", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.304": UIDEntry("PET Radionuclide", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.305": UIDEntry("PET Radiopharmaceutical", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.306": UIDEntry("Craniofacial Anatomic Region", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.307": UIDEntry("CT, MR and PET Anatomy Imaged", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.308": UIDEntry("Common Anatomic Region", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.309": UIDEntry("MR Spectroscopy Metabolite", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.310": UIDEntry("MR Proton Spectroscopy Metabolite", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.311": UIDEntry("Endoscopy Anatomic Region", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.312": UIDEntry("XA/XRF Anatomy Imaged", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.313": UIDEntry("Drug or Contrast Agent Characteristic", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.314": UIDEntry("General Device", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.315": UIDEntry("Phantom Device", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.316": UIDEntry("Ophthalmic Imaging Agent", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.317": UIDEntry("Patient Eye Movement Command", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.318": UIDEntry("Ophthalmic Photography Acquisition Device", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.319": UIDEntry("Ophthalmic Photography Illumination", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.320": UIDEntry("Ophthalmic Filter", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.321": UIDEntry("Ophthalmic Lens", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.322": UIDEntry("Ophthalmic Channel Description", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.323": UIDEntry("Ophthalmic Image Position", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.324": UIDEntry("Mydriatic Agent", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.325": UIDEntry("Ophthalmic Anatomic Structure Imaged", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.326": UIDEntry("Ophthalmic Tomography Acquisition Device", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.327": UIDEntry("Ophthalmic OCT Anatomic Structure Imaged", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.328": UIDEntry("Language", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.329": UIDEntry("Country", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.330": UIDEntry("Overall Breast Composition", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.331": UIDEntry("Overall Breast Composition from BI-RADS®", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.332": UIDEntry("Change Since Last Mammogram or Prior Surgery", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.333": UIDEntry("Change Since Last Mammogram or Prior Surgery from BI-RADS®", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.334": UIDEntry("Mammography Shape Characteristic", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.335": UIDEntry("Shape Characteristic from BI-RADS®", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.336": UIDEntry("Mammography Margin Characteristic", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.337": UIDEntry("Margin Characteristic from BI-RADS®", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.338": UIDEntry("Density Modifier", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.339": UIDEntry("Density Modifier from BI-RADS®", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.340": UIDEntry("Mammography Calcification Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.341": UIDEntry("Calcification Type from BI-RADS®", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.342": UIDEntry("Calcification Distribution Modifier", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.343": UIDEntry("Calcification Distribution Modifier from BI-RADS®", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.344": UIDEntry("Mammography Single Image Finding", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.345": UIDEntry("Single Image Finding from BI-RADS®", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.346": UIDEntry("Mammography Composite Feature", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.347": UIDEntry("Composite Feature from BI-RADS®", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.348": UIDEntry("Clockface Location or Region", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.349": UIDEntry("Clockface Location or Region from BI-RADS®", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.350": UIDEntry("Quadrant Location", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.351": UIDEntry("Quadrant Location from BI-RADS®", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.352": UIDEntry("Side", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.353": UIDEntry("Side from BI-RADS®", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.354": UIDEntry("Depth", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.355": UIDEntry("Depth from BI-RADS®", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.356": UIDEntry("Mammography Assessment", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.357": UIDEntry("Assessment from BI-RADS®", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.358": UIDEntry("Mammography Recommended Follow-up", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.359": UIDEntry("Recommended Follow-up from BI-RADS®", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.360": UIDEntry("Mammography Pathology Code", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.361": UIDEntry("Benign Pathology Code from BI-RADS®", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.362": UIDEntry("High Risk Lesion Pathology Code from BI-RADS®", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.363": UIDEntry("Malignant Pathology Code from BI-RADS®", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.364": UIDEntry("CAD Output Intended Use", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.365": UIDEntry("Composite Feature Relation", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.366": UIDEntry("Feature Scope", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.367": UIDEntry("Mammography Quantitative Temporal Difference Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.368": UIDEntry("Mammography Qualitative Temporal Difference Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.369": UIDEntry("Nipple Characteristic", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.370": UIDEntry("Non-lesion Object Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.371": UIDEntry("Mammography Image Quality Finding", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.372": UIDEntry("Result Status", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.373": UIDEntry("Mammography CAD Analysis Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.374": UIDEntry("Image Quality Assessment Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.375": UIDEntry("Mammography Quality Control Standard Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.376": UIDEntry("Follow-up Interval Unit", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.377": UIDEntry("CAD Processing and Finding Summary", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.378": UIDEntry("CAD Operating Point Axis Label", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.379": UIDEntry("Breast Procedure Reported", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.380": UIDEntry("Breast Procedure Reason", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.381": UIDEntry("Breast Imaging Report Section Title", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.382": UIDEntry("Breast Imaging Report Element", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.383": UIDEntry("Breast Imaging Finding", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.384": UIDEntry("Breast Clinical Finding or Indicated Problem", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.385": UIDEntry("Associated Finding for Breast", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.386": UIDEntry("Ductography Finding for Breast", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.387": UIDEntry("Procedure Modifiers for Breast", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.388": UIDEntry("Breast Implant Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.389": UIDEntry("Breast Biopsy Technique", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.390": UIDEntry("Breast Imaging Procedure Modifier", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.391": UIDEntry("Interventional Procedure Complication", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.392": UIDEntry("Interventional Procedure Result", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.393": UIDEntry("Ultrasound Finding for Breast", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.394": UIDEntry("Instrument Approach", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.395": UIDEntry("Target Confirmation", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.396": UIDEntry("Fluid Color", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.397": UIDEntry("Tumor Stages From AJCC", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.398": UIDEntry("Nottingham Combined Histologic Grade", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.399": UIDEntry("Bloom-Richardson Histologic Grade", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.400": UIDEntry("Histologic Grading Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.401": UIDEntry("Breast Implant Finding", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.402": UIDEntry("Gynecological Hormone", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.403": UIDEntry("Breast Cancer Risk Factor", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.404": UIDEntry("Gynecological Procedure", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.405": UIDEntry("Procedures for Breast", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.406": UIDEntry("Mammoplasty Procedure", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.407": UIDEntry("Therapies for Breast", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.408": UIDEntry("Menopausal Phase", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.409": UIDEntry("General Risk Factor", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.410": UIDEntry("OB-GYN Maternal Risk Factor", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.411": UIDEntry("Substance", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.412": UIDEntry("Relative Usage/Exposure Amount", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.413": UIDEntry("Relative Frequency of Event Value", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.414": UIDEntry("Usage/Exposure Qualitative Concept", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.415": UIDEntry("Usage/Exposure/Amount Qualitative Concept", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.416": UIDEntry("Usage/Exposure/Frequency Qualitative Concept", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.417": UIDEntry("Procedure Numeric Property", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.418": UIDEntry("Pregnancy Status", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.419": UIDEntry("Side of Family", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.420": UIDEntry("Chest Component Category", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.421": UIDEntry("Chest Finding or Feature", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.422": UIDEntry("Chest Finding or Feature Modifier", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.423": UIDEntry("Abnormal Lines Finding or Feature", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.424": UIDEntry("Abnormal Opacity Finding or Feature", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.425": UIDEntry("Abnormal Lucency Finding or Feature", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.426": UIDEntry("Abnormal Texture Finding or Feature", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.427": UIDEntry("Width Descriptor", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.428": UIDEntry("Chest Anatomic Structure Abnormal Distribution", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.429": UIDEntry("Radiographic Anatomy Finding or Feature", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.430": UIDEntry("Lung Anatomy Finding or Feature", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.431": UIDEntry("Bronchovascular Anatomy Finding or Feature", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.432": UIDEntry("Pleura Anatomy Finding or Feature", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.433": UIDEntry("Mediastinum Anatomy Finding or Feature", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.434": UIDEntry("Osseous Anatomy Finding or Feature", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.435": UIDEntry("Osseous Anatomy Modifier", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.436": UIDEntry("Muscular Anatomy", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.437": UIDEntry("Vascular Anatomy", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.438": UIDEntry("Size Descriptor", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.439": UIDEntry("Chest Border Shape", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.440": UIDEntry("Chest Border Definition", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.441": UIDEntry("Chest Orientation Descriptor", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.442": UIDEntry("Chest Content Descriptor", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.443": UIDEntry("Chest Opacity Descriptor", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.444": UIDEntry("Location in Chest", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.445": UIDEntry("General Chest Location", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.446": UIDEntry("Location in Lung", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.447": UIDEntry("Segment Location in Lung", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.448": UIDEntry("Chest Distribution Descriptor", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.449": UIDEntry("Chest Site Involvement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.450": UIDEntry("Severity Descriptor", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.451": UIDEntry("Chest Texture Descriptor", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.452": UIDEntry("Chest Calcification Descriptor", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.453": UIDEntry("Chest Quantitative Temporal Difference Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.454": UIDEntry("Chest Qualitative Temporal Difference Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.455": UIDEntry("Image Quality Finding", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.456": UIDEntry("Chest Types of Quality Control Standard", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.457": UIDEntry("CAD Analysis Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.458": UIDEntry("Chest Non-lesion Object Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.459": UIDEntry("Non-lesion Modifier", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.460": UIDEntry("Calculation Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.461": UIDEntry("Attenuation Coefficient Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.462": UIDEntry("Calculated Value", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.463": UIDEntry("Lesion Response", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.464": UIDEntry("RECIST Defined Lesion Response", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.465": UIDEntry("Baseline Category", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.466": UIDEntry("Background Echotexture", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.467": UIDEntry("Orientation", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.468": UIDEntry("Lesion Boundary", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.469": UIDEntry("Echo Pattern", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.470": UIDEntry("Posterior Acoustic Feature", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.471": UIDEntry("Vascularity", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.472": UIDEntry("Correlation to Other Finding", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.473": UIDEntry("Malignancy Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.474": UIDEntry("Breast Primary Tumor Assessment From AJCC", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.475": UIDEntry("Pathological Regional Lymph Node Assessment for Breast", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.476": UIDEntry("Assessment of Metastasis for Breast", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.477": UIDEntry("Menstrual Cycle Phase", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.478": UIDEntry("Time Interval", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.479": UIDEntry("Breast Linear Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.480": UIDEntry("CAD Geometry Secondary Graphical Representation", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.481": UIDEntry("Diagnostic Imaging Report Document Title", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.482": UIDEntry("Diagnostic Imaging Report Heading", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.483": UIDEntry("Diagnostic Imaging Report Element", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.484": UIDEntry("Diagnostic Imaging Report Purpose of Reference", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.485": UIDEntry("Waveform Purpose of Reference", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.486": UIDEntry("Contributing Equipment Purpose of Reference", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.487": UIDEntry("SR Document Purpose of Reference", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.488": UIDEntry("Signature Purpose", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.489": UIDEntry("Media Import", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.490": UIDEntry("Key Object Selection Document Title", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.491": UIDEntry("Rejected for Quality Reason", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.492": UIDEntry("Best in Set", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.493": UIDEntry("Document Title", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.494": UIDEntry("RCS Registration Method Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.495": UIDEntry("Brain Atlas Fiducial", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.496": UIDEntry("Segmentation Property Category", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.497": UIDEntry("Segmentation Property Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.498": UIDEntry("Cardiac Structure Segmentation Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.499": UIDEntry("CNS Segmentation Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.500": UIDEntry("Abdominal Segmentation Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.501": UIDEntry("Thoracic Segmentation Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.502": UIDEntry("Vascular Segmentation Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.503": UIDEntry("Device Segmentation Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.504": UIDEntry("Artifact Segmentation Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.505": UIDEntry("Lesion Segmentation Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.506": UIDEntry("Pelvic Organ Segmentation Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.507": UIDEntry("Physiology Segmentation Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.508": UIDEntry("Referenced Image Purpose of Reference", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.509": UIDEntry("Source Image Purpose of Reference", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.510": UIDEntry("Image Derivation", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.511": UIDEntry("Purpose of Reference to Alternate Representation", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.512": UIDEntry("Related Series Purpose of Reference", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.513": UIDEntry("Multi-Frame Subset Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.514": UIDEntry("Person Role", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.515": UIDEntry("Family Member", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.516": UIDEntry("Organizational Role", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.517": UIDEntry("Performing Role", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.518": UIDEntry("Animal Taxonomic Rank Value", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.519": UIDEntry("Sex", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.520": UIDEntry("Age Unit", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.521": UIDEntry("Linear Measurement Unit", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.522": UIDEntry("Area Measurement Unit", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.523": UIDEntry("Volume Measurement Unit", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.524": UIDEntry("Linear Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.525": UIDEntry("Area Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.526": UIDEntry("Volume Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.527": UIDEntry("General Area Calculation Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.528": UIDEntry("General Volume Calculation Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.529": UIDEntry("Breed", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.530": UIDEntry("Breed Registry", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.531": UIDEntry("Workitem Definition", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.532": UIDEntry("Non-DICOM Output Types", "", "Context Group Name", "", True, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.533": UIDEntry("Procedure Discontinuation Reason", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.534": UIDEntry("Scope of Accumulation", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.535": UIDEntry("UID Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.536": UIDEntry("Irradiation Event Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.537": UIDEntry("Equipment Plane Identification", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.538": UIDEntry("Fluoro Mode", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.539": UIDEntry("X-Ray Filter Material", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.540": UIDEntry("X-Ray Filter Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.541": UIDEntry("Dose Related Distance Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.542": UIDEntry("Measured/Calculated", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.543": UIDEntry("Dose Measurement Device", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.544": UIDEntry("Effective Dose Evaluation Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.545": UIDEntry("CT Acquisition Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.546": UIDEntry("Contrast Imaging Technique", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.547": UIDEntry("CT Dose Reference Authority", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.548": UIDEntry("Anode Target Material", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.549": UIDEntry("X-Ray Grid", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.550": UIDEntry("Ultrasound Protocol Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.551": UIDEntry("Ultrasound Protocol Stage Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.552": UIDEntry("OB-GYN Date", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.553": UIDEntry("Fetal Biometry Ratio", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.554": UIDEntry("Fetal Biometry Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.555": UIDEntry("Fetal Long Bones Biometry Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.556": UIDEntry("Fetal Cranium Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.557": UIDEntry("OB-GYN Amniotic Sac Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.558": UIDEntry("Early Gestation Biometry Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.559": UIDEntry("Ultrasound Pelvis and Uterus Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.560": UIDEntry("OB Equation/Table", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.561": UIDEntry("Gestational Age Equation/Table", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.562": UIDEntry("OB Fetal Body Weight Equation/Table", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.563": UIDEntry("Fetal Growth Equation/Table", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.564": UIDEntry("Estimated Fetal Weight Percentile Equation/Table", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.565": UIDEntry("Growth Distribution Rank", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.566": UIDEntry("OB-GYN Summary", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.567": UIDEntry("OB-GYN Fetus Summary", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.568": UIDEntry("Vascular Summary", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.569": UIDEntry("Temporal Period Relating to Procedure or Therapy", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.570": UIDEntry("Vascular Ultrasound Anatomic Location", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.571": UIDEntry("Extracranial Artery", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.572": UIDEntry("Intracranial Cerebral Vessel", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.573": UIDEntry("Intracranial Cerebral Vessel (Unilateral)", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.574": UIDEntry("Upper Extremity Artery", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.575": UIDEntry("Upper Extremity Vein", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.576": UIDEntry("Lower Extremity Artery", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.577": UIDEntry("Lower Extremity Vein", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.578": UIDEntry("Abdominopelvic Artery (Paired)", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.579": UIDEntry("Abdominopelvic Artery (Unpaired)", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.580": UIDEntry("Abdominopelvic Vein (Paired)", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.581": UIDEntry("Abdominopelvic Vein (Unpaired)", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.582": UIDEntry("Renal Vessel", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.583": UIDEntry("Vessel Segment Modifier", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.584": UIDEntry("Vessel Branch Modifier", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.585": UIDEntry("Vascular Ultrasound Property", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.586": UIDEntry("Ultrasound Blood Velocity Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.587": UIDEntry("Vascular Index/Ratio", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.588": UIDEntry("Other Vascular Property", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.589": UIDEntry("Carotid Ratio", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.590": UIDEntry("Renal Ratio", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.591": UIDEntry("Pelvic Vasculature Anatomical Location", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.592": UIDEntry("Fetal Vasculature Anatomical Location", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.593": UIDEntry("Echocardiography Left Ventricle Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.594": UIDEntry("Left Ventricle Linear Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.595": UIDEntry("Left Ventricle Volume Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.596": UIDEntry("Left Ventricle Other Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.597": UIDEntry("Echocardiography Right Ventricle Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.598": UIDEntry("Echocardiography Left Atrium Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.599": UIDEntry("Echocardiography Right Atrium Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.600": UIDEntry("Echocardiography Mitral Valve Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.601": UIDEntry("Echocardiography Tricuspid Valve Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.602": UIDEntry("Echocardiography Pulmonic Valve Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.603": UIDEntry("Echocardiography Pulmonary Artery Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.604": UIDEntry("Echocardiography Aortic Valve Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.605": UIDEntry("Echocardiography Aorta Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.606": UIDEntry("Echocardiography Pulmonary Vein Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.607": UIDEntry("Echocardiography Vena Cava Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.608": UIDEntry("Echocardiography Hepatic Vein Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.609": UIDEntry("Echocardiography Cardiac Shunt Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.610": UIDEntry("Echocardiography Congenital Anomaly Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.611": UIDEntry("Pulmonary Vein Modifier", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.612": UIDEntry("Echocardiography Common Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.613": UIDEntry("Flow Direction", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.614": UIDEntry("Orifice Flow Property", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.615": UIDEntry("Echocardiography Stroke Volume Origin", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.616": UIDEntry("Ultrasound Image Mode", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.617": UIDEntry("Echocardiography Image View", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.618": UIDEntry("Echocardiography Measurement Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.619": UIDEntry("Echocardiography Volume Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.620": UIDEntry("Echocardiography Area Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.621": UIDEntry("Gradient Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.622": UIDEntry("Volume Flow Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.623": UIDEntry("Myocardium Mass Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.624": UIDEntry("Cardiac Phase", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.625": UIDEntry("Respiration State", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.626": UIDEntry("Mitral Valve Anatomic Site", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.627": UIDEntry("Echocardiography Anatomic Site", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.628": UIDEntry("Echocardiography Anatomic Site Modifier", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.629": UIDEntry("Wall Motion Scoring Scheme", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.630": UIDEntry("Cardiac Output Property", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.631": UIDEntry("Left Ventricle Area Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.632": UIDEntry("Tricuspid Valve Finding Site", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.633": UIDEntry("Aortic Valve Finding Site", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.634": UIDEntry("Left Ventricle Finding Site", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.635": UIDEntry("Congenital Finding Site", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.636": UIDEntry("Surface Processing Algorithm Family", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.637": UIDEntry("Stress Test Procedure Phase", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.638": UIDEntry("Stage", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.735": UIDEntry("S-M-L Size Descriptor", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.736": UIDEntry("Major Coronary Artery", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.737": UIDEntry("Radioactivity Unit", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.738": UIDEntry("Rest/Stress State", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.739": UIDEntry("PET Cardiology Protocol", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.740": UIDEntry("PET Cardiology Radiopharmaceutical", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.741": UIDEntry("NM/PET Procedure", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.742": UIDEntry("Nuclear Cardiology Protocol", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.743": UIDEntry("Nuclear Cardiology Radiopharmaceutical", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.744": UIDEntry("Attenuation Correction", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.745": UIDEntry("Perfusion Defect Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.746": UIDEntry("Study Quality", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.747": UIDEntry("Stress Imaging Quality Issue", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.748": UIDEntry("NM Extracardiac Finding", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.749": UIDEntry("Attenuation Correction Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.750": UIDEntry("Level of Risk", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.751": UIDEntry("LV Function", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.752": UIDEntry("Perfusion Finding", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.753": UIDEntry("Perfusion Morphology", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.754": UIDEntry("Ventricular Enlargement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.755": UIDEntry("Stress Test Procedure", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.756": UIDEntry("Indications for Stress Test", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.757": UIDEntry("Chest Pain", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.758": UIDEntry("Exerciser Device", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.759": UIDEntry("Stress Agent", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.760": UIDEntry("Indications for Pharmacological Stress Test", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.761": UIDEntry("Non-invasive Cardiac Imaging Procedure", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.763": UIDEntry("Exercise ECG Summary Code", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.764": UIDEntry("Stress Imaging Summary Code", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.765": UIDEntry("Speed of Response", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.766": UIDEntry("BP Response", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.767": UIDEntry("Treadmill Speed", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.768": UIDEntry("Stress Hemodynamic Finding", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.769": UIDEntry("Perfusion Finding Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.770": UIDEntry("Comparison Finding", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.771": UIDEntry("Stress Symptom", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.772": UIDEntry("Stress Test Termination Reason", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.773": UIDEntry("QTc Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.774": UIDEntry("ECG Timing Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.775": UIDEntry("ECG Axis Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.776": UIDEntry("ECG Finding", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.777": UIDEntry("ST Segment Finding", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.778": UIDEntry("ST Segment Location", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.779": UIDEntry("ST Segment Morphology", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.780": UIDEntry("Ectopic Beat Morphology", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.781": UIDEntry("Perfusion Comparison Finding", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.782": UIDEntry("Tolerance Comparison Finding", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.783": UIDEntry("Wall Motion Comparison Finding", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.784": UIDEntry("Stress Scoring Scale", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.785": UIDEntry("Perceived Exertion Scale", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.786": UIDEntry("Ventricle Identification", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.787": UIDEntry("Colon Overall Assessment", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.788": UIDEntry("Colon Finding or Feature", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.789": UIDEntry("Colon Finding or Feature Modifier", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.790": UIDEntry("Colon Non-lesion Object Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.791": UIDEntry("Anatomic Non-colon Finding", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.792": UIDEntry("Clockface Location for Colon", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.793": UIDEntry("Recumbent Patient Orientation for Colon", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.794": UIDEntry("Colon Quantitative Temporal Difference Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.795": UIDEntry("Colon Types of Quality Control Standard", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.796": UIDEntry("Colon Morphology Descriptor", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.797": UIDEntry("Location in Intestinal Tract", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.798": UIDEntry("Colon CAD Material Description", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.799": UIDEntry("Calculated Value for Colon Finding", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.800": UIDEntry("Ophthalmic Horizontal Direction", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.801": UIDEntry("Ophthalmic Vertical Direction", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.802": UIDEntry("Ophthalmic Visual Acuity Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.803": UIDEntry("Arterial Pulse Waveform", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.804": UIDEntry("Respiration Waveform", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.805": UIDEntry("Ultrasound Contrast/Bolus Agent", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.806": UIDEntry("Protocol Interval Event", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.807": UIDEntry("Transducer Scan Pattern", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.808": UIDEntry("Ultrasound Transducer Geometry", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.809": UIDEntry("Ultrasound Transducer Beam Steering", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.810": UIDEntry("Ultrasound Transducer Application", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.811": UIDEntry("Instance Availability Status", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.812": UIDEntry("Modality PPS Discontinuation Reason", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.813": UIDEntry("Media Import PPS Discontinuation Reason", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.814": UIDEntry("DX Anatomy Imaged for Animal", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.815": UIDEntry("Common Anatomic Regions for Animal", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.816": UIDEntry("DX View for Animal", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.817": UIDEntry("Institutional Department/Unit/Service", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.818": UIDEntry("Purpose of Reference to Predecessor Report", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.819": UIDEntry("Visual Fixation Quality During Acquisition", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.820": UIDEntry("Visual Fixation Quality Problem", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.821": UIDEntry("Ophthalmic Macular Grid Problem", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.822": UIDEntry("Organization", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.823": UIDEntry("Mixed Breed", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.824": UIDEntry("Broselow-Luten Pediatric Size Category", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.825": UIDEntry("CMDCTECC Calcium Scoring Patient Size Category", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.826": UIDEntry("Cardiac Ultrasound Report Title", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.827": UIDEntry("Cardiac Ultrasound Indication for Study", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.828": UIDEntry("Pediatric, Fetal and Congenital Cardiac Surgical Intervention", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.829": UIDEntry("Cardiac Ultrasound Summary Code", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.830": UIDEntry("Cardiac Ultrasound Fetal Summary Code", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.831": UIDEntry("Cardiac Ultrasound Common Linear Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.832": UIDEntry("Cardiac Ultrasound Linear Valve Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.833": UIDEntry("Cardiac Ultrasound Cardiac Function", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.834": UIDEntry("Cardiac Ultrasound Area Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.835": UIDEntry("Cardiac Ultrasound Hemodynamic Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.836": UIDEntry("Cardiac Ultrasound Myocardium Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.837": UIDEntry("", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.838": UIDEntry("Cardiac Ultrasound Left Ventricle Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.839": UIDEntry("Cardiac Ultrasound Right Ventricle Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.840": UIDEntry("Cardiac Ultrasound Ventricles Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.841": UIDEntry("Cardiac Ultrasound Pulmonary Artery Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.842": UIDEntry("Cardiac Ultrasound Pulmonary Vein", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.843": UIDEntry("Cardiac Ultrasound Pulmonary Valve Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.844": UIDEntry("Cardiac Ultrasound Venous Return Pulmonary Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.845": UIDEntry("Cardiac Ultrasound Venous Return Systemic Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.846": UIDEntry("Cardiac Ultrasound Atria and Atrial Septum Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.847": UIDEntry("Cardiac Ultrasound Mitral Valve Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.848": UIDEntry("Cardiac Ultrasound Tricuspid Valve Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.849": UIDEntry("Cardiac Ultrasound Atrioventricular Valve Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.850": UIDEntry("Cardiac Ultrasound Interventricular Septum Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.851": UIDEntry("Cardiac Ultrasound Aortic Valve Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.852": UIDEntry("Cardiac Ultrasound Outflow Tract Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.853": UIDEntry("Cardiac Ultrasound Semilunar Valve, Annulate and Sinus Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.854": UIDEntry("Cardiac Ultrasound Aortic Sinotubular Junction Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.855": UIDEntry("Cardiac Ultrasound Aorta Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.856": UIDEntry("Cardiac Ultrasound Coronary Artery Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.857": UIDEntry("Cardiac Ultrasound Aorto Pulmonary Connection Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.858": UIDEntry("Cardiac Ultrasound Pericardium and Pleura Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.859": UIDEntry("Cardiac Ultrasound Fetal General Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.860": UIDEntry("Cardiac Ultrasound Target Site", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.861": UIDEntry("Cardiac Ultrasound Target Site Modifier", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.862": UIDEntry("Cardiac Ultrasound Venous Return Systemic Finding Site", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.863": UIDEntry("Cardiac Ultrasound Venous Return Pulmonary Finding Site", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.864": UIDEntry("Cardiac Ultrasound Atria and Atrial Septum Finding Site", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.865": UIDEntry("Cardiac Ultrasound Atrioventricular Valve Finding Site", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.866": UIDEntry("Cardiac Ultrasound Interventricular Septum Finding Site", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.867": UIDEntry("Cardiac Ultrasound Ventricle Finding Site", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.868": UIDEntry("Cardiac Ultrasound Outflow Tract Finding Site", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.869": UIDEntry("Cardiac Ultrasound Semilunar Valve, Annulus and Sinus Finding Site", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.870": UIDEntry("Cardiac Ultrasound Pulmonary Artery Finding Site", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.871": UIDEntry("Cardiac Ultrasound Aorta Finding Site", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.872": UIDEntry("Cardiac Ultrasound Coronary Artery Finding Site", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.873": UIDEntry("Cardiac Ultrasound Aortopulmonary Connection Finding Site", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.874": UIDEntry("Cardiac Ultrasound Pericardium and Pleura Finding Site", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.876": UIDEntry("Ophthalmic Ultrasound Axial Measurements Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.877": UIDEntry("Lens Status", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.878": UIDEntry("Vitreous Status", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.879": UIDEntry("Ophthalmic Axial Length Measurements Segment Name", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.880": UIDEntry("Refractive Surgery Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.881": UIDEntry("Keratometry Descriptor", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.882": UIDEntry("IOL Calculation Formula", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.883": UIDEntry("Lens Constant Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.884": UIDEntry("Refractive Error Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.885": UIDEntry("Anterior Chamber Depth Definition", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.886": UIDEntry("Ophthalmic Measurement or Calculation Data Source", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.887": UIDEntry("Ophthalmic Axial Length Selection Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.888": UIDEntry("", "", "Context Group Name", "", True, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.889": UIDEntry("Ophthalmic Quality Metric Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.890": UIDEntry("Ophthalmic Agent Concentration Unit", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.891": UIDEntry("Functional Condition Present During Acquisition", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.892": UIDEntry("Joint Position During Acquisition", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.893": UIDEntry("Joint Positioning Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.894": UIDEntry("Physical Force Applied During Acquisition", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.895": UIDEntry("ECG Control Numeric Variable", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.896": UIDEntry("ECG Control Text Variable", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.897": UIDEntry("Whole Slide Microscopy Image Referenced Image Purpose of Reference", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.898": UIDEntry("Microscopy Lens Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.899": UIDEntry("Microscopy Illuminator and Sensor Color", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.900": UIDEntry("Microscopy Illumination Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.901": UIDEntry("Microscopy Filter", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.902": UIDEntry("Microscopy Illuminator Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.903": UIDEntry("Audit Event ID", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.904": UIDEntry("Audit Event Type Code", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.905": UIDEntry("Audit Active Participant Role ID Code", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.906": UIDEntry("Security Alert Type Code", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.907": UIDEntry("Audit Participant Object ID Type Code", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.908": UIDEntry("Media Type Code", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.909": UIDEntry("Visual Field Static Perimetry Test Pattern", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.910": UIDEntry("Visual Field Static Perimetry Test Strategy", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.911": UIDEntry("Visual Field Static Perimetry Screening Test Mode", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.912": UIDEntry("Visual Field Static Perimetry Fixation Strategy", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.913": UIDEntry("Visual Field Static Perimetry Test Analysis Result", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.914": UIDEntry("Visual Field Illumination Color", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.915": UIDEntry("Visual Field Procedure Modifier", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.916": UIDEntry("Visual Field Global Index Name", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.917": UIDEntry("Abstract Multi-dimensional Image Model Component Semantic", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.918": UIDEntry("Abstract Multi-dimensional Image Model Component Unit", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.919": UIDEntry("Abstract Multi-dimensional Image Model Dimension Semantic", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.920": UIDEntry("Abstract Multi-dimensional Image Model Dimension Unit", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.921": UIDEntry("Abstract Multi-dimensional Image Model Axis Direction", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.922": UIDEntry("Abstract Multi-dimensional Image Model Axis Orientation", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.923": UIDEntry("Abstract Multi-dimensional Image Model Qualitative Dimension Sample Semantic", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.924": UIDEntry("Planning Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.925": UIDEntry("De-identification Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.926": UIDEntry("Measurement Orientation", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.927": UIDEntry("ECG Global Waveform Duration", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.930": UIDEntry("ICD", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.931": UIDEntry("Radiotherapy General Workitem Definition", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.932": UIDEntry("Radiotherapy Acquisition Workitem Definition", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.933": UIDEntry("Radiotherapy Registration Workitem Definition", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.934": UIDEntry("Contrast Bolus Substance", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.935": UIDEntry("Label Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.936": UIDEntry("Ophthalmic Mapping Unit for Real World Value Mapping", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.937": UIDEntry("Ophthalmic Mapping Acquisition Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.938": UIDEntry("Retinal Thickness Definition", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.939": UIDEntry("Ophthalmic Thickness Map Value Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.940": UIDEntry("Ophthalmic Map Purpose of Reference", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.941": UIDEntry("Ophthalmic Thickness Deviation Category", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.942": UIDEntry("Ophthalmic Anatomic Structure Reference Point", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.943": UIDEntry("Cardiac Synchronization Technique", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.944": UIDEntry("Staining Protocol", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.945": UIDEntry("", "", "Context Group Name", "", True, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.946": UIDEntry("", "", "Context Group Name", "", True, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.947": UIDEntry("Size Specific Dose Estimation Method for CT", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.948": UIDEntry("Pathology Imaging Protocol", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.949": UIDEntry("Magnification Selection", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.950": UIDEntry("Tissue Selection", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.951": UIDEntry("General Region of Interest Measurement Modifier", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.952": UIDEntry("Measurement Derived From Multiple ROI Measurements", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.953": UIDEntry("Surface Scan Acquisition Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.954": UIDEntry("Surface Scan Mode Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.956": UIDEntry("Surface Scan Registration Method Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.957": UIDEntry("Basic Cardiac View", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.958": UIDEntry("CT Reconstruction Algorithm", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.959": UIDEntry("Detector Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.960": UIDEntry("CR/DR Mechanical Configuration", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.961": UIDEntry("Projection X-Ray Acquisition Device Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.962": UIDEntry("Abstract Segmentation Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.963": UIDEntry("Common Tissue Segmentation Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.964": UIDEntry("Peripheral Nervous System Segmentation Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.965": UIDEntry("Corneal Topography Mapping Unit for Real World Value Mapping", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.966": UIDEntry("Corneal Topography Map Value Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.967": UIDEntry("Brain Structure for Volumetric Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.968": UIDEntry("RT Dose Derivation", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.969": UIDEntry("RT Dose Purpose of Reference", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.970": UIDEntry("Spectroscopy Purpose of Reference", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.971": UIDEntry("Scheduled Processing Parameter Concept Codes for RT Treatment", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.972": UIDEntry("Radiopharmaceutical Organ Dose Reference Authority", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.973": UIDEntry("Source of Radioisotope Activity Information", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.975": UIDEntry("Intravenous Extravasation Symptom", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.976": UIDEntry("Radiosensitive Organ", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.977": UIDEntry("Radiopharmaceutical Patient State", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.978": UIDEntry("GFR Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.979": UIDEntry("GFR Measurement Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.980": UIDEntry("Visual Evaluation Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.981": UIDEntry("Test Pattern Code", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.982": UIDEntry("Measurement Pattern Code", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.983": UIDEntry("Display Device Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.984": UIDEntry("SUV Unit", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.985": UIDEntry("T1 Measurement Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.986": UIDEntry("Tracer Kinetic Model", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.987": UIDEntry("Perfusion Measurement Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.988": UIDEntry("Arterial Input Function Measurement Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.989": UIDEntry("Bolus Arrival Time Derivation Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.990": UIDEntry("Perfusion Analysis Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.991": UIDEntry("Quantitative Method Used for Perfusion and Tracer Kinetic Model", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.992": UIDEntry("Tracer Kinetic Model Parameter", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.993": UIDEntry("Perfusion Model Parameter", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.994": UIDEntry("Model-Independent Dynamic Contrast Analysis Parameter", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.995": UIDEntry("Tracer Kinetic Modeling Covariate", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.996": UIDEntry("Contrast Characteristic", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.997": UIDEntry("Measurement Report Document Title", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.998": UIDEntry("Quantitative Diagnostic Imaging Procedure", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.999": UIDEntry("PET Region of Interest Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1000": UIDEntry("Gray Level Co-occurrence Matrix Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1001": UIDEntry("Texture Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1002": UIDEntry("Time Point Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1003": UIDEntry("Generic Intensity and Size Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1004": UIDEntry("Response Criteria", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1005": UIDEntry("Fetal Biometry Anatomic Site", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1006": UIDEntry("Fetal Long Bone Anatomic Site", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1007": UIDEntry("Fetal Cranium Anatomic Site", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1008": UIDEntry("Pelvis and Uterus Anatomic Site", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1009": UIDEntry("Parametric Map Derivation Image Purpose of Reference", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1010": UIDEntry("Physical Quantity Descriptor", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1011": UIDEntry("Lymph Node Anatomic Site", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1012": UIDEntry("Head and Neck Cancer Anatomic Site", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1013": UIDEntry("Fiber Tract In Brainstem", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1014": UIDEntry("Projection and Thalamic Fiber", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1015": UIDEntry("Association Fiber", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1016": UIDEntry("Limbic System Tract", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1017": UIDEntry("Commissural Fiber", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1018": UIDEntry("Cranial Nerve", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1019": UIDEntry("Spinal Cord Fiber", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1020": UIDEntry("Tractography Anatomic Site", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1021": UIDEntry("Primary Anatomic Structure for Intra-oral Radiography (Supernumerary Dentition - Designation of Teeth)", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1022": UIDEntry("Primary Anatomic Structure for Intra-oral and Craniofacial Radiography - Teeth", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1023": UIDEntry("IEC61217 Device Position Parameter", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1024": UIDEntry("IEC61217 Gantry Position Parameter", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1025": UIDEntry("IEC61217 Patient Support Position Parameter", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1026": UIDEntry("Actionable Finding Classification", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1027": UIDEntry("Image Quality Assessment", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1028": UIDEntry("Summary Radiation Exposure Quantity", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1029": UIDEntry("Wide Field Ophthalmic Photography Transformation Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1030": UIDEntry("PET Unit", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1031": UIDEntry("Implant Material", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1032": UIDEntry("Intervention Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1033": UIDEntry("Implant Template View Orientation", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1034": UIDEntry("Implant Template Modified View Orientation", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1035": UIDEntry("Implant Target Anatomy", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1036": UIDEntry("Implant Planning Landmark", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1037": UIDEntry("Human Hip Implant Planning Landmark", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1038": UIDEntry("Implant Component Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1039": UIDEntry("Human Hip Implant Component Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1040": UIDEntry("Human Trauma Implant Component Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1041": UIDEntry("Implant Fixation Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1042": UIDEntry("Device Participating Role", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1043": UIDEntry("Container Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1044": UIDEntry("Container Component Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1045": UIDEntry("Anatomic Pathology Specimen Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1046": UIDEntry("Breast Tissue Specimen Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1047": UIDEntry("Specimen Collection Procedure", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1048": UIDEntry("Specimen Sampling Procedure", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1049": UIDEntry("Specimen Preparation Procedure", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1050": UIDEntry("Specimen Stain", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1051": UIDEntry("Specimen Preparation Step", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1052": UIDEntry("Specimen Fixative", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1053": UIDEntry("Specimen Embedding Media", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1054": UIDEntry("Source of Projection X-Ray Dose Information", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1055": UIDEntry("Source of CT Dose Information", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1056": UIDEntry("Radiation Dose Reference Point", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1057": UIDEntry("Volumetric View Description", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1058": UIDEntry("Volumetric View Modifier", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1059": UIDEntry("Diffusion Acquisition Value Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1060": UIDEntry("Diffusion Model Value Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1061": UIDEntry("Diffusion Tractography Algorithm Family", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1062": UIDEntry("Diffusion Tractography Measurement Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1063": UIDEntry("Research Animal Source Registry", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1064": UIDEntry("Yes-No Only", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1065": UIDEntry("Biosafety Level", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1066": UIDEntry("Biosafety Control Reason", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1067": UIDEntry("Sex - Male Female or Both", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1068": UIDEntry("Animal Room Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1069": UIDEntry("Device Reuse", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1070": UIDEntry("Animal Bedding Material", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1071": UIDEntry("Animal Shelter Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1072": UIDEntry("Animal Feed Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1073": UIDEntry("Animal Feed Source", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1074": UIDEntry("Animal Feeding Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1075": UIDEntry("Water Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1076": UIDEntry("Anesthesia Category Code Type for Small Animal Anesthesia", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1077": UIDEntry("Anesthesia Category Code Type from Anesthesia Quality Initiative", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1078": UIDEntry("Anesthesia Induction Code Type for Small Animal Anesthesia", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1079": UIDEntry("Anesthesia Induction Code Type from Anesthesia Quality Initiative", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1080": UIDEntry("Anesthesia Maintenance Code Type for Small Animal Anesthesia", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1081": UIDEntry("Anesthesia Maintenance Code Type from Anesthesia Quality Initiative", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1082": UIDEntry("Airway Management Method Code Type for Small Animal Anesthesia", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1083": UIDEntry("Airway Management Method Code Type from Anesthesia Quality Initiative", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1084": UIDEntry("Airway Management Sub-Method Code Type for Small Animal Anesthesia", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1085": UIDEntry("Airway Management Sub-Method Code Type from Anesthesia Quality Initiative", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1086": UIDEntry("Medication Type for Small Animal Anesthesia", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1087": UIDEntry("Medication Type Code Type from Anesthesia Quality Initiative", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1088": UIDEntry("Medication for Small Animal Anesthesia", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1089": UIDEntry("Inhalational Anesthesia Agent for Small Animal Anesthesia", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1090": UIDEntry("Injectable Anesthesia Agent for Small Animal Anesthesia", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1091": UIDEntry("Premedication Agent for Small Animal Anesthesia", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1092": UIDEntry("Neuromuscular Blocking Agent for Small Animal Anesthesia", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1093": UIDEntry("Ancillary Medications for Small Animal Anesthesia", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1094": UIDEntry("Carrier Gases for Small Animal Anesthesia", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1095": UIDEntry("Local Anesthetics for Small Animal Anesthesia", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1096": UIDEntry("Procedure Phase Requiring Anesthesia", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1097": UIDEntry("Surgical Procedure Phase Requiring Anesthesia", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1098": UIDEntry("Phase of Imaging Procedure Requiring Anesthesia", "", "Context Group Name", "", True, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1099": UIDEntry("Animal Handling Phase", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1100": UIDEntry("Heating Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1101": UIDEntry("Temperature Sensor Device Component Type for Small Animal Procedure", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1102": UIDEntry("Exogenous Substance Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1103": UIDEntry("Exogenous Substance", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1104": UIDEntry("Tumor Graft Histologic Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1105": UIDEntry("Fibril", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1106": UIDEntry("Virus", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1107": UIDEntry("Cytokine", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1108": UIDEntry("Toxin", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1109": UIDEntry("Exogenous Substance Administration Site", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1110": UIDEntry("Exogenous Substance Origin Tissue", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1111": UIDEntry("Preclinical Small Animal Imaging Procedure", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1112": UIDEntry("Position Reference Indicator for Frame of Reference", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1113": UIDEntry("Present-Absent Only", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1114": UIDEntry("Water Equivalent Diameter Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1115": UIDEntry("Radiotherapy Purpose of Reference", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1116": UIDEntry("Content Assessment Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1117": UIDEntry("RT Content Assessment Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1118": UIDEntry("Assessment Basis", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1119": UIDEntry("Reader Specialty", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1120": UIDEntry("Requested Report Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1121": UIDEntry("CT Transverse Plane Reference Basis", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1122": UIDEntry("Anatomical Reference Basis", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1123": UIDEntry("Anatomical Reference Basis - Head", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1124": UIDEntry("Anatomical Reference Basis - Spine", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1125": UIDEntry("Anatomical Reference Basis - Chest", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1126": UIDEntry("Anatomical Reference Basis - Abdomen/Pelvis", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1127": UIDEntry("Anatomical Reference Basis - Extremity", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1128": UIDEntry("Reference Geometry - Plane", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1129": UIDEntry("Reference Geometry - Point", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1130": UIDEntry("Patient Alignment Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1131": UIDEntry("Contraindications For CT Imaging", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1132": UIDEntry("Fiducial Category", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1133": UIDEntry("Fiducial", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1134": UIDEntry("Non-Image Source Instance Purpose of Reference", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1135": UIDEntry("RT Process Output", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1136": UIDEntry("RT Process Input", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1137": UIDEntry("RT Process Input Used", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1138": UIDEntry("Prostate Anatomy", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1139": UIDEntry("Prostate Sector Anatomy from PI-RADS v2", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1140": UIDEntry("Prostate Sector Anatomy from European Concensus 16 Sector (Minimal) Model", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1141": UIDEntry("Prostate Sector Anatomy from European Concensus 27 Sector (Optimal) Model", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1142": UIDEntry("Measurement Selection Reason", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1143": UIDEntry("Echo Finding Observation Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1144": UIDEntry("Echo Measurement Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1145": UIDEntry("Echo Measured Property", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1146": UIDEntry("Basic Echo Anatomic Site", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1147": UIDEntry("Echo Flow Direction", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1148": UIDEntry("Cardiac Phase and Time Point", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1149": UIDEntry("Core Echo Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1150": UIDEntry("OCT-A Processing Algorithm Family", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1151": UIDEntry("En Face Image Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1152": UIDEntry("Opt Scan Pattern Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1153": UIDEntry("Retinal Segmentation Surface", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1154": UIDEntry("Organ for Radiation Dose Estimate", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1155": UIDEntry("Absorbed Radiation Dose Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1156": UIDEntry("Equivalent Radiation Dose Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1157": UIDEntry("Radiation Dose Estimate Distribution Representation", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1158": UIDEntry("Patient Model Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1159": UIDEntry("Radiation Transport Model Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1160": UIDEntry("Attenuator Category", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1161": UIDEntry("Radiation Attenuator Material", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1162": UIDEntry("Estimate Method Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1163": UIDEntry("Radiation Dose Estimate Parameter", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1164": UIDEntry("Radiation Dose Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1165": UIDEntry("MR Diffusion Component Semantic", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1166": UIDEntry("MR Diffusion Anisotropy Index", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1167": UIDEntry("MR Diffusion Model Parameter", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1168": UIDEntry("MR Diffusion Model", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1169": UIDEntry("MR Diffusion Model Fitting Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1170": UIDEntry("MR Diffusion Model Specific Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1171": UIDEntry("MR Diffusion Model Input", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1172": UIDEntry("Diffusion Rate Area Over Time Unit", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1173": UIDEntry("Pediatric Size Category", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1174": UIDEntry("Calcium Scoring Patient Size Category", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1175": UIDEntry("Reason for Repeating Acquisition", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1176": UIDEntry("Protocol Assertion", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1177": UIDEntry("Radiotherapeutic Dose Measurement Device", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1178": UIDEntry("Export Additional Information Document Title", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1179": UIDEntry("Export Delay Reason", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1180": UIDEntry("Level of Difficulty", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1181": UIDEntry("Category of Teaching Material - Imaging", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1182": UIDEntry("Miscellaneous Document Title", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1183": UIDEntry("Segmentation Non-Image Source Purpose of Reference", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1184": UIDEntry("Longitudinal Temporal Event Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1185": UIDEntry("Non-lesion Object Type - Physical Object", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1186": UIDEntry("Non-lesion Object Type - Substance", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1187": UIDEntry("Non-lesion Object Type - Tissue", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1188": UIDEntry("Chest Non-lesion Object Type - Physical Object", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1189": UIDEntry("Chest Non-lesion Object Type - Tissue", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1190": UIDEntry("Tissue Segmentation Property Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1191": UIDEntry("Anatomical Structure Segmentation Property Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1192": UIDEntry("Physical Object Segmentation Property Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1193": UIDEntry("Morphologically Abnormal Structure Segmentation Property Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1194": UIDEntry("Function Segmentation Property Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1195": UIDEntry("Spatial and Relational Concept Segmentation Property Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1196": UIDEntry("Body Substance Segmentation Property Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1197": UIDEntry("Substance Segmentation Property Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1198": UIDEntry("Interpretation Request Discontinuation Reason", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1199": UIDEntry("Gray Level Run Length Based Feature", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1200": UIDEntry("Gray Level Size Zone Based Feature", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1201": UIDEntry("Encapsulated Document Source Purpose of Reference", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1202": UIDEntry("Model Document Title", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1203": UIDEntry("Purpose of Reference to Predecessor 3D Model", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1204": UIDEntry("Model Scale Unit", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1205": UIDEntry("Model Usage", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1206": UIDEntry("Radiation Dose Unit", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1207": UIDEntry("Radiotherapy Fiducial", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1208": UIDEntry("Multi-energy Relevant Material", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1209": UIDEntry("Multi-energy Material Unit", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1210": UIDEntry("Dosimetric Objective Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1211": UIDEntry("Prescription Anatomy Category", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1212": UIDEntry("RT Segment Annotation Category", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1213": UIDEntry("Radiotherapy Therapeutic Role Category", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1214": UIDEntry("RT Geometric Information", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1215": UIDEntry("Fixation or Positioning Device", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1216": UIDEntry("Brachytherapy Device", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1217": UIDEntry("External Body Model", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1218": UIDEntry("Non-specific Volume", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1219": UIDEntry("Purpose of Reference For RT Physician Intent Input", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1220": UIDEntry("Purpose of Reference For RT Treatment Planning Input", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1221": UIDEntry("General External Radiotherapy Procedure Technique", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1222": UIDEntry("Tomotherapeutic Radiotherapy Procedure Technique", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1223": UIDEntry("Fixation Device", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1224": UIDEntry("Anatomical Structure For Radiotherapy", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1225": UIDEntry("RT Patient Support Device", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1226": UIDEntry("Radiotherapy Bolus Device Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1227": UIDEntry("Radiotherapy Block Device Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1228": UIDEntry("Radiotherapy Accessory No-slot Holder Device Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1229": UIDEntry("Radiotherapy Accessory Slot Holder Device Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1230": UIDEntry("Segmented RT Accessory Device", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1231": UIDEntry("Radiotherapy Treatment Energy Unit", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1232": UIDEntry("Multi-source Radiotherapy Procedure Technique", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1233": UIDEntry("Robotic Radiotherapy Procedure Technique", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1234": UIDEntry("Radiotherapy Procedure Technique", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1235": UIDEntry("Radiation Therapy Particle", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1236": UIDEntry("Ion Therapy Particle", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1237": UIDEntry("Teletherapy Isotope", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1238": UIDEntry("Brachytherapy Isotope", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1239": UIDEntry("Single Dose Dosimetric Objective", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1240": UIDEntry("Percentage and Dose Dosimetric Objective", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1241": UIDEntry("Volume and Dose Dosimetric Objective", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1242": UIDEntry("No-Parameter Dosimetric Objective", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1243": UIDEntry("Delivery Time Structure", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1244": UIDEntry("Radiotherapy Target", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1245": UIDEntry("Radiotherapy Dose Calculation Role", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1246": UIDEntry("Radiotherapy Prescribing and Segmenting Person Role", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1247": UIDEntry("Effective Dose Calculation Method Category", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1248": UIDEntry("Radiation Transport-based Effective Dose Method Modifier", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1249": UIDEntry("Fractionation-based Effective Dose Method Modifier", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1250": UIDEntry("Imaging Agent Administration Adverse Event", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1251": UIDEntry("Time Relative to Procedure", "", "Context Group Name", "", True, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1252": UIDEntry("Imaging Agent Administration Phase Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1253": UIDEntry("Imaging Agent Administration Mode", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1254": UIDEntry("Imaging Agent Administration Patient State", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1255": UIDEntry("Imaging Agent Administration Premedication", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1256": UIDEntry("Imaging Agent Administration Medication", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1257": UIDEntry("Imaging Agent Administration Completion Status", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1258": UIDEntry("Imaging Agent Administration Pharmaceutical Presentation Unit", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1259": UIDEntry("Imaging Agent Administration Consumable", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1260": UIDEntry("Flush", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1261": UIDEntry("Imaging Agent Administration Injector Event Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1262": UIDEntry("Imaging Agent Administration Step Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1263": UIDEntry("Bolus Shaping Curve", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1264": UIDEntry("Imaging Agent Administration Consumable Catheter Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1265": UIDEntry("Low High or Equal", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1266": UIDEntry("Premedication Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1267": UIDEntry("Laterality with Median", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1268": UIDEntry("Dermatology Anatomic Site", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1269": UIDEntry("Quantitative Image Feature", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1270": UIDEntry("Global Shape Descriptor", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1271": UIDEntry("Intensity Histogram Feature", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1272": UIDEntry("Grey Level Distance Zone Based Feature", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1273": UIDEntry("Neighbourhood Grey Tone Difference Based Feature", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1274": UIDEntry("Neighbouring Grey Level Dependence Based Feature", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1275": UIDEntry("Cornea Measurement Method Descriptor", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1276": UIDEntry("Segmented Radiotherapeutic Dose Measurement Device", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1277": UIDEntry("Clinical Course of Disease", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1278": UIDEntry("Racial Group", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1279": UIDEntry("Relative Laterality", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1280": UIDEntry("Brain Lesion Segmentation Type With Necrosis", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1281": UIDEntry("Brain Lesion Segmentation Type Without Necrosis", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1282": UIDEntry("Non-Acquisition Modality", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1283": UIDEntry("Modality", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1284": UIDEntry("Laterality Left-Right Only", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1285": UIDEntry("Qualitative Evaluation Modifier Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1286": UIDEntry("Qualitative Evaluation Modifier Value", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1287": UIDEntry("Generic Anatomic Location Modifier", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1288": UIDEntry("Beam Limiting Device Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1289": UIDEntry("Compensator Device Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1290": UIDEntry("Radiotherapy Treatment Machine Mode", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1291": UIDEntry("Radiotherapy Distance Reference Location", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1292": UIDEntry("Fixed Beam Limiting Device Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1293": UIDEntry("Radiotherapy Wedge Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1294": UIDEntry("RT Beam Limiting Device Orientation Label", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1295": UIDEntry("General Accessory Device Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1296": UIDEntry("Radiation Generation Mode Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1297": UIDEntry("C-Arm Photon-Electron Delivery Rate Unit", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1298": UIDEntry("Treatment Delivery Device Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1299": UIDEntry("C-Arm Photon-Electron Dosimeter Unit", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1300": UIDEntry("Treatment Point", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1301": UIDEntry("Equipment Reference Point", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1302": UIDEntry("Radiotherapy Treatment Planning Person Role", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1303": UIDEntry("Real Time Video Rendition Title", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1304": UIDEntry("Geometry Graphical Representation", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1305": UIDEntry("Visual Explanation", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1306": UIDEntry("Prostate Sector Anatomy from PI-RADS v2.1", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1307": UIDEntry("Radiotherapy Robotic Node Set", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1308": UIDEntry("Tomotherapeutic Dosimeter Unit", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1309": UIDEntry("Tomotherapeutic Dose Rate Unit", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1310": UIDEntry("Robotic Delivery Device Dosimeter Unit", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1311": UIDEntry("Robotic Delivery Device Dose Rate Unit", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1312": UIDEntry("Anatomic Structure", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1313": UIDEntry("Mediastinum Finding or Feature", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1314": UIDEntry("Mediastinum Anatomy", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1315": UIDEntry("Vascular Ultrasound Report Document Title", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1316": UIDEntry("Organ Part (Non-Lateralized)", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1317": UIDEntry("Organ Part (Lateralized)", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1318": UIDEntry("Treatment Termination Reason", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1319": UIDEntry("Radiotherapy Treatment Delivery Person Role", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1320": UIDEntry("Radiotherapy Interlock Resolution", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1321": UIDEntry("Treatment Session Confirmation Assertion", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1322": UIDEntry("Treatment Tolerance Violation Cause", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1323": UIDEntry("Clinical Tolerance Violation Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1324": UIDEntry("Machine Tolerance Violation Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1325": UIDEntry("Radiotherapy Treatment Interlock", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1326": UIDEntry("Isocentric Patient Support Position Parameter", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1327": UIDEntry("RT Overridden Treatment Parameter", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1328": UIDEntry("EEG Lead", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1329": UIDEntry("Lead Location Near or in Muscle", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1330": UIDEntry("Lead Location Near Peripheral Nerve", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1331": UIDEntry("EOG Lead", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1332": UIDEntry("Body Position Channel", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1333": UIDEntry("EEG Annotation – Neurophysiologic Enumeration", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1334": UIDEntry("EMG Annotation – Neurophysiological Enumeration", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1335": UIDEntry("EOG Annotation – Neurophysiological Enumeration", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1336": UIDEntry("Pattern Event", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1337": UIDEntry("Device-related and Environment-related Event", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1338": UIDEntry("EEG Annotation - Neurological Monitoring Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1339": UIDEntry("OB-GYN Ultrasound Report Document Title", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1340": UIDEntry("Automation of Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1341": UIDEntry("OB-GYN Ultrasound Beam Path", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1342": UIDEntry("Angle Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1343": UIDEntry("Generic Purpose of Reference to Images and Coordinates in Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1344": UIDEntry("Generic Purpose of Reference to Images in Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1345": UIDEntry("Generic Purpose of Reference to Coordinates in Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1346": UIDEntry("Fitzpatrick Skin Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1347": UIDEntry("History of Malignant Melanoma", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1348": UIDEntry("History of Melanoma in Situ", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1349": UIDEntry("History of Non-Melanoma Skin Cancer", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1350": UIDEntry("Skin Disorder", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1351": UIDEntry("Patient Reported Lesion Characteristic", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1352": UIDEntry("Lesion Palpation Finding", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1353": UIDEntry("Lesion Visual Finding", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1354": UIDEntry("Skin Procedure", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1355": UIDEntry("Abdominopelvic Vessel", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1356": UIDEntry("Numeric Value Failure Qualifier", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1357": UIDEntry("Numeric Value Unknown Qualifier", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1358": UIDEntry("Couinaud Liver Segment", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1359": UIDEntry("Liver Segmentation Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1360": UIDEntry("Contraindications For XA Imaging", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1361": UIDEntry("Neurophysiologic Stimulation Mode", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1362": UIDEntry("Reported Value Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1363": UIDEntry("Value Timing", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1364": UIDEntry("RDSR Frame of Reference Origin", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1365": UIDEntry("Microscopy Annotation Property Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1366": UIDEntry("Microscopy Measurement Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1367": UIDEntry("Prostate Reporting System", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1368": UIDEntry("MR Signal Intensity", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1369": UIDEntry("Cross-sectional Scan Plane Orientation", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1370": UIDEntry("History of Prostate Disease", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1371": UIDEntry("Prostate MRI Study Quality Finding", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1372": UIDEntry("Prostate MRI Series Quality Finding", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1373": UIDEntry("MR Imaging Artifact", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1374": UIDEntry("Prostate DCE MRI Quality Finding", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1375": UIDEntry("Prostate DWI MRI Quality Finding", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1376": UIDEntry("Abdominal Intervention Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1377": UIDEntry("Abdominopelvic Intervention", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1378": UIDEntry("Prostate Cancer Diagnostic Procedure", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1379": UIDEntry("Prostate Cancer Family History", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1380": UIDEntry("Prostate Cancer Therapy", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1381": UIDEntry("Prostate MRI Assessment", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1382": UIDEntry("Overall Assessment from PI-RADS®", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1383": UIDEntry("Image Quality Control Standard", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1384": UIDEntry("Prostate Imaging Indication", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1385": UIDEntry("PI-RADS® v2 Lesion Assessment Category", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1386": UIDEntry("PI-RADS® v2 T2WI PZ Lesion Assessment Category", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1387": UIDEntry("PI-RADS® v2 T2WI TZ Lesion Assessment Category", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1388": UIDEntry("PI-RADS® v2 DWI Lesion Assessment Category", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1389": UIDEntry("PI-RADS® v2 DCE Lesion Assessment Category", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1390": UIDEntry("mpMRI Assessment Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1391": UIDEntry("mpMRI Assessment Type from PI-RADS®", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1392": UIDEntry("mpMRI Assessment Value", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1393": UIDEntry("MRI Abnormality", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1394": UIDEntry("mpMRI Prostate Abnormality from PI-RADS®", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1395": UIDEntry("mpMRI Benign Prostate Abnormality from PI-RADS®", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1396": UIDEntry("MRI Shape Characteristic", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1397": UIDEntry("Prostate MRI Shape Characteristic from PI-RADS®", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1398": UIDEntry("MRI Margin Characteristic", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1399": UIDEntry("Prostate MRI Margin Characteristic from PI-RADS®", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1400": UIDEntry("MRI Signal Characteristic", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1401": UIDEntry("Prostate MRI Signal Characteristic from PI-RADS®", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1402": UIDEntry("MRI Enhancement Pattern", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1403": UIDEntry("Prostate MRI Enhancement Pattern from PI-RADS®", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1404": UIDEntry("Prostate MRI Extra-prostatic Finding", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1405": UIDEntry("Prostate MRI Assessment of Extra-prostatic Anatomic Site", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1406": UIDEntry("MR Coil Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1407": UIDEntry("Endorectal Coil Fill Substance", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1408": UIDEntry("Prostate Relational Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1409": UIDEntry("Prostate Cancer Diagnostic Blood Lab Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1410": UIDEntry("Prostate Imaging Types of Quality Control Standard", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1411": UIDEntry("Ultrasound Shear Wave Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1412": UIDEntry("Left Ventricle Myocardial Wall 16 Segment Model", "", "Context Group Name", "", True, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1413": UIDEntry("Left Ventricle Myocardial Wall 18 Segment Model", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1414": UIDEntry("Left Ventricle Basal Wall 6 Segments", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1415": UIDEntry("Left Ventricle Midlevel Wall 6 Segments", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1416": UIDEntry("Left Ventricle Apical Wall 4 Segments", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1417": UIDEntry("Left Ventricle Apical Wall 6 Segments", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1418": UIDEntry("Patient Treatment Preparation Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1419": UIDEntry("Patient Shielding Device", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1420": UIDEntry("Patient Treatment Preparation Device", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1421": UIDEntry("Patient Position Displacement Reference Point", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1422": UIDEntry("Patient Alignment Device", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1423": UIDEntry("Reasons for RT Radiation Treatment Omission", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1424": UIDEntry("Patient Treatment Preparation Procedure", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1425": UIDEntry("Motion Management Setup Device", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1426": UIDEntry("Core Echo Strain Measurement", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1427": UIDEntry("Myocardial Strain Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1428": UIDEntry("Echo Measured Strain Property", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1429": UIDEntry("Assessment from CAD-RADS™", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1430": UIDEntry("CAD-RADS™ Stenosis Assessment Modifier", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1431": UIDEntry("CAD-RADS™ Assessment Modifier", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1432": UIDEntry("RT Segment Material", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1433": UIDEntry("Vertebral Anatomic Structure", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1434": UIDEntry("Vertebra", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1435": UIDEntry("Intervertebral Disc", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1436": UIDEntry("Imaging Procedure", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1437": UIDEntry("NICIP Short Code Imaging Procedure", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1438": UIDEntry("NICIP SNOMED Imaging Procedure", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1439": UIDEntry("ICD-10-PCS Imaging Procedure", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1440": UIDEntry("ICD-10-PCS Nuclear Medicine Procedure", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1441": UIDEntry("ICD-10-PCS Radiation Therapy Procedure", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1442": UIDEntry("RT Segmentation Property Category", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1443": UIDEntry("Radiotherapy Registration Mark", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1444": UIDEntry("Radiotherapy Dose Region", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1445": UIDEntry("Anatomically Localized Lesion Segmentation Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1446": UIDEntry("Reason for Removal from Operational Use", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1447": UIDEntry("General Ultrasound Report Document Title", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1448": UIDEntry("Elastography Site", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1449": UIDEntry("Elastography Measurement Site", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1450": UIDEntry("Ultrasound Relevant Patient Condition", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1451": UIDEntry("Shear Wave Detection Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1452": UIDEntry("Liver Ultrasound Study Indication", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1453": UIDEntry("Analog Waveform Filter", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1454": UIDEntry("Digital Waveform Filter", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1455": UIDEntry("Waveform Filter Lookup Table Input Frequency Unit", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1456": UIDEntry("Waveform Filter Lookup Table Output Magnitude Unit", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1457": UIDEntry("Specific Observation Subject Class", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1458": UIDEntry("Movable Beam Limiting Device Type", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1459": UIDEntry("Radiotherapy Acquisition WorkItem Subtasks", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1460": UIDEntry("Patient Position Acquisition Radiation Source Locations", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1461": UIDEntry("Energy Derivation Types", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1462": UIDEntry("KV Imaging Acquisition Techniques", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1463": UIDEntry("MV Imaging Acquisition Techniques", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1464": UIDEntry("Patient Position Acquisition - Projection Techniques", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1465": UIDEntry("Patient Position Acquisition – CT Techniques", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1466": UIDEntry("Patient Positioning Related Object Purposes", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1467": UIDEntry("Patient Position Acquisition Devices", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1468": UIDEntry("RT Radiation Meterset Units", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1469": UIDEntry("Acquisition Initiation Types", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1470": UIDEntry("RT Image Patient Position Acquisition Devices", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1471": UIDEntry("Photoacoustic Illumination Method", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1472": UIDEntry("Acoustic Coupling Medium", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1473": UIDEntry("Ultrasound Transducer Technology", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1474": UIDEntry("Speed of Sound Correction Mechanisms", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1475": UIDEntry("Photoacoustic Reconstruction Algorithm Family", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1476": UIDEntry("Photoacoustic Imaged Property", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1477": UIDEntry("X-Ray Radiation Dose Procedure Type Reported", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1478": UIDEntry("Topical Treatment", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1479": UIDEntry("Lesion Color", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1480": UIDEntry("Specimen Stain for Confocal Microscopy", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1481": UIDEntry("RT ROI Image Acquisition Context", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1482": UIDEntry("Lobe of Lung", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1483": UIDEntry("Zone of Lung", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1484": UIDEntry("Sleep Stage", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1485": UIDEntry("Patient Position Acquisition – MR Techniques", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1486": UIDEntry("RT Plan Radiotherapy Procedure Technique", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1487": UIDEntry("Waveform Annotation Classification", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1488": UIDEntry("Waveform Annotations Document Title", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1489": UIDEntry("EEG Procedure", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.6.1.1490": UIDEntry("Patient Consciousness", "", "Context Group Name", "", False, "PS3.6 2024c Table A-3"),
+    "1.2.840.10008.9.1": UIDEntry("Imaging Report", "", "Document TemplateID", "PS3.20", False, "PS3.6 2024c Table A-4"),
+    "1.2.840.10008.9.2": UIDEntry("Clinical Information", "", "Section TemplateID", "PS3.20", False, "PS3.6 2024c Table A-4"),
+    "1.2.840.10008.9.3": UIDEntry("Imaging Procedure Description", "", "Section TemplateID", "PS3.20", False, "PS3.6 2024c Table A-4"),
+    "1.2.840.10008.9.4": UIDEntry("Comparison Study", "", "Section TemplateID", "PS3.20", False, "PS3.6 2024c Table A-4"),
+    "1.2.840.10008.9.5": UIDEntry("Impression", "", "Section TemplateID", "PS3.20", False, "PS3.6 2024c Table A-4"),
+    "1.2.840.10008.9.6": UIDEntry("Addendum", "", "Section TemplateID", "PS3.20", False, "PS3.6 2024c Table A-4"),
+    "1.2.840.10008.9.7": UIDEntry("Request", "", "Section TemplateID", "PS3.20", False, "PS3.6 2024c Table A-4"),
+    "1.2.840.10008.9.8": UIDEntry("Radiation Exposure and Protection Information", "", "Section TemplateID", "PS3.20", False, "PS3.6 2024c Table A-4"),
+    "1.2.840.10008.9.9": UIDEntry("Fetus Findings", "", "Section TemplateID", "PS3.20", False, "PS3.6 2024c Table A-4"),
+    "1.2.840.10008.9.10": UIDEntry("Labeled Subsection", "", "Section TemplateID", "PS3.20", False, "PS3.6 2024c Table A-4"),
+    "1.2.840.10008.9.11": UIDEntry("Communication of Actionable Findings", "", "Section TemplateID", "PS3.20", False, "PS3.6 2024c Table A-4"),
+    "1.2.840.10008.9.12": UIDEntry("Recommendation", "", "Section TemplateID", "PS3.20", False, "PS3.6 2024c Table A-4"),
+    "1.2.840.10008.9.13": UIDEntry("Procedural Medication", "", "Entry TemplateID", "PS3.20", False, "PS3.6 2024c Table A-4"),
+    "1.2.840.10008.9.14": UIDEntry("Procedure Technique", "", "Entry TemplateID", "PS3.20", False, "PS3.6 2024c Table A-4"),
+    "1.2.840.10008.9.15": UIDEntry("Image Quality", "", "Entry TemplateID", "PS3.20", False, "PS3.6 2024c Table A-4"),
+    "1.2.840.10008.9.16": UIDEntry("Study Act", "", "Entry TemplateID", "PS3.20", False, "PS3.6 2024c Table A-4"),
+    "1.2.840.10008.9.17": UIDEntry("Series Act", "", "Entry TemplateID", "PS3.20", False, "PS3.6 2024c Table A-4"),
+    "1.2.840.10008.9.18": UIDEntry("SOP Instance Observation", "", "Entry TemplateID", "PS3.20", False, "PS3.6 2024c Table A-4"),
+    "1.2.840.10008.9.19": UIDEntry("Section Text", "", "Element Set TemplateID", "PS3.20", False, "PS3.6 2024c Table A-4"),
+    "1.2.840.10008.9.20": UIDEntry("General Header", "", "Element Set TemplateID", "PS3.20", False, "PS3.6 2024c Table A-4"),
+    "1.2.840.10008.9.21": UIDEntry("Imaging Header", "", "Element Set TemplateID", "PS3.20", False, "PS3.6 2024c Table A-4"),
+    "1.2.840.10008.9.22": UIDEntry("Parent Document", "", "Element Set TemplateID", "PS3.20", False, "PS3.6 2024c Table A-4"),
+    "1.2.840.10008.9.23": UIDEntry("General Section Entries", "", "Element Set TemplateID", "PS3.20", False, "PS3.6 2024c Table A-4"),
+    "1.2.840.10008.9.24": UIDEntry("Imaging Addendum Report", "", "Document TemplateID", "PS3.20", False, "PS3.6 2024c Table A-4"),
 }
+# fmt: on
 """Every UID of the registry, by value, in the registry's order."""
 
 Verification: Final = "1.2.840.10008.1.1"

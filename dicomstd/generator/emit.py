@@ -41,8 +41,16 @@ class GeneratedFile:
 
 
 def python_literal(value: Any) -> str:
-    """The jinja2 filter ``py``: ``repr(value)``, the one way literals enter generated code."""
-    return repr(value)
+    """The jinja2 filter ``py``: ``repr(value)``, the one way literals enter generated code.
+
+    Strings take double quotes where ``repr`` would choose single ones for no reason, as
+    black writes them, so tables that black is told to leave alone read the same.
+    """
+    text = repr(value)
+    if isinstance(value, str) and text.startswith("'") and '"' not in value:
+        # repr chose single quotes and the value holds neither quote: nothing to escape.
+        text = f'"{text[1:-1]}"'
+    return text
 
 
 def hexadecimal(value: int, digits: int = 8) -> str:
