@@ -60,3 +60,27 @@ def test_command_line_check_in_another_process(tmp_path: Path) -> None:
         capture_output=True, text=True, env=environment, timeout=600,
     )
     assert result.returncode == 0, result.stderr
+
+
+def test_no_secondary_source_when_table_6_1_is_newest() -> None:
+    """With a Table 6-1 as new as the other PS3.6 tables (a full release), nothing is taken
+    from pydicom. Simulated by presenting the real 2015b PS3.6 as the only PS3.6."""
+    import dataclasses
+
+    from dicomstd.generator.publications import read_publication
+
+    ps3_6 = read_publication(require_publication("2015b/part06.xml.xz"))
+    ps3_6_with_a_1 = read_publication(require_publication("2024c/part06.chtml.tar.xz"))
+    # 2015b holds 7-1 and 8-1 but no 9-1; present it as one publication with 2024c's 9-1/A-1..A-4.
+    tables = dict(ps3_6.tables)
+    for table_id in ("table_9-1", "table_A-1", "table_A-2", "table_A-3", "table_A-4"):
+        tables[table_id] = ps3_6_with_a_1.tables[table_id]
+    full_release = dataclasses.replace(ps3_6, edition="2024c", tables=tables)
+    others = [
+        read_publication(require_publication("2024c/part05.xml.xz")),
+        read_publication(require_publication("2024c/part07.xml.xz")),
+    ]
+    report = BuildReport()
+    compiled = build_module.compile_documents([full_release, *others], report)
+    assert report.secondary_data_elements == 0
+    assert not any(element.source.is_secondary for element in compiled.data_elements)
