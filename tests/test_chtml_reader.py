@@ -101,7 +101,8 @@ CHAPTER = page(
     '<tr><td rowspan="1" colspan="1"><p>x<sup>2</sup> <span class="italic">it</span> '
     '<em>em</em> <span class="underline">u</span> <code class="computeroutput">c</code> '
     '<span class="left">plain</span></p></td>'
-    '<td rowspan="1" colspan="1"><p>Enumerated Values:</p><div class="variablelist">'
+    '<td rowspan="1" colspan="1"><p>Values:</p><div class="variablelist">'
+    '<p class="title"><strong>Enumerated Values:</strong></p>'
     '<dl class="variablelist"><dt><span class="term">YES</span></dt><dd><p>it is</p></dd>'
     '<dt><span class="term">NO</span></dt><dd><p>it is not</p></dd></dl></div></td>'
     '<td rowspan="1" colspan="1"><p>See <a href="../part98/sect_Y.html#sect_Y.2" class="olink"'
@@ -267,7 +268,8 @@ DOCBOOK_TWIN = (
     '<tr><td><para>x<superscript>2</superscript> <emphasis role="italic">it</emphasis> '
     '<emphasis>em</emphasis> <emphasis role="underline">u</emphasis> '
     '<computeroutput>c</computeroutput> <emphasis role="left">plain</emphasis></para></td>'
-    "<td><para>Enumerated Values:</para><variablelist><varlistentry><term>YES</term>"
+    "<td><para>Values:</para><variablelist><title>Enumerated Values:</title>"
+    "<varlistentry><term>YES</term>"
     "<listitem><para>it is</para></listitem></varlistentry><varlistentry><term>NO</term>"
     "<listitem><para>it is not</para></listitem></varlistentry></variablelist></td>"
     '<td><para>See <olink targetdoc="PS3.98" targetptr="sect_Y.2" '
@@ -335,3 +337,16 @@ def test_a_missing_or_empty_folder_is_an_error(tmp_path: Path) -> None:
         read_chtml(tmp_path / "absent")
     with pytest.raises(PublicationError, match=r"holds no \.html page"):
         read_chtml(tmp_path)
+
+
+def test_a_definition_list_keeps_its_title(example: Document) -> None:
+    """PS3.3 titles the lists of a description cell "Enumerated Values:" / "Defined Terms:"."""
+    lists = [
+        block
+        for table in example.tables.values()
+        for row in table.body_rows
+        for cell in row.cells
+        for block in cell.blocks
+        if isinstance(block, DefinitionList)
+    ]
+    assert [(d.title, d.entries[0].term_text) for d in lists] == [("Enumerated Values:", "YES")]

@@ -342,3 +342,16 @@ def test_entities_are_not_expanded() -> None:
     )
     document = read_docbook(data, name="example.xml")
     assert "root:" not in blocks_text(document.section("chapter_1").blocks)
+
+
+def test_a_definition_list_keeps_its_title() -> None:
+    """PS3.3 titles the lists of a description cell "Enumerated Values:" / "Defined Terms:"."""
+    document = read(
+        '<chapter label="1" xml:id="chapter_1"><title>C</title>'
+        '<variablelist spacing="compact"><title>Defined  Terms:</title>'
+        "<varlistentry><term>ALPHA</term><listitem><para>first</para></listitem>"
+        "</varlistentry></variablelist></chapter>"
+    )
+    (block,) = document.section("chapter_1").blocks
+    assert isinstance(block, DefinitionList)
+    assert (block.title, block.entries[0].term_text) == ("Defined Terms:", "ALPHA")

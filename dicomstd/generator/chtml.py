@@ -375,7 +375,10 @@ class _ChtmlReader:
             return ItemList(tuple(items), ordered="orderedlist" in classes)
         if "variablelist" in classes:
             entries: list[tuple[list[Inline], list[Block]]] = []
+            title = ""
             for definitions in element:
+                if _local(definitions) == "p" and "title" in _classes(definitions):
+                    title = normalize_text(element_text(definitions))
                 if _local(definitions) != "dl":
                     continue
                 for child in definitions:
@@ -393,7 +396,8 @@ class _ChtmlReader:
             return DefinitionList(
                 tuple(
                     DefinitionEntry(tidy_inlines(term), tuple(blocks)) for term, blocks in entries
-                )
+                ),
+                title,
             )
         if "glossary" in classes or "glossdiv" in classes or "glosslist" in classes:
             glossary: list[DefinitionEntry] = []

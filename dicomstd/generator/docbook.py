@@ -436,7 +436,10 @@ class _DocBookReader:
                 item = entry.find(_D + "listitem")
                 blocks = self._blocks(item, section_id) if item is not None else ()
                 entries.append(DefinitionEntry(tidy_inlines(term_inlines), blocks))
-            return DefinitionList(tuple(entries))
+            title = element.find(_D + "title")
+            return DefinitionList(
+                tuple(entries), normalize_text(element_text(title)) if title is not None else ""
+            )
         if name in ("glossary", "glossdiv", "glosslist"):
             return DefinitionList(tuple(self._glossentries(element, section_id)))
         if name in ("bibliography", "bibliodiv", "bibliolist"):

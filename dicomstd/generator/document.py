@@ -187,9 +187,16 @@ class DefinitionEntry:
 
 @dataclass(frozen=True, slots=True)
 class DefinitionList:
-    """A definition list (DocBook ``<variablelist>``, CHTML ``<div class="variablelist">``)."""
+    """A definition list (DocBook ``<variablelist>``, CHTML ``<div class="variablelist">``).
+
+    Attributes:
+        entries: the terms and their definitions.
+        title: the list's own title, normalised: in PS3.3 it says what the terms are
+            ("Enumerated Values:", "Defined Terms:"); ``""`` without one.
+    """
 
     entries: tuple[DefinitionEntry, ...]
+    title: str = ""
 
 
 Block = Union[Paragraph, Preformatted, Note, ItemList, DefinitionList]
@@ -208,6 +215,7 @@ def blocks_text(blocks: tuple[Block, ...]) -> str:
         elif isinstance(block, ItemList):
             parts.extend(blocks_text(item) for item in block.items)
         else:
+            parts.append(block.title)
             for entry in block.entries:
                 parts.append(entry.term_text)
                 parts.append(blocks_text(entry.blocks))

@@ -363,12 +363,8 @@ def _normalise_type(text: str) -> str:
 
 
 def _definition_title(block: DefinitionList) -> str:
-    # The document model's DefinitionList carries no title today, though both publication
-    # formats print "Enumerated Values:" as the list's title; read one if a reader adds it.
-    title = getattr(block, "title", "")
-    if isinstance(title, tuple):
-        return normalize_text("".join(getattr(item, "text", "") for item in title))
-    return normalize_text(title) if isinstance(title, str) else ""
+    """The list's title: both formats print "Enumerated Values:" as the list's own title."""
+    return block.title
 
 
 def _value_sets(blocks: tuple[Block, ...], source: SourceReference) -> list[ValueSet]:
