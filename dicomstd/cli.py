@@ -160,28 +160,57 @@ def build(
 @main.command()
 @click.argument("query")
 def show(query: str) -> None:
-    """Show what the standard says of a Tag ("(0010,0010)", "00100010"), a Keyword, or a UID."""
+    """Show what the standard says of a Tag ("(0010,0010)", "00100010", "(60xx,3000)"),
+    a Keyword of a data element, command field or UID, or a UID."""
     from dicomstd import dictionary, registry
 
     try:
-        _show(query, dictionary, registry)
-    except KeyError as error:
+        click.echo(_describe(query.strip(), dictionary, registry))
+    except (KeyError, ValueError) as error:
         click.echo(f"dicomstd: error: {error.args[0]}", err=True)
         sys.exit(2)
 
 
-def _show(query: str, dictionary: Any, registry: Any) -> None:
-    if registry.is_uid(query):
-        entry = registry.lookup_uid(query)
-        click.echo(
-            f"{query}  {entry.name}{' (Retired)' if entry.retired else ''}\n"
-            f"  keyword {entry.keyword or '-'}, type {entry.uid_type}, "
-            f"defined in {entry.defining_part or '-'}; {entry.source}"
+def _describe_uid(uid: str, registry: Any) -> str:
+    entry = registry.lookup_uid(uid)
+    lines = [
+        f"{uid}  {entry.name}{' (Retired)' if entry.retired else ''}",
+        f"  keyword {entry.keyword or '-'}, {entry.uid_type}, defined in "
+        f"{entry.defining_part or '-'}; {entry.source}",
+    ]
+    if entry.uid_type == "Transfer Syntax":
+        syntax = registry.lookup_transfer_syntax(uid)
+        lines.append(
+            f"  {'explicit' if syntax.explicit_vr else 'implicit'} VR, "
+            f"{'little' if syntax.little_endian else 'big'} endian"
+            f"{', encapsulated' if syntax.encapsulated else ''}"
+            f"{', deflated' if syntax.deflated else ''}; {syntax.source}"
         )
-        return
-    element = dictionary.lookup(query)
-    click.echo(
+    return "\n".join(lines)
+
+
+def _describe(query: str, dictionary: Any, registry: Any) -> str:
+    if registry.is_uid(query):
+        return _describe_uid(query.rstrip("\x00 "), registry)
+    try:
+        element = dictionary.lookup(query)
+    except KeyError:
+        try:
+            dictionary.parse_tag(query)
+        except ValueError:
+            pass
+        else:
+            raise  # a tag the registries lack: their message says why
+        try:
+            uid, _ = registry.lookup_uid_keyword(query)
+        except KeyError:
+            raise KeyError(
+                f"{query!r} is neither a tag nor a keyword of PS3.6, PS3.7 or the UID registry"
+            ) from None
+        return _describe_uid(uid, registry)
+    status = f", {element.comment}" if element.comment else (", retired" if element.retired else "")
+    return (
         f"({element.tag})  {element.name or '-'}  {element.keyword or '-'}\n"
-        f"  VR {element.vr_text or '-'}, VM {element.value_multiplicity or '-'}"
-        f"{', retired' if element.retired else ''}; {element.source}"
+        f"  VR {element.vr_text or '-'}, VM {element.value_multiplicity or '-'}{status}; "
+        f"{element.source}"
     )

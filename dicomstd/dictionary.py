@@ -11,8 +11,16 @@ import re
 from dataclasses import dataclass
 from functools import lru_cache
 
-__all__ = ["DataElementDefinition", "lookup", "lookup_keyword", "lookup_tag", "parse_tag"]
+__all__ = [
+    "DataElementDefinition",
+    "lookup",
+    "lookup_command",
+    "lookup_keyword",
+    "lookup_tag",
+    "parse_tag",
+]
 
+_REPEATING_FORM = re.compile(r"^\(?[0-9A-Fa-fxX]{4},[0-9A-Fa-fxX]{4}\)?$")
 _TAG_FORMS = re.compile(
     r"^\(?\s*([0-9A-Fa-f]{4})\s*,\s*([0-9A-Fa-f]{4})\s*\)?$|^(?:0x)?([0-9A-Fa-f]{8})$"
 )
@@ -51,10 +59,17 @@ class DataElementDefinition:
 def parse_tag(text: str) -> int:
     """Return the tag written as ``(0010,0010)``, ``0010,0010``, ``00100010`` or ``0x00100010``.
 
+    A repeating group written as PS3.6 prints it (``(60xx,3000)``) gives its first group
+    (``0x60003000``).
+
     Raises:
         ValueError: ``text`` is none of these forms.
     """
-    match = _TAG_FORMS.match(text.strip())
+    text = text.strip()
+    if _REPEATING_FORM.match(text):
+        # PS3.6 prints repeating groups and ranges with x: their first tag is meant.
+        text = text.replace("x", "0").replace("X", "0")
+    match = _TAG_FORMS.match(text)
     if match is None:
         raise ValueError(f"{text!r} is not a tag such as (0010,0010)")
     if match.group(3):
@@ -104,10 +119,24 @@ def lookup_tag(tag: int) -> DataElementDefinition:
     row = data_dictionary.DATA_ELEMENTS.get(tag)
     if row is not None:
         return _definition(f"{tag >> 16:04X},{tag & 0xFFFF:04X}", tag, row)
+    if not 0 <= tag <= 0xFFFFFFFF:
+        raise ValueError(f"{tag} is not a tag: a tag is a 32-bit group and element")
     for text, (value, mask, repeating_row) in data_dictionary.REPEATING_DATA_ELEMENTS.items():
-        if tag & mask == value:
+        if tag & mask == value and _in_repeating_group(tag, mask):
             return _definition(text, value, repeating_row)
-    raise KeyError(f"({tag >> 16:04X},{tag & 0xFFFF:04X}) is not in the registry of data elements (PS3.6)")
+    group = tag >> 16
+    what = "a private tag (odd group): PS3.6 defines none" if group % 2 else "not in the registry of data elements (PS3.6)"
+    raise KeyError(f"({group:04X},{tag & 0xFFFF:04X}) is {what}")
+
+
+def _in_repeating_group(tag: int, mask: int) -> bool:
+    # PS3.5 Section 7.6: a repeating group (50xx, 60xx, 7Fxx) is one of the even groups
+    # from its base to base + 1E; a range within the element number (0020,31xx) has no
+    # such restriction.
+    if mask >> 16 == 0xFFFF:
+        return True
+    group = tag >> 16
+    return group % 2 == 0 and group & 0xFF <= 0x1E
 
 
 def lookup_keyword(keyword: str) -> DataElementDefinition:
@@ -127,15 +156,65 @@ def lookup_keyword(keyword: str) -> DataElementDefinition:
     return lookup_tag(value)
 
 
-def lookup(tag_or_keyword: int | str) -> DataElementDefinition:
-    """Return the definition of a data element given as a tag (int or text) or a keyword.
+def lookup_command(tag_or_keyword: int | str) -> DataElementDefinition:
+    """Return the DIMSE command field (group 0000) given as a tag or a keyword, from
+    PS3.7 Annex E (Table E.1-1; retired fields from Table E.2-1).
 
     Raises:
-        KeyError: the registry holds no such element.
+        KeyError: PS3.7 defines no such command field.
     """
+    from dicomstd.generated.command_dictionary import COMMAND_ELEMENTS
+
     if isinstance(tag_or_keyword, int):
-        return lookup_tag(tag_or_keyword)
-    try:
-        return lookup_tag(parse_tag(tag_or_keyword))
-    except ValueError:
-        return lookup_keyword(tag_or_keyword)
+        entry = COMMAND_ELEMENTS.get(tag_or_keyword)
+    else:
+        entry = next((e for e in COMMAND_ELEMENTS.values() if e.keyword == tag_or_keyword), None)
+    if entry is None:
+        shown = (
+            f"({tag_or_keyword >> 16:04X},{tag_or_keyword & 0xFFFF:04X})"
+            if isinstance(tag_or_keyword, int)
+            else repr(tag_or_keyword)
+        )
+        raise KeyError(f"{shown} is not a command field (PS3.7 Annex E)")
+    return DataElementDefinition(
+        f"{entry.tag >> 16:04X},{entry.tag & 0xFFFF:04X}",
+        entry.tag,
+        entry.name,
+        entry.keyword,
+        (entry.value_representation,),
+        entry.value_representation,
+        entry.value_multiplicity,
+        entry.retired,
+        "RET" if entry.retired else "",
+        entry.source,
+    )
+
+
+def lookup(tag_or_keyword: int | str) -> DataElementDefinition:
+    """Return the definition of a data element or command field given as a tag (an int, or
+    text such as ``(0010,0010)``) or a keyword.
+
+    Group 0000 (command fields) is PS3.7's; every other group is PS3.6's.
+
+    Raises:
+        KeyError: neither registry holds such an element.
+        ValueError: an int that is not a 32-bit tag.
+    """
+    if isinstance(tag_or_keyword, str):
+        try:
+            tag: int | None = parse_tag(tag_or_keyword)
+        except ValueError:
+            tag = None
+        if tag is None:
+            try:
+                return lookup_keyword(tag_or_keyword)
+            except KeyError:
+                try:
+                    return lookup_command(tag_or_keyword)
+                except KeyError:
+                    pass
+                raise
+        tag_or_keyword = tag
+    if tag_or_keyword >> 16 == 0 and tag_or_keyword >= 0:
+        return lookup_command(tag_or_keyword)
+    return lookup_tag(tag_or_keyword)

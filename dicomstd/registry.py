@@ -15,7 +15,13 @@ if TYPE_CHECKING:
     from dicomstd.generated.uids import UIDEntry
     from dicomstd.generated.value_representations import ValueRepresentationEntry
 
-__all__ = ["is_uid", "lookup_transfer_syntax", "lookup_uid", "lookup_value_representation"]
+__all__ = [
+    "is_uid",
+    "lookup_transfer_syntax",
+    "lookup_uid",
+    "lookup_uid_keyword",
+    "lookup_value_representation",
+]
 
 # PS3.5 Section 9.1: components of digits, separated by ".", no leading zero, at most 64.
 _UID = re.compile(r"^(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))+$")
@@ -23,6 +29,8 @@ _UID = re.compile(r"^(0|[1-9][0-9]*)(\.(0|[1-9][0-9]*))+$")
 
 def is_uid(text: str) -> bool:
     """True when ``text`` has the syntax of a UID (PS3.5 Section 9.1), at most 64 characters."""
+    # A UID Value is padded to even length with one NUL (PS3.5 Section 9.1); tolerate it.
+    text = text.rstrip("\x00 ")
     return len(text) <= 64 and _UID.match(text) is not None
 
 
@@ -35,9 +43,23 @@ def lookup_uid(uid: str) -> UIDEntry:
     from dicomstd.generated.uids import UID_REGISTRY
 
     try:
-        return UID_REGISTRY[uid]
+        return UID_REGISTRY[uid.rstrip("\x00 ")]
     except KeyError:
         raise KeyError(f"{uid} is not in the UID registry (PS3.6 Annex A)") from None
+
+
+def lookup_uid_keyword(keyword: str) -> tuple[str, UIDEntry]:
+    """Return ``(uid, entry)`` of the UID whose keyword is ``keyword`` (``CTImageStorage``).
+
+    Raises:
+        KeyError: no UID of the registry has that keyword.
+    """
+    from dicomstd.generated.uids import UID_REGISTRY
+
+    for uid, entry in UID_REGISTRY.items():
+        if entry.keyword == keyword:
+            return uid, entry
+    raise KeyError(f"{keyword!r} is not a keyword of the UID registry (PS3.6 Annex A)")
 
 
 def lookup_transfer_syntax(uid: str) -> TransferSyntaxEntry:

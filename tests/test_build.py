@@ -47,7 +47,7 @@ def test_foundation_counts(report: BuildReport) -> None:
     assert report.counts["data elements"] == compiled_rows + report.secondary_data_elements
 
 
-def test_command_line_check_in_another_process(tmp_path: Path) -> None:
+def test_command_line_check_in_another_process(tmp_path: Path, report: BuildReport) -> None:
     """``dicomstd build --check`` in a fresh process with another hash seed agrees with the
     committed generated/, so output does not depend on set or dict ordering of one run."""
     import os
@@ -84,3 +84,23 @@ def test_no_secondary_source_when_table_6_1_is_newest() -> None:
     compiled = build_module.compile_documents([full_release, *others], report)
     assert report.secondary_data_elements == 0
     assert not any(element.source.is_secondary for element in compiled.data_elements)
+
+
+def test_a_failure_after_compiling_leaves_output_and_manifest_untouched(
+    tmp_path: Path, report: BuildReport
+) -> None:
+    """The manifest's folder is missing: found before anything is swapped into place."""
+    from dicomstd.errors import DicomstdError
+
+    output = tmp_path / "generated"
+    output.mkdir()
+    (output / "kept.py").write_text("kept\n")
+    options = BuildOptions(
+        sources=[item.path for item in report.read],
+        standard_xml=tmp_path / "absent",
+        output=output,
+    )
+    with pytest.raises(DicomstdError, match="cannot write the manifest"):
+        build_module.build(options)
+    assert [p.name for p in tmp_path.iterdir()] == ["generated"]
+    assert [p.name for p in output.iterdir()] == ["kept.py"]

@@ -31,7 +31,14 @@ def test_round_trip(tmp_path: Path) -> None:
     path = tmp_path / "manifest.json"
     manifest.write_manifest(Manifest((ENTRY,)), path)
     assert manifest.read_manifest(path) == Manifest((ENTRY,))
-    assert not list(tmp_path.glob("*.tmp"))
+    assert [p.name for p in tmp_path.iterdir()] == ["manifest.json"]  # no temporary left
+
+
+def test_writing_into_a_missing_folder_is_one_clear_error(tmp_path: Path) -> None:
+    path = tmp_path / "absent" / "manifest.json"
+    with pytest.raises(PublicationError, match="cannot write the manifest") as raised:
+        manifest.write_manifest(Manifest((ENTRY,)), path)
+    assert raised.value.path == str(path)
 
 
 @pytest.mark.parametrize(

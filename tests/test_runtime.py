@@ -48,6 +48,39 @@ def test_repeating_groups() -> None:
     overlay = dictionary.lookup(0x60023000)
     assert (overlay.tag, overlay.keyword, overlay.tag_value) == ("60xx,3000", "OverlayData", 0x60003000)
     assert dictionary.lookup("OverlayRows").tag == "60xx,0010"
+    assert dictionary.lookup("(60xx,3000)").keyword == "OverlayData"  # as PS3.6 prints it
+    assert dictionary.lookup(0x601E3000).tag == "60xx,3000"
+    assert dictionary.lookup(0x00280412).tag == "0028,04x2"  # a range within the element
+
+
+@pytest.mark.parametrize(
+    "tag, message",
+    [
+        (0x60013000, "private tag"),  # odd: a private group, not overlay plane 2
+        (0x60203000, "not in the registry"),  # PS3.5 Section 7.6: 6000-601E only
+        (0x7F010010, "private tag"),
+    ],
+)
+def test_repeating_groups_are_even_groups_of_their_range(tag: int, message: str) -> None:
+    with pytest.raises(KeyError, match=message):
+        dictionary.lookup(tag)
+
+
+def test_command_fields_come_from_ps3_7() -> None:
+    command = dictionary.lookup("CommandField")
+    assert (command.tag, command.value_representations, command.source) == (
+        "0000,0100", ("US",), "PS3.7 2024c Table E.1-1"
+    )
+    assert dictionary.lookup("(0000,0100)") == command
+    with pytest.raises(KeyError, match="not a command field"):
+        dictionary.lookup(0x00009999)
+
+
+def test_uid_keywords_and_padding() -> None:
+    assert registry.lookup_uid_keyword("CTImageStorage")[0] == "1.2.840.10008.5.1.4.1.1.2"
+    assert registry.lookup_uid("1.2.840.10008.1.2\x00").name.startswith("Implicit VR Little Endian")
+    with pytest.raises(KeyError):
+        registry.lookup_uid_keyword("NoSuchUIDKeyword")
 
 
 def test_retired_and_unknown() -> None:
@@ -56,6 +89,8 @@ def test_retired_and_unknown() -> None:
         dictionary.lookup(0x00090010)  # a private creator: never in PS3.6
     with pytest.raises(ValueError):
         dictionary.parse_tag("(0010,00)")
+    with pytest.raises(ValueError, match="not a tag"):
+        dictionary.lookup(-1)
 
 
 def test_secondary_source_is_marked() -> None:

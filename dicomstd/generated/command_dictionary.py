@@ -31,270 +31,55 @@ class CommandElementEntry(NamedTuple):
     """Where it was read (``"PS3.7 2024c Table E.1-1"``)."""
 
 
+# One row per line, as in the standard's table: black leaves the table as written.
+# fmt: off
 COMMAND_ELEMENTS: Final[dict[int, CommandElementEntry]] = {
-    0x00000000: CommandElementEntry(
-        0x00000000,
-        "Command Group Length",
-        "CommandGroupLength",
-        "UL",
-        "1",
-        False,
-        "PS3.7 2024c Table E.1-1",
-    ),
-    0x00000002: CommandElementEntry(
-        0x00000002,
-        "Affected SOP Class UID",
-        "AffectedSOPClassUID",
-        "UI",
-        "1",
-        False,
-        "PS3.7 2024c Table E.1-1",
-    ),
-    0x00000003: CommandElementEntry(
-        0x00000003,
-        "Requested SOP Class UID",
-        "RequestedSOPClassUID",
-        "UI",
-        "1",
-        False,
-        "PS3.7 2024c Table E.1-1",
-    ),
-    0x00000100: CommandElementEntry(
-        0x00000100, "Command Field", "CommandField", "US", "1", False, "PS3.7 2024c Table E.1-1"
-    ),
-    0x00000110: CommandElementEntry(
-        0x00000110, "Message ID", "MessageID", "US", "1", False, "PS3.7 2024c Table E.1-1"
-    ),
-    0x00000120: CommandElementEntry(
-        0x00000120,
-        "Message ID Being Responded To",
-        "MessageIDBeingRespondedTo",
-        "US",
-        "1",
-        False,
-        "PS3.7 2024c Table E.1-1",
-    ),
-    0x00000600: CommandElementEntry(
-        0x00000600,
-        "Move Destination",
-        "MoveDestination",
-        "AE",
-        "1",
-        False,
-        "PS3.7 2024c Table E.1-1",
-    ),
-    0x00000700: CommandElementEntry(
-        0x00000700, "Priority", "Priority", "US", "1", False, "PS3.7 2024c Table E.1-1"
-    ),
-    0x00000800: CommandElementEntry(
-        0x00000800,
-        "Command Data Set Type",
-        "CommandDataSetType",
-        "US",
-        "1",
-        False,
-        "PS3.7 2024c Table E.1-1",
-    ),
-    0x00000900: CommandElementEntry(
-        0x00000900, "Status", "Status", "US", "1", False, "PS3.7 2024c Table E.1-1"
-    ),
-    0x00000901: CommandElementEntry(
-        0x00000901,
-        "Offending Element",
-        "OffendingElement",
-        "AT",
-        "1-n",
-        False,
-        "PS3.7 2024c Table E.1-1",
-    ),
-    0x00000902: CommandElementEntry(
-        0x00000902, "Error Comment", "ErrorComment", "LO", "1", False, "PS3.7 2024c Table E.1-1"
-    ),
-    0x00000903: CommandElementEntry(
-        0x00000903, "Error ID", "ErrorID", "US", "1", False, "PS3.7 2024c Table E.1-1"
-    ),
-    0x00001000: CommandElementEntry(
-        0x00001000,
-        "Affected SOP Instance UID",
-        "AffectedSOPInstanceUID",
-        "UI",
-        "1",
-        False,
-        "PS3.7 2024c Table E.1-1",
-    ),
-    0x00001001: CommandElementEntry(
-        0x00001001,
-        "Requested SOP Instance UID",
-        "RequestedSOPInstanceUID",
-        "UI",
-        "1",
-        False,
-        "PS3.7 2024c Table E.1-1",
-    ),
-    0x00001002: CommandElementEntry(
-        0x00001002, "Event Type ID", "EventTypeID", "US", "1", False, "PS3.7 2024c Table E.1-1"
-    ),
-    0x00001005: CommandElementEntry(
-        0x00001005,
-        "Attribute Identifier List",
-        "AttributeIdentifierList",
-        "AT",
-        "1-n",
-        False,
-        "PS3.7 2024c Table E.1-1",
-    ),
-    0x00001008: CommandElementEntry(
-        0x00001008, "Action Type ID", "ActionTypeID", "US", "1", False, "PS3.7 2024c Table E.1-1"
-    ),
-    0x00001020: CommandElementEntry(
-        0x00001020,
-        "Number of Remaining Sub-operations",
-        "NumberOfRemainingSuboperations",
-        "US",
-        "1",
-        False,
-        "PS3.7 2024c Table E.1-1",
-    ),
-    0x00001021: CommandElementEntry(
-        0x00001021,
-        "Number of Completed Sub-operations",
-        "NumberOfCompletedSuboperations",
-        "US",
-        "1",
-        False,
-        "PS3.7 2024c Table E.1-1",
-    ),
-    0x00001022: CommandElementEntry(
-        0x00001022,
-        "Number of Failed Sub-operations",
-        "NumberOfFailedSuboperations",
-        "US",
-        "1",
-        False,
-        "PS3.7 2024c Table E.1-1",
-    ),
-    0x00001023: CommandElementEntry(
-        0x00001023,
-        "Number of Warning Sub-operations",
-        "NumberOfWarningSuboperations",
-        "US",
-        "1",
-        False,
-        "PS3.7 2024c Table E.1-1",
-    ),
-    0x00001030: CommandElementEntry(
-        0x00001030,
-        "Move Originator Application Entity Title",
-        "MoveOriginatorApplicationEntityTitle",
-        "AE",
-        "1",
-        False,
-        "PS3.7 2024c Table E.1-1",
-    ),
-    0x00001031: CommandElementEntry(
-        0x00001031,
-        "Move Originator Message ID",
-        "MoveOriginatorMessageID",
-        "US",
-        "1",
-        False,
-        "PS3.7 2024c Table E.1-1",
-    ),
-    0x00000001: CommandElementEntry(
-        0x00000001,
-        "Command Length to End",
-        "CommandLengthToEnd",
-        "UL",
-        "1",
-        True,
-        "PS3.7 2024c Table E.2-1",
-    ),
-    0x00000010: CommandElementEntry(
-        0x00000010,
-        "Command Recognition Code",
-        "CommandRecognitionCode",
-        "SH",
-        "1",
-        True,
-        "PS3.7 2024c Table E.2-1",
-    ),
-    0x00000200: CommandElementEntry(
-        0x00000200, "Initiator", "Initiator", "AE", "1", True, "PS3.7 2024c Table E.2-1"
-    ),
-    0x00000300: CommandElementEntry(
-        0x00000300, "Receiver", "Receiver", "AE", "1", True, "PS3.7 2024c Table E.2-1"
-    ),
-    0x00000400: CommandElementEntry(
-        0x00000400, "Find Location", "FindLocation", "AE", "1", True, "PS3.7 2024c Table E.2-1"
-    ),
-    0x00000850: CommandElementEntry(
-        0x00000850,
-        "Number of Matches",
-        "NumberOfMatches",
-        "US",
-        "1",
-        True,
-        "PS3.7 2024c Table E.2-1",
-    ),
-    0x00000860: CommandElementEntry(
-        0x00000860,
-        "Response Sequence Number",
-        "ResponseSequenceNumber",
-        "US",
-        "1",
-        True,
-        "PS3.7 2024c Table E.2-1",
-    ),
-    0x00004000: CommandElementEntry(
-        0x00004000, "Dialog Receiver", "DialogReceiver", "LT", "1", True, "PS3.7 2024c Table E.2-1"
-    ),
-    0x00004010: CommandElementEntry(
-        0x00004010, "Terminal Type", "TerminalType", "LT", "1", True, "PS3.7 2024c Table E.2-1"
-    ),
-    0x00005010: CommandElementEntry(
-        0x00005010, "Message Set ID", "MessageSetID", "SH", "1", True, "PS3.7 2024c Table E.2-1"
-    ),
-    0x00005020: CommandElementEntry(
-        0x00005020, "End Message ID", "EndMessageID", "SH", "1", True, "PS3.7 2024c Table E.2-1"
-    ),
-    0x00005110: CommandElementEntry(
-        0x00005110, "Display Format", "DisplayFormat", "LT", "1", True, "PS3.7 2024c Table E.2-1"
-    ),
-    0x00005120: CommandElementEntry(
-        0x00005120, "Page Position ID", "PagePositionID", "LT", "1", True, "PS3.7 2024c Table E.2-1"
-    ),
-    0x00005130: CommandElementEntry(
-        0x00005130, "Text Format ID", "TextFormatID", "CS", "1", True, "PS3.7 2024c Table E.2-1"
-    ),
-    0x00005140: CommandElementEntry(
-        0x00005140, "Normal/Reverse", "NormalReverse", "CS", "1", True, "PS3.7 2024c Table E.2-1"
-    ),
-    0x00005150: CommandElementEntry(
-        0x00005150, "Add Gray Scale", "AddGrayScale", "CS", "1", True, "PS3.7 2024c Table E.2-1"
-    ),
-    0x00005160: CommandElementEntry(
-        0x00005160, "Borders", "Borders", "CS", "1", True, "PS3.7 2024c Table E.2-1"
-    ),
-    0x00005170: CommandElementEntry(
-        0x00005170, "Copies", "Copies", "IS", "1", True, "PS3.7 2024c Table E.2-1"
-    ),
-    0x00005180: CommandElementEntry(
-        0x00005180,
-        "Command Magnification Type",
-        "CommandMagnificationType",
-        "CS",
-        "1",
-        True,
-        "PS3.7 2024c Table E.2-1",
-    ),
-    0x00005190: CommandElementEntry(
-        0x00005190, "Erase", "Erase", "CS", "1", True, "PS3.7 2024c Table E.2-1"
-    ),
-    0x000051A0: CommandElementEntry(
-        0x000051A0, "Print", "Print", "CS", "1", True, "PS3.7 2024c Table E.2-1"
-    ),
-    0x000051B0: CommandElementEntry(
-        0x000051B0, "Overlays", "Overlays", "US", "1-n", True, "PS3.7 2024c Table E.2-1"
-    ),
+    0x00000000: CommandElementEntry(0x00000000, "Command Group Length", "CommandGroupLength", "UL", "1", False, "PS3.7 2024c Table E.1-1"),
+    0x00000002: CommandElementEntry(0x00000002, "Affected SOP Class UID", "AffectedSOPClassUID", "UI", "1", False, "PS3.7 2024c Table E.1-1"),
+    0x00000003: CommandElementEntry(0x00000003, "Requested SOP Class UID", "RequestedSOPClassUID", "UI", "1", False, "PS3.7 2024c Table E.1-1"),
+    0x00000100: CommandElementEntry(0x00000100, "Command Field", "CommandField", "US", "1", False, "PS3.7 2024c Table E.1-1"),
+    0x00000110: CommandElementEntry(0x00000110, "Message ID", "MessageID", "US", "1", False, "PS3.7 2024c Table E.1-1"),
+    0x00000120: CommandElementEntry(0x00000120, "Message ID Being Responded To", "MessageIDBeingRespondedTo", "US", "1", False, "PS3.7 2024c Table E.1-1"),
+    0x00000600: CommandElementEntry(0x00000600, "Move Destination", "MoveDestination", "AE", "1", False, "PS3.7 2024c Table E.1-1"),
+    0x00000700: CommandElementEntry(0x00000700, "Priority", "Priority", "US", "1", False, "PS3.7 2024c Table E.1-1"),
+    0x00000800: CommandElementEntry(0x00000800, "Command Data Set Type", "CommandDataSetType", "US", "1", False, "PS3.7 2024c Table E.1-1"),
+    0x00000900: CommandElementEntry(0x00000900, "Status", "Status", "US", "1", False, "PS3.7 2024c Table E.1-1"),
+    0x00000901: CommandElementEntry(0x00000901, "Offending Element", "OffendingElement", "AT", "1-n", False, "PS3.7 2024c Table E.1-1"),
+    0x00000902: CommandElementEntry(0x00000902, "Error Comment", "ErrorComment", "LO", "1", False, "PS3.7 2024c Table E.1-1"),
+    0x00000903: CommandElementEntry(0x00000903, "Error ID", "ErrorID", "US", "1", False, "PS3.7 2024c Table E.1-1"),
+    0x00001000: CommandElementEntry(0x00001000, "Affected SOP Instance UID", "AffectedSOPInstanceUID", "UI", "1", False, "PS3.7 2024c Table E.1-1"),
+    0x00001001: CommandElementEntry(0x00001001, "Requested SOP Instance UID", "RequestedSOPInstanceUID", "UI", "1", False, "PS3.7 2024c Table E.1-1"),
+    0x00001002: CommandElementEntry(0x00001002, "Event Type ID", "EventTypeID", "US", "1", False, "PS3.7 2024c Table E.1-1"),
+    0x00001005: CommandElementEntry(0x00001005, "Attribute Identifier List", "AttributeIdentifierList", "AT", "1-n", False, "PS3.7 2024c Table E.1-1"),
+    0x00001008: CommandElementEntry(0x00001008, "Action Type ID", "ActionTypeID", "US", "1", False, "PS3.7 2024c Table E.1-1"),
+    0x00001020: CommandElementEntry(0x00001020, "Number of Remaining Sub-operations", "NumberOfRemainingSuboperations", "US", "1", False, "PS3.7 2024c Table E.1-1"),
+    0x00001021: CommandElementEntry(0x00001021, "Number of Completed Sub-operations", "NumberOfCompletedSuboperations", "US", "1", False, "PS3.7 2024c Table E.1-1"),
+    0x00001022: CommandElementEntry(0x00001022, "Number of Failed Sub-operations", "NumberOfFailedSuboperations", "US", "1", False, "PS3.7 2024c Table E.1-1"),
+    0x00001023: CommandElementEntry(0x00001023, "Number of Warning Sub-operations", "NumberOfWarningSuboperations", "US", "1", False, "PS3.7 2024c Table E.1-1"),
+    0x00001030: CommandElementEntry(0x00001030, "Move Originator Application Entity Title", "MoveOriginatorApplicationEntityTitle", "AE", "1", False, "PS3.7 2024c Table E.1-1"),
+    0x00001031: CommandElementEntry(0x00001031, "Move Originator Message ID", "MoveOriginatorMessageID", "US", "1", False, "PS3.7 2024c Table E.1-1"),
+    0x00000001: CommandElementEntry(0x00000001, "Command Length to End", "CommandLengthToEnd", "UL", "1", True, "PS3.7 2024c Table E.2-1"),
+    0x00000010: CommandElementEntry(0x00000010, "Command Recognition Code", "CommandRecognitionCode", "SH", "1", True, "PS3.7 2024c Table E.2-1"),
+    0x00000200: CommandElementEntry(0x00000200, "Initiator", "Initiator", "AE", "1", True, "PS3.7 2024c Table E.2-1"),
+    0x00000300: CommandElementEntry(0x00000300, "Receiver", "Receiver", "AE", "1", True, "PS3.7 2024c Table E.2-1"),
+    0x00000400: CommandElementEntry(0x00000400, "Find Location", "FindLocation", "AE", "1", True, "PS3.7 2024c Table E.2-1"),
+    0x00000850: CommandElementEntry(0x00000850, "Number of Matches", "NumberOfMatches", "US", "1", True, "PS3.7 2024c Table E.2-1"),
+    0x00000860: CommandElementEntry(0x00000860, "Response Sequence Number", "ResponseSequenceNumber", "US", "1", True, "PS3.7 2024c Table E.2-1"),
+    0x00004000: CommandElementEntry(0x00004000, "Dialog Receiver", "DialogReceiver", "LT", "1", True, "PS3.7 2024c Table E.2-1"),
+    0x00004010: CommandElementEntry(0x00004010, "Terminal Type", "TerminalType", "LT", "1", True, "PS3.7 2024c Table E.2-1"),
+    0x00005010: CommandElementEntry(0x00005010, "Message Set ID", "MessageSetID", "SH", "1", True, "PS3.7 2024c Table E.2-1"),
+    0x00005020: CommandElementEntry(0x00005020, "End Message ID", "EndMessageID", "SH", "1", True, "PS3.7 2024c Table E.2-1"),
+    0x00005110: CommandElementEntry(0x00005110, "Display Format", "DisplayFormat", "LT", "1", True, "PS3.7 2024c Table E.2-1"),
+    0x00005120: CommandElementEntry(0x00005120, "Page Position ID", "PagePositionID", "LT", "1", True, "PS3.7 2024c Table E.2-1"),
+    0x00005130: CommandElementEntry(0x00005130, "Text Format ID", "TextFormatID", "CS", "1", True, "PS3.7 2024c Table E.2-1"),
+    0x00005140: CommandElementEntry(0x00005140, "Normal/Reverse", "NormalReverse", "CS", "1", True, "PS3.7 2024c Table E.2-1"),
+    0x00005150: CommandElementEntry(0x00005150, "Add Gray Scale", "AddGrayScale", "CS", "1", True, "PS3.7 2024c Table E.2-1"),
+    0x00005160: CommandElementEntry(0x00005160, "Borders", "Borders", "CS", "1", True, "PS3.7 2024c Table E.2-1"),
+    0x00005170: CommandElementEntry(0x00005170, "Copies", "Copies", "IS", "1", True, "PS3.7 2024c Table E.2-1"),
+    0x00005180: CommandElementEntry(0x00005180, "Command Magnification Type", "CommandMagnificationType", "CS", "1", True, "PS3.7 2024c Table E.2-1"),
+    0x00005190: CommandElementEntry(0x00005190, "Erase", "Erase", "CS", "1", True, "PS3.7 2024c Table E.2-1"),
+    0x000051A0: CommandElementEntry(0x000051A0, "Print", "Print", "CS", "1", True, "PS3.7 2024c Table E.2-1"),
+    0x000051B0: CommandElementEntry(0x000051B0, "Overlays", "Overlays", "US", "1-n", True, "PS3.7 2024c Table E.2-1"),
 }
+# fmt: on
 """Every command field, by tag."""

@@ -6,7 +6,9 @@
 #     sha256 24c0444e85b5216f06756dbc615a2d5a772f14ddb4e09453001e7cfa6345979b
 #   PS3.6 2024c (chtml) 2024c/part06.chtml.tar.xz
 #     sha256 49bf49a81d25b435d85377185ddb52cae881fd86bb1f35f70bb108b6de12930b
-"""The registry of DICOM data elements: PS3.6 Tables 6-1, 7-1, 8-1 and 9-1 (2024c).
+"""The registry of DICOM data elements: PS3.6 Tables 6-1, 7-1, 8-1 and 9-1.
+
+Read from PS3.6 2015b Table 6-1, PS3.6 2024c Table 7-1, PS3.6 2024c Table 8-1, PS3.6 2024c Table 9-1, pydicom 3.0.2 data dictionary.
 
 Every entry is a tuple ``(vr, vm, name, keyword, retired, comment, source)``:
 
@@ -18,7 +20,9 @@ Every entry is a tuple ``(vr, vm, name, keyword, retired, comment, source)``:
 - ``source``: an index into :data:`SOURCES`, where the row was read.
 
 1213 of the 5134 elements come from a declared secondary
-source (see :data:`SOURCES`), because the publications at hand lack them.
+source, because the publications at hand lack them. An element that the PS3.6 Table 6-1 at
+hand defines keeps that edition's definition, even where a later edition changed it
+(retired it, corrected its VR or VM).
 Look elements up with :mod:`dicomstd.dictionary`, not here.
 """
 

@@ -26,7 +26,9 @@ class UIDEntry(NamedTuple):
     uid_type: str
     """The UID Type: ``"SOP Class"``, ``"Transfer Syntax"``, ..."""
     defining_part: str
-    """The part that defines it (``"PS3.4"``), ``""`` where the registry names none."""
+    """The Part column as printed: the defining part (``"PS3.4"``), for a retired UID often
+    with the edition that retired it (``"PS3.4 (2004)"``), ``""`` where the registry names
+    none."""
     retired: bool
     """The UID is retired."""
     source: str

@@ -426,18 +426,42 @@ def build(options: BuildOptions, progress: Progress = _no_progress) -> BuildRepo
     if options.check:
         report.differences = emit.compare_with(files, options.output)
     else:
-        emit.write_atomically(files, options.output)
-        if options.sources is not None:
-            manifest.write_manifest(
-                Manifest(tuple(entry for entry, _ in located)),
-                options.standard_xml / manifest.MANIFEST_NAME,
-            )
-    if options.json_path is not None:
-        temporary = options.json_path.with_name(options.json_path.name + ".tmp")
-        temporary.write_text(to_json(compiled), encoding="utf-8")
-        temporary.replace(options.json_path)
+        # Everything that can fail is written beside its target first; the renames into
+        # place come last, so a failure leaves generated/ and the manifest as they were.
+        staged: list[tuple[Path, Path]] = []
+        try:
+            if options.sources is not None:
+                staged.append(
+                    manifest.stage_manifest(
+                        Manifest(tuple(entry for entry, _ in located)),
+                        options.standard_xml / manifest.MANIFEST_NAME,
+                    )
+                )
+            if options.json_path is not None:
+                staged.append(_stage_text(to_json(compiled), options.json_path))
+            emit.write_atomically(files, options.output)
+        except BaseException:
+            for temporary, _ in staged:
+                temporary.unlink(missing_ok=True)
+            raise
+        for temporary, target in staged:
+            temporary.replace(target)
     report.seconds["write"] = time.perf_counter() - began
     return report
+
+
+def _stage_text(text: str, target: Path) -> tuple[Path, Path]:
+    """Write ``text`` beside ``target``; return (temporary, target) for the final rename.
+
+    Raises:
+        BuildError: the folder of ``target`` does not exist or cannot be written.
+    """
+    temporary = target.with_name(f".{target.name}.tmp")
+    try:
+        temporary.write_text(text, encoding="utf-8")
+    except OSError as error:
+        raise BuildError(f"cannot write: {error.strerror}", target) from None
+    return temporary, target
 
 
 def account_summary(accounts: list[TableAccount]) -> list[str]:

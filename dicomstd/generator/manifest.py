@@ -25,6 +25,7 @@ __all__ = [
     "nema_address",
     "read_manifest",
     "resolve",
+    "stage_manifest",
     "standard_search_path",
     "write_manifest",
 ]
@@ -83,7 +84,11 @@ def read_manifest(path: Path) -> Manifest:
     try:
         data: Any = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        raise PublicationError("no manifest of publications (run 'dicomstd build --source')", path)
+        raise PublicationError(
+            "no manifest of publications: dicomstd build runs in a source checkout of "
+            "dicomstd (or give --standard-xml), or name the publications with --source",
+            path,
+        ) from None
     except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
         raise PublicationError(f"the manifest cannot be read: {error}", path) from None
     entries = []
@@ -101,7 +106,22 @@ def read_manifest(path: Path) -> Manifest:
 
 
 def write_manifest(manifest: Manifest, path: Path) -> None:
-    """Write ``manifest`` to ``path`` atomically (a temporary file, then a rename)."""
+    """Write ``manifest`` to ``path`` atomically (a temporary file, then a rename).
+
+    Raises:
+        PublicationError: the folder of ``path`` does not exist or cannot be written.
+    """
+    temporary, target = stage_manifest(manifest, path)
+    os.replace(temporary, target)
+
+
+def stage_manifest(manifest: Manifest, path: Path) -> tuple[Path, Path]:
+    """Write ``manifest`` beside ``path``; return (temporary file, ``path``) so that the
+    caller renames it into place once everything else of its work has succeeded.
+
+    Raises:
+        PublicationError: the folder of ``path`` does not exist or cannot be written.
+    """
     document = {
         "about": (
             "The NEMA publications that dicomstd.generated was built from. The files are not "
@@ -109,9 +129,12 @@ def write_manifest(manifest: Manifest, path: Path) -> None:
         ),
         "publications": [asdict(entry) for entry in sorted(manifest.entries)],
     }
-    temporary = path.with_name(path.name + ".tmp")
-    temporary.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
-    os.replace(temporary, path)
+    temporary = path.with_name(f".{path.name}.tmp")
+    try:
+        temporary.write_text(json.dumps(document, indent=2) + "\n", encoding="utf-8")
+    except OSError as error:
+        raise PublicationError(f"cannot write the manifest: {error.strerror}", path) from None
+    return temporary, path
 
 
 def standard_search_path(extra: list[Path] | None = None) -> list[Path]:
@@ -137,6 +160,7 @@ def resolve(entry: ManifestEntry, standard_xml: Path, search_path: list[Path]) -
     tried = ", ".join(str(folder) for folder in folders)
     raise PublicationError(
         f"{entry.part} {entry.edition} ({entry.format}) is missing; looked in {tried} "
-        f"(import it with --standard-dir or fetch it from {entry.source})",
+        f"(name a folder holding it with --standard-dir, or download {entry.source} "
+        f"into {standard_xml / entry.edition})",
         entry.file,
     )
