@@ -144,6 +144,12 @@ def build(
             f"  of the data elements, {report.secondary_data_elements} come from the secondary "
             "source (pydicom's dictionary), which the PS3.6 Table 6-1 at hand lacks"
         )
+    if report.undefined_tags:
+        tags = sorted({tag for tag, _ in report.undefined_tags})
+        say(
+            f"  {len(tags)} tags of PS3.3 Attributes are defined by neither PS3.6 at hand nor "
+            f"the secondary source: {', '.join(tags)}"
+        )
     total = sum(report.seconds.values())
     steps = ", ".join(f"{step} {seconds:.1f} s" for step, seconds in report.seconds.items())
     if check:

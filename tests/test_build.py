@@ -62,27 +62,22 @@ def test_command_line_check_in_another_process(tmp_path: Path, report: BuildRepo
     assert result.returncode == 0, result.stderr
 
 
-def test_no_secondary_source_when_table_6_1_is_newest() -> None:
+def test_no_secondary_source_when_table_6_1_is_newest(report: BuildReport) -> None:
     """With a Table 6-1 as new as the other PS3.6 tables (a full release), nothing is taken
-    from pydicom. Simulated by presenting the real 2015b PS3.6 as the only PS3.6."""
+    from pydicom. Simulated by presenting the real 2015b PS3.6, completed with 2024c's
+    Tables 9-1 and A-1 to A-4, as the only PS3.6, of edition 2024c."""
     import dataclasses
 
-    from dicomstd.generator.publications import read_publication
-
-    ps3_6 = read_publication(require_publication("2015b/part06.xml.xz"))
-    ps3_6_with_a_1 = read_publication(require_publication("2024c/part06.chtml.tar.xz"))
-    # 2015b holds 7-1 and 8-1 but no 9-1; present it as one publication with 2024c's 9-1/A-1..A-4.
-    tables = dict(ps3_6.tables)
+    documents = {(item.entry.part, item.entry.edition): item.document for item in report.read}
+    ps3_6_2015b, ps3_6_2024c = documents["PS3.6", "2015b"], documents["PS3.6", "2024c"]
+    tables = dict(ps3_6_2015b.tables)
     for table_id in ("table_9-1", "table_A-1", "table_A-2", "table_A-3", "table_A-4"):
-        tables[table_id] = ps3_6_with_a_1.tables[table_id]
-    full_release = dataclasses.replace(ps3_6, edition="2024c", tables=tables)
-    others = [
-        read_publication(require_publication("2024c/part05.xml.xz")),
-        read_publication(require_publication("2024c/part07.xml.xz")),
-    ]
-    report = BuildReport()
-    compiled = build_module.compile_documents([full_release, *others], report)
-    assert report.secondary_data_elements == 0
+        tables[table_id] = ps3_6_2024c.tables[table_id]
+    full_release = dataclasses.replace(ps3_6_2015b, edition="2024c", tables=tables)
+    others = [d for (part, _), d in documents.items() if part != "PS3.6"]
+    compiled_report = BuildReport()
+    compiled = build_module.compile_documents([full_release, *others], compiled_report)
+    assert compiled_report.secondary_data_elements == 0
     assert not any(element.source.is_secondary for element in compiled.data_elements)
 
 
@@ -104,3 +99,29 @@ def test_a_failure_after_compiling_leaves_output_and_manifest_untouched(
         build_module.build(options)
     assert [p.name for p in tmp_path.iterdir()] == ["generated"]
     assert [p.name for p in output.iterdir()] == ["kept.py"]
+
+
+def test_iod_counts(report: BuildReport) -> None:
+    """PS3.3/PS3.4 2024c, reconciled in the closing note of the IOD issue against independent
+    extractions (171 composite IODs, 175 storage SOP Classes)."""
+    counts = report.counts
+    assert counts["composite iods"] == 171
+    assert counts["modules"] >= 400 and counts["macros"] >= 290
+    assert counts["SOP Classes mapped to an IOD"] >= 175
+    assert counts["exceptions"] <= 10
+    assert len({tag for tag, _ in report.undefined_tags}) < 20
+
+
+def test_json_export(tmp_path: Path, report: BuildReport) -> None:
+    import json
+
+    from dicomstd.generator.model import to_json
+
+    documents = [item.document for item in report.read]
+    compiled = build_module.compile_documents(documents)
+    exported = json.loads(to_json(compiled))
+    assert exported["uids"][0]["value"] == "1.2.840.10008.1.1"
+    patient = exported["part03"]["tables"]["table_C.7-1"]
+    assert patient["entries"][0]["entry"] == "AttributeSpec"
+    assert patient["entries"][0]["tag"] == "0010,0010"
+    assert "iods" not in exported  # derived from part03, not exported twice

@@ -2,6 +2,10 @@
 # Regenerate with: dicomstd build
 # DICOM edition: 2024c
 # Read from:
+#   PS3.3 2024c (chtml) 2024c/part03.chtml.tar.xz
+#     sha256 37de54872577f22758e5ded62d05cf496500e6338931d93acf1d59e156b4fad0
+#   PS3.4 2024c (chtml) 2024c/part04.chtml.tar.xz
+#     sha256 dfd26595b179f7d8666fc629a4cac16ebfc47d66da820d0636367266abb55ceb
 #   PS3.5 2024c (docbook) 2024c/part05.xml.xz
 #     sha256 bf574d8d3ea54d66c7385d3ceb3951421a7b06def60bc283e7f5b44944fab072
 #   PS3.6 2015b (docbook) 2015b/part06.xml.xz
@@ -26,6 +30,11 @@ from typing import TYPE_CHECKING, Final
 if TYPE_CHECKING:
     from . import command_dictionary
     from . import data_dictionary
+    from . import directory_records
+    from . import iod_index
+    from . import iods
+    from . import macros
+    from . import modules
     from . import transfer_syntaxes
     from . import uids
     from . import value_representations
@@ -34,6 +43,20 @@ __dicom_edition__: Final = "2024c"
 """The edition of the DICOM standard these tables were compiled from."""
 
 PUBLICATIONS: Final[tuple[tuple[str, str, str, str, str], ...]] = (
+    (
+        "PS3.3",
+        "2024c",
+        "chtml",
+        "2024c/part03.chtml.tar.xz",
+        "37de54872577f22758e5ded62d05cf496500e6338931d93acf1d59e156b4fad0",
+    ),
+    (
+        "PS3.4",
+        "2024c",
+        "chtml",
+        "2024c/part04.chtml.tar.xz",
+        "dfd26595b179f7d8666fc629a4cac16ebfc47d66da820d0636367266abb55ceb",
+    ),
     (
         "PS3.5",
         "2024c",
@@ -69,6 +92,11 @@ _SUBMODULES: Final = frozenset(
     {
         "command_dictionary",
         "data_dictionary",
+        "directory_records",
+        "iod_index",
+        "iods",
+        "macros",
+        "modules",
         "transfer_syntaxes",
         "uids",
         "value_representations",
@@ -80,6 +108,11 @@ __all__ = [
     "__dicom_edition__",
     "command_dictionary",
     "data_dictionary",
+    "directory_records",
+    "iod_index",
+    "iods",
+    "macros",
+    "modules",
     "transfer_syntaxes",
     "uids",
     "value_representations",

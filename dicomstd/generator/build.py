@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Callable, Iterable, Sequence
 
 from dicomstd.errors import BuildError, PublicationError
-from dicomstd.generator import emit, manifest
+from dicomstd.generator import emit, iod_emission, manifest
 from dicomstd.generator.document import Document
 from dicomstd.generator.manifest import Manifest, ManifestEntry
 from dicomstd.generator.model import (
@@ -100,6 +100,8 @@ class BuildReport:
         files: generated files and their sizes in bytes.
         differences: with ``check``, how ``generated/`` differs (empty when up to date).
         seconds: per step (``read``, ``compile``, ``emit``, ``write``).
+        undefined_tags: (tag, table) of PS3.3 Attributes whose tag neither PS3.6 at hand
+            nor the secondary source defines.
     """
 
     read: list[ReadPublication] = field(default_factory=list)
@@ -109,6 +111,7 @@ class BuildReport:
     files: list[tuple[str, int]] = field(default_factory=list)
     differences: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
+    undefined_tags: list[tuple[str, str]] = field(default_factory=list)
 
 
 Progress = Callable[[Sequence[tuple[ManifestEntry, Path]]], Iterable[tuple[ManifestEntry, Path]]]
@@ -191,7 +194,8 @@ def compile_documents(
     Raises:
         BuildError: a needed table is in no document, or an extractor cannot account for a row.
     """
-    from dicomstd.generator.extractors import part05, part06, part07, secondary
+    from dicomstd.generator import iod_emission
+    from dicomstd.generator.extractors import part03, part04, part05, part06, part07, secondary
 
     report = report if report is not None else BuildReport()
     compiled = CompiledStandard()
@@ -236,13 +240,34 @@ def compile_documents(
     compiled.command_elements, accounts = part07.extract_command_elements(command_document)
     report.accounts.extend(accounts)
 
+    # PS3.3 and PS3.4: the IODs, their Modules and Macros, and the SOP Class → IOD mapping.
+    iod_document = require("PS3.3", "table_C.7-1", "IODs, modules and macros")
+    part03_model, accounts = part03.extract_information_object_definitions(iod_document)
+    report.accounts.extend(accounts)
+    sop_class_document = require("PS3.4", "table_B.5-1", "Standard SOP Classes")
+    sop_classes, accounts = part04.extract_sop_classes(sop_class_document)
+    report.accounts.extend(accounts)
+    compiled.iods = iod_emission.to_specifications(
+        part03_model, part04.iods_of_sop_classes(sop_classes, part03_model), compiled.data_elements
+    )
+    compiled.part03 = part03_model
+    compiled.sop_classes = sop_classes
+
     report.counts = {
         "data elements": len(compiled.data_elements),
         "UIDs": len(compiled.uids),
         "Value Representations": len(compiled.value_representations),
         "Transfer Syntaxes": len(compiled.transfer_syntaxes),
         "command elements": len(compiled.command_elements),
+        **{
+            kind: count
+            for kind, count in part03_model.summary().items()
+            if kind not in ("attribute tables",)
+        },
+        "SOP Classes of PS3.4": len(sop_classes),
+        "SOP Classes mapped to an IOD": len(compiled.iods.sop_classes),
     }
+    report.undefined_tags = compiled.iods.undefined_tags
     return compiled
 
 
@@ -362,7 +387,20 @@ def generate_files(
             ),
         )
     )
-    modules = sorted(name.removesuffix(".py") for name in (f.name for f in files))
+    assert compiled.iods is not None
+    files.extend(
+        iod_emission.iod_files(
+            compiled.iods,
+            edition=edition,
+            publications=by_part.get("PS3.3", []) + by_part.get("PS3.4", []),
+            uid_names={u.value: u.name for u in compiled.uids},
+        )
+    )
+    modules = sorted(
+        name.removesuffix(".py").removesuffix("/__init__")
+        for name in (f.name for f in files)
+        if "/" not in name or name.endswith("/__init__.py")
+    )
     files.append(
         emit.GeneratedFile(
             "__init__.py",
@@ -374,7 +412,7 @@ def generate_files(
             ),
         )
     )
-    return sorted(files, key=lambda f: f.name)
+    return emit.format_files(sorted(files, key=lambda f: f.name))
 
 
 def build(options: BuildOptions, progress: Progress = _no_progress) -> BuildReport:
@@ -391,11 +429,40 @@ def build(options: BuildOptions, progress: Progress = _no_progress) -> BuildRepo
         PublicationError: a publication is missing, unreadable or not what the manifest says.
         BuildError: compiling or emitting failed; ``generated/`` is then untouched.
     """
+    report = BuildReport()
+    located = locate_publications(options)
+    # Whatever can be written beside its target is written first, so that a destination that
+    # cannot be written fails the build before the work, and nothing is renamed into place
+    # until everything has succeeded.
+    staged: list[tuple[Path, Path]] = []
+    if options.sources is not None and not options.check:
+        staged.append(
+            manifest.stage_manifest(
+                Manifest(tuple(entry for entry, _ in located)),
+                options.standard_xml / manifest.MANIFEST_NAME,
+            )
+        )
+    try:
+        _build(options, progress, located, report, staged)
+    except BaseException:
+        for temporary, _ in staged:
+            temporary.unlink(missing_ok=True)
+        raise
+    for temporary, target in staged:
+        temporary.replace(target)
+    return report
+
+
+def _build(
+    options: BuildOptions,
+    progress: Progress,
+    located: list[tuple[ManifestEntry, Path]],
+    report: BuildReport,
+    staged: list[tuple[Path, Path]],
+) -> None:
     from dicomstd.generator import publications
 
-    report = BuildReport()
     started = time.perf_counter()
-    located = locate_publications(options)
     for entry, path in progress(located):
         began = time.perf_counter()
         document = publications.read_publication(path, expected_part=entry.part)
@@ -423,31 +490,13 @@ def build(options: BuildOptions, progress: Progress = _no_progress) -> BuildRepo
     report.seconds["emit"] = time.perf_counter() - began
 
     began = time.perf_counter()
+    if options.json_path is not None:
+        staged.append(_stage_text(to_json(compiled), options.json_path))
     if options.check:
         report.differences = emit.compare_with(files, options.output)
     else:
-        # Everything that can fail is written beside its target first; the renames into
-        # place come last, so a failure leaves generated/ and the manifest as they were.
-        staged: list[tuple[Path, Path]] = []
-        try:
-            if options.sources is not None:
-                staged.append(
-                    manifest.stage_manifest(
-                        Manifest(tuple(entry for entry, _ in located)),
-                        options.standard_xml / manifest.MANIFEST_NAME,
-                    )
-                )
-            if options.json_path is not None:
-                staged.append(_stage_text(to_json(compiled), options.json_path))
-            emit.write_atomically(files, options.output)
-        except BaseException:
-            for temporary, _ in staged:
-                temporary.unlink(missing_ok=True)
-            raise
-        for temporary, target in staged:
-            temporary.replace(target)
+        emit.write_atomically(files, options.output)
     report.seconds["write"] = time.perf_counter() - began
-    return report
 
 
 def _stage_text(text: str, target: Path) -> tuple[Path, Path]:

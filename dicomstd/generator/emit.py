@@ -9,6 +9,7 @@ formatting failure is a :class:`~dicomstd.errors.BuildError`, never silently ski
 
 from __future__ import annotations
 
+import concurrent.futures
 import difflib
 import os
 import shutil
@@ -24,6 +25,7 @@ from dicomstd.errors import BuildError
 __all__ = [
     "GeneratedFile",
     "compare_with",
+    "format_files",
     "format_python",
     "render",
     "write_atomically",
@@ -76,20 +78,37 @@ _ENVIRONMENT: jinja2.Environment | None = None
 
 
 def render(template_name: str, **context: Any) -> str:
-    """Render ``templates/<template_name>`` with ``context`` and format the result with black.
+    """Render ``templates/<template_name>`` with ``context`` (not yet formatted: see
+    :func:`format_files`).
 
     Raises:
-        BuildError: the template is missing or refers to an undefined name, or black cannot
-            parse what it produced.
+        BuildError: the template is missing or refers to an undefined name.
     """
     global _ENVIRONMENT
     if _ENVIRONMENT is None:
         _ENVIRONMENT = _environment()
     try:
-        text = _ENVIRONMENT.get_template(template_name).render(**context)
+        return _ENVIRONMENT.get_template(template_name).render(**context)
     except jinja2.TemplateError as error:
         raise BuildError(f"template {template_name} failed: {error}") from None
-    return format_python(text, template_name)
+
+
+def _format_file(file: GeneratedFile) -> GeneratedFile:
+    return GeneratedFile(file.name, format_python(file.text, file.name))
+
+
+def format_files(files: list[GeneratedFile]) -> list[GeneratedFile]:
+    """Format every file with black, on every core when there are many (black is most of a
+    build's time); the result is the same, file for file, in the same order.
+
+    Raises:
+        BuildError: black cannot parse a file (named), or is not installed.
+    """
+    workers = min(os.cpu_count() or 1, 8)
+    if len(files) < 50 or workers == 1:
+        return [_format_file(file) for file in files]
+    with concurrent.futures.ProcessPoolExecutor(workers) as pool:
+        return list(pool.map(_format_file, files, chunksize=16))
 
 
 def format_python(text: str, origin: str) -> str:

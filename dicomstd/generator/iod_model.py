@@ -26,6 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any, Literal, Union
 
 from dicomstd.generator.model import SourceReference
+from dicomstd.generator.serialize import plain, tag_with_class
 
 __all__ = [
     "AnyAttributes",
@@ -502,19 +503,7 @@ class Part03Model:
         }
 
 
-def _plain(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        plain = {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-        # The entry's class is data too: a reader of the JSON must tell an Include from an
-        # AttributeSpec without guessing from the keys.
-        if isinstance(value, (AttributeSpec, Include, AnyAttributes)):
-            plain = {"entry": type(value).__name__, **plain}
-        return plain
-    if isinstance(value, (list, tuple)):
-        return [_plain(item) for item in value]
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    return value
+tag_with_class(AttributeSpec, Include, AnyAttributes)
 
 
 def part03_to_json(model: Part03Model, sop_classes: list[SOPClass] | None = None) -> str:
@@ -525,11 +514,11 @@ def part03_to_json(model: Part03Model, sop_classes: list[SOPClass] | None = None
     document: dict[str, Any] = {
         "part": model.part,
         "edition": model.edition,
-        "iods": _plain(model.iods),
-        "tables": _plain(model.tables),
-        "exceptions_used": _plain(model.exceptions_used),
-        "unresolved_includes": _plain(model.unresolved_includes),
+        "iods": plain(model.iods),
+        "tables": plain(model.tables),
+        "exceptions_used": plain(model.exceptions_used),
+        "unresolved_includes": plain(model.unresolved_includes),
     }
     if sop_classes is not None:
-        document["sop_classes"] = _plain(sop_classes)
+        document["sop_classes"] = plain(sop_classes)
     return json.dumps(document, indent=1, ensure_ascii=False) + "\n"

@@ -9,10 +9,15 @@ emitter renders it through templates into ``dicomstd.generated``; it serialises 
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING
+
+from dicomstd.generator.serialize import plain
+
+if TYPE_CHECKING:
+    from dicomstd.generator.iod_emission import CompiledIODs
+    from dicomstd.generator.iod_model import Part03Model, SOPClass
 
 __all__ = [
     "CommandElement",
@@ -237,6 +242,9 @@ class CompiledStandard:
         value_representations: PS3.5 Table 6.2-1.
         transfer_syntaxes: PS3.5 Transfer Syntaxes.
         command_elements: PS3.7 Annex E.
+        part03: PS3.3's IODs, Modules, Macros and functional groups.
+        sop_classes: PS3.4's Standard SOP Classes.
+        iods: PS3.3/PS3.4 in the runtime's shapes (derived; not in the JSON).
     """
 
     publications: list[dict[str, str]] = field(default_factory=list)
@@ -245,16 +253,9 @@ class CompiledStandard:
     value_representations: list[ValueRepresentation] = field(default_factory=list)
     transfer_syntaxes: list[TransferSyntax] = field(default_factory=list)
     command_elements: list[CommandElement] = field(default_factory=list)
-
-
-def _plain(value: Any) -> Any:
-    if dataclasses.is_dataclass(value) and not isinstance(value, type):
-        return {f.name: _plain(getattr(value, f.name)) for f in dataclasses.fields(value)}
-    if isinstance(value, (list, tuple)):
-        return [_plain(item) for item in value]
-    if isinstance(value, dict):
-        return {key: _plain(item) for key, item in value.items()}
-    return value
+    part03: Part03Model | None = None
+    sop_classes: list[SOPClass] = field(default_factory=list)
+    iods: CompiledIODs | None = field(default=None, metadata={"json": False})
 
 
 def to_json(compiled: CompiledStandard) -> str:
@@ -262,4 +263,4 @@ def to_json(compiled: CompiledStandard) -> str:
 
     Deterministic: the same model gives the same text.
     """
-    return json.dumps(_plain(compiled), indent=1, ensure_ascii=False) + "\n"
+    return json.dumps(plain(compiled), indent=1, ensure_ascii=False) + "\n"
