@@ -90,6 +90,7 @@ def main() -> None:
     help="Also write the compiled model as JSON to this file.",
 )
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
+@click.option("--verbose", is_flag=True, help="Print the row accounting of every table.")
 def build(
     sources: tuple[Path, ...],
     search_path: tuple[Path, ...],
@@ -98,6 +99,7 @@ def build(
     check: bool,
     json_path: Path | None,
     quiet: bool,
+    verbose: bool,
 ) -> None:
     """Compile the publications into generated/ (atomically, formatted by black)."""
     from dicomstd.generator.build import BuildOptions, account_summary, build as run_build
@@ -133,8 +135,8 @@ def build(
             f"{len(item.document.sections)} sections, {len(item.document.tables)} tables, "
             f"{item.seconds:.2f} s"
         )
-    say("tables compiled:")
-    for line in account_summary(report.accounts):
+    say("tables compiled (every body row accounted for):")
+    for line in account_summary(report.accounts, per_table=verbose):
         say(f"  {line}")
     say("produced:")
     for kind, count in report.counts.items():

@@ -513,11 +513,39 @@ def _stage_text(text: str, target: Path) -> tuple[Path, Path]:
     return temporary, target
 
 
-def account_summary(accounts: list[TableAccount]) -> list[str]:
-    """One line per table: ``PS3.6 2015b Table 6-1: 3879 rows, 3879 compiled``."""
+def account_summary(accounts: list[TableAccount], *, per_table: bool = False) -> list[str]:
+    """Row accounting as lines of text.
+
+    Per publication (default): ``PS3.3 2024c: 959 tables, 13744 rows, 13724 compiled,
+    20 skipped (…)``; with ``per_table``, one line per table:
+    ``PS3.6 2015b Table 6-1: 3879 rows, 3879 compiled``.
+    """
     lines = []
+    if per_table:
+        for account in accounts:
+            extra = "".join(f", {count} {reason}" for reason, count in sorted(account.skipped))
+            lines.append(
+                f"{account.source.citation}: {account.rows} rows, {account.compiled} compiled{extra}"
+            )
+        return lines
+    grouped: dict[tuple[str, str], list[TableAccount]] = {}
     for account in accounts:
-        skipped = Counter(dict(account.skipped))
-        extra = "".join(f", {count} {reason}" for reason, count in sorted(skipped.items()))
-        lines.append(f"{account.source.citation}: {account.rows} rows, {account.compiled} compiled{extra}")
+        grouped.setdefault((account.source.part, account.source.edition), []).append(account)
+    for (part, edition), group in grouped.items():
+        skipped: Counter[str] = Counter()
+        for account in group:
+            for reason, count in account.skipped:
+                # "exception: <why>" → "exception": the per-table lines give the why.
+                skipped[reason.split(":")[0]] += count
+        extra = (
+            f", {sum(skipped.values())} skipped ("
+            + "; ".join(f"{count} {reason}" for reason, count in sorted(skipped.items()))
+            + ")"
+            if skipped
+            else ""
+        )
+        lines.append(
+            f"{part} {edition}: {len(group)} tables, {sum(a.rows for a in group)} rows, "
+            f"{sum(a.compiled for a in group)} compiled{extra}"
+        )
     return lines
