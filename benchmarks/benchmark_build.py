@@ -85,6 +85,58 @@ def compare_with_dicom_validator(part06_xz: Path, repeat: int) -> None:
     print(f"  ratio dicomstd / dicom-validator: {our_seconds / their_seconds:.2f}")
 
 
+_OUR_IOD_LOAD = """
+import time
+began = time.perf_counter()
+import dicomstd.iods as iods
+ct = iods.iod_for_sop_class("1.2.840.10008.5.1.4.1.1.2")
+tables = [iods.attribute_table(m.table_id) for m in ct.modules]
+attributes = sum(1 for table in tables for _ in iods.expand(table))
+print(time.perf_counter() - began, attributes)
+"""
+
+_HIGHDICOM_IOD_LOAD = """
+import time
+import highdicom._standard_utils as standard
+began = time.perf_counter()
+iod = standard.get_sop_class_iod_map()["1.2.840.10008.5.1.4.1.1.2"]
+modules = standard.get_iod_module_map()[iod]
+attributes = standard.get_module_attribute_map()
+count = sum(len(attributes[m["key"]]) for m in modules)
+print(time.perf_counter() - began, count)
+"""
+
+
+def fresh_process_seconds(code: str, repeat: int) -> tuple[float, str]:
+    """Run ``code`` in ``repeat`` fresh interpreters; each prints seconds then a count.
+    Return the median seconds and the count."""
+    runs = []
+    for _ in range(repeat):
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+        seconds, count = result.stdout.split()
+        runs.append(float(seconds))
+    return statistics.median(runs), count
+
+
+def import_costs(repeat: int) -> None:
+    """Import of dicomstd, and loading one IOD's definitions (CT Image with every table of
+    its modules, includes expanded), each in a fresh process; highdicom's equivalent (its
+    JSON tables of the standard) in the same run."""
+    seconds, _ = fresh_process_seconds(
+        "import time; t = time.perf_counter(); import dicomstd; print(time.perf_counter() - t, 0)", repeat
+    )
+    print(f"  import dicomstd: {seconds * 1000:.0f} ms (median of {repeat} fresh processes)")
+    ours, our_count = fresh_process_seconds(_OUR_IOD_LOAD, repeat)
+    print(f"  CT Image IOD with its modules' tables, includes expanded: {ours * 1000:.0f} ms ({our_count} Attributes)")
+    try:
+        theirs, their_count = fresh_process_seconds(_HIGHDICOM_IOD_LOAD, repeat)
+    except subprocess.CalledProcessError:
+        print("  highdicom is not installed: its comparison is skipped")
+        return
+    print(f"  highdicom, the same from its JSON tables: {theirs * 1000:.0f} ms ({their_count} attribute paths)")
+    print(f"  ratio dicomstd / highdicom: {ours / theirs:.2f}")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--standard-dir", type=Path, default=Path("../shared/dicom-standard"))
@@ -105,12 +157,6 @@ def main() -> None:
             f"  {entry.part} {entry.edition} {entry.format:7} {seconds:6.2f} s  "
             f"{len(tables)} tables, {rows} rows  ({path.name})"
         )
-    for extra in ("2024c/part03.chtml.tar.xz",):
-        path = arguments.standard_dir / extra
-        if path.exists():
-            seconds, document = best_of(1, lambda: publications.read_publication(path))
-            print(f"  (not in the build yet) {extra}: {seconds:6.2f} s, "
-                  f"{len(document.tables)} tables")  # type: ignore[attr-defined]
 
     times = [peak_memory_of_build(arguments.standard_dir) for _ in range(arguments.repeat)]
     print(
@@ -118,6 +164,8 @@ def main() -> None:
         f"median {statistics.median(t for t, _ in times):.2f} s, "
         f"peak memory {max(m for _, m in times):.0f} MiB"
     )
+    print("import cost (runtime):")
+    import_costs(max(arguments.repeat, 5))
     print("PS3.6 2015b DocBook against the reference Python reader:")
     compare_with_dicom_validator(arguments.standard_dir / "2015b/part06.xml.xz", arguments.repeat)
 

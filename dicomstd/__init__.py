@@ -8,11 +8,8 @@ half, :mod:`dicomstd.generator`, reads NEMA's publications and writes ``generate
 
 from __future__ import annotations
 
-from importlib.metadata import PackageNotFoundError, version
-
-try:
-    __version__ = version("dicomstd")
-except PackageNotFoundError:  # running from a source tree that was not installed
-    __version__ = "0+unknown"
+# Kept here, not read from the installed metadata: importlib.metadata costs more import
+# time than the rest of the runtime's entry point.
+__version__ = "0.1.0"
 
 __all__ = ["__version__"]
