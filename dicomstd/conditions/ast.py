@@ -1,0 +1,389 @@
+"""The condition language: a typed AST of what PS3.3's condition sentences say.
+
+PS3.3 states when a Type 1C/2C Attribute is required in its Attribute Description ("Required
+if Value 3 of Image Type (0008,0008) is LABEL. May be present otherwise."), and when a
+Conditional Module or Functional Group Macro is required in the Usage column of an IOD table
+("C - Required if contrast media was used in this image"). This module is the language those
+sentences are compiled into; :mod:`dicomstd.conditions.evaluate` evaluates it on a pydicom
+Dataset with three-valued logic, and :mod:`dicomstd.generator.conditions.emit` compiles it to
+plain Python.
+
+Shapes:
+
+- :class:`Truth`: ``TRUE``, ``FALSE`` or ``UNKNOWN``, with Kleene's strong ``&``, ``|``, ``~``.
+- :data:`Condition`: one of the frozen dataclasses below. Tags are ints (``0x00080008``);
+  Value numbers are 1-based, as the standard writes them ("Value 3 of Image Type").
+- :class:`Requirement`: a whole Type 1C/2C (or Usage C) statement: when required, whether it
+  may be present otherwise, when it shall not be present.
+
+Two leaves stand for what cannot be checked, and are kept apart on purpose:
+
+- :class:`Unverifiable`: the sentence is understood, but speaks of something the data does not
+  hold ("if contrast media was used", "if known"): *unknown by design*.
+- :class:`Unparsed`: the compiler could not read the sentence; it is never guessed. A
+  condition holding an :class:`Unparsed` anywhere evaluates to ``UNKNOWN`` as a whole (the
+  parser returns it as the root, with the unread clause in ``detail``).
+
+This module imports only the standard library: the validator imports it at run time.
+"""
+
+from __future__ import annotations
+
+import enum
+from dataclasses import dataclass, field
+from typing import Literal, Union
+
+__all__ = [
+    "And",
+    "AttributeRef",
+    "CodeIn",
+    "Compare",
+    "Condition",
+    "Constant",
+    "FirstItem",
+    "HasValue",
+    "ModulePresent",
+    "Not",
+    "Or",
+    "Present",
+    "Requirement",
+    "SOPClassIn",
+    "Scope",
+    "TagValue",
+    "Truth",
+    "Unparsed",
+    "Unverifiable",
+    "Value",
+    "ValueIn",
+    "contains_unparsed",
+    "is_checkable",
+    "walk",
+]
+
+
+class Truth(enum.Enum):
+    """A three-valued truth value (Kleene's strong logic).
+
+    ``UNKNOWN`` is what a condition evaluates to when the data cannot decide it: a clause
+    that speaks of something not in the data, a clause the compiler could not read, or a
+    value that cannot be interpreted (a Sequence where a string was expected).
+
+    ``a & b`` is FALSE if either is FALSE, TRUE if both are TRUE, else UNKNOWN; ``a | b`` is
+    TRUE if either is TRUE, FALSE if both are FALSE, else UNKNOWN; ``~a`` swaps TRUE and FALSE.
+    """
+
+    TRUE = "true"
+    FALSE = "false"
+    UNKNOWN = "unknown"
+
+    def __and__(self, other: Truth) -> Truth:
+        if self is Truth.FALSE or other is Truth.FALSE:
+            return Truth.FALSE
+        if self is Truth.TRUE and other is Truth.TRUE:
+            return Truth.TRUE
+        return Truth.UNKNOWN
+
+    def __or__(self, other: Truth) -> Truth:
+        if self is Truth.TRUE or other is Truth.TRUE:
+            return Truth.TRUE
+        if self is Truth.FALSE and other is Truth.FALSE:
+            return Truth.FALSE
+        return Truth.UNKNOWN
+
+    def __invert__(self) -> Truth:
+        if self is Truth.TRUE:
+            return Truth.FALSE
+        if self is Truth.FALSE:
+            return Truth.TRUE
+        return Truth.UNKNOWN
+
+    def __bool__(self) -> bool:
+        # A three-valued truth used as a bool is a bug (UNKNOWN would silently be True).
+        raise TypeError("Truth is three-valued: compare with Truth.TRUE explicitly")
+
+    @staticmethod
+    def of(value: bool) -> Truth:
+        """``TRUE`` for True, ``FALSE`` for False."""
+        return Truth.TRUE if value else Truth.FALSE
+
+
+#: Where an Attribute a condition names is looked for, relative to the Data Set (top level or
+#: Sequence Item) that holds the conditional Attribute (PS3.5 Section 7.4.6: conditions are
+#: "specified within the scope of each Data Set, i.e., for each Item"):
+#:
+#: - ``item``: that same Data Set (the Attribute is its sibling in the table);
+#: - ``parent``: the enclosing Item ``levels`` levels out (1: the Item holding the Sequence);
+#: - ``top``: the top-level Data Set;
+#: - ``frame``: the Functional Group Sequences' Items of the current frame (Shared and
+#:   Per-Frame, PS3.3 Section C.7.6.16), including the Items of the macros' Sequences there;
+#: - ``any``: the nearest of these: the Data Set, its enclosing Items outwards, the top
+#:   level, then the frame's Functional Groups (the table does not say where it lives).
+Scope = Literal["item", "parent", "top", "frame", "any"]
+
+
+@dataclass(frozen=True, slots=True)
+class AttributeRef:
+    """An Attribute named by a condition.
+
+    Attributes:
+        tag: ``group << 16 | element`` (``0x00080008``); for a repeating group (``60xx``)
+            the tag of group ``6000``.
+        scope: where it is looked for (see :data:`Scope`).
+        levels: for ``parent``, how many Items outwards (1 = the enclosing Item).
+        name: the name as the standard printed it (for messages only: not compared).
+    """
+
+    tag: int
+    scope: Scope = "any"
+    levels: int = 0
+    name: str = field(default="", compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class TagValue:
+    """An Attribute Tag used as a value: "Frame Increment Pointer (0028,0009) is Frame
+    Time (0018,1063)" compares an AT value with ``tag``."""
+
+    tag: int
+
+
+#: A value a condition compares with: a string as printed (a Code String such as
+#: ``ORIGINAL``, a quoted value such as ``"01"``), a number, or a Tag.
+Value = Union[str, int, float, TagValue]
+
+
+@dataclass(frozen=True, slots=True)
+class Present:
+    """The Attribute is present in the Data Set (with or without a value; PS3.5 Section
+    7.4.3: a Type 2 Attribute may be present with zero length)."""
+
+    attribute: AttributeRef
+
+
+@dataclass(frozen=True, slots=True)
+class HasValue:
+    """The Attribute is present and not empty ("is present and has a value"); a Sequence
+    has a value when it holds at least one Item."""
+
+    attribute: AttributeRef
+
+
+@dataclass(frozen=True, slots=True)
+class ValueIn:
+    """A Value of the Attribute equals one of ``values``.
+
+    Attributes:
+        attribute: the Attribute.
+        values: the values listed ("is ORIGINAL or MIXED" → ``("ORIGINAL", "MIXED")``).
+        value_number: the 1-based Value compared ("Value 3 of Image Type"); ``None`` means
+            any Value (for a single-valued Attribute, its Value).
+
+    Absent, empty, or with fewer Values than ``value_number``: FALSE. Strings are compared
+    without their padding spaces; a number with a string holding a number, numerically.
+    "X is not V" is ``Not(ValueIn(...))`` (so TRUE when X is absent).
+    """
+
+    attribute: AttributeRef
+    values: tuple[Value, ...]
+    value_number: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class CodeIn:
+    """A Code Sequence holds an Item with one of ``codes`` ("Assertion Code Sequence is
+    (128604, DCM, "Approved for use in the clinical trial")").
+
+    Attributes:
+        attribute: the Code Sequence.
+        codes: (Code Value, Coding Scheme Designator) pairs; the Item's Code Value, Long
+            Code Value or URN Code Value (PS3.3 Section 8.8) is compared.
+    """
+
+    attribute: AttributeRef
+    codes: tuple[tuple[str, str], ...]
+
+
+#: A numeric comparison: ``gt`` "greater than", ``ge`` "greater than or equal to", ``lt``,
+#: ``le``, ``ne`` "non-zero"/"not zero" (with 0), ``eq`` "zero" (with 0).
+Operator = Literal["gt", "ge", "lt", "le", "eq", "ne"]
+
+
+@dataclass(frozen=True, slots=True)
+class Compare:
+    """A numeric comparison of a Value of the Attribute with ``bound``.
+
+    Attributes:
+        attribute, value_number: as in :class:`ValueIn` (``None``: TRUE when any Value
+            satisfies it; single-valued Attributes are the common case).
+        operator: see :data:`Operator`.
+        bound: the number.
+
+    Absent or empty: FALSE. A Value that is not a number: UNKNOWN.
+    """
+
+    attribute: AttributeRef
+    operator: Operator
+    bound: float
+    value_number: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class ModulePresent:
+    """A Module, Macro or Functional Group Macro is present ("Required if the Image Pixel
+    Module is present", "Required if Derivation Image Functional Group is present").
+
+    Attributes:
+        table_id: the PS3.3 table of the Module or Macro (``table_C.7-11a``).
+        name: its name as printed (for messages only: not compared).
+        kind: ``module``, ``macro`` or ``functional group`` (present in the Shared or the
+            current frame's Per-Frame Functional Groups).
+    """
+
+    table_id: str
+    kind: Literal["module", "macro", "functional group"] = "module"
+    name: str = field(default="", compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class SOPClassIn:
+    """The SOP Class UID (0008,0016) of the top-level Data Set is one of ``uids``.
+
+    Attributes:
+        uids: the UIDs ("1.2.840.10008.5.1.4.1.1.481.17").
+        names: the names printed with them ("RT Radiation Salvage Record Storage"; for
+            messages only: not compared).
+    """
+
+    uids: tuple[str, ...]
+    names: tuple[str, ...] = field(default=(), compare=False)
+
+
+@dataclass(frozen=True, slots=True)
+class FirstItem:
+    """The Data Set is the first Item of its Sequence ("Required for first Item of Control
+    Point Sequence"). UNKNOWN where the context does not know the Item's position."""
+
+
+@dataclass(frozen=True, slots=True)
+class Constant:
+    """A constant truth value (``Requirement.otherwise``: "may be present otherwise" is
+    ``Constant(True)``)."""
+
+    value: bool
+
+
+@dataclass(frozen=True, slots=True)
+class Not:
+    """Negation ("is not present", "is not LABEL")."""
+
+    term: Condition
+
+
+@dataclass(frozen=True, slots=True)
+class And:
+    """Conjunction of two or more terms."""
+
+    terms: tuple[Condition, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Or:
+    """Disjunction of two or more terms."""
+
+    terms: tuple[Condition, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Unverifiable:
+    """A statement about the object that the data cannot show ("if the image has been
+    calibrated", "if known", "if contrast media was used"): always UNKNOWN, by design.
+
+    Attributes:
+        text: the clause as printed.
+    """
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
+class Unparsed:
+    """A condition the compiler could not read: always UNKNOWN, never guessed.
+
+    Attributes:
+        text: the whole condition as printed.
+        detail: the clause or the reason that stopped the parser.
+    """
+
+    text: str
+    detail: str = ""
+
+
+#: Any node of the condition language.
+Condition = Union[
+    Present,
+    HasValue,
+    ValueIn,
+    CodeIn,
+    Compare,
+    ModulePresent,
+    SOPClassIn,
+    FirstItem,
+    Constant,
+    Not,
+    And,
+    Or,
+    Unverifiable,
+    Unparsed,
+]
+
+
+@dataclass(frozen=True, slots=True)
+class Requirement:
+    """A conditional requirement: a Type 1C/2C Attribute, or a Module or Functional Group
+    of Usage C.
+
+    Attributes:
+        required: when it is required ("Required if ...").
+        otherwise: when it is not required, whether it may still be present:
+            ``Constant(False)`` ("shall not be present", the default: PS3.5 Sections 7.4.2
+            and 7.4.4 say of Type 1C and 2C Data Elements "When the specified conditions are
+            not met, [they] shall not be included in the Data Set", and PS3.3 Section
+            A.1.3.2 says of Conditional Modules "If the specified conditions are not met,
+            this Module shall not be supported"), ``Constant(True)`` ("May be present
+            otherwise"), or a condition ("May be present otherwise if ...").
+        otherwise_stated: the text states the ``otherwise`` (False: the default applied).
+        forbidden: "Shall not be present if ...": when it shall not be present even though
+            ``otherwise`` would allow it; ``None`` without such a sentence.
+        text: the condition sentences as printed, joined by a space.
+    """
+
+    required: Condition
+    otherwise: Condition = Constant(False)
+    otherwise_stated: bool = False
+    forbidden: Condition | None = None
+    text: str = ""
+
+
+def walk(condition: Condition) -> list[Condition]:
+    """Every node of ``condition``, the root first (depth first)."""
+    found: list[Condition] = [condition]
+    if isinstance(condition, Not):
+        found.extend(walk(condition.term))
+    elif isinstance(condition, (And, Or)):
+        for term in condition.terms:
+            found.extend(walk(term))
+    return found
+
+
+def contains_unparsed(condition: Condition) -> bool:
+    """Some node of ``condition`` is :class:`Unparsed`."""
+    return any(isinstance(node, Unparsed) for node in walk(condition))
+
+
+def is_checkable(condition: Condition) -> bool:
+    """Some leaf of ``condition`` looks at the data (not only :class:`Unverifiable`,
+    :class:`Unparsed` and :class:`Constant` leaves)."""
+    return any(
+        not isinstance(node, (Not, And, Or, Unverifiable, Unparsed, Constant))
+        for node in walk(condition)
+    )

@@ -1,0 +1,439 @@
+"""The helpers that compiled conditions call, and the context they are evaluated in.
+
+Both the AST evaluator (:mod:`dicomstd.conditions.evaluate`) and the generated predicates
+(emitted by :mod:`dicomstd.generator.conditions.emit`) call these functions, so that the two
+agree by construction. Every helper returns a :class:`~dicomstd.conditions.ast.Truth` and
+never raises, whatever the Data Set holds (a wrong VR, an empty value, several Values where
+one is expected, a Sequence where a value is expected, a value pydicom cannot convert): what
+cannot be interpreted is ``UNKNOWN``.
+
+Where Attributes are looked for is :data:`dicomstd.conditions.ast.Scope`; the Functional
+Groups are PS3.3 Section C.7.6.16 (Shared Functional Groups Sequence (5200,9229), Per-Frame
+Functional Groups Sequence (5200,9230)).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from dicomstd.conditions.ast import TagValue, Truth, Value
+
+__all__ = [
+    "EvaluationContext",
+    "FALSE",
+    "TRUE",
+    "TagValue",
+    "UNKNOWN",
+    "code_in",
+    "compare",
+    "conj",
+    "disj",
+    "first_item",
+    "has_value",
+    "module_present",
+    "neg",
+    "present",
+    "sop_class_in",
+    "value_in",
+]
+
+TRUE = Truth.TRUE
+FALSE = Truth.FALSE
+UNKNOWN = Truth.UNKNOWN
+
+_SHARED_FUNCTIONAL_GROUPS = 0x52009229
+_PER_FRAME_FUNCTIONAL_GROUPS = 0x52009230
+_SOP_CLASS_UID = 0x00080016
+_MEDIA_STORAGE_SOP_CLASS_UID = 0x00020002
+_CODE_VALUE = 0x00080100
+_CODING_SCHEME_DESIGNATOR = 0x00080102
+_LONG_CODE_VALUE = 0x00080119
+_URN_CODE_VALUE = 0x00080120
+
+
+@dataclass(frozen=True)
+class EvaluationContext:
+    """Where a condition is evaluated.
+
+    Attributes:
+        dataset: the Data Set holding the conditional Attribute: the top-level Data Set, or
+            the Sequence Item (a pydicom ``Dataset``).
+        parents: the enclosing Data Sets, innermost first (for an Item of a top-level
+            Sequence: ``(top,)``); ``()`` at the top level.
+        top: the top-level Data Set; ``None``: the outermost of ``parents``, else
+            ``dataset``.
+        frame_groups: the Functional Group Items of the current frame (its Per-Frame Item,
+            then the Shared Item); ``None`` where no frame is current, and then ``frame``
+            lookups search the Shared Item and every Per-Frame Item of ``top`` (a condition
+            is TRUE if it holds in any of them).
+        modules: the table ids (``table_C.7-11a``) of the Modules, Macros and Functional
+            Group Macros present; ``None`` where unknown (module conditions are UNKNOWN).
+        item_index: the 0-based position of ``dataset`` in its Sequence; ``None`` where
+            unknown or at the top level.
+        sop_class_uid: the SOP Class UID to test; ``None``: SOP Class UID (0008,0016) of
+            ``top``, else Media Storage SOP Class UID (0002,0002) of its File Meta.
+    """
+
+    dataset: Any
+    parents: tuple[Any, ...] = ()
+    top: Any = None
+    frame_groups: tuple[Any, ...] | None = None
+    modules: frozenset[str] | None = None
+    item_index: int | None = None
+    sop_class_uid: str | None = None
+
+    @property
+    def top_level(self) -> Any:
+        """The top-level Data Set."""
+        if self.top is not None:
+            return self.top
+        return self.parents[-1] if self.parents else self.dataset
+
+
+# --- looking up -----------------------------------------------------------------------------
+
+
+def _element(dataset: Any, tag: int) -> Any:
+    """The element of ``dataset`` with ``tag``, ``None`` if absent; raises on a dataset
+    that is not one (callers catch)."""
+    if tag in dataset:
+        return dataset[tag]
+    return None
+
+
+def _items(dataset: Any, tag: int) -> list[Any]:
+    element = _element(dataset, tag)
+    if element is None or getattr(element, "VR", None) != "SQ" or element.value is None:
+        return []
+    return [item for item in element.value if _is_dataset(item)]
+
+
+def _is_dataset(value: Any) -> bool:
+    # A pydicom Dataset, without importing pydicom at module import (keeps import fast).
+    return hasattr(value, "__contains__") and hasattr(value, "elements")
+
+
+def _frame_items(context: EvaluationContext) -> list[Any]:
+    """The Functional Group Items to search, with the Items of the macros' Sequences in
+    them (a Functional Group Macro's Attributes sit one Sequence down: Pixel Measures
+    Sequence (0028,9110) > Pixel Spacing)."""
+    if context.frame_groups is not None:
+        groups = list(context.frame_groups)
+    else:
+        top = context.top_level
+        groups = _items(top, _PER_FRAME_FUNCTIONAL_GROUPS) + _items(top, _SHARED_FUNCTIONAL_GROUPS)
+    found: list[Any] = []
+    for group in groups:
+        if not _is_dataset(group):
+            continue
+        found.append(group)
+        for element in group:
+            if getattr(element, "VR", None) == "SQ" and element.value is not None:
+                found.extend(item for item in element.value if _is_dataset(item))
+    return found
+
+
+def _find(context: EvaluationContext, tag: int, scope: str, levels: int) -> list[Any] | None:
+    """The elements the reference denotes: ``[]`` when absent, ``None`` when the place to
+    look does not exist in the context (a parent beyond the chain)."""
+    if scope == "item":
+        element = _element(context.dataset, tag)
+        return [] if element is None else [element]
+    if scope == "parent":
+        if levels < 1 or levels > len(context.parents):
+            return None
+        element = _element(context.parents[levels - 1], tag)
+        return [] if element is None else [element]
+    if scope == "top":
+        element = _element(context.top_level, tag)
+        return [] if element is None else [element]
+    if scope == "frame":
+        return [item[tag] for item in _frame_items(context) if tag in item]
+    # any: the nearest Data Set holding it, outwards, then the frame's Functional Groups.
+    for dataset in (context.dataset, *context.parents, context.top_level):
+        element = _element(dataset, tag)
+        if element is not None:
+            return [element]
+    return [item[tag] for item in _frame_items(context) if tag in item]
+
+
+def _values(element: Any) -> tuple[Any, ...] | None:
+    """The element's Values (``()`` when empty), ``None`` when they are not values (a
+    Sequence, bytes of a binary VR)."""
+    if getattr(element, "VR", None) == "SQ":
+        return None
+    value = element.value
+    if value is None:
+        return ()
+    if isinstance(value, (bytes, bytearray)):
+        return () if not value else None
+    if type(value).__name__ == "PersonName":
+        value = str(value)
+    if isinstance(value, str):
+        return () if not value.strip(" \x00") else (value,)
+    if isinstance(value, Sequence):
+        return tuple(str(item) if type(item).__name__ == "PersonName" else item for item in value)
+    return (value,)
+
+
+def _is_number(value: Any) -> bool:
+    return isinstance(value, (int, float)) and not isinstance(value, bool)
+
+
+def _number(value: Any) -> float | None:
+    if _is_number(value):
+        return float(value)
+    if isinstance(value, str):
+        try:
+            return float(value.strip(" \x00"))
+        except ValueError:
+            return None
+    return None
+
+
+def _matches(actual: Any, expected: Value) -> Truth:
+    """One Value against one expected value."""
+    if isinstance(expected, TagValue):
+        if isinstance(actual, int) and not isinstance(actual, bool):
+            return Truth.of(int(actual) == expected.tag)
+        return UNKNOWN
+    if isinstance(expected, str):
+        if isinstance(actual, str):
+            return Truth.of(actual.strip(" \x00") == expected.strip())
+        if type(actual).__name__ == "PersonName":
+            return Truth.of(str(actual).strip() == expected.strip())
+        if _is_number(actual):
+            wanted = _number(expected)
+            return UNKNOWN if wanted is None else Truth.of(float(actual) == wanted)
+        return UNKNOWN
+    number = _number(actual)
+    return UNKNOWN if number is None else Truth.of(number == float(expected))
+
+
+def _selected(element: Any, value_number: int | None) -> tuple[Any, ...] | None:
+    """The Values a test looks at: Value ``value_number`` (1-based) or all of them."""
+    values = _values(element)
+    if values is None or value_number is None:
+        return values
+    if value_number < 1 or len(values) < value_number:
+        return ()
+    return (values[value_number - 1],)
+
+
+def _any(results: Iterable[Truth]) -> Truth:
+    outcome = FALSE
+    for result in results:
+        outcome = outcome | result
+        if outcome is TRUE:
+            break
+    return outcome
+
+
+# --- the helpers the predicates call ---------------------------------------------------------
+
+
+def present(context: EvaluationContext, tag: int, scope: str = "any", levels: int = 0) -> Truth:
+    """The Attribute is present (empty or not)."""
+    try:
+        found = _find(context, tag, scope, levels)
+        return UNKNOWN if found is None else Truth.of(bool(found))
+    except Exception:  # noqa: BLE001 - never raise on a Data Set's content
+        return UNKNOWN
+
+
+def has_value(context: EvaluationContext, tag: int, scope: str = "any", levels: int = 0) -> Truth:
+    """The Attribute is present and not empty (a Sequence: has an Item)."""
+    try:
+        found = _find(context, tag, scope, levels)
+        if found is None:
+            return UNKNOWN
+        results = []
+        for element in found:
+            if getattr(element, "VR", None) == "SQ":
+                results.append(Truth.of(bool(element.value)))
+                continue
+            values = _values(element)
+            results.append(UNKNOWN if values is None else Truth.of(bool(values)))
+        return _any(results)
+    except Exception:  # noqa: BLE001
+        return UNKNOWN
+
+
+def value_in(
+    context: EvaluationContext,
+    tag: int,
+    scope: str,
+    levels: int,
+    value_number: int | None,
+    values: tuple[Value, ...],
+) -> Truth:
+    """A Value (Value ``value_number``, 1-based, or any) equals one of ``values``; FALSE
+    when absent, empty, or with fewer Values."""
+    try:
+        found = _find(context, tag, scope, levels)
+        if found is None:
+            return UNKNOWN
+        results = []
+        for element in found:
+            selected = _selected(element, value_number)
+            if selected is None:
+                results.append(UNKNOWN)
+                continue
+            results.append(
+                _any(_matches(actual, expected) for actual in selected for expected in values)
+            )
+        return _any(results)
+    except Exception:  # noqa: BLE001
+        return UNKNOWN
+
+
+def compare(
+    context: EvaluationContext,
+    tag: int,
+    scope: str,
+    levels: int,
+    value_number: int | None,
+    operator: str,
+    bound: float,
+) -> Truth:
+    """A Value compares with ``bound`` (``gt``, ``ge``, ``lt``, ``le``, ``eq``, ``ne``);
+    FALSE when absent or empty, UNKNOWN when a Value is not a number."""
+    try:
+        found = _find(context, tag, scope, levels)
+        if found is None:
+            return UNKNOWN
+        results = []
+        for element in found:
+            selected = _selected(element, value_number)
+            if selected is None:
+                results.append(UNKNOWN)
+                continue
+            for actual in selected:
+                number = _number(actual)
+                if number is None:
+                    results.append(UNKNOWN)
+                elif operator == "gt":
+                    results.append(Truth.of(number > bound))
+                elif operator == "ge":
+                    results.append(Truth.of(number >= bound))
+                elif operator == "lt":
+                    results.append(Truth.of(number < bound))
+                elif operator == "le":
+                    results.append(Truth.of(number <= bound))
+                elif operator == "eq":
+                    results.append(Truth.of(number == bound))
+                elif operator == "ne":
+                    results.append(Truth.of(number != bound))
+                else:
+                    results.append(UNKNOWN)
+        return _any(results)
+    except Exception:  # noqa: BLE001
+        return UNKNOWN
+
+
+def code_in(
+    context: EvaluationContext,
+    tag: int,
+    scope: str,
+    levels: int,
+    codes: tuple[tuple[str, str], ...],
+) -> Truth:
+    """An Item of the Code Sequence has one of ``codes`` (Code Value, Coding Scheme
+    Designator); its Code Value is Code Value, Long Code Value or URN Code Value."""
+    try:
+        found = _find(context, tag, scope, levels)
+        if found is None:
+            return UNKNOWN
+        results = []
+        for element in found:
+            if getattr(element, "VR", None) != "SQ":
+                results.append(UNKNOWN)
+                continue
+            for item in element.value or ():
+                if not _is_dataset(item):
+                    results.append(UNKNOWN)
+                    continue
+                scheme = _text(item, _CODING_SCHEME_DESIGNATOR)
+                value = None
+                for value_tag in (_CODE_VALUE, _LONG_CODE_VALUE, _URN_CODE_VALUE):
+                    value = _text(item, value_tag)
+                    if value:
+                        break
+                if value is None or scheme is None:
+                    results.append(UNKNOWN)
+                else:
+                    results.append(Truth.of((value, scheme) in codes))
+        return _any(results)
+    except Exception:  # noqa: BLE001
+        return UNKNOWN
+
+
+def _text(dataset: Any, tag: int) -> str | None:
+    element = _element(dataset, tag)
+    if element is None:
+        return ""
+    values = _values(element)
+    if values is None or len(values) > 1:
+        return None
+    if not values:
+        return ""
+    return values[0].strip(" \x00") if isinstance(values[0], str) else None
+
+
+def module_present(context: EvaluationContext, table_id: str) -> Truth:
+    """The Module or Macro of ``table_id`` is present; UNKNOWN where the context does not
+    say which are."""
+    try:
+        if context.modules is None:
+            return UNKNOWN
+        return Truth.of(table_id in context.modules)
+    except Exception:  # noqa: BLE001
+        return UNKNOWN
+
+
+def sop_class_in(context: EvaluationContext, uids: tuple[str, ...]) -> Truth:
+    """The SOP Class UID is one of ``uids``; UNKNOWN where it is absent or not a UID."""
+    try:
+        uid = context.sop_class_uid
+        if uid is None:
+            top = context.top_level
+            uid = _text(top, _SOP_CLASS_UID)
+            if not uid:
+                meta = getattr(top, "file_meta", None)
+                uid = _text(meta, _MEDIA_STORAGE_SOP_CLASS_UID) if meta is not None else None
+        if not uid:
+            return UNKNOWN
+        return Truth.of(uid.strip(" \x00") in uids)
+    except Exception:  # noqa: BLE001
+        return UNKNOWN
+
+
+def first_item(context: EvaluationContext) -> Truth:
+    """The Data Set is the first Item of its Sequence; UNKNOWN where that is not known."""
+    index = context.item_index
+    if index is None or not isinstance(index, int):
+        return UNKNOWN
+    return Truth.of(index == 0)
+
+
+def conj(*terms: Truth) -> Truth:
+    """Kleene conjunction of ``terms``."""
+    outcome = TRUE
+    for term in terms:
+        outcome = outcome & term
+    return outcome
+
+
+def disj(*terms: Truth) -> Truth:
+    """Kleene disjunction of ``terms``."""
+    outcome = FALSE
+    for term in terms:
+        outcome = outcome | term
+    return outcome
+
+
+def neg(term: Truth) -> Truth:
+    """Kleene negation."""
+    return ~term

@@ -1,0 +1,293 @@
+"""Compile every condition of a PS3.3 model, and report how much of it compiled.
+
+:func:`compile_conditions` reads every Type 1C/2C Attribute, every Usage C Module row and
+every Usage C Functional Group row of a :class:`~dicomstd.generator.iod_model.Part03Model`,
+applies the reviewed overrides, and parses the rest. :func:`coverage` counts unique
+condition sentences per category:
+
+- ``parser``: compiled by the parser, at least one clause checkable from the data;
+- ``override``: compiled from a reviewed override;
+- ``unknown by design``: understood, but nothing in it can be seen in the data ("Required
+  if contrast media was used"): evaluates to UNKNOWN always;
+- ``unparsed``: some clause could not be read: evaluates to UNKNOWN, reported with its text.
+
+A sentence is counted once per category however many rows print it; when its rows compile
+differently (an override for one table only), the least compiled status counts.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from typing import Literal
+
+from dicomstd.conditions.ast import Requirement, Unparsed, contains_unparsed, is_checkable, walk
+from dicomstd.errors import BuildError
+from dicomstd.generator.conditions.extract import condition_sentences, normalize, usage_sentences
+from dicomstd.generator.conditions.overrides import Override, format_condition, load_overrides
+from dicomstd.generator.conditions.parser import ParseContext, Vocabulary, parse_requirement
+from dicomstd.generator.iod_model import AttributeSpec, Part03Model
+
+__all__ = [
+    "Category",
+    "CompiledCondition",
+    "CoverageReport",
+    "Status",
+    "compile_conditions",
+    "coverage",
+]
+
+Category = Literal["attribute", "module usage", "functional group usage"]
+Status = Literal["parser", "override", "unknown by design", "unparsed"]
+_CATEGORIES: tuple[Category, ...] = ("attribute", "module usage", "functional group usage")
+_STATUSES: tuple[Status, ...] = ("parser", "override", "unknown by design", "unparsed")
+_RANK = {status: rank for rank, status in enumerate(_STATUSES)}
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledCondition:
+    """One compiled row.
+
+    Attributes:
+        category: ``attribute``, ``module usage`` or ``functional group usage``.
+        table: the attribute table (``attribute``) or the IOD's module table.
+        path: ``attribute``: the Sequence Tags then the Attribute's Tag (``0028,0034``,
+            ``300A,0111/300A,011E``); usage rows: the Module's or Macro's table id.
+        name: the Attribute's, Module's or Macro's name.
+        requirement: the compiled requirement.
+        status: see :data:`Status`.
+    """
+
+    category: Category
+    table: str
+    path: str
+    name: str
+    requirement: Requirement
+    status: Status
+
+
+def _status(requirement: Requirement, by_override: bool) -> Status:
+    conditions = [requirement.required, requirement.otherwise]
+    if requirement.forbidden is not None:
+        conditions.append(requirement.forbidden)
+    if any(contains_unparsed(condition) for condition in conditions):
+        return "unparsed"
+    if by_override:
+        # A reviewed override may say "not checkable" too: that is still unknown by design.
+        return "override" if is_checkable(requirement.required) else "unknown by design"
+    if not is_checkable(requirement.required):
+        return "unknown by design"
+    return "parser"
+
+
+def _attribute_rows(model: Part03Model) -> list[tuple[str, tuple[int, ...], str, AttributeSpec]]:
+    """(table id, Sequence path of the expansion, path text, spec) of every 1C/2C row, in
+    the table where it is written."""
+    rows: list[tuple[str, tuple[int, ...], str, AttributeSpec]] = []
+    for table_id, table in model.tables.items():
+        own = {id(entry) for entry in table.walk() if isinstance(entry, AttributeSpec)}
+        seen: set[int] = set()
+        for path, spec in model.expand(table_id):
+            if id(spec) not in own or id(spec) in seen or spec.type not in ("1C", "2C"):
+                continue
+            seen.add(id(spec))
+            tags = tuple(item.tag_value for item in path)
+            text = "/".join([*(item.tag for item in path), spec.tag])
+            rows.append((table_id, tags, text, spec))
+    return rows
+
+
+def compile_conditions(
+    model: Part03Model,
+    overrides: tuple[Override, ...] | None = None,
+    vocabulary: Vocabulary | None = None,
+) -> list[CompiledCondition]:
+    """Compile every condition of ``model``.
+
+    Args:
+        model: PS3.3 as compiled by :func:`~dicomstd.generator.extractors.part03.
+            extract_information_object_definitions`.
+        overrides: the reviewed overrides; ``None`` reads the committed file.
+        vocabulary: the names to recognise; ``None`` builds them from ``model``.
+
+    Returns:
+        one :class:`CompiledCondition` per Type 1C/2C Attribute row (in the table where it
+        is written) and per Usage C Module and Functional Group row, in document order.
+
+    Raises:
+        BuildError: an override matches no row with its sentence (the standard changed, or
+            the override is wrong: re-review it).
+    """
+    overrides = load_overrides() if overrides is None else overrides
+    vocabulary = vocabulary or Vocabulary(model)
+    by_key = {override.key: override for override in overrides}
+    used: set[tuple[str, str, str, str]] = set()
+    found: list[CompiledCondition] = []
+
+    def apply(key: tuple[str, str, str, str], parsed: Requirement) -> tuple[Requirement, bool]:
+        override = by_key.get(key)
+        if override is None:
+            return parsed, False
+        used.add(key)
+        return override.requirement, True
+
+    for table_id, tags, path, spec in _attribute_rows(model):
+        sentences = condition_sentences(spec.description)
+        context = ParseContext(table_id, tags)
+        parsed = parse_requirement(sentences, vocabulary, context, normalize(spec.description))
+        requirement, overridden = apply(("attribute", table_id, path, parsed.text), parsed)
+        found.append(
+            CompiledCondition(
+                "attribute",
+                table_id,
+                path,
+                spec.name,
+                requirement,
+                _status(requirement, overridden),
+            )
+        )
+    for iod in model.iods.values():
+        for usage in iod.modules:
+            if usage.usage != "C":
+                continue
+            sentences = usage_sentences(usage.condition)
+            parsed = parse_requirement(
+                sentences,
+                vocabulary,
+                ParseContext(iod_table_id=iod.table_id),
+                normalize(usage.condition),
+            )
+            requirement, overridden = apply(("module", usage.table_id, "", parsed.text), parsed)
+            found.append(
+                CompiledCondition(
+                    "module usage",
+                    iod.table_id,
+                    usage.table_id,
+                    usage.module,
+                    requirement,
+                    _status(requirement, overridden),
+                )
+            )
+        for group in iod.functional_groups:
+            if group.usage != "C":
+                continue
+            sentences = usage_sentences(group.condition)
+            parsed = parse_requirement(
+                sentences,
+                vocabulary,
+                ParseContext(iod_table_id=iod.table_id),
+                normalize(group.condition),
+            )
+            requirement, overridden = apply(
+                ("functional_group", group.table_id, "", parsed.text), parsed
+            )
+            found.append(
+                CompiledCondition(
+                    "functional group usage",
+                    iod.table_id,
+                    group.table_id,
+                    group.macro,
+                    requirement,
+                    _status(requirement, overridden),
+                )
+            )
+    stale = [override for override in overrides if override.key not in used]
+    if stale:
+        first = stale[0]
+        raise BuildError(
+            f"{len(stale)} condition override(s) no longer match the publication "
+            f"({model.part} {model.edition}), e.g. {first.kind} {first.table} {first.path or ''} "
+            f"{first.sentence!r}: the standard changed, re-review them"
+        )
+    return found
+
+
+@dataclass
+class CoverageReport:
+    """Unique condition sentences per category and status.
+
+    Attributes:
+        edition: ``2024c``.
+        sentences: per category, each unique sentence with its status, where it is printed
+            (``table:path`` of the first row and the row count), and the compiled condition
+            (override form) or the reason it is not.
+    """
+
+    edition: str
+    sentences: dict[str, list[dict[str, object]]] = field(default_factory=dict)
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        """Per category: ``unique`` and one count per status."""
+        result: dict[str, dict[str, int]] = {}
+        for category in _CATEGORIES:
+            rows = self.sentences.get(category, [])
+            counts = {"unique": len(rows)}
+            for status in _STATUSES:
+                counts[status] = sum(1 for row in rows if row["status"] == status)
+            result[category] = counts
+        return result
+
+    def compiled_fraction(self, category: str) -> float:
+        """(parser + override) / unique, for ``category``."""
+        counts = self.counts()[category]
+        return (
+            (counts["parser"] + counts["override"]) / counts["unique"] if counts["unique"] else 1.0
+        )
+
+    def to_json(self) -> str:
+        """The report as deterministic JSON text (counts, then every sentence)."""
+        document = {"edition": self.edition, "counts": self.counts(), "sentences": self.sentences}
+        return json.dumps(document, indent=1, ensure_ascii=False) + "\n"
+
+    def summary(self) -> str:
+        """A few lines of text: per category, unique sentences and each status with %."""
+        lines = [f"Conditions of PS3.3 {self.edition} (unique sentences):"]
+        for category, counts in self.counts().items():
+            unique = counts["unique"] or 1
+            parts = ", ".join(
+                f"{status} {counts[status]} ({100 * counts[status] / unique:.0f}%)"
+                for status in _STATUSES
+            )
+            lines.append(
+                f"  {category}: {counts['unique']} unique; compiled "
+                f"{100 * self.compiled_fraction(category):.1f}% ({parts})"
+            )
+        return "\n".join(lines)
+
+
+def coverage(model: Part03Model, compiled: list[CompiledCondition] | None = None) -> CoverageReport:
+    """The coverage report of ``model`` (compiling it unless ``compiled`` is given)."""
+    compiled = compile_conditions(model) if compiled is None else compiled
+    unique: dict[tuple[str, str], dict[str, object]] = {}
+    for row in compiled:
+        key = (row.category, row.requirement.text)
+        entry = unique.get(key)
+        if entry is None:
+            entry = {
+                "text": row.requirement.text,
+                "status": row.status,
+                "first": f"{row.table}:{row.path}",
+                "rows": 0,
+                "condition": _describe(row.requirement),
+            }
+            unique[key] = entry
+        entry["rows"] = int(entry["rows"]) + 1  # type: ignore[call-overload]
+        if _RANK[row.status] > _RANK[str(entry["status"])]:  # type: ignore[index]
+            entry["status"] = row.status
+            entry["condition"] = _describe(row.requirement)
+    report = CoverageReport(model.edition)
+    for (category, _text), entry in sorted(unique.items()):
+        report.sentences.setdefault(category, []).append(entry)
+    return report
+
+
+def _describe(requirement: Requirement) -> str:
+    unparsed = [node for node in walk(requirement.required) if isinstance(node, Unparsed)]
+    if unparsed:
+        return f"unparsed: {unparsed[0].detail}"
+    text = format_condition(requirement.required)
+    if requirement.otherwise_stated:
+        text += f" ; otherwise {format_condition(requirement.otherwise)}"
+    if requirement.forbidden is not None:
+        text += f" ; forbidden if {format_condition(requirement.forbidden)}"
+    return text

@@ -1,0 +1,168 @@
+"""Find the condition sentences in PS3.3's text.
+
+Sources:
+
+- a Type 1C/2C Attribute's Attribute Description (:attr:`AttributeSpec.description`): the
+  sentences that say when it is required ("Required if ..."; "Shall be present if ..."),
+  whether it may be present otherwise ("May be present otherwise."), and when it shall not
+  be present ("Shall not be present if ..."); the rest of the description (what the
+  Attribute means, its Defined Terms, "See Section ...") is not a condition;
+- a Module's or Functional Group Macro's Usage C text (:attr:`ModuleUsage.condition`,
+  :attr:`FunctionalGroupUsage.condition`), which is all condition, possibly with a
+  placement note ("may not be used as a Shared Functional Group", kept out: the extractor
+  of PS3.3 reads it into :attr:`FunctionalGroupUsage.placement`).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = [
+    "ConditionSentence",
+    "SentenceKind",
+    "condition_sentences",
+    "normalize",
+    "usage_sentences",
+]
+
+#: What a condition sentence says: when ``required``; ``may`` / ``shall not`` be present
+#: otherwise; ``may if`` ("May be present otherwise if ..."); ``forbidden`` ("Shall not be
+#: present if ...").
+SentenceKind = Literal["required", "may", "shall not", "may if", "forbidden"]
+
+
+@dataclass(frozen=True, slots=True)
+class ConditionSentence:
+    """One condition sentence.
+
+    Attributes:
+        kind: see :data:`SentenceKind`.
+        text: the sentence as printed (normalised spaces and quotes), from its keyword on.
+        clause: the condition proper, without the leading keywords ("Required if") and the
+            final full stop; ``""`` for ``may`` and ``shall not``.
+    """
+
+    kind: SentenceKind
+    text: str
+    clause: str
+
+
+_QUOTES = str.maketrans({"“": '"', "”": '"', "‘": "'", "’": "'", "\u00a0": " "})
+
+
+def normalize(text: str) -> str:
+    """Collapse whitespace, straighten quotes."""
+    return re.sub(r"\s+", " ", text.translate(_QUOTES)).strip()
+
+
+# A sentence ends at a full stop (or ; before an "otherwise" clause) followed by a space and
+# a capital, a quote or a parenthesis; dots inside UIDs, section numbers and "e.g." do not.
+_SENTENCE_END = re.compile(r"(?<!\be\.g)(?<!\bi\.e)(?<!\bvs)(?<!\betc)\.\s+(?=[A-Z\"(])")
+
+_STARTERS: tuple[tuple[re.Pattern[str], SentenceKind], ...] = (
+    (
+        re.compile(
+            r"(?:It |it |This Attribute |this Attribute )?[Ss]hall not be present otherwise\b"
+        ),
+        "shall not",
+    ),
+    (
+        re.compile(
+            r"(?:It |it )?[Mm]ay be present otherwise,? if\b|[Oo]therwise,? may be present if\b"
+        ),
+        "may if",
+    ),
+    (
+        re.compile(
+            r"(?:It |it )?[Mm]ay be present otherwise\b|[Oo]therwise,? (?:it )?may be present\b"
+        ),
+        "may",
+    ),
+    (re.compile(r"(?:It |it )?[Ss]hall not be present (?:if|when)\b"), "forbidden"),
+    (
+        re.compile(
+            r"(?:This Attribute is |this Attribute is |It is |it is )?[Rr]equired,? (?:only )?(?:if|when|for)(?:\b|(?=[A-Z])):?"
+            r"|[Ss]hall be present,? (?:only )?(?:if|when|for)\b:?"
+        ),
+        "required",
+    ),
+)
+
+# "; may be present otherwise", ", may be present otherwise", "; shall not be present if" at
+# the end of a Required sentence: a second sentence of its own.
+_TRAILING = re.compile(
+    r"[;,.]?\s+(?=(?:it )?(?:[Mm]ay be present otherwise|[Ss]hall not be present (?:otherwise|if|when)|[Oo]therwise,? may be present))"
+)
+
+
+def _sentences(text: str) -> list[str]:
+    pieces: list[str] = []
+    for sentence in _SENTENCE_END.split(text):
+        for part in _TRAILING.split(sentence):
+            part = part.strip()
+            if part:
+                pieces.append(part)
+    return pieces
+
+
+def _classify(sentence: str) -> ConditionSentence | None:
+    for pattern, kind in _STARTERS:
+        match = pattern.search(sentence)
+        if match is None:
+            continue
+        # The starter must open the sentence, or follow the Defined Terms or prose that a
+        # description cell runs into it without a full stop ("... NONE Required if ...").
+        if match.start() and kind != "required":
+            continue
+        text = sentence[match.start() :].strip()
+        clause = (
+            text[match.end() - match.start() :].strip()
+            if kind in ("required", "forbidden", "may if")
+            else ""
+        )
+        if kind == "required" and re.search(r"\bfor:?$", match.group(0)):
+            # "Required for first Item of ...": the parser needs to know it is not an "if".
+            clause = "for " + clause
+        clause = clause.rstrip(" .;")
+        return ConditionSentence(kind, text.rstrip(), clause)
+    return None
+
+
+def condition_sentences(description: str) -> tuple[ConditionSentence, ...]:
+    """The condition sentences of a Type 1C/2C Attribute Description, in order.
+
+    ``()`` where the description has none (a handful of rows state the condition in other
+    words, "Mutually exclusive with ..."; the caller reports those as unparsed).
+    """
+    found: list[ConditionSentence] = []
+    for sentence in _sentences(normalize(description)):
+        classified = _classify(sentence)
+        if classified is not None:
+            found.append(classified)
+    return tuple(found)
+
+
+_PLACEMENT = re.compile(
+    r"[;,.]?\s*(?:and )?(?:shall|may) not be used as (?:a|the) (?:Shared|Per-Frame) Functional Group\.?",
+    re.IGNORECASE,
+)
+
+
+def usage_sentences(condition: str) -> tuple[ConditionSentence, ...]:
+    """The condition sentences of a Usage C text of an IOD's Module or Functional Group table.
+
+    The text is all condition: a text that does not open with "Required if" (or a variant)
+    is returned whole as a ``required`` sentence, so that the parser reports it rather than
+    this function dropping it.
+    """
+    text = _PLACEMENT.sub("", normalize(condition)).strip()
+    found: list[ConditionSentence] = []
+    for sentence in _sentences(text):
+        classified = _classify(sentence)
+        if classified is None and not found:
+            classified = ConditionSentence("required", sentence, sentence.rstrip(" ."))
+        if classified is not None:
+            found.append(classified)
+    return tuple(found)

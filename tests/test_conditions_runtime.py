@@ -1,0 +1,297 @@
+"""The condition language at run time: three-valued logic, evaluation on minimal pydicom
+Data Sets, generated predicates agreeing with the evaluator, the override form, and a
+property test that evaluation never raises."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from pydicom.dataset import Dataset
+from pydicom.sequence import Sequence
+
+from dicomstd.conditions import runtime
+from dicomstd.conditions.ast import (
+    And,
+    AttributeRef,
+    CodeIn,
+    Compare,
+    Condition,
+    Constant,
+    FirstItem,
+    HasValue,
+    ModulePresent,
+    Not,
+    Or,
+    Present,
+    Requirement,
+    SOPClassIn,
+    TagValue,
+    Truth,
+    Unparsed,
+    Unverifiable,
+    ValueIn,
+)
+from dicomstd.conditions.evaluate import EvaluationContext, evaluate, evaluate_requirement
+from dicomstd.generator.conditions.emit import emit_expression, emit_predicate
+from dicomstd.generator.conditions.overrides import format_condition, parse_override_condition
+
+T, F, U = Truth.TRUE, Truth.FALSE, Truth.UNKNOWN
+IMAGE_TYPE = AttributeRef(0x00080008, "any", 0, "Image Type")
+
+
+def test_kleene_tables() -> None:
+    assert [a & b for a in (T, F, U) for b in (T, F, U)] == [T, F, U, F, F, F, U, F, U]
+    assert [a | b for a in (T, F, U) for b in (T, F, U)] == [T, T, T, T, F, U, T, U, U]
+    assert [~a for a in (T, F, U)] == [F, T, U]
+    with pytest.raises(TypeError):
+        bool(U)
+
+
+def _context(dataset: Dataset, **kwargs: Any) -> EvaluationContext:
+    return EvaluationContext(dataset, **kwargs)
+
+
+def test_value_number_is_one_based() -> None:
+    ds = Dataset()
+    ds.ImageType = ["DERIVED", "PRIMARY", "LABEL"]
+    label3 = ValueIn(IMAGE_TYPE, ("LABEL",), 3)
+    assert evaluate(label3, _context(ds)) is T
+    assert evaluate(ValueIn(IMAGE_TYPE, ("LABEL",), 2), _context(ds)) is F
+    ds.ImageType = ["DERIVED", "PRIMARY"]  # fewer Values than the one named
+    assert evaluate(label3, _context(ds)) is F
+    assert evaluate(label3, _context(Dataset())) is F  # absent
+    assert evaluate(Not(label3), _context(Dataset())) is T  # "is not LABEL" when absent
+
+
+def test_presence_and_has_value() -> None:
+    ds = Dataset()
+    ds.PatientName = ""
+    name = AttributeRef(0x00100010)
+    assert evaluate(Present(name), _context(ds)) is T
+    assert evaluate(HasValue(name), _context(ds)) is F
+    ds.ReferencedImageSequence = Sequence()
+    assert evaluate(HasValue(AttributeRef(0x00081140)), _context(ds)) is F
+    ds.ReferencedImageSequence.append(Dataset())
+    assert evaluate(HasValue(AttributeRef(0x00081140)), _context(ds)) is T
+
+
+def test_numbers_tags_codes_and_sop_class() -> None:
+    ds = Dataset()
+    ds.NumberOfFrames = "3"  # IS as a string
+    ds.FrameIncrementPointer = 0x00181065
+    ds.SOPClassUID = "1.2.840.10008.5.1.4.1.1.481.17"
+    item = Dataset()
+    item.CodeValue = "128604"
+    item.CodingSchemeDesignator = "DCM"
+    ds.ConceptNameCodeSequence = [item]
+    ctx = _context(ds)
+    assert evaluate(Compare(AttributeRef(0x00280008), "gt", 1.0), ctx) is T
+    assert evaluate(ValueIn(AttributeRef(0x00280009), (TagValue(0x00181065),)), ctx) is T
+    assert evaluate(CodeIn(AttributeRef(0x0040A043), (("128604", "DCM"),)), ctx) is T
+    assert evaluate(SOPClassIn(("1.2.840.10008.5.1.4.1.1.481.17",)), ctx) is T
+    assert evaluate(SOPClassIn(("1.2.840.10008.5.1.4.1.1.2",)), _context(Dataset())) is U
+
+
+def test_scopes_parent_top_and_frame() -> None:
+    top = Dataset()
+    top.Modality = "RTIMAGE"
+    item = Dataset()
+    per_frame = Dataset()
+    frame_type = Dataset()
+    frame_type.FrameType = ["ORIGINAL", "PRIMARY"]
+    per_frame.MRImageFrameTypeSequence = [frame_type]
+    top.PerFrameFunctionalGroupsSequence = [per_frame]
+    top.SharedFunctionalGroupsSequence = [Dataset()]
+    ctx = _context(item, parents=(top,), item_index=0)
+    modality = ValueIn(AttributeRef(0x00080060, "parent", 1), ("RTIMAGE",))
+    assert evaluate(modality, ctx) is T
+    assert evaluate(ValueIn(AttributeRef(0x00080060, "item"), ("RTIMAGE",)), ctx) is F
+    assert evaluate(ValueIn(AttributeRef(0x00080060, "parent", 2), ("RTIMAGE",)), ctx) is U
+    original = ValueIn(AttributeRef(0x00089007, "frame"), ("ORIGINAL",), 1)
+    assert evaluate(original, _context(top)) is T
+    # With a current frame given, only its groups count.
+    assert evaluate(original, _context(top, frame_groups=(Dataset(),))) is F
+    assert evaluate(FirstItem(), ctx) is T
+    assert evaluate(FirstItem(), _context(item)) is U
+
+
+def test_and_with_an_uncheckable_clause() -> None:
+    shutter = Not(ModulePresent("table_C.7.6.15-1", "module"))
+    condition = And((Unverifiable("a Display Shutter is to be applied"), shutter))
+    assert evaluate(condition, _context(Dataset(), modules=frozenset())) is U
+    assert evaluate(condition, _context(Dataset(), modules=frozenset({"table_C.7.6.15-1"}))) is F
+    assert evaluate(condition, _context(Dataset())) is U  # modules unknown
+
+
+def test_unparsed_makes_the_whole_unknown() -> None:
+    ds = Dataset()
+    ds.Modality = "CT"
+    condition = Or((ValueIn(AttributeRef(0x00080060), ("CT",)), Unparsed("x", "y")))
+    assert evaluate(condition, _context(ds)) is U
+    assert eval(emit_expression(condition), {"rt": runtime, "context": _context(ds)}) is U
+
+
+def test_requirement_otherwise_and_forbidden() -> None:
+    present = Present(AttributeRef(0x00281052))
+    ds = Dataset()
+    shall_not = Requirement(present)  # default: shall not be present otherwise (PS3.5 7.4.2)
+    outcome = evaluate_requirement(shall_not, _context(ds))
+    assert (outcome.required, outcome.forbidden) == (F, T)
+    may = Requirement(present, Constant(True), True)
+    assert evaluate_requirement(may, _context(ds)).forbidden is F
+    forbidden = Requirement(Unverifiable("x"), Constant(True), True, Not(present))
+    assert evaluate_requirement(forbidden, _context(ds)).forbidden is T
+    ds.RescaleIntercept = "0"
+    assert evaluate_requirement(shall_not, _context(ds)).required is T
+
+
+# --- generated predicates agree with the evaluator --------------------------------------------
+
+_REF = st.sampled_from(
+    [
+        AttributeRef(0x00080008),
+        AttributeRef(0x00280008, "item"),
+        AttributeRef(0x00080060, "parent", 1),
+        AttributeRef(0x00089007, "frame"),
+        AttributeRef(0x00100010, "top"),
+        AttributeRef(0x0040A043),
+    ]
+)
+_VALUE = st.one_of(
+    st.sampled_from(["ORIGINAL", "LABEL", "CT", "01", ""]),
+    st.integers(-2, 3),
+    st.just(TagValue(0x00181065)),
+)
+_LEAF = st.one_of(
+    st.builds(Present, _REF),
+    st.builds(HasValue, _REF),
+    st.builds(
+        ValueIn,
+        _REF,
+        st.lists(_VALUE, min_size=1, max_size=3).map(tuple),
+        st.sampled_from([None, 1, 3]),
+    ),
+    st.builds(
+        Compare,
+        _REF,
+        st.sampled_from(["gt", "ge", "lt", "le", "eq", "ne"]),
+        st.sampled_from([0.0, 1.0]),
+    ),
+    st.builds(CodeIn, _REF, st.just((("128604", "DCM"),))),
+    st.builds(ModulePresent, st.sampled_from(["table_C.7-11a", "table_C.7-12"])),
+    st.builds(SOPClassIn, st.just(("1.2.840.10008.5.1.4.1.1.2",))),
+    st.just(FirstItem()),
+    st.builds(Constant, st.booleans()),
+    st.builds(Unverifiable, st.just("if known")),
+)
+CONDITIONS: st.SearchStrategy[Condition] = st.recursive(
+    _LEAF,
+    lambda inner: st.one_of(
+        st.builds(Not, inner),
+        st.builds(And, st.lists(inner, min_size=2, max_size=3).map(tuple)),
+        st.builds(Or, st.lists(inner, min_size=2, max_size=3).map(tuple)),
+    ),
+    max_leaves=6,
+)
+
+# Values of every shape where a value is expected: wrong VRs, empty, multi-valued,
+# Sequences, bytes, numbers as strings.
+_CONTENT = st.sampled_from(
+    [
+        ("CS", ["ORIGINAL", "PRIMARY", "LABEL"]),
+        ("CS", ""),
+        ("CS", None),
+        ("IS", "3"),
+        ("IS", ["1", "2"]),
+        ("US", 1),
+        ("US", [0, 5]),
+        ("AT", [0x00181065]),
+        ("OB", b"\x00\x01"),
+        ("PN", "Doe^John"),
+        ("DS", "1.5"),
+        ("SQ", "sequence"),
+        ("SQ", "empty sequence"),
+        ("UN", b""),
+        ("LO", "not a number"),
+    ]
+)
+_TAGS = [0x00080008, 0x00280008, 0x00080060, 0x00089007, 0x00100010, 0x0040A043, 0x00080016]
+
+
+def _element_dataset(draw: st.DrawFn) -> Dataset:
+    ds = Dataset()
+    for tag in draw(st.lists(st.sampled_from(_TAGS), max_size=5, unique=True)):
+        vr, value = draw(_CONTENT)
+        if vr == "SQ":
+            item = Dataset()
+            item.CodeValue = "128604"
+            item.CodingSchemeDesignator = draw(st.sampled_from(["DCM", "", None]))
+            ds.add_new(tag, "SQ", [] if value == "empty sequence" else [item, Dataset()])
+        else:
+            ds.add_new(tag, vr, value)
+    return ds
+
+
+@st.composite
+def contexts(draw: st.DrawFn) -> EvaluationContext:
+    dataset = _element_dataset(draw)
+    parent = _element_dataset(draw)
+    if draw(st.booleans()):
+        frame = _element_dataset(draw)
+        parent.add_new(0x52009230, "SQ", [frame])
+        parent.add_new(0x52009229, "SQ", [_element_dataset(draw)])
+    modules = draw(st.sampled_from([None, frozenset(), frozenset({"table_C.7-11a"})]))
+    index = draw(st.sampled_from([None, 0, 2]))
+    return EvaluationContext(dataset, parents=(parent,), modules=modules, item_index=index)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(CONDITIONS, contexts())
+def test_evaluation_never_raises_and_generated_code_agrees(
+    condition: Condition, context: EvaluationContext
+) -> None:
+    result = evaluate(condition, context)
+    assert isinstance(result, Truth)
+    generated = eval(emit_expression(condition), {"rt": runtime, "context": context})  # noqa: S307
+    assert generated is result
+
+
+@settings(max_examples=150, deadline=None)
+@given(CONDITIONS)
+def test_override_form_round_trips(condition: Condition) -> None:
+    assert parse_override_condition(format_condition(condition)) == condition
+
+
+def test_emitted_predicate_is_a_function() -> None:
+    condition = ValueIn(IMAGE_TYPE, ("LABEL",), 3)
+    source = emit_predicate(
+        condition, "image_type_label", "Required if Value 3 of Image Type is LABEL"
+    )
+    namespace: dict[str, Any] = {
+        "rt": runtime,
+        "EvaluationContext": EvaluationContext,
+        "Truth": Truth,
+    }
+    exec(source, namespace)  # noqa: S102
+    ds = Dataset()
+    ds.ImageType = ["DERIVED", "PRIMARY", "LABEL"]
+    assert namespace["image_type_label"](EvaluationContext(ds)) is T
+    assert "value_in(context, 0x00080008, 'any', 0, 3, ('LABEL',))" in source
+    with pytest.raises(ValueError):
+        emit_predicate(condition, "not an identifier")
+
+
+def test_evaluate_on_garbage_context_does_not_raise() -> None:
+    for context in (
+        EvaluationContext(None),
+        EvaluationContext(42, parents=("x",)),
+        EvaluationContext(Dataset(), top=[1]),
+    ):
+        assert evaluate(Present(AttributeRef(0x00080008)), context) is U or True
+        assert isinstance(evaluate(SOPClassIn(("1",)), context), Truth)
+        assert isinstance(
+            evaluate(ValueIn(AttributeRef(0x00080008, "frame"), ("A",)), context), Truth
+        )
