@@ -21,7 +21,30 @@ __all__ = ["main"]
 
 
 class _Group(click.Group):
-    """Turns :class:`DicomstdError` (and anything unexpected) into one line and exit 2."""
+    """Turns every failure into one line on standard error and an exit code: 2 for bad
+    input or usage (:class:`DicomstdError`, click's usage errors, I/O errors naming their
+    file), 130 for an interruption, 2 with "internal error" for a defect of dicomstd."""
+
+    def main(  # type: ignore[override]
+        self, args: Sequence[str] | None = None, prog_name: str | None = None, **extra: Any
+    ) -> Any:
+        extra.pop("standalone_mode", None)
+        try:
+            result = super().main(args, prog_name, standalone_mode=False, **extra)
+        except click.exceptions.NoArgsIsHelpError as error:
+            click.echo(error.format_message(), err=True)  # bare "dicomstd": the help
+            sys.exit(2)
+        except click.UsageError as error:
+            hint = f" (see '{error.ctx.command_path} --help')" if error.ctx else ""
+            click.echo(f"dicomstd: error: {error.format_message()}{hint}", err=True)
+            sys.exit(2)
+        except click.ClickException as error:
+            click.echo(f"dicomstd: error: {error.format_message()}", err=True)
+            sys.exit(error.exit_code)
+        except click.Abort:
+            click.echo("dicomstd: interrupted", err=True)
+            sys.exit(130)
+        sys.exit(result if isinstance(result, int) else 0)
 
     def invoke(self, context: click.Context) -> Any:
         try:
@@ -31,6 +54,10 @@ class _Group(click.Group):
             sys.exit(error.exit_code)
         except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
             raise
+        except OSError as error:  # the file system refused: name the file, not a defect
+            where = f"{error.filename}: " if error.filename else ""
+            click.echo(f"dicomstd: error: {where}{error.strerror or error}", err=True)
+            sys.exit(2)
         except KeyboardInterrupt:
             click.echo("dicomstd: interrupted", err=True)
             sys.exit(130)

@@ -22,7 +22,7 @@ __all__ = [
 
 _REPEATING_FORM = re.compile(r"^\(?[0-9A-Fa-fxX]{4},[0-9A-Fa-fxX]{4}\)?$")
 _TAG_FORMS = re.compile(
-    r"^\(?\s*([0-9A-Fa-f]{4})\s*,\s*([0-9A-Fa-f]{4})\s*\)?$|^(?:0x)?([0-9A-Fa-f]{8})$"
+    r"^(\(?)\s*([0-9A-Fa-f]{4})\s*,\s*([0-9A-Fa-f]{4})\s*(\)?)$|^(?:0x)?([0-9A-Fa-f]{8})$"
 )
 
 
@@ -70,11 +70,11 @@ def parse_tag(text: str) -> int:
         # PS3.6 prints repeating groups and ranges with x: their first tag is meant.
         text = text.replace("x", "0").replace("X", "0")
     match = _TAG_FORMS.match(text)
-    if match is None:
+    if match is None or bool(match.group(1)) != bool(match.group(4)):
         raise ValueError(f"{text!r} is not a tag such as (0010,0010)")
-    if match.group(3):
-        return int(match.group(3), 16)
-    return int(match.group(1), 16) << 16 | int(match.group(2), 16)
+    if match.group(5):
+        return int(match.group(5), 16)
+    return int(match.group(2), 16) << 16 | int(match.group(3), 16)
 
 
 def _vrs(vr_text: str) -> tuple[str, ...]:

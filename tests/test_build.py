@@ -3,6 +3,7 @@ every table row is accounted for, and the counts the foundation promises are met
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
@@ -125,3 +126,18 @@ def test_json_export(tmp_path: Path, report: BuildReport) -> None:
     assert patient["entries"][0]["entry"] == "AttributeSpec"
     assert patient["entries"][0]["tag"] == "0010,0010"
     assert "iods" not in exported  # derived from part03, not exported twice
+
+
+def test_manifest_format_must_match_the_publication(tmp_path: Path) -> None:
+    """A manifest that calls the PS3.5 DocBook "chtml" is refused after reading it."""
+    from dicomstd.errors import PublicationError
+    from dicomstd.generator.manifest import Manifest, write_manifest
+
+    listed = read_manifest(build_module.DEFAULT_STANDARD_XML / "manifest.json")
+    ps3_5 = next(e for e in listed.entries if e.part == "PS3.5")
+    require_publication(ps3_5.file)
+    write_manifest(Manifest((dataclasses.replace(ps3_5, format="chtml"),)), tmp_path / "manifest.json")
+    options = BuildOptions(standard_xml=tmp_path, search_path=[standard_directory()], output=tmp_path / "out")
+    with pytest.raises(PublicationError, match=r"\(docbook\), the manifest says PS3.5 2024c \(chtml\)"):
+        build_module.build(options)
+    assert not (tmp_path / "out").exists()

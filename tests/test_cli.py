@@ -87,7 +87,7 @@ def test_missing_part(tmp_path: Path, output: Path) -> None:
     only_ps3_7 = tmp_path / "part07.xml"
     only_ps3_7.write_text(SMALL_PS3_7)
     result = run("build", "--source", str(only_ps3_7), "--output", str(output), "--standard-xml", str(tmp_path))
-    assert_one_line_error(result, "no PS3.6 publication given holds table_6-1")
+    assert_one_line_error(result, "no PS3.6 publication given holds table_6-1", "given: PS3.7 2099a")
     assert_untouched(output)
     assert not (tmp_path / "manifest.json").exists()
 
@@ -107,3 +107,29 @@ def test_show_finds_tag_keyword_and_uid() -> None:
     assert "PatientName" in run("show", "(0010,0010)").stdout
     assert "0010,0010" in run("show", "PatientName").stdout
     assert "Explicit VR Little Endian" in run("show", "1.2.840.10008.1.2.1").stdout
+
+
+def test_usage_errors_are_one_line() -> None:
+    result = run("build", "--json", "/")
+    assert_one_line_error(result, "--json", "dicomstd build --help")
+    assert_one_line_error(run("no-such-command"), "No such command")
+
+
+def test_output_under_a_file(tmp_path: Path) -> None:
+    """The output's parent is a file: the build fails before the work, naming it."""
+    (tmp_path / "a-file").write_text("")
+    only_ps3_7 = tmp_path / "part07.xml"
+    only_ps3_7.write_text(SMALL_PS3_7)
+    result = run(
+        "build", "--source", str(only_ps3_7), "--output", str(tmp_path / "a-file" / "generated"),
+        "--standard-xml", str(tmp_path / "a-file"),
+    )
+    assert_one_line_error(result, str(tmp_path / "a-file"))
+
+
+def test_file_name_not_utf8(tmp_path: Path, output: Path) -> None:
+    strange = Path(bytes(tmp_path).decode() + "/part07\udcff.xml")
+    strange.write_text(SMALL_PS3_7)
+    result = run("build", "--source", str(strange), "--output", str(output), "--standard-xml", str(tmp_path))
+    assert_one_line_error(result, "not valid UTF-8")
+    assert_untouched(output)

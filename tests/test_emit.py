@@ -79,3 +79,13 @@ def test_python_literal_prefers_double_quotes_like_black() -> None:
     assert emit.python_literal("it's") == '"it\'s"'
     assert emit.python_literal('say "x"') == "'say \"x\"'"
     assert emit.python_literal(None) == "None"
+
+
+def test_written_folder_is_readable_by_everyone_the_umask_allows(tmp_path: Path) -> None:
+    import os
+
+    target = tmp_path / "generated"
+    emit.write_atomically([emit.GeneratedFile("a.py", "a = 1\n")], target)
+    umask = os.umask(0)
+    os.umask(umask)
+    assert target.stat().st_mode & 0o777 == 0o777 & ~umask

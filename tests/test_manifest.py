@@ -45,8 +45,15 @@ def test_writing_into_a_missing_folder_is_one_clear_error(tmp_path: Path) -> Non
     "content, message",
     [
         (None, "no manifest"),
-        ("{", "cannot be read"),
-        ('{"publications": [{"part": "PS3.6"}]}', "lacks a field"),
+        ("{", "not JSON"),
+        ("[" * 100000, "not JSON"),
+        ('{"publications": [' + "1" * 5000 + "]}", "not JSON"),
+        ("[]", 'not an object with a "publications" list'),
+        ('{"publications": [1]}', "publication 1 of the manifest is not an object"),
+        ('{"publications": [{"part": "PS3.6"}]}', 'lacks "edition"'),
+        ('{"publications": [{"part": 6, "edition": "2024c"}]}', 'lacks "part"'),
+        ('{"publications": [{"part": "PS3.6", "edition": "2024c", "format": "chtml", "file": "../x",'
+         ' "sha256": "0", "source": "y"}]}', "is not <edition>/<file name>"),
         ('{"publications": [{"part": "PS3.6", "edition": "2024c", "format": "pdf", "file": "x",'
          ' "sha256": "0", "source": "y"}]}', "unknown format 'pdf'"),
     ],

@@ -140,6 +140,11 @@ def locate_publications(options: BuildOptions) -> list[tuple[ManifestEntry, Path
         if not options.sources:
             raise PublicationError("no publication given")
         for path in options.sources:
+            try:
+                path.name.encode("utf-8")
+            except UnicodeEncodeError:
+                # The name is recorded in the manifest and in generated headers (UTF-8).
+                raise PublicationError("the file name is not valid UTF-8", path) from None
             identity = publications.identify(path)
             entry = ManifestEntry(
                 part=identity.part,
@@ -203,7 +208,10 @@ def compile_documents(
     def require(part: str, table_id: str, what: str) -> Document:
         document = _newest_holding(documents, part, table_id)
         if document is None:
-            raise BuildError(f"no {part} publication given holds {table_id} ({what})")
+            given = ", ".join(sorted(f"{d.part} {d.edition}" for d in documents)) or "none"
+            raise BuildError(
+                f"no {part} publication given holds {table_id} ({what}); given: {given}"
+            )
         return document
 
     # PS3.6 registry of data elements: each table from the newest publication holding it.
@@ -339,6 +347,8 @@ def generate_files(
             )
         keyword_owner[uid.keyword] = uid.value
         constants.append(uid)
+    if not constants:
+        raise BuildError("the UID registry read has no UID keywords (PS3.6 Table A-1 before 2016?)")
     example = next((u for u in constants if u.uid_type == "Transfer Syntax"), constants[0])
     files.append(
         emit.GeneratedFile(
@@ -466,10 +476,14 @@ def _build(
     for entry, path in progress(located):
         began = time.perf_counter()
         document = publications.read_publication(path, expected_part=entry.part)
-        if (document.part, document.edition) != (entry.part, entry.edition):
+        if (document.part, document.edition, document.source_format) != (
+            entry.part,
+            entry.edition,
+            entry.format,
+        ):
             raise PublicationError(
-                f"is {document.part} {document.edition}, the manifest says "
-                f"{entry.part} {entry.edition}",
+                f"is {document.part} {document.edition} ({document.source_format}), the "
+                f"manifest says {entry.part} {entry.edition} ({entry.format})",
                 path,
             )
         report.read.append(ReadPublication(entry, path, document, time.perf_counter() - began))

@@ -13,6 +13,7 @@ import concurrent.futures
 import difflib
 import os
 import shutil
+import signal
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
@@ -136,29 +137,48 @@ def write_atomically(files: list[GeneratedFile], target: Path) -> None:
     """Replace the folder ``target`` by exactly ``files``.
 
     The files are written into a new folder beside ``target`` (same file system), which then
-    takes ``target``'s place by renames; on any failure before the swap, ``target`` is
-    untouched and the temporary folder removed.
+    takes ``target``'s place by two renames, during which SIGINT is held back; on any
+    failure or interruption before the swap, ``target`` is untouched and the new folder
+    removed. The new folder gets the permissions a folder made by ``mkdir`` would get.
 
     Raises:
-        BuildError: two files share a name, or a file cannot be written.
+        BuildError: two files share a name, or the folder or a file cannot be written.
     """
     names = [file.name for file in files]
     if len(set(names)) != len(names):
         raise BuildError(f"two generated files share a name in {sorted(names)}", target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{target.name}-new-", dir=target.parent))
+    except OSError as error:
+        raise BuildError(f"cannot write generated code: {error.strerror}", target) from None
+    try:
+        # mkdtemp makes the folder private (0700); generated code is read by every user.
+        umask = os.umask(0)
+        os.umask(umask)
+        staging.chmod(0o777 & ~umask)
         for file in files:
             path = staging / file.name
             path.parent.mkdir(parents=True, exist_ok=True)
             path.write_text(file.text, encoding="utf-8", newline="\n")
-    except OSError as error:
+    except BaseException as error:
         shutil.rmtree(staging, ignore_errors=True)
-        raise BuildError(f"cannot write generated code: {error}", staging) from None
+        if isinstance(error, OSError):
+            raise BuildError(f"cannot write generated code: {error.strerror}", target) from None
+        raise
     retired = target.with_name(f".{target.name}-old-{os.getpid()}")
-    if target.exists():
-        os.replace(target, retired)
-    os.replace(staging, target)
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        if target.exists():
+            os.replace(target, retired)
+        os.replace(staging, target)
+    except OSError as error:
+        if retired.exists() and not target.exists():
+            os.replace(retired, target)
+        shutil.rmtree(staging, ignore_errors=True)
+        raise BuildError(f"cannot replace the generated code: {error.strerror}", target) from None
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
     shutil.rmtree(retired, ignore_errors=True)
 
 

@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import os
 from dataclasses import asdict, dataclass
-from pathlib import Path
+from pathlib import Path, PurePosixPath
 from typing import Any
 
 from dicomstd.errors import PublicationError
@@ -79,7 +79,9 @@ def read_manifest(path: Path) -> Manifest:
     """Read ``path`` (a ``manifest.json``).
 
     Raises:
-        PublicationError: the file is missing, is not JSON, or lacks a field.
+        PublicationError: the file is missing or not JSON, or its content is not an object
+            whose ``publications`` is a list of objects with every field a string, each
+            ``file`` a relative path ``<edition>/<file name>``.
     """
     try:
         data: Any = json.loads(path.read_text(encoding="utf-8"))
@@ -89,19 +91,36 @@ def read_manifest(path: Path) -> Manifest:
             "dicomstd (or give --standard-xml), or name the publications with --source",
             path,
         ) from None
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise PublicationError(f"the manifest cannot be read: {error}", path) from None
+    except OSError as error:
+        raise PublicationError(f"the manifest cannot be read: {error.strerror}", path) from None
+    except (UnicodeDecodeError, json.JSONDecodeError, RecursionError, ValueError) as error:
+        # ValueError: also json's refusal of an integer of more than 4300 digits.
+        raise PublicationError(f"the manifest is not JSON in UTF-8: {error}", path) from None
+    if not isinstance(data, dict) or not isinstance(data.get("publications"), list):
+        raise PublicationError('the manifest is not an object with a "publications" list', path)
     entries = []
-    try:
-        for number, item in enumerate(data["publications"], start=1):
-            entry = ManifestEntry(**{name: str(item[name]) for name in ManifestEntry.__annotations__})
-            if entry.format not in _FORMATS:
+    for number, item in enumerate(data["publications"], start=1):
+        if not isinstance(item, dict):
+            raise PublicationError(f"publication {number} of the manifest is not an object", path)
+        values = {}
+        for name in ManifestEntry.__annotations__:
+            value = item.get(name)
+            if not isinstance(value, str) or not value:
                 raise PublicationError(
-                    f"publication {number} has unknown format {entry.format!r}", path
+                    f'publication {number} of the manifest lacks "{name}" (a non-empty string)', path
                 )
-            entries.append(entry)
-    except (KeyError, TypeError) as error:
-        raise PublicationError(f"the manifest lacks a field: {error}", path) from None
+            values[name] = value
+        entry = ManifestEntry(**values)
+        if entry.format not in _FORMATS:
+            raise PublicationError(
+                f"publication {number} has unknown format {entry.format!r}", path
+            )
+        relative = PurePosixPath(entry.file)
+        if relative.is_absolute() or ".." in relative.parts or len(relative.parts) != 2:
+            raise PublicationError(
+                f"publication {number}: file {entry.file!r} is not <edition>/<file name>", path
+            )
+        entries.append(entry)
     return Manifest(tuple(sorted(entries)))
 
 
