@@ -116,6 +116,12 @@ def main() -> None:
     default=None,
     help="Also write the compiled model as JSON to this file.",
 )
+@click.option(
+    "--conditions-report",
+    type=click.Path(path_type=Path, dir_okay=False),
+    default=None,
+    help="Also write the coverage of PS3.3's conditions (every sentence, how it compiled) as JSON.",
+)
 @click.option("--quiet", is_flag=True, help="Print nothing but errors.")
 @click.option("--verbose", is_flag=True, help="Print the row accounting of every table.")
 def build(
@@ -125,6 +131,7 @@ def build(
     output: Path | None,
     check: bool,
     json_path: Path | None,
+    conditions_report: Path | None,
     quiet: bool,
     verbose: bool,
 ) -> None:
@@ -132,7 +139,13 @@ def build(
     from dicomstd.generator.build import BuildOptions, account_summary, build as run_build
     from dicomstd.generator.manifest import ManifestEntry
 
-    options = BuildOptions(sources=list(sources) if sources else None, search_path=list(search_path), check=check, json_path=json_path)
+    options = BuildOptions(
+        sources=list(sources) if sources else None,
+        search_path=list(search_path),
+        check=check,
+        json_path=json_path,
+        conditions_report_path=conditions_report,
+    )
     if standard_xml is not None:
         options.standard_xml = standard_xml
     if output is not None:
@@ -173,6 +186,9 @@ def build(
             f"  of the data elements, {report.secondary_data_elements} come from the secondary "
             "source (pydicom's dictionary), which the PS3.6 Table 6-1 at hand lacks"
         )
+    if report.condition_coverage is not None:
+        for line in report.condition_coverage.summary().splitlines():
+            say(f"  {line}")
     if report.undefined_tags:
         tags = sorted({tag for tag, _ in report.undefined_tags})
         say(

@@ -16,7 +16,13 @@ terms:
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Union
+from typing import TYPE_CHECKING, Callable, Union
+
+if TYPE_CHECKING:
+    from dicomstd.conditions.ast import Truth
+    from dicomstd.conditions.runtime import EvaluationContext
+
+    Predicate = Callable[[EvaluationContext], Truth]
 
 __all__ = [
     "AnyAttributes",
@@ -29,8 +35,39 @@ __all__ = [
     "Include",
     "ItemCount",
     "ModuleUsage",
+    "Requirement",
     "ValueSet",
 ]
+
+
+@dataclass(frozen=True, slots=True)
+class Requirement:
+    """A compiled condition of the standard: when a Type 1C/2C Attribute, or a Module or
+    Functional Group of Usage C, is required, and whether it may be present otherwise.
+
+    Each predicate is a generated function of a
+    :class:`~dicomstd.conditions.runtime.EvaluationContext` returning a three-valued
+    :class:`~dicomstd.conditions.ast.Truth` (TRUE, FALSE, UNKNOWN); it never raises.
+
+    Attributes:
+        text: the condition sentences as PS3.3 prints them (for "not verifiable" findings).
+        status: how it was compiled: ``parser``, ``override`` (a reviewed hand-written
+            condition), ``unknown by design`` (the text speaks of what the data cannot show:
+            ``required`` answers UNKNOWN where it depends on that), ``unparsed`` (not
+            understood: every predicate answers UNKNOWN).
+        required: when it is required ("Required if ...").
+        otherwise: where not required, whether it may be present: TRUE ("may be present
+            otherwise"), FALSE ("shall not be present", the default of PS3.5 Sections 7.4.2
+            and 7.4.4 for Type 1C/2C, and of PS3.3 Section A.1.3.2 for Usage C), or a
+            condition ("may be present otherwise if ...").
+        forbidden: "Shall not be present if ...", where the text says so.
+    """
+
+    text: str
+    status: str
+    required: Predicate
+    otherwise: Predicate
+    forbidden: Predicate | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +124,7 @@ class Attribute:
         context_groups: the context groups its description names.
         items: for a Sequence, the entries of its Item.
         retired: PS3.3 marks it retired.
+        requirement: for Type 1C/2C, its compiled condition.
     """
 
     tag: int
@@ -101,6 +139,7 @@ class Attribute:
     context_groups: tuple[ContextGroup, ...] = ()
     items: tuple[Entry, ...] = ()
     retired: bool = False
+    requirement: Requirement | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,27 +206,30 @@ class AttributeTable:
 @dataclass(frozen=True, slots=True)
 class ModuleUsage:
     """A row of an IOD's module table: in ``information_entity``, ``module`` (table
-    ``table_id``) with Usage ``M``, ``C`` (``condition`` says when) or ``U``; a normalized
-    IOD's rows have no IE and no Usage (``""``)."""
+    ``table_id``) with Usage ``M``, ``C`` (``condition`` says when, ``requirement`` is
+    that text compiled) or ``U``; a normalized IOD's rows have no IE and no Usage (``""``)."""
 
     information_entity: str
     module: str
     table_id: str
     usage: str
     condition: str = ""
+    requirement: Requirement | None = None
 
 
 @dataclass(frozen=True, slots=True)
 class FunctionalGroupUsage:
     """A row of an enhanced IOD's Functional Group Macros table: ``macro`` (table
-    ``table_id``) with Usage ``M``/``C``/``U`` and ``condition``; ``placement`` is
-    ``shared``, ``per-frame``, or ``any`` where the text does not constrain it."""
+    ``table_id``) with Usage ``M``/``C``/``U``, ``condition`` and, for Usage C, its
+    compiled ``requirement``; ``placement`` is ``shared``, ``per-frame``, or ``any`` where
+    the text does not constrain it."""
 
     macro: str
     table_id: str
     usage: str
     condition: str = ""
     placement: str = "any"
+    requirement: Requirement | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -22,13 +22,17 @@ from dicomstd.conditions.ast import (
     Constant,
     FirstItem,
     HasValue,
+    InAnyItem,
+    ItemCount,
     ModulePresent,
     Not,
     Or,
     Present,
+    PrivateTag,
     Requirement,
     SOPClassIn,
     TagValue,
+    TransferSyntaxIn,
     Truth,
     Unparsed,
     Unverifiable,
@@ -184,6 +188,9 @@ _LEAF = st.one_of(
     st.builds(ModulePresent, st.sampled_from(["table_C.7-11a", "table_C.7-12"])),
     st.builds(SOPClassIn, st.just(("1.2.840.10008.5.1.4.1.1.2",))),
     st.just(FirstItem()),
+    st.builds(ItemCount, _REF, st.sampled_from(["gt", "eq", "ge"]), st.sampled_from([0, 1])),
+    st.builds(PrivateTag, _REF, st.sampled_from([None, 1])),
+    st.builds(TransferSyntaxIn, st.just(("1.2.840.10008.1.2.4.94",))),
     st.builds(Constant, st.booleans()),
     st.builds(Unverifiable, st.just("if known")),
 )
@@ -193,6 +200,7 @@ CONDITIONS: st.SearchStrategy[Condition] = st.recursive(
         st.builds(Not, inner),
         st.builds(And, st.lists(inner, min_size=2, max_size=3).map(tuple)),
         st.builds(Or, st.lists(inner, min_size=2, max_size=3).map(tuple)),
+        st.builds(InAnyItem, _REF, inner),
     ),
     max_leaves=6,
 )
@@ -216,6 +224,7 @@ _CONTENT = st.sampled_from(
         ("SQ", "empty sequence"),
         ("UN", b""),
         ("LO", "not a number"),
+        ("AT", [0x00090010, 0x00100010]),
     ]
 )
 _TAGS = [0x00080008, 0x00280008, 0x00080060, 0x00089007, 0x00100010, 0x0040A043, 0x00080016]
@@ -295,3 +304,84 @@ def test_evaluate_on_garbage_context_does_not_raise() -> None:
         assert isinstance(
             evaluate(ValueIn(AttributeRef(0x00080008, "frame"), ("A",)), context), Truth
         )
+
+
+# --- Item counts, Items, Private Tags, Transfer Syntax ----------------------------------------
+
+
+def test_item_count() -> None:
+    surfaces = AttributeRef(0x00660002, "item")
+    more_than_one = ItemCount(surfaces, "gt", 1)
+    ds = Dataset()
+    assert evaluate(more_than_one, _context(ds)) is F  # absent: FALSE, as Compare
+    ds.SurfaceSequence = [Dataset()]
+    assert evaluate(more_than_one, _context(ds)) is F
+    assert evaluate(ItemCount(surfaces, "eq", 1), _context(ds)) is T
+    ds.SurfaceSequence.append(Dataset())
+    assert evaluate(more_than_one, _context(ds)) is T
+    ds.SurfaceSequence = []
+    assert evaluate(ItemCount(surfaces, "eq", 0), _context(ds)) is T
+    ds = Dataset()
+    ds.PatientName = "Doe"  # not a Sequence
+    assert evaluate(ItemCount(AttributeRef(0x00100010), "eq", 0), _context(ds)) is U
+
+
+def test_in_any_item_evaluates_each_item_with_the_item_as_data_set() -> None:
+    top = Dataset()
+    top.Modality = "RTPLAN"
+    groups = []
+    for beams in ("0", "2"):
+        group = Dataset()
+        group.NumberOfBeams = beams
+        groups.append(group)
+    top.FractionGroupSequence = groups
+    beams = Compare(AttributeRef(0x300A0080, "item"), "gt", 0.0)
+    condition = InAnyItem(AttributeRef(0x300A0070), beams)
+    assert evaluate(condition, _context(top)) is T
+    groups[1].NumberOfBeams = "0"
+    assert evaluate(condition, _context(top)) is F
+    assert evaluate(condition, _context(Dataset())) is F  # no Sequence: no Item
+    # The Item's parents: the Data Set holding the Sequence, then its own parents.
+    modality = ValueIn(AttributeRef(0x00080060, "parent", 1), ("RTPLAN",))
+    assert evaluate(InAnyItem(AttributeRef(0x300A0070), modality), _context(top)) is T
+    item = Dataset()
+    ctx = _context(item, parents=(top,))  # the Sequence is found in the parent
+    assert evaluate(InAnyItem(AttributeRef(0x300A0070, "parent", 1), modality), ctx) is T
+    assert (
+        eval(
+            emit_expression(InAnyItem(AttributeRef(0x300A0070), beams)),
+            {"rt": runtime, "context": _context(top)},
+        )
+        is F
+    )
+
+
+def test_private_tag() -> None:
+    ds = Dataset()
+    ds.add_new(0x00720026, "AT", 0x00291010)  # Selector Attribute: a Private Tag
+    selector = PrivateTag(AttributeRef(0x00720026))
+    assert evaluate(selector, _context(ds)) is T
+    ds[0x00720026].value = 0x00100010
+    assert evaluate(selector, _context(ds)) is F
+    ds[0x00720026].value = 0x00030010  # odd group 0003 is not Private (PS3.5 7.8.1)
+    assert evaluate(selector, _context(ds)) is F
+    ds.add_new(0x00720052, "AT", [0x00081140, 0x00091001])
+    pointers = AttributeRef(0x00720052)
+    assert evaluate(PrivateTag(pointers), _context(ds)) is T
+    assert evaluate(PrivateTag(pointers, 1), _context(ds)) is F
+    assert evaluate(selector, _context(Dataset())) is F
+
+
+def test_transfer_syntax_from_file_meta_or_context() -> None:
+    from pydicom.dataset import FileMetaDataset
+
+    jpip = TransferSyntaxIn(("1.2.840.10008.1.2.4.94", "1.2.840.10008.1.2.4.95"))
+    ds = Dataset()
+    assert evaluate(jpip, _context(ds)) is U  # not known
+    ds.file_meta = FileMetaDataset()
+    ds.file_meta.TransferSyntaxUID = "1.2.840.10008.1.2.4.94"
+    assert evaluate(jpip, _context(ds)) is T
+    assert evaluate(jpip, _context(Dataset(), parents=(ds,))) is T  # the top level's
+    ds.file_meta.TransferSyntaxUID = "1.2.840.10008.1.2.1"
+    assert evaluate(jpip, _context(ds)) is F
+    assert evaluate(jpip, _context(ds, transfer_syntax_uid="1.2.840.10008.1.2.4.95")) is T

@@ -42,14 +42,18 @@ __all__ = [
     "Constant",
     "FirstItem",
     "HasValue",
+    "InAnyItem",
+    "ItemCount",
     "ModulePresent",
     "Not",
     "Or",
     "Present",
+    "PrivateTag",
     "Requirement",
     "SOPClassIn",
     "Scope",
     "TagValue",
+    "TransferSyntaxIn",
     "Truth",
     "Unparsed",
     "Unverifiable",
@@ -259,6 +263,76 @@ class SOPClassIn:
 
 
 @dataclass(frozen=True, slots=True)
+class ItemCount:
+    """The number of Items of a Sequence compares with ``bound`` ("has more than one Item",
+    "the number of Items in X is greater than 1", "contains one Item", "has zero Items").
+
+    Attributes:
+        attribute: the Sequence.
+        operator: see :data:`Operator` (``eq``, ``ne``, ``gt``, ``ge``, ``lt``, ``le``).
+        bound: the number of Items.
+
+    Absent: FALSE (as :class:`Compare`; "is not present or has zero Items" says both). An
+    Attribute that is not a Sequence: UNKNOWN. Present and empty: 0 Items.
+    """
+
+    attribute: AttributeRef
+    operator: Operator
+    bound: int
+
+
+@dataclass(frozen=True, slots=True)
+class InAnyItem:
+    """Some Item of a Sequence satisfies ``condition`` ("Number of Beams (300A,0080) is
+    greater than zero for one or more fraction groups", "Content Item Modifier Sequence
+    within Performed Protocol Code Sequence contains ...").
+
+    ``condition`` is evaluated with each Item as the Data Set (its ``item`` scope), the
+    Data Set holding the Sequence as the first parent. TRUE if it is TRUE in some Item,
+    FALSE if FALSE in every Item (or the Sequence is absent or empty), else UNKNOWN.
+
+    Attributes:
+        sequence: the Sequence.
+        condition: the condition on one Item.
+    """
+
+    sequence: AttributeRef
+    condition: Condition
+
+
+@dataclass(frozen=True, slots=True)
+class PrivateTag:
+    """A Value of an AT Attribute is the Tag of a Private Data Element ("is the Data Element
+    Tag of a Private Attribute"): PS3.5 Section 7.8.1, an odd group number other than
+    0001, 0003, 0005, 0007 and FFFF.
+
+    Attributes:
+        attribute: the AT Attribute.
+        value_number: the 1-based Value; ``None``: any Value.
+
+    Absent or empty: FALSE; a Value that is not a Tag: UNKNOWN.
+    """
+
+    attribute: AttributeRef
+    value_number: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class TransferSyntaxIn:
+    """The Data Set is encoded in one of the Transfer Syntaxes ``uids`` (the context's
+    Transfer Syntax, else Transfer Syntax UID (0002,0010) of the File Meta Information;
+    UNKNOWN where neither is known).
+
+    Attributes:
+        uids: the Transfer Syntax UIDs.
+        names: the names printed with them (for messages only: not compared).
+    """
+
+    uids: tuple[str, ...]
+    names: tuple[str, ...] = field(default=(), compare=False)
+
+
+@dataclass(frozen=True, slots=True)
 class FirstItem:
     """The Data Set is the first Item of its Sequence ("Required for first Item of Control
     Point Sequence"). UNKNOWN where the context does not know the Item's position."""
@@ -325,6 +399,10 @@ Condition = Union[
     ValueIn,
     CodeIn,
     Compare,
+    ItemCount,
+    InAnyItem,
+    PrivateTag,
+    TransferSyntaxIn,
     ModulePresent,
     SOPClassIn,
     FirstItem,
@@ -372,6 +450,8 @@ def walk(condition: Condition) -> list[Condition]:
     elif isinstance(condition, (And, Or)):
         for term in condition.terms:
             found.extend(walk(term))
+    elif isinstance(condition, InAnyItem):
+        found.extend(walk(condition.condition))
     return found
 
 

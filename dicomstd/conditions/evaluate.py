@@ -22,12 +22,16 @@ from dicomstd.conditions.ast import (
     Constant,
     FirstItem,
     HasValue,
+    InAnyItem,
+    ItemCount,
     ModulePresent,
     Not,
     Or,
     Present,
+    PrivateTag,
     Requirement,
     SOPClassIn,
+    TransferSyntaxIn,
     Truth,
     Unparsed,
     Unverifiable,
@@ -77,6 +81,22 @@ def _evaluate(condition: Condition, context: EvaluationContext) -> Truth:
     if isinstance(condition, CodeIn):
         ref = condition.attribute
         return runtime.code_in(context, ref.tag, ref.scope, ref.levels, condition.codes)
+    if isinstance(condition, ItemCount):
+        ref = condition.attribute
+        return runtime.item_count(
+            context, ref.tag, ref.scope, ref.levels, condition.operator, condition.bound
+        )
+    if isinstance(condition, InAnyItem):
+        ref = condition.sequence
+        inner = condition.condition
+        return runtime.in_any_item(
+            context, ref.tag, ref.scope, ref.levels, lambda item: _evaluate(inner, item)
+        )
+    if isinstance(condition, PrivateTag):
+        ref = condition.attribute
+        return runtime.private_tag(context, ref.tag, ref.scope, ref.levels, condition.value_number)
+    if isinstance(condition, TransferSyntaxIn):
+        return runtime.transfer_syntax_in(context, condition.uids)
     if isinstance(condition, ModulePresent):
         return runtime.module_present(context, condition.table_id)
     if isinstance(condition, SOPClassIn):

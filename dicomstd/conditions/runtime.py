@@ -14,14 +14,17 @@ Functional Groups Sequence (5200,9230)).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, replace
 from typing import Any
 
 from dicomstd.conditions.ast import TagValue, Truth, Value
 
 __all__ = [
     "EvaluationContext",
+    "always",
+    "never",
+    "not_verifiable",
     "FALSE",
     "TRUE",
     "TagValue",
@@ -32,16 +35,36 @@ __all__ = [
     "disj",
     "first_item",
     "has_value",
+    "in_any_item",
+    "item_count",
     "module_present",
     "neg",
     "present",
+    "private_tag",
     "sop_class_in",
+    "transfer_syntax_in",
     "value_in",
 ]
 
 TRUE = Truth.TRUE
 FALSE = Truth.FALSE
 UNKNOWN = Truth.UNKNOWN
+
+
+def always(context: EvaluationContext) -> Truth:
+    """The predicate of "may be present otherwise": TRUE whatever the data."""
+    return TRUE
+
+
+def never(context: EvaluationContext) -> Truth:
+    """The predicate of "shall not be present otherwise" (the default): FALSE."""
+    return FALSE
+
+
+def not_verifiable(context: EvaluationContext) -> Truth:
+    """The predicate of a condition the data cannot show, or that was not understood."""
+    return UNKNOWN
+
 
 _SHARED_FUNCTIONAL_GROUPS = 0x52009229
 _PER_FRAME_FUNCTIONAL_GROUPS = 0x52009230
@@ -51,6 +74,9 @@ _CODE_VALUE = 0x00080100
 _CODING_SCHEME_DESIGNATOR = 0x00080102
 _LONG_CODE_VALUE = 0x00080119
 _URN_CODE_VALUE = 0x00080120
+_TRANSFER_SYNTAX_UID = 0x00020010
+#: Odd groups that are not Private (PS3.5 Section 7.8.1).
+_NOT_PRIVATE_ODD_GROUPS = frozenset({0x0001, 0x0003, 0x0005, 0x0007, 0xFFFF})
 
 
 @dataclass(frozen=True)
@@ -74,6 +100,8 @@ class EvaluationContext:
             unknown or at the top level.
         sop_class_uid: the SOP Class UID to test; ``None``: SOP Class UID (0008,0016) of
             ``top``, else Media Storage SOP Class UID (0002,0002) of its File Meta.
+        transfer_syntax_uid: the Transfer Syntax the Data Set is encoded in; ``None``:
+            Transfer Syntax UID (0002,0010) of the File Meta of ``top``, if it has one.
     """
 
     dataset: Any
@@ -83,6 +111,7 @@ class EvaluationContext:
     modules: frozenset[str] | None = None
     item_index: int | None = None
     sop_class_uid: str | None = None
+    transfer_syntax_uid: str | None = None
 
     @property
     def top_level(self) -> Any:
@@ -416,6 +445,160 @@ def first_item(context: EvaluationContext) -> Truth:
     if index is None or not isinstance(index, int):
         return UNKNOWN
     return Truth.of(index == 0)
+
+
+def item_count(
+    context: EvaluationContext,
+    tag: int,
+    scope: str,
+    levels: int,
+    operator: str,
+    bound: int,
+) -> Truth:
+    """The number of Items of the Sequence compares with ``bound`` (``gt``, ``ge``, ``lt``,
+    ``le``, ``eq``, ``ne``); FALSE when absent, UNKNOWN when not a Sequence."""
+    try:
+        found = _find(context, tag, scope, levels)
+        if found is None:
+            return UNKNOWN
+        results = []
+        for element in found:
+            if getattr(element, "VR", None) != "SQ":
+                results.append(UNKNOWN)
+                continue
+            count = len(element.value) if element.value is not None else 0
+            results.append(_compare_numbers(float(count), operator, float(bound)))
+        return _any(results)
+    except Exception:  # noqa: BLE001
+        return UNKNOWN
+
+
+def _compare_numbers(number: float, operator: str, bound: float) -> Truth:
+    if operator == "gt":
+        return Truth.of(number > bound)
+    if operator == "ge":
+        return Truth.of(number >= bound)
+    if operator == "lt":
+        return Truth.of(number < bound)
+    if operator == "le":
+        return Truth.of(number <= bound)
+    if operator == "eq":
+        return Truth.of(number == bound)
+    if operator == "ne":
+        return Truth.of(number != bound)
+    return UNKNOWN
+
+
+def _holders(
+    context: EvaluationContext, tag: int, scope: str, levels: int
+) -> list[tuple[Any, tuple[Any, ...]]] | None:
+    """Like :func:`_find`, with the parents an Item of each element would have (the Data
+    Set holding the element, then its enclosing Data Sets)."""
+    chain: tuple[Any, ...] = (context.dataset, *context.parents)
+    if scope == "item":
+        candidates = [(context.dataset, chain)]
+    elif scope == "parent":
+        if levels < 1 or levels > len(context.parents):
+            return None
+        candidates = [(context.parents[levels - 1], chain[levels:])]
+    elif scope == "top":
+        candidates = [(context.top_level, (context.top_level,))]
+    elif scope == "frame":
+        candidates = []
+    else:
+        candidates = [(dataset, chain[index:]) for index, dataset in enumerate(chain)]
+        if context.top_level is not chain[-1]:
+            candidates.append((context.top_level, (context.top_level,)))
+    for holder, parents in candidates:
+        element = _element(holder, tag)
+        if element is not None:
+            return [(element, parents)]
+        if scope != "any":
+            return []
+    top = context.top_level
+    return [(item[tag], (item, top)) for item in _frame_items(context) if tag in item]
+
+
+def in_any_item(
+    context: EvaluationContext,
+    tag: int,
+    scope: str,
+    levels: int,
+    condition: Callable[[EvaluationContext], Truth],
+) -> Truth:
+    """Some Item of the Sequence satisfies ``condition``, evaluated with the Item as the
+    Data Set; FALSE when the Sequence is absent or empty, UNKNOWN when not a Sequence."""
+    try:
+        found = _holders(context, tag, scope, levels)
+        if found is None:
+            return UNKNOWN
+        results = []
+        for element, parents in found:
+            if getattr(element, "VR", None) != "SQ":
+                results.append(UNKNOWN)
+                continue
+            for index, item in enumerate(element.value or ()):
+                if not _is_dataset(item):
+                    results.append(UNKNOWN)
+                    continue
+                inner = replace(
+                    context,
+                    dataset=item,
+                    parents=parents,
+                    top=context.top_level,
+                    item_index=index,
+                )
+                result = condition(inner)
+                results.append(result if isinstance(result, Truth) else UNKNOWN)
+        return _any(results)
+    except Exception:  # noqa: BLE001
+        return UNKNOWN
+
+
+def private_tag(
+    context: EvaluationContext, tag: int, scope: str, levels: int, value_number: int | None
+) -> Truth:
+    """A Value (``value_number``, 1-based, or any) of the AT Attribute is the Tag of a
+    Private Data Element (PS3.5 Section 7.8.1: odd group, not 0001, 0003, 0005, 0007 or
+    FFFF); FALSE when absent or empty, UNKNOWN for a Value that is not a Tag."""
+    try:
+        found = _find(context, tag, scope, levels)
+        if found is None:
+            return UNKNOWN
+        results = []
+        for element in found:
+            selected = _selected(element, value_number)
+            if selected is None:
+                results.append(UNKNOWN)
+                continue
+            for value in selected:
+                if (
+                    not isinstance(value, int)
+                    or isinstance(value, bool)
+                    or not (0 <= value <= 0xFFFFFFFF)
+                ):
+                    results.append(UNKNOWN)
+                    continue
+                group = value >> 16
+                results.append(Truth.of(group % 2 == 1 and group not in _NOT_PRIVATE_ODD_GROUPS))
+        return _any(results)
+    except Exception:  # noqa: BLE001
+        return UNKNOWN
+
+
+def transfer_syntax_in(context: EvaluationContext, uids: tuple[str, ...]) -> Truth:
+    """The Transfer Syntax (the context's, else Transfer Syntax UID (0002,0010) of the File
+    Meta Information) is one of ``uids``; UNKNOWN where it is not known."""
+    try:
+        uid = context.transfer_syntax_uid
+        if uid is None:
+            meta = getattr(context.top_level, "file_meta", None)
+            uid = _text(meta, _TRANSFER_SYNTAX_UID) if meta is not None else None
+        if not uid or not isinstance(uid, str):
+            return UNKNOWN
+        return Truth.of(uid.strip(" \x00") in uids)
+    except Exception:  # noqa: BLE001
+        return UNKNOWN
 
 
 def conj(*terms: Truth) -> Truth:

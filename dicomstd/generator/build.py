@@ -18,12 +18,15 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 from dicomstd.errors import BuildError, PublicationError
 from dicomstd.generator import emit, iod_emission, manifest
 from dicomstd.generator.document import Document
 from dicomstd.generator.manifest import Manifest, ManifestEntry
+
+if TYPE_CHECKING:
+    from dicomstd.generator.conditions import CoverageReport
 from dicomstd.generator.model import (
     CompiledStandard,
     DataElement,
@@ -68,6 +71,7 @@ class BuildOptions:
         output: the ``generated/`` folder to write (or to check).
         check: compare instead of writing; the build then fails when they differ.
         json_path: also write the compiled model as JSON there.
+        conditions_report_path: also write the coverage of PS3.3's conditions as JSON there.
     """
 
     sources: list[Path] | None = None
@@ -76,6 +80,7 @@ class BuildOptions:
     output: Path = DEFAULT_OUTPUT
     check: bool = False
     json_path: Path | None = None
+    conditions_report_path: Path | None = None
 
 
 @dataclass
@@ -102,6 +107,7 @@ class BuildReport:
         seconds: per step (``read``, ``compile``, ``emit``, ``write``).
         undefined_tags: (tag, table) of PS3.3 Attributes whose tag neither PS3.6 at hand
             nor the secondary source defines.
+        condition_coverage: what the condition compiler made of PS3.3's conditions.
     """
 
     read: list[ReadPublication] = field(default_factory=list)
@@ -112,6 +118,7 @@ class BuildReport:
     differences: list[str] = field(default_factory=list)
     seconds: dict[str, float] = field(default_factory=dict)
     undefined_tags: list[tuple[str, str]] = field(default_factory=list)
+    condition_coverage: CoverageReport | None = None
 
 
 Progress = Callable[[Sequence[tuple[ManifestEntry, Path]]], Iterable[tuple[ManifestEntry, Path]]]
@@ -199,6 +206,7 @@ def compile_documents(
     Raises:
         BuildError: a needed table is in no document, or an extractor cannot account for a row.
     """
+    from dicomstd.generator import conditions as condition_compiler
     from dicomstd.generator import iod_emission
     from dicomstd.generator.extractors import part03, part04, part05, part06, part07, secondary
 
@@ -255,8 +263,14 @@ def compile_documents(
     sop_class_document = require("PS3.4", "table_B.5-1", "Standard SOP Classes")
     sop_classes, accounts = part04.extract_sop_classes(sop_class_document)
     report.accounts.extend(accounts)
+    # The conditions of Type 1C/2C Attributes and of Usage C Modules and Functional Groups.
+    conditions = condition_compiler.compile_conditions(part03_model)
+    report.condition_coverage = condition_compiler.coverage(part03_model, conditions)
     compiled.iods = iod_emission.to_specifications(
-        part03_model, part04.iods_of_sop_classes(sop_classes, part03_model), compiled.data_elements
+        part03_model,
+        part04.iods_of_sop_classes(sop_classes, part03_model),
+        compiled.data_elements,
+        conditions,
     )
     compiled.part03 = part03_model
     compiled.sop_classes = sop_classes
@@ -506,6 +520,10 @@ def _build(
     began = time.perf_counter()
     if options.json_path is not None:
         staged.append(_stage_text(to_json(compiled), options.json_path))
+    if options.conditions_report_path is not None and report.condition_coverage is not None:
+        staged.append(
+            _stage_text(report.condition_coverage.to_json(), options.conditions_report_path)
+        )
     if options.check:
         report.differences = emit.compare_with(files, options.output)
     else:

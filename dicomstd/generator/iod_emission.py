@@ -35,6 +35,10 @@ from dicomstd.generator.iod_model import (
     SOPClass,
     ValueSet,
 )
+from dicomstd.conditions.ast import Condition
+from dicomstd.conditions.ast import Requirement as ConditionRequirement
+from dicomstd.generator.conditions import CompiledCondition, emit_expression, emit_predicate
+from dicomstd.generator.conditions.coverage import attribute_conditions
 from dicomstd.generator.model import DataElement
 
 __all__ = ["CompiledIODs", "iod_files", "specification_literal", "to_specifications"]
@@ -54,13 +58,32 @@ class CompiledIODs:
         sop_classes: SOP Class UID → IOD table id, for the SOP Classes PS3.4 maps to an IOD.
         undefined_tags: (tag as printed, citation of the table) for Attributes whose tag
             neither PS3.6 at hand nor the secondary source defines.
-        sources: the citations of PS3.3 and PS3.4 (``PS3.3 2024c``).
+        requirements: the compiled condition of a Type 1C/2C :class:`spec.Attribute` or a
+            Usage C :class:`spec.ModuleUsage`/:class:`spec.FunctionalGroupUsage`, by the
+            ``id()`` of that object (the runtime shapes are rendered with their predicates).
     """
 
     tables: dict[str, spec.AttributeTable] = field(default_factory=dict)
     iods: dict[str, spec.IODSpecification] = field(default_factory=dict)
     sop_classes: dict[str, str] = field(default_factory=dict)
     undefined_tags: list[tuple[str, str]] = field(default_factory=list)
+    requirements: dict[int, Requirement] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Requirement:
+    """A compiled condition waiting to be emitted: what becomes a
+    :class:`dicomstd.specification.Requirement` with generated predicate functions.
+
+    Attributes:
+        text: the sentences as printed.
+        status: ``parser``, ``override``, ``unknown by design`` or ``unparsed``.
+        condition: the compiled requirement (its ``required``, ``otherwise``, ``forbidden``).
+    """
+
+    text: str
+    status: str
+    condition: ConditionRequirement
 
 
 def _context_groups(references: Iterable[ContextGroupReference]) -> tuple[spec.ContextGroup, ...]:
@@ -72,12 +95,23 @@ def _value_sets(value_sets: Iterable[ValueSet]) -> tuple[spec.ValueSet, ...]:
 
 
 class _Converter:
-    """Converts entries, looking up Keywords by tag in the compiled data dictionary."""
+    """Converts entries, looking up Keywords by tag in the compiled data dictionary and
+    attaching each conditional row's compiled condition."""
 
-    def __init__(self, data_elements: list[DataElement]) -> None:
+    def __init__(
+        self, data_elements: list[DataElement], conditions: dict[int, CompiledCondition]
+    ) -> None:
         self.exact = {e.tag_value: e for e in data_elements if e.tag_mask == 0xFFFFFFFF}
         self.masked = {(e.tag_value, e.tag_mask): e for e in data_elements if e.tag_mask != 0xFFFFFFFF}
         self.undefined: list[tuple[str, str]] = []
+        self.conditions = conditions
+        self.requirements: dict[int, Requirement] = {}
+
+    def attach(self, converted: object, compiled: CompiledCondition | None) -> None:
+        if compiled is not None:
+            self.requirements[id(converted)] = Requirement(
+                compiled.requirement.text, compiled.status, compiled.requirement
+            )
 
     def keyword(self, attribute: AttributeSpec) -> str:
         element = (
@@ -94,8 +128,7 @@ class _Converter:
         converted: list[spec.Entry] = []
         for entry in entries:
             if isinstance(entry, AttributeSpec):
-                converted.append(
-                    spec.Attribute(
+                attribute = spec.Attribute(
                         tag=entry.tag_value,
                         keyword=self.keyword(entry),
                         name=entry.name,
@@ -113,7 +146,8 @@ class _Converter:
                         items=self.entries(entry.items),
                         retired=entry.retired,
                     )
-                )
+                self.attach(attribute, self.conditions.get(id(entry)))
+                converted.append(attribute)
             elif isinstance(entry, Include):
                 converted.append(
                     spec.Include(
@@ -144,21 +178,34 @@ def _table(table: AttributeTable, converter: _Converter) -> spec.AttributeTable:
     )
 
 
-def _iod(iod: IOD, sop_classes: tuple[str, ...]) -> spec.IODSpecification:
+def _iod(
+    iod: IOD,
+    sop_classes: tuple[str, ...],
+    usages: dict[tuple[str, str, str], CompiledCondition],
+    converter: _Converter,
+) -> spec.IODSpecification:
+    modules = []
+    for m in iod.modules:
+        module = spec.ModuleUsage(m.information_entity, m.module, m.table_id, m.usage, m.condition)
+        if m.usage == "C":
+            converter.attach(module, usages.get(("module usage", iod.table_id, m.table_id)))
+        modules.append(module)
+    groups = []
+    for g in iod.functional_groups:
+        group = spec.FunctionalGroupUsage(g.macro, g.table_id, g.usage, g.condition, g.placement)
+        if g.usage == "C":
+            converter.attach(
+                group, usages.get(("functional group usage", iod.table_id, g.table_id))
+            )
+        groups.append(group)
     return spec.IODSpecification(
         name=iod.name,
         kind=iod.kind,
         table_id=iod.table_id,
         section_id=iod.section_id,
         source=iod.source.citation,
-        modules=tuple(
-            spec.ModuleUsage(m.information_entity, m.module, m.table_id, m.usage, m.condition)
-            for m in iod.modules
-        ),
-        functional_groups=tuple(
-            spec.FunctionalGroupUsage(g.macro, g.table_id, g.usage, g.condition, g.placement)
-            for g in iod.functional_groups
-        ),
+        modules=tuple(modules),
+        functional_groups=tuple(groups),
         sop_classes=sop_classes,
         retired=iod.retired,
     )
@@ -168,6 +215,7 @@ def to_specifications(
     part03: Part03Model,
     sop_class_iods: dict[str, IOD],
     data_elements: list[DataElement],
+    conditions: list[CompiledCondition] | None = None,
 ) -> CompiledIODs:
     """Convert the extracted PS3.3 model and the PS3.4 mapping into the runtime's shapes.
 
@@ -175,8 +223,14 @@ def to_specifications(
         part03: the PS3.3 model.
         sop_class_iods: SOP Class UID → IOD (from :func:`.extractors.part04.iods_of_sop_classes`).
         data_elements: the compiled PS3.6 dictionary, for Keywords.
+        conditions: the compiled conditions of ``part03``
+            (:func:`dicomstd.generator.conditions.compile_conditions`); ``None``: none.
     """
-    converter = _Converter(data_elements)
+    conditions = conditions or []
+    converter = _Converter(data_elements, attribute_conditions(part03, conditions))
+    usages: dict[tuple[str, str, str], CompiledCondition] = {
+        (c.category, c.table, c.path): c for c in conditions if c.category != "attribute"
+    }
     compiled = CompiledIODs()
     for table_id, table in part03.tables.items():
         compiled.tables[table_id] = _table(table, converter)
@@ -185,18 +239,70 @@ def to_specifications(
         by_iod.setdefault(iod.table_id, []).append(uid)
         compiled.sop_classes[uid] = iod.table_id
     for table_id, iod in part03.iods.items():
-        compiled.iods[table_id] = _iod(iod, tuple(by_iod.get(table_id, ())))
+        compiled.iods[table_id] = _iod(iod, tuple(by_iod.get(table_id, ())), usages, converter)
     compiled.undefined_tags = sorted(set(converter.undefined))
+    compiled.requirements = converter.requirements
     return compiled
 
 
 # --- rendering -------------------------------------------------------------------------
 
 
-def specification_literal(value: Any, indent: str = "") -> str:
+class Predicates:
+    """The predicate functions of one generated module.
+
+    A condition that is a constant is one of the runtime's shared predicates
+    (``always``, ``never``); one that can only be UNKNOWN is ``not_verifiable``; any other
+    becomes a function ``_condition_<n>`` of the module, one per distinct expression.
+    """
+
+    def __init__(self) -> None:
+        self.functions: dict[str, str] = {}  # expression → function name
+        self.definitions: list[str] = []
+        self.shared: set[str] = set()
+
+    @property
+    def runtime_imports(self) -> list[str]:
+        """Names the module imports from :mod:`dicomstd.conditions.runtime`."""
+        return sorted(self.shared | ({"EvaluationContext"} if self.definitions else set()))
+
+    def name(self, condition: Condition, text: str) -> str:
+        expression = emit_expression(condition)
+        shared = {"rt.TRUE": "always", "rt.FALSE": "never", "rt.UNKNOWN": "not_verifiable"}
+        if expression in shared:
+            self.shared.add(shared[expression])
+            return shared[expression]
+        if expression not in self.functions:
+            name = f"_condition_{len(self.functions) + 1}"
+            self.functions[expression] = name
+            self.definitions.append(emit_predicate(condition, name, text))
+        return self.functions[expression]
+
+    def requirement(self, pending: Requirement) -> str:
+        condition = pending.condition
+        arguments = [
+            f"text={emit.python_literal(pending.text)}",
+            f"status={emit.python_literal(pending.status)}",
+            f"required={self.name(condition.required, pending.text)}",
+            f"otherwise={self.name(condition.otherwise, '')}",
+        ]
+        if condition.forbidden is not None:
+            arguments.append(f"forbidden={self.name(condition.forbidden, '')}")
+        return f"Requirement({', '.join(arguments)})"
+
+
+def specification_literal(
+    value: Any,
+    requirements: dict[int, Requirement] | None = None,
+    predicates: Predicates | None = None,
+) -> str:
     """Python source that constructs ``value`` (a :mod:`dicomstd.specification` instance, a
     tuple of them, or a literal); fields at their default value are left out, tags are
-    written in hexadecimal (``0x00100010``)."""
+    written in hexadecimal (``0x00100010``).
+
+    An object found (by ``id``) in ``requirements`` gets ``requirement=Requirement(...)``
+    whose predicates ``predicates`` names and collects.
+    """
     if dataclasses.is_dataclass(value) and not isinstance(value, type):
         arguments = []
         for item in dataclasses.fields(value):
@@ -206,15 +312,18 @@ def specification_literal(value: Any, indent: str = "") -> str:
             if item.name in _TAG_FIELDS:
                 rendered = emit.hexadecimal(current)
             else:
-                rendered = specification_literal(current)
+                rendered = specification_literal(current, requirements, predicates)
             arguments.append(f"{item.name}={rendered}")
+        pending = (requirements or {}).get(id(value))
+        if pending is not None and predicates is not None:
+            arguments.append(f"requirement={predicates.requirement(pending)}")
         return f"{type(value).__name__}({', '.join(arguments)})"
     if isinstance(value, tuple):
         if not value:
             return "()"
         # A trailing comma only where Python needs one: black would split every tuple
         # that ends with one into a line per item.
-        items = ", ".join(specification_literal(item) for item in value)
+        items = ", ".join(specification_literal(item, requirements, predicates) for item in value)
         return f"({items},)" if len(value) == 1 else f"({items})"
     return emit.python_literal(value)
 
@@ -271,6 +380,8 @@ def iod_files(
         module = f"{_KIND_FOLDER[table.kind]}.{table_names[table_id]}"
         constant = f"{table_names[table_id].upper()}_{_KIND_SUFFIX[table.kind]}"
         index_tables.append((table_id, module, constant))
+        predicates = Predicates()
+        literal = specification_literal(table, compiled.requirements, predicates)
         files.append(
             emit.GeneratedFile(
                 module.replace(".", "/") + ".py",
@@ -280,8 +391,9 @@ def iod_files(
                     publications=publications,
                     table=table,
                     constant=constant,
-                    literal=specification_literal(table),
-                    classes=_classes_used(table),
+                    literal=literal,
+                    classes=_classes_used(table, bool(predicates.definitions or predicates.shared)),
+                    predicates=predicates,
                 ),
             )
         )
@@ -290,6 +402,8 @@ def iod_files(
         module = f"iods.{iod_names[table_id]}"
         constant = f"{iod_names[table_id].upper()}_IOD"
         index_iods.append((table_id, module, constant, iod.name))
+        predicates = Predicates()
+        literal = specification_literal(iod, compiled.requirements, predicates)
         files.append(
             emit.GeneratedFile(
                 module.replace(".", "/") + ".py",
@@ -299,8 +413,9 @@ def iod_files(
                     publications=publications,
                     iod=iod,
                     constant=constant,
-                    literal=specification_literal(iod),
-                    classes=_classes_used(iod),
+                    literal=literal,
+                    classes=_classes_used(iod, bool(predicates.definitions or predicates.shared)),
+                    predicates=predicates,
                     uid_names=uid_names,
                 ),
             )
@@ -351,9 +466,9 @@ def _check_references(compiled: CompiledIODs) -> None:
                 raise BuildError(f"{iod.source} refers to {usage.table_id}, which PS3.3 does not hold")
 
 
-def _classes_used(value: Any) -> list[str]:
+def _classes_used(value: Any, with_requirements: bool = False) -> list[str]:
     """The names of the :mod:`dicomstd.specification` classes ``value`` is built of."""
-    found: set[str] = set()
+    found: set[str] = {"Requirement"} if with_requirements else set()
 
     def visit(item: Any) -> None:
         if dataclasses.is_dataclass(item) and not isinstance(item, type):

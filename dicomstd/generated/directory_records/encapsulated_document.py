@@ -17,6 +17,7 @@ from __future__ import annotations
 
 from typing import Final
 
+from dicomstd.conditions.runtime import never, not_verifiable
 from dicomstd.specification import (
     AnyAttributes,
     Attribute,
@@ -24,6 +25,7 @@ from dicomstd.specification import (
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
 )
 
 ENCAPSULATED_DOCUMENT_DIRECTORY_RECORD: Final = AttributeTable(
@@ -39,6 +41,12 @@ ENCAPSULATED_DOCUMENT_DIRECTORY_RECORD: Final = AttributeTable(
             name="Specific Character Set",
             type="1C",
             row=1,
+            requirement=Requirement(
+                text="Required if an extended or replacement character set is used in one of the Keys.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(tag=0x00080023, keyword="ContentDate", name="Content Date", type="2", row=2),
         Attribute(tag=0x00080033, keyword="ContentTime", name="Content Time", type="2", row=3),
@@ -52,6 +60,12 @@ ENCAPSULATED_DOCUMENT_DIRECTORY_RECORD: Final = AttributeTable(
             name="HL7 Instance Identifier",
             type="1C",
             row=6,
+            requirement=Requirement(
+                text="Required if encapsulated document is an HL7 Structured Document.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x0040A043,

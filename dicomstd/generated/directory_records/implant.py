@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable
+from dicomstd.conditions.runtime import never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, Requirement
 
 IMPLANT_DIRECTORY_RECORD: Final = AttributeTable(
     table_id="table_F.5-37",
@@ -28,7 +29,19 @@ IMPLANT_DIRECTORY_RECORD: Final = AttributeTable(
     entries=(
         Attribute(tag=0x00080070, keyword="Manufacturer", name="Manufacturer", type="1", row=1),
         Attribute(tag=0x00221095, keyword="ImplantName", name="Implant Name", type="1", row=2),
-        Attribute(tag=0x00686210, keyword="ImplantSize", name="Implant Size", type="1C", row=3),
+        Attribute(
+            tag=0x00686210,
+            keyword="ImplantSize",
+            name="Implant Size",
+            type="1C",
+            row=3,
+            requirement=Requirement(
+                text="Required if present in the referenced Instance.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
+        ),
         Attribute(
             tag=0x00221097, keyword="ImplantPartNumber", name="Implant Part Number", type="1", row=4
         ),

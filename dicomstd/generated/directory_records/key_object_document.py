@@ -17,12 +17,14 @@ from __future__ import annotations
 
 from typing import Final
 
+from dicomstd.conditions.runtime import never, not_verifiable
 from dicomstd.specification import (
     AnyAttributes,
     Attribute,
     AttributeTable,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
 
@@ -39,6 +41,12 @@ KEY_OBJECT_DOCUMENT_DIRECTORY_RECORD: Final = AttributeTable(
             name="Specific Character Set",
             type="1C",
             row=1,
+            requirement=Requirement(
+                text="Required if an extended or replacement character set is used in one of the Keys.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00200013, keyword="InstanceNumber", name="Instance Number", type="1", row=2
@@ -81,6 +89,12 @@ KEY_OBJECT_DOCUMENT_DIRECTORY_RECORD: Final = AttributeTable(
                     label="Table C.17-5 “Document Content Macro Attributes”",
                     row=9,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if the root Content Item is the Source Content Item of HAS CONCEPT MOD relationships.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
             ),
         ),
         AnyAttributes(text="Any Attribute of the SR Document IE Modules", type="3", row=10),

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import AnyAttributes, Attribute, AttributeTable
+from dicomstd.conditions.runtime import never, not_verifiable
+from dicomstd.specification import AnyAttributes, Attribute, AttributeTable, Requirement
 
 PLAN_DIRECTORY_RECORD: Final = AttributeTable(
     table_id="table_F.5-40",
@@ -32,6 +33,12 @@ PLAN_DIRECTORY_RECORD: Final = AttributeTable(
             name="Specific Character Set",
             type="1C",
             row=1,
+            requirement=Requirement(
+                text="Required if an extended or replacement character set is used in one of the Keys.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         AnyAttributes(text="Any other Attribute of the Plan IE Modules", type="3", row=2),
     ),

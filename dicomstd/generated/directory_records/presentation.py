@@ -17,7 +17,15 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import AnyAttributes, Attribute, AttributeTable, Include, ItemCount
+from dicomstd.conditions.runtime import never, not_verifiable
+from dicomstd.specification import (
+    AnyAttributes,
+    Attribute,
+    AttributeTable,
+    Include,
+    ItemCount,
+    Requirement,
+)
 
 PRESENTATION_DIRECTORY_RECORD: Final = AttributeTable(
     table_id="table_F.5-23",
@@ -32,6 +40,12 @@ PRESENTATION_DIRECTORY_RECORD: Final = AttributeTable(
             name="Specific Character Set",
             type="1C",
             row=1,
+            requirement=Requirement(
+                text="Required if an extended or replacement character set is used in one of the Keys.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00700082,
@@ -83,6 +97,12 @@ PRESENTATION_DIRECTORY_RECORD: Final = AttributeTable(
                     ),
                 ),
             ),
+            requirement=Requirement(
+                text="Required if the IOD of the Presentation State SOP Instance referenced by this Directory Record includes the Presentation State Relationship Module.",
+                status="unparsed",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00700402,
@@ -131,6 +151,12 @@ PRESENTATION_DIRECTORY_RECORD: Final = AttributeTable(
                         ),
                     ),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if the SOP Instance referenced by this Directory Record includes Blending Sequence (0070,0402).",
+                status="unparsed",
+                required=not_verifiable,
+                otherwise=never,
             ),
         ),
         AnyAttributes(

@@ -17,7 +17,24 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import AnyAttributes, Attribute, AttributeTable
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.specification import AnyAttributes, Attribute, AttributeTable, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if User Content Label (3010,0033) is present."
+    return rt.present(context, 0x30100033, "item", 0)
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if User Content Long Label (3010,0034) is present."
+    return rt.present(context, 0x30100034, "item", 0)
+
 
 RADIOTHERAPY_DIRECTORY_RECORD: Final = AttributeTable(
     table_id="table_F.5-46",
@@ -32,12 +49,28 @@ RADIOTHERAPY_DIRECTORY_RECORD: Final = AttributeTable(
             name="Specific Character Set",
             type="1C",
             row=1,
+            requirement=Requirement(
+                text="Required if an extended or replacement character set is used in one of the Keys.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00200013, keyword="InstanceNumber", name="Instance Number", type="1", row=2
         ),
         Attribute(
-            tag=0x30100033, keyword="UserContentLabel", name="User Content Label", type="1C", row=3
+            tag=0x30100033,
+            keyword="UserContentLabel",
+            name="User Content Label",
+            type="1C",
+            row=3,
+            requirement=Requirement(
+                text="Required if User Content Label (3010,0033) is present.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x30100034,
@@ -45,6 +78,12 @@ RADIOTHERAPY_DIRECTORY_RECORD: Final = AttributeTable(
             name="User Content Long Label",
             type="1C",
             row=4,
+            requirement=Requirement(
+                text="Required if User Content Long Label (3010,0034) is present.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00700081,

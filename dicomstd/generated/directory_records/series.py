@@ -17,7 +17,15 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import AnyAttributes, Attribute, AttributeTable, Include, ItemCount
+from dicomstd.conditions.runtime import never, not_verifiable
+from dicomstd.specification import (
+    AnyAttributes,
+    Attribute,
+    AttributeTable,
+    Include,
+    ItemCount,
+    Requirement,
+)
 
 SERIES_DIRECTORY_RECORD: Final = AttributeTable(
     table_id="table_F.5-3",
@@ -32,6 +40,12 @@ SERIES_DIRECTORY_RECORD: Final = AttributeTable(
             name="Specific Character Set",
             type="1C",
             row=1,
+            requirement=Requirement(
+                text="Required if an extended or replacement character set is used in one of the Keys.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(tag=0x00080060, keyword="Modality", name="Modality", type="1", row=2),
         Attribute(

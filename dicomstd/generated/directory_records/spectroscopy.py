@@ -17,7 +17,15 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import AnyAttributes, Attribute, AttributeTable, Include, ItemCount
+from dicomstd.conditions.runtime import never, not_verifiable
+from dicomstd.specification import (
+    AnyAttributes,
+    Attribute,
+    AttributeTable,
+    Include,
+    ItemCount,
+    Requirement,
+)
 
 SPECTROSCOPY_DIRECTORY_RECORD: Final = AttributeTable(
     table_id="table_F.5-27",
@@ -32,6 +40,12 @@ SPECTROSCOPY_DIRECTORY_RECORD: Final = AttributeTable(
             name="Specific Character Set",
             type="1C",
             row=1,
+            requirement=Requirement(
+                text="Required if an extended or replacement character set is used in one of the Keys.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(tag=0x00080008, keyword="ImageType", name="Image Type", type="1", row=2),
         Attribute(tag=0x00080023, keyword="ContentDate", name="Content Date", type="1", row=3),
@@ -52,6 +66,12 @@ SPECTROSCOPY_DIRECTORY_RECORD: Final = AttributeTable(
                     label="Table C.17-3 “Hierarchical SOP Instance Reference Macro Attributes”",
                     row=7,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if present in the Spectroscopy Instance",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
             ),
         ),
         Attribute(

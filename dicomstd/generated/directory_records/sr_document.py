@@ -17,14 +17,27 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
 from dicomstd.specification import (
     AnyAttributes,
     Attribute,
     AttributeTable,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Verification Flag (0040,A493) is VERIFIED."
+    return rt.value_in(context, 0x0040A493, "item", 0, None, ("VERIFIED",))
+
 
 SR_DOCUMENT_DIRECTORY_RECORD: Final = AttributeTable(
     table_id="table_F.5-25",
@@ -39,6 +52,12 @@ SR_DOCUMENT_DIRECTORY_RECORD: Final = AttributeTable(
             name="Specific Character Set",
             type="1C",
             row=1,
+            requirement=Requirement(
+                text="Required if an extended or replacement character set is used in one of the Keys.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00200013, keyword="InstanceNumber", name="Instance Number", type="1", row=2
@@ -57,6 +76,12 @@ SR_DOCUMENT_DIRECTORY_RECORD: Final = AttributeTable(
             name="Verification DateTime",
             type="1C",
             row=7,
+            requirement=Requirement(
+                text="Required if Verification Flag (0040,A493) is VERIFIED.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x0040A043,
@@ -94,6 +119,12 @@ SR_DOCUMENT_DIRECTORY_RECORD: Final = AttributeTable(
                     label="Table C.17-5 “Document Content Macro Attributes”",
                     row=12,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if the root Content Item is the Source Content Item of HAS CONCEPT MOD relationships.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
             ),
         ),
         AnyAttributes(text="Any Attribute of the SR Document IE Modules", type="3", row=13),

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import AnyAttributes, Attribute, AttributeTable
+from dicomstd.conditions.runtime import never, not_verifiable
+from dicomstd.specification import AnyAttributes, Attribute, AttributeTable, Requirement
 
 SURFACE_SCAN_DIRECTORY_RECORD: Final = AttributeTable(
     table_id="table_F.5-43",
@@ -32,6 +33,12 @@ SURFACE_SCAN_DIRECTORY_RECORD: Final = AttributeTable(
             name="Specific Character Set",
             type="1C",
             row=1,
+            requirement=Requirement(
+                text="Required if an extended or replacement character set is used in one of the Keys.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(tag=0x00080023, keyword="ContentDate", name="Content Date", type="1", row=2),
         Attribute(tag=0x00080033, keyword="ContentTime", name="Content Time", type="1", row=3),

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import AnyAttributes, Attribute, AttributeTable
+from dicomstd.conditions.runtime import never, not_verifiable
+from dicomstd.specification import AnyAttributes, Attribute, AttributeTable, Requirement
 
 WAVEFORM_DIRECTORY_RECORD: Final = AttributeTable(
     table_id="table_F.5-24",
@@ -32,6 +33,12 @@ WAVEFORM_DIRECTORY_RECORD: Final = AttributeTable(
             name="Specific Character Set",
             type="1C",
             row=1,
+            requirement=Requirement(
+                text="Required if an extended or replacement character set is used in one of the Keys.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00200013, keyword="InstanceNumber", name="Instance Number", type="1", row=2

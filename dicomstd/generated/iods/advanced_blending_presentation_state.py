@@ -17,7 +17,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import IODSpecification, ModuleUsage
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Graphic Annotation Module is present."
+    return rt.module_present(context, "table_C.10-5")
+
 
 ADVANCED_BLENDING_PRESENTATION_STATE_IOD: Final = IODSpecification(
     name="Advanced Blending Presentation State",
@@ -116,6 +128,12 @@ ADVANCED_BLENDING_PRESENTATION_STATE_IOD: Final = IODSpecification(
             table_id="table_C.10-6",
             usage="C",
             condition="Required if rotation or flipping are to be applied",
+            requirement=Requirement(
+                text="Required if rotation or flipping are to be applied",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Presentation State",
@@ -123,6 +141,12 @@ ADVANCED_BLENDING_PRESENTATION_STATE_IOD: Final = IODSpecification(
             table_id="table_C.10-7",
             usage="C",
             condition="Required if Graphic Annotation Module is present.",
+            requirement=Requirement(
+                text="Required if Graphic Annotation Module is present.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Presentation State",

@@ -17,7 +17,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import IODSpecification, ModuleUsage
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Graphic Annotation Module is present."
+    return rt.module_present(context, "table_C.10-5")
+
 
 BLENDING_SOFTCOPY_PRESENTATION_STATE_IOD: Final = IODSpecification(
     name="Blending Softcopy Presentation State",
@@ -92,6 +104,12 @@ BLENDING_SOFTCOPY_PRESENTATION_STATE_IOD: Final = IODSpecification(
             table_id="table_C.10-5",
             usage="C",
             condition="Required if Graphic Annotations are to be applied",
+            requirement=Requirement(
+                text="Required if Graphic Annotations are to be applied",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Presentation State",
@@ -99,6 +117,12 @@ BLENDING_SOFTCOPY_PRESENTATION_STATE_IOD: Final = IODSpecification(
             table_id="table_C.10-6",
             usage="C",
             condition="Required if rotation or flipping are to be applied",
+            requirement=Requirement(
+                text="Required if rotation or flipping are to be applied",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Presentation State",
@@ -106,6 +130,12 @@ BLENDING_SOFTCOPY_PRESENTATION_STATE_IOD: Final = IODSpecification(
             table_id="table_C.10-7",
             usage="C",
             condition="Required if Graphic Annotation Module is present.",
+            requirement=Requirement(
+                text="Required if Graphic Annotation Module is present.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Presentation State",

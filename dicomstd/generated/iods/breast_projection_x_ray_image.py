@@ -18,7 +18,30 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import FunctionalGroupUsage, IODSpecification, ModuleUsage
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.specification import FunctionalGroupUsage, IODSpecification, ModuleUsage, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if the Image Type (0008,0008) Value 1 equals DERIVED or Value 1 is ORIGINAL and Presentation Intent Type equals FOR PRESENTATION May be present otherwise."
+    return rt.disj(
+        rt.value_in(context, 0x00080008, "any", 0, 1, ("DERIVED",)),
+        rt.conj(
+            rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL",)),
+            rt.value_in(context, 0x00080068, "any", 0, None, ("FOR PRESENTATION",)),
+        ),
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if the Enhanced Contrast/Bolus Module is present."
+    return rt.module_present(context, "table_C.7-12b")
+
 
 BREAST_PROJECTION_X_RAY_IMAGE_IOD: Final = IODSpecification(
     name="Breast Projection X-Ray Image",
@@ -78,6 +101,12 @@ BREAST_PROJECTION_X_RAY_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7-7",
             usage="C",
             condition="Required if time synchronization was applied.",
+            requirement=Requirement(
+                text="Required if time synchronization was applied.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Equipment",
@@ -109,6 +138,12 @@ BREAST_PROJECTION_X_RAY_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7-12b",
             usage="C",
             condition="Required if contrast media was applied.",
+            requirement=Requirement(
+                text="Required if contrast media was applied.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image", module="Device", table_id="table_C.7-18", usage="U"
@@ -158,6 +193,12 @@ BREAST_PROJECTION_X_RAY_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.12-9",
             usage="C",
             condition="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
+            requirement=Requirement(
+                text="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
     ),
     functional_groups=(
@@ -174,6 +215,12 @@ BREAST_PROJECTION_X_RAY_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.6.16-7",
             usage="C",
             condition="Required if the Image Type (0008,0008) Value 1 equals DERIVED or Value 1 is ORIGINAL and Presentation Intent Type equals FOR PRESENTATION. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if the Image Type (0008,0008) Value 1 equals DERIVED or Value 1 is ORIGINAL and Presentation Intent Type equals FOR PRESENTATION May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(macro="Frame Anatomy", table_id="table_C.7.6.16-9", usage="M"),
         FunctionalGroupUsage(
@@ -187,6 +234,12 @@ BREAST_PROJECTION_X_RAY_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.16-13",
             usage="C",
             condition="Required if the Enhanced Contrast/Bolus Module is present.",
+            requirement=Requirement(
+                text="Required if the Enhanced Contrast/Bolus Module is present.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Frame Display Shutter", table_id="table_C.7.6.16-17", usage="U"
@@ -216,12 +269,24 @@ BREAST_PROJECTION_X_RAY_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.8.31.2-1",
             usage="C",
             condition="Required if X-Ray Source moves relative to the Patient. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if X-Ray Source moves relative to the Patient May be present otherwise.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Breast X-Ray Detector",
             table_id="table_C.8.31.3-1",
             usage="C",
             condition="Required if X-Ray Detector plane is not normal to the X-Ray beam vector. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if X-Ray Detector plane is not normal to the X-Ray beam vector May be present otherwise.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(macro="Breast X-Ray Geometry", table_id="table_C.8.31.4-1", usage="M"),
         FunctionalGroupUsage(

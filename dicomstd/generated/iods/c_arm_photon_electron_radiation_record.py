@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import IODSpecification, ModuleUsage
+from dicomstd.conditions.runtime import never, not_verifiable
+from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
 
 C_ARM_PHOTON_ELECTRON_RADIATION_RECORD_IOD: Final = IODSpecification(
     name="C-Arm Photon-Electron Radiation Record",
@@ -86,6 +87,12 @@ C_ARM_PHOTON_ELECTRON_RADIATION_RECORD_IOD: Final = IODSpecification(
             table_id="table_C.7-7",
             usage="C",
             condition="Required if time synchronization was applied",
+            requirement=Requirement(
+                text="Required if time synchronization was applied",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="RT Delivered Radiation",

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import IODSpecification, ModuleUsage
+from dicomstd.conditions.runtime import never, not_verifiable
+from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
 
 COMPUTED_RADIOGRAPHY_IMAGE_IOD: Final = IODSpecification(
     name="Computed Radiography Image",
@@ -89,6 +90,12 @@ COMPUTED_RADIOGRAPHY_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7-12",
             usage="C",
             condition="Required if contrast media was used in this image",
+            requirement=Requirement(
+                text="Required if contrast media was used in this image",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image", module="Display Shutter", table_id="table_C.7-17", usage="U"

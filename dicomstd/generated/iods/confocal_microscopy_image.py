@@ -17,7 +17,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import FunctionalGroupUsage, IODSpecification, ModuleUsage
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.specification import FunctionalGroupUsage, IODSpecification, ModuleUsage, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Dimension Organization Type (0020,9311) is not TILED_FULL may be present otherwise."
+    return rt.neg(rt.value_in(context, 0x00209311, "any", 0, None, ("TILED_FULL",)))
+
 
 CONFOCAL_MICROSCOPY_IMAGE_IOD: Final = IODSpecification(
     name="Confocal Microscopy Image",
@@ -68,6 +80,12 @@ CONFOCAL_MICROSCOPY_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7-7",
             usage="C",
             condition="Required if time synchronization was applied",
+            requirement=Requirement(
+                text="Required if time synchronization was applied",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Equipment",
@@ -117,6 +135,12 @@ CONFOCAL_MICROSCOPY_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.6.22-1",
             usage="C",
             condition="Required if the Imaging Subject is a Specimen",
+            requirement=Requirement(
+                text="Required if the Imaging Subject is a Specimen",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -136,6 +160,12 @@ CONFOCAL_MICROSCOPY_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.8.35.3-1",
             usage="C",
             condition="Required for cutaneous confocal microscopy",
+            requirement=Requirement(
+                text="Required for cutaneous confocal microscopy",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -158,6 +188,12 @@ CONFOCAL_MICROSCOPY_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.12-9",
             usage="C",
             condition="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
+            requirement=Requirement(
+                text="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
     ),
     functional_groups=(
@@ -173,18 +209,36 @@ CONFOCAL_MICROSCOPY_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.6.16-7",
             usage="C",
             condition="Required if the image or frame has been derived from another SOP Instance.",
+            requirement=Requirement(
+                text="Required if the image or frame has been derived from another SOP Instance.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Optical Path Identification",
             table_id="table_C.8.12.6.2-1",
             usage="C",
             condition="Required if Dimension Organization Type (0020,9311) is not TILED_FULL; may be present otherwise.",
+            requirement=Requirement(
+                text="Required if Dimension Organization Type (0020,9311) is not TILED_FULL may be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Referenced Image",
             table_id="table_C.7.6.16-6",
             usage="C",
             condition="Required if the image or frame has been planned on another image or frame. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if the image or frame has been planned on another image or frame May be present otherwise.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Frame Content",
@@ -204,6 +258,12 @@ CONFOCAL_MICROSCOPY_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.8.12.6.1-1",
             usage="C",
             condition="Required if the Frame of Reference is defined in the Slide Coordinate System.",
+            requirement=Requirement(
+                text="Required if the Frame of Reference is defined in the Slide Coordinate System.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Confocal Microscopy Image Frame Type", table_id="table_C.8.35.4.1-1", usage="M"

@@ -17,7 +17,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import IODSpecification, ModuleUsage
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Multi-energy CT Acquisition (0018,9361) is YES."
+    return rt.value_in(context, 0x00189361, "any", 0, None, ("YES",))
+
 
 CT_IMAGE_IOD: Final = IODSpecification(
     name="CT Image",
@@ -68,6 +80,12 @@ CT_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7-7",
             usage="C",
             condition="Required if time synchronization was applied.",
+            requirement=Requirement(
+                text="Required if time synchronization was applied.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Equipment",
@@ -102,6 +120,12 @@ CT_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7-12",
             usage="C",
             condition="Required if contrast media was used in this image",
+            requirement=Requirement(
+                text="Required if contrast media was used in this image",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image", module="Device", table_id="table_C.7-18", usage="U"
@@ -118,6 +142,12 @@ CT_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.8.2.2-1",
             usage="C",
             condition="Required if Multi-energy CT Acquisition (0018,9361) is YES.",
+            requirement=Requirement(
+                text="Required if Multi-energy CT Acquisition (0018,9361) is YES.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image", module="Overlay Plane", table_id="table_C.9-2", usage="U"

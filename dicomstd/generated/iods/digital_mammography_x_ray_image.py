@@ -18,7 +18,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import IODSpecification, ModuleUsage
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Presentation Intent Type (0008,0068) is FOR PRESENTATION Shall not be present otherwise."
+    return rt.value_in(context, 0x00080068, "any", 0, None, ("FOR PRESENTATION",))
+
 
 DIGITAL_MAMMOGRAPHY_X_RAY_IMAGE_IOD: Final = IODSpecification(
     name="Digital Mammography X-Ray Image",
@@ -72,6 +84,12 @@ DIGITAL_MAMMOGRAPHY_X_RAY_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7-6",
             usage="C",
             condition="Required if multiple images are obtained without releasing breast compression",
+            requirement=Requirement(
+                text="Required if multiple images are obtained without releasing breast compression",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Equipment",
@@ -172,6 +190,12 @@ DIGITAL_MAMMOGRAPHY_X_RAY_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.9-2",
             usage="C",
             condition="Required if graphic annotation is present - See Section A.27.3",
+            requirement=Requirement(
+                text="Required if graphic annotation is present - See Section A.27.3",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -179,6 +203,12 @@ DIGITAL_MAMMOGRAPHY_X_RAY_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.11-2",
             usage="C",
             condition="Required if Presentation Intent Type (0008,0068) is FOR PRESENTATION. Shall not be present otherwise.",
+            requirement=Requirement(
+                text="Required if Presentation Intent Type (0008,0068) is FOR PRESENTATION Shall not be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",

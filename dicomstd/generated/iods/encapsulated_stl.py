@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import IODSpecification, ModuleUsage
+from dicomstd.conditions.runtime import never, not_verifiable
+from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
 
 ENCAPSULATED_STL_IOD: Final = IODSpecification(
     name="Encapsulated STL",
@@ -107,6 +108,12 @@ ENCAPSULATED_STL_IOD: Final = IODSpecification(
             table_id="table_C.12-8",
             usage="C",
             condition="Required if other Instances are referenced",
+            requirement=Requirement(
+                text="Required if other Instances are referenced",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
     ),
     sop_classes=("1.2.840.10008.5.1.4.1.1.104.3",),

@@ -17,7 +17,42 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import FunctionalGroupUsage, IODSpecification, ModuleUsage
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.specification import FunctionalGroupUsage, IODSpecification, ModuleUsage, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise"
+    return rt.conj(
+        rt.neg(rt.value_in(context, 0x00189037, "any", 0, None, ("NONE",))),
+        rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Respiratory Motion Compensation Technique (0018,9170) equals other than NONE, REALTIME or BREATH_HOLD and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
+    return rt.conj(
+        rt.neg(
+            rt.value_in(context, 0x00189170, "any", 0, None, ("NONE", "REALTIME", "BREATH_HOLD"))
+        ),
+        rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Contrast/Bolus Agent Sequence (0018,0012) is used."
+    return rt.present(context, 0x00180012, "any", 0)
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Image Type (0008,0008) Value 1 is ORIGINAL May be present otherwise."
+    return rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL",))
+
 
 ENHANCED_CONTINUOUS_RT_IMAGE_IOD: Final = IODSpecification(
     name="Enhanced Continuous RT Image",
@@ -74,6 +109,12 @@ ENHANCED_CONTINUOUS_RT_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7-7",
             usage="C",
             condition="Required if time synchronization was applied.",
+            requirement=Requirement(
+                text="Required if time synchronization was applied.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Equipment",
@@ -108,6 +149,12 @@ ENHANCED_CONTINUOUS_RT_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.6.18-1",
             usage="C",
             condition="Required if cardiac synchronization was applied for image acquisition.",
+            requirement=Requirement(
+                text="Required if cardiac synchronization was applied for image acquisition.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -115,6 +162,12 @@ ENHANCED_CONTINUOUS_RT_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.6.18-2",
             usage="C",
             condition="Required if respiratory synchronization was applied for image acquisition.",
+            requirement=Requirement(
+                text="Required if respiratory synchronization was applied for image acquisition.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -122,6 +175,12 @@ ENHANCED_CONTINUOUS_RT_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7-12b",
             usage="C",
             condition="Required if contrast media was used",
+            requirement=Requirement(
+                text="Required if contrast media was used",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image", module="Device", table_id="table_C.7-18", usage="U"
@@ -181,24 +240,48 @@ ENHANCED_CONTINUOUS_RT_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.6.16-7",
             usage="C",
             condition="Required if the image has been derived from another SOP Instance.",
+            requirement=Requirement(
+                text="Required if the image has been derived from another SOP Instance.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Cardiac Synchronization",
             table_id="table_C.7.6.16-8",
             usage="C",
             condition="Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED. May be present otherwise",
+            requirement=Requirement(
+                text="Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Respiratory Synchronization",
             table_id="table_C.7.6.16-18",
             usage="C",
             condition="Required if Respiratory Motion Compensation Technique (0018,9170) equals other than NONE, REALTIME or BREATH_HOLD and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if Respiratory Motion Compensation Technique (0018,9170) equals other than NONE, REALTIME or BREATH_HOLD and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_2,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Contrast/Bolus Usage",
             table_id="table_C.7.16-13",
             usage="C",
             condition="Required if Contrast/Bolus Agent Sequence (0018,0012) is used.",
+            requirement=Requirement(
+                text="Required if Contrast/Bolus Agent Sequence (0018,0012) is used.",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
         ),
         FunctionalGroupUsage(
             macro="RT Image Frame General Content",
@@ -214,18 +297,36 @@ ENHANCED_CONTINUOUS_RT_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.36.2.4.10-1",
             usage="C",
             condition="Required if Image Type (0008,0008) Value 1 is ORIGINAL. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL May be present otherwise.",
+                status="parser",
+                required=_condition_4,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="RT Image Frame Context",
             table_id="table_C.36.2.4.11-1",
             usage="C",
             condition="Required if the SOP Instance was created for the purpose of controlling the treatment position of the patient.",
+            requirement=Requirement(
+                text="Required if the SOP Instance was created for the purpose of controlling the treatment position of the patient.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         FunctionalGroupUsage(
             macro="RT Beam Limiting Device Opening Sequence",
             table_id="table_C.36.2.2.21-1",
             usage="C",
             condition="Required if all Frames or the current Frame was acquired using a Beam Limiting Device.",
+            requirement=Requirement(
+                text="Required if all Frames or the current Frame was acquired using a Beam Limiting Device.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         FunctionalGroupUsage(macro="Frame VOI LUT", table_id="table_C.7.6.16-11", usage="U"),
         FunctionalGroupUsage(

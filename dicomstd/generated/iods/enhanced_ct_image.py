@@ -17,7 +17,71 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import FunctionalGroupUsage, IODSpecification, ModuleUsage
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.specification import FunctionalGroupUsage, IODSpecification, ModuleUsage, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Pixel Presentation (0008,9205) in the Enhanced CT Image Module equals COLOR or MIXED."
+    return rt.value_in(context, 0x00089205, "any", 0, None, ("COLOR", "MIXED"))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Multi-energy CT Acquisition (0018,9361) is YES."
+    return rt.value_in(context, 0x00189361, "any", 0, None, ("YES",))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
+    return rt.conj(
+        rt.neg(rt.value_in(context, 0x00189037, "any", 0, None, ("NONE",))),
+        rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
+    )
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Contrast/Bolus Agent Sequence (0018,0012) is used."
+    return rt.present(context, 0x00180012, "any", 0)
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if Respiratory Motion Compensation Technique (0018,9170) equals other than NONE, REALTIME or BREATH_HOLD and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
+    return rt.conj(
+        rt.neg(
+            rt.value_in(context, 0x00189170, "any", 0, None, ("NONE", "REALTIME", "BREATH_HOLD"))
+        ),
+        rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
+    )
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED may be present otherwise."
+    return rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED"))
+
+
+def _condition_7(context: EvaluationContext) -> Truth:
+    "Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED and Acquisition Type (0018,9302) is other than CONSTANT_ANGLE may be present otherwise."
+    return rt.conj(
+        rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
+        rt.neg(rt.value_in(context, 0x00189302, "any", 0, None, ("CONSTANT_ANGLE",))),
+    )
+
+
+def _condition_8(context: EvaluationContext) -> Truth:
+    "Required if the image is reconstructed from a system with multiple X-Ray sources and Multi-energy CT Acquisition (0018,9361) is NO or is absent."
+    return rt.conj(
+        rt.UNKNOWN,
+        rt.disj(
+            rt.value_in(context, 0x00189361, "any", 0, None, ("NO",)),
+            rt.neg(rt.present(context, 0x00189361, "any", 0)),
+        ),
+    )
+
 
 ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
     name="Enhanced CT Image",
@@ -71,6 +135,12 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7-7",
             usage="C",
             condition="Required if time synchronization was applied.",
+            requirement=Requirement(
+                text="Required if time synchronization was applied.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Equipment",
@@ -93,6 +163,12 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7-12b",
             usage="C",
             condition="Required if contrast media was applied.",
+            requirement=Requirement(
+                text="Required if contrast media was applied.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -112,6 +188,12 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.6.18-1",
             usage="C",
             condition="Required if cardiac synchronization was applied.",
+            requirement=Requirement(
+                text="Required if cardiac synchronization was applied.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -119,6 +201,12 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.6.18-2",
             usage="C",
             condition="Required if respiratory synchronization was applied.",
+            requirement=Requirement(
+                text="Required if respiratory synchronization was applied.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -126,6 +214,12 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.6.19-1",
             usage="C",
             condition="Required if Pixel Presentation (0008,9205) in the Enhanced CT Image Module equals COLOR or MIXED.",
+            requirement=Requirement(
+                text="Required if Pixel Presentation (0008,9205) in the Enhanced CT Image Module equals COLOR or MIXED.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -151,6 +245,12 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.8.15.4-1",
             usage="C",
             condition="Required if Multi-energy CT Acquisition (0018,9361) is YES.",
+            requirement=Requirement(
+                text="Required if Multi-energy CT Acquisition (0018,9361) is YES.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image", module="ICC Profile", table_id="table_C.11.15-1", usage="U"
@@ -170,6 +270,12 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.12-9",
             usage="C",
             condition="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
+            requirement=Requirement(
+                text="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
     ),
     functional_groups=(
@@ -192,18 +298,36 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.6.16-6",
             usage="C",
             condition="Required if the image or frame has been planned on another image or frame, may be present otherwise.",
+            requirement=Requirement(
+                text="Required if the image or frame has been planned on another image or frame may be present otherwise.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Derivation Image",
             table_id="table_C.7.6.16-7",
             usage="C",
             condition="Required if the image or frame has been derived from another SOP Instance.",
+            requirement=Requirement(
+                text="Required if the image or frame has been derived from another SOP Instance.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Cardiac Synchronization",
             table_id="table_C.7.6.16-8",
             usage="C",
             condition="Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_3,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(macro="Frame Anatomy", table_id="table_C.7.6.16-9", usage="M"),
         FunctionalGroupUsage(macro="Frame VOI LUT", table_id="table_C.7.6.16-11", usage="U"),
@@ -212,18 +336,36 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.6.16-12",
             usage="C",
             condition="Required if Multi-energy CT Acquisition (0018,9361) is YES. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if Multi-energy CT Acquisition (0018,9361) is YES May be present otherwise.",
+                status="parser",
+                required=_condition_2,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Contrast/Bolus Usage",
             table_id="table_C.7.16-13",
             usage="C",
             condition="Required if Contrast/Bolus Agent Sequence (0018,0012) is used.",
+            requirement=Requirement(
+                text="Required if Contrast/Bolus Agent Sequence (0018,0012) is used.",
+                status="parser",
+                required=_condition_4,
+                otherwise=never,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Respiratory Synchronization",
             table_id="table_C.7.6.16-18",
             usage="C",
             condition="Required if Respiratory Motion Compensation Technique (0018,9170) equals other than NONE, REALTIME or BREATH_HOLD and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if Respiratory Motion Compensation Technique (0018,9170) equals other than NONE, REALTIME or BREATH_HOLD and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_5,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Irradiation Event Identification", table_id="table_C.7.6.16-19", usage="M"
@@ -234,48 +376,96 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.8-118",
             usage="C",
             condition="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED, may be present otherwise.",
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED may be present otherwise.",
+                status="parser",
+                required=_condition_6,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="CT Acquisition Details",
             table_id="table_C.8-119",
             usage="C",
             condition="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED, may be present otherwise.",
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED may be present otherwise.",
+                status="parser",
+                required=_condition_6,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="CT Table Dynamics",
             table_id="table_C.8-120",
             usage="C",
             condition="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED, may be present otherwise.",
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED may be present otherwise.",
+                status="parser",
+                required=_condition_6,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="CT Position",
             table_id="table_C.8-121",
             usage="C",
             condition="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED, may be present otherwise",
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED may be present otherwise",
+                status="parser",
+                required=_condition_6,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="CT Geometry",
             table_id="table_C.8-122",
             usage="C",
             condition="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED, may be present otherwise.",
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED may be present otherwise.",
+                status="parser",
+                required=_condition_6,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="CT Reconstruction",
             table_id="table_C.8-123",
             usage="C",
             condition="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED and Acquisition Type (0018,9302) is other than CONSTANT_ANGLE, may be present otherwise.",
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED and Acquisition Type (0018,9302) is other than CONSTANT_ANGLE may be present otherwise.",
+                status="parser",
+                required=_condition_7,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="CT Exposure",
             table_id="table_C.8-124",
             usage="C",
             condition="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED, may be present otherwise.",
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED may be present otherwise.",
+                status="parser",
+                required=_condition_6,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="CT X-Ray Details",
             table_id="table_C.8-125",
             usage="C",
             condition="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED, may be present otherwise.",
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED may be present otherwise.",
+                status="parser",
+                required=_condition_6,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="CT Pixel Value Transformation", table_id="table_C.8-126", usage="M"
@@ -285,12 +475,24 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.8-126b",
             usage="C",
             condition="Required if the image is reconstructed from a system with multiple X-Ray sources and Multi-energy CT Acquisition (0018,9361) is NO or is absent.",
+            requirement=Requirement(
+                text="Required if the image is reconstructed from a system with multiple X-Ray sources and Multi-energy CT Acquisition (0018,9361) is NO or is absent.",
+                status="parser",
+                required=_condition_8,
+                otherwise=never,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Multi-energy CT Processing",
             table_id="table_C.8.15.3.13-1",
             usage="C",
             condition="Required if the image pixel data contains the results of Multi-energy material processing.",
+            requirement=Requirement(
+                text="Required if the image pixel data contains the results of Multi-energy material processing.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Multi-energy CT Characteristics", table_id="table_C.8.15.3.12-1", usage="U"

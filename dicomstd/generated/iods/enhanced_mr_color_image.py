@@ -17,7 +17,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import IODSpecification, ModuleUsage
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
+    return rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED"))
+
 
 ENHANCED_MR_COLOR_IMAGE_IOD: Final = IODSpecification(
     name="Enhanced MR Color Image",
@@ -71,6 +83,12 @@ ENHANCED_MR_COLOR_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7-7",
             usage="C",
             condition="Required if time synchronization was applied.",
+            requirement=Requirement(
+                text="Required if time synchronization was applied.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Equipment",
@@ -93,6 +111,12 @@ ENHANCED_MR_COLOR_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7-12b",
             usage="C",
             condition="Required if contrast media were applied.",
+            requirement=Requirement(
+                text="Required if contrast media were applied.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -112,6 +136,12 @@ ENHANCED_MR_COLOR_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.6.18-1",
             usage="C",
             condition="Required if cardiac synchronization was applied.",
+            requirement=Requirement(
+                text="Required if cardiac synchronization was applied.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -119,6 +149,12 @@ ENHANCED_MR_COLOR_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.6.18-2",
             usage="C",
             condition="Required if respiratory synchronization was applied.",
+            requirement=Requirement(
+                text="Required if respiratory synchronization was applied.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -126,6 +162,12 @@ ENHANCED_MR_COLOR_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.6.18-3",
             usage="C",
             condition="Required if bulk motion synchronization was applied.",
+            requirement=Requirement(
+                text="Required if bulk motion synchronization was applied.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -139,6 +181,12 @@ ENHANCED_MR_COLOR_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.6.22-1",
             usage="C",
             condition="Required if Imaging Subject is a specimen",
+            requirement=Requirement(
+                text="Required if Imaging Subject is a specimen",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image", module="Device", table_id="table_C.7-18", usage="U"
@@ -155,6 +203,12 @@ ENHANCED_MR_COLOR_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.8-87",
             usage="C",
             condition="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         ModuleUsage(
             information_entity="Image", module="ICC Profile", table_id="table_C.11.15-1", usage="M"
@@ -174,6 +228,12 @@ ENHANCED_MR_COLOR_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.12-9",
             usage="C",
             condition="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
+            requirement=Requirement(
+                text="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
     ),
     sop_classes=("1.2.840.10008.5.1.4.1.1.4.3",),

@@ -17,7 +17,94 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import FunctionalGroupUsage, IODSpecification, ModuleUsage
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.specification import FunctionalGroupUsage, IODSpecification, ModuleUsage, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Pixel Presentation (0008,9205) in the Enhanced MR Image Module equals COLOR or MIXED."
+    return rt.value_in(context, 0x00089205, "any", 0, None, ("COLOR", "MIXED"))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
+    return rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED"))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
+    return rt.conj(
+        rt.neg(rt.value_in(context, 0x00189037, "any", 0, None, ("NONE",))),
+        rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
+    )
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Photometric Interpretation (0028,0004) is MONOCHROME2."
+    return rt.value_in(context, 0x00280004, "any", 0, None, ("MONOCHROME2",))
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if Contrast/Bolus Agent Sequence (0018,0012) is used."
+    return rt.present(context, 0x00180012, "any", 0)
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if Respiratory Motion Compensation Technique (0018,9170) equals other than NONE, REALTIME or BREATH_HOLD and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
+    return rt.conj(
+        rt.neg(
+            rt.value_in(context, 0x00189170, "any", 0, None, ("NONE", "REALTIME", "BREATH_HOLD"))
+        ),
+        rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
+    )
+
+
+def _condition_7(context: EvaluationContext) -> Truth:
+    "Required if Geometry of k-Space Traversal (0018,9032) equals RECTILINEAR and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
+    return rt.conj(
+        rt.value_in(context, 0x00189032, "any", 0, None, ("RECTILINEAR",)),
+        rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
+    )
+
+
+def _condition_8(context: EvaluationContext) -> Truth:
+    "Required if Acquisition Contrast (0008,9209) in any MR Image Frame Type Functional Group in the SOP Instance equals DIFFUSION and Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
+    return rt.conj(
+        rt.value_in(context, 0x00089209, "frame", 0, None, ("DIFFUSION",)),
+        rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
+    )
+
+
+def _condition_9(context: EvaluationContext) -> Truth:
+    "Required if Spatial Pre-saturation (0018,9027) equals SLAB for any frame in the SOP Instance and Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
+    return rt.conj(
+        rt.value_in(context, 0x00189027, "frame", 0, None, ("SLAB",)),
+        rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
+    )
+
+
+def _condition_10(context: EvaluationContext) -> Truth:
+    "Required if Image Type (0008,0008) Value 3 equals METABOLITE_MAP May be present otherwise."
+    return rt.value_in(context, 0x00080008, "any", 0, 3, ("METABOLITE_MAP",))
+
+
+def _condition_11(context: EvaluationContext) -> Truth:
+    "Required if Phase Contrast (0018,9014) equals YES and Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
+    return rt.conj(
+        rt.value_in(context, 0x00189014, "any", 0, None, ("YES",)),
+        rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
+    )
+
+
+def _condition_12(context: EvaluationContext) -> Truth:
+    "Required if Image Type (0008,0008) Value 3 is ASL May be present otherwise."
+    return rt.value_in(context, 0x00080008, "any", 0, 3, ("ASL",))
+
 
 ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
     name="Enhanced MR Image",
@@ -71,6 +158,12 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7-7",
             usage="C",
             condition="Required if time synchronization was applied.",
+            requirement=Requirement(
+                text="Required if time synchronization was applied.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Equipment",
@@ -93,6 +186,12 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7-12b",
             usage="C",
             condition="Required if contrast media were applied.",
+            requirement=Requirement(
+                text="Required if contrast media were applied.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -112,6 +211,12 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.6.18-1",
             usage="C",
             condition="Required if cardiac synchronization was applied.",
+            requirement=Requirement(
+                text="Required if cardiac synchronization was applied.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -119,6 +224,12 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.6.18-2",
             usage="C",
             condition="Required if respiratory synchronization was applied.",
+            requirement=Requirement(
+                text="Required if respiratory synchronization was applied.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -126,6 +237,12 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.6.18-3",
             usage="C",
             condition="Required if bulk motion synchronization was applied.",
+            requirement=Requirement(
+                text="Required if bulk motion synchronization was applied.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -133,6 +250,12 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.6.19-1",
             usage="C",
             condition="Required if Pixel Presentation (0008,9205) in the Enhanced MR Image Module equals COLOR or MIXED.",
+            requirement=Requirement(
+                text="Required if Pixel Presentation (0008,9205) in the Enhanced MR Image Module equals COLOR or MIXED.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -158,6 +281,12 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.8-87",
             usage="C",
             condition="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_2,
+                otherwise=always,
+            ),
         ),
         ModuleUsage(
             information_entity="Image", module="ICC Profile", table_id="table_C.11.15-1", usage="U"
@@ -177,6 +306,12 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.12-9",
             usage="C",
             condition="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
+            requirement=Requirement(
+                text="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
     ),
     functional_groups=(
@@ -199,18 +334,36 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.6.16-6",
             usage="C",
             condition="Required if the image or frame has been planned on another image or frame. May be present otherwise",
+            requirement=Requirement(
+                text="Required if the image or frame has been planned on another image or frame May be present otherwise",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Derivation Image",
             table_id="table_C.7.6.16-7",
             usage="C",
             condition="Required if the image or frame has been derived from another SOP Instance.",
+            requirement=Requirement(
+                text="Required if the image or frame has been derived from another SOP Instance.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Cardiac Synchronization",
             table_id="table_C.7.6.16-8",
             usage="C",
             condition="Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_3,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(macro="Frame Anatomy", table_id="table_C.7.6.16-9", usage="M"),
         FunctionalGroupUsage(
@@ -218,6 +371,12 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.6.16-10",
             usage="C",
             condition="Required if Photometric Interpretation (0028,0004) is MONOCHROME2.",
+            requirement=Requirement(
+                text="Required if Photometric Interpretation (0028,0004) is MONOCHROME2.",
+                status="parser",
+                required=_condition_4,
+                otherwise=never,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Frame VOI LUT",
@@ -236,12 +395,24 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.16-13",
             usage="C",
             condition="Required if Contrast/Bolus Agent Sequence (0018,0012) is used.",
+            requirement=Requirement(
+                text="Required if Contrast/Bolus Agent Sequence (0018,0012) is used.",
+                status="parser",
+                required=_condition_5,
+                otherwise=never,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Respiratory Synchronization",
             table_id="table_C.7.6.16-18",
             usage="C",
             condition="Required if Respiratory Motion Compensation Technique (0018,9170) equals other than NONE, REALTIME or BREATH_HOLD and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if Respiratory Motion Compensation Technique (0018,9170) equals other than NONE, REALTIME or BREATH_HOLD and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_6,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(macro="MR Image Frame Type", table_id="table_C.8-88", usage="M"),
         FunctionalGroupUsage(
@@ -249,78 +420,156 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.8-89",
             usage="C",
             condition="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_2,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="MR FOV/Geometry",
             table_id="table_C.8-90",
             usage="C",
             condition="Required if Geometry of k-Space Traversal (0018,9032) equals RECTILINEAR and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if Geometry of k-Space Traversal (0018,9032) equals RECTILINEAR and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_7,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="MR Echo",
             table_id="table_C.8-91",
             usage="C",
             condition="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_2,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="MR Modifier",
             table_id="table_C.8-92",
             usage="C",
             condition="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_2,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="MR Imaging Modifier",
             table_id="table_C.8-93",
             usage="C",
             condition="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_2,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="MR Receive Coil",
             table_id="table_C.8-94",
             usage="C",
             condition="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_2,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="MR Transmit Coil",
             table_id="table_C.8-95",
             usage="C",
             condition="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_2,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="MR Diffusion",
             table_id="table_C.8-96",
             usage="C",
             condition="Required if Acquisition Contrast (0008,9209) in any MR Image Frame Type Functional Group in the SOP Instance equals DIFFUSION and Image Type (0008,0008) Value 1 is ORIGINAL or MIXED. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if Acquisition Contrast (0008,9209) in any MR Image Frame Type Functional Group in the SOP Instance equals DIFFUSION and Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_8,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="MR Averages",
             table_id="table_C.8-97",
             usage="C",
             condition="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_2,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="MR Spatial Saturation",
             table_id="table_C.8-98",
             usage="C",
             condition="Required if Spatial Pre-saturation (0018,9027) equals SLAB for any frame in the SOP Instance and Image Type (0008,0008) Value 1 is ORIGINAL or MIXED. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if Spatial Pre-saturation (0018,9027) equals SLAB for any frame in the SOP Instance and Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_9,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="MR Metabolite Map",
             table_id="table_C.8-99",
             usage="C",
             condition="Required if Image Type (0008,0008) Value 3 equals METABOLITE_MAP. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 3 equals METABOLITE_MAP May be present otherwise.",
+                status="parser",
+                required=_condition_10,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="MR Velocity Encoding",
             table_id="table_C.8-100",
             usage="C",
             condition="Required if Phase Contrast (0018,9014) equals YES and Image Type (0008,0008) Value 1 is ORIGINAL or MIXED. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if Phase Contrast (0018,9014) equals YES and Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_11,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="MR Arterial Spin Labeling",
             table_id="table_C.8-100b",
             usage="C",
             condition="Required if Image Type (0008,0008) Value 3 is ASL. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 3 is ASL May be present otherwise.",
+                status="parser",
+                required=_condition_12,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(macro="Functional MR", table_id="table_C.8-100c", usage="U"),
         FunctionalGroupUsage(

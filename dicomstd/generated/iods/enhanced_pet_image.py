@@ -17,7 +17,45 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import FunctionalGroupUsage, IODSpecification, ModuleUsage
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.specification import FunctionalGroupUsage, IODSpecification, ModuleUsage, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE May be present otherwise."
+    return rt.neg(rt.value_in(context, 0x00189037, "any", 0, None, ("NONE",)))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Respiratory Motion Compensation Technique (0018,9170) equals other than NONE May be present otherwise."
+    return rt.neg(rt.value_in(context, 0x00189170, "any", 0, None, ("NONE",)))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Image Type (0008,0008) Value 1 equals ORIGINAL May be present otherwise."
+    return rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL",))
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Image Type (0008,0008) Value 1 equals ORIGINAL and Type of Detector Motion (0054,0202) is not equal to STATIONARY."
+    return rt.conj(
+        rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL",)),
+        rt.neg(rt.value_in(context, 0x00540202, "any", 0, None, ("STATIONARY",))),
+    )
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if Image Type (0008,0008) Value 1 equals ORIGINAL and Table Motion (0018,1134) is equal to DYNAMIC."
+    return rt.conj(
+        rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL",)),
+        rt.value_in(context, 0x00181134, "any", 0, None, ("DYNAMIC",)),
+    )
+
 
 ENHANCED_PET_IMAGE_IOD: Final = IODSpecification(
     name="Enhanced PET Image",
@@ -74,6 +112,12 @@ ENHANCED_PET_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7-7",
             usage="C",
             condition="Required if time synchronization was applied.",
+            requirement=Requirement(
+                text="Required if time synchronization was applied.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Equipment",
@@ -117,6 +161,12 @@ ENHANCED_PET_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.6.18-1",
             usage="C",
             condition="Required if cardiac synchronization was applied.",
+            requirement=Requirement(
+                text="Required if cardiac synchronization was applied.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -124,6 +174,12 @@ ENHANCED_PET_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.6.18-2",
             usage="C",
             condition="Required if respiratory synchronization was applied.",
+            requirement=Requirement(
+                text="Required if respiratory synchronization was applied.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image", module="Specimen", table_id="table_C.7.6.22-1", usage="U"
@@ -167,6 +223,12 @@ ENHANCED_PET_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.12-9",
             usage="C",
             condition="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
+            requirement=Requirement(
+                text="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
     ),
     functional_groups=(
@@ -189,12 +251,24 @@ ENHANCED_PET_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.6.16-6",
             usage="C",
             condition="Required if the image or frame has been planned on another image or frame, may be present otherwise.",
+            requirement=Requirement(
+                text="Required if the image or frame has been planned on another image or frame may be present otherwise.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Derivation Image",
             table_id="table_C.7.6.16-7",
             usage="C",
             condition="Required if the image or frame has been derived from another SOP Instance.",
+            requirement=Requirement(
+                text="Required if the image or frame has been derived from another SOP Instance.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         FunctionalGroupUsage(macro="Frame Anatomy", table_id="table_C.7.6.16-9", usage="M"),
         FunctionalGroupUsage(
@@ -209,12 +283,24 @@ ENHANCED_PET_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.6.16-8",
             usage="C",
             condition="Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Respiratory Synchronization",
             table_id="table_C.7.6.16-18",
             usage="C",
             condition="Required if Respiratory Motion Compensation Technique (0018,9170) equals other than NONE. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if Respiratory Motion Compensation Technique (0018,9170) equals other than NONE May be present otherwise.",
+                status="parser",
+                required=_condition_2,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Radiopharmaceutical Usage", table_id="table_C.7.6.16.2-20", usage="M"
@@ -224,6 +310,12 @@ ENHANCED_PET_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.6.16.2-21",
             usage="C",
             condition="Required for cardiac rest and stress images.",
+            requirement=Requirement(
+                text="Required for cardiac rest and stress images.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         FunctionalGroupUsage(macro="PET Frame Type", table_id="table_C.8.22-10", usage="M"),
         FunctionalGroupUsage(
@@ -231,36 +323,72 @@ ENHANCED_PET_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.8.22-11",
             usage="C",
             condition="Required if Image Type (0008,0008) Value 1 equals ORIGINAL. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 equals ORIGINAL May be present otherwise.",
+                status="parser",
+                required=_condition_3,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="PET Detector Motion Details",
             table_id="table_C.8.22-12",
             usage="C",
             condition="Required if Image Type (0008,0008) Value 1 equals ORIGINAL and Type of Detector Motion (0054,0202) is not equal to STATIONARY.",
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 equals ORIGINAL and Type of Detector Motion (0054,0202) is not equal to STATIONARY.",
+                status="parser",
+                required=_condition_4,
+                otherwise=never,
+            ),
         ),
         FunctionalGroupUsage(
             macro="PET Position",
             table_id="table_C.8.22-14",
             usage="C",
             condition="Required if Image Type (0008,0008) Value 1 equals ORIGINAL. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 equals ORIGINAL May be present otherwise.",
+                status="parser",
+                required=_condition_3,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="PET Frame Correction Factors",
             table_id="table_C.8.22-15",
             usage="C",
             condition="Required if Image Type (0008,0008) Value 1 equals ORIGINAL. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 equals ORIGINAL May be present otherwise.",
+                status="parser",
+                required=_condition_3,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="PET Reconstruction",
             table_id="table_C.8.22-17",
             usage="C",
             condition="Required if Image Type (0008,0008) Value 1 equals ORIGINAL. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 equals ORIGINAL May be present otherwise.",
+                status="parser",
+                required=_condition_3,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="PET Table Dynamics",
             table_id="table_C.8.22-18",
             usage="C",
             condition="Required if Image Type (0008,0008) Value 1 equals ORIGINAL and Table Motion (0018,1134) is equal to DYNAMIC.",
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 equals ORIGINAL and Table Motion (0018,1134) is equal to DYNAMIC.",
+                status="parser",
+                required=_condition_5,
+                otherwise=never,
+            ),
         ),
     ),
     sop_classes=("1.2.840.10008.5.1.4.1.1.130",),

@@ -17,7 +17,29 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import FunctionalGroupUsage, IODSpecification, ModuleUsage
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.specification import FunctionalGroupUsage, IODSpecification, ModuleUsage, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Modality = IVUS"
+    return rt.value_in(context, 0x00080060, "any", 0, None, ("IVUS",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Ultrasound Acquisition Geometry (0020,9307) has a value of PATIENT May be present otherwise"
+    return rt.value_in(context, 0x00209307, "any", 0, None, ("PATIENT",))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if the Enhanced Contrast/Bolus Module is present."
+    return rt.module_present(context, "table_C.7-12b")
+
 
 ENHANCED_US_VOLUME_IOD: Final = IODSpecification(
     name="Enhanced US Volume",
@@ -116,6 +138,12 @@ ENHANCED_US_VOLUME_IOD: Final = IODSpecification(
             table_id="table_C.7-12b",
             usage="C",
             condition="Required if contrast media was applied. See Section A.59.3.1.2 for baseline context group ID.",
+            requirement=Requirement(
+                text="Required if contrast media was applied",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -135,6 +163,12 @@ ENHANCED_US_VOLUME_IOD: Final = IODSpecification(
             table_id="table_C.7.6.18-1",
             usage="C",
             condition="Required if cardiac synchronization was applied.",
+            requirement=Requirement(
+                text="Required if cardiac synchronization was applied.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -142,6 +176,12 @@ ENHANCED_US_VOLUME_IOD: Final = IODSpecification(
             table_id="table_C.7.6.18-2",
             usage="C",
             condition="Required if respiratory synchronization was applied.",
+            requirement=Requirement(
+                text="Required if respiratory synchronization was applied.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image", module="Device", table_id="table_C.7-18", usage="U"
@@ -173,6 +213,12 @@ ENHANCED_US_VOLUME_IOD: Final = IODSpecification(
             table_id="table_C.8.24.4-1",
             usage="C",
             condition="Required if Modality = IVUS",
+            requirement=Requirement(
+                text="Required if Modality = IVUS",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -198,6 +244,12 @@ ENHANCED_US_VOLUME_IOD: Final = IODSpecification(
             table_id="table_C.12-9",
             usage="C",
             condition="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
+            requirement=Requirement(
+                text="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
     ),
     functional_groups=(
@@ -214,12 +266,24 @@ ENHANCED_US_VOLUME_IOD: Final = IODSpecification(
             table_id="table_C.7.6.16-4",
             usage="C",
             condition="Required if Ultrasound Acquisition Geometry (0020,9307) has a value of PATIENT. May be present otherwise. See Section A.59.4.1.2.",
+            requirement=Requirement(
+                text="Required if Ultrasound Acquisition Geometry (0020,9307) has a value of PATIENT May be present otherwise",
+                status="parser",
+                required=_condition_2,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Plane Orientation (Patient)",
             table_id="table_C.7.6.16-5",
             usage="C",
             condition="Required if Ultrasound Acquisition Geometry (0020,9307) has a value of PATIENT. May be present otherwise. See Section A.59.4.1.2.",
+            requirement=Requirement(
+                text="Required if Ultrasound Acquisition Geometry (0020,9307) has a value of PATIENT May be present otherwise",
+                status="parser",
+                required=_condition_2,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(macro="Referenced Image", table_id="table_C.7.6.16-6", usage="U"),
         FunctionalGroupUsage(
@@ -227,12 +291,24 @@ ENHANCED_US_VOLUME_IOD: Final = IODSpecification(
             table_id="table_C.7.6.16-7",
             usage="C",
             condition="Required if the image or frame has been derived from another SOP Instance.",
+            requirement=Requirement(
+                text="Required if the image or frame has been derived from another SOP Instance.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Cardiac Synchronization",
             table_id="table_C.7.6.16-8",
             usage="C",
             condition="Required if Cardiac Synchronization is used",
+            requirement=Requirement(
+                text="Required if Cardiac Synchronization is used",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         FunctionalGroupUsage(macro="Frame VOI LUT", table_id="table_C.7.6.16-11", usage="M"),
         FunctionalGroupUsage(
@@ -243,6 +319,12 @@ ENHANCED_US_VOLUME_IOD: Final = IODSpecification(
             table_id="table_C.7.16-13",
             usage="C",
             condition="Required if the Enhanced Contrast/Bolus Module is present.",
+            requirement=Requirement(
+                text="Required if the Enhanced Contrast/Bolus Module is present.",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Patient Orientation in Frame", table_id="table_C.7.6.16-16", usage="U"
@@ -255,6 +337,12 @@ ENHANCED_US_VOLUME_IOD: Final = IODSpecification(
             table_id="table_C.7.6.16-18",
             usage="C",
             condition="Required if Respiratory Synchronization is used",
+            requirement=Requirement(
+                text="Required if Respiratory Synchronization is used",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Plane Position (Volume)",
@@ -275,6 +363,12 @@ ENHANCED_US_VOLUME_IOD: Final = IODSpecification(
             table_id="table_C.7.6.16.2.23-1",
             usage="C",
             condition="Required if frames are temporally related and not temporally referenced to a Cardiac or Respiratory event",
+            requirement=Requirement(
+                text="Required if frames are temporally related and not temporally referenced to a Cardiac or Respiratory event",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         FunctionalGroupUsage(macro="Image Data Type", table_id="table_C.7.6.16.2.24-1", usage="M"),
         FunctionalGroupUsage(

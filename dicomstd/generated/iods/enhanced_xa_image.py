@@ -17,7 +17,62 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import FunctionalGroupUsage, IODSpecification, ModuleUsage
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.specification import FunctionalGroupUsage, IODSpecification, ModuleUsage, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if C-arm Positioner Tabletop Relationship (0018,9474) equals YES May be present otherwise."
+    return rt.value_in(context, 0x00189474, "any", 0, None, ("YES",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Image Type (0008,0008) Value 1 equals ORIGINAL May be present otherwise."
+    return rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL",))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if X-Ray Receptor Type (0018,9420) is present and equals IMG_INTENSIFIER."
+    return rt.value_in(context, 0x00189420, "any", 0, None, ("IMG_INTENSIFIER",))
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if X-Ray Receptor Type (0018,9420) is present and equals DIGITAL_DETECTOR."
+    return rt.value_in(context, 0x00189420, "any", 0, None, ("DIGITAL_DETECTOR",))
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if the Enhanced Contrast/Bolus Module is present."
+    return rt.module_present(context, "table_C.7-12b")
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if Pixel Intensity Relationship (0028,1040) equals LOG May be present otherwise."
+    return rt.value_in(context, 0x00281040, "any", 0, None, ("LOG",))
+
+
+def _condition_7(context: EvaluationContext) -> Truth:
+    "Required if Isocenter Reference System Sequence (0018,9462) is present May be present otherwise."
+    return rt.present(context, 0x00189462, "any", 0)
+
+
+def _condition_8(context: EvaluationContext) -> Truth:
+    "Required if Image Type (0008,0008) Value 1 equals ORIGINAL and C-arm Positioner Tabletop Relationship (0018,9474) is present and equals YES May be present otherwise."
+    return rt.conj(
+        rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL",)),
+        rt.value_in(context, 0x00189474, "any", 0, None, ("YES",)),
+    )
+
+
+def _condition_9(context: EvaluationContext) -> Truth:
+    "Required if Projection Pixel Calibration Sequence (0018,9401) is present May be present otherwise."
+    return rt.present(context, 0x00189401, "any", 0)
+
 
 ENHANCED_XA_IMAGE_IOD: Final = IODSpecification(
     name="Enhanced XA Image",
@@ -68,6 +123,12 @@ ENHANCED_XA_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7-6",
             usage="C",
             condition="Required if C-arm Positioner Tabletop Relationship (0018,9474) equals YES. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if C-arm Positioner Tabletop Relationship (0018,9474) equals YES May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         ModuleUsage(
             information_entity="Frame of Reference",
@@ -75,6 +136,12 @@ ENHANCED_XA_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7-7",
             usage="C",
             condition="Required if C-arm Positioner Tabletop Relationship (0018,9474) equals YES. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if C-arm Positioner Tabletop Relationship (0018,9474) equals YES May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         ModuleUsage(
             information_entity="Equipment",
@@ -97,6 +164,12 @@ ENHANCED_XA_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7-12b",
             usage="C",
             condition="Required if contrast media was applied and the system is able to register contrast usage.",
+            requirement=Requirement(
+                text="Required if contrast media was applied and the system is able to register contrast usage.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(information_entity="Image", module="Mask", table_id="table_C.7-16", usage="U"),
         ModuleUsage(
@@ -129,6 +202,12 @@ ENHANCED_XA_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.6.18-1",
             usage="C",
             condition="Required if cardiac synchronization was applied.",
+            requirement=Requirement(
+                text="Required if cardiac synchronization was applied.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -136,6 +215,12 @@ ENHANCED_XA_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.6.18-2",
             usage="C",
             condition="Required if respiratory synchronization was applied.",
+            requirement=Requirement(
+                text="Required if respiratory synchronization was applied.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image", module="Specimen", table_id="table_C.7.6.22-1", usage="U"
@@ -161,6 +246,12 @@ ENHANCED_XA_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.8.19.3-1",
             usage="C",
             condition="Required if Image Type (0008,0008) Value 1 equals ORIGINAL. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 equals ORIGINAL May be present otherwise.",
+                status="parser",
+                required=_condition_2,
+                otherwise=always,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -168,6 +259,12 @@ ENHANCED_XA_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.8.19.4-1",
             usage="C",
             condition="Required if X-Ray Receptor Type (0018,9420) is present and equals IMG_INTENSIFIER.",
+            requirement=Requirement(
+                text="Required if X-Ray Receptor Type (0018,9420) is present and equals IMG_INTENSIFIER.",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -175,6 +272,12 @@ ENHANCED_XA_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.8.19.5-1",
             usage="C",
             condition="Required if X-Ray Receptor Type (0018,9420) is present and equals DIGITAL_DETECTOR.",
+            requirement=Requirement(
+                text="Required if X-Ray Receptor Type (0018,9420) is present and equals DIGITAL_DETECTOR.",
+                status="parser",
+                required=_condition_4,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -197,6 +300,12 @@ ENHANCED_XA_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.12-9",
             usage="C",
             condition="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
+            requirement=Requirement(
+                text="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
     ),
     functional_groups=(
@@ -213,6 +322,12 @@ ENHANCED_XA_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.6.16-7",
             usage="C",
             condition="Required if the image or frame has been derived from another SOP Instance.",
+            requirement=Requirement(
+                text="Required if the image or frame has been derived from another SOP Instance.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Cardiac Synchronization", table_id="table_C.7.6.16-8", usage="U"
@@ -224,12 +339,24 @@ ENHANCED_XA_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.16-13",
             usage="C",
             condition="Required if the Enhanced Contrast/Bolus Module is present.",
+            requirement=Requirement(
+                text="Required if the Enhanced Contrast/Bolus Module is present.",
+                status="parser",
+                required=_condition_5,
+                otherwise=never,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Pixel Intensity Relationship LUT",
             table_id="table_C.7.6.16-14",
             usage="C",
             condition="Required if Pixel Intensity Relationship (0028,1040) equals LOG. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if Pixel Intensity Relationship (0028,1040) equals LOG May be present otherwise.",
+                status="parser",
+                required=_condition_6,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(macro="Frame Pixel Shift", table_id="table_C.7.6.16-15", usage="U"),
         FunctionalGroupUsage(
@@ -237,6 +364,12 @@ ENHANCED_XA_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.6.16-16",
             usage="C",
             condition="Required if C-arm Positioner Tabletop Relationship (0018,9474) is present and equals YES. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if C-arm Positioner Tabletop Relationship (0018,9474) is present and equals YES May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Frame Display Shutter", table_id="table_C.7.6.16-17", usage="U"
@@ -255,6 +388,12 @@ ENHANCED_XA_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.8.19.6-2",
             usage="C",
             condition="Required if Isocenter Reference System Sequence (0018,9462) is present. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if Isocenter Reference System Sequence (0018,9462) is present May be present otherwise.",
+                status="parser",
+                required=_condition_7,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="X-Ray Exposure Control Sensing Regions", table_id="table_C.8.19.6-3", usage="U"
@@ -267,6 +406,12 @@ ENHANCED_XA_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.8.19.6-5",
             usage="C",
             condition="Required if X-Ray Receptor Type (0018,9420) is present and equals DIGITAL_DETECTOR.",
+            requirement=Requirement(
+                text="Required if X-Ray Receptor Type (0018,9420) is present and equals DIGITAL_DETECTOR.",
+                status="parser",
+                required=_condition_4,
+                otherwise=never,
+            ),
         ),
         FunctionalGroupUsage(
             macro="X-Ray Calibration Device Usage", table_id="table_C.8.19.6-6", usage="U"
@@ -282,24 +427,48 @@ ENHANCED_XA_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.8.19.6-9",
             usage="C",
             condition="Required if C-arm Positioner Tabletop Relationship (0018,9474) is present and equals YES.",
+            requirement=Requirement(
+                text="Required if C-arm Positioner Tabletop Relationship (0018,9474) is present and equals YES.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         FunctionalGroupUsage(
             macro="X-Ray Positioner",
             table_id="table_C.8.19.6-10",
             usage="C",
             condition="Required if Image Type (0008,0008) Value 1 equals ORIGINAL and C-arm Positioner Tabletop Relationship (0018,9474) is present and equals YES. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 equals ORIGINAL and C-arm Positioner Tabletop Relationship (0018,9474) is present and equals YES May be present otherwise.",
+                status="parser",
+                required=_condition_8,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="X-Ray Table Position",
             table_id="table_C.8.19.6-11",
             usage="C",
             condition="Required if Image Type (0008,0008) Value 1 equals ORIGINAL and C-arm Positioner Tabletop Relationship (0018,9474) is present and equals YES. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 equals ORIGINAL and C-arm Positioner Tabletop Relationship (0018,9474) is present and equals YES May be present otherwise.",
+                status="parser",
+                required=_condition_8,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="X-Ray Collimator",
             table_id="table_C.8.19.6-12",
             usage="C",
             condition="Required if Image Type (0008,0008) Value 1 equals ORIGINAL. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 equals ORIGINAL May be present otherwise.",
+                status="parser",
+                required=_condition_2,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="X-Ray Isocenter Reference System",
@@ -312,6 +481,12 @@ ENHANCED_XA_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.8.19.6-14",
             usage="C",
             condition="Required if Projection Pixel Calibration Sequence (0018,9401) is present. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if Projection Pixel Calibration Sequence (0018,9401) is present May be present otherwise.",
+                status="parser",
+                required=_condition_9,
+                otherwise=always,
+            ),
         ),
     ),
     sop_classes=("1.2.840.10008.5.1.4.1.1.12.1.1",),

@@ -17,7 +17,39 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import FunctionalGroupUsage, IODSpecification, ModuleUsage
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.specification import FunctionalGroupUsage, IODSpecification, ModuleUsage, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Image Type (0008,0008) Value 1 equals ORIGINAL May be present otherwise."
+    return rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if X-Ray Receptor Type (0018,9420) is present and equals IMG_INTENSIFIER."
+    return rt.value_in(context, 0x00189420, "any", 0, None, ("IMG_INTENSIFIER",))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if X-Ray Receptor Type (0018,9420) is present and equals DIGITAL_DETECTOR."
+    return rt.value_in(context, 0x00189420, "any", 0, None, ("DIGITAL_DETECTOR",))
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if the Enhanced Contrast/Bolus Module is present."
+    return rt.module_present(context, "table_C.7-12b")
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if Pixel Intensity Relationship (0028,1040) equals LOG May be present otherwise."
+    return rt.value_in(context, 0x00281040, "any", 0, None, ("LOG",))
+
 
 ENHANCED_XRF_IMAGE_IOD: Final = IODSpecification(
     name="Enhanced XRF Image",
@@ -95,6 +127,12 @@ ENHANCED_XRF_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7-12b",
             usage="C",
             condition="Required if contrast media was applied and the system is able to register contrast usage.",
+            requirement=Requirement(
+                text="Required if contrast media was applied and the system is able to register contrast usage.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(information_entity="Image", module="Mask", table_id="table_C.7-16", usage="U"),
         ModuleUsage(
@@ -127,6 +165,12 @@ ENHANCED_XRF_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.6.18-1",
             usage="C",
             condition="Required if cardiac synchronization was applied.",
+            requirement=Requirement(
+                text="Required if cardiac synchronization was applied.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -134,6 +178,12 @@ ENHANCED_XRF_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.6.18-2",
             usage="C",
             condition="Required if respiratory synchronization was applied.",
+            requirement=Requirement(
+                text="Required if respiratory synchronization was applied.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image", module="Specimen", table_id="table_C.7.6.22-1", usage="U"
@@ -165,6 +215,12 @@ ENHANCED_XRF_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.8.19.3-1",
             usage="C",
             condition="Required if Image Type (0008,0008) Value 1 equals ORIGINAL. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 equals ORIGINAL May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -172,6 +228,12 @@ ENHANCED_XRF_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.8.19.4-1",
             usage="C",
             condition="Required if X-Ray Receptor Type (0018,9420) is present and equals IMG_INTENSIFIER.",
+            requirement=Requirement(
+                text="Required if X-Ray Receptor Type (0018,9420) is present and equals IMG_INTENSIFIER.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -179,6 +241,12 @@ ENHANCED_XRF_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.8.19.5-1",
             usage="C",
             condition="Required if X-Ray Receptor Type (0018,9420) is present and equals DIGITAL_DETECTOR.",
+            requirement=Requirement(
+                text="Required if X-Ray Receptor Type (0018,9420) is present and equals DIGITAL_DETECTOR.",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -201,6 +269,12 @@ ENHANCED_XRF_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.12-9",
             usage="C",
             condition="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
+            requirement=Requirement(
+                text="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
     ),
     functional_groups=(
@@ -217,6 +291,12 @@ ENHANCED_XRF_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.6.16-7",
             usage="C",
             condition="Required if the image or frame has been derived from another SOP Instance.",
+            requirement=Requirement(
+                text="Required if the image or frame has been derived from another SOP Instance.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Cardiac Synchronization", table_id="table_C.7.6.16-8", usage="U"
@@ -228,12 +308,24 @@ ENHANCED_XRF_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.16-13",
             usage="C",
             condition="Required if the Enhanced Contrast/Bolus Module is present.",
+            requirement=Requirement(
+                text="Required if the Enhanced Contrast/Bolus Module is present.",
+                status="parser",
+                required=_condition_4,
+                otherwise=never,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Pixel Intensity Relationship LUT",
             table_id="table_C.7.6.16-14",
             usage="C",
             condition="Required if Pixel Intensity Relationship (0028,1040) equals LOG. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if Pixel Intensity Relationship (0028,1040) equals LOG May be present otherwise.",
+                status="parser",
+                required=_condition_5,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(macro="Frame Pixel Shift", table_id="table_C.7.6.16-15", usage="U"),
         FunctionalGroupUsage(
@@ -263,6 +355,12 @@ ENHANCED_XRF_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.8.19.6-5",
             usage="C",
             condition="Required if X-Ray Receptor Type (0018,9420) is present and equals DIGITAL_DETECTOR.",
+            requirement=Requirement(
+                text="Required if X-Ray Receptor Type (0018,9420) is present and equals DIGITAL_DETECTOR.",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
         ),
         FunctionalGroupUsage(
             macro="X-Ray Calibration Device Usage", table_id="table_C.8.19.6-6", usage="U"

@@ -17,7 +17,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import IODSpecification, ModuleUsage
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Generic Implant Template 3D Models Module is present."
+    return rt.module_present(context, "table_C.29.1.3-1")
+
 
 GENERIC_IMPLANT_TEMPLATE_IOD: Final = IODSpecification(
     name="Generic Implant Template",
@@ -68,6 +80,12 @@ GENERIC_IMPLANT_TEMPLATE_IOD: Final = IODSpecification(
             table_id="table_C.27-1",
             usage="C",
             condition="Required if Generic Implant Template 3D Models Module is present.",
+            requirement=Requirement(
+                text="Required if Generic Implant Template 3D Models Module is present.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
     ),
     sop_classes=("1.2.840.10008.5.1.4.43.1",),

@@ -17,7 +17,29 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import IODSpecification, ModuleUsage
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if a Display Shutter is to be applied to referenced image(s) and the Bitmap Display Shutter Module is not present"
+    return rt.conj(rt.UNKNOWN, rt.neg(rt.module_present(context, "table_C.7.6.15-1")))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if a Display Shutter is to be applied to referenced image(s) and the Display Shutter Module is not present"
+    return rt.conj(rt.UNKNOWN, rt.neg(rt.module_present(context, "table_C.7-17")))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Overlay is to be applied to referenced image(s) or the Bitmap Display Shutter Module is present."
+    return rt.disj(rt.UNKNOWN, rt.module_present(context, "table_C.7.6.15-1"))
+
 
 GRAYSCALE_SOFTCOPY_PRESENTATION_STATE_IOD: Final = IODSpecification(
     name="Grayscale Softcopy Presentation State",
@@ -98,6 +120,12 @@ GRAYSCALE_SOFTCOPY_PRESENTATION_STATE_IOD: Final = IODSpecification(
             table_id="table_C.7-16",
             usage="C",
             condition="Required if the referenced image(s) are multi-frame and are to be subtracted",
+            requirement=Requirement(
+                text="Required if the referenced image(s) are multi-frame and are to be subtracted",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Presentation State",
@@ -105,6 +133,12 @@ GRAYSCALE_SOFTCOPY_PRESENTATION_STATE_IOD: Final = IODSpecification(
             table_id="table_C.7-17",
             usage="C",
             condition="Required if a Display Shutter is to be applied to referenced image(s) and the Bitmap Display Shutter Module is not present",
+            requirement=Requirement(
+                text="Required if a Display Shutter is to be applied to referenced image(s) and the Bitmap Display Shutter Module is not present",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Presentation State",
@@ -112,6 +146,12 @@ GRAYSCALE_SOFTCOPY_PRESENTATION_STATE_IOD: Final = IODSpecification(
             table_id="table_C.7.6.15-1",
             usage="C",
             condition="Required if a Display Shutter is to be applied to referenced image(s) and the Display Shutter Module is not present",
+            requirement=Requirement(
+                text="Required if a Display Shutter is to be applied to referenced image(s) and the Display Shutter Module is not present",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Presentation State",
@@ -119,6 +159,12 @@ GRAYSCALE_SOFTCOPY_PRESENTATION_STATE_IOD: Final = IODSpecification(
             table_id="table_C.9-2",
             usage="C",
             condition="Required if Overlay is to be applied to referenced image(s) or the Bitmap Display Shutter Module is present.",
+            requirement=Requirement(
+                text="Required if Overlay is to be applied to referenced image(s) or the Bitmap Display Shutter Module is present.",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Presentation State",
@@ -126,6 +172,12 @@ GRAYSCALE_SOFTCOPY_PRESENTATION_STATE_IOD: Final = IODSpecification(
             table_id="table_C.11.7-1",
             usage="C",
             condition="Required if referenced image contains overlay data that is to be displayed or Presentation State Instance contains Overlay data other than Bitmap Shutter",
+            requirement=Requirement(
+                text="Required if referenced image contains overlay data that is to be displayed or Presentation State Instance contains Overlay data other than Bitmap Shutter",
+                status="unparsed",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Presentation State",
@@ -139,6 +191,12 @@ GRAYSCALE_SOFTCOPY_PRESENTATION_STATE_IOD: Final = IODSpecification(
             table_id="table_C.10-5",
             usage="C",
             condition="Required if Graphic Annotations are to be applied to referenced image(s)",
+            requirement=Requirement(
+                text="Required if Graphic Annotations are to be applied to referenced image(s)",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Presentation State",
@@ -146,6 +204,12 @@ GRAYSCALE_SOFTCOPY_PRESENTATION_STATE_IOD: Final = IODSpecification(
             table_id="table_C.10-6",
             usage="C",
             condition="Required if rotation or flipping are to be applied to referenced image(s)",
+            requirement=Requirement(
+                text="Required if rotation or flipping are to be applied to referenced image(s)",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Presentation State",
@@ -153,6 +217,12 @@ GRAYSCALE_SOFTCOPY_PRESENTATION_STATE_IOD: Final = IODSpecification(
             table_id="table_C.10-7",
             usage="C",
             condition="Required if Graphic Annotations or Overlays are to be applied to referenced image(s)",
+            requirement=Requirement(
+                text="Required if Graphic Annotations or Overlays are to be applied to referenced image(s)",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Presentation State",
@@ -166,6 +236,12 @@ GRAYSCALE_SOFTCOPY_PRESENTATION_STATE_IOD: Final = IODSpecification(
             table_id="table_C.11-1",
             usage="C",
             condition="Required if a Modality LUT is to be applied to referenced image(s)",
+            requirement=Requirement(
+                text="Required if a Modality LUT is to be applied to referenced image(s)",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Presentation State",
@@ -173,6 +249,12 @@ GRAYSCALE_SOFTCOPY_PRESENTATION_STATE_IOD: Final = IODSpecification(
             table_id="table_C.11.8-1",
             usage="C",
             condition="Required if a VOI LUT is to be applied to referenced image(s)",
+            requirement=Requirement(
+                text="Required if a VOI LUT is to be applied to referenced image(s)",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Presentation State",

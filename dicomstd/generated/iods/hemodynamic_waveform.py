@@ -17,7 +17,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import IODSpecification, ModuleUsage
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Waveform Originality (003A,0004) is ORIGINAL may be present otherwise"
+    return rt.value_in(context, 0x003A0004, "any", 0, None, ("ORIGINAL",))
+
 
 HEMODYNAMIC_WAVEFORM_IOD: Final = IODSpecification(
     name="Hemodynamic Waveform",
@@ -62,6 +74,12 @@ HEMODYNAMIC_WAVEFORM_IOD: Final = IODSpecification(
             table_id="table_C.7-7",
             usage="C",
             condition="Required if Waveform Originality (003A,0004) is ORIGINAL; may be present otherwise",
+            requirement=Requirement(
+                text="Required if Waveform Originality (003A,0004) is ORIGINAL may be present otherwise",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         ModuleUsage(
             information_entity="Equipment",
@@ -90,6 +108,12 @@ HEMODYNAMIC_WAVEFORM_IOD: Final = IODSpecification(
             table_id="table_C.10-11",
             usage="C",
             condition="Required if annotation is present.",
+            requirement=Requirement(
+                text="Required if annotation is present.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Waveform", module="SOP Common", table_id="table_C.12-1", usage="M"

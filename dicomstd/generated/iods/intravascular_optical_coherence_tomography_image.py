@@ -18,7 +18,47 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import FunctionalGroupUsage, IODSpecification, ModuleUsage
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.specification import FunctionalGroupUsage, IODSpecification, ModuleUsage, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Pixel Presentation (0008,9205) in the Intravascular OCT Image Module equals COLOR."
+    return rt.value_in(context, 0x00089205, "any", 0, None, ("COLOR",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Presentation Intent Type (0008,0068) is FOR PROCESSING."
+    return rt.value_in(context, 0x00080068, "any", 0, None, ("FOR PROCESSING",))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Presentation Intent Type (0008,0068) is FOR PRESENTATION."
+    return rt.value_in(context, 0x00080068, "any", 0, None, ("FOR PRESENTATION",))
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE May be present otherwise."
+    return rt.neg(rt.value_in(context, 0x00189037, "any", 0, None, ("NONE",)))
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if Pixel Intensity Relationship (0028,1040) equals LOG May be present otherwise."
+    return rt.value_in(context, 0x00281040, "any", 0, None, ("LOG",))
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if Intravascular Acquisition (0018,3100) equals MEASURED or Presentation Intent Type (0008,0068) equals FOR PRESENTATION."
+    return rt.disj(
+        rt.value_in(context, 0x00183100, "any", 0, None, ("MEASURED",)),
+        rt.value_in(context, 0x00080068, "any", 0, None, ("FOR PRESENTATION",)),
+    )
+
 
 INTRAVASCULAR_OPTICAL_COHERENCE_TOMOGRAPHY_IMAGE_IOD: Final = IODSpecification(
     name="Intravascular Optical Coherence Tomography Image",
@@ -96,6 +136,12 @@ INTRAVASCULAR_OPTICAL_COHERENCE_TOMOGRAPHY_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.6.19-1",
             usage="C",
             condition="Required if Pixel Presentation (0008,9205) in the Intravascular OCT Image Module equals COLOR.",
+            requirement=Requirement(
+                text="Required if Pixel Presentation (0008,9205) in the Intravascular OCT Image Module equals COLOR.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -130,6 +176,12 @@ INTRAVASCULAR_OPTICAL_COHERENCE_TOMOGRAPHY_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.6.18-1",
             usage="C",
             condition="Required if cardiac synchronization was used",
+            requirement=Requirement(
+                text="Required if cardiac synchronization was used",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -149,6 +201,12 @@ INTRAVASCULAR_OPTICAL_COHERENCE_TOMOGRAPHY_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.8.27.4-1",
             usage="C",
             condition="Required if Presentation Intent Type (0008,0068) is FOR PROCESSING.",
+            requirement=Requirement(
+                text="Required if Presentation Intent Type (0008,0068) is FOR PROCESSING.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -171,6 +229,12 @@ INTRAVASCULAR_OPTICAL_COHERENCE_TOMOGRAPHY_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.12-9",
             usage="C",
             condition="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
+            requirement=Requirement(
+                text="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
     ),
     functional_groups=(
@@ -179,6 +243,12 @@ INTRAVASCULAR_OPTICAL_COHERENCE_TOMOGRAPHY_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.6.16-2",
             usage="C",
             condition="Required if Presentation Intent Type (0008,0068) is FOR PRESENTATION.",
+            requirement=Requirement(
+                text="Required if Presentation Intent Type (0008,0068) is FOR PRESENTATION.",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Frame Content",
@@ -192,6 +262,12 @@ INTRAVASCULAR_OPTICAL_COHERENCE_TOMOGRAPHY_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.6.16-7",
             usage="C",
             condition="Required if the image or frame has been derived from another SOP Instance.",
+            requirement=Requirement(
+                text="Required if the image or frame has been derived from another SOP Instance.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         FunctionalGroupUsage(macro="Frame Anatomy", table_id="table_C.7.6.16-9", usage="M"),
         FunctionalGroupUsage(
@@ -199,6 +275,12 @@ INTRAVASCULAR_OPTICAL_COHERENCE_TOMOGRAPHY_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.6.16-8",
             usage="C",
             condition="Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE May be present otherwise.",
+                status="parser",
+                required=_condition_4,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(macro="Frame VOI LUT", table_id="table_C.7.6.16-11", usage="U"),
         FunctionalGroupUsage(
@@ -206,6 +288,12 @@ INTRAVASCULAR_OPTICAL_COHERENCE_TOMOGRAPHY_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.6.16-14",
             usage="C",
             condition="Required if Pixel Intensity Relationship (0028,1040) equals LOG. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if Pixel Intensity Relationship (0028,1040) equals LOG May be present otherwise.",
+                status="parser",
+                required=_condition_5,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Intravascular OCT Frame Type", table_id="table_C.8.27.6.1-1", usage="M"
@@ -215,12 +303,24 @@ INTRAVASCULAR_OPTICAL_COHERENCE_TOMOGRAPHY_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.8.27.6.2-1",
             usage="C",
             condition="Required if Intravascular Acquisition (0018,3100) equals MEASURED or Presentation Intent Type (0008,0068) equals FOR PRESENTATION.",
+            requirement=Requirement(
+                text="Required if Intravascular Acquisition (0018,3100) equals MEASURED or Presentation Intent Type (0008,0068) equals FOR PRESENTATION.",
+                status="parser",
+                required=_condition_6,
+                otherwise=never,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Intravascular OCT Frame Content",
             table_id="table_C.8.27.6.3-1",
             usage="C",
             condition="Required if Presentation Intent Type (0008,0068) equals FOR PROCESSING.",
+            requirement=Requirement(
+                text="Required if Presentation Intent Type (0008,0068) equals FOR PROCESSING.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
     ),
     sop_classes=("1.2.840.10008.5.1.4.1.1.14.1", "1.2.840.10008.5.1.4.1.1.14.2"),

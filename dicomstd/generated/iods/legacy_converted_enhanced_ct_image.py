@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import FunctionalGroupUsage, IODSpecification, ModuleUsage
+from dicomstd.conditions.runtime import never, not_verifiable
+from dicomstd.specification import FunctionalGroupUsage, IODSpecification, ModuleUsage, Requirement
 
 LEGACY_CONVERTED_ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
     name="Legacy Converted Enhanced CT Image",
@@ -152,6 +153,12 @@ LEGACY_CONVERTED_ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.12-9",
             usage="C",
             condition="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
+            requirement=Requirement(
+                text="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
     ),
     functional_groups=(
@@ -174,12 +181,24 @@ LEGACY_CONVERTED_ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.6.16-6",
             usage="C",
             condition="Required if Referenced Image Sequence (0008,1140) was present in any of the Classic Images that were converted.",
+            requirement=Requirement(
+                text="Required if Referenced Image Sequence (0008,1140) was present in any of the Classic Images that were converted.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Derivation Image",
             table_id="table_C.7.6.16-7",
             usage="C",
             condition="Required if Source Image Sequence (0008,2112) was present in any of the Classic Images that were converted.",
+            requirement=Requirement(
+                text="Required if Source Image Sequence (0008,2112) was present in any of the Classic Images that were converted.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Cardiac Synchronization", table_id="table_C.7.6.16-8", usage="U"
@@ -189,6 +208,12 @@ LEGACY_CONVERTED_ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.6.16-9",
             usage="C",
             condition="Required if Body Part Examined (0018,0015) is present and contains a value defined in Annex L “Correspondence of Anatomic Region Codes and Body Part Examined Defined Terms” in PS3.16, or Anatomic Region Sequence (0008,2218) was present in any of the Classic Images that were converted.",
+            requirement=Requirement(
+                text='Required if Body Part Examined (0018,0015) is present and contains a value defined in Annex L "Correspondence of Anatomic Region Codes and Body Part Examined Defined Terms" in PS3.16, or Anatomic Region Sequence (0008,2218) was present in any of the Classic Images that were converted.',
+                status="unparsed",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         FunctionalGroupUsage(macro="Frame VOI LUT", table_id="table_C.7.6.16-11", usage="M"),
         FunctionalGroupUsage(macro="Contrast/Bolus Usage", table_id="table_C.7.16-13", usage="U"),
@@ -200,6 +225,12 @@ LEGACY_CONVERTED_ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.6.16-19",
             usage="C",
             condition="Required if Irradiation Event UID (0008,3010) was present in any of the Classic Images that were converted.",
+            requirement=Requirement(
+                text="Required if Irradiation Event UID (0008,3010) was present in any of the Classic Images that were converted.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         FunctionalGroupUsage(macro="CT Image Frame Type", table_id="table_C.8-117", usage="M"),
         FunctionalGroupUsage(
@@ -228,6 +259,12 @@ LEGACY_CONVERTED_ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             usage="C",
             condition="Required if created by conversion from a DICOM source; may not be used as a Shared Functional Group",
             placement="per-frame",
+            requirement=Requirement(
+                text="Required if created by conversion from a DICOM source",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
     ),
     sop_classes=("1.2.840.10008.5.1.4.1.1.2.2",),

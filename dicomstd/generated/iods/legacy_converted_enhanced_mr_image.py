@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import FunctionalGroupUsage, IODSpecification, ModuleUsage
+from dicomstd.conditions.runtime import never, not_verifiable
+from dicomstd.specification import FunctionalGroupUsage, IODSpecification, ModuleUsage, Requirement
 
 LEGACY_CONVERTED_ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
     name="Legacy Converted Enhanced MR Image",
@@ -158,6 +159,12 @@ LEGACY_CONVERTED_ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.12-9",
             usage="C",
             condition="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
+            requirement=Requirement(
+                text="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
     ),
     functional_groups=(
@@ -180,12 +187,24 @@ LEGACY_CONVERTED_ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.6.16-6",
             usage="C",
             condition="Required if Referenced Image Sequence (0008,1140) was present in any of the Classic Images that were converted.",
+            requirement=Requirement(
+                text="Required if Referenced Image Sequence (0008,1140) was present in any of the Classic Images that were converted.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Derivation Image",
             table_id="table_C.7.6.16-7",
             usage="C",
             condition="Required if Source Image Sequence (0008,2112) was present in any of the Classic Images that were converted.",
+            requirement=Requirement(
+                text="Required if Source Image Sequence (0008,2112) was present in any of the Classic Images that were converted.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Cardiac Synchronization", table_id="table_C.7.6.16-8", usage="U"
@@ -195,6 +214,12 @@ LEGACY_CONVERTED_ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.6.16-9",
             usage="C",
             condition="Required if Body Part Examined (0018,0015) is present and contains a value defined in Annex L “Correspondence of Anatomic Region Codes and Body Part Examined Defined Terms” in PS3.16, or Anatomic Region Sequence (0008,2218) was present in any of the Classic Images that were converted.",
+            requirement=Requirement(
+                text='Required if Body Part Examined (0018,0015) is present and contains a value defined in Annex L "Correspondence of Anatomic Region Codes and Body Part Examined Defined Terms" in PS3.16, or Anatomic Region Sequence (0008,2218) was present in any of the Classic Images that were converted.',
+                status="unparsed",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Pixel Value Transformation", table_id="table_C.7.6.16-10", usage="U"
@@ -231,6 +256,12 @@ LEGACY_CONVERTED_ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             usage="C",
             condition="Required if created by conversion from a DICOM source; may not be used as a Shared Functional Group",
             placement="per-frame",
+            requirement=Requirement(
+                text="Required if created by conversion from a DICOM source",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
     ),
     sop_classes=("1.2.840.10008.5.1.4.1.1.4.4",),

@@ -17,7 +17,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import IODSpecification, ModuleUsage
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Annotation Coordinate Type (006A,0001) is 3D"
+    return rt.value_in(context, 0x006A0001, "any", 0, None, ("3D",))
+
 
 MICROSCOPY_BULK_SIMPLE_ANNOTATIONS_IOD: Final = IODSpecification(
     name="Microscopy Bulk Simple Annotations",
@@ -68,6 +80,12 @@ MICROSCOPY_BULK_SIMPLE_ANNOTATIONS_IOD: Final = IODSpecification(
             table_id="table_C.7-6",
             usage="C",
             condition="Required if Annotation Coordinate Type (006A,0001) is 3D",
+            requirement=Requirement(
+                text="Required if Annotation Coordinate Type (006A,0001) is 3D",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Equipment",

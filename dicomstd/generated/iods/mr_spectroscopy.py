@@ -17,7 +17,79 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import FunctionalGroupUsage, IODSpecification, ModuleUsage
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.specification import FunctionalGroupUsage, IODSpecification, ModuleUsage, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Image Type (0008,0008) Value 1 is ORIGINAL May be present otherwise."
+    return rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
+    return rt.conj(
+        rt.neg(rt.value_in(context, 0x00189037, "any", 0, None, ("NONE",))),
+        rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Contrast/Bolus Agent Sequence (0018,0012) is used."
+    return rt.present(context, 0x00180012, "any", 0)
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Respiratory Motion Compensation Technique (0018,9170) equals other than NONE, REALTIME or BREATH_HOLD and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
+    return rt.conj(
+        rt.neg(
+            rt.value_in(context, 0x00189170, "any", 0, None, ("NONE", "REALTIME", "BREATH_HOLD"))
+        ),
+        rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
+    )
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
+    return rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED"))
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if Geometry of k-Space Traversal (0018,9032) equals RECTILINEAR and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
+    return rt.conj(
+        rt.value_in(context, 0x00189032, "any", 0, None, ("RECTILINEAR",)),
+        rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
+    )
+
+
+def _condition_7(context: EvaluationContext) -> Truth:
+    "Required if Acquisition Contrast (0008,9209) in any MR Image Frame Type Functional Group in the SOP Instance equals DIFFUSION and Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
+    return rt.conj(
+        rt.value_in(context, 0x00089209, "frame", 0, None, ("DIFFUSION",)),
+        rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
+    )
+
+
+def _condition_8(context: EvaluationContext) -> Truth:
+    "Required if Spatial Pre-saturation (0018,9027) equals SLAB for any frame in the SOP Instance and Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
+    return rt.conj(
+        rt.value_in(context, 0x00189027, "frame", 0, None, ("SLAB",)),
+        rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
+    )
+
+
+def _condition_9(context: EvaluationContext) -> Truth:
+    "Required if Phase Contrast (0018,9014) equals YES and Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
+    return rt.conj(
+        rt.value_in(context, 0x00189014, "any", 0, None, ("YES",)),
+        rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
+    )
+
 
 MR_SPECTROSCOPY_IOD: Final = IODSpecification(
     name="MR Spectroscopy",
@@ -71,6 +143,12 @@ MR_SPECTROSCOPY_IOD: Final = IODSpecification(
             table_id="table_C.7-7",
             usage="C",
             condition="Required if time synchronization was applied.",
+            requirement=Requirement(
+                text="Required if time synchronization was applied.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Equipment",
@@ -90,6 +168,12 @@ MR_SPECTROSCOPY_IOD: Final = IODSpecification(
             table_id="table_C.7-12b",
             usage="C",
             condition="Required if contrast media were applied.",
+            requirement=Requirement(
+                text="Required if contrast media were applied.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="MR Spectroscopy",
@@ -109,6 +193,12 @@ MR_SPECTROSCOPY_IOD: Final = IODSpecification(
             table_id="table_C.7.6.18-1",
             usage="C",
             condition="Required if cardiac synchronization was applied.",
+            requirement=Requirement(
+                text="Required if cardiac synchronization was applied.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="MR Spectroscopy",
@@ -116,6 +206,12 @@ MR_SPECTROSCOPY_IOD: Final = IODSpecification(
             table_id="table_C.7.6.18-2",
             usage="C",
             condition="Required if respiratory synchronization was applied.",
+            requirement=Requirement(
+                text="Required if respiratory synchronization was applied.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="MR Spectroscopy",
@@ -123,6 +219,12 @@ MR_SPECTROSCOPY_IOD: Final = IODSpecification(
             table_id="table_C.7.6.18-3",
             usage="C",
             condition="Required if bulk motion synchronization was applied.",
+            requirement=Requirement(
+                text="Required if bulk motion synchronization was applied.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="MR Spectroscopy",
@@ -148,6 +250,12 @@ MR_SPECTROSCOPY_IOD: Final = IODSpecification(
             table_id="table_C.8-103",
             usage="C",
             condition="Required if Image Type (0008,0008) Value 1 is ORIGINAL. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         ModuleUsage(
             information_entity="MR Spectroscopy",
@@ -173,6 +281,12 @@ MR_SPECTROSCOPY_IOD: Final = IODSpecification(
             table_id="table_C.12-9",
             usage="C",
             condition="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
+            requirement=Requirement(
+                text="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
     ),
     functional_groups=(
@@ -195,18 +309,36 @@ MR_SPECTROSCOPY_IOD: Final = IODSpecification(
             table_id="table_C.7.6.16-6",
             usage="C",
             condition="Required if the image or frame has been planned on another image or frame. May be present otherwise",
+            requirement=Requirement(
+                text="Required if the image or frame has been planned on another image or frame May be present otherwise",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Derivation Image",
             table_id="table_C.7.6.16-7",
             usage="C",
             condition="Required if the image or frame has been derived from another SOP Instance.",
+            requirement=Requirement(
+                text="Required if the image or frame has been derived from another SOP Instance.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Cardiac Synchronization",
             table_id="table_C.7.6.16-8",
             usage="C",
             condition="Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_2,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(macro="Frame Anatomy", table_id="table_C.7.6.16-9", usage="M"),
         FunctionalGroupUsage(
@@ -214,12 +346,24 @@ MR_SPECTROSCOPY_IOD: Final = IODSpecification(
             table_id="table_C.7.16-13",
             usage="C",
             condition="Required if Contrast/Bolus Agent Sequence (0018,0012) is used.",
+            requirement=Requirement(
+                text="Required if Contrast/Bolus Agent Sequence (0018,0012) is used.",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Respiratory Synchronization",
             table_id="table_C.7.6.16-18",
             usage="C",
             condition="Required if Respiratory Motion Compensation Technique (0018,9170) equals other than NONE, REALTIME or BREATH_HOLD and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if Respiratory Motion Compensation Technique (0018,9170) equals other than NONE, REALTIME or BREATH_HOLD and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_4,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="MR Spectroscopy Frame Type", table_id="table_C.8-104", usage="M"
@@ -229,60 +373,120 @@ MR_SPECTROSCOPY_IOD: Final = IODSpecification(
             table_id="table_C.8-89",
             usage="C",
             condition="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_5,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="MR Spectroscopy FOV/Geometry",
             table_id="table_C.8-105",
             usage="C",
             condition="Required if Geometry of k-Space Traversal (0018,9032) equals RECTILINEAR and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if Geometry of k-Space Traversal (0018,9032) equals RECTILINEAR and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_6,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="MR Echo",
             table_id="table_C.8-91",
             usage="C",
             condition="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_5,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="MR Modifier",
             table_id="table_C.8-92",
             usage="C",
             condition="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_5,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="MR Receive Coil",
             table_id="table_C.8-94",
             usage="C",
             condition="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_5,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="MR Transmit Coil",
             table_id="table_C.8-95",
             usage="C",
             condition="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_5,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="MR Diffusion",
             table_id="table_C.8-96",
             usage="C",
             condition="Required if Acquisition Contrast (0008,9209) in any MR Image Frame Type Functional Group in the SOP Instance equals DIFFUSION and Image Type (0008,0008) Value 1 is ORIGINAL or MIXED. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if Acquisition Contrast (0008,9209) in any MR Image Frame Type Functional Group in the SOP Instance equals DIFFUSION and Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_7,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="MR Averages",
             table_id="table_C.8-97",
             usage="C",
             condition="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_5,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="MR Spatial Saturation",
             table_id="table_C.8-98",
             usage="C",
             condition="Required if Spatial Pre-saturation (0018,9027) equals SLAB for any frame in the SOP Instance and Image Type (0008,0008) Value 1 is ORIGINAL or MIXED. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if Spatial Pre-saturation (0018,9027) equals SLAB for any frame in the SOP Instance and Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_8,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="MR Velocity Encoding",
             table_id="table_C.8-100",
             usage="C",
             condition="Required if Phase Contrast (0018,9014) equals YES and Image Type (0008,0008) Value 1 is ORIGINAL or MIXED. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if Phase Contrast (0018,9014) equals YES and Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_9,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Temporal Position", table_id="table_C.7.6.16.2.23-1", usage="U"

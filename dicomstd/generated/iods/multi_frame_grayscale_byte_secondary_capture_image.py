@@ -17,7 +17,59 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import FunctionalGroupUsage, IODSpecification, ModuleUsage
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.specification import FunctionalGroupUsage, IODSpecification, ModuleUsage, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Pixel Measures or Plane Position (Patient) or Plane Orientation (Patient) Functional Group Macros Present"
+    return rt.disj(
+        rt.module_present(context, "table_C.7.6.16-2"),
+        rt.module_present(context, "table_C.7.6.16-4"),
+        rt.module_present(context, "table_C.7.6.16-5"),
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Frame Increment Pointer (0028,0009) is Frame Time (0018,1063) or Frame Time Vector (0018,1065)"
+    return rt.value_in(
+        context, 0x00280009, "any", 0, None, (rt.TagValue(0x00181063), rt.TagValue(0x00181065))
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Number of Frames is greater than 1"
+    return rt.compare(context, 0x00280008, "any", 0, None, "gt", 1.0)
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Plane Position (Patient) or Plane Orientation (Patient) Macros Present"
+    return rt.disj(
+        rt.module_present(context, "table_C.7.6.16-4"),
+        rt.module_present(context, "table_C.7.6.16-5"),
+    )
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if Pixel Measures or Plane Orientation (Patient) Macros Present"
+    return rt.disj(
+        rt.module_present(context, "table_C.7.6.16-2"),
+        rt.module_present(context, "table_C.7.6.16-5"),
+    )
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if Pixel Measures or Plane Position (Patient) Macros Present"
+    return rt.disj(
+        rt.module_present(context, "table_C.7.6.16-2"),
+        rt.module_present(context, "table_C.7.6.16-4"),
+    )
+
 
 MULTI_FRAME_GRAYSCALE_BYTE_SECONDARY_CAPTURE_IMAGE_IOD: Final = IODSpecification(
     name="Multi-frame Grayscale Byte Secondary Capture Image",
@@ -74,6 +126,12 @@ MULTI_FRAME_GRAYSCALE_BYTE_SECONDARY_CAPTURE_IMAGE_IOD: Final = IODSpecification
             table_id="table_C.7-6",
             usage="C",
             condition="Required if Pixel Measures or Plane Position (Patient) or Plane Orientation (Patient) Functional Group Macros Present",
+            requirement=Requirement(
+                text="Required if Pixel Measures or Plane Position (Patient) or Plane Orientation (Patient) Functional Group Macros Present",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Frame of Reference",
@@ -105,6 +163,12 @@ MULTI_FRAME_GRAYSCALE_BYTE_SECONDARY_CAPTURE_IMAGE_IOD: Final = IODSpecification
             table_id="table_C.7-13",
             usage="C",
             condition="Required if Frame Increment Pointer (0028,0009) is Frame Time (0018,1063) or Frame Time Vector (0018,1065)",
+            requirement=Requirement(
+                text="Required if Frame Increment Pointer (0028,0009) is Frame Time (0018,1063) or Frame Time Vector (0018,1065)",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image", module="Multi-frame", table_id="table_C.7-14", usage="M"
@@ -145,6 +209,12 @@ MULTI_FRAME_GRAYSCALE_BYTE_SECONDARY_CAPTURE_IMAGE_IOD: Final = IODSpecification
             table_id="table_C.8-25c",
             usage="C",
             condition="Required if Number of Frames is greater than 1",
+            requirement=Requirement(
+                text="Required if Number of Frames is greater than 1",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -152,6 +222,12 @@ MULTI_FRAME_GRAYSCALE_BYTE_SECONDARY_CAPTURE_IMAGE_IOD: Final = IODSpecification
             table_id="table_C.11-2",
             usage="C",
             condition="Required if the VOI LUT stage is not an identity transformation",
+            requirement=Requirement(
+                text="Required if the VOI LUT stage is not an identity transformation",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image", module="SOP Common", table_id="table_C.12-1", usage="M"
@@ -168,6 +244,12 @@ MULTI_FRAME_GRAYSCALE_BYTE_SECONDARY_CAPTURE_IMAGE_IOD: Final = IODSpecification
             table_id="table_C.12-9",
             usage="C",
             condition="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
+            requirement=Requirement(
+                text="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
     ),
     functional_groups=(
@@ -176,18 +258,36 @@ MULTI_FRAME_GRAYSCALE_BYTE_SECONDARY_CAPTURE_IMAGE_IOD: Final = IODSpecification
             table_id="table_C.7.6.16-2",
             usage="C",
             condition="Required if Plane Position (Patient) or Plane Orientation (Patient) Macros Present",
+            requirement=Requirement(
+                text="Required if Plane Position (Patient) or Plane Orientation (Patient) Macros Present",
+                status="parser",
+                required=_condition_4,
+                otherwise=never,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Plane Position (Patient)",
             table_id="table_C.7.6.16-4",
             usage="C",
             condition="Required if Pixel Measures or Plane Orientation (Patient) Macros Present",
+            requirement=Requirement(
+                text="Required if Pixel Measures or Plane Orientation (Patient) Macros Present",
+                status="parser",
+                required=_condition_5,
+                otherwise=never,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Plane Orientation (Patient)",
             table_id="table_C.7.6.16-5",
             usage="C",
             condition="Required if Pixel Measures or Plane Position (Patient) Macros Present",
+            requirement=Requirement(
+                text="Required if Pixel Measures or Plane Position (Patient) Macros Present",
+                status="parser",
+                required=_condition_6,
+                otherwise=never,
+            ),
         ),
     ),
     sop_classes=("1.2.840.10008.5.1.4.1.1.7.2",),

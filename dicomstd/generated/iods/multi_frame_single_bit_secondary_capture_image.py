@@ -17,7 +17,26 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import IODSpecification, ModuleUsage
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Frame Increment Pointer (0028,0009) is Frame Time (0018,1063) or Frame Time Vector (0018,1065)"
+    return rt.value_in(
+        context, 0x00280009, "any", 0, None, (rt.TagValue(0x00181063), rt.TagValue(0x00181065))
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Number of Frames is greater than 1"
+    return rt.compare(context, 0x00280008, "any", 0, None, "gt", 1.0)
+
 
 MULTI_FRAME_SINGLE_BIT_SECONDARY_CAPTURE_IMAGE_IOD: Final = IODSpecification(
     name="Multi-frame Single Bit Secondary Capture Image",
@@ -92,6 +111,12 @@ MULTI_FRAME_SINGLE_BIT_SECONDARY_CAPTURE_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7-13",
             usage="C",
             condition="Required if Frame Increment Pointer (0028,0009) is Frame Time (0018,1063) or Frame Time Vector (0018,1065)",
+            requirement=Requirement(
+                text="Required if Frame Increment Pointer (0028,0009) is Frame Time (0018,1063) or Frame Time Vector (0018,1065)",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image", module="Multi-frame", table_id="table_C.7-14", usage="M"
@@ -120,6 +145,12 @@ MULTI_FRAME_SINGLE_BIT_SECONDARY_CAPTURE_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.8-25c",
             usage="C",
             condition="Required if Number of Frames is greater than 1",
+            requirement=Requirement(
+                text="Required if Number of Frames is greater than 1",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image", module="SOP Common", table_id="table_C.12-1", usage="M"
@@ -136,6 +167,12 @@ MULTI_FRAME_SINGLE_BIT_SECONDARY_CAPTURE_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.12-9",
             usage="C",
             condition="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
+            requirement=Requirement(
+                text="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
     ),
     sop_classes=("1.2.840.10008.5.1.4.1.1.7.1",),

@@ -17,7 +17,38 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import IODSpecification, ModuleUsage
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Image Type (0008,0008) Value 3 is TOMO, GATED TOMO, RECON TOMO or RECON GATED TOMO"
+    return rt.value_in(
+        context, 0x00080008, "any", 0, 3, ("TOMO", "GATED TOMO", "RECON TOMO", "RECON GATED TOMO")
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Image Type (0008,0008) Value 3 is GATED, GATED TOMO, or RECON GATED TOMO"
+    return rt.value_in(
+        context, 0x00080008, "any", 0, 3, ("GATED", "GATED TOMO", "RECON GATED TOMO")
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Image Type (0008,0008) Value 3 is DYNAMIC"
+    return rt.value_in(context, 0x00080008, "any", 0, 3, ("DYNAMIC",))
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Image Type (0008,0008) Value 3 is RECON TOMO or RECON GATED TOMO"
+    return rt.value_in(context, 0x00080008, "any", 0, 3, ("RECON TOMO", "RECON GATED TOMO"))
+
 
 NUCLEAR_MEDICINE_IMAGE_IOD: Final = IODSpecification(
     name="Nuclear Medicine Image",
@@ -74,6 +105,12 @@ NUCLEAR_MEDICINE_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7-7",
             usage="C",
             condition="Required if time synchronization was applied",
+            requirement=Requirement(
+                text="Required if time synchronization was applied",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Equipment",
@@ -136,6 +173,12 @@ NUCLEAR_MEDICINE_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.8-12",
             usage="C",
             condition="Required if Image Type (0008,0008) Value 3 is TOMO, GATED TOMO, RECON TOMO or RECON GATED TOMO",
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 3 is TOMO, GATED TOMO, RECON TOMO or RECON GATED TOMO",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -143,6 +186,12 @@ NUCLEAR_MEDICINE_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.8-13",
             usage="C",
             condition="Required if Image Type (0008,0008) Value 3 is GATED, GATED TOMO, or RECON GATED TOMO",
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 3 is GATED, GATED TOMO, or RECON GATED TOMO",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -150,6 +199,12 @@ NUCLEAR_MEDICINE_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.8-14",
             usage="C",
             condition="Required if Image Type (0008,0008) Value 3 is DYNAMIC",
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 3 is DYNAMIC",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -157,6 +212,12 @@ NUCLEAR_MEDICINE_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.8-15",
             usage="C",
             condition="Required if Image Type (0008,0008) Value 3 is RECON TOMO or RECON GATED TOMO",
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 3 is RECON TOMO or RECON GATED TOMO",
+                status="parser",
+                required=_condition_4,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image", module="Overlay Plane", table_id="table_C.9-2", usage="U"
@@ -188,6 +249,12 @@ NUCLEAR_MEDICINE_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.12-9",
             usage="C",
             condition="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
+            requirement=Requirement(
+                text="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
     ),
     sop_classes=("1.2.840.10008.5.1.4.1.1.20",),

@@ -17,7 +17,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import IODSpecification, ModuleUsage
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Photometric Interpretation (0028,0004) has a value of PALETTE COLOR"
+    return rt.value_in(context, 0x00280004, "any", 0, None, ("PALETTE COLOR",))
+
 
 OPHTHALMIC_OPTICAL_COHERENCE_TOMOGRAPHY_EN_FACE_IMAGE_IOD: Final = IODSpecification(
     name="Ophthalmic Optical Coherence Tomography En Face Image",
@@ -98,6 +110,12 @@ OPHTHALMIC_OPTICAL_COHERENCE_TOMOGRAPHY_EN_FACE_IMAGE_IOD: Final = IODSpecificat
             table_id="table_C.7-22",
             usage="C",
             condition="Required if Photometric Interpretation (0028,0004) has a value of PALETTE COLOR",
+            requirement=Requirement(
+                text="Required if Photometric Interpretation (0028,0004) has a value of PALETTE COLOR",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -117,6 +135,12 @@ OPHTHALMIC_OPTICAL_COHERENCE_TOMOGRAPHY_EN_FACE_IMAGE_IOD: Final = IODSpecificat
             table_id="table_C.8.17.15-1",
             usage="C",
             condition="Required if device calculates quality rating",
+            requirement=Requirement(
+                text="Required if device calculates quality rating",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image", module="ICC Profile", table_id="table_C.11.15-1", usage="U"

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import IODSpecification, ModuleUsage
+from dicomstd.conditions.runtime import never, not_verifiable
+from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
 
 OPHTHALMIC_PHOTOGRAPHY_8_BIT_IMAGE_IOD: Final = IODSpecification(
     name="Ophthalmic Photography 8 Bit Image",
@@ -98,6 +99,12 @@ OPHTHALMIC_PHOTOGRAPHY_8_BIT_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7-12b",
             usage="C",
             condition="Required if contrast was administered, see Section A.41.4.2",
+            requirement=Requirement(
+                text="Required if contrast was administered, see Section A.41.4.2",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -105,6 +112,12 @@ OPHTHALMIC_PHOTOGRAPHY_8_BIT_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7-13",
             usage="C",
             condition="Required if there is a sequential temporal relationship between all frames",
+            requirement=Requirement(
+                text="Required if there is a sequential temporal relationship between all frames",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image", module="Multi-frame", table_id="table_C.7-14", usage="M"
@@ -160,6 +173,12 @@ OPHTHALMIC_PHOTOGRAPHY_8_BIT_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.12-9",
             usage="C",
             condition="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
+            requirement=Requirement(
+                text="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
     ),
     sop_classes=("1.2.840.10008.5.1.4.1.1.77.1.5.1",),

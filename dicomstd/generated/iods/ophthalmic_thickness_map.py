@@ -17,7 +17,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import IODSpecification, ModuleUsage
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Pixel Presentation (0008,9205) equals COLOR"
+    return rt.value_in(context, 0x00089205, "any", 0, None, ("COLOR",))
+
 
 OPHTHALMIC_THICKNESS_MAP_IOD: Final = IODSpecification(
     name="Ophthalmic Thickness Map",
@@ -98,6 +110,12 @@ OPHTHALMIC_THICKNESS_MAP_IOD: Final = IODSpecification(
             table_id="table_C.7.6.19-1",
             usage="C",
             condition="Required if Pixel Presentation (0008,9205) equals COLOR",
+            requirement=Requirement(
+                text="Required if Pixel Presentation (0008,9205) equals COLOR",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -105,6 +123,12 @@ OPHTHALMIC_THICKNESS_MAP_IOD: Final = IODSpecification(
             table_id="table_C.7.6.15-1",
             usage="C",
             condition="Required if a Shutter is to be applied to the image",
+            requirement=Requirement(
+                text="Required if a Shutter is to be applied to the image",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -118,6 +142,12 @@ OPHTHALMIC_THICKNESS_MAP_IOD: Final = IODSpecification(
             table_id="table_C.8.28.3-1",
             usage="C",
             condition="Required if a quality rating value exists for the ophthalmic map",
+            requirement=Requirement(
+                text="Required if a quality rating value exists for the ophthalmic map",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",

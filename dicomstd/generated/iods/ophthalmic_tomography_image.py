@@ -17,7 +17,29 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import FunctionalGroupUsage, IODSpecification, ModuleUsage
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.specification import FunctionalGroupUsage, IODSpecification, ModuleUsage, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Ophthalmic Photography Reference Image available or if Ophthalmic Volumetric Properties Flag (0022,1622) is YES May be present otherwise."
+    return rt.disj(rt.UNKNOWN, rt.value_in(context, 0x00221622, "any", 0, None, ("YES",)))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE May be present otherwise."
+    return rt.neg(rt.value_in(context, 0x00189037, "any", 0, None, ("NONE",)))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Contrast/Bolus Agent Sequence (0018,0012) is used"
+    return rt.present(context, 0x00180012, "any", 0)
+
 
 OPHTHALMIC_TOMOGRAPHY_IMAGE_IOD: Final = IODSpecification(
     name="Ophthalmic Tomography Image",
@@ -68,6 +90,12 @@ OPHTHALMIC_TOMOGRAPHY_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7-6",
             usage="C",
             condition="Required if Ophthalmic Photography Reference Image available or if Ophthalmic Volumetric Properties Flag (0022,1622) is YES. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if Ophthalmic Photography Reference Image available or if Ophthalmic Volumetric Properties Flag (0022,1622) is YES May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         ModuleUsage(
             information_entity="Frame of Reference",
@@ -75,6 +103,12 @@ OPHTHALMIC_TOMOGRAPHY_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7-7",
             usage="C",
             condition="Required if Ophthalmic Photography Reference Image available",
+            requirement=Requirement(
+                text="Required if Ophthalmic Photography Reference Image available",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Equipment",
@@ -97,6 +131,12 @@ OPHTHALMIC_TOMOGRAPHY_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7-12b",
             usage="C",
             condition="Required if contrast was administered",
+            requirement=Requirement(
+                text="Required if contrast was administered",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -122,6 +162,12 @@ OPHTHALMIC_TOMOGRAPHY_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.6.18-1",
             usage="C",
             condition="Required if cardiac synchronization was used",
+            requirement=Requirement(
+                text="Required if cardiac synchronization was used",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -162,6 +208,12 @@ OPHTHALMIC_TOMOGRAPHY_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.12-9",
             usage="C",
             condition="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
+            requirement=Requirement(
+                text="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
     ),
     functional_groups=(
@@ -178,24 +230,48 @@ OPHTHALMIC_TOMOGRAPHY_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.6.16-4",
             usage="C",
             condition="Required if no Ophthalmic Photography Reference Image is available or if Ophthalmic Volumetric Properties Flag (0022,1622) is YES; May be present otherwise",
+            requirement=Requirement(
+                text="Required if no Ophthalmic Photography Reference Image is available or if Ophthalmic Volumetric Properties Flag (0022,1622) is YES May be present otherwise",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Plane Orientation (Patient)",
             table_id="table_C.7.6.16-5",
             usage="C",
             condition="Required if no Ophthalmic Photography Reference Image is available or if Ophthalmic Volumetric Properties Flag (0022,1622) is YES; May be present otherwise",
+            requirement=Requirement(
+                text="Required if no Ophthalmic Photography Reference Image is available or if Ophthalmic Volumetric Properties Flag (0022,1622) is YES May be present otherwise",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Referenced Image",
             table_id="table_C.7.6.16-6",
             usage="C",
             condition="Required if Ophthalmic Photography Reference Image is available.",
+            requirement=Requirement(
+                text="Required if Ophthalmic Photography Reference Image is available.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Derivation Image",
             table_id="table_C.7.6.16-7",
             usage="C",
             condition="Required if the image or frame has been derived from another SOP Instance.",
+            requirement=Requirement(
+                text="Required if the image or frame has been derived from another SOP Instance.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         FunctionalGroupUsage(macro="Frame Anatomy", table_id="table_C.7.6.16-9", usage="M"),
         FunctionalGroupUsage(
@@ -203,6 +279,12 @@ OPHTHALMIC_TOMOGRAPHY_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.6.16-8",
             usage="C",
             condition="Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE May be present otherwise.",
+                status="parser",
+                required=_condition_2,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Contrast/Bolus Usage",
@@ -210,6 +292,12 @@ OPHTHALMIC_TOMOGRAPHY_IMAGE_IOD: Final = IODSpecification(
             usage="C",
             condition="Required if Contrast/Bolus Agent Sequence (0018,0012) is used. May not be used as a Shared Functional Group",
             placement="per-frame",
+            requirement=Requirement(
+                text="Required if Contrast/Bolus Agent Sequence (0018,0012) is used",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Ophthalmic Frame Location", table_id="table_C.8.17.10-1", usage="U"

@@ -17,7 +17,62 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import FunctionalGroupUsage, IODSpecification, ModuleUsage
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.specification import FunctionalGroupUsage, IODSpecification, ModuleUsage, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Dimension Organization Type (0020,9311) is present with a value of TILED_FULL May be present otherwise."
+    return rt.value_in(context, 0x00209311, "any", 0, None, ("TILED_FULL",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if integer pixels"
+    return rt.present(context, 0x7FE00010, "top", 0)
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if 32 bit floating point pixels"
+    return rt.present(context, 0x7FE00008, "top", 0)
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if 64 bit floating point pixels"
+    return rt.present(context, 0x7FE00009, "top", 0)
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if Pixel Presentation (0008,9205) in the Parametric Map image Module equals COLOR_RANGE and Palette Color Lookup Table UID (0028,1199) is not present."
+    return rt.conj(
+        rt.value_in(context, 0x00089205, "any", 0, None, ("COLOR_RANGE",)),
+        rt.neg(rt.present(context, 0x00281199, "any", 0)),
+    )
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if Referenced Image Functional Group (Section C.7.6.16.2.5) or Derivation Image Functional Group (Section C.7.6.16.2.6) is present."
+    return rt.disj(
+        rt.module_present(context, "table_C.7.6.16-6"),
+        rt.module_present(context, "table_C.7.6.16-7"),
+    )
+
+
+def _condition_7(context: EvaluationContext) -> Truth:
+    "Required if the Frame of Reference is defined in the Slide Coordinate System and Dimension Organization Type (0020,9311) is not TILED_FULL May be present otherwise if the Frame of Reference is defined in the Slide Coordinate System."
+    return rt.conj(
+        rt.UNKNOWN, rt.neg(rt.value_in(context, 0x00209311, "any", 0, None, ("TILED_FULL",)))
+    )
+
+
+def _condition_8(context: EvaluationContext) -> Truth:
+    "Required if Pixel Presentation (0008,9205) in the Parametric Map Image Module equals COLOR_RANGE."
+    return rt.value_in(context, 0x00089205, "any", 0, None, ("COLOR_RANGE",))
+
 
 PARAMETRIC_MAP_IOD: Final = IODSpecification(
     name="Parametric Map",
@@ -113,6 +168,12 @@ PARAMETRIC_MAP_IOD: Final = IODSpecification(
             table_id="table_C.8.12.14-1",
             usage="C",
             condition="Required if Dimension Organization Type (0020,9311) is present with a value of TILED_FULL. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if Dimension Organization Type (0020,9311) is present with a value of TILED_FULL May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -120,6 +181,12 @@ PARAMETRIC_MAP_IOD: Final = IODSpecification(
             table_id="table_C.7-11a",
             usage="C",
             condition="Required if integer pixels",
+            requirement=Requirement(
+                text="Required if integer pixels",
+                status="override",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -127,6 +194,12 @@ PARAMETRIC_MAP_IOD: Final = IODSpecification(
             table_id="table_PS3.3_C.7.6.24-1",
             usage="C",
             condition="Required if 32 bit floating point pixels",
+            requirement=Requirement(
+                text="Required if 32 bit floating point pixels",
+                status="override",
+                required=_condition_3,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -134,6 +207,12 @@ PARAMETRIC_MAP_IOD: Final = IODSpecification(
             table_id="table_PS3.3_C.7.6.25-1",
             usage="C",
             condition="Required if 64 bit floating point pixels",
+            requirement=Requirement(
+                text="Required if 64 bit floating point pixels",
+                status="override",
+                required=_condition_4,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -159,6 +238,12 @@ PARAMETRIC_MAP_IOD: Final = IODSpecification(
             table_id="table_C.7-22",
             usage="C",
             condition="Required if Pixel Presentation (0008,9205) in the Parametric Map image Module equals COLOR_RANGE and Palette Color Lookup Table UID (0028,1199) is not present.",
+            requirement=Requirement(
+                text="Required if Pixel Presentation (0008,9205) in the Parametric Map image Module equals COLOR_RANGE and Palette Color Lookup Table UID (0028,1199) is not present.",
+                status="parser",
+                required=_condition_5,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -196,6 +281,12 @@ PARAMETRIC_MAP_IOD: Final = IODSpecification(
             table_id="table_C.12-8",
             usage="C",
             condition="Required if Referenced Image Functional Group (Section C.7.6.16.2.5) or Derivation Image Functional Group (Section C.7.6.16.2.6) is present.",
+            requirement=Requirement(
+                text="Required if Referenced Image Functional Group (Section C.7.6.16.2.5) or Derivation Image Functional Group (Section C.7.6.16.2.6) is present.",
+                status="parser",
+                required=_condition_6,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image", module="SOP Common", table_id="table_C.12-1", usage="M"
@@ -206,6 +297,12 @@ PARAMETRIC_MAP_IOD: Final = IODSpecification(
             table_id="table_C.12-9",
             usage="C",
             condition="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
+            requirement=Requirement(
+                text="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
     ),
     functional_groups=(
@@ -215,18 +312,36 @@ PARAMETRIC_MAP_IOD: Final = IODSpecification(
             table_id="table_C.7.6.16-4",
             usage="C",
             condition="Required if the Frame of Reference is defined in the patient-relative Reference Coordinate System.",
+            requirement=Requirement(
+                text="Required if the Frame of Reference is defined in the patient-relative Reference Coordinate System.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Plane Orientation (Patient)",
             table_id="table_C.7.6.16-5",
             usage="C",
             condition="Required if the Frame of Reference is defined in the patient-relative Reference Coordinate System.",
+            requirement=Requirement(
+                text="Required if the Frame of Reference is defined in the patient-relative Reference Coordinate System.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Plane Position (Slide)",
             table_id="table_C.8.12.6.1-1",
             usage="C",
             condition="Required if the Frame of Reference is defined in the Slide Coordinate System and Dimension Organization Type (0020,9311) is not TILED_FULL. May be present otherwise if the Frame of Reference is defined in the Slide Coordinate System.",
+            requirement=Requirement(
+                text="Required if the Frame of Reference is defined in the Slide Coordinate System and Dimension Organization Type (0020,9311) is not TILED_FULL May be present otherwise if the Frame of Reference is defined in the Slide Coordinate System.",
+                status="parser",
+                required=_condition_7,
+                otherwise=not_verifiable,
+            ),
         ),
         FunctionalGroupUsage(macro="Referenced Image", table_id="table_C.7.6.16-6", usage="U"),
         FunctionalGroupUsage(
@@ -234,6 +349,12 @@ PARAMETRIC_MAP_IOD: Final = IODSpecification(
             table_id="table_C.7.6.16-7",
             usage="C",
             condition="Required if the image or frame has been derived from another SOP Instance.",
+            requirement=Requirement(
+                text="Required if the image or frame has been derived from another SOP Instance.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Frame Content",
@@ -264,6 +385,12 @@ PARAMETRIC_MAP_IOD: Final = IODSpecification(
             table_id="table_C.7.6.16.2.26-1",
             usage="C",
             condition="Required if Pixel Presentation (0008,9205) in the Parametric Map Image Module equals COLOR_RANGE.",
+            requirement=Requirement(
+                text="Required if Pixel Presentation (0008,9205) in the Parametric Map Image Module equals COLOR_RANGE.",
+                status="parser",
+                required=_condition_8,
+                otherwise=never,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Parametric Map Frame Type", table_id="table_PS3.3_C.8.32-3", usage="M"

@@ -17,7 +17,34 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import FunctionalGroupUsage, IODSpecification, ModuleUsage
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.specification import FunctionalGroupUsage, IODSpecification, ModuleUsage, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Pixel Presentation (0008,9205) in the Photoacoustic Image Module equals COLOR"
+    return rt.value_in(context, 0x00089205, "any", 0, None, ("COLOR",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Pixel Presentation (0008,9205) in the Photoacoustic Image Module equals TRUE_COLOR or COLOR (Section A.89.3.1.2)"
+    return rt.value_in(context, 0x00089205, "any", 0, None, ("TRUE_COLOR", "COLOR"))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Ultrasound Acquisition Geometry (0020,9307) has a value of PATIENT May be present otherwise"
+    return rt.value_in(context, 0x00209307, "any", 0, None, ("PATIENT",))
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if the Enhanced Contrast/Bolus Module is present."
+    return rt.module_present(context, "table_C.7-12b")
+
 
 PHOTOACOUSTIC_IMAGE_IOD: Final = IODSpecification(
     name="Photoacoustic Image",
@@ -110,6 +137,12 @@ PHOTOACOUSTIC_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7-12b",
             usage="C",
             condition="Required if contrast media was used in this image",
+            requirement=Requirement(
+                text="Required if contrast media was used in this image",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -141,6 +174,12 @@ PHOTOACOUSTIC_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.6.19-1",
             usage="C",
             condition="Required if Pixel Presentation (0008,9205) in the Photoacoustic Image Module equals COLOR",
+            requirement=Requirement(
+                text="Required if Pixel Presentation (0008,9205) in the Photoacoustic Image Module equals COLOR",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -172,6 +211,12 @@ PHOTOACOUSTIC_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.11.15-1",
             usage="C",
             condition="Required if Pixel Presentation (0008,9205) in the Photoacoustic Image Module equals TRUE_COLOR or COLOR (Section A.89.3.1.2)",
+            requirement=Requirement(
+                text="Required if Pixel Presentation (0008,9205) in the Photoacoustic Image Module equals TRUE_COLOR or COLOR (Section A.89.3.1.2)",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image", module="SOP Common", table_id="table_C.12-1", usage="M"
@@ -188,6 +233,12 @@ PHOTOACOUSTIC_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.12-9",
             usage="C",
             condition="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
+            requirement=Requirement(
+                text="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
     ),
     functional_groups=(
@@ -204,12 +255,24 @@ PHOTOACOUSTIC_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.6.16-4",
             usage="C",
             condition="Required if Ultrasound Acquisition Geometry (0020,9307) has a value of PATIENT. May be present otherwise. See Section A.59.4.1.2.",
+            requirement=Requirement(
+                text="Required if Ultrasound Acquisition Geometry (0020,9307) has a value of PATIENT May be present otherwise",
+                status="parser",
+                required=_condition_3,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Plane Orientation (Patient)",
             table_id="table_C.7.6.16-5",
             usage="C",
             condition="Required if Ultrasound Acquisition Geometry (0020,9307) has a value of PATIENT. May be present otherwise. See Section A.59.4.1.2.",
+            requirement=Requirement(
+                text="Required if Ultrasound Acquisition Geometry (0020,9307) has a value of PATIENT May be present otherwise",
+                status="parser",
+                required=_condition_3,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(macro="Referenced Image", table_id="table_C.7.6.16-6", usage="U"),
         FunctionalGroupUsage(
@@ -217,6 +280,12 @@ PHOTOACOUSTIC_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.6.16-7",
             usage="C",
             condition="Required if the image or frame has been derived from another SOP Instance.",
+            requirement=Requirement(
+                text="Required if the image or frame has been derived from another SOP Instance.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Frame VOI LUT",
@@ -235,6 +304,12 @@ PHOTOACOUSTIC_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.16-13",
             usage="C",
             condition="Required if the Enhanced Contrast/Bolus Module is present.",
+            requirement=Requirement(
+                text="Required if the Enhanced Contrast/Bolus Module is present.",
+                status="parser",
+                required=_condition_4,
+                otherwise=never,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Patient Orientation in Frame", table_id="table_C.7.6.16-16", usage="U"

@@ -18,7 +18,33 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import IODSpecification, ModuleUsage
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Global Crop (0070,120B) or any value of Crop (0070,1204) is YES"
+    return rt.disj(
+        rt.value_in(context, 0x0070120B, "any", 0, None, ("YES",)),
+        rt.in_any_item(
+            context,
+            0x00701201,
+            "any",
+            0,
+            lambda context_item: rt.value_in(context_item, 0x00701204, "item", 0, None, ("YES",)),
+        ),
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Graphic Layer (0070,0002) is present in the Volumetric Graphic Annotation Module or the Graphic Annotation Module"
+    return rt.present(context, 0x00700002, "any", 0)
+
 
 PLANAR_MPR_VOLUMETRIC_PRESENTATION_STATE_IOD: Final = IODSpecification(
     name="Planar MPR Volumetric Presentation State",
@@ -99,6 +125,12 @@ PLANAR_MPR_VOLUMETRIC_PRESENTATION_STATE_IOD: Final = IODSpecification(
             table_id="table_C.11.24-1",
             usage="C",
             condition="Required if Global Crop (0070,120B) or any value of Crop (0070,1204) is YES",
+            requirement=Requirement(
+                text="Required if Global Crop (0070,120B) or any value of Crop (0070,1204) is YES",
+                status="override",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Presentation State",
@@ -136,6 +168,12 @@ PLANAR_MPR_VOLUMETRIC_PRESENTATION_STATE_IOD: Final = IODSpecification(
             table_id="table_C.10-7",
             usage="C",
             condition="Required if Graphic Layer (0070,0002) is present in the Volumetric Graphic Annotation Module or the Graphic Annotation Module",
+            requirement=Requirement(
+                text="Required if Graphic Layer (0070,0002) is present in the Volumetric Graphic Annotation Module or the Graphic Annotation Module",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Presentation State",

@@ -17,7 +17,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import IODSpecification, ModuleUsage
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Series Type (0054,1000) Value 1 is GATED."
+    return rt.value_in(context, 0x00541000, "any", 0, 1, ("GATED",))
+
 
 POSITRON_EMISSION_TOMOGRAPHY_IMAGE_IOD: Final = IODSpecification(
     name="Positron Emission Tomography Image",
@@ -68,6 +80,12 @@ POSITRON_EMISSION_TOMOGRAPHY_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.8-62",
             usage="C",
             condition="Required if Series Type (0054,1000) Value 1 is GATED.",
+            requirement=Requirement(
+                text="Required if Series Type (0054,1000) Value 1 is GATED.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Series",
@@ -87,6 +105,12 @@ POSITRON_EMISSION_TOMOGRAPHY_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7-7",
             usage="C",
             condition="Required if time synchronization was applied",
+            requirement=Requirement(
+                text="Required if time synchronization was applied",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Equipment",

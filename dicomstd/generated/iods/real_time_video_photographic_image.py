@@ -15,7 +15,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import FunctionalGroupUsage, IODSpecification, ModuleUsage
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.specification import FunctionalGroupUsage, IODSpecification, ModuleUsage, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if multiple Instances are spatially related or if the Camera Position Functional Group Module is present in the Current Frame Functional Groups Module"
+    return rt.disj(rt.UNKNOWN, rt.module_present(context, "table_C.7.6.16.2.28-1"))
+
 
 REAL_TIME_VIDEO_PHOTOGRAPHIC_IMAGE_IOD: Final = IODSpecification(
     name="Real-Time Video Photographic Image",
@@ -72,6 +84,12 @@ REAL_TIME_VIDEO_PHOTOGRAPHIC_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7-6",
             usage="C",
             condition="Required if multiple Instances are spatially related or if the Camera Position Functional Group Module is present in the Current Frame Functional Groups Module",
+            requirement=Requirement(
+                text="Required if multiple Instances are spatially related or if the Camera Position Functional Group Module is present in the Current Frame Functional Groups Module",
+                status="override",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Frame of Reference",
@@ -115,6 +133,12 @@ REAL_TIME_VIDEO_PHOTOGRAPHIC_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.6.22-1",
             usage="C",
             condition="Required if the Imaging Subject is a Specimen",
+            requirement=Requirement(
+                text="Required if the Imaging Subject is a Specimen",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image", module="VL Image", table_id="table_C.8-77", usage="M"

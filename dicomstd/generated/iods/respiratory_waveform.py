@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import IODSpecification, ModuleUsage
+from dicomstd.conditions.runtime import never, not_verifiable
+from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
 
 RESPIRATORY_WAVEFORM_IOD: Final = IODSpecification(
     name="Respiratory Waveform",
@@ -95,6 +96,12 @@ RESPIRATORY_WAVEFORM_IOD: Final = IODSpecification(
             table_id="table_C.10-11",
             usage="C",
             condition="Required if annotation is present.",
+            requirement=Requirement(
+                text="Required if annotation is present.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Waveform", module="SOP Common", table_id="table_C.12-1", usage="M"

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import IODSpecification, ModuleUsage
+from dicomstd.conditions.runtime import always, not_verifiable
+from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
 
 RT_BEAMS_DELIVERY_INSTRUCTION_IOD: Final = IODSpecification(
     name="RT Beams Delivery Instruction",
@@ -74,6 +75,12 @@ RT_BEAMS_DELIVERY_INSTRUCTION_IOD: Final = IODSpecification(
             table_id="table_C.12-8",
             usage="C",
             condition="Required if not conveyed by a Unified Procedure Step. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if not conveyed by a Unified Procedure Step May be present otherwise.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=always,
+            ),
         ),
         ModuleUsage(
             information_entity="Plan",

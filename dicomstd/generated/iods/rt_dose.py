@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import IODSpecification, ModuleUsage
+from dicomstd.conditions.runtime import never, not_verifiable
+from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
 
 RT_DOSE_IOD: Final = IODSpecification(
     name="RT Dose",
@@ -74,6 +75,12 @@ RT_DOSE_IOD: Final = IODSpecification(
             table_id="table_C.7-9",
             usage="C",
             condition="Required if dose data contains grid-based doses.",
+            requirement=Requirement(
+                text="Required if dose data contains grid-based doses.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Dose",
@@ -81,6 +88,12 @@ RT_DOSE_IOD: Final = IODSpecification(
             table_id="table_C.7-10",
             usage="C",
             condition="Required if dose data contains grid-based doses.",
+            requirement=Requirement(
+                text="Required if dose data contains grid-based doses.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Dose",
@@ -88,6 +101,12 @@ RT_DOSE_IOD: Final = IODSpecification(
             table_id="table_C.7-11a",
             usage="C",
             condition="Required if dose data contains grid-based doses.",
+            requirement=Requirement(
+                text="Required if dose data contains grid-based doses.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Dose",
@@ -95,6 +114,12 @@ RT_DOSE_IOD: Final = IODSpecification(
             table_id="table_C.7-14",
             usage="C",
             condition="Required if dose data contains grid-based doses and pixel data is multi-frame data.",
+            requirement=Requirement(
+                text="Required if dose data contains grid-based doses and pixel data is multi-frame data.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Dose", module="RT Dose", table_id="table_C.8-39", usage="M"
@@ -115,6 +140,12 @@ RT_DOSE_IOD: Final = IODSpecification(
             table_id="table_C.12-9",
             usage="C",
             condition="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
+            requirement=Requirement(
+                text="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
     ),
     sop_classes=("1.2.840.10008.5.1.4.1.1.481.2",),

@@ -17,7 +17,22 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import IODSpecification, ModuleUsage
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if pixel data is multi-frame data."
+    return rt.disj(
+        rt.compare(context, 0x00280008, "any", 0, None, "gt", 1.0),
+        rt.conj(rt.compare(context, 0x00280008, "any", 0, None, "eq", 1.0), rt.UNKNOWN),
+    )
+
 
 RT_IMAGE_IOD: Final = IODSpecification(
     name="RT Image",
@@ -92,6 +107,12 @@ RT_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7-12",
             usage="C",
             condition="Required if contrast media was used in this image.",
+            requirement=Requirement(
+                text="Required if contrast media was used in this image.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -99,6 +120,12 @@ RT_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7-13",
             usage="C",
             condition="Required if multi-frame image is a cine image.",
+            requirement=Requirement(
+                text="Required if multi-frame image is a cine image.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -106,6 +133,12 @@ RT_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7-14",
             usage="C",
             condition="Required if pixel data is multi-frame data.",
+            requirement=Requirement(
+                text="Required if pixel data is multi-frame data.",
+                status="override",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image", module="Device", table_id="table_C.7-18", usage="U"
@@ -137,6 +170,12 @@ RT_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.12-9",
             usage="C",
             condition="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
+            requirement=Requirement(
+                text="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
     ),
     sop_classes=("1.2.840.10008.5.1.4.1.1.481.1",),

@@ -17,7 +17,28 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import IODSpecification, ModuleUsage
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if RT Fraction Scheme Module is included and Number of Beams (300A,0080) is greater than zero for one or more fraction groups"
+    return rt.conj(
+        rt.module_present(context, "table_C.8-49"),
+        rt.in_any_item(
+            context,
+            0x300A0070,
+            "any",
+            0,
+            lambda context_item: rt.compare(context_item, 0x300A0080, "item", 0, None, "gt", 0.0),
+        ),
+    )
+
 
 RT_ION_PLAN_IOD: Final = IODSpecification(
     name="RT Ion Plan",
@@ -95,6 +116,12 @@ RT_ION_PLAN_IOD: Final = IODSpecification(
             table_id="table_C.8.8.25-1",
             usage="C",
             condition="Required if RT Fraction Scheme Module is included and Number of Beams (300A,0080) is greater than zero for one or more fraction groups",
+            requirement=Requirement(
+                text="Required if RT Fraction Scheme Module is included and Number of Beams (300A,0080) is greater than zero for one or more fraction groups",
+                status="override",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Plan", module="Approval", table_id="table_C.8-52", usage="U"

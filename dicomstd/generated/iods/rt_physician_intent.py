@@ -17,7 +17,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import IODSpecification, ModuleUsage
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if RT Treatment Phase Intent Presence Flag (3010,0045) equals YES."
+    return rt.value_in(context, 0x30100045, "any", 0, None, ("YES",))
+
 
 RT_PHYSICIAN_INTENT_IOD: Final = IODSpecification(
     name="RT Physician Intent",
@@ -98,6 +110,12 @@ RT_PHYSICIAN_INTENT_IOD: Final = IODSpecification(
             table_id="table_C.36.7-1",
             usage="C",
             condition="Required if RT Treatment Phase Intent Presence Flag (3010,0045) equals YES.",
+            requirement=Requirement(
+                text="Required if RT Treatment Phase Intent Presence Flag (3010,0045) equals YES.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="RT Physician Intent",

@@ -17,7 +17,42 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import IODSpecification, ModuleUsage
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always
+from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if RT Fraction Scheme Module exists and Number of Beams (300A,0080) is greater than zero for one or more fraction groups May be present otherwise."
+    return rt.conj(
+        rt.module_present(context, "table_C.8-49"),
+        rt.in_any_item(
+            context,
+            0x300A0070,
+            "any",
+            0,
+            lambda context_item: rt.compare(context_item, 0x300A0080, "item", 0, None, "gt", 0.0),
+        ),
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if RT Fraction Scheme Module exists and Number of Brachy Application Setups (300A,00A0) is greater than zero for one or more fraction groups May be present otherwise."
+    return rt.conj(
+        rt.module_present(context, "table_C.8-49"),
+        rt.in_any_item(
+            context,
+            0x300A0070,
+            "any",
+            0,
+            lambda context_item: rt.compare(context_item, 0x300A00A0, "item", 0, None, "gt", 0.0),
+        ),
+    )
+
 
 RT_PLAN_IOD: Final = IODSpecification(
     name="RT Plan",
@@ -95,6 +130,12 @@ RT_PLAN_IOD: Final = IODSpecification(
             table_id="table_C.8-50",
             usage="C",
             condition="Required if RT Fraction Scheme Module exists and Number of Beams (300A,0080) is greater than zero for one or more fraction groups. Shall not be present, if RT Brachy Application Setups Module is present. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if RT Fraction Scheme Module exists and Number of Beams (300A,0080) is greater than zero for one or more fraction groups May be present otherwise.",
+                status="override",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         ModuleUsage(
             information_entity="Plan",
@@ -102,6 +143,12 @@ RT_PLAN_IOD: Final = IODSpecification(
             table_id="table_C.8-51",
             usage="C",
             condition="Required if RT Fraction Scheme Module exists and Number of Brachy Application Setups (300A,00A0) is greater than zero for one or more fraction groups. Shall not be present, if RT Beams Module is present. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if RT Fraction Scheme Module exists and Number of Brachy Application Setups (300A,00A0) is greater than zero for one or more fraction groups May be present otherwise.",
+                status="override",
+                required=_condition_2,
+                otherwise=always,
+            ),
         ),
         ModuleUsage(
             information_entity="Plan", module="Approval", table_id="table_C.8-52", usage="U"

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import IODSpecification, ModuleUsage
+from dicomstd.conditions.runtime import never, not_verifiable
+from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
 
 RT_RADIATION_RECORD_SET_IOD: Final = IODSpecification(
     name="RT Radiation Record Set",
@@ -92,6 +93,12 @@ RT_RADIATION_RECORD_SET_IOD: Final = IODSpecification(
             table_id="table_C.36.21-1",
             usage="C",
             condition="Required if the dose delivered is tracked.",
+            requirement=Requirement(
+                text="Required if the dose delivered is tracked.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="RT Delivered Radiation",

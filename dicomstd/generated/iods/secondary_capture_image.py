@@ -17,7 +17,21 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import IODSpecification, ModuleUsage
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always
+from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Image Position (Patient) (0020,0032) or Image Orientation (Patient) (0020,0037) are present May be present otherwise."
+    return rt.disj(
+        rt.present(context, 0x00200032, "any", 0), rt.present(context, 0x00200037, "any", 0)
+    )
+
 
 SECONDARY_CAPTURE_IMAGE_IOD: Final = IODSpecification(
     name="Secondary Capture Image",
@@ -62,6 +76,12 @@ SECONDARY_CAPTURE_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7-6",
             usage="C",
             condition="Required if Image Position (Patient) (0020,0032) or Image Orientation (Patient) (0020,0037) are present. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if Image Position (Patient) (0020,0032) or Image Orientation (Patient) (0020,0037) are present May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         ModuleUsage(
             information_entity="Frame of Reference",

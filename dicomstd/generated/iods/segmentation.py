@@ -17,7 +17,48 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import FunctionalGroupUsage, IODSpecification, ModuleUsage
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.specification import FunctionalGroupUsage, IODSpecification, ModuleUsage, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Derivation Image Functional Group (C.7.6.16.2.6) is not present May be present otherwise."
+    return rt.neg(rt.module_present(context, "table_C.7.6.16-7"))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Dimension Organization Type (0020,9311) is present with a value of TILED_FULL May be present otherwise."
+    return rt.value_in(context, 0x00209311, "any", 0, None, ("TILED_FULL",))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Derivation Image Functional Group (C.7.6.16.2.6) is present."
+    return rt.module_present(context, "table_C.7.6.16-7")
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Derivation Image Functional Group (C.7.6.16.2.6) is not present and the Frame of Reference is defined in the patient-relative Reference Coordinate System May be present otherwise if the Frame of Reference is defined in the patient-relative Reference Coordinate System"
+    return rt.conj(rt.neg(rt.module_present(context, "table_C.7.6.16-7")), rt.UNKNOWN)
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if Derivation Image Functional Group (C.7.6.16.2.6) is not present and the Frame of Reference is defined in the Slide Coordinate System and Dimension Organization Type (0020,9311) is not TILED_FULL May be present otherwise if the Frame of Reference is defined in the Slide Coordinate System"
+    return rt.conj(
+        rt.neg(rt.module_present(context, "table_C.7.6.16-7")),
+        rt.UNKNOWN,
+        rt.neg(rt.value_in(context, 0x00209311, "any", 0, None, ("TILED_FULL",))),
+    )
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if Dimension Organization Type (0020,9311) is not TILED_FULL"
+    return rt.neg(rt.value_in(context, 0x00209311, "any", 0, None, ("TILED_FULL",)))
+
 
 SEGMENTATION_IOD: Final = IODSpecification(
     name="Segmentation",
@@ -68,6 +109,12 @@ SEGMENTATION_IOD: Final = IODSpecification(
             table_id="table_C.7-6",
             usage="C",
             condition="Required if Derivation Image Functional Group (C.7.6.16.2.6) is not present. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if Derivation Image Functional Group (C.7.6.16.2.6) is not present May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         ModuleUsage(
             information_entity="Equipment",
@@ -108,6 +155,12 @@ SEGMENTATION_IOD: Final = IODSpecification(
             table_id="table_C.8.12.14-1",
             usage="C",
             condition="Required if Dimension Organization Type (0020,9311) is present with a value of TILED_FULL. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if Dimension Organization Type (0020,9311) is present with a value of TILED_FULL May be present otherwise.",
+                status="parser",
+                required=_condition_2,
+                otherwise=always,
+            ),
         ),
         ModuleUsage(
             information_entity="Image", module="Image Pixel", table_id="table_C.7-11a", usage="M"
@@ -139,6 +192,12 @@ SEGMENTATION_IOD: Final = IODSpecification(
             table_id="table_C.12-8",
             usage="C",
             condition="Required if Derivation Image Functional Group (C.7.6.16.2.6) is present.",
+            requirement=Requirement(
+                text="Required if Derivation Image Functional Group (C.7.6.16.2.6) is present.",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image", module="SOP Common", table_id="table_C.12-1", usage="M"
@@ -149,6 +208,12 @@ SEGMENTATION_IOD: Final = IODSpecification(
             table_id="table_C.12-9",
             usage="C",
             condition="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
+            requirement=Requirement(
+                text="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
     ),
     functional_groups=(
@@ -157,30 +222,60 @@ SEGMENTATION_IOD: Final = IODSpecification(
             table_id="table_C.7.6.16-2",
             usage="C",
             condition="Required if Derivation Image Functional Group (C.7.6.16.2.6) is not present and the Frame of Reference is defined in the patient-relative Reference Coordinate System. May be present otherwise if the Frame of Reference is defined in the patient-relative Reference Coordinate System. See Section A.51.5.1",
+            requirement=Requirement(
+                text="Required if Derivation Image Functional Group (C.7.6.16.2.6) is not present and the Frame of Reference is defined in the patient-relative Reference Coordinate System May be present otherwise if the Frame of Reference is defined in the patient-relative Reference Coordinate System",
+                status="parser",
+                required=_condition_4,
+                otherwise=not_verifiable,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Plane Position (Patient)",
             table_id="table_C.7.6.16-4",
             usage="C",
             condition="Required if Derivation Image Functional Group (C.7.6.16.2.6) is not present and the Frame of Reference is defined in the patient-relative Reference Coordinate System. May be present otherwise if the Frame of Reference is defined in the patient-relative Reference Coordinate System. See Section A.51.5.1",
+            requirement=Requirement(
+                text="Required if Derivation Image Functional Group (C.7.6.16.2.6) is not present and the Frame of Reference is defined in the patient-relative Reference Coordinate System May be present otherwise if the Frame of Reference is defined in the patient-relative Reference Coordinate System",
+                status="parser",
+                required=_condition_4,
+                otherwise=not_verifiable,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Plane Orientation (Patient)",
             table_id="table_C.7.6.16-5",
             usage="C",
             condition="Required if Derivation Image Functional Group (C.7.6.16.2.6) is not present and the Frame of Reference is defined in the patient-relative Reference Coordinate System. May be present otherwise if the Frame of Reference is defined in the patient-relative Reference Coordinate System. See Section A.51.5.1",
+            requirement=Requirement(
+                text="Required if Derivation Image Functional Group (C.7.6.16.2.6) is not present and the Frame of Reference is defined in the patient-relative Reference Coordinate System May be present otherwise if the Frame of Reference is defined in the patient-relative Reference Coordinate System",
+                status="parser",
+                required=_condition_4,
+                otherwise=not_verifiable,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Plane Position (Slide)",
             table_id="table_C.8.12.6.1-1",
             usage="C",
             condition="Required if Derivation Image Functional Group (C.7.6.16.2.6) is not present and the Frame of Reference is defined in the Slide Coordinate System and Dimension Organization Type (0020,9311) is not TILED_FULL. May be present otherwise if the Frame of Reference is defined in the Slide Coordinate System. See Section A.51.5.1.",
+            requirement=Requirement(
+                text="Required if Derivation Image Functional Group (C.7.6.16.2.6) is not present and the Frame of Reference is defined in the Slide Coordinate System and Dimension Organization Type (0020,9311) is not TILED_FULL May be present otherwise if the Frame of Reference is defined in the Slide Coordinate System",
+                status="parser",
+                required=_condition_5,
+                otherwise=not_verifiable,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Derivation Image",
             table_id="table_C.7.6.16-7",
             usage="C",
             condition="Required if Pixel Measures (C.7.6.16.2.1) or either Plane Position (Patient) (C.7.6.16.2.3) or Plane Orientation (Patient) (C.7.6.16.2.4) (if the Frame of Reference is defined in the patient-relative Reference Coordinate System), or Plane Position (Slide) (C.8.12.6.1) (if the Frame of Reference is defined in the Slide Coordinate System) Functional Groups are not present. May be present otherwise. See Section A.51.5.1",
+            requirement=Requirement(
+                text="Required if Pixel Measures (C.7.6.16.2.1) or either Plane Position (Patient) (C.7.6.16.2.3) or Plane Orientation (Patient) (C.7.6.16.2.4) (if the Frame of Reference is defined in the patient-relative Reference Coordinate System), or Plane Position (Slide) (C.8.12.6.1) (if the Frame of Reference is defined in the Slide Coordinate System) Functional Groups are not present May be present otherwise",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Frame Content",
@@ -188,12 +283,24 @@ SEGMENTATION_IOD: Final = IODSpecification(
             usage="C",
             condition="Required if not empty. Shall not be used as a Shared Functional Group.",
             placement="per-frame",
+            requirement=Requirement(
+                text="Required if not empty",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Segmentation",
             table_id="table_C.8.20-3",
             usage="C",
             condition="Required if Dimension Organization Type (0020,9311) is not TILED_FULL",
+            requirement=Requirement(
+                text="Required if Dimension Organization Type (0020,9311) is not TILED_FULL",
+                status="parser",
+                required=_condition_6,
+                otherwise=never,
+            ),
         ),
     ),
     sop_classes=("1.2.840.10008.5.1.4.1.1.66.4",),

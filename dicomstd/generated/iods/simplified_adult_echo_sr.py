@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import IODSpecification, ModuleUsage
+from dicomstd.conditions.runtime import never, not_verifiable
+from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
 
 SIMPLIFIED_ADULT_ECHO_SR_IOD: Final = IODSpecification(
     name="Simplified Adult Echo SR",
@@ -65,6 +66,12 @@ SIMPLIFIED_ADULT_ECHO_SR_IOD: Final = IODSpecification(
             table_id="table_C.7-7",
             usage="C",
             condition="Required if time synchronization was applied",
+            requirement=Requirement(
+                text="Required if time synchronization was applied",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Equipment",

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import IODSpecification, ModuleUsage
+from dicomstd.conditions.runtime import never, not_verifiable
+from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
 
 SURFACE_SEGMENTATION_IOD: Final = IODSpecification(
     name="Surface Segmentation",
@@ -95,6 +96,12 @@ SURFACE_SEGMENTATION_IOD: Final = IODSpecification(
             table_id="table_C.12-8",
             usage="C",
             condition="Required if the surface has been derived from another SOP Instance",
+            requirement=Requirement(
+                text="Required if the surface has been derived from another SOP Instance",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Surface",

@@ -17,7 +17,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import IODSpecification, ModuleUsage
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Photometric Interpretation (0028,0004) has a value of PALETTE COLOR"
+    return rt.value_in(context, 0x00280004, "any", 0, None, ("PALETTE COLOR",))
+
 
 ULTRASOUND_IMAGE_IOD: Final = IODSpecification(
     name="Ultrasound Image",
@@ -98,6 +110,12 @@ ULTRASOUND_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7-12",
             usage="C",
             condition="Required if contrast media was used in this image",
+            requirement=Requirement(
+                text="Required if contrast media was used in this image",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -105,6 +123,12 @@ ULTRASOUND_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7-22",
             usage="C",
             condition="Required if Photometric Interpretation (0028,0004) has a value of PALETTE COLOR",
+            requirement=Requirement(
+                text="Required if Photometric Interpretation (0028,0004) has a value of PALETTE COLOR",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image", module="Device", table_id="table_C.7-18", usage="U"

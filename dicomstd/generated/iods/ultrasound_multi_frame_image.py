@@ -17,7 +17,24 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import IODSpecification, ModuleUsage
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Modality (0008,0060) = IVUS May be present otherwise."
+    return rt.value_in(context, 0x00080060, "any", 0, None, ("IVUS",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Photometric Interpretation (0028,0004) has a value of PALETTE COLOR"
+    return rt.value_in(context, 0x00280004, "any", 0, None, ("PALETTE COLOR",))
+
 
 ULTRASOUND_MULTI_FRAME_IMAGE_IOD: Final = IODSpecification(
     name="Ultrasound Multi-frame Image",
@@ -68,6 +85,12 @@ ULTRASOUND_MULTI_FRAME_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7-7",
             usage="C",
             condition="Required if Modality (0008,0060) = IVUS. May be present otherwise.",
+            requirement=Requirement(
+                text="Required if Modality (0008,0060) = IVUS May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         ModuleUsage(
             information_entity="Equipment",
@@ -99,6 +122,12 @@ ULTRASOUND_MULTI_FRAME_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7-12",
             usage="C",
             condition="Required if contrast media was used in this image.",
+            requirement=Requirement(
+                text="Required if contrast media was used in this image.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(information_entity="Image", module="Cine", table_id="table_C.7-13", usage="M"),
         ModuleUsage(
@@ -113,6 +142,12 @@ ULTRASOUND_MULTI_FRAME_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7-22",
             usage="C",
             condition="Required if Photometric Interpretation (0028,0004) has a value of PALETTE COLOR",
+            requirement=Requirement(
+                text="Required if Photometric Interpretation (0028,0004) has a value of PALETTE COLOR",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image", module="Device", table_id="table_C.7-18", usage="U"
@@ -159,6 +194,12 @@ ULTRASOUND_MULTI_FRAME_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.12-9",
             usage="C",
             condition="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
+            requirement=Requirement(
+                text="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
     ),
     sop_classes=("1.2.840.10008.5.1.4.1.1.3.1",),

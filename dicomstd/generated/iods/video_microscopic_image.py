@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import IODSpecification, ModuleUsage
+from dicomstd.conditions.runtime import never, not_verifiable
+from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
 
 VIDEO_MICROSCOPIC_IMAGE_IOD: Final = IODSpecification(
     name="Video Microscopic Image",
@@ -99,6 +100,12 @@ VIDEO_MICROSCOPIC_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.6.22-1",
             usage="C",
             condition="Required if the Imaging Subject is a Specimen",
+            requirement=Requirement(
+                text="Required if the Imaging Subject is a Specimen",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image", module="VL Image", table_id="table_C.8-77", usage="M"
@@ -121,6 +128,12 @@ VIDEO_MICROSCOPIC_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.12-9",
             usage="C",
             condition="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
+            requirement=Requirement(
+                text="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
     ),
     sop_classes=("1.2.840.10008.5.1.4.1.1.77.1.2.1",),

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import IODSpecification, ModuleUsage
+from dicomstd.conditions.runtime import never, not_verifiable
+from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
 
 VL_MICROSCOPIC_IMAGE_IOD: Final = IODSpecification(
     name="VL Microscopic Image",
@@ -95,6 +96,12 @@ VL_MICROSCOPIC_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.6.22-1",
             usage="C",
             condition="Required if Imaging Subject is a specimen",
+            requirement=Requirement(
+                text="Required if Imaging Subject is a specimen",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image", module="VL Image", table_id="table_C.8-77", usage="M"

@@ -17,7 +17,24 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import FunctionalGroupUsage, IODSpecification, ModuleUsage
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.specification import FunctionalGroupUsage, IODSpecification, ModuleUsage, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Image Type (0008,0008) Value 3 is LABEL may be present otherwise"
+    return rt.value_in(context, 0x00080008, "any", 0, 3, ("LABEL",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Dimension Organization Type (0020,9311) is not TILED_FULL may be present otherwise."
+    return rt.neg(rt.value_in(context, 0x00209311, "any", 0, None, ("TILED_FULL",)))
+
 
 VL_WHOLE_SLIDE_MICROSCOPY_IMAGE_IOD: Final = IODSpecification(
     name="VL Whole Slide Microscopy Image",
@@ -150,6 +167,12 @@ VL_WHOLE_SLIDE_MICROSCOPY_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.8.12.8-1",
             usage="C",
             condition="Required if Image Type (0008,0008) Value 3 is LABEL; may be present otherwise",
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 3 is LABEL may be present otherwise",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         ModuleUsage(
             information_entity="Image", module="SOP Common", table_id="table_C.12-1", usage="M"
@@ -166,6 +189,12 @@ VL_WHOLE_SLIDE_MICROSCOPY_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.12-9",
             usage="C",
             condition="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
+            requirement=Requirement(
+                text="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
     ),
     functional_groups=(
@@ -189,6 +218,12 @@ VL_WHOLE_SLIDE_MICROSCOPY_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.6.16-7",
             usage="C",
             condition="Required if the image or frame has been derived from another SOP Instance.",
+            requirement=Requirement(
+                text="Required if the image or frame has been derived from another SOP Instance.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Real World Value Mapping",
@@ -201,12 +236,24 @@ VL_WHOLE_SLIDE_MICROSCOPY_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.8.12.6.1-1",
             usage="C",
             condition="Required if Dimension Organization Type (0020,9311) is not TILED_FULL; may be present otherwise.",
+            requirement=Requirement(
+                text="Required if Dimension Organization Type (0020,9311) is not TILED_FULL may be present otherwise.",
+                status="parser",
+                required=_condition_2,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Optical Path Identification",
             table_id="table_C.8.12.6.2-1",
             usage="C",
             condition="Required if Dimension Organization Type (0020,9311) is not TILED_FULL; may be present otherwise.",
+            requirement=Requirement(
+                text="Required if Dimension Organization Type (0020,9311) is not TILED_FULL may be present otherwise.",
+                status="parser",
+                required=_condition_2,
+                otherwise=always,
+            ),
         ),
         FunctionalGroupUsage(macro="Specimen Reference", table_id="table_C.8.12.6.3-1", usage="U"),
         FunctionalGroupUsage(

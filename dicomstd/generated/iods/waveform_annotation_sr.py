@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import IODSpecification, ModuleUsage
+from dicomstd.conditions.runtime import always, not_verifiable
+from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
 
 WAVEFORM_ANNOTATION_SR_IOD: Final = IODSpecification(
     name="Waveform Annotation SR",
@@ -65,6 +66,12 @@ WAVEFORM_ANNOTATION_SR_IOD: Final = IODSpecification(
             table_id="table_C.7-7",
             usage="C",
             condition="shall be present if system time is synchronized to an external reference. May be present otherwise.",
+            requirement=Requirement(
+                text="shall be present if system time is synchronized to an external reference May be present otherwise.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=always,
+            ),
         ),
         ModuleUsage(
             information_entity="Equipment",

@@ -17,7 +17,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import IODSpecification, ModuleUsage
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Photometric Interpretation (0028,0004) is not MONOCHROME2"
+    return rt.neg(rt.value_in(context, 0x00280004, "any", 0, None, ("MONOCHROME2",)))
+
 
 WIDE_FIELD_OPHTHALMIC_PHOTOGRAPHY_STEREOGRAPHIC_PROJECTION_IMAGE_IOD: Final = IODSpecification(
     name="Wide Field Ophthalmic Photography Stereographic Projection Image",
@@ -110,6 +122,12 @@ WIDE_FIELD_OPHTHALMIC_PHOTOGRAPHY_STEREOGRAPHIC_PROJECTION_IMAGE_IOD: Final = IO
             table_id="table_C.7-12b",
             usage="C",
             condition="Required if contrast was administered; see A.76.4.2",
+            requirement=Requirement(
+                text="Required if contrast was administered; see A.76.4.2",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -117,6 +135,12 @@ WIDE_FIELD_OPHTHALMIC_PHOTOGRAPHY_STEREOGRAPHIC_PROJECTION_IMAGE_IOD: Final = IO
             table_id="table_C.7-13",
             usage="C",
             condition="Required if there is a sequential temporal relationship between all frames",
+            requirement=Requirement(
+                text="Required if there is a sequential temporal relationship between all frames",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image", module="Multi-frame", table_id="table_C.7-14", usage="M"
@@ -145,6 +169,12 @@ WIDE_FIELD_OPHTHALMIC_PHOTOGRAPHY_STEREOGRAPHIC_PROJECTION_IMAGE_IOD: Final = IO
             table_id="table_C.8.17.13-1",
             usage="C",
             condition="Required if a quality rating value exists for this SOP Instance",
+            requirement=Requirement(
+                text="Required if a quality rating value exists for this SOP Instance",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -170,6 +200,12 @@ WIDE_FIELD_OPHTHALMIC_PHOTOGRAPHY_STEREOGRAPHIC_PROJECTION_IMAGE_IOD: Final = IO
             table_id="table_C.11.15-1",
             usage="C",
             condition="Required if Photometric Interpretation (0028,0004) is not MONOCHROME2",
+            requirement=Requirement(
+                text="Required if Photometric Interpretation (0028,0004) is not MONOCHROME2",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image", module="SOP Common", table_id="table_C.12-1", usage="M"
@@ -186,6 +222,12 @@ WIDE_FIELD_OPHTHALMIC_PHOTOGRAPHY_STEREOGRAPHIC_PROJECTION_IMAGE_IOD: Final = IO
             table_id="table_C.12-9",
             usage="C",
             condition="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
+            requirement=Requirement(
+                text="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
     ),
     sop_classes=("1.2.840.10008.5.1.4.1.1.77.1.5.5",),

@@ -17,7 +17,24 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import FunctionalGroupUsage, IODSpecification, ModuleUsage
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.specification import FunctionalGroupUsage, IODSpecification, ModuleUsage, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Image Type (0008,0008) Value 1 equals DERIVED."
+    return rt.value_in(context, 0x00080008, "any", 0, 1, ("DERIVED",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if the Enhanced Contrast/Bolus Module is present."
+    return rt.module_present(context, "table_C.7-12b")
+
 
 X_RAY_3D_ANGIOGRAPHIC_IMAGE_IOD: Final = IODSpecification(
     name="X-Ray 3D Angiographic Image",
@@ -95,6 +112,12 @@ X_RAY_3D_ANGIOGRAPHIC_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7-12b",
             usage="C",
             condition="Required if contrast media was applied.",
+            requirement=Requirement(
+                text="Required if contrast media was applied.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image", module="Device", table_id="table_C.7-18", usage="U"
@@ -126,6 +149,12 @@ X_RAY_3D_ANGIOGRAPHIC_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.6.18-1",
             usage="C",
             condition="Required if cardiac synchronization was applied.",
+            requirement=Requirement(
+                text="Required if cardiac synchronization was applied.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -133,6 +162,12 @@ X_RAY_3D_ANGIOGRAPHIC_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.6.18-2",
             usage="C",
             condition="Required if respiratory synchronization was applied.",
+            requirement=Requirement(
+                text="Required if respiratory synchronization was applied.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -188,6 +223,12 @@ X_RAY_3D_ANGIOGRAPHIC_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.12-9",
             usage="C",
             condition="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
+            requirement=Requirement(
+                text="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
     ),
     functional_groups=(
@@ -211,6 +252,12 @@ X_RAY_3D_ANGIOGRAPHIC_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.6.16-7",
             usage="C",
             condition="Required if Image Type (0008,0008) Value 1 equals DERIVED.",
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 equals DERIVED.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Cardiac Synchronization", table_id="table_C.7.6.16-8", usage="U"
@@ -228,6 +275,12 @@ X_RAY_3D_ANGIOGRAPHIC_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7.16-13",
             usage="C",
             condition="Required if the Enhanced Contrast/Bolus Module is present.",
+            requirement=Requirement(
+                text="Required if the Enhanced Contrast/Bolus Module is present.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         FunctionalGroupUsage(
             macro="Respiratory Synchronization", table_id="table_C.7.6.16-18", usage="U"

@@ -17,7 +17,23 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import IODSpecification, ModuleUsage
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Pixel Intensity Relationship (0028,1040) is LOG U - Optional if Pixel Intensity Relationship (0028,1040) is DISP"
+    return rt.value_in(context, 0x00281040, "any", 0, None, ("LOG",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    return rt.value_in(context, 0x00281040, "any", 0, None, ("DISP",))
+
 
 X_RAY_ANGIOGRAPHIC_IMAGE_IOD: Final = IODSpecification(
     name="X-Ray Angiographic Image",
@@ -92,6 +108,12 @@ X_RAY_ANGIOGRAPHIC_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7-12",
             usage="C",
             condition="Required if contrast media was used in this Image",
+            requirement=Requirement(
+                text="Required if contrast media was used in this Image",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -99,6 +121,12 @@ X_RAY_ANGIOGRAPHIC_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7-13",
             usage="C",
             condition="Required if pixel data is Multi-frame Cine data",
+            requirement=Requirement(
+                text="Required if pixel data is Multi-frame Cine data",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -106,6 +134,12 @@ X_RAY_ANGIOGRAPHIC_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7-14",
             usage="C",
             condition="Required if pixel data is Multi-frame Cine data",
+            requirement=Requirement(
+                text="Required if pixel data is Multi-frame Cine data",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image", module="Frame Pointers", table_id="table_C.7-15", usage="U"
@@ -116,6 +150,12 @@ X_RAY_ANGIOGRAPHIC_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7-16",
             usage="C",
             condition="Required if the Image may be subtracted",
+            requirement=Requirement(
+                text="Required if the Image may be subtracted",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image", module="Display Shutter", table_id="table_C.7-17", usage="U"
@@ -150,6 +190,12 @@ X_RAY_ANGIOGRAPHIC_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.8-29",
             usage="C",
             condition="Required if Image is created with table motion, may be present otherwise",
+            requirement=Requirement(
+                text="Required if Image is created with table motion may be present otherwise",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=always,
+            ),
         ),
         ModuleUsage(
             information_entity="Image", module="XA Positioner", table_id="table_C.8-30", usage="M"
@@ -166,6 +212,12 @@ X_RAY_ANGIOGRAPHIC_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.9-3",
             usage="C",
             condition="Required if Overlay data contains multiple frames.",
+            requirement=Requirement(
+                text="Required if Overlay data contains multiple frames.",
+                status="unparsed",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -173,6 +225,12 @@ X_RAY_ANGIOGRAPHIC_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.11-1",
             usage="C",
             condition="Required if Pixel Intensity Relationship (0028,1040) is LOG U - Optional if Pixel Intensity Relationship (0028,1040) is DISP",
+            requirement=Requirement(
+                text="Required if Pixel Intensity Relationship (0028,1040) is LOG U - Optional if Pixel Intensity Relationship (0028,1040) is DISP",
+                status="override",
+                required=_condition_1,
+                otherwise=_condition_2,
+            ),
         ),
         ModuleUsage(
             information_entity="Image", module="VOI LUT", table_id="table_C.11-2", usage="U"
@@ -192,6 +250,12 @@ X_RAY_ANGIOGRAPHIC_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.12-9",
             usage="C",
             condition="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
+            requirement=Requirement(
+                text="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
     ),
     sop_classes=("1.2.840.10008.5.1.4.1.1.12.1",),

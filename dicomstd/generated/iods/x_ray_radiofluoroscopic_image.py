@@ -17,7 +17,28 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import IODSpecification, ModuleUsage
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Scan Option (0018,0022) is TOMO"
+    return rt.value_in(context, 0x00180022, "any", 0, None, ("TOMO",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Pixel Intensity Relationship (0028,1040) is LOG U - Optional if Pixel Intensity Relationship (0028,1040) is DISP"
+    return rt.value_in(context, 0x00281040, "any", 0, None, ("LOG",))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    return rt.value_in(context, 0x00281040, "any", 0, None, ("DISP",))
+
 
 X_RAY_RADIOFLUOROSCOPIC_IMAGE_IOD: Final = IODSpecification(
     name="X-Ray Radiofluoroscopic Image",
@@ -92,6 +113,12 @@ X_RAY_RADIOFLUOROSCOPIC_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7-12",
             usage="C",
             condition="Required if contrast media was used in this Image",
+            requirement=Requirement(
+                text="Required if contrast media was used in this Image",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -99,6 +126,12 @@ X_RAY_RADIOFLUOROSCOPIC_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7-13",
             usage="C",
             condition="Required if pixel data is Multi-frame Cine Data",
+            requirement=Requirement(
+                text="Required if pixel data is Multi-frame Cine Data",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -106,6 +139,12 @@ X_RAY_RADIOFLUOROSCOPIC_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7-14",
             usage="C",
             condition="Required if pixel data is Multi-frame Cine Data",
+            requirement=Requirement(
+                text="Required if pixel data is Multi-frame Cine Data",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image", module="Frame Pointers", table_id="table_C.7-15", usage="U"
@@ -116,6 +155,12 @@ X_RAY_RADIOFLUOROSCOPIC_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.7-16",
             usage="C",
             condition="Required if the Image may be subtracted",
+            requirement=Requirement(
+                text="Required if the Image may be subtracted",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image", module="Display Shutter", table_id="table_C.7-17", usage="U"
@@ -156,6 +201,12 @@ X_RAY_RADIOFLUOROSCOPIC_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.8-32",
             usage="C",
             condition="Required if Scan Option (0018,0022) is TOMO",
+            requirement=Requirement(
+                text="Required if Scan Option (0018,0022) is TOMO",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image", module="DX Detector", table_id="table_C.8-71", usage="U"
@@ -169,6 +220,12 @@ X_RAY_RADIOFLUOROSCOPIC_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.9-3",
             usage="C",
             condition="Required if Overlay Data contains multiple frames",
+            requirement=Requirement(
+                text="Required if Overlay Data contains multiple frames",
+                status="unparsed",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Image",
@@ -176,6 +233,12 @@ X_RAY_RADIOFLUOROSCOPIC_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.11-1",
             usage="C",
             condition="Required if Pixel Intensity Relationship (0028,1040) is LOG U - Optional if Pixel Intensity Relationship (0028,1040) is DISP",
+            requirement=Requirement(
+                text="Required if Pixel Intensity Relationship (0028,1040) is LOG U - Optional if Pixel Intensity Relationship (0028,1040) is DISP",
+                status="override",
+                required=_condition_2,
+                otherwise=_condition_3,
+            ),
         ),
         ModuleUsage(
             information_entity="Image", module="VOI LUT", table_id="table_C.11-2", usage="U"
@@ -195,6 +258,12 @@ X_RAY_RADIOFLUOROSCOPIC_IMAGE_IOD: Final = IODSpecification(
             table_id="table_C.12-9",
             usage="C",
             condition="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
+            requirement=Requirement(
+                text="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
     ),
     sop_classes=("1.2.840.10008.5.1.4.1.1.12.2",),

@@ -17,7 +17,29 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import IODSpecification, ModuleUsage
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if a Display Shutter is to be applied to referenced image(s) and the XA/XRF Presentation State Shutter Module is not present"
+    return rt.conj(rt.UNKNOWN, rt.neg(rt.module_present(context, "table_C.11.20-1")))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Overlay is to be applied to referenced image(s) or the Bitmap Display Shutter Module is present."
+    return rt.disj(rt.UNKNOWN, rt.module_present(context, "table_C.7.6.15-1"))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if a Display Shutter is to be applied to referenced image(s) and the Bitmap Display Shutter Module is not present"
+    return rt.conj(rt.UNKNOWN, rt.neg(rt.module_present(context, "table_C.7.6.15-1")))
+
 
 XA_XRF_GRAYSCALE_SOFTCOPY_PRESENTATION_STATE_IOD: Final = IODSpecification(
     name="XA/XRF Grayscale Softcopy Presentation State",
@@ -98,6 +120,12 @@ XA_XRF_GRAYSCALE_SOFTCOPY_PRESENTATION_STATE_IOD: Final = IODSpecification(
             table_id="table_C.7.6.15-1",
             usage="C",
             condition="Required if a Display Shutter is to be applied to referenced image(s) and the XA/XRF Presentation State Shutter Module is not present",
+            requirement=Requirement(
+                text="Required if a Display Shutter is to be applied to referenced image(s) and the XA/XRF Presentation State Shutter Module is not present",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Presentation State",
@@ -105,6 +133,12 @@ XA_XRF_GRAYSCALE_SOFTCOPY_PRESENTATION_STATE_IOD: Final = IODSpecification(
             table_id="table_C.9-2",
             usage="C",
             condition="Required if Overlay is to be applied to referenced image(s) or the Bitmap Display Shutter Module is present.",
+            requirement=Requirement(
+                text="Required if Overlay is to be applied to referenced image(s) or the Bitmap Display Shutter Module is present.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Presentation State",
@@ -112,6 +146,12 @@ XA_XRF_GRAYSCALE_SOFTCOPY_PRESENTATION_STATE_IOD: Final = IODSpecification(
             table_id="table_C.11.7-1",
             usage="C",
             condition="Required if referenced image contains overlay data that is to be displayed or Presentation State Instance contains Overlay data other than Bitmap Shutter",
+            requirement=Requirement(
+                text="Required if referenced image contains overlay data that is to be displayed or Presentation State Instance contains Overlay data other than Bitmap Shutter",
+                status="unparsed",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Presentation State",
@@ -125,6 +165,12 @@ XA_XRF_GRAYSCALE_SOFTCOPY_PRESENTATION_STATE_IOD: Final = IODSpecification(
             table_id="table_C.10-5",
             usage="C",
             condition="Required if Graphic Annotations are to be applied to referenced image(s)",
+            requirement=Requirement(
+                text="Required if Graphic Annotations are to be applied to referenced image(s)",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Presentation State",
@@ -132,6 +178,12 @@ XA_XRF_GRAYSCALE_SOFTCOPY_PRESENTATION_STATE_IOD: Final = IODSpecification(
             table_id="table_C.10-6",
             usage="C",
             condition="Required if rotation or flipping are to be applied to referenced image(s)",
+            requirement=Requirement(
+                text="Required if rotation or flipping are to be applied to referenced image(s)",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Presentation State",
@@ -139,6 +191,12 @@ XA_XRF_GRAYSCALE_SOFTCOPY_PRESENTATION_STATE_IOD: Final = IODSpecification(
             table_id="table_C.10-7",
             usage="C",
             condition="Required if Graphic Annotations or Overlays are to be applied to referenced image(s)",
+            requirement=Requirement(
+                text="Required if Graphic Annotations or Overlays are to be applied to referenced image(s)",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Presentation State",
@@ -146,6 +204,12 @@ XA_XRF_GRAYSCALE_SOFTCOPY_PRESENTATION_STATE_IOD: Final = IODSpecification(
             table_id="table_C.11.8-1",
             usage="C",
             condition="Required if a VOI LUT is to be applied to referenced image(s)",
+            requirement=Requirement(
+                text="Required if a VOI LUT is to be applied to referenced image(s)",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Presentation State",
@@ -153,6 +217,12 @@ XA_XRF_GRAYSCALE_SOFTCOPY_PRESENTATION_STATE_IOD: Final = IODSpecification(
             table_id="table_C.11.19-1",
             usage="C",
             condition="Required if the referenced image(s) are to be subtracted",
+            requirement=Requirement(
+                text="Required if the referenced image(s) are to be subtracted",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Presentation State",
@@ -160,6 +230,12 @@ XA_XRF_GRAYSCALE_SOFTCOPY_PRESENTATION_STATE_IOD: Final = IODSpecification(
             table_id="table_C.11.20-1",
             usage="C",
             condition="Required if a Display Shutter is to be applied to referenced image(s) and the Bitmap Display Shutter Module is not present",
+            requirement=Requirement(
+                text="Required if a Display Shutter is to be applied to referenced image(s) and the Bitmap Display Shutter Module is not present",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Presentation State",
@@ -167,6 +243,12 @@ XA_XRF_GRAYSCALE_SOFTCOPY_PRESENTATION_STATE_IOD: Final = IODSpecification(
             table_id="table_C.11.21-1",
             usage="C",
             condition="Required if the referenced image(s) are to be displayed with a prescribed preference",
+            requirement=Requirement(
+                text="Required if the referenced image(s) are to be displayed with a prescribed preference",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         ModuleUsage(
             information_entity="Presentation State",

@@ -17,7 +17,179 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is AE."
+    return rt.value_in(context, 0x00720050, "any", 0, None, ("AE",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is AS."
+    return rt.value_in(context, 0x00720050, "any", 0, None, ("AS",))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is AT."
+    return rt.value_in(context, 0x00720050, "any", 0, None, ("AT",))
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is CS."
+    return rt.value_in(context, 0x00720050, "any", 0, None, ("CS",))
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is DA"
+    return rt.value_in(context, 0x00720050, "any", 0, None, ("DA",))
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is DS"
+    return rt.value_in(context, 0x00720050, "any", 0, None, ("DS",))
+
+
+def _condition_7(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is DT"
+    return rt.value_in(context, 0x00720050, "any", 0, None, ("DT",))
+
+
+def _condition_8(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is FD"
+    return rt.value_in(context, 0x00720050, "any", 0, None, ("FD",))
+
+
+def _condition_9(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is FL"
+    return rt.value_in(context, 0x00720050, "any", 0, None, ("FL",))
+
+
+def _condition_10(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is IS."
+    return rt.value_in(context, 0x00720050, "any", 0, None, ("IS",))
+
+
+def _condition_11(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is LO."
+    return rt.value_in(context, 0x00720050, "any", 0, None, ("LO",))
+
+
+def _condition_12(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is LT."
+    return rt.value_in(context, 0x00720050, "any", 0, None, ("LT",))
+
+
+def _condition_13(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is OB."
+    return rt.value_in(context, 0x00720050, "any", 0, None, ("OB",))
+
+
+def _condition_14(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is OD."
+    return rt.value_in(context, 0x00720050, "any", 0, None, ("OD",))
+
+
+def _condition_15(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is OF."
+    return rt.value_in(context, 0x00720050, "any", 0, None, ("OF",))
+
+
+def _condition_16(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is OL."
+    return rt.value_in(context, 0x00720050, "any", 0, None, ("OL",))
+
+
+def _condition_17(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is OV."
+    return rt.value_in(context, 0x00720050, "any", 0, None, ("OV",))
+
+
+def _condition_18(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is OW."
+    return rt.value_in(context, 0x00720050, "any", 0, None, ("OW",))
+
+
+def _condition_19(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is PN."
+    return rt.value_in(context, 0x00720050, "any", 0, None, ("PN",))
+
+
+def _condition_20(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is SH."
+    return rt.value_in(context, 0x00720050, "any", 0, None, ("SH",))
+
+
+def _condition_21(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is SL."
+    return rt.value_in(context, 0x00720050, "any", 0, None, ("SL",))
+
+
+def _condition_22(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is SS."
+    return rt.value_in(context, 0x00720050, "any", 0, None, ("SS",))
+
+
+def _condition_23(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is ST."
+    return rt.value_in(context, 0x00720050, "any", 0, None, ("ST",))
+
+
+def _condition_24(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is SV."
+    return rt.value_in(context, 0x00720050, "any", 0, None, ("SV",))
+
+
+def _condition_25(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is TM"
+    return rt.value_in(context, 0x00720050, "any", 0, None, ("TM",))
+
+
+def _condition_26(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is UC."
+    return rt.value_in(context, 0x00720050, "any", 0, None, ("UC",))
+
+
+def _condition_27(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is UI."
+    return rt.value_in(context, 0x00720050, "any", 0, None, ("UI",))
+
+
+def _condition_28(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is UL."
+    return rt.value_in(context, 0x00720050, "any", 0, None, ("UL",))
+
+
+def _condition_29(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is UN."
+    return rt.value_in(context, 0x00720050, "any", 0, None, ("UN",))
+
+
+def _condition_30(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is UR."
+    return rt.value_in(context, 0x00720050, "any", 0, None, ("UR",))
+
+
+def _condition_31(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is US."
+    return rt.value_in(context, 0x00720050, "any", 0, None, ("US",))
+
+
+def _condition_32(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is UT."
+    return rt.value_in(context, 0x00720050, "any", 0, None, ("UT",))
+
+
+def _condition_33(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is UV."
+    return rt.value_in(context, 0x00720050, "any", 0, None, ("UV",))
+
 
 ATTRIBUTE_VALUE_MACRO: Final = AttributeTable(
     table_id="table_10.26-1",
@@ -27,103 +199,433 @@ ATTRIBUTE_VALUE_MACRO: Final = AttributeTable(
     source="PS3.3 2024c Table 10.26-1",
     entries=(
         Attribute(
-            tag=0x0072005E, keyword="SelectorAEValue", name="Selector AE Value", type="1C", row=1
+            tag=0x0072005E,
+            keyword="SelectorAEValue",
+            name="Selector AE Value",
+            type="1C",
+            row=1,
+            requirement=Requirement(
+                text="Required if Selector Attribute VR (0072,0050) is present and the value is AE.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
-            tag=0x0072005F, keyword="SelectorASValue", name="Selector AS Value", type="1C", row=2
+            tag=0x0072005F,
+            keyword="SelectorASValue",
+            name="Selector AS Value",
+            type="1C",
+            row=2,
+            requirement=Requirement(
+                text="Required if Selector Attribute VR (0072,0050) is present and the value is AS.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(
-            tag=0x00720060, keyword="SelectorATValue", name="Selector AT Value", type="1C", row=3
+            tag=0x00720060,
+            keyword="SelectorATValue",
+            name="Selector AT Value",
+            type="1C",
+            row=3,
+            requirement=Requirement(
+                text="Required if Selector Attribute VR (0072,0050) is present and the value is AT.",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
         ),
         Attribute(
-            tag=0x00720062, keyword="SelectorCSValue", name="Selector CS Value", type="1C", row=4
+            tag=0x00720062,
+            keyword="SelectorCSValue",
+            name="Selector CS Value",
+            type="1C",
+            row=4,
+            requirement=Requirement(
+                text="Required if Selector Attribute VR (0072,0050) is present and the value is CS.",
+                status="parser",
+                required=_condition_4,
+                otherwise=never,
+            ),
         ),
         Attribute(
-            tag=0x00720061, keyword="SelectorDAValue", name="Selector DA Value", type="1C", row=5
+            tag=0x00720061,
+            keyword="SelectorDAValue",
+            name="Selector DA Value",
+            type="1C",
+            row=5,
+            requirement=Requirement(
+                text="Required if Selector Attribute VR (0072,0050) is present and the value is DA",
+                status="parser",
+                required=_condition_5,
+                otherwise=never,
+            ),
         ),
         Attribute(
-            tag=0x00720072, keyword="SelectorDSValue", name="Selector DS Value", type="1C", row=6
+            tag=0x00720072,
+            keyword="SelectorDSValue",
+            name="Selector DS Value",
+            type="1C",
+            row=6,
+            requirement=Requirement(
+                text="Required if Selector Attribute VR (0072,0050) is present and the value is DS",
+                status="parser",
+                required=_condition_6,
+                otherwise=never,
+            ),
         ),
         Attribute(
-            tag=0x00720063, keyword="SelectorDTValue", name="Selector DT Value", type="1C", row=7
+            tag=0x00720063,
+            keyword="SelectorDTValue",
+            name="Selector DT Value",
+            type="1C",
+            row=7,
+            requirement=Requirement(
+                text="Required if Selector Attribute VR (0072,0050) is present and the value is DT",
+                status="parser",
+                required=_condition_7,
+                otherwise=never,
+            ),
         ),
         Attribute(
-            tag=0x00720074, keyword="SelectorFDValue", name="Selector FD Value", type="1C", row=8
+            tag=0x00720074,
+            keyword="SelectorFDValue",
+            name="Selector FD Value",
+            type="1C",
+            row=8,
+            requirement=Requirement(
+                text="Required if Selector Attribute VR (0072,0050) is present and the value is FD",
+                status="parser",
+                required=_condition_8,
+                otherwise=never,
+            ),
         ),
         Attribute(
-            tag=0x00720076, keyword="SelectorFLValue", name="Selector FL Value", type="1C", row=9
+            tag=0x00720076,
+            keyword="SelectorFLValue",
+            name="Selector FL Value",
+            type="1C",
+            row=9,
+            requirement=Requirement(
+                text="Required if Selector Attribute VR (0072,0050) is present and the value is FL",
+                status="parser",
+                required=_condition_9,
+                otherwise=never,
+            ),
         ),
         Attribute(
-            tag=0x00720064, keyword="SelectorISValue", name="Selector IS Value", type="1C", row=10
+            tag=0x00720064,
+            keyword="SelectorISValue",
+            name="Selector IS Value",
+            type="1C",
+            row=10,
+            requirement=Requirement(
+                text="Required if Selector Attribute VR (0072,0050) is present and the value is IS.",
+                status="parser",
+                required=_condition_10,
+                otherwise=never,
+            ),
         ),
         Attribute(
-            tag=0x00720066, keyword="SelectorLOValue", name="Selector LO Value", type="1C", row=11
+            tag=0x00720066,
+            keyword="SelectorLOValue",
+            name="Selector LO Value",
+            type="1C",
+            row=11,
+            requirement=Requirement(
+                text="Required if Selector Attribute VR (0072,0050) is present and the value is LO.",
+                status="parser",
+                required=_condition_11,
+                otherwise=never,
+            ),
         ),
         Attribute(
-            tag=0x00720068, keyword="SelectorLTValue", name="Selector LT Value", type="1C", row=12
+            tag=0x00720068,
+            keyword="SelectorLTValue",
+            name="Selector LT Value",
+            type="1C",
+            row=12,
+            requirement=Requirement(
+                text="Required if Selector Attribute VR (0072,0050) is present and the value is LT.",
+                status="parser",
+                required=_condition_12,
+                otherwise=never,
+            ),
         ),
         Attribute(
-            tag=0x00720065, keyword="SelectorOBValue", name="Selector OB Value", type="1C", row=13
+            tag=0x00720065,
+            keyword="SelectorOBValue",
+            name="Selector OB Value",
+            type="1C",
+            row=13,
+            requirement=Requirement(
+                text="Required if Selector Attribute VR (0072,0050) is present and the value is OB.",
+                status="parser",
+                required=_condition_13,
+                otherwise=never,
+            ),
         ),
         Attribute(
-            tag=0x00720073, keyword="SelectorODValue", name="Selector OD Value", type="1C", row=14
+            tag=0x00720073,
+            keyword="SelectorODValue",
+            name="Selector OD Value",
+            type="1C",
+            row=14,
+            requirement=Requirement(
+                text="Required if Selector Attribute VR (0072,0050) is present and the value is OD.",
+                status="parser",
+                required=_condition_14,
+                otherwise=never,
+            ),
         ),
         Attribute(
-            tag=0x00720067, keyword="SelectorOFValue", name="Selector OF Value", type="1C", row=15
+            tag=0x00720067,
+            keyword="SelectorOFValue",
+            name="Selector OF Value",
+            type="1C",
+            row=15,
+            requirement=Requirement(
+                text="Required if Selector Attribute VR (0072,0050) is present and the value is OF.",
+                status="parser",
+                required=_condition_15,
+                otherwise=never,
+            ),
         ),
         Attribute(
-            tag=0x00720075, keyword="SelectorOLValue", name="Selector OL Value", type="1C", row=16
+            tag=0x00720075,
+            keyword="SelectorOLValue",
+            name="Selector OL Value",
+            type="1C",
+            row=16,
+            requirement=Requirement(
+                text="Required if Selector Attribute VR (0072,0050) is present and the value is OL.",
+                status="parser",
+                required=_condition_16,
+                otherwise=never,
+            ),
         ),
         Attribute(
-            tag=0x00720081, keyword="SelectorOVValue", name="Selector OV Value", type="1C", row=17
+            tag=0x00720081,
+            keyword="SelectorOVValue",
+            name="Selector OV Value",
+            type="1C",
+            row=17,
+            requirement=Requirement(
+                text="Required if Selector Attribute VR (0072,0050) is present and the value is OV.",
+                status="parser",
+                required=_condition_17,
+                otherwise=never,
+            ),
         ),
         Attribute(
-            tag=0x00720069, keyword="SelectorOWValue", name="Selector OW Value", type="1C", row=18
+            tag=0x00720069,
+            keyword="SelectorOWValue",
+            name="Selector OW Value",
+            type="1C",
+            row=18,
+            requirement=Requirement(
+                text="Required if Selector Attribute VR (0072,0050) is present and the value is OW.",
+                status="parser",
+                required=_condition_18,
+                otherwise=never,
+            ),
         ),
         Attribute(
-            tag=0x0072006A, keyword="SelectorPNValue", name="Selector PN Value", type="1C", row=19
+            tag=0x0072006A,
+            keyword="SelectorPNValue",
+            name="Selector PN Value",
+            type="1C",
+            row=19,
+            requirement=Requirement(
+                text="Required if Selector Attribute VR (0072,0050) is present and the value is PN.",
+                status="parser",
+                required=_condition_19,
+                otherwise=never,
+            ),
         ),
         Attribute(
-            tag=0x0072006C, keyword="SelectorSHValue", name="Selector SH Value", type="1C", row=20
+            tag=0x0072006C,
+            keyword="SelectorSHValue",
+            name="Selector SH Value",
+            type="1C",
+            row=20,
+            requirement=Requirement(
+                text="Required if Selector Attribute VR (0072,0050) is present and the value is SH.",
+                status="parser",
+                required=_condition_20,
+                otherwise=never,
+            ),
         ),
         Attribute(
-            tag=0x0072007C, keyword="SelectorSLValue", name="Selector SL Value", type="1C", row=21
+            tag=0x0072007C,
+            keyword="SelectorSLValue",
+            name="Selector SL Value",
+            type="1C",
+            row=21,
+            requirement=Requirement(
+                text="Required if Selector Attribute VR (0072,0050) is present and the value is SL.",
+                status="parser",
+                required=_condition_21,
+                otherwise=never,
+            ),
         ),
         Attribute(
-            tag=0x0072007E, keyword="SelectorSSValue", name="Selector SS Value", type="1C", row=22
+            tag=0x0072007E,
+            keyword="SelectorSSValue",
+            name="Selector SS Value",
+            type="1C",
+            row=22,
+            requirement=Requirement(
+                text="Required if Selector Attribute VR (0072,0050) is present and the value is SS.",
+                status="parser",
+                required=_condition_22,
+                otherwise=never,
+            ),
         ),
         Attribute(
-            tag=0x0072006E, keyword="SelectorSTValue", name="Selector ST Value", type="1C", row=23
+            tag=0x0072006E,
+            keyword="SelectorSTValue",
+            name="Selector ST Value",
+            type="1C",
+            row=23,
+            requirement=Requirement(
+                text="Required if Selector Attribute VR (0072,0050) is present and the value is ST.",
+                status="parser",
+                required=_condition_23,
+                otherwise=never,
+            ),
         ),
         Attribute(
-            tag=0x00720082, keyword="SelectorSVValue", name="Selector SV Value", type="1C", row=24
+            tag=0x00720082,
+            keyword="SelectorSVValue",
+            name="Selector SV Value",
+            type="1C",
+            row=24,
+            requirement=Requirement(
+                text="Required if Selector Attribute VR (0072,0050) is present and the value is SV.",
+                status="parser",
+                required=_condition_24,
+                otherwise=never,
+            ),
         ),
         Attribute(
-            tag=0x0072006B, keyword="SelectorTMValue", name="Selector TM Value", type="1C", row=25
+            tag=0x0072006B,
+            keyword="SelectorTMValue",
+            name="Selector TM Value",
+            type="1C",
+            row=25,
+            requirement=Requirement(
+                text="Required if Selector Attribute VR (0072,0050) is present and the value is TM",
+                status="parser",
+                required=_condition_25,
+                otherwise=never,
+            ),
         ),
         Attribute(
-            tag=0x0072006F, keyword="SelectorUCValue", name="Selector UC Value", type="1C", row=26
+            tag=0x0072006F,
+            keyword="SelectorUCValue",
+            name="Selector UC Value",
+            type="1C",
+            row=26,
+            requirement=Requirement(
+                text="Required if Selector Attribute VR (0072,0050) is present and the value is UC.",
+                status="parser",
+                required=_condition_26,
+                otherwise=never,
+            ),
         ),
         Attribute(
-            tag=0x0072007F, keyword="SelectorUIValue", name="Selector UI Value", type="1C", row=27
+            tag=0x0072007F,
+            keyword="SelectorUIValue",
+            name="Selector UI Value",
+            type="1C",
+            row=27,
+            requirement=Requirement(
+                text="Required if Selector Attribute VR (0072,0050) is present and the value is UI.",
+                status="parser",
+                required=_condition_27,
+                otherwise=never,
+            ),
         ),
         Attribute(
-            tag=0x00720078, keyword="SelectorULValue", name="Selector UL Value", type="1C", row=28
+            tag=0x00720078,
+            keyword="SelectorULValue",
+            name="Selector UL Value",
+            type="1C",
+            row=28,
+            requirement=Requirement(
+                text="Required if Selector Attribute VR (0072,0050) is present and the value is UL.",
+                status="parser",
+                required=_condition_28,
+                otherwise=never,
+            ),
         ),
         Attribute(
-            tag=0x0072006D, keyword="SelectorUNValue", name="Selector UN Value", type="1C", row=29
+            tag=0x0072006D,
+            keyword="SelectorUNValue",
+            name="Selector UN Value",
+            type="1C",
+            row=29,
+            requirement=Requirement(
+                text="Required if Selector Attribute VR (0072,0050) is present and the value is UN.",
+                status="parser",
+                required=_condition_29,
+                otherwise=never,
+            ),
         ),
         Attribute(
-            tag=0x00720071, keyword="SelectorURValue", name="Selector UR Value", type="1C", row=30
+            tag=0x00720071,
+            keyword="SelectorURValue",
+            name="Selector UR Value",
+            type="1C",
+            row=30,
+            requirement=Requirement(
+                text="Required if Selector Attribute VR (0072,0050) is present and the value is UR.",
+                status="parser",
+                required=_condition_30,
+                otherwise=never,
+            ),
         ),
         Attribute(
-            tag=0x0072007A, keyword="SelectorUSValue", name="Selector US Value", type="1C", row=31
+            tag=0x0072007A,
+            keyword="SelectorUSValue",
+            name="Selector US Value",
+            type="1C",
+            row=31,
+            requirement=Requirement(
+                text="Required if Selector Attribute VR (0072,0050) is present and the value is US.",
+                status="parser",
+                required=_condition_31,
+                otherwise=never,
+            ),
         ),
         Attribute(
-            tag=0x00720070, keyword="SelectorUTValue", name="Selector UT Value", type="1C", row=32
+            tag=0x00720070,
+            keyword="SelectorUTValue",
+            name="Selector UT Value",
+            type="1C",
+            row=32,
+            requirement=Requirement(
+                text="Required if Selector Attribute VR (0072,0050) is present and the value is UT.",
+                status="parser",
+                required=_condition_32,
+                otherwise=never,
+            ),
         ),
         Attribute(
-            tag=0x00720083, keyword="SelectorUVValue", name="Selector UV Value", type="1C", row=33
+            tag=0x00720083,
+            keyword="SelectorUVValue",
+            name="Selector UV Value",
+            type="1C",
+            row=33,
+            requirement=Requirement(
+                text="Required if Selector Attribute VR (0072,0050) is present and the value is UV.",
+                status="parser",
+                required=_condition_33,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00720080,
@@ -139,6 +641,12 @@ ATTRIBUTE_VALUE_MACRO: Final = AttributeTable(
                     row=35,
                     qualifier="No Baseline CID is defined.",
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Selector Attribute VR (0072,0050) is present and the value is SQ and the Attribute referenced by the Selector Attribute (0072,0026) is a Code Sequence.",
+                status="unparsed",
+                required=not_verifiable,
+                otherwise=never,
             ),
         ),
     ),

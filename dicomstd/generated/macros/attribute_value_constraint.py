@@ -17,14 +17,27 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Constraint Type (0082,0032) is not UNCONSTRAINED"
+    return rt.neg(rt.value_in(context, 0x00820032, "item", 0, None, ("UNCONSTRAINED",)))
+
 
 ATTRIBUTE_VALUE_CONSTRAINT_MACRO: Final = AttributeTable(
     table_id="table_10.25-1",
@@ -77,6 +90,12 @@ ATTRIBUTE_VALUE_CONSTRAINT_MACRO: Final = AttributeTable(
             name="Constraint Violation Condition",
             type="1C",
             row=4,
+            requirement=Requirement(
+                text="Required if Constraint Violation Significance (0082,0036) is only significant under certain conditions.",
+                status="unparsed",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00820034,
@@ -93,6 +112,12 @@ ATTRIBUTE_VALUE_CONSTRAINT_MACRO: Final = AttributeTable(
                     qualifier="Any sub-Sequences in the Constraint Value Sequence (0082,0034) shall only contain one Item. Any Attribute in the Sequence Item(s) shall contain a single value. If Constraint Type (0082,0032) is MEMBER_OF_CID, this shall be a Selector UI Value (0072,007F), despite the Selector Attribute VR (0072,0050) being SQ. See Section 10.25.1.1",
                     constrained=True,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Constraint Type (0082,0032) is not UNCONSTRAINED",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
             ),
         ),
         Attribute(

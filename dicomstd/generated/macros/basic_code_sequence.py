@@ -17,7 +17,25 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Shall be present if Code Value (0008,0100) or Long Code Value (0008,0119) is present May be present otherwise."
+    return rt.disj(
+        rt.present(context, 0x00080100, "item", 0), rt.present(context, 0x00080119, "item", 0)
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    return rt.neg(rt.present(context, 0x00080102, "item", 0))
+
 
 BASIC_CODE_SEQUENCE_MACRO: Final = AttributeTable(
     table_id="table_8.8-1a",
@@ -26,13 +44,31 @@ BASIC_CODE_SEQUENCE_MACRO: Final = AttributeTable(
     section_id="sect_8.8",
     source="PS3.3 2024c Table 8.8-1a",
     entries=(
-        Attribute(tag=0x00080100, keyword="CodeValue", name="Code Value", type="1C", row=2),
+        Attribute(
+            tag=0x00080100,
+            keyword="CodeValue",
+            name="Code Value",
+            type="1C",
+            row=2,
+            requirement=Requirement(
+                text="Shall be present if the code value length is 16 characters or less, and the code value is not a URN or URL.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
+        ),
         Attribute(
             tag=0x00080102,
             keyword="CodingSchemeDesignator",
             name="Coding Scheme Designator",
             type="1C",
             row=3,
+            requirement=Requirement(
+                text="Shall be present if Code Value (0008,0100) or Long Code Value (0008,0119) is present May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00080103,
@@ -40,12 +76,41 @@ BASIC_CODE_SEQUENCE_MACRO: Final = AttributeTable(
             name="Coding Scheme Version",
             type="1C",
             row=4,
+            requirement=Requirement(
+                text="Required if the value of Coding Scheme Designator (0008,0102) is present and is not sufficient to identify the Code Value (0008,0100) or Long Code Value (0008,0119) unambiguously Shall not be present if Coding Scheme Designator (0008,0102) is absent May be present otherwise.",
+                status="unparsed",
+                required=not_verifiable,
+                otherwise=always,
+                forbidden=_condition_2,
+            ),
         ),
         Attribute(tag=0x00080104, keyword="CodeMeaning", name="Code Meaning", type="1", row=5),
         Attribute(
-            tag=0x00080119, keyword="LongCodeValue", name="Long Code Value", type="1C", row=6
+            tag=0x00080119,
+            keyword="LongCodeValue",
+            name="Long Code Value",
+            type="1C",
+            row=6,
+            requirement=Requirement(
+                text="Shall be present if Code Value (0008,0100) is not present and the Code Value is not a URN or URL.",
+                status="unparsed",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
-        Attribute(tag=0x00080120, keyword="URNCodeValue", name="URN Code Value", type="1C", row=7),
+        Attribute(
+            tag=0x00080120,
+            keyword="URNCodeValue",
+            name="URN Code Value",
+            type="1C",
+            row=7,
+            requirement=Requirement(
+                text="Shall be present if Code Value (0008,0100) is not present and the Code Value is a URN or URL.",
+                status="unparsed",
+                required=not_verifiable,
+                otherwise=never,
+            ),
+        ),
     ),
 )
 """PS3.3 2024c Table 8.8-1a: Basic Code Sequence Macro."""

@@ -17,7 +17,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Pixel Spacing Calibration Type (0028,0A02) is present."
+    return rt.present(context, 0x00280A02, "item", 0)
+
 
 BASIC_PIXEL_SPACING_CALIBRATION_MACRO: Final = AttributeTable(
     table_id="table_10-10",
@@ -26,7 +38,19 @@ BASIC_PIXEL_SPACING_CALIBRATION_MACRO: Final = AttributeTable(
     section_id="sect_10.7",
     source="PS3.3 2024c Table 10-10",
     entries=(
-        Attribute(tag=0x00280030, keyword="PixelSpacing", name="Pixel Spacing", type="1C", row=1),
+        Attribute(
+            tag=0x00280030,
+            keyword="PixelSpacing",
+            name="Pixel Spacing",
+            type="1C",
+            row=1,
+            requirement=Requirement(
+                text="Required if the image has been calibrated May be present otherwise.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=always,
+            ),
+        ),
         Attribute(
             tag=0x00280A02,
             keyword="PixelSpacingCalibrationType",
@@ -40,6 +64,12 @@ BASIC_PIXEL_SPACING_CALIBRATION_MACRO: Final = AttributeTable(
             name="Pixel Spacing Calibration Description",
             type="1C",
             row=3,
+            requirement=Requirement(
+                text="Required if Pixel Spacing Calibration Type (0028,0A02) is present.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
     ),
 )

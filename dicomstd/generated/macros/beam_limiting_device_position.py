@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount, ValueSet
+from dicomstd.conditions.runtime import never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
 
 BEAM_LIMITING_DEVICE_POSITION_MACRO: Final = AttributeTable(
     table_id="table_C.8.8.27-1",
@@ -53,6 +54,12 @@ BEAM_LIMITING_DEVICE_POSITION_MACRO: Final = AttributeTable(
                     type="1",
                     row=3,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Ion Beam Limiting Device Sequence (300A,03A4) or Beam Limiting Device Leaf Pairs Sequence (3008,00A0) is included in this SOP Instance and for first Item of the including control point Sequence (either Ion Control Point Sequence (300A,03A8) or Ion Control Point Delivery Sequence (3008,0041)), or if any value of Leaf/Jaw Positions (300A,011C) changes during the Beam",
+                status="unparsed",
+                required=not_verifiable,
+                otherwise=never,
             ),
         ),
     ),

@@ -17,14 +17,47 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if RT Radiation Physical and Geometric Content Detail Flag (300A,0638) is FULL May be present otherwise."
+    return rt.value_in(context, 0x300A0638, "any", 0, None, ("FULL",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Material ID (300A,00E1) has a value May be present otherwise."
+    return rt.has_value(context, 0x300A00E1, "item", 0)
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Device Alternate Identifier (3010,001B) has a value"
+    return rt.has_value(context, 0x3010001B, "item", 0)
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Number of Block Slab Items (300A,0440) is present and has a value greater than 1"
+    return rt.compare(context, 0x300A0440, "item", 0, None, "gt", 1.0)
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if Number of Blocks (300A,00F0) is present and has a non-zero value"
+    return rt.compare(context, 0x300A00F0, "item", 0, None, "ne", 0.0)
+
 
 BLOCKS_DEFINITION_MACRO: Final = AttributeTable(
     table_id="table_C.36.2.2.13-1",
@@ -34,7 +67,17 @@ BLOCKS_DEFINITION_MACRO: Final = AttributeTable(
     source="PS3.3 2024c Table C.36.2.2.13-1",
     entries=(
         Attribute(
-            tag=0x300A00F0, keyword="NumberOfBlocks", name="Number of Blocks", type="1C", row=1
+            tag=0x300A00F0,
+            keyword="NumberOfBlocks",
+            name="Number of Blocks",
+            type="1C",
+            row=1,
+            requirement=Requirement(
+                text="Required if RT Radiation Physical and Geometric Content Detail Flag (300A,0638) is FULL May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x300A066A,
@@ -60,6 +103,12 @@ BLOCKS_DEFINITION_MACRO: Final = AttributeTable(
                     name="Referenced Defined Device Index",
                     type="1C",
                     row=5,
+                    requirement=Requirement(
+                        text="Required if the Instance referenced in Referenced RT Instance Sequence (300A,0631) contains the device that corresponds to the device defined by this Sequence Item",
+                        status="unparsed",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x300A0645,
@@ -78,6 +127,12 @@ BLOCKS_DEFINITION_MACRO: Final = AttributeTable(
                     type="1C",
                     row=8,
                     value_sets=(ValueSet(kind="enumerated", values=("PRESENT", "ABSENT")),),
+                    requirement=Requirement(
+                        text="Required if RT Radiation Physical and Geometric Content Detail Flag (300A,0638) equals FULL May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x300A066C,
@@ -88,6 +143,12 @@ BLOCKS_DEFINITION_MACRO: Final = AttributeTable(
                     value_sets=(
                         ValueSet(kind="enumerated", values=("PATIENT_SIDE", "SOURCE_SIDE")),
                     ),
+                    requirement=Requirement(
+                        text="Required if RT Radiation Physical and Geometric Content Detail Flag (300A,0638) equals FULL May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x300A066D,
@@ -95,6 +156,12 @@ BLOCKS_DEFINITION_MACRO: Final = AttributeTable(
                     name="Radiation Beam Block Thickness",
                     type="2C",
                     row=10,
+                    requirement=Requirement(
+                        text="Required if Material ID (300A,00E1) has a value May be present otherwise.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x300A066F,
@@ -119,6 +186,12 @@ BLOCKS_DEFINITION_MACRO: Final = AttributeTable(
                     name="Number of Block Slab Items",
                     type="1C",
                     row=13,
+                    requirement=Requirement(
+                        text="Required if RT Radiation Physical and Geometric Content Detail Flag (300A,0638) equals FULL May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x300A0441,
@@ -155,6 +228,12 @@ BLOCKS_DEFINITION_MACRO: Final = AttributeTable(
                             type="1C",
                             row=18,
                             value_sets=(ValueSet(kind="defined", values=("BARCODE", "RFID")),),
+                            requirement=Requirement(
+                                text="Required if Device Alternate Identifier (3010,001B) has a value",
+                                status="parser",
+                                required=_condition_3,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x3010001D,
@@ -162,9 +241,27 @@ BLOCKS_DEFINITION_MACRO: Final = AttributeTable(
                             name="Device Alternate Identifier Format",
                             type="1C",
                             row=19,
+                            requirement=Requirement(
+                                text="Required if Device Alternate Identifier (3010,001B) has a value",
+                                status="parser",
+                                required=_condition_3,
+                                otherwise=never,
+                            ),
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if Number of Block Slab Items (300A,0440) is present and has a value greater than 1",
+                        status="parser",
+                        required=_condition_4,
+                        otherwise=never,
+                    ),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Number of Blocks (300A,00F0) is present and has a non-zero value",
+                status="parser",
+                required=_condition_5,
+                otherwise=never,
             ),
         ),
     ),

@@ -17,7 +17,31 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ContextGroup, Include, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    ContextGroup,
+    Include,
+    ItemCount,
+    Requirement,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if RT Radiation Physical and Geometric Content Detail Flag (300A,0638) equals FULL May be present otherwise."
+    return rt.value_in(context, 0x300A0638, "any", 0, None, ("FULL",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Number of Boluses (300A,0674) is present and has a non-zero value"
+    return rt.compare(context, 0x300A0674, "item", 0, None, "ne", 0.0)
+
 
 BOLUSES_DEFINITION_MACRO: Final = AttributeTable(
     table_id="table_C.36.2.2.16-1",
@@ -27,7 +51,17 @@ BOLUSES_DEFINITION_MACRO: Final = AttributeTable(
     source="PS3.3 2024c Table C.36.2.2.16-1",
     entries=(
         Attribute(
-            tag=0x300A0674, keyword="NumberOfBoluses", name="Number of Boluses", type="1C", row=1
+            tag=0x300A0674,
+            keyword="NumberOfBoluses",
+            name="Number of Boluses",
+            type="1C",
+            row=1,
+            requirement=Requirement(
+                text="Required if RT Radiation Physical and Geometric Content Detail Flag (300A,0638) equals FULL May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x300A0673,
@@ -52,6 +86,12 @@ BOLUSES_DEFINITION_MACRO: Final = AttributeTable(
                     name="Referenced Defined Device Index",
                     type="1C",
                     row=5,
+                    requirement=Requirement(
+                        text="Required if the Instance referenced in Referenced RT Instance Sequence (300A,0631) contains the device that corresponds to the device defined by this Sequence Item",
+                        status="unparsed",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x30100025,
@@ -68,6 +108,12 @@ BOLUSES_DEFINITION_MACRO: Final = AttributeTable(
                         ),
                     ),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Number of Boluses (300A,0674) is present and has a non-zero value",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
             ),
         ),
     ),

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount
+from dicomstd.conditions.runtime import never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement
 
 BREAST_BIOPSY_TARGET_MACRO: Final = AttributeTable(
     table_id="table_C.8.21.5.2-1",
@@ -59,6 +60,12 @@ BREAST_BIOPSY_TARGET_MACRO: Final = AttributeTable(
                 Attribute(
                     tag=0x00182045, keyword="TargetLabel", name="Target Label", type="3", row=6
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if one or more biopsy targets are present for this frame.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
             ),
         ),
     ),

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount
+from dicomstd.conditions.runtime import always, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement
 
 BREAST_X_RAY_DETECTOR_MACRO: Final = AttributeTable(
     table_id="table_C.8.31.3-1",
@@ -40,6 +41,12 @@ BREAST_X_RAY_DETECTOR_MACRO: Final = AttributeTable(
                     name="Detector Primary Angle",
                     type="1C",
                     row=2,
+                    requirement=Requirement(
+                        text="Required if the detector can be moved in the row direction May be present otherwise.",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00181531,
@@ -47,6 +54,12 @@ BREAST_X_RAY_DETECTOR_MACRO: Final = AttributeTable(
                     name="Detector Secondary Angle",
                     type="1C",
                     row=3,
+                    requirement=Requirement(
+                        text="Required if the detector can be moved in the column direction May be present otherwise.",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=always,
+                    ),
                 ),
             ),
         ),

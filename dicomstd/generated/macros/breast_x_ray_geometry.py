@@ -17,7 +17,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Presentation Intent Type (0008,0068) = FOR PROCESSING May be present otherwise"
+    return rt.value_in(context, 0x00080068, "any", 0, None, ("FOR PROCESSING",))
+
 
 BREAST_X_RAY_GEOMETRY_MACRO: Final = AttributeTable(
     table_id="table_C.8.31.4-1",
@@ -40,6 +52,12 @@ BREAST_X_RAY_GEOMETRY_MACRO: Final = AttributeTable(
                     name="Distance Source to Detector",
                     type="1C",
                     row=2,
+                    requirement=Requirement(
+                        text="Required if Presentation Intent Type (0008,0068) = FOR PROCESSING May be present otherwise",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00181111,
@@ -47,6 +65,12 @@ BREAST_X_RAY_GEOMETRY_MACRO: Final = AttributeTable(
                     name="Distance Source to Patient",
                     type="1C",
                     row=3,
+                    requirement=Requirement(
+                        text="Required if Presentation Intent Type (0008,0068) = FOR PROCESSING May be present otherwise",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189402,
@@ -54,6 +78,12 @@ BREAST_X_RAY_GEOMETRY_MACRO: Final = AttributeTable(
                     name="Distance Source to Isocenter",
                     type="1C",
                     row=4,
+                    requirement=Requirement(
+                        text="Required if Presentation Intent Type (0008,0068) = FOR PROCESSING May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00400306,

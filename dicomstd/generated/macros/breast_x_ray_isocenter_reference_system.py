@@ -17,7 +17,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Presentation Intent Type (0008,0068) = FOR PROCESSING May be present otherwise."
+    return rt.value_in(context, 0x00080068, "any", 0, None, ("FOR PROCESSING",))
+
 
 BREAST_X_RAY_ISOCENTER_REFERENCE_SYSTEM_MACRO: Final = AttributeTable(
     table_id="table_C.8.31.6-1",
@@ -68,6 +80,12 @@ BREAST_X_RAY_ISOCENTER_REFERENCE_SYSTEM_MACRO: Final = AttributeTable(
                     name="Breast Support X Position to Isocenter",
                     type="1C",
                     row=6,
+                    requirement=Requirement(
+                        text="Required if Presentation Intent Type (0008,0068) = FOR PROCESSING May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189548,
@@ -75,6 +93,12 @@ BREAST_X_RAY_ISOCENTER_REFERENCE_SYSTEM_MACRO: Final = AttributeTable(
                     name="Breast Support Y Position to Isocenter",
                     type="1C",
                     row=7,
+                    requirement=Requirement(
+                        text="Required if Presentation Intent Type (0008,0068) = FOR PROCESSING May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189549,
@@ -82,6 +106,12 @@ BREAST_X_RAY_ISOCENTER_REFERENCE_SYSTEM_MACRO: Final = AttributeTable(
                     name="Breast Support Z Position to Isocenter",
                     type="1C",
                     row=8,
+                    requirement=Requirement(
+                        text="Required if Presentation Intent Type (0008,0068) = FOR PROCESSING May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189550,
@@ -103,6 +133,12 @@ BREAST_X_RAY_ISOCENTER_REFERENCE_SYSTEM_MACRO: Final = AttributeTable(
                     name="Detector X Position to Isocenter",
                     type="1C",
                     row=11,
+                    requirement=Requirement(
+                        text="Required if Presentation Intent Type (0008,0068) = FOR PROCESSING May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189553,
@@ -110,6 +146,12 @@ BREAST_X_RAY_ISOCENTER_REFERENCE_SYSTEM_MACRO: Final = AttributeTable(
                     name="Detector Y Position to Isocenter",
                     type="1C",
                     row=12,
+                    requirement=Requirement(
+                        text="Required if Presentation Intent Type (0008,0068) = FOR PROCESSING May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189554,
@@ -117,6 +159,12 @@ BREAST_X_RAY_ISOCENTER_REFERENCE_SYSTEM_MACRO: Final = AttributeTable(
                     name="Detector Z Position to Isocenter",
                     type="1C",
                     row=13,
+                    requirement=Requirement(
+                        text="Required if Presentation Intent Type (0008,0068) = FOR PROCESSING May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189557,
@@ -124,6 +172,12 @@ BREAST_X_RAY_ISOCENTER_REFERENCE_SYSTEM_MACRO: Final = AttributeTable(
                     name="Detector Active Area TLHC Position",
                     type="1C",
                     row=14,
+                    requirement=Requirement(
+                        text="Required if Presentation Intent Type (0008,0068) = FOR PROCESSING May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189558,
@@ -131,6 +185,12 @@ BREAST_X_RAY_ISOCENTER_REFERENCE_SYSTEM_MACRO: Final = AttributeTable(
                     name="Detector Active Area Orientation",
                     type="1C",
                     row=15,
+                    requirement=Requirement(
+                        text="Required if Presentation Intent Type (0008,0068) = FOR PROCESSING May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
             ),
         ),

@@ -17,7 +17,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Positioner Primary Angle (0018,1510) is present."
+    return rt.present(context, 0x00181510, "item", 0)
+
 
 BREAST_X_RAY_POSITIONER_MACRO: Final = AttributeTable(
     table_id="table_C.8.31.2-1",
@@ -40,6 +52,12 @@ BREAST_X_RAY_POSITIONER_MACRO: Final = AttributeTable(
                     name="Positioner Primary Angle",
                     type="1C",
                     row=2,
+                    requirement=Requirement(
+                        text="Required if X-Ray source can be moved in the coronal anatomical plane May be present otherwise.",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189559,
@@ -48,6 +66,12 @@ BREAST_X_RAY_POSITIONER_MACRO: Final = AttributeTable(
                     type="1C",
                     row=3,
                     value_sets=(ValueSet(kind="enumerated", values=("CW", "CC")),),
+                    requirement=Requirement(
+                        text="Required if Positioner Primary Angle (0018,1510) is present.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00181511,
@@ -55,6 +79,12 @@ BREAST_X_RAY_POSITIONER_MACRO: Final = AttributeTable(
                     name="Positioner Secondary Angle",
                     type="1C",
                     row=4,
+                    requirement=Requirement(
+                        text="Required if the X-Ray source can be moved in the sagittal anatomical plane May be present otherwise.",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=always,
+                    ),
                 ),
             ),
         ),

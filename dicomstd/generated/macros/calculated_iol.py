@@ -17,14 +17,32 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Type of Optical Correction (0022,1046) is TORIC."
+    return rt.value_in(context, 0x00221046, "parent", 1, None, ("TORIC",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Type of Optical Correction (0022,1046) is TORIC."
+    return rt.value_in(context, 0x00221046, "item", 0, None, ("TORIC",))
+
 
 CALCULATED_IOL_MACRO: Final = AttributeTable(
     table_id="table_C.8.25.16-5",
@@ -98,6 +116,12 @@ CALCULATED_IOL_MACRO: Final = AttributeTable(
                             row=11,
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if Type of Optical Correction (0022,1046) is TORIC.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00221054,
@@ -119,6 +143,12 @@ CALCULATED_IOL_MACRO: Final = AttributeTable(
                             label="Table C.8.25.16-7 “Calculated Toric Power Macro Attributes”",
                             row=14,
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if Type of Optical Correction (0022,1046) is TORIC.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
                     ),
                 ),
                 Attribute(
@@ -159,6 +189,12 @@ CALCULATED_IOL_MACRO: Final = AttributeTable(
                     row=19,
                 ),
             ),
+            requirement=Requirement(
+                text="Required if Type of Optical Correction (0022,1046) is TORIC.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00221122,
@@ -180,6 +216,12 @@ CALCULATED_IOL_MACRO: Final = AttributeTable(
                     label="Table C.8.25.16-7 “Calculated Toric Power Macro Attributes”",
                     row=22,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Type of Optical Correction (0022,1046) is TORIC.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
             ),
         ),
         Attribute(

@@ -17,7 +17,24 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Intervals Acquired (0018,1083) is present and has a value of 1 May be present otherwise."
+    return rt.value_in(context, 0x00181083, "item", 0, None, (1,))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE or REALTIME May be present otherwise."
+    return rt.neg(rt.value_in(context, 0x00189037, "any", 0, None, ("NONE", "REALTIME")))
+
 
 CARDIAC_SYNCHRONIZATION_MACRO: Final = AttributeTable(
     table_id="table_C.7.6.16-8",
@@ -40,6 +57,12 @@ CARDIAC_SYNCHRONIZATION_MACRO: Final = AttributeTable(
                     name="Nominal Percentage of Cardiac Phase",
                     type="1C",
                     row=2,
+                    requirement=Requirement(
+                        text="Required if used as a dimension index may be present otherwise.",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00209153,
@@ -54,6 +77,12 @@ CARDIAC_SYNCHRONIZATION_MACRO: Final = AttributeTable(
                     name="Actual Cardiac Trigger Delay Time",
                     type="1C",
                     row=4,
+                    requirement=Requirement(
+                        text="Required if Intervals Acquired (0018,1083) is present and has a value of 1 May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00209154,
@@ -90,6 +119,12 @@ CARDIAC_SYNCHRONIZATION_MACRO: Final = AttributeTable(
                     name="R-R Interval Time Nominal",
                     type="1C",
                     row=10,
+                    requirement=Requirement(
+                        text="Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE or REALTIME May be present otherwise.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00181081, keyword="LowRRValue", name="Low R-R Value", type="3", row=11

@@ -17,14 +17,42 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if RT Radiation Physical and Geometric Content Detail Flag (300A,0638) equals FULL May be present otherwise."
+    return rt.value_in(context, 0x300A0638, "any", 0, None, ("FULL",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Compensator Map Orientation (300A,0663) is SOURCE_SIDE or DOUBLE_SIDED"
+    return rt.value_in(context, 0x300A0663, "parent", 1, None, ("SOURCE_SIDE", "DOUBLE_SIDED"))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Compensator Map Orientation (300A,0663) is PATIENT_SIDE or DOUBLE_SIDED"
+    return rt.value_in(context, 0x300A0663, "parent", 1, None, ("PATIENT_SIDE", "DOUBLE_SIDED"))
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Number of Compensators (300A,00E0) is present and has a non-zero value"
+    return rt.compare(context, 0x300A00E0, "item", 0, None, "ne", 0.0)
+
 
 COMPENSATORS_DEFINITION_MACRO: Final = AttributeTable(
     table_id="table_C.36.2.2.12-1",
@@ -39,6 +67,12 @@ COMPENSATORS_DEFINITION_MACRO: Final = AttributeTable(
             name="Number of Compensators",
             type="1C",
             row=1,
+            requirement=Requirement(
+                text="Required if RT Radiation Physical and Geometric Content Detail Flag (300A,0638) equals FULL May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x300A0662,
@@ -63,6 +97,12 @@ COMPENSATORS_DEFINITION_MACRO: Final = AttributeTable(
                     name="Referenced Defined Device Index",
                     type="1C",
                     row=5,
+                    requirement=Requirement(
+                        text="Required if the Instance referenced in Referenced RT Instance Sequence (300A,0631) contains the device that corresponds to the device defined by this Sequence Item",
+                        status="unparsed",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x300A0645,
@@ -77,6 +117,12 @@ COMPENSATORS_DEFINITION_MACRO: Final = AttributeTable(
                     name="Compensator Base Plane Offset",
                     type="1C",
                     row=7,
+                    requirement=Requirement(
+                        text="Required if RT Radiation Physical and Geometric Content Detail Flag (300A,0638) equals FULL May be present otherwise",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x300A0663,
@@ -89,6 +135,12 @@ COMPENSATORS_DEFINITION_MACRO: Final = AttributeTable(
                             kind="enumerated",
                             values=("PATIENT_SIDE", "SOURCE_SIDE", "DOUBLE_SIDED"),
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if RT Radiation Physical and Geometric Content Detail Flag (300A,0638) equals FULL May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
                     ),
                 ),
                 Attribute(
@@ -120,6 +172,12 @@ COMPENSATORS_DEFINITION_MACRO: Final = AttributeTable(
                             name="Compensator Proximal Thickness Map",
                             type="1C",
                             row=12,
+                            requirement=Requirement(
+                                text="Required if Compensator Map Orientation (300A,0663) is SOURCE_SIDE or DOUBLE_SIDED",
+                                status="parser",
+                                required=_condition_2,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0665,
@@ -127,6 +185,12 @@ COMPENSATORS_DEFINITION_MACRO: Final = AttributeTable(
                             name="Compensator Distal Thickness Map",
                             type="1C",
                             row=13,
+                            requirement=Requirement(
+                                text="Required if Compensator Map Orientation (300A,0663) is PATIENT_SIDE or DOUBLE_SIDED",
+                                status="parser",
+                                required=_condition_3,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0667,
@@ -152,7 +216,19 @@ COMPENSATORS_DEFINITION_MACRO: Final = AttributeTable(
                             row=16,
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if RT Radiation Physical and Geometric Content Detail Flag (300A,0638) equals FULL May be present otherwise",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Number of Compensators (300A,00E0) is present and has a non-zero value",
+                status="parser",
+                required=_condition_4,
+                otherwise=never,
             ),
         ),
     ),

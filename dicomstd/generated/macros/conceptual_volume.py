@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount
+from dicomstd.conditions.runtime import never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, Requirement
 
 CONCEPTUAL_VOLUME_MACRO: Final = AttributeTable(
     table_id="table_10.33-1",
@@ -46,6 +47,12 @@ CONCEPTUAL_VOLUME_MACRO: Final = AttributeTable(
                     label="Table 10-11 “SOP Instance Reference Macro Attributes”",
                     row=3,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required when Conceptual Volume UID (3010,0006) was not issued in the current SOP Instance, but read from another SOP Instance",
+                status="unparsed",
+                required=not_verifiable,
+                otherwise=never,
             ),
         ),
         Attribute(

@@ -17,7 +17,39 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    Include,
+    ItemCount,
+    Requirement,
+    ValueSet,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if the Conceptual Volume Segmentation Defined Flag (3010,0010) equals YES and the Conceptual Volume is not a Combination of other Conceptual Volumes"
+    return rt.conj(rt.value_in(context, 0x30100010, "parent", 1, None, ("YES",)), rt.UNKNOWN)
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Conceptual Volume Combination Flag (3010,000E) equals YES"
+    return rt.value_in(context, 0x3010000E, "item", 0, None, ("YES",))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required when Conceptual Volume Segmentation Defined Flag (3010,0010) equals YES and Conceptual Volume Combination Flag (3010,000E) equals NO"
+    return rt.conj(
+        rt.value_in(context, 0x30100010, "item", 0, None, ("YES",)),
+        rt.value_in(context, 0x3010000E, "item", 0, None, ("NO",)),
+    )
+
 
 CONCEPTUAL_VOLUME_SEGMENTATION_REFERENCE_AND_COMBINATION_MACRO: Final = AttributeTable(
     table_id="table_10.34-1",
@@ -107,7 +139,19 @@ CONCEPTUAL_VOLUME_SEGMENTATION_REFERENCE_AND_COMBINATION_MACRO: Final = Attribut
                             row=11,
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if the Conceptual Volume Segmentation Defined Flag (3010,0010) equals YES and the Conceptual Volume is not a Combination of other Conceptual Volumes",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Conceptual Volume Combination Flag (3010,000E) equals YES",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
             ),
         ),
         Attribute(
@@ -116,6 +160,12 @@ CONCEPTUAL_VOLUME_SEGMENTATION_REFERENCE_AND_COMBINATION_MACRO: Final = Attribut
             name="Conceptual Volume Combination Expression",
             type="1C",
             row=12,
+            requirement=Requirement(
+                text="Required if Conceptual Volume Combination Flag (3010,000E) equals YES",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x3010000F,
@@ -123,6 +173,12 @@ CONCEPTUAL_VOLUME_SEGMENTATION_REFERENCE_AND_COMBINATION_MACRO: Final = Attribut
             name="Conceptual Volume Combination Description",
             type="2C",
             row=13,
+            requirement=Requirement(
+                text="Required if Conceptual Volume Combination Flag (3010,000E) equals YES.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x30100010,
@@ -162,6 +218,12 @@ CONCEPTUAL_VOLUME_SEGMENTATION_REFERENCE_AND_COMBINATION_MACRO: Final = Attribut
                     type="1",
                     row=18,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required when Conceptual Volume Segmentation Defined Flag (3010,0010) equals YES and Conceptual Volume Combination Flag (3010,000E) equals NO",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
             ),
         ),
     ),

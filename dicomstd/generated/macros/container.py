@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount, ValueSet
+from dicomstd.conditions.runtime import never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
 
 CONTAINER_MACRO: Final = AttributeTable(
     table_id="table_C.18.8-1",
@@ -64,6 +65,12 @@ CONTAINER_MACRO: Final = AttributeTable(
                     type="1",
                     row=5,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if a template defined and known to the implementation at the time of encoding was used to define the content of this Item, and the template consists of a single CONTAINER with nested content, and it is the outermost invocation of a set of nested templates that start with the same CONTAINER (see Section C.18.8.1.2).",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
             ),
         ),
     ),

@@ -17,14 +17,82 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Value Type (0040,A040) is DATETIME."
+    return rt.value_in(context, 0x0040A040, "item", 0, None, ("DATETIME",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Value Type (0040,A040) is DATE."
+    return rt.value_in(context, 0x0040A040, "item", 0, None, ("DATE",))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Value Type (0040,A040) is TIME."
+    return rt.value_in(context, 0x0040A040, "item", 0, None, ("TIME",))
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Value Type (0040,A040) is PNAME."
+    return rt.value_in(context, 0x0040A040, "item", 0, None, ("PNAME",))
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if Value Type (0040,A040) is UIDREF."
+    return rt.value_in(context, 0x0040A040, "item", 0, None, ("UIDREF",))
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if Value Type (0040,A040) is TEXT."
+    return rt.value_in(context, 0x0040A040, "item", 0, None, ("TEXT",))
+
+
+def _condition_7(context: EvaluationContext) -> Truth:
+    "Required if Value Type (0040,A040) is CODE."
+    return rt.value_in(context, 0x0040A040, "item", 0, None, ("CODE",))
+
+
+def _condition_8(context: EvaluationContext) -> Truth:
+    "Required if Value Type (0040,A040) is NUMERIC."
+    return rt.value_in(context, 0x0040A040, "item", 0, None, ("NUMERIC",))
+
+
+def _condition_9(context: EvaluationContext) -> Truth:
+    "Required if Rational Numerator Value (0040,A162) is present."
+    return rt.present(context, 0x0040A162, "item", 0)
+
+
+def _condition_10(context: EvaluationContext) -> Truth:
+    "Required if the Referenced SOP Instance is a multi-frame image and the reference does not apply to all frames, and Referenced Segment Number (0062,000B) is not present."
+    return rt.conj(rt.UNKNOWN, rt.neg(rt.present(context, 0x0062000B, "item", 0)))
+
+
+def _condition_11(context: EvaluationContext) -> Truth:
+    "Required if the Referenced SOP Instance is a Segmentation or Surface Segmentation and the reference does not apply to all segments and Referenced Frame Number (0008,1160) is not present."
+    return rt.conj(rt.UNKNOWN, rt.neg(rt.present(context, 0x00081160, "item", 0)))
+
+
+def _condition_12(context: EvaluationContext) -> Truth:
+    "Required if Value Type (0040,A040) is COMPOSITE or IMAGE or WAVEFORM."
+    return rt.value_in(context, 0x0040A040, "item", 0, None, ("COMPOSITE", "IMAGE", "WAVEFORM"))
+
 
 CONTENT_ITEM_MACRO: Final = AttributeTable(
     table_id="table_10-2",
@@ -88,12 +156,84 @@ CONTENT_ITEM_MACRO: Final = AttributeTable(
                 ),
             ),
         ),
-        Attribute(tag=0x0040A120, keyword="DateTime", name="DateTime", type="1C", row=6),
-        Attribute(tag=0x0040A121, keyword="Date", name="Date", type="1C", row=7),
-        Attribute(tag=0x0040A122, keyword="Time", name="Time", type="1C", row=8),
-        Attribute(tag=0x0040A123, keyword="PersonName", name="Person Name", type="1C", row=9),
-        Attribute(tag=0x0040A124, keyword="UID", name="UID", type="1C", row=10),
-        Attribute(tag=0x0040A160, keyword="TextValue", name="Text Value", type="1C", row=11),
+        Attribute(
+            tag=0x0040A120,
+            keyword="DateTime",
+            name="DateTime",
+            type="1C",
+            row=6,
+            requirement=Requirement(
+                text="Required if Value Type (0040,A040) is DATETIME.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
+        ),
+        Attribute(
+            tag=0x0040A121,
+            keyword="Date",
+            name="Date",
+            type="1C",
+            row=7,
+            requirement=Requirement(
+                text="Required if Value Type (0040,A040) is DATE.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
+        ),
+        Attribute(
+            tag=0x0040A122,
+            keyword="Time",
+            name="Time",
+            type="1C",
+            row=8,
+            requirement=Requirement(
+                text="Required if Value Type (0040,A040) is TIME.",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
+        ),
+        Attribute(
+            tag=0x0040A123,
+            keyword="PersonName",
+            name="Person Name",
+            type="1C",
+            row=9,
+            requirement=Requirement(
+                text="Required if Value Type (0040,A040) is PNAME.",
+                status="parser",
+                required=_condition_4,
+                otherwise=never,
+            ),
+        ),
+        Attribute(
+            tag=0x0040A124,
+            keyword="UID",
+            name="UID",
+            type="1C",
+            row=10,
+            requirement=Requirement(
+                text="Required if Value Type (0040,A040) is UIDREF.",
+                status="parser",
+                required=_condition_5,
+                otherwise=never,
+            ),
+        ),
+        Attribute(
+            tag=0x0040A160,
+            keyword="TextValue",
+            name="Text Value",
+            type="1C",
+            row=11,
+            requirement=Requirement(
+                text="Required if Value Type (0040,A040) is TEXT.",
+                status="parser",
+                required=_condition_6,
+                otherwise=never,
+            ),
+        ),
         Attribute(
             tag=0x0040A168,
             keyword="ConceptCodeSequence",
@@ -109,14 +249,38 @@ CONTENT_ITEM_MACRO: Final = AttributeTable(
                     qualifier="No Baseline CID is defined.",
                 ),
             ),
+            requirement=Requirement(
+                text="Required if Value Type (0040,A040) is CODE.",
+                status="parser",
+                required=_condition_7,
+                otherwise=never,
+            ),
         ),
-        Attribute(tag=0x0040A30A, keyword="NumericValue", name="Numeric Value", type="1C", row=14),
+        Attribute(
+            tag=0x0040A30A,
+            keyword="NumericValue",
+            name="Numeric Value",
+            type="1C",
+            row=14,
+            requirement=Requirement(
+                text="Required if Value Type (0040,A040) is NUMERIC.",
+                status="parser",
+                required=_condition_8,
+                otherwise=never,
+            ),
+        ),
         Attribute(
             tag=0x0040A161,
             keyword="FloatingPointValue",
             name="Floating Point Value",
             type="1C",
             row=15,
+            requirement=Requirement(
+                text="Required if Numeric Value (0040,A30A) has insufficient precision to represent the value as a string May be present otherwise.",
+                status="unparsed",
+                required=not_verifiable,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x0040A162,
@@ -124,6 +288,12 @@ CONTENT_ITEM_MACRO: Final = AttributeTable(
             name="Rational Numerator Value",
             type="1C",
             row=16,
+            requirement=Requirement(
+                text="Required if Numeric Value (0040,A30A) has insufficient precision to represent a rational value as a string May be present otherwise.",
+                status="unparsed",
+                required=not_verifiable,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x0040A163,
@@ -131,6 +301,12 @@ CONTENT_ITEM_MACRO: Final = AttributeTable(
             name="Rational Denominator Value",
             type="1C",
             row=17,
+            requirement=Requirement(
+                text="Required if Rational Numerator Value (0040,A162) is present.",
+                status="parser",
+                required=_condition_9,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x004008EA,
@@ -147,6 +323,12 @@ CONTENT_ITEM_MACRO: Final = AttributeTable(
                     qualifier="BCID 82 “Measurement Unit”.",
                     context_groups=(ContextGroup(cid=82, strength="baseline"),),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Value Type (0040,A040) is NUMERIC.",
+                status="parser",
+                required=_condition_8,
+                otherwise=never,
             ),
         ),
         Attribute(
@@ -168,6 +350,12 @@ CONTENT_ITEM_MACRO: Final = AttributeTable(
                     name="Referenced Frame Number",
                     type="1C",
                     row=22,
+                    requirement=Requirement(
+                        text="Required if the Referenced SOP Instance is a multi-frame image and the reference does not apply to all frames, and Referenced Segment Number (0062,000B) is not present.",
+                        status="parser",
+                        required=_condition_10,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x0062000B,
@@ -175,6 +363,12 @@ CONTENT_ITEM_MACRO: Final = AttributeTable(
                     name="Referenced Segment Number",
                     type="1C",
                     row=23,
+                    requirement=Requirement(
+                        text="Required if the Referenced SOP Instance is a Segmentation or Surface Segmentation and the reference does not apply to all segments and Referenced Frame Number (0008,1160) is not present.",
+                        status="parser",
+                        required=_condition_11,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x0040A0B0,
@@ -182,7 +376,19 @@ CONTENT_ITEM_MACRO: Final = AttributeTable(
                     name="Referenced Waveform Channels",
                     type="1C",
                     row=24,
+                    requirement=Requirement(
+                        text="Required if the Referenced SOP Instance is a Waveform that contains multiple Channels and the reference does not apply to all Channels of all Multiplex Groups.",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Value Type (0040,A040) is COMPOSITE or IMAGE or WAVEFORM.",
+                status="parser",
+                required=_condition_12,
+                otherwise=never,
             ),
         ),
     ),

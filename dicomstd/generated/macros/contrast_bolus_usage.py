@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount, ValueSet
+from dicomstd.conditions.runtime import always, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
 
 CONTRAST_BOLUS_USAGE_MACRO: Final = AttributeTable(
     table_id="table_C.7.16-13",
@@ -79,6 +80,12 @@ CONTRAST_BOLUS_USAGE_MACRO: Final = AttributeTable(
                                 "PORTAL_VENOUS",
                             ),
                         ),
+                    ),
+                    requirement=Requirement(
+                        text='Required if Contrast/Bolus Administration Route Sequence (0018,0014) for the Contrast/Bolus Agent Number (0018,9337) defined in the Contrast/Bolus Agent Sequence (0018,0012) is (47625008, SCT, "Intravenous route") or (47625008, SCT, "Intravenous route") may be present otherwise.',
+                        status="unparsed",
+                        required=not_verifiable,
+                        otherwise=always,
                     ),
                 ),
             ),

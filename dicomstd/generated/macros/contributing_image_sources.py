@@ -17,7 +17,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    'Required if Lossy Image Compression (0028,2110) is "01".'
+    return rt.value_in(context, 0x00282110, "item", 0, None, ("01",))
+
 
 CONTRIBUTING_IMAGE_SOURCES_MACRO: Final = AttributeTable(
     table_id="table_10-14",
@@ -36,6 +48,12 @@ CONTRIBUTING_IMAGE_SOURCES_MACRO: Final = AttributeTable(
             type="1C",
             row=4,
             value_sets=(ValueSet(kind="enumerated", values=("00", "01")),),
+            requirement=Requirement(
+                text="Required if it is known whether or not Lossy Compression has been performed on the Images",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00282112,
@@ -43,6 +61,12 @@ CONTRIBUTING_IMAGE_SOURCES_MACRO: Final = AttributeTable(
             name="Lossy Image Compression Ratio",
             type="1C",
             row=5,
+            requirement=Requirement(
+                text='Required if Lossy Image Compression (0028,2110) is "01".',
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00282114,
@@ -50,6 +74,12 @@ CONTRIBUTING_IMAGE_SOURCES_MACRO: Final = AttributeTable(
             name="Lossy Image Compression Method",
             type="1C",
             row=6,
+            requirement=Requirement(
+                text='Required if Lossy Image Compression (0028,2110) is "01".',
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
     ),
 )

@@ -17,7 +17,26 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ContextGroup, Include, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    ContextGroup,
+    Include,
+    ItemCount,
+    Requirement,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    'Required if Cornea Measurement Type Code Sequence (0046,0116) contains an item with the value (111759, DCM, "Posterior Cornea Surface Measurement").'
+    return rt.code_in(context, 0x00460116, "item", 0, (("111759", "DCM"),))
+
 
 CORNEA_MEASUREMENT_MACRO: Final = AttributeTable(
     table_id="table_C.8.25.16-8",
@@ -98,6 +117,12 @@ CORNEA_MEASUREMENT_MACRO: Final = AttributeTable(
             name="Refractive Index of Cornea",
             type="1C",
             row=12,
+            requirement=Requirement(
+                text='Required if Cornea Measurement Type Code Sequence (0046,0116) contains an item with the value (111759, DCM, "Posterior Cornea Surface Measurement").',
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00460118,
@@ -105,6 +130,12 @@ CORNEA_MEASUREMENT_MACRO: Final = AttributeTable(
             name="Refractive Index of Aqueous Humor",
             type="1C",
             row=13,
+            requirement=Requirement(
+                text='Required if Cornea Measurement Type Code Sequence (0046,0116) contains an item with the value (111759, DCM, "Posterior Cornea Surface Measurement").',
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
     ),
 )

@@ -17,7 +17,48 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Multi-energy CT Acquisition (0018,9361) is YES."
+    return rt.value_in(context, 0x00189361, "any", 0, None, ("YES",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL or Image Type (0008,0008) Value 1 is ORIGINAL, and Acquisition Type (0018,9302) is other than CONSTANT_ANGLE Otherwise may be present if Frame Type (0008,9007) Value 1 of this frame is DERIVED or Image Type (0008,0008) Value 1 is DERIVED, and Acquisition Type (0018,9302) is other than CONSTANT_ANGLE."
+    return rt.conj(
+        rt.disj(
+            rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
+            rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL",)),
+        ),
+        rt.neg(rt.value_in(context, 0x00189302, "any", 0, None, ("CONSTANT_ANGLE",))),
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    return rt.conj(
+        rt.disj(
+            rt.value_in(context, 0x00089007, "frame", 0, 1, ("DERIVED",)),
+            rt.value_in(context, 0x00080008, "any", 0, 1, ("DERIVED",)),
+        ),
+        rt.neg(rt.value_in(context, 0x00189302, "any", 0, None, ("CONSTANT_ANGLE",))),
+    )
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL or Image Type (0008,0008) Value 1 is ORIGINAL May be present otherwise."
+    return rt.disj(
+        rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
+        rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL",)),
+    )
+
 
 CT_ACQUISITION_DETAILS_MACRO: Final = AttributeTable(
     table_id="table_C.8-119",
@@ -40,6 +81,12 @@ CT_ACQUISITION_DETAILS_MACRO: Final = AttributeTable(
                     name="Referenced Path Index",
                     type="1C",
                     row=2,
+                    requirement=Requirement(
+                        text="Required if Multi-energy CT Acquisition (0018,9361) is YES.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00181140,
@@ -48,6 +95,12 @@ CT_ACQUISITION_DETAILS_MACRO: Final = AttributeTable(
                     type="1C",
                     row=3,
                     value_sets=(ValueSet(kind="enumerated", values=("CW", "CC")),),
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL or Image Type (0008,0008) Value 1 is ORIGINAL, and Acquisition Type (0018,9302) is other than CONSTANT_ANGLE Otherwise may be present if Frame Type (0008,9007) Value 1 of this frame is DERIVED or Image Type (0008,0008) Value 1 is DERIVED, and Acquisition Type (0018,9302) is other than CONSTANT_ANGLE.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=_condition_3,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189305,
@@ -55,6 +108,12 @@ CT_ACQUISITION_DETAILS_MACRO: Final = AttributeTable(
                     name="Revolution Time",
                     type="1C",
                     row=4,
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL or Image Type (0008,0008) Value 1 is ORIGINAL, and Acquisition Type (0018,9302) is other than CONSTANT_ANGLE Otherwise may be present if Frame Type (0008,9007) Value 1 of this frame is DERIVED or Image Type (0008,0008) Value 1 is DERIVED, and Acquisition Type (0018,9302) is other than CONSTANT_ANGLE.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=_condition_3,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189306,
@@ -62,6 +121,12 @@ CT_ACQUISITION_DETAILS_MACRO: Final = AttributeTable(
                     name="Single Collimation Width",
                     type="1C",
                     row=5,
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL or Image Type (0008,0008) Value 1 is ORIGINAL May be present otherwise.",
+                        status="parser",
+                        required=_condition_4,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189307,
@@ -69,9 +134,25 @@ CT_ACQUISITION_DETAILS_MACRO: Final = AttributeTable(
                     name="Total Collimation Width",
                     type="1C",
                     row=6,
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL or Image Type (0008,0008) Value 1 is ORIGINAL May be present otherwise.",
+                        status="parser",
+                        required=_condition_4,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
-                    tag=0x00181130, keyword="TableHeight", name="Table Height", type="1C", row=7
+                    tag=0x00181130,
+                    keyword="TableHeight",
+                    name="Table Height",
+                    type="1C",
+                    row=7,
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL or Image Type (0008,0008) Value 1 is ORIGINAL May be present otherwise.",
+                        status="parser",
+                        required=_condition_4,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00181120,
@@ -79,6 +160,12 @@ CT_ACQUISITION_DETAILS_MACRO: Final = AttributeTable(
                     name="Gantry/Detector Tilt",
                     type="1C",
                     row=8,
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL or Image Type (0008,0008) Value 1 is ORIGINAL May be present otherwise.",
+                        status="parser",
+                        required=_condition_4,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00180090,
@@ -86,6 +173,12 @@ CT_ACQUISITION_DETAILS_MACRO: Final = AttributeTable(
                     name="Data Collection Diameter",
                     type="1C",
                     row=9,
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL or Image Type (0008,0008) Value 1 is ORIGINAL May be present otherwise.",
+                        status="parser",
+                        required=_condition_4,
+                        otherwise=always,
+                    ),
                 ),
             ),
         ),

@@ -17,7 +17,34 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL May be present otherwise."
+    return rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL and Acquisition Type (0018,9302) is CONSTANT_ANGLE May be present otherwise if Frame Type (0008,9007) Value 1 of this frame is DERIVED and Acquisition Type (0018,9302) is CONSTANT_ANGLE."
+    return rt.conj(
+        rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
+        rt.value_in(context, 0x00189302, "item", 0, None, ("CONSTANT_ANGLE",)),
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    return rt.conj(
+        rt.value_in(context, 0x00089007, "frame", 0, 1, ("DERIVED",)),
+        rt.value_in(context, 0x00189302, "item", 0, None, ("CONSTANT_ANGLE",)),
+    )
+
 
 CT_ACQUISITION_TYPE_MACRO: Final = AttributeTable(
     table_id="table_C.8-118",
@@ -46,8 +73,26 @@ CT_ACQUISITION_TYPE_MACRO: Final = AttributeTable(
                             values=("SEQUENCED", "SPIRAL", "CONSTANT_ANGLE", "STATIONARY", "FREE"),
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
-                Attribute(tag=0x00189303, keyword="TubeAngle", name="Tube Angle", type="1C", row=3),
+                Attribute(
+                    tag=0x00189303,
+                    keyword="TubeAngle",
+                    name="Tube Angle",
+                    type="1C",
+                    row=3,
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL and Acquisition Type (0018,9302) is CONSTANT_ANGLE May be present otherwise if Frame Type (0008,9007) Value 1 of this frame is DERIVED and Acquisition Type (0018,9302) is CONSTANT_ANGLE.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=_condition_3,
+                    ),
+                ),
                 Attribute(
                     tag=0x00189333,
                     keyword="ConstantVolumeFlag",
@@ -55,6 +100,12 @@ CT_ACQUISITION_TYPE_MACRO: Final = AttributeTable(
                     type="1C",
                     row=4,
                     value_sets=(ValueSet(kind="enumerated", values=("YES", "NO")),),
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189334,
@@ -63,6 +114,12 @@ CT_ACQUISITION_TYPE_MACRO: Final = AttributeTable(
                     type="1C",
                     row=5,
                     value_sets=(ValueSet(kind="enumerated", values=("YES", "NO")),),
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
             ),
         ),

@@ -17,7 +17,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Required if Frame Type (0008,9007) Value 4 of this frame is ENERGY_PROP_WT May be present otherwise."
+    return rt.value_in(context, 0x00089007, "frame", 0, 4, ("ENERGY_PROP_WT",))
+
 
 CT_ADDITIONAL_X_RAY_SOURCE_MACRO: Final = AttributeTable(
     table_id="table_C.8-126b",
@@ -71,6 +83,12 @@ CT_ADDITIONAL_X_RAY_SOURCE_MACRO: Final = AttributeTable(
                     name="Energy Weighting Factor",
                     type="1C",
                     row=9,
+                    requirement=Requirement(
+                        text="Required if Required if Frame Type (0008,9007) Value 4 of this frame is ENERGY_PROP_WT May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
             ),
         ),

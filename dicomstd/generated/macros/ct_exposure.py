@@ -17,14 +17,51 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Multi-energy CT Acquisition (0018,9361) is YES."
+    return rt.value_in(context, 0x00189361, "any", 0, None, ("YES",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL, or if Image Type (0008,0008) Value 1 is ORIGINAL and Multi-energy CT Acquisition (0018,9361) is YES May be present otherwise."
+    return rt.disj(
+        rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
+        rt.conj(
+            rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL",)),
+            rt.value_in(context, 0x00189361, "any", 0, None, ("YES",)),
+        ),
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL or Image Type (0008,0008) Value 1 is ORIGINAL May be present otherwise."
+    return rt.disj(
+        rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
+        rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL",)),
+    )
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Water Equivalent Diameter (0018,1271) is present"
+    return rt.present(context, 0x00181271, "item", 0)
+
 
 CT_EXPOSURE_MACRO: Final = AttributeTable(
     table_id="table_C.8-124",
@@ -47,6 +84,12 @@ CT_EXPOSURE_MACRO: Final = AttributeTable(
                     name="Referenced X-Ray Source Index",
                     type="1C",
                     row=2,
+                    requirement=Requirement(
+                        text="Required if Multi-energy CT Acquisition (0018,9361) is YES.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189328,
@@ -54,6 +97,12 @@ CT_EXPOSURE_MACRO: Final = AttributeTable(
                     name="Exposure Time in ms",
                     type="1C",
                     row=3,
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL, or if Image Type (0008,0008) Value 1 is ORIGINAL and Multi-energy CT Acquisition (0018,9361) is YES May be present otherwise.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189330,
@@ -61,6 +110,12 @@ CT_EXPOSURE_MACRO: Final = AttributeTable(
                     name="X-Ray Tube Current in mA",
                     type="1C",
                     row=4,
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL or Image Type (0008,0008) Value 1 is ORIGINAL May be present otherwise.",
+                        status="parser",
+                        required=_condition_3,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189332,
@@ -68,6 +123,12 @@ CT_EXPOSURE_MACRO: Final = AttributeTable(
                     name="Exposure in mAs",
                     type="1C",
                     row=5,
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL or Image Type (0008,0008) Value 1 is ORIGINAL May be present otherwise.",
+                        status="parser",
+                        required=_condition_3,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189323,
@@ -76,8 +137,26 @@ CT_EXPOSURE_MACRO: Final = AttributeTable(
                     type="1C",
                     row=6,
                     value_sets=(ValueSet(kind="defined", values=("NONE",)),),
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL or Image Type (0008,0008) Value 1 is ORIGINAL May be present otherwise.",
+                        status="parser",
+                        required=_condition_3,
+                        otherwise=always,
+                    ),
                 ),
-                Attribute(tag=0x00189345, keyword="CTDIvol", name="CTDIvol", type="2C", row=7),
+                Attribute(
+                    tag=0x00189345,
+                    keyword="CTDIvol",
+                    name="CTDIvol",
+                    type="2C",
+                    row=7,
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL or Image Type (0008,0008) Value 1 is ORIGINAL May be present otherwise.",
+                        status="parser",
+                        required=_condition_3,
+                        otherwise=always,
+                    ),
+                ),
                 Attribute(
                     tag=0x00189346,
                     keyword="CTDIPhantomTypeCodeSequence",
@@ -117,6 +196,12 @@ CT_EXPOSURE_MACRO: Final = AttributeTable(
                             qualifier="DCID 10024 “Water Equivalent Diameter Method”.",
                             context_groups=(ContextGroup(cid=10024, strength="defined"),),
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if Water Equivalent Diameter (0018,1271) is present",
+                        status="parser",
+                        required=_condition_4,
+                        otherwise=never,
                     ),
                 ),
                 Attribute(

@@ -17,7 +17,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL May be present otherwise."
+    return rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",))
+
 
 CT_POSITION_MACRO: Final = AttributeTable(
     table_id="table_C.8-121",
@@ -35,7 +47,17 @@ CT_POSITION_MACRO: Final = AttributeTable(
             item_count=ItemCount(minimum=1, maximum=1),
             items=(
                 Attribute(
-                    tag=0x00189327, keyword="TablePosition", name="Table Position", type="1C", row=2
+                    tag=0x00189327,
+                    keyword="TablePosition",
+                    name="Table Position",
+                    type="1C",
+                    row=2,
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189313,
@@ -43,6 +65,12 @@ CT_POSITION_MACRO: Final = AttributeTable(
                     name="Data Collection Center (Patient)",
                     type="1C",
                     row=3,
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189318,
@@ -50,6 +78,12 @@ CT_POSITION_MACRO: Final = AttributeTable(
                     name="Reconstruction Target Center (Patient)",
                     type="1C",
                     row=4,
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
             ),
         ),

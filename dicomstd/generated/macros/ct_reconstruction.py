@@ -17,7 +17,54 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL May be present otherwise."
+    return rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Convolution Kernel (0018,1210) is present May be present otherwise."
+    return rt.present(context, 0x00181210, "item", 0)
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL and Reconstruction Field of View (0018,9317) is not present Otherwise may be present if Frame Type (0008,9007) Value 1 of this frame is DERIVED and Reconstruction Field of View (0018,9317) is not present."
+    return rt.conj(
+        rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
+        rt.neg(rt.present(context, 0x00189317, "item", 0)),
+    )
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    return rt.conj(
+        rt.value_in(context, 0x00089007, "frame", 0, 1, ("DERIVED",)),
+        rt.neg(rt.present(context, 0x00189317, "item", 0)),
+    )
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL and Reconstruction Diameter (0018,1100) is not present Otherwise may be present if Frame Type (0008,9007) Value 1 of this frame is DERIVED and Reconstruction Diameter (0018,1100) is not present."
+    return rt.conj(
+        rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
+        rt.neg(rt.present(context, 0x00181100, "item", 0)),
+    )
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    return rt.conj(
+        rt.value_in(context, 0x00089007, "frame", 0, 1, ("DERIVED",)),
+        rt.neg(rt.present(context, 0x00181100, "item", 0)),
+    )
+
 
 CT_RECONSTRUCTION_MACRO: Final = AttributeTable(
     table_id="table_C.8-123",
@@ -43,6 +90,12 @@ CT_RECONSTRUCTION_MACRO: Final = AttributeTable(
                     value_sets=(
                         ValueSet(kind="defined", values=("FILTER_BACK_PROJ", "ITERATIVE")),
                     ),
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00181210,
@@ -50,6 +103,12 @@ CT_RECONSTRUCTION_MACRO: Final = AttributeTable(
                     name="Convolution Kernel",
                     type="1C",
                     row=3,
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189316,
@@ -63,6 +122,12 @@ CT_RECONSTRUCTION_MACRO: Final = AttributeTable(
                             values=("BRAIN", "SOFT_TISSUE", "LUNG", "BONE", "CONSTANT_ANGLE"),
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if Convolution Kernel (0018,1210) is present May be present otherwise.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00181100,
@@ -70,6 +135,12 @@ CT_RECONSTRUCTION_MACRO: Final = AttributeTable(
                     name="Reconstruction Diameter",
                     type="1C",
                     row=5,
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL and Reconstruction Field of View (0018,9317) is not present Otherwise may be present if Frame Type (0008,9007) Value 1 of this frame is DERIVED and Reconstruction Field of View (0018,9317) is not present.",
+                        status="parser",
+                        required=_condition_3,
+                        otherwise=_condition_4,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189317,
@@ -77,6 +148,12 @@ CT_RECONSTRUCTION_MACRO: Final = AttributeTable(
                     name="Reconstruction Field of View",
                     type="1C",
                     row=6,
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL and Reconstruction Diameter (0018,1100) is not present Otherwise may be present if Frame Type (0008,9007) Value 1 of this frame is DERIVED and Reconstruction Diameter (0018,1100) is not present.",
+                        status="parser",
+                        required=_condition_5,
+                        otherwise=_condition_6,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189322,
@@ -84,6 +161,12 @@ CT_RECONSTRUCTION_MACRO: Final = AttributeTable(
                     name="Reconstruction Pixel Spacing",
                     type="1C",
                     row=7,
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189319,
@@ -91,9 +174,25 @@ CT_RECONSTRUCTION_MACRO: Final = AttributeTable(
                     name="Reconstruction Angle",
                     type="1C",
                     row=8,
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
-                    tag=0x00189320, keyword="ImageFilter", name="Image Filter", type="1C", row=9
+                    tag=0x00189320,
+                    keyword="ImageFilter",
+                    name="Image Filter",
+                    type="1C",
+                    row=9,
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
             ),
         ),

@@ -17,7 +17,44 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL and Acquisition Type (0018,9302) is SPIRAL or CONSTANT_ANGLE May be present otherwise if Frame Type (0008,9007) Value 1 of this frame is DERIVED and Acquisition Type (0018,9302) is SPIRAL or CONSTANT_ANGLE."
+    return rt.conj(
+        rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
+        rt.value_in(context, 0x00189302, "any", 0, None, ("SPIRAL", "CONSTANT_ANGLE")),
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    return rt.conj(
+        rt.value_in(context, 0x00089007, "frame", 0, 1, ("DERIVED",)),
+        rt.value_in(context, 0x00189302, "any", 0, None, ("SPIRAL", "CONSTANT_ANGLE")),
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL and Acquisition Type (0018,9302) is SPIRAL May be present otherwise if Frame Type (0008,9007) Value 1 of this frame is DERIVED and Acquisition Type (0018,9302) is SPIRAL."
+    return rt.conj(
+        rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
+        rt.value_in(context, 0x00189302, "any", 0, None, ("SPIRAL",)),
+    )
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    return rt.conj(
+        rt.value_in(context, 0x00089007, "frame", 0, 1, ("DERIVED",)),
+        rt.value_in(context, 0x00189302, "any", 0, None, ("SPIRAL",)),
+    )
+
 
 CT_TABLE_DYNAMICS_MACRO: Final = AttributeTable(
     table_id="table_C.8-120",
@@ -35,7 +72,17 @@ CT_TABLE_DYNAMICS_MACRO: Final = AttributeTable(
             item_count=ItemCount(minimum=1, maximum=1),
             items=(
                 Attribute(
-                    tag=0x00189309, keyword="TableSpeed", name="Table Speed", type="1C", row=2
+                    tag=0x00189309,
+                    keyword="TableSpeed",
+                    name="Table Speed",
+                    type="1C",
+                    row=2,
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL and Acquisition Type (0018,9302) is SPIRAL or CONSTANT_ANGLE May be present otherwise if Frame Type (0008,9007) Value 1 of this frame is DERIVED and Acquisition Type (0018,9302) is SPIRAL or CONSTANT_ANGLE.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=_condition_2,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189310,
@@ -43,6 +90,12 @@ CT_TABLE_DYNAMICS_MACRO: Final = AttributeTable(
                     name="Table Feed per Rotation",
                     type="1C",
                     row=3,
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL and Acquisition Type (0018,9302) is SPIRAL May be present otherwise if Frame Type (0008,9007) Value 1 of this frame is DERIVED and Acquisition Type (0018,9302) is SPIRAL.",
+                        status="parser",
+                        required=_condition_3,
+                        otherwise=_condition_4,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189311,
@@ -50,6 +103,12 @@ CT_TABLE_DYNAMICS_MACRO: Final = AttributeTable(
                     name="Spiral Pitch Factor",
                     type="1C",
                     row=4,
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL and Acquisition Type (0018,9302) is SPIRAL May be present otherwise if Frame Type (0008,9007) Value 1 of this frame is DERIVED and Acquisition Type (0018,9302) is SPIRAL.",
+                        status="parser",
+                        required=_condition_3,
+                        otherwise=_condition_4,
+                    ),
                 ),
             ),
         ),

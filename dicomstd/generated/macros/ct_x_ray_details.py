@@ -17,7 +17,46 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Multi-energy CT Acquisition (0018,9361) is YES."
+    return rt.value_in(context, 0x00189361, "any", 0, None, ("YES",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL or Image Type (0008,0008) Value 1 is ORIGINAL May be present otherwise."
+    return rt.disj(
+        rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
+        rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL",)),
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL or Image Type (0008,0008) Value 1 is ORIGINAL, and the value of Filter Type (0018,1160) is other than NONE May be present otherwise."
+    return rt.conj(
+        rt.disj(
+            rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
+            rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL",)),
+        ),
+        rt.neg(rt.value_in(context, 0x00181160, "item", 0, None, ("NONE",))),
+    )
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Required if Frame Type (0008,9007) Value 4 of this frame is ENERGY_PROP_WT or Image Type (0008,0008) Value 4 is ENERGY_PROP_WT May be present otherwise."
+    return rt.disj(
+        rt.value_in(context, 0x00089007, "frame", 0, 4, ("ENERGY_PROP_WT",)),
+        rt.value_in(context, 0x00080008, "any", 0, 4, ("ENERGY_PROP_WT",)),
+    )
+
 
 CT_X_RAY_DETAILS_MACRO: Final = AttributeTable(
     table_id="table_C.8-125",
@@ -40,10 +79,38 @@ CT_X_RAY_DETAILS_MACRO: Final = AttributeTable(
                     name="Referenced Path Index",
                     type="1C",
                     row=2,
+                    requirement=Requirement(
+                        text="Required if Multi-energy CT Acquisition (0018,9361) is YES.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
-                Attribute(tag=0x00180060, keyword="KVP", name="KVP", type="1C", row=3),
                 Attribute(
-                    tag=0x00181190, keyword="FocalSpots", name="Focal Spot(s)", type="1C", row=4
+                    tag=0x00180060,
+                    keyword="KVP",
+                    name="KVP",
+                    type="1C",
+                    row=3,
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL or Image Type (0008,0008) Value 1 is ORIGINAL May be present otherwise.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=always,
+                    ),
+                ),
+                Attribute(
+                    tag=0x00181190,
+                    keyword="FocalSpots",
+                    name="Focal Spot(s)",
+                    type="1C",
+                    row=4,
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL or Image Type (0008,0008) Value 1 is ORIGINAL May be present otherwise.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00181160,
@@ -57,6 +124,12 @@ CT_X_RAY_DETAILS_MACRO: Final = AttributeTable(
                             values=("WEDGE", "BUTTERFLY", "MULTIPLE", "FLAT", "SHAPED", "NONE"),
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL or Image Type (0008,0008) Value 1 is ORIGINAL May be present otherwise.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00187050,
@@ -64,6 +137,12 @@ CT_X_RAY_DETAILS_MACRO: Final = AttributeTable(
                     name="Filter Material",
                     type="1C",
                     row=6,
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL or Image Type (0008,0008) Value 1 is ORIGINAL, and the value of Filter Type (0018,1160) is other than NONE May be present otherwise.",
+                        status="parser",
+                        required=_condition_3,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189351,
@@ -85,6 +164,12 @@ CT_X_RAY_DETAILS_MACRO: Final = AttributeTable(
                     name="Energy Weighting Factor",
                     type="1C",
                     row=9,
+                    requirement=Requirement(
+                        text="Required if Required if Frame Type (0008,9007) Value 4 of this frame is ENERGY_PROP_WT or Image Type (0008,0008) Value 4 is ENERGY_PROP_WT May be present otherwise.",
+                        status="parser",
+                        required=_condition_4,
+                        otherwise=always,
+                    ),
                 ),
             ),
         ),

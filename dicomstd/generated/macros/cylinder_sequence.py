@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount
+from dicomstd.conditions.runtime import never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement
 
 CYLINDER_SEQUENCE_MACRO: Final = AttributeTable(
     table_id="table_C.8.25.6.1-1",
@@ -40,6 +41,12 @@ CYLINDER_SEQUENCE_MACRO: Final = AttributeTable(
                 Attribute(
                     tag=0x00220009, keyword="CylinderAxis", name="Cylinder Axis", type="1", row=3
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if astigmatic correction or astigmatism is measured",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
             ),
         ),
     ),

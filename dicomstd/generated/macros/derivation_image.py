@@ -17,14 +17,41 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    'Required if SOP Class UID is not "1.2.840.10008.5.1.4.1.1.2.2" (Legacy Converted Enhanced CT Image Storage) and not "1.2.840.10008.5.1.4.1.1.4.4" (Legacy Converted Enhanced MR Image Storage) and not "1.2.840.10008.5.1.4.1.1.128.1" (Legacy Converted Enhanced PET Image Storage) may be present otherwise.'
+    return rt.neg(
+        rt.sop_class_in(
+            context,
+            (
+                "1.2.840.10008.5.1.4.1.1.2.2",
+                "1.2.840.10008.5.1.4.1.1.4.4",
+                "1.2.840.10008.5.1.4.1.1.128.1",
+            ),
+        )
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if the value of Spatial Locations Preserved (0028,135A) is REORIENTED_ONLY."
+    return rt.value_in(context, 0x0028135A, "item", 0, None, ("REORIENTED_ONLY",))
+
 
 DERIVATION_IMAGE_MACRO: Final = AttributeTable(
     table_id="table_C.7.6.16-7",
@@ -64,6 +91,12 @@ DERIVATION_IMAGE_MACRO: Final = AttributeTable(
                             context_groups=(ContextGroup(cid=7203, strength="defined"),),
                         ),
                     ),
+                    requirement=Requirement(
+                        text='Required if SOP Class UID is not "1.2.840.10008.5.1.4.1.1.2.2" (Legacy Converted Enhanced CT Image Storage) and not "1.2.840.10008.5.1.4.1.1.4.4" (Legacy Converted Enhanced MR Image Storage) and not "1.2.840.10008.5.1.4.1.1.128.1" (Legacy Converted Enhanced PET Image Storage) may be present otherwise.',
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00082112,
@@ -94,6 +127,12 @@ DERIVATION_IMAGE_MACRO: Final = AttributeTable(
                                     context_groups=(ContextGroup(cid=7202, strength="defined"),),
                                 ),
                             ),
+                            requirement=Requirement(
+                                text='Required if SOP Class UID is not "1.2.840.10008.5.1.4.1.1.2.2" (Legacy Converted Enhanced CT Image Storage) and not "1.2.840.10008.5.1.4.1.1.4.4" (Legacy Converted Enhanced MR Image Storage) and not "1.2.840.10008.5.1.4.1.1.128.1" (Legacy Converted Enhanced PET Image Storage) may be present otherwise.',
+                                status="parser",
+                                required=_condition_1,
+                                otherwise=always,
+                            ),
                         ),
                         Attribute(
                             tag=0x0028135A,
@@ -113,6 +152,12 @@ DERIVATION_IMAGE_MACRO: Final = AttributeTable(
                             name="Patient Orientation",
                             type="1C",
                             row=10,
+                            requirement=Requirement(
+                                text="Required if the value of Spatial Locations Preserved (0028,135A) is REORIENTED_ONLY.",
+                                status="parser",
+                                required=_condition_2,
+                                otherwise=never,
+                            ),
                         ),
                     ),
                 ),

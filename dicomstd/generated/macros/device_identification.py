@@ -17,7 +17,26 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    Include,
+    ItemCount,
+    Requirement,
+    ValueSet,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Device Alternate Identifier (3010,001B) has a value"
+    return rt.has_value(context, 0x3010001B, "item", 0)
+
 
 DEVICE_IDENTIFICATION_MACRO: Final = AttributeTable(
     table_id="table_10.36-1",
@@ -104,6 +123,12 @@ DEVICE_IDENTIFICATION_MACRO: Final = AttributeTable(
             type="1C",
             row=13,
             value_sets=(ValueSet(kind="defined", values=("BARCODE", "RFID")),),
+            requirement=Requirement(
+                text="Required if Device Alternate Identifier (3010,001B) has a value",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x3010001D,
@@ -111,6 +136,12 @@ DEVICE_IDENTIFICATION_MACRO: Final = AttributeTable(
             name="Device Alternate Identifier Format",
             type="1C",
             row=14,
+            requirement=Requirement(
+                text="Required if Device Alternate Identifier (3010,001B) has a value",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
     ),
 )

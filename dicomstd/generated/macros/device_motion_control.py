@@ -17,7 +17,31 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ContextGroup, Include, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    ContextGroup,
+    Include,
+    ItemCount,
+    Requirement,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Device Motion Observation Mode (300A,0452) is absent May be present otherwise"
+    return rt.neg(rt.present(context, 0x300A0452, "item", 0))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Device Motion Execution Mode (300A,0451) is absent May be present otherwise"
+    return rt.neg(rt.present(context, 0x300A0451, "item", 0))
+
 
 DEVICE_MOTION_CONTROL_MACRO: Final = AttributeTable(
     table_id="table_10-28",
@@ -56,6 +80,12 @@ DEVICE_MOTION_CONTROL_MACRO: Final = AttributeTable(
                     name="Device Motion Execution Mode",
                     type="1C",
                     row=4,
+                    requirement=Requirement(
+                        text="Required if Device Motion Observation Mode (300A,0452) is absent May be present otherwise",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x300A0452,
@@ -63,6 +93,12 @@ DEVICE_MOTION_CONTROL_MACRO: Final = AttributeTable(
                     name="Device Motion Observation Mode",
                     type="1C",
                     row=5,
+                    requirement=Requirement(
+                        text="Required if Device Motion Execution Mode (300A,0451) is absent May be present otherwise",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=always,
+                    ),
                 ),
             ),
         ),

@@ -17,14 +17,27 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Certified Timestamp (0400,0310) is present"
+    return rt.present(context, 0x04000310, "item", 0)
+
 
 DIGITAL_SIGNATURES_MACRO: Final = AttributeTable(
     table_id="table_C.12-6",
@@ -111,6 +124,12 @@ DIGITAL_SIGNATURES_MACRO: Final = AttributeTable(
                     type="1C",
                     row=13,
                     value_sets=(ValueSet(kind="defined", values=("CMS_TSP",)),),
+                    requirement=Requirement(
+                        text="Required if Certified Timestamp (0400,0310) is present",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x04000310,

@@ -17,7 +17,29 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import Attribute, AttributeTable, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Shutter Shape (0018,1600) is RECTANGULAR"
+    return rt.value_in(context, 0x00181600, "item", 0, None, ("RECTANGULAR",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Shutter Shape (0018,1600) is CIRCULAR"
+    return rt.value_in(context, 0x00181600, "item", 0, None, ("CIRCULAR",))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Shutter Shape (0018,1600) is POLYGONAL"
+    return rt.value_in(context, 0x00181600, "item", 0, None, ("POLYGONAL",))
+
 
 DISPLAY_SHUTTER_MACRO: Final = AttributeTable(
     table_id="table_C.7-17a",
@@ -42,6 +64,12 @@ DISPLAY_SHUTTER_MACRO: Final = AttributeTable(
             name="Shutter Left Vertical Edge",
             type="1C",
             row=2,
+            requirement=Requirement(
+                text="Required if Shutter Shape (0018,1600) is RECTANGULAR",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00181604,
@@ -49,6 +77,12 @@ DISPLAY_SHUTTER_MACRO: Final = AttributeTable(
             name="Shutter Right Vertical Edge",
             type="1C",
             row=3,
+            requirement=Requirement(
+                text="Required if Shutter Shape (0018,1600) is RECTANGULAR",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00181606,
@@ -56,6 +90,12 @@ DISPLAY_SHUTTER_MACRO: Final = AttributeTable(
             name="Shutter Upper Horizontal Edge",
             type="1C",
             row=4,
+            requirement=Requirement(
+                text="Required if Shutter Shape (0018,1600) is RECTANGULAR",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00181608,
@@ -63,6 +103,12 @@ DISPLAY_SHUTTER_MACRO: Final = AttributeTable(
             name="Shutter Lower Horizontal Edge",
             type="1C",
             row=5,
+            requirement=Requirement(
+                text="Required if Shutter Shape (0018,1600) is RECTANGULAR",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00181610,
@@ -70,6 +116,12 @@ DISPLAY_SHUTTER_MACRO: Final = AttributeTable(
             name="Center of Circular Shutter",
             type="1C",
             row=6,
+            requirement=Requirement(
+                text="Required if Shutter Shape (0018,1600) is CIRCULAR",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00181612,
@@ -77,6 +129,12 @@ DISPLAY_SHUTTER_MACRO: Final = AttributeTable(
             name="Radius of Circular Shutter",
             type="1C",
             row=7,
+            requirement=Requirement(
+                text="Required if Shutter Shape (0018,1600) is CIRCULAR",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00181620,
@@ -84,6 +142,12 @@ DISPLAY_SHUTTER_MACRO: Final = AttributeTable(
             name="Vertices of the Polygonal Shutter",
             type="1C",
             row=8,
+            requirement=Requirement(
+                text="Required if Shutter Shape (0018,1600) is POLYGONAL",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00181622,

@@ -17,7 +17,77 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    Include,
+    ItemCount,
+    Requirement,
+    ValueSet,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Value Type (0040,A040) is TEXT, NUM, CODE, DATETIME, DATE, TIME, UIDREF, TABLE or PNAME Required if Value Type (0040,A040) is CONTAINER and a heading is present, or this is the Root Content Item Required if Value Type (0040,A040) is COMPOSITE, IMAGE, WAVEFORM, SCOORD, SCOORD3D or TCOORD, and the Purpose of Reference is conveyed in the Concept Name"
+    return rt.disj(
+        rt.value_in(
+            context,
+            0x0040A040,
+            "item",
+            0,
+            None,
+            ("TEXT", "NUM", "CODE", "DATETIME", "DATE", "TIME", "UIDREF", "TABLE", "PNAME"),
+        ),
+        rt.conj(rt.value_in(context, 0x0040A040, "item", 0, None, ("CONTAINER",)), rt.UNKNOWN),
+        rt.conj(
+            rt.value_in(
+                context,
+                0x0040A040,
+                "item",
+                0,
+                None,
+                ("COMPOSITE", "IMAGE", "WAVEFORM", "SCOORD", "SCOORD3D", "TCOORD"),
+            ),
+            rt.UNKNOWN,
+        ),
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Value Type (0040,A040) is TEXT"
+    return rt.value_in(context, 0x0040A040, "item", 0, None, ("TEXT",))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Value Type (0040,A040) is DATETIME."
+    return rt.value_in(context, 0x0040A040, "item", 0, None, ("DATETIME",))
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Value Type (0040,A040) is DATE."
+    return rt.value_in(context, 0x0040A040, "item", 0, None, ("DATE",))
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if Value Type (0040,A040) is TIME."
+    return rt.value_in(context, 0x0040A040, "item", 0, None, ("TIME",))
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if Value Type (0040,A040) is PNAME."
+    return rt.value_in(context, 0x0040A040, "item", 0, None, ("PNAME",))
+
+
+def _condition_7(context: EvaluationContext) -> Truth:
+    "Required if Value Type (0040,A040) is UIDREF."
+    return rt.value_in(context, 0x0040A040, "item", 0, None, ("UIDREF",))
+
 
 DOCUMENT_CONTENT_MACRO: Final = AttributeTable(
     table_id="table_C.17-5",
@@ -71,13 +141,91 @@ DOCUMENT_CONTENT_MACRO: Final = AttributeTable(
                     qualifier="No Baseline CID is defined.",
                 ),
             ),
+            requirement=Requirement(
+                text="Required if Value Type (0040,A040) is TEXT, NUM, CODE, DATETIME, DATE, TIME, UIDREF, TABLE or PNAME Required if Value Type (0040,A040) is CONTAINER and a heading is present, or this is the Root Content Item Required if Value Type (0040,A040) is COMPOSITE, IMAGE, WAVEFORM, SCOORD, SCOORD3D or TCOORD, and the Purpose of Reference is conveyed in the Concept Name",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
-        Attribute(tag=0x0040A160, keyword="TextValue", name="Text Value", type="1C", row=4),
-        Attribute(tag=0x0040A120, keyword="DateTime", name="DateTime", type="1C", row=5),
-        Attribute(tag=0x0040A121, keyword="Date", name="Date", type="1C", row=6),
-        Attribute(tag=0x0040A122, keyword="Time", name="Time", type="1C", row=7),
-        Attribute(tag=0x0040A123, keyword="PersonName", name="Person Name", type="1C", row=8),
-        Attribute(tag=0x0040A124, keyword="UID", name="UID", type="1C", row=9),
+        Attribute(
+            tag=0x0040A160,
+            keyword="TextValue",
+            name="Text Value",
+            type="1C",
+            row=4,
+            requirement=Requirement(
+                text="Required if Value Type (0040,A040) is TEXT",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
+        ),
+        Attribute(
+            tag=0x0040A120,
+            keyword="DateTime",
+            name="DateTime",
+            type="1C",
+            row=5,
+            requirement=Requirement(
+                text="Required if Value Type (0040,A040) is DATETIME.",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
+        ),
+        Attribute(
+            tag=0x0040A121,
+            keyword="Date",
+            name="Date",
+            type="1C",
+            row=6,
+            requirement=Requirement(
+                text="Required if Value Type (0040,A040) is DATE.",
+                status="parser",
+                required=_condition_4,
+                otherwise=never,
+            ),
+        ),
+        Attribute(
+            tag=0x0040A122,
+            keyword="Time",
+            name="Time",
+            type="1C",
+            row=7,
+            requirement=Requirement(
+                text="Required if Value Type (0040,A040) is TIME.",
+                status="parser",
+                required=_condition_5,
+                otherwise=never,
+            ),
+        ),
+        Attribute(
+            tag=0x0040A123,
+            keyword="PersonName",
+            name="Person Name",
+            type="1C",
+            row=8,
+            requirement=Requirement(
+                text="Required if Value Type (0040,A040) is PNAME.",
+                status="parser",
+                required=_condition_6,
+                otherwise=never,
+            ),
+        ),
+        Attribute(
+            tag=0x0040A124,
+            keyword="UID",
+            name="UID",
+            type="1C",
+            row=9,
+            requirement=Requirement(
+                text="Required if Value Type (0040,A040) is UIDREF.",
+                status="parser",
+                required=_condition_7,
+                otherwise=never,
+            ),
+        ),
         Include(
             table_id="table_C.18.1-1",
             label="Table C.18.1-1 “Numeric Measurement Macro Attributes”",

@@ -17,7 +17,15 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, ValueSet
+from dicomstd.conditions.runtime import always, never, not_verifiable
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    Include,
+    ItemCount,
+    Requirement,
+    ValueSet,
+)
 
 DOCUMENT_RELATIONSHIP_MACRO: Final = AttributeTable(
     table_id="table_C.17-6",
@@ -32,6 +40,12 @@ DOCUMENT_RELATIONSHIP_MACRO: Final = AttributeTable(
             name="Observation DateTime",
             type="1C",
             row=1,
+            requirement=Requirement(
+                text="Required if the date and time are different from Content Date (0008,0023) and Content Time (0008,0033) or Observation DateTime (0040,A032) defined in higher Items May be present otherwise",
+                status="unparsed",
+                required=not_verifiable,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x0040A171, keyword="ObservationUID", name="Observation UID", type="3", row=2
@@ -85,7 +99,19 @@ DOCUMENT_RELATIONSHIP_MACRO: Final = AttributeTable(
                     name="Referenced Content Item Identifier",
                     type="1C",
                     row=7,
+                    requirement=Requirement(
+                        text="Required if the Target Content Item is denoted by-reference, i.e., the Document Relationship Macro and Document Content Macro are not included.",
+                        status="unparsed",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if the enclosing Content Item has relationships",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
             ),
         ),
     ),

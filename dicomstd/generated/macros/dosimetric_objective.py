@@ -17,12 +17,14 @@ from __future__ import annotations
 
 from typing import Final
 
+from dicomstd.conditions.runtime import never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
 
@@ -53,6 +55,12 @@ DOSIMETRIC_OBJECTIVE_MACRO: Final = AttributeTable(
                     label="Table 10-11 “SOP Instance Reference Macro Attributes”",
                     row=3,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required when the Dosimetric Objective UID (3010,0948) was not issued in the current SOP Instance, but read from another SOP Instance.",
+                status="unparsed",
+                required=not_verifiable,
+                otherwise=never,
             ),
         ),
         Attribute(
@@ -96,6 +104,12 @@ DOSIMETRIC_OBJECTIVE_MACRO: Final = AttributeTable(
                             label="Table C.36.2.1.5-1 “Radiobiological Dose Effect Description Macro Attributes”",
                             row=9,
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if Dosimetric Objective Parameter Sequence (3010,0070) contains a parameter which represents a dose",
+                        status="unparsed",
+                        required=not_verifiable,
+                        otherwise=never,
                     ),
                 ),
             ),

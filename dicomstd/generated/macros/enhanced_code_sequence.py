@@ -17,7 +17,24 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import Attribute, AttributeTable, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Context Identifier (0008,010F) is present."
+    return rt.present(context, 0x0008010F, "item", 0)
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    'Required if the value of Context Group Extension Flag (0008,010B) is "Y".'
+    return rt.value_in(context, 0x0008010B, "item", 0, None, ("Y",))
+
 
 ENHANCED_CODE_SEQUENCE_MACRO: Final = AttributeTable(
     table_id="table_8.8-1b",
@@ -31,7 +48,17 @@ ENHANCED_CODE_SEQUENCE_MACRO: Final = AttributeTable(
         ),
         Attribute(tag=0x00080117, keyword="ContextUID", name="Context UID", type="3", row=2),
         Attribute(
-            tag=0x00080105, keyword="MappingResource", name="Mapping Resource", type="1C", row=3
+            tag=0x00080105,
+            keyword="MappingResource",
+            name="Mapping Resource",
+            type="1C",
+            row=3,
+            requirement=Requirement(
+                text="Required if Context Identifier (0008,010F) is present.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00080118,
@@ -53,6 +80,12 @@ ENHANCED_CODE_SEQUENCE_MACRO: Final = AttributeTable(
             name="Context Group Version",
             type="1C",
             row=6,
+            requirement=Requirement(
+                text="Required if Context Identifier (0008,010F) is present.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x0008010B,
@@ -68,6 +101,12 @@ ENHANCED_CODE_SEQUENCE_MACRO: Final = AttributeTable(
             name="Context Group Local Version",
             type="1C",
             row=8,
+            requirement=Requirement(
+                text='Required if the value of Context Group Extension Flag (0008,010B) is "Y".',
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x0008010D,
@@ -75,6 +114,12 @@ ENHANCED_CODE_SEQUENCE_MACRO: Final = AttributeTable(
             name="Context Group Extension Creator UID",
             type="1C",
             row=9,
+            requirement=Requirement(
+                text='Required if the value of Context Group Extension Flag (0008,010B) is "Y".',
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
     ),
 )

@@ -17,7 +17,24 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if the conditions in Section C.36.2.2.5.1.1 are satisfied"
+    return rt.disj(rt.compare(context, 0x300A0600, "any", 0, None, "eq", 1.0), rt.UNKNOWN)
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Delivery Rate (300A,063D) is present and has a value"
+    return rt.has_value(context, 0x300A063D, "item", 0)
+
 
 EXTERNAL_BEAM_CONTROL_POINT_GENERAL_MACRO: Final = AttributeTable(
     table_id="table_C.36.2.2.6-1",
@@ -31,7 +48,19 @@ EXTERNAL_BEAM_CONTROL_POINT_GENERAL_MACRO: Final = AttributeTable(
             label="Table C.36.2.2.5-1 “RT Control Point General Macro Attributes”",
             row=1,
         ),
-        Attribute(tag=0x300A063D, keyword="DeliveryRate", name="Delivery Rate", type="2C", row=2),
+        Attribute(
+            tag=0x300A063D,
+            keyword="DeliveryRate",
+            name="Delivery Rate",
+            type="2C",
+            row=2,
+            requirement=Requirement(
+                text="Required if the conditions in Section C.36.2.2.5.1.1 are satisfied",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
+        ),
         Attribute(
             tag=0x300A063E,
             keyword="DeliveryRateUnitSequence",
@@ -46,6 +75,12 @@ EXTERNAL_BEAM_CONTROL_POINT_GENERAL_MACRO: Final = AttributeTable(
                     row=4,
                     qualifier="CID is specified at invocation.",
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Delivery Rate (300A,063D) is present and has a value",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
             ),
         ),
         Attribute(
@@ -62,6 +97,12 @@ EXTERNAL_BEAM_CONTROL_POINT_GENERAL_MACRO: Final = AttributeTable(
                     row=6,
                     qualifier="The Outline is defined on the Beam Modifier Definition Plane.",
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if beam shall be limited",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
             ),
         ),
     ),

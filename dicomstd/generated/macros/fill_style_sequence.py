@@ -17,7 +17,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Fill Mode (0070,0257) equals STIPPELED."
+    return rt.value_in(context, 0x00700257, "item", 0, None, ("STIPPELED",))
+
 
 FILL_STYLE_SEQUENCE_MACRO: Final = AttributeTable(
     table_id="table_C.10-5c",
@@ -71,7 +83,17 @@ FILL_STYLE_SEQUENCE_MACRO: Final = AttributeTable(
                     value_sets=(ValueSet(kind="enumerated", values=("SOLID", "STIPPELED")),),
                 ),
                 Attribute(
-                    tag=0x00700256, keyword="FillPattern", name="Fill Pattern", type="1C", row=7
+                    tag=0x00700256,
+                    keyword="FillPattern",
+                    name="Fill Pattern",
+                    type="1C",
+                    row=7,
+                    requirement=Requirement(
+                        text="Required if Fill Mode (0070,0257) equals STIPPELED.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
             ),
         ),

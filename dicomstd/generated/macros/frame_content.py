@@ -17,7 +17,75 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    'Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL, and Dimension Organization Type (0020,9311) is not TILED_FULL, and the SOP Class UID is not: "1.2.840.10008.5.1.4.1.1.2.2 (Legacy Converted Enhanced CT Image Storage)", or "1.2.840.10008.5.1.4.1.1.4.4" (Legacy Converted Enhanced MR Image Storage), or "1.2.840.10008.5.1.4.1.1.128.1" (Legacy Converted Enhanced PET Image Storage), or "1.2.840.10008.5.1.4.1.1.77.1.6" (VL Whole Slide Microscopy Image Storage) May be present otherwise.'
+    return rt.conj(
+        rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
+        rt.neg(rt.value_in(context, 0x00209311, "any", 0, None, ("TILED_FULL",))),
+        rt.neg(
+            rt.sop_class_in(
+                context,
+                (
+                    "1.2.840.10008.5.1.4.1.1.2.2",
+                    "1.2.840.10008.5.1.4.1.1.4.4",
+                    "1.2.840.10008.5.1.4.1.1.128.1",
+                    "1.2.840.10008.5.1.4.1.1.77.1.6",
+                ),
+            )
+        ),
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    'Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL, and Dimension Organization Type (0020,9311) is not TILED_FULL, and the SOP Class UID is not: "1.2.840.10008.5.1.4.1.1.2.2" (Legacy Converted Enhanced CT Image Storage), or "1.2.840.10008.5.1.4.1.1.4.4" (Legacy Converted Enhanced MR Image Storage), or "1.2.840.10008.5.1.4.1.1.128.1" (Legacy Converted Enhanced PET Image Storage), or "1.2.840.10008.5.1.4.1.1.77.1.6" (VL Whole Slide Microscopy Image Storage) or SOP Class UID (0008,0016) is "1.2.840.10008.5.1.4.1.1.6.3" (Photoacoustic Image Storage) May be present otherwise.'
+    return rt.conj(
+        rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
+        rt.neg(rt.value_in(context, 0x00209311, "any", 0, None, ("TILED_FULL",))),
+        rt.disj(
+            rt.neg(
+                rt.sop_class_in(
+                    context,
+                    (
+                        "1.2.840.10008.5.1.4.1.1.2.2",
+                        "1.2.840.10008.5.1.4.1.1.4.4",
+                        "1.2.840.10008.5.1.4.1.1.128.1",
+                        "1.2.840.10008.5.1.4.1.1.77.1.6",
+                    ),
+                )
+            ),
+            rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.6.3",)),
+        ),
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if the value of Dimension Index Sequence (0020,9222) exists"
+    return rt.present(context, 0x00209222, "any", 0)
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    'Required if the value of SOP Class UID (0008,0016) equals "1.2.840.10008.5.1.4.1.1.130" or Functional MR Sequence (0018,9621) is present May be present otherwise'
+    return rt.disj(
+        rt.value_in(context, 0x00080016, "any", 0, None, ("1.2.840.10008.5.1.4.1.1.130",)),
+        rt.present(context, 0x00189621, "any", 0),
+    )
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if Stack ID (0020,9056) or Functional MR Sequence (0018,9621) is present"
+    return rt.disj(
+        rt.present(context, 0x00209056, "item", 0), rt.present(context, 0x00189621, "any", 0)
+    )
+
 
 FRAME_CONTENT_MACRO: Final = AttributeTable(
     table_id="table_C.7.6.16-3",
@@ -47,6 +115,12 @@ FRAME_CONTENT_MACRO: Final = AttributeTable(
                     name="Frame Reference DateTime",
                     type="1C",
                     row=3,
+                    requirement=Requirement(
+                        text='Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL, and Dimension Organization Type (0020,9311) is not TILED_FULL, and the SOP Class UID is not: "1.2.840.10008.5.1.4.1.1.2.2 (Legacy Converted Enhanced CT Image Storage)", or "1.2.840.10008.5.1.4.1.1.4.4" (Legacy Converted Enhanced MR Image Storage), or "1.2.840.10008.5.1.4.1.1.128.1" (Legacy Converted Enhanced PET Image Storage), or "1.2.840.10008.5.1.4.1.1.77.1.6" (VL Whole Slide Microscopy Image Storage) May be present otherwise.',
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189074,
@@ -54,6 +128,12 @@ FRAME_CONTENT_MACRO: Final = AttributeTable(
                     name="Frame Acquisition DateTime",
                     type="1C",
                     row=4,
+                    requirement=Requirement(
+                        text='Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL, and Dimension Organization Type (0020,9311) is not TILED_FULL, and the SOP Class UID is not: "1.2.840.10008.5.1.4.1.1.2.2" (Legacy Converted Enhanced CT Image Storage), or "1.2.840.10008.5.1.4.1.1.4.4" (Legacy Converted Enhanced MR Image Storage), or "1.2.840.10008.5.1.4.1.1.128.1" (Legacy Converted Enhanced PET Image Storage), or "1.2.840.10008.5.1.4.1.1.77.1.6" (VL Whole Slide Microscopy Image Storage) or SOP Class UID (0008,0016) is "1.2.840.10008.5.1.4.1.1.6.3" (Photoacoustic Image Storage) May be present otherwise.',
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189220,
@@ -61,6 +141,12 @@ FRAME_CONTENT_MACRO: Final = AttributeTable(
                     name="Frame Acquisition Duration",
                     type="1C",
                     row=5,
+                    requirement=Requirement(
+                        text='Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL, and Dimension Organization Type (0020,9311) is not TILED_FULL, and the SOP Class UID is not: "1.2.840.10008.5.1.4.1.1.2.2 (Legacy Converted Enhanced CT Image Storage)", or "1.2.840.10008.5.1.4.1.1.4.4" (Legacy Converted Enhanced MR Image Storage), or "1.2.840.10008.5.1.4.1.1.128.1" (Legacy Converted Enhanced PET Image Storage), or "1.2.840.10008.5.1.4.1.1.77.1.6" (VL Whole Slide Microscopy Image Storage) May be present otherwise.',
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189236,
@@ -92,6 +178,12 @@ FRAME_CONTENT_MACRO: Final = AttributeTable(
                     name="Dimension Index Values",
                     type="1C",
                     row=8,
+                    requirement=Requirement(
+                        text="Required if the value of Dimension Index Sequence (0020,9222) exists",
+                        status="parser",
+                        required=_condition_3,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00209128,
@@ -99,14 +191,38 @@ FRAME_CONTENT_MACRO: Final = AttributeTable(
                     name="Temporal Position Index",
                     type="1C",
                     row=9,
+                    requirement=Requirement(
+                        text='Required if the value of SOP Class UID (0008,0016) equals "1.2.840.10008.5.1.4.1.1.130" or Functional MR Sequence (0018,9621) is present May be present otherwise',
+                        status="parser",
+                        required=_condition_4,
+                        otherwise=always,
+                    ),
                 ),
-                Attribute(tag=0x00209056, keyword="StackID", name="Stack ID", type="1C", row=10),
+                Attribute(
+                    tag=0x00209056,
+                    keyword="StackID",
+                    name="Stack ID",
+                    type="1C",
+                    row=10,
+                    requirement=Requirement(
+                        text='Required if the value of SOP Class UID (0008,0016) equals "1.2.840.10008.5.1.4.1.1.130" or Functional MR Sequence (0018,9621) is present May be present otherwise',
+                        status="parser",
+                        required=_condition_4,
+                        otherwise=always,
+                    ),
+                ),
                 Attribute(
                     tag=0x00209057,
                     keyword="InStackPositionNumber",
                     name="In-Stack Position Number",
                     type="1C",
                     row=11,
+                    requirement=Requirement(
+                        text="Required if Stack ID (0020,9056) or Functional MR Sequence (0018,9621) is present",
+                        status="parser",
+                        required=_condition_5,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00209158, keyword="FrameComments", name="Frame Comments", type="3", row=12

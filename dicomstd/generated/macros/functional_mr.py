@@ -17,7 +17,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Functional Settling Phase Frames Present (0018,9622) is YES."
+    return rt.value_in(context, 0x00189622, "any", 0, None, ("YES",))
+
 
 FUNCTIONAL_MR_MACRO: Final = AttributeTable(
     table_id="table_C.8-100c",
@@ -41,6 +53,12 @@ FUNCTIONAL_MR_MACRO: Final = AttributeTable(
                     type="1C",
                     row=2,
                     value_sets=(ValueSet(kind="enumerated", values=("YES", "NO")),),
+                    requirement=Requirement(
+                        text="Required if Functional Settling Phase Frames Present (0018,9622) is YES.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189623,

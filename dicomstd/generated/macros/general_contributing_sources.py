@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount
+from dicomstd.conditions.runtime import never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, Requirement
 
 GENERAL_CONTRIBUTING_SOURCES_MACRO: Final = AttributeTable(
     table_id="table_10-13",
@@ -88,6 +89,12 @@ GENERAL_CONTRIBUTING_SOURCES_MACRO: Final = AttributeTable(
                     ),
                 ),
             ),
+            requirement=Requirement(
+                text="Required if this SOP Instance is created from other DICOM SOP Instances",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(tag=0x00080070, keyword="Manufacturer", name="Manufacturer", type="2", row=9),
         Attribute(
@@ -96,6 +103,12 @@ GENERAL_CONTRIBUTING_SOURCES_MACRO: Final = AttributeTable(
             name="Manufacturer's Model Name",
             type="1C",
             row=10,
+            requirement=Requirement(
+                text="Required if present and consistent in the contributing SOP Instances.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00181000,
@@ -103,9 +116,25 @@ GENERAL_CONTRIBUTING_SOURCES_MACRO: Final = AttributeTable(
             name="Device Serial Number",
             type="1C",
             row=11,
+            requirement=Requirement(
+                text="Required if present and consistent in the contributing SOP Instances.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
-            tag=0x00181020, keyword="SoftwareVersions", name="Software Versions", type="1C", row=12
+            tag=0x00181020,
+            keyword="SoftwareVersions",
+            name="Software Versions",
+            type="1C",
+            row=12,
+            requirement=Requirement(
+                text="Required if present and consistent in the contributing SOP Instances.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00181204,
@@ -127,10 +156,38 @@ GENERAL_CONTRIBUTING_SOURCES_MACRO: Final = AttributeTable(
             name="Acquisition DateTime",
             type="1C",
             row=15,
+            requirement=Requirement(
+                text="Required if present and consistent in the contributing SOP Instances",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
-        Attribute(tag=0x00081010, keyword="StationName", name="Station Name", type="1C", row=16),
         Attribute(
-            tag=0x00081070, keyword="OperatorsName", name="Operators' Name", type="1C", row=17
+            tag=0x00081010,
+            keyword="StationName",
+            name="Station Name",
+            type="1C",
+            row=16,
+            requirement=Requirement(
+                text="Required if present and consistent in the contributing SOP Instances.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
+        ),
+        Attribute(
+            tag=0x00081070,
+            keyword="OperatorsName",
+            name="Operators' Name",
+            type="1C",
+            row=17,
+            requirement=Requirement(
+                text="Required if present and consistent in the contributing SOP Instances.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00081072,
@@ -146,8 +203,26 @@ GENERAL_CONTRIBUTING_SOURCES_MACRO: Final = AttributeTable(
                     row=19,
                 ),
             ),
+            requirement=Requirement(
+                text="Required if present and consistent in the contributing SOP Instances.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
-        Attribute(tag=0x00181030, keyword="ProtocolName", name="Protocol Name", type="1C", row=20),
+        Attribute(
+            tag=0x00181030,
+            keyword="ProtocolName",
+            name="Protocol Name",
+            type="1C",
+            row=20,
+            requirement=Requirement(
+                text="Required if present and consistent in the contributing SOP Instances",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
+        ),
         Attribute(
             tag=0x00400260,
             keyword="PerformedProtocolCodeSequence",
@@ -163,6 +238,12 @@ GENERAL_CONTRIBUTING_SOURCES_MACRO: Final = AttributeTable(
                     qualifier="No Baseline CID is defined.",
                 ),
             ),
+            requirement=Requirement(
+                text="Required if present and consistent in the contributing SOP Instances.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00189423,
@@ -170,6 +251,12 @@ GENERAL_CONTRIBUTING_SOURCES_MACRO: Final = AttributeTable(
             name="Acquisition Protocol Name",
             type="1C",
             row=23,
+            requirement=Requirement(
+                text="Required if present and consistent in the contributing SOP Instances.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
     ),
 )

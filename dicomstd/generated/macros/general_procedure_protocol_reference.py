@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount
+from dicomstd.conditions.runtime import always, never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, Requirement
 
 GENERAL_PROCEDURE_PROTOCOL_REFERENCE_MACRO: Final = AttributeTable(
     table_id="table_10.41-1",
@@ -54,6 +55,12 @@ GENERAL_PROCEDURE_PROTOCOL_REFERENCE_MACRO: Final = AttributeTable(
                     row=4,
                 ),
             ),
+            requirement=Requirement(
+                text="Required if this instance is a Performed Procedure Protocol that resulted from a Defined Procedure Protocol May be present otherwise",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x0018990D,
@@ -82,6 +89,12 @@ GENERAL_PROCEDURE_PROTOCOL_REFERENCE_MACRO: Final = AttributeTable(
                     type="3",
                     row=8,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if a related Performed Procedure Protocol SOP Instance was created",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
             ),
         ),
     ),

@@ -17,7 +17,36 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import AnyAttributes, Attribute, AttributeTable, Include, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.specification import (
+    AnyAttributes,
+    Attribute,
+    AttributeTable,
+    Include,
+    ItemCount,
+    Requirement,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Anatomic Region Sequence (0008,2218) is not present May be present otherwise."
+    return rt.neg(rt.present(context, 0x00082218, "item", 0))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Modality (0008,0060) is not present May be present otherwise."
+    return rt.neg(rt.present(context, 0x00080060, "item", 0))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Anatomic Region Sequence (0008,2218) is present."
+    return rt.present(context, 0x00082218, "item", 0)
+
 
 HANGING_PROTOCOL_MACRO: Final = AttributeTable(
     table_id="table_F.5-31",
@@ -32,6 +61,12 @@ HANGING_PROTOCOL_MACRO: Final = AttributeTable(
             name="Specific Character Set",
             type="1C",
             row=1,
+            requirement=Requirement(
+                text="Required if an extended or replacement character set is used in one of the Keys.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00720002,
@@ -76,7 +111,19 @@ HANGING_PROTOCOL_MACRO: Final = AttributeTable(
             row=7,
             item_count=ItemCount(minimum=1, maximum=None),
             items=(
-                Attribute(tag=0x00080060, keyword="Modality", name="Modality", type="1C", row=8),
+                Attribute(
+                    tag=0x00080060,
+                    keyword="Modality",
+                    name="Modality",
+                    type="1C",
+                    row=8,
+                    requirement=Requirement(
+                        text="Required if Anatomic Region Sequence (0008,2218) is not present May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
+                ),
                 Attribute(
                     tag=0x00082218,
                     keyword="AnatomicRegionSequence",
@@ -91,9 +138,25 @@ HANGING_PROTOCOL_MACRO: Final = AttributeTable(
                             row=10,
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if Modality (0008,0060) is not present May be present otherwise.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
-                    tag=0x00200060, keyword="Laterality", name="Laterality", type="2C", row=11
+                    tag=0x00200060,
+                    keyword="Laterality",
+                    name="Laterality",
+                    type="2C",
+                    row=11,
+                    requirement=Requirement(
+                        text="Required if Anatomic Region Sequence (0008,2218) is present.",
+                        status="parser",
+                        required=_condition_3,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00081032,

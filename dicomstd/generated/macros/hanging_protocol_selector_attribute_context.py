@@ -17,7 +17,29 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if the Selector Sequence Pointer (0072,0052) value is the Data Element Tag of a Private Attribute."
+    return rt.private_tag(context, 0x00720052, "item", 0, None)
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if the Functional Group Pointer (0020,9167) value is the Data Element Tag of a Private Attribute."
+    return rt.private_tag(context, 0x00209167, "item", 0, None)
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if the Selector Attribute (0072,0026) value is the Data Element Tag of a Private Attribute."
+    return rt.private_tag(context, 0x00720026, "any", 0, None)
+
 
 HANGING_PROTOCOL_SELECTOR_ATTRIBUTE_CONTEXT_MACRO: Final = AttributeTable(
     table_id="table_C.23.4-1",
@@ -32,6 +54,12 @@ HANGING_PROTOCOL_SELECTOR_ATTRIBUTE_CONTEXT_MACRO: Final = AttributeTable(
             name="Selector Sequence Pointer",
             type="1C",
             row=1,
+            requirement=Requirement(
+                text="Required if Selector Attribute (0072,0026) is nested in a Sequence",
+                status="unparsed",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00209167,
@@ -39,6 +67,12 @@ HANGING_PROTOCOL_SELECTOR_ATTRIBUTE_CONTEXT_MACRO: Final = AttributeTable(
             name="Functional Group Pointer",
             type="1C",
             row=2,
+            requirement=Requirement(
+                text="Required if the value of Selector Attribute (0072,0026) is the Data Element Tag of an Attribute that is contained within a Functional Group Sequence.",
+                status="unparsed",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00720054,
@@ -46,6 +80,12 @@ HANGING_PROTOCOL_SELECTOR_ATTRIBUTE_CONTEXT_MACRO: Final = AttributeTable(
             name="Selector Sequence Pointer Private Creator",
             type="1C",
             row=3,
+            requirement=Requirement(
+                text="Required if the Selector Sequence Pointer (0072,0052) value is the Data Element Tag of a Private Attribute.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00209238,
@@ -53,6 +93,12 @@ HANGING_PROTOCOL_SELECTOR_ATTRIBUTE_CONTEXT_MACRO: Final = AttributeTable(
             name="Functional Group Private Creator",
             type="1C",
             row=4,
+            requirement=Requirement(
+                text="Required if the Functional Group Pointer (0020,9167) value is the Data Element Tag of a Private Attribute.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00720056,
@@ -60,6 +106,12 @@ HANGING_PROTOCOL_SELECTOR_ATTRIBUTE_CONTEXT_MACRO: Final = AttributeTable(
             name="Selector Attribute Private Creator",
             type="1C",
             row=5,
+            requirement=Requirement(
+                text="Required if the Selector Attribute (0072,0026) value is the Data Element Tag of a Private Attribute.",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
         ),
     ),
 )

@@ -17,7 +17,99 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is AT."
+    return rt.value_in(context, 0x00720050, "any", 0, None, ("AT",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is CS."
+    return rt.value_in(context, 0x00720050, "any", 0, None, ("CS",))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is IS"
+    return rt.value_in(context, 0x00720050, "any", 0, None, ("IS",))
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is LO."
+    return rt.value_in(context, 0x00720050, "any", 0, None, ("LO",))
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is LT."
+    return rt.value_in(context, 0x00720050, "any", 0, None, ("LT",))
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is PN."
+    return rt.value_in(context, 0x00720050, "any", 0, None, ("PN",))
+
+
+def _condition_7(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is SH."
+    return rt.value_in(context, 0x00720050, "any", 0, None, ("SH",))
+
+
+def _condition_8(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is ST."
+    return rt.value_in(context, 0x00720050, "any", 0, None, ("ST",))
+
+
+def _condition_9(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is UT."
+    return rt.value_in(context, 0x00720050, "any", 0, None, ("UT",))
+
+
+def _condition_10(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is DS"
+    return rt.value_in(context, 0x00720050, "any", 0, None, ("DS",))
+
+
+def _condition_11(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is FD."
+    return rt.value_in(context, 0x00720050, "any", 0, None, ("FD",))
+
+
+def _condition_12(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is FL."
+    return rt.value_in(context, 0x00720050, "any", 0, None, ("FL",))
+
+
+def _condition_13(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is UL."
+    return rt.value_in(context, 0x00720050, "any", 0, None, ("UL",))
+
+
+def _condition_14(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is US."
+    return rt.value_in(context, 0x00720050, "any", 0, None, ("US",))
+
+
+def _condition_15(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is SL."
+    return rt.value_in(context, 0x00720050, "any", 0, None, ("SL",))
+
+
+def _condition_16(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is SS."
+    return rt.value_in(context, 0x00720050, "any", 0, None, ("SS",))
+
+
+def _condition_17(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is UI."
+    return rt.value_in(context, 0x00720050, "any", 0, None, ("UI",))
+
 
 HANGING_PROTOCOL_SELECTOR_ATTRIBUTE_VALUE_MACRO: Final = AttributeTable(
     table_id="table_C.23.4-2",
@@ -27,52 +119,212 @@ HANGING_PROTOCOL_SELECTOR_ATTRIBUTE_VALUE_MACRO: Final = AttributeTable(
     source="PS3.3 2024c Table C.23.4-2",
     entries=(
         Attribute(
-            tag=0x00720060, keyword="SelectorATValue", name="Selector AT Value", type="1C", row=1
+            tag=0x00720060,
+            keyword="SelectorATValue",
+            name="Selector AT Value",
+            type="1C",
+            row=1,
+            requirement=Requirement(
+                text="Required if Selector Attribute VR (0072,0050) is present and the value is AT.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
-            tag=0x00720062, keyword="SelectorCSValue", name="Selector CS Value", type="1C", row=2
+            tag=0x00720062,
+            keyword="SelectorCSValue",
+            name="Selector CS Value",
+            type="1C",
+            row=2,
+            requirement=Requirement(
+                text="Required if Selector Attribute VR (0072,0050) is present and the value is CS.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(
-            tag=0x00720064, keyword="SelectorISValue", name="Selector IS Value", type="1C", row=3
+            tag=0x00720064,
+            keyword="SelectorISValue",
+            name="Selector IS Value",
+            type="1C",
+            row=3,
+            requirement=Requirement(
+                text="Required if Selector Attribute VR (0072,0050) is present and the value is IS",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
         ),
         Attribute(
-            tag=0x00720066, keyword="SelectorLOValue", name="Selector LO Value", type="1C", row=4
+            tag=0x00720066,
+            keyword="SelectorLOValue",
+            name="Selector LO Value",
+            type="1C",
+            row=4,
+            requirement=Requirement(
+                text="Required if Selector Attribute VR (0072,0050) is present and the value is LO.",
+                status="parser",
+                required=_condition_4,
+                otherwise=never,
+            ),
         ),
         Attribute(
-            tag=0x00720068, keyword="SelectorLTValue", name="Selector LT Value", type="1C", row=5
+            tag=0x00720068,
+            keyword="SelectorLTValue",
+            name="Selector LT Value",
+            type="1C",
+            row=5,
+            requirement=Requirement(
+                text="Required if Selector Attribute VR (0072,0050) is present and the value is LT.",
+                status="parser",
+                required=_condition_5,
+                otherwise=never,
+            ),
         ),
         Attribute(
-            tag=0x0072006A, keyword="SelectorPNValue", name="Selector PN Value", type="1C", row=6
+            tag=0x0072006A,
+            keyword="SelectorPNValue",
+            name="Selector PN Value",
+            type="1C",
+            row=6,
+            requirement=Requirement(
+                text="Required if Selector Attribute VR (0072,0050) is present and the value is PN.",
+                status="parser",
+                required=_condition_6,
+                otherwise=never,
+            ),
         ),
         Attribute(
-            tag=0x0072006C, keyword="SelectorSHValue", name="Selector SH Value", type="1C", row=7
+            tag=0x0072006C,
+            keyword="SelectorSHValue",
+            name="Selector SH Value",
+            type="1C",
+            row=7,
+            requirement=Requirement(
+                text="Required if Selector Attribute VR (0072,0050) is present and the value is SH.",
+                status="parser",
+                required=_condition_7,
+                otherwise=never,
+            ),
         ),
         Attribute(
-            tag=0x0072006E, keyword="SelectorSTValue", name="Selector ST Value", type="1C", row=8
+            tag=0x0072006E,
+            keyword="SelectorSTValue",
+            name="Selector ST Value",
+            type="1C",
+            row=8,
+            requirement=Requirement(
+                text="Required if Selector Attribute VR (0072,0050) is present and the value is ST.",
+                status="parser",
+                required=_condition_8,
+                otherwise=never,
+            ),
         ),
         Attribute(
-            tag=0x00720070, keyword="SelectorUTValue", name="Selector UT Value", type="1C", row=9
+            tag=0x00720070,
+            keyword="SelectorUTValue",
+            name="Selector UT Value",
+            type="1C",
+            row=9,
+            requirement=Requirement(
+                text="Required if Selector Attribute VR (0072,0050) is present and the value is UT.",
+                status="parser",
+                required=_condition_9,
+                otherwise=never,
+            ),
         ),
         Attribute(
-            tag=0x00720072, keyword="SelectorDSValue", name="Selector DS Value", type="1C", row=10
+            tag=0x00720072,
+            keyword="SelectorDSValue",
+            name="Selector DS Value",
+            type="1C",
+            row=10,
+            requirement=Requirement(
+                text="Required if Selector Attribute VR (0072,0050) is present and the value is DS",
+                status="parser",
+                required=_condition_10,
+                otherwise=never,
+            ),
         ),
         Attribute(
-            tag=0x00720074, keyword="SelectorFDValue", name="Selector FD Value", type="1C", row=11
+            tag=0x00720074,
+            keyword="SelectorFDValue",
+            name="Selector FD Value",
+            type="1C",
+            row=11,
+            requirement=Requirement(
+                text="Required if Selector Attribute VR (0072,0050) is present and the value is FD.",
+                status="parser",
+                required=_condition_11,
+                otherwise=never,
+            ),
         ),
         Attribute(
-            tag=0x00720076, keyword="SelectorFLValue", name="Selector FL Value", type="1C", row=12
+            tag=0x00720076,
+            keyword="SelectorFLValue",
+            name="Selector FL Value",
+            type="1C",
+            row=12,
+            requirement=Requirement(
+                text="Required if Selector Attribute VR (0072,0050) is present and the value is FL.",
+                status="parser",
+                required=_condition_12,
+                otherwise=never,
+            ),
         ),
         Attribute(
-            tag=0x00720078, keyword="SelectorULValue", name="Selector UL Value", type="1C", row=13
+            tag=0x00720078,
+            keyword="SelectorULValue",
+            name="Selector UL Value",
+            type="1C",
+            row=13,
+            requirement=Requirement(
+                text="Required if Selector Attribute VR (0072,0050) is present and the value is UL.",
+                status="parser",
+                required=_condition_13,
+                otherwise=never,
+            ),
         ),
         Attribute(
-            tag=0x0072007A, keyword="SelectorUSValue", name="Selector US Value", type="1C", row=14
+            tag=0x0072007A,
+            keyword="SelectorUSValue",
+            name="Selector US Value",
+            type="1C",
+            row=14,
+            requirement=Requirement(
+                text="Required if Selector Attribute VR (0072,0050) is present and the value is US.",
+                status="parser",
+                required=_condition_14,
+                otherwise=never,
+            ),
         ),
         Attribute(
-            tag=0x0072007C, keyword="SelectorSLValue", name="Selector SL Value", type="1C", row=15
+            tag=0x0072007C,
+            keyword="SelectorSLValue",
+            name="Selector SL Value",
+            type="1C",
+            row=15,
+            requirement=Requirement(
+                text="Required if Selector Attribute VR (0072,0050) is present and the value is SL.",
+                status="parser",
+                required=_condition_15,
+                otherwise=never,
+            ),
         ),
         Attribute(
-            tag=0x0072007E, keyword="SelectorSSValue", name="Selector SS Value", type="1C", row=16
+            tag=0x0072007E,
+            keyword="SelectorSSValue",
+            name="Selector SS Value",
+            type="1C",
+            row=16,
+            requirement=Requirement(
+                text="Required if Selector Attribute VR (0072,0050) is present and the value is SS.",
+                status="parser",
+                required=_condition_16,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00720080,
@@ -89,9 +341,25 @@ HANGING_PROTOCOL_SELECTOR_ATTRIBUTE_VALUE_MACRO: Final = AttributeTable(
                     qualifier="No Baseline CID is defined.",
                 ),
             ),
+            requirement=Requirement(
+                text="Required if Selector Attribute VR (0072,0050) is present and the value is SQ, and Selector Attribute (0072,0026) is a Code Sequence.",
+                status="unparsed",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
-            tag=0x0072007F, keyword="SelectorUIValue", name="Selector UI Value", type="1C", row=19
+            tag=0x0072007F,
+            keyword="SelectorUIValue",
+            name="Selector UI Value",
+            type="1C",
+            row=19,
+            requirement=Requirement(
+                text="Required if Selector Attribute VR (0072,0050) is present and the value is UI.",
+                status="parser",
+                required=_condition_17,
+                otherwise=never,
+            ),
         ),
     ),
 )

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount
+from dicomstd.conditions.runtime import always, never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, Requirement
 
 HIERARCHICAL_EVIDENCE_REFERENCE_MACRO: Final = AttributeTable(
     table_id="table_10.42-1",
@@ -70,6 +71,12 @@ HIERARCHICAL_EVIDENCE_REFERENCE_MACRO: Final = AttributeTable(
                     row=6,
                 ),
             ),
+            requirement=Requirement(
+                text='Required if the Referenced Image Sequence (0008,1140) is present and not empty, and the SOP Class UID of the referencing SOP Instance is not a legacy converted SOP Class (Legacy Converted Enhanced CT Image Storage "1.2.840.10008.5.1.4.1.1.2.2", Legacy Converted Enhanced MR Image Storage "1.2.840.10008.5.1.4.1.1.4.4", Legacy Converted Enhanced PET Image Storage "1.2.840.10008.5.1.4.1.1.128.1") May be present otherwise.',
+                status="unparsed",
+                required=not_verifiable,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00089154,
@@ -85,6 +92,12 @@ HIERARCHICAL_EVIDENCE_REFERENCE_MACRO: Final = AttributeTable(
                     row=8,
                 ),
             ),
+            requirement=Requirement(
+                text='Required if the Source Image Sequence (0008,2112) is present and not empty, and the SOP Class UID of the referencing SOP Instance is not a legacy converted SOP Class (Legacy Converted Enhanced CT Image Storage "1.2.840.10008.5.1.4.1.1.2.2", Legacy Converted Enhanced MR Image Storage "1.2.840.10008.5.1.4.1.1.4.4", Legacy Converted Enhanced PET Image Storage "1.2.840.10008.5.1.4.1.1.128.1") May be present otherwise.',
+                status="unparsed",
+                required=not_verifiable,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00089237,
@@ -99,6 +112,12 @@ HIERARCHICAL_EVIDENCE_REFERENCE_MACRO: Final = AttributeTable(
                     label="Table C.17-3 “Hierarchical SOP Instance Reference Macro Attributes”",
                     row=10,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Presentation State is created together with the images.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
             ),
         ),
     ),

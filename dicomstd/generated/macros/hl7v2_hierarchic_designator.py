@@ -17,7 +17,29 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never
+from dicomstd.specification import Attribute, AttributeTable, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Universal Entity ID (0040,0032) is not present may be present otherwise."
+    return rt.neg(rt.present(context, 0x00400032, "item", 0))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Local Namespace Entity ID (0040,0031) is not present may be present otherwise."
+    return rt.neg(rt.present(context, 0x00400031, "item", 0))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Universal Entity ID (0040,0032) is present"
+    return rt.present(context, 0x00400032, "item", 0)
+
 
 HL7V2_HIERARCHIC_DESIGNATOR_MACRO: Final = AttributeTable(
     table_id="table_10-17",
@@ -32,6 +54,12 @@ HL7V2_HIERARCHIC_DESIGNATOR_MACRO: Final = AttributeTable(
             name="Local Namespace Entity ID",
             type="1C",
             row=1,
+            requirement=Requirement(
+                text="Required if Universal Entity ID (0040,0032) is not present may be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00400032,
@@ -39,6 +67,12 @@ HL7V2_HIERARCHIC_DESIGNATOR_MACRO: Final = AttributeTable(
             name="Universal Entity ID",
             type="1C",
             row=2,
+            requirement=Requirement(
+                text="Required if Local Namespace Entity ID (0040,0031) is not present may be present otherwise.",
+                status="parser",
+                required=_condition_2,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00400033,
@@ -50,6 +84,12 @@ HL7V2_HIERARCHIC_DESIGNATOR_MACRO: Final = AttributeTable(
                 ValueSet(
                     kind="enumerated", values=("DNS", "EUI64", "ISO", "URI", "UUID", "X400", "X500")
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Universal Entity ID (0040,0032) is present",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
             ),
         ),
     ),

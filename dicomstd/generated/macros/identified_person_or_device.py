@@ -17,14 +17,32 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Observer Type value is PSN."
+    return rt.value_in(context, 0x0040A084, "item", 0, None, ("PSN",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Observer Type value is DEV."
+    return rt.value_in(context, 0x0040A084, "item", 0, None, ("DEV",))
+
 
 IDENTIFIED_PERSON_OR_DEVICE_MACRO: Final = AttributeTable(
     table_id="table_C.17-3b",
@@ -41,7 +59,19 @@ IDENTIFIED_PERSON_OR_DEVICE_MACRO: Final = AttributeTable(
             row=1,
             value_sets=(ValueSet(kind="enumerated", values=("PSN", "DEV")),),
         ),
-        Attribute(tag=0x0040A123, keyword="PersonName", name="Person Name", type="1C", row=2),
+        Attribute(
+            tag=0x0040A123,
+            keyword="PersonName",
+            name="Person Name",
+            type="1C",
+            row=2,
+            requirement=Requirement(
+                text="Required if Observer Type value is PSN.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
+        ),
         Attribute(
             tag=0x00401101,
             keyword="PersonIdentificationCodeSequence",
@@ -56,6 +86,12 @@ IDENTIFIED_PERSON_OR_DEVICE_MACRO: Final = AttributeTable(
                     row=4,
                     qualifier="No Baseline CID is defined.",
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Observer Type value is PSN.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
             ),
         ),
         Attribute(
@@ -73,15 +109,57 @@ IDENTIFIED_PERSON_OR_DEVICE_MACRO: Final = AttributeTable(
                 ),
             ),
         ),
-        Attribute(tag=0x00081010, keyword="StationName", name="Station Name", type="2C", row=7),
-        Attribute(tag=0x00181002, keyword="DeviceUID", name="Device UID", type="1C", row=8),
-        Attribute(tag=0x00080070, keyword="Manufacturer", name="Manufacturer", type="1C", row=9),
+        Attribute(
+            tag=0x00081010,
+            keyword="StationName",
+            name="Station Name",
+            type="2C",
+            row=7,
+            requirement=Requirement(
+                text="Required if Observer Type value is DEV.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
+        ),
+        Attribute(
+            tag=0x00181002,
+            keyword="DeviceUID",
+            name="Device UID",
+            type="1C",
+            row=8,
+            requirement=Requirement(
+                text="Required if Observer Type value is DEV.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
+        ),
+        Attribute(
+            tag=0x00080070,
+            keyword="Manufacturer",
+            name="Manufacturer",
+            type="1C",
+            row=9,
+            requirement=Requirement(
+                text="Required if Observer Type value is DEV.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
+        ),
         Attribute(
             tag=0x00081090,
             keyword="ManufacturerModelName",
             name="Manufacturer's Model Name",
             type="1C",
             row=10,
+            requirement=Requirement(
+                text="Required if Observer Type value is DEV.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00080055, keyword="StationAETitle", name="Station AE Title", type="3", row=11

@@ -17,7 +17,26 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Data Type (0018,9808) is TISSUE_VELOCITY, FLOW_VELOCITY or DIRECTION_POWER May be present otherwise."
+    return rt.value_in(
+        context,
+        0x00189808,
+        "item",
+        0,
+        None,
+        ("TISSUE_VELOCITY", "FLOW_VELOCITY", "DIRECTION_POWER"),
+    )
+
 
 IMAGE_DATA_TYPE_MACRO: Final = AttributeTable(
     table_id="table_C.7.6.16.2.24-1",
@@ -49,6 +68,12 @@ IMAGE_DATA_TYPE_MACRO: Final = AttributeTable(
                     name="Zero Velocity Pixel Value",
                     type="1C",
                     row=4,
+                    requirement=Requirement(
+                        text="Required if Data Type (0018,9808) is TISSUE_VELOCITY, FLOW_VELOCITY or DIRECTION_POWER May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
             ),
         ),

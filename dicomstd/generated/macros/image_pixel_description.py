@@ -17,7 +17,27 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Samples per Pixel (0028,0002) has a value greater than 1"
+    return rt.compare(context, 0x00280002, "item", 0, None, "gt", 1.0)
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Photometric Interpretation (0028,0004) has a value of PALETTE COLOR or Pixel Presentation (0008,9205) at the image level equals COLOR or MIXED"
+    return rt.disj(
+        rt.value_in(context, 0x00280004, "item", 0, None, ("PALETTE COLOR",)),
+        rt.value_in(context, 0x00089205, "top", 0, None, ("COLOR", "MIXED")),
+    )
+
 
 IMAGE_PIXEL_DESCRIPTION_MACRO: Final = AttributeTable(
     table_id="table_C.7-11c",
@@ -55,9 +75,25 @@ IMAGE_PIXEL_DESCRIPTION_MACRO: Final = AttributeTable(
             name="Planar Configuration",
             type="1C",
             row=9,
+            requirement=Requirement(
+                text="Required if Samples per Pixel (0028,0002) has a value greater than 1",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
-            tag=0x00280034, keyword="PixelAspectRatio", name="Pixel Aspect Ratio", type="1C", row=10
+            tag=0x00280034,
+            keyword="PixelAspectRatio",
+            name="Pixel Aspect Ratio",
+            type="1C",
+            row=10,
+            requirement=Requirement(
+                text="Required if the aspect ratio values do not have a ratio of 1:1 and the physical pixel spacing is not specified by Pixel Spacing (0028,0030), or Imager Pixel Spacing (0018,1164) or Nominal Scanned Pixel Spacing (0018,2010), either for the entire Image or per-frame in a Functional Group Macro",
+                status="unparsed",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00280106,
@@ -79,6 +115,12 @@ IMAGE_PIXEL_DESCRIPTION_MACRO: Final = AttributeTable(
             name="Red Palette Color Lookup Table Descriptor",
             type="1C",
             row=13,
+            requirement=Requirement(
+                text="Required if Photometric Interpretation (0028,0004) has a value of PALETTE COLOR or Pixel Presentation (0008,9205) at the image level equals COLOR or MIXED",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00281102,
@@ -86,6 +128,12 @@ IMAGE_PIXEL_DESCRIPTION_MACRO: Final = AttributeTable(
             name="Green Palette Color Lookup Table Descriptor",
             type="1C",
             row=14,
+            requirement=Requirement(
+                text="Required if Photometric Interpretation (0028,0004) has a value of PALETTE COLOR or Pixel Presentation (0008,9205) at the image level equals COLOR or MIXED",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00281103,
@@ -93,6 +141,12 @@ IMAGE_PIXEL_DESCRIPTION_MACRO: Final = AttributeTable(
             name="Blue Palette Color Lookup Table Descriptor",
             type="1C",
             row=15,
+            requirement=Requirement(
+                text="Required if Photometric Interpretation (0028,0004) has a value of PALETTE COLOR or Pixel Presentation (0008,9205) at the image level equals COLOR or MIXED",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00281201,
@@ -100,6 +154,12 @@ IMAGE_PIXEL_DESCRIPTION_MACRO: Final = AttributeTable(
             name="Red Palette Color Lookup Table Data",
             type="1C",
             row=16,
+            requirement=Requirement(
+                text="Required if Photometric Interpretation (0028,0004) has a value of PALETTE COLOR or Pixel Presentation (0008,9205) at the image level equals COLOR or MIXED",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00281202,
@@ -107,6 +167,12 @@ IMAGE_PIXEL_DESCRIPTION_MACRO: Final = AttributeTable(
             name="Green Palette Color Lookup Table Data",
             type="1C",
             row=17,
+            requirement=Requirement(
+                text="Required if Photometric Interpretation (0028,0004) has a value of PALETTE COLOR or Pixel Presentation (0008,9205) at the image level equals COLOR or MIXED",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00281203,
@@ -114,6 +180,12 @@ IMAGE_PIXEL_DESCRIPTION_MACRO: Final = AttributeTable(
             name="Blue Palette Color Lookup Table Data",
             type="1C",
             row=18,
+            requirement=Requirement(
+                text="Required if Photometric Interpretation (0028,0004) has a value of PALETTE COLOR or Pixel Presentation (0008,9205) at the image level equals COLOR or MIXED",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(tag=0x00282000, keyword="ICCProfile", name="ICC Profile", type="3", row=19),
         Attribute(tag=0x00282002, keyword="ColorSpace", name="Color Space", type="3", row=20),

@@ -17,7 +17,24 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if the Referenced SOP Instance is a multi-frame image and the reference does not apply to all frames, and Referenced Segment Number (0062,000B) is not present."
+    return rt.conj(rt.UNKNOWN, rt.neg(rt.present(context, 0x0062000B, "item", 0)))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if the Referenced SOP Instance is a Segmentation and the reference does not apply to all segments and Referenced Frame Number (0008,1160) is not present."
+    return rt.conj(rt.UNKNOWN, rt.neg(rt.present(context, 0x00081160, "item", 0)))
+
 
 IMAGE_REFERENCE_MACRO: Final = AttributeTable(
     table_id="table_C.18.4-1",
@@ -37,6 +54,12 @@ IMAGE_REFERENCE_MACRO: Final = AttributeTable(
                     name="Referenced Frame Number",
                     type="1C",
                     row=2,
+                    requirement=Requirement(
+                        text="Required if the Referenced SOP Instance is a multi-frame image and the reference does not apply to all frames, and Referenced Segment Number (0062,000B) is not present.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x0062000B,
@@ -44,6 +67,12 @@ IMAGE_REFERENCE_MACRO: Final = AttributeTable(
                     name="Referenced Segment Number",
                     type="1C",
                     row=3,
+                    requirement=Requirement(
+                        text="Required if the Referenced SOP Instance is a Segmentation and the reference does not apply to all segments and Referenced Frame Number (0008,1160) is not present.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00081199,

@@ -17,7 +17,31 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ContextGroup, Include, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    ContextGroup,
+    Include,
+    ItemCount,
+    Requirement,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Interlock Originating Device Sequence (300A,0743) is not present."
+    return rt.neg(rt.present(context, 0x300A0743, "item", 0))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Interlock Origin Description (300A,0783) is not present."
+    return rt.neg(rt.present(context, 0x300A0783, "item", 0))
+
 
 INTERLOCK_MACRO: Final = AttributeTable(
     table_id="table_C.36.2.2.18-1",
@@ -42,6 +66,12 @@ INTERLOCK_MACRO: Final = AttributeTable(
             name="Interlock Origin Description",
             type="1C",
             row=3,
+            requirement=Requirement(
+                text="Required if Interlock Originating Device Sequence (300A,0743) is not present.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x300A0743,
@@ -57,6 +87,12 @@ INTERLOCK_MACRO: Final = AttributeTable(
                     row=5,
                     qualifier="No Baseline CID is defined.",
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Interlock Origin Description (300A,0783) is not present.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
             ),
         ),
         Attribute(

@@ -17,14 +17,52 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if the value of Refractive Procedure Occurred (0022,1039) is YES."
+    return rt.value_in(context, 0x00221039, "item", 0, None, ("YES",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    'Required if Source of Corneal Size Data Code Sequence (0022,1036) contains an Item with the value (111784, DCM, "Autorefraction Measurements SOP Instance").'
+    return rt.code_in(context, 0x00221036, "item", 0, (("111784", "DCM"),))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    'Required if Source of Lens Thickness Data Code Sequence (0022,1132) contains an Item with the value (111782, DCM, "Axial Measurements SOP Instance").'
+    return rt.code_in(context, 0x00221132, "item", 0, (("111782", "DCM"),))
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    'Required if Source of Anterior Chamber Depth Data Code Sequence (0022,1133) contains an Item with the value (111782, DCM, "Axial Measurements SOP Instance").'
+    return rt.code_in(context, 0x00221133, "item", 0, (("111782", "DCM"),))
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    'Required if Source of Refractive Measurements Code Sequence (0022,1135) contains an Item with the value (111783, DCM, "Refractive Measurements SOP Instance").'
+    return rt.code_in(context, 0x00221135, "item", 0, (("111783", "DCM"),))
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    'Required if Source of Cornea Measurement Data Code Sequence (0046,0111) contains an Item with the value (111757, DCM, "Keratometry Measurements SOP Instance").'
+    return rt.code_in(context, 0x00460111, "item", 0, (("111757", "DCM"),))
+
 
 INTRAOCULAR_LENS_CALCULATIONS_MACRO: Final = AttributeTable(
     table_id="table_C.8.25.16-2",
@@ -60,6 +98,12 @@ INTRAOCULAR_LENS_CALCULATIONS_MACRO: Final = AttributeTable(
                     context_groups=(ContextGroup(cid=4234, strength="defined"),),
                 ),
             ),
+            requirement=Requirement(
+                text="Required if the value of Refractive Procedure Occurred (0022,1039) is YES.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00221103,
@@ -76,6 +120,12 @@ INTRAOCULAR_LENS_CALCULATIONS_MACRO: Final = AttributeTable(
                     qualifier="DCID 4238 “Refractive Error Type”",
                     context_groups=(ContextGroup(cid=4238, strength="defined"),),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if the value of Refractive Procedure Occurred (0022,1039) is YES.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
             ),
         ),
         Attribute(
@@ -119,6 +169,12 @@ INTRAOCULAR_LENS_CALCULATIONS_MACRO: Final = AttributeTable(
                             label="Table 10-11 “SOP Instance Reference Macro Attributes”",
                             row=12,
                         ),
+                    ),
+                    requirement=Requirement(
+                        text='Required if Source of Corneal Size Data Code Sequence (0022,1036) contains an Item with the value (111784, DCM, "Autorefraction Measurements SOP Instance").',
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=never,
                     ),
                 ),
             ),
@@ -164,6 +220,12 @@ INTRAOCULAR_LENS_CALCULATIONS_MACRO: Final = AttributeTable(
                             label="Table 10-11 “SOP Instance Reference Macro Attributes”",
                             row=18,
                         ),
+                    ),
+                    requirement=Requirement(
+                        text='Required if Source of Lens Thickness Data Code Sequence (0022,1132) contains an Item with the value (111782, DCM, "Axial Measurements SOP Instance").',
+                        status="parser",
+                        required=_condition_3,
+                        otherwise=never,
                     ),
                 ),
             ),
@@ -213,6 +275,12 @@ INTRAOCULAR_LENS_CALCULATIONS_MACRO: Final = AttributeTable(
                             label="Table 10-11 “SOP Instance Reference Macro Attributes”",
                             row=24,
                         ),
+                    ),
+                    requirement=Requirement(
+                        text='Required if Source of Anterior Chamber Depth Data Code Sequence (0022,1133) contains an Item with the value (111782, DCM, "Axial Measurements SOP Instance").',
+                        status="parser",
+                        required=_condition_4,
+                        otherwise=never,
                     ),
                 ),
             ),
@@ -288,6 +356,12 @@ INTRAOCULAR_LENS_CALCULATIONS_MACRO: Final = AttributeTable(
                                     row=34,
                                 ),
                             ),
+                            requirement=Requirement(
+                                text='Required if Source of Refractive Measurements Code Sequence (0022,1135) contains an Item with the value (111783, DCM, "Refractive Measurements SOP Instance").',
+                                status="parser",
+                                required=_condition_5,
+                                otherwise=never,
+                            ),
                         ),
                     ),
                 ),
@@ -341,6 +415,12 @@ INTRAOCULAR_LENS_CALCULATIONS_MACRO: Final = AttributeTable(
                             label="Table 10-11 “SOP Instance Reference Macro Attributes”",
                             row=41,
                         ),
+                    ),
+                    requirement=Requirement(
+                        text='Required if Source of Cornea Measurement Data Code Sequence (0046,0111) contains an Item with the value (111757, DCM, "Keratometry Measurements SOP Instance").',
+                        status="parser",
+                        required=_condition_6,
+                        otherwise=never,
                     ),
                 ),
             ),

@@ -17,7 +17,24 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Intravascular Acquisition (0018,3100) equals MEASURED."
+    return rt.value_in(context, 0x00183100, "any", 0, None, ("MEASURED",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Presentation Intent Type (0008,0068) equals FOR PRESENTATION."
+    return rt.value_in(context, 0x00080068, "any", 0, None, ("FOR PRESENTATION",))
+
 
 INTRAVASCULAR_FRAME_CONTENT_MACRO: Final = AttributeTable(
     table_id="table_C.8.27.6.2-1",
@@ -40,6 +57,12 @@ INTRAVASCULAR_FRAME_CONTENT_MACRO: Final = AttributeTable(
                     name="Intravascular Longitudinal Distance",
                     type="1C",
                     row=2,
+                    requirement=Requirement(
+                        text="Required if Intravascular Acquisition (0018,3100) equals MEASURED.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00520033,
@@ -47,6 +70,12 @@ INTRAVASCULAR_FRAME_CONTENT_MACRO: Final = AttributeTable(
                     name="Seam Line Location",
                     type="2C",
                     row=3,
+                    requirement=Requirement(
+                        text="Required if Presentation Intent Type (0008,0068) equals FOR PRESENTATION.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=never,
+                    ),
                 ),
             ),
         ),

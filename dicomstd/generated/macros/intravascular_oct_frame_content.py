@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount
+from dicomstd.conditions.runtime import never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement
 
 INTRAVASCULAR_OCT_FRAME_CONTENT_MACRO: Final = AttributeTable(
     table_id="table_C.8.27.6.3-1",
@@ -50,6 +51,12 @@ INTRAVASCULAR_OCT_FRAME_CONTENT_MACRO: Final = AttributeTable(
                     name="Number of Padded A-lines",
                     type="1C",
                     row=4,
+                    requirement=Requirement(
+                        text="Required if the FOR PROCESSING image contains padded A-lines",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
             ),
         ),

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount
+from dicomstd.conditions.runtime import never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, Requirement
 
 INVENTORY_REFERENCE_MACRO: Final = AttributeTable(
     table_id="table_C.38.2-3",
@@ -75,6 +76,12 @@ INVENTORY_REFERENCE_MACRO: Final = AttributeTable(
                     row=7,
                     qualifier="Recursive inclusion to describe a tree of referenced Inventory SOP Instances.",
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if the referenced Inventory SOP Instance itself includes Inventory SOP Instances by reference",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
             ),
         ),
     ),

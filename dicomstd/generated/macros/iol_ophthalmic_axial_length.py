@@ -17,7 +17,31 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ContextGroup, Include, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    ContextGroup,
+    Include,
+    ItemCount,
+    Requirement,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    'Required if Source of Ophthalmic Axial Length Code Sequence (0022,1035) contains an Item with the value (111782, DCM, "Axial Measurements SOP Instance").'
+    return rt.code_in(context, 0x00221035, "item", 0, (("111782", "DCM"),))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Ophthalmic Axial Measurements Device Type (0022,1009) is ULTRASOUND"
+    return rt.value_in(context, 0x00221009, "any", 0, None, ("ULTRASOUND",))
+
 
 IOL_OPHTHALMIC_AXIAL_LENGTH_MACRO: Final = AttributeTable(
     table_id="table_C.8.25.16-4",
@@ -89,6 +113,12 @@ IOL_OPHTHALMIC_AXIAL_LENGTH_MACRO: Final = AttributeTable(
                             row=8,
                         ),
                     ),
+                    requirement=Requirement(
+                        text='Required if Source of Ophthalmic Axial Length Code Sequence (0022,1035) contains an Item with the value (111782, DCM, "Axial Measurements SOP Instance").',
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00221044,
@@ -105,6 +135,12 @@ IOL_OPHTHALMIC_AXIAL_LENGTH_MACRO: Final = AttributeTable(
                             qualifier="DCID 4230 “Ophthalmic Ultrasound Axial Measurements Type”",
                             context_groups=(ContextGroup(cid=4230, strength="defined"),),
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if Ophthalmic Axial Measurements Device Type (0022,1009) is ULTRASOUND",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=never,
                     ),
                 ),
             ),

@@ -17,7 +17,26 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ContextGroup, Include, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    ContextGroup,
+    Include,
+    ItemCount,
+    Requirement,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Universal Entity ID (0040,0032) is present"
+    return rt.present(context, 0x00400032, "item", 0)
+
 
 ISSUER_OF_PATIENT_ID_MACRO: Final = AttributeTable(
     table_id="table_10-18",
@@ -54,6 +73,12 @@ ISSUER_OF_PATIENT_ID_MACRO: Final = AttributeTable(
                     name="Universal Entity ID Type",
                     type="1C",
                     row=4,
+                    requirement=Requirement(
+                        text="Required if Universal Entity ID (0040,0032) is present",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00400035,

@@ -17,14 +17,32 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if KVP (0018,0060) is not present"
+    return rt.neg(rt.present(context, 0x00180060, "item", 0))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Imaging Energy Derivation Code Sequence (3002,0133) is not present"
+    return rt.neg(rt.present(context, 0x30020133, "item", 0))
+
 
 KV_RADIATION_IMAGE_ACQUISITION_PARAMETERS_MACRO: Final = AttributeTable(
     table_id="table_C.36.2.4.6-1",
@@ -49,8 +67,26 @@ KV_RADIATION_IMAGE_ACQUISITION_PARAMETERS_MACRO: Final = AttributeTable(
                     context_groups=(ContextGroup(cid=9262, strength="baseline"),),
                 ),
             ),
+            requirement=Requirement(
+                text="Required if KVP (0018,0060) is not present",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
-        Attribute(tag=0x00180060, keyword="KVP", name="KVP", type="2C", row=3),
+        Attribute(
+            tag=0x00180060,
+            keyword="KVP",
+            name="KVP",
+            type="2C",
+            row=3,
+            requirement=Requirement(
+                text="Required if Imaging Energy Derivation Code Sequence (3002,0133) is not present",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
+        ),
         Attribute(
             tag=0x00188151,
             keyword="XRayTubeCurrentInuA",

@@ -17,7 +17,15 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, ValueSet
+from dicomstd.conditions.runtime import never, not_verifiable
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    Include,
+    ItemCount,
+    Requirement,
+    ValueSet,
+)
 
 LENSOMETRY_MEASUREMENTS_MACRO: Final = AttributeTable(
     table_id="table_C.8.25.8-2",
@@ -49,6 +57,12 @@ LENSOMETRY_MEASUREMENTS_MACRO: Final = AttributeTable(
                     row=5,
                 ),
             ),
+            requirement=Requirement(
+                text="Required if Add Near is measured in the lens.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00460101,
@@ -66,6 +80,12 @@ LENSOMETRY_MEASUREMENTS_MACRO: Final = AttributeTable(
                     type="3",
                     row=8,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Add intermediate is measured in the lens.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
             ),
         ),
         Include(

@@ -17,7 +17,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Line Dashing Style (0070,0254) has a value of DASHED."
+    return rt.value_in(context, 0x00700254, "item", 0, None, ("DASHED",))
+
 
 LINE_STYLE_SEQUENCE_MACRO: Final = AttributeTable(
     table_id="table_C.10-5b",
@@ -74,7 +86,17 @@ LINE_STYLE_SEQUENCE_MACRO: Final = AttributeTable(
                     value_sets=(ValueSet(kind="enumerated", values=("SOLID", "DASHED")),),
                 ),
                 Attribute(
-                    tag=0x00700255, keyword="LinePattern", name="Line Pattern", type="1C", row=8
+                    tag=0x00700255,
+                    keyword="LinePattern",
+                    name="Line Pattern",
+                    type="1C",
+                    row=8,
+                    requirement=Requirement(
+                        text="Required if Line Dashing Style (0070,0254) has a value of DASHED.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00700244,

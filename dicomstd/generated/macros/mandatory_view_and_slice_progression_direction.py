@@ -17,14 +17,33 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    'Required if View Code Sequence (0054,0220) equals (103340004, SCT, "Short Axis") or (131185001, SCT, "Vertical Long Axis") or (131186000, SCT, "Horizontal Long Axis") May be present otherwise.'
+    return rt.code_in(
+        context,
+        0x00540220,
+        "item",
+        0,
+        (("103340004", "SCT"), ("131185001", "SCT"), ("131186000", "SCT")),
+    )
+
 
 MANDATORY_VIEW_AND_SLICE_PROGRESSION_DIRECTION_MACRO: Final = AttributeTable(
     table_id="table_10-24",
@@ -64,6 +83,12 @@ MANDATORY_VIEW_AND_SLICE_PROGRESSION_DIRECTION_MACRO: Final = AttributeTable(
                             context_groups=(ContextGroup(cid=23, strength="baseline"),),
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if needed to fully specify the View",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
             ),
         ),
@@ -77,6 +102,12 @@ MANDATORY_VIEW_AND_SLICE_PROGRESSION_DIRECTION_MACRO: Final = AttributeTable(
                 ValueSet(kind="enumerated", values=("APEX_TO_BASE", "BASE_TO_APEX")),
                 ValueSet(kind="enumerated", values=("ANT_TO_INF", "INF_TO_ANT")),
                 ValueSet(kind="enumerated", values=("SEPTUM_TO_WALL", "WALL_TO_SEPTUM")),
+            ),
+            requirement=Requirement(
+                text='Required if View Code Sequence (0054,0220) equals (103340004, SCT, "Short Axis") or (131185001, SCT, "Vertical Long Axis") or (131186000, SCT, "Horizontal Long Axis") May be present otherwise.',
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
             ),
         ),
     ),

@@ -17,7 +17,28 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Shall not be present if Rescale Intercept (0028,1052) is present."
+    return rt.neg(rt.present(context, 0x00281052, "item", 0))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    return rt.present(context, 0x00281052, "item", 0)
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Modality LUT Sequence (0028,3000) is not present Shall not be present otherwise."
+    return rt.neg(rt.present(context, 0x00283000, "item", 0))
+
 
 MODALITY_LUT_MACRO: Final = AttributeTable(
     table_id="table_C.11-1b",
@@ -53,12 +74,53 @@ MODALITY_LUT_MACRO: Final = AttributeTable(
                 ),
                 Attribute(tag=0x00283006, keyword="LUTData", name="LUT Data", type="1", row=5),
             ),
+            requirement=Requirement(
+                text="Shall not be present if Rescale Intercept (0028,1052) is present.",
+                status="override",
+                required=_condition_1,
+                otherwise=never,
+                forbidden=_condition_2,
+            ),
         ),
         Attribute(
-            tag=0x00281052, keyword="RescaleIntercept", name="Rescale Intercept", type="1C", row=6
+            tag=0x00281052,
+            keyword="RescaleIntercept",
+            name="Rescale Intercept",
+            type="1C",
+            row=6,
+            requirement=Requirement(
+                text="Required if Modality LUT Sequence (0028,3000) is not present Shall not be present otherwise.",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
         ),
-        Attribute(tag=0x00281053, keyword="RescaleSlope", name="Rescale Slope", type="1C", row=7),
-        Attribute(tag=0x00281054, keyword="RescaleType", name="Rescale Type", type="1C", row=8),
+        Attribute(
+            tag=0x00281053,
+            keyword="RescaleSlope",
+            name="Rescale Slope",
+            type="1C",
+            row=7,
+            requirement=Requirement(
+                text="Required if Rescale Intercept is present.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
+        ),
+        Attribute(
+            tag=0x00281054,
+            keyword="RescaleType",
+            name="Rescale Type",
+            type="1C",
+            row=8,
+            requirement=Requirement(
+                text="Required if Rescale Intercept is present.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
+        ),
     ),
 )
 """PS3.3 2024c Table C.11-1b: Modality LUT Macro."""

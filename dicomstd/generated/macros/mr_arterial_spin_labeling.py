@@ -17,14 +17,42 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Frame Type (0008,9007) is ORIGINAL May be present otherwise"
+    return rt.value_in(context, 0x00089007, "any", 0, None, ("ORIGINAL",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if ASL Context (0018,9257) is CONTROL or LABEL May be present otherwise."
+    return rt.value_in(context, 0x00189257, "item", 0, None, ("CONTROL", "LABEL"))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if ASL Crusher Flag (0018,9259) is YES."
+    return rt.value_in(context, 0x00189259, "item", 0, None, ("YES",))
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if ASL Bolus Cut-off Flag (0018,925C) is YES."
+    return rt.value_in(context, 0x0018925C, "item", 0, None, ("YES",))
+
 
 MR_ARTERIAL_SPIN_LABELING_MACRO: Final = AttributeTable(
     table_id="table_C.8-100b",
@@ -56,6 +84,12 @@ MR_ARTERIAL_SPIN_LABELING_MACRO: Final = AttributeTable(
                     row=3,
                     value_sets=(
                         ValueSet(kind="enumerated", values=("LABEL", "CONTROL", "M_ZERO_SCAN")),
+                    ),
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) is ORIGINAL May be present otherwise",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
                     ),
                 ),
                 Attribute(
@@ -112,6 +146,12 @@ MR_ARTERIAL_SPIN_LABELING_MACRO: Final = AttributeTable(
                             row=10,
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if ASL Context (0018,9257) is CONTROL or LABEL May be present otherwise.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189259,
@@ -127,6 +167,12 @@ MR_ARTERIAL_SPIN_LABELING_MACRO: Final = AttributeTable(
                     name="ASL Crusher Flow Limit",
                     type="1C",
                     row=12,
+                    requirement=Requirement(
+                        text="Required if ASL Crusher Flag (0018,9259) is YES.",
+                        status="parser",
+                        required=_condition_3,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x0018925B,
@@ -134,6 +180,12 @@ MR_ARTERIAL_SPIN_LABELING_MACRO: Final = AttributeTable(
                     name="ASL Crusher Description",
                     type="1C",
                     row=13,
+                    requirement=Requirement(
+                        text="Required if ASL Crusher Flag (0018,9259) is YES.",
+                        status="parser",
+                        required=_condition_3,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x0018925C,
@@ -165,6 +217,12 @@ MR_ARTERIAL_SPIN_LABELING_MACRO: Final = AttributeTable(
                             type="2",
                             row=17,
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if ASL Bolus Cut-off Flag (0018,925C) is YES.",
+                        status="parser",
+                        required=_condition_4,
+                        otherwise=never,
                     ),
                 ),
             ),

@@ -17,7 +17,33 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL May be present otherwise."
+    return rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Diffusion Directionality (0018,9075) equals DIRECTIONAL May be present if Diffusion Directionality (0018,9075) equals BMATRIX."
+    return rt.value_in(context, 0x00189075, "item", 0, None, ("DIRECTIONAL",))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    return rt.value_in(context, 0x00189075, "item", 0, None, ("BMATRIX",))
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Frame Type (0008,9007) value 4 equals DIFFUSION_ANISO."
+    return rt.value_in(context, 0x00089007, "any", 0, 4, ("DIFFUSION_ANISO",))
+
 
 MR_DIFFUSION_MACRO: Final = AttributeTable(
     table_id="table_C.8-96",
@@ -40,6 +66,12 @@ MR_DIFFUSION_MACRO: Final = AttributeTable(
                     name="Diffusion b-value",
                     type="1C",
                     row=2,
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189075,
@@ -51,6 +83,12 @@ MR_DIFFUSION_MACRO: Final = AttributeTable(
                         ValueSet(
                             kind="defined", values=("DIRECTIONAL", "BMATRIX", "ISOTROPIC", "NONE")
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
                     ),
                 ),
                 Attribute(
@@ -67,7 +105,19 @@ MR_DIFFUSION_MACRO: Final = AttributeTable(
                             name="Diffusion Gradient Orientation",
                             type="1C",
                             row=5,
+                            requirement=Requirement(
+                                text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL May be present otherwise.",
+                                status="parser",
+                                required=_condition_1,
+                                otherwise=always,
+                            ),
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if Diffusion Directionality (0018,9075) equals DIRECTIONAL May be present if Diffusion Directionality (0018,9075) equals BMATRIX.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=_condition_3,
                     ),
                 ),
                 Attribute(
@@ -121,6 +171,12 @@ MR_DIFFUSION_MACRO: Final = AttributeTable(
                             row=12,
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if Diffusion Directionality (0018,9075) equals BMATRIX.",
+                        status="parser",
+                        required=_condition_3,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189147,
@@ -130,6 +186,12 @@ MR_DIFFUSION_MACRO: Final = AttributeTable(
                     row=13,
                     value_sets=(
                         ValueSet(kind="defined", values=("FRACTIONAL", "RELATIVE", "VOLUME_RATIO")),
+                    ),
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) value 4 equals DIFFUSION_ANISO.",
+                        status="parser",
+                        required=_condition_4,
+                        otherwise=never,
                     ),
                 ),
             ),

@@ -17,7 +17,32 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL May be present otherwise."
+    return rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Frame Type (0008,9007) Value 1 is ORIGINAL May be present otherwise."
+    return rt.value_in(context, 0x00089007, "any", 0, 1, ("ORIGINAL",))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if MR Acquisition Type (0018,0023) equals 3D and Frame Type (0008,9007) Value 1 is ORIGINAL May be present otherwise."
+    return rt.conj(
+        rt.value_in(context, 0x00180023, "any", 0, None, ("3D",)),
+        rt.value_in(context, 0x00089007, "any", 0, 1, ("ORIGINAL",)),
+    )
+
 
 MR_FOV_GEOMETRY_MACRO: Final = AttributeTable(
     table_id="table_C.8-90",
@@ -41,6 +66,12 @@ MR_FOV_GEOMETRY_MACRO: Final = AttributeTable(
                     type="1C",
                     row=2,
                     value_sets=(ValueSet(kind="enumerated", values=("COLUMN", "ROW", "OTHER")),),
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189058,
@@ -48,6 +79,12 @@ MR_FOV_GEOMETRY_MACRO: Final = AttributeTable(
                     name="MR Acquisition Frequency Encoding Steps",
                     type="1C",
                     row=3,
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 is ORIGINAL May be present otherwise.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189231,
@@ -55,6 +92,12 @@ MR_FOV_GEOMETRY_MACRO: Final = AttributeTable(
                     name="MR Acquisition Phase Encoding Steps in-plane",
                     type="1C",
                     row=4,
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 is ORIGINAL May be present otherwise.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189232,
@@ -62,6 +105,12 @@ MR_FOV_GEOMETRY_MACRO: Final = AttributeTable(
                     name="MR Acquisition Phase Encoding Steps out-of-plane",
                     type="1C",
                     row=5,
+                    requirement=Requirement(
+                        text="Required if MR Acquisition Type (0018,0023) equals 3D and Frame Type (0008,9007) Value 1 is ORIGINAL May be present otherwise.",
+                        status="parser",
+                        required=_condition_3,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00180093,
@@ -69,6 +118,12 @@ MR_FOV_GEOMETRY_MACRO: Final = AttributeTable(
                     name="Percent Sampling",
                     type="1C",
                     row=6,
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00180094,
@@ -76,6 +131,12 @@ MR_FOV_GEOMETRY_MACRO: Final = AttributeTable(
                     name="Percent Phase Field of View",
                     type="1C",
                     row=7,
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
             ),
         ),

@@ -17,7 +17,27 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always
+from dicomstd.specification import Attribute, AttributeTable, Include, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    'Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED and SOP Class UID is not "1.2.840.10008.5.1.4.1.1.4.4" (Legacy Converted) May be present otherwise.'
+    return rt.conj(
+        rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
+        rt.neg(rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.4.4",))),
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    'Required if SOP Class UID is not "1.2.840.10008.5.1.4.1.1.4.4" (Legacy Converted) may be present otherwise.'
+    return rt.neg(rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.4.4",)))
+
 
 MR_IMAGE_AND_SPECTROSCOPY_INSTANCE_MACRO: Final = AttributeTable(
     table_id="table_C.8-83",
@@ -35,6 +55,12 @@ MR_IMAGE_AND_SPECTROSCOPY_INSTANCE_MACRO: Final = AttributeTable(
             name="Acquisition DateTime",
             type="1C",
             row=2,
+            requirement=Requirement(
+                text='Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED and SOP Class UID is not "1.2.840.10008.5.1.4.1.1.4.4" (Legacy Converted) May be present otherwise.',
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00189073,
@@ -42,6 +68,12 @@ MR_IMAGE_AND_SPECTROSCOPY_INSTANCE_MACRO: Final = AttributeTable(
             name="Acquisition Duration",
             type="1C",
             row=3,
+            requirement=Requirement(
+                text='Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED and SOP Class UID is not "1.2.840.10008.5.1.4.1.1.4.4" (Legacy Converted) May be present otherwise.',
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Include(
             table_id="table_10.42-1",
@@ -55,6 +87,12 @@ MR_IMAGE_AND_SPECTROSCOPY_INSTANCE_MACRO: Final = AttributeTable(
             type="1C",
             row=5,
             value_sets=(ValueSet(kind="enumerated", values=("PRODUCT", "RESEARCH", "SERVICE")),),
+            requirement=Requirement(
+                text='Required if SOP Class UID is not "1.2.840.10008.5.1.4.1.1.4.4" (Legacy Converted) may be present otherwise.',
+                status="parser",
+                required=_condition_2,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00189100,
@@ -67,6 +105,12 @@ MR_IMAGE_AND_SPECTROSCOPY_INSTANCE_MACRO: Final = AttributeTable(
                     kind="defined",
                     values=("1H", "3HE", "7LI", "13C", "19F", "23NA", "31P", "129XE"),
                 ),
+            ),
+            requirement=Requirement(
+                text='Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED and SOP Class UID is not "1.2.840.10008.5.1.4.1.1.4.4" (Legacy Converted) May be present otherwise.',
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
             ),
         ),
         Attribute(
@@ -93,6 +137,12 @@ MR_IMAGE_AND_SPECTROSCOPY_INSTANCE_MACRO: Final = AttributeTable(
                     ),
                 ),
             ),
+            requirement=Requirement(
+                text='Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED and SOP Class UID is not "1.2.840.10008.5.1.4.1.1.4.4" (Legacy Converted) May be present otherwise.',
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00180087,
@@ -100,6 +150,12 @@ MR_IMAGE_AND_SPECTROSCOPY_INSTANCE_MACRO: Final = AttributeTable(
             name="Magnetic Field Strength",
             type="1C",
             row=8,
+            requirement=Requirement(
+                text='Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED and SOP Class UID is not "1.2.840.10008.5.1.4.1.1.4.4" (Legacy Converted) May be present otherwise.',
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00189174,
@@ -108,6 +164,12 @@ MR_IMAGE_AND_SPECTROSCOPY_INSTANCE_MACRO: Final = AttributeTable(
             type="1C",
             row=9,
             value_sets=(ValueSet(kind="defined", values=("IEC", "FDA", "MHW")),),
+            requirement=Requirement(
+                text='Required if SOP Class UID is not "1.2.840.10008.5.1.4.1.1.4.4" (Legacy Converted) May be present otherwise.',
+                status="parser",
+                required=_condition_2,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00189175,

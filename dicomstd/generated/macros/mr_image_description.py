@@ -17,7 +17,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always
+from dicomstd.specification import Attribute, AttributeTable, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    'Required if SOP Class UID is not "1.2.840.10008.5.1.4.1.1.4.4" (Legacy Converted) May be present otherwise.'
+    return rt.neg(rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.4.4",)))
+
 
 MR_IMAGE_DESCRIPTION_MACRO: Final = AttributeTable(
     table_id="table_C.8-84",
@@ -32,6 +44,12 @@ MR_IMAGE_DESCRIPTION_MACRO: Final = AttributeTable(
             name="Complex Image Component",
             type="1C",
             row=1,
+            requirement=Requirement(
+                text='Required if SOP Class UID is not "1.2.840.10008.5.1.4.1.1.4.4" (Legacy Converted) May be present otherwise.',
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00089209,
@@ -39,6 +57,12 @@ MR_IMAGE_DESCRIPTION_MACRO: Final = AttributeTable(
             name="Acquisition Contrast",
             type="1C",
             row=2,
+            requirement=Requirement(
+                text='Required if SOP Class UID is not "1.2.840.10008.5.1.4.1.1.4.4" (Legacy Converted) May be present otherwise.',
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00189622,

@@ -17,7 +17,49 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Frame Type (0008,9007) Value 1 is ORIGINAL May be present otherwise."
+    return rt.value_in(context, 0x00089007, "any", 0, 1, ("ORIGINAL",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL and Tagging (0018,9028) is GRID or LINE Otherwise may be present if Frame Type (0008,9007) Value 1 is DERIVED and Tagging (0018,9028) is GRID or LINE."
+    return rt.conj(
+        rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
+        rt.value_in(context, 0x00189028, "item", 0, None, ("GRID", "LINE")),
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    return rt.conj(
+        rt.value_in(context, 0x00089007, "any", 0, 1, ("DERIVED",)),
+        rt.value_in(context, 0x00189028, "item", 0, None, ("GRID", "LINE")),
+    )
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL and Tagging (0018,9028) is GRID Otherwise may be present if Frame Type (0008,9007) Value 1 is DERIVED and Tagging (0018,9028) is GRID."
+    return rt.conj(
+        rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
+        rt.value_in(context, 0x00189028, "item", 0, None, ("GRID",)),
+    )
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    return rt.conj(
+        rt.value_in(context, 0x00089007, "any", 0, 1, ("DERIVED",)),
+        rt.value_in(context, 0x00189028, "item", 0, None, ("GRID",)),
+    )
+
 
 MR_IMAGING_MODIFIER_MACRO: Final = AttributeTable(
     table_id="table_C.8-93",
@@ -45,6 +87,12 @@ MR_IMAGING_MODIFIER_MACRO: Final = AttributeTable(
                             kind="enumerated", values=("ON_RESONANCE", "OFF_RESONANCE", "NONE")
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 is ORIGINAL May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189022,
@@ -53,6 +101,12 @@ MR_IMAGING_MODIFIER_MACRO: Final = AttributeTable(
                     type="1C",
                     row=3,
                     value_sets=(ValueSet(kind="enumerated", values=("YES", "NO")),),
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 is ORIGINAL May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189028,
@@ -61,6 +115,12 @@ MR_IMAGING_MODIFIER_MACRO: Final = AttributeTable(
                     type="1C",
                     row=4,
                     value_sets=(ValueSet(kind="defined", values=("GRID", "LINE", "NONE")),),
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 is ORIGINAL May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189030,
@@ -68,6 +128,12 @@ MR_IMAGING_MODIFIER_MACRO: Final = AttributeTable(
                     name="Tag Spacing First Dimension",
                     type="1C",
                     row=5,
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL and Tagging (0018,9028) is GRID or LINE Otherwise may be present if Frame Type (0008,9007) Value 1 is DERIVED and Tagging (0018,9028) is GRID or LINE.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=_condition_3,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189218,
@@ -75,6 +141,12 @@ MR_IMAGING_MODIFIER_MACRO: Final = AttributeTable(
                     name="Tag Spacing Second Dimension",
                     type="1C",
                     row=6,
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL and Tagging (0018,9028) is GRID Otherwise may be present if Frame Type (0008,9007) Value 1 is DERIVED and Tagging (0018,9028) is GRID.",
+                        status="parser",
+                        required=_condition_4,
+                        otherwise=_condition_5,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189019,
@@ -82,6 +154,12 @@ MR_IMAGING_MODIFIER_MACRO: Final = AttributeTable(
                     name="Tag Angle First Axis",
                     type="1C",
                     row=7,
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL and Tagging (0018,9028) is GRID or LINE Otherwise may be present if Frame Type (0008,9007) Value 1 is DERIVED and Tagging (0018,9028) is GRID or LINE.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=_condition_3,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189219,
@@ -89,9 +167,25 @@ MR_IMAGING_MODIFIER_MACRO: Final = AttributeTable(
                     name="Tag Angle Second Axis",
                     type="1C",
                     row=8,
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL and Tagging (0018,9028) is GRID Otherwise may be present if Frame Type (0008,9007) Value 1 is DERIVED and Tagging (0018,9028) is GRID.",
+                        status="parser",
+                        required=_condition_4,
+                        otherwise=_condition_5,
+                    ),
                 ),
                 Attribute(
-                    tag=0x00189035, keyword="TagThickness", name="Tag Thickness", type="1C", row=9
+                    tag=0x00189035,
+                    keyword="TagThickness",
+                    name="Tag Thickness",
+                    type="1C",
+                    row=9,
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL and Tagging (0018,9028) is GRID or LINE Otherwise may be present if Frame Type (0008,9007) Value 1 is DERIVED and Tagging (0018,9028) is GRID or LINE.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=_condition_3,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189184, keyword="TaggingDelay", name="Tagging Delay", type="3", row=10
@@ -102,6 +196,12 @@ MR_IMAGING_MODIFIER_MACRO: Final = AttributeTable(
                     name="Transmitter Frequency",
                     type="1C",
                     row=11,
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 is ORIGINAL May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00180095,
@@ -109,6 +209,12 @@ MR_IMAGING_MODIFIER_MACRO: Final = AttributeTable(
                     name="Pixel Bandwidth",
                     type="1C",
                     row=12,
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 is ORIGINAL May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
             ),
         ),

@@ -17,7 +17,105 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL May be present otherwise."
+    return rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL and Inversion Recovery (0018,9009) equals YES Otherwise may be present if Frame Type (0008,9007) Value 1 is DERIVED and Inversion Recovery (0018,9009) equals YES."
+    return rt.conj(
+        rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
+        rt.value_in(context, 0x00189009, "item", 0, None, ("YES",)),
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    return rt.conj(
+        rt.value_in(context, 0x00089007, "any", 0, 1, ("DERIVED",)),
+        rt.value_in(context, 0x00189009, "item", 0, None, ("YES",)),
+    )
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL and Flow Compensation (0018,9010) equals other than NONE Otherwise may be present if Frame Type (0008,9007) Value 1 is DERIVED and Flow Compensation (0018,9010) equals other than NONE."
+    return rt.conj(
+        rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
+        rt.neg(rt.value_in(context, 0x00189010, "item", 0, None, ("NONE",))),
+    )
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    return rt.conj(
+        rt.value_in(context, 0x00089007, "any", 0, 1, ("DERIVED",)),
+        rt.neg(rt.value_in(context, 0x00189010, "item", 0, None, ("NONE",))),
+    )
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL and Echo Pulse Sequence (0018,9008) equals GRADIENT or BOTH Otherwise may be present if Frame Type (0008,9007) Value 1 is DERIVED and Echo Pulse Sequence (0018,9008) equals GRADIENT or BOTH."
+    return rt.conj(
+        rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
+        rt.value_in(context, 0x00189008, "any", 0, None, ("GRADIENT", "BOTH")),
+    )
+
+
+def _condition_7(context: EvaluationContext) -> Truth:
+    return rt.conj(
+        rt.value_in(context, 0x00089007, "any", 0, 1, ("DERIVED",)),
+        rt.value_in(context, 0x00189008, "any", 0, None, ("GRADIENT", "BOTH")),
+    )
+
+
+def _condition_8(context: EvaluationContext) -> Truth:
+    "Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL and Partial Fourier (0018,9081) equals YES Otherwise may be present if Frame Type (0008,9007) Value 1 is DERIVED and Partial Fourier (0018,9081) equals YES."
+    return rt.conj(
+        rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
+        rt.value_in(context, 0x00189081, "item", 0, None, ("YES",)),
+    )
+
+
+def _condition_9(context: EvaluationContext) -> Truth:
+    return rt.conj(
+        rt.value_in(context, 0x00089007, "any", 0, 1, ("DERIVED",)),
+        rt.value_in(context, 0x00189081, "item", 0, None, ("YES",)),
+    )
+
+
+def _condition_10(context: EvaluationContext) -> Truth:
+    "Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL and Parallel Acquisition (0018,9077) equals YES Otherwise may be present if Frame Type (0008,9007) Value 1 is DERIVED and Parallel Acquisition (0018,9077) equals YES."
+    return rt.conj(
+        rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
+        rt.value_in(context, 0x00189077, "item", 0, None, ("YES",)),
+    )
+
+
+def _condition_11(context: EvaluationContext) -> Truth:
+    return rt.conj(
+        rt.value_in(context, 0x00089007, "any", 0, 1, ("DERIVED",)),
+        rt.value_in(context, 0x00189077, "item", 0, None, ("YES",)),
+    )
+
+
+def _condition_12(context: EvaluationContext) -> Truth:
+    "required for MR Spectroscopy SOP Instances Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL and Parallel Acquisition (0018,9077) equals YES Otherwise may be present if Frame Type (0008,9007) Value 1 is DERIVED and Parallel Acquisition (0018,9077) equals YES."
+    return rt.disj(
+        rt.UNKNOWN,
+        rt.conj(
+            rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
+            rt.value_in(context, 0x00189077, "item", 0, None, ("YES",)),
+        ),
+    )
+
 
 MR_MODIFIER_MACRO: Final = AttributeTable(
     table_id="table_C.8-92",
@@ -41,6 +139,12 @@ MR_MODIFIER_MACRO: Final = AttributeTable(
                     type="1C",
                     row=2,
                     value_sets=(ValueSet(kind="enumerated", values=("YES", "NO")),),
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189079,
@@ -48,6 +152,12 @@ MR_MODIFIER_MACRO: Final = AttributeTable(
                     name="Inversion Times",
                     type="1C",
                     row=3,
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL and Inversion Recovery (0018,9009) equals YES Otherwise may be present if Frame Type (0008,9007) Value 1 is DERIVED and Inversion Recovery (0018,9009) equals YES.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=_condition_3,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189010,
@@ -59,6 +169,12 @@ MR_MODIFIER_MACRO: Final = AttributeTable(
                         ValueSet(
                             kind="defined", values=("ACCELERATION", "VELOCITY", "OTHER", "NONE")
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
                     ),
                 ),
                 Attribute(
@@ -82,6 +198,12 @@ MR_MODIFIER_MACRO: Final = AttributeTable(
                             ),
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL and Flow Compensation (0018,9010) equals other than NONE Otherwise may be present if Frame Type (0008,9007) Value 1 is DERIVED and Flow Compensation (0018,9010) equals other than NONE.",
+                        status="parser",
+                        required=_condition_4,
+                        otherwise=_condition_5,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189016,
@@ -94,6 +216,12 @@ MR_MODIFIER_MACRO: Final = AttributeTable(
                             kind="enumerated", values=("RF", "GRADIENT", "RF_AND_GRADIENT", "NONE")
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL and Echo Pulse Sequence (0018,9008) equals GRADIENT or BOTH Otherwise may be present if Frame Type (0008,9007) Value 1 is DERIVED and Echo Pulse Sequence (0018,9008) equals GRADIENT or BOTH.",
+                        status="parser",
+                        required=_condition_6,
+                        otherwise=_condition_7,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189021,
@@ -102,6 +230,12 @@ MR_MODIFIER_MACRO: Final = AttributeTable(
                     type="1C",
                     row=7,
                     value_sets=(ValueSet(kind="enumerated", values=("YES", "NO")),),
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189026,
@@ -110,6 +244,12 @@ MR_MODIFIER_MACRO: Final = AttributeTable(
                     type="1C",
                     row=8,
                     value_sets=(ValueSet(kind="enumerated", values=("WATER", "FAT", "NONE")),),
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189027,
@@ -118,6 +258,12 @@ MR_MODIFIER_MACRO: Final = AttributeTable(
                     type="1C",
                     row=9,
                     value_sets=(ValueSet(kind="defined", values=("SLAB", "NONE")),),
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189081,
@@ -126,6 +272,12 @@ MR_MODIFIER_MACRO: Final = AttributeTable(
                     type="1C",
                     row=10,
                     value_sets=(ValueSet(kind="enumerated", values=("YES", "NO")),),
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189036,
@@ -139,6 +291,12 @@ MR_MODIFIER_MACRO: Final = AttributeTable(
                             values=("PHASE", "FREQUENCY", "SLICE_SELECT", "COMBINATION"),
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL and Partial Fourier (0018,9081) equals YES Otherwise may be present if Frame Type (0008,9007) Value 1 is DERIVED and Partial Fourier (0018,9081) equals YES.",
+                        status="parser",
+                        required=_condition_8,
+                        otherwise=_condition_9,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189077,
@@ -147,6 +305,12 @@ MR_MODIFIER_MACRO: Final = AttributeTable(
                     type="1C",
                     row=12,
                     value_sets=(ValueSet(kind="enumerated", values=("YES", "NO")),),
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189078,
@@ -157,6 +321,12 @@ MR_MODIFIER_MACRO: Final = AttributeTable(
                     value_sets=(
                         ValueSet(kind="defined", values=("PILS", "SENSE", "SMASH", "OTHER")),
                     ),
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL and Parallel Acquisition (0018,9077) equals YES Otherwise may be present if Frame Type (0008,9007) Value 1 is DERIVED and Parallel Acquisition (0018,9077) equals YES.",
+                        status="parser",
+                        required=_condition_10,
+                        otherwise=_condition_11,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189069,
@@ -164,6 +334,12 @@ MR_MODIFIER_MACRO: Final = AttributeTable(
                     name="Parallel Reduction Factor In-plane",
                     type="1C",
                     row=14,
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL and Parallel Acquisition (0018,9077) equals YES Otherwise may be present if Frame Type (0008,9007) Value 1 is DERIVED and Parallel Acquisition (0018,9077) equals YES.",
+                        status="parser",
+                        required=_condition_10,
+                        otherwise=_condition_11,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189155,
@@ -171,6 +347,12 @@ MR_MODIFIER_MACRO: Final = AttributeTable(
                     name="Parallel Reduction Factor out-of-plane",
                     type="1C",
                     row=15,
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL and Parallel Acquisition (0018,9077) equals YES Otherwise may be present if Frame Type (0008,9007) Value 1 is DERIVED and Parallel Acquisition (0018,9077) equals YES.",
+                        status="parser",
+                        required=_condition_10,
+                        otherwise=_condition_11,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189168,
@@ -178,6 +360,12 @@ MR_MODIFIER_MACRO: Final = AttributeTable(
                     name="Parallel Reduction Factor Second In-plane",
                     type="1C",
                     row=16,
+                    requirement=Requirement(
+                        text="required for MR Spectroscopy SOP Instances Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL and Parallel Acquisition (0018,9077) equals YES Otherwise may be present if Frame Type (0008,9007) Value 1 is DERIVED and Parallel Acquisition (0018,9077) equals YES.",
+                        status="parser",
+                        required=_condition_12,
+                        otherwise=_condition_11,
+                    ),
                 ),
             ),
         ),

@@ -17,7 +17,31 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL May be present otherwise."
+    return rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL and Receive Coil Type (0018,9043) equals MULTICOIL May be present otherwise only if Receive Coil Type (0018,9043) equals MULTICOIL."
+    return rt.conj(
+        rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
+        rt.value_in(context, 0x00189043, "item", 0, None, ("MULTICOIL",)),
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    return rt.value_in(context, 0x00189043, "item", 0, None, ("MULTICOIL",))
+
 
 MR_RECEIVE_COIL_MACRO: Final = AttributeTable(
     table_id="table_C.8-94",
@@ -40,6 +64,12 @@ MR_RECEIVE_COIL_MACRO: Final = AttributeTable(
                     name="Receive Coil Name",
                     type="1C",
                     row=2,
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189041,
@@ -47,6 +77,12 @@ MR_RECEIVE_COIL_MACRO: Final = AttributeTable(
                     name="Receive Coil Manufacturer Name",
                     type="2C",
                     row=3,
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189043,
@@ -57,6 +93,12 @@ MR_RECEIVE_COIL_MACRO: Final = AttributeTable(
                     value_sets=(
                         ValueSet(kind="defined", values=("BODY", "VOLUME", "SURFACE", "MULTICOIL")),
                     ),
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL May be present otherwise",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189044,
@@ -65,6 +107,12 @@ MR_RECEIVE_COIL_MACRO: Final = AttributeTable(
                     type="1C",
                     row=5,
                     value_sets=(ValueSet(kind="enumerated", values=("YES", "NO")),),
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL May be present otherwise",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189045,
@@ -89,6 +137,12 @@ MR_RECEIVE_COIL_MACRO: Final = AttributeTable(
                             row=8,
                             value_sets=(ValueSet(kind="enumerated", values=("YES", "NO")),),
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL and Receive Coil Type (0018,9043) equals MULTICOIL May be present otherwise only if Receive Coil Type (0018,9043) equals MULTICOIL.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=_condition_3,
                     ),
                 ),
                 Attribute(

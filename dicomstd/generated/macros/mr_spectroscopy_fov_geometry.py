@@ -17,7 +17,32 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Frame Type (0008,9007) Value 1 is ORIGINAL May be present otherwise."
+    return rt.value_in(context, 0x00089007, "any", 0, 1, ("ORIGINAL",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if MR Spectroscopy Acquisition Type (0018,9200) equals PLANE and Frame Type (0008,9007) Value 1 is ORIGINAL May be present otherwise."
+    return rt.conj(
+        rt.value_in(context, 0x00189200, "any", 0, None, ("PLANE",)),
+        rt.value_in(context, 0x00089007, "any", 0, 1, ("ORIGINAL",)),
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL May be present otherwise."
+    return rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",))
+
 
 MR_SPECTROSCOPY_FOV_GEOMETRY_MACRO: Final = AttributeTable(
     table_id="table_C.8-105",
@@ -40,6 +65,12 @@ MR_SPECTROSCOPY_FOV_GEOMETRY_MACRO: Final = AttributeTable(
                     name="Spectroscopy Acquisition Data Columns",
                     type="1C",
                     row=2,
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 is ORIGINAL May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189095,
@@ -47,6 +78,12 @@ MR_SPECTROSCOPY_FOV_GEOMETRY_MACRO: Final = AttributeTable(
                     name="Spectroscopy Acquisition Phase Rows",
                     type="1C",
                     row=3,
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 is ORIGINAL May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189234,
@@ -54,6 +91,12 @@ MR_SPECTROSCOPY_FOV_GEOMETRY_MACRO: Final = AttributeTable(
                     name="Spectroscopy Acquisition Phase Columns",
                     type="1C",
                     row=4,
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 is ORIGINAL May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189159,
@@ -61,6 +104,12 @@ MR_SPECTROSCOPY_FOV_GEOMETRY_MACRO: Final = AttributeTable(
                     name="Spectroscopy Acquisition Out-of-plane Phase Steps",
                     type="1C",
                     row=5,
+                    requirement=Requirement(
+                        text="Required if MR Spectroscopy Acquisition Type (0018,9200) equals PLANE and Frame Type (0008,9007) Value 1 is ORIGINAL May be present otherwise.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00180093,
@@ -68,6 +117,12 @@ MR_SPECTROSCOPY_FOV_GEOMETRY_MACRO: Final = AttributeTable(
                     name="Percent Sampling",
                     type="1C",
                     row=6,
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL May be present otherwise.",
+                        status="parser",
+                        required=_condition_3,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00180094,
@@ -75,6 +130,12 @@ MR_SPECTROSCOPY_FOV_GEOMETRY_MACRO: Final = AttributeTable(
                     name="Percent Phase Field of View",
                     type="1C",
                     row=7,
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL May be present otherwise.",
+                        status="parser",
+                        required=_condition_3,
+                        otherwise=always,
+                    ),
                 ),
             ),
         ),

@@ -17,7 +17,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL May be present otherwise."
+    return rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",))
+
 
 MR_TIMING_AND_RELATED_PARAMETERS_MACRO: Final = AttributeTable(
     table_id="table_C.8-89",
@@ -40,14 +52,38 @@ MR_TIMING_AND_RELATED_PARAMETERS_MACRO: Final = AttributeTable(
                     name="Repetition Time",
                     type="1C",
                     row=2,
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
-                Attribute(tag=0x00181314, keyword="FlipAngle", name="Flip Angle", type="1C", row=3),
+                Attribute(
+                    tag=0x00181314,
+                    keyword="FlipAngle",
+                    name="Flip Angle",
+                    type="1C",
+                    row=3,
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
+                ),
                 Attribute(
                     tag=0x00180091,
                     keyword="EchoTrainLength",
                     name="Echo Train Length",
                     type="1C",
                     row=4,
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189240,
@@ -55,6 +91,12 @@ MR_TIMING_AND_RELATED_PARAMETERS_MACRO: Final = AttributeTable(
                     name="RF Echo Train Length",
                     type="1C",
                     row=5,
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189241,
@@ -62,6 +104,12 @@ MR_TIMING_AND_RELATED_PARAMETERS_MACRO: Final = AttributeTable(
                     name="Gradient Echo Train Length",
                     type="1C",
                     row=6,
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189239,
@@ -97,6 +145,12 @@ MR_TIMING_AND_RELATED_PARAMETERS_MACRO: Final = AttributeTable(
                             row=9,
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if the system is capable of calculating Specific Absorption Rate (0018,9181).",
+                        status="unparsed",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189180,
@@ -109,6 +163,12 @@ MR_TIMING_AND_RELATED_PARAMETERS_MACRO: Final = AttributeTable(
                             kind="defined", values=("DB_DT", "ELECTRIC_FIELD", "PER_NERVE_STIM")
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if the system is capable of calculating Gradient Output (0018,9182).",
+                        status="unparsed",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189182,
@@ -116,6 +176,12 @@ MR_TIMING_AND_RELATED_PARAMETERS_MACRO: Final = AttributeTable(
                     name="Gradient Output",
                     type="1C",
                     row=11,
+                    requirement=Requirement(
+                        text="Required if the system is capable of calculating Gradient Output (0018,9182).",
+                        status="unparsed",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189176,
@@ -148,6 +214,12 @@ MR_TIMING_AND_RELATED_PARAMETERS_MACRO: Final = AttributeTable(
                                 ),
                             ),
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if required by law or regulations May be present otherwise.",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=always,
                     ),
                 ),
             ),

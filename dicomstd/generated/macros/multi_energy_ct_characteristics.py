@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount
+from dicomstd.conditions.runtime import always, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, Requirement
 
 MULTI_ENERGY_CT_CHARACTERISTICS_MACRO: Final = AttributeTable(
     table_id="table_C.8.15.3.12-1",
@@ -40,6 +41,12 @@ MULTI_ENERGY_CT_CHARACTERISTICS_MACRO: Final = AttributeTable(
                     name="Monoenergetic Energy Equivalent",
                     type="1C",
                     row=2,
+                    requirement=Requirement(
+                        text="Required if Image Type (0008,0008) Value 4 in the CT Image IOD, Image Type (0008,0008) Value 5 in the Enhanced CT Image IOD or Frame Type (0008,9007) Value 5 in the Enhanced CT Image IOD Frame is EQUAL to VMI May be present otherwise",
+                        status="unparsed",
+                        required=not_verifiable,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00221612,
@@ -71,6 +78,12 @@ MULTI_ENERGY_CT_CHARACTERISTICS_MACRO: Final = AttributeTable(
                         ),
                     ),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 4 in the CT Image IOD, Image Type (0008,0008) Value 5 in the Enhanced CT Image IOD or Frame Type (0008,9007) Value 5 in the Enhanced CT Image IOD Frame is VMI May be present otherwise",
+                status="unparsed",
+                required=not_verifiable,
+                otherwise=always,
             ),
         ),
     ),

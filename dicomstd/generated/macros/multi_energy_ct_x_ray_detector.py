@@ -17,7 +17,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Multi-energy Detector Type (0018,9372) is PHOTON_COUNTING May be present otherwise."
+    return rt.value_in(context, 0x00189372, "item", 0, None, ("PHOTON_COUNTING",))
+
 
 MULTI_ENERGY_CT_X_RAY_DETECTOR_MACRO: Final = AttributeTable(
     table_id="table_C.8.2.2-3",
@@ -73,6 +85,12 @@ MULTI_ENERGY_CT_X_RAY_DETECTOR_MACRO: Final = AttributeTable(
                     name="Nominal Max Energy",
                     type="1C",
                     row=6,
+                    requirement=Requirement(
+                        text="Required if Multi-energy Detector Type (0018,9372) is PHOTON_COUNTING May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189375,
@@ -80,6 +98,12 @@ MULTI_ENERGY_CT_X_RAY_DETECTOR_MACRO: Final = AttributeTable(
                     name="Nominal Min Energy",
                     type="1C",
                     row=7,
+                    requirement=Requirement(
+                        text="Required if Multi-energy Detector Type (0018,9372) is PHOTON_COUNTING May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x0018936E,

@@ -17,7 +17,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    'Required if Multi-energy Source Technique (0018,9368) is "SWITCHING_SOURCE".'
+    return rt.value_in(context, 0x00189368, "item", 0, None, ("SWITCHING_SOURCE",))
+
 
 MULTI_ENERGY_CT_X_RAY_SOURCE_MACRO: Final = AttributeTable(
     table_id="table_C.8.2.2-2",
@@ -74,6 +86,12 @@ MULTI_ENERGY_CT_X_RAY_SOURCE_MACRO: Final = AttributeTable(
                     name="Switching Phase Number",
                     type="1C",
                     row=7,
+                    requirement=Requirement(
+                        text='Required if Multi-energy Source Technique (0018,9368) is "SWITCHING_SOURCE".',
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x0018936C,

@@ -17,7 +17,41 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ContextGroup, Include, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    ContextGroup,
+    Include,
+    ItemCount,
+    Requirement,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Radiation Generation Mode Sequence (300A,067B) is not present"
+    return rt.neg(rt.present(context, 0x300A067B, "item", 0))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Energy Derivation Code Sequence (3002,0133) is not present"
+    return rt.neg(rt.present(context, 0x30020133, "item", 0))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Maximum Cumulative Meterset Exposure (3002,0134) is present"
+    return rt.present(context, 0x30020134, "item", 0)
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Delivery Rate (300A,063D) is present and has a value"
+    return rt.has_value(context, 0x300A063D, "item", 0)
+
 
 MV_RADIATION_IMAGE_ACQUISITION_PARAMETERS_MACRO: Final = AttributeTable(
     table_id="table_C.36.2.4.7-1",
@@ -42,6 +76,12 @@ MV_RADIATION_IMAGE_ACQUISITION_PARAMETERS_MACRO: Final = AttributeTable(
                     context_groups=(ContextGroup(cid=9262, strength="baseline"),),
                 ),
             ),
+            requirement=Requirement(
+                text="Required if Radiation Generation Mode Sequence (300A,067B) is not present",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x300A067B,
@@ -63,6 +103,12 @@ MV_RADIATION_IMAGE_ACQUISITION_PARAMETERS_MACRO: Final = AttributeTable(
                     ),
                     constrained=True,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Energy Derivation Code Sequence (3002,0133) is not present",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
             ),
         ),
         Attribute(
@@ -88,8 +134,26 @@ MV_RADIATION_IMAGE_ACQUISITION_PARAMETERS_MACRO: Final = AttributeTable(
                     context_groups=(ContextGroup(cid=9269, strength="defined"),),
                 ),
             ),
+            requirement=Requirement(
+                text="Required if Maximum Cumulative Meterset Exposure (3002,0134) is present",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
         ),
-        Attribute(tag=0x300A063D, keyword="DeliveryRate", name="Delivery Rate", type="2C", row=8),
+        Attribute(
+            tag=0x300A063D,
+            keyword="DeliveryRate",
+            name="Delivery Rate",
+            type="2C",
+            row=8,
+            requirement=Requirement(
+                text="Required if the acquisition is not taken simultaneously during the delivery of the therapeutic radiation",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
+        ),
         Attribute(
             tag=0x300A063E,
             keyword="DeliveryRateUnitSequence",
@@ -104,6 +168,12 @@ MV_RADIATION_IMAGE_ACQUISITION_PARAMETERS_MACRO: Final = AttributeTable(
                     row=10,
                     qualifier="No Baseline CID defined.",
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Delivery Rate (300A,063D) is present and has a value",
+                status="parser",
+                required=_condition_4,
+                otherwise=never,
             ),
         ),
     ),

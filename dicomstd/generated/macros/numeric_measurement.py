@@ -17,7 +17,34 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ContextGroup, Include, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    ContextGroup,
+    Include,
+    ItemCount,
+    Requirement,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Rational Numerator Value (0040,A162) is present."
+    return rt.present(context, 0x0040A162, "item", 0)
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Measured Value Sequence (0040,A300) is empty."
+    return rt.conj(
+        rt.present(context, 0x0040A300, "item", 0),
+        rt.neg(rt.has_value(context, 0x0040A300, "item", 0)),
+    )
+
 
 NUMERIC_MEASUREMENT_MACRO: Final = AttributeTable(
     table_id="table_C.18.1-1",
@@ -43,6 +70,12 @@ NUMERIC_MEASUREMENT_MACRO: Final = AttributeTable(
                     name="Floating Point Value",
                     type="1C",
                     row=3,
+                    requirement=Requirement(
+                        text="Required if Numeric Value (0040,A30A) has insufficient precision to represent the value as a string May be present otherwise.",
+                        status="unparsed",
+                        required=not_verifiable,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x0040A162,
@@ -50,6 +83,12 @@ NUMERIC_MEASUREMENT_MACRO: Final = AttributeTable(
                     name="Rational Numerator Value",
                     type="1C",
                     row=4,
+                    requirement=Requirement(
+                        text="Required if Numeric Value (0040,A30A) has insufficient precision to represent a rational value as a string May be present otherwise.",
+                        status="unparsed",
+                        required=not_verifiable,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x0040A163,
@@ -57,6 +96,12 @@ NUMERIC_MEASUREMENT_MACRO: Final = AttributeTable(
                     name="Rational Denominator Value",
                     type="1C",
                     row=5,
+                    requirement=Requirement(
+                        text="Required if Rational Numerator Value (0040,A162) is present.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x004008EA,
@@ -92,6 +137,12 @@ NUMERIC_MEASUREMENT_MACRO: Final = AttributeTable(
                     qualifier="DCID 42 “Numeric Value Qualifier”.",
                     context_groups=(ContextGroup(cid=42, strength="defined"),),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Measured Value Sequence (0040,A300) is empty.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
             ),
         ),
     ),

@@ -17,14 +17,32 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Mydriatic Agent Concentration (0022,004E) is present."
+    return rt.present(context, 0x0022004E, "item", 0)
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if the value of Pupil Dilated (0022,000D) is YES."
+    return rt.value_in(context, 0x0022000D, "item", 0, None, ("YES",))
+
 
 OPHTHALMIC_ACQUISITION_PARAMETERS_MACRO: Final = AttributeTable(
     table_id="table_C.8.17.8-2",
@@ -137,11 +155,33 @@ OPHTHALMIC_ACQUISITION_PARAMETERS_MACRO: Final = AttributeTable(
                             context_groups=(ContextGroup(cid=82, strength="defined"),),
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if Mydriatic Agent Concentration (0022,004E) is present.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if the value of Pupil Dilated (0022,000D) is YES.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
             ),
         ),
         Attribute(
-            tag=0x0022000E, keyword="DegreeOfDilation", name="Degree of Dilation", type="2C", row=15
+            tag=0x0022000E,
+            keyword="DegreeOfDilation",
+            name="Degree of Dilation",
+            type="2C",
+            row=15,
+            requirement=Requirement(
+                text="Required if the value of Pupil Dilated (0022,000D) is YES.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
     ),
 )

@@ -17,14 +17,47 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if the value of Pupil Dilated (0022,000D) is YES."
+    return rt.value_in(context, 0x0022000D, "item", 0, None, ("YES",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Mydriatic Agent Concentration (0022,004E) is present."
+    return rt.present(context, 0x0022004E, "item", 0)
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Ophthalmic Axial Length Measurements Type (0022,1010) is TOTAL LENGTH"
+    return rt.value_in(context, 0x00221010, "item", 0, None, ("TOTAL LENGTH",))
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Ophthalmic Axial Length Measurements Type (0022,1010) is LENGTH SUMMATION"
+    return rt.value_in(context, 0x00221010, "item", 0, None, ("LENGTH SUMMATION",))
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if Ophthalmic Axial Length Measurements Type (0022,1010) is SEGMENTAL LENGTH"
+    return rt.value_in(context, 0x00221010, "item", 0, None, ("SEGMENTAL LENGTH",))
+
 
 OPHTHALMIC_AXIAL_MEASUREMENTS_MACRO: Final = AttributeTable(
     table_id="table_C.8.25.14-2",
@@ -90,7 +123,17 @@ OPHTHALMIC_AXIAL_MEASUREMENTS_MACRO: Final = AttributeTable(
             value_sets=(ValueSet(kind="enumerated", values=("YES", "NO")),),
         ),
         Attribute(
-            tag=0x0022000E, keyword="DegreeOfDilation", name="Degree of Dilation", type="2C", row=8
+            tag=0x0022000E,
+            keyword="DegreeOfDilation",
+            name="Degree of Dilation",
+            type="2C",
+            row=8,
+            requirement=Requirement(
+                text="Required if the value of Pupil Dilated (0022,000D) is YES.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00220058,
@@ -140,7 +183,19 @@ OPHTHALMIC_AXIAL_MEASUREMENTS_MACRO: Final = AttributeTable(
                             context_groups=(ContextGroup(cid=4244, strength="defined"),),
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if Mydriatic Agent Concentration (0022,004E) is present.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=never,
+                    ),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if the value of Pupil Dilated (0022,000D) is YES.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
             ),
         ),
         Attribute(
@@ -208,6 +263,12 @@ OPHTHALMIC_AXIAL_MEASUREMENTS_MACRO: Final = AttributeTable(
                             row=22,
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if Ophthalmic Axial Length Measurements Type (0022,1010) is TOTAL LENGTH",
+                        status="parser",
+                        required=_condition_3,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00221212,
@@ -263,6 +324,12 @@ OPHTHALMIC_AXIAL_MEASUREMENTS_MACRO: Final = AttributeTable(
                             ),
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if Ophthalmic Axial Length Measurements Type (0022,1010) is LENGTH SUMMATION",
+                        status="parser",
+                        required=_condition_4,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00221211,
@@ -277,6 +344,12 @@ OPHTHALMIC_AXIAL_MEASUREMENTS_MACRO: Final = AttributeTable(
                             label="Table C.8.25.14-3 “Ophthalmic Axial Length Segmental Measurements Macro Attributes”",
                             row=31,
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if Ophthalmic Axial Length Measurements Type (0022,1010) is SEGMENTAL LENGTH",
+                        status="parser",
+                        required=_condition_5,
+                        otherwise=never,
                     ),
                 ),
             ),

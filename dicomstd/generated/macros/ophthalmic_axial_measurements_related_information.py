@@ -17,14 +17,32 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Ophthalmic Axial Measurements Device Type (0022,1009) is ULTRASOUND."
+    return rt.value_in(context, 0x00221009, "any", 0, None, ("ULTRASOUND",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Ophthalmic Axial Measurements Device Type (0022,1009) is OPTICAL."
+    return rt.value_in(context, 0x00221009, "any", 0, None, ("OPTICAL",))
+
 
 OPHTHALMIC_AXIAL_MEASUREMENTS_RELATED_INFORMATION_MACRO: Final = AttributeTable(
     table_id="table_C.8.25.14-4",
@@ -81,6 +99,12 @@ OPHTHALMIC_AXIAL_MEASUREMENTS_RELATED_INFORMATION_MACRO: Final = AttributeTable(
                     row=6,
                 ),
             ),
+            requirement=Requirement(
+                text="Required if Ophthalmic Axial Measurements Device Type (0022,1009) is ULTRASOUND.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00221225,
@@ -121,6 +145,12 @@ OPHTHALMIC_AXIAL_MEASUREMENTS_RELATED_INFORMATION_MACRO: Final = AttributeTable(
                     type="3",
                     row=11,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Ophthalmic Axial Measurements Device Type (0022,1009) is OPTICAL.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
             ),
         ),
     ),

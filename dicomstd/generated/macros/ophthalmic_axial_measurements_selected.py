@@ -17,14 +17,49 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if the value of Ophthalmic Axial Length Measurements Type (0022,1010) is present and is LENGTH SUMMATION May be present otherwise."
+    return rt.value_in(context, 0x00221010, "item", 0, None, ("LENGTH SUMMATION",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Ophthalmic Axial Measurements Device Type (0022,1009) is ULTRASOUND."
+    return rt.value_in(context, 0x00221009, "any", 0, None, ("ULTRASOUND",))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if the value of Ophthalmic Axial Length Measurements Type (0022,1010) is present and is either TOTAL LENGTH or LENGTH SUMMATION May be present otherwise In case of Ophthalmic Axial Length Measurements Type (0022,1010) has the value LENGTH SUMMATION both the Selected Total Ophthalmic Axial Length Sequence (0022,1260) and Selected Segmental Ophthalmic Axial Length Sequence (0022,1257) are used."
+    return rt.value_in(context, 0x00221010, "item", 0, None, ("TOTAL LENGTH", "LENGTH SUMMATION"))
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if the value of Ophthalmic Axial Length Measurements Type (0022,1010) is present and is either SEGMENTAL LENGTH or LENGTH SUMMATION May be present otherwise"
+    return rt.value_in(
+        context, 0x00221010, "item", 0, None, ("SEGMENTAL LENGTH", "LENGTH SUMMATION")
+    )
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if Ophthalmic Axial Measurements Device Type (0022,1009) is OPTICAL."
+    return rt.value_in(context, 0x00221009, "any", 0, None, ("OPTICAL",))
+
 
 OPHTHALMIC_AXIAL_MEASUREMENTS_SELECTED_MACRO: Final = AttributeTable(
     table_id="table_C.8.25.14-5",
@@ -138,7 +173,19 @@ OPHTHALMIC_AXIAL_MEASUREMENTS_SELECTED_MACRO: Final = AttributeTable(
                             ),
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if the value of Ophthalmic Axial Length Measurements Type (0022,1010) is present and is LENGTH SUMMATION May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Ophthalmic Axial Measurements Device Type (0022,1009) is ULTRASOUND.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
             ),
         ),
         Attribute(
@@ -208,6 +255,12 @@ OPHTHALMIC_AXIAL_MEASUREMENTS_SELECTED_MACRO: Final = AttributeTable(
                             ),
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if the value of Ophthalmic Axial Length Measurements Type (0022,1010) is present and is either TOTAL LENGTH or LENGTH SUMMATION May be present otherwise In case of Ophthalmic Axial Length Measurements Type (0022,1010) has the value LENGTH SUMMATION both the Selected Total Ophthalmic Axial Length Sequence (0022,1260) and Selected Segmental Ophthalmic Axial Length Sequence (0022,1257) are used.",
+                        status="parser",
+                        required=_condition_3,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00221257,
@@ -272,7 +325,19 @@ OPHTHALMIC_AXIAL_MEASUREMENTS_SELECTED_MACRO: Final = AttributeTable(
                             ),
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if the value of Ophthalmic Axial Length Measurements Type (0022,1010) is present and is either SEGMENTAL LENGTH or LENGTH SUMMATION May be present otherwise",
+                        status="parser",
+                        required=_condition_4,
+                        otherwise=always,
+                    ),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Ophthalmic Axial Measurements Device Type (0022,1009) is OPTICAL.",
+                status="parser",
+                required=_condition_5,
+                otherwise=never,
             ),
         ),
     ),

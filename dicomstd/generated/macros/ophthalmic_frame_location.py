@@ -17,7 +17,26 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    Include,
+    ItemCount,
+    Requirement,
+    ValueSet,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Ophthalmic Image Orientation (0022,0039) is TRANSVERSE."
+    return rt.value_in(context, 0x00220039, "item", 0, None, ("TRANSVERSE",))
+
 
 OPHTHALMIC_FRAME_LOCATION_MACRO: Final = AttributeTable(
     table_id="table_C.8.17.10-1",
@@ -68,6 +87,12 @@ OPHTHALMIC_FRAME_LOCATION_MACRO: Final = AttributeTable(
                     name="Depth of Transverse Image",
                     type="2C",
                     row=6,
+                    requirement=Requirement(
+                        text="Required if Ophthalmic Image Orientation (0022,0039) is TRANSVERSE.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00220039,

@@ -17,14 +17,27 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Index Normals Flag (0024,0338) is YES."
+    return rt.value_in(context, 0x00240338, "item", 0, None, ("YES",))
+
 
 OPHTHALMIC_VISUAL_FIELD_GLOBAL_INDEX_MACRO: Final = AttributeTable(
     table_id="table_C.8.26.3-2",
@@ -82,6 +95,12 @@ OPHTHALMIC_VISUAL_FIELD_GLOBAL_INDEX_MACRO: Final = AttributeTable(
                     label="Table 10-19 “Algorithm Identification Macro Attributes”",
                     row=6,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Index Normals Flag (0024,0338) is YES.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
             ),
         ),
     ),

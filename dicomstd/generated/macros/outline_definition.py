@@ -17,7 +17,29 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import Attribute, AttributeTable, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Outline Shape Type (0018,1630) is RECTANGULAR"
+    return rt.value_in(context, 0x00181630, "item", 0, None, ("RECTANGULAR",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Outline Shape Type (0018,1630) is CIRCULAR"
+    return rt.value_in(context, 0x00181630, "item", 0, None, ("CIRCULAR",))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Outline Shape Type (0018,1630) is POLYGONAL."
+    return rt.value_in(context, 0x00181630, "item", 0, None, ("POLYGONAL",))
+
 
 OUTLINE_DEFINITION_MACRO: Final = AttributeTable(
     table_id="table_10.38-1",
@@ -42,6 +64,12 @@ OUTLINE_DEFINITION_MACRO: Final = AttributeTable(
             name="Outline Left Vertical Edge",
             type="1C",
             row=2,
+            requirement=Requirement(
+                text="Required if Outline Shape Type (0018,1630) is RECTANGULAR",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00181632,
@@ -49,6 +77,12 @@ OUTLINE_DEFINITION_MACRO: Final = AttributeTable(
             name="Outline Right Vertical Edge",
             type="1C",
             row=3,
+            requirement=Requirement(
+                text="Required if Outline Shape Type (0018,1630) is RECTANGULAR",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00181633,
@@ -56,6 +90,12 @@ OUTLINE_DEFINITION_MACRO: Final = AttributeTable(
             name="Outline Upper Horizontal Edge",
             type="1C",
             row=4,
+            requirement=Requirement(
+                text="Required if Outline Shape Type (0018,1630) is RECTANGULAR",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00181634,
@@ -63,6 +103,12 @@ OUTLINE_DEFINITION_MACRO: Final = AttributeTable(
             name="Outline Lower Horizontal Edge",
             type="1C",
             row=5,
+            requirement=Requirement(
+                text="Required if Outline Shape Type (0018,1630) is RECTANGULAR",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00181635,
@@ -70,6 +116,12 @@ OUTLINE_DEFINITION_MACRO: Final = AttributeTable(
             name="Center of Circular Outline",
             type="1C",
             row=6,
+            requirement=Requirement(
+                text="Required if Outline Shape Type (0018,1630) is CIRCULAR",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00181636,
@@ -77,6 +129,12 @@ OUTLINE_DEFINITION_MACRO: Final = AttributeTable(
             name="Diameter of Circular Outline",
             type="1C",
             row=7,
+            requirement=Requirement(
+                text="Required if Outline Shape Type (0018,1630) is CIRCULAR",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00181637,
@@ -84,6 +142,12 @@ OUTLINE_DEFINITION_MACRO: Final = AttributeTable(
             name="Number of Polygonal Vertices",
             type="1C",
             row=8,
+            requirement=Requirement(
+                text="Required if Outline Shape Type (0018,1630) is POLYGONAL.",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00181638,
@@ -91,6 +155,12 @@ OUTLINE_DEFINITION_MACRO: Final = AttributeTable(
             name="Vertices of the Polygonal Outline",
             type="1C",
             row=9,
+            requirement=Requirement(
+                text="Required if Outline Shape Type (0018,1630) is POLYGONAL",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
         ),
     ),
 )

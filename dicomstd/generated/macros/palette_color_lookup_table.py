@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable
+from dicomstd.conditions.runtime import never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, Requirement
 
 PALETTE_COLOR_LOOKUP_TABLE_MACRO: Final = AttributeTable(
     table_id="table_C.7-22a",
@@ -60,6 +61,12 @@ PALETTE_COLOR_LOOKUP_TABLE_MACRO: Final = AttributeTable(
             name="Red Palette Color Lookup Table Data",
             type="1C",
             row=5,
+            requirement=Requirement(
+                text="Required if segmented data is NOT used in an Image IOD or Color Palette IOD, or if the IOD is a Presentation State IOD",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00281202,
@@ -67,6 +74,12 @@ PALETTE_COLOR_LOOKUP_TABLE_MACRO: Final = AttributeTable(
             name="Green Palette Color Lookup Table Data",
             type="1C",
             row=6,
+            requirement=Requirement(
+                text="Required if segmented data is NOT used in an Image IOD or Color Palette IOD, or if the IOD is a Presentation State IOD",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00281203,
@@ -74,6 +87,12 @@ PALETTE_COLOR_LOOKUP_TABLE_MACRO: Final = AttributeTable(
             name="Blue Palette Color Lookup Table Data",
             type="1C",
             row=7,
+            requirement=Requirement(
+                text="Required if segmented data is NOT used in an Image IOD or Color Palette IOD, or if the IOD is a Presentation State IOD",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00281221,
@@ -81,6 +100,12 @@ PALETTE_COLOR_LOOKUP_TABLE_MACRO: Final = AttributeTable(
             name="Segmented Red Palette Color Lookup Table Data",
             type="1C",
             row=8,
+            requirement=Requirement(
+                text="Required if segmented data is used in an Image IOD or Color Palette IOD; shall not be present in a Presentation State IOD",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00281222,
@@ -88,6 +113,12 @@ PALETTE_COLOR_LOOKUP_TABLE_MACRO: Final = AttributeTable(
             name="Segmented Green Palette Color Lookup Table Data",
             type="1C",
             row=9,
+            requirement=Requirement(
+                text="Required if segmented data is used in an Image IOD or Color Palette IOD; shall not be present in a Presentation State IOD See Section C.7.9.2 for further explanation.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00281223,
@@ -95,6 +126,12 @@ PALETTE_COLOR_LOOKUP_TABLE_MACRO: Final = AttributeTable(
             name="Segmented Blue Palette Color Lookup Table Data",
             type="1C",
             row=10,
+            requirement=Requirement(
+                text="Required if segmented data is used in an Image IOD or Color Palette IOD; shall not be present in a Presentation State IOD",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
     ),
 )

@@ -17,7 +17,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always
+from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Value 1 of Image Type (0008,0008) has the value ORIGINAL or the current Instance was derived from an Instance where Referenced Defined Device Index (300A,0602) was present in the Imaging Source Position Sequence (3002,010D) May be present otherwise."
+    return rt.disj(rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL",)), rt.UNKNOWN)
+
 
 PARAMETERIZED_RT_IMAGING_GEOMETRY_MACRO: Final = AttributeTable(
     table_id="table_C.36.2.4.3-1",
@@ -40,6 +52,12 @@ PARAMETERIZED_RT_IMAGING_GEOMETRY_MACRO: Final = AttributeTable(
                     name="Referenced Defined Device Index",
                     type="1C",
                     row=2,
+                    requirement=Requirement(
+                        text="Required if Value 1 of Image Type (0008,0008) has the value ORIGINAL or the current Instance was derived from an Instance where Referenced Defined Device Index (300A,0602) was present in the Imaging Source Position Sequence (3002,010D) May be present otherwise.",
+                        status="override",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x30020110,
@@ -73,6 +91,12 @@ PARAMETERIZED_RT_IMAGING_GEOMETRY_MACRO: Final = AttributeTable(
                     name="Referenced Defined Device Index",
                     type="1C",
                     row=6,
+                    requirement=Requirement(
+                        text="Required if Value 1 of Image Type (0008,0008) has the value ORIGINAL or the current Instance was derived from an Instance where Referenced Defined Device Index (300A,0602) was present in the Image Receptor Position Sequence (3002,010E) May be present otherwise.",
+                        status="override",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x30020110,

@@ -17,7 +17,15 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ContextGroup, Include, ItemCount
+from dicomstd.conditions.runtime import never, not_verifiable
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    ContextGroup,
+    Include,
+    ItemCount,
+    Requirement,
+)
 
 PATIENT_ORIENTATION_MACRO: Final = AttributeTable(
     table_id="table_10-15",
@@ -56,6 +64,12 @@ PATIENT_ORIENTATION_MACRO: Final = AttributeTable(
                             qualifier="BCID 20 “Patient Orientation Modifier”.",
                             context_groups=(ContextGroup(cid=20, strength="baseline"),),
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if needed to fully specify the orientation of the Patient with respect to gravity",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
                     ),
                 ),
             ),

@@ -17,7 +17,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, Include, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if the Number of Acquisition Devices (3002,0116) has a non-zero value"
+    return rt.compare(context, 0x30020116, "item", 0, None, "ne", 0.0)
+
 
 PATIENT_POSITION_ACQUISITION_DEVICE_MACRO: Final = AttributeTable(
     table_id="table_C.36.2.2.22-1",
@@ -55,7 +67,19 @@ PATIENT_POSITION_ACQUISITION_DEVICE_MACRO: Final = AttributeTable(
                     name="Referenced Defined Device Index",
                     type="1C",
                     row=5,
+                    requirement=Requirement(
+                        text="Required if the Instance referenced in the SOP Instance Sequence contains the device that corresponds to the device defined by this Sequence Item",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if the Number of Acquisition Devices (3002,0116) has a non-zero value",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
             ),
         ),
     ),

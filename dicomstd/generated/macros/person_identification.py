@@ -17,7 +17,31 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ContextGroup, Include, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    ContextGroup,
+    Include,
+    ItemCount,
+    Requirement,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Institution Code Sequence (0008,0082) is not present May be present otherwise."
+    return rt.neg(rt.present(context, 0x00080082, "item", 0))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Institution Name (0008,0080) is not present May be present otherwise"
+    return rt.neg(rt.present(context, 0x00080080, "item", 0))
+
 
 PERSON_IDENTIFICATION_MACRO: Final = AttributeTable(
     table_id="table_10-1",
@@ -60,7 +84,17 @@ PERSON_IDENTIFICATION_MACRO: Final = AttributeTable(
             row=5,
         ),
         Attribute(
-            tag=0x00080080, keyword="InstitutionName", name="Institution Name", type="1C", row=6
+            tag=0x00080080,
+            keyword="InstitutionName",
+            name="Institution Name",
+            type="1C",
+            row=6,
+            requirement=Requirement(
+                text="Required if Institution Code Sequence (0008,0082) is not present May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00080081,
@@ -84,6 +118,12 @@ PERSON_IDENTIFICATION_MACRO: Final = AttributeTable(
                     qualifier="BCID 5002 “Organization”.",
                     context_groups=(ContextGroup(cid=5002, strength="baseline"),),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Institution Name (0008,0080) is not present May be present otherwise",
+                status="parser",
+                required=_condition_2,
+                otherwise=always,
             ),
         ),
         Attribute(

@@ -17,7 +17,24 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Frame Type (0008,9007) Value 1 is ORIGINAL May be present otherwise."
+    return rt.value_in(context, 0x00089007, "any", 0, 1, ("ORIGINAL",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Decay Corrected (0018,9758) equals YES."
+    return rt.value_in(context, 0x00189758, "any", 0, None, ("YES",))
+
 
 PET_FRAME_CORRECTION_FACTORS_MACRO: Final = AttributeTable(
     table_id="table_C.8.22-15",
@@ -40,6 +57,12 @@ PET_FRAME_CORRECTION_FACTORS_MACRO: Final = AttributeTable(
                     name="Primary (Prompts) Counts Accumulated",
                     type="1C",
                     row=2,
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 is ORIGINAL May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00541320,
@@ -47,9 +70,25 @@ PET_FRAME_CORRECTION_FACTORS_MACRO: Final = AttributeTable(
                     name="Slice Sensitivity Factor",
                     type="1C",
                     row=3,
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 is ORIGINAL May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
-                    tag=0x00541321, keyword="DecayFactor", name="Decay Factor", type="1C", row=4
+                    tag=0x00541321,
+                    keyword="DecayFactor",
+                    name="Decay Factor",
+                    type="1C",
+                    row=4,
+                    requirement=Requirement(
+                        text="Required if Decay Corrected (0018,9758) equals YES.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00541323,
@@ -57,6 +96,12 @@ PET_FRAME_CORRECTION_FACTORS_MACRO: Final = AttributeTable(
                     name="Scatter Fraction Factor",
                     type="1C",
                     row=5,
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 is ORIGINAL May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00541324,
@@ -64,6 +109,12 @@ PET_FRAME_CORRECTION_FACTORS_MACRO: Final = AttributeTable(
                     name="Dead Time Factor",
                     type="1C",
                     row=6,
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 is ORIGINAL May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
             ),
         ),

@@ -17,7 +17,62 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Frame Type (0008,9007) Value 1 equals ORIGINAL May be present otherwise."
+    return rt.value_in(context, 0x00089007, "any", 0, 1, ("ORIGINAL",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL May be present otherwise."
+    return rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Frame Type (0008,9007) Value 1 equals ORIGINAL and Iterative Reconstruction Method (0018,9769) equals YES May be present otherwise."
+    return rt.conj(
+        rt.value_in(context, 0x00089007, "any", 0, 1, ("ORIGINAL",)),
+        rt.value_in(context, 0x00189769, "item", 0, None, ("YES",)),
+    )
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Frame Type (0008,9007) Value 1 equals ORIGINAL and Reconstruction Field of View (0018,9317) is not present Otherwise may be present if Frame Type (0008,9007) Value 1 equals DERIVED and Reconstruction Field of View (0018,9317) is not present."
+    return rt.conj(
+        rt.value_in(context, 0x00089007, "any", 0, 1, ("ORIGINAL",)),
+        rt.neg(rt.present(context, 0x00189317, "item", 0)),
+    )
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    return rt.conj(
+        rt.value_in(context, 0x00089007, "any", 0, 1, ("DERIVED",)),
+        rt.neg(rt.present(context, 0x00189317, "item", 0)),
+    )
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if Image Type (0008,9007) Value 1 equals ORIGINAL and Reconstruction Diameter (0018,1100) is not present Otherwise may be present if Frame Type (0008,9007) Value 1 equals DERIVED and Reconstruction Diameter (0018,1100) is not present."
+    return rt.conj(
+        rt.value_in(context, 0x00089007, "any", 0, 1, ("ORIGINAL",)),
+        rt.neg(rt.present(context, 0x00181100, "item", 0)),
+    )
+
+
+def _condition_7(context: EvaluationContext) -> Truth:
+    return rt.conj(
+        rt.value_in(context, 0x00089007, "any", 0, 1, ("DERIVED",)),
+        rt.neg(rt.present(context, 0x00181100, "item", 0)),
+    )
+
 
 PET_RECONSTRUCTION_MACRO: Final = AttributeTable(
     table_id="table_C.8.22-17",
@@ -41,6 +96,12 @@ PET_RECONSTRUCTION_MACRO: Final = AttributeTable(
                     type="1C",
                     row=2,
                     value_sets=(ValueSet(kind="defined", values=("2D", "3D", "3D_REBINNED")),),
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 equals ORIGINAL May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189315,
@@ -53,6 +114,12 @@ PET_RECONSTRUCTION_MACRO: Final = AttributeTable(
                             kind="defined",
                             values=("FILTER_BACK_PROJ", "REPROJECTION", "RAMLA", "MLEM"),
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL May be present otherwise.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=always,
                     ),
                 ),
                 Attribute(
@@ -69,6 +136,12 @@ PET_RECONSTRUCTION_MACRO: Final = AttributeTable(
                     name="Number of Iterations",
                     type="1C",
                     row=5,
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 equals ORIGINAL and Iterative Reconstruction Method (0018,9769) equals YES May be present otherwise.",
+                        status="parser",
+                        required=_condition_3,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189740,
@@ -76,6 +149,12 @@ PET_RECONSTRUCTION_MACRO: Final = AttributeTable(
                     name="Number of Subsets",
                     type="1C",
                     row=6,
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 equals ORIGINAL and Iterative Reconstruction Method (0018,9769) equals YES May be present otherwise.",
+                        status="parser",
+                        required=_condition_3,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00181100,
@@ -83,6 +162,12 @@ PET_RECONSTRUCTION_MACRO: Final = AttributeTable(
                     name="Reconstruction Diameter",
                     type="1C",
                     row=7,
+                    requirement=Requirement(
+                        text="Required if Frame Type (0008,9007) Value 1 equals ORIGINAL and Reconstruction Field of View (0018,9317) is not present Otherwise may be present if Frame Type (0008,9007) Value 1 equals DERIVED and Reconstruction Field of View (0018,9317) is not present.",
+                        status="parser",
+                        required=_condition_4,
+                        otherwise=_condition_5,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189317,
@@ -90,6 +175,12 @@ PET_RECONSTRUCTION_MACRO: Final = AttributeTable(
                     name="Reconstruction Field of View",
                     type="1C",
                     row=8,
+                    requirement=Requirement(
+                        text="Required if Image Type (0008,9007) Value 1 equals ORIGINAL and Reconstruction Diameter (0018,1100) is not present Otherwise may be present if Frame Type (0008,9007) Value 1 equals DERIVED and Reconstruction Diameter (0018,1100) is not present.",
+                        status="parser",
+                        required=_condition_6,
+                        otherwise=_condition_7,
+                    ),
                 ),
             ),
         ),

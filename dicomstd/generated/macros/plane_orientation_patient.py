@@ -17,7 +17,35 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    'Required if: Frame Type (0008,9007) Value 1 of this frame is ORIGINAL and Volumetric Properties (0008,9206) of this frame is other than DISTORTED, or SOP Class UID is Segmentation Storage ("1.2.840.10008.5.1.4.1.1.66.4") and Frame of Reference UID (0020,0052) is present, or SOP Class UID is Ophthalmic Tomography Image Storage ("1.2.840.10008.5.1.4.1.1.77.1.5.4") and Ophthalmic Volumetric Properties Flag (0022,1622) is YES, or SOP Class UID is Ophthalmic Optical Coherence Tomography B-scan Volume Analysis Storage ("1.2.840.10008.5.1.4.1.1.77.1.5.8"), or SOP Class UID is Enhanced RT Image ("1.2.840.10008.5.1.4.1.1.481.23"), or SOP Class UID is Enhanced Continuous RT Image ("1.2.840.10008.5.1.4.1.1.481.24") May be present otherwise.'
+    return rt.disj(
+        rt.conj(
+            rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
+            rt.neg(rt.value_in(context, 0x00089206, "frame", 0, None, ("DISTORTED",))),
+        ),
+        rt.conj(
+            rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.66.4",)),
+            rt.present(context, 0x00200052, "any", 0),
+        ),
+        rt.conj(
+            rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.77.1.5.4",)),
+            rt.value_in(context, 0x00221622, "any", 0, None, ("YES",)),
+        ),
+        rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.77.1.5.8",)),
+        rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.481.23",)),
+        rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.481.24",)),
+    )
+
 
 PLANE_ORIENTATION_PATIENT_MACRO: Final = AttributeTable(
     table_id="table_C.7.6.16-5",
@@ -40,6 +68,12 @@ PLANE_ORIENTATION_PATIENT_MACRO: Final = AttributeTable(
                     name="Image Orientation (Patient)",
                     type="1C",
                     row=2,
+                    requirement=Requirement(
+                        text='Required if: Frame Type (0008,9007) Value 1 of this frame is ORIGINAL and Volumetric Properties (0008,9206) of this frame is other than DISTORTED, or SOP Class UID is Segmentation Storage ("1.2.840.10008.5.1.4.1.1.66.4") and Frame of Reference UID (0020,0052) is present, or SOP Class UID is Ophthalmic Tomography Image Storage ("1.2.840.10008.5.1.4.1.1.77.1.5.4") and Ophthalmic Volumetric Properties Flag (0022,1622) is YES, or SOP Class UID is Ophthalmic Optical Coherence Tomography B-scan Volume Analysis Storage ("1.2.840.10008.5.1.4.1.1.77.1.5.8"), or SOP Class UID is Enhanced RT Image ("1.2.840.10008.5.1.4.1.1.481.23"), or SOP Class UID is Enhanced Continuous RT Image ("1.2.840.10008.5.1.4.1.1.481.24") May be present otherwise.',
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
             ),
         ),

@@ -17,7 +17,36 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if 3D Line Coordinates (0068,65D0) is not present and HPGL Document Sequence (0068,62C0) is present May be present if 3D Line Coordinates (0068,65D0) is present and HPGL Document Sequence (0068,62C0) is present."
+    return rt.conj(
+        rt.neg(rt.present(context, 0x006865D0, "item", 0)),
+        rt.present(context, 0x006862C0, "any", 0),
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    return rt.conj(
+        rt.present(context, 0x006865D0, "item", 0), rt.present(context, 0x006862C0, "any", 0)
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if 2D Line Coordinates Sequence (0068,65A0) is not present and Implant Template 3D Model Surface Number (0068,6350) is present"
+    return rt.conj(
+        rt.neg(rt.present(context, 0x006865A0, "item", 0)),
+        rt.present(context, 0x00686350, "any", 0),
+    )
+
 
 PLANNING_LANDMARK_LINE_MACRO: Final = AttributeTable(
     table_id="table_C.29.1.5-3",
@@ -49,6 +78,12 @@ PLANNING_LANDMARK_LINE_MACRO: Final = AttributeTable(
                     row=3,
                 ),
             ),
+            requirement=Requirement(
+                text="Required if 3D Line Coordinates (0068,65D0) is not present and HPGL Document Sequence (0068,62C0) is present May be present if 3D Line Coordinates (0068,65D0) is present and HPGL Document Sequence (0068,62C0) is present.",
+                status="parser",
+                required=_condition_1,
+                otherwise=_condition_2,
+            ),
         ),
         Attribute(
             tag=0x006865D0,
@@ -56,6 +91,12 @@ PLANNING_LANDMARK_LINE_MACRO: Final = AttributeTable(
             name="3D Line Coordinates",
             type="1C",
             row=4,
+            requirement=Requirement(
+                text="Required if 2D Line Coordinates Sequence (0068,65A0) is not present and Implant Template 3D Model Surface Number (0068,6350) is present",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
         ),
     ),
 )

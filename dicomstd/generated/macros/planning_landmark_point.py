@@ -17,7 +17,42 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if 3D Point Coordinates (0068,6590) is not present and HPGL Document Sequence (0068,62C0) is present May be present if 3D Point Coordinates (0068,6590) is present and HPGL Document Sequence (0068,62C0) is present."
+    return rt.conj(
+        rt.neg(rt.present(context, 0x00686590, "item", 0)),
+        rt.present(context, 0x006862C0, "any", 0),
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    return rt.conj(
+        rt.present(context, 0x00686590, "item", 0), rt.present(context, 0x006862C0, "any", 0)
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if 2D Point Coordinates Sequence (0068,6550) is not present and Implant Template 3D Model Surface Number (0068,6350) is present May be present if 2D Point Coordinates Sequence (0068,6550) is present and Implant Template 3D Model Surface Number (0068,6350) is present."
+    return rt.conj(
+        rt.neg(rt.present(context, 0x00686550, "item", 0)),
+        rt.present(context, 0x00686350, "any", 0),
+    )
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    return rt.conj(
+        rt.present(context, 0x00686550, "item", 0), rt.present(context, 0x00686350, "any", 0)
+    )
+
 
 PLANNING_LANDMARK_POINT_MACRO: Final = AttributeTable(
     table_id="table_C.29.1.5-2",
@@ -49,6 +84,12 @@ PLANNING_LANDMARK_POINT_MACRO: Final = AttributeTable(
                     row=3,
                 ),
             ),
+            requirement=Requirement(
+                text="Required if 3D Point Coordinates (0068,6590) is not present and HPGL Document Sequence (0068,62C0) is present May be present if 3D Point Coordinates (0068,6590) is present and HPGL Document Sequence (0068,62C0) is present.",
+                status="parser",
+                required=_condition_1,
+                otherwise=_condition_2,
+            ),
         ),
         Attribute(
             tag=0x00686590,
@@ -56,6 +97,12 @@ PLANNING_LANDMARK_POINT_MACRO: Final = AttributeTable(
             name="3D Point Coordinates",
             type="1C",
             row=4,
+            requirement=Requirement(
+                text="Required if 2D Point Coordinates Sequence (0068,6550) is not present and Implant Template 3D Model Surface Number (0068,6350) is present May be present if 2D Point Coordinates Sequence (0068,6550) is present and Implant Template 3D Model Surface Number (0068,6350) is present.",
+                status="parser",
+                required=_condition_3,
+                otherwise=_condition_4,
+            ),
         ),
     ),
 )

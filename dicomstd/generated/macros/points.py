@@ -17,7 +17,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always
+from dicomstd.specification import Attribute, AttributeTable, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Axis of Rotation (0066,001B) is present May be present otherwise."
+    return rt.present(context, 0x0066001B, "item", 0)
+
 
 POINTS_MACRO: Final = AttributeTable(
     table_id="table_C.27-2",
@@ -68,7 +80,17 @@ POINTS_MACRO: Final = AttributeTable(
             tag=0x0066001B, keyword="AxisOfRotation", name="Axis of Rotation", type="3", row=7
         ),
         Attribute(
-            tag=0x0066001C, keyword="CenterOfRotation", name="Center of Rotation", type="1C", row=8
+            tag=0x0066001C,
+            keyword="CenterOfRotation",
+            name="Center of Rotation",
+            type="1C",
+            row=8,
+            requirement=Requirement(
+                text="Required if Axis of Rotation (0066,001B) is present May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
     ),
 )

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount, ValueSet
+from dicomstd.conditions.runtime import never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
 
 PRISM_SEQUENCE_MACRO: Final = AttributeTable(
     table_id="table_C.8.25.6.2-1",
@@ -64,6 +65,12 @@ PRISM_SEQUENCE_MACRO: Final = AttributeTable(
                     row=5,
                     value_sets=(ValueSet(kind="enumerated", values=("UP", "DOWN")),),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if prism is measured in the lens or if this part of a refraction is done for a patient",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
             ),
         ),
     ),

@@ -17,7 +17,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Weekday Fraction Pattern Sequence (3010,0087) is present"
+    return rt.present(context, 0x30100087, "item", 0)
+
 
 RADIATION_FRACTION_PATTERN_MACRO: Final = AttributeTable(
     table_id="table_C.36.2.1.1-1",
@@ -40,6 +52,12 @@ RADIATION_FRACTION_PATTERN_MACRO: Final = AttributeTable(
                     name="Number of Fraction Pattern Digits Per Day",
                     type="1C",
                     row=2,
+                    requirement=Requirement(
+                        text="Required if Weekday Fraction Pattern Sequence (3010,0087) is present",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x300A007A,
@@ -47,6 +65,12 @@ RADIATION_FRACTION_PATTERN_MACRO: Final = AttributeTable(
                     name="Repeat Fraction Cycle Length",
                     type="1C",
                     row=3,
+                    requirement=Requirement(
+                        text="Required if Weekday Fraction Pattern Sequence (3010,0087) is present",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x30100087,
@@ -86,6 +110,12 @@ RADIATION_FRACTION_PATTERN_MACRO: Final = AttributeTable(
                     type="3",
                     row=8,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if a fraction pattern has been defined",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
             ),
         ),
     ),

@@ -17,7 +17,37 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never
+from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if RT Radiation Physical and Geometric Content Detail Flag (300A,0638) equals FULL May be present otherwise."
+    return rt.value_in(context, 0x300A0638, "any", 0, None, ("FULL",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Minimum Nominal Energy (300A,0681) and Maximum Nominal Energy (300A,0682) are not present"
+    return rt.conj(
+        rt.neg(rt.present(context, 0x300A0681, "item", 0)),
+        rt.neg(rt.present(context, 0x300A0682, "item", 0)),
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Nominal Energy (300A,0680) is not present"
+    return rt.neg(rt.present(context, 0x300A0680, "item", 0))
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Number of Radiation Generation Modes (300A,0685) is present."
+    return rt.present(context, 0x300A0685, "item", 0)
+
 
 RADIATION_GENERATION_MODE_MACRO: Final = AttributeTable(
     table_id="table_C.36.2.2.7-1",
@@ -32,6 +62,12 @@ RADIATION_GENERATION_MODE_MACRO: Final = AttributeTable(
             name="Number of Radiation Generation Modes",
             type="1C",
             row=1,
+            requirement=Requirement(
+                text="Required if RT Radiation Physical and Geometric Content Detail Flag (300A,0638) equals FULL May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x300A067B,
@@ -76,6 +112,12 @@ RADIATION_GENERATION_MODE_MACRO: Final = AttributeTable(
                             qualifier="No Baseline CID is defined.",
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if RT Radiation Physical and Geometric Content Detail Flag (300A,0638) equals FULL May be present otherwise",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x300A067F,
@@ -115,6 +157,12 @@ RADIATION_GENERATION_MODE_MACRO: Final = AttributeTable(
                     name="Nominal Energy",
                     type="1C",
                     row=12,
+                    requirement=Requirement(
+                        text="Required if Minimum Nominal Energy (300A,0681) and Maximum Nominal Energy (300A,0682) are not present",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x300A0681,
@@ -122,6 +170,12 @@ RADIATION_GENERATION_MODE_MACRO: Final = AttributeTable(
                     name="Minimum Nominal Energy",
                     type="1C",
                     row=13,
+                    requirement=Requirement(
+                        text="Required if Nominal Energy (300A,0680) is not present",
+                        status="parser",
+                        required=_condition_3,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x300A0682,
@@ -129,6 +183,12 @@ RADIATION_GENERATION_MODE_MACRO: Final = AttributeTable(
                     name="Maximum Nominal Energy",
                     type="1C",
                     row=14,
+                    requirement=Requirement(
+                        text="Required if Nominal Energy (300A,0680) is not present",
+                        status="parser",
+                        required=_condition_3,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x300A0683,
@@ -162,6 +222,12 @@ RADIATION_GENERATION_MODE_MACRO: Final = AttributeTable(
                         ),
                     ),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Number of Radiation Generation Modes (300A,0685) is present.",
+                status="parser",
+                required=_condition_4,
+                otherwise=never,
             ),
         ),
     ),

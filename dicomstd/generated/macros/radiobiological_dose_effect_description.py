@@ -17,14 +17,27 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Radiobiological Dose Effect Flag (3010,0002) equals YES"
+    return rt.value_in(context, 0x30100002, "item", 0, None, ("YES",))
+
 
 RADIOBIOLOGICAL_DOSE_EFFECT_DESCRIPTION_MACRO: Final = AttributeTable(
     table_id="table_C.36.2.1.5-1",
@@ -73,6 +86,12 @@ RADIOBIOLOGICAL_DOSE_EFFECT_DESCRIPTION_MACRO: Final = AttributeTable(
                     ),
                 ),
             ),
+            requirement=Requirement(
+                text="Required if Radiobiological Dose Effect Flag (3010,0002) equals YES",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x30100005,
@@ -80,6 +99,12 @@ RADIOBIOLOGICAL_DOSE_EFFECT_DESCRIPTION_MACRO: Final = AttributeTable(
             name="Effective Dose Calculation Method Description",
             type="2C",
             row=6,
+            requirement=Requirement(
+                text="Required if Radiobiological Dose Effect Flag (3010,0002) is YES.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
     ),
 )

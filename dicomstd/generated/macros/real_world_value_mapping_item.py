@@ -17,7 +17,63 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ContextGroup, Include, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    ContextGroup,
+    Include,
+    ItemCount,
+    Requirement,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Pixel Data (7FE0,0010) or Real World Value LUT Data (0040,9212) is present or Double Float Real World Value First Value Mapped (0040,9214) is absent"
+    return rt.disj(
+        rt.present(context, 0x7FE00010, "any", 0),
+        rt.present(context, 0x00409212, "item", 0),
+        rt.neg(rt.present(context, 0x00409214, "item", 0)),
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Pixel Data (7FE0,0010) or Real World Value LUT Data (0040,9212) is present or Double Float Real World Value Last Value Mapped (0040,9213) is absent"
+    return rt.disj(
+        rt.present(context, 0x7FE00010, "any", 0),
+        rt.present(context, 0x00409212, "item", 0),
+        rt.neg(rt.present(context, 0x00409213, "item", 0)),
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Real World Value First Value Mapped (0040,9216) is absent"
+    return rt.neg(rt.present(context, 0x00409216, "item", 0))
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Real World Value Last Value Mapped (0040,9211) is absent"
+    return rt.neg(rt.present(context, 0x00409211, "item", 0))
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if Float Pixel Data (7FE0,0008) or Double Float Pixel Data (7FE0,0009) are present or Real World Value LUT Data (0040,9212) is not present."
+    return rt.disj(
+        rt.present(context, 0x7FE00008, "any", 0),
+        rt.present(context, 0x7FE00009, "any", 0),
+        rt.neg(rt.present(context, 0x00409212, "item", 0)),
+    )
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if Real World Value Intercept (0040,9224) is not present."
+    return rt.neg(rt.present(context, 0x00409224, "item", 0))
+
 
 REAL_WORLD_VALUE_MAPPING_ITEM_MACRO: Final = AttributeTable(
     table_id="table_C.7.6.16-12b",
@@ -32,6 +88,12 @@ REAL_WORLD_VALUE_MAPPING_ITEM_MACRO: Final = AttributeTable(
             name="Real World Value First Value Mapped",
             type="1C",
             row=1,
+            requirement=Requirement(
+                text="Required if Pixel Data (7FE0,0010) or Real World Value LUT Data (0040,9212) is present or Double Float Real World Value First Value Mapped (0040,9214) is absent",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00409211,
@@ -39,6 +101,12 @@ REAL_WORLD_VALUE_MAPPING_ITEM_MACRO: Final = AttributeTable(
             name="Real World Value Last Value Mapped",
             type="1C",
             row=2,
+            requirement=Requirement(
+                text="Required if Pixel Data (7FE0,0010) or Real World Value LUT Data (0040,9212) is present or Double Float Real World Value Last Value Mapped (0040,9213) is absent",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00409214,
@@ -46,6 +114,12 @@ REAL_WORLD_VALUE_MAPPING_ITEM_MACRO: Final = AttributeTable(
             name="Double Float Real World Value First Value Mapped",
             type="1C",
             row=3,
+            requirement=Requirement(
+                text="Required if Real World Value First Value Mapped (0040,9216) is absent",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00409213,
@@ -53,6 +127,12 @@ REAL_WORLD_VALUE_MAPPING_ITEM_MACRO: Final = AttributeTable(
             name="Double Float Real World Value Last Value Mapped",
             type="1C",
             row=4,
+            requirement=Requirement(
+                text="Required if Real World Value Last Value Mapped (0040,9211) is absent",
+                status="parser",
+                required=_condition_4,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00409224,
@@ -60,6 +140,12 @@ REAL_WORLD_VALUE_MAPPING_ITEM_MACRO: Final = AttributeTable(
             name="Real World Value Intercept",
             type="1C",
             row=5,
+            requirement=Requirement(
+                text="Required if Float Pixel Data (7FE0,0008) or Double Float Pixel Data (7FE0,0009) are present or Real World Value LUT Data (0040,9212) is not present.",
+                status="parser",
+                required=_condition_5,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00409225,
@@ -67,6 +153,12 @@ REAL_WORLD_VALUE_MAPPING_ITEM_MACRO: Final = AttributeTable(
             name="Real World Value Slope",
             type="1C",
             row=6,
+            requirement=Requirement(
+                text="Required if Float Pixel Data (7FE0,0008) or Double Float Pixel Data (7FE0,0009) are present or Real World Value LUT Data (0040,9212) is not present.",
+                status="parser",
+                required=_condition_5,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00409212,
@@ -74,6 +166,12 @@ REAL_WORLD_VALUE_MAPPING_ITEM_MACRO: Final = AttributeTable(
             name="Real World Value LUT Data",
             type="1C",
             row=7,
+            requirement=Requirement(
+                text="Required if Real World Value Intercept (0040,9224) is not present.",
+                status="parser",
+                required=_condition_6,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00283003, keyword="LUTExplanation", name="LUT Explanation", type="1", row=8

@@ -17,7 +17,26 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    Include,
+    ItemCount,
+    Requirement,
+    ValueSet,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Offset Distance (0018,9904) is present."
+    return rt.present(context, 0x00189904, "item", 0)
+
 
 REFERENCE_LOCATION_MACRO: Final = AttributeTable(
     table_id="table_10.27-1",
@@ -97,6 +116,12 @@ REFERENCE_LOCATION_MACRO: Final = AttributeTable(
                         "LATERAL",
                     ),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Offset Distance (0018,9904) is present.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
             ),
         ),
     ),

@@ -17,7 +17,35 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ContextGroup, Include, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    ContextGroup,
+    Include,
+    ItemCount,
+    Requirement,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    'Required if SOP Class UID is not "1.2.840.10008.5.1.4.1.1.2.2" (Legacy Converted Enhanced CT Image Storage) and not "1.2.840.10008.5.1.4.1.1.4.4" (Legacy Converted Enhanced MR Image Storage) and not "1.2.840.10008.5.1.4.1.1.128.1" (Legacy Converted Enhanced PET Image Storage) may be present otherwise'
+    return rt.neg(
+        rt.sop_class_in(
+            context,
+            (
+                "1.2.840.10008.5.1.4.1.1.2.2",
+                "1.2.840.10008.5.1.4.1.1.4.4",
+                "1.2.840.10008.5.1.4.1.1.128.1",
+            ),
+        )
+    )
+
 
 REFERENCED_IMAGE_MACRO: Final = AttributeTable(
     table_id="table_C.7.6.16-6",
@@ -54,6 +82,12 @@ REFERENCED_IMAGE_MACRO: Final = AttributeTable(
                             qualifier="DCID 7201 “Referenced Image Purpose of Reference”, or as specified in the IOD invocation of this Functional Group.",
                             context_groups=(ContextGroup(cid=7201, strength="defined"),),
                         ),
+                    ),
+                    requirement=Requirement(
+                        text='Required if SOP Class UID is not "1.2.840.10008.5.1.4.1.1.2.2" (Legacy Converted Enhanced CT Image Storage) and not "1.2.840.10008.5.1.4.1.1.4.4" (Legacy Converted Enhanced MR Image Storage) and not "1.2.840.10008.5.1.4.1.1.128.1" (Legacy Converted Enhanced PET Image Storage) may be present otherwise',
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
                     ),
                 ),
             ),

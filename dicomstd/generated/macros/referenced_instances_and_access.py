@@ -17,7 +17,84 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Type of Instances (0040,E020) is DICOM and the Information Model of the referenced Instance contains the Study IE."
+    return rt.conj(rt.value_in(context, 0x0040E020, "item", 0, None, ("DICOM",)), rt.UNKNOWN)
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Type of Instances (0040,E020) is CDA."
+    return rt.value_in(context, 0x0040E020, "parent", 1, None, ("CDA",))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if the Referenced SOP Instance is a multi-frame image and the reference does not apply to all frames, and Referenced Segment Number (0062,000B) is not present."
+    return rt.conj(rt.UNKNOWN, rt.neg(rt.present(context, 0x0062000B, "item", 0)))
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if the Referenced SOP Instance is a Segmentation and the reference does not apply to all segments and Referenced Frame Number (0008,1160) is not present."
+    return rt.conj(rt.UNKNOWN, rt.neg(rt.present(context, 0x00081160, "item", 0)))
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if DICOM Media Retrieval Sequence (0040,E022), WADO Retrieval Sequence (0040,E023), WADO-RS Retrieval Sequence (0040,E025) and XDS Retrieval Sequence (0040,E024) are not present May be present otherwise"
+    return rt.conj(
+        rt.neg(rt.present(context, 0x0040E022, "item", 0)),
+        rt.neg(rt.present(context, 0x0040E023, "item", 0)),
+        rt.neg(rt.present(context, 0x0040E025, "item", 0)),
+        rt.neg(rt.present(context, 0x0040E024, "item", 0)),
+    )
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if DICOM Retrieval Sequence (0040,E021), WADO Retrieval Sequence (0040,E023), and WADO-RS Retrieval Sequence (0040,E025) and XDS Retrieval Sequence (0040,E024) are not present May be present otherwise"
+    return rt.conj(
+        rt.neg(rt.present(context, 0x0040E021, "item", 0)),
+        rt.neg(rt.present(context, 0x0040E023, "item", 0)),
+        rt.neg(rt.present(context, 0x0040E025, "item", 0)),
+        rt.neg(rt.present(context, 0x0040E024, "item", 0)),
+    )
+
+
+def _condition_7(context: EvaluationContext) -> Truth:
+    "Required if DICOM Retrieval Sequence (0040,E021), DICOM Media Retrieval Sequence (0040,E022), WADO-RS Retrieval Sequence (0040,E025) and XDS Retrieval Sequence (0040,E024) are not present May be present otherwise"
+    return rt.conj(
+        rt.neg(rt.present(context, 0x0040E021, "item", 0)),
+        rt.neg(rt.present(context, 0x0040E022, "item", 0)),
+        rt.neg(rt.present(context, 0x0040E025, "item", 0)),
+        rt.neg(rt.present(context, 0x0040E024, "item", 0)),
+    )
+
+
+def _condition_8(context: EvaluationContext) -> Truth:
+    "Required if DICOM Retrieval Sequence (0040,E021), DICOM Media Retrieval Sequence (0040,E022), WADO-RS Retrieval Sequence (0040,E025) and WADO Retrieval Sequence (0040,E023) are not present May be present otherwise"
+    return rt.conj(
+        rt.neg(rt.present(context, 0x0040E021, "item", 0)),
+        rt.neg(rt.present(context, 0x0040E022, "item", 0)),
+        rt.neg(rt.present(context, 0x0040E025, "item", 0)),
+        rt.neg(rt.present(context, 0x0040E023, "item", 0)),
+    )
+
+
+def _condition_9(context: EvaluationContext) -> Truth:
+    "Required if DICOM Retrieval Sequence (0040,E021), DICOM Media Retrieval Sequence (0040,E022), WADO Retrieval Sequence (0040,E023) and XDS Retrieval Sequence (0040,E024) are not present May be present otherwise"
+    return rt.conj(
+        rt.neg(rt.present(context, 0x0040E021, "item", 0)),
+        rt.neg(rt.present(context, 0x0040E022, "item", 0)),
+        rt.neg(rt.present(context, 0x0040E023, "item", 0)),
+        rt.neg(rt.present(context, 0x0040E024, "item", 0)),
+    )
+
 
 REFERENCED_INSTANCES_AND_ACCESS_MACRO: Final = AttributeTable(
     table_id="table_10-3b",
@@ -35,7 +112,17 @@ REFERENCED_INSTANCES_AND_ACCESS_MACRO: Final = AttributeTable(
             value_sets=(ValueSet(kind="defined", values=("DICOM", "CDA")),),
         ),
         Attribute(
-            tag=0x0020000D, keyword="StudyInstanceUID", name="Study Instance UID", type="1C", row=2
+            tag=0x0020000D,
+            keyword="StudyInstanceUID",
+            name="Study Instance UID",
+            type="1C",
+            row=2,
+            requirement=Requirement(
+                text="Required if Type of Instances (0040,E020) is DICOM and the Information Model of the referenced Instance contains the Study IE.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x0020000E,
@@ -43,6 +130,12 @@ REFERENCED_INSTANCES_AND_ACCESS_MACRO: Final = AttributeTable(
             name="Series Instance UID",
             type="1C",
             row=3,
+            requirement=Requirement(
+                text="Required if Type of Instances (0040,E020) is DICOM and the Information Model of the referenced Instance contains the Series IE.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00081199,
@@ -72,6 +165,12 @@ REFERENCED_INSTANCES_AND_ACCESS_MACRO: Final = AttributeTable(
                     name="HL7 Instance Identifier",
                     type="1C",
                     row=7,
+                    requirement=Requirement(
+                        text="Required if Type of Instances (0040,E020) is CDA.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00081160,
@@ -79,6 +178,12 @@ REFERENCED_INSTANCES_AND_ACCESS_MACRO: Final = AttributeTable(
                     name="Referenced Frame Number",
                     type="1C",
                     row=8,
+                    requirement=Requirement(
+                        text="Required if the Referenced SOP Instance is a multi-frame image and the reference does not apply to all frames, and Referenced Segment Number (0062,000B) is not present.",
+                        status="parser",
+                        required=_condition_3,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x0062000B,
@@ -86,6 +191,12 @@ REFERENCED_INSTANCES_AND_ACCESS_MACRO: Final = AttributeTable(
                     name="Referenced Segment Number",
                     type="1C",
                     row=9,
+                    requirement=Requirement(
+                        text="Required if the Referenced SOP Instance is a Segmentation and the reference does not apply to all segments and Referenced Frame Number (0008,1160) is not present.",
+                        status="parser",
+                        required=_condition_4,
+                        otherwise=never,
+                    ),
                 ),
             ),
         ),
@@ -104,6 +215,12 @@ REFERENCED_INSTANCES_AND_ACCESS_MACRO: Final = AttributeTable(
                     type="1",
                     row=11,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if DICOM Media Retrieval Sequence (0040,E022), WADO Retrieval Sequence (0040,E023), WADO-RS Retrieval Sequence (0040,E025) and XDS Retrieval Sequence (0040,E024) are not present May be present otherwise",
+                status="parser",
+                required=_condition_5,
+                otherwise=always,
             ),
         ),
         Attribute(
@@ -129,6 +246,12 @@ REFERENCED_INSTANCES_AND_ACCESS_MACRO: Final = AttributeTable(
                     row=14,
                 ),
             ),
+            requirement=Requirement(
+                text="Required if DICOM Retrieval Sequence (0040,E021), WADO Retrieval Sequence (0040,E023), and WADO-RS Retrieval Sequence (0040,E025) and XDS Retrieval Sequence (0040,E024) are not present May be present otherwise",
+                status="parser",
+                required=_condition_6,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x0040E023,
@@ -141,6 +264,12 @@ REFERENCED_INSTANCES_AND_ACCESS_MACRO: Final = AttributeTable(
                 Attribute(
                     tag=0x0040E010, keyword="RetrieveURI", name="Retrieve URI", type="1", row=16
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if DICOM Retrieval Sequence (0040,E021), DICOM Media Retrieval Sequence (0040,E022), WADO-RS Retrieval Sequence (0040,E025) and XDS Retrieval Sequence (0040,E024) are not present May be present otherwise",
+                status="parser",
+                required=_condition_7,
+                otherwise=always,
             ),
         ),
         Attribute(
@@ -166,6 +295,12 @@ REFERENCED_INSTANCES_AND_ACCESS_MACRO: Final = AttributeTable(
                     row=19,
                 ),
             ),
+            requirement=Requirement(
+                text="Required if DICOM Retrieval Sequence (0040,E021), DICOM Media Retrieval Sequence (0040,E022), WADO-RS Retrieval Sequence (0040,E025) and WADO Retrieval Sequence (0040,E023) are not present May be present otherwise",
+                status="parser",
+                required=_condition_8,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x0040E025,
@@ -178,6 +313,12 @@ REFERENCED_INSTANCES_AND_ACCESS_MACRO: Final = AttributeTable(
                 Attribute(
                     tag=0x00081190, keyword="RetrieveURL", name="Retrieve URL", type="1", row=21
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if DICOM Retrieval Sequence (0040,E021), DICOM Media Retrieval Sequence (0040,E022), WADO Retrieval Sequence (0040,E023) and XDS Retrieval Sequence (0040,E024) are not present May be present otherwise",
+                status="parser",
+                required=_condition_9,
+                otherwise=always,
             ),
         ),
     ),

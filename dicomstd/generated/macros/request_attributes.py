@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount
+from dicomstd.conditions.runtime import always, never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, Requirement
 
 REQUEST_ATTRIBUTES_MACRO: Final = AttributeTable(
     table_id="table_10-9",
@@ -32,6 +33,12 @@ REQUEST_ATTRIBUTES_MACRO: Final = AttributeTable(
             name="Requested Procedure ID",
             type="1C",
             row=1,
+            requirement=Requirement(
+                text="Required if procedure was scheduled May be present otherwise",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00080050, keyword="AccessionNumber", name="Accession Number", type="3", row=2
@@ -121,6 +128,12 @@ REQUEST_ATTRIBUTES_MACRO: Final = AttributeTable(
             name="Scheduled Procedure Step ID",
             type="1C",
             row=14,
+            requirement=Requirement(
+                text="Required if procedure was scheduled",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00400007,

@@ -17,7 +17,45 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Respiratory Motion Compensation Technique (0018,9170) equals other than NONE or REALTIME and Respiratory Trigger Type (0020,9250) is absent or has a value of TIME or BOTH."
+    return rt.conj(
+        rt.neg(rt.value_in(context, 0x00189170, "any", 0, None, ("NONE", "REALTIME"))),
+        rt.disj(
+            rt.neg(rt.present(context, 0x00209250, "any", 0)),
+            rt.value_in(context, 0x00209250, "any", 0, None, ("TIME", "BOTH")),
+        ),
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Respiratory Trigger Type (0020,9250) is TIME or BOTH."
+    return rt.value_in(context, 0x00209250, "any", 0, None, ("TIME", "BOTH"))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Respiratory Trigger Type (0020,9250) is AMPLITUDE or BOTH."
+    return rt.value_in(context, 0x00209250, "any", 0, None, ("AMPLITUDE", "BOTH"))
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Starting Respiratory Amplitude (0020,9246) is present."
+    return rt.present(context, 0x00209246, "item", 0)
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if Ending Respiratory Amplitude (0020,9248) is present."
+    return rt.present(context, 0x00209248, "item", 0)
+
 
 RESPIRATORY_SYNCHRONIZATION_MACRO: Final = AttributeTable(
     table_id="table_C.7.6.16-18",
@@ -40,6 +78,12 @@ RESPIRATORY_SYNCHRONIZATION_MACRO: Final = AttributeTable(
                     name="Respiratory Interval Time",
                     type="1C",
                     row=2,
+                    requirement=Requirement(
+                        text="Required if Respiratory Motion Compensation Technique (0018,9170) equals other than NONE or REALTIME and Respiratory Trigger Type (0020,9250) is absent or has a value of TIME or BOTH.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00209245,
@@ -47,6 +91,12 @@ RESPIRATORY_SYNCHRONIZATION_MACRO: Final = AttributeTable(
                     name="Nominal Percentage of Respiratory Phase",
                     type="1C",
                     row=3,
+                    requirement=Requirement(
+                        text="Required if used as a dimension index may be present otherwise.",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00209255,
@@ -61,6 +111,12 @@ RESPIRATORY_SYNCHRONIZATION_MACRO: Final = AttributeTable(
                     name="Actual Respiratory Trigger Delay Time",
                     type="1C",
                     row=5,
+                    requirement=Requirement(
+                        text="Required if Respiratory Trigger Type (0020,9250) is TIME or BOTH.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00209246,
@@ -68,6 +124,12 @@ RESPIRATORY_SYNCHRONIZATION_MACRO: Final = AttributeTable(
                     name="Starting Respiratory Amplitude",
                     type="1C",
                     row=6,
+                    requirement=Requirement(
+                        text="Required if Respiratory Trigger Type (0020,9250) is AMPLITUDE or BOTH.",
+                        status="parser",
+                        required=_condition_3,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00209247,
@@ -81,6 +143,12 @@ RESPIRATORY_SYNCHRONIZATION_MACRO: Final = AttributeTable(
                             values=("INSPIRATION", "MAXIMUM", "EXPIRATION", "MINIMUM"),
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if Starting Respiratory Amplitude (0020,9246) is present.",
+                        status="parser",
+                        required=_condition_4,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00209248,
@@ -88,6 +156,12 @@ RESPIRATORY_SYNCHRONIZATION_MACRO: Final = AttributeTable(
                     name="Ending Respiratory Amplitude",
                     type="1C",
                     row=8,
+                    requirement=Requirement(
+                        text="Required if Respiratory Trigger Type (0020,9250) is AMPLITUDE or BOTH.",
+                        status="parser",
+                        required=_condition_3,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00209249,
@@ -100,6 +174,12 @@ RESPIRATORY_SYNCHRONIZATION_MACRO: Final = AttributeTable(
                             kind="enumerated",
                             values=("INSPIRATION", "MAXIMUM", "EXPIRATION", "MINIMUM"),
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if Ending Respiratory Amplitude (0020,9248) is present.",
+                        status="parser",
+                        required=_condition_5,
+                        otherwise=never,
                     ),
                 ),
             ),

@@ -17,7 +17,29 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, Include, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Referenced RT Accessory Holder Device Index (300A,060E) is not present"
+    return rt.neg(rt.present(context, 0x300A060E, "item", 0))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if RT Accessory Device Slot ID (300A,0615) is present and has a value."
+    return rt.has_value(context, 0x300A0615, "item", 0)
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if RT Accessory Device Slot ID (300A,0615) is not present"
+    return rt.neg(rt.present(context, 0x300A0615, "item", 0))
+
 
 RT_ACCESSORY_DEVICE_IDENTIFICATION_MACRO: Final = AttributeTable(
     table_id="table_C.36.2.2.3-1",
@@ -41,6 +63,12 @@ RT_ACCESSORY_DEVICE_IDENTIFICATION_MACRO: Final = AttributeTable(
             name="RT Accessory Device Slot ID",
             type="2C",
             row=3,
+            requirement=Requirement(
+                text="Required if Referenced RT Accessory Holder Device Index (300A,060E) is not present",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x300A0613,
@@ -48,6 +76,12 @@ RT_ACCESSORY_DEVICE_IDENTIFICATION_MACRO: Final = AttributeTable(
             name="RT Accessory Slot Distance",
             type="2C",
             row=4,
+            requirement=Requirement(
+                text="Required if RT Accessory Device Slot ID (300A,0615) is present and has a value.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x300A060E,
@@ -55,6 +89,12 @@ RT_ACCESSORY_DEVICE_IDENTIFICATION_MACRO: Final = AttributeTable(
             name="Referenced RT Accessory Holder Device Index",
             type="2C",
             row=5,
+            requirement=Requirement(
+                text="Required if RT Accessory Device Slot ID (300A,0615) is not present",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x300A0611,
@@ -62,6 +102,12 @@ RT_ACCESSORY_DEVICE_IDENTIFICATION_MACRO: Final = AttributeTable(
             name="RT Accessory Holder Slot ID",
             type="2C",
             row=6,
+            requirement=Requirement(
+                text="Required if Referenced RT Accessory Holder Device Index (300A,060E) is present and has a value and the referenced RT Accessory Holder Device contains an RT Accessory Holder Slot Sequence (300A,0610).",
+                status="unparsed",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
     ),
 )

@@ -17,14 +17,44 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if RT Radiation Physical and Geometric Content Detail Flag (300A,0638) equals FULL May be present otherwise."
+    return rt.value_in(context, 0x300A0638, "any", 0, None, ("FULL",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if RT Radiation Physical and Geometric Content Detail Flag (300A,0638) equals FULL and RT Accessory Holder Slot Existence Flag (300A,060F) has the value YES. May be present if RT Accessory Holder Slot Existence Flag (300A,060F) has the value YES"
+    return rt.conj(
+        rt.value_in(context, 0x300A0638, "any", 0, None, ("FULL",)),
+        rt.value_in(context, 0x300A060F, "item", 0, None, ("YES",)),
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    return rt.value_in(context, 0x300A060F, "item", 0, None, ("YES",))
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Number of RT Accessory Holders (300A,0670) is present and has a non-zero value"
+    return rt.compare(context, 0x300A0670, "item", 0, None, "ne", 0.0)
+
 
 RT_ACCESSORY_HOLDERS_DEFINITION_MACRO: Final = AttributeTable(
     table_id="table_C.36.2.2.14-1",
@@ -39,6 +69,12 @@ RT_ACCESSORY_HOLDERS_DEFINITION_MACRO: Final = AttributeTable(
             name="Number of RT Accessory Holders",
             type="1C",
             row=1,
+            requirement=Requirement(
+                text="Required if RT Radiation Physical and Geometric Content Detail Flag (300A,0638) equals FULL May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x300A0614,
@@ -66,6 +102,12 @@ RT_ACCESSORY_HOLDERS_DEFINITION_MACRO: Final = AttributeTable(
                     name="Referenced Defined Device Index",
                     type="1C",
                     row=5,
+                    requirement=Requirement(
+                        text="Required if the Instance referenced in Referenced RT Instance Sequence (300A,0631) contains the device that corresponds to the device defined by this Sequence Item",
+                        status="unparsed",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x300A0645,
@@ -112,7 +154,19 @@ RT_ACCESSORY_HOLDERS_DEFINITION_MACRO: Final = AttributeTable(
                             row=11,
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if RT Radiation Physical and Geometric Content Detail Flag (300A,0638) equals FULL and RT Accessory Holder Slot Existence Flag (300A,060F) has the value YES. May be present if RT Accessory Holder Slot Existence Flag (300A,060F) has the value YES",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=_condition_3,
+                    ),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Number of RT Accessory Holders (300A,0670) is present and has a non-zero value",
+                status="parser",
+                required=_condition_4,
+                otherwise=never,
             ),
         ),
     ),

@@ -17,14 +17,37 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    'Required if Device Type Code Sequence (3010,002E) contains (130333, DCM, "Single Leaves")'
+    return rt.code_in(context, 0x3010002E, "parent", 1, (("130333", "DCM"),))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Parallel RT Beam Delimiter Opening Mode (300A,064E) has the value BINARY"
+    return rt.value_in(context, 0x300A064E, "item", 0, None, ("BINARY",))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    'Required if Device Type Code Sequence (3010,002E) contains either (130331, DCM, "Leaf Pairs") or (130333, DCM, "Single Leaves")'
+    return rt.code_in(context, 0x3010002E, "item", 0, (("130331", "DCM"), ("130333", "DCM")))
+
 
 RT_BEAM_LIMITING_DEVICE_DEFINITION_MACRO: Final = AttributeTable(
     table_id="table_C.36.2.2.19-1",
@@ -40,6 +63,12 @@ RT_BEAM_LIMITING_DEVICE_DEFINITION_MACRO: Final = AttributeTable(
             name="Referenced Defined Device Index",
             type="1C",
             row=2,
+            requirement=Requirement(
+                text="Required if the Instance referenced in Referenced RT Instance Sequence (300A,0631) contains the device that corresponds to the device defined by this Sequence Item",
+                status="unparsed",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Include(
             table_id="table_C.36.2.2.3-1",
@@ -122,6 +151,12 @@ RT_BEAM_LIMITING_DEVICE_DEFINITION_MACRO: Final = AttributeTable(
                     type="1C",
                     row=13,
                     value_sets=(ValueSet(kind="enumerated", values=("P", "N", "M")),),
+                    requirement=Requirement(
+                        text='Required if Device Type Code Sequence (3010,002E) contains (130333, DCM, "Single Leaves")',
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x300800A4,
@@ -129,7 +164,19 @@ RT_BEAM_LIMITING_DEVICE_DEFINITION_MACRO: Final = AttributeTable(
                     name="Parallel RT Beam Delimiter Opening Extents",
                     type="1C",
                     row=14,
+                    requirement=Requirement(
+                        text="Required if Parallel RT Beam Delimiter Opening Mode (300A,064E) has the value BINARY",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=never,
+                    ),
                 ),
+            ),
+            requirement=Requirement(
+                text='Required if Device Type Code Sequence (3010,002E) contains either (130331, DCM, "Leaf Pairs") or (130333, DCM, "Single Leaves")',
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
             ),
         ),
         Attribute(
@@ -147,6 +194,12 @@ RT_BEAM_LIMITING_DEVICE_DEFINITION_MACRO: Final = AttributeTable(
                     row=16,
                     qualifier="The Outline is defined on the Beam Modifier Definition Plane.",
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Device Type Code Sequence (3010,002E) is part of CID 9545 Fixed Beam Limiting Device Types",
+                status="unparsed",
+                required=not_verifiable,
+                otherwise=never,
             ),
         ),
     ),

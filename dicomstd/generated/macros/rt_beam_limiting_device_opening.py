@@ -17,7 +17,27 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import Attribute, AttributeTable, Include, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Number of RT Beam Limiting Devices (300A,0641) is present and has a non-zero value."
+    return rt.compare(context, 0x300A0641, "any", 0, None, "ne", 0.0)
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Number of RT Beam Limiting Device Openings (300A,0657) is present and has a non-zero value and the conditions in Section C.36.2.2.5.1.1 are satisfied"
+    return rt.conj(
+        rt.compare(context, 0x300A0657, "item", 0, None, "ne", 0.0),
+        rt.disj(rt.compare(context, 0x300A0600, "any", 0, None, "eq", 1.0), rt.UNKNOWN),
+    )
+
 
 RT_BEAM_LIMITING_DEVICE_OPENING_MACRO: Final = AttributeTable(
     table_id="table_C.36.2.2.9-1",
@@ -32,6 +52,12 @@ RT_BEAM_LIMITING_DEVICE_OPENING_MACRO: Final = AttributeTable(
             name="Number of RT Beam Limiting Device Openings",
             type="1C",
             row=1,
+            requirement=Requirement(
+                text="Required if Number of RT Beam Limiting Devices (300A,0641) is present and has a non-zero value.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x300A0656,
@@ -45,6 +71,12 @@ RT_BEAM_LIMITING_DEVICE_OPENING_MACRO: Final = AttributeTable(
                     label="Table C.36.2.2.20-1 “RT Beam Limiting Device Opening Definition Macro Attributes”",
                     row=3,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Number of RT Beam Limiting Device Openings (300A,0657) is present and has a non-zero value and the conditions in Section C.36.2.2.5.1.1 are satisfied",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
             ),
         ),
     ),

@@ -17,7 +17,39 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if the conditions in Section C.36.2.2.5.1.1 are satisfied."
+    return rt.disj(rt.compare(context, 0x300A0600, "any", 0, None, "eq", 1.0), rt.UNKNOWN)
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    'Required if the conditions in Section C.36.2.2.5.1.1 are satisfied and if Device Type Code Sequence contains (130330, DCM, "Jaw Pair"), (130331, DCM, "Leaf Pairs") or (130333, DCM, "Single Leaves"), and if the Parallel RT Beam Delimiter Opening Mode (300A,064E) is present and does not have the value BINARY.'
+    return rt.conj(
+        rt.disj(rt.compare(context, 0x300A0600, "any", 0, None, "eq", 1.0), rt.UNKNOWN),
+        rt.code_in(
+            context, 0x3010002E, "any", 0, (("130330", "DCM"), ("130331", "DCM"), ("130333", "DCM"))
+        ),
+        rt.present(context, 0x300A064E, "any", 0),
+        rt.neg(rt.value_in(context, 0x300A064E, "any", 0, None, ("BINARY",))),
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    'Required if the conditions in Section C.36.2.2.5.1.1 are satisfied and if DeviceType Code Sequence (3010,002E) contains (130332, DCM, "Variable Circular Collimator")'
+    return rt.conj(
+        rt.disj(rt.compare(context, 0x300A0600, "any", 0, None, "eq", 1.0), rt.UNKNOWN),
+        rt.code_in(context, 0x3010002E, "any", 0, (("130332", "DCM"),)),
+    )
+
 
 RT_BEAM_LIMITING_DEVICE_OPENING_DEFINITION_MACRO: Final = AttributeTable(
     table_id="table_C.36.2.2.20-1",
@@ -39,6 +71,12 @@ RT_BEAM_LIMITING_DEVICE_OPENING_DEFINITION_MACRO: Final = AttributeTable(
             name="RT Beam Limiting Device Offset",
             type="1C",
             row=2,
+            requirement=Requirement(
+                text="Required if the conditions in Section C.36.2.2.5.1.1 are satisfied.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x300A064A,
@@ -46,6 +84,12 @@ RT_BEAM_LIMITING_DEVICE_OPENING_DEFINITION_MACRO: Final = AttributeTable(
             name="Parallel RT Beam Delimiter Positions",
             type="1C",
             row=3,
+            requirement=Requirement(
+                text='Required if the conditions in Section C.36.2.2.5.1.1 are satisfied and if Device Type Code Sequence contains (130330, DCM, "Jaw Pair"), (130331, DCM, "Leaf Pairs") or (130333, DCM, "Single Leaves"), and if the Parallel RT Beam Delimiter Opening Mode (300A,064E) is present and does not have the value BINARY.',
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x300A064C,
@@ -62,6 +106,12 @@ RT_BEAM_LIMITING_DEVICE_OPENING_DEFINITION_MACRO: Final = AttributeTable(
                     qualifier="The Outline Shape Type (0018,1630) shall be CIRCULAR. The plane is defined in Section C.36.2.2.20.1.1.",
                     constrained=True,
                 ),
+            ),
+            requirement=Requirement(
+                text='Required if the conditions in Section C.36.2.2.5.1.1 are satisfied and if DeviceType Code Sequence (3010,002E) contains (130332, DCM, "Variable Circular Collimator")',
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
             ),
         ),
     ),

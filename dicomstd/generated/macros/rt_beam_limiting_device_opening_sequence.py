@@ -17,7 +17,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Number of RT Beam Limiting Devices (300A,0641) is present and has a non-zero value"
+    return rt.compare(context, 0x300A0641, "any", 0, None, "ne", 0.0)
+
 
 RT_BEAM_LIMITING_DEVICE_OPENING_SEQUENCE_MACRO: Final = AttributeTable(
     table_id="table_C.36.2.2.21-1",
@@ -39,6 +51,12 @@ RT_BEAM_LIMITING_DEVICE_OPENING_SEQUENCE_MACRO: Final = AttributeTable(
                     label="Table C.36.2.2.20-1 “RT Beam Limiting Device Opening Definition Macro Attributes”",
                     row=2,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Number of RT Beam Limiting Devices (300A,0641) is present and has a non-zero value",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
             ),
         ),
     ),

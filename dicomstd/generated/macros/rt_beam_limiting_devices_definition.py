@@ -17,7 +17,24 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never
+from dicomstd.specification import Attribute, AttributeTable, Include, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if RT Radiation Physical and Geometric Content Detail Flag (300A,0638) equals FULL May be present otherwise."
+    return rt.value_in(context, 0x300A0638, "any", 0, None, ("FULL",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Number of RT Beam Limiting Devices (300A,0641) is present and has a non-zero value."
+    return rt.compare(context, 0x300A0641, "item", 0, None, "ne", 0.0)
+
 
 RT_BEAM_LIMITING_DEVICES_DEFINITION_MACRO: Final = AttributeTable(
     table_id="table_C.36.2.2.8-1",
@@ -32,6 +49,12 @@ RT_BEAM_LIMITING_DEVICES_DEFINITION_MACRO: Final = AttributeTable(
             name="Number of RT Beam Limiting Devices",
             type="1C",
             row=1,
+            requirement=Requirement(
+                text="Required if RT Radiation Physical and Geometric Content Detail Flag (300A,0638) equals FULL May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x300A064D,
@@ -45,6 +68,12 @@ RT_BEAM_LIMITING_DEVICES_DEFINITION_MACRO: Final = AttributeTable(
                     label="Table C.36.2.2.19-1 “RT Beam Limiting Device Definition Macro Attributes”",
                     row=3,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Number of RT Beam Limiting Devices (300A,0641) is present and has a non-zero value.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
             ),
         ),
     ),

@@ -17,7 +17,49 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if RT Radiation Physical and Geometric Content Detail Flag (300A,0638) equals FULL or IDENT_ONLY or RT Record Flag (300A,0639) equals YES and if the conditions in Section C.36.2.2.5.1.1 are satisfied May be present otherwise only if the conditions in Section C.36.2.2.5.1.1 are satisfied"
+    return rt.conj(
+        rt.disj(
+            rt.value_in(context, 0x300A0638, "any", 0, None, ("FULL", "IDENT_ONLY")),
+            rt.value_in(context, 0x300A0639, "any", 0, None, ("YES",)),
+        ),
+        rt.disj(rt.compare(context, 0x300A0600, "any", 0, None, "eq", 1.0), rt.UNKNOWN),
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    return rt.disj(rt.compare(context, 0x300A0600, "any", 0, None, "eq", 1.0), rt.UNKNOWN)
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Treatment Position Sequence (300A,063F) is present and the conditions in Section C.36.2.2.5.1.1 are satisfied."
+    return rt.conj(
+        rt.present(context, 0x300A063F, "any", 0),
+        rt.disj(rt.compare(context, 0x300A0600, "any", 0, None, "eq", 1.0), rt.UNKNOWN),
+    )
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    'Required if RT Record Flag (300A,0639) equals YES and if the SOP Class of the SOP Instance including this Module is not RT Radiation Salvage Record Storage ("1.2.840.10008.5.1.4.1.1.481.17") May be present otherwise only if RT Record Flag (300A,0639) equals YES.'
+    return rt.conj(
+        rt.value_in(context, 0x300A0639, "any", 0, None, ("YES",)),
+        rt.neg(rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.481.17",))),
+    )
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    return rt.value_in(context, 0x300A0639, "any", 0, None, ("YES",))
+
 
 RT_CONTROL_POINT_GENERAL_MACRO: Final = AttributeTable(
     table_id="table_C.36.2.2.5-1",
@@ -39,6 +81,12 @@ RT_CONTROL_POINT_GENERAL_MACRO: Final = AttributeTable(
             name="Cumulative Meterset",
             type="1C",
             row=2,
+            requirement=Requirement(
+                text="Required if RT Radiation Physical and Geometric Content Detail Flag (300A,0638) equals FULL or IDENT_ONLY or RT Record Flag (300A,0639) equals YES and if the conditions in Section C.36.2.2.5.1.1 are satisfied May be present otherwise only if the conditions in Section C.36.2.2.5.1.1 are satisfied",
+                status="parser",
+                required=_condition_1,
+                otherwise=_condition_2,
+            ),
         ),
         Attribute(
             tag=0x300A060B,
@@ -46,6 +94,12 @@ RT_CONTROL_POINT_GENERAL_MACRO: Final = AttributeTable(
             name="Referenced Treatment Position Index",
             type="1C",
             row=3,
+            requirement=Requirement(
+                text="Required if Treatment Position Sequence (300A,063F) is present and the conditions in Section C.36.2.2.5.1.1 are satisfied.",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x300A073A,
@@ -53,6 +107,12 @@ RT_CONTROL_POINT_GENERAL_MACRO: Final = AttributeTable(
             name="Recorded RT Control Point DateTime",
             type="1C",
             row=4,
+            requirement=Requirement(
+                text='Required if RT Record Flag (300A,0639) equals YES and if the SOP Class of the SOP Instance including this Module is not RT Radiation Salvage Record Storage ("1.2.840.10008.5.1.4.1.1.481.17") May be present otherwise only if RT Record Flag (300A,0639) equals YES.',
+                status="parser",
+                required=_condition_4,
+                otherwise=_condition_5,
+            ),
         ),
         Attribute(
             tag=0x300A073B,
@@ -60,6 +120,12 @@ RT_CONTROL_POINT_GENERAL_MACRO: Final = AttributeTable(
             name="Referenced Radiation RT Control Point Index",
             type="2C",
             row=5,
+            requirement=Requirement(
+                text="Required if RT Record Flag (300A,0639) equals YES and if the recorded RT Control Point Index corresponds to a planned RT Radiation Control Point Index.",
+                status="unparsed",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
     ),
 )

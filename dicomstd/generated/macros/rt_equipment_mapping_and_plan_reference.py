@@ -17,7 +17,21 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if either Imaging Equipment to Treatment Delivery Device Relationship Sequence (300A,07A1) or Patient to Equipment Relationship Sequence (300A,07A0) is present"
+    return rt.disj(
+        rt.present(context, 0x300A07A1, "item", 0), rt.present(context, 0x300A07A0, "item", 0)
+    )
+
 
 RT_EQUIPMENT_MAPPING_AND_PLAN_REFERENCE_MACRO: Final = AttributeTable(
     table_id="table_C.36.2.4.12-1",
@@ -32,6 +46,12 @@ RT_EQUIPMENT_MAPPING_AND_PLAN_REFERENCE_MACRO: Final = AttributeTable(
             name="Equipment Frame of Reference UID",
             type="1C",
             row=1,
+            requirement=Requirement(
+                text="Required if either Imaging Equipment to Treatment Delivery Device Relationship Sequence (300A,07A1) or Patient to Equipment Relationship Sequence (300A,07A0) is present",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x300A07A1,

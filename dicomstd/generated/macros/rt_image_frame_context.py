@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount
+from dicomstd.conditions.runtime import never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, Requirement
 
 RT_IMAGE_FRAME_CONTEXT_MACRO: Final = AttributeTable(
     table_id="table_C.36.2.4.11-1",
@@ -55,6 +56,12 @@ RT_IMAGE_FRAME_CONTEXT_MACRO: Final = AttributeTable(
                     name="RT Radiation Set Delivery Number",
                     type="1C",
                     row=4,
+                    requirement=Requirement(
+                        text="Required if the Frame is related to a specific Fraction",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x300A0705,
@@ -62,6 +69,12 @@ RT_IMAGE_FRAME_CONTEXT_MACRO: Final = AttributeTable(
                     name="Clinical Fraction Number",
                     type="1C",
                     row=5,
+                    requirement=Requirement(
+                        text="Required if the Frame is related to a specific Fraction",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
             ),
         ),

@@ -17,7 +17,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if the Treatment Position Sequence (300A,063F) is present and the current Frame was acquired at a position specified in an Item of this Sequence."
+    return rt.conj(rt.present(context, 0x300A063F, "any", 0), rt.UNKNOWN)
+
 
 RT_IMAGE_FRAME_GENERAL_CONTENT_MACRO: Final = AttributeTable(
     table_id="table_C.36.2.4.8-1",
@@ -41,6 +53,12 @@ RT_IMAGE_FRAME_GENERAL_CONTENT_MACRO: Final = AttributeTable(
                     name="Referenced Treatment Position Index",
                     type="1C",
                     row=3,
+                    requirement=Requirement(
+                        text="Required if the Treatment Position Sequence (300A,063F) is present and the current Frame was acquired at a position specified in an Item of this Sequence.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x30020106,
@@ -48,6 +66,12 @@ RT_IMAGE_FRAME_GENERAL_CONTENT_MACRO: Final = AttributeTable(
                     name="Start Cumulative Meterset",
                     type="2C",
                     row=4,
+                    requirement=Requirement(
+                        text="Required if the image was acquired while therapeutic radiation was applied May be present otherwise",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=always,
+                    ),
                 ),
             ),
         ),

@@ -17,7 +17,24 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if RT Image Frame MV Radiation Acquisition Sequence (3002,010B) is not present"
+    return rt.neg(rt.present(context, 0x3002010B, "item", 0))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if RT Image Frame kV Radiation Acquisition Sequence (3002,010A) is not present"
+    return rt.neg(rt.present(context, 0x3002010A, "item", 0))
+
 
 RT_IMAGE_FRAME_RADIATION_ACQUISITION_PARAMETERS_MACRO: Final = AttributeTable(
     table_id="table_C.36.2.4.10-1",
@@ -48,6 +65,12 @@ RT_IMAGE_FRAME_RADIATION_ACQUISITION_PARAMETERS_MACRO: Final = AttributeTable(
                             row=3,
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if RT Image Frame MV Radiation Acquisition Sequence (3002,010B) is not present",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x3002010B,
@@ -62,6 +85,12 @@ RT_IMAGE_FRAME_RADIATION_ACQUISITION_PARAMETERS_MACRO: Final = AttributeTable(
                             label="Table C.36.2.4.7-1 “MV Radiation Image Acquisition Parameters Macro Attributes”",
                             row=5,
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if RT Image Frame kV Radiation Acquisition Sequence (3002,010A) is not present",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=never,
                     ),
                 ),
             ),

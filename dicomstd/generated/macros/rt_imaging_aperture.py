@@ -17,7 +17,36 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    Include,
+    ItemCount,
+    Requirement,
+    ValueSet,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required ifImaging Aperture Specification Type (3002,0115) does not have a value of OPEN."
+    return rt.neg(rt.value_in(context, 0x30020115, "item", 0, None, ("OPEN",)))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Imaging Aperture Specification Type (3002,0115) has a value of BEAM or RELATIVE_TO_BEAM."
+    return rt.value_in(context, 0x30020115, "item", 0, None, ("BEAM", "RELATIVE_TO_BEAM"))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Imaging Aperture Specification Type (3002,0115) has a value of CUSTOM or RELATIVE_TO_BEAM"
+    return rt.value_in(context, 0x30020115, "item", 0, None, ("CUSTOM", "RELATIVE_TO_BEAM"))
+
 
 RT_IMAGING_APERTURE_MACRO: Final = AttributeTable(
     table_id="table_C.36.2.4.4-1",
@@ -42,6 +71,12 @@ RT_IMAGING_APERTURE_MACRO: Final = AttributeTable(
             name="Imaging Source to Beam Modifier Definition Plane Distance",
             type="1C",
             row=2,
+            requirement=Requirement(
+                text="Required ifImaging Aperture Specification Type (3002,0115) does not have a value of OPEN.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x300A073B,
@@ -49,6 +84,12 @@ RT_IMAGING_APERTURE_MACRO: Final = AttributeTable(
             name="Referenced Radiation RT Control Point Index",
             type="1C",
             row=3,
+            requirement=Requirement(
+                text="Required if Imaging Aperture Specification Type (3002,0115) has a value of BEAM or RELATIVE_TO_BEAM.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x30020114,
@@ -63,6 +104,12 @@ RT_IMAGING_APERTURE_MACRO: Final = AttributeTable(
                     label="Table C.36.2.2.21-1 “RT Beam Limiting Device Opening Sequence Macro Attributes”",
                     row=5,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Imaging Aperture Specification Type (3002,0115) has a value of CUSTOM or RELATIVE_TO_BEAM",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
             ),
         ),
     ),

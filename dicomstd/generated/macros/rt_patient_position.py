@@ -17,7 +17,31 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ContextGroup, Include, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    ContextGroup,
+    Include,
+    ItemCount,
+    Requirement,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if RT Patient Position Displacement Sequence (300A,0798) is absent"
+    return rt.neg(rt.present(context, 0x300A0798, "item", 0))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if RT Patient Position Sequence (300A,0799) is absent"
+    return rt.neg(rt.present(context, 0x300A0799, "item", 0))
+
 
 RT_PATIENT_POSITION_MACRO: Final = AttributeTable(
     table_id="table_C.36.2.3.2-1",
@@ -46,6 +70,12 @@ RT_PATIENT_POSITION_MACRO: Final = AttributeTable(
                     qualifier="DCID 9553 “Treatment Point”.",
                     context_groups=(ContextGroup(cid=9553, strength="defined"),),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if RT Patient Position Displacement Sequence (300A,0798) is absent",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
             ),
         ),
         Attribute(
@@ -117,6 +147,12 @@ RT_PATIENT_POSITION_MACRO: Final = AttributeTable(
                         ),
                     ),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if RT Patient Position Sequence (300A,0799) is absent",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
             ),
         ),
     ),

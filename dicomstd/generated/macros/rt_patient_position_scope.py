@@ -17,7 +17,34 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Referenced RT Radiation Set Sequence (300A,0702) is absent"
+    return rt.neg(rt.present(context, 0x300A0702, "item", 0))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Treatment Position Group Sequence (300A,060A) is absent and the scope is limited to a subset of RT Radiation SOP Instances of the referenced RT Radiation Set"
+    return rt.conj(rt.neg(rt.present(context, 0x300A060A, "item", 0)), rt.UNKNOWN)
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Referenced RT Radiation Sequence (300A,0630) is absent and Treatment Position Groups to which the positioning parameters apply are defined in the referenced RT Radiation Set"
+    return rt.conj(rt.neg(rt.present(context, 0x300A0630, "item", 0)), rt.UNKNOWN)
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Referenced RT Radiation Sequence (300A,0630) is absent"
+    return rt.neg(rt.present(context, 0x300A0630, "item", 0))
+
 
 RT_PATIENT_POSITION_SCOPE_MACRO: Final = AttributeTable(
     table_id="table_C.36.2.3.1-1",
@@ -39,6 +66,12 @@ RT_PATIENT_POSITION_SCOPE_MACRO: Final = AttributeTable(
                     label="Table 10-11 “SOP Instance Reference Macro Attributes”",
                     row=2,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Referenced RT Radiation Set Sequence (300A,0702) is absent",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
             ),
         ),
         Attribute(
@@ -68,6 +101,12 @@ RT_PATIENT_POSITION_SCOPE_MACRO: Final = AttributeTable(
                             row=6,
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if Treatment Position Group Sequence (300A,060A) is absent and the scope is limited to a subset of RT Radiation SOP Instances of the referenced RT Radiation Set",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x300A060A,
@@ -85,7 +124,19 @@ RT_PATIENT_POSITION_SCOPE_MACRO: Final = AttributeTable(
                             row=8,
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if Referenced RT Radiation Sequence (300A,0630) is absent and Treatment Position Groups to which the positioning parameters apply are defined in the referenced RT Radiation Set",
+                        status="parser",
+                        required=_condition_3,
+                        otherwise=never,
+                    ),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Referenced RT Radiation Sequence (300A,0630) is absent",
+                status="parser",
+                required=_condition_4,
+                otherwise=never,
             ),
         ),
     ),

@@ -17,7 +17,26 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ContextGroup, Include, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    ContextGroup,
+    Include,
+    ItemCount,
+    Requirement,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if the Number of Patient Support Devices (300A,0687) is non-zero"
+    return rt.compare(context, 0x300A0687, "item", 0, None, "ne", 0.0)
+
 
 RT_PATIENT_SUPPORT_DEVICES_MACRO: Final = AttributeTable(
     table_id="table_C.36.2.2.2-1",
@@ -70,6 +89,12 @@ RT_PATIENT_SUPPORT_DEVICES_MACRO: Final = AttributeTable(
                         ),
                     ),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if the Number of Patient Support Devices (300A,0687) is non-zero",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
             ),
         ),
     ),

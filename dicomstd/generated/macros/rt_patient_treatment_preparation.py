@@ -17,7 +17,15 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ContextGroup, Include, ItemCount
+from dicomstd.conditions.runtime import never, not_verifiable
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    ContextGroup,
+    Include,
+    ItemCount,
+    Requirement,
+)
 
 RT_PATIENT_TREATMENT_PREPARATION_MACRO: Final = AttributeTable(
     table_id="table_C.36.2.3.4-1",
@@ -76,6 +84,12 @@ RT_PATIENT_TREATMENT_PREPARATION_MACRO: Final = AttributeTable(
                     name="Referenced Patient Setup Procedure Index",
                     type="1C",
                     row=7,
+                    requirement=Requirement(
+                        text="Required if this Patient Setup Photo is associated with a Patient Treatment Preparation Procedure.",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
             ),
         ),

@@ -17,7 +17,36 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    Include,
+    ItemCount,
+    Requirement,
+    ValueSet,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Imaging Source Location Specification Type (3002,0111) is present and has a value of ABSOLUTE_MATRIX"
+    return rt.value_in(context, 0x30020111, "item", 0, None, ("ABSOLUTE_MATRIX",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Imaging Source Location Specification Type (3002,0111) has a value of RELATIVE_PARAMS."
+    return rt.value_in(context, 0x30020111, "parent", 1, None, ("RELATIVE_PARAMS",))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Imaging Source Location Specification Type (3002,0111) is present and has a value of ABSOLUTE_PARAMS or RELATIVE_PARAMS"
+    return rt.value_in(context, 0x30020111, "item", 0, None, ("ABSOLUTE_PARAMS", "RELATIVE_PARAMS"))
+
 
 RT_PROJECTION_IMAGING_REQUEST_GEOMETRY_MACRO: Final = AttributeTable(
     table_id="table_C.36.2.4.1-1",
@@ -53,6 +82,12 @@ RT_PROJECTION_IMAGING_REQUEST_GEOMETRY_MACRO: Final = AttributeTable(
                     row=3,
                 ),
             ),
+            requirement=Requirement(
+                text="Required if Imaging Source Location Specification Type (3002,0111) is present and has a value of ABSOLUTE_MATRIX",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x30020113,
@@ -68,12 +103,24 @@ RT_PROJECTION_IMAGING_REQUEST_GEOMETRY_MACRO: Final = AttributeTable(
                     name="Referenced Radiation RT Control Point Index",
                     type="1C",
                     row=5,
+                    requirement=Requirement(
+                        text="Required if Imaging Source Location Specification Type (3002,0111) has a value of RELATIVE_PARAMS.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=never,
+                    ),
                 ),
                 Include(
                     table_id="table_C.36.2.4.3-1",
                     label="Table C.36.2.4.3-1 “Parameterized RT Imaging Geometry Macro Attributes”",
                     row=6,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Imaging Source Location Specification Type (3002,0111) is present and has a value of ABSOLUTE_PARAMS or RELATIVE_PARAMS",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
             ),
         ),
     ),

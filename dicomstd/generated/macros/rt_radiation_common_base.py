@@ -17,7 +17,33 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    Include,
+    ItemCount,
+    Requirement,
+    ValueSet,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    'Required if the SOP Class of the SOP Instance including this Module is not RT Radiation Salvage Record Storage ("1.2.840.10008.5.1.4.1.1.481.17") May be present otherwise'
+    return rt.neg(rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.481.17",)))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    'Required if a special delivery mode is used for treatment and the SOP Class of the SOP Instance including this Module is not RT Radiation Salvage Record Storage ("1.2.840.10008.5.1.4.1.1.481.17") May be present otherwise'
+    return rt.conj(
+        rt.UNKNOWN, rt.neg(rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.481.17",)))
+    )
+
 
 RT_RADIATION_COMMON_BASE_MACRO: Final = AttributeTable(
     table_id="table_C.36.2.1.6-1",
@@ -59,6 +85,12 @@ RT_RADIATION_COMMON_BASE_MACRO: Final = AttributeTable(
                     qualifier="CID is specified at invocation.",
                 ),
             ),
+            requirement=Requirement(
+                text='Required if the SOP Class of the SOP Instance including this Module is not RT Radiation Salvage Record Storage ("1.2.840.10008.5.1.4.1.1.481.17") May be present otherwise',
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Include(
             table_id="table_C.36.2.2.4-1",
@@ -95,6 +127,12 @@ RT_RADIATION_COMMON_BASE_MACRO: Final = AttributeTable(
                     row=9,
                     qualifier="CID is specified at invocation.",
                 ),
+            ),
+            requirement=Requirement(
+                text='Required if a special delivery mode is used for treatment and the SOP Class of the SOP Instance including this Module is not RT Radiation Salvage Record Storage ("1.2.840.10008.5.1.4.1.1.481.17") May be present otherwise',
+                status="parser",
+                required=_condition_2,
+                otherwise=always,
             ),
         ),
         Attribute(

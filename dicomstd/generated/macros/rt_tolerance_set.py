@@ -17,7 +17,36 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    Include,
+    ItemCount,
+    Requirement,
+    ValueSet,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Patient Support Position Specification Method (300A,065C) equals DEVICE_SPECIFIC."
+    return rt.value_in(context, 0x300A065C, "parent", 1, None, ("DEVICE_SPECIFIC",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Patient Support Position Specification Method (300A,065C) equals DEVICE_SPECIFIC"
+    return rt.value_in(context, 0x300A065C, "parent", 2, None, ("DEVICE_SPECIFIC",))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Patient Support Position Specification Method (300A,065C) does not equal ABSENT"
+    return rt.neg(rt.value_in(context, 0x300A065C, "item", 0, None, ("ABSENT",)))
+
 
 RT_TOLERANCE_SET_MACRO: Final = AttributeTable(
     table_id="table_C.36.2.2.17-1",
@@ -79,6 +108,12 @@ RT_TOLERANCE_SET_MACRO: Final = AttributeTable(
                     name="Referenced Device Index",
                     type="1C",
                     row=7,
+                    requirement=Requirement(
+                        text="Required if Patient Support Position Specification Method (300A,065C) equals DEVICE_SPECIFIC.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x300A065E,
@@ -86,6 +121,12 @@ RT_TOLERANCE_SET_MACRO: Final = AttributeTable(
                     name="Device Order Index",
                     type="1C",
                     row=8,
+                    requirement=Requirement(
+                        text="Required if Patient Support Position Specification Method (300A,065C) equals DEVICE_SPECIFIC",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x300A062D,
@@ -101,6 +142,12 @@ RT_TOLERANCE_SET_MACRO: Final = AttributeTable(
                             name="Patient Support Position Tolerance Order Index",
                             type="1C",
                             row=10,
+                            requirement=Requirement(
+                                text="Required if Patient Support Position Specification Method (300A,065C) equals DEVICE_SPECIFIC",
+                                status="parser",
+                                required=_condition_2,
+                                otherwise=never,
+                            ),
                         ),
                         Include(
                             table_id="table_10-2",
@@ -111,6 +158,12 @@ RT_TOLERANCE_SET_MACRO: Final = AttributeTable(
                         ),
                     ),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Patient Support Position Specification Method (300A,065C) does not equal ABSENT",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
             ),
         ),
     ),

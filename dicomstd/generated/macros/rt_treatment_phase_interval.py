@@ -17,7 +17,21 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if a value is present in Minimum Number of Interval Days (3010,0050) or Maximum Number of Interval Days (3010,0051)."
+    return rt.disj(
+        rt.has_value(context, 0x30100050, "any", 0), rt.has_value(context, 0x30100051, "any", 0)
+    )
+
 
 RT_TREATMENT_PHASE_INTERVAL_MACRO: Final = AttributeTable(
     table_id="table_C.36.2.1.3-1",
@@ -55,6 +69,12 @@ RT_TREATMENT_PHASE_INTERVAL_MACRO: Final = AttributeTable(
                     type="1C",
                     row=4,
                     value_sets=(ValueSet(kind="enumerated", values=("START", "END")),),
+                    requirement=Requirement(
+                        text="Required if a value is present in Minimum Number of Interval Days (3010,0050) or Maximum Number of Interval Days (3010,0051).",
+                        status="override",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x30100050,

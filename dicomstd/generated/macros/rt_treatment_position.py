@@ -17,7 +17,30 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ContextGroup, Include, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    ContextGroup,
+    Include,
+    ItemCount,
+    Requirement,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    'Required if SOP Class UID is not RT Radiation Salvage Record Storage ("1.2.840.10008.5.1.4.1.1.481.17"), and SOP Class UID is not Enhanced RT Image ("1.2.840.10008.5.1.4.1.1.481.23"), and SOP Class UID is not Enhanced Continuous RT Image ("1.2.840.10008.5.1.4.1.1.481.24") May be present otherwise'
+    return rt.conj(
+        rt.neg(rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.481.17",))),
+        rt.neg(rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.481.23",))),
+        rt.neg(rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.481.24",))),
+    )
+
 
 RT_TREATMENT_POSITION_MACRO: Final = AttributeTable(
     table_id="table_C.36.2.2.4-1",
@@ -53,6 +76,12 @@ RT_TREATMENT_POSITION_MACRO: Final = AttributeTable(
                     qualifier="DCID 9553 “Treatment Point”.",
                     context_groups=(ContextGroup(cid=9553, strength="defined"),),
                 ),
+            ),
+            requirement=Requirement(
+                text='Required if SOP Class UID is not RT Radiation Salvage Record Storage ("1.2.840.10008.5.1.4.1.1.481.17"), and SOP Class UID is not Enhanced RT Image ("1.2.840.10008.5.1.4.1.1.481.23"), and SOP Class UID is not Enhanced Continuous RT Image ("1.2.840.10008.5.1.4.1.1.481.24") May be present otherwise',
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
             ),
         ),
     ),

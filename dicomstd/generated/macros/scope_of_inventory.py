@@ -17,7 +17,36 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import AnyAttributes, Attribute, AttributeTable, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.specification import (
+    AnyAttributes,
+    Attribute,
+    AttributeTable,
+    ItemCount,
+    Requirement,
+    ValueSet,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Extended Matching Mechanisms (0008,040F) includes value TIMEZONE_ADJUST."
+    return rt.value_in(context, 0x0008040F, "item", 0, None, ("TIMEZONE_ADJUST",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Extended Matching Mechanisms (0008,040F) includes value RELATIONAL."
+    return rt.value_in(context, 0x0008040F, "item", 0, None, ("RELATIONAL",))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Extended Matching Mechanisms (0008,040F) includes value EMPTY_VALUE and Empty Value Matching is applied to any Key Attribute"
+    return rt.conj(rt.value_in(context, 0x0008040F, "item", 0, None, ("EMPTY_VALUE",)), rt.UNKNOWN)
+
 
 SCOPE_OF_INVENTORY_MACRO: Final = AttributeTable(
     table_id="table_C.38.2-1",
@@ -53,6 +82,12 @@ SCOPE_OF_INVENTORY_MACRO: Final = AttributeTable(
                             ),
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if extended matching mechanisms were applied.",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00080005,
@@ -60,6 +95,12 @@ SCOPE_OF_INVENTORY_MACRO: Final = AttributeTable(
                     name="Specific Character Set",
                     type="1C",
                     row=3,
+                    requirement=Requirement(
+                        text="Required if Attributes within the Sequence Item use an expanded or replacement character set.",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00080201,
@@ -67,6 +108,12 @@ SCOPE_OF_INVENTORY_MACRO: Final = AttributeTable(
                     name="Timezone Offset from UTC",
                     type="1C",
                     row=4,
+                    requirement=Requirement(
+                        text="Required if Extended Matching Mechanisms (0008,040F) includes value TIMEZONE_ADJUST.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00080052,
@@ -75,6 +122,12 @@ SCOPE_OF_INVENTORY_MACRO: Final = AttributeTable(
                     type="1C",
                     row=5,
                     value_sets=(ValueSet(kind="enumerated", values=("STUDY", "SERIES", "IMAGE")),),
+                    requirement=Requirement(
+                        text="Required if Extended Matching Mechanisms (0008,040F) includes value RELATIONAL.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00080410,
@@ -84,6 +137,12 @@ SCOPE_OF_INVENTORY_MACRO: Final = AttributeTable(
                     row=6,
                     item_count=ItemCount(minimum=2, maximum=2),
                     items=(AnyAttributes(text="Any DA, DT, or TM Attributes", type="2", row=7),),
+                    requirement=Requirement(
+                        text="Required if Range Matching is applied to any Key Attribute.",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00080411,
@@ -93,6 +152,12 @@ SCOPE_OF_INVENTORY_MACRO: Final = AttributeTable(
                     row=8,
                     item_count=ItemCount(minimum=1, maximum=None),
                     items=(AnyAttributes(text="Any UI Key Attribute", type="1", row=9),),
+                    requirement=Requirement(
+                        text="Required if List of UID Matching is applied to any Key Attribute",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00080412,
@@ -102,6 +167,12 @@ SCOPE_OF_INVENTORY_MACRO: Final = AttributeTable(
                     row=10,
                     item_count=ItemCount(minimum=0, maximum=1),
                     items=(AnyAttributes(text="Any Attributes", type="2", row=11),),
+                    requirement=Requirement(
+                        text="Required if Extended Matching Mechanisms (0008,040F) includes value EMPTY_VALUE and Empty Value Matching is applied to any Key Attribute",
+                        status="parser",
+                        required=_condition_3,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00080413,
@@ -111,6 +182,12 @@ SCOPE_OF_INVENTORY_MACRO: Final = AttributeTable(
                     row=12,
                     item_count=ItemCount(minimum=0, maximum=1),
                     items=(AnyAttributes(text="Any Attributes", type="1", row=13),),
+                    requirement=Requirement(
+                        text="Required if Single Value, Multiple Value, or Wild Card matching is applied to any Key Attribute",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
             ),
         ),

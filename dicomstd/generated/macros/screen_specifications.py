@@ -17,7 +17,24 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import Attribute, AttributeTable, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Screen Minimum Color Bit Depth (0072,010C) is not present."
+    return rt.neg(rt.present(context, 0x0072010C, "item", 0))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Screen Minimum Grayscale Bit Depth (0072,010A) is not present"
+    return rt.neg(rt.present(context, 0x0072010A, "item", 0))
+
 
 SCREEN_SPECIFICATIONS_MACRO: Final = AttributeTable(
     table_id="table_C.23.2-2",
@@ -53,6 +70,12 @@ SCREEN_SPECIFICATIONS_MACRO: Final = AttributeTable(
             name="Screen Minimum Grayscale Bit Depth",
             type="1C",
             row=4,
+            requirement=Requirement(
+                text="Required if Screen Minimum Color Bit Depth (0072,010C) is not present.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x0072010C,
@@ -60,6 +83,12 @@ SCREEN_SPECIFICATIONS_MACRO: Final = AttributeTable(
             name="Screen Minimum Color Bit Depth",
             type="1C",
             row=5,
+            requirement=Requirement(
+                text="Required if Screen Minimum Grayscale Bit Depth (0072,010A) is not present",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x0072010E,

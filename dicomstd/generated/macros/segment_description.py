@@ -17,14 +17,37 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Tracking UID (0062,0021) is present"
+    return rt.present(context, 0x00620021, "item", 0)
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Tracking ID (0062,0020) is present"
+    return rt.present(context, 0x00620020, "item", 0)
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    'Required if Referenced SOP Class UID (0008,1150) is RT Structure Set Storage ("1.2.840.10008.5.1.4.1.1.481.3").'
+    return rt.value_in(context, 0x00081150, "item", 0, None, ("1.2.840.10008.5.1.4.1.1.481.3",))
+
 
 SEGMENT_DESCRIPTION_MACRO: Final = AttributeTable(
     table_id="table_C.8.20-4",
@@ -109,8 +132,32 @@ SEGMENT_DESCRIPTION_MACRO: Final = AttributeTable(
                 ),
             ),
         ),
-        Attribute(tag=0x00620020, keyword="TrackingID", name="Tracking ID", type="1C", row=12),
-        Attribute(tag=0x00620021, keyword="TrackingUID", name="Tracking UID", type="1C", row=13),
+        Attribute(
+            tag=0x00620020,
+            keyword="TrackingID",
+            name="Tracking ID",
+            type="1C",
+            row=12,
+            requirement=Requirement(
+                text="Required if Tracking UID (0062,0021) is present",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
+        ),
+        Attribute(
+            tag=0x00620021,
+            keyword="TrackingUID",
+            name="Tracking UID",
+            type="1C",
+            row=13,
+            requirement=Requirement(
+                text="Required if Tracking ID (0062,0020) is present",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
+        ),
         Attribute(
             tag=0x00081156,
             keyword="DefinitionSourceSequence",
@@ -130,6 +177,12 @@ SEGMENT_DESCRIPTION_MACRO: Final = AttributeTable(
                     name="Referenced ROI Number",
                     type="1C",
                     row=16,
+                    requirement=Requirement(
+                        text='Required if Referenced SOP Class UID (0008,1150) is RT Structure Set Storage ("1.2.840.10008.5.1.4.1.1.481.3").',
+                        status="parser",
+                        required=_condition_3,
+                        otherwise=never,
+                    ),
                 ),
             ),
         ),

@@ -17,7 +17,32 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Selector Sequence Pointer (0072,0052) is present and one or more of the values of Selector Sequence Pointer (0072,0052) is the Data Element Tag of a Private Attribute"
+    return rt.conj(
+        rt.present(context, 0x00720052, "item", 0),
+        rt.private_tag(context, 0x00720052, "item", 0, None),
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Selector Sequence Pointer (0072,0052) is present"
+    return rt.present(context, 0x00720052, "item", 0)
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if the Selector Attribute (0072,0026) value is the Data Element Tag of a Private Attribute"
+    return rt.private_tag(context, 0x00720026, "item", 0, None)
+
 
 SELECTOR_ATTRIBUTE_MACRO: Final = AttributeTable(
     table_id="table_10-20",
@@ -27,7 +52,17 @@ SELECTOR_ATTRIBUTE_MACRO: Final = AttributeTable(
     source="PS3.3 2024c Table 10-20",
     entries=(
         Attribute(
-            tag=0x00720026, keyword="SelectorAttribute", name="Selector Attribute", type="1C", row=1
+            tag=0x00720026,
+            keyword="SelectorAttribute",
+            name="Selector Attribute",
+            type="1C",
+            row=1,
+            requirement=Requirement(
+                text="Required if the selected content is not a Sequence Item.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00720028,
@@ -35,6 +70,12 @@ SELECTOR_ATTRIBUTE_MACRO: Final = AttributeTable(
             name="Selector Value Number",
             type="1C",
             row=2,
+            requirement=Requirement(
+                text="Required if the selected content is a single Attribute of any VR other than SQ.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00720052,
@@ -42,6 +83,12 @@ SELECTOR_ATTRIBUTE_MACRO: Final = AttributeTable(
             name="Selector Sequence Pointer",
             type="1C",
             row=3,
+            requirement=Requirement(
+                text="Required if Selector Attribute (0072,0026) is nested in one or more Sequences or is absent",
+                status="unparsed",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00720054,
@@ -49,6 +96,12 @@ SELECTOR_ATTRIBUTE_MACRO: Final = AttributeTable(
             name="Selector Sequence Pointer Private Creator",
             type="1C",
             row=4,
+            requirement=Requirement(
+                text="Required if Selector Sequence Pointer (0072,0052) is present and one or more of the values of Selector Sequence Pointer (0072,0052) is the Data Element Tag of a Private Attribute",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00741057,
@@ -56,6 +109,12 @@ SELECTOR_ATTRIBUTE_MACRO: Final = AttributeTable(
             name="Selector Sequence Pointer Items",
             type="1C",
             row=5,
+            requirement=Requirement(
+                text="Required if Selector Sequence Pointer (0072,0052) is present",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00720056,
@@ -63,6 +122,12 @@ SELECTOR_ATTRIBUTE_MACRO: Final = AttributeTable(
             name="Selector Attribute Private Creator",
             type="1C",
             row=6,
+            requirement=Requirement(
+                text="Required if the Selector Attribute (0072,0026) value is the Data Element Tag of a Private Attribute",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
         ),
     ),
 )

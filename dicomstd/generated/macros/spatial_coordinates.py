@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ValueSet
+from dicomstd.conditions.runtime import always, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, Requirement, ValueSet
 
 SPATIAL_COORDINATES_MACRO: Final = AttributeTable(
     table_id="table_C.18.6-1",
@@ -47,6 +48,12 @@ SPATIAL_COORDINATES_MACRO: Final = AttributeTable(
             type="1C",
             row=3,
             value_sets=(ValueSet(kind="enumerated", values=("FRAME", "VOLUME")),),
+            requirement=Requirement(
+                text="Required if the instance referenced by Referenced Image Sequence (0008,1140) is tiled (i.e., contains Total Pixel Matrix Columns (0048,0006) and Total Pixel Matrix Rows (0048,0007)) May be present otherwise",
+                status="unparsed",
+                required=not_verifiable,
+                otherwise=always,
+            ),
         ),
         Attribute(tag=0x0070031A, keyword="FiducialUID", name="Fiducial UID", type="3", row=4),
     ),

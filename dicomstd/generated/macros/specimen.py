@@ -17,12 +17,14 @@ from __future__ import annotations
 
 from typing import Final
 
+from dicomstd.conditions.runtime import always, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
 
@@ -309,6 +311,12 @@ SPECIMEN_MACRO: Final = AttributeTable(
                             row=37,
                             qualifier="DTID 8004 “Specimen Localization”.",
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if multiple specimens present in the image May be present otherwise.",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=always,
                     ),
                 ),
             ),

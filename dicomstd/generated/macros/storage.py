@@ -17,7 +17,38 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if STOW-RS Storage Sequence (0040,4072) or XDS Storage Sequence (0040,4074) is not present May be present otherwise"
+    return rt.disj(
+        rt.neg(rt.present(context, 0x00404072, "item", 0)),
+        rt.neg(rt.present(context, 0x00404074, "item", 0)),
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if DICOM Storage Sequence (0040,4071) and XDS Storage Sequence (0040,4074) are not present May be present otherwise"
+    return rt.conj(
+        rt.neg(rt.present(context, 0x00404071, "item", 0)),
+        rt.neg(rt.present(context, 0x00404074, "item", 0)),
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if STOW-RS Storage Sequence (0040,4072) and DICOM Storage Sequence (0040,4071) are not present May be present otherwise"
+    return rt.conj(
+        rt.neg(rt.present(context, 0x00404072, "item", 0)),
+        rt.neg(rt.present(context, 0x00404071, "item", 0)),
+    )
+
 
 STORAGE_MACRO: Final = AttributeTable(
     table_id="table_10-3c",
@@ -32,6 +63,12 @@ STORAGE_MACRO: Final = AttributeTable(
             name="Referenced SOP Class UID",
             type="1C",
             row=1,
+            requirement=Requirement(
+                text="Required if the storage request only applies to a specific SOP Class.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00404071,
@@ -45,6 +82,12 @@ STORAGE_MACRO: Final = AttributeTable(
                     tag=0x21000140, keyword="DestinationAE", name="Destination AE", type="1", row=3
                 ),
             ),
+            requirement=Requirement(
+                text="Required if STOW-RS Storage Sequence (0040,4072) or XDS Storage Sequence (0040,4074) is not present May be present otherwise",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00404072,
@@ -57,6 +100,12 @@ STORAGE_MACRO: Final = AttributeTable(
                 Attribute(
                     tag=0x00404073, keyword="StorageURL", name="Storage URL", type="1", row=5
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if DICOM Storage Sequence (0040,4071) and XDS Storage Sequence (0040,4074) are not present May be present otherwise",
+                status="parser",
+                required=_condition_2,
+                otherwise=always,
             ),
         ),
         Attribute(
@@ -81,6 +130,12 @@ STORAGE_MACRO: Final = AttributeTable(
                     type="3",
                     row=8,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if STOW-RS Storage Sequence (0040,4072) and DICOM Storage Sequence (0040,4071) are not present May be present otherwise",
+                status="parser",
+                required=_condition_3,
+                otherwise=always,
             ),
         ),
     ),

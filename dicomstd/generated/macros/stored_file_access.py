@@ -17,7 +17,34 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if File Access URI (0008,0409) is present."
+    return rt.present(context, 0x00080409, "item", 0)
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Container File Type (0008,040A) is ZIP, TAR, or TARGZIP."
+    return rt.value_in(context, 0x0008040A, "item", 0, None, ("ZIP", "TAR", "TARGZIP"))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Container File Type (0008,040A) is BLOB May be present otherwise."
+    return rt.value_in(context, 0x0008040A, "item", 0, None, ("BLOB",))
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if MAC (0400,0404) is present."
+    return rt.present(context, 0x04000404, "item", 0)
+
 
 STORED_FILE_ACCESS_MACRO: Final = AttributeTable(
     table_id="table_C.38.2-2",
@@ -27,7 +54,17 @@ STORED_FILE_ACCESS_MACRO: Final = AttributeTable(
     source="PS3.3 2024c Table C.38.2-2",
     entries=(
         Attribute(
-            tag=0x00080409, keyword="FileAccessURI", name="File Access URI", type="1C", row=1
+            tag=0x00080409,
+            keyword="FileAccessURI",
+            name="File Access URI",
+            type="1C",
+            row=1,
+            requirement=Requirement(
+                text="Required if the referenced SOP Instance is in the DICOM File Format, and is accessible through a non-DICOM protocol (see Annex P).",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x0008040A,
@@ -38,6 +75,12 @@ STORED_FILE_ACCESS_MACRO: Final = AttributeTable(
             value_sets=(
                 ValueSet(kind="defined", values=("ZIP", "TAR", "GZIP", "TARGZIP", "BLOB", "DICM")),
             ),
+            requirement=Requirement(
+                text="Required if File Access URI (0008,0409) is present.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x0008040B,
@@ -45,6 +88,12 @@ STORED_FILE_ACCESS_MACRO: Final = AttributeTable(
             name="Filename in Container",
             type="1C",
             row=3,
+            requirement=Requirement(
+                text="Required if Container File Type (0008,040A) is ZIP, TAR, or TARGZIP.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x0008040C,
@@ -52,6 +101,12 @@ STORED_FILE_ACCESS_MACRO: Final = AttributeTable(
             name="File Offset in Container",
             type="1C",
             row=4,
+            requirement=Requirement(
+                text="Required if Container File Type (0008,040A) is BLOB May be present otherwise.",
+                status="parser",
+                required=_condition_3,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x0008040D,
@@ -59,6 +114,12 @@ STORED_FILE_ACCESS_MACRO: Final = AttributeTable(
             name="File Length in Container",
             type="1C",
             row=5,
+            requirement=Requirement(
+                text="Required if Container File Type (0008,040A) is BLOB May be present otherwise.",
+                status="parser",
+                required=_condition_3,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x0008040E,
@@ -66,6 +127,12 @@ STORED_FILE_ACCESS_MACRO: Final = AttributeTable(
             name="Stored Instance Transfer Syntax UID",
             type="1C",
             row=6,
+            requirement=Requirement(
+                text="Required if File Access URI (0008,0409) is present.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00282112,
@@ -74,7 +141,19 @@ STORED_FILE_ACCESS_MACRO: Final = AttributeTable(
             type="3",
             row=7,
         ),
-        Attribute(tag=0x04000015, keyword="MACAlgorithm", name="MAC Algorithm", type="1C", row=8),
+        Attribute(
+            tag=0x04000015,
+            keyword="MACAlgorithm",
+            name="MAC Algorithm",
+            type="1C",
+            row=8,
+            requirement=Requirement(
+                text="Required if MAC (0400,0404) is present.",
+                status="parser",
+                required=_condition_4,
+                otherwise=never,
+            ),
+        ),
         Attribute(tag=0x04000404, keyword="MAC", name="MAC", type="3", row=9),
     ),
 )

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount
+from dicomstd.conditions.runtime import never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, Requirement
 
 SUBJECTIVE_REFRACTION_MEASUREMENTS_MACRO: Final = AttributeTable(
     table_id="table_C.8.25.11-2",
@@ -57,6 +58,12 @@ SUBJECTIVE_REFRACTION_MEASUREMENTS_MACRO: Final = AttributeTable(
                     row=7,
                 ),
             ),
+            requirement=Requirement(
+                text="Required if near point refraction is done.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00460101,
@@ -75,6 +82,12 @@ SUBJECTIVE_REFRACTION_MEASUREMENTS_MACRO: Final = AttributeTable(
                     row=10,
                 ),
             ),
+            requirement=Requirement(
+                text="Required if intermediate point refraction is done.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00460102,
@@ -92,6 +105,12 @@ SUBJECTIVE_REFRACTION_MEASUREMENTS_MACRO: Final = AttributeTable(
                     type="3",
                     row=13,
                 ),
+            ),
+            requirement=Requirement(
+                text='Required if refraction is done at less than distance (optical infinity), but at a distance other than "near" or "intermediate".',
+                status="unparsed",
+                required=not_verifiable,
+                otherwise=never,
             ),
         ),
     ),

@@ -17,14 +17,127 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is not present."
+    return rt.neg(rt.present(context, 0x00720050, "item", 0))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Referenced Content Item Identifier (0040,DB73) is not present"
+    return rt.neg(rt.present(context, 0x0040DB73, "item", 0))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is DS, and Numeric Value Qualifier Code Sequence (0040,A301) is not present."
+    return rt.conj(
+        rt.value_in(context, 0x00720050, "item", 0, None, ("DS",)),
+        rt.neg(rt.present(context, 0x0040A301, "item", 0)),
+    )
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is DT."
+    return rt.value_in(context, 0x00720050, "item", 0, None, ("DT",))
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is FD, and Numeric Value Qualifier Code Sequence (0040,A301) is not present."
+    return rt.conj(
+        rt.value_in(context, 0x00720050, "item", 0, None, ("FD",)),
+        rt.neg(rt.present(context, 0x0040A301, "item", 0)),
+    )
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is FL, and Numeric Value Qualifier Code Sequence (0040,A301) is not present."
+    return rt.conj(
+        rt.value_in(context, 0x00720050, "item", 0, None, ("FL",)),
+        rt.neg(rt.present(context, 0x0040A301, "item", 0)),
+    )
+
+
+def _condition_7(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is IS, and Numeric Value Qualifier Code Sequence (0040,A301) is not present."
+    return rt.conj(
+        rt.value_in(context, 0x00720050, "item", 0, None, ("IS",)),
+        rt.neg(rt.present(context, 0x0040A301, "item", 0)),
+    )
+
+
+def _condition_8(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is SL, and Numeric Value Qualifier Code Sequence (0040,A301) is not present."
+    return rt.conj(
+        rt.value_in(context, 0x00720050, "item", 0, None, ("SL",)),
+        rt.neg(rt.present(context, 0x0040A301, "item", 0)),
+    )
+
+
+def _condition_9(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is SS, and Numeric Value Qualifier Code Sequence (0040,A301) is not present."
+    return rt.conj(
+        rt.value_in(context, 0x00720050, "item", 0, None, ("SS",)),
+        rt.neg(rt.present(context, 0x0040A301, "item", 0)),
+    )
+
+
+def _condition_10(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is SV, and Numeric Value Qualifier Code Sequence (0040,A301) is not present."
+    return rt.conj(
+        rt.value_in(context, 0x00720050, "item", 0, None, ("SV",)),
+        rt.neg(rt.present(context, 0x0040A301, "item", 0)),
+    )
+
+
+def _condition_11(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is UC."
+    return rt.value_in(context, 0x00720050, "item", 0, None, ("UC",))
+
+
+def _condition_12(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is UL, and Numeric Value Qualifier Code Sequence (0040,A301) is not present."
+    return rt.conj(
+        rt.value_in(context, 0x00720050, "item", 0, None, ("UL",)),
+        rt.neg(rt.present(context, 0x0040A301, "item", 0)),
+    )
+
+
+def _condition_13(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is US, and Numeric Value Qualifier Code Sequence (0040,A301) is not present."
+    return rt.conj(
+        rt.value_in(context, 0x00720050, "item", 0, None, ("US",)),
+        rt.neg(rt.present(context, 0x0040A301, "item", 0)),
+    )
+
+
+def _condition_14(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is UV, and Numeric Value Qualifier Code Sequence (0040,A301) is not present."
+    return rt.conj(
+        rt.value_in(context, 0x00720050, "item", 0, None, ("UV",)),
+        rt.neg(rt.present(context, 0x0040A301, "item", 0)),
+    )
+
+
+def _condition_15(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is SQ."
+    return rt.value_in(context, 0x00720050, "item", 0, None, ("SQ",))
+
 
 TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
     table_id="table_C.18.10-1",
@@ -69,6 +182,12 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             name="Table Row Number",
                             type="1C",
                             row=5,
+                            requirement=Requirement(
+                                text="Required if the concept does not apply to all rows.",
+                                status="unknown by design",
+                                required=not_verifiable,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x0040A043,
@@ -102,6 +221,12 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                                     context_groups=(ContextGroup(cid=82, strength="defined"),),
                                 ),
                             ),
+                            requirement=Requirement(
+                                text="Required if all the columns in this row are numeric values (Selector Attribute VR is DS, FD, FL, IS, SL, SS, UL, or US), have units (are not dimensionless), and have the same units.",
+                                status="unparsed",
+                                required=not_verifiable,
+                                otherwise=never,
+                            ),
                         ),
                     ),
                 ),
@@ -119,6 +244,12 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             name="Table Column Number",
                             type="1C",
                             row=11,
+                            requirement=Requirement(
+                                text="Required if the concept does not apply to all columns.",
+                                status="unknown by design",
+                                required=not_verifiable,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x0040A043,
@@ -152,6 +283,12 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                                     context_groups=(ContextGroup(cid=82, strength="defined"),),
                                 ),
                             ),
+                            requirement=Requirement(
+                                text="Required if all the rows in this column are numeric values (Selector Attribute VR is DS, FD, FL, IS, SL, SS, UL, or US), have units (are not dimensionless), and have the same units.",
+                                status="unparsed",
+                                required=not_verifiable,
+                                otherwise=never,
+                            ),
                         ),
                     ),
                 ),
@@ -169,6 +306,12 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             name="Table Row Number",
                             type="1C",
                             row=17,
+                            requirement=Requirement(
+                                text="Required if Table Column Number is absent, or all the rows for the column specified in Table Column Number are not encoded in a single Attribute (containing multiple values) in this Item (i.e., with a single VR).",
+                                status="unparsed",
+                                required=not_verifiable,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x0040A805,
@@ -176,6 +319,12 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             name="Table Column Number",
                             type="1C",
                             row=18,
+                            requirement=Requirement(
+                                text="Required if Table Row Number is absent, or all the columns for the row specified in Table Row Number are not encoded in a single Attribute (containing multiple values) in this Item (i.e., with a single VR).",
+                                status="unparsed",
+                                required=not_verifiable,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x0040DB73,
@@ -183,6 +332,12 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             name="Referenced Content Item Identifier",
                             type="1C",
                             row=19,
+                            requirement=Requirement(
+                                text="Required if Selector Attribute VR (0072,0050) is not present.",
+                                status="parser",
+                                required=_condition_1,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00720050,
@@ -210,6 +365,12 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                                     ),
                                 ),
                             ),
+                            requirement=Requirement(
+                                text="Required if Referenced Content Item Identifier (0040,DB73) is not present",
+                                status="parser",
+                                required=_condition_2,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00720072,
@@ -217,6 +378,12 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             name="Selector DS Value",
                             type="1C",
                             row=21,
+                            requirement=Requirement(
+                                text="Required if Selector Attribute VR (0072,0050) is present and the value is DS, and Numeric Value Qualifier Code Sequence (0040,A301) is not present.",
+                                status="parser",
+                                required=_condition_3,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00720063,
@@ -224,6 +391,12 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             name="Selector DT Value",
                             type="1C",
                             row=22,
+                            requirement=Requirement(
+                                text="Required if Selector Attribute VR (0072,0050) is present and the value is DT.",
+                                status="parser",
+                                required=_condition_4,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00720074,
@@ -231,6 +404,12 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             name="Selector FD Value",
                             type="1C",
                             row=23,
+                            requirement=Requirement(
+                                text="Required if Selector Attribute VR (0072,0050) is present and the value is FD, and Numeric Value Qualifier Code Sequence (0040,A301) is not present.",
+                                status="parser",
+                                required=_condition_5,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00720076,
@@ -238,6 +417,12 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             name="Selector FL Value",
                             type="1C",
                             row=24,
+                            requirement=Requirement(
+                                text="Required if Selector Attribute VR (0072,0050) is present and the value is FL, and Numeric Value Qualifier Code Sequence (0040,A301) is not present.",
+                                status="parser",
+                                required=_condition_6,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00720064,
@@ -245,6 +430,12 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             name="Selector IS Value",
                             type="1C",
                             row=25,
+                            requirement=Requirement(
+                                text="Required if Selector Attribute VR (0072,0050) is present and the value is IS, and Numeric Value Qualifier Code Sequence (0040,A301) is not present.",
+                                status="parser",
+                                required=_condition_7,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x0072007C,
@@ -252,6 +443,12 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             name="Selector SL Value",
                             type="1C",
                             row=26,
+                            requirement=Requirement(
+                                text="Required if Selector Attribute VR (0072,0050) is present and the value is SL, and Numeric Value Qualifier Code Sequence (0040,A301) is not present.",
+                                status="parser",
+                                required=_condition_8,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x0072007E,
@@ -259,6 +456,12 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             name="Selector SS Value",
                             type="1C",
                             row=27,
+                            requirement=Requirement(
+                                text="Required if Selector Attribute VR (0072,0050) is present and the value is SS, and Numeric Value Qualifier Code Sequence (0040,A301) is not present.",
+                                status="parser",
+                                required=_condition_9,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00720082,
@@ -266,6 +469,12 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             name="Selector SV Value",
                             type="1C",
                             row=28,
+                            requirement=Requirement(
+                                text="Required if Selector Attribute VR (0072,0050) is present and the value is SV, and Numeric Value Qualifier Code Sequence (0040,A301) is not present.",
+                                status="parser",
+                                required=_condition_10,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x0072006F,
@@ -273,6 +482,12 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             name="Selector UC Value",
                             type="1C",
                             row=29,
+                            requirement=Requirement(
+                                text="Required if Selector Attribute VR (0072,0050) is present and the value is UC.",
+                                status="parser",
+                                required=_condition_11,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00720078,
@@ -280,6 +495,12 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             name="Selector UL Value",
                             type="1C",
                             row=30,
+                            requirement=Requirement(
+                                text="Required if Selector Attribute VR (0072,0050) is present and the value is UL, and Numeric Value Qualifier Code Sequence (0040,A301) is not present.",
+                                status="parser",
+                                required=_condition_12,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x0072007A,
@@ -287,6 +508,12 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             name="Selector US Value",
                             type="1C",
                             row=31,
+                            requirement=Requirement(
+                                text="Required if Selector Attribute VR (0072,0050) is present and the value is US, and Numeric Value Qualifier Code Sequence (0040,A301) is not present.",
+                                status="parser",
+                                required=_condition_13,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00720083,
@@ -294,6 +521,12 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             name="Selector UV Value",
                             type="1C",
                             row=32,
+                            requirement=Requirement(
+                                text="Required if Selector Attribute VR (0072,0050) is present and the value is UV, and Numeric Value Qualifier Code Sequence (0040,A301) is not present.",
+                                status="parser",
+                                required=_condition_14,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x0040A168,
@@ -309,6 +542,12 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                                     row=34,
                                     qualifier="No Baseline CID is defined.",
                                 ),
+                            ),
+                            requirement=Requirement(
+                                text="Required if Selector Attribute VR (0072,0050) is present and the value is SQ.",
+                                status="parser",
+                                required=_condition_15,
+                                otherwise=never,
                             ),
                         ),
                         Attribute(
@@ -327,6 +566,12 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                                     context_groups=(ContextGroup(cid=82, strength="defined"),),
                                 ),
                             ),
+                            requirement=Requirement(
+                                text="Required if this cell is a numeric value (Selector Attribute VR is DS, FD, FL, IS, SL, SS, SV, UL, US or UV) has a unit (is not dimensionless), and the unit is not specified within the Table Row Definition Sequence for this row or Table Column Definition Sequence for this column.",
+                                status="unparsed",
+                                required=not_verifiable,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x0040A301,
@@ -343,6 +588,12 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                                     qualifier="DCID 42 “Numeric Value Qualifier”.",
                                     context_groups=(ContextGroup(cid=42, strength="defined"),),
                                 ),
+                            ),
+                            requirement=Requirement(
+                                text="Required if this cell is a numeric value (Selector Attribute VR is DS, FD, FL, IS, SL, SS, SV, UL, US or UV), and the numeric value cannot be provided.",
+                                status="unparsed",
+                                required=not_verifiable,
+                                otherwise=never,
                             ),
                         ),
                     ),

@@ -17,7 +17,39 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import Attribute, AttributeTable, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if the Referenced SOP Instance is a Waveform and Referenced Time Offsets (0040,A138) and Referenced DateTime (0040,A13A) are not present"
+    return rt.conj(
+        rt.UNKNOWN,
+        rt.neg(rt.present(context, 0x0040A138, "item", 0)),
+        rt.neg(rt.present(context, 0x0040A13A, "item", 0)),
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Referenced Sample Positions (0040,A132) and Referenced DateTime (0040,A13A) are not present."
+    return rt.conj(
+        rt.neg(rt.present(context, 0x0040A132, "item", 0)),
+        rt.neg(rt.present(context, 0x0040A13A, "item", 0)),
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Referenced Sample Positions (0040,A132) and Referenced Time Offsets (0040,A138) are not present."
+    return rt.conj(
+        rt.neg(rt.present(context, 0x0040A132, "item", 0)),
+        rt.neg(rt.present(context, 0x0040A138, "item", 0)),
+    )
+
 
 TEMPORAL_COORDINATES_MACRO: Final = AttributeTable(
     table_id="table_C.18.7-1",
@@ -45,6 +77,12 @@ TEMPORAL_COORDINATES_MACRO: Final = AttributeTable(
             name="Referenced Sample Positions",
             type="1C",
             row=2,
+            requirement=Requirement(
+                text="Required if the Referenced SOP Instance is a Waveform and Referenced Time Offsets (0040,A138) and Referenced DateTime (0040,A13A) are not present",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x0040A138,
@@ -52,6 +90,12 @@ TEMPORAL_COORDINATES_MACRO: Final = AttributeTable(
             name="Referenced Time Offsets",
             type="1C",
             row=3,
+            requirement=Requirement(
+                text="Required if Referenced Sample Positions (0040,A132) and Referenced DateTime (0040,A13A) are not present.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x0040A13A,
@@ -59,6 +103,12 @@ TEMPORAL_COORDINATES_MACRO: Final = AttributeTable(
             name="Referenced DateTime",
             type="1C",
             row=4,
+            requirement=Requirement(
+                text="Required if Referenced Sample Positions (0040,A132) and Referenced Time Offsets (0040,A138) are not present.",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
         ),
     ),
 )

@@ -17,7 +17,29 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Font Name (0070,0227) is present"
+    return rt.present(context, 0x00700227, "item", 0)
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Bounding Box Top Left Hand Corner (0070,0010) is present."
+    return rt.present(context, 0x00700010, "any", 0)
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Shadow Style (0070,0244) value is not OFF."
+    return rt.neg(rt.value_in(context, 0x00700244, "item", 0, None, ("OFF",)))
+
 
 TEXT_STYLE_SEQUENCE_MACRO: Final = AttributeTable(
     table_id="table_C.10-5a",
@@ -42,6 +64,12 @@ TEXT_STYLE_SEQUENCE_MACRO: Final = AttributeTable(
                     type="1C",
                     row=3,
                     value_sets=(ValueSet(kind="defined", values=("ISO_32000",)),),
+                    requirement=Requirement(
+                        text="Required if Font Name (0070,0227) is present",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00700229, keyword="CSSFontName", name="CSS Font Name", type="1", row=4
@@ -60,6 +88,12 @@ TEXT_STYLE_SEQUENCE_MACRO: Final = AttributeTable(
                     type="1C",
                     row=6,
                     value_sets=(ValueSet(kind="enumerated", values=("LEFT", "CENTER", "RIGHT")),),
+                    requirement=Requirement(
+                        text="Required if Bounding Box Top Left Hand Corner (0070,0010) is present.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00700243,
@@ -68,6 +102,12 @@ TEXT_STYLE_SEQUENCE_MACRO: Final = AttributeTable(
                     type="1C",
                     row=7,
                     value_sets=(ValueSet(kind="enumerated", values=("TOP", "CENTER", "BOTTOM")),),
+                    requirement=Requirement(
+                        text="Required if Bounding Box Top Left Hand Corner (0070,0010) is present.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00700244,
@@ -83,6 +123,12 @@ TEXT_STYLE_SEQUENCE_MACRO: Final = AttributeTable(
                     name="Shadow Offset X",
                     type="1C",
                     row=9,
+                    requirement=Requirement(
+                        text="Required if Shadow Style (0070,0244) value is not OFF.",
+                        status="parser",
+                        required=_condition_3,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00700246,
@@ -90,6 +136,12 @@ TEXT_STYLE_SEQUENCE_MACRO: Final = AttributeTable(
                     name="Shadow Offset Y",
                     type="1C",
                     row=10,
+                    requirement=Requirement(
+                        text="Required if Shadow Style (0070,0244) value is not OFF.",
+                        status="parser",
+                        required=_condition_3,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00700247,
@@ -97,6 +149,12 @@ TEXT_STYLE_SEQUENCE_MACRO: Final = AttributeTable(
                     name="Shadow Color CIELab Value",
                     type="1C",
                     row=11,
+                    requirement=Requirement(
+                        text="Required if Shadow Style (0070,0244) value is not OFF.",
+                        status="parser",
+                        required=_condition_3,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00700258,
@@ -104,6 +162,12 @@ TEXT_STYLE_SEQUENCE_MACRO: Final = AttributeTable(
                     name="Shadow Opacity",
                     type="1C",
                     row=12,
+                    requirement=Requirement(
+                        text="Required if Shadow Style (0070,0244) value is not OFF.",
+                        status="parser",
+                        required=_condition_3,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00700248,

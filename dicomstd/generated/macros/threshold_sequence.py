@@ -17,7 +17,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Threshold needs to be applied and the Softcopy VOI LUT Sequence (0028,3110) is not present May be present otherwise if Threshold needs to be applied."
+    return rt.conj(rt.UNKNOWN, rt.neg(rt.present(context, 0x00283110, "any", 0)))
+
 
 THRESHOLD_SEQUENCE_MACRO: Final = AttributeTable(
     table_id="table_C.11.33.1-1",
@@ -54,6 +66,12 @@ THRESHOLD_SEQUENCE_MACRO: Final = AttributeTable(
                         ),
                     ),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Threshold needs to be applied and the Softcopy VOI LUT Sequence (0028,3110) is not present May be present otherwise if Threshold needs to be applied.",
+                status="parser",
+                required=_condition_1,
+                otherwise=not_verifiable,
             ),
         ),
     ),

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount
+from dicomstd.conditions.runtime import never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement
 
 UNASSIGNED_SHARED_CONVERTED_ATTRIBUTES_MACRO: Final = AttributeTable(
     table_id="table_C.7.6.16.2.25.1-1",
@@ -33,6 +34,12 @@ UNASSIGNED_SHARED_CONVERTED_ATTRIBUTES_MACRO: Final = AttributeTable(
             type="1C",
             row=1,
             item_count=ItemCount(minimum=1, maximum=1),
+            requirement=Requirement(
+                text="Required if any unassigned shared Attributes are present.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
     ),
 )

@@ -17,7 +17,29 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Window Center (0028,1050) is not present May be present otherwise."
+    return rt.neg(rt.present(context, 0x00281050, "item", 0))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if VOI LUT Sequence (0028,3010) is not present May be present otherwise."
+    return rt.neg(rt.present(context, 0x00283010, "item", 0))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Window Center (0028,1050) is present."
+    return rt.present(context, 0x00281050, "item", 0)
+
 
 VOI_LUT_MACRO: Final = AttributeTable(
     table_id="table_C.11-2b",
@@ -46,9 +68,39 @@ VOI_LUT_MACRO: Final = AttributeTable(
                 ),
                 Attribute(tag=0x00283006, keyword="LUTData", name="LUT Data", type="1", row=4),
             ),
+            requirement=Requirement(
+                text="Required if Window Center (0028,1050) is not present May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
-        Attribute(tag=0x00281050, keyword="WindowCenter", name="Window Center", type="1C", row=5),
-        Attribute(tag=0x00281051, keyword="WindowWidth", name="Window Width", type="1C", row=6),
+        Attribute(
+            tag=0x00281050,
+            keyword="WindowCenter",
+            name="Window Center",
+            type="1C",
+            row=5,
+            requirement=Requirement(
+                text="Required if VOI LUT Sequence (0028,3010) is not present May be present otherwise.",
+                status="parser",
+                required=_condition_2,
+                otherwise=always,
+            ),
+        ),
+        Attribute(
+            tag=0x00281051,
+            keyword="WindowWidth",
+            name="Window Width",
+            type="1C",
+            row=6,
+            requirement=Requirement(
+                text="Required if Window Center (0028,1050) is present.",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
+        ),
         Attribute(
             tag=0x00281055,
             keyword="WindowCenterWidthExplanation",

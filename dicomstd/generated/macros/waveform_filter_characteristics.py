@@ -17,14 +17,32 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Waveform Filter Type (003A,0322) is ANALOG"
+    return rt.value_in(context, 0x003A0322, "item", 0, None, ("ANALOG",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Waveform Filter Type (003A,0322) is DIGITAL"
+    return rt.value_in(context, 0x003A0322, "item", 0, None, ("DIGITAL",))
+
 
 WAVEFORM_FILTER_CHARACTERISTICS_MACRO: Final = AttributeTable(
     table_id="table_C.10.12-1",
@@ -47,6 +65,12 @@ WAVEFORM_FILTER_CHARACTERISTICS_MACRO: Final = AttributeTable(
             name="Filter Low Frequency",
             type="1C",
             row=2,
+            requirement=Requirement(
+                text="Required if the filter is a high-pass filter",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x003A0221,
@@ -54,6 +78,12 @@ WAVEFORM_FILTER_CHARACTERISTICS_MACRO: Final = AttributeTable(
             name="Filter High Frequency",
             type="1C",
             row=3,
+            requirement=Requirement(
+                text="Required if the filter is a low-pass filter",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x003A0222,
@@ -61,6 +91,12 @@ WAVEFORM_FILTER_CHARACTERISTICS_MACRO: Final = AttributeTable(
             name="Notch Filter Frequency",
             type="1C",
             row=4,
+            requirement=Requirement(
+                text="Required if the filter is a notch filter.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x003A0223,
@@ -68,6 +104,12 @@ WAVEFORM_FILTER_CHARACTERISTICS_MACRO: Final = AttributeTable(
             name="Notch Filter Bandwidth",
             type="2C",
             row=5,
+            requirement=Requirement(
+                text="Required if the filter is a notch filter.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x003A0323,
@@ -101,6 +143,12 @@ WAVEFORM_FILTER_CHARACTERISTICS_MACRO: Final = AttributeTable(
                     ),
                 ),
             ),
+            requirement=Requirement(
+                text="Required if Waveform Filter Type (003A,0322) is ANALOG",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x003A0326,
@@ -133,6 +181,12 @@ WAVEFORM_FILTER_CHARACTERISTICS_MACRO: Final = AttributeTable(
                         ),
                     ),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Waveform Filter Type (003A,0322) is DIGITAL",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
             ),
         ),
         Attribute(

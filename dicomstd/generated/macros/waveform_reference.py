@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include
+from dicomstd.conditions.runtime import never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, Include, Requirement
 
 WAVEFORM_REFERENCE_MACRO: Final = AttributeTable(
     table_id="table_C.18.5-1",
@@ -37,6 +38,12 @@ WAVEFORM_REFERENCE_MACRO: Final = AttributeTable(
                     name="Referenced Waveform Channels",
                     type="1C",
                     row=2,
+                    requirement=Requirement(
+                        text="Required if the Referenced SOP Instance is a Waveform that contains multiple Channels and the reference does not apply to all Channels of all Multiplex Groups.",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
             ),
         ),

@@ -17,7 +17,32 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import Attribute, AttributeTable, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Number of Wedges (300A,00D0) is present and has a non-zero value."
+    return rt.compare(context, 0x300A00D0, "any", 0, None, "ne", 0.0)
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Wedge Position (300A,0118) is PARTIAL"
+    return rt.value_in(context, 0x300A0118, "item", 0, None, ("PARTIAL",))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Number of Wedge Positions (300A,0655) is present and has a non-zero value and the conditions in Section C.36.2.2.5.1.1 are satisfied"
+    return rt.conj(
+        rt.compare(context, 0x300A0655, "item", 0, None, "ne", 0.0),
+        rt.disj(rt.compare(context, 0x300A0600, "any", 0, None, "eq", 1.0), rt.UNKNOWN),
+    )
+
 
 WEDGE_POSITIONS_MACRO: Final = AttributeTable(
     table_id="table_C.36.2.2.11-1",
@@ -32,6 +57,12 @@ WEDGE_POSITIONS_MACRO: Final = AttributeTable(
             name="Number of Wedge Positions",
             type="1C",
             row=1,
+            requirement=Requirement(
+                text="Required if Number of Wedges (300A,00D0) is present and has a non-zero value.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x300A0116,
@@ -61,7 +92,19 @@ WEDGE_POSITIONS_MACRO: Final = AttributeTable(
                     name="Radiation Beam Wedge Thin Edge Distance",
                     type="1C",
                     row=5,
+                    requirement=Requirement(
+                        text="Required if Wedge Position (300A,0118) is PARTIAL",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=never,
+                    ),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Number of Wedge Positions (300A,0655) is present and has a non-zero value and the conditions in Section C.36.2.2.5.1.1 are satisfied",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
             ),
         ),
     ),

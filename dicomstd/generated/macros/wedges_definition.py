@@ -17,7 +17,24 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ContextGroup, Include
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, ContextGroup, Include, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if RT Radiation Physical and Geometric Content Detail Flag (300A,0638) equals FULL May be present otherwise."
+    return rt.value_in(context, 0x300A0638, "any", 0, None, ("FULL",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Number of Wedges (300A,00D0) is present and has a non-zero value"
+    return rt.compare(context, 0x300A00D0, "item", 0, None, "ne", 0.0)
+
 
 WEDGES_DEFINITION_MACRO: Final = AttributeTable(
     table_id="table_C.36.2.2.10-1",
@@ -27,7 +44,17 @@ WEDGES_DEFINITION_MACRO: Final = AttributeTable(
     source="PS3.3 2024c Table C.36.2.2.10-1",
     entries=(
         Attribute(
-            tag=0x300A00D0, keyword="NumberOfWedges", name="Number of Wedges", type="1C", row=1
+            tag=0x300A00D0,
+            keyword="NumberOfWedges",
+            name="Number of Wedges",
+            type="1C",
+            row=1,
+            requirement=Requirement(
+                text="Required if RT Radiation Physical and Geometric Content Detail Flag (300A,0638) equals FULL May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x300A0651,
@@ -52,6 +79,12 @@ WEDGES_DEFINITION_MACRO: Final = AttributeTable(
                     name="Referenced Defined Device Index",
                     type="1C",
                     row=5,
+                    requirement=Requirement(
+                        text="Required if the Instance referenced in Referenced RT Instance Sequence (300A,0631) contains the device that corresponds to the device defined by this Sequence Item",
+                        status="unparsed",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x300A0652,
@@ -74,6 +107,12 @@ WEDGES_DEFINITION_MACRO: Final = AttributeTable(
                     type="1",
                     row=8,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Number of Wedges (300A,00D0) is present and has a non-zero value",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
             ),
         ),
     ),

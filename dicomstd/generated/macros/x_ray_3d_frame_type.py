@@ -17,7 +17,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if the X-Ray 3D Reconstruction Sequence (0018,9530) is present."
+    return rt.present(context, 0x00189530, "any", 0)
+
 
 X_RAY_3D_FRAME_TYPE_MACRO: Final = AttributeTable(
     table_id="table_C.8.21.5.1-1",
@@ -46,6 +58,12 @@ X_RAY_3D_FRAME_TYPE_MACRO: Final = AttributeTable(
                     name="Reconstruction Index",
                     type="1C",
                     row=4,
+                    requirement=Requirement(
+                        text="Required if the X-Ray 3D Reconstruction Sequence (0018,9530) is present.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
             ),
         ),

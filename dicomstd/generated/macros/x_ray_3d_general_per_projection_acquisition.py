@@ -17,7 +17,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, Include, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if present and consistent in the contributing SOP Instances Required if Modality (0008,0060) is MG."
+    return rt.disj(rt.UNKNOWN, rt.value_in(context, 0x00080060, "any", 0, None, ("MG",)))
+
 
 X_RAY_3D_GENERAL_PER_PROJECTION_ACQUISITION_MACRO: Final = AttributeTable(
     table_id="table_C.8.21.3.1.2-1",
@@ -26,13 +38,31 @@ X_RAY_3D_GENERAL_PER_PROJECTION_ACQUISITION_MACRO: Final = AttributeTable(
     section_id="sect_C.8.21.3.1.2",
     source="PS3.3 2024c Table C.8.21.3.1.2-1",
     entries=(
-        Attribute(tag=0x00180060, keyword="KVP", name="KVP", type="1C", row=1),
+        Attribute(
+            tag=0x00180060,
+            keyword="KVP",
+            name="KVP",
+            type="1C",
+            row=1,
+            requirement=Requirement(
+                text="Required if present and consistent in the contributing SOP Instances Required if Modality (0008,0060) is MG.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
+        ),
         Attribute(
             tag=0x00189330,
             keyword="XRayTubeCurrentInmA",
             name="X-Ray Tube Current in mA",
             type="1C",
             row=2,
+            requirement=Requirement(
+                text="Required if present and consistent in the contributing SOP Instances Required if Modality (0008,0060) is MG.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00189220,
@@ -40,6 +70,12 @@ X_RAY_3D_GENERAL_PER_PROJECTION_ACQUISITION_MACRO: Final = AttributeTable(
             name="Frame Acquisition Duration",
             type="1C",
             row=3,
+            requirement=Requirement(
+                text="Required if present and consistent in the contributing SOP Instances.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00181700,
@@ -49,6 +85,12 @@ X_RAY_3D_GENERAL_PER_PROJECTION_ACQUISITION_MACRO: Final = AttributeTable(
             row=4,
             value_sets=(
                 ValueSet(kind="enumerated", values=("RECTANGULAR", "CIRCULAR", "POLYGONAL")),
+            ),
+            requirement=Requirement(
+                text="Required if present and consistent in the contributing SOP Instances.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
             ),
         ),
         Include(

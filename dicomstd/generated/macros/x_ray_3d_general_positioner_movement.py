@@ -17,7 +17,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if present and consistent in the contributing SOP Instances Required if Modality (0008,0060) is MG."
+    return rt.disj(rt.UNKNOWN, rt.value_in(context, 0x00080060, "any", 0, None, ("MG",)))
+
 
 X_RAY_3D_GENERAL_POSITIONER_MOVEMENT_MACRO: Final = AttributeTable(
     table_id="table_C.8.21.3.1.3-1",
@@ -32,6 +44,12 @@ X_RAY_3D_GENERAL_POSITIONER_MOVEMENT_MACRO: Final = AttributeTable(
             name="Primary Positioner Scan Arc",
             type="1C",
             row=1,
+            requirement=Requirement(
+                text="Required if present and consistent in the contributing SOP Instances Required if Modality (0008,0060) is MG.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00189510,
@@ -39,6 +57,12 @@ X_RAY_3D_GENERAL_POSITIONER_MOVEMENT_MACRO: Final = AttributeTable(
             name="Primary Positioner Scan Start Angle",
             type="1C",
             row=2,
+            requirement=Requirement(
+                text="Required if present and consistent in the contributing SOP Instances Required if Modality (0008,0060) is MG.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00189514,
@@ -46,6 +70,12 @@ X_RAY_3D_GENERAL_POSITIONER_MOVEMENT_MACRO: Final = AttributeTable(
             name="Primary Positioner Increment",
             type="1C",
             row=3,
+            requirement=Requirement(
+                text="Required if present and consistent in the contributing SOP Instances.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00189518,
@@ -61,6 +91,12 @@ X_RAY_3D_GENERAL_POSITIONER_MOVEMENT_MACRO: Final = AttributeTable(
             name="Secondary Positioner Scan Arc",
             type="1C",
             row=5,
+            requirement=Requirement(
+                text="Required if present and consistent in the contributing SOP Instances.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00189511,
@@ -68,6 +104,12 @@ X_RAY_3D_GENERAL_POSITIONER_MOVEMENT_MACRO: Final = AttributeTable(
             name="Secondary Positioner Scan Start Angle",
             type="1C",
             row=6,
+            requirement=Requirement(
+                text="Required if present and consistent in the contributing SOP Instances.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00189515,
@@ -75,6 +117,12 @@ X_RAY_3D_GENERAL_POSITIONER_MOVEMENT_MACRO: Final = AttributeTable(
             name="Secondary Positioner Increment",
             type="1C",
             row=7,
+            requirement=Requirement(
+                text="Required if present and consistent in the contributing SOP Instances.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00189519,

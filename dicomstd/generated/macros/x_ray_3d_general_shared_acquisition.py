@@ -17,14 +17,39 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if present and consistent in the contributing SOP Instances Required if Modality (0008,0060) is MG."
+    return rt.disj(rt.UNKNOWN, rt.value_in(context, 0x00080060, "any", 0, None, ("MG",)))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if X-Ray Receptor Type (0018,9420) is present and equals DIGITAL_DETECTOR."
+    return rt.value_in(context, 0x00189420, "any", 0, None, ("DIGITAL_DETECTOR",))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if present and consistent in the contributing SOP Instances Required if Modality (0008,0060) is MG and contrast media was applied."
+    return rt.disj(
+        rt.UNKNOWN, rt.conj(rt.value_in(context, 0x00080060, "any", 0, None, ("MG",)), rt.UNKNOWN)
+    )
+
 
 X_RAY_3D_GENERAL_SHARED_ACQUISITION_MACRO: Final = AttributeTable(
     table_id="table_C.8.21.3.1.1-1",
@@ -47,6 +72,12 @@ X_RAY_3D_GENERAL_SHARED_ACQUISITION_MACRO: Final = AttributeTable(
                     row=2,
                 ),
             ),
+            requirement=Requirement(
+                text="Required if the reconstruction is created from DICOM SOP Instances",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00189461,
@@ -54,6 +85,12 @@ X_RAY_3D_GENERAL_SHARED_ACQUISITION_MACRO: Final = AttributeTable(
             name="Field of View Dimension(s) in Float",
             type="1C",
             row=3,
+            requirement=Requirement(
+                text="Required if present and consistent in the contributing SOP Instances Required if Modality (0008,0060) is MG.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00187030,
@@ -61,6 +98,12 @@ X_RAY_3D_GENERAL_SHARED_ACQUISITION_MACRO: Final = AttributeTable(
             name="Field of View Origin",
             type="1C",
             row=4,
+            requirement=Requirement(
+                text="Required if X-Ray Receptor Type (0018,9420) is present and equals DIGITAL_DETECTOR.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00187032,
@@ -69,6 +112,12 @@ X_RAY_3D_GENERAL_SHARED_ACQUISITION_MACRO: Final = AttributeTable(
             type="1C",
             row=5,
             value_sets=(ValueSet(kind="enumerated", values=("270", "180", "90", "0")),),
+            requirement=Requirement(
+                text="Required if present and consistent in the contributing SOP Instances.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00187034,
@@ -77,20 +126,56 @@ X_RAY_3D_GENERAL_SHARED_ACQUISITION_MACRO: Final = AttributeTable(
             type="1C",
             row=6,
             value_sets=(ValueSet(kind="enumerated", values=("NO", "YES")),),
+            requirement=Requirement(
+                text="Required if present and consistent in the contributing SOP Instances.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
-        Attribute(tag=0x00181166, keyword="Grid", name="Grid", type="1C", row=7),
+        Attribute(
+            tag=0x00181166,
+            keyword="Grid",
+            name="Grid",
+            type="1C",
+            row=7,
+            requirement=Requirement(
+                text="Required if present and consistent in the contributing SOP Instances Required if Modality (0008,0060) is MG.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
+        ),
         Include(
             table_id="table_C.8-36b",
             label="Table C.8-36b “X-Ray Grid Description Macro Attributes”",
             row=8,
         ),
-        Attribute(tag=0x00180060, keyword="KVP", name="KVP", type="1C", row=9),
+        Attribute(
+            tag=0x00180060,
+            keyword="KVP",
+            name="KVP",
+            type="1C",
+            row=9,
+            requirement=Requirement(
+                text="Required if present and consistent in the contributing SOP Instances Required if Modality (0008,0060) is MG.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
+        ),
         Attribute(
             tag=0x00189330,
             keyword="XRayTubeCurrentInmA",
             name="X-Ray Tube Current in mA",
             type="1C",
             row=10,
+            requirement=Requirement(
+                text="Required if present and consistent in the contributing SOP Instances Required if Modality (0008,0060) is MG.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00189328,
@@ -98,9 +183,25 @@ X_RAY_3D_GENERAL_SHARED_ACQUISITION_MACRO: Final = AttributeTable(
             name="Exposure Time in ms",
             type="1C",
             row=11,
+            requirement=Requirement(
+                text="Required if present and consistent in the contributing SOP Instances Required if Modality (0008,0060) is MG.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
-            tag=0x00189332, keyword="ExposureInmAs", name="Exposure in mAs", type="1C", row=12
+            tag=0x00189332,
+            keyword="ExposureInmAs",
+            name="Exposure in mAs",
+            type="1C",
+            row=12,
+            requirement=Requirement(
+                text="Required if present and consistent in the contributing SOP Instances Required if Modality (0008,0060) is MG.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00180010,
@@ -108,6 +209,12 @@ X_RAY_3D_GENERAL_SHARED_ACQUISITION_MACRO: Final = AttributeTable(
             name="Contrast/Bolus Agent",
             type="1C",
             row=13,
+            requirement=Requirement(
+                text="Required if present and consistent in the contributing SOP Instances.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00180012,
@@ -125,6 +232,12 @@ X_RAY_3D_GENERAL_SHARED_ACQUISITION_MACRO: Final = AttributeTable(
                     context_groups=(ContextGroup(cid=12, strength="baseline"),),
                 ),
             ),
+            requirement=Requirement(
+                text="Required if present and consistent in the contributing SOP Instances Required if Modality (0008,0060) is MG and contrast media was applied.",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00189516,
@@ -132,6 +245,12 @@ X_RAY_3D_GENERAL_SHARED_ACQUISITION_MACRO: Final = AttributeTable(
             name="Start Acquisition DateTime",
             type="1C",
             row=16,
+            requirement=Requirement(
+                text="Required if present and consistent in the contributing SOP Instances.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00189517,
@@ -139,6 +258,12 @@ X_RAY_3D_GENERAL_SHARED_ACQUISITION_MACRO: Final = AttributeTable(
             name="End Acquisition DateTime",
             type="1C",
             row=17,
+            requirement=Requirement(
+                text="Required if present and consistent in the contributing SOP Instances.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
     ),
 )

@@ -17,7 +17,29 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import Attribute, AttributeTable, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if a value of Collimator Shape (0018,1700) is RECTANGULAR"
+    return rt.value_in(context, 0x00181700, "any", 0, None, ("RECTANGULAR",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if a value of Collimator Shape (0018,1700) is CIRCULAR"
+    return rt.value_in(context, 0x00181700, "any", 0, None, ("CIRCULAR",))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if a value of Collimator Shape (0018,1700) is POLYGONAL"
+    return rt.value_in(context, 0x00181700, "any", 0, None, ("POLYGONAL",))
+
 
 X_RAY_COLLIMATOR_DIMENSIONS_MACRO: Final = AttributeTable(
     table_id="table_C.8-28b",
@@ -32,6 +54,12 @@ X_RAY_COLLIMATOR_DIMENSIONS_MACRO: Final = AttributeTable(
             name="Collimator Left Vertical Edge",
             type="1C",
             row=1,
+            requirement=Requirement(
+                text="Required if a value of Collimator Shape (0018,1700) is RECTANGULAR",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00181704,
@@ -39,6 +67,12 @@ X_RAY_COLLIMATOR_DIMENSIONS_MACRO: Final = AttributeTable(
             name="Collimator Right Vertical Edge",
             type="1C",
             row=2,
+            requirement=Requirement(
+                text="Required if a value of Collimator Shape (0018,1700) is RECTANGULAR",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00181706,
@@ -46,6 +80,12 @@ X_RAY_COLLIMATOR_DIMENSIONS_MACRO: Final = AttributeTable(
             name="Collimator Upper Horizontal Edge",
             type="1C",
             row=3,
+            requirement=Requirement(
+                text="Required if a value of Collimator Shape (0018,1700) is RECTANGULAR",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00181708,
@@ -53,6 +93,12 @@ X_RAY_COLLIMATOR_DIMENSIONS_MACRO: Final = AttributeTable(
             name="Collimator Lower Horizontal Edge",
             type="1C",
             row=4,
+            requirement=Requirement(
+                text="Required if a value of Collimator Shape (0018,1700) is RECTANGULAR",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00181710,
@@ -60,6 +106,12 @@ X_RAY_COLLIMATOR_DIMENSIONS_MACRO: Final = AttributeTable(
             name="Center of Circular Collimator",
             type="1C",
             row=5,
+            requirement=Requirement(
+                text="Required if a value of Collimator Shape (0018,1700) is CIRCULAR",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00181712,
@@ -67,6 +119,12 @@ X_RAY_COLLIMATOR_DIMENSIONS_MACRO: Final = AttributeTable(
             name="Radius of Circular Collimator",
             type="1C",
             row=6,
+            requirement=Requirement(
+                text="Required if a value of Collimator Shape (0018,1700) is CIRCULAR",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00181720,
@@ -74,6 +132,12 @@ X_RAY_COLLIMATOR_DIMENSIONS_MACRO: Final = AttributeTable(
             name="Vertices of the Polygonal Collimator",
             type="1C",
             row=7,
+            requirement=Requirement(
+                text="Required if a value of Collimator Shape (0018,1700) is POLYGONAL",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
         ),
     ),
 )

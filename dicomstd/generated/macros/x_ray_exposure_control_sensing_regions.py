@@ -17,7 +17,29 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Exposure Control Sensing Region Shape (0018,9435) is RECTANGULAR"
+    return rt.value_in(context, 0x00189435, "item", 0, None, ("RECTANGULAR",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Exposure Control Sensing Region Shape (0018,9435) is CIRCULAR"
+    return rt.value_in(context, 0x00189435, "item", 0, None, ("CIRCULAR",))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Exposure Control Sensing Region Shape (0018,9435) is POLYGONAL"
+    return rt.value_in(context, 0x00189435, "item", 0, None, ("POLYGONAL",))
+
 
 X_RAY_EXPOSURE_CONTROL_SENSING_REGIONS_MACRO: Final = AttributeTable(
     table_id="table_C.8.19.6-3",
@@ -52,6 +74,12 @@ X_RAY_EXPOSURE_CONTROL_SENSING_REGIONS_MACRO: Final = AttributeTable(
                     name="Exposure Control Sensing Region Left Vertical Edge",
                     type="1C",
                     row=3,
+                    requirement=Requirement(
+                        text="Required if Exposure Control Sensing Region Shape (0018,9435) is RECTANGULAR",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189437,
@@ -59,6 +87,12 @@ X_RAY_EXPOSURE_CONTROL_SENSING_REGIONS_MACRO: Final = AttributeTable(
                     name="Exposure Control Sensing Region Right Vertical Edge",
                     type="1C",
                     row=4,
+                    requirement=Requirement(
+                        text="Required if Exposure Control Sensing Region Shape (0018,9435) is RECTANGULAR",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189438,
@@ -66,6 +100,12 @@ X_RAY_EXPOSURE_CONTROL_SENSING_REGIONS_MACRO: Final = AttributeTable(
                     name="Exposure Control Sensing Region Upper Horizontal Edge",
                     type="1C",
                     row=5,
+                    requirement=Requirement(
+                        text="Required if Exposure Control Sensing Region Shape (0018,9435) is RECTANGULAR",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189439,
@@ -73,6 +113,12 @@ X_RAY_EXPOSURE_CONTROL_SENSING_REGIONS_MACRO: Final = AttributeTable(
                     name="Exposure Control Sensing Region Lower Horizontal Edge",
                     type="1C",
                     row=6,
+                    requirement=Requirement(
+                        text="Required if Exposure Control Sensing Region Shape (0018,9435) is RECTANGULAR",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189440,
@@ -80,6 +126,12 @@ X_RAY_EXPOSURE_CONTROL_SENSING_REGIONS_MACRO: Final = AttributeTable(
                     name="Center of Circular Exposure Control Sensing Region",
                     type="1C",
                     row=7,
+                    requirement=Requirement(
+                        text="Required if Exposure Control Sensing Region Shape (0018,9435) is CIRCULAR",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189441,
@@ -87,6 +139,12 @@ X_RAY_EXPOSURE_CONTROL_SENSING_REGIONS_MACRO: Final = AttributeTable(
                     name="Radius of Circular Exposure Control Sensing Region",
                     type="1C",
                     row=8,
+                    requirement=Requirement(
+                        text="Required if Exposure Control Sensing Region Shape (0018,9435) is CIRCULAR",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189442,
@@ -94,6 +152,12 @@ X_RAY_EXPOSURE_CONTROL_SENSING_REGIONS_MACRO: Final = AttributeTable(
                     name="Vertices of the Polygonal Exposure Control Sensing Region",
                     type="1C",
                     row=9,
+                    requirement=Requirement(
+                        text="Required if Exposure Control Sensing Region Shape (0018,9435) is POLYGONAL",
+                        status="parser",
+                        required=_condition_3,
+                        otherwise=never,
+                    ),
                 ),
             ),
         ),

@@ -17,7 +17,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if X-Ray Receptor Type (0018,9420) is present and equals DIGITAL_DETECTOR May be present otherwise."
+    return rt.value_in(context, 0x00189420, "any", 0, None, ("DIGITAL_DETECTOR",))
+
 
 X_RAY_FIELD_OF_VIEW_MACRO: Final = AttributeTable(
     table_id="table_C.8.19.6-2",
@@ -57,6 +69,12 @@ X_RAY_FIELD_OF_VIEW_MACRO: Final = AttributeTable(
                     name="Field of View Origin",
                     type="1C",
                     row=4,
+                    requirement=Requirement(
+                        text="Required if X-Ray Receptor Type (0018,9420) is present and equals DIGITAL_DETECTOR May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00187032,

@@ -17,7 +17,24 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Image Type (0008,0008) Value 1 equals ORIGINAL May be present otherwise"
+    return rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Geometrical Properties (0028,9444) equals NON_UNIFORM."
+    return rt.value_in(context, 0x00289444, "item", 0, None, ("NON_UNIFORM",))
+
 
 X_RAY_FRAME_PIXEL_DATA_PROPERTIES_MACRO: Final = AttributeTable(
     table_id="table_C.8.19.6-4",
@@ -56,6 +73,12 @@ X_RAY_FRAME_PIXEL_DATA_PROPERTIES_MACRO: Final = AttributeTable(
                     name="Imager Pixel Spacing",
                     type="1C",
                     row=5,
+                    requirement=Requirement(
+                        text="Required if Image Type (0008,0008) Value 1 equals ORIGINAL May be present otherwise",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00187036,
@@ -85,6 +108,12 @@ X_RAY_FRAME_PIXEL_DATA_PROPERTIES_MACRO: Final = AttributeTable(
                     name="Geometric Maximum Distortion",
                     type="2C",
                     row=9,
+                    requirement=Requirement(
+                        text="Required if Geometrical Properties (0028,9444) equals NON_UNIFORM.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00289446,

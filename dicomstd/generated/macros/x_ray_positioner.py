@@ -17,7 +17,24 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Positioner Type (0018,1508) equals CARM."
+    return rt.value_in(context, 0x00181508, "any", 0, None, ("CARM",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Positioner Type (0018,1508) equals COLUMN."
+    return rt.value_in(context, 0x00181508, "any", 0, None, ("COLUMN",))
+
 
 X_RAY_POSITIONER_MACRO: Final = AttributeTable(
     table_id="table_C.8.19.6-10",
@@ -40,6 +57,12 @@ X_RAY_POSITIONER_MACRO: Final = AttributeTable(
                     name="Positioner Primary Angle",
                     type="1C",
                     row=2,
+                    requirement=Requirement(
+                        text="Required if Positioner Type (0018,1508) equals CARM.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00181511,
@@ -47,6 +70,12 @@ X_RAY_POSITIONER_MACRO: Final = AttributeTable(
                     name="Positioner Secondary Angle",
                     type="1C",
                     row=3,
+                    requirement=Requirement(
+                        text="Required if Positioner Type (0018,1508) equals CARM.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189447,
@@ -54,6 +83,12 @@ X_RAY_POSITIONER_MACRO: Final = AttributeTable(
                     name="Column Angulation (Patient)",
                     type="1C",
                     row=4,
+                    requirement=Requirement(
+                        text="Required if Positioner Type (0018,1508) equals COLUMN.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=never,
+                    ),
                 ),
             ),
         ),

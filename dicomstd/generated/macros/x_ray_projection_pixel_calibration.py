@@ -17,7 +17,24 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Distance Object to Table Top (0018,9403) is not empty"
+    return rt.has_value(context, 0x00189403, "item", 0)
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Image Type (0008,0008) Value 1 is ORIGINAL may be present otherwise."
+    return rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL",))
+
 
 X_RAY_PROJECTION_PIXEL_CALIBRATION_MACRO: Final = AttributeTable(
     table_id="table_C.8.19.6-9",
@@ -47,11 +64,39 @@ X_RAY_PROJECTION_PIXEL_CALIBRATION_MACRO: Final = AttributeTable(
                     name="Object Pixel Spacing in Center of Beam",
                     type="1C",
                     row=3,
+                    requirement=Requirement(
+                        text="Required if Distance Object to Table Top (0018,9403) is not empty",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
-                    tag=0x00181130, keyword="TableHeight", name="Table Height", type="1C", row=4
+                    tag=0x00181130,
+                    keyword="TableHeight",
+                    name="Table Height",
+                    type="1C",
+                    row=4,
+                    requirement=Requirement(
+                        text="Required if Image Type (0008,0008) Value 1 is ORIGINAL may be present otherwise.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=always,
+                    ),
                 ),
-                Attribute(tag=0x00189449, keyword="BeamAngle", name="Beam Angle", type="1C", row=5),
+                Attribute(
+                    tag=0x00189449,
+                    keyword="BeamAngle",
+                    name="Beam Angle",
+                    type="1C",
+                    row=5,
+                    requirement=Requirement(
+                        text="Required if Image Type (0008,0008) Value 1 is ORIGINAL may be present otherwise.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=always,
+                    ),
+                ),
             ),
         ),
     ),

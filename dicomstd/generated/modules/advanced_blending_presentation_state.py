@@ -17,7 +17,26 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    Include,
+    ItemCount,
+    Requirement,
+    ValueSet,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if a VOI LUT is to be applied to referenced image(s) and the Threshold Sequence (0070,1B11) is not present May be present otherwise if the referenced image(s) are grayscale."
+    return rt.conj(rt.UNKNOWN, rt.neg(rt.present(context, 0x00701B11, "item", 0)))
+
 
 ADVANCED_BLENDING_PRESENTATION_STATE_MODULE: Final = AttributeTable(
     table_id="table_C.11.33-1",
@@ -74,7 +93,19 @@ ADVANCED_BLENDING_PRESENTATION_STATE_MODULE: Final = AttributeTable(
                             name="Referenced Optical Path Identifier",
                             type="1C",
                             row=7,
+                            requirement=Requirement(
+                                text="Required if more than one Optical Path is present in the images to which this Presentation State applies.",
+                                status="unknown by design",
+                                required=not_verifiable,
+                                otherwise=never,
+                            ),
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if the input is not the entire set of Instances in the Series.",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
                     ),
                 ),
                 Attribute(
@@ -90,6 +121,12 @@ ADVANCED_BLENDING_PRESENTATION_STATE_MODULE: Final = AttributeTable(
                             label="Table C.17-3 “Hierarchical SOP Instance Reference Macro Attributes”",
                             row=9,
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if the Frame of Reference UID (0020,0052) value of the Images referenced by the Referenced Image Sequence (0008,1140) of this Item does not match the Frame of Reference UID (0020,0052) value of this Presentation State Instance May be present otherwise.",
+                        status="unparsed",
+                        required=not_verifiable,
+                        otherwise=always,
                     ),
                 ),
                 Include(
@@ -124,7 +161,19 @@ ADVANCED_BLENDING_PRESENTATION_STATE_MODULE: Final = AttributeTable(
                                     name="Referenced Optical Path Identifier",
                                     type="1C",
                                     row=14,
+                                    requirement=Requirement(
+                                        text="Required if there is more than one Optical Path in the images to which the this reference applies.",
+                                        status="unknown by design",
+                                        required=not_verifiable,
+                                        otherwise=never,
+                                    ),
                                 ),
+                            ),
+                            requirement=Requirement(
+                                text="Required if the VOI LUT transformation in this Item does not apply to all the images and frames and optical paths listed in the enclosing Item.",
+                                status="unknown by design",
+                                required=not_verifiable,
+                                otherwise=never,
                             ),
                         ),
                         Include(
@@ -132,6 +181,12 @@ ADVANCED_BLENDING_PRESENTATION_STATE_MODULE: Final = AttributeTable(
                             label="Table C.11-2b “VOI LUT Macro Attributes”",
                             row=15,
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if a VOI LUT is to be applied to referenced image(s) and the Threshold Sequence (0070,1B11) is not present May be present otherwise if the referenced image(s) are grayscale.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=not_verifiable,
                     ),
                 ),
                 Attribute(
@@ -148,6 +203,12 @@ ADVANCED_BLENDING_PRESENTATION_STATE_MODULE: Final = AttributeTable(
                             row=17,
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if the input is a grayscale image and a palette color transformation is to be applied rather than the default transformation to equal RGB values",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00701B07,
@@ -156,6 +217,12 @@ ADVANCED_BLENDING_PRESENTATION_STATE_MODULE: Final = AttributeTable(
                     type="1C",
                     row=18,
                     value_sets=(ValueSet(kind="enumerated", values=("TRUE", "FALSE")),),
+                    requirement=Requirement(
+                        text="Required if the input is a Time Series and all time points need to be blended with the other Series May be present otherwise.",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00701B08,
@@ -164,6 +231,12 @@ ADVANCED_BLENDING_PRESENTATION_STATE_MODULE: Final = AttributeTable(
                     type="1C",
                     row=19,
                     value_sets=(ValueSet(kind="enumerated", values=("TRUE", "FALSE")),),
+                    requirement=Requirement(
+                        text="Required if the geometry of this input is to be used as the geometry for the blending operation May be present otherwise.",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=always,
+                    ),
                 ),
             ),
         ),

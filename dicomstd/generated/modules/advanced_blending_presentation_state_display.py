@@ -17,7 +17,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Blending Mode (0070,1B06) is equal to FOREGROUND."
+    return rt.value_in(context, 0x00701B06, "item", 0, None, ("FOREGROUND",))
+
 
 ADVANCED_BLENDING_PRESENTATION_STATE_DISPLAY_MODULE: Final = AttributeTable(
     table_id="table_C.11.34.1-1",
@@ -65,6 +77,12 @@ ADVANCED_BLENDING_PRESENTATION_STATE_DISPLAY_MODULE: Final = AttributeTable(
                     name="Relative Opacity",
                     type="1C",
                     row=5,
+                    requirement=Requirement(
+                        text="Required if Blending Mode (0070,1B06) is equal to FOREGROUND.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00701B06,
@@ -80,6 +98,12 @@ ADVANCED_BLENDING_PRESENTATION_STATE_DISPLAY_MODULE: Final = AttributeTable(
                     name="Blending Input Number",
                     type="1C",
                     row=7,
+                    requirement=Requirement(
+                        text="Required if the result is used for further Blending",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
             ),
         ),

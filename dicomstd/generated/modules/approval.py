@@ -17,7 +17,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import Attribute, AttributeTable, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Approval Status (300E,0002) is APPROVED or REJECTED."
+    return rt.value_in(context, 0x300E0002, "item", 0, None, ("APPROVED", "REJECTED"))
+
 
 APPROVAL_MODULE: Final = AttributeTable(
     table_id="table_C.8-52",
@@ -36,9 +48,45 @@ APPROVAL_MODULE: Final = AttributeTable(
                 ValueSet(kind="enumerated", values=("APPROVED", "UNAPPROVED", "REJECTED")),
             ),
         ),
-        Attribute(tag=0x300E0004, keyword="ReviewDate", name="Review Date", type="2C", row=2),
-        Attribute(tag=0x300E0005, keyword="ReviewTime", name="Review Time", type="2C", row=3),
-        Attribute(tag=0x300E0008, keyword="ReviewerName", name="Reviewer Name", type="2C", row=4),
+        Attribute(
+            tag=0x300E0004,
+            keyword="ReviewDate",
+            name="Review Date",
+            type="2C",
+            row=2,
+            requirement=Requirement(
+                text="Required if Approval Status (300E,0002) is APPROVED or REJECTED.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
+        ),
+        Attribute(
+            tag=0x300E0005,
+            keyword="ReviewTime",
+            name="Review Time",
+            type="2C",
+            row=3,
+            requirement=Requirement(
+                text="Required if Approval Status (300E,0002) is APPROVED or REJECTED.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
+        ),
+        Attribute(
+            tag=0x300E0008,
+            keyword="ReviewerName",
+            name="Reviewer Name",
+            type="2C",
+            row=4,
+            requirement=Requirement(
+                text="Required if Approval Status (300E,0002) is APPROVED or REJECTED.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
+        ),
     ),
 )
 """PS3.3 2024c Table C.8-52: Approval Module."""

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount
+from dicomstd.conditions.runtime import never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, Requirement
 
 AUTOREFRACTION_MEASUREMENTS_MODULE: Final = AttributeTable(
     table_id="table_C.8.25.9-1",
@@ -54,6 +55,12 @@ AUTOREFRACTION_MEASUREMENTS_MODULE: Final = AttributeTable(
                     row=6,
                 ),
             ),
+            requirement=Requirement(
+                text="Required if the right eye is measured",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00460052,
@@ -82,6 +89,12 @@ AUTOREFRACTION_MEASUREMENTS_MODULE: Final = AttributeTable(
                     type="3",
                     row=12,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if the left eye is measured",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
             ),
         ),
         Attribute(

@@ -17,7 +17,15 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, ValueSet
+from dicomstd.conditions.runtime import never, not_verifiable
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    Include,
+    ItemCount,
+    Requirement,
+    ValueSet,
+)
 
 BREAST_TOMOSYNTHESIS_ACQUISITION_MODULE: Final = AttributeTable(
     table_id="table_C.8.21.3.4-1",
@@ -147,6 +155,12 @@ BREAST_TOMOSYNTHESIS_ACQUISITION_MODULE: Final = AttributeTable(
                     name="Detector Binning",
                     type="1C",
                     row=18,
+                    requirement=Requirement(
+                        text="Required if detector binning was applied to the projection images.",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00187001,
@@ -255,6 +269,12 @@ BREAST_TOMOSYNTHESIS_ACQUISITION_MODULE: Final = AttributeTable(
                             name="Positioner Secondary Angle",
                             type="1C",
                             row=34,
+                            requirement=Requirement(
+                                text="Required if secondary positioner was used during acquisition.",
+                                status="unknown by design",
+                                required=not_verifiable,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00189328,

@@ -17,14 +17,32 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Modality (0008,0060) is MG May be present otherwise"
+    return rt.value_in(context, 0x00080060, "any", 0, None, ("MG",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Partial View (0028,1350) is present with a value of YES."
+    return rt.value_in(context, 0x00281350, "item", 0, None, ("YES",))
+
 
 BREAST_VIEW_MODULE: Final = AttributeTable(
     table_id="table_C.8.21.6-1",
@@ -75,6 +93,12 @@ BREAST_VIEW_MODULE: Final = AttributeTable(
             type="1C",
             row=6,
             value_sets=(ValueSet(kind="enumerated", values=("YES", "NO")),),
+            requirement=Requirement(
+                text="Required if Modality (0008,0060) is MG May be present otherwise",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00281350,
@@ -99,6 +123,12 @@ BREAST_VIEW_MODULE: Final = AttributeTable(
                     qualifier="DCID 4005 “Partial View Section for Mammography”.",
                     context_groups=(ContextGroup(cid=4005, strength="defined"),),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Partial View (0028,1350) is present with a value of YES.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
             ),
         ),
     ),

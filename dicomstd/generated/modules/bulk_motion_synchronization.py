@@ -17,7 +17,34 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always
+from dicomstd.specification import Attribute, AttributeTable, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
+    return rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED"))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED and Bulk Motion Compensation Technique (0018,9172) equals other than NONE Otherwise may be present if Image Type (0008,0008) Value 1 is DERIVED and Bulk Motion Compensation Technique (0018,9172) equals other than NONE."
+    return rt.conj(
+        rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
+        rt.neg(rt.value_in(context, 0x00189172, "item", 0, None, ("NONE",))),
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    return rt.conj(
+        rt.value_in(context, 0x00080008, "any", 0, 1, ("DERIVED",)),
+        rt.neg(rt.value_in(context, 0x00189172, "item", 0, None, ("NONE",))),
+    )
+
 
 BULK_MOTION_SYNCHRONIZATION_MODULE: Final = AttributeTable(
     table_id="table_C.7.6.18-3",
@@ -45,6 +72,12 @@ BULK_MOTION_SYNCHRONIZATION_MODULE: Final = AttributeTable(
                     ),
                 ),
             ),
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00189173,
@@ -53,6 +86,12 @@ BULK_MOTION_SYNCHRONIZATION_MODULE: Final = AttributeTable(
             type="1C",
             row=2,
             value_sets=(ValueSet(kind="defined", values=("JOINT", "NAVIGATOR", "MR_PHASE")),),
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED and Bulk Motion Compensation Technique (0018,9172) equals other than NONE Otherwise may be present if Image Type (0008,0008) Value 1 is DERIVED and Bulk Motion Compensation Technique (0018,9172) equals other than NONE.",
+                status="parser",
+                required=_condition_2,
+                otherwise=_condition_3,
+            ),
         ),
     ),
 )

@@ -17,7 +17,27 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ContextGroup, Include
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import Attribute, AttributeTable, ContextGroup, Include, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Number of Radiation Generation Modes (300A,0685) is present and the conditions in Section C.36.2.2.5.1.1 are satisfied."
+    return rt.conj(
+        rt.present(context, 0x300A0685, "any", 0),
+        rt.disj(rt.compare(context, 0x300A0600, "any", 0, None, "eq", 1.0), rt.UNKNOWN),
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if the conditions in Section C.36.2.2.5.1.1 are satisfied."
+    return rt.disj(rt.compare(context, 0x300A0600, "any", 0, None, "eq", 1.0), rt.UNKNOWN)
+
 
 C_ARM_PHOTON_ELECTRON_BEAM_MODULE: Final = AttributeTable(
     table_id="table_C.36.15-1",
@@ -53,6 +73,12 @@ C_ARM_PHOTON_ELECTRON_BEAM_MODULE: Final = AttributeTable(
                     name="Referenced Radiation Generation Mode Index",
                     type="1C",
                     row=4,
+                    requirement=Requirement(
+                        text="Required if Number of Radiation Generation Modes (300A,0685) is present and the conditions in Section C.36.2.2.5.1.1 are satisfied.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Include(
                     table_id="table_C.36.2.2.9-1",
@@ -70,6 +96,12 @@ C_ARM_PHOTON_ELECTRON_BEAM_MODULE: Final = AttributeTable(
                     name="Source Roll Angle",
                     type="1C",
                     row=7,
+                    requirement=Requirement(
+                        text="Required if the conditions in Section C.36.2.2.5.1.1 are satisfied.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x300A0679,
@@ -77,6 +109,12 @@ C_ARM_PHOTON_ELECTRON_BEAM_MODULE: Final = AttributeTable(
                     name="RT Beam Limiting Device Angle",
                     type="1C",
                     row=8,
+                    requirement=Requirement(
+                        text="Required if the conditions in Section C.36.2.2.5.1.1 are satisfied.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x300A0634,
@@ -84,6 +122,12 @@ C_ARM_PHOTON_ELECTRON_BEAM_MODULE: Final = AttributeTable(
                     name="Source to Patient Surface Distance",
                     type="2C",
                     row=9,
+                    requirement=Requirement(
+                        text="Required if the conditions in Section C.36.2.2.5.1.1 are satisfied.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x300A0132,
@@ -91,6 +135,12 @@ C_ARM_PHOTON_ELECTRON_BEAM_MODULE: Final = AttributeTable(
                     name="Source to External Contour Distance",
                     type="2C",
                     row=10,
+                    requirement=Requirement(
+                        text="Required if the conditions in Section C.36.2.2.5.1.1 are satisfied.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=never,
+                    ),
                 ),
             ),
         ),

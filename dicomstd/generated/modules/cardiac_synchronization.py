@@ -17,7 +17,49 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
+    return rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED"))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED and Cardiac Synchronization Technique (0018,9037) equals other than NONE Otherwise may be present if Image Type (0008,0008) Value 1 is DERIVED and Cardiac Synchronization Technique (0018,9037) equals other than NONE."
+    return rt.conj(
+        rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
+        rt.neg(rt.value_in(context, 0x00189037, "item", 0, None, ("NONE",))),
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    return rt.conj(
+        rt.value_in(context, 0x00080008, "any", 0, 1, ("DERIVED",)),
+        rt.neg(rt.value_in(context, 0x00189037, "item", 0, None, ("NONE",))),
+    )
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED and Cardiac Synchronization Technique (0018,9037) equals PROSPECTIVE or RETROSPECTIVE Otherwise may be present if Image Type (0008,0008) Value 1 is DERIVED and Cardiac Synchronization Technique (0018,9037) equals PROSPECTIVE or RETROSPECTIVE."
+    return rt.conj(
+        rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
+        rt.value_in(context, 0x00189037, "item", 0, None, ("PROSPECTIVE", "RETROSPECTIVE")),
+    )
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    return rt.conj(
+        rt.value_in(context, 0x00080008, "any", 0, 1, ("DERIVED",)),
+        rt.value_in(context, 0x00189037, "item", 0, None, ("PROSPECTIVE", "RETROSPECTIVE")),
+    )
+
 
 CARDIAC_SYNCHRONIZATION_MODULE: Final = AttributeTable(
     table_id="table_C.7.6.18-1",
@@ -38,6 +80,12 @@ CARDIAC_SYNCHRONIZATION_MODULE: Final = AttributeTable(
                     values=("NONE", "REALTIME", "PROSPECTIVE", "RETROSPECTIVE", "PACED"),
                 ),
             ),
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00189085,
@@ -46,6 +94,12 @@ CARDIAC_SYNCHRONIZATION_MODULE: Final = AttributeTable(
             type="1C",
             row=2,
             value_sets=(ValueSet(kind="defined", values=("ECG", "VCG", "PP", "MR")),),
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED and Cardiac Synchronization Technique (0018,9037) equals other than NONE Otherwise may be present if Image Type (0008,0008) Value 1 is DERIVED and Cardiac Synchronization Technique (0018,9037) equals other than NONE.",
+                status="parser",
+                required=_condition_2,
+                otherwise=_condition_3,
+            ),
         ),
         Attribute(
             tag=0x00189070,
@@ -53,6 +107,12 @@ CARDIAC_SYNCHRONIZATION_MODULE: Final = AttributeTable(
             name="Cardiac RR Interval Specified",
             type="1C",
             row=3,
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED and Cardiac Synchronization Technique (0018,9037) equals other than NONE Otherwise may be present if Image Type (0008,0008) Value 1 is DERIVED and Cardiac Synchronization Technique (0018,9037) equals other than NONE",
+                status="parser",
+                required=_condition_2,
+                otherwise=_condition_3,
+            ),
         ),
         Attribute(
             tag=0x00189169,
@@ -63,14 +123,64 @@ CARDIAC_SYNCHRONIZATION_MODULE: Final = AttributeTable(
             value_sets=(
                 ValueSet(kind="defined", values=("NONE", "RR_INTERVAL", "QRS_LOOP", "PVC")),
             ),
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED and Cardiac Synchronization Technique (0018,9037) equals PROSPECTIVE or RETROSPECTIVE Otherwise may be present if Image Type (0008,0008) Value 1 is DERIVED and Cardiac Synchronization Technique (0018,9037) equals PROSPECTIVE or RETROSPECTIVE.",
+                status="parser",
+                required=_condition_4,
+                otherwise=_condition_5,
+            ),
         ),
-        Attribute(tag=0x00181081, keyword="LowRRValue", name="Low R-R Value", type="2C", row=5),
-        Attribute(tag=0x00181082, keyword="HighRRValue", name="High R-R Value", type="2C", row=6),
         Attribute(
-            tag=0x00181083, keyword="IntervalsAcquired", name="Intervals Acquired", type="2C", row=7
+            tag=0x00181081,
+            keyword="LowRRValue",
+            name="Low R-R Value",
+            type="2C",
+            row=5,
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED and Cardiac Synchronization Technique (0018,9037) equals PROSPECTIVE or RETROSPECTIVE Otherwise may be present if Image Type (0008,0008) Value 1 is DERIVED and Cardiac Synchronization Technique (0018,9037) equals PROSPECTIVE or RETROSPECTIVE.",
+                status="parser",
+                required=_condition_4,
+                otherwise=_condition_5,
+            ),
         ),
         Attribute(
-            tag=0x00181084, keyword="IntervalsRejected", name="Intervals Rejected", type="2C", row=8
+            tag=0x00181082,
+            keyword="HighRRValue",
+            name="High R-R Value",
+            type="2C",
+            row=6,
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED and Cardiac Synchronization Technique (0018,9037) equals PROSPECTIVE or RETROSPECTIVE Otherwise may be present if Image Type (0008,0008) Value 1 is DERIVED and Cardiac Synchronization Technique (0018,9037) equals PROSPECTIVE or RETROSPECTIVE.",
+                status="parser",
+                required=_condition_4,
+                otherwise=_condition_5,
+            ),
+        ),
+        Attribute(
+            tag=0x00181083,
+            keyword="IntervalsAcquired",
+            name="Intervals Acquired",
+            type="2C",
+            row=7,
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED and Cardiac Synchronization Technique (0018,9037) equals other than NONE Otherwise may be present if Image Type (0008,0008) Value 1 is DERIVED and Cardiac Synchronization Technique (0018,9037) equals other than NONE.",
+                status="parser",
+                required=_condition_2,
+                otherwise=_condition_3,
+            ),
+        ),
+        Attribute(
+            tag=0x00181084,
+            keyword="IntervalsRejected",
+            name="Intervals Rejected",
+            type="2C",
+            row=8,
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED and Cardiac Synchronization Technique (0018,9037) equals other than NONE Otherwise may be present if Image Type (0008,0008) Value 1 is DERIVED and Cardiac Synchronization Technique (0018,9037) equals other than NONE.",
+                status="parser",
+                required=_condition_2,
+                otherwise=_condition_3,
+            ),
         ),
         Attribute(tag=0x00181086, keyword="SkipBeats", name="Skip Beats", type="3", row=9),
         Attribute(
@@ -80,6 +190,12 @@ CARDIAC_SYNCHRONIZATION_MODULE: Final = AttributeTable(
             type="1C",
             row=10,
             value_sets=(ValueSet(kind="defined", values=("FORW", "BACK", "PCNT")),),
+            requirement=Requirement(
+                text="Required if type of framing is not time forward from trigger may be present otherwise.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=always,
+            ),
         ),
     ),
 )

@@ -17,14 +17,32 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Frame Increment Pointer (0028,0009) points to Frame Time."
+    return rt.value_in(context, 0x00280009, "any", 0, None, (rt.TagValue(0x00181063),))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Frame Increment Pointer (0028,0009) points to Frame Time Vector"
+    return rt.value_in(context, 0x00280009, "any", 0, None, (rt.TagValue(0x00181065),))
+
 
 CINE_MODULE: Final = AttributeTable(
     table_id="table_C.7-13",
@@ -41,9 +59,31 @@ CINE_MODULE: Final = AttributeTable(
             row=1,
             value_sets=(ValueSet(kind="enumerated", values=("0", "1")),),
         ),
-        Attribute(tag=0x00181063, keyword="FrameTime", name="Frame Time", type="1C", row=2),
         Attribute(
-            tag=0x00181065, keyword="FrameTimeVector", name="Frame Time Vector", type="1C", row=3
+            tag=0x00181063,
+            keyword="FrameTime",
+            name="Frame Time",
+            type="1C",
+            row=2,
+            requirement=Requirement(
+                text="Required if Frame Increment Pointer (0028,0009) points to Frame Time.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
+        ),
+        Attribute(
+            tag=0x00181065,
+            keyword="FrameTimeVector",
+            name="Frame Time Vector",
+            type="1C",
+            row=3,
+            requirement=Requirement(
+                text="Required if Frame Increment Pointer (0028,0009) points to Frame Time Vector",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(tag=0x00082142, keyword="StartTrim", name="Start Trim", type="3", row=4),
         Attribute(tag=0x00082143, keyword="StopTrim", name="Stop Trim", type="3", row=5),
@@ -109,6 +149,12 @@ CINE_MODULE: Final = AttributeTable(
                         ),
                     ),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if the Transfer Syntax used to encode the multi-frame image contains multiplexed (interleaved) audio channels, such as is possible with MPEG2 Systems (see [ISO/IEC 13818-1]).",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
             ),
         ),
     ),

@@ -17,7 +17,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import Attribute, AttributeTable, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Clinical Trial Protocol Ethics Committee Approval Number (0012,0082) is present."
+    return rt.present(context, 0x00120082, "item", 0)
+
 
 CLINICAL_TRIAL_CONTEXT_MODULE: Final = AttributeTable(
     table_id="table_C.34.4-1",
@@ -67,6 +79,12 @@ CLINICAL_TRIAL_CONTEXT_MODULE: Final = AttributeTable(
             name="Clinical Trial Protocol Ethics Committee Name",
             type="1C",
             row=6,
+            requirement=Requirement(
+                text="Required if Clinical Trial Protocol Ethics Committee Approval Number (0012,0082) is present.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00120082,

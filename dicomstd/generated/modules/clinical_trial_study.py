@@ -17,14 +17,32 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Longitudinal Temporal Offset from Event (0012,0052) is present."
+    return rt.present(context, 0x00120052, "item", 0)
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Consent for Distribution Flag (0012,0085) equals YES or WITHDRAWN."
+    return rt.value_in(context, 0x00120085, "item", 0, None, ("YES", "WITHDRAWN"))
+
 
 CLINICAL_TRIAL_STUDY_MODULE: Final = AttributeTable(
     table_id="table_C.7-4b",
@@ -85,6 +103,12 @@ CLINICAL_TRIAL_STUDY_MODULE: Final = AttributeTable(
             type="1C",
             row=7,
             value_sets=(ValueSet(kind="defined", values=("ENROLLMENT", "BASELINE")),),
+            requirement=Requirement(
+                text="Required if Longitudinal Temporal Offset from Event (0012,0052) is present.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00120083,
@@ -106,6 +130,12 @@ CLINICAL_TRIAL_STUDY_MODULE: Final = AttributeTable(
                             values=("NAMED_PROTOCOL", "RESTRICTED_REUSE", "PUBLIC_RELEASE"),
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if Consent for Distribution Flag (0012,0085) equals YES or WITHDRAWN.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00120020,
@@ -113,6 +143,12 @@ CLINICAL_TRIAL_STUDY_MODULE: Final = AttributeTable(
                     name="Clinical Trial Protocol ID",
                     type="1C",
                     row=10,
+                    requirement=Requirement(
+                        text="Required if Distribution Type (0012,0084) is NAMED_PROTOCOL and the protocol is not that which is specified in Clinical Trial Protocol ID (0012,0020) in the Clinical Trial Subject Module.",
+                        status="unparsed",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00120022,

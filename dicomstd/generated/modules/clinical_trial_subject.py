@@ -17,7 +17,29 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Shall be present if Clinical Trial Subject Reading ID (0012,0042) is absent May be present otherwise."
+    return rt.neg(rt.present(context, 0x00120042, "item", 0))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Shall be present if Clinical Trial Subject ID (0012,0040) is absent May be present otherwise"
+    return rt.neg(rt.present(context, 0x00120040, "item", 0))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Clinical Trial Protocol Ethics Committee Approval Number (0012,0082) is present."
+    return rt.present(context, 0x00120082, "item", 0)
+
 
 CLINICAL_TRIAL_SUBJECT_MODULE: Final = AttributeTable(
     table_id="table_C.7-2b",
@@ -105,6 +127,12 @@ CLINICAL_TRIAL_SUBJECT_MODULE: Final = AttributeTable(
             name="Clinical Trial Subject ID",
             type="1C",
             row=11,
+            requirement=Requirement(
+                text="Shall be present if Clinical Trial Subject Reading ID (0012,0042) is absent May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00120041,
@@ -119,6 +147,12 @@ CLINICAL_TRIAL_SUBJECT_MODULE: Final = AttributeTable(
             name="Clinical Trial Subject Reading ID",
             type="1C",
             row=13,
+            requirement=Requirement(
+                text="Shall be present if Clinical Trial Subject ID (0012,0040) is absent May be present otherwise",
+                status="parser",
+                required=_condition_2,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00120043,
@@ -133,6 +167,12 @@ CLINICAL_TRIAL_SUBJECT_MODULE: Final = AttributeTable(
             name="Clinical Trial Protocol Ethics Committee Name",
             type="1C",
             row=15,
+            requirement=Requirement(
+                text="Required if Clinical Trial Protocol Ethics Committee Approval Number (0012,0082) is present.",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00120082,

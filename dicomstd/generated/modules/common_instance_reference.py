@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount
+from dicomstd.conditions.runtime import never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, Requirement
 
 COMMON_INSTANCE_REFERENCE_MODULE: Final = AttributeTable(
     table_id="table_C.12-8",
@@ -57,6 +58,12 @@ COMMON_INSTANCE_REFERENCE_MODULE: Final = AttributeTable(
                     ),
                 ),
             ),
+            requirement=Requirement(
+                text="Required if this Instance references Instances in this Study.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00081200,
@@ -78,6 +85,12 @@ COMMON_INSTANCE_REFERENCE_MODULE: Final = AttributeTable(
                     label="Table 10-4 “Series and Instance Reference Macro Attributes”",
                     row=7,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if this Instance references Instances in other Studies.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
             ),
         ),
     ),

@@ -17,14 +17,27 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Number of Assessment Observations (0082,0006) is not zero"
+    return rt.neg(rt.compare(context, 0x00820006, "item", 0, None, "eq", 0.0))
+
 
 CONTENT_ASSESSMENT_RESULTS_MODULE: Final = AttributeTable(
     table_id="table_C.33.1-1",
@@ -97,6 +110,12 @@ CONTENT_ASSESSMENT_RESULTS_MODULE: Final = AttributeTable(
                             label="Table 10-11 “SOP Instance Reference Macro Attributes”",
                             row=10,
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if the assessor used comparison SOP Instances",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
                     ),
                 ),
             ),
@@ -216,6 +235,12 @@ CONTENT_ASSESSMENT_RESULTS_MODULE: Final = AttributeTable(
                         ),
                     ),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Number of Assessment Observations (0082,0006) is not zero",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
             ),
         ),
     ),

@@ -17,14 +17,27 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Attribute Corneal Topography Surface (0046,0201) is A (Anterior)"
+    return rt.value_in(context, 0x00460201, "item", 0, None, ("A",))
+
 
 CORNEAL_TOPOGRAPHY_MAP_ANALYSIS_MODULE: Final = AttributeTable(
     table_id="table_C.8.30.3-1",
@@ -64,6 +77,12 @@ CORNEAL_TOPOGRAPHY_MAP_ANALYSIS_MODULE: Final = AttributeTable(
             name="Pupil Centroid X-Coordinate",
             type="1C",
             row=4,
+            requirement=Requirement(
+                text="Required if Attribute Corneal Topography Surface (0046,0201) is A (Anterior)",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00460204,
@@ -71,6 +90,12 @@ CORNEAL_TOPOGRAPHY_MAP_ANALYSIS_MODULE: Final = AttributeTable(
             name="Pupil Centroid Y-Coordinate",
             type="1C",
             row=5,
+            requirement=Requirement(
+                text="Required if Attribute Corneal Topography Surface (0046,0201) is A (Anterior)",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00460205,
@@ -78,6 +103,12 @@ CORNEAL_TOPOGRAPHY_MAP_ANALYSIS_MODULE: Final = AttributeTable(
             name="Equivalent Pupil Radius",
             type="1C",
             row=6,
+            requirement=Requirement(
+                text="Required if Attribute Corneal Topography Surface (0046,0201) is A (Anterior)",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00460208,
@@ -85,6 +116,12 @@ CORNEAL_TOPOGRAPHY_MAP_ANALYSIS_MODULE: Final = AttributeTable(
             name="Vertices of the Outline of Pupil",
             type="1C",
             row=7,
+            requirement=Requirement(
+                text="Required if Attribute Corneal Topography Surface (0046,0201) is A (Anterior).",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Include(
             table_id="table_C.8.25.10-2",
@@ -225,6 +262,12 @@ CORNEAL_TOPOGRAPHY_MAP_ANALYSIS_MODULE: Final = AttributeTable(
             value_sets=(
                 ValueSet(kind="enumerated", values=("ACCEPTABLE", "MARGINAL", "NOT_ACCEPTABLE")),
             ),
+            requirement=Requirement(
+                text="Required if a quality rating value exists for the corneal topography map.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00460207,
@@ -256,6 +299,12 @@ CORNEAL_TOPOGRAPHY_MAP_ANALYSIS_MODULE: Final = AttributeTable(
                     label="Table 10-22 “Externally-Sourced Data Set Identification Macro Attributes”",
                     row=31,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if a normative data base was used",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
             ),
         ),
         Attribute(

@@ -17,7 +17,15 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, ValueSet
+from dicomstd.conditions.runtime import never, not_verifiable
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    Include,
+    ItemCount,
+    Requirement,
+    ValueSet,
+)
 
 CORNEAL_TOPOGRAPHY_MAP_SERIES_MODULE: Final = AttributeTable(
     table_id="table_C.8.30.1-1",
@@ -47,6 +55,12 @@ CORNEAL_TOPOGRAPHY_MAP_SERIES_MODULE: Final = AttributeTable(
                     label="Table 10-11 “SOP Instance Reference Macro Attributes”",
                     row=3,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if the Modality Performed Procedure Step SOP Class, or General Purpose Performed Procedure Step SOP Class is supported.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
             ),
         ),
         Attribute(

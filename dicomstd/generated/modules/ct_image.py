@@ -17,14 +17,35 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if the Rescale Type is not HU (Hounsfield Units), or Multi-energy CT Acquisition (0018,9361) is YES May be present otherwise."
+    return rt.disj(
+        rt.neg(rt.value_in(context, 0x00281054, "item", 0, None, ("HU",))),
+        rt.value_in(context, 0x00189361, "item", 0, None, ("YES",)),
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Water Equivalent Diameter (0018,1271) is present"
+    return rt.present(context, 0x00181271, "item", 0)
+
 
 CT_IMAGE_MODULE: Final = AttributeTable(
     table_id="table_C.8-3",
@@ -70,6 +91,12 @@ CT_IMAGE_MODULE: Final = AttributeTable(
                     kind="defined",
                     values=("OD", "HU", "US", "MGML", "Z_EFF", "ED", "EDW", "HU_MOD", "PCT"),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if the Rescale Type is not HU (Hounsfield Units), or Multi-energy CT Acquisition (0018,9361) is YES May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
             ),
         ),
         Attribute(tag=0x00180060, keyword="KVP", name="KVP", type="2", row=11),
@@ -235,6 +262,12 @@ CT_IMAGE_MODULE: Final = AttributeTable(
                     context_groups=(ContextGroup(cid=10024, strength="defined"),),
                 ),
             ),
+            requirement=Requirement(
+                text="Required if Water Equivalent Diameter (0018,1271) is present",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x0018115E,
@@ -275,6 +308,12 @@ CT_IMAGE_MODULE: Final = AttributeTable(
             name="Energy Weighting Factor",
             type="1C",
             row=50,
+            requirement=Requirement(
+                text='Required if one Derivation Code Sequence (0008,9215) Item value is (113097, DCM, "Multi-energy proportional weighting") May be present otherwise.',
+                status="unparsed",
+                required=not_verifiable,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00189360,
@@ -325,6 +364,12 @@ CT_IMAGE_MODULE: Final = AttributeTable(
                     name="Energy Weighting Factor",
                     type="1C",
                     row=59,
+                    requirement=Requirement(
+                        text='Required if one Derivation Code Sequence (0008,9215) Item value is (113097, DCM, "Multi-energy proportional weighting") May be present otherwise.',
+                        status="unparsed",
+                        required=not_verifiable,
+                        otherwise=always,
+                    ),
                 ),
             ),
         ),

@@ -17,7 +17,24 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import Attribute, AttributeTable, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Tracking UID (0062,0021) is present"
+    return rt.present(context, 0x00620021, "item", 0)
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Tracking ID (0062,0020) is present"
+    return rt.present(context, 0x00620020, "item", 0)
+
 
 CUTANEOUS_CONFOCAL_MICROSCOPY_IMAGE_ACQUISITION_PARAMETERS_MODULE: Final = AttributeTable(
     table_id="table_C.8.35.3-1",
@@ -55,8 +72,32 @@ CUTANEOUS_CONFOCAL_MICROSCOPY_IMAGE_ACQUISITION_PARAMETERS_MODULE: Final = Attri
             type="2",
             row=4,
         ),
-        Attribute(tag=0x00620020, keyword="TrackingID", name="Tracking ID", type="1C", row=5),
-        Attribute(tag=0x00620021, keyword="TrackingUID", name="Tracking UID", type="1C", row=6),
+        Attribute(
+            tag=0x00620020,
+            keyword="TrackingID",
+            name="Tracking ID",
+            type="1C",
+            row=5,
+            requirement=Requirement(
+                text="Required if Tracking UID (0062,0021) is present",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
+        ),
+        Attribute(
+            tag=0x00620021,
+            keyword="TrackingUID",
+            name="Tracking UID",
+            type="1C",
+            row=6,
+            requirement=Requirement(
+                text="Required if Tracking ID (0062,0020) is present",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
+        ),
     ),
 )
 """PS3.3 2024c Table C.8.35.3-1: Cutaneous Confocal Microscopy Image Acquisition Parameters Module."""

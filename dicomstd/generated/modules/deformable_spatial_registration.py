@@ -17,12 +17,14 @@ from __future__ import annotations
 
 from typing import Final
 
+from dicomstd.conditions.runtime import never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
 
@@ -68,6 +70,12 @@ DEFORMABLE_SPATIAL_REGISTRATION_MODULE: Final = AttributeTable(
                             label="Table 10-3 “Image SOP Instance Reference Macro Attributes”",
                             row=7,
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if the registration applies to a subset of images within the specified Source Frame of Reference UID (0064,0003)",
+                        status="unparsed",
+                        required=not_verifiable,
+                        otherwise=never,
                     ),
                 ),
                 Attribute(
@@ -122,6 +130,12 @@ DEFORMABLE_SPATIAL_REGISTRATION_MODULE: Final = AttributeTable(
                             ),
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if a matrix transformation is to be applied prior to deformation.",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00640010,
@@ -148,6 +162,12 @@ DEFORMABLE_SPATIAL_REGISTRATION_MODULE: Final = AttributeTable(
                                 ValueSet(kind="defined", values=("RIGID", "RIGID_SCALE", "AFFINE")),
                             ),
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if matrix transformation is to be performed after application of the deformation.",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
                     ),
                 ),
                 Attribute(
@@ -193,6 +213,12 @@ DEFORMABLE_SPATIAL_REGISTRATION_MODULE: Final = AttributeTable(
                             type="1",
                             row=22,
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if deformation is performed",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
                     ),
                 ),
                 Attribute(

@@ -17,7 +17,29 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import Attribute, AttributeTable, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Contact Method (0016,1003) is CONTACT."
+    return rt.value_in(context, 0x00161003, "item", 0, None, ("CONTACT",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Tracking UID (0062,0021) is present"
+    return rt.present(context, 0x00620021, "item", 0)
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Tracking ID (0062,0020) is present"
+    return rt.present(context, 0x00620020, "item", 0)
+
 
 DERMOSCOPIC_IMAGE_MODULE: Final = AttributeTable(
     table_id="table_C.8.12.13-1",
@@ -69,6 +91,12 @@ DERMOSCOPIC_IMAGE_MODULE: Final = AttributeTable(
                     values=("ULTRASOUND_GEL", "ALCOHOL", "WATER", "MINERAL_OIL", "PLASTIC_CAP"),
                 ),
             ),
+            requirement=Requirement(
+                text="Required if Contact Method (0016,1003) is CONTACT.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00161005,
@@ -92,8 +120,32 @@ DERMOSCOPIC_IMAGE_MODULE: Final = AttributeTable(
             type="3",
             row=8,
         ),
-        Attribute(tag=0x00620020, keyword="TrackingID", name="Tracking ID", type="1C", row=9),
-        Attribute(tag=0x00620021, keyword="TrackingUID", name="Tracking UID", type="1C", row=10),
+        Attribute(
+            tag=0x00620020,
+            keyword="TrackingID",
+            name="Tracking ID",
+            type="1C",
+            row=9,
+            requirement=Requirement(
+                text="Required if Tracking UID (0062,0021) is present",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
+        ),
+        Attribute(
+            tag=0x00620021,
+            keyword="TrackingUID",
+            name="Tracking UID",
+            type="1C",
+            row=10,
+            requirement=Requirement(
+                text="Required if Tracking ID (0062,0020) is present",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
+        ),
     ),
 )
 """PS3.3 2024c Table C.8.12.13-1: Dermoscopic Image Module."""

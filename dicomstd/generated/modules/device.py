@@ -17,14 +17,27 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Device Diameter (0050,0016) is present"
+    return rt.present(context, 0x00500016, "item", 0)
+
 
 DEVICE_MODULE: Final = AttributeTable(
     table_id="table_C.7-18",
@@ -90,6 +103,12 @@ DEVICE_MODULE: Final = AttributeTable(
                     type="2C",
                     row=10,
                     value_sets=(ValueSet(kind="defined", values=("FR", "GA", "IN", "MM")),),
+                    requirement=Requirement(
+                        text="Required if Device Diameter (0050,0016) is present",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00500018, keyword="DeviceVolume", name="Device Volume", type="3", row=11

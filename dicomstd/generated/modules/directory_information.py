@@ -17,7 +17,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if the Directory Record Type (0004,1430) is of Value PRIVATE"
+    return rt.value_in(context, 0x00041430, "item", 0, None, ("PRIVATE",))
+
 
 DIRECTORY_INFORMATION_MODULE: Final = AttributeTable(
     table_id="table_F.3-3",
@@ -133,6 +145,12 @@ DIRECTORY_INFORMATION_MODULE: Final = AttributeTable(
                     name="Private Record UID",
                     type="1C",
                     row=9,
+                    requirement=Requirement(
+                        text="Required if the Directory Record Type (0004,1430) is of Value PRIVATE",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00041500,
@@ -140,6 +158,12 @@ DIRECTORY_INFORMATION_MODULE: Final = AttributeTable(
                     name="Referenced File ID",
                     type="1C",
                     row=10,
+                    requirement=Requirement(
+                        text='A Multiple Value (see PS3.5) that represents the ordered components of the File ID containing a "referenced object" or Referenced SOP Instance. A maximum of 8 components, each from 1 to 8 characters shall be used (see Section 8.2). The Referenced File ID provides the means to "locate" the File through the DICOM File Service provided by the Media Format Layer. All referenced Files shall be with the File-set to which the Directory belongs. Any File within the File-set (to which the Directory belongs) shall be referenced by at most one Directory Record. When the Directory Record does not reference any SOP Instance this Attribute shall not be present.',
+                        status="unparsed",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00041510,
@@ -147,6 +171,12 @@ DIRECTORY_INFORMATION_MODULE: Final = AttributeTable(
                     name="Referenced SOP Class UID in File",
                     type="1C",
                     row=11,
+                    requirement=Requirement(
+                        text="Required if the Directory Record references a SOP Instance.",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00041511,
@@ -154,6 +184,12 @@ DIRECTORY_INFORMATION_MODULE: Final = AttributeTable(
                     name="Referenced SOP Instance UID in File",
                     type="1C",
                     row=12,
+                    requirement=Requirement(
+                        text="Required if the Directory Record references a SOP Instance.",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00041512,
@@ -161,6 +197,12 @@ DIRECTORY_INFORMATION_MODULE: Final = AttributeTable(
                     name="Referenced Transfer Syntax UID in File",
                     type="1C",
                     row=13,
+                    requirement=Requirement(
+                        text="Required if the Directory Record references a SOP Instance.",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x0004151A,
@@ -168,6 +210,12 @@ DIRECTORY_INFORMATION_MODULE: Final = AttributeTable(
                     name="Referenced Related General SOP Class UID in File",
                     type="1C",
                     row=14,
+                    requirement=Requirement(
+                        text="Required if the Directory Record references a SOP Instance that encodes the Related General SOP Class UID (0008,001A)",
+                        status="unparsed",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
             ),
         ),

@@ -17,7 +17,31 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    Include,
+    ItemCount,
+    Requirement,
+    ValueSet,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Presentation Pixel Spacing (0070,0101) is not present"
+    return rt.neg(rt.present(context, 0x00700101, "item", 0))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Presentation Size Mode (0070,0100) is MAGNIFY"
+    return rt.value_in(context, 0x00700100, "item", 0, None, ("MAGNIFY",))
+
 
 DISPLAYED_AREA_MODULE: Final = AttributeTable(
     table_id="table_C.10-4",
@@ -48,6 +72,12 @@ DISPLAYED_AREA_MODULE: Final = AttributeTable(
                             row=3,
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if the displayed area selection in this Item does not apply to all the images and frames listed in the Presentation State Relationship Module.",
+                        status="unparsed",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00480301,
@@ -56,6 +86,12 @@ DISPLAYED_AREA_MODULE: Final = AttributeTable(
                     type="1C",
                     row=4,
                     value_sets=(ValueSet(kind="enumerated", values=("FRAME", "VOLUME")),),
+                    requirement=Requirement(
+                        text="Required if the instance referenced by Referenced Image Sequence (0008,1140) is tiled (i.e., contains Total Pixel Matrix Columns (0048,0006) and Total Pixel Matrix Rows (0048,0007)) May be present otherwise",
+                        status="unparsed",
+                        required=not_verifiable,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00700052,
@@ -89,6 +125,12 @@ DISPLAYED_AREA_MODULE: Final = AttributeTable(
                     name="Presentation Pixel Spacing",
                     type="1C",
                     row=8,
+                    requirement=Requirement(
+                        text="Required if Presentation Size Mode (0070,0100) is TRUE SIZE, in which case the values will correspond to the physical distance between the center of each pixel on the display device May be present if Presentation Size Mode (0070,0100) is SCALE TO FIT or MAGNIFY, in which case the values are used to compute the aspect ratio of the image pixels.",
+                        status="unparsed",
+                        required=not_verifiable,
+                        otherwise=not_verifiable,
+                    ),
                 ),
                 Attribute(
                     tag=0x00700102,
@@ -96,6 +138,12 @@ DISPLAYED_AREA_MODULE: Final = AttributeTable(
                     name="Presentation Pixel Aspect Ratio",
                     type="1C",
                     row=9,
+                    requirement=Requirement(
+                        text="Required if Presentation Pixel Spacing (0070,0101) is not present",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00700103,
@@ -103,6 +151,12 @@ DISPLAYED_AREA_MODULE: Final = AttributeTable(
                     name="Presentation Pixel Magnification Ratio",
                     type="1C",
                     row=10,
+                    requirement=Requirement(
+                        text="Required if Presentation Size Mode (0070,0100) is MAGNIFY",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=never,
+                    ),
                 ),
             ),
         ),

@@ -17,7 +17,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Double Float Pixel Padding Value (0028,0123) is present"
+    return rt.present(context, 0x00280123, "item", 0)
+
 
 DOUBLE_FLOATING_POINT_IMAGE_PIXEL_MODULE: Final = AttributeTable(
     table_id="table_PS3.3_C.7.6.25-1",
@@ -55,7 +67,17 @@ DOUBLE_FLOATING_POINT_IMAGE_PIXEL_MODULE: Final = AttributeTable(
             row=6,
         ),
         Attribute(
-            tag=0x00280034, keyword="PixelAspectRatio", name="Pixel Aspect Ratio", type="1C", row=7
+            tag=0x00280034,
+            keyword="PixelAspectRatio",
+            name="Pixel Aspect Ratio",
+            type="1C",
+            row=7,
+            requirement=Requirement(
+                text="Required if the aspect ratio values do not have a ratio of 1:1 and the physical pixel spacing is not specified by Pixel Spacing (0028,0030), or Imager Pixel Spacing (0018,1164) or Nominal Scanned Pixel Spacing (0018,2010), either for the entire Image or per-frame in a Functional Group Macro",
+                status="unparsed",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00280123,
@@ -70,6 +92,12 @@ DOUBLE_FLOATING_POINT_IMAGE_PIXEL_MODULE: Final = AttributeTable(
             name="Double Float Pixel Padding Range Limit",
             type="1C",
             row=9,
+            requirement=Requirement(
+                text="Required if Double Float Pixel Padding Value (0028,0123) is present",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
     ),
 )

@@ -17,7 +17,31 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import Attribute, AttributeTable, Include, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Field of View Rotation (0018,7032) or Field of View Horizontal Flip (0018,7034) is present"
+    return rt.disj(
+        rt.present(context, 0x00187032, "item", 0), rt.present(context, 0x00187034, "item", 0)
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Field of View Horizontal Flip (0018,7034) is present"
+    return rt.present(context, 0x00187034, "item", 0)
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Field of View Rotation (0018,7032) is present"
+    return rt.present(context, 0x00187032, "item", 0)
+
 
 DX_DETECTOR_MODULE: Final = AttributeTable(
     table_id="table_C.8-71",
@@ -66,6 +90,12 @@ DX_DETECTOR_MODULE: Final = AttributeTable(
             name="Field of View Origin",
             type="1C",
             row=6,
+            requirement=Requirement(
+                text="Required if Field of View Rotation (0018,7032) or Field of View Horizontal Flip (0018,7034) is present",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00187032,
@@ -74,6 +104,12 @@ DX_DETECTOR_MODULE: Final = AttributeTable(
             type="1C",
             row=7,
             value_sets=(ValueSet(kind="enumerated", values=("270", "180", "90", "0")),),
+            requirement=Requirement(
+                text="Required if Field of View Horizontal Flip (0018,7034) is present",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00187034,
@@ -82,6 +118,12 @@ DX_DETECTOR_MODULE: Final = AttributeTable(
             type="1C",
             row=8,
             value_sets=(ValueSet(kind="enumerated", values=("YES", "NO")),),
+            requirement=Requirement(
+                text="Required if Field of View Rotation (0018,7032) is present",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00181164,

@@ -17,7 +17,55 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    'Required if Lossy Image Compression (0028,2110) is "01".'
+    return rt.value_in(context, 0x00282110, "item", 0, None, ("01",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    'Required if View Code Sequence (0054,0220) is not present or is present with an Item value other than (119376003, SCT, "tissue specimen") or (127457009, SCT, "tissue specimen from breast") May be present otherwise.'
+    return rt.disj(
+        rt.neg(rt.present(context, 0x00540220, "any", 0)),
+        rt.conj(
+            rt.present(context, 0x00540220, "any", 0),
+            rt.neg(
+                rt.code_in(
+                    context, 0x00540220, "any", 0, (("119376003", "SCT"), ("127457009", "SCT"))
+                )
+            ),
+        ),
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Presentation Intent Type (0008,0068) is FOR PRESENTATION and Window Center (0028,1050) is not present"
+    return rt.conj(
+        rt.value_in(context, 0x00080068, "any", 0, None, ("FOR PRESENTATION",)),
+        rt.neg(rt.present(context, 0x00281050, "item", 0)),
+    )
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Presentation Intent Type (0008,0068) is FOR PRESENTATION and VOI LUT Sequence (0028,3010) is not present"
+    return rt.conj(
+        rt.value_in(context, 0x00080068, "any", 0, None, ("FOR PRESENTATION",)),
+        rt.neg(rt.present(context, 0x00283010, "item", 0)),
+    )
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if Window Center (0028,1050) is present."
+    return rt.present(context, 0x00281050, "item", 0)
+
 
 DX_IMAGE_MODULE: Final = AttributeTable(
     table_id="table_C.8-70",
@@ -135,6 +183,12 @@ DX_IMAGE_MODULE: Final = AttributeTable(
             name="Lossy Image Compression Ratio",
             type="1C",
             row=15,
+            requirement=Requirement(
+                text='Required if Lossy Image Compression (0028,2110) is "01".',
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00082111,
@@ -163,6 +217,12 @@ DX_IMAGE_MODULE: Final = AttributeTable(
             name="Patient Orientation",
             type="1C",
             row=19,
+            requirement=Requirement(
+                text='Required if View Code Sequence (0054,0220) is not present or is present with an Item value other than (119376003, SCT, "tissue specimen") or (127457009, SCT, "tissue specimen from breast") May be present otherwise.',
+                status="parser",
+                required=_condition_2,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00500004,
@@ -200,9 +260,39 @@ DX_IMAGE_MODULE: Final = AttributeTable(
                 ),
                 Attribute(tag=0x00283006, keyword="LUTData", name="LUT Data", type="1", row=25),
             ),
+            requirement=Requirement(
+                text="Required if Presentation Intent Type (0008,0068) is FOR PRESENTATION and Window Center (0028,1050) is not present",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
         ),
-        Attribute(tag=0x00281050, keyword="WindowCenter", name="Window Center", type="1C", row=26),
-        Attribute(tag=0x00281051, keyword="WindowWidth", name="Window Width", type="1C", row=27),
+        Attribute(
+            tag=0x00281050,
+            keyword="WindowCenter",
+            name="Window Center",
+            type="1C",
+            row=26,
+            requirement=Requirement(
+                text="Required if Presentation Intent Type (0008,0068) is FOR PRESENTATION and VOI LUT Sequence (0028,3010) is not present",
+                status="parser",
+                required=_condition_4,
+                otherwise=never,
+            ),
+        ),
+        Attribute(
+            tag=0x00281051,
+            keyword="WindowWidth",
+            name="Window Width",
+            type="1C",
+            row=27,
+            requirement=Requirement(
+                text="Required if Window Center (0028,1050) is present.",
+                status="parser",
+                required=_condition_5,
+                otherwise=never,
+            ),
+        ),
         Attribute(
             tag=0x00281055,
             keyword="WindowCenterWidthExplanation",

@@ -17,14 +17,32 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Content Sequence (0040,A730) is present."
+    return rt.present(context, 0x0040A730, "item", 0)
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Content Sequence (0040,A730) is present and if a Template defined and known to the implementation at the time of encoding was used to define the content of this Item, and the Template consists of a single CONTAINER with nested content, and it is the outermost invocation of a set of nested Templates that start with the same CONTAINER (see Section C.18.8.1.2)."
+    return rt.conj(rt.present(context, 0x0040A730, "item", 0), rt.UNKNOWN)
+
 
 ENCAPSULATED_DOCUMENT_MODULE: Final = AttributeTable(
     table_id="table_C.24-2",
@@ -100,6 +118,12 @@ ENCAPSULATED_DOCUMENT_MODULE: Final = AttributeTable(
                     ),
                 ),
             ),
+            requirement=Requirement(
+                text="Required if derived from one or more DICOM Instances May be present otherwise",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00081140,
@@ -120,6 +144,12 @@ ENCAPSULATED_DOCUMENT_MODULE: Final = AttributeTable(
                     name="Relative URI Reference Within Encapsulated Document",
                     type="1C",
                     row=14,
+                    requirement=Requirement(
+                        text="Required if the Encapsulated Document (0042,0011) contains a reference to the Image Instance in this Item",
+                        status="unparsed",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
             ),
         ),
@@ -142,6 +172,12 @@ ENCAPSULATED_DOCUMENT_MODULE: Final = AttributeTable(
                     name="Relative URI Reference Within Encapsulated Document",
                     type="1C",
                     row=17,
+                    requirement=Requirement(
+                        text="Required if the Encapsulated Document (0042,0011) contains a reference to the SOP Instance in this Item",
+                        status="unparsed",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
             ),
         ),
@@ -196,6 +232,12 @@ ENCAPSULATED_DOCUMENT_MODULE: Final = AttributeTable(
             name="HL7 Instance Identifier",
             type="1C",
             row=24,
+            requirement=Requirement(
+                text="Required if encapsulated document is a CDA document.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x0040A360,
@@ -240,7 +282,17 @@ ENCAPSULATED_DOCUMENT_MODULE: Final = AttributeTable(
             row=29,
         ),
         Attribute(
-            tag=0x00420014, keyword="ListOfMIMETypes", name="List of MIME Types", type="1C", row=30
+            tag=0x00420014,
+            keyword="ListOfMIMETypes",
+            name="List of MIME Types",
+            type="1C",
+            row=30,
+            requirement=Requirement(
+                text="Required if the encapsulated document incorporates subcomponents with MIME types different than the primary MIME Type of the encapsulated document",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00420011,
@@ -263,6 +315,12 @@ ENCAPSULATED_DOCUMENT_MODULE: Final = AttributeTable(
             type="1C",
             row=33,
             value_sets=(ValueSet(kind="enumerated", values=("CONTAINER",)),),
+            requirement=Requirement(
+                text="Required if Content Sequence (0040,A730) is present.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x0040A730,
@@ -309,6 +367,12 @@ ENCAPSULATED_DOCUMENT_MODULE: Final = AttributeTable(
             type="1C",
             row=38,
             value_sets=(ValueSet(kind="enumerated", values=("SEPARATE", "CONTINUOUS")),),
+            requirement=Requirement(
+                text="Required if Content Sequence (0040,A730) is present.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x0040A504,
@@ -340,6 +404,12 @@ ENCAPSULATED_DOCUMENT_MODULE: Final = AttributeTable(
                     type="1",
                     row=42,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Content Sequence (0040,A730) is present and if a Template defined and known to the implementation at the time of encoding was used to define the content of this Item, and the Template consists of a single CONTAINER with nested content, and it is the outermost invocation of a set of nested Templates that start with the same CONTAINER (see Section C.18.8.1.2).",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
             ),
         ),
     ),

@@ -17,7 +17,39 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    Include,
+    ItemCount,
+    Requirement,
+    ValueSet,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    'Required if Image Type (0008,0008) Value 1 of this frame is ORIGINAL or MIXED and SOP Class UID is not "1.2.840.10008.5.1.4.1.1.2.2" (Legacy Converted) may be present otherwise.'
+    return rt.conj(
+        rt.value_in(context, 0x00080008, "frame", 0, 1, ("ORIGINAL", "MIXED")),
+        rt.neg(rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.2.2",))),
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    'Required if SOP Class UID is not "1.2.840.10008.5.1.4.1.1.2.2" (Legacy Converted) may be present otherwise.'
+    return rt.neg(rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.2.2",)))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    'Required if Lossy Image Compression (0028,2110) is "01".'
+    return rt.value_in(context, 0x00282110, "item", 0, None, ("01",))
+
 
 ENHANCED_CT_IMAGE_MODULE: Final = AttributeTable(
     table_id="table_C.8-114",
@@ -49,6 +81,12 @@ ENHANCED_CT_IMAGE_MODULE: Final = AttributeTable(
             name="Acquisition DateTime",
             type="1C",
             row=5,
+            requirement=Requirement(
+                text='Required if Image Type (0008,0008) Value 1 of this frame is ORIGINAL or MIXED and SOP Class UID is not "1.2.840.10008.5.1.4.1.1.2.2" (Legacy Converted) may be present otherwise.',
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00189073,
@@ -56,6 +94,12 @@ ENHANCED_CT_IMAGE_MODULE: Final = AttributeTable(
             name="Acquisition Duration",
             type="1C",
             row=6,
+            requirement=Requirement(
+                text='Required if Image Type (0008,0008) Value 1 of this frame is ORIGINAL or MIXED and SOP Class UID is not "1.2.840.10008.5.1.4.1.1.2.2" (Legacy Converted) may be present otherwise.',
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Include(
             table_id="table_10.42-1",
@@ -83,6 +127,12 @@ ENHANCED_CT_IMAGE_MODULE: Final = AttributeTable(
             type="1C",
             row=13,
             value_sets=(ValueSet(kind="enumerated", values=("PRODUCT", "RESEARCH", "SERVICE")),),
+            requirement=Requirement(
+                text='Required if SOP Class UID is not "1.2.840.10008.5.1.4.1.1.2.2" (Legacy Converted) may be present otherwise.',
+                status="parser",
+                required=_condition_2,
+                otherwise=always,
+            ),
         ),
         Attribute(tag=0x00204000, keyword="ImageComments", name="Image Comments", type="3", row=14),
         Attribute(
@@ -92,6 +142,12 @@ ENHANCED_CT_IMAGE_MODULE: Final = AttributeTable(
             type="1C",
             row=15,
             value_sets=(ValueSet(kind="enumerated", values=("NO",)),),
+            requirement=Requirement(
+                text='Required if SOP Class UID is not "1.2.840.10008.5.1.4.1.1.2.2" (Legacy Converted) may be present otherwise.',
+                status="parser",
+                required=_condition_2,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00280302,
@@ -108,6 +164,12 @@ ENHANCED_CT_IMAGE_MODULE: Final = AttributeTable(
             type="1C",
             row=17,
             value_sets=(ValueSet(kind="enumerated", values=("00", "01")),),
+            requirement=Requirement(
+                text='Required if SOP Class UID is not "1.2.840.10008.5.1.4.1.1.2.2" (Legacy Converted) May be present otherwise.',
+                status="parser",
+                required=_condition_2,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00282112,
@@ -115,6 +177,12 @@ ENHANCED_CT_IMAGE_MODULE: Final = AttributeTable(
             name="Lossy Image Compression Ratio",
             type="1C",
             row=18,
+            requirement=Requirement(
+                text='Required if Lossy Image Compression (0028,2110) is "01".',
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00282114,
@@ -122,6 +190,12 @@ ENHANCED_CT_IMAGE_MODULE: Final = AttributeTable(
             name="Lossy Image Compression Method",
             type="1C",
             row=19,
+            requirement=Requirement(
+                text='Required if Lossy Image Compression (0028,2110) is "01".',
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x20500020,

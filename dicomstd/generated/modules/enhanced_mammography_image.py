@@ -17,7 +17,39 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    Include,
+    ItemCount,
+    Requirement,
+    ValueSet,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Exposure in mAs (0018,9332) is not present May be present otherwise."
+    return rt.neg(rt.present(context, 0x00189332, "item", 0))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if either Exposure Time in ms (0018,9328) or X-Ray Tube Current in mA (0018,9330) is not present May be present otherwise."
+    return rt.disj(
+        rt.neg(rt.present(context, 0x00189328, "item", 0)),
+        rt.neg(rt.present(context, 0x00189330, "item", 0)),
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    'Required if Lossy Image Compression (0028,2110) is "01".'
+    return rt.value_in(context, 0x00282110, "item", 0, None, ("01",))
+
 
 ENHANCED_MAMMOGRAPHY_IMAGE_MODULE: Final = AttributeTable(
     table_id="table_C.8.31-1",
@@ -71,12 +103,38 @@ ENHANCED_MAMMOGRAPHY_IMAGE_MODULE: Final = AttributeTable(
             name="X-Ray Tube Current in mA",
             type="1C",
             row=8,
+            requirement=Requirement(
+                text="Required if Exposure in mAs (0018,9332) is not present May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
-            tag=0x00189328, keyword="ExposureTimeInms", name="Exposure Time in ms", type="1C", row=9
+            tag=0x00189328,
+            keyword="ExposureTimeInms",
+            name="Exposure Time in ms",
+            type="1C",
+            row=9,
+            requirement=Requirement(
+                text="Required if Exposure in mAs (0018,9332) is not present May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
-            tag=0x00189332, keyword="ExposureInmAs", name="Exposure in mAs", type="1C", row=10
+            tag=0x00189332,
+            keyword="ExposureInmAs",
+            name="Exposure in mAs",
+            type="1C",
+            row=10,
+            requirement=Requirement(
+                text="Required if either Exposure Time in ms (0018,9328) or X-Ray Tube Current in mA (0018,9330) is not present May be present otherwise.",
+                status="parser",
+                required=_condition_2,
+                otherwise=always,
+            ),
         ),
         Attribute(tag=0x00181190, keyword="FocalSpots", name="Focal Spot(s)", type="1", row=11),
         Attribute(
@@ -135,6 +193,12 @@ ENHANCED_MAMMOGRAPHY_IMAGE_MODULE: Final = AttributeTable(
             name="Patient Orientation",
             type="1C",
             row=20,
+            requirement=Requirement(
+                text="Required if View Code Sequence (0054,0220) has an Item value other than one representing a specimen image May be present otherwise.",
+                status="unparsed",
+                required=not_verifiable,
+                otherwise=always,
+            ),
         ),
         Attribute(tag=0x00204000, keyword="ImageComments", name="Image Comments", type="3", row=21),
         Attribute(
@@ -212,6 +276,12 @@ ENHANCED_MAMMOGRAPHY_IMAGE_MODULE: Final = AttributeTable(
             name="Lossy Image Compression Ratio",
             type="1C",
             row=31,
+            requirement=Requirement(
+                text='Required if Lossy Image Compression (0028,2110) is "01".',
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00282114,
@@ -219,6 +289,12 @@ ENHANCED_MAMMOGRAPHY_IMAGE_MODULE: Final = AttributeTable(
             name="Lossy Image Compression Method",
             type="1C",
             row=32,
+            requirement=Requirement(
+                text='Required if Lossy Image Compression (0028,2110) is "01".',
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
         ),
         Attribute(tag=0x00400316, keyword="OrganDose", name="Organ Dose", type="1", row=33),
         Attribute(

@@ -17,7 +17,59 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    Include,
+    ItemCount,
+    Requirement,
+    ValueSet,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Blending LUT 1 Transfer Function (0028,1405) is CONSTANT."
+    return rt.value_in(context, 0x00281405, "item", 0, None, ("CONSTANT",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Blending LUT 1 Transfer Function (0028,1405) is TABLE."
+    return rt.value_in(context, 0x00281405, "item", 0, None, ("TABLE",))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Blending LUT 2 Transfer Function (0028,140D) is CONSTANT."
+    return rt.value_in(context, 0x0028140D, "item", 0, None, ("CONSTANT",))
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Blending LUT 2 Transfer Function (0028,140D) is TABLE."
+    return rt.value_in(context, 0x0028140D, "item", 0, None, ("TABLE",))
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if RGB LUT Transfer Function (0028,140F) is TABLE."
+    return rt.value_in(context, 0x0028140F, "item", 0, None, ("TABLE",))
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if Alpha LUT Transfer Function (0028,1410) is TABLE."
+    return rt.value_in(context, 0x00281410, "item", 0, None, ("TABLE",))
+
+
+def _condition_7(context: EvaluationContext) -> Truth:
+    "Required if Data Path Assignment (0028,1402) is present with a value other than PRIMARY_PVALUES."
+    return rt.conj(
+        rt.present(context, 0x00281402, "any", 0),
+        rt.neg(rt.value_in(context, 0x00281402, "any", 0, None, ("PRIMARY_PVALUES",))),
+    )
+
 
 ENHANCED_PALETTE_COLOR_LOOKUP_TABLE_MODULE: Final = AttributeTable(
     table_id="table_C.7.6.23-1",
@@ -94,6 +146,12 @@ ENHANCED_PALETTE_COLOR_LOOKUP_TABLE_MODULE: Final = AttributeTable(
                     name="Blending Weight Constant",
                     type="1C",
                     row=8,
+                    requirement=Requirement(
+                        text="Required if Blending LUT 1 Transfer Function (0028,1405) is CONSTANT.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00281407,
@@ -101,6 +159,12 @@ ENHANCED_PALETTE_COLOR_LOOKUP_TABLE_MODULE: Final = AttributeTable(
                     name="Blending Lookup Table Descriptor",
                     type="1C",
                     row=9,
+                    requirement=Requirement(
+                        text="Required if Blending LUT 1 Transfer Function (0028,1405) is TABLE.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00281408,
@@ -108,7 +172,19 @@ ENHANCED_PALETTE_COLOR_LOOKUP_TABLE_MODULE: Final = AttributeTable(
                     name="Blending Lookup Table Data",
                     type="1C",
                     row=10,
+                    requirement=Requirement(
+                        text="Required if Blending LUT 1 Transfer Function (0028,1405) is TABLE.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=never,
+                    ),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if there are one or more Items of the Data Path Assignment Sequence (0028,1402) other than PRIMARY_PVALUES.",
+                status="unparsed",
+                required=not_verifiable,
+                otherwise=never,
             ),
         ),
         Attribute(
@@ -138,6 +214,12 @@ ENHANCED_PALETTE_COLOR_LOOKUP_TABLE_MODULE: Final = AttributeTable(
                     name="Blending Weight Constant",
                     type="1C",
                     row=13,
+                    requirement=Requirement(
+                        text="Required if Blending LUT 2 Transfer Function (0028,140D) is CONSTANT.",
+                        status="parser",
+                        required=_condition_3,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00281407,
@@ -145,6 +227,12 @@ ENHANCED_PALETTE_COLOR_LOOKUP_TABLE_MODULE: Final = AttributeTable(
                     name="Blending Lookup Table Descriptor",
                     type="1C",
                     row=14,
+                    requirement=Requirement(
+                        text="Required if Blending LUT 2 Transfer Function (0028,140D) is TABLE.",
+                        status="parser",
+                        required=_condition_4,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00281408,
@@ -152,7 +240,19 @@ ENHANCED_PALETTE_COLOR_LOOKUP_TABLE_MODULE: Final = AttributeTable(
                     name="Blending Lookup Table Data",
                     type="1C",
                     row=15,
+                    requirement=Requirement(
+                        text="Required if Blending LUT 2 Transfer Function (0028,140D) is TABLE.",
+                        status="parser",
+                        required=_condition_4,
+                        otherwise=never,
+                    ),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if there are one or more Items of the Data Path Assignment Sequence (0028,1402) other than PRIMARY_PVALUES.",
+                status="unparsed",
+                required=not_verifiable,
+                otherwise=never,
             ),
         ),
         Attribute(
@@ -193,6 +293,12 @@ ENHANCED_PALETTE_COLOR_LOOKUP_TABLE_MODULE: Final = AttributeTable(
                     name="Red Palette Color Lookup Table Descriptor",
                     type="1C",
                     row=20,
+                    requirement=Requirement(
+                        text="Required if RGB LUT Transfer Function (0028,140F) is TABLE.",
+                        status="parser",
+                        required=_condition_5,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00281102,
@@ -200,6 +306,12 @@ ENHANCED_PALETTE_COLOR_LOOKUP_TABLE_MODULE: Final = AttributeTable(
                     name="Green Palette Color Lookup Table Descriptor",
                     type="1C",
                     row=21,
+                    requirement=Requirement(
+                        text="Required if RGB LUT Transfer Function (0028,140F) is TABLE.",
+                        status="parser",
+                        required=_condition_5,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00281103,
@@ -207,6 +319,12 @@ ENHANCED_PALETTE_COLOR_LOOKUP_TABLE_MODULE: Final = AttributeTable(
                     name="Blue Palette Color Lookup Table Descriptor",
                     type="1C",
                     row=22,
+                    requirement=Requirement(
+                        text="Required if RGB LUT Transfer Function (0028,140F) is TABLE.",
+                        status="parser",
+                        required=_condition_5,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00281104,
@@ -214,6 +332,12 @@ ENHANCED_PALETTE_COLOR_LOOKUP_TABLE_MODULE: Final = AttributeTable(
                     name="Alpha Palette Color Lookup Table Descriptor",
                     type="1C",
                     row=23,
+                    requirement=Requirement(
+                        text="Required if Alpha LUT Transfer Function (0028,1410) is TABLE.",
+                        status="parser",
+                        required=_condition_6,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00281201,
@@ -221,6 +345,12 @@ ENHANCED_PALETTE_COLOR_LOOKUP_TABLE_MODULE: Final = AttributeTable(
                     name="Red Palette Color Lookup Table Data",
                     type="1C",
                     row=24,
+                    requirement=Requirement(
+                        text="Required if RGB LUT Transfer Function (0028,140F) is TABLE.",
+                        status="parser",
+                        required=_condition_5,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00281202,
@@ -228,6 +358,12 @@ ENHANCED_PALETTE_COLOR_LOOKUP_TABLE_MODULE: Final = AttributeTable(
                     name="Green Palette Color Lookup Table Data",
                     type="1C",
                     row=25,
+                    requirement=Requirement(
+                        text="Required if RGB LUT Transfer Function (0028,140F) is TABLE.",
+                        status="parser",
+                        required=_condition_5,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00281203,
@@ -235,6 +371,12 @@ ENHANCED_PALETTE_COLOR_LOOKUP_TABLE_MODULE: Final = AttributeTable(
                     name="Blue Palette Color Lookup Table Data",
                     type="1C",
                     row=26,
+                    requirement=Requirement(
+                        text="Required if RGB LUT Transfer Function (0028,140F) is TABLE.",
+                        status="parser",
+                        required=_condition_5,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00281204,
@@ -242,10 +384,34 @@ ENHANCED_PALETTE_COLOR_LOOKUP_TABLE_MODULE: Final = AttributeTable(
                     name="Alpha Palette Color Lookup Table Data",
                     type="1C",
                     row=27,
+                    requirement=Requirement(
+                        text="Required if Alpha LUT Transfer Function (0028,1410) is TABLE.",
+                        status="parser",
+                        required=_condition_6,
+                        otherwise=never,
+                    ),
                 ),
             ),
+            requirement=Requirement(
+                text="Required if Data Path Assignment (0028,1402) is present with a value other than PRIMARY_PVALUES.",
+                status="parser",
+                required=_condition_7,
+                otherwise=never,
+            ),
         ),
-        Attribute(tag=0x00282000, keyword="ICCProfile", name="ICC Profile", type="1C", row=28),
+        Attribute(
+            tag=0x00282000,
+            keyword="ICCProfile",
+            name="ICC Profile",
+            type="1C",
+            row=28,
+            requirement=Requirement(
+                text="Required if Data Path Assignment (0028,1402) is present and there exists any value other than PRIMARY_PVALUES.",
+                status="unparsed",
+                required=not_verifiable,
+                otherwise=never,
+            ),
+        ),
         Attribute(tag=0x00282002, keyword="ColorSpace", name="Color Space", type="3", row=29),
     ),
 )

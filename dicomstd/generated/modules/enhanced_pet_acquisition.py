@@ -17,7 +17,91 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    Include,
+    ItemCount,
+    Requirement,
+    ValueSet,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Image Type (0008,0008) Value 1 is ORIGINAL May be present otherwise."
+    return rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Acquisition Start Condition (0018,0073) equals DENS."
+    return rt.value_in(context, 0x00180073, "item", 0, None, ("DENS",))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Acquisition Start Condition (0018,0073) equals RDD."
+    return rt.value_in(context, 0x00180073, "item", 0, None, ("RDD",))
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Acquisition Start Condition (0018,0073) equals CARD_TRIG."
+    return rt.value_in(context, 0x00180073, "item", 0, None, ("CARD_TRIG",))
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if Acquisition Start Condition (0018,0073) equals RESP_TRIG."
+    return rt.value_in(context, 0x00180073, "item", 0, None, ("RESP_TRIG",))
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if Acquisition Termination Condition (0018,0071) equals CNTS."
+    return rt.value_in(context, 0x00180071, "item", 0, None, ("CNTS",))
+
+
+def _condition_7(context: EvaluationContext) -> Truth:
+    "Required if Acquisition Termination Condition (0018,0071) equals DENS."
+    return rt.value_in(context, 0x00180071, "item", 0, None, ("DENS",))
+
+
+def _condition_8(context: EvaluationContext) -> Truth:
+    "Required if Acquisition Termination Condition (0018,0071) equals RDD."
+    return rt.value_in(context, 0x00180071, "item", 0, None, ("RDD",))
+
+
+def _condition_9(context: EvaluationContext) -> Truth:
+    "Required if Acquisition Termination Condition (0018,0071) equals TIME."
+    return rt.value_in(context, 0x00180071, "item", 0, None, ("TIME",))
+
+
+def _condition_10(context: EvaluationContext) -> Truth:
+    "Required if Acquisition Termination Condition (0018,0071) equals CARD_TRIG."
+    return rt.value_in(context, 0x00180071, "item", 0, None, ("CARD_TRIG",))
+
+
+def _condition_11(context: EvaluationContext) -> Truth:
+    "Required if Acquisition Termination Condition (0018,0071) equals RESP_TRIG."
+    return rt.value_in(context, 0x00180071, "item", 0, None, ("RESP_TRIG",))
+
+
+def _condition_12(context: EvaluationContext) -> Truth:
+    "Required if Image Type (0008,0008) Value 1 is ORIGINAL and Type of Detector Motion (0054,0202) equals STATIONARY May be present otherwise, if Image Type (0008,0008) Value 1 is DERIVED and Type of Detector Motion (0054,0202) equals STATIONARY."
+    return rt.conj(
+        rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL",)),
+        rt.value_in(context, 0x00540202, "item", 0, None, ("STATIONARY",)),
+    )
+
+
+def _condition_13(context: EvaluationContext) -> Truth:
+    return rt.conj(
+        rt.value_in(context, 0x00080008, "any", 0, 1, ("DERIVED",)),
+        rt.value_in(context, 0x00540202, "item", 0, None, ("STATIONARY",)),
+    )
+
 
 ENHANCED_PET_ACQUISITION_MODULE: Final = AttributeTable(
     table_id="table_C.8.22-2",
@@ -37,6 +121,12 @@ ENHANCED_PET_ACQUISITION_MODULE: Final = AttributeTable(
                     kind="defined", values=("DENS", "RDD", "MANU", "AUTO", "CARD_TRIG", "RESP_TRIG")
                 ),
             ),
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00189715,
@@ -44,6 +134,12 @@ ENHANCED_PET_ACQUISITION_MODULE: Final = AttributeTable(
             name="Start Density Threshold",
             type="1C",
             row=2,
+            requirement=Requirement(
+                text="Required if Acquisition Start Condition (0018,0073) equals DENS.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00189716,
@@ -51,6 +147,12 @@ ENHANCED_PET_ACQUISITION_MODULE: Final = AttributeTable(
             name="Start Relative Density Difference Threshold",
             type="1C",
             row=3,
+            requirement=Requirement(
+                text="Required if Acquisition Start Condition (0018,0073) equals RDD.",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00189717,
@@ -58,6 +160,12 @@ ENHANCED_PET_ACQUISITION_MODULE: Final = AttributeTable(
             name="Start Cardiac Trigger Count Threshold",
             type="1C",
             row=4,
+            requirement=Requirement(
+                text="Required if Acquisition Start Condition (0018,0073) equals CARD_TRIG.",
+                status="parser",
+                required=_condition_4,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00189718,
@@ -65,6 +173,12 @@ ENHANCED_PET_ACQUISITION_MODULE: Final = AttributeTable(
             name="Start Respiratory Trigger Count Threshold",
             type="1C",
             row=5,
+            requirement=Requirement(
+                text="Required if Acquisition Start Condition (0018,0073) equals RESP_TRIG.",
+                status="parser",
+                required=_condition_5,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00180071,
@@ -87,6 +201,12 @@ ENHANCED_PET_ACQUISITION_MODULE: Final = AttributeTable(
                     ),
                 ),
             ),
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00189719,
@@ -94,6 +214,12 @@ ENHANCED_PET_ACQUISITION_MODULE: Final = AttributeTable(
             name="Termination Counts Threshold",
             type="1C",
             row=7,
+            requirement=Requirement(
+                text="Required if Acquisition Termination Condition (0018,0071) equals CNTS.",
+                status="parser",
+                required=_condition_6,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00189720,
@@ -101,6 +227,12 @@ ENHANCED_PET_ACQUISITION_MODULE: Final = AttributeTable(
             name="Termination Density Threshold",
             type="1C",
             row=8,
+            requirement=Requirement(
+                text="Required if Acquisition Termination Condition (0018,0071) equals DENS.",
+                status="parser",
+                required=_condition_7,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00189721,
@@ -108,6 +240,12 @@ ENHANCED_PET_ACQUISITION_MODULE: Final = AttributeTable(
             name="Termination Relative Density Threshold",
             type="1C",
             row=9,
+            requirement=Requirement(
+                text="Required if Acquisition Termination Condition (0018,0071) equals RDD.",
+                status="parser",
+                required=_condition_8,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00189722,
@@ -115,6 +253,12 @@ ENHANCED_PET_ACQUISITION_MODULE: Final = AttributeTable(
             name="Termination Time Threshold",
             type="1C",
             row=10,
+            requirement=Requirement(
+                text="Required if Acquisition Termination Condition (0018,0071) equals TIME.",
+                status="parser",
+                required=_condition_9,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00189723,
@@ -122,6 +266,12 @@ ENHANCED_PET_ACQUISITION_MODULE: Final = AttributeTable(
             name="Termination Cardiac Trigger Count Threshold",
             type="1C",
             row=11,
+            requirement=Requirement(
+                text="Required if Acquisition Termination Condition (0018,0071) equals CARD_TRIG.",
+                status="parser",
+                required=_condition_10,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00189724,
@@ -129,6 +279,12 @@ ENHANCED_PET_ACQUISITION_MODULE: Final = AttributeTable(
             name="Termination Respiratory Trigger Count Threshold",
             type="1C",
             row=12,
+            requirement=Requirement(
+                text="Required if Acquisition Termination Condition (0018,0071) equals RESP_TRIG.",
+                status="parser",
+                required=_condition_11,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00540202,
@@ -141,6 +297,12 @@ ENHANCED_PET_ACQUISITION_MODULE: Final = AttributeTable(
                     kind="defined",
                     values=("STATIONARY", "STEP AND SHOOT", "CONTINUOUS", "WOBBLE", "CLAMSHELL"),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
             ),
         ),
         Attribute(
@@ -160,6 +322,12 @@ ENHANCED_PET_ACQUISITION_MODULE: Final = AttributeTable(
                     ),
                 ),
             ),
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL and Type of Detector Motion (0054,0202) equals STATIONARY May be present otherwise, if Image Type (0008,0008) Value 1 is DERIVED and Type of Detector Motion (0054,0202) equals STATIONARY.",
+                status="parser",
+                required=_condition_12,
+                otherwise=_condition_13,
+            ),
         ),
         Attribute(
             tag=0x00189726,
@@ -167,6 +335,12 @@ ENHANCED_PET_ACQUISITION_MODULE: Final = AttributeTable(
             name="Transverse Detector Separation",
             type="1C",
             row=15,
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00189727,
@@ -174,6 +348,12 @@ ENHANCED_PET_ACQUISITION_MODULE: Final = AttributeTable(
             name="Axial Detector Dimension",
             type="1C",
             row=16,
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00181181,
@@ -182,6 +362,12 @@ ENHANCED_PET_ACQUISITION_MODULE: Final = AttributeTable(
             type="1C",
             row=17,
             value_sets=(ValueSet(kind="defined", values=("NONE", "RING")),),
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00541210,
@@ -189,6 +375,12 @@ ENHANCED_PET_ACQUISITION_MODULE: Final = AttributeTable(
             name="Coincidence Window Width",
             type="1C",
             row=18,
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00540013,
@@ -212,6 +404,12 @@ ENHANCED_PET_ACQUISITION_MODULE: Final = AttributeTable(
                     type="1",
                     row=21,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
             ),
         ),
         Attribute(

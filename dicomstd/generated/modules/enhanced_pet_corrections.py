@@ -17,7 +17,34 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import Attribute, AttributeTable, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Randoms Corrected (0018,9765) equals YES."
+    return rt.value_in(context, 0x00189765, "item", 0, None, ("YES",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Attenuation Corrected (0018,9759) equals YES."
+    return rt.value_in(context, 0x00189759, "item", 0, None, ("YES",))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Scatter Corrected (0018,9760) equals YES."
+    return rt.value_in(context, 0x00189760, "item", 0, None, ("YES",))
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Decay Corrected (0018,9758) equals YES."
+    return rt.value_in(context, 0x00189758, "item", 0, None, ("YES",))
+
 
 ENHANCED_PET_CORRECTIONS_MODULE: Final = AttributeTable(
     table_id="table_C.8.22-19",
@@ -129,6 +156,12 @@ ENHANCED_PET_CORRECTIONS_MODULE: Final = AttributeTable(
             type="1C",
             row=13,
             value_sets=(ValueSet(kind="defined", values=("DLYD", "SING", "PDDL")),),
+            requirement=Requirement(
+                text="Required if Randoms Corrected (0018,9765) equals YES.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00189738,
@@ -136,6 +169,12 @@ ENHANCED_PET_CORRECTIONS_MODULE: Final = AttributeTable(
             name="Attenuation Correction Source",
             type="1C",
             row=14,
+            requirement=Requirement(
+                text="Required if Attenuation Corrected (0018,9759) equals YES.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00189770,
@@ -143,6 +182,12 @@ ENHANCED_PET_CORRECTIONS_MODULE: Final = AttributeTable(
             name="Attenuation Correction Temporal Relationship",
             type="1C",
             row=15,
+            requirement=Requirement(
+                text="Required if Attenuation Corrected (0018,9759) equals YES.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00541105,
@@ -150,6 +195,12 @@ ENHANCED_PET_CORRECTIONS_MODULE: Final = AttributeTable(
             name="Scatter Correction Method",
             type="1C",
             row=16,
+            requirement=Requirement(
+                text="Required if Scatter Corrected (0018,9760) equals YES.",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00189701,
@@ -157,6 +208,12 @@ ENHANCED_PET_CORRECTIONS_MODULE: Final = AttributeTable(
             name="Decay Correction DateTime",
             type="1C",
             row=17,
+            requirement=Requirement(
+                text="Required if Decay Corrected (0018,9758) equals YES.",
+                status="parser",
+                required=_condition_4,
+                otherwise=never,
+            ),
         ),
     ),
 )

@@ -17,14 +17,27 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    'Required if another Series was used to perform attenuation correction and the SOP Class UID is not "1.2.840.10008.5.1.4.1.1.128.1" (Legacy Converted) May be present otherwise'
+    return rt.conj(rt.UNKNOWN, rt.neg(rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.128.1",))))
+
 
 ENHANCED_PET_SERIES_MODULE: Final = AttributeTable(
     table_id="table_C.8.22-1",
@@ -54,6 +67,12 @@ ENHANCED_PET_SERIES_MODULE: Final = AttributeTable(
                     label="Table 10-11 “SOP Instance Reference Macro Attributes”",
                     row=3,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if a Performed Procedure Step SOP Class was involved in the creation of this Series.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
             ),
         ),
         Attribute(
@@ -95,6 +114,12 @@ ENHANCED_PET_SERIES_MODULE: Final = AttributeTable(
                         ),
                     ),
                 ),
+            ),
+            requirement=Requirement(
+                text='Required if another Series was used to perform attenuation correction and the SOP Class UID is not "1.2.840.10008.5.1.4.1.1.128.1" (Legacy Converted) May be present otherwise',
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
             ),
         ),
     ),

@@ -17,7 +17,21 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ContextGroup, Include
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, ContextGroup, Include, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Start Cumulative Meterset (3002,0106) or Stop Cumulative Meterset (3002,0107) is present in this Module or in a Functional Group Macro of the current SOP Instance and has a value."
+    return rt.disj(
+        rt.has_value(context, 0x30020106, "any", 0), rt.has_value(context, 0x30020107, "any", 0)
+    )
+
 
 ENHANCED_RT_IMAGE_MODULE: Final = AttributeTable(
     table_id="table_C.36.27-1",
@@ -45,6 +59,12 @@ ENHANCED_RT_IMAGE_MODULE: Final = AttributeTable(
             name="Start Cumulative Meterset",
             type="2C",
             row=4,
+            requirement=Requirement(
+                text="Required if the image was acquired while therapeutic radiation was applied May be present otherwise",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x30020107,
@@ -52,6 +72,12 @@ ENHANCED_RT_IMAGE_MODULE: Final = AttributeTable(
             name="Stop Cumulative Meterset",
             type="2C",
             row=5,
+            requirement=Requirement(
+                text="Required if the image was acquired while therapeutic radiation was applied May be present otherwise",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x300A0658,
@@ -67,6 +93,12 @@ ENHANCED_RT_IMAGE_MODULE: Final = AttributeTable(
                     qualifier="DCID 9269 “RT Radiation Meterset Units”.",
                     context_groups=(ContextGroup(cid=9269, strength="defined"),),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Start Cumulative Meterset (3002,0106) or Stop Cumulative Meterset (3002,0107) is present in this Module or in a Functional Group Macro of the current SOP Instance and has a value.",
+                status="override",
+                required=_condition_1,
+                otherwise=never,
             ),
         ),
         Attribute(

@@ -17,14 +17,27 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Beam Modifier Coordinates Presence Flag (3002,0105) equals YES"
+    return rt.value_in(context, 0x30020105, "item", 0, None, ("YES",))
+
 
 ENHANCED_RT_IMAGE_DEVICE_MODULE: Final = AttributeTable(
     table_id="table_C.36.26-1",
@@ -64,6 +77,12 @@ ENHANCED_RT_IMAGE_DEVICE_MODULE: Final = AttributeTable(
                     context_groups=(ContextGroup(cid=9261, strength="defined"),),
                 ),
             ),
+            requirement=Requirement(
+                text="Required if Beam Modifier Coordinates Presence Flag (3002,0105) equals YES",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x300A0688,
@@ -71,6 +90,12 @@ ENHANCED_RT_IMAGE_DEVICE_MODULE: Final = AttributeTable(
             name="RT Beam Modifier Definition Distance",
             type="1C",
             row=5,
+            requirement=Requirement(
+                text="Required if Beam Modifier Coordinates Presence Flag (3002,0105) equals YES",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Include(
             table_id="table_C.36.2.2.2-1",

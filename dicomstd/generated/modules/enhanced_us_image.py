@@ -17,14 +17,45 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Volumetric Properties (0008,9206) is VOLUME and Volume Based Calculation Technique (0008,9207) is NONE May be present otherwise."
+    return rt.conj(
+        rt.value_in(context, 0x00089206, "any", 0, None, ("VOLUME",)),
+        rt.value_in(context, 0x00089207, "any", 0, None, ("NONE",)),
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    'Required if Lossy Image Compression (0028,2110) is "01".'
+    return rt.value_in(context, 0x00282110, "item", 0, None, ("01",))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Image Type (0008,0008) Value 1 is DERIVED."
+    return rt.value_in(context, 0x00080008, "item", 0, 1, ("DERIVED",))
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Performed Protocol Type (0040,0261) is present with value STAGED."
+    return rt.value_in(context, 0x00400261, "any", 0, None, ("STAGED",))
+
 
 ENHANCED_US_IMAGE_MODULE: Final = AttributeTable(
     table_id="table_C.8.24.3-1",
@@ -97,6 +128,12 @@ ENHANCED_US_IMAGE_MODULE: Final = AttributeTable(
             type="1C",
             row=11,
             value_sets=(ValueSet(kind="enumerated", values=("RIGID", "TRACKED", "FREEHAND")),),
+            requirement=Requirement(
+                text="Required if Volumetric Properties (0008,9206) is VOLUME and Volume Based Calculation Technique (0008,9207) is NONE May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00282110,
@@ -112,6 +149,12 @@ ENHANCED_US_IMAGE_MODULE: Final = AttributeTable(
             name="Lossy Image Compression Ratio",
             type="1C",
             row=13,
+            requirement=Requirement(
+                text='Required if Lossy Image Compression (0028,2110) is "01".',
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00282114,
@@ -119,6 +162,12 @@ ENHANCED_US_IMAGE_MODULE: Final = AttributeTable(
             name="Lossy Image Compression Method",
             type="1C",
             row=14,
+            requirement=Requirement(
+                text='Required if Lossy Image Compression (0028,2110) is "01".',
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x20500020,
@@ -174,6 +223,12 @@ ENHANCED_US_IMAGE_MODULE: Final = AttributeTable(
                         ),
                     ),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is DERIVED.",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
             ),
         ),
         Attribute(
@@ -254,11 +309,39 @@ ENHANCED_US_IMAGE_MODULE: Final = AttributeTable(
                     ),
                 ),
             ),
+            requirement=Requirement(
+                text="Required if waveforms are acquired in conjunction with image acquisition May be present otherwise.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=always,
+            ),
         ),
         Attribute(
-            tag=0x00082124, keyword="NumberOfStages", name="Number of Stages", type="1C", row=32
+            tag=0x00082124,
+            keyword="NumberOfStages",
+            name="Number of Stages",
+            type="1C",
+            row=32,
+            requirement=Requirement(
+                text="Required if Performed Protocol Type (0040,0261) is present with value STAGED.",
+                status="parser",
+                required=_condition_4,
+                otherwise=never,
+            ),
         ),
-        Attribute(tag=0x00082122, keyword="StageNumber", name="Stage Number", type="1C", row=33),
+        Attribute(
+            tag=0x00082122,
+            keyword="StageNumber",
+            name="Stage Number",
+            type="1C",
+            row=33,
+            requirement=Requirement(
+                text="Required if Performed Protocol Type (0040,0261) is present with value STAGED.",
+                status="parser",
+                required=_condition_4,
+                otherwise=never,
+            ),
+        ),
         Attribute(
             tag=0x0040000A,
             keyword="StageCodeSequence",
@@ -274,6 +357,12 @@ ENHANCED_US_IMAGE_MODULE: Final = AttributeTable(
                     qualifier="BCID 12002 “Ultrasound Protocol Stage Type”.",
                     context_groups=(ContextGroup(cid=12002, strength="baseline"),),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Performed Protocol Type (0040,0261) is present with value STAGED.",
+                status="parser",
+                required=_condition_4,
+                otherwise=never,
             ),
         ),
         Include(

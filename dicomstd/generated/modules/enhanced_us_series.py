@@ -17,14 +17,27 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Performed Protocol Code Sequence (0040,0260) is present."
+    return rt.present(context, 0x00400260, "item", 0)
+
 
 ENHANCED_US_SERIES_MODULE: Final = AttributeTable(
     table_id="table_C.8.24.1-1",
@@ -54,6 +67,12 @@ ENHANCED_US_SERIES_MODULE: Final = AttributeTable(
                     label="Table 10-11 “SOP Instance Reference Macro Attributes”",
                     row=3,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if a Performed Procedure Step SOP Class was involved in the creation of this Series.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
             ),
         ),
         Attribute(
@@ -104,6 +123,12 @@ ENHANCED_US_SERIES_MODULE: Final = AttributeTable(
                     ),
                 ),
             ),
+            requirement=Requirement(
+                text="Required if a Protocol is controlling the creation of this Series May be present otherwise.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00400261,
@@ -112,6 +137,12 @@ ENHANCED_US_SERIES_MODULE: Final = AttributeTable(
             type="1C",
             row=10,
             value_sets=(ValueSet(kind="enumerated", values=("STAGED", "NON_STAGED")),),
+            requirement=Requirement(
+                text="Required if Performed Protocol Code Sequence (0040,0260) is present.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
     ),
 )

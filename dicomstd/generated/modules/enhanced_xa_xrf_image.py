@@ -17,14 +17,55 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Planes in Acquisition (0018,9410) is not equal to UNDEFINED."
+    return rt.neg(rt.value_in(context, 0x00189410, "item", 0, None, ("UNDEFINED",)))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Positioner Type (0018,1508) equals CARM and C-arm Positioner Tabletop Relationship (0018,9474) equals YES May be present otherwise."
+    return rt.conj(
+        rt.value_in(context, 0x00181508, "any", 0, None, ("CARM",)),
+        rt.value_in(context, 0x00189474, "any", 0, None, ("YES",)),
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    'Required if Lossy Image Compression (0028,2110) is "01".'
+    return rt.value_in(context, 0x00282110, "item", 0, None, ("01",))
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Planes in Acquisition (0018,9410) is BIPLANE."
+    return rt.value_in(context, 0x00189410, "item", 0, None, ("BIPLANE",))
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if the Referenced Image Sequence (0008,1140) is present."
+    return rt.present(context, 0x00081140, "any", 0)
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if the Source Image Sequence (0008,2112) is present."
+    return rt.present(context, 0x00082112, "any", 0)
+
 
 ENHANCED_XA_XRF_IMAGE_MODULE: Final = AttributeTable(
     table_id="table_C.8.19.2-1",
@@ -48,6 +89,12 @@ ENHANCED_XA_XRF_IMAGE_MODULE: Final = AttributeTable(
             type="1C",
             row=3,
             value_sets=(ValueSet(kind="defined", values=("MONOPLANE", "PLANE A", "PLANE B")),),
+            requirement=Requirement(
+                text="Required if Planes in Acquisition (0018,9410) is not equal to UNDEFINED.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00200012, keyword="AcquisitionNumber", name="Acquisition Number", type="3", row=4
@@ -165,7 +212,19 @@ ENHANCED_XA_XRF_IMAGE_MODULE: Final = AttributeTable(
                             context_groups=(ContextGroup(cid=20, strength="baseline"),),
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if needed to fully specify the orientation of the patient with respect to gravity",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Positioner Type (0018,1508) equals CARM and C-arm Positioner Tabletop Relationship (0018,9474) equals YES May be present otherwise.",
+                status="parser",
+                required=_condition_2,
+                otherwise=always,
             ),
         ),
         Attribute(
@@ -183,6 +242,12 @@ ENHANCED_XA_XRF_IMAGE_MODULE: Final = AttributeTable(
                     qualifier="BCID 21 “Patient Equipment Relationship”.",
                     context_groups=(ContextGroup(cid=21, strength="baseline"),),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Positioner Type (0018,1508) equals CARM and C-arm Positioner Tabletop Relationship (0018,9474) equals YES May be present otherwise.",
+                status="parser",
+                required=_condition_2,
+                otherwise=always,
             ),
         ),
         Attribute(
@@ -222,6 +287,12 @@ ENHANCED_XA_XRF_IMAGE_MODULE: Final = AttributeTable(
             name="Lossy Image Compression Ratio",
             type="1C",
             row=26,
+            requirement=Requirement(
+                text='Required if Lossy Image Compression (0028,2110) is "01".',
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00282114,
@@ -229,6 +300,12 @@ ENHANCED_XA_XRF_IMAGE_MODULE: Final = AttributeTable(
             name="Lossy Image Compression Method",
             type="1C",
             row=27,
+            requirement=Requirement(
+                text='Required if Lossy Image Compression (0028,2110) is "01".',
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00089410,
@@ -243,6 +320,12 @@ ENHANCED_XA_XRF_IMAGE_MODULE: Final = AttributeTable(
                     label="Table 10-3 “Image SOP Instance Reference Macro Attributes”",
                     row=29,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Planes in Acquisition (0018,9410) is BIPLANE.",
+                status="parser",
+                required=_condition_4,
+                otherwise=never,
             ),
         ),
         Attribute(
@@ -259,6 +342,12 @@ ENHANCED_XA_XRF_IMAGE_MODULE: Final = AttributeTable(
                     row=31,
                 ),
             ),
+            requirement=Requirement(
+                text="Required if the Referenced Image Sequence (0008,1140) is present.",
+                status="parser",
+                required=_condition_5,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00089154,
@@ -273,6 +362,12 @@ ENHANCED_XA_XRF_IMAGE_MODULE: Final = AttributeTable(
                     label="Table C.17-3 “Hierarchical SOP Instance Reference Macro Attributes”",
                     row=33,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if the Source Image Sequence (0008,2112) is present.",
+                status="parser",
+                required=_condition_6,
+                otherwise=never,
             ),
         ),
         Attribute(

@@ -17,7 +17,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Manufacturer's Related Model Group (0008,0222) is not present May be present otherwise."
+    return rt.neg(rt.present(context, 0x00080222, "item", 0))
+
 
 EQUIPMENT_SPECIFICATION_MODULE: Final = AttributeTable(
     table_id="table_C.34.6-1",
@@ -166,6 +178,12 @@ EQUIPMENT_SPECIFICATION_MODULE: Final = AttributeTable(
                     name="Manufacturer's Model Name",
                     type="1C",
                     row=5,
+                    requirement=Requirement(
+                        text="Required if Manufacturer's Related Model Group (0008,0222) is not present May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00181020,

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount
+from dicomstd.conditions.runtime import never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement
 
 EXCLUDED_INTERVALS_MODULE: Final = AttributeTable(
     table_id="table_C.8.24.5-1",
@@ -48,6 +49,12 @@ EXCLUDED_INTERVALS_MODULE: Final = AttributeTable(
                     type="1",
                     row=3,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if one or more intervals was excluded.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
             ),
         ),
     ),

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable
+from dicomstd.conditions.runtime import never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, Requirement
 
 FILE_SET_IDENTIFICATION_MODULE: Final = AttributeTable(
     table_id="table_F.3-2",
@@ -40,6 +41,12 @@ FILE_SET_IDENTIFICATION_MODULE: Final = AttributeTable(
             name="Specific Character Set of File-set Descriptor File",
             type="1C",
             row=3,
+            requirement=Requirement(
+                text="Character set used in the File-set Descriptor File with a File ID as specified in File-set Descriptor File ID (0004,1141). Required to specify the expanded or replacement character set. If absent, only the Basic Graphic set is used. See Section C.12.1.1.2 for Defined Terms.",
+                status="unparsed",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
     ),
 )

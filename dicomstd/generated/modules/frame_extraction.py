@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount
+from dicomstd.conditions.runtime import never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement
 
 FRAME_EXTRACTION_MODULE: Final = AttributeTable(
     table_id="table_C.12-9",
@@ -47,6 +48,12 @@ FRAME_EXTRACTION_MODULE: Final = AttributeTable(
                     name="Simple Frame List",
                     type="1C",
                     row=3,
+                    requirement=Requirement(
+                        text="Required if object extraction is based on a Frame Level Retrieve using the Simple Frame List (0008,1161) Attribute",
+                        status="unparsed",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00081162,
@@ -54,8 +61,26 @@ FRAME_EXTRACTION_MODULE: Final = AttributeTable(
                     name="Calculated Frame List",
                     type="1C",
                     row=4,
+                    requirement=Requirement(
+                        text="Required if object extraction is based on a Frame Level Retrieve using the Calculated Frame List (0008,1162) Attribute",
+                        status="unparsed",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
-                Attribute(tag=0x00081163, keyword="TimeRange", name="Time Range", type="1C", row=5),
+                Attribute(
+                    tag=0x00081163,
+                    keyword="TimeRange",
+                    name="Time Range",
+                    type="1C",
+                    row=5,
+                    requirement=Requirement(
+                        text="Required if object extraction is based on a Frame Level Retrieve using Time Range (0008,1163)",
+                        status="unparsed",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
+                ),
             ),
         ),
     ),

@@ -17,7 +17,15 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, ValueSet
+from dicomstd.conditions.runtime import always, not_verifiable
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    Include,
+    ItemCount,
+    Requirement,
+    ValueSet,
+)
 
 GENERAL_DEFINED_RECONSTRUCTION_MODULE: Final = AttributeTable(
     table_id="table_C.34.11-1",
@@ -63,6 +71,12 @@ GENERAL_DEFINED_RECONSTRUCTION_MODULE: Final = AttributeTable(
                             type="1C",
                             row=5,
                             value_sets=(ValueSet(kind="enumerated", values=("YES", "NO")),),
+                            requirement=Requirement(
+                                text="Required if the constraint may not be modified may be present otherwise",
+                                status="unknown by design",
+                                required=not_verifiable,
+                                otherwise=always,
+                            ),
                         ),
                     ),
                 ),

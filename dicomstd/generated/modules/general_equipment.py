@@ -17,7 +17,37 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ContextGroup, Include, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    ContextGroup,
+    Include,
+    ItemCount,
+    Requirement,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Pixel Padding Range Limit (0028,0121) is present and either Pixel Data (7FE0,0010) or Pixel Data Provider URL (0028,7FE0) is present May be present otherwise only if Pixel Data (7FE0,0010) or Pixel Data Provider URL (0028,7FE0) is present"
+    return rt.conj(
+        rt.present(context, 0x00280121, "any", 0),
+        rt.disj(
+            rt.present(context, 0x7FE00010, "any", 0), rt.present(context, 0x00287FE0, "any", 0)
+        ),
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    return rt.disj(
+        rt.present(context, 0x7FE00010, "any", 0), rt.present(context, 0x00287FE0, "any", 0)
+    )
+
 
 GENERAL_EQUIPMENT_MODULE: Final = AttributeTable(
     table_id="table_C.7-8",
@@ -138,6 +168,12 @@ GENERAL_EQUIPMENT_MODULE: Final = AttributeTable(
             name="Pixel Padding Value",
             type="1C",
             row=21,
+            requirement=Requirement(
+                text="Required if Pixel Padding Range Limit (0028,0121) is present and either Pixel Data (7FE0,0010) or Pixel Data Provider URL (0028,7FE0) is present May be present otherwise only if Pixel Data (7FE0,0010) or Pixel Data Provider URL (0028,7FE0) is present",
+                status="parser",
+                required=_condition_1,
+                otherwise=_condition_2,
+            ),
         ),
     ),
 )

@@ -17,12 +17,14 @@ from __future__ import annotations
 
 from typing import Final
 
+from dicomstd.conditions.runtime import always, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
 
@@ -42,9 +44,39 @@ GENERAL_IMAGE_MODULE: Final = AttributeTable(
             name="Patient Orientation",
             type="2C",
             row=2,
+            requirement=Requirement(
+                text="Required if image does not require Image Orientation (Patient) (0020,0037) and Image Position (Patient) (0020,0032) or if image does not require Image Orientation (Slide) (0048,0102) May be present otherwise",
+                status="unparsed",
+                required=not_verifiable,
+                otherwise=always,
+            ),
         ),
-        Attribute(tag=0x00080023, keyword="ContentDate", name="Content Date", type="2C", row=3),
-        Attribute(tag=0x00080033, keyword="ContentTime", name="Content Time", type="2C", row=4),
+        Attribute(
+            tag=0x00080023,
+            keyword="ContentDate",
+            name="Content Date",
+            type="2C",
+            row=3,
+            requirement=Requirement(
+                text="Required if image is part of a Series in which the images are temporally related May be present otherwise",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=always,
+            ),
+        ),
+        Attribute(
+            tag=0x00080033,
+            keyword="ContentTime",
+            name="Content Time",
+            type="2C",
+            row=4,
+            requirement=Requirement(
+                text="Required if image is part of a Series in which the images are temporally related May be present otherwise.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=always,
+            ),
+        ),
         Attribute(
             tag=0x00080008,
             keyword="ImageType",

@@ -17,7 +17,26 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    Include,
+    ItemCount,
+    Requirement,
+    ValueSet,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Visual Acuity Type Code Sequence (0046,0121) is present May be present otherwise."
+    return rt.present(context, 0x00460121, "any", 0)
+
 
 GENERAL_OPHTHALMIC_REFRACTIVE_MEASUREMENTS_MODULE: Final = AttributeTable(
     table_id="table_C.8.25.7-1",
@@ -53,6 +72,12 @@ GENERAL_OPHTHALMIC_REFRACTIVE_MEASUREMENTS_MODULE: Final = AttributeTable(
                     label="Table 10-11 “SOP Instance Reference Macro Attributes”",
                     row=7,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Visual Acuity Type Code Sequence (0046,0121) is present May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
             ),
         ),
     ),

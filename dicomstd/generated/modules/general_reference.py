@@ -17,14 +17,27 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if the value of Spatial Locations Preserved (0028,135A) is REORIENTED_ONLY."
+    return rt.value_in(context, 0x0028135A, "item", 0, None, ("REORIENTED_ONLY",))
+
 
 GENERAL_REFERENCE_MODULE: Final = AttributeTable(
     table_id="table_C.12-10",
@@ -170,6 +183,12 @@ GENERAL_REFERENCE_MODULE: Final = AttributeTable(
                     name="Patient Orientation",
                     type="1C",
                     row=17,
+                    requirement=Requirement(
+                        text="Required if the value of Spatial Locations Preserved (0028,135A) is REORIENTED_ONLY.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
             ),
         ),

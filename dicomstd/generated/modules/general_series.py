@@ -17,14 +17,34 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if the body part examined is a paired structure and Image Laterality (0020,0062) or Frame Laterality (0020,9072) or Measurement Laterality (0024,0113) are not present"
+    return rt.conj(
+        rt.UNKNOWN,
+        rt.disj(
+            rt.neg(rt.present(context, 0x00200062, "any", 0)),
+            rt.neg(rt.present(context, 0x00209072, "any", 0)),
+            rt.neg(rt.present(context, 0x00240113, "any", 0)),
+        ),
+    )
+
 
 GENERAL_SERIES_MODULE: Final = AttributeTable(
     table_id="table_C.7-5a",
@@ -160,6 +180,12 @@ GENERAL_SERIES_MODULE: Final = AttributeTable(
             type="2C",
             row=4,
             value_sets=(ValueSet(kind="enumerated", values=("R", "L")),),
+            requirement=Requirement(
+                text="Required if the body part examined is a paired structure and Image Laterality (0020,0062) or Frame Laterality (0020,9072) or Measurement Laterality (0024,0113) are not present",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(tag=0x00080021, keyword="SeriesDate", name="Series Date", type="3", row=5),
         Attribute(tag=0x00080031, keyword="SeriesTime", name="Series Time", type="3", row=6),
@@ -311,6 +337,12 @@ GENERAL_SERIES_MODULE: Final = AttributeTable(
                     ),
                 ),
             ),
+            requirement=Requirement(
+                text='Required for images where Patient Orientation Code Sequence (0054,0410) is not present and whose SOP Class is one of the following: CT ("1.2.840.10008.5.1.4.1.1.2") or MR ("1.2.840.10008.5.1.4.1.1.4") or Enhanced CT ("1.2.840.10008.5.1.4.1.1.2.1") or Enhanced MR Image ("1.2.840.10008.5.1.4.1.1.4.1") or Enhanced Color MR Image ("1.2.840.10008.5.1.4.1.1.4.3") or MR Spectroscopy ("1.2.840.10008.5.1.4.1.1.4.2") Storage SOP Classes',
+                status="unparsed",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00280108,
@@ -355,6 +387,12 @@ GENERAL_SERIES_MODULE: Final = AttributeTable(
             type="1C",
             row=31,
             value_sets=(ValueSet(kind="enumerated", values=("BIPED", "QUADRUPED")),),
+            requirement=Requirement(
+                text="Required if the Patient is a non-human organism and the anatomical Frame of Reference is not bipedal May be present otherwise",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x300A0700,

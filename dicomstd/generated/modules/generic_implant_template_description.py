@@ -17,14 +17,32 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Implant Type (0068,6223) is DERIVED."
+    return rt.value_in(context, 0x00686223, "item", 0, None, ("DERIVED",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Encapsulated Document (0042,0011) is present in this Sequence Item"
+    return rt.present(context, 0x00420011, "item", 0)
+
 
 GENERIC_IMPLANT_TEMPLATE_DESCRIPTION_MODULE: Final = AttributeTable(
     table_id="table_C.29.1.1-1",
@@ -42,7 +60,19 @@ GENERIC_IMPLANT_TEMPLATE_DESCRIPTION_MODULE: Final = AttributeTable(
             row=2,
         ),
         Attribute(tag=0x00221095, keyword="ImplantName", name="Implant Name", type="1", row=3),
-        Attribute(tag=0x00686210, keyword="ImplantSize", name="Implant Size", type="1C", row=4),
+        Attribute(
+            tag=0x00686210,
+            keyword="ImplantSize",
+            name="Implant Size",
+            type="1C",
+            row=4,
+            requirement=Requirement(
+                text="Required if the component exists in different sizes and the size number is not part of the name or identifier May be present otherwise",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=always,
+            ),
+        ),
         Attribute(
             tag=0x00221097, keyword="ImplantPartNumber", name="Implant Part Number", type="1", row=5
         ),
@@ -67,6 +97,12 @@ GENERIC_IMPLANT_TEMPLATE_DESCRIPTION_MODULE: Final = AttributeTable(
                     row=8,
                 ),
             ),
+            requirement=Requirement(
+                text="Required if this Instance replaces another Instance.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00686223,
@@ -90,6 +126,12 @@ GENERIC_IMPLANT_TEMPLATE_DESCRIPTION_MODULE: Final = AttributeTable(
                     row=11,
                 ),
             ),
+            requirement=Requirement(
+                text="Required if Implant Type (0068,6223) is DERIVED.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00686224,
@@ -104,6 +146,12 @@ GENERIC_IMPLANT_TEMPLATE_DESCRIPTION_MODULE: Final = AttributeTable(
                     label="Table 10-11 “SOP Instance Reference Macro Attributes”",
                     row=13,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Implant Type (0068,6223) is DERIVED.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
             ),
         ),
         Attribute(
@@ -172,7 +220,19 @@ GENERIC_IMPLANT_TEMPLATE_DESCRIPTION_MODULE: Final = AttributeTable(
                     type="1C",
                     row=22,
                     value_sets=(ValueSet(kind="enumerated", values=("application/pdf",)),),
+                    requirement=Requirement(
+                        text="Required if Encapsulated Document (0042,0011) is present in this Sequence Item",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=never,
+                    ),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if such information has been issued.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
             ),
         ),
         Attribute(
@@ -211,6 +271,12 @@ GENERIC_IMPLANT_TEMPLATE_DESCRIPTION_MODULE: Final = AttributeTable(
                     type="1C",
                     row=27,
                     value_sets=(ValueSet(kind="enumerated", values=("application/pdf",)),),
+                    requirement=Requirement(
+                        text="Required if Encapsulated Document (0042,0011) is present in this Sequence Item",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=never,
+                    ),
                 ),
             ),
         ),
@@ -229,6 +295,12 @@ GENERIC_IMPLANT_TEMPLATE_DESCRIPTION_MODULE: Final = AttributeTable(
                     qualifier="DCID 5001 “Country”.",
                     context_groups=(ContextGroup(cid=5001, strength="defined"),),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if the implant has been disapproved in a country or a region.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
             ),
         ),
         Attribute(
@@ -270,6 +342,12 @@ GENERIC_IMPLANT_TEMPLATE_DESCRIPTION_MODULE: Final = AttributeTable(
                     qualifier="BCID 7300 “Implant Material”.",
                     context_groups=(ContextGroup(cid=7300, strength="baseline"),),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if the implant is coated.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
             ),
         ),
         Attribute(

@@ -17,7 +17,57 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if 2D Mating Feature Coordinates Sequence (0068,6430) is not present and Implant Template 3D Model Surface Number (0068,6350) is present May be present if 2D Mating Feature Coordinates Sequence (0068,6430) is present and Implant Template 3D Model Surface Number (0068,6350) is present"
+    return rt.conj(
+        rt.neg(rt.present(context, 0x00686430, "item", 0)),
+        rt.present(context, 0x00686350, "any", 0),
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    return rt.conj(
+        rt.present(context, 0x00686430, "item", 0), rt.present(context, 0x00686350, "any", 0)
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if 3D Mating Point (0068,64C0) is present"
+    return rt.present(context, 0x006864C0, "item", 0)
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if 3D Mating Point (0068,64C0) is not present and HPGL Document Sequence (0068,62C0) is present May be present if 3D Mating Point (0068,64C0) is present and HPGL Document Sequence (0068,62C0) is present."
+    return rt.conj(
+        rt.neg(rt.present(context, 0x006864C0, "item", 0)),
+        rt.present(context, 0x006862C0, "any", 0),
+    )
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    return rt.conj(
+        rt.present(context, 0x006864C0, "item", 0), rt.present(context, 0x006862C0, "any", 0)
+    )
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if 2D Mating Feature Coordinates Sequence (0068,6430) is present"
+    return rt.present(context, 0x00686430, "parent", 1)
+
+
+def _condition_7(context: EvaluationContext) -> Truth:
+    "Required if 3D Mating Point (0068,64C0) is present."
+    return rt.present(context, 0x006864C0, "parent", 1)
+
 
 GENERIC_IMPLANT_TEMPLATE_MATING_FEATURES_MODULE: Final = AttributeTable(
     table_id="table_C.29.1.4-1",
@@ -69,6 +119,12 @@ GENERIC_IMPLANT_TEMPLATE_MATING_FEATURES_MODULE: Final = AttributeTable(
                             name="3D Mating Point",
                             type="1C",
                             row=6,
+                            requirement=Requirement(
+                                text="Required if 2D Mating Feature Coordinates Sequence (0068,6430) is not present and Implant Template 3D Model Surface Number (0068,6350) is present May be present if 2D Mating Feature Coordinates Sequence (0068,6430) is present and Implant Template 3D Model Surface Number (0068,6350) is present",
+                                status="parser",
+                                required=_condition_1,
+                                otherwise=_condition_2,
+                            ),
                         ),
                         Attribute(
                             tag=0x006864D0,
@@ -76,6 +132,12 @@ GENERIC_IMPLANT_TEMPLATE_MATING_FEATURES_MODULE: Final = AttributeTable(
                             name="3D Mating Axes",
                             type="1C",
                             row=7,
+                            requirement=Requirement(
+                                text="Required if 3D Mating Point (0068,64C0) is present",
+                                status="parser",
+                                required=_condition_3,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00686430,
@@ -106,6 +168,12 @@ GENERIC_IMPLANT_TEMPLATE_MATING_FEATURES_MODULE: Final = AttributeTable(
                                     type="1",
                                     row=11,
                                 ),
+                            ),
+                            requirement=Requirement(
+                                text="Required if 3D Mating Point (0068,64C0) is not present and HPGL Document Sequence (0068,62C0) is present May be present if 3D Mating Point (0068,64C0) is present and HPGL Document Sequence (0068,62C0) is present.",
+                                status="parser",
+                                required=_condition_4,
+                                otherwise=_condition_5,
                             ),
                         ),
                         Attribute(
@@ -165,6 +233,12 @@ GENERIC_IMPLANT_TEMPLATE_MATING_FEATURES_MODULE: Final = AttributeTable(
                                             row=18,
                                         ),
                                     ),
+                                    requirement=Requirement(
+                                        text="Required if 2D Mating Feature Coordinates Sequence (0068,6430) is present",
+                                        status="parser",
+                                        required=_condition_6,
+                                        otherwise=never,
+                                    ),
                                 ),
                                 Attribute(
                                     tag=0x00686490,
@@ -172,6 +246,12 @@ GENERIC_IMPLANT_TEMPLATE_MATING_FEATURES_MODULE: Final = AttributeTable(
                                     name="3D Degree Of Freedom Axis",
                                     type="1C",
                                     row=19,
+                                    requirement=Requirement(
+                                        text="Required if 3D Mating Point (0068,64C0) is present.",
+                                        status="parser",
+                                        required=_condition_7,
+                                        otherwise=never,
+                                    ),
                                 ),
                                 Attribute(
                                     tag=0x006864A0,
@@ -179,6 +259,12 @@ GENERIC_IMPLANT_TEMPLATE_MATING_FEATURES_MODULE: Final = AttributeTable(
                                     name="Range of Freedom",
                                     type="1C",
                                     row=20,
+                                    requirement=Requirement(
+                                        text="Required if 3D Mating Point (0068,64C0) is present.",
+                                        status="parser",
+                                        required=_condition_7,
+                                        otherwise=never,
+                                    ),
                                 ),
                             ),
                         ),

@@ -17,7 +17,118 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    Include,
+    ItemCount,
+    Requirement,
+    ValueSet,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Bounding Box Top Left Hand Corner (0070,0010) or Bounding Box Bottom Right Hand Corner (0070,0011) is present."
+    return rt.disj(
+        rt.present(context, 0x00700010, "item", 0), rt.present(context, 0x00700011, "item", 0)
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Anchor Point (0070,0014) is present."
+    return rt.present(context, 0x00700014, "item", 0)
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Anchor Point (0070,0014) is not present May be present otherwise Required if Bounding Box Bottom Right Hand Corner (0070,0011) is present."
+    return rt.disj(
+        rt.neg(rt.present(context, 0x00700014, "item", 0)),
+        rt.present(context, 0x00700011, "item", 0),
+    )
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Anchor Point (0070,0014) is not present May be present otherwise Required if Bounding Box Top Left Hand Corner (0070,0010) is present."
+    return rt.disj(
+        rt.neg(rt.present(context, 0x00700014, "item", 0)),
+        rt.present(context, 0x00700010, "item", 0),
+    )
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if Bounding Box Top Left Hand Corner (0070,0010) is present."
+    return rt.present(context, 0x00700010, "item", 0)
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if Bounding Box Top Left Hand Corner (0070,0010) and Bounding Box Bottom Right Hand Corner (0070,0011) are not present May be present otherwise."
+    return rt.conj(
+        rt.neg(rt.present(context, 0x00700010, "item", 0)),
+        rt.neg(rt.present(context, 0x00700011, "item", 0)),
+    )
+
+
+def _condition_7(context: EvaluationContext) -> Truth:
+    "Required if Tracking UID (0062,0021) is present"
+    return rt.present(context, 0x00620021, "item", 0)
+
+
+def _condition_8(context: EvaluationContext) -> Truth:
+    "Required if Tracking ID (0062,0020) is present"
+    return rt.present(context, 0x00620020, "item", 0)
+
+
+def _condition_9(context: EvaluationContext) -> Truth:
+    'Required if Graphic Data (0070,0022) is "closed", that is Graphic Type (0070,0023) is CIRCLE or ELLIPSE, or Graphic Type (0070,0023) is POLYLINE or INTERPOLATED and the first data point is the same as the last data point.'
+    return rt.disj(
+        rt.value_in(context, 0x00700023, "item", 0, None, ("CIRCLE", "ELLIPSE")),
+        rt.conj(
+            rt.value_in(context, 0x00700023, "item", 0, None, ("POLYLINE", "INTERPOLATED")),
+            rt.UNKNOWN,
+        ),
+    )
+
+
+def _condition_10(context: EvaluationContext) -> Truth:
+    "Required if Rotation Angle (0070,0230) is present or if Compound Graphic Type (0070,0294) is CUTLINE or INFINITELINE."
+    return rt.disj(
+        rt.present(context, 0x00700230, "item", 0),
+        rt.value_in(context, 0x00700294, "item", 0, None, ("CUTLINE", "INFINITELINE")),
+    )
+
+
+def _condition_11(context: EvaluationContext) -> Truth:
+    "Required if Compound Graphic Type (0070,0294) equals CUTLINE, INFINITELINE or CROSSHAIR."
+    return rt.value_in(
+        context, 0x00700294, "item", 0, None, ("CUTLINE", "INFINITELINE", "CROSSHAIR")
+    )
+
+
+def _condition_12(context: EvaluationContext) -> Truth:
+    "Required if Compound Graphic Type (0070,0294) equals CROSSHAIR."
+    return rt.value_in(context, 0x00700294, "item", 0, None, ("CROSSHAIR",))
+
+
+def _condition_13(context: EvaluationContext) -> Truth:
+    "Required if Compound Graphic Type (0070,0294) equals AXIS."
+    return rt.value_in(context, 0x00700294, "item", 0, None, ("AXIS",))
+
+
+def _condition_14(context: EvaluationContext) -> Truth:
+    "Required if Compound Graphic Type (0070,0294) equals RULER, AXIS or CROSSHAIR."
+    return rt.value_in(context, 0x00700294, "item", 0, None, ("RULER", "AXIS", "CROSSHAIR"))
+
+
+def _condition_15(context: EvaluationContext) -> Truth:
+    "Required if Compound Graphic Type (0070,0294) equals RECTANGLE or ELLIPSE."
+    return rt.value_in(context, 0x00700294, "item", 0, None, ("RECTANGLE", "ELLIPSE"))
+
 
 GRAPHIC_ANNOTATION_MODULE: Final = AttributeTable(
     table_id="table_C.10-5",
@@ -48,6 +159,12 @@ GRAPHIC_ANNOTATION_MODULE: Final = AttributeTable(
                             row=3,
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if graphic annotations in this Item do not apply to all the images and frames listed in the Presentation State Relationship Module.",
+                        status="unparsed",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00700002, keyword="GraphicLayer", name="Graphic Layer", type="1", row=4
@@ -69,6 +186,12 @@ GRAPHIC_ANNOTATION_MODULE: Final = AttributeTable(
                             value_sets=(
                                 ValueSet(kind="enumerated", values=("PIXEL", "DISPLAY", "MATRIX")),
                             ),
+                            requirement=Requirement(
+                                text="Required if Bounding Box Top Left Hand Corner (0070,0010) or Bounding Box Bottom Right Hand Corner (0070,0011) is present.",
+                                status="parser",
+                                required=_condition_1,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00700004,
@@ -76,6 +199,12 @@ GRAPHIC_ANNOTATION_MODULE: Final = AttributeTable(
                             name="Anchor Point Annotation Units",
                             type="1C",
                             row=7,
+                            requirement=Requirement(
+                                text="Required if Anchor Point (0070,0014) is present.",
+                                status="parser",
+                                required=_condition_2,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00700006,
@@ -96,6 +225,12 @@ GRAPHIC_ANNOTATION_MODULE: Final = AttributeTable(
                             name="Bounding Box Top Left Hand Corner",
                             type="1C",
                             row=10,
+                            requirement=Requirement(
+                                text="Required if Anchor Point (0070,0014) is not present May be present otherwise Required if Bounding Box Bottom Right Hand Corner (0070,0011) is present.",
+                                status="parser",
+                                required=_condition_3,
+                                otherwise=always,
+                            ),
                         ),
                         Attribute(
                             tag=0x00700011,
@@ -103,6 +238,12 @@ GRAPHIC_ANNOTATION_MODULE: Final = AttributeTable(
                             name="Bounding Box Bottom Right Hand Corner",
                             type="1C",
                             row=11,
+                            requirement=Requirement(
+                                text="Required if Anchor Point (0070,0014) is not present May be present otherwise Required if Bounding Box Top Left Hand Corner (0070,0010) is present.",
+                                status="parser",
+                                required=_condition_4,
+                                otherwise=always,
+                            ),
                         ),
                         Attribute(
                             tag=0x00700012,
@@ -113,6 +254,12 @@ GRAPHIC_ANNOTATION_MODULE: Final = AttributeTable(
                             value_sets=(
                                 ValueSet(kind="enumerated", values=("LEFT", "RIGHT", "CENTER")),
                             ),
+                            requirement=Requirement(
+                                text="Required if Bounding Box Top Left Hand Corner (0070,0010) is present.",
+                                status="parser",
+                                required=_condition_5,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00700014,
@@ -120,6 +267,12 @@ GRAPHIC_ANNOTATION_MODULE: Final = AttributeTable(
                             name="Anchor Point",
                             type="1C",
                             row=13,
+                            requirement=Requirement(
+                                text="Required if Bounding Box Top Left Hand Corner (0070,0010) and Bounding Box Bottom Right Hand Corner (0070,0011) are not present May be present otherwise.",
+                                status="parser",
+                                required=_condition_6,
+                                otherwise=always,
+                            ),
                         ),
                         Attribute(
                             tag=0x00700015,
@@ -128,6 +281,12 @@ GRAPHIC_ANNOTATION_MODULE: Final = AttributeTable(
                             type="1C",
                             row=14,
                             value_sets=(ValueSet(kind="enumerated", values=("Y", "N")),),
+                            requirement=Requirement(
+                                text="Required if Anchor Point (0070,0014) is present.",
+                                status="parser",
+                                required=_condition_2,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00700226,
@@ -149,6 +308,12 @@ GRAPHIC_ANNOTATION_MODULE: Final = AttributeTable(
                             name="Tracking ID",
                             type="1C",
                             row=17,
+                            requirement=Requirement(
+                                text="Required if Tracking UID (0062,0021) is present",
+                                status="parser",
+                                required=_condition_7,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00620021,
@@ -156,7 +321,19 @@ GRAPHIC_ANNOTATION_MODULE: Final = AttributeTable(
                             name="Tracking UID",
                             type="1C",
                             row=18,
+                            requirement=Requirement(
+                                text="Required if Tracking ID (0062,0020) is present",
+                                status="parser",
+                                required=_condition_8,
+                                otherwise=never,
+                            ),
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Sequence that describes a text annotation. One or more Items shall be included in this Sequence. Either one or both of Text Object Sequence (0070,0008) or Graphic Object Sequence (0070,0009) are required.",
+                        status="unparsed",
+                        required=not_verifiable,
+                        otherwise=never,
                     ),
                 ),
                 Attribute(
@@ -228,6 +405,12 @@ GRAPHIC_ANNOTATION_MODULE: Final = AttributeTable(
                             type="1C",
                             row=26,
                             value_sets=(ValueSet(kind="enumerated", values=("Y", "N")),),
+                            requirement=Requirement(
+                                text='Required if Graphic Data (0070,0022) is "closed", that is Graphic Type (0070,0023) is CIRCLE or ELLIPSE, or Graphic Type (0070,0023) is POLYLINE or INTERPOLATED and the first data point is the same as the last data point.',
+                                status="override",
+                                required=_condition_9,
+                                otherwise=never,
+                            ),
                         ),
                         Include(
                             table_id="table_C.10-5c",
@@ -255,6 +438,12 @@ GRAPHIC_ANNOTATION_MODULE: Final = AttributeTable(
                             name="Tracking ID",
                             type="1C",
                             row=30,
+                            requirement=Requirement(
+                                text="Required if Tracking UID (0062,0021) is present",
+                                status="parser",
+                                required=_condition_7,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00620021,
@@ -262,7 +451,19 @@ GRAPHIC_ANNOTATION_MODULE: Final = AttributeTable(
                             name="Tracking UID",
                             type="1C",
                             row=31,
+                            requirement=Requirement(
+                                text="Required if Tracking ID (0062,0020) is present",
+                                status="parser",
+                                required=_condition_8,
+                                otherwise=never,
+                            ),
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Sequence that describes a graphic annotation. One or more Items shall be included in this Sequence. Either one or both of Text Object Sequence (0070,0008) or Graphic Object Sequence (0070,0009) are required.",
+                        status="unparsed",
+                        required=not_verifiable,
+                        otherwise=never,
                     ),
                 ),
                 Attribute(
@@ -359,6 +560,12 @@ GRAPHIC_ANNOTATION_MODULE: Final = AttributeTable(
                             name="Rotation Point",
                             type="1C",
                             row=42,
+                            requirement=Requirement(
+                                text="Required if Rotation Angle (0070,0230) is present or if Compound Graphic Type (0070,0294) is CUTLINE or INFINITELINE.",
+                                status="parser",
+                                required=_condition_10,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00700261,
@@ -366,6 +573,12 @@ GRAPHIC_ANNOTATION_MODULE: Final = AttributeTable(
                             name="Gap Length",
                             type="1C",
                             row=43,
+                            requirement=Requirement(
+                                text="Required if Compound Graphic Type (0070,0294) equals CUTLINE, INFINITELINE or CROSSHAIR.",
+                                status="parser",
+                                required=_condition_11,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00700262,
@@ -373,6 +586,12 @@ GRAPHIC_ANNOTATION_MODULE: Final = AttributeTable(
                             name="Diameter of Visibility",
                             type="1C",
                             row=44,
+                            requirement=Requirement(
+                                text="Required if Compound Graphic Type (0070,0294) equals CROSSHAIR.",
+                                status="parser",
+                                required=_condition_12,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00700287,
@@ -397,6 +616,12 @@ GRAPHIC_ANNOTATION_MODULE: Final = AttributeTable(
                                     row=47,
                                 ),
                             ),
+                            requirement=Requirement(
+                                text="Required if Compound Graphic Type (0070,0294) equals AXIS.",
+                                status="parser",
+                                required=_condition_13,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00700274,
@@ -407,6 +632,12 @@ GRAPHIC_ANNOTATION_MODULE: Final = AttributeTable(
                             value_sets=(
                                 ValueSet(kind="enumerated", values=("BOTTOM", "CENTER", "TOP")),
                             ),
+                            requirement=Requirement(
+                                text="Required if Compound Graphic Type (0070,0294) equals RULER, AXIS or CROSSHAIR.",
+                                status="parser",
+                                required=_condition_14,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00700279,
@@ -415,6 +646,12 @@ GRAPHIC_ANNOTATION_MODULE: Final = AttributeTable(
                             type="1C",
                             row=49,
                             value_sets=(ValueSet(kind="enumerated", values=("BOTTOM", "TOP")),),
+                            requirement=Requirement(
+                                text="Required if Compound Graphic Type (0070,0294) equals RULER, AXIS, or CROSSHAIR.",
+                                status="parser",
+                                required=_condition_14,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00700278,
@@ -423,6 +660,12 @@ GRAPHIC_ANNOTATION_MODULE: Final = AttributeTable(
                             type="1C",
                             row=50,
                             value_sets=(ValueSet(kind="enumerated", values=("Y", "N")),),
+                            requirement=Requirement(
+                                text="Required if Compound Graphic Type (0070,0294) equals RULER, AXIS or CROSSHAIR.",
+                                status="parser",
+                                required=_condition_14,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00700024,
@@ -431,6 +674,12 @@ GRAPHIC_ANNOTATION_MODULE: Final = AttributeTable(
                             type="1C",
                             row=51,
                             value_sets=(ValueSet(kind="enumerated", values=("Y", "N")),),
+                            requirement=Requirement(
+                                text="Required if Compound Graphic Type (0070,0294) equals RECTANGLE or ELLIPSE.",
+                                status="parser",
+                                required=_condition_15,
+                                otherwise=never,
+                            ),
                         ),
                         Include(
                             table_id="table_C.10-5c",

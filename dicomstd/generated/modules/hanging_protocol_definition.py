@@ -17,14 +17,63 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Anatomic Region Sequence (0008,2218) is not present May be present otherwise."
+    return rt.neg(rt.present(context, 0x00082218, "item", 0))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Modality (0008,0060) is not present May be present otherwise."
+    return rt.neg(rt.present(context, 0x00080060, "item", 0))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Anatomic Region Sequence (0008,2218) is present."
+    return rt.present(context, 0x00082218, "item", 0)
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if the value of Image Set Selector Category (0072,0034) is RELATIVE_TIME"
+    return rt.value_in(context, 0x00720034, "item", 0, None, ("RELATIVE_TIME",))
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if Relative Time (0072,0038) is present."
+    return rt.present(context, 0x00720038, "item", 0)
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if Image Set Selector Category (0072,0034) is ABSTRACT_PRIOR and Abstract Prior Code Sequence (0072,003E) is not present."
+    return rt.conj(
+        rt.value_in(context, 0x00720034, "item", 0, None, ("ABSTRACT_PRIOR",)),
+        rt.neg(rt.present(context, 0x0072003E, "item", 0)),
+    )
+
+
+def _condition_7(context: EvaluationContext) -> Truth:
+    "Required if Image Set Selector Category (0072,0034) is ABSTRACT_PRIOR and Abstract Prior Value (0072,003C) is not present."
+    return rt.conj(
+        rt.value_in(context, 0x00720034, "item", 0, None, ("ABSTRACT_PRIOR",)),
+        rt.neg(rt.present(context, 0x0072003C, "item", 0)),
+    )
+
 
 HANGING_PROTOCOL_DEFINITION_MODULE: Final = AttributeTable(
     table_id="table_C.23.1-1",
@@ -196,6 +245,12 @@ HANGING_PROTOCOL_DEFINITION_MODULE: Final = AttributeTable(
                             ),
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if Anatomic Region Sequence (0008,2218) is not present May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00082218,
@@ -213,6 +268,12 @@ HANGING_PROTOCOL_DEFINITION_MODULE: Final = AttributeTable(
                             context_groups=(ContextGroup(cid=4, strength="defined"),),
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if Modality (0008,0060) is not present May be present otherwise.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00200060,
@@ -221,6 +282,12 @@ HANGING_PROTOCOL_DEFINITION_MODULE: Final = AttributeTable(
                     type="2C",
                     row=10,
                     value_sets=(ValueSet(kind="enumerated", values=("R", "L", "B", "U")),),
+                    requirement=Requirement(
+                        text="Required if Anatomic Region Sequence (0008,2218) is present.",
+                        status="parser",
+                        required=_condition_3,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00081032,
@@ -354,6 +421,12 @@ HANGING_PROTOCOL_DEFINITION_MODULE: Final = AttributeTable(
                             name="Relative Time",
                             type="1C",
                             row=27,
+                            requirement=Requirement(
+                                text="Required if the value of Image Set Selector Category (0072,0034) is RELATIVE_TIME",
+                                status="parser",
+                                required=_condition_4,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x0072003A,
@@ -375,6 +448,12 @@ HANGING_PROTOCOL_DEFINITION_MODULE: Final = AttributeTable(
                                     ),
                                 ),
                             ),
+                            requirement=Requirement(
+                                text="Required if Relative Time (0072,0038) is present.",
+                                status="parser",
+                                required=_condition_5,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x0072003C,
@@ -382,6 +461,12 @@ HANGING_PROTOCOL_DEFINITION_MODULE: Final = AttributeTable(
                             name="Abstract Prior Value",
                             type="1C",
                             row=29,
+                            requirement=Requirement(
+                                text="Required if Image Set Selector Category (0072,0034) is ABSTRACT_PRIOR and Abstract Prior Code Sequence (0072,003E) is not present.",
+                                status="parser",
+                                required=_condition_6,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x0072003E,
@@ -398,6 +483,12 @@ HANGING_PROTOCOL_DEFINITION_MODULE: Final = AttributeTable(
                                     qualifier="DCID 31 “Abstract Prior”.",
                                     context_groups=(ContextGroup(cid=31, strength="defined"),),
                                 ),
+                            ),
+                            requirement=Requirement(
+                                text="Required if Image Set Selector Category (0072,0034) is ABSTRACT_PRIOR and Abstract Prior Value (0072,003C) is not present.",
+                                status="parser",
+                                required=_condition_7,
+                                otherwise=never,
                             ),
                         ),
                         Attribute(

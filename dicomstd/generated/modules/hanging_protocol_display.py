@@ -17,7 +17,142 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    Include,
+    ItemCount,
+    Requirement,
+    ValueSet,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if the value of Image Box Layout Type (0072,0304) is TILED."
+    return rt.value_in(context, 0x00720304, "item", 0, None, ("TILED",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if the value of Image Box Layout Type (0072,0304) is TILED, and the value of Image Box Tile Horizontal Dimension (0072,0306) or Image Box Tile Vertical Dimension (0072,0308) is greater than 1."
+    return rt.conj(
+        rt.value_in(context, 0x00720304, "item", 0, None, ("TILED",)),
+        rt.disj(
+            rt.compare(context, 0x00720306, "item", 0, None, "gt", 1.0),
+            rt.compare(context, 0x00720308, "item", 0, None, "gt", 1.0),
+        ),
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Image Box Small Scroll Type (0072,0312) is present with a value."
+    return rt.has_value(context, 0x00720312, "item", 0)
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Image Box Large Scroll Type (0072,0316) is present with a value."
+    return rt.has_value(context, 0x00720316, "item", 0)
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if the value of Image Box Layout Type (0072,0304) is CINE"
+    return rt.value_in(context, 0x00720304, "item", 0, None, ("CINE",))
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if the value of Image Box Layout Type (0072,0304) is CINE and if Cine Relative to Real-Time (0072,0330) is not present."
+    return rt.conj(
+        rt.value_in(context, 0x00720304, "item", 0, None, ("CINE",)),
+        rt.neg(rt.present(context, 0x00720330, "item", 0)),
+    )
+
+
+def _condition_7(context: EvaluationContext) -> Truth:
+    "Required if the value of Image Box Layout Type (0072,0304) is CINE and if Recommended Display Frame Rate (0008,2144) is not present"
+    return rt.conj(
+        rt.value_in(context, 0x00720304, "item", 0, None, ("CINE",)),
+        rt.neg(rt.present(context, 0x00082144, "item", 0)),
+    )
+
+
+def _condition_8(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute (0072,0026) is not present."
+    return rt.neg(rt.present(context, 0x00720026, "item", 0))
+
+
+def _condition_9(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute (0072,0026) is present and Filter-by Operator (0072,0406) is not present"
+    return rt.conj(
+        rt.present(context, 0x00720026, "item", 0),
+        rt.neg(rt.present(context, 0x00720406, "item", 0)),
+    )
+
+
+def _condition_10(context: EvaluationContext) -> Truth:
+    "Required if Filter-by Category (0072,0402) is not present."
+    return rt.neg(rt.present(context, 0x00720402, "item", 0))
+
+
+def _condition_11(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute (0072,0026) or Filter-by Category (0072,0402), and Filter-by Operator (0072,0406) are present."
+    return rt.conj(
+        rt.present(context, 0x00720026, "item", 0),
+        rt.present(context, 0x00720402, "item", 0),
+        rt.present(context, 0x00720406, "item", 0),
+    )
+
+
+def _condition_12(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute (0072,0026) and Filter-by Operator (0072,0406) are present."
+    return rt.conj(
+        rt.present(context, 0x00720026, "item", 0), rt.present(context, 0x00720406, "item", 0)
+    )
+
+
+def _condition_13(context: EvaluationContext) -> Truth:
+    "Required if Filter-by Category (0072,0402) is present, or if Selector Attribute (0072,0026) is present and Filter-by Attribute Presence (0072,0404) is not present"
+    return rt.disj(
+        rt.present(context, 0x00720402, "item", 0),
+        rt.conj(
+            rt.present(context, 0x00720026, "item", 0),
+            rt.neg(rt.present(context, 0x00720404, "item", 0)),
+        ),
+    )
+
+
+def _condition_14(context: EvaluationContext) -> Truth:
+    "Required if Sort-by Category (0072,0602) is not present."
+    return rt.neg(rt.present(context, 0x00720602, "item", 0))
+
+
+def _condition_15(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute (0072,0026) is present."
+    return rt.present(context, 0x00720026, "item", 0)
+
+
+def _condition_16(context: EvaluationContext) -> Truth:
+    "Required if value of Reformatting Operation Type (0072,0510) is SLAB or MPR May be present otherwise."
+    return rt.value_in(context, 0x00720510, "item", 0, None, ("SLAB", "MPR"))
+
+
+def _condition_17(context: EvaluationContext) -> Truth:
+    "Required if the value of Reformatting Operation Type (0072,0510) is MPR or 3D_RENDERING May be present otherwise"
+    return rt.value_in(context, 0x00720510, "item", 0, None, ("MPR", "3D_RENDERING"))
+
+
+def _condition_18(context: EvaluationContext) -> Truth:
+    "Required if the value of Reformatting Operation Type (0072,0510) is 3D_RENDERING: Defined Terms for Value 1: MIP SURFACE VOLUME Additional values may be used to identify implementation specific sub-types."
+    return rt.value_in(context, 0x00720510, "item", 0, None, ("3D_RENDERING",))
+
+
+def _condition_19(context: EvaluationContext) -> Truth:
+    return rt.present(context, 0x00720704, "item", 0)
+
 
 HANGING_PROTOCOL_DISPLAY_MODULE: Final = AttributeTable(
     table_id="table_C.23.3-1",
@@ -103,6 +238,12 @@ HANGING_PROTOCOL_DISPLAY_MODULE: Final = AttributeTable(
                             name="Image Box Tile Horizontal Dimension",
                             type="1C",
                             row=10,
+                            requirement=Requirement(
+                                text="Required if the value of Image Box Layout Type (0072,0304) is TILED.",
+                                status="parser",
+                                required=_condition_1,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00720308,
@@ -110,6 +251,12 @@ HANGING_PROTOCOL_DISPLAY_MODULE: Final = AttributeTable(
                             name="Image Box Tile Vertical Dimension",
                             type="1C",
                             row=11,
+                            requirement=Requirement(
+                                text="Required if the value of Image Box Layout Type (0072,0304) is TILED.",
+                                status="parser",
+                                required=_condition_1,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00720310,
@@ -119,6 +266,12 @@ HANGING_PROTOCOL_DISPLAY_MODULE: Final = AttributeTable(
                             row=12,
                             value_sets=(
                                 ValueSet(kind="enumerated", values=("VERTICAL", "HORIZONTAL")),
+                            ),
+                            requirement=Requirement(
+                                text="Required if the value of Image Box Layout Type (0072,0304) is TILED, and the value of Image Box Tile Horizontal Dimension (0072,0306) or Image Box Tile Vertical Dimension (0072,0308) is greater than 1.",
+                                status="parser",
+                                required=_condition_2,
+                                otherwise=never,
                             ),
                         ),
                         Attribute(
@@ -130,6 +283,12 @@ HANGING_PROTOCOL_DISPLAY_MODULE: Final = AttributeTable(
                             value_sets=(
                                 ValueSet(kind="enumerated", values=("PAGE", "ROW_COLUMN", "IMAGE")),
                             ),
+                            requirement=Requirement(
+                                text="Required if the value of Image Box Layout Type (0072,0304) is TILED, and the value of Image Box Tile Horizontal Dimension (0072,0306) or Image Box Tile Vertical Dimension (0072,0308) is greater than 1",
+                                status="parser",
+                                required=_condition_2,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00720314,
@@ -137,6 +296,12 @@ HANGING_PROTOCOL_DISPLAY_MODULE: Final = AttributeTable(
                             name="Image Box Small Scroll Amount",
                             type="1C",
                             row=14,
+                            requirement=Requirement(
+                                text="Required if Image Box Small Scroll Type (0072,0312) is present with a value.",
+                                status="parser",
+                                required=_condition_3,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00720316,
@@ -147,6 +312,12 @@ HANGING_PROTOCOL_DISPLAY_MODULE: Final = AttributeTable(
                             value_sets=(
                                 ValueSet(kind="enumerated", values=("PAGE", "ROW_COLUMN", "IMAGE")),
                             ),
+                            requirement=Requirement(
+                                text="Required if the value of Image Box Layout Type (0072,0304) is TILED, and the value of Image Box Tile Horizontal Dimension (0072,0306) or Image Box Tile Vertical Dimension (0072,0308) is greater than 1",
+                                status="parser",
+                                required=_condition_2,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00720318,
@@ -154,6 +325,12 @@ HANGING_PROTOCOL_DISPLAY_MODULE: Final = AttributeTable(
                             name="Image Box Large Scroll Amount",
                             type="1C",
                             row=16,
+                            requirement=Requirement(
+                                text="Required if Image Box Large Scroll Type (0072,0316) is present with a value.",
+                                status="parser",
+                                required=_condition_4,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00720320,
@@ -169,6 +346,12 @@ HANGING_PROTOCOL_DISPLAY_MODULE: Final = AttributeTable(
                             type="1C",
                             row=18,
                             value_sets=(ValueSet(kind="enumerated", values=("0", "1", "2")),),
+                            requirement=Requirement(
+                                text="Required if the value of Image Box Layout Type (0072,0304) is CINE",
+                                status="parser",
+                                required=_condition_5,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00082144,
@@ -176,6 +359,12 @@ HANGING_PROTOCOL_DISPLAY_MODULE: Final = AttributeTable(
                             name="Recommended Display Frame Rate",
                             type="1C",
                             row=19,
+                            requirement=Requirement(
+                                text="Required if the value of Image Box Layout Type (0072,0304) is CINE and if Cine Relative to Real-Time (0072,0330) is not present.",
+                                status="parser",
+                                required=_condition_6,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00720330,
@@ -183,6 +372,12 @@ HANGING_PROTOCOL_DISPLAY_MODULE: Final = AttributeTable(
                             name="Cine Relative to Real-Time",
                             type="1C",
                             row=20,
+                            requirement=Requirement(
+                                text="Required if the value of Image Box Layout Type (0072,0304) is CINE and if Recommended Display Frame Rate (0008,2144) is not present",
+                                status="parser",
+                                required=_condition_7,
+                                otherwise=never,
+                            ),
                         ),
                     ),
                 ),
@@ -201,6 +396,12 @@ HANGING_PROTOCOL_DISPLAY_MODULE: Final = AttributeTable(
                             type="1C",
                             row=22,
                             value_sets=(ValueSet(kind="defined", values=("IMAGE_PLANE",)),),
+                            requirement=Requirement(
+                                text="Required if Selector Attribute (0072,0026) is not present.",
+                                status="parser",
+                                required=_condition_8,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00720404,
@@ -211,6 +412,12 @@ HANGING_PROTOCOL_DISPLAY_MODULE: Final = AttributeTable(
                             value_sets=(
                                 ValueSet(kind="enumerated", values=("PRESENT", "NOT_PRESENT")),
                             ),
+                            requirement=Requirement(
+                                text="Required if Selector Attribute (0072,0026) is present and Filter-by Operator (0072,0406) is not present",
+                                status="parser",
+                                required=_condition_9,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00720026,
@@ -218,6 +425,12 @@ HANGING_PROTOCOL_DISPLAY_MODULE: Final = AttributeTable(
                             name="Selector Attribute",
                             type="1C",
                             row=24,
+                            requirement=Requirement(
+                                text="Required if Filter-by Category (0072,0402) is not present.",
+                                status="parser",
+                                required=_condition_10,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00720050,
@@ -225,6 +438,12 @@ HANGING_PROTOCOL_DISPLAY_MODULE: Final = AttributeTable(
                             name="Selector Attribute VR",
                             type="1C",
                             row=25,
+                            requirement=Requirement(
+                                text="Required if Selector Attribute (0072,0026) or Filter-by Category (0072,0402), and Filter-by Operator (0072,0406) are present.",
+                                status="parser",
+                                required=_condition_11,
+                                otherwise=never,
+                            ),
                         ),
                         Include(
                             table_id="table_C.23.4-1",
@@ -242,6 +461,12 @@ HANGING_PROTOCOL_DISPLAY_MODULE: Final = AttributeTable(
                             name="Selector Value Number",
                             type="1C",
                             row=28,
+                            requirement=Requirement(
+                                text="Required if Selector Attribute (0072,0026) and Filter-by Operator (0072,0406) are present.",
+                                status="parser",
+                                required=_condition_12,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00720406,
@@ -263,6 +488,12 @@ HANGING_PROTOCOL_DISPLAY_MODULE: Final = AttributeTable(
                                         "NOT_MEMBER_OF",
                                     ),
                                 ),
+                            ),
+                            requirement=Requirement(
+                                text="Required if Filter-by Category (0072,0402) is present, or if Selector Attribute (0072,0026) is present and Filter-by Attribute Presence (0072,0404) is not present",
+                                status="parser",
+                                required=_condition_13,
+                                otherwise=never,
                             ),
                         ),
                         Attribute(
@@ -289,6 +520,12 @@ HANGING_PROTOCOL_DISPLAY_MODULE: Final = AttributeTable(
                             name="Selector Attribute",
                             type="1C",
                             row=32,
+                            requirement=Requirement(
+                                text="Required if Sort-by Category (0072,0602) is not present.",
+                                status="parser",
+                                required=_condition_14,
+                                otherwise=never,
+                            ),
                         ),
                         Include(
                             table_id="table_C.23.4-1",
@@ -301,6 +538,12 @@ HANGING_PROTOCOL_DISPLAY_MODULE: Final = AttributeTable(
                             name="Selector Value Number",
                             type="1C",
                             row=34,
+                            requirement=Requirement(
+                                text="Required if Selector Attribute (0072,0026) is present.",
+                                status="parser",
+                                required=_condition_15,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00720602,
@@ -310,6 +553,12 @@ HANGING_PROTOCOL_DISPLAY_MODULE: Final = AttributeTable(
                             row=35,
                             value_sets=(
                                 ValueSet(kind="defined", values=("ALONG_AXIS", "BY_ACQ_TIME")),
+                            ),
+                            requirement=Requirement(
+                                text="Required if Selector Attribute (0072,0026) is not present.",
+                                status="parser",
+                                required=_condition_8,
+                                otherwise=never,
                             ),
                         ),
                         Attribute(
@@ -346,6 +595,12 @@ HANGING_PROTOCOL_DISPLAY_MODULE: Final = AttributeTable(
                     name="Reformatting Thickness",
                     type="1C",
                     row=39,
+                    requirement=Requirement(
+                        text="Required if value of Reformatting Operation Type (0072,0510) is SLAB or MPR May be present otherwise.",
+                        status="parser",
+                        required=_condition_16,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00720514,
@@ -353,6 +608,12 @@ HANGING_PROTOCOL_DISPLAY_MODULE: Final = AttributeTable(
                     name="Reformatting Interval",
                     type="1C",
                     row=40,
+                    requirement=Requirement(
+                        text="Required if value of Reformatting Operation Type (0072,0510) is SLAB or MPR May be present otherwise.",
+                        status="parser",
+                        required=_condition_16,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00720516,
@@ -365,6 +626,12 @@ HANGING_PROTOCOL_DISPLAY_MODULE: Final = AttributeTable(
                             kind="defined", values=("SAGITTAL", "TRANSVERSE", "CORONAL", "OBLIQUE")
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if the value of Reformatting Operation Type (0072,0510) is MPR or 3D_RENDERING May be present otherwise",
+                        status="parser",
+                        required=_condition_17,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00720520,
@@ -376,6 +643,12 @@ HANGING_PROTOCOL_DISPLAY_MODULE: Final = AttributeTable(
                         ValueSet(
                             kind="defined", values=("MIP", "SURFACE", "VOLUME"), value_number=1
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if the value of Reformatting Operation Type (0072,0510) is 3D_RENDERING: Defined Terms for Value 1: MIP SURFACE VOLUME Additional values may be used to identify implementation specific sub-types.",
+                        status="override",
+                        required=_condition_18,
+                        otherwise=never,
                     ),
                 ),
                 Attribute(
@@ -443,6 +716,12 @@ HANGING_PROTOCOL_DISPLAY_MODULE: Final = AttributeTable(
                             label="Table 10-11 “SOP Instance Reference Macro Attributes”",
                             row=49,
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if Pseudo-Color Type (0072,0704) is a reference to a standard palette May be present otherwise if Pseudo-Color Type (0072,0704) is present.",
+                        status="unparsed",
+                        required=not_verifiable,
+                        otherwise=_condition_19,
                     ),
                 ),
                 Attribute(
@@ -533,6 +812,12 @@ HANGING_PROTOCOL_DISPLAY_MODULE: Final = AttributeTable(
                     name="Navigation Display Set",
                     type="1C",
                     row=60,
+                    requirement=Requirement(
+                        text="Required if there is a one-way interaction such that the location of the Reference Display Sets is indicated on or controlled by the Navigation Display Set",
+                        status="unparsed",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00720218,

@@ -17,7 +17,34 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import Attribute, AttributeTable, Include, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Pixel Data Provider URL (0028,7FE0) is not present."
+    return rt.neg(rt.present(context, 0x00287FE0, "item", 0))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if the image is to be transferred in one of the following presentation contexts identified by Transfer Syntax UID: 1.2.840.10008.1.2.4.94 (DICOM JPIP Referenced Transfer Syntax) 1.2.840.10008.1.2.4.95 (DICOM JPIP Referenced Deflate Transfer Syntax) The VR of this Data Element has changed from UT to UR."
+    return rt.transfer_syntax_in(context, ("1.2.840.10008.1.2.4.94", "1.2.840.10008.1.2.4.95"))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if pixel padding is to be defined as a range rather than a single value required when this Attribute is present."
+    return rt.disj(rt.UNKNOWN, rt.UNKNOWN)
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Extended Offset Table (7FE0,0001) is present and every frame is encoded as a single fragment"
+    return rt.conj(rt.present(context, 0x7FE00001, "item", 0), rt.UNKNOWN)
+
 
 IMAGE_PIXEL_MODULE: Final = AttributeTable(
     table_id="table_C.7-11a",
@@ -32,13 +59,31 @@ IMAGE_PIXEL_MODULE: Final = AttributeTable(
             row=1,
             qualifier="Required if the IOD is not being transferred in a STOW-RS Request and is not encoded as metadata and compressed bulk pixel data. May be present otherwise. See Section 10.5 “Store Transaction” in PS3.18. When the IOD is encoded as metadata in a STOW-RS Request and the bulk pixel data is compressed, the STOW-RS origin server is required to be able to derive appropriate values for the Image Pixel Macro Attributes from the compressed bit stream.",
         ),
-        Attribute(tag=0x7FE00010, keyword="PixelData", name="Pixel Data", type="1C", row=2),
+        Attribute(
+            tag=0x7FE00010,
+            keyword="PixelData",
+            name="Pixel Data",
+            type="1C",
+            row=2,
+            requirement=Requirement(
+                text="Required if Pixel Data Provider URL (0028,7FE0) is not present.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
+        ),
         Attribute(
             tag=0x00287FE0,
             keyword="PixelDataProviderURL",
             name="Pixel Data Provider URL",
             type="1C",
             row=3,
+            requirement=Requirement(
+                text="Required if the image is to be transferred in one of the following presentation contexts identified by Transfer Syntax UID: 1.2.840.10008.1.2.4.94 (DICOM JPIP Referenced Transfer Syntax) 1.2.840.10008.1.2.4.95 (DICOM JPIP Referenced Deflate Transfer Syntax) The VR of this Data Element has changed from UT to UR.",
+                status="override",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00280121,
@@ -46,6 +91,12 @@ IMAGE_PIXEL_MODULE: Final = AttributeTable(
             name="Pixel Padding Range Limit",
             type="1C",
             row=4,
+            requirement=Requirement(
+                text="Required if pixel padding is to be defined as a range rather than a single value required when this Attribute is present.",
+                status="unknown by design",
+                required=_condition_3,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x7FE00001,
@@ -60,6 +111,12 @@ IMAGE_PIXEL_MODULE: Final = AttributeTable(
             name="Extended Offset Table Lengths",
             type="1C",
             row=6,
+            requirement=Requirement(
+                text="Required if Extended Offset Table (7FE0,0001) is present and every frame is encoded as a single fragment",
+                status="parser",
+                required=_condition_4,
+                otherwise=never,
+            ),
         ),
     ),
 )

@@ -17,14 +17,27 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Implant Assembly Template Type (0076,000A) is DERIVED."
+    return rt.value_in(context, 0x0076000A, "item", 0, None, ("DERIVED",))
+
 
 IMPLANT_ASSEMBLY_TEMPLATE_MODULE: Final = AttributeTable(
     table_id="table_C.29.2-1",
@@ -71,6 +84,12 @@ IMPLANT_ASSEMBLY_TEMPLATE_MODULE: Final = AttributeTable(
                     row=6,
                 ),
             ),
+            requirement=Requirement(
+                text="Required if the Instance replaces another Instance.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x0076000A,
@@ -94,6 +113,12 @@ IMPLANT_ASSEMBLY_TEMPLATE_MODULE: Final = AttributeTable(
                     row=9,
                 ),
             ),
+            requirement=Requirement(
+                text="Required if Implant Assembly Template Type (0076,000A) is DERIVED.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x0076000E,
@@ -108,6 +133,12 @@ IMPLANT_ASSEMBLY_TEMPLATE_MODULE: Final = AttributeTable(
                     label="Table 10-11 “SOP Instance Reference Macro Attributes”",
                     row=11,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Implant Assembly Template Type (0076,000A) is DERIVED.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
             ),
         ),
         Attribute(

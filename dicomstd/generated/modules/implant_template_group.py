@@ -17,7 +17,26 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ContextGroup, Include, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    ContextGroup,
+    Include,
+    ItemCount,
+    Requirement,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if 3D Implant Template Group Matching Point (0078,0050) is present."
+    return rt.present(context, 0x00780050, "item", 0)
+
 
 IMPLANT_TEMPLATE_GROUP_MODULE: Final = AttributeTable(
     table_id="table_C.29.3-1",
@@ -70,6 +89,12 @@ IMPLANT_TEMPLATE_GROUP_MODULE: Final = AttributeTable(
                     label="Table 10-11 “SOP Instance Reference Macro Attributes”",
                     row=7,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if this Instance replaces another Instance.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
             ),
         ),
         Attribute(
@@ -125,6 +150,12 @@ IMPLANT_TEMPLATE_GROUP_MODULE: Final = AttributeTable(
                     name="3D Implant Template Group Member Matching Point",
                     type="1C",
                     row=14,
+                    requirement=Requirement(
+                        text="May be present if Number of Surfaces (0066,0001) is present in the Instance referenced in the Implant Template Group Members Sequence (0078,002A) Item",
+                        status="unparsed",
+                        required=not_verifiable,
+                        otherwise=not_verifiable,
+                    ),
                 ),
                 Attribute(
                     tag=0x00780060,
@@ -132,6 +163,12 @@ IMPLANT_TEMPLATE_GROUP_MODULE: Final = AttributeTable(
                     name="3D Implant Template Group Member Matching Axes",
                     type="1C",
                     row=15,
+                    requirement=Requirement(
+                        text="Required if 3D Implant Template Group Matching Point (0078,0050) is present.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00780070,
@@ -162,6 +199,12 @@ IMPLANT_TEMPLATE_GROUP_MODULE: Final = AttributeTable(
                             type="1",
                             row=19,
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="May be present if HPGL Document Sequence (0068,62C0) is present in the Instance referenced in the Implant Template Group Members Sequence (0078,002A) Item",
+                        status="unparsed",
+                        required=not_verifiable,
+                        otherwise=not_verifiable,
                     ),
                 ),
             ),

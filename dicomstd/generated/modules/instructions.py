@@ -17,7 +17,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Instruction Performed Flag (0018,9918) is present with a value of YES."
+    return rt.value_in(context, 0x00189918, "item", 0, None, ("YES",))
+
 
 INSTRUCTIONS_MODULE: Final = AttributeTable(
     table_id="table_C.34.7-1",
@@ -62,6 +74,12 @@ INSTRUCTIONS_MODULE: Final = AttributeTable(
                     type="2C",
                     row=5,
                     value_sets=(ValueSet(kind="enumerated", values=("YES", "NO")),),
+                    requirement=Requirement(
+                        text="Required if the value of SOP Class UID (0008,0016) equals one of the following values: 1.2.840.10008.5.1.4.1.1.200.2 (CT Performed Procedure Protocol Storage) 1.2.840.10008.5.1.4.1.1.200.8 (XA Performed Procedure Protocol Storage) Enumerated Values: YES NO",
+                        status="unparsed",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189919,
@@ -69,6 +87,12 @@ INSTRUCTIONS_MODULE: Final = AttributeTable(
                     name="Instruction Performed DateTime",
                     type="2C",
                     row=6,
+                    requirement=Requirement(
+                        text="Required if Instruction Performed Flag (0018,9918) is present with a value of YES.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x0018991A,

@@ -17,14 +17,32 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Primary Anatomic Structure Sequence (0008,2228) is not present"
+    return rt.neg(rt.present(context, 0x00082228, "parent", 1))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Anatomic Region Modifier Sequence (0008,2220) is not present"
+    return rt.neg(rt.present(context, 0x00082220, "any", 0))
+
 
 INTRA_ORAL_IMAGE_MODULE: Final = AttributeTable(
     table_id="table_C.8-76",
@@ -80,6 +98,12 @@ INTRA_ORAL_IMAGE_MODULE: Final = AttributeTable(
                             context_groups=(ContextGroup(cid=4017, strength="defined"),),
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if Primary Anatomic Structure Sequence (0008,2228) is not present",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
             ),
         ),
@@ -98,6 +122,12 @@ INTRA_ORAL_IMAGE_MODULE: Final = AttributeTable(
                     qualifier="DCID 4026 “Primary Anatomic Structure for Intra-oral and Craniofacial Radiography - Teeth”. See Section C.8.11.9.1.1 for further explanation.",
                     context_groups=(ContextGroup(cid=4026, strength="defined"),),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Anatomic Region Modifier Sequence (0008,2220) is not present",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
             ),
         ),
     ),

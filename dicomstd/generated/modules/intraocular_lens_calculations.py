@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount
+from dicomstd.conditions.runtime import never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, Requirement
 
 INTRAOCULAR_LENS_CALCULATIONS_MODULE: Final = AttributeTable(
     table_id="table_C.8.25.16-1",
@@ -40,6 +41,12 @@ INTRAOCULAR_LENS_CALCULATIONS_MODULE: Final = AttributeTable(
                     row=2,
                 ),
             ),
+            requirement=Requirement(
+                text="Required if the device calculated intraocular lens power for the right eye",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00221310,
@@ -54,6 +61,12 @@ INTRAOCULAR_LENS_CALCULATIONS_MODULE: Final = AttributeTable(
                     label="Table C.8.25.16-2 “Intraocular Lens Calculations Macro Attributes”",
                     row=4,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if the device calculated intraocular lens power for the left eye",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
             ),
         ),
     ),

@@ -17,14 +17,27 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if IVUS Acquisition (0018,3100) value is MOTORIZED"
+    return rt.value_in(context, 0x00183100, "item", 0, None, ("MOTORIZED",))
+
 
 INTRAVASCULAR_IMAGE_ACQUISITION_PARAMETERS_MODULE: Final = AttributeTable(
     table_id="table_C.8.27.5-1",
@@ -46,7 +59,17 @@ INTRAVASCULAR_IMAGE_ACQUISITION_PARAMETERS_MODULE: Final = AttributeTable(
             ),
         ),
         Attribute(
-            tag=0x00183101, keyword="IVUSPullbackRate", name="IVUS Pullback Rate", type="1C", row=2
+            tag=0x00183101,
+            keyword="IVUSPullbackRate",
+            name="IVUS Pullback Rate",
+            type="1C",
+            row=2,
+            requirement=Requirement(
+                text="Required if IVUS Acquisition (0018,3100) value is MOTORIZED",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00183103,
@@ -54,6 +77,12 @@ INTRAVASCULAR_IMAGE_ACQUISITION_PARAMETERS_MODULE: Final = AttributeTable(
             name="IVUS Pullback Start Frame Number",
             type="1C",
             row=3,
+            requirement=Requirement(
+                text="Required if IVUS Acquisition (0018,3100) value is MOTORIZED",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00183104,
@@ -61,6 +90,12 @@ INTRAVASCULAR_IMAGE_ACQUISITION_PARAMETERS_MODULE: Final = AttributeTable(
             name="IVUS Pullback Stop Frame Number",
             type="1C",
             row=4,
+            requirement=Requirement(
+                text="Required if IVUS Acquisition (0018,3100) value is MOTORIZED",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00520031,
@@ -69,6 +104,12 @@ INTRAVASCULAR_IMAGE_ACQUISITION_PARAMETERS_MODULE: Final = AttributeTable(
             type="1C",
             row=5,
             value_sets=(ValueSet(kind="enumerated", values=("CW", "CC")),),
+            requirement=Requirement(
+                text="Required if rotational catheter is used.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00520013,
@@ -76,6 +117,12 @@ INTRAVASCULAR_IMAGE_ACQUISITION_PARAMETERS_MODULE: Final = AttributeTable(
             name="Catheter Rotational Rate",
             type="1C",
             row=6,
+            requirement=Requirement(
+                text="Required if rotational catheter is used.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00520016,

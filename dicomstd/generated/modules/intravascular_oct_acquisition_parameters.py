@@ -17,7 +17,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always
+from dicomstd.specification import Attribute, AttributeTable, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Presentation Intent Type (0008,0068) is FOR PROCESSING May be present otherwise."
+    return rt.value_in(context, 0x00080068, "any", 0, None, ("FOR PROCESSING",))
+
 
 INTRAVASCULAR_OCT_ACQUISITION_PARAMETERS_MODULE: Final = AttributeTable(
     table_id="table_C.8.27.3-1",
@@ -36,6 +48,12 @@ INTRAVASCULAR_OCT_ACQUISITION_PARAMETERS_MODULE: Final = AttributeTable(
             name="Effective Refractive Index",
             type="2C",
             row=3,
+            requirement=Requirement(
+                text="Required if Presentation Intent Type (0008,0068) is FOR PROCESSING May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00520006,

@@ -17,14 +17,42 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Image Type (0008,0008) Value 1 is ORIGINAL May be present otherwise."
+    return rt.value_in(context, 0x00080008, "item", 0, 1, ("ORIGINAL",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Presentation Intent Type (0008,0068) equals FOR PRESENTATION."
+    return rt.value_in(context, 0x00080068, "any", 0, None, ("FOR PRESENTATION",))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    'Required if Lossy Image Compression (0028,2110) is "01".'
+    return rt.value_in(context, 0x00282110, "item", 0, None, ("01",))
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Pixel Presentation (0008,9205) is COLOR_REF."
+    return rt.value_in(context, 0x00089205, "item", 0, None, ("COLOR_REF",))
+
 
 INTRAVASCULAR_OCT_IMAGE_MODULE: Final = AttributeTable(
     table_id="table_C.8.27.2-1",
@@ -65,6 +93,12 @@ INTRAVASCULAR_OCT_IMAGE_MODULE: Final = AttributeTable(
             name="Acquisition Duration",
             type="1C",
             row=6,
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00200012, keyword="AcquisitionNumber", name="Acquisition Number", type="1", row=7
@@ -95,6 +129,12 @@ INTRAVASCULAR_OCT_IMAGE_MODULE: Final = AttributeTable(
             type="1C",
             row=13,
             value_sets=(ValueSet(kind="enumerated", values=("IDENTITY",)),),
+            requirement=Requirement(
+                text="Required if Presentation Intent Type (0008,0068) equals FOR PRESENTATION.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00282110,
@@ -110,6 +150,12 @@ INTRAVASCULAR_OCT_IMAGE_MODULE: Final = AttributeTable(
             name="Lossy Image Compression Ratio",
             type="1C",
             row=15,
+            requirement=Requirement(
+                text='Required if Lossy Image Compression (0028,2110) is "01".',
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00282114,
@@ -117,6 +163,12 @@ INTRAVASCULAR_OCT_IMAGE_MODULE: Final = AttributeTable(
             name="Lossy Image Compression Method",
             type="1C",
             row=16,
+            requirement=Requirement(
+                text='Required if Lossy Image Compression (0028,2110) is "01"',
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00280301,
@@ -181,6 +233,12 @@ INTRAVASCULAR_OCT_IMAGE_MODULE: Final = AttributeTable(
             type="1C",
             row=25,
             value_sets=(ValueSet(kind="defined", values=("REPLICATE", "BILINEAR", "CUBIC")),),
+            requirement=Requirement(
+                text="Required if Presentation Intent Type (0008,0068) equals FOR PRESENTATION.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00280304,
@@ -188,6 +246,12 @@ INTRAVASCULAR_OCT_IMAGE_MODULE: Final = AttributeTable(
             name="Referenced Color Palette Instance UID",
             type="1C",
             row=26,
+            requirement=Requirement(
+                text="Required if Pixel Presentation (0008,9205) is COLOR_REF.",
+                status="parser",
+                required=_condition_4,
+                otherwise=never,
+            ),
         ),
     ),
 )

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount, ValueSet
+from dicomstd.conditions.runtime import never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
 
 INTRAVASCULAR_OCT_SERIES_MODULE: Final = AttributeTable(
     table_id="table_C.8.27.1-1",
@@ -57,6 +58,12 @@ INTRAVASCULAR_OCT_SERIES_MODULE: Final = AttributeTable(
                     type="1",
                     row=5,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if a Performed Procedure Step SOP Class was involved in the creation of this Series.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
             ),
         ),
         Attribute(

@@ -17,14 +17,42 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Removed from Operational Use (0008,0405) value is Y"
+    return rt.value_in(context, 0x00080405, "item", 0, None, ("Y",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if File Access URI (0008,0409) is present."
+    return rt.present(context, 0x00080409, "item", 0)
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Inventory Level (0008,0403) has value INSTANCE"
+    return rt.value_in(context, 0x00080403, "parent", 2, None, ("INSTANCE",))
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Inventory Level (0008,0403) has value SERIES or INSTANCE"
+    return rt.value_in(context, 0x00080403, "parent", 1, None, ("SERIES", "INSTANCE"))
+
 
 INVENTORY_MODULE: Final = AttributeTable(
     table_id="table_C.38.1-1",
@@ -42,7 +70,17 @@ INVENTORY_MODULE: Final = AttributeTable(
             qualifier="Selection parameters for the studies that are included in the inventory. See Section C.38.1.1.2.",
         ),
         Attribute(
-            tag=0x00081195, keyword="TransactionUID", name="Transaction UID", type="1C", row=4
+            tag=0x00081195,
+            keyword="TransactionUID",
+            name="Transaction UID",
+            type="1C",
+            row=4,
+            requirement=Requirement(
+                text="Required if Inventory creation was initiated by a transaction of the Inventory Creation SOP Class May be present otherwise to identify a local user-initiated or system-initiated Inventory creation.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00080401, keyword="InventoryPurpose", name="Inventory Purpose", type="2", row=5
@@ -142,6 +180,12 @@ INVENTORY_MODULE: Final = AttributeTable(
                     name="Specific Character Set",
                     type="1C",
                     row=18,
+                    requirement=Requirement(
+                        text="Required if an extended or replacement character set, other than those specified in the top level Data Set of the Inventory, is used in the Study level Attributes May be present otherwise.",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x0020000D,
@@ -171,6 +215,12 @@ INVENTORY_MODULE: Final = AttributeTable(
                     type="1C",
                     row=22,
                     value_sets=(ValueSet(kind="enumerated", values=("Y", "N")),),
+                    requirement=Requirement(
+                        text="Required if this Study is not to be used for operational purposes May be present otherwise.",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00080406,
@@ -187,6 +237,12 @@ INVENTORY_MODULE: Final = AttributeTable(
                             qualifier="Defined Context Group DCID 7031 Reason for Removal from Operational Use.",
                             context_groups=(ContextGroup(cid=7031, strength="defined"),),
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if Removed from Operational Use (0008,0405) value is Y",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
                     ),
                 ),
                 Attribute(
@@ -328,9 +384,25 @@ INVENTORY_MODULE: Final = AttributeTable(
                     name="Retrieve AE Title",
                     type="1C",
                     row=46,
+                    requirement=Requirement(
+                        text="Required if SOP Instances for this Study may be retrieved using a C-MOVE or C-GET based SOP Class (see PS3.4) and Study Access End Points Sequence (0008,0421) does not include Retrieve AE Title (0008,0054) May be present otherwise.",
+                        status="unparsed",
+                        required=not_verifiable,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
-                    tag=0x00081190, keyword="RetrieveURL", name="Retrieve URL", type="1C", row=47
+                    tag=0x00081190,
+                    keyword="RetrieveURL",
+                    name="Retrieve URL",
+                    type="1C",
+                    row=47,
+                    requirement=Requirement(
+                        text="Required if SOP Instances for this Study may be retrieved using the web-based Studies Service (see PS3.18) and Study Access End Points Sequence (0008,0421) does not include Retrieve URL (0008,1190) May be present otherwise.",
+                        status="unparsed",
+                        required=not_verifiable,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00080407,
@@ -379,6 +451,12 @@ INVENTORY_MODULE: Final = AttributeTable(
                                     kind="defined",
                                     values=("ZIP", "TAR", "GZIP", "TARGZIP", "BLOB", "DICM"),
                                 ),
+                            ),
+                            requirement=Requirement(
+                                text="Required if File Access URI (0008,0409) is present.",
+                                status="parser",
+                                required=_condition_2,
+                                otherwise=never,
                             ),
                         ),
                     ),
@@ -494,6 +572,12 @@ INVENTORY_MODULE: Final = AttributeTable(
                             name="Specific Character Set",
                             type="1C",
                             row=71,
+                            requirement=Requirement(
+                                text="Required if an extended or replacement character set, other than those specified or implied for the Study level Attributes, is used in the Series level Attributes May be present otherwise.",
+                                status="unknown by design",
+                                required=not_verifiable,
+                                otherwise=always,
+                            ),
                         ),
                         Attribute(
                             tag=0x0020000E,
@@ -512,6 +596,12 @@ INVENTORY_MODULE: Final = AttributeTable(
                             type="1C",
                             row=74,
                             value_sets=(ValueSet(kind="enumerated", values=("Y", "N")),),
+                            requirement=Requirement(
+                                text="Required if this Series is not to be used for operational purposes, and Removed from Operational Use (0008,0405) Attribute at Study level does not have the value Y May be present otherwise.",
+                                status="unparsed",
+                                required=not_verifiable,
+                                otherwise=always,
+                            ),
                         ),
                         Attribute(
                             tag=0x00080406,
@@ -528,6 +618,12 @@ INVENTORY_MODULE: Final = AttributeTable(
                                     qualifier="Defined Context Group DCID 7031 Reason for Removal from Operational Use.",
                                     context_groups=(ContextGroup(cid=7031, strength="defined"),),
                                 ),
+                            ),
+                            requirement=Requirement(
+                                text="Required if Removed from Operational Use (0008,0405) value is Y",
+                                status="parser",
+                                required=_condition_1,
+                                otherwise=never,
                             ),
                         ),
                         Attribute(
@@ -648,6 +744,12 @@ INVENTORY_MODULE: Final = AttributeTable(
                                             ),
                                         ),
                                     ),
+                                    requirement=Requirement(
+                                        text="Required if File Access URI (0008,0409) is present.",
+                                        status="parser",
+                                        required=_condition_2,
+                                        otherwise=never,
+                                    ),
                                 ),
                             ),
                         ),
@@ -672,6 +774,12 @@ INVENTORY_MODULE: Final = AttributeTable(
                                     name="Specific Character Set",
                                     type="1C",
                                     row=94,
+                                    requirement=Requirement(
+                                        text="Required if an extended or replacement character set, other than those specified or implied for the Series level Attributes, is used in the Instance level Attributes May be present otherwise.",
+                                        status="unknown by design",
+                                        required=not_verifiable,
+                                        otherwise=always,
+                                    ),
                                 ),
                                 Attribute(
                                     tag=0x00080016,
@@ -881,6 +989,12 @@ INVENTORY_MODULE: Final = AttributeTable(
                                     type="1C",
                                     row=123,
                                     value_sets=(ValueSet(kind="enumerated", values=("Y", "N")),),
+                                    requirement=Requirement(
+                                        text="Required if this SOP Instance is not to be used for operational purposes, and Removed from Operational Use (0008,0405) Attribute at Study or Series level does not have the value Y May be present otherwise.",
+                                        status="unparsed",
+                                        required=not_verifiable,
+                                        otherwise=always,
+                                    ),
                                 ),
                                 Attribute(
                                     tag=0x00080406,
@@ -899,6 +1013,12 @@ INVENTORY_MODULE: Final = AttributeTable(
                                                 ContextGroup(cid=7031, strength="defined"),
                                             ),
                                         ),
+                                    ),
+                                    requirement=Requirement(
+                                        text="Required if Removed from Operational Use (0008,0405) value is Y",
+                                        status="parser",
+                                        required=_condition_1,
+                                        otherwise=never,
                                     ),
                                 ),
                                 Include(
@@ -957,6 +1077,12 @@ INVENTORY_MODULE: Final = AttributeTable(
                                             name="Series Instance UID",
                                             type="1C",
                                             row=133,
+                                            requirement=Requirement(
+                                                text="Required if the alternate representation is in a different Series than the inventoried SOP Instance.",
+                                                status="unknown by design",
+                                                required=not_verifiable,
+                                                otherwise=never,
+                                            ),
                                         ),
                                         Attribute(
                                             tag=0x00080016,
@@ -994,7 +1120,19 @@ INVENTORY_MODULE: Final = AttributeTable(
                                     ),
                                 ),
                             ),
+                            requirement=Requirement(
+                                text="Required if Inventory Level (0008,0403) has value INSTANCE",
+                                status="parser",
+                                required=_condition_3,
+                                otherwise=never,
+                            ),
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if Inventory Level (0008,0403) has value SERIES or INSTANCE",
+                        status="parser",
+                        required=_condition_4,
+                        otherwise=never,
                     ),
                 ),
             ),

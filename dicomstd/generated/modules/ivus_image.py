@@ -17,7 +17,29 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import Attribute, AttributeTable, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if IVUS Acquisition (0018,3100) value is MOTOR_PULLBACK"
+    return rt.value_in(context, 0x00183100, "item", 0, None, ("MOTOR_PULLBACK",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if IVUS Acquisition (0018,3100) value is GATED_PULLBACK"
+    return rt.value_in(context, 0x00183100, "item", 0, None, ("GATED_PULLBACK",))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if IVUS Acquisition (0018,3100) value is MOTOR_PULLBACK or GATED_PULLBACK"
+    return rt.value_in(context, 0x00183100, "item", 0, None, ("MOTOR_PULLBACK", "GATED_PULLBACK"))
+
 
 IVUS_IMAGE_MODULE: Final = AttributeTable(
     table_id="table_C.8.24.4-1",
@@ -40,10 +62,30 @@ IVUS_IMAGE_MODULE: Final = AttributeTable(
             ),
         ),
         Attribute(
-            tag=0x00183101, keyword="IVUSPullbackRate", name="IVUS Pullback Rate", type="1C", row=2
+            tag=0x00183101,
+            keyword="IVUSPullbackRate",
+            name="IVUS Pullback Rate",
+            type="1C",
+            row=2,
+            requirement=Requirement(
+                text="Required if IVUS Acquisition (0018,3100) value is MOTOR_PULLBACK",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
-            tag=0x00183102, keyword="IVUSGatedRate", name="IVUS Gated Rate", type="1C", row=3
+            tag=0x00183102,
+            keyword="IVUSGatedRate",
+            name="IVUS Gated Rate",
+            type="1C",
+            row=3,
+            requirement=Requirement(
+                text="Required if IVUS Acquisition (0018,3100) value is GATED_PULLBACK",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00183103,
@@ -51,6 +93,12 @@ IVUS_IMAGE_MODULE: Final = AttributeTable(
             name="IVUS Pullback Start Frame Number",
             type="1C",
             row=4,
+            requirement=Requirement(
+                text="Required if IVUS Acquisition (0018,3100) value is MOTOR_PULLBACK or GATED_PULLBACK",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00183104,
@@ -58,6 +106,12 @@ IVUS_IMAGE_MODULE: Final = AttributeTable(
             name="IVUS Pullback Stop Frame Number",
             type="1C",
             row=5,
+            requirement=Requirement(
+                text="Required if IVUS Acquisition (0018,3100) value is MOTOR_PULLBACK or GATED_PULLBACK",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
         ),
     ),
 )

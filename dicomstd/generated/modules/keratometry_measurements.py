@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount
+from dicomstd.conditions.runtime import never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, Requirement
 
 KERATOMETRY_MEASUREMENTS_MODULE: Final = AttributeTable(
     table_id="table_C.8.25.10-1",
@@ -40,6 +41,12 @@ KERATOMETRY_MEASUREMENTS_MODULE: Final = AttributeTable(
                     row=2,
                 ),
             ),
+            requirement=Requirement(
+                text="Required if the right eye is measured",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00460071,
@@ -54,6 +61,12 @@ KERATOMETRY_MEASUREMENTS_MODULE: Final = AttributeTable(
                     label="Table C.8.25.10-2 “Keratometric Measurements Macro Attributes”",
                     row=4,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if the left eye is measured",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
             ),
         ),
     ),

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount
+from dicomstd.conditions.runtime import never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, Requirement
 
 KEY_OBJECT_DOCUMENT_MODULE: Final = AttributeTable(
     table_id="table_C.17.6-2",
@@ -44,6 +45,12 @@ KEY_OBJECT_DOCUMENT_MODULE: Final = AttributeTable(
                     label="Table C.17-3c “Referenced Request Macro Attributes”",
                     row=5,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if this Document pertains to at least one Requested Procedure.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
             ),
         ),
         Attribute(
@@ -74,6 +81,12 @@ KEY_OBJECT_DOCUMENT_MODULE: Final = AttributeTable(
                     label="Table C.17-3 “Hierarchical SOP Instance Reference Macro Attributes”",
                     row=9,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if this Key Object Selection document references Instances in more than one Study",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
             ),
         ),
     ),

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount
+from dicomstd.conditions.runtime import never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, Requirement
 
 LENSOMETRY_MEASUREMENTS_MODULE: Final = AttributeTable(
     table_id="table_C.8.25.8-1",
@@ -43,6 +44,12 @@ LENSOMETRY_MEASUREMENTS_MODULE: Final = AttributeTable(
                     row=3,
                 ),
             ),
+            requirement=Requirement(
+                text="Required if the right lens is measured",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00460015,
@@ -58,6 +65,12 @@ LENSOMETRY_MEASUREMENTS_MODULE: Final = AttributeTable(
                     row=5,
                 ),
             ),
+            requirement=Requirement(
+                text="Required if the left lens is measured",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00460016,
@@ -72,6 +85,12 @@ LENSOMETRY_MEASUREMENTS_MODULE: Final = AttributeTable(
                     label="Table C.8.25.8-2 “Lensometry Measurements Macro Attributes”",
                     row=7,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if a single lens of unknown laterality is measured.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
             ),
         ),
     ),

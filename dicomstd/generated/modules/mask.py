@@ -17,7 +17,36 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    'Required if SOP Class UID (0008,0016) equals "1.2.840.10008.5.1.4.1.1.12.1.1" or "1.2.840.10008.5.1.4.1.1.12.2.1" May be present otherwise.'
+    return rt.sop_class_in(
+        context, ("1.2.840.10008.5.1.4.1.1.12.1.1", "1.2.840.10008.5.1.4.1.1.12.2.1")
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Mask Operation (0028,6101) equals REV_TID May be present otherwise."
+    return rt.value_in(context, 0x00286101, "item", 0, None, ("REV_TID",))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Mask Operation (0028,6101) is AVG_SUB."
+    return rt.value_in(context, 0x00286101, "item", 0, None, ("AVG_SUB",))
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Mask Operation (0028,6101) is TID or REV_TID."
+    return rt.value_in(context, 0x00286101, "item", 0, None, ("TID", "REV_TID"))
+
 
 MASK_MODULE: Final = AttributeTable(
     table_id="table_C.7-16",
@@ -43,6 +72,12 @@ MASK_MODULE: Final = AttributeTable(
                     name="Subtraction Item ID",
                     type="1C",
                     row=3,
+                    requirement=Requirement(
+                        text='Required if SOP Class UID (0008,0016) equals "1.2.840.10008.5.1.4.1.1.12.1.1" or "1.2.840.10008.5.1.4.1.1.12.2.1" May be present otherwise.',
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00286102,
@@ -50,6 +85,12 @@ MASK_MODULE: Final = AttributeTable(
                     name="Applicable Frame Range",
                     type="1C",
                     row=4,
+                    requirement=Requirement(
+                        text="Required if Mask Operation (0028,6101) equals REV_TID May be present otherwise.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00286110,
@@ -57,6 +98,12 @@ MASK_MODULE: Final = AttributeTable(
                     name="Mask Frame Numbers",
                     type="1C",
                     row=5,
+                    requirement=Requirement(
+                        text="Required if Mask Operation (0028,6101) is AVG_SUB.",
+                        status="parser",
+                        required=_condition_3,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00286112,
@@ -72,7 +119,19 @@ MASK_MODULE: Final = AttributeTable(
                     type="3",
                     row=7,
                 ),
-                Attribute(tag=0x00286120, keyword="TIDOffset", name="TID Offset", type="2C", row=8),
+                Attribute(
+                    tag=0x00286120,
+                    keyword="TIDOffset",
+                    name="TID Offset",
+                    type="2C",
+                    row=8,
+                    requirement=Requirement(
+                        text="Required if Mask Operation (0028,6101) is TID or REV_TID.",
+                        status="parser",
+                        required=_condition_4,
+                        otherwise=never,
+                    ),
+                ),
                 Attribute(
                     tag=0x00286190,
                     keyword="MaskOperationExplanation",

@@ -17,7 +17,24 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required only if Measured Dose Reference Number (3008,0064) is not present shall not be present otherwise."
+    return rt.neg(rt.present(context, 0x30080064, "item", 0))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required only if Referenced Dose Reference Number (300C,0051) is not present shall not be present otherwise."
+    return rt.neg(rt.present(context, 0x300C0051, "item", 0))
+
 
 MEASURED_DOSE_REFERENCE_RECORD_MODULE: Final = AttributeTable(
     table_id="table_C.8-55",
@@ -40,6 +57,12 @@ MEASURED_DOSE_REFERENCE_RECORD_MODULE: Final = AttributeTable(
                     name="Referenced Dose Reference Number",
                     type="1C",
                     row=2,
+                    requirement=Requirement(
+                        text="Required only if Measured Dose Reference Number (3008,0064) is not present shall not be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x30080064,
@@ -47,6 +70,12 @@ MEASURED_DOSE_REFERENCE_RECORD_MODULE: Final = AttributeTable(
                     name="Measured Dose Reference Number",
                     type="1C",
                     row=3,
+                    requirement=Requirement(
+                        text="Required only if Referenced Dose Reference Number (300C,0051) is not present shall not be present otherwise.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x30040002,

@@ -17,7 +17,27 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Dimension Organization Type (0020,9311) is present with a value of TILED_FULL May be present otherwise"
+    return rt.value_in(context, 0x00209311, "any", 0, None, ("TILED_FULL",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Plane Position (Slide) Sequence (0048,021A) is present within a Functional Group Sequence or Dimension Organization Type (0020,9311) is present with a value of TILED_FULL May be present otherwise"
+    return rt.disj(
+        rt.present(context, 0x0048021A, "frame", 0),
+        rt.value_in(context, 0x00209311, "any", 0, None, ("TILED_FULL",)),
+    )
+
 
 MICROSCOPE_SLIDE_LAYER_TILE_ORGANIZATION_MODULE: Final = AttributeTable(
     table_id="table_C.8.12.14-1",
@@ -46,6 +66,12 @@ MICROSCOPE_SLIDE_LAYER_TILE_ORGANIZATION_MODULE: Final = AttributeTable(
             name="Total Pixel Matrix Focal Planes",
             type="1C",
             row=3,
+            requirement=Requirement(
+                text="Required if Dimension Organization Type (0020,9311) is present with a value of TILED_FULL May be present otherwise",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00480008,
@@ -75,6 +101,12 @@ MICROSCOPE_SLIDE_LAYER_TILE_ORGANIZATION_MODULE: Final = AttributeTable(
                     name="Z Offset in Slide Coordinate System",
                     type="1C",
                     row=7,
+                    requirement=Requirement(
+                        text="Required if the Z offset is not zero May be present otherwise",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=always,
+                    ),
                 ),
             ),
         ),
@@ -84,6 +116,12 @@ MICROSCOPE_SLIDE_LAYER_TILE_ORGANIZATION_MODULE: Final = AttributeTable(
             name="Image Orientation (Slide)",
             type="1C",
             row=8,
+            requirement=Requirement(
+                text="Required if Plane Position (Slide) Sequence (0048,021A) is present within a Functional Group Sequence or Dimension Organization Type (0020,9311) is present with a value of TILED_FULL May be present otherwise",
+                status="parser",
+                required=_condition_2,
+                otherwise=always,
+            ),
         ),
     ),
 )

@@ -17,14 +17,57 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Annotation Coordinate Type (006A,0001) is 2D"
+    return rt.value_in(context, 0x006A0001, "item", 0, None, ("2D",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Annotation Generation Type (006A,0007) is AUTOMATIC or SEMIAUTOMATIC."
+    return rt.value_in(context, 0x006A0007, "item", 0, None, ("AUTOMATIC", "SEMIAUTOMATIC"))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Annotation Applies to All Optical Paths (006A,000D) is NO."
+    return rt.value_in(context, 0x006A000D, "item", 0, None, ("NO",))
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Annotation Coordinate Type (006A,0001) is 3D."
+    return rt.value_in(context, 0x006A0001, "parent", 1, None, ("3D",))
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if Double Point Coordinates Data (0066,0022) is not present"
+    return rt.neg(rt.present(context, 0x00660022, "item", 0))
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if Point Coordinates Data (0066,0016) is not present"
+    return rt.neg(rt.present(context, 0x00660016, "item", 0))
+
+
+def _condition_7(context: EvaluationContext) -> Truth:
+    "Required if Graphic Type (0070,0023) is POLYLINE or POLYGON."
+    return rt.value_in(context, 0x00700023, "item", 0, None, ("POLYLINE", "POLYGON"))
+
 
 MICROSCOPY_BULK_SIMPLE_ANNOTATIONS_MODULE: Final = AttributeTable(
     table_id="table_C.37.1-2",
@@ -55,6 +98,12 @@ MICROSCOPY_BULK_SIMPLE_ANNOTATIONS_MODULE: Final = AttributeTable(
             type="1C",
             row=5,
             value_sets=(ValueSet(kind="enumerated", values=("FRAME", "VOLUME")),),
+            requirement=Requirement(
+                text="Required if Annotation Coordinate Type (006A,0001) is 2D",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00081140,
@@ -69,6 +118,12 @@ MICROSCOPY_BULK_SIMPLE_ANNOTATIONS_MODULE: Final = AttributeTable(
                     label="Table 10-3 “Image SOP Instance Reference Macro Attributes”",
                     row=7,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Annotation Coordinate Type (006A,0001) is 2D May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
             ),
         ),
         Attribute(
@@ -132,6 +187,12 @@ MICROSCOPY_BULK_SIMPLE_ANNOTATIONS_MODULE: Final = AttributeTable(
                             label="Table 10-19 “Algorithm Identification Macro Attributes”",
                             row=15,
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if Annotation Generation Type (006A,0007) is AUTOMATIC or SEMIAUTOMATIC.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=never,
                     ),
                 ),
                 Include(
@@ -224,6 +285,12 @@ MICROSCOPY_BULK_SIMPLE_ANNOTATIONS_MODULE: Final = AttributeTable(
                     name="Referenced Optical Path Identifier",
                     type="1C",
                     row=26,
+                    requirement=Requirement(
+                        text="Required if Annotation Applies to All Optical Paths (006A,000D) is NO.",
+                        status="parser",
+                        required=_condition_3,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x006A000F,
@@ -232,6 +299,12 @@ MICROSCOPY_BULK_SIMPLE_ANNOTATIONS_MODULE: Final = AttributeTable(
                     type="1C",
                     row=27,
                     value_sets=(ValueSet(kind="enumerated", values=("YES", "NO")),),
+                    requirement=Requirement(
+                        text="Required if Annotation Coordinate Type (006A,0001) is 3D.",
+                        status="parser",
+                        required=_condition_4,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x006A0010,
@@ -239,6 +312,12 @@ MICROSCOPY_BULK_SIMPLE_ANNOTATIONS_MODULE: Final = AttributeTable(
                     name="Common Z Coordinate Value",
                     type="1C",
                     row=28,
+                    requirement=Requirement(
+                        text="Required if Annotation Coordinate Type (006A,0001) is 3D, and all points in Point Coordinates Data (0066,0016) or Double Point Coordinates Data (0066,0022) are in the same Z plane(s)",
+                        status="unparsed",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00660016,
@@ -246,6 +325,12 @@ MICROSCOPY_BULK_SIMPLE_ANNOTATIONS_MODULE: Final = AttributeTable(
                     name="Point Coordinates Data",
                     type="1C",
                     row=29,
+                    requirement=Requirement(
+                        text="Required if Double Point Coordinates Data (0066,0022) is not present",
+                        status="parser",
+                        required=_condition_5,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00660022,
@@ -253,6 +338,12 @@ MICROSCOPY_BULK_SIMPLE_ANNOTATIONS_MODULE: Final = AttributeTable(
                     name="Double Point Coordinates Data",
                     type="1C",
                     row=30,
+                    requirement=Requirement(
+                        text="Required if Point Coordinates Data (0066,0016) is not present",
+                        status="parser",
+                        required=_condition_6,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00660040,
@@ -260,6 +351,12 @@ MICROSCOPY_BULK_SIMPLE_ANNOTATIONS_MODULE: Final = AttributeTable(
                     name="Long Primitive Point Index List",
                     type="1C",
                     row=31,
+                    requirement=Requirement(
+                        text="Required if Graphic Type (0070,0023) is POLYLINE or POLYGON.",
+                        status="parser",
+                        required=_condition_7,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x0062000D,
@@ -331,6 +428,12 @@ MICROSCOPY_BULK_SIMPLE_ANNOTATIONS_MODULE: Final = AttributeTable(
                                     name="Annotation Index List",
                                     type="1C",
                                     row=40,
+                                    requirement=Requirement(
+                                        text="Required if Measurement Values stored in Floating Point Values (0066,0125) are associated with only a subset of Annotations",
+                                        status="unparsed",
+                                        required=not_verifiable,
+                                        otherwise=never,
+                                    ),
                                 ),
                             ),
                         ),

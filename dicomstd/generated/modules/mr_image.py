@@ -17,7 +17,39 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ContextGroup, Include, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    ContextGroup,
+    Include,
+    Requirement,
+    ValueSet,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Sequence Variant (0018,0021) is SK or if Scanning Sequence (0018,0020) is not EP May be present otherwise."
+    return rt.disj(
+        rt.value_in(context, 0x00180021, "item", 0, None, ("SK",)),
+        rt.neg(rt.value_in(context, 0x00180020, "item", 0, None, ("EP",))),
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Scanning Sequence (0018,0020) has values of IR."
+    return rt.value_in(context, 0x00180020, "item", 0, None, ("IR",))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required for Scan Options (0018,0022) that include heart gating (e.g., CG, PPG, etc.)."
+    return rt.disj(rt.value_in(context, 0x00180022, "any", 0, None, ("CG", "PPG")), rt.UNKNOWN)
+
 
 MR_IMAGE_MODULE: Final = AttributeTable(
     table_id="table_C.8-4",
@@ -82,16 +114,48 @@ MR_IMAGE_MODULE: Final = AttributeTable(
             value_sets=(ValueSet(kind="enumerated", values=("2D", "3D")),),
         ),
         Attribute(
-            tag=0x00180080, keyword="RepetitionTime", name="Repetition Time", type="2C", row=11
+            tag=0x00180080,
+            keyword="RepetitionTime",
+            name="Repetition Time",
+            type="2C",
+            row=11,
+            requirement=Requirement(
+                text="Required if Sequence Variant (0018,0021) is SK or if Scanning Sequence (0018,0020) is not EP May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(tag=0x00180081, keyword="EchoTime", name="Echo Time", type="2", row=12),
         Attribute(
             tag=0x00180091, keyword="EchoTrainLength", name="Echo Train Length", type="2", row=13
         ),
         Attribute(
-            tag=0x00180082, keyword="InversionTime", name="Inversion Time", type="2C", row=14
+            tag=0x00180082,
+            keyword="InversionTime",
+            name="Inversion Time",
+            type="2C",
+            row=14,
+            requirement=Requirement(
+                text="Required if Scanning Sequence (0018,0020) has values of IR.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
-        Attribute(tag=0x00181060, keyword="TriggerTime", name="Trigger Time", type="2C", row=15),
+        Attribute(
+            tag=0x00181060,
+            keyword="TriggerTime",
+            name="Trigger Time",
+            type="2C",
+            row=15,
+            requirement=Requirement(
+                text="Required for Scan Options (0018,0022) that include heart gating (e.g., CG, PPG, etc.).",
+                status="override",
+                required=_condition_3,
+                otherwise=never,
+            ),
+        ),
         Attribute(tag=0x00180024, keyword="SequenceName", name="Sequence Name", type="3", row=16),
         Attribute(
             tag=0x00180025,

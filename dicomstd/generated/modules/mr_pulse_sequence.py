@@ -17,7 +17,74 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
+    return rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED"))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED and Echo Pulse Sequence (0018,9008) equals SPIN or BOTH Otherwise may be present if Image Type (0008,0008) Value 1 is DERIVED and Echo Pulse Sequence (0018,9008) equals SPIN or BOTH."
+    return rt.conj(
+        rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
+        rt.value_in(context, 0x00189008, "item", 0, None, ("SPIN", "BOTH")),
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    return rt.conj(
+        rt.value_in(context, 0x00080008, "any", 0, 1, ("DERIVED",)),
+        rt.value_in(context, 0x00189008, "item", 0, None, ("SPIN", "BOTH")),
+    )
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Phase Contrast (0018,9014) equals YES"
+    return rt.value_in(context, 0x00189014, "item", 0, None, ("YES",))
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if Image Type (0008,0008) Value 3 is ASL May be present otherwise."
+    return rt.value_in(context, 0x00080008, "any", 0, 3, ("ASL",))
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED and Geometry of k-Space Traversal (0018,9032) equals RECTILINEAR Otherwise may be present if Image Type (0008,0008) Value 1 is DERIVED and Geometry of k-Space Traversal (0018,9032) equals RECTILINEAR."
+    return rt.conj(
+        rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
+        rt.value_in(context, 0x00189032, "item", 0, None, ("RECTILINEAR",)),
+    )
+
+
+def _condition_7(context: EvaluationContext) -> Truth:
+    return rt.conj(
+        rt.value_in(context, 0x00080008, "any", 0, 1, ("DERIVED",)),
+        rt.value_in(context, 0x00189032, "item", 0, None, ("RECTILINEAR",)),
+    )
+
+
+def _condition_8(context: EvaluationContext) -> Truth:
+    "Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED and MR Acquisition Type (0018,0023) equals 3D Otherwise may be present if Image Type (0008,0008) Value 1 is DERIVED and MR Acquisition Type (0018,0023) equals 3D."
+    return rt.conj(
+        rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
+        rt.value_in(context, 0x00180023, "item", 0, None, ("3D",)),
+    )
+
+
+def _condition_9(context: EvaluationContext) -> Truth:
+    return rt.conj(
+        rt.value_in(context, 0x00080008, "any", 0, 1, ("DERIVED",)),
+        rt.value_in(context, 0x00180023, "item", 0, None, ("3D",)),
+    )
+
 
 MR_PULSE_SEQUENCE_MODULE: Final = AttributeTable(
     table_id="table_C.8-87",
@@ -32,6 +99,12 @@ MR_PULSE_SEQUENCE_MODULE: Final = AttributeTable(
             name="Pulse Sequence Name",
             type="1C",
             row=1,
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00180023,
@@ -40,6 +113,12 @@ MR_PULSE_SEQUENCE_MODULE: Final = AttributeTable(
             type="1C",
             row=2,
             value_sets=(ValueSet(kind="defined", values=("1D", "2D", "3D")),),
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00189008,
@@ -48,6 +127,12 @@ MR_PULSE_SEQUENCE_MODULE: Final = AttributeTable(
             type="1C",
             row=3,
             value_sets=(ValueSet(kind="enumerated", values=("SPIN", "GRADIENT", "BOTH")),),
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00189011,
@@ -56,6 +141,12 @@ MR_PULSE_SEQUENCE_MODULE: Final = AttributeTable(
             type="1C",
             row=4,
             value_sets=(ValueSet(kind="enumerated", values=("YES", "NO")),),
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED and Echo Pulse Sequence (0018,9008) equals SPIN or BOTH Otherwise may be present if Image Type (0008,0008) Value 1 is DERIVED and Echo Pulse Sequence (0018,9008) equals SPIN or BOTH.",
+                status="parser",
+                required=_condition_2,
+                otherwise=_condition_3,
+            ),
         ),
         Attribute(
             tag=0x00189012,
@@ -64,6 +155,12 @@ MR_PULSE_SEQUENCE_MODULE: Final = AttributeTable(
             type="1C",
             row=5,
             value_sets=(ValueSet(kind="enumerated", values=("YES", "NO")),),
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00189014,
@@ -72,6 +169,12 @@ MR_PULSE_SEQUENCE_MODULE: Final = AttributeTable(
             type="1C",
             row=6,
             value_sets=(ValueSet(kind="enumerated", values=("YES", "NO")),),
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00189092,
@@ -89,6 +192,12 @@ MR_PULSE_SEQUENCE_MODULE: Final = AttributeTable(
                     row=8,
                 ),
             ),
+            requirement=Requirement(
+                text="Required if Phase Contrast (0018,9014) equals YES",
+                status="parser",
+                required=_condition_4,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00189015,
@@ -97,6 +206,12 @@ MR_PULSE_SEQUENCE_MODULE: Final = AttributeTable(
             type="1C",
             row=9,
             value_sets=(ValueSet(kind="enumerated", values=("YES", "NO")),),
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00189250,
@@ -106,6 +221,12 @@ MR_PULSE_SEQUENCE_MODULE: Final = AttributeTable(
             row=10,
             value_sets=(
                 ValueSet(kind="enumerated", values=("CONTINUOUS", "PSEUDOCONTINUOUS", "PULSED")),
+            ),
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 3 is ASL May be present otherwise.",
+                status="parser",
+                required=_condition_5,
+                otherwise=always,
             ),
         ),
         Attribute(
@@ -126,6 +247,12 @@ MR_PULSE_SEQUENCE_MODULE: Final = AttributeTable(
                     ),
                 ),
             ),
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00189018,
@@ -134,6 +261,12 @@ MR_PULSE_SEQUENCE_MODULE: Final = AttributeTable(
             type="1C",
             row=12,
             value_sets=(ValueSet(kind="enumerated", values=("YES", "NO")),),
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00189024,
@@ -142,6 +275,12 @@ MR_PULSE_SEQUENCE_MODULE: Final = AttributeTable(
             type="1C",
             row=13,
             value_sets=(ValueSet(kind="enumerated", values=("YES", "NO")),),
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00189025,
@@ -154,6 +293,12 @@ MR_PULSE_SEQUENCE_MODULE: Final = AttributeTable(
                     kind="defined", values=("FAT", "WATER", "FAT_AND_WATER", "SILICON_GEL", "NONE")
                 ),
             ),
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00189029,
@@ -162,6 +307,12 @@ MR_PULSE_SEQUENCE_MODULE: Final = AttributeTable(
             type="1C",
             row=15,
             value_sets=(ValueSet(kind="enumerated", values=("2D", "3D", "2D_3D", "NONE")),),
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00189032,
@@ -170,6 +321,12 @@ MR_PULSE_SEQUENCE_MODULE: Final = AttributeTable(
             type="1C",
             row=16,
             value_sets=(ValueSet(kind="defined", values=("RECTILINEAR", "RADIAL", "SPIRAL")),),
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00189034,
@@ -183,6 +340,12 @@ MR_PULSE_SEQUENCE_MODULE: Final = AttributeTable(
                     values=("LINEAR", "CENTRIC", "SEGMENTED", "REVERSE_LINEAR", "REVERSE_CENTRIC"),
                 ),
             ),
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED and Geometry of k-Space Traversal (0018,9032) equals RECTILINEAR Otherwise may be present if Image Type (0008,0008) Value 1 is DERIVED and Geometry of k-Space Traversal (0018,9032) equals RECTILINEAR.",
+                status="parser",
+                required=_condition_6,
+                otherwise=_condition_7,
+            ),
         ),
         Attribute(
             tag=0x00189033,
@@ -191,6 +354,12 @@ MR_PULSE_SEQUENCE_MODULE: Final = AttributeTable(
             type="1C",
             row=18,
             value_sets=(ValueSet(kind="enumerated", values=("SINGLE", "PARTIAL", "FULL")),),
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00189094,
@@ -201,6 +370,12 @@ MR_PULSE_SEQUENCE_MODULE: Final = AttributeTable(
             value_sets=(
                 ValueSet(kind="defined", values=("FULL", "CYLINDRICAL", "ELLIPSOIDAL", "WEIGHTED")),
             ),
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED and MR Acquisition Type (0018,0023) equals 3D Otherwise may be present if Image Type (0008,0008) Value 1 is DERIVED and MR Acquisition Type (0018,0023) equals 3D.",
+                status="parser",
+                required=_condition_8,
+                otherwise=_condition_9,
+            ),
         ),
         Attribute(
             tag=0x00189093,
@@ -208,6 +383,12 @@ MR_PULSE_SEQUENCE_MODULE: Final = AttributeTable(
             name="Number of k-Space Trajectories",
             type="1C",
             row=20,
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
     ),
 )

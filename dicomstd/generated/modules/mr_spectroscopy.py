@@ -17,14 +17,54 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Image Type (0008,0008) Value 1 is ORIGINAL May be present otherwise."
+    return rt.value_in(context, 0x00080008, "item", 0, 1, ("ORIGINAL",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
+    return rt.value_in(context, 0x00080008, "item", 0, 1, ("ORIGINAL", "MIXED"))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED and Volume Localization Technique (0018,9054) is other than NONE May be present if Volume Localization Technique (0018,9054) is other than NONE."
+    return rt.conj(
+        rt.value_in(context, 0x00080008, "item", 0, 1, ("ORIGINAL", "MIXED")),
+        rt.neg(rt.value_in(context, 0x00189054, "item", 0, None, ("NONE",))),
+    )
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    return rt.neg(rt.value_in(context, 0x00189054, "item", 0, None, ("NONE",)))
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if De-coupling (0018,9059) equals YES."
+    return rt.value_in(context, 0x00189059, "item", 0, None, ("YES",))
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if Water Reference Acquisition (0018,9297) equals REFERENCED May be present otherwise"
+    return rt.value_in(context, 0x00189297, "item", 0, None, ("REFERENCED",))
+
 
 MR_SPECTROSCOPY_MODULE: Final = AttributeTable(
     table_id="table_C.8-102",
@@ -50,14 +90,38 @@ MR_SPECTROSCOPY_MODULE: Final = AttributeTable(
             name="Transmitter Frequency",
             type="1C",
             row=4,
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
-        Attribute(tag=0x00189052, keyword="SpectralWidth", name="Spectral Width", type="1C", row=5),
+        Attribute(
+            tag=0x00189052,
+            keyword="SpectralWidth",
+            name="Spectral Width",
+            type="1C",
+            row=5,
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_2,
+                otherwise=always,
+            ),
+        ),
         Attribute(
             tag=0x00189053,
             keyword="ChemicalShiftReference",
             name="Chemical Shift Reference",
             type="1C",
             row=6,
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_2,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00189054,
@@ -70,6 +134,12 @@ MR_SPECTROSCOPY_MODULE: Final = AttributeTable(
                     kind="defined",
                     values=("ILOPS", "ISIS", "PRIME", "PRESS", "SLIM", "SLOOP", "STEAM", "NONE"),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_2,
+                otherwise=always,
             ),
         ),
         Attribute(
@@ -98,6 +168,12 @@ MR_SPECTROSCOPY_MODULE: Final = AttributeTable(
                     row=11,
                 ),
             ),
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED and Volume Localization Technique (0018,9054) is other than NONE May be present if Volume Localization Technique (0018,9054) is other than NONE.",
+                status="parser",
+                required=_condition_3,
+                otherwise=_condition_4,
+            ),
         ),
         Attribute(
             tag=0x00189059,
@@ -106,6 +182,12 @@ MR_SPECTROSCOPY_MODULE: Final = AttributeTable(
             type="1C",
             row=12,
             value_sets=(ValueSet(kind="enumerated", values=("YES", "NO")),),
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_2,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00189060,
@@ -119,6 +201,12 @@ MR_SPECTROSCOPY_MODULE: Final = AttributeTable(
                     values=("1H", "3HE", "7LI", "13C", "19F", "23NA", "31P", "129XE"),
                 ),
             ),
+            requirement=Requirement(
+                text="Required if De-coupling (0018,9059) equals YES.",
+                status="parser",
+                required=_condition_5,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00189061,
@@ -126,6 +214,12 @@ MR_SPECTROSCOPY_MODULE: Final = AttributeTable(
             name="De-coupling Frequency",
             type="1C",
             row=14,
+            requirement=Requirement(
+                text="Required if De-coupling (0018,9059) equals YES.",
+                status="parser",
+                required=_condition_5,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00189062,
@@ -134,6 +228,12 @@ MR_SPECTROSCOPY_MODULE: Final = AttributeTable(
             type="1C",
             row=15,
             value_sets=(ValueSet(kind="defined", values=("MLEV", "WALTZ", "NARROWBAND")),),
+            requirement=Requirement(
+                text="Required if De-coupling (0018,9059) equals YES.",
+                status="parser",
+                required=_condition_5,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00189063,
@@ -141,6 +241,12 @@ MR_SPECTROSCOPY_MODULE: Final = AttributeTable(
             name="De-coupling Chemical Shift Reference",
             type="1C",
             row=16,
+            requirement=Requirement(
+                text="Required if De-coupling (0018,9059) equals YES.",
+                status="parser",
+                required=_condition_5,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00189065,
@@ -164,6 +270,12 @@ MR_SPECTROSCOPY_MODULE: Final = AttributeTable(
                     ),
                 ),
             ),
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_2,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00189066,
@@ -171,6 +283,12 @@ MR_SPECTROSCOPY_MODULE: Final = AttributeTable(
             name="Number of Zero Fills",
             type="1C",
             row=18,
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_2,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00189067,
@@ -192,6 +310,12 @@ MR_SPECTROSCOPY_MODULE: Final = AttributeTable(
                     ),
                 ),
             ),
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_2,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00189101,
@@ -200,6 +324,12 @@ MR_SPECTROSCOPY_MODULE: Final = AttributeTable(
             type="1C",
             row=20,
             value_sets=(ValueSet(kind="enumerated", values=("YES", "NO")),),
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_2,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00189198,
@@ -208,6 +338,12 @@ MR_SPECTROSCOPY_MODULE: Final = AttributeTable(
             type="1C",
             row=21,
             value_sets=(ValueSet(kind="enumerated", values=("YES", "NO")),),
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_2,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00189199,
@@ -216,6 +352,12 @@ MR_SPECTROSCOPY_MODULE: Final = AttributeTable(
             type="1C",
             row=22,
             value_sets=(ValueSet(kind="enumerated", values=("YES", "NO")),),
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise",
+                status="parser",
+                required=_condition_2,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00189297,
@@ -264,6 +406,12 @@ MR_SPECTROSCOPY_MODULE: Final = AttributeTable(
                         ),
                     ),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Water Reference Acquisition (0018,9297) equals REFERENCED May be present otherwise",
+                status="parser",
+                required=_condition_6,
+                otherwise=always,
             ),
         ),
     ),

@@ -17,7 +17,24 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import Attribute, AttributeTable, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Data Point Rows (0028,9001) has a value of more than 1."
+    return rt.compare(context, 0x00289001, "item", 0, None, "gt", 1.0)
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if First Order Phase Correction (0018,9198) equals YES."
+    return rt.value_in(context, 0x00189198, "any", 0, None, ("YES",))
+
 
 MR_SPECTROSCOPY_DATA_MODULE: Final = AttributeTable(
     table_id="table_C.8-106",
@@ -57,6 +74,12 @@ MR_SPECTROSCOPY_DATA_MODULE: Final = AttributeTable(
             type="1C",
             row=7,
             value_sets=(ValueSet(kind="enumerated", values=("FREQUENCY", "TIME")),),
+            requirement=Requirement(
+                text="Required if Data Point Rows (0028,9001) has a value of more than 1.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x56000010,
@@ -64,6 +87,12 @@ MR_SPECTROSCOPY_DATA_MODULE: Final = AttributeTable(
             name="First Order Phase Correction Angle",
             type="1C",
             row=8,
+            requirement=Requirement(
+                text="Required if First Order Phase Correction (0018,9198) equals YES.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x56000020, keyword="SpectroscopyData", name="Spectroscopy Data", type="1", row=9

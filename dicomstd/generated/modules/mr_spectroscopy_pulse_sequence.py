@@ -17,7 +17,64 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always
+from dicomstd.specification import Attribute, AttributeTable, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
+    return rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED"))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED and Echo Pulse Sequence (0018,9008) equals SPIN or BOTH Otherwise may be present if Image Type (0008,0008) Value 1 is DERIVED and Echo Pulse Sequence (0018,9008) equals SPIN or BOTH."
+    return rt.conj(
+        rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
+        rt.value_in(context, 0x00189008, "item", 0, None, ("SPIN", "BOTH")),
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    return rt.conj(
+        rt.value_in(context, 0x00080008, "any", 0, 1, ("DERIVED",)),
+        rt.value_in(context, 0x00189008, "item", 0, None, ("SPIN", "BOTH")),
+    )
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED and Geometry of k-Space Traversal (0018,9032) equals RECTILINEAR Otherwise may be present if Image Type (0008,0008) Value 1 is DERIVED and Geometry of k-Space Traversal (0018,9032) equals RECTILINEAR."
+    return rt.conj(
+        rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
+        rt.value_in(context, 0x00189032, "item", 0, None, ("RECTILINEAR",)),
+    )
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    return rt.conj(
+        rt.value_in(context, 0x00080008, "any", 0, 1, ("DERIVED",)),
+        rt.value_in(context, 0x00189032, "item", 0, None, ("RECTILINEAR",)),
+    )
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED and MR Spectroscopy Acquisition Type (0018,9200) equals VOLUME Otherwise may be present if Image Type (0008,0008) Value 1 is DERIVED and MR Spectroscopy Acquisition Type (0018,9200) equals VOLUME."
+    return rt.conj(
+        rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
+        rt.value_in(context, 0x00189200, "item", 0, None, ("VOLUME",)),
+    )
+
+
+def _condition_7(context: EvaluationContext) -> Truth:
+    return rt.conj(
+        rt.value_in(context, 0x00080008, "any", 0, 1, ("DERIVED",)),
+        rt.value_in(context, 0x00189200, "item", 0, None, ("VOLUME",)),
+    )
+
 
 MR_SPECTROSCOPY_PULSE_SEQUENCE_MODULE: Final = AttributeTable(
     table_id="table_C.8-103",
@@ -32,6 +89,12 @@ MR_SPECTROSCOPY_PULSE_SEQUENCE_MODULE: Final = AttributeTable(
             name="Pulse Sequence Name",
             type="1C",
             row=1,
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00189200,
@@ -42,6 +105,12 @@ MR_SPECTROSCOPY_PULSE_SEQUENCE_MODULE: Final = AttributeTable(
             value_sets=(
                 ValueSet(kind="defined", values=("SINGLE_VOXEL", "ROW", "PLANE", "VOLUME")),
             ),
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00189008,
@@ -50,6 +119,12 @@ MR_SPECTROSCOPY_PULSE_SEQUENCE_MODULE: Final = AttributeTable(
             type="1C",
             row=3,
             value_sets=(ValueSet(kind="enumerated", values=("SPIN", "GRADIENT", "BOTH")),),
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00189011,
@@ -58,6 +133,12 @@ MR_SPECTROSCOPY_PULSE_SEQUENCE_MODULE: Final = AttributeTable(
             type="1C",
             row=4,
             value_sets=(ValueSet(kind="enumerated", values=("YES", "NO")),),
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED and Echo Pulse Sequence (0018,9008) equals SPIN or BOTH Otherwise may be present if Image Type (0008,0008) Value 1 is DERIVED and Echo Pulse Sequence (0018,9008) equals SPIN or BOTH.",
+                status="parser",
+                required=_condition_2,
+                otherwise=_condition_3,
+            ),
         ),
         Attribute(
             tag=0x00189012,
@@ -66,6 +147,12 @@ MR_SPECTROSCOPY_PULSE_SEQUENCE_MODULE: Final = AttributeTable(
             type="1C",
             row=5,
             value_sets=(ValueSet(kind="enumerated", values=("YES", "NO")),),
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00189017,
@@ -85,6 +172,12 @@ MR_SPECTROSCOPY_PULSE_SEQUENCE_MODULE: Final = AttributeTable(
                     ),
                 ),
             ),
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00189018,
@@ -93,6 +186,12 @@ MR_SPECTROSCOPY_PULSE_SEQUENCE_MODULE: Final = AttributeTable(
             type="1C",
             row=7,
             value_sets=(ValueSet(kind="enumerated", values=("YES", "NO")),),
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00189025,
@@ -105,6 +204,12 @@ MR_SPECTROSCOPY_PULSE_SEQUENCE_MODULE: Final = AttributeTable(
                     kind="defined", values=("WATER", "FAT", "FAT_AND_WATER", "SILICON_GEL", "NONE")
                 ),
             ),
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00189032,
@@ -113,6 +218,12 @@ MR_SPECTROSCOPY_PULSE_SEQUENCE_MODULE: Final = AttributeTable(
             type="1C",
             row=9,
             value_sets=(ValueSet(kind="defined", values=("RECTILINEAR", "RADIAL", "SPIRAL")),),
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00189034,
@@ -126,6 +237,12 @@ MR_SPECTROSCOPY_PULSE_SEQUENCE_MODULE: Final = AttributeTable(
                     values=("LINEAR", "CENTRIC", "SEGMENTED", "REVERSE_LINEAR", "REVERSE_CENTRIC"),
                 ),
             ),
+            requirement=Requirement(
+                text="Required if Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED and Geometry of k-Space Traversal (0018,9032) equals RECTILINEAR Otherwise may be present if Image Type (0008,0008) Value 1 is DERIVED and Geometry of k-Space Traversal (0018,9032) equals RECTILINEAR.",
+                status="parser",
+                required=_condition_4,
+                otherwise=_condition_5,
+            ),
         ),
         Attribute(
             tag=0x00189033,
@@ -134,6 +251,12 @@ MR_SPECTROSCOPY_PULSE_SEQUENCE_MODULE: Final = AttributeTable(
             type="1C",
             row=11,
             value_sets=(ValueSet(kind="enumerated", values=("SINGLE", "PARTIAL", "FULL")),),
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00189094,
@@ -144,6 +267,12 @@ MR_SPECTROSCOPY_PULSE_SEQUENCE_MODULE: Final = AttributeTable(
             value_sets=(
                 ValueSet(kind="defined", values=("FULL", "CYLINDRICAL", "ELLIPSOIDAL", "WEIGHTED")),
             ),
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED and MR Spectroscopy Acquisition Type (0018,9200) equals VOLUME Otherwise may be present if Image Type (0008,0008) Value 1 is DERIVED and MR Spectroscopy Acquisition Type (0018,9200) equals VOLUME.",
+                status="parser",
+                required=_condition_6,
+                otherwise=_condition_7,
+            ),
         ),
         Attribute(
             tag=0x00189093,
@@ -151,6 +280,12 @@ MR_SPECTROSCOPY_PULSE_SEQUENCE_MODULE: Final = AttributeTable(
             name="Number of k-Space Trajectories",
             type="1C",
             row=13,
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00189298, keyword="EchoPeakPosition", name="Echo Peak Position", type="3", row=14

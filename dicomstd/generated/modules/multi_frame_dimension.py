@@ -17,7 +17,32 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if the Dimension Index Pointer (0020,9165) value is the Data Element Tag of a Private Attribute."
+    return rt.private_tag(context, 0x00209165, "item", 0, None)
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if the Functional Group Pointer (0020,9167) value is the Data Element Tag of a Private Attribute."
+    return rt.private_tag(context, 0x00209167, "item", 0, None)
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Dimension Organization Type (0020,9311) is absent or not TILED_FULL May be present otherwise."
+    return rt.disj(
+        rt.neg(rt.present(context, 0x00209311, "item", 0)),
+        rt.neg(rt.value_in(context, 0x00209311, "item", 0, None, ("TILED_FULL",))),
+    )
+
 
 MULTI_FRAME_DIMENSION_MODULE: Final = AttributeTable(
     table_id="table_C.7.6.17-1",
@@ -76,6 +101,12 @@ MULTI_FRAME_DIMENSION_MODULE: Final = AttributeTable(
                     name="Dimension Index Private Creator",
                     type="1C",
                     row=6,
+                    requirement=Requirement(
+                        text="Required if the Dimension Index Pointer (0020,9165) value is the Data Element Tag of a Private Attribute.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00209167,
@@ -83,6 +114,12 @@ MULTI_FRAME_DIMENSION_MODULE: Final = AttributeTable(
                     name="Functional Group Pointer",
                     type="1C",
                     row=7,
+                    requirement=Requirement(
+                        text="Required if the value of Dimension Index Pointer (0020,9165) is the Data Element Tag of an Attribute that is contained within a Functional Group Sequence.",
+                        status="unparsed",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00209238,
@@ -90,6 +127,12 @@ MULTI_FRAME_DIMENSION_MODULE: Final = AttributeTable(
                     name="Functional Group Private Creator",
                     type="1C",
                     row=8,
+                    requirement=Requirement(
+                        text="Required if the Functional Group Pointer (0020,9167) value is the Data Element Tag of a Private Attribute.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00209164,
@@ -105,6 +148,12 @@ MULTI_FRAME_DIMENSION_MODULE: Final = AttributeTable(
                     type="3",
                     row=10,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Dimension Organization Type (0020,9311) is absent or not TILED_FULL May be present otherwise.",
+                status="parser",
+                required=_condition_3,
+                otherwise=always,
             ),
         ),
     ),

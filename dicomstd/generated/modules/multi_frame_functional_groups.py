@@ -17,7 +17,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Concatenation UID (0020,9161) is present."
+    return rt.present(context, 0x00209161, "item", 0)
+
 
 MULTI_FRAME_FUNCTIONAL_GROUPS_MODULE: Final = AttributeTable(
     table_id="table_C.7.6.16-1",
@@ -41,6 +53,12 @@ MULTI_FRAME_FUNCTIONAL_GROUPS_MODULE: Final = AttributeTable(
             type="1C",
             row=3,
             item_count=ItemCount(minimum=1, maximum=None),
+            requirement=Requirement(
+                text="Required if for any frame, there are Per-Frame Functional Groups that are not empty.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00200013, keyword="InstanceNumber", name="Instance Number", type="1", row=5
@@ -64,6 +82,12 @@ MULTI_FRAME_FUNCTIONAL_GROUPS_MODULE: Final = AttributeTable(
             name="Concatenation Frame Offset Number",
             type="1C",
             row=10,
+            requirement=Requirement(
+                text="Required if Concatenation UID (0020,9161) is present.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00286010,
@@ -73,7 +97,17 @@ MULTI_FRAME_FUNCTIONAL_GROUPS_MODULE: Final = AttributeTable(
             row=11,
         ),
         Attribute(
-            tag=0x00209161, keyword="ConcatenationUID", name="Concatenation UID", type="1C", row=12
+            tag=0x00209161,
+            keyword="ConcatenationUID",
+            name="Concatenation UID",
+            type="1C",
+            row=12,
+            requirement=Requirement(
+                text="Required if a group of multi-frame image SOP Instances within a Series are part of a Concatenation.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00200242,
@@ -81,6 +115,12 @@ MULTI_FRAME_FUNCTIONAL_GROUPS_MODULE: Final = AttributeTable(
             name="SOP Instance UID of Concatenation Source",
             type="1C",
             row=13,
+            requirement=Requirement(
+                text="Required if Concatenation UID (0020,9161) is present.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00209162,
@@ -88,6 +128,12 @@ MULTI_FRAME_FUNCTIONAL_GROUPS_MODULE: Final = AttributeTable(
             name="In-concatenation Number",
             type="1C",
             row=14,
+            requirement=Requirement(
+                text="Required if Concatenation UID (0020,9161) is present.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00209163,

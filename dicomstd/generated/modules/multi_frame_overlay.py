@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable
+from dicomstd.conditions.runtime import always, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, Requirement
 
 MULTI_FRAME_OVERLAY_MODULE: Final = AttributeTable(
     table_id="table_C.9-3",
@@ -41,6 +42,12 @@ MULTI_FRAME_OVERLAY_MODULE: Final = AttributeTable(
             type="1C",
             row=2,
             tag_mask=0xFF00FFFF,
+            requirement=Requirement(
+                text="Required if the starting Image frame number to which this Multi-frame Overlay corresponds is not 1 May be present otherwise.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=always,
+            ),
         ),
     ),
 )

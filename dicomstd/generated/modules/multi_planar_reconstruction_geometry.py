@@ -17,7 +17,24 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import Attribute, AttributeTable, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if MPR Thickness Type (0070,1502) has a value of SLAB."
+    return rt.value_in(context, 0x00701502, "item", 0, None, ("SLAB",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Multi Planar Reconstruction Style (0070,1501) is PLANAR."
+    return rt.value_in(context, 0x00701501, "item", 0, None, ("PLANAR",))
+
 
 MULTI_PLANAR_RECONSTRUCTION_GEOMETRY_MODULE: Final = AttributeTable(
     table_id="table_C.11.26-1",
@@ -43,7 +60,17 @@ MULTI_PLANAR_RECONSTRUCTION_GEOMETRY_MODULE: Final = AttributeTable(
             value_sets=(ValueSet(kind="enumerated", values=("THIN", "SLAB")),),
         ),
         Attribute(
-            tag=0x00701503, keyword="MPRSlabThickness", name="MPR Slab Thickness", type="1C", row=3
+            tag=0x00701503,
+            keyword="MPRSlabThickness",
+            name="MPR Slab Thickness",
+            type="1C",
+            row=3,
+            requirement=Requirement(
+                text="Required if MPR Thickness Type (0070,1502) has a value of SLAB.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00701507,
@@ -51,17 +78,51 @@ MULTI_PLANAR_RECONSTRUCTION_GEOMETRY_MODULE: Final = AttributeTable(
             name="MPR View Width Direction",
             type="1C",
             row=4,
+            requirement=Requirement(
+                text="Required if Multi Planar Reconstruction Style (0070,1501) is PLANAR.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
-        Attribute(tag=0x00701508, keyword="MPRViewWidth", name="MPR View Width", type="1C", row=5),
+        Attribute(
+            tag=0x00701508,
+            keyword="MPRViewWidth",
+            name="MPR View Width",
+            type="1C",
+            row=5,
+            requirement=Requirement(
+                text="Required if Multi Planar Reconstruction Style (0070,1501) is PLANAR.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
+        ),
         Attribute(
             tag=0x00701511,
             keyword="MPRViewHeightDirection",
             name="MPR View Height Direction",
             type="1C",
             row=6,
+            requirement=Requirement(
+                text="Required if Multi Planar Reconstruction Style (0070,1501) is PLANAR.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(
-            tag=0x00701512, keyword="MPRViewHeight", name="MPR View Height", type="1C", row=7
+            tag=0x00701512,
+            keyword="MPRViewHeight",
+            name="MPR View Height",
+            type="1C",
+            row=7,
+            requirement=Requirement(
+                text="Required if Multi Planar Reconstruction Style (0070,1501) is PLANAR.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00701505,
@@ -69,6 +130,12 @@ MULTI_PLANAR_RECONSTRUCTION_GEOMETRY_MODULE: Final = AttributeTable(
             name="MPR Top Left Hand Corner",
             type="1C",
             row=8,
+            requirement=Requirement(
+                text="Required if Multi-Planar Reconstruction Style (0070,1501) has a value of PLANAR.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
     ),
 )

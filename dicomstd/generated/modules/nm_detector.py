@@ -17,14 +17,39 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Image Type (0008,0008) Value 4 is TRANSMISSION and Value 3 is not any of TOMO, GATED TOMO, RECON TOMO or RECON GATED TOMO."
+    return rt.conj(
+        rt.value_in(context, 0x00080008, "any", 0, 4, ("TRANSMISSION",)),
+        rt.neg(
+            rt.value_in(
+                context,
+                0x00080008,
+                "any",
+                0,
+                3,
+                ("TOMO", "GATED TOMO", "RECON TOMO", "RECON GATED TOMO"),
+            )
+        ),
+    )
+
 
 NM_DETECTOR_MODULE: Final = AttributeTable(
     table_id="table_C.8-11",
@@ -123,6 +148,12 @@ NM_DETECTOR_MODULE: Final = AttributeTable(
                     name="Distance Source to Detector",
                     type="2C",
                     row=13,
+                    requirement=Requirement(
+                        text="Required if Image Type (0008,0008) Value 4 is TRANSMISSION and Value 3 is not any of TOMO, GATED TOMO, RECON TOMO or RECON GATED TOMO.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00540200, keyword="StartAngle", name="Start Angle", type="3", row=14
@@ -180,6 +211,12 @@ NM_DETECTOR_MODULE: Final = AttributeTable(
                                     context_groups=(ContextGroup(cid=23, strength="baseline"),),
                                     constrained=True,
                                 ),
+                            ),
+                            requirement=Requirement(
+                                text="Required if needed to fully specify the View",
+                                status="unknown by design",
+                                required=not_verifiable,
+                                otherwise=never,
                             ),
                         ),
                     ),

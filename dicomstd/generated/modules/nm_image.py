@@ -17,14 +17,32 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Image Type (0008,0008) Value 3 is: WHOLE BODY or STATIC"
+    return rt.value_in(context, 0x00080008, "item", 0, 3, ("WHOLE BODY", "STATIC"))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Image Type (0008,0008) Value 3 contains the value WHOLE BODY."
+    return rt.value_in(context, 0x00080008, "item", 0, 3, ("WHOLE BODY",))
+
 
 NM_IMAGE_MODULE: Final = AttributeTable(
     table_id="table_C.8-9",
@@ -42,6 +60,12 @@ NM_IMAGE_MODULE: Final = AttributeTable(
             type="1C",
             row=3,
             value_sets=(ValueSet(kind="enumerated", values=("00", "01")),),
+            requirement=Requirement(
+                text="Required if Lossy Compression has been performed on the Image May be present otherwise.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00180070, keyword="CountsAccumulated", name="Counts Accumulated", type="2", row=4
@@ -64,6 +88,12 @@ NM_IMAGE_MODULE: Final = AttributeTable(
             name="Actual Frame Duration",
             type="1C",
             row=8,
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 3 is: WHOLE BODY or STATIC",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(tag=0x00181243, keyword="CountRate", name="Count Rate", type="3", row=9),
         Attribute(
@@ -106,8 +136,32 @@ NM_IMAGE_MODULE: Final = AttributeTable(
             row=12,
             value_sets=(ValueSet(kind="enumerated", values=("1PS", "2PS", "PCN", "MSP")),),
         ),
-        Attribute(tag=0x00181300, keyword="ScanVelocity", name="Scan Velocity", type="2C", row=13),
-        Attribute(tag=0x00181302, keyword="ScanLength", name="Scan Length", type="2C", row=14),
+        Attribute(
+            tag=0x00181300,
+            keyword="ScanVelocity",
+            name="Scan Velocity",
+            type="2C",
+            row=13,
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 3 contains the value WHOLE BODY.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
+        ),
+        Attribute(
+            tag=0x00181302,
+            keyword="ScanLength",
+            name="Scan Length",
+            type="2C",
+            row=14,
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 3 contains the value WHOLE BODY.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
+        ),
         Attribute(
             tag=0x00181061,
             keyword="TriggerSourceOrType",

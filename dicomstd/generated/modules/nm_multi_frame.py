@@ -17,7 +17,66 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import Attribute, AttributeTable, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if the value of Frame Increment Pointer (0028,0009) includes the Tag for Energy Window Vector (0054,0010)"
+    return rt.value_in(context, 0x00280009, "item", 0, None, (rt.TagValue(0x00540010),))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if the value of Frame Increment Pointer (0028,0009) includes the Tag for Detector Vector (0054,0020)"
+    return rt.value_in(context, 0x00280009, "item", 0, None, (rt.TagValue(0x00540020),))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if the value of Frame Increment Pointer (0028,0009) includes the Tag for Phase Vector (0054,0030)"
+    return rt.value_in(context, 0x00280009, "item", 0, None, (rt.TagValue(0x00540030),))
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if the value of Frame Increment Pointer (0028,0009) includes the Tag for Rotation Vector (0054,0050)"
+    return rt.value_in(context, 0x00280009, "item", 0, None, (rt.TagValue(0x00540050),))
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if Image Type (0008,0008), Value 3 is TOMO, GATED TOMO, RECON TOMO or RECON GATED TOMO"
+    return rt.value_in(
+        context, 0x00080008, "any", 0, 3, ("TOMO", "GATED TOMO", "RECON TOMO", "RECON GATED TOMO")
+    )
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if the value of Frame Increment Pointer (0028,0009) includes the Tag for R-R Interval Vector (0054,0060)"
+    return rt.value_in(context, 0x00280009, "item", 0, None, (rt.TagValue(0x00540060),))
+
+
+def _condition_7(context: EvaluationContext) -> Truth:
+    "Required if the value of Frame Increment Pointer (0028,0009) includes the Tag for Time Slot Vector (0054,0070)"
+    return rt.value_in(context, 0x00280009, "item", 0, None, (rt.TagValue(0x00540070),))
+
+
+def _condition_8(context: EvaluationContext) -> Truth:
+    "Required if the value of Frame Increment Pointer (0028,0009) includes the Tag for Slice Vector (0054,0080)"
+    return rt.value_in(context, 0x00280009, "item", 0, None, (rt.TagValue(0x00540080),))
+
+
+def _condition_9(context: EvaluationContext) -> Truth:
+    "Required if the value of Frame Increment Pointer (0028,0009) includes the Tag for Angular View Vector (0054,0090)"
+    return rt.value_in(context, 0x00280009, "item", 0, None, (rt.TagValue(0x00540090),))
+
+
+def _condition_10(context: EvaluationContext) -> Truth:
+    "Required if the value of Frame Increment Pointer (0028,0009) includes the Tag for Time Slice Vector (0054,0100)"
+    return rt.value_in(context, 0x00280009, "item", 0, None, (rt.TagValue(0x00540100),))
+
 
 NM_MULTI_FRAME_MODULE: Final = AttributeTable(
     table_id="table_C.8-7",
@@ -39,6 +98,12 @@ NM_MULTI_FRAME_MODULE: Final = AttributeTable(
             name="Energy Window Vector",
             type="1C",
             row=2,
+            requirement=Requirement(
+                text="Required if the value of Frame Increment Pointer (0028,0009) includes the Tag for Energy Window Vector (0054,0010)",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00540011,
@@ -48,17 +113,59 @@ NM_MULTI_FRAME_MODULE: Final = AttributeTable(
             row=3,
         ),
         Attribute(
-            tag=0x00540020, keyword="DetectorVector", name="Detector Vector", type="1C", row=4
+            tag=0x00540020,
+            keyword="DetectorVector",
+            name="Detector Vector",
+            type="1C",
+            row=4,
+            requirement=Requirement(
+                text="Required if the value of Frame Increment Pointer (0028,0009) includes the Tag for Detector Vector (0054,0020)",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00540021, keyword="NumberOfDetectors", name="Number of Detectors", type="1", row=5
         ),
-        Attribute(tag=0x00540030, keyword="PhaseVector", name="Phase Vector", type="1C", row=6),
         Attribute(
-            tag=0x00540031, keyword="NumberOfPhases", name="Number of Phases", type="1C", row=7
+            tag=0x00540030,
+            keyword="PhaseVector",
+            name="Phase Vector",
+            type="1C",
+            row=6,
+            requirement=Requirement(
+                text="Required if the value of Frame Increment Pointer (0028,0009) includes the Tag for Phase Vector (0054,0030)",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
         ),
         Attribute(
-            tag=0x00540050, keyword="RotationVector", name="Rotation Vector", type="1C", row=8
+            tag=0x00540031,
+            keyword="NumberOfPhases",
+            name="Number of Phases",
+            type="1C",
+            row=7,
+            requirement=Requirement(
+                text="Required if the value of Frame Increment Pointer (0028,0009) includes the Tag for Phase Vector (0054,0030)",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
+        ),
+        Attribute(
+            tag=0x00540050,
+            keyword="RotationVector",
+            name="Rotation Vector",
+            type="1C",
+            row=8,
+            requirement=Requirement(
+                text="Required if the value of Frame Increment Pointer (0028,0009) includes the Tag for Rotation Vector (0054,0050)",
+                status="parser",
+                required=_condition_4,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00540051,
@@ -66,6 +173,12 @@ NM_MULTI_FRAME_MODULE: Final = AttributeTable(
             name="Number of Rotations",
             type="1C",
             row=9,
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008), Value 3 is TOMO, GATED TOMO, RECON TOMO or RECON GATED TOMO",
+                status="parser",
+                required=_condition_5,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00540060,
@@ -73,6 +186,12 @@ NM_MULTI_FRAME_MODULE: Final = AttributeTable(
             name="R-R Interval Vector",
             type="1C",
             row=10,
+            requirement=Requirement(
+                text="Required if the value of Frame Increment Pointer (0028,0009) includes the Tag for R-R Interval Vector (0054,0060)",
+                status="parser",
+                required=_condition_6,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00540061,
@@ -80,9 +199,25 @@ NM_MULTI_FRAME_MODULE: Final = AttributeTable(
             name="Number of R-R Intervals",
             type="1C",
             row=11,
+            requirement=Requirement(
+                text="Required if the value of Frame Increment Pointer (0028,0009) includes the Tag for R-R Interval Vector (0054,0060)",
+                status="parser",
+                required=_condition_6,
+                otherwise=never,
+            ),
         ),
         Attribute(
-            tag=0x00540070, keyword="TimeSlotVector", name="Time Slot Vector", type="1C", row=12
+            tag=0x00540070,
+            keyword="TimeSlotVector",
+            name="Time Slot Vector",
+            type="1C",
+            row=12,
+            requirement=Requirement(
+                text="Required if the value of Frame Increment Pointer (0028,0009) includes the Tag for Time Slot Vector (0054,0070)",
+                status="parser",
+                required=_condition_7,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00540071,
@@ -90,10 +225,38 @@ NM_MULTI_FRAME_MODULE: Final = AttributeTable(
             name="Number of Time Slots",
             type="1C",
             row=13,
+            requirement=Requirement(
+                text="Required if the value of Frame Increment Pointer (0028,0009) includes the Tag for Time Slot Vector (0054,0070)",
+                status="parser",
+                required=_condition_7,
+                otherwise=never,
+            ),
         ),
-        Attribute(tag=0x00540080, keyword="SliceVector", name="Slice Vector", type="1C", row=14),
         Attribute(
-            tag=0x00540081, keyword="NumberOfSlices", name="Number of Slices", type="1C", row=15
+            tag=0x00540080,
+            keyword="SliceVector",
+            name="Slice Vector",
+            type="1C",
+            row=14,
+            requirement=Requirement(
+                text="Required if the value of Frame Increment Pointer (0028,0009) includes the Tag for Slice Vector (0054,0080)",
+                status="parser",
+                required=_condition_8,
+                otherwise=never,
+            ),
+        ),
+        Attribute(
+            tag=0x00540081,
+            keyword="NumberOfSlices",
+            name="Number of Slices",
+            type="1C",
+            row=15,
+            requirement=Requirement(
+                text="Required if the value of Frame Increment Pointer (0028,0009) includes the Tag for Slice Vector (0054,0080)",
+                status="parser",
+                required=_condition_8,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00540090,
@@ -101,9 +264,25 @@ NM_MULTI_FRAME_MODULE: Final = AttributeTable(
             name="Angular View Vector",
             type="1C",
             row=16,
+            requirement=Requirement(
+                text="Required if the value of Frame Increment Pointer (0028,0009) includes the Tag for Angular View Vector (0054,0090)",
+                status="parser",
+                required=_condition_9,
+                otherwise=never,
+            ),
         ),
         Attribute(
-            tag=0x00540100, keyword="TimeSliceVector", name="Time Slice Vector", type="1C", row=17
+            tag=0x00540100,
+            keyword="TimeSliceVector",
+            name="Time Slice Vector",
+            type="1C",
+            row=17,
+            requirement=Requirement(
+                text="Required if the value of Frame Increment Pointer (0028,0009) includes the Tag for Time Slice Vector (0054,0100)",
+                status="parser",
+                required=_condition_10,
+                otherwise=never,
+            ),
         ),
     ),
 )

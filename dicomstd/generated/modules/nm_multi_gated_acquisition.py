@@ -17,7 +17,24 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if the Frame Increment Pointer (0028,0009) contains the Tag for Time Slot Vector (0054,0070)"
+    return rt.value_in(context, 0x00280009, "any", 0, None, (rt.TagValue(0x00540070),))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if the Frame Increment Pointer (0028,0009) contains the Tag for R-R Interval Vector (0054,0060)"
+    return rt.value_in(context, 0x00280009, "any", 0, None, (rt.TagValue(0x00540060),))
+
 
 NM_MULTI_GATED_ACQUISITION_MODULE: Final = AttributeTable(
     table_id="table_C.8-13",
@@ -118,9 +135,21 @@ NM_MULTI_GATED_ACQUISITION_MODULE: Final = AttributeTable(
                                     row=16,
                                 ),
                             ),
+                            requirement=Requirement(
+                                text="Required if the Frame Increment Pointer (0028,0009) contains the Tag for Time Slot Vector (0054,0070)",
+                                status="parser",
+                                required=_condition_1,
+                                otherwise=never,
+                            ),
                         ),
                     ),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if the Frame Increment Pointer (0028,0009) contains the Tag for R-R Interval Vector (0054,0060)",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
             ),
         ),
     ),

@@ -17,7 +17,15 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ContextGroup, Include, ItemCount
+from dicomstd.conditions.runtime import never, not_verifiable
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    ContextGroup,
+    Include,
+    ItemCount,
+    Requirement,
+)
 
 NM_PET_PATIENT_ORIENTATION_MODULE: Final = AttributeTable(
     table_id="table_C.8-5",
@@ -58,6 +66,12 @@ NM_PET_PATIENT_ORIENTATION_MODULE: Final = AttributeTable(
                             context_groups=(ContextGroup(cid=20, strength="baseline"),),
                             constrained=True,
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if needed to fully specify the orientation of the patient with respect to gravity",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
                     ),
                 ),
             ),

@@ -17,7 +17,24 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Trigger Vector (0054,0210) is present."
+    return rt.present(context, 0x00540210, "item", 0)
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if the Frame Increment Pointer (0028,0009) contains the Tag for Phase Vector (0054,0030)"
+    return rt.value_in(context, 0x00280009, "any", 0, None, (rt.TagValue(0x00540030),))
+
 
 NM_PHASE_MODULE: Final = AttributeTable(
     table_id="table_C.8-14",
@@ -67,6 +84,12 @@ NM_PHASE_MODULE: Final = AttributeTable(
                     name="Number of Triggers in Phase",
                     type="1C",
                     row=7,
+                    requirement=Requirement(
+                        text="Required if Trigger Vector (0054,0210) is present.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00540039,
@@ -81,6 +104,12 @@ NM_PHASE_MODULE: Final = AttributeTable(
                         ),
                     ),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if the Frame Increment Pointer (0028,0009) contains the Tag for Phase Vector (0054,0030)",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
             ),
         ),
     ),

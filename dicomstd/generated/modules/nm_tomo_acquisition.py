@@ -17,7 +17,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Image Type (0008,0008) Value 4 is TRANSMISSION."
+    return rt.value_in(context, 0x00080008, "any", 0, 4, ("TRANSMISSION",))
+
 
 NM_TOMO_ACQUISITION_MODULE: Final = AttributeTable(
     table_id="table_C.8-12",
@@ -69,6 +81,12 @@ NM_TOMO_ACQUISITION_MODULE: Final = AttributeTable(
                     name="Distance Source to Detector",
                     type="2C",
                     row=8,
+                    requirement=Requirement(
+                        text="Required if Image Type (0008,0008) Value 4 is TRANSMISSION.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00540053,

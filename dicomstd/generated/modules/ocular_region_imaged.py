@@ -17,14 +17,36 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Ophthalmic Volumetric Properties Flag (0022,1622) is set to YES and Attributes Ophthalmic Anatomic Reference Point X-Coordinate (0022,1624) and Ophthalmic Anatomic Reference Point Y-Coordinate (0022,1626) do not contain a value May be present otherwise"
+    return rt.conj(
+        rt.value_in(context, 0x00221622, "any", 0, None, ("YES",)),
+        rt.neg(rt.has_value(context, 0x00221624, "any", 0)),
+        rt.neg(rt.has_value(context, 0x00221626, "any", 0)),
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Ophthalmic Volumetric Properties Flag (0022,1622) is set to YES May be present otherwise."
+    return rt.value_in(context, 0x00221622, "any", 0, None, ("YES",))
+
 
 OCULAR_REGION_IMAGED_MODULE: Final = AttributeTable(
     table_id="table_C.8.17.5-1",
@@ -57,6 +79,12 @@ OCULAR_REGION_IMAGED_MODULE: Final = AttributeTable(
                     context_groups=(ContextGroup(cid=4207, strength="baseline"),),
                 ),
             ),
+            requirement=Requirement(
+                text="Required if Ophthalmic Volumetric Properties Flag (0022,1622) is set to YES and Attributes Ophthalmic Anatomic Reference Point X-Coordinate (0022,1624) and Ophthalmic Anatomic Reference Point Y-Coordinate (0022,1626) do not contain a value May be present otherwise",
+                status="override",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00221624,
@@ -64,6 +92,12 @@ OCULAR_REGION_IMAGED_MODULE: Final = AttributeTable(
             name="Ophthalmic Anatomic Reference Point X-Coordinate",
             type="2C",
             row=4,
+            requirement=Requirement(
+                text="Required if Ophthalmic Volumetric Properties Flag (0022,1622) is set to YES May be present otherwise.",
+                status="parser",
+                required=_condition_2,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00221626,
@@ -71,6 +105,12 @@ OCULAR_REGION_IMAGED_MODULE: Final = AttributeTable(
             name="Ophthalmic Anatomic Reference Point Y-Coordinate",
             type="2C",
             row=5,
+            requirement=Requirement(
+                text="Required if Ophthalmic Volumetric Properties Flag (0022,1622) is set to YES May be present otherwise.",
+                status="parser",
+                required=_condition_2,
+                otherwise=always,
+            ),
         ),
         Include(
             table_id="table_10-5",

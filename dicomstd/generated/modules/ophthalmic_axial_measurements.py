@@ -17,14 +17,27 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Ophthalmic Axial Measurements Device Type (0022,1009) is ULTRASOUND."
+    return rt.value_in(context, 0x00221009, "item", 0, None, ("ULTRASOUND",))
+
 
 OPHTHALMIC_AXIAL_MEASUREMENTS_MODULE: Final = AttributeTable(
     table_id="table_C.8.25.14-1",
@@ -56,6 +69,12 @@ OPHTHALMIC_AXIAL_MEASUREMENTS_MODULE: Final = AttributeTable(
                     qualifier="DCID 4230 “Ophthalmic Ultrasound Axial Measurements Type”",
                     context_groups=(ContextGroup(cid=4230, strength="defined"),),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Ophthalmic Axial Measurements Device Type (0022,1009) is ULTRASOUND.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
             ),
         ),
         Attribute(
@@ -94,6 +113,12 @@ OPHTHALMIC_AXIAL_MEASUREMENTS_MODULE: Final = AttributeTable(
                     row=8,
                 ),
             ),
+            requirement=Requirement(
+                text="Required if the right eye is measured",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00221008,
@@ -113,6 +138,12 @@ OPHTHALMIC_AXIAL_MEASUREMENTS_MODULE: Final = AttributeTable(
                     label="Table C.8.25.14-5 “Ophthalmic Axial Measurements Selected Macro Attributes”",
                     row=11,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if the left eye is measured",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
             ),
         ),
     ),

@@ -17,7 +17,15 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, ValueSet
+from dicomstd.conditions.runtime import never, not_verifiable
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    Include,
+    ItemCount,
+    Requirement,
+    ValueSet,
+)
 
 OPHTHALMIC_AXIAL_MEASUREMENTS_SERIES_MODULE: Final = AttributeTable(
     table_id="table_C.8.25.13-1",
@@ -47,6 +55,12 @@ OPHTHALMIC_AXIAL_MEASUREMENTS_SERIES_MODULE: Final = AttributeTable(
                     label="Table 10-11 “SOP Instance Reference Macro Attributes”",
                     row=3,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if a Performed Procedure Step SOP Class was involved in the creation of this Series.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
             ),
         ),
     ),

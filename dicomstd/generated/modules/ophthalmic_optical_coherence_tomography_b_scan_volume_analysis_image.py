@@ -17,14 +17,32 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if B-scan Cycle Time Vector (0022,1646) is absent."
+    return rt.neg(rt.present(context, 0x00221646, "item", 0))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if B-scan Cycle Time (0022,1645) is absent. scan time + latency between B-scans"
+    return rt.neg(rt.present(context, 0x00221645, "any", 0))
+
 
 OPHTHALMIC_OPTICAL_COHERENCE_TOMOGRAPHY_B_SCAN_VOLUME_ANALYSIS_IMAGE_MODULE: Final = AttributeTable(
     table_id="table_C.8.17.16-1",
@@ -103,6 +121,12 @@ OPHTHALMIC_OPTICAL_COHERENCE_TOMOGRAPHY_B_SCAN_VOLUME_ANALYSIS_IMAGE_MODULE: Fin
             name="Lossy Image Compression Ratio",
             type="1C",
             row=13,
+            requirement=Requirement(
+                text="Required if present in the source images or this IOD Instance has been compressed.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00282114,
@@ -110,6 +134,12 @@ OPHTHALMIC_OPTICAL_COHERENCE_TOMOGRAPHY_B_SCAN_VOLUME_ANALYSIS_IMAGE_MODULE: Fin
             name="Lossy Image Compression Method",
             type="1C",
             row=14,
+            requirement=Requirement(
+                text="Required if present in the source images or this IOD Instance has been compressed",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00280301,
@@ -196,6 +226,12 @@ OPHTHALMIC_OPTICAL_COHERENCE_TOMOGRAPHY_B_SCAN_VOLUME_ANALYSIS_IMAGE_MODULE: Fin
                     name="B-scan Cycle Time",
                     type="1C",
                     row=25,
+                    requirement=Requirement(
+                        text="Required if B-scan Cycle Time Vector (0022,1646) is absent.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00221646,
@@ -203,6 +239,12 @@ OPHTHALMIC_OPTICAL_COHERENCE_TOMOGRAPHY_B_SCAN_VOLUME_ANALYSIS_IMAGE_MODULE: Fin
                     name="B-scan Cycle Time Vector",
                     type="1C",
                     row=26,
+                    requirement=Requirement(
+                        text="Required if B-scan Cycle Time (0022,1645) is absent. scan time + latency between B-scans",
+                        status="override",
+                        required=_condition_2,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00221649, keyword="AscanRate", name="A-scan Rate", type="3", row=27

@@ -17,14 +17,32 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    'Required if Lossy Image Compression (0028,2110) is "01".'
+    return rt.value_in(context, 0x00282110, "item", 0, None, ("01",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Photometric Interpretation (0028,0004) is MONOCHROME2."
+    return rt.value_in(context, 0x00280004, "item", 0, None, ("MONOCHROME2",))
+
 
 OPHTHALMIC_OPTICAL_COHERENCE_TOMOGRAPHY_EN_FACE_IMAGE_MODULE: Final = AttributeTable(
     table_id="table_C.8.17.14-1",
@@ -223,6 +241,12 @@ OPHTHALMIC_OPTICAL_COHERENCE_TOMOGRAPHY_EN_FACE_IMAGE_MODULE: Final = AttributeT
             name="Lossy Image Compression Ratio",
             type="1C",
             row=33,
+            requirement=Requirement(
+                text='Required if Lossy Image Compression (0028,2110) is "01".',
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00282114,
@@ -230,6 +254,12 @@ OPHTHALMIC_OPTICAL_COHERENCE_TOMOGRAPHY_EN_FACE_IMAGE_MODULE: Final = AttributeT
             name="Lossy Image Compression Method",
             type="1C",
             row=34,
+            requirement=Requirement(
+                text='Required if Lossy Image Compression (0028,2110) is "01".',
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x20500020,
@@ -238,6 +268,12 @@ OPHTHALMIC_OPTICAL_COHERENCE_TOMOGRAPHY_EN_FACE_IMAGE_MODULE: Final = AttributeT
             type="1C",
             row=35,
             value_sets=(ValueSet(kind="enumerated", values=("IDENTITY",)),),
+            requirement=Requirement(
+                text="Required if Photometric Interpretation (0028,0004) is MONOCHROME2.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00500004,

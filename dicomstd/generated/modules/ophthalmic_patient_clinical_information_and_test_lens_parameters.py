@@ -17,7 +17,24 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Measurement Laterality (0024,0113) is L or B."
+    return rt.value_in(context, 0x00240113, "any", 0, None, ("L", "B"))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Measurement Laterality (0024,0113) is R or B."
+    return rt.value_in(context, 0x00240113, "any", 0, None, ("R", "B"))
+
 
 OPHTHALMIC_PATIENT_CLINICAL_INFORMATION_AND_TEST_LENS_PARAMETERS_MODULE: Final = AttributeTable(
     table_id="table_C.8.26.6-1",
@@ -40,6 +57,12 @@ OPHTHALMIC_PATIENT_CLINICAL_INFORMATION_AND_TEST_LENS_PARAMETERS_MODULE: Final =
                     row=2,
                 ),
             ),
+            requirement=Requirement(
+                text="Required if Measurement Laterality (0024,0113) is L or B.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00240115,
@@ -54,6 +77,12 @@ OPHTHALMIC_PATIENT_CLINICAL_INFORMATION_AND_TEST_LENS_PARAMETERS_MODULE: Final =
                     label="Table C.8.26.6-2 “Ophthalmic Patient Clinical Information and Test Lens Parameters Macro Attributes”",
                     row=4,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Measurement Laterality (0024,0113) is R or B.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
             ),
         ),
     ),

@@ -17,12 +17,14 @@ from __future__ import annotations
 
 from typing import Final
 
+from dicomstd.conditions.runtime import never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
 
@@ -168,6 +170,12 @@ OPHTHALMIC_PHOTOGRAPHIC_PARAMETERS_MODULE: Final = AttributeTable(
                     qualifier="BCID 4206 “Ophthalmic Channel Description”.",
                     context_groups=(ContextGroup(cid=4206, strength="baseline"),),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if this differs from the natural interpretation",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
             ),
         ),
         Attribute(

@@ -17,14 +17,27 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if the value of Patient Eye Movement Commanded (0022,0005) is YES"
+    return rt.value_in(context, 0x00220005, "item", 0, None, ("YES",))
+
 
 OPHTHALMIC_PHOTOGRAPHY_ACQUISITION_PARAMETERS_MODULE: Final = AttributeTable(
     table_id="table_C.8.17.4-1",
@@ -56,6 +69,12 @@ OPHTHALMIC_PHOTOGRAPHY_ACQUISITION_PARAMETERS_MODULE: Final = AttributeTable(
                     qualifier="BCID 4201 “Patient Eye Movement Command”.",
                     context_groups=(ContextGroup(cid=4201, strength="baseline"),),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if the value of Patient Eye Movement Commanded (0022,0005) is YES",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
             ),
         ),
         Attribute(

@@ -17,14 +17,60 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Samples per Pixel (0028,0002) has a value greater than 1"
+    return rt.compare(context, 0x00280002, "item", 0, None, "gt", 1.0)
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    'Shall not be present when Two Dimensional to Three Dimensional Map Sequence (0022,1518) or X Coordinates Center Pixel View Angle (0022,1528) and Y Coordinates Center Pixel View Angle (0022,1529) are present required when Acquisition Device Type Code Sequence (0022,0015) contains an Item with the value (409898007, SCT, "Fundus Camera") May be present otherwise.'
+    return rt.code_in(context, 0x00220015, "any", 0, (("409898007", "SCT"),))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    return rt.conj(
+        rt.present(context, 0x00221518, "any", 0),
+        rt.present(context, 0x00221528, "any", 0),
+        rt.present(context, 0x00221529, "any", 0),
+    )
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Image Type (0008,0008) Value 1 is ORIGINAL May be present otherwise."
+    return rt.value_in(context, 0x00080008, "item", 0, 1, ("ORIGINAL",))
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if Image Type (0008,0008) Value 1 is DERIVED"
+    return rt.value_in(context, 0x00080008, "item", 0, 1, ("DERIVED",))
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    'Required if Lossy Image Compression (0028,2110) is "01".'
+    return rt.value_in(context, 0x00282110, "item", 0, None, ("01",))
+
+
+def _condition_7(context: EvaluationContext) -> Truth:
+    "Required if Photometric Interpretation (0028,0004) is MONOCHROME2."
+    return rt.value_in(context, 0x00280004, "item", 0, None, ("MONOCHROME2",))
+
 
 OPHTHALMIC_PHOTOGRAPHY_IMAGE_MODULE: Final = AttributeTable(
     table_id="table_C.8.17.2-1",
@@ -52,6 +98,12 @@ OPHTHALMIC_PHOTOGRAPHY_IMAGE_MODULE: Final = AttributeTable(
             type="1C",
             row=4,
             value_sets=(ValueSet(kind="enumerated", values=("2",)),),
+            requirement=Requirement(
+                text="Required if different from Samples per Pixel (0028,0002)",
+                status="unparsed",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00280004,
@@ -75,8 +127,27 @@ OPHTHALMIC_PHOTOGRAPHY_IMAGE_MODULE: Final = AttributeTable(
             type="1C",
             row=7,
             value_sets=(ValueSet(kind="enumerated", values=("0",)),),
+            requirement=Requirement(
+                text="Required if Samples per Pixel (0028,0002) has a value greater than 1",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
-        Attribute(tag=0x00280030, keyword="PixelSpacing", name="Pixel Spacing", type="1C", row=8),
+        Attribute(
+            tag=0x00280030,
+            keyword="PixelSpacing",
+            name="Pixel Spacing",
+            type="1C",
+            row=8,
+            requirement=Requirement(
+                text='Shall not be present when Two Dimensional to Three Dimensional Map Sequence (0022,1518) or X Coordinates Center Pixel View Angle (0022,1528) and Y Coordinates Center Pixel View Angle (0022,1529) are present required when Acquisition Device Type Code Sequence (0022,0015) contains an Item with the value (409898007, SCT, "Fundus Camera") May be present otherwise.',
+                status="parser",
+                required=_condition_2,
+                otherwise=always,
+                forbidden=_condition_3,
+            ),
+        ),
         Attribute(tag=0x00080033, keyword="ContentTime", name="Content Time", type="1", row=9),
         Attribute(tag=0x00080023, keyword="ContentDate", name="Content Date", type="1", row=10),
         Attribute(
@@ -85,6 +156,12 @@ OPHTHALMIC_PHOTOGRAPHY_IMAGE_MODULE: Final = AttributeTable(
             name="Acquisition DateTime",
             type="1C",
             row=11,
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL May be present otherwise.",
+                status="parser",
+                required=_condition_4,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00082112,
@@ -117,6 +194,12 @@ OPHTHALMIC_PHOTOGRAPHY_IMAGE_MODULE: Final = AttributeTable(
                     ),
                 ),
             ),
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is DERIVED",
+                status="parser",
+                required=_condition_5,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00282110,
@@ -132,6 +215,12 @@ OPHTHALMIC_PHOTOGRAPHY_IMAGE_MODULE: Final = AttributeTable(
             name="Lossy Image Compression Ratio",
             type="1C",
             row=17,
+            requirement=Requirement(
+                text='Required if Lossy Image Compression (0028,2110) is "01".',
+                status="parser",
+                required=_condition_6,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00282114,
@@ -139,6 +228,12 @@ OPHTHALMIC_PHOTOGRAPHY_IMAGE_MODULE: Final = AttributeTable(
             name="Lossy Image Compression Method",
             type="1C",
             row=18,
+            requirement=Requirement(
+                text='Required if Lossy Image Compression (0028,2110) is "01".',
+                status="parser",
+                required=_condition_6,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x20500020,
@@ -147,6 +242,12 @@ OPHTHALMIC_PHOTOGRAPHY_IMAGE_MODULE: Final = AttributeTable(
             type="1C",
             row=19,
             value_sets=(ValueSet(kind="enumerated", values=("IDENTITY",)),),
+            requirement=Requirement(
+                text="Required if Photometric Interpretation (0028,0004) is MONOCHROME2.",
+                status="parser",
+                required=_condition_7,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00500004,

@@ -17,14 +17,68 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    'Required if Acquisition Method Code Sequence (0022,1420) contains an Item with the value of (111923, DCM, "Corneal birefringence compensation") May be present otherwise'
+    return rt.code_in(context, 0x00221420, "item", 0, (("111923", "DCM"),))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Pixel Presentation (0008,9205) is COLOR_REF."
+    return rt.value_in(context, 0x00089205, "item", 0, None, ("COLOR_REF",))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    'Required if Lossy Image Compression (0028,2110) is "01".'
+    return rt.value_in(context, 0x00282110, "item", 0, None, ("01",))
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    'Required if Ophthalmic Thickness Map Type Code Sequence (0022,1436) contains an Item with the value (111931, DCM, "Thickness deviation category from normative data") May be present otherwise'
+    return rt.code_in(context, 0x00221436, "item", 0, (("111931", "DCM"),))
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    'Required if Ophthalmic Thickness Map Type Code Sequence (0022,1436) contains an Item with the value or (111931, DCM, "Thickness deviation category from normative data") or (111932, DCM, "Thickness deviation from normative data") May be present otherwise'
+    return rt.code_in(context, 0x00221436, "any", 0, (("111931", "DCM"), ("111932", "DCM")))
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if Ophthalmic Mapping Device Type (0022,1415) is OCT"
+    return rt.value_in(context, 0x00221415, "item", 0, None, ("OCT",))
+
+
+def _condition_7(context: EvaluationContext) -> Truth:
+    'Required if Primary Anatomic Structure Sequence (0008,2228) contains an Item with the value (67046006, SCT, "Fovea centralis") or (81016008, SCT, "Optic nerve head") or (49755003, SCT, "Lesion") or (111934, DCM, "Disc-Fovea") May be present otherwise.'
+    return rt.code_in(
+        context,
+        0x00082228,
+        "item",
+        0,
+        (("67046006", "SCT"), ("81016008", "SCT"), ("49755003", "SCT"), ("111934", "DCM")),
+    )
+
+
+def _condition_8(context: EvaluationContext) -> Truth:
+    "Required if Attribute Image Type (0008,0008) value 3 is RETINAL_THICK"
+    return rt.value_in(context, 0x00080008, "item", 0, 3, ("RETINAL_THICK",))
+
 
 OPHTHALMIC_THICKNESS_MAP_MODULE: Final = AttributeTable(
     table_id="table_C.8.28.2-1",
@@ -71,6 +125,12 @@ OPHTHALMIC_THICKNESS_MAP_MODULE: Final = AttributeTable(
                     label="Table 10-19 “Algorithm Identification Macro Attributes”",
                     row=5,
                 ),
+            ),
+            requirement=Requirement(
+                text='Required if Acquisition Method Code Sequence (0022,1420) contains an Item with the value of (111923, DCM, "Corneal birefringence compensation") May be present otherwise',
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
             ),
         ),
         Attribute(
@@ -138,6 +198,12 @@ OPHTHALMIC_THICKNESS_MAP_MODULE: Final = AttributeTable(
             name="Referenced Color Palette Instance UID",
             type="1C",
             row=20,
+            requirement=Requirement(
+                text="Required if Pixel Presentation (0008,9205) is COLOR_REF.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00282110,
@@ -153,6 +219,12 @@ OPHTHALMIC_THICKNESS_MAP_MODULE: Final = AttributeTable(
             name="Lossy Image Compression Ratio",
             type="1C",
             row=22,
+            requirement=Requirement(
+                text='Required if Lossy Image Compression (0028,2110) is "01".',
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00282114,
@@ -160,6 +232,12 @@ OPHTHALMIC_THICKNESS_MAP_MODULE: Final = AttributeTable(
             name="Lossy Image Compression Method",
             type="1C",
             row=23,
+            requirement=Requirement(
+                text='Required if Lossy Image Compression (0028,2110) is "01".',
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00280301,
@@ -249,6 +327,12 @@ OPHTHALMIC_THICKNESS_MAP_MODULE: Final = AttributeTable(
                     row=34,
                 ),
             ),
+            requirement=Requirement(
+                text='Required if Ophthalmic Thickness Map Type Code Sequence (0022,1436) contains an Item with the value (111931, DCM, "Thickness deviation category from normative data") May be present otherwise',
+                status="parser",
+                required=_condition_4,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00221443,
@@ -263,6 +347,12 @@ OPHTHALMIC_THICKNESS_MAP_MODULE: Final = AttributeTable(
                     label="Table 10-22 “Externally-Sourced Data Set Identification Macro Attributes”",
                     row=36,
                 ),
+            ),
+            requirement=Requirement(
+                text='Required if Ophthalmic Thickness Map Type Code Sequence (0022,1436) contains an Item with the value or (111931, DCM, "Thickness deviation category from normative data") or (111932, DCM, "Thickness deviation from normative data") May be present otherwise',
+                status="override",
+                required=_condition_5,
+                otherwise=always,
             ),
         ),
         Attribute(
@@ -287,6 +377,12 @@ OPHTHALMIC_THICKNESS_MAP_MODULE: Final = AttributeTable(
                     type="1",
                     row=39,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Ophthalmic Mapping Device Type (0022,1415) is OCT",
+                status="parser",
+                required=_condition_6,
+                otherwise=never,
             ),
         ),
         Attribute(
@@ -320,6 +416,12 @@ OPHTHALMIC_THICKNESS_MAP_MODULE: Final = AttributeTable(
                     ),
                 ),
             ),
+            requirement=Requirement(
+                text="Required if Ophthalmic Mapping Device Type (0022,1415) is OCT May be present otherwise",
+                status="parser",
+                required=_condition_6,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x0008114A,
@@ -351,6 +453,12 @@ OPHTHALMIC_THICKNESS_MAP_MODULE: Final = AttributeTable(
                         ),
                     ),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Ophthalmic Photography Reference Image available May be present otherwise",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=always,
             ),
         ),
         Attribute(
@@ -418,6 +526,12 @@ OPHTHALMIC_THICKNESS_MAP_MODULE: Final = AttributeTable(
             name="Anatomic Structure Reference Point",
             type="1C",
             row=55,
+            requirement=Requirement(
+                text='Required if Primary Anatomic Structure Sequence (0008,2228) contains an Item with the value (67046006, SCT, "Fovea centralis") or (81016008, SCT, "Optic nerve head") or (49755003, SCT, "Lesion") or (111934, DCM, "Disc-Fovea") May be present otherwise.',
+                status="parser",
+                required=_condition_7,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00221445,
@@ -434,6 +548,12 @@ OPHTHALMIC_THICKNESS_MAP_MODULE: Final = AttributeTable(
                     qualifier="DCID 4262 “Retinal Thickness Definition”",
                     context_groups=(ContextGroup(cid=4262, strength="defined"),),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Attribute Image Type (0008,0008) value 3 is RETINAL_THICK",
+                status="parser",
+                required=_condition_8,
+                otherwise=never,
             ),
         ),
     ),

@@ -17,14 +17,27 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    'Required if Acquisition Device Type Code Sequence (0022,0015) contains an Item with the value (392012008, SCT, "Optical Coherence Tomography Scanner") May be present otherwise.'
+    return rt.code_in(context, 0x00220015, "item", 0, (("392012008", "SCT"),))
+
 
 OPHTHALMIC_TOMOGRAPHY_PARAMETERS_MODULE: Final = AttributeTable(
     table_id="table_C.8.17.9-1",
@@ -112,6 +125,12 @@ OPHTHALMIC_TOMOGRAPHY_PARAMETERS_MODULE: Final = AttributeTable(
             name="Illumination Wave Length",
             type="1C",
             row=10,
+            requirement=Requirement(
+                text='Required if Acquisition Device Type Code Sequence (0022,0015) contains an Item with the value (392012008, SCT, "Optical Coherence Tomography Scanner") May be present otherwise.',
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00220056,
@@ -119,6 +138,12 @@ OPHTHALMIC_TOMOGRAPHY_PARAMETERS_MODULE: Final = AttributeTable(
             name="Illumination Power",
             type="1C",
             row=11,
+            requirement=Requirement(
+                text='Required if Acquisition Device Type Code Sequence (0022,0015) contains an Item with the value (392012008, SCT, "Optical Coherence Tomography Scanner") May be present otherwise.',
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00220057,
@@ -126,6 +151,12 @@ OPHTHALMIC_TOMOGRAPHY_PARAMETERS_MODULE: Final = AttributeTable(
             name="Illumination Bandwidth",
             type="1C",
             row=12,
+            requirement=Requirement(
+                text='Required if Acquisition Device Type Code Sequence (0022,0015) contains an Item with the value (392012008, SCT, "Optical Coherence Tomography Scanner") May be present otherwise.',
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00220035,
@@ -133,6 +164,12 @@ OPHTHALMIC_TOMOGRAPHY_PARAMETERS_MODULE: Final = AttributeTable(
             name="Depth Spatial Resolution",
             type="1C",
             row=13,
+            requirement=Requirement(
+                text='Required if Acquisition Device Type Code Sequence (0022,0015) contains an Item with the value (392012008, SCT, "Optical Coherence Tomography Scanner") May be present otherwise.',
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00220036,
@@ -140,6 +177,12 @@ OPHTHALMIC_TOMOGRAPHY_PARAMETERS_MODULE: Final = AttributeTable(
             name="Maximum Depth Distortion",
             type="1C",
             row=14,
+            requirement=Requirement(
+                text='Required if Acquisition Device Type Code Sequence (0022,0015) contains an Item with the value (392012008, SCT, "Optical Coherence Tomography Scanner") May be present otherwise.',
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00220037,
@@ -147,6 +190,12 @@ OPHTHALMIC_TOMOGRAPHY_PARAMETERS_MODULE: Final = AttributeTable(
             name="Along-scan Spatial Resolution",
             type="1C",
             row=15,
+            requirement=Requirement(
+                text='Required if Acquisition Device Type Code Sequence (0022,0015) contains an Item with the value (392012008, SCT, "Optical Coherence Tomography Scanner") May be present otherwise.',
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00220038,
@@ -154,6 +203,12 @@ OPHTHALMIC_TOMOGRAPHY_PARAMETERS_MODULE: Final = AttributeTable(
             name="Maximum Along-scan Distortion",
             type="1C",
             row=16,
+            requirement=Requirement(
+                text='Required if Acquisition Device Type Code Sequence (0022,0015) contains an Item with the value (392012008, SCT, "Optical Coherence Tomography Scanner") May be present otherwise.',
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00220048,
@@ -161,6 +216,12 @@ OPHTHALMIC_TOMOGRAPHY_PARAMETERS_MODULE: Final = AttributeTable(
             name="Across-scan Spatial Resolution",
             type="1C",
             row=17,
+            requirement=Requirement(
+                text='Required if Acquisition Device Type Code Sequence (0022,0015) contains an Item with the value (392012008, SCT, "Optical Coherence Tomography Scanner") May be present otherwise.',
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00220049,
@@ -168,6 +229,12 @@ OPHTHALMIC_TOMOGRAPHY_PARAMETERS_MODULE: Final = AttributeTable(
             name="Maximum Across-scan Distortion",
             type="1C",
             row=18,
+            requirement=Requirement(
+                text='Required if Acquisition Device Type Code Sequence (0022,0015) contains an Item with the value (392012008, SCT, "Optical Coherence Tomography Scanner") May be present otherwise.',
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
     ),
 )

@@ -17,7 +17,37 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Dimension Organization Type (0020,9311) is present with a value of TILED_FULL May be present otherwise."
+    return rt.value_in(context, 0x00209311, "any", 0, None, ("TILED_FULL",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Illumination Color Code Sequence (0048,0108) is not present May be present otherwise."
+    return rt.neg(rt.present(context, 0x00480108, "item", 0))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Illumination Wave Length (0022,0055) is not present May be present otherwise."
+    return rt.neg(rt.present(context, 0x00220055, "item", 0))
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Photometric Interpretation (0028,0004) is not MONOCHROME2, or if Palette Color Lookup Table Sequence (0048,0120) is present."
+    return rt.disj(
+        rt.neg(rt.value_in(context, 0x00280004, "any", 0, None, ("MONOCHROME2",))),
+        rt.present(context, 0x00480120, "item", 0),
+    )
+
 
 OPTICAL_PATH_MODULE: Final = AttributeTable(
     table_id="table_C.8.12.5-1",
@@ -32,6 +62,12 @@ OPTICAL_PATH_MODULE: Final = AttributeTable(
             name="Number of Optical Paths",
             type="1C",
             row=1,
+            requirement=Requirement(
+                text="Required if Dimension Organization Type (0020,9311) is present with a value of TILED_FULL May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00480105,
@@ -78,6 +114,12 @@ OPTICAL_PATH_MODULE: Final = AttributeTable(
                     name="Illumination Wave Length",
                     type="1C",
                     row=7,
+                    requirement=Requirement(
+                        text="Required if Illumination Color Code Sequence (0048,0108) is not present May be present otherwise.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00480108,
@@ -94,6 +136,12 @@ OPTICAL_PATH_MODULE: Final = AttributeTable(
                             qualifier="CID may be defined in the IOD constraints.",
                             constrained=True,
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if Illumination Wave Length (0022,0055) is not present May be present otherwise.",
+                        status="parser",
+                        required=_condition_3,
+                        otherwise=always,
                     ),
                 ),
                 Attribute(
@@ -228,6 +276,12 @@ OPTICAL_PATH_MODULE: Final = AttributeTable(
                             constrained=True,
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if this differs from the natural interpretation",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00480120,
@@ -245,7 +299,17 @@ OPTICAL_PATH_MODULE: Final = AttributeTable(
                     ),
                 ),
                 Attribute(
-                    tag=0x00282000, keyword="ICCProfile", name="ICC Profile", type="1C", row=29
+                    tag=0x00282000,
+                    keyword="ICCProfile",
+                    name="ICC Profile",
+                    type="1C",
+                    row=29,
+                    requirement=Requirement(
+                        text="Required if Photometric Interpretation (0028,0004) is not MONOCHROME2, or if Palette Color Lookup Table Sequence (0048,0120) is present.",
+                        status="parser",
+                        required=_condition_4,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00282002, keyword="ColorSpace", name="Color Space", type="3", row=30

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable
+from dicomstd.conditions.runtime import never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, Requirement
 
 OVERLAY_ACTIVATION_MODULE: Final = AttributeTable(
     table_id="table_C.11.7-1",
@@ -33,6 +34,12 @@ OVERLAY_ACTIVATION_MODULE: Final = AttributeTable(
             type="2C",
             row=1,
             tag_mask=0xFF00FFFF,
+            requirement=Requirement(
+                text="Required if Group 60xx is present in the referenced image(s) or the Presentation State Instance containing this Module.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
     ),
 )

@@ -17,7 +17,34 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, Include, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Pixel Data (7FE0,0010) or Pixel Data Provider URL (0028,7FE0) is present."
+    return rt.disj(
+        rt.present(context, 0x7FE00010, "any", 0), rt.present(context, 0x00287FE0, "any", 0)
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Pixel Presentation (0008,9205) equals COLOR_RANGE and the Palette Color Lookup Table Module is not present."
+    return rt.conj(
+        rt.value_in(context, 0x00089205, "item", 0, None, ("COLOR_RANGE",)),
+        rt.neg(rt.module_present(context, "table_C.7-22")),
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Pixel Presentation (0008,9205) has a value of COLOR_RANGE."
+    return rt.value_in(context, 0x00089205, "item", 0, None, ("COLOR_RANGE",))
+
 
 PARAMETRIC_MAP_IMAGE_MODULE: Final = AttributeTable(
     table_id="table_PS3.3_C.8.32-2",
@@ -85,6 +112,12 @@ PARAMETRIC_MAP_IMAGE_MODULE: Final = AttributeTable(
             type="1C",
             row=7,
             value_sets=(ValueSet(kind="enumerated", values=("16",)),),
+            requirement=Requirement(
+                text="Required if Pixel Data (7FE0,0010) or Pixel Data Provider URL (0028,7FE0) is present.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00280102,
@@ -93,6 +126,12 @@ PARAMETRIC_MAP_IMAGE_MODULE: Final = AttributeTable(
             type="1C",
             row=8,
             value_sets=(ValueSet(kind="enumerated", values=("15",)),),
+            requirement=Requirement(
+                text="Required if Pixel Data (7FE0,0010) or Pixel Data Provider URL (0028,7FE0) is present.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x20500020,
@@ -116,6 +155,12 @@ PARAMETRIC_MAP_IMAGE_MODULE: Final = AttributeTable(
             name="Lossy Image Compression Ratio",
             type="1C",
             row=11,
+            requirement=Requirement(
+                text="Required if present in the source images or this SOP Instance has been compressed.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00282114,
@@ -123,6 +168,12 @@ PARAMETRIC_MAP_IMAGE_MODULE: Final = AttributeTable(
             name="Lossy Image Compression Method",
             type="1C",
             row=12,
+            requirement=Requirement(
+                text="Required if present in the source images or this SOP Instance has been compressed",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00280301,
@@ -154,8 +205,26 @@ PARAMETRIC_MAP_IMAGE_MODULE: Final = AttributeTable(
             name="Palette Color Lookup Table UID",
             type="1C",
             row=16,
+            requirement=Requirement(
+                text="Required if Pixel Presentation (0008,9205) equals COLOR_RANGE and the Palette Color Lookup Table Module is not present.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
-        Attribute(tag=0x00282000, keyword="ICCProfile", name="ICC Profile", type="1C", row=17),
+        Attribute(
+            tag=0x00282000,
+            keyword="ICCProfile",
+            name="ICC Profile",
+            type="1C",
+            row=17,
+            requirement=Requirement(
+                text="Required if Pixel Presentation (0008,9205) has a value of COLOR_RANGE.",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
+        ),
         Attribute(tag=0x00282002, keyword="ColorSpace", name="Color Space", type="3", row=18),
     ),
 )

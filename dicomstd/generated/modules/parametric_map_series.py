@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount
+from dicomstd.conditions.runtime import never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, Requirement
 
 PARAMETRIC_MAP_SERIES_MODULE: Final = AttributeTable(
     table_id="table_PS3.3_C.8.32-1",
@@ -41,6 +42,12 @@ PARAMETRIC_MAP_SERIES_MODULE: Final = AttributeTable(
                     label="Table 10-11 “SOP Instance Reference Macro Attributes”",
                     row=4,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if a Performed Procedure Step SOP Class was involved in the creation of this Series.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
             ),
         ),
     ),

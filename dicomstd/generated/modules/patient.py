@@ -17,14 +17,69 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if either Patient's Birth Date in Alternative Calendar (0010,0033) or Patient's Alternative Death Date in Calendar (0010,0034) is present."
+    return rt.disj(
+        rt.present(context, 0x00100033, "item", 0), rt.present(context, 0x00100034, "item", 0)
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if the Patient is a non-human organism and if Patient Species Code Sequence (0010,2202) is not present May be present otherwise."
+    return rt.conj(rt.UNKNOWN, rt.neg(rt.present(context, 0x00102202, "item", 0)))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if the Patient is a non-human organism and if Patient Species Description (0010,2201) is not present May be present otherwise."
+    return rt.conj(rt.UNKNOWN, rt.neg(rt.present(context, 0x00102201, "item", 0)))
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if the Patient is a non-human organism and if Patient Breed Code Sequence (0010,2293) is empty May be present otherwise."
+    return rt.conj(
+        rt.UNKNOWN,
+        rt.present(context, 0x00102293, "item", 0),
+        rt.neg(rt.has_value(context, 0x00102293, "item", 0)),
+    )
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if Responsible Person is present and has a value."
+    return rt.has_value(context, 0x00102297, "item", 0)
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if Patient Identity Removed (0012,0062) is present and has a value of YES and De-identification Method Code Sequence (0012,0064) is not present May be present otherwise."
+    return rt.conj(
+        rt.value_in(context, 0x00120062, "item", 0, None, ("YES",)),
+        rt.neg(rt.present(context, 0x00120064, "item", 0)),
+    )
+
+
+def _condition_7(context: EvaluationContext) -> Truth:
+    "Required if Patient Identity Removed (0012,0062) is present and has a value of YES and De-identification Method (0012,0063) is not present May be present otherwise."
+    return rt.conj(
+        rt.value_in(context, 0x00120062, "item", 0, None, ("YES",)),
+        rt.neg(rt.present(context, 0x00120063, "item", 0)),
+    )
+
 
 PATIENT_MODULE: Final = AttributeTable(
     table_id="table_C.7-1",
@@ -83,6 +138,12 @@ PATIENT_MODULE: Final = AttributeTable(
                         "HIJRI",
                     ),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if either Patient's Birth Date in Alternative Calendar (0010,0033) or Patient's Alternative Death Date in Calendar (0010,0034) is present.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
             ),
         ),
         Attribute(
@@ -196,6 +257,12 @@ PATIENT_MODULE: Final = AttributeTable(
             name="Patient Species Description",
             type="1C",
             row=25,
+            requirement=Requirement(
+                text="Required if the Patient is a non-human organism and if Patient Species Code Sequence (0010,2202) is not present May be present otherwise.",
+                status="parser",
+                required=_condition_2,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00102202,
@@ -213,6 +280,12 @@ PATIENT_MODULE: Final = AttributeTable(
                     context_groups=(ContextGroup(cid=7454, strength="defined"),),
                 ),
             ),
+            requirement=Requirement(
+                text="Required if the Patient is a non-human organism and if Patient Species Description (0010,2201) is not present May be present otherwise.",
+                status="parser",
+                required=_condition_3,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00102292,
@@ -220,6 +293,12 @@ PATIENT_MODULE: Final = AttributeTable(
             name="Patient Breed Description",
             type="2C",
             row=28,
+            requirement=Requirement(
+                text="Required if the Patient is a non-human organism and if Patient Breed Code Sequence (0010,2293) is empty May be present otherwise.",
+                status="parser",
+                required=_condition_4,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00102293,
@@ -236,6 +315,12 @@ PATIENT_MODULE: Final = AttributeTable(
                     qualifier="DCID 7480 “Breed”.",
                     context_groups=(ContextGroup(cid=7480, strength="defined"),),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if the Patient is a non-human organism.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
             ),
         ),
         Attribute(
@@ -270,6 +355,12 @@ PATIENT_MODULE: Final = AttributeTable(
                         ),
                     ),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if the Patient is a non-human organism.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
             ),
         ),
         Attribute(
@@ -388,6 +479,12 @@ PATIENT_MODULE: Final = AttributeTable(
             name="Responsible Person",
             type="2C",
             row=50,
+            requirement=Requirement(
+                text="Required if the Patient is a non-human organism May be present otherwise.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00102298,
@@ -413,6 +510,12 @@ PATIENT_MODULE: Final = AttributeTable(
                     ),
                 ),
             ),
+            requirement=Requirement(
+                text="Required if Responsible Person is present and has a value.",
+                status="parser",
+                required=_condition_5,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00102299,
@@ -420,6 +523,12 @@ PATIENT_MODULE: Final = AttributeTable(
             name="Responsible Organization",
             type="2C",
             row=52,
+            requirement=Requirement(
+                text="Required if Patient is a non-human organism May be present otherwise.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00120062,
@@ -435,6 +544,12 @@ PATIENT_MODULE: Final = AttributeTable(
             name="De-identification Method",
             type="1C",
             row=54,
+            requirement=Requirement(
+                text="Required if Patient Identity Removed (0012,0062) is present and has a value of YES and De-identification Method Code Sequence (0012,0064) is not present May be present otherwise.",
+                status="parser",
+                required=_condition_6,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00120064,
@@ -451,6 +566,12 @@ PATIENT_MODULE: Final = AttributeTable(
                     qualifier="DCID 7050 “De-identification Method”.",
                     context_groups=(ContextGroup(cid=7050, strength="defined"),),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Patient Identity Removed (0012,0062) is present and has a value of YES and De-identification Method (0012,0063) is not present May be present otherwise.",
+                status="parser",
+                required=_condition_7,
+                otherwise=always,
             ),
         ),
         Include(

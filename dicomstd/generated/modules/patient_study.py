@@ -17,12 +17,14 @@ from __future__ import annotations
 
 from typing import Final
 
+from dicomstd.conditions.runtime import always, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
 
@@ -203,6 +205,12 @@ PATIENT_STUDY_MODULE: Final = AttributeTable(
             type="2C",
             row=30,
             value_sets=(ValueSet(kind="enumerated", values=("ALTERED", "UNALTERED")),),
+            requirement=Requirement(
+                text="Required if Patient is a non-human organism May be present otherwise.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=always,
+            ),
         ),
     ),
 )

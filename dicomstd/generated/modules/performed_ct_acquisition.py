@@ -17,14 +17,59 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Acquisition Type (0018,9302) is CONSTANT_ANGLE."
+    return rt.value_in(context, 0x00189302, "item", 0, None, ("CONSTANT_ANGLE",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Acquisition Type (0018,9302) is other than CONSTANT_ANGLE."
+    return rt.neg(rt.value_in(context, 0x00189302, "item", 0, None, ("CONSTANT_ANGLE",)))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if CTDIvol (0018,9345) is present"
+    return rt.present(context, 0x00189345, "item", 0)
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE."
+    return rt.neg(rt.value_in(context, 0x00189037, "item", 0, None, ("NONE",)))
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if Cardiac Synchronization Technique (0018,9037) equals PROSPECTIVE or RETROSPECTIVE."
+    return rt.value_in(context, 0x00189037, "item", 0, None, ("PROSPECTIVE", "RETROSPECTIVE"))
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if Respiratory Motion Compensation Technique (0018,9170) equals other than NONE or BREATH_HOLD May be present otherwise."
+    return rt.neg(rt.value_in(context, 0x00189170, "item", 0, None, ("NONE", "BREATH_HOLD")))
+
+
+def _condition_7(context: EvaluationContext) -> Truth:
+    "Required if Respiratory Motion Compensation Technique (0018,9170) equals other than NONE, REALTIME or BREATH_HOLD May be present otherwise."
+    return rt.neg(
+        rt.value_in(context, 0x00189170, "item", 0, None, ("NONE", "REALTIME", "BREATH_HOLD"))
+    )
+
 
 PERFORMED_CT_ACQUISITION_MODULE: Final = AttributeTable(
     table_id="table_C.34.10-1",
@@ -59,7 +104,19 @@ PERFORMED_CT_ACQUISITION_MODULE: Final = AttributeTable(
                         ),
                     ),
                 ),
-                Attribute(tag=0x00189303, keyword="TubeAngle", name="Tube Angle", type="1C", row=4),
+                Attribute(
+                    tag=0x00189303,
+                    keyword="TubeAngle",
+                    name="Tube Angle",
+                    type="1C",
+                    row=4,
+                    requirement=Requirement(
+                        text="Required if Acquisition Type (0018,9302) is CONSTANT_ANGLE.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
+                ),
                 Attribute(
                     tag=0x00189333,
                     keyword="ConstantVolumeFlag",
@@ -82,6 +139,12 @@ PERFORMED_CT_ACQUISITION_MODULE: Final = AttributeTable(
                     name="Revolution Time",
                     type="1C",
                     row=7,
+                    requirement=Requirement(
+                        text="Required if Acquisition Type (0018,9302) is other than CONSTANT_ANGLE.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189306,
@@ -124,7 +187,19 @@ PERFORMED_CT_ACQUISITION_MODULE: Final = AttributeTable(
                     type="1",
                     row=14,
                 ),
-                Attribute(tag=0x00189345, keyword="CTDIvol", name="CTDIvol", type="1C", row=15),
+                Attribute(
+                    tag=0x00189345,
+                    keyword="CTDIvol",
+                    name="CTDIvol",
+                    type="1C",
+                    row=15,
+                    requirement=Requirement(
+                        text="Required if Acquisition Type (0018,9302) is not CONSTANT_ANGLE May be present otherwise.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=always,
+                    ),
+                ),
                 Attribute(
                     tag=0x00189346,
                     keyword="CTDIPhantomTypeCodeSequence",
@@ -140,6 +215,12 @@ PERFORMED_CT_ACQUISITION_MODULE: Final = AttributeTable(
                             qualifier='Defined CID 4052 "Phantom Devices".',
                             context_groups=(ContextGroup(cid=4052, strength="defined"),),
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if CTDIvol (0018,9345) is present",
+                        status="parser",
+                        required=_condition_3,
+                        otherwise=never,
                     ),
                 ),
                 Attribute(
@@ -351,6 +432,12 @@ PERFORMED_CT_ACQUISITION_MODULE: Final = AttributeTable(
                             type="1C",
                             row=39,
                             value_sets=(ValueSet(kind="defined", values=("ECG", "VCG", "PP")),),
+                            requirement=Requirement(
+                                text="Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE.",
+                                status="parser",
+                                required=_condition_4,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00189070,
@@ -358,6 +445,12 @@ PERFORMED_CT_ACQUISITION_MODULE: Final = AttributeTable(
                             name="Cardiac RR Interval Specified",
                             type="1C",
                             row=40,
+                            requirement=Requirement(
+                                text="Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE.",
+                                status="parser",
+                                required=_condition_4,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00189169,
@@ -371,6 +464,12 @@ PERFORMED_CT_ACQUISITION_MODULE: Final = AttributeTable(
                                     values=("NONE", "RR_INTERVAL", "QRS_LOOP", "PVC"),
                                 ),
                             ),
+                            requirement=Requirement(
+                                text="Required if Cardiac Synchronization Technique (0018,9037) equals PROSPECTIVE or RETROSPECTIVE.",
+                                status="parser",
+                                required=_condition_5,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00181081,
@@ -378,6 +477,12 @@ PERFORMED_CT_ACQUISITION_MODULE: Final = AttributeTable(
                             name="Low R-R Value",
                             type="2C",
                             row=42,
+                            requirement=Requirement(
+                                text="Required if Cardiac Synchronization Technique (0018,9037) equals PROSPECTIVE or RETROSPECTIVE.",
+                                status="parser",
+                                required=_condition_5,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00181082,
@@ -385,6 +490,12 @@ PERFORMED_CT_ACQUISITION_MODULE: Final = AttributeTable(
                             name="High R-R Value",
                             type="2C",
                             row=43,
+                            requirement=Requirement(
+                                text="Required if Cardiac Synchronization Technique (0018,9037) equals PROSPECTIVE or RETROSPECTIVE.",
+                                status="parser",
+                                required=_condition_5,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00181086, keyword="SkipBeats", name="Skip Beats", type="3", row=44
@@ -396,6 +507,12 @@ PERFORMED_CT_ACQUISITION_MODULE: Final = AttributeTable(
                             type="1C",
                             row=45,
                             value_sets=(ValueSet(kind="defined", values=("FORW", "BACK", "PCNT")),),
+                            requirement=Requirement(
+                                text="Required if type of framing is not time forward from trigger may be present otherwise.",
+                                status="unknown by design",
+                                required=not_verifiable,
+                                otherwise=always,
+                            ),
                         ),
                         Attribute(
                             tag=0x00189170,
@@ -430,6 +547,12 @@ PERFORMED_CT_ACQUISITION_MODULE: Final = AttributeTable(
                                     values=("NONE", "BELT", "NASAL_PROBE", "CO2_SENSOR", "ECG"),
                                 ),
                             ),
+                            requirement=Requirement(
+                                text="Required if Respiratory Motion Compensation Technique (0018,9170) equals other than NONE or BREATH_HOLD May be present otherwise.",
+                                status="parser",
+                                required=_condition_6,
+                                otherwise=always,
+                            ),
                         ),
                         Attribute(
                             tag=0x00209256,
@@ -437,6 +560,12 @@ PERFORMED_CT_ACQUISITION_MODULE: Final = AttributeTable(
                             name="Respiratory Trigger Delay Threshold",
                             type="1C",
                             row=48,
+                            requirement=Requirement(
+                                text="Required if Respiratory Motion Compensation Technique (0018,9170) equals other than NONE, REALTIME or BREATH_HOLD May be present otherwise.",
+                                status="parser",
+                                required=_condition_7,
+                                otherwise=always,
+                            ),
                         ),
                         Attribute(
                             tag=0x00209250,
@@ -446,6 +575,12 @@ PERFORMED_CT_ACQUISITION_MODULE: Final = AttributeTable(
                             row=49,
                             value_sets=(
                                 ValueSet(kind="defined", values=("TIME", "AMPLITUDE", "BOTH")),
+                            ),
+                            requirement=Requirement(
+                                text="Required if the value is not TIME May be present otherwise.",
+                                status="unknown by design",
+                                required=not_verifiable,
+                                otherwise=always,
                             ),
                         ),
                     ),

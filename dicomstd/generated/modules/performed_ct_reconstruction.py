@@ -17,14 +17,32 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Reconstruction Field of View (0018,9317) is not present."
+    return rt.neg(rt.present(context, 0x00189317, "item", 0))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Reconstruction Diameter (0018,1100) is not present."
+    return rt.neg(rt.present(context, 0x00181100, "item", 0))
+
 
 PERFORMED_CT_RECONSTRUCTION_MODULE: Final = AttributeTable(
     table_id="table_C.34.12-1",
@@ -67,6 +85,12 @@ PERFORMED_CT_RECONSTRUCTION_MODULE: Final = AttributeTable(
                     type="1C",
                     row=5,
                     fixed_values=("1.2.840.10008.5.1.4.1.1.200.2",),
+                    requirement=Requirement(
+                        text="Required if the referenced acquisition protocol element is not in this Instance",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00081155,
@@ -74,6 +98,12 @@ PERFORMED_CT_RECONSTRUCTION_MODULE: Final = AttributeTable(
                     name="Referenced SOP Instance UID",
                     type="1C",
                     row=6,
+                    requirement=Requirement(
+                        text="Required if the referenced acquisition protocol element is not in this Instance.",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x0018993B,
@@ -158,6 +188,12 @@ PERFORMED_CT_RECONSTRUCTION_MODULE: Final = AttributeTable(
                     name="Reconstruction Diameter",
                     type="1C",
                     row=15,
+                    requirement=Requirement(
+                        text="Required if Reconstruction Field of View (0018,9317) is not present.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189317,
@@ -165,6 +201,12 @@ PERFORMED_CT_RECONSTRUCTION_MODULE: Final = AttributeTable(
                     name="Reconstruction Field of View",
                     type="1C",
                     row=16,
+                    requirement=Requirement(
+                        text="Required if Reconstruction Diameter (0018,1100) is not present.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189318,

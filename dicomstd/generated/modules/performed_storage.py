@@ -17,7 +17,42 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    Include,
+    ItemCount,
+    Requirement,
+    ValueSet,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Source Reconstruction Protocol Element Number (0018,993A) is not present."
+    return rt.neg(rt.present(context, 0x0018993A, "item", 0))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Source Acquisition Protocol Element Number (0018,9938) is not present."
+    return rt.neg(rt.present(context, 0x00189938, "item", 0))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if: SOP Class UID (0008,0016) has a value of 1.2.840.10008.5.1.4.1.1.200.2 (CT Performed Procedure Protocol Storage) or 1.2.840.10008.5.1.4.1.1.200.8 (XA Performed Procedure Protocol Storage), and Source Acquisition Protocol Element Number (0018,9938) is present and only some of the beams in the Acquisition Protocol Element are to be stored"
+    return rt.conj(
+        rt.sop_class_in(
+            context, ("1.2.840.10008.5.1.4.1.1.200.2", "1.2.840.10008.5.1.4.1.1.200.8")
+        ),
+        rt.present(context, 0x00189938, "item", 0),
+        rt.UNKNOWN,
+    )
+
 
 PERFORMED_STORAGE_MODULE: Final = AttributeTable(
     table_id="table_C.34.14-1",
@@ -45,6 +80,12 @@ PERFORMED_STORAGE_MODULE: Final = AttributeTable(
                     name="Source Acquisition Protocol Element Number",
                     type="1C",
                     row=3,
+                    requirement=Requirement(
+                        text="Required if Source Reconstruction Protocol Element Number (0018,993A) is not present.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x0018993A,
@@ -52,6 +93,12 @@ PERFORMED_STORAGE_MODULE: Final = AttributeTable(
                     name="Source Reconstruction Protocol Element Number",
                     type="1C",
                     row=4,
+                    requirement=Requirement(
+                        text="Required if Source Acquisition Protocol Element Number (0018,9938) is not present.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189939,
@@ -59,6 +106,12 @@ PERFORMED_STORAGE_MODULE: Final = AttributeTable(
                     name="Source Acquisition Beam Number",
                     type="1C",
                     row=5,
+                    requirement=Requirement(
+                        text="Required if: SOP Class UID (0008,0016) has a value of 1.2.840.10008.5.1.4.1.1.200.2 (CT Performed Procedure Protocol Storage) or 1.2.840.10008.5.1.4.1.1.200.8 (XA Performed Procedure Protocol Storage), and Source Acquisition Protocol Element Number (0018,9938) is present and only some of the beams in the Acquisition Protocol Element are to be stored",
+                        status="parser",
+                        required=_condition_3,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00081150,
@@ -75,6 +128,12 @@ PERFORMED_STORAGE_MODULE: Final = AttributeTable(
                             ),
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if the referenced acquisition or reconstruction protocol element is not in this Instance",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00081155,
@@ -82,6 +141,12 @@ PERFORMED_STORAGE_MODULE: Final = AttributeTable(
                     name="Referenced SOP Instance UID",
                     type="1C",
                     row=7,
+                    requirement=Requirement(
+                        text="Required if the referenced acquisition or reconstruction protocol element is not in this Instance.",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00404033,

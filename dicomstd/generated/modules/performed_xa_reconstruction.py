@@ -17,7 +17,15 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, ValueSet
+from dicomstd.conditions.runtime import never, not_verifiable
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    Include,
+    ItemCount,
+    Requirement,
+    ValueSet,
+)
 
 PERFORMED_XA_RECONSTRUCTION_MODULE: Final = AttributeTable(
     table_id="table_C.34.18-1",
@@ -65,6 +73,12 @@ PERFORMED_XA_RECONSTRUCTION_MODULE: Final = AttributeTable(
                     type="1C",
                     row=6,
                     fixed_values=("1.2.840.10008.5.1.4.1.1.200.8",),
+                    requirement=Requirement(
+                        text="Required if the referenced acquisition protocol element is not in this instance",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00081155,
@@ -72,6 +86,12 @@ PERFORMED_XA_RECONSTRUCTION_MODULE: Final = AttributeTable(
                     name="Referenced SOP Instance UID",
                     type="1C",
                     row=7,
+                    requirement=Requirement(
+                        text="Required if the referenced acquisition protocol element is not in this instance.",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x001811BE,

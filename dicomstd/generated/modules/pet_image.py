@@ -17,7 +17,32 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, Include, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Series Type (0054,1000), Value 1 is GATED."
+    return rt.value_in(context, 0x00541000, "any", 0, 1, ("GATED",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Series Type (0054,1000), Value 1 is GATED and Beat Rejection Flag (0018,1080) is Y."
+    return rt.conj(
+        rt.value_in(context, 0x00541000, "any", 0, 1, ("GATED",)),
+        rt.value_in(context, 0x00181080, "any", 0, None, ("Y",)),
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Decay Correction (0054,1102) is other than NONE"
+    return rt.neg(rt.value_in(context, 0x00541102, "any", 0, None, ("NONE",)))
+
 
 PET_IMAGE_MODULE: Final = AttributeTable(
     table_id="table_C.8-63",
@@ -63,10 +88,58 @@ PET_IMAGE_MODULE: Final = AttributeTable(
             type="1",
             row=9,
         ),
-        Attribute(tag=0x00181060, keyword="TriggerTime", name="Trigger Time", type="1C", row=10),
-        Attribute(tag=0x00181063, keyword="FrameTime", name="Frame Time", type="1C", row=11),
-        Attribute(tag=0x00181081, keyword="LowRRValue", name="Low R-R Value", type="1C", row=12),
-        Attribute(tag=0x00181082, keyword="HighRRValue", name="High R-R Value", type="1C", row=13),
+        Attribute(
+            tag=0x00181060,
+            keyword="TriggerTime",
+            name="Trigger Time",
+            type="1C",
+            row=10,
+            requirement=Requirement(
+                text="Required if Series Type (0054,1000), Value 1 is GATED.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
+        ),
+        Attribute(
+            tag=0x00181063,
+            keyword="FrameTime",
+            name="Frame Time",
+            type="1C",
+            row=11,
+            requirement=Requirement(
+                text="Required if Series Type (0054,1000), Value 1 is GATED",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
+        ),
+        Attribute(
+            tag=0x00181081,
+            keyword="LowRRValue",
+            name="Low R-R Value",
+            type="1C",
+            row=12,
+            requirement=Requirement(
+                text="Required if Series Type (0054,1000), Value 1 is GATED and Beat Rejection Flag (0018,1080) is Y.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
+        ),
+        Attribute(
+            tag=0x00181082,
+            keyword="HighRRValue",
+            name="High R-R Value",
+            type="1C",
+            row=13,
+            requirement=Requirement(
+                text="Required if Series Type (0054,1000), Value 1 is GATED and Beat Rejection Flag (0018,1080) is Y.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
+        ),
         Attribute(
             tag=0x00282110,
             keyword="LossyImageCompression",
@@ -74,6 +147,12 @@ PET_IMAGE_MODULE: Final = AttributeTable(
             type="1C",
             row=14,
             value_sets=(ValueSet(kind="enumerated", values=("00", "01")),),
+            requirement=Requirement(
+                text="Required if Lossy Compression has been performed on the image May be present otherwise.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=always,
+            ),
         ),
         Attribute(tag=0x00541330, keyword="ImageIndex", name="Image Index", type="1", row=15),
         Attribute(
@@ -119,7 +198,19 @@ PET_IMAGE_MODULE: Final = AttributeTable(
             type="3",
             row=24,
         ),
-        Attribute(tag=0x00541321, keyword="DecayFactor", name="Decay Factor", type="1C", row=25),
+        Attribute(
+            tag=0x00541321,
+            keyword="DecayFactor",
+            name="Decay Factor",
+            type="1C",
+            row=25,
+            requirement=Requirement(
+                text="Required if Decay Correction (0054,1102) is other than NONE",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
+        ),
         Attribute(
             tag=0x00541322,
             keyword="DoseCalibrationFactor",

@@ -17,7 +17,29 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Series Type (0054,1000), Value 2 is REPROJECTION"
+    return rt.value_in(context, 0x00541000, "item", 0, 2, ("REPROJECTION",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Series Type (0054,1000), Value 1 is GATED."
+    return rt.value_in(context, 0x00541000, "item", 0, 1, ("GATED",))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Series Type (0054,1000), Value 1 is DYNAMIC."
+    return rt.value_in(context, 0x00541000, "item", 0, 1, ("DYNAMIC",))
+
 
 PET_SERIES_MODULE: Final = AttributeTable(
     table_id="table_C.8-60",
@@ -99,6 +121,12 @@ PET_SERIES_MODULE: Final = AttributeTable(
             type="2C",
             row=7,
             value_sets=(ValueSet(kind="defined", values=("SUM", "MAX PIXEL")),),
+            requirement=Requirement(
+                text="Required if Series Type (0054,1000), Value 2 is REPROJECTION",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00540061,
@@ -106,6 +134,12 @@ PET_SERIES_MODULE: Final = AttributeTable(
             name="Number of R-R Intervals",
             type="1C",
             row=8,
+            requirement=Requirement(
+                text="Required if Series Type (0054,1000), Value 1 is GATED.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00540071,
@@ -113,6 +147,12 @@ PET_SERIES_MODULE: Final = AttributeTable(
             name="Number of Time Slots",
             type="1C",
             row=9,
+            requirement=Requirement(
+                text="Required if Series Type (0054,1000), Value 1 is GATED.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00540101,
@@ -120,6 +160,12 @@ PET_SERIES_MODULE: Final = AttributeTable(
             name="Number of Time Slices",
             type="1C",
             row=10,
+            requirement=Requirement(
+                text="Required if Series Type (0054,1000), Value 1 is DYNAMIC.",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00540081, keyword="NumberOfSlices", name="Number of Slices", type="1", row=11

@@ -17,14 +17,27 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Acoustic Coupling Medium Flag (0018,9829) is YES"
+    return rt.value_in(context, 0x00189829, "item", 0, None, ("YES",))
+
 
 PHOTOACOUSTIC_ACQUISITION_PARAMETERS_MODULE: Final = AttributeTable(
     table_id="table_C.8.34.2-1",
@@ -98,6 +111,12 @@ PHOTOACOUSTIC_ACQUISITION_PARAMETERS_MODULE: Final = AttributeTable(
                     qualifier="DCID 11002 “Acoustic Coupling Medium”",
                     context_groups=(ContextGroup(cid=11002, strength="defined"),),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Acoustic Coupling Medium Flag (0018,9829) is YES",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
             ),
         ),
         Attribute(

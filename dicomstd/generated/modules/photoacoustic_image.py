@@ -17,7 +17,36 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    Include,
+    ItemCount,
+    Requirement,
+    ValueSet,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Samples per Pixel (0028,0002) has a value greater than 1"
+    return rt.compare(context, 0x00280002, "item", 0, None, "gt", 1.0)
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    'Required if Lossy Image Compression (0028,2110) is "01".'
+    return rt.value_in(context, 0x00282110, "item", 0, None, ("01",))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Photometric Interpretation (0028,0004) is MONOCHROME2."
+    return rt.value_in(context, 0x00280004, "item", 0, None, ("MONOCHROME2",))
+
 
 PHOTOACOUSTIC_IMAGE_MODULE: Final = AttributeTable(
     table_id="table_C.8.34.1-1",
@@ -93,6 +122,12 @@ PHOTOACOUSTIC_IMAGE_MODULE: Final = AttributeTable(
             name="Planar Configuration",
             type="1C",
             row=11,
+            requirement=Requirement(
+                text="Required if Samples per Pixel (0028,0002) has a value greater than 1",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x0018980C,
@@ -116,6 +151,12 @@ PHOTOACOUSTIC_IMAGE_MODULE: Final = AttributeTable(
             name="Lossy Image Compression Ratio",
             type="1C",
             row=14,
+            requirement=Requirement(
+                text='Required if Lossy Image Compression (0028,2110) is "01".',
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00282114,
@@ -123,6 +164,12 @@ PHOTOACOUSTIC_IMAGE_MODULE: Final = AttributeTable(
             name="Lossy Image Compression Method",
             type="1C",
             row=15,
+            requirement=Requirement(
+                text='Required if Lossy Image Compression (0028,2110) is "01".',
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x20500020,
@@ -131,6 +178,12 @@ PHOTOACOUSTIC_IMAGE_MODULE: Final = AttributeTable(
             type="1C",
             row=16,
             value_sets=(ValueSet(kind="enumerated", values=("IDENTITY",)),),
+            requirement=Requirement(
+                text="Required if Photometric Interpretation (0028,0004) is MONOCHROME2.",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00280301,

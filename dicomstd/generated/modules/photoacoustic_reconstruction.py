@@ -17,7 +17,36 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ContextGroup, Include, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    ContextGroup,
+    Include,
+    ItemCount,
+    Requirement,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    'Required if Sound Speed Correction Mechanism (0018,9832) is (130818, DCM, "Uniform Speed of Sound Correction") or (130819, DCM, "Dual Speed of Sound Correction").'
+    return rt.code_in(context, 0x00189832, "parent", 1, (("130818", "DCM"), ("130819", "DCM")))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    'Required if Sound Speed Correction Mechanism (0018,9832) is (130819, DCM, "Dual Speed of Sound Correction").'
+    return rt.code_in(context, 0x00189832, "parent", 1, (("130819", "DCM"),))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    'Required if Sound Speed Correction Mechanism (0018,9832) is (130820, DCM, "Speed of Sound Map Correction") May be present otherwise.'
+    return rt.code_in(context, 0x00189832, "parent", 1, (("130820", "DCM"),))
+
 
 PHOTOACOUSTIC_RECONSTRUCTION_MODULE: Final = AttributeTable(
     table_id="table_C.8.34.4-1",
@@ -47,6 +76,12 @@ PHOTOACOUSTIC_RECONSTRUCTION_MODULE: Final = AttributeTable(
                     name="Object Sound Speed",
                     type="1C",
                     row=3,
+                    requirement=Requirement(
+                        text='Required if Sound Speed Correction Mechanism (0018,9832) is (130818, DCM, "Uniform Speed of Sound Correction") or (130819, DCM, "Dual Speed of Sound Correction").',
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189834,
@@ -54,6 +89,12 @@ PHOTOACOUSTIC_RECONSTRUCTION_MODULE: Final = AttributeTable(
                     name="Acoustic Coupling Medium Sound Speed",
                     type="1C",
                     row=4,
+                    requirement=Requirement(
+                        text='Required if Sound Speed Correction Mechanism (0018,9832) is (130819, DCM, "Dual Speed of Sound Correction").',
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00081140,
@@ -68,6 +109,12 @@ PHOTOACOUSTIC_RECONSTRUCTION_MODULE: Final = AttributeTable(
                             label="Table 10-3 “Image SOP Instance Reference Macro Attributes”",
                             row=6,
                         ),
+                    ),
+                    requirement=Requirement(
+                        text='Required if Sound Speed Correction Mechanism (0018,9832) is (130820, DCM, "Speed of Sound Map Correction") May be present otherwise.',
+                        status="parser",
+                        required=_condition_3,
+                        otherwise=always,
                     ),
                 ),
             ),

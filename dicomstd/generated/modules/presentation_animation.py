@@ -17,7 +17,29 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Presentation Animation Style (0070,1A01) has a value of FLYTHROUGH."
+    return rt.value_in(context, 0x00701A01, "parent", 1, None, ("FLYTHROUGH",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Presentation Animation Style (0070,1A01) has a value of CROSSCURVE or FLYTHROUGH."
+    return rt.value_in(context, 0x00701A01, "item", 0, None, ("CROSSCURVE", "FLYTHROUGH"))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Presentation Animation Style (0070,1A01) is SWIVEL."
+    return rt.value_in(context, 0x00701A01, "item", 0, None, ("SWIVEL",))
+
 
 PRESENTATION_ANIMATION_MODULE: Final = AttributeTable(
     table_id="table_C.11.29-1",
@@ -74,7 +96,19 @@ PRESENTATION_ANIMATION_MODULE: Final = AttributeTable(
                     name="Volumetric Curve Up Directions",
                     type="1C",
                     row=6,
+                    requirement=Requirement(
+                        text="Required if Presentation Animation Style (0070,1A01) has a value of FLYTHROUGH.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Presentation Animation Style (0070,1A01) has a value of CROSSCURVE or FLYTHROUGH.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
             ),
         ),
         Attribute(
@@ -83,8 +117,26 @@ PRESENTATION_ANIMATION_MODULE: Final = AttributeTable(
             name="Animation Step Size",
             type="1C",
             row=7,
+            requirement=Requirement(
+                text="Required if Presentation Animation Style (0070,1A01) has a value of CROSSCURVE or FLYTHROUGH.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
-        Attribute(tag=0x00701A06, keyword="SwivelRange", name="Swivel Range", type="1C", row=8),
+        Attribute(
+            tag=0x00701A06,
+            keyword="SwivelRange",
+            name="Swivel Range",
+            type="1C",
+            row=8,
+            requirement=Requirement(
+                text="Required if Presentation Animation Style (0070,1A01) is SWIVEL.",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
+        ),
     ),
 )
 """PS3.3 2024c Table C.11.29-1: Presentation Animation Module."""

@@ -17,7 +17,15 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, ValueSet
+from dicomstd.conditions.runtime import never, not_verifiable
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    Include,
+    ItemCount,
+    Requirement,
+    ValueSet,
+)
 
 PRESENTATION_STATE_BLENDING_MODULE: Final = AttributeTable(
     table_id="table_C.11.14-1",
@@ -84,12 +92,24 @@ PRESENTATION_STATE_BLENDING_MODULE: Final = AttributeTable(
                                     row=8,
                                 ),
                             ),
+                            requirement=Requirement(
+                                text="Required if the VOI LUT transformation in this Item does not apply to all the images and frames in the enclosing Item of Blending Sequence (0070,0402).",
+                                status="unparsed",
+                                required=not_verifiable,
+                                otherwise=never,
+                            ),
                         ),
                         Include(
                             table_id="table_C.11-2b",
                             label="Table C.11-2b “VOI LUT Macro Attributes”",
                             row=9,
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if a VOI LUT is to be applied to referenced image(s).",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
                     ),
                 ),
             ),

@@ -17,7 +17,24 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Mask Module is present"
+    return rt.module_present(context, "table_C.7-16")
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Mask Subtraction Sequence (0028,6100) is present"
+    return rt.present(context, 0x00286100, "item", 0)
+
 
 PRESENTATION_STATE_MASK_MODULE: Final = AttributeTable(
     table_id="table_C.11.13-1",
@@ -48,7 +65,19 @@ PRESENTATION_STATE_MASK_MODULE: Final = AttributeTable(
                     name="Contrast Frame Averaging",
                     type="1C",
                     row=3,
+                    requirement=Requirement(
+                        text="Required if Mask Frame Numbers (0028,6110) specifies more than one frame (i.e., is multi-valued)",
+                        status="unparsed",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Mask Module is present",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
             ),
         ),
         Attribute(
@@ -58,6 +87,12 @@ PRESENTATION_STATE_MASK_MODULE: Final = AttributeTable(
             type="1C",
             row=4,
             value_sets=(ValueSet(kind="enumerated", values=("SUB",)),),
+            requirement=Requirement(
+                text="Required if Mask Subtraction Sequence (0028,6100) is present",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
     ),
 )

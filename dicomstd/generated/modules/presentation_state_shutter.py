@@ -17,7 +17,32 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import Attribute, AttributeTable, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if the Display Shutter Module or Bitmap Display Shutter Module is present"
+    return rt.disj(
+        rt.module_present(context, "table_C.7-17"), rt.module_present(context, "table_C.7.6.15-1")
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if the Display Shutter Module or Bitmap Display Shutter Module is present and the SOP Class is other than Grayscale Softcopy Presentation State Storage"
+    return rt.conj(
+        rt.disj(
+            rt.module_present(context, "table_C.7-17"),
+            rt.module_present(context, "table_C.7.6.15-1"),
+        ),
+        rt.neg(rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.11.1",))),
+    )
+
 
 PRESENTATION_STATE_SHUTTER_MODULE: Final = AttributeTable(
     table_id="table_C.11.12-1",
@@ -32,6 +57,12 @@ PRESENTATION_STATE_SHUTTER_MODULE: Final = AttributeTable(
             name="Shutter Presentation Value",
             type="1C",
             row=1,
+            requirement=Requirement(
+                text="Required if the Display Shutter Module or Bitmap Display Shutter Module is present",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00181624,
@@ -39,6 +70,12 @@ PRESENTATION_STATE_SHUTTER_MODULE: Final = AttributeTable(
             name="Shutter Presentation Color CIELab Value",
             type="1C",
             row=2,
+            requirement=Requirement(
+                text="Required if the Display Shutter Module or Bitmap Display Shutter Module is present and the SOP Class is other than Grayscale Softcopy Presentation State Storage",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
     ),
 )

@@ -17,7 +17,49 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ContextGroup, Include, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    ContextGroup,
+    Include,
+    ItemCount,
+    Requirement,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    'Required if Assertion Code Sequence (0044,0101) is (128603, DCM, "Approved for use at the institution") or (128623, DCM, "Disapproved for use at the institution") or (128613, DCM, "Eligible for reimbursement") or (128614, DCM, "Eligible for reimbursement on per patient basis") or (128615, DCM, "Ineligible for reimbursement").'
+    return rt.code_in(
+        context,
+        0x00440101,
+        "item",
+        0,
+        (
+            ("128603", "DCM"),
+            ("128623", "DCM"),
+            ("128613", "DCM"),
+            ("128614", "DCM"),
+            ("128615", "DCM"),
+        ),
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    'Required if Assertion Code Sequence (0044,0101) is (128604, DCM, "Approved for use in the clinical trial") or (128624, DCM, "Disapproved for use in the clinical trial") or (128611, DCM, "Approved for experimental use") or (128612, DCM, "Disapproved for experimental use").'
+    return rt.code_in(
+        context,
+        0x00440101,
+        "item",
+        0,
+        (("128604", "DCM"), ("128624", "DCM"), ("128611", "DCM"), ("128612", "DCM")),
+    )
+
 
 PROTOCOL_APPROVAL_MODULE: Final = AttributeTable(
     table_id="table_C.34.15-1",
@@ -70,6 +112,12 @@ PROTOCOL_APPROVAL_MODULE: Final = AttributeTable(
                             qualifier="No Baseline CID defined",
                         ),
                     ),
+                    requirement=Requirement(
+                        text='Required if Assertion Code Sequence (0044,0101) is (128603, DCM, "Approved for use at the institution") or (128623, DCM, "Disapproved for use at the institution") or (128613, DCM, "Eligible for reimbursement") or (128614, DCM, "Eligible for reimbursement on per patient basis") or (128615, DCM, "Ineligible for reimbursement").',
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00120020,
@@ -77,6 +125,12 @@ PROTOCOL_APPROVAL_MODULE: Final = AttributeTable(
                     name="Clinical Trial Protocol ID",
                     type="1C",
                     row=7,
+                    requirement=Requirement(
+                        text='Required if Assertion Code Sequence (0044,0101) is (128604, DCM, "Approved for use in the clinical trial") or (128624, DCM, "Disapproved for use in the clinical trial") or (128611, DCM, "Approved for experimental use") or (128612, DCM, "Disapproved for experimental use").',
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=never,
+                    ),
                 ),
             ),
         ),

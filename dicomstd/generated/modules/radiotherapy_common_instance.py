@@ -17,7 +17,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if this Instance has been created as a result of a procedure step request and the Referenced Performed Procedure Step Sequence (0008,1111) is not present"
+    return rt.conj(rt.UNKNOWN, rt.neg(rt.present(context, 0x00081111, "any", 0)))
+
 
 RADIOTHERAPY_COMMON_INSTANCE_MODULE: Final = AttributeTable(
     table_id="table_C.36.4-1",
@@ -72,6 +84,12 @@ RADIOTHERAPY_COMMON_INSTANCE_MODULE: Final = AttributeTable(
                     label="Table 10-11 “SOP Instance Reference Macro Attributes”",
                     row=8,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if this Instance has been created as a result of a procedure step request and the Referenced Performed Procedure Step Sequence (0008,1111) is not present",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
             ),
         ),
     ),

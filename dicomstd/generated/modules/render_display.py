@@ -17,7 +17,71 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if RGB LUT Transfer Function (0028,140F) has a value of TABLE."
+    return rt.value_in(context, 0x0028140F, "item", 0, None, ("TABLE",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Alpha LUT Transfer Function (0028,1410) has a value of TABLE."
+    return rt.value_in(context, 0x00281410, "item", 0, None, ("TABLE",))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if RGB LUT Transfer Function (0028,140F) has a value of TABLE and Segmented Red Palette Color Lookup Table Data (0028,1221) is not present."
+    return rt.conj(
+        rt.value_in(context, 0x0028140F, "item", 0, None, ("TABLE",)),
+        rt.neg(rt.present(context, 0x00281221, "item", 0)),
+    )
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Red Palette Color Lookup Table Data (0028,1201) is present."
+    return rt.present(context, 0x00281201, "item", 0)
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if Alpha LUT Transfer Function (0028,1410) has a value of TABLE and Segmented Alpha Palette Color Lookup Table Data (0028,1224) is not present."
+    return rt.conj(
+        rt.value_in(context, 0x00281410, "item", 0, None, ("TABLE",)),
+        rt.neg(rt.present(context, 0x00281224, "item", 0)),
+    )
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if RGB LUT Transfer Function (0028,140F) has a value of TABLE and Red Palette Color Lookup Table Data (0028,1201) is not present."
+    return rt.conj(
+        rt.value_in(context, 0x0028140F, "item", 0, None, ("TABLE",)),
+        rt.neg(rt.present(context, 0x00281201, "item", 0)),
+    )
+
+
+def _condition_7(context: EvaluationContext) -> Truth:
+    "Required if Segmented Red Palette Color Lookup Table Data (0028,1221) is present."
+    return rt.present(context, 0x00281221, "item", 0)
+
+
+def _condition_8(context: EvaluationContext) -> Truth:
+    "Required if Alpha LUT Transfer Function (0028,1410) has a value of TABLE and Alpha Palette Color Lookup Table Data (0028,1204) is not present."
+    return rt.conj(
+        rt.value_in(context, 0x00281410, "item", 0, None, ("TABLE",)),
+        rt.neg(rt.present(context, 0x00281204, "item", 0)),
+    )
+
+
+def _condition_9(context: EvaluationContext) -> Truth:
+    "Required if Pixel Presentation (0008,9205) has a value of TRUE_COLOR."
+    return rt.value_in(context, 0x00089205, "item", 0, None, ("TRUE_COLOR",))
+
 
 RENDER_DISPLAY_MODULE: Final = AttributeTable(
     table_id="table_C.11.32-1",
@@ -124,6 +188,12 @@ RENDER_DISPLAY_MODULE: Final = AttributeTable(
                             name="Red Palette Color Lookup Table Descriptor",
                             type="1C",
                             row=12,
+                            requirement=Requirement(
+                                text="Required if RGB LUT Transfer Function (0028,140F) has a value of TABLE.",
+                                status="parser",
+                                required=_condition_1,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00281102,
@@ -131,6 +201,12 @@ RENDER_DISPLAY_MODULE: Final = AttributeTable(
                             name="Green Palette Color Lookup Table Descriptor",
                             type="1C",
                             row=13,
+                            requirement=Requirement(
+                                text="Required if RGB LUT Transfer Function (0028,140F) has a value of TABLE.",
+                                status="parser",
+                                required=_condition_1,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00281103,
@@ -138,6 +214,12 @@ RENDER_DISPLAY_MODULE: Final = AttributeTable(
                             name="Blue Palette Color Lookup Table Descriptor",
                             type="1C",
                             row=14,
+                            requirement=Requirement(
+                                text="Required if RGB LUT Transfer Function (0028,140F) has a value of TABLE.",
+                                status="parser",
+                                required=_condition_1,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00281104,
@@ -145,6 +227,12 @@ RENDER_DISPLAY_MODULE: Final = AttributeTable(
                             name="Alpha Palette Color Lookup Table Descriptor",
                             type="1C",
                             row=15,
+                            requirement=Requirement(
+                                text="Required if Alpha LUT Transfer Function (0028,1410) has a value of TABLE.",
+                                status="parser",
+                                required=_condition_2,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00281199,
@@ -159,6 +247,12 @@ RENDER_DISPLAY_MODULE: Final = AttributeTable(
                             name="Red Palette Color Lookup Table Data",
                             type="1C",
                             row=17,
+                            requirement=Requirement(
+                                text="Required if RGB LUT Transfer Function (0028,140F) has a value of TABLE and Segmented Red Palette Color Lookup Table Data (0028,1221) is not present.",
+                                status="parser",
+                                required=_condition_3,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00281202,
@@ -166,6 +260,12 @@ RENDER_DISPLAY_MODULE: Final = AttributeTable(
                             name="Green Palette Color Lookup Table Data",
                             type="1C",
                             row=18,
+                            requirement=Requirement(
+                                text="Required if Red Palette Color Lookup Table Data (0028,1201) is present.",
+                                status="parser",
+                                required=_condition_4,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00281203,
@@ -173,6 +273,12 @@ RENDER_DISPLAY_MODULE: Final = AttributeTable(
                             name="Blue Palette Color Lookup Table Data",
                             type="1C",
                             row=19,
+                            requirement=Requirement(
+                                text="Required if Red Palette Color Lookup Table Data (0028,1201) is present.",
+                                status="parser",
+                                required=_condition_4,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00281204,
@@ -180,6 +286,12 @@ RENDER_DISPLAY_MODULE: Final = AttributeTable(
                             name="Alpha Palette Color Lookup Table Data",
                             type="1C",
                             row=20,
+                            requirement=Requirement(
+                                text="Required if Alpha LUT Transfer Function (0028,1410) has a value of TABLE and Segmented Alpha Palette Color Lookup Table Data (0028,1224) is not present.",
+                                status="parser",
+                                required=_condition_5,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00281221,
@@ -187,6 +299,12 @@ RENDER_DISPLAY_MODULE: Final = AttributeTable(
                             name="Segmented Red Palette Color Lookup Table Data",
                             type="1C",
                             row=21,
+                            requirement=Requirement(
+                                text="Required if RGB LUT Transfer Function (0028,140F) has a value of TABLE and Red Palette Color Lookup Table Data (0028,1201) is not present.",
+                                status="parser",
+                                required=_condition_6,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00281222,
@@ -194,6 +312,12 @@ RENDER_DISPLAY_MODULE: Final = AttributeTable(
                             name="Segmented Green Palette Color Lookup Table Data",
                             type="1C",
                             row=22,
+                            requirement=Requirement(
+                                text="Required if Segmented Red Palette Color Lookup Table Data (0028,1221) is present.",
+                                status="parser",
+                                required=_condition_7,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00281223,
@@ -201,6 +325,12 @@ RENDER_DISPLAY_MODULE: Final = AttributeTable(
                             name="Segmented Blue Palette Color Lookup Table Data",
                             type="1C",
                             row=23,
+                            requirement=Requirement(
+                                text="Required if Segmented Red Palette Color Lookup Table Data (0028,1221) is present.",
+                                status="parser",
+                                required=_condition_7,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00281224,
@@ -208,6 +338,12 @@ RENDER_DISPLAY_MODULE: Final = AttributeTable(
                             name="Segmented Alpha Palette Color Lookup Table Data",
                             type="1C",
                             row=24,
+                            requirement=Requirement(
+                                text="Required if Alpha LUT Transfer Function (0028,1410) has a value of TABLE and Alpha Palette Color Lookup Table Data (0028,1204) is not present.",
+                                status="parser",
+                                required=_condition_8,
+                                otherwise=never,
+                            ),
                         ),
                     ),
                 ),
@@ -242,7 +378,19 @@ RENDER_DISPLAY_MODULE: Final = AttributeTable(
                 ),
             ),
         ),
-        Attribute(tag=0x00282000, keyword="ICCProfile", name="ICC Profile", type="1C", row=29),
+        Attribute(
+            tag=0x00282000,
+            keyword="ICCProfile",
+            name="ICC Profile",
+            type="1C",
+            row=29,
+            requirement=Requirement(
+                text="Required if Pixel Presentation (0008,9205) has a value of TRUE_COLOR.",
+                status="parser",
+                required=_condition_9,
+                otherwise=never,
+            ),
+        ),
         Attribute(
             tag=0x00282002,
             keyword="ColorSpace",
@@ -250,6 +398,12 @@ RENDER_DISPLAY_MODULE: Final = AttributeTable(
             type="1C",
             row=30,
             value_sets=(ValueSet(kind="defined", values=("SRGB", "ADOBERGB", "ROMMRGB")),),
+            requirement=Requirement(
+                text="Required if Pixel Presentation (0008,9205) has a value of TRUE_COLOR and a standard color space described by one of the Enumerated Values in Section C.11.15.1.2 is used.",
+                status="unparsed",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
     ),
 )

@@ -17,7 +17,21 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import Attribute, AttributeTable, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Diffuse Reflection Intensity (0070,1704) or Specular Reflection Intensity (0070,1705) is present."
+    return rt.disj(
+        rt.present(context, 0x00701704, "item", 0), rt.present(context, 0x00701705, "item", 0)
+    )
+
 
 RENDER_SHADING_MODULE: Final = AttributeTable(
     table_id="table_C.11.31-1",
@@ -35,7 +49,17 @@ RENDER_SHADING_MODULE: Final = AttributeTable(
             row=2,
         ),
         Attribute(
-            tag=0x00701703, keyword="LightDirection", name="Light Direction", type="1C", row=3
+            tag=0x00701703,
+            keyword="LightDirection",
+            name="Light Direction",
+            type="1C",
+            row=3,
+            requirement=Requirement(
+                text="Required if Diffuse Reflection Intensity (0070,1704) or Specular Reflection Intensity (0070,1705) is present.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00701704,

@@ -17,7 +17,44 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
+    return rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED"))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED and Respiratory Motion Compensation Technique (0018,9170) equals other than NONE Otherwise may be present if Image Type (0008,0008) Value 1 is DERIVED and Respiratory Motion Compensation Technique (0018,9170) equals other than NONE."
+    return rt.conj(
+        rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
+        rt.neg(rt.value_in(context, 0x00189170, "item", 0, None, ("NONE",))),
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    return rt.conj(
+        rt.value_in(context, 0x00080008, "any", 0, 1, ("DERIVED",)),
+        rt.neg(rt.value_in(context, 0x00189170, "item", 0, None, ("NONE",))),
+    )
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Respiratory Motion Compensation Technique (0018,9170) equals other than NONE, REALTIME or BREATH_HOLD and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
+    return rt.conj(
+        rt.neg(
+            rt.value_in(context, 0x00189170, "item", 0, None, ("NONE", "REALTIME", "BREATH_HOLD"))
+        ),
+        rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
+    )
+
 
 RESPIRATORY_SYNCHRONIZATION_MODULE: Final = AttributeTable(
     table_id="table_C.7.6.18-2",
@@ -48,6 +85,12 @@ RESPIRATORY_SYNCHRONIZATION_MODULE: Final = AttributeTable(
                     ),
                 ),
             ),
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00189171,
@@ -69,6 +112,12 @@ RESPIRATORY_SYNCHRONIZATION_MODULE: Final = AttributeTable(
                     ),
                 ),
             ),
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED and Respiratory Motion Compensation Technique (0018,9170) equals other than NONE Otherwise may be present if Image Type (0008,0008) Value 1 is DERIVED and Respiratory Motion Compensation Technique (0018,9170) equals other than NONE.",
+                status="parser",
+                required=_condition_2,
+                otherwise=_condition_3,
+            ),
         ),
         Attribute(
             tag=0x00209256,
@@ -76,6 +125,12 @@ RESPIRATORY_SYNCHRONIZATION_MODULE: Final = AttributeTable(
             name="Respiratory Trigger Delay Threshold",
             type="1C",
             row=3,
+            requirement=Requirement(
+                text="Required if Respiratory Motion Compensation Technique (0018,9170) equals other than NONE, REALTIME or BREATH_HOLD and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
+                status="parser",
+                required=_condition_4,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00209250,
@@ -84,6 +139,12 @@ RESPIRATORY_SYNCHRONIZATION_MODULE: Final = AttributeTable(
             type="1C",
             row=4,
             value_sets=(ValueSet(kind="defined", values=("TIME", "AMPLITUDE", "BOTH")),),
+            requirement=Requirement(
+                text="Required if the value is not TIME may be present otherwise.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=always,
+            ),
         ),
     ),
 )

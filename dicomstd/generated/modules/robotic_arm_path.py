@@ -17,7 +17,54 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ContextGroup, Include, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    ContextGroup,
+    Include,
+    ItemCount,
+    Requirement,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if RT Record Flag (300A,0639) is NO May be present otherwise."
+    return rt.value_in(context, 0x300A0639, "any", 0, None, ("NO",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Number of Radiation Generation Modes (300A,0685) is present and the conditions in Section C.36.2.2.5.1.1 are satisfied."
+    return rt.conj(
+        rt.present(context, 0x300A0685, "any", 0),
+        rt.disj(rt.compare(context, 0x300A0600, "any", 0, None, "eq", 1.0), rt.UNKNOWN),
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if the conditions in Section C.36.2.2.5.1.1 are satisfied."
+    return rt.disj(rt.compare(context, 0x300A0600, "any", 0, None, "eq", 1.0), rt.UNKNOWN)
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if RT Record Flag (300A,0639) is NO and the conditions in Section C.36.2.2.5.1.1 are satisfied May be present if RT Record Flag (300A,0639) is YES and the conditions in Section C.36.2.2.5.1.1 are satisfied"
+    return rt.conj(
+        rt.value_in(context, 0x300A0639, "any", 0, None, ("NO",)),
+        rt.disj(rt.compare(context, 0x300A0600, "any", 0, None, "eq", 1.0), rt.UNKNOWN),
+    )
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    return rt.conj(
+        rt.value_in(context, 0x300A0639, "any", 0, None, ("YES",)),
+        rt.disj(rt.compare(context, 0x300A0600, "any", 0, None, "eq", 1.0), rt.UNKNOWN),
+    )
+
 
 ROBOTIC_ARM_PATH_MODULE: Final = AttributeTable(
     table_id="table_C.36.19-1",
@@ -41,6 +88,12 @@ ROBOTIC_ARM_PATH_MODULE: Final = AttributeTable(
                     qualifier="DCID 9556 “Radiotherapy Robotic Node Set”.",
                     context_groups=(ContextGroup(cid=9556, strength="defined"),),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if RT Record Flag (300A,0639) is NO May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
             ),
         ),
         Attribute(
@@ -70,6 +123,12 @@ ROBOTIC_ARM_PATH_MODULE: Final = AttributeTable(
                     name="Referenced Radiation Generation Mode Index",
                     type="1C",
                     row=6,
+                    requirement=Requirement(
+                        text="Required if Number of Radiation Generation Modes (300A,0685) is present and the conditions in Section C.36.2.2.5.1.1 are satisfied.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x30100092,
@@ -77,6 +136,12 @@ ROBOTIC_ARM_PATH_MODULE: Final = AttributeTable(
                     name="Robotic Node Identifier",
                     type="1C",
                     row=7,
+                    requirement=Requirement(
+                        text="Required if the conditions in Section C.36.2.2.5.1.1 are satisfied.",
+                        status="parser",
+                        required=_condition_3,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x30100093,
@@ -84,6 +149,12 @@ ROBOTIC_ARM_PATH_MODULE: Final = AttributeTable(
                     name="RT Treatment Source Coordinates",
                     type="1C",
                     row=8,
+                    requirement=Requirement(
+                        text="Required if RT Record Flag (300A,0639) is NO and the conditions in Section C.36.2.2.5.1.1 are satisfied May be present if RT Record Flag (300A,0639) is YES and the conditions in Section C.36.2.2.5.1.1 are satisfied",
+                        status="parser",
+                        required=_condition_4,
+                        otherwise=_condition_5,
+                    ),
                 ),
                 Attribute(
                     tag=0x30100094,
@@ -91,6 +162,12 @@ ROBOTIC_ARM_PATH_MODULE: Final = AttributeTable(
                     name="Radiation Source Coordinate System Yaw Angle",
                     type="1C",
                     row=9,
+                    requirement=Requirement(
+                        text="Required if RT Record Flag (300A,0639) is NO and the conditions in Section C.36.2.2.5.1.1 are satisfied May be present if RT Record Flag (300A,0639) is YES and the conditions in Section C.36.2.2.5.1.1 are satisfied.",
+                        status="parser",
+                        required=_condition_4,
+                        otherwise=_condition_5,
+                    ),
                 ),
                 Attribute(
                     tag=0x30100095,
@@ -98,6 +175,12 @@ ROBOTIC_ARM_PATH_MODULE: Final = AttributeTable(
                     name="Radiation Source Coordinate System Roll Angle",
                     type="1C",
                     row=10,
+                    requirement=Requirement(
+                        text="Required if RT Record Flag (300A,0639) is NO and the conditions in Section C.36.2.2.5.1.1 are satisfied May be present if RT Record Flag (300A,0639) is YES and the conditions in Section C.36.2.2.5.1.1 are satisfied.",
+                        status="parser",
+                        required=_condition_4,
+                        otherwise=_condition_5,
+                    ),
                 ),
                 Attribute(
                     tag=0x30100096,
@@ -105,6 +188,12 @@ ROBOTIC_ARM_PATH_MODULE: Final = AttributeTable(
                     name="Radiation Source Coordinate System Pitch Angle",
                     type="1C",
                     row=11,
+                    requirement=Requirement(
+                        text="Required if RT Record Flag (300A,0639) is NO and the conditions in Section C.36.2.2.5.1.1 are satisfied May be present if RT Record Flag (300A,0639) is YES and the conditions in Section C.36.2.2.5.1.1 are satisfied.",
+                        status="parser",
+                        required=_condition_4,
+                        otherwise=_condition_5,
+                    ),
                 ),
                 Include(
                     table_id="table_C.36.2.2.9-1",

@@ -17,14 +17,145 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Fluence Mode (3002,0051) has value NON_STANDARD."
+    return rt.value_in(context, 0x30020051, "item", 0, None, ("NON_STANDARD",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if RT Beam Limiting Device Type (300A,00B8) is MLCX or MLCY May be present otherwise"
+    return rt.value_in(context, 0x300A00B8, "item", 0, None, ("MLCX", "MLCY"))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Enhanced RT Beam Limiting Device Definition Flag (3008,00A3) is absent, or is present and has the value NO"
+    return rt.disj(
+        rt.neg(rt.present(context, 0x300800A3, "item", 0)),
+        rt.value_in(context, 0x300800A3, "item", 0, None, ("NO",)),
+    )
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Enhanced RT Beam Limiting Device Definition Flag (3008,00A3) is present and has the value YES"
+    return rt.value_in(context, 0x300800A3, "item", 0, None, ("YES",))
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if Number of Wedges (300A,00D0) is non-zero"
+    return rt.compare(context, 0x300A00D0, "item", 0, None, "ne", 0.0)
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if Number of Compensators (300A,00E0) is non-zero."
+    return rt.compare(context, 0x300A00E0, "parent", 1, None, "ne", 0.0)
+
+
+def _condition_7(context: EvaluationContext) -> Truth:
+    "Required if Material ID (300A,00E1) is zero-length May be present if Material ID (300A,00E1) is non-zero length"
+    return rt.conj(
+        rt.present(context, 0x300A00E1, "item", 0),
+        rt.neg(rt.has_value(context, 0x300A00E1, "item", 0)),
+    )
+
+
+def _condition_8(context: EvaluationContext) -> Truth:
+    return rt.has_value(context, 0x300A00E1, "item", 0)
+
+
+def _condition_9(context: EvaluationContext) -> Truth:
+    "Required if Material ID (300A,00E1) is non-zero length, and Compensator Mounting Position (300A,02E1) is DOUBLE_SIDED May be present if Material ID (300A,00E1) is zero length and Compensator Mounting Position (300A,02E1) is DOUBLE_SIDED"
+    return rt.conj(
+        rt.has_value(context, 0x300A00E1, "item", 0),
+        rt.value_in(context, 0x300A02E1, "item", 0, None, ("DOUBLE_SIDED",)),
+    )
+
+
+def _condition_10(context: EvaluationContext) -> Truth:
+    return rt.conj(
+        rt.present(context, 0x300A00E1, "item", 0),
+        rt.neg(rt.has_value(context, 0x300A00E1, "item", 0)),
+        rt.value_in(context, 0x300A02E1, "item", 0, None, ("DOUBLE_SIDED",)),
+    )
+
+
+def _condition_11(context: EvaluationContext) -> Truth:
+    "Required if Number of Compensators (300A,00E0) is non-zero."
+    return rt.compare(context, 0x300A00E0, "item", 0, None, "ne", 0.0)
+
+
+def _condition_12(context: EvaluationContext) -> Truth:
+    "Required if Number of Boli (300A,00ED) is non-zero"
+    return rt.compare(context, 0x300A00ED, "item", 0, None, "ne", 0.0)
+
+
+def _condition_13(context: EvaluationContext) -> Truth:
+    "Required if Number of Blocks (300A,00F0) is non-zero."
+    return rt.compare(context, 0x300A00F0, "item", 0, None, "ne", 0.0)
+
+
+def _condition_14(context: EvaluationContext) -> Truth:
+    "Required if Applicator Aperture Shape (300A,0432) is SYM_SQUARE or SYM_CIRCULAR."
+    return rt.value_in(context, 0x300A0432, "item", 0, None, ("SYM_SQUARE", "SYM_CIRCULAR"))
+
+
+def _condition_15(context: EvaluationContext) -> Truth:
+    "Required if Applicator Aperture Shape (300A,0432) is SYM_RECTANGLE."
+    return rt.value_in(context, 0x300A0432, "item", 0, None, ("SYM_RECTANGLE",))
+
+
+def _condition_16(context: EvaluationContext) -> Truth:
+    "Required if RT Dose is being transmitted, and Dose Summation Type (3004,000A) equals CONTROL_POINT."
+    return rt.conj(rt.UNKNOWN, rt.value_in(context, 0x3004000A, "any", 0, None, ("CONTROL_POINT",)))
+
+
+def _condition_17(context: EvaluationContext) -> Truth:
+    "Required for first Item of Control Point Sequence (300A,0111), or if the values of the Beam Limiting Device change during the Beam, and if Enhanced RT Beam Limiting Device Definition Flag (3008,00A3) is absent, or is present and has the value NO"
+    return rt.disj(
+        rt.first_item(context),
+        rt.conj(
+            rt.UNKNOWN,
+            rt.disj(
+                rt.neg(rt.present(context, 0x300800A3, "parent", 1)),
+                rt.value_in(context, 0x300800A3, "parent", 1, None, ("NO",)),
+            ),
+        ),
+    )
+
+
+def _condition_18(context: EvaluationContext) -> Truth:
+    "Required for first Item of Control Point Sequence (300A,0111), or if the values of the Beam Limiting Device change during Beam and if Enhanced RT Beam Limiting Device Definition Flag (3008,00A3) is present and has the value YES"
+    return rt.disj(
+        rt.first_item(context),
+        rt.conj(rt.UNKNOWN, rt.value_in(context, 0x300800A3, "parent", 1, None, ("YES",))),
+    )
+
+
+def _condition_19(context: EvaluationContext) -> Truth:
+    "Required for first Item of Control Point Sequence (300A,0111), or if Gantry Angle changes during Beam"
+    return rt.disj(rt.first_item(context), rt.UNKNOWN)
+
+
+def _condition_20(context: EvaluationContext) -> Truth:
+    "shall be present for first Item of Control Point Sequence (300A,0111)"
+    return rt.first_item(context)
+
 
 RT_BEAMS_MODULE: Final = AttributeTable(
     table_id="table_C.8-50",
@@ -118,6 +249,12 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             name="Fluence Mode ID",
                             type="1C",
                             row=12,
+                            requirement=Requirement(
+                                text="Required if Fluence Mode (3002,0051) has value NON_STANDARD.",
+                                status="parser",
+                                required=_condition_1,
+                                otherwise=never,
+                            ),
                         ),
                     ),
                 ),
@@ -128,6 +265,12 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                     type="1C",
                     row=13,
                     value_sets=(ValueSet(kind="defined", values=("TBI", "HDR")),),
+                    requirement=Requirement(
+                        text="Required if treatment technique requires a dose that would normally require overriding of treatment machine safety controls.",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x30100080,
@@ -300,7 +443,19 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             name="Leaf Position Boundaries",
                             type="2C",
                             row=36,
+                            requirement=Requirement(
+                                text="Required if RT Beam Limiting Device Type (300A,00B8) is MLCX or MLCY May be present otherwise",
+                                status="parser",
+                                required=_condition_2,
+                                otherwise=always,
+                            ),
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if Enhanced RT Beam Limiting Device Definition Flag (3008,00A3) is absent, or is present and has the value NO",
+                        status="parser",
+                        required=_condition_3,
+                        otherwise=never,
                     ),
                 ),
                 Attribute(
@@ -319,6 +474,12 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             context_groups=(ContextGroup(cid=9540, strength="defined"),),
                             constrained=True,
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if Enhanced RT Beam Limiting Device Definition Flag (3008,00A3) is present and has the value YES",
+                        status="parser",
+                        required=_condition_4,
+                        otherwise=never,
                     ),
                 ),
                 Attribute(
@@ -561,6 +722,12 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             row=69,
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if Number of Wedges (300A,00D0) is non-zero",
+                        status="parser",
+                        required=_condition_5,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x300A00E0,
@@ -597,6 +764,12 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             name="Compensator Number",
                             type="1C",
                             row=74,
+                            requirement=Requirement(
+                                text="Required if Number of Compensators (300A,00E0) is non-zero.",
+                                status="parser",
+                                required=_condition_6,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A00EE,
@@ -612,6 +785,12 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             name="Material ID",
                             type="2C",
                             row=76,
+                            requirement=Requirement(
+                                text="Required if Number of Compensators (300A,00E0) is non-zero.",
+                                status="parser",
+                                required=_condition_6,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A00E5,
@@ -703,6 +882,12 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             name="Compensator Transmission Data",
                             type="1C",
                             row=88,
+                            requirement=Requirement(
+                                text="Required if Material ID (300A,00E1) is zero-length May be present if Material ID (300A,00E1) is non-zero length",
+                                status="parser",
+                                required=_condition_7,
+                                otherwise=_condition_8,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A00EC,
@@ -710,6 +895,12 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             name="Compensator Thickness Data",
                             type="1C",
                             row=89,
+                            requirement=Requirement(
+                                text="Required if Material ID (300A,00E1) is non-zero length May be present if Material ID (300A,00E1) is zero length",
+                                status="parser",
+                                required=_condition_8,
+                                otherwise=_condition_7,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A02E2,
@@ -717,7 +908,19 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             name="Source to Compensator Distance",
                             type="1C",
                             row=90,
+                            requirement=Requirement(
+                                text="Required if Material ID (300A,00E1) is non-zero length, and Compensator Mounting Position (300A,02E1) is DOUBLE_SIDED May be present if Material ID (300A,00E1) is zero length and Compensator Mounting Position (300A,02E1) is DOUBLE_SIDED",
+                                status="parser",
+                                required=_condition_9,
+                                otherwise=_condition_10,
+                            ),
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if Number of Compensators (300A,00E0) is non-zero.",
+                        status="parser",
+                        required=_condition_11,
+                        otherwise=never,
                     ),
                 ),
                 Attribute(
@@ -755,6 +958,12 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             type="3",
                             row=96,
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if Number of Boli (300A,00ED) is non-zero",
+                        status="parser",
+                        required=_condition_12,
+                        otherwise=never,
                     ),
                 ),
                 Attribute(
@@ -862,6 +1071,12 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             name="Block Thickness",
                             type="2C",
                             row=110,
+                            requirement=Requirement(
+                                text="Required if Material ID (300A,00E1) is non-zero length May be present if Material ID (300A,00E1) is zero length",
+                                status="parser",
+                                required=_condition_8,
+                                otherwise=_condition_7,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0102,
@@ -869,6 +1084,12 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             name="Block Transmission",
                             type="2C",
                             row=111,
+                            requirement=Requirement(
+                                text="Required if Material ID (300A,00E1) is zero length May be present if Material ID (300A,00E1) is non-zero length",
+                                status="parser",
+                                required=_condition_7,
+                                otherwise=_condition_8,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0104,
@@ -884,6 +1105,12 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             type="2",
                             row=113,
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if Number of Blocks (300A,00F0) is non-zero.",
+                        status="parser",
+                        required=_condition_13,
+                        otherwise=never,
                     ),
                 ),
                 Attribute(
@@ -959,6 +1186,12 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                                     name="Applicator Opening",
                                     type="1C",
                                     row=120,
+                                    requirement=Requirement(
+                                        text="Required if Applicator Aperture Shape (300A,0432) is SYM_SQUARE or SYM_CIRCULAR.",
+                                        status="parser",
+                                        required=_condition_14,
+                                        otherwise=never,
+                                    ),
                                 ),
                                 Attribute(
                                     tag=0x300A0434,
@@ -966,6 +1199,12 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                                     name="Applicator Opening X",
                                     type="1C",
                                     row=121,
+                                    requirement=Requirement(
+                                        text="Required if Applicator Aperture Shape (300A,0432) is SYM_RECTANGLE.",
+                                        status="parser",
+                                        required=_condition_15,
+                                        otherwise=never,
+                                    ),
                                 ),
                                 Attribute(
                                     tag=0x300A0435,
@@ -973,6 +1212,12 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                                     name="Applicator Opening Y",
                                     type="1C",
                                     row=122,
+                                    requirement=Requirement(
+                                        text="Required if Applicator Aperture Shape (300A,0432) is SYM_RECTANGLE.",
+                                        status="parser",
+                                        required=_condition_15,
+                                        otherwise=never,
+                                    ),
                                 ),
                             ),
                         ),
@@ -1072,6 +1317,12 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             type="1C",
                             row=134,
                             value_sets=(ValueSet(kind="enumerated", values=("YES", "NO")),),
+                            requirement=Requirement(
+                                text="Required if the referenced beam describes an angular movement and the depth values change during movement.",
+                                status="unknown by design",
+                                required=not_verifiable,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A008C,
@@ -1094,6 +1345,12 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                                     name="Referenced Control Point Index",
                                     type="1C",
                                     row=137,
+                                    requirement=Requirement(
+                                        text="Required, if the Referenced Cumulative Meterset corresponds to a Control Point in the Control Point Sequence (300A,0111).",
+                                        status="unparsed",
+                                        required=not_verifiable,
+                                        otherwise=never,
+                                    ),
                                 ),
                                 Attribute(
                                     tag=0x300A0088,
@@ -1101,6 +1358,12 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                                     name="Beam Dose Point Depth",
                                     type="1C",
                                     row=138,
+                                    requirement=Requirement(
+                                        text="Required for all but the last Item in this Sequence and for the last Item if Depth Value Averaging Flag (300A,0093) has a value of NO",
+                                        status="unparsed",
+                                        required=not_verifiable,
+                                        otherwise=never,
+                                    ),
                                 ),
                                 Attribute(
                                     tag=0x300A0089,
@@ -1108,6 +1371,12 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                                     name="Beam Dose Point Equivalent Depth",
                                     type="1C",
                                     row=139,
+                                    requirement=Requirement(
+                                        text="Required for all but the last Item in this Sequence and for the last Item if Depth Value Averaging Flag (300A,0093) has a value of NO",
+                                        status="unparsed",
+                                        required=not_verifiable,
+                                        otherwise=never,
+                                    ),
                                 ),
                                 Attribute(
                                     tag=0x300A008A,
@@ -1115,6 +1384,12 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                                     name="Beam Dose Point SSD",
                                     type="1C",
                                     row=140,
+                                    requirement=Requirement(
+                                        text="Required for all but the last Item in this Sequence and for the last Item if Depth Value Averaging Flag (300A,0093) has a value of NO",
+                                        status="unparsed",
+                                        required=not_verifiable,
+                                        otherwise=never,
+                                    ),
                                 ),
                                 Attribute(
                                     tag=0x300A0094,
@@ -1133,6 +1408,12 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                     name="Final Cumulative Meterset Weight",
                     type="1C",
                     row=142,
+                    requirement=Requirement(
+                        text="Required if Cumulative Meterset Weight is non-null in Control Points specified within Control Point Sequence (300A,0111)",
+                        status="unparsed",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x300A0110,
@@ -1200,6 +1481,12 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                                     row=151,
                                 ),
                             ),
+                            requirement=Requirement(
+                                text="Required if RT Dose is being transmitted, and Dose Summation Type (3004,000A) equals CONTROL_POINT.",
+                                status="parser",
+                                required=_condition_16,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0114,
@@ -1238,6 +1525,12 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                                     value_sets=(ValueSet(kind="enumerated", values=("IN", "OUT")),),
                                 ),
                             ),
+                            requirement=Requirement(
+                                text="Required for first Item of Control Point Sequence (300A,0111) if Number of Wedges (300A,00D0) is non-zero, and in subsequent control points if Wedge Position (300A,0118) changes during Beam",
+                                status="unparsed",
+                                required=not_verifiable,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A011A,
@@ -1268,6 +1561,12 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                                     row=159,
                                 ),
                             ),
+                            requirement=Requirement(
+                                text="Required for first Item of Control Point Sequence (300A,0111), or if the values of the Beam Limiting Device change during the Beam, and if Enhanced RT Beam Limiting Device Definition Flag (3008,00A3) is absent, or is present and has the value NO",
+                                status="parser",
+                                required=_condition_17,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300800A2,
@@ -1284,6 +1583,12 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                                     qualifier="See Section C.8.8.14.17 “Enhanced RT Beam Limiting Device Sequence and Enhanced RT Beam Limiting Opening Sequence”.",
                                 ),
                             ),
+                            requirement=Requirement(
+                                text="Required for first Item of Control Point Sequence (300A,0111), or if the values of the Beam Limiting Device change during Beam and if Enhanced RT Beam Limiting Device Definition Flag (3008,00A3) is present and has the value YES",
+                                status="parser",
+                                required=_condition_18,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A011E,
@@ -1291,6 +1596,12 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             name="Gantry Angle",
                             type="1C",
                             row=162,
+                            requirement=Requirement(
+                                text="Required for first Item of Control Point Sequence (300A,0111), or if Gantry Angle changes during Beam",
+                                status="parser",
+                                required=_condition_19,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A011F,
@@ -1299,6 +1610,12 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             type="1C",
                             row=163,
                             value_sets=(ValueSet(kind="enumerated", values=("CW", "CC", "NONE")),),
+                            requirement=Requirement(
+                                text="Required for first Item of Control Point Sequence (300A,0111), or if Gantry Rotation Direction changes during Beam",
+                                status="parser",
+                                required=_condition_19,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A014A,
@@ -1321,6 +1638,12 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             name="Beam Limiting Device Angle",
                             type="1C",
                             row=166,
+                            requirement=Requirement(
+                                text="Required for first Item of Control Point Sequence (300A,0111), or if Beam Limiting Device Angle changes during Beam",
+                                status="parser",
+                                required=_condition_19,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0121,
@@ -1329,6 +1652,12 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             type="1C",
                             row=167,
                             value_sets=(ValueSet(kind="enumerated", values=("CW", "CC", "NONE")),),
+                            requirement=Requirement(
+                                text="Required for first Item of Control Point Sequence (300A,0111), or if Beam Limiting Device Rotation Direction changes during Beam",
+                                status="parser",
+                                required=_condition_19,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0122,
@@ -1336,6 +1665,12 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             name="Patient Support Angle",
                             type="1C",
                             row=168,
+                            requirement=Requirement(
+                                text="Required for first Item of Control Point Sequence (300A,0111), or if Patient Support Angle changes during Beam",
+                                status="parser",
+                                required=_condition_19,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0123,
@@ -1344,6 +1679,12 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             type="1C",
                             row=169,
                             value_sets=(ValueSet(kind="enumerated", values=("CW", "CC", "NONE")),),
+                            requirement=Requirement(
+                                text="Required for first Item of Control Point Sequence (300A,0111), or if Patient Support Rotation Direction changes during Beam",
+                                status="parser",
+                                required=_condition_19,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0124,
@@ -1358,6 +1699,12 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             name="Table Top Eccentric Angle",
                             type="1C",
                             row=171,
+                            requirement=Requirement(
+                                text="Required for first Item of Control Point Sequence (300A,0111), or if Table Top Eccentric Angle changes during Beam",
+                                status="parser",
+                                required=_condition_19,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0126,
@@ -1366,6 +1713,12 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             type="1C",
                             row=172,
                             value_sets=(ValueSet(kind="enumerated", values=("CW", "CC", "NONE")),),
+                            requirement=Requirement(
+                                text="Required for first Item of Control Point Sequence (300A,0111), or if Table Top Eccentric Rotation Direction changes during Beam",
+                                status="parser",
+                                required=_condition_19,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0140,
@@ -1373,6 +1726,12 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             name="Table Top Pitch Angle",
                             type="1C",
                             row=173,
+                            requirement=Requirement(
+                                text="shall be present for first Item of Control Point Sequence (300A,0111)",
+                                status="parser",
+                                required=_condition_20,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0142,
@@ -1381,6 +1740,12 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             type="1C",
                             row=174,
                             value_sets=(ValueSet(kind="enumerated", values=("CW", "CC", "NONE")),),
+                            requirement=Requirement(
+                                text="shall be present for first Item of Control Point Sequence (300A,0111)",
+                                status="parser",
+                                required=_condition_20,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0144,
@@ -1388,6 +1753,12 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             name="Table Top Roll Angle",
                             type="1C",
                             row=175,
+                            requirement=Requirement(
+                                text="shall be present for first Item of Control Point Sequence (300A,0111)",
+                                status="parser",
+                                required=_condition_20,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0146,
@@ -1396,6 +1767,12 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             type="1C",
                             row=176,
                             value_sets=(ValueSet(kind="enumerated", values=("CW", "CC", "NONE")),),
+                            requirement=Requirement(
+                                text="shall be present for first Item of Control Point Sequence (300A,0111)",
+                                status="parser",
+                                required=_condition_20,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0128,
@@ -1403,6 +1780,12 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             name="Table Top Vertical Position",
                             type="2C",
                             row=177,
+                            requirement=Requirement(
+                                text="Required for first Item of Control Point Sequence (300A,0111), or if Table Top Vertical Position changes during Beam",
+                                status="parser",
+                                required=_condition_19,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0129,
@@ -1410,6 +1793,12 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             name="Table Top Longitudinal Position",
                             type="2C",
                             row=178,
+                            requirement=Requirement(
+                                text="Required for first Item of Control Point Sequence (300A,0111), or if Table Top Longitudinal Position changes during Beam",
+                                status="parser",
+                                required=_condition_19,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A012A,
@@ -1417,6 +1806,12 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             name="Table Top Lateral Position",
                             type="2C",
                             row=179,
+                            requirement=Requirement(
+                                text="Required for first Item of Control Point Sequence (300A,0111), or if Table Top Lateral Position changes during Beam",
+                                status="parser",
+                                required=_condition_19,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A012C,
@@ -1424,6 +1819,12 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             name="Isocenter Position",
                             type="2C",
                             row=180,
+                            requirement=Requirement(
+                                text="Required for first Item of Segment Control Point Sequence, or if Segment Isocenter Position changes during Beam.",
+                                status="unparsed",
+                                required=not_verifiable,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A012E,

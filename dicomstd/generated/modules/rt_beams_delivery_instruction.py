@@ -17,7 +17,46 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    Include,
+    ItemCount,
+    Requirement,
+    ValueSet,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Treatment Delivery Type (300A,00CE) is CONTINUATION."
+    return rt.value_in(context, 0x300A00CE, "item", 0, None, ("CONTINUATION",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Verification Image Timing (0074,1032) is DURING_BEAM."
+    return rt.value_in(context, 0x00741032, "item", 0, None, ("DURING_BEAM",))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Verification Image Timing (0074,1032) is BEFORE_BEAM or AFTER_BEAM"
+    return rt.value_in(context, 0x00741032, "item", 0, None, ("BEFORE_BEAM", "AFTER_BEAM"))
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Double Exposure Flag (0074,1034) is DOUBLE."
+    return rt.value_in(context, 0x00741034, "item", 0, None, ("DOUBLE",))
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if Beam Task Type (0074,1022) is VERIFY or VERIFY_AND_TREAT"
+    return rt.value_in(context, 0x00741022, "item", 0, None, ("VERIFY", "VERIFY_AND_TREAT"))
+
 
 RT_BEAMS_DELIVERY_INSTRUCTION_MODULE: Final = AttributeTable(
     table_id="table_C.8.8.29-1",
@@ -74,6 +113,12 @@ RT_BEAMS_DELIVERY_INSTRUCTION_MODULE: Final = AttributeTable(
                     type="1C",
                     row=6,
                     value_sets=(ValueSet(kind="enumerated", values=("MU", "MINUTE", "NP")),),
+                    requirement=Requirement(
+                        text="Required if Treatment Delivery Type (300A,00CE) is CONTINUATION.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00740120,
@@ -81,6 +126,12 @@ RT_BEAMS_DELIVERY_INSTRUCTION_MODULE: Final = AttributeTable(
                     name="Continuation Start Meterset",
                     type="1C",
                     row=7,
+                    requirement=Requirement(
+                        text="Required if Treatment Delivery Type (300A,00CE) is CONTINUATION.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00740121,
@@ -88,6 +139,12 @@ RT_BEAMS_DELIVERY_INSTRUCTION_MODULE: Final = AttributeTable(
                     name="Continuation End Meterset",
                     type="1C",
                     row=8,
+                    requirement=Requirement(
+                        text="Required if Treatment Delivery Type (300A,00CE) is CONTINUATION.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x30080022,
@@ -102,6 +159,12 @@ RT_BEAMS_DELIVERY_INSTRUCTION_MODULE: Final = AttributeTable(
                     name="Referenced Fraction Group Number",
                     type="1C",
                     row=10,
+                    requirement=Requirement(
+                        text="Required if the referenced plan has more than one Fraction Group Sequence (300A,0070) Item.",
+                        status="unparsed",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x300C0006,
@@ -234,6 +297,12 @@ RT_BEAMS_DELIVERY_INSTRUCTION_MODULE: Final = AttributeTable(
                             name="Start Cumulative Meterset Weight",
                             type="1C",
                             row=28,
+                            requirement=Requirement(
+                                text="Required if Verification Image Timing (0074,1032) is DURING_BEAM.",
+                                status="parser",
+                                required=_condition_2,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x30020032,
@@ -241,6 +310,12 @@ RT_BEAMS_DELIVERY_INSTRUCTION_MODULE: Final = AttributeTable(
                             name="Meterset Exposure",
                             type="2C",
                             row=29,
+                            requirement=Requirement(
+                                text="Required if Verification Image Timing (0074,1032) is BEFORE_BEAM or AFTER_BEAM",
+                                status="parser",
+                                required=_condition_3,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300C0009,
@@ -248,6 +323,12 @@ RT_BEAMS_DELIVERY_INSTRUCTION_MODULE: Final = AttributeTable(
                             name="End Cumulative Meterset Weight",
                             type="2C",
                             row=30,
+                            requirement=Requirement(
+                                text="Required if Verification Image Timing (0074,1032) is DURING_BEAM.",
+                                status="parser",
+                                required=_condition_2,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00741034,
@@ -266,6 +347,12 @@ RT_BEAMS_DELIVERY_INSTRUCTION_MODULE: Final = AttributeTable(
                             value_sets=(
                                 ValueSet(kind="defined", values=("OPEN_FIRST", "OPEN_SECOND")),
                             ),
+                            requirement=Requirement(
+                                text="Required if Double Exposure Flag (0074,1034) is DOUBLE.",
+                                status="parser",
+                                required=_condition_4,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00741338,
@@ -273,6 +360,12 @@ RT_BEAMS_DELIVERY_INSTRUCTION_MODULE: Final = AttributeTable(
                             name="Double Exposure Meterset",
                             type="2C",
                             row=33,
+                            requirement=Requirement(
+                                text="Required if Double Exposure Flag (0074,1034) is DOUBLE.",
+                                status="parser",
+                                required=_condition_4,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x0074133A,
@@ -280,6 +373,12 @@ RT_BEAMS_DELIVERY_INSTRUCTION_MODULE: Final = AttributeTable(
                             name="Double Exposure Field Delta",
                             type="2C",
                             row=34,
+                            requirement=Requirement(
+                                text="Required if Double Exposure Flag (0074,1034) is DOUBLE",
+                                status="parser",
+                                required=_condition_4,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x3002000D,
@@ -303,6 +402,12 @@ RT_BEAMS_DELIVERY_INSTRUCTION_MODULE: Final = AttributeTable(
                                 ),
                             ),
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if Beam Task Type (0074,1022) is VERIFY or VERIFY_AND_TREAT",
+                        status="parser",
+                        required=_condition_5,
+                        otherwise=never,
                     ),
                 ),
             ),

@@ -17,14 +17,120 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Fluence Mode (3002,0051) has value NON_STANDARD."
+    return rt.value_in(context, 0x30020051, "item", 0, None, ("NON_STANDARD",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Referenced Measured Dose Reference Number (3008,0082) is not present shall not be present otherwise."
+    return rt.neg(rt.present(context, 0x30080082, "item", 0))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Referenced Dose Reference Number (300C,0051) is not present shall not be present otherwise."
+    return rt.neg(rt.present(context, 0x300C0051, "item", 0))
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Referenced Calculated Dose Reference Number (3008,0092) is not present."
+    return rt.neg(rt.present(context, 0x30080092, "item", 0))
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if Enhanced RT Beam Limiting Device Definition Flag (3008,00A3) is absent, or is present and has the value NO"
+    return rt.disj(
+        rt.neg(rt.present(context, 0x300800A3, "item", 0)),
+        rt.value_in(context, 0x300800A3, "item", 0, None, ("NO",)),
+    )
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if Enhanced RT Beam Limiting Device Definition Flag (3008,00A3) is present and has the value YES"
+    return rt.value_in(context, 0x300800A3, "item", 0, None, ("YES",))
+
+
+def _condition_7(context: EvaluationContext) -> Truth:
+    "Required if Number of Wedges (300A,00D0) is non-zero"
+    return rt.compare(context, 0x300A00D0, "item", 0, None, "ne", 0.0)
+
+
+def _condition_8(context: EvaluationContext) -> Truth:
+    "Required if Applicator Aperture Shape (300A,0432) is SYM_SQUARE or SYM_CIRCULAR."
+    return rt.value_in(context, 0x300A0432, "item", 0, None, ("SYM_SQUARE", "SYM_CIRCULAR"))
+
+
+def _condition_9(context: EvaluationContext) -> Truth:
+    "Required if Applicator Aperture Shape (300A,0432) is SYM_RECTANGLE."
+    return rt.value_in(context, 0x300A0432, "item", 0, None, ("SYM_RECTANGLE",))
+
+
+def _condition_10(context: EvaluationContext) -> Truth:
+    "Required if Dose Calibration Conditions Verified Flag (300C,0123) is present and equals YES and Radiation Device Configuration and Commissioning Key Sequence (300A,065A) is absent May be present if Dose Calibration Conditions Verified Flag (300C,0123) is present and equals YES and Radiation Device Configuration and Commissioning Key Sequence (300A,065A) is present"
+    return rt.conj(
+        rt.value_in(context, 0x300C0123, "item", 0, None, ("YES",)),
+        rt.neg(rt.present(context, 0x300A065A, "item", 0)),
+    )
+
+
+def _condition_11(context: EvaluationContext) -> Truth:
+    return rt.conj(
+        rt.value_in(context, 0x300C0123, "item", 0, None, ("YES",)),
+        rt.present(context, 0x300A065A, "item", 0),
+    )
+
+
+def _condition_12(context: EvaluationContext) -> Truth:
+    "Required if Dose Calibration Conditions Verified Flag (300C,0123) is present and equals YES and Dose Calibration Conditions Sequence (300C,0120) is absent May be present if Dose Calibration Conditions Sequence (300C,0120) is present"
+    return rt.conj(
+        rt.value_in(context, 0x300C0123, "item", 0, None, ("YES",)),
+        rt.neg(rt.present(context, 0x300C0120, "item", 0)),
+    )
+
+
+def _condition_13(context: EvaluationContext) -> Truth:
+    return rt.present(context, 0x300C0120, "item", 0)
+
+
+def _condition_14(context: EvaluationContext) -> Truth:
+    "Required if Nominal Beam Energy (300A,0114) is present"
+    return rt.present(context, 0x300A0114, "item", 0)
+
+
+def _condition_15(context: EvaluationContext) -> Truth:
+    "Required for the first Control Point of Control Point Delivery Sequence (3008,0040), or if the values of Beam Limiting Device change during the Beam and if Enhanced RT Beam Limiting Device Definition Flag (3008,00A3) has the value YES"
+    return rt.disj(
+        rt.first_item(context),
+        rt.conj(rt.UNKNOWN, rt.value_in(context, 0x300800A3, "parent", 1, None, ("YES",))),
+    )
+
+
+def _condition_16(context: EvaluationContext) -> Truth:
+    "Required for Control Point 0 of Control Point Delivery Sequence (3008,0040) or if Gantry Angle changes during beam administration."
+    return rt.disj(rt.first_item(context), rt.UNKNOWN)
+
+
+def _condition_17(context: EvaluationContext) -> Truth:
+    "shall be present for first Item of Control Point Sequence"
+    return rt.first_item(context)
+
 
 RT_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
     table_id="table_C.8-57",
@@ -144,6 +250,12 @@ RT_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             name="Fluence Mode ID",
                             type="1C",
                             row=15,
+                            requirement=Requirement(
+                                text="Required if Fluence Mode (3002,0051) has value NON_STANDARD.",
+                                status="parser",
+                                required=_condition_1,
+                                otherwise=never,
+                            ),
                         ),
                     ),
                 ),
@@ -154,6 +266,12 @@ RT_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                     type="1C",
                     row=16,
                     value_sets=(ValueSet(kind="defined", values=("TBI", "HDR")),),
+                    requirement=Requirement(
+                        text="Required if treatment technique requires a dose that would normally require overriding of treatment machine safety controls.",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x300C0040,
@@ -198,6 +316,12 @@ RT_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             name="Referenced Dose Reference Number",
                             type="1C",
                             row=22,
+                            requirement=Requirement(
+                                text="Required if Referenced Measured Dose Reference Number (3008,0082) is not present shall not be present otherwise.",
+                                status="parser",
+                                required=_condition_2,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x30080082,
@@ -205,6 +329,12 @@ RT_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             name="Referenced Measured Dose Reference Number",
                             type="1C",
                             row=23,
+                            requirement=Requirement(
+                                text="Required if Referenced Dose Reference Number (300C,0051) is not present shall not be present otherwise.",
+                                status="parser",
+                                required=_condition_3,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x30080016,
@@ -229,6 +359,12 @@ RT_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             name="Referenced Dose Reference Number",
                             type="1C",
                             row=26,
+                            requirement=Requirement(
+                                text="Required if Referenced Calculated Dose Reference Number (3008,0092) is not present.",
+                                status="parser",
+                                required=_condition_4,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x30080092,
@@ -236,6 +372,12 @@ RT_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             name="Referenced Calculated Dose Reference Number",
                             type="1C",
                             row=27,
+                            requirement=Requirement(
+                                text="Required if Referenced Dose Reference Number (300C,0051) is not present.",
+                                status="parser",
+                                required=_condition_3,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x30080076,
@@ -290,6 +432,12 @@ RT_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             row=33,
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if Enhanced RT Beam Limiting Device Definition Flag (3008,00A3) is absent, or is present and has the value NO",
+                        status="parser",
+                        required=_condition_5,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x300800A1,
@@ -307,6 +455,12 @@ RT_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             context_groups=(ContextGroup(cid=9540, strength="defined"),),
                             constrained=True,
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if Enhanced RT Beam Limiting Device Definition Flag (3008,00A3) is present and has the value YES",
+                        status="parser",
+                        required=_condition_6,
+                        otherwise=never,
                     ),
                 ),
                 Attribute(
@@ -374,6 +528,12 @@ RT_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             type="3",
                             row=44,
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if Number of Wedges (300A,00D0) is non-zero",
+                        status="parser",
+                        required=_condition_7,
+                        otherwise=never,
                     ),
                 ),
                 Attribute(
@@ -587,6 +747,12 @@ RT_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                                     name="Applicator Opening",
                                     type="1C",
                                     row=71,
+                                    requirement=Requirement(
+                                        text="Required if Applicator Aperture Shape (300A,0432) is SYM_SQUARE or SYM_CIRCULAR.",
+                                        status="parser",
+                                        required=_condition_8,
+                                        otherwise=never,
+                                    ),
                                 ),
                                 Attribute(
                                     tag=0x300A0434,
@@ -594,6 +760,12 @@ RT_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                                     name="Applicator Opening X",
                                     type="1C",
                                     row=72,
+                                    requirement=Requirement(
+                                        text="Required if Applicator Aperture Shape (300A,0432) is SYM_RECTANGLE.",
+                                        status="parser",
+                                        required=_condition_9,
+                                        otherwise=never,
+                                    ),
                                 ),
                                 Attribute(
                                     tag=0x300A0435,
@@ -601,6 +773,12 @@ RT_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                                     name="Applicator Opening Y",
                                     type="1C",
                                     row=73,
+                                    requirement=Requirement(
+                                        text="Required if Applicator Aperture Shape (300A,0432) is SYM_RECTANGLE.",
+                                        status="parser",
+                                        required=_condition_9,
+                                        otherwise=never,
+                                    ),
                                 ),
                             ),
                         ),
@@ -849,6 +1027,12 @@ RT_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             row=102,
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if Dose Calibration Conditions Verified Flag (300C,0123) is present and equals YES and Radiation Device Configuration and Commissioning Key Sequence (300A,065A) is absent May be present if Dose Calibration Conditions Verified Flag (300C,0123) is present and equals YES and Radiation Device Configuration and Commissioning Key Sequence (300A,065A) is present",
+                        status="parser",
+                        required=_condition_10,
+                        otherwise=_condition_11,
+                    ),
                 ),
                 Attribute(
                     tag=0x300A065A,
@@ -863,6 +1047,12 @@ RT_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             label="Table 10-2 “Content Item Macro Attributes”",
                             row=104,
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if Dose Calibration Conditions Verified Flag (300C,0123) is present and equals YES and Dose Calibration Conditions Sequence (300C,0120) is absent May be present if Dose Calibration Conditions Sequence (300C,0120) is present",
+                        status="parser",
+                        required=_condition_12,
+                        otherwise=_condition_13,
                     ),
                 ),
                 Attribute(
@@ -939,6 +1129,12 @@ RT_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                                     row=114,
                                     qualifier="No Baseline CID is defined.",
                                 ),
+                            ),
+                            requirement=Requirement(
+                                text="Required if there are multiple devices in the treatment delivery device that can trigger the beam hold",
+                                status="unknown by design",
+                                required=not_verifiable,
+                                otherwise=never,
                             ),
                         ),
                     ),
@@ -1020,6 +1216,12 @@ RT_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             type="1C",
                             row=125,
                             value_sets=(ValueSet(kind="defined", values=("MV", "MEV")),),
+                            requirement=Requirement(
+                                text="Required if Nominal Beam Energy (300A,0114) is present",
+                                status="parser",
+                                required=_condition_14,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0116,
@@ -1075,6 +1277,12 @@ RT_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                                     row=131,
                                 ),
                             ),
+                            requirement=Requirement(
+                                text="Required for the first Control Point of Control Point Delivery Sequence (3008,0040), or if any value of the Leaf/Jaw Positions (300A,011C) changes during beam administration and if Enhanced RT Beam Limiting Device Definition Flag (3008,00A3) is absent, or is present has the value NO",
+                                status="unparsed",
+                                required=not_verifiable,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300800A2,
@@ -1091,6 +1299,12 @@ RT_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                                     qualifier="See Section C.8.8.14.17 “Enhanced RT Beam Limiting Device Sequence and Enhanced RT Beam Limiting Opening Sequence”.",
                                 ),
                             ),
+                            requirement=Requirement(
+                                text="Required for the first Control Point of Control Point Delivery Sequence (3008,0040), or if the values of Beam Limiting Device change during the Beam and if Enhanced RT Beam Limiting Device Definition Flag (3008,00A3) has the value YES",
+                                status="parser",
+                                required=_condition_15,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A011E,
@@ -1098,6 +1312,12 @@ RT_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             name="Gantry Angle",
                             type="1C",
                             row=134,
+                            requirement=Requirement(
+                                text="Required for Control Point 0 of Control Point Delivery Sequence (3008,0040) or if Gantry Angle changes during beam administration.",
+                                status="parser",
+                                required=_condition_16,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A011F,
@@ -1106,6 +1326,12 @@ RT_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             type="1C",
                             row=135,
                             value_sets=(ValueSet(kind="enumerated", values=("CW", "CC", "NONE")),),
+                            requirement=Requirement(
+                                text="Required for Control Point 0 of Control Point Delivery Sequence (3008,0040), or if Gantry Rotation Direction changes during beam administration",
+                                status="parser",
+                                required=_condition_16,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A014A,
@@ -1140,6 +1366,12 @@ RT_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             name="Beam Limiting Device Angle",
                             type="1C",
                             row=139,
+                            requirement=Requirement(
+                                text="Required for Control Point 0 of Control Point Delivery Sequence (3008,0040) or if beam limiting device (collimator) angle changes during beam delivery.",
+                                status="parser",
+                                required=_condition_16,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0121,
@@ -1148,6 +1380,12 @@ RT_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             type="1C",
                             row=140,
                             value_sets=(ValueSet(kind="enumerated", values=("CW", "CC", "NONE")),),
+                            requirement=Requirement(
+                                text="Required for Control Point 0 of Control Point Delivery Sequence (3008,0040) or if Beam Limiting Device Rotation Direction changes during beam administration",
+                                status="parser",
+                                required=_condition_16,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0122,
@@ -1155,6 +1393,12 @@ RT_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             name="Patient Support Angle",
                             type="1C",
                             row=141,
+                            requirement=Requirement(
+                                text="Required for Control Point 0 of Control Point Delivery Sequence (3008,0040) or if Patient Support Angle changes during beam administration.",
+                                status="parser",
+                                required=_condition_16,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0123,
@@ -1163,6 +1407,12 @@ RT_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             type="1C",
                             row=142,
                             value_sets=(ValueSet(kind="enumerated", values=("CW", "CC", "NONE")),),
+                            requirement=Requirement(
+                                text="Required for Control Point 0 of Control Point Delivery Sequence (3008,0040), or if Patient Support Rotation Direction changes during beam administration",
+                                status="parser",
+                                required=_condition_16,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0124,
@@ -1177,6 +1427,12 @@ RT_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             name="Table Top Eccentric Angle",
                             type="1C",
                             row=144,
+                            requirement=Requirement(
+                                text="Required for Control Point 0 of Control Point Delivery Sequence (3008,0040) or if Table Top Eccentric Angle changes during beam administration.",
+                                status="parser",
+                                required=_condition_16,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0126,
@@ -1185,6 +1441,12 @@ RT_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             type="1C",
                             row=145,
                             value_sets=(ValueSet(kind="enumerated", values=("CW", "CC", "NONE")),),
+                            requirement=Requirement(
+                                text="Required for Control Point 0 of Control Point Delivery Sequence (3008,0040) or if Table Top Eccentric Rotation Direction changes during beam administration",
+                                status="parser",
+                                required=_condition_16,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0140,
@@ -1192,6 +1454,12 @@ RT_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             name="Table Top Pitch Angle",
                             type="1C",
                             row=146,
+                            requirement=Requirement(
+                                text="shall be present for first Item of Control Point Sequence",
+                                status="parser",
+                                required=_condition_17,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0142,
@@ -1200,6 +1468,12 @@ RT_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             type="1C",
                             row=147,
                             value_sets=(ValueSet(kind="enumerated", values=("CW", "CC", "NONE")),),
+                            requirement=Requirement(
+                                text="shall be present for first Item of Control Point Sequence",
+                                status="parser",
+                                required=_condition_17,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0144,
@@ -1207,6 +1481,12 @@ RT_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             name="Table Top Roll Angle",
                             type="1C",
                             row=148,
+                            requirement=Requirement(
+                                text="shall be present for first Item of Control Point Sequence",
+                                status="parser",
+                                required=_condition_17,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0146,
@@ -1215,6 +1495,12 @@ RT_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             type="1C",
                             row=149,
                             value_sets=(ValueSet(kind="enumerated", values=("CW", "CC", "NONE")),),
+                            requirement=Requirement(
+                                text="shall be present for first Item of Control Point Sequence",
+                                status="parser",
+                                required=_condition_17,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0128,
@@ -1222,6 +1508,12 @@ RT_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             name="Table Top Vertical Position",
                             type="2C",
                             row=150,
+                            requirement=Requirement(
+                                text="Required for Control Point 0 of Control Point Delivery Sequence (3008,0040) or if Table Top Vertical Position changes during beam administration.",
+                                status="parser",
+                                required=_condition_16,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0129,
@@ -1229,6 +1521,12 @@ RT_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             name="Table Top Longitudinal Position",
                             type="2C",
                             row=151,
+                            requirement=Requirement(
+                                text="Required for Control Point 0 of Control Point Delivery Sequence (3008,0040) or if Table Top Longitudinal Position changes during beam administration.",
+                                status="parser",
+                                required=_condition_16,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A012A,
@@ -1236,6 +1534,12 @@ RT_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             name="Table Top Lateral Position",
                             type="2C",
                             row=152,
+                            requirement=Requirement(
+                                text="Required for Control Point 0 of Control Point Delivery Sequence (3008,0040) or if Table Top Lateral Position changes during beam administration.",
+                                status="parser",
+                                required=_condition_16,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x30080068,

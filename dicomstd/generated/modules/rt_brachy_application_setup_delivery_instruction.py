@@ -17,7 +17,31 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    Include,
+    ItemCount,
+    Requirement,
+    ValueSet,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Delivery Type (300A,00CE) is CONTINUATION."
+    return rt.value_in(context, 0x300A00CE, "item", 0, None, ("CONTINUATION",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Delivery Type (300A,00CE) is CONTINUATION and one or more channels of any Application Setup are omitted"
+    return rt.conj(rt.value_in(context, 0x300A00CE, "any", 0, None, ("CONTINUATION",)), rt.UNKNOWN)
+
 
 RT_BRACHY_APPLICATION_SETUP_DELIVERY_INSTRUCTION_MODULE: Final = AttributeTable(
     table_id="table_C.8.8.30-1",
@@ -61,6 +85,12 @@ RT_BRACHY_APPLICATION_SETUP_DELIVERY_INSTRUCTION_MODULE: Final = AttributeTable(
             name="Continuation Pulse Number",
             type="1C",
             row=5,
+            requirement=Requirement(
+                text="Required if Brachy Treatment Type (300A,0202) of the referenced RT Plan in the Referenced RT Plan Sequence (300C,0002) is PDR and if Treatment Delivery Type (300A,00CE) is CONTINUATION in any of the Items in the Brachy Task Sequence (0074,1401)",
+                status="unparsed",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00741401,
@@ -84,6 +114,12 @@ RT_BRACHY_APPLICATION_SETUP_DELIVERY_INSTRUCTION_MODULE: Final = AttributeTable(
                     name="Continuation Start Total Reference Air Kerma",
                     type="1C",
                     row=8,
+                    requirement=Requirement(
+                        text="Required if Delivery Type (300A,00CE) is CONTINUATION.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00741403,
@@ -91,6 +127,12 @@ RT_BRACHY_APPLICATION_SETUP_DELIVERY_INSTRUCTION_MODULE: Final = AttributeTable(
                     name="Continuation End Total Reference Air Kerma",
                     type="1C",
                     row=9,
+                    requirement=Requirement(
+                        text="Required if Delivery Type (300A,00CE) is CONTINUATION.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x300C000C,
@@ -154,6 +196,12 @@ RT_BRACHY_APPLICATION_SETUP_DELIVERY_INSTRUCTION_MODULE: Final = AttributeTable(
                             row=17,
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if Delivery Type (300A,00CE) is CONTINUATION",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
             ),
         ),
@@ -206,6 +254,12 @@ RT_BRACHY_APPLICATION_SETUP_DELIVERY_INSTRUCTION_MODULE: Final = AttributeTable(
                         ),
                     ),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Delivery Type (300A,00CE) is CONTINUATION and one or more channels of any Application Setup are omitted",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
             ),
         ),
     ),

@@ -17,14 +17,47 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Brachy Treatment Type (300A,0202) is PDR."
+    return rt.value_in(context, 0x300A0202, "parent", 2, None, ("PDR",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Source Applicator Number (300A,0290) is present."
+    return rt.present(context, 0x300A0290, "item", 0)
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Channel Effective Length (300A,0271) is present"
+    return rt.present(context, 0x300A0271, "item", 0)
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Source Movement Type (300A,0288) is STEPWISE."
+    return rt.value_in(context, 0x300A0288, "item", 0, None, ("STEPWISE",))
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if value Transfer Tube Number (300A,02A2) is non-null."
+    return rt.has_value(context, 0x300A02A2, "item", 0)
+
 
 RT_BRACHY_APPLICATION_SETUPS_MODULE: Final = AttributeTable(
     table_id="table_C.8-51",
@@ -250,6 +283,12 @@ RT_BRACHY_APPLICATION_SETUPS_MODULE: Final = AttributeTable(
                     value_sets=(
                         ValueSet(kind="enumerated", values=("AIR_KERMA_RATE", "DOSE_RATE_WATER")),
                     ),
+                    requirement=Requirement(
+                        text="Required if the source is not a gamma-emitting (photon) source May be present otherwise",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x300A022A,
@@ -264,6 +303,12 @@ RT_BRACHY_APPLICATION_SETUPS_MODULE: Final = AttributeTable(
                     name="Source Strength",
                     type="1C",
                     row=31,
+                    requirement=Requirement(
+                        text="Required if the source is not a gamma-emitting (photon) source",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x300A022C,
@@ -492,6 +537,12 @@ RT_BRACHY_APPLICATION_SETUPS_MODULE: Final = AttributeTable(
                             name="Number of Pulses",
                             type="1C",
                             row=59,
+                            requirement=Requirement(
+                                text="Required if Brachy Treatment Type (300A,0202) is PDR.",
+                                status="parser",
+                                required=_condition_1,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A028C,
@@ -499,6 +550,12 @@ RT_BRACHY_APPLICATION_SETUPS_MODULE: Final = AttributeTable(
                             name="Pulse Repetition Interval",
                             type="1C",
                             row=60,
+                            requirement=Requirement(
+                                text="Required if Brachy Treatment Type (300A,0202) is PDR.",
+                                status="parser",
+                                required=_condition_1,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0290,
@@ -513,6 +570,12 @@ RT_BRACHY_APPLICATION_SETUPS_MODULE: Final = AttributeTable(
                             name="Source Applicator ID",
                             type="2C",
                             row=62,
+                            requirement=Requirement(
+                                text="Required if Source Applicator Number (300A,0290) is present.",
+                                status="parser",
+                                required=_condition_2,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0292,
@@ -521,6 +584,12 @@ RT_BRACHY_APPLICATION_SETUPS_MODULE: Final = AttributeTable(
                             type="1C",
                             row=63,
                             value_sets=(ValueSet(kind="defined", values=("FLEXIBLE", "RIGID")),),
+                            requirement=Requirement(
+                                text="Required if Source Applicator Number (300A,0290) is present",
+                                status="parser",
+                                required=_condition_2,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0294,
@@ -535,6 +604,12 @@ RT_BRACHY_APPLICATION_SETUPS_MODULE: Final = AttributeTable(
                             name="Source Applicator Length",
                             type="1C",
                             row=65,
+                            requirement=Requirement(
+                                text="Required if Source Applicator Number (300A,0290) is present.",
+                                status="parser",
+                                required=_condition_2,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0274,
@@ -542,6 +617,12 @@ RT_BRACHY_APPLICATION_SETUPS_MODULE: Final = AttributeTable(
                             name="Source Applicator Tip Length",
                             type="2C",
                             row=66,
+                            requirement=Requirement(
+                                text="Required if Channel Effective Length (300A,0271) is present",
+                                status="parser",
+                                required=_condition_3,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0298,
@@ -577,6 +658,12 @@ RT_BRACHY_APPLICATION_SETUPS_MODULE: Final = AttributeTable(
                             name="Source Applicator Step Size",
                             type="1C",
                             row=71,
+                            requirement=Requirement(
+                                text="Required if Source Movement Type (300A,0288) is STEPWISE.",
+                                status="parser",
+                                required=_condition_4,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A02A1,
@@ -591,6 +678,12 @@ RT_BRACHY_APPLICATION_SETUPS_MODULE: Final = AttributeTable(
                             name="Referenced ROI Number",
                             type="2C",
                             row=73,
+                            requirement=Requirement(
+                                text="Required if Source Applicator Number (300A,0290) is present",
+                                status="parser",
+                                required=_condition_2,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A02A2,
@@ -605,6 +698,12 @@ RT_BRACHY_APPLICATION_SETUPS_MODULE: Final = AttributeTable(
                             name="Transfer Tube Length",
                             type="2C",
                             row=75,
+                            requirement=Requirement(
+                                text="Required if value Transfer Tube Number (300A,02A2) is non-null.",
+                                status="parser",
+                                required=_condition_5,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0271,
@@ -619,6 +718,12 @@ RT_BRACHY_APPLICATION_SETUPS_MODULE: Final = AttributeTable(
                             name="Channel Inner Length",
                             type="2C",
                             row=77,
+                            requirement=Requirement(
+                                text="Required if Channel Effective Length (300A,0271) is present",
+                                status="parser",
+                                required=_condition_3,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0273,
@@ -706,6 +811,12 @@ RT_BRACHY_APPLICATION_SETUPS_MODULE: Final = AttributeTable(
                             name="Final Cumulative Time Weight",
                             type="1C",
                             row=89,
+                            requirement=Requirement(
+                                text="Required if Cumulative Time Weight (300A,02D6) is non-null in Control Points specified within Brachy Control Point Sequence (300A,02D0)",
+                                status="unparsed",
+                                required=not_verifiable,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A02D0,

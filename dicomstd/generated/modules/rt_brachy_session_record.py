@@ -17,14 +17,70 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Referenced Measured Dose Reference Number (3008,0082) is not present shall not be present otherwise."
+    return rt.neg(rt.present(context, 0x30080082, "item", 0))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Referenced Dose Reference Number (300C,0051) is not present shall not be present otherwise."
+    return rt.neg(rt.present(context, 0x300C0051, "item", 0))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Channel Effective Length (300A,0271) is present"
+    return rt.present(context, 0x300A0271, "item", 0)
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Brachy Treatment Type (300A,0202) is PDR"
+    return rt.value_in(context, 0x300A0202, "parent", 2, None, ("PDR",))
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if Referenced Calculated Dose Reference Number (3008,0092) is not present shall not be present otherwise."
+    return rt.neg(rt.present(context, 0x30080092, "item", 0))
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if Channel Effective Length (300A,0271) is present"
+    return rt.present(context, 0x300A0271, "parent", 1)
+
+
+def _condition_7(context: EvaluationContext) -> Truth:
+    "Required if Source Movement Type (300A,0288) is STEPWISE."
+    return rt.value_in(context, 0x300A0288, "parent", 1, None, ("STEPWISE",))
+
+
+def _condition_8(context: EvaluationContext) -> Truth:
+    "Required if value Transfer Tube Number (300A,02A2) is not zero length."
+    return rt.has_value(context, 0x300A02A2, "item", 0)
+
+
+def _condition_9(context: EvaluationContext) -> Truth:
+    "Required if Recorded Channel Sequence (3008,0130) is present and Brachy Treatment Type (300A,0202) is not MANUAL or PDR."
+    return rt.conj(
+        rt.present(context, 0x30080130, "parent", 1),
+        rt.neg(rt.value_in(context, 0x300A0202, "parent", 2, None, ("MANUAL", "PDR"))),
+    )
+
 
 RT_BRACHY_SESSION_RECORD_MODULE: Final = AttributeTable(
     table_id="table_C.8-58",
@@ -136,6 +192,12 @@ RT_BRACHY_SESSION_RECORD_MODULE: Final = AttributeTable(
                     value_sets=(
                         ValueSet(kind="enumerated", values=("AIR_KERMA_RATE", "DOSE_RATE_WATER")),
                     ),
+                    requirement=Requirement(
+                        text="Required if the source is not a gamma-emitting (photon) source May be present otherwise",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x300A022A,
@@ -150,6 +212,12 @@ RT_BRACHY_SESSION_RECORD_MODULE: Final = AttributeTable(
                     name="Source Strength",
                     type="1C",
                     row=15,
+                    requirement=Requirement(
+                        text="Required if the source is not a gamma-emitting (photon) source",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x300A022C,
@@ -282,6 +350,12 @@ RT_BRACHY_SESSION_RECORD_MODULE: Final = AttributeTable(
                             name="Referenced Dose Reference Number",
                             type="1C",
                             row=31,
+                            requirement=Requirement(
+                                text="Required if Referenced Measured Dose Reference Number (3008,0082) is not present shall not be present otherwise.",
+                                status="parser",
+                                required=_condition_1,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x30080082,
@@ -289,6 +363,12 @@ RT_BRACHY_SESSION_RECORD_MODULE: Final = AttributeTable(
                             name="Referenced Measured Dose Reference Number",
                             type="1C",
                             row=32,
+                            requirement=Requirement(
+                                text="Required if Referenced Dose Reference Number (300C,0051) is not present shall not be present otherwise.",
+                                status="parser",
+                                required=_condition_2,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x30080016,
@@ -320,6 +400,12 @@ RT_BRACHY_SESSION_RECORD_MODULE: Final = AttributeTable(
                             name="Referenced Calculated Dose Reference Number",
                             type="1C",
                             row=36,
+                            requirement=Requirement(
+                                text="Required if Referenced Dose Reference Number (300C,0051) is not present shall not be present otherwise.",
+                                status="parser",
+                                required=_condition_2,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x30080076,
@@ -495,6 +581,12 @@ RT_BRACHY_SESSION_RECORD_MODULE: Final = AttributeTable(
                             name="Channel Inner Length",
                             type="2C",
                             row=57,
+                            requirement=Requirement(
+                                text="Required if Channel Effective Length (300A,0271) is present",
+                                status="parser",
+                                required=_condition_3,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0273,
@@ -536,6 +628,12 @@ RT_BRACHY_SESSION_RECORD_MODULE: Final = AttributeTable(
                             name="Specified Number of Pulses",
                             type="1C",
                             row=62,
+                            requirement=Requirement(
+                                text="Required if Brachy Treatment Type (300A,0202) is PDR",
+                                status="parser",
+                                required=_condition_4,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x30080138,
@@ -543,6 +641,12 @@ RT_BRACHY_SESSION_RECORD_MODULE: Final = AttributeTable(
                             name="Delivered Number of Pulses",
                             type="1C",
                             row=63,
+                            requirement=Requirement(
+                                text="Required if Brachy Treatment Type (300A,0202) is PDR",
+                                status="parser",
+                                required=_condition_4,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x3008013A,
@@ -550,6 +654,12 @@ RT_BRACHY_SESSION_RECORD_MODULE: Final = AttributeTable(
                             name="Specified Pulse Repetition Interval",
                             type="1C",
                             row=64,
+                            requirement=Requirement(
+                                text="Required if Brachy Treatment Type (300A,0202) is PDR",
+                                status="parser",
+                                required=_condition_4,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x3008013C,
@@ -557,6 +667,12 @@ RT_BRACHY_SESSION_RECORD_MODULE: Final = AttributeTable(
                             name="Delivered Pulse Repetition Interval",
                             type="1C",
                             row=65,
+                            requirement=Requirement(
+                                text="Required if Brachy Treatment Type (300A,0202) is PDR",
+                                status="parser",
+                                required=_condition_4,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x30080080,
@@ -572,6 +688,12 @@ RT_BRACHY_SESSION_RECORD_MODULE: Final = AttributeTable(
                                     name="Referenced Dose Reference Number",
                                     type="1C",
                                     row=67,
+                                    requirement=Requirement(
+                                        text="Required if Referenced Measured Dose Reference Number (3008,0082) is not present shall not be present otherwise.",
+                                        status="parser",
+                                        required=_condition_1,
+                                        otherwise=never,
+                                    ),
                                 ),
                                 Attribute(
                                     tag=0x30080082,
@@ -579,6 +701,12 @@ RT_BRACHY_SESSION_RECORD_MODULE: Final = AttributeTable(
                                     name="Referenced Measured Dose Reference Number",
                                     type="1C",
                                     row=68,
+                                    requirement=Requirement(
+                                        text="Required if Referenced Dose Reference Number (300C,0051) is not present shall not be present otherwise.",
+                                        status="parser",
+                                        required=_condition_2,
+                                        otherwise=never,
+                                    ),
                                 ),
                                 Attribute(
                                     tag=0x30080016,
@@ -603,6 +731,12 @@ RT_BRACHY_SESSION_RECORD_MODULE: Final = AttributeTable(
                                     name="Referenced Dose Reference Number",
                                     type="1C",
                                     row=71,
+                                    requirement=Requirement(
+                                        text="Required if Referenced Calculated Dose Reference Number (3008,0092) is not present shall not be present otherwise.",
+                                        status="parser",
+                                        required=_condition_5,
+                                        otherwise=never,
+                                    ),
                                 ),
                                 Attribute(
                                     tag=0x30080092,
@@ -610,6 +744,12 @@ RT_BRACHY_SESSION_RECORD_MODULE: Final = AttributeTable(
                                     name="Referenced Calculated Dose Reference Number",
                                     type="1C",
                                     row=72,
+                                    requirement=Requirement(
+                                        text="Required if Referenced Dose Reference Number (300C,0051) is not present shall not be present otherwise.",
+                                        status="parser",
+                                        required=_condition_2,
+                                        otherwise=never,
+                                    ),
                                 ),
                                 Attribute(
                                     tag=0x30080076,
@@ -672,6 +812,12 @@ RT_BRACHY_SESSION_RECORD_MODULE: Final = AttributeTable(
                                     name="Source Applicator Tip Length",
                                     type="2C",
                                     row=80,
+                                    requirement=Requirement(
+                                        text="Required if Channel Effective Length (300A,0271) is present",
+                                        status="parser",
+                                        required=_condition_6,
+                                        otherwise=never,
+                                    ),
                                 ),
                                 Attribute(
                                     tag=0x300A0298,
@@ -686,6 +832,12 @@ RT_BRACHY_SESSION_RECORD_MODULE: Final = AttributeTable(
                                     name="Source Applicator Step Size",
                                     type="1C",
                                     row=82,
+                                    requirement=Requirement(
+                                        text="Required if Source Movement Type (300A,0288) is STEPWISE.",
+                                        status="parser",
+                                        required=_condition_7,
+                                        otherwise=never,
+                                    ),
                                 ),
                             ),
                         ),
@@ -702,6 +854,12 @@ RT_BRACHY_SESSION_RECORD_MODULE: Final = AttributeTable(
                             name="Transfer Tube Length",
                             type="2C",
                             row=84,
+                            requirement=Requirement(
+                                text="Required if value Transfer Tube Number (300A,02A2) is not zero length.",
+                                status="parser",
+                                required=_condition_8,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x30080150,
@@ -747,6 +905,12 @@ RT_BRACHY_SESSION_RECORD_MODULE: Final = AttributeTable(
                             name="Safe Position Exit Date",
                             type="1C",
                             row=90,
+                            requirement=Requirement(
+                                text="Required if Recorded Channel Sequence (3008,0130) is present and Brachy Treatment Type (300A,0202) is not MANUAL or PDR.",
+                                status="parser",
+                                required=_condition_9,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x30080164,
@@ -754,6 +918,12 @@ RT_BRACHY_SESSION_RECORD_MODULE: Final = AttributeTable(
                             name="Safe Position Exit Time",
                             type="1C",
                             row=91,
+                            requirement=Requirement(
+                                text="Required if Recorded Channel Sequence (3008,0130) is present and Brachy Treatment Type (300A,0202) is not MANUAL or PDR.",
+                                status="parser",
+                                required=_condition_9,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x30080166,
@@ -761,6 +931,12 @@ RT_BRACHY_SESSION_RECORD_MODULE: Final = AttributeTable(
                             name="Safe Position Return Date",
                             type="1C",
                             row=92,
+                            requirement=Requirement(
+                                text="Required if Recorded Channel Sequence (3008,0130) is present and Brachy Treatment Type (300A,0202) is not MANUAL or PDR.",
+                                status="parser",
+                                required=_condition_9,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x30080168,
@@ -768,6 +944,12 @@ RT_BRACHY_SESSION_RECORD_MODULE: Final = AttributeTable(
                             name="Safe Position Return Time",
                             type="1C",
                             row=93,
+                            requirement=Requirement(
+                                text="Required if Recorded Channel Sequence (3008,0130) is present and Brachy Treatment Type (300A,0202) is not MANUAL or PDR.",
+                                status="parser",
+                                required=_condition_9,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0110,

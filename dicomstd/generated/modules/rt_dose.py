@@ -17,14 +17,143 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Pixel Data (7FE0,0010) is present."
+    return rt.present(context, 0x7FE00010, "any", 0)
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required, if Spatial Transform of Dose (3004,0005) is provided and has a value of RIGID or NON_RIGID"
+    return rt.value_in(context, 0x30040005, "item", 0, None, ("RIGID", "NON_RIGID"))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Plan Overview Sequence (300C,0116) is present."
+    return rt.present(context, 0x300C0116, "parent", 1)
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Dose Summation Type (3004,000A) is CONTROL_POINT"
+    return rt.value_in(context, 0x3004000A, "parent", 3, None, ("CONTROL_POINT",))
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if Dose Summation Type (3004,000A) is BEAM, BEAM_SESSION or CONTROL_POINT"
+    return rt.value_in(
+        context, 0x3004000A, "parent", 2, None, ("BEAM", "BEAM_SESSION", "CONTROL_POINT")
+    )
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if Dose Summation Type (3004,000A) is BRACHY or BRACHY_SESSION"
+    return rt.value_in(context, 0x3004000A, "parent", 2, None, ("BRACHY", "BRACHY_SESSION"))
+
+
+def _condition_7(context: EvaluationContext) -> Truth:
+    "Required if Dose Summation Type (3004,000A) is FRACTION, BEAM, BRACHY, FRACTION_SESSION, BEAM_SESSION, BRACHY_SESSION or CONTROL_POINT"
+    return rt.value_in(
+        context,
+        0x3004000A,
+        "parent",
+        1,
+        None,
+        (
+            "FRACTION",
+            "BEAM",
+            "BRACHY",
+            "FRACTION_SESSION",
+            "BEAM_SESSION",
+            "BRACHY_SESSION",
+            "CONTROL_POINT",
+        ),
+    )
+
+
+def _condition_8(context: EvaluationContext) -> Truth:
+    "Required if Dose Summation Type (3004,000A) is PLAN, MULTI_PLAN, FRACTION, BEAM, BRACHY, FRACTION_SESSION, BEAM_SESSION, BRACHY_SESSION or CONTROL_POINT May be present if Dose Summation Type (3004,000A) is PLAN_OVERVIEW"
+    return rt.value_in(
+        context,
+        0x3004000A,
+        "item",
+        0,
+        None,
+        (
+            "PLAN",
+            "MULTI_PLAN",
+            "FRACTION",
+            "BEAM",
+            "BRACHY",
+            "FRACTION_SESSION",
+            "BEAM_SESSION",
+            "BRACHY_SESSION",
+            "CONTROL_POINT",
+        ),
+    )
+
+
+def _condition_9(context: EvaluationContext) -> Truth:
+    return rt.value_in(context, 0x3004000A, "item", 0, None, ("PLAN_OVERVIEW",))
+
+
+def _condition_10(context: EvaluationContext) -> Truth:
+    "Required if Dose Summation Type (3004,000A) is RECORD."
+    return rt.value_in(context, 0x3004000A, "item", 0, None, ("RECORD",))
+
+
+def _condition_11(context: EvaluationContext) -> Truth:
+    "Required if multi-frame pixel data are present and Frame Increment Pointer (0028,0009) points to Grid Frame Offset Vector (3004,000C)"
+    return rt.conj(
+        rt.UNKNOWN, rt.value_in(context, 0x00280009, "any", 0, None, (rt.TagValue(0x3004000C),))
+    )
+
+
+def _condition_12(context: EvaluationContext) -> Truth:
+    "Required if Dose Summation Type (3004,000A) is PLAN_OVERVIEW, PLAN or MULTI_PLAN"
+    return rt.value_in(
+        context, 0x3004000A, "parent", 1, None, ("PLAN_OVERVIEW", "PLAN", "MULTI_PLAN")
+    )
+
+
+def _condition_13(context: EvaluationContext) -> Truth:
+    "Required if Dose Summation Type (3004,000A) is RECORD."
+    return rt.value_in(context, 0x3004000A, "parent", 1, None, ("RECORD",))
+
+
+def _condition_14(context: EvaluationContext) -> Truth:
+    "Required if Prescription Overview Sequence (300C,0114) has more than one Item May be present otherwise."
+    return rt.item_count(context, 0x300C0114, "parent", 1, "gt", 1)
+
+
+def _condition_15(context: EvaluationContext) -> Truth:
+    "Required if Referenced Image Sequence (0008,1140) is not present"
+    return rt.neg(rt.present(context, 0x00081140, "item", 0))
+
+
+def _condition_16(context: EvaluationContext) -> Truth:
+    "Required if Referenced Structure Set Sequence (300C,0060) is not present"
+    return rt.neg(rt.present(context, 0x300C0060, "item", 0))
+
+
+def _condition_17(context: EvaluationContext) -> Truth:
+    return rt.value_in(context, 0x3004000A, "item", 0, None, ("PLAN", "MULTI_PLAN", "RECORD"))
+
 
 RT_DOSE_MODULE: Final = AttributeTable(
     table_id="table_C.8-39",
@@ -34,7 +163,17 @@ RT_DOSE_MODULE: Final = AttributeTable(
     source="PS3.3 2024c Table C.8-39",
     entries=(
         Attribute(
-            tag=0x00280002, keyword="SamplesPerPixel", name="Samples per Pixel", type="1C", row=1
+            tag=0x00280002,
+            keyword="SamplesPerPixel",
+            name="Samples per Pixel",
+            type="1C",
+            row=1,
+            requirement=Requirement(
+                text="Required if Pixel Data (7FE0,0010) is present.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00280004,
@@ -42,16 +181,64 @@ RT_DOSE_MODULE: Final = AttributeTable(
             name="Photometric Interpretation",
             type="1C",
             row=2,
+            requirement=Requirement(
+                text="Required if Pixel Data (7FE0,0010) is present.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
-        Attribute(tag=0x00280100, keyword="BitsAllocated", name="Bits Allocated", type="1C", row=3),
-        Attribute(tag=0x00280101, keyword="BitsStored", name="Bits Stored", type="1C", row=4),
-        Attribute(tag=0x00280102, keyword="HighBit", name="High Bit", type="1C", row=5),
+        Attribute(
+            tag=0x00280100,
+            keyword="BitsAllocated",
+            name="Bits Allocated",
+            type="1C",
+            row=3,
+            requirement=Requirement(
+                text="Required if Pixel Data (7FE0,0010) is present.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
+        ),
+        Attribute(
+            tag=0x00280101,
+            keyword="BitsStored",
+            name="Bits Stored",
+            type="1C",
+            row=4,
+            requirement=Requirement(
+                text="Required if Pixel Data (7FE0,0010) is present.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
+        ),
+        Attribute(
+            tag=0x00280102,
+            keyword="HighBit",
+            name="High Bit",
+            type="1C",
+            row=5,
+            requirement=Requirement(
+                text="Required if Pixel Data (7FE0,0010) is present.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
+        ),
         Attribute(
             tag=0x00280103,
             keyword="PixelRepresentation",
             name="Pixel Representation",
             type="1C",
             row=6,
+            requirement=Requirement(
+                text="Required if Pixel Data (7FE0,0010) is present.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(tag=0x00080023, keyword="ContentDate", name="Content Date", type="3", row=7),
         Attribute(tag=0x00080033, keyword="ContentTime", name="Content Time", type="3", row=8),
@@ -92,6 +279,12 @@ RT_DOSE_MODULE: Final = AttributeTable(
                     label="Table 10-11 “SOP Instance Reference Macro Attributes”",
                     row=13,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required, if Spatial Transform of Dose (3004,0005) is provided and has a value of RIGID or NON_RIGID",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
             ),
         ),
         Attribute(
@@ -152,6 +345,12 @@ RT_DOSE_MODULE: Final = AttributeTable(
                     name="Referenced Plan Overview Index",
                     type="1C",
                     row=21,
+                    requirement=Requirement(
+                        text="Required if Plan Overview Sequence (300C,0116) is present.",
+                        status="parser",
+                        required=_condition_3,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x300C0020,
@@ -206,7 +405,19 @@ RT_DOSE_MODULE: Final = AttributeTable(
                                             row=28,
                                         ),
                                     ),
+                                    requirement=Requirement(
+                                        text="Required if Dose Summation Type (3004,000A) is CONTROL_POINT",
+                                        status="parser",
+                                        required=_condition_4,
+                                        otherwise=never,
+                                    ),
                                 ),
+                            ),
+                            requirement=Requirement(
+                                text="Required if Dose Summation Type (3004,000A) is BEAM, BEAM_SESSION or CONTROL_POINT",
+                                status="parser",
+                                required=_condition_5,
+                                otherwise=never,
                             ),
                         ),
                         Attribute(
@@ -225,9 +436,27 @@ RT_DOSE_MODULE: Final = AttributeTable(
                                     row=30,
                                 ),
                             ),
+                            requirement=Requirement(
+                                text="Required if Dose Summation Type (3004,000A) is BRACHY or BRACHY_SESSION",
+                                status="parser",
+                                required=_condition_6,
+                                otherwise=never,
+                            ),
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if Dose Summation Type (3004,000A) is FRACTION, BEAM, BRACHY, FRACTION_SESSION, BEAM_SESSION, BRACHY_SESSION or CONTROL_POINT",
+                        status="parser",
+                        required=_condition_7,
+                        otherwise=never,
+                    ),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Dose Summation Type (3004,000A) is PLAN, MULTI_PLAN, FRACTION, BEAM, BRACHY, FRACTION_SESSION, BEAM_SESSION, BRACHY_SESSION or CONTROL_POINT May be present if Dose Summation Type (3004,000A) is PLAN_OVERVIEW",
+                status="parser",
+                required=_condition_8,
+                otherwise=_condition_9,
             ),
         ),
         Attribute(
@@ -259,7 +488,19 @@ RT_DOSE_MODULE: Final = AttributeTable(
                             row=34,
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required, if the dose does not apply to the complete RT Beams Treatment Record referenced in the Referenced Treatment Record Sequence (3008,0030).",
+                        status="unparsed",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Dose Summation Type (3004,000A) is RECORD.",
+                status="parser",
+                required=_condition_10,
+                otherwise=never,
             ),
         ),
         Attribute(
@@ -268,9 +509,25 @@ RT_DOSE_MODULE: Final = AttributeTable(
             name="Grid Frame Offset Vector",
             type="1C",
             row=35,
+            requirement=Requirement(
+                text="Required if multi-frame pixel data are present and Frame Increment Pointer (0028,0009) points to Grid Frame Offset Vector (3004,000C)",
+                status="parser",
+                required=_condition_11,
+                otherwise=never,
+            ),
         ),
         Attribute(
-            tag=0x3004000E, keyword="DoseGridScaling", name="Dose Grid Scaling", type="1C", row=36
+            tag=0x3004000E,
+            keyword="DoseGridScaling",
+            name="Dose Grid Scaling",
+            type="1C",
+            row=36,
+            requirement=Requirement(
+                text="Required if Pixel Data (7FE0,0010) is present.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x30040014,
@@ -353,6 +610,12 @@ RT_DOSE_MODULE: Final = AttributeTable(
                     name="Number of Fractions Included",
                     type="1C",
                     row=47,
+                    requirement=Requirement(
+                        text="Required if Dose Summation Type (3004,000A) is PLAN_OVERVIEW, PLAN or MULTI_PLAN",
+                        status="parser",
+                        required=_condition_12,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x30080022,
@@ -360,6 +623,12 @@ RT_DOSE_MODULE: Final = AttributeTable(
                     name="Current Fraction Number",
                     type="1C",
                     row=48,
+                    requirement=Requirement(
+                        text="Required if Dose Summation Type (3004,000A) is RECORD.",
+                        status="parser",
+                        required=_condition_13,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x30100077, keyword="TreatmentSite", name="Treatment Site", type="2", row=49
@@ -412,6 +681,12 @@ RT_DOSE_MODULE: Final = AttributeTable(
                             name="Entity Long Label",
                             type="1C",
                             row=55,
+                            requirement=Requirement(
+                                text="Required if Prescription Overview Sequence (300C,0114) has more than one Item May be present otherwise.",
+                                status="parser",
+                                required=_condition_14,
+                                otherwise=always,
+                            ),
                         ),
                         Attribute(
                             tag=0x300C0115,
@@ -443,6 +718,12 @@ RT_DOSE_MODULE: Final = AttributeTable(
                             row=59,
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if Referenced Image Sequence (0008,1140) is not present",
+                        status="parser",
+                        required=_condition_15,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00081140,
@@ -458,7 +739,19 @@ RT_DOSE_MODULE: Final = AttributeTable(
                             row=61,
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if Referenced Structure Set Sequence (300C,0060) is not present",
+                        status="parser",
+                        required=_condition_16,
+                        otherwise=never,
+                    ),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Dose Summation Type (3004,000A) is PLAN_OVERVIEW May be present if Dose Summation Type (3004,000A) is PLAN, MULTI_PLAN or RECORD",
+                status="parser",
+                required=_condition_9,
+                otherwise=_condition_17,
             ),
         ),
     ),

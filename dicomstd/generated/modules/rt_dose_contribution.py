@@ -17,7 +17,31 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    Include,
+    ItemCount,
+    Requirement,
+    ValueSet,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if a central beam axis is defined for the Treatment Delivery Device and the Radiation Dose Measurement Point Coordinates (300A,0627) is not present."
+    return rt.conj(rt.UNKNOWN, rt.neg(rt.present(context, 0x300A0627, "item", 0)))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Radiation Dose Central Axis Displacement (300A,0624) is not present."
+    return rt.neg(rt.present(context, 0x300A0624, "item", 0))
+
 
 RT_DOSE_CONTRIBUTION_MODULE: Final = AttributeTable(
     table_id="table_C.36.11-1",
@@ -62,6 +86,12 @@ RT_DOSE_CONTRIBUTION_MODULE: Final = AttributeTable(
                     name="Reference Dose Point Coordinates",
                     type="1C",
                     row=5,
+                    requirement=Requirement(
+                        text="Required if dose is calculated at a point.",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x30100025,
@@ -174,6 +204,12 @@ RT_DOSE_CONTRIBUTION_MODULE: Final = AttributeTable(
                                     ),
                                 ),
                             ),
+                            requirement=Requirement(
+                                text="Required if the Meterset to dose mapping is defined",
+                                status="unknown by design",
+                                required=not_verifiable,
+                                otherwise=never,
+                            ),
                         ),
                     ),
                 ),
@@ -205,6 +241,12 @@ RT_DOSE_CONTRIBUTION_MODULE: Final = AttributeTable(
                             name="Radiation Dose Central Axis Displacement",
                             type="1C",
                             row=23,
+                            requirement=Requirement(
+                                text="Required if a central beam axis is defined for the Treatment Delivery Device and the Radiation Dose Measurement Point Coordinates (300A,0627) is not present.",
+                                status="parser",
+                                required=_condition_1,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0620,
@@ -250,7 +292,19 @@ RT_DOSE_CONTRIBUTION_MODULE: Final = AttributeTable(
                             name="Radiation Dose Measurement Point Coordinates",
                             type="1C",
                             row=29,
+                            requirement=Requirement(
+                                text="Required if Radiation Dose Central Axis Displacement (300A,0624) is not present.",
+                                status="parser",
+                                required=_condition_2,
+                                otherwise=never,
+                            ),
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if expected values are calculated for in-vivo measurement for this RT Radiation SOP Instance",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
                     ),
                 ),
             ),

@@ -17,7 +17,31 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ContextGroup, Include, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    ContextGroup,
+    Include,
+    ItemCount,
+    Requirement,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Measured Meterset to Dose Mapping Sequence (300A,0772) is not present May be present otherwise"
+    return rt.neg(rt.present(context, 0x300A0772, "item", 0))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Dose Mapping Sequence (300A,0620) is not present May be present otherwise"
+    return rt.neg(rt.present(context, 0x300A0620, "any", 0))
+
 
 RT_DOSE_CONTRIBUTION_RECORD_MODULE: Final = AttributeTable(
     table_id="table_C.36.21-1",
@@ -47,6 +71,12 @@ RT_DOSE_CONTRIBUTION_RECORD_MODULE: Final = AttributeTable(
                     name="Referenced Radiation Dose Identification Index",
                     type="1C",
                     row=3,
+                    requirement=Requirement(
+                        text="Required if the Instance referenced in Referenced RT Radiation Set Sequence (300A,0702) contains a Radiation Dose Identification Sequence Item that corresponds to this Radiation Dose Identification Item.",
+                        status="unparsed",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x300A0619,
@@ -139,6 +169,12 @@ RT_DOSE_CONTRIBUTION_RECORD_MODULE: Final = AttributeTable(
                             ),
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if Measured Meterset to Dose Mapping Sequence (300A,0772) is not present May be present otherwise",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x300A0772,
@@ -193,6 +229,12 @@ RT_DOSE_CONTRIBUTION_RECORD_MODULE: Final = AttributeTable(
                             type="3",
                             row=22,
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if Dose Mapping Sequence (300A,0620) is not present May be present otherwise",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=always,
                     ),
                 ),
             ),

@@ -17,14 +17,47 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Referenced Parent RT Prescription Index (3010,0042) is absent"
+    return rt.neg(rt.present(context, 0x30100042, "item", 0))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if the Referenced RT Physician Intent Index (3010,005E) is absent"
+    return rt.neg(rt.present(context, 0x3010005E, "item", 0))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Absolute Dosimetric Objective Flag (3010,0073) is NO."
+    return rt.value_in(context, 0x30100073, "any", 0, None, ("NO",))
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Conceptual Volume Category Code Sequence (3010,0067) sequence contains one Item"
+    return rt.item_count(context, 0x30100067, "item", 0, "eq", 1)
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if RT Treatment Phase Intent Presence Flag (3010,0045) of this RT Physician Intent SOP Instance equals YES"
+    return rt.value_in(context, 0x30100045, "top", 0, None, ("YES",))
+
 
 RT_ENHANCED_PRESCRIPTION_MODULE: Final = AttributeTable(
     table_id="table_C.36.6-1",
@@ -61,6 +94,12 @@ RT_ENHANCED_PRESCRIPTION_MODULE: Final = AttributeTable(
                     name="Referenced RT Physician Intent Index",
                     type="1C",
                     row=4,
+                    requirement=Requirement(
+                        text="Required if Referenced Parent RT Prescription Index (3010,0042) is absent",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x30100042,
@@ -68,6 +107,12 @@ RT_ENHANCED_PRESCRIPTION_MODULE: Final = AttributeTable(
                     name="Referenced Parent RT Prescription Index",
                     type="1C",
                     row=5,
+                    requirement=Requirement(
+                        text="Required if the Referenced RT Physician Intent Index (3010,005E) is absent",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x30100071,
@@ -90,6 +135,12 @@ RT_ENHANCED_PRESCRIPTION_MODULE: Final = AttributeTable(
                             name="Dosimetric Objective Weight",
                             type="1C",
                             row=8,
+                            requirement=Requirement(
+                                text="Required if Absolute Dosimetric Objective Flag (3010,0073) is NO.",
+                                status="parser",
+                                required=_condition_3,
+                                otherwise=never,
+                            ),
                         ),
                     ),
                 ),
@@ -198,6 +249,12 @@ RT_ENHANCED_PRESCRIPTION_MODULE: Final = AttributeTable(
                                     qualifier="Context groups are specified in Section C.36.6.1.2.",
                                 ),
                             ),
+                            requirement=Requirement(
+                                text="Required if Conceptual Volume Category Code Sequence (3010,0067) sequence contains one Item",
+                                status="parser",
+                                required=_condition_4,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x3010006A,
@@ -255,6 +312,12 @@ RT_ENHANCED_PRESCRIPTION_MODULE: Final = AttributeTable(
                             type="1",
                             row=28,
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if RT Treatment Phase Intent Presence Flag (3010,0045) of this RT Physician Intent SOP Instance equals YES",
+                        status="override",
+                        required=_condition_5,
+                        otherwise=never,
                     ),
                 ),
                 Attribute(
@@ -482,6 +545,12 @@ RT_ENHANCED_PRESCRIPTION_MODULE: Final = AttributeTable(
                     name="Referenced Conceptual Volume UID",
                     type="1C",
                     row=57,
+                    requirement=Requirement(
+                        text="Required if the Dosimetric Objective applies to a specific anatomy.",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x30100063,
@@ -491,6 +560,12 @@ RT_ENHANCED_PRESCRIPTION_MODULE: Final = AttributeTable(
                     row=58,
                     value_sets=(ValueSet(kind="enumerated", values=("CURRENT", "LIFETIME")),),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if any Item in the Referenced Dosimetric Objectives Sequence (3010,0071) references a Dosimetric Objective",
+                status="unparsed",
+                required=not_verifiable,
+                otherwise=never,
             ),
         ),
     ),

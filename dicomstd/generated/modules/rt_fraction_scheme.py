@@ -17,7 +17,60 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    Include,
+    ItemCount,
+    Requirement,
+    ValueSet,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Alternate Beam Dose (300A,0091) is present May be present otherwise."
+    return rt.present(context, 0x300A0091, "item", 0)
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Dose Calibration Conditions Verified Flag (300C,0123) is present and equals YES and Radiation Device Configuration and Commissioning Key Sequence (300A,065A) is absent May be present if Radiation Device Configuration and Commissioning Key Sequence (300A,065A) is present"
+    return rt.conj(
+        rt.value_in(context, 0x300C0123, "item", 0, None, ("YES",)),
+        rt.neg(rt.present(context, 0x300A065A, "item", 0)),
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    return rt.present(context, 0x300A065A, "item", 0)
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Dose Calibration Conditions Verified Flag (300C,0123) is present and equals YES and Dose Calibration Conditions Sequence (300C,0120) is absent May be present if Dose Calibration Conditions Sequence (300C,0120) is present"
+    return rt.conj(
+        rt.value_in(context, 0x300C0123, "item", 0, None, ("YES",)),
+        rt.neg(rt.present(context, 0x300C0120, "item", 0)),
+    )
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    return rt.present(context, 0x300C0120, "item", 0)
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if Number of Beams (300A,0080) is greater than zero."
+    return rt.compare(context, 0x300A0080, "item", 0, None, "gt", 0.0)
+
+
+def _condition_7(context: EvaluationContext) -> Truth:
+    "Required if Number of Brachy Application Setups (300A,00A0) is greater than zero"
+    return rt.compare(context, 0x300A00A0, "item", 0, None, "gt", 0.0)
+
 
 RT_FRACTION_SCHEME_MODULE: Final = AttributeTable(
     table_id="table_C.8-49",
@@ -251,6 +304,12 @@ RT_FRACTION_SCHEME_MODULE: Final = AttributeTable(
                             value_sets=(
                                 ValueSet(kind="enumerated", values=("PHYSICAL", "EFFECTIVE")),
                             ),
+                            requirement=Requirement(
+                                text="Required if Alternate Beam Dose (300A,0091) is present May be present otherwise.",
+                                status="parser",
+                                required=_condition_1,
+                                otherwise=always,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0091,
@@ -267,6 +326,12 @@ RT_FRACTION_SCHEME_MODULE: Final = AttributeTable(
                             row=33,
                             value_sets=(
                                 ValueSet(kind="enumerated", values=("PHYSICAL", "EFFECTIVE")),
+                            ),
+                            requirement=Requirement(
+                                text="Required if Alternate Beam Dose (300A,0091) is present.",
+                                status="parser",
+                                required=_condition_1,
+                                otherwise=never,
                             ),
                         ),
                         Attribute(
@@ -335,6 +400,12 @@ RT_FRACTION_SCHEME_MODULE: Final = AttributeTable(
                                     row=42,
                                 ),
                             ),
+                            requirement=Requirement(
+                                text="Required if Dose Calibration Conditions Verified Flag (300C,0123) is present and equals YES and Radiation Device Configuration and Commissioning Key Sequence (300A,065A) is absent May be present if Radiation Device Configuration and Commissioning Key Sequence (300A,065A) is present",
+                                status="parser",
+                                required=_condition_2,
+                                otherwise=_condition_3,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A065A,
@@ -350,7 +421,19 @@ RT_FRACTION_SCHEME_MODULE: Final = AttributeTable(
                                     row=44,
                                 ),
                             ),
+                            requirement=Requirement(
+                                text="Required if Dose Calibration Conditions Verified Flag (300C,0123) is present and equals YES and Dose Calibration Conditions Sequence (300C,0120) is absent May be present if Dose Calibration Conditions Sequence (300C,0120) is present",
+                                status="parser",
+                                required=_condition_4,
+                                otherwise=_condition_5,
+                            ),
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if Number of Beams (300A,0080) is greater than zero.",
+                        status="parser",
+                        required=_condition_6,
+                        otherwise=never,
                     ),
                 ),
                 Attribute(
@@ -396,6 +479,12 @@ RT_FRACTION_SCHEME_MODULE: Final = AttributeTable(
                             type="3",
                             row=50,
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if Number of Brachy Application Setups (300A,00A0) is greater than zero",
+                        status="parser",
+                        required=_condition_7,
+                        otherwise=never,
                     ),
                 ),
             ),

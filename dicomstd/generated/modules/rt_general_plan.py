@@ -17,14 +17,27 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if RT Plan Geometry (300A,000C) is PATIENT."
+    return rt.value_in(context, 0x300A000C, "item", 0, None, ("PATIENT",))
+
 
 RT_GENERAL_PLAN_MODULE: Final = AttributeTable(
     table_id="table_C.8-45",
@@ -127,6 +140,12 @@ RT_GENERAL_PLAN_MODULE: Final = AttributeTable(
                     label="Table 10-11 “SOP Instance Reference Macro Attributes”",
                     row=16,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if RT Plan Geometry (300A,000C) is PATIENT.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
             ),
         ),
         Attribute(

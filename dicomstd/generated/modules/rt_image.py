@@ -17,14 +17,116 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Pixel Intensity Relationship (0028,1040) is present"
+    return rt.present(context, 0x00281040, "item", 0)
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Value 3 of Image Type (0008,0008) is SIMULATOR or PORTAL"
+    return rt.value_in(context, 0x00080008, "item", 0, 3, ("SIMULATOR", "PORTAL"))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if RT Image Plane (3002,000C) is NON_NORMAL May be present otherwise."
+    return rt.value_in(context, 0x3002000C, "item", 0, None, ("NON_NORMAL",))
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Enhanced RT Beam Limiting Device Definition Flag (3008,00A3) is present and has the value YES"
+    return rt.value_in(context, 0x300800A3, "item", 0, None, ("YES",))
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if there is more than one Item in Exposure Sequence (3002,0030), and image is a multi-frame image."
+    return rt.conj(
+        rt.item_count(context, 0x30020030, "parent", 1, "gt", 1),
+        rt.disj(
+            rt.compare(context, 0x00280008, "any", 0, None, "gt", 1.0),
+            rt.conj(rt.compare(context, 0x00280008, "any", 0, None, "eq", 1.0), rt.UNKNOWN),
+        ),
+    )
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if Value 3 of Image Type (0008,0008) is PORTAL, SIMULATOR or RADIOGRAPH."
+    return rt.value_in(context, 0x00080008, "parent", 1, 3, ("PORTAL", "SIMULATOR", "RADIOGRAPH"))
+
+
+def _condition_7(context: EvaluationContext) -> Truth:
+    "Required if Fluence Mode (3002,0051) has value NON_STANDARD."
+    return rt.value_in(context, 0x30020051, "item", 0, None, ("NON_STANDARD",))
+
+
+def _condition_8(context: EvaluationContext) -> Truth:
+    "Required if Value 3 of Image Type (0008,0008) is SIMULATOR or RADIOGRAPH May be present otherwise."
+    return rt.value_in(context, 0x00080008, "parent", 1, 3, ("SIMULATOR", "RADIOGRAPH"))
+
+
+def _condition_9(context: EvaluationContext) -> Truth:
+    "Required if Value 3 of Image Type (0008,0008) is PORTAL"
+    return rt.value_in(context, 0x00080008, "parent", 1, 3, ("PORTAL",))
+
+
+def _condition_10(context: EvaluationContext) -> Truth:
+    "Required if RT Beam Limiting Device Type (300A,00B8) is MLCX or MLCY May be present otherwise."
+    return rt.value_in(context, 0x300A00B8, "item", 0, None, ("MLCX", "MLCY"))
+
+
+def _condition_11(context: EvaluationContext) -> Truth:
+    "Required if Enhanced RT Beam Limiting Device Definition Flag (3008,00A3) is absent, or is present and has the value NO."
+    return rt.disj(
+        rt.neg(rt.present(context, 0x300800A3, "parent", 2)),
+        rt.value_in(context, 0x300800A3, "parent", 2, None, ("NO",)),
+    )
+
+
+def _condition_12(context: EvaluationContext) -> Truth:
+    "Required if Enhanced RT Beam Limiting Device Definition Flag (3008,00A3) is present and has the value YES"
+    return rt.value_in(context, 0x300800A3, "parent", 1, None, ("YES",))
+
+
+def _condition_13(context: EvaluationContext) -> Truth:
+    "Required if Applicator Aperture Shape (300A,0432) is SYM_SQUARE or SYM_CIRCULAR."
+    return rt.value_in(context, 0x300A0432, "item", 0, None, ("SYM_SQUARE", "SYM_CIRCULAR"))
+
+
+def _condition_14(context: EvaluationContext) -> Truth:
+    "Required if Applicator Aperture Shape (300A,0432) is SYM_RECTANGLE."
+    return rt.value_in(context, 0x300A0432, "item", 0, None, ("SYM_RECTANGLE",))
+
+
+def _condition_15(context: EvaluationContext) -> Truth:
+    "Required if Number of Blocks (300A,00F0) is non-zero"
+    return rt.compare(context, 0x300A00F0, "item", 0, None, "ne", 0.0)
+
+
+def _condition_16(context: EvaluationContext) -> Truth:
+    "Required if the third value of Image Type (0008,0008) is FLUENCE."
+    return rt.value_in(context, 0x00080008, "item", 0, 3, ("FLUENCE",))
+
+
+def _condition_17(context: EvaluationContext) -> Truth:
+    "Required if Isocenter Position (300A,012C) is present May be present otherwise"
+    return rt.present(context, 0x300A012C, "item", 0)
+
 
 RT_IMAGE_MODULE: Final = AttributeTable(
     table_id="table_C.8-38",
@@ -67,6 +169,12 @@ RT_IMAGE_MODULE: Final = AttributeTable(
             type="1C",
             row=8,
             value_sets=(ValueSet(kind="enumerated", values=("+1", "-1")),),
+            requirement=Requirement(
+                text="Required if Pixel Intensity Relationship (0028,1040) is present",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(tag=0x30020002, keyword="RTImageLabel", name="RT Image Label", type="1", row=9),
         Attribute(tag=0x30020003, keyword="RTImageName", name="RT Image Name", type="3", row=10),
@@ -106,6 +214,12 @@ RT_IMAGE_MODULE: Final = AttributeTable(
             type="2C",
             row=14,
             value_sets=(ValueSet(kind="enumerated", values=("OPERATOR", "PLAN", "ACTUAL")),),
+            requirement=Requirement(
+                text="Required if Value 3 of Image Type (0008,0008) is SIMULATOR or PORTAL",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x3002000C,
@@ -135,6 +249,12 @@ RT_IMAGE_MODULE: Final = AttributeTable(
             name="RT Image Orientation",
             type="2C",
             row=18,
+            requirement=Requirement(
+                text="Required if RT Image Plane (3002,000C) is NON_NORMAL May be present otherwise.",
+                status="parser",
+                required=_condition_3,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x30020011,
@@ -200,6 +320,12 @@ RT_IMAGE_MODULE: Final = AttributeTable(
                     context_groups=(ContextGroup(cid=9540, strength="defined"),),
                     constrained=True,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Enhanced RT Beam Limiting Device Definition Flag (3008,00A3) is present and has the value YES",
+                status="parser",
+                required=_condition_4,
+                otherwise=never,
             ),
         ),
         Attribute(
@@ -269,8 +395,26 @@ RT_IMAGE_MODULE: Final = AttributeTable(
                     name="Referenced Frame Number",
                     type="1C",
                     row=38,
+                    requirement=Requirement(
+                        text="Required if there is more than one Item in Exposure Sequence (3002,0030), and image is a multi-frame image.",
+                        status="parser",
+                        required=_condition_5,
+                        otherwise=never,
+                    ),
                 ),
-                Attribute(tag=0x00180060, keyword="KVP", name="KVP", type="2C", row=39),
+                Attribute(
+                    tag=0x00180060,
+                    keyword="KVP",
+                    name="KVP",
+                    type="2C",
+                    row=39,
+                    requirement=Requirement(
+                        text="Required if Value 3 of Image Type (0008,0008) is PORTAL, SIMULATOR or RADIOGRAPH.",
+                        status="parser",
+                        required=_condition_6,
+                        otherwise=never,
+                    ),
+                ),
                 Attribute(
                     tag=0x30020050,
                     keyword="PrimaryFluenceModeSequence",
@@ -295,6 +439,12 @@ RT_IMAGE_MODULE: Final = AttributeTable(
                             name="Fluence Mode ID",
                             type="1C",
                             row=42,
+                            requirement=Requirement(
+                                text="Required if Fluence Mode (3002,0051) has value NON_STANDARD.",
+                                status="parser",
+                                required=_condition_7,
+                                otherwise=never,
+                            ),
                         ),
                     ),
                 ),
@@ -304,6 +454,12 @@ RT_IMAGE_MODULE: Final = AttributeTable(
                     name="X-Ray Tube Current",
                     type="2C",
                     row=43,
+                    requirement=Requirement(
+                        text="Required if Value 3 of Image Type (0008,0008) is SIMULATOR or RADIOGRAPH May be present otherwise.",
+                        status="parser",
+                        required=_condition_8,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189330,
@@ -313,7 +469,17 @@ RT_IMAGE_MODULE: Final = AttributeTable(
                     row=44,
                 ),
                 Attribute(
-                    tag=0x00181150, keyword="ExposureTime", name="Exposure Time", type="2C", row=45
+                    tag=0x00181150,
+                    keyword="ExposureTime",
+                    name="Exposure Time",
+                    type="2C",
+                    row=45,
+                    requirement=Requirement(
+                        text="Required if Value 3 of Image Type (0008,0008) is SIMULATOR or RADIOGRAPH May be present otherwise",
+                        status="parser",
+                        required=_condition_8,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189328,
@@ -328,6 +494,12 @@ RT_IMAGE_MODULE: Final = AttributeTable(
                     name="Meterset Exposure",
                     type="2C",
                     row=47,
+                    requirement=Requirement(
+                        text="Required if Value 3 of Image Type (0008,0008) is PORTAL",
+                        status="parser",
+                        required=_condition_9,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x30020034,
@@ -377,6 +549,12 @@ RT_IMAGE_MODULE: Final = AttributeTable(
                             name="Leaf Position Boundaries",
                             type="2C",
                             row=53,
+                            requirement=Requirement(
+                                text="Required if RT Beam Limiting Device Type (300A,00B8) is MLCX or MLCY May be present otherwise.",
+                                status="parser",
+                                required=_condition_10,
+                                otherwise=always,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A011C,
@@ -384,6 +562,12 @@ RT_IMAGE_MODULE: Final = AttributeTable(
                             name="Leaf/Jaw Positions",
                             type="1C",
                             row=54,
+                            requirement=Requirement(
+                                text="Required if Enhanced RT Beam Limiting Device Definition Flag (3008,00A3) is absent, or is present and has the value NO.",
+                                status="parser",
+                                required=_condition_11,
+                                otherwise=never,
+                            ),
                         ),
                     ),
                 ),
@@ -401,6 +585,12 @@ RT_IMAGE_MODULE: Final = AttributeTable(
                             row=56,
                             qualifier="See Section C.8.8.14.17 “Enhanced RT Beam Limiting Device Sequence and Enhanced RT Beam Limiting Opening Sequence”.",
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if Enhanced RT Beam Limiting Device Definition Flag (3008,00A3) is present and has the value YES",
+                        status="parser",
+                        required=_condition_12,
+                        otherwise=never,
                     ),
                 ),
                 Attribute(
@@ -535,6 +725,12 @@ RT_IMAGE_MODULE: Final = AttributeTable(
                                     name="Applicator Opening",
                                     type="1C",
                                     row=72,
+                                    requirement=Requirement(
+                                        text="Required if Applicator Aperture Shape (300A,0432) is SYM_SQUARE or SYM_CIRCULAR.",
+                                        status="parser",
+                                        required=_condition_13,
+                                        otherwise=never,
+                                    ),
                                 ),
                                 Attribute(
                                     tag=0x300A0434,
@@ -542,6 +738,12 @@ RT_IMAGE_MODULE: Final = AttributeTable(
                                     name="Applicator Opening X",
                                     type="1C",
                                     row=73,
+                                    requirement=Requirement(
+                                        text="Required if Applicator Aperture Shape (300A,0432) is SYM_RECTANGLE.",
+                                        status="parser",
+                                        required=_condition_14,
+                                        otherwise=never,
+                                    ),
                                 ),
                                 Attribute(
                                     tag=0x300A0435,
@@ -549,6 +751,12 @@ RT_IMAGE_MODULE: Final = AttributeTable(
                                     name="Applicator Opening Y",
                                     type="1C",
                                     row=74,
+                                    requirement=Requirement(
+                                        text="Required if Applicator Aperture Shape (300A,0432) is SYM_RECTANGLE.",
+                                        status="parser",
+                                        required=_condition_14,
+                                        otherwise=never,
+                                    ),
                                 ),
                             ),
                         ),
@@ -732,6 +940,12 @@ RT_IMAGE_MODULE: Final = AttributeTable(
                             tag=0x300A0106, keyword="BlockData", name="Block Data", type="2", row=98
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if Number of Blocks (300A,00F0) is non-zero",
+                        status="parser",
+                        required=_condition_15,
+                        otherwise=never,
+                    ),
                 ),
             ),
         ),
@@ -758,6 +972,12 @@ RT_IMAGE_MODULE: Final = AttributeTable(
                     type="3",
                     row=101,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if the third value of Image Type (0008,0008) is FLUENCE.",
+                status="parser",
+                required=_condition_16,
+                otherwise=never,
             ),
         ),
         Attribute(tag=0x300A011E, keyword="GantryAngle", name="Gantry Angle", type="3", row=102),
@@ -841,6 +1061,12 @@ RT_IMAGE_MODULE: Final = AttributeTable(
             type="1C",
             row=114,
             value_sets=(ValueSet(kind="defined", values=("SITTING",)),),
+            requirement=Requirement(
+                text="Required if Isocenter Position (300A,012C) is present May be present otherwise",
+                status="parser",
+                required=_condition_17,
+                otherwise=always,
+            ),
         ),
         Attribute(tag=0x00181150, keyword="ExposureTime", name="Exposure Time", type="3", row=115),
         Attribute(

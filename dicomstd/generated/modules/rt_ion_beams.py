@@ -17,14 +17,174 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Radiation Type (300A,00C6) is ION."
+    return rt.value_in(context, 0x300A00C6, "item", 0, None, ("ION",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Scan Mode (300A,0308) is MODULATED_SPEC"
+    return rt.value_in(context, 0x300A0308, "item", 0, None, ("MODULATED_SPEC",))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Reference Dose Definition (300A,0512) has the value CENTER"
+    return rt.value_in(context, 0x300A0512, "item", 0, None, ("CENTER",))
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Nominal Range Modulated Region Depths (300A,0504) is present"
+    return rt.present(context, 0x300A0504, "item", 0)
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if RT Beam Limiting Device Type (300A,00B8) is MLCX or MLCY May be present otherwise"
+    return rt.value_in(context, 0x300A00B8, "item", 0, None, ("MLCX", "MLCY"))
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if Enhanced RT Beam Limiting Device Definition Flag (3008,00A3) is present and has the value YES"
+    return rt.value_in(context, 0x300800A3, "item", 0, None, ("YES",))
+
+
+def _condition_7(context: EvaluationContext) -> Truth:
+    "Required if Number of Wedges (300A,00D0) is non-zero"
+    return rt.compare(context, 0x300A00D0, "item", 0, None, "ne", 0.0)
+
+
+def _condition_8(context: EvaluationContext) -> Truth:
+    "Required if Compensator Mounting Position (300A,02E1) is not DOUBLE_SIDED"
+    return rt.neg(rt.value_in(context, 0x300A02E1, "item", 0, None, ("DOUBLE_SIDED",)))
+
+
+def _condition_9(context: EvaluationContext) -> Truth:
+    "Required if Material ID (300A,00E1) is non-zero length, and Compensator Mounting Position (300A,02E1) is DOUBLE_SIDED"
+    return rt.conj(
+        rt.has_value(context, 0x300A00E1, "item", 0),
+        rt.value_in(context, 0x300A02E1, "item", 0, None, ("DOUBLE_SIDED",)),
+    )
+
+
+def _condition_10(context: EvaluationContext) -> Truth:
+    "Required if Number of Compensators (300A,00E0) is non-zero"
+    return rt.compare(context, 0x300A00E0, "item", 0, None, "ne", 0.0)
+
+
+def _condition_11(context: EvaluationContext) -> Truth:
+    "Required if Number of Boli (300A,00ED) is non-zero"
+    return rt.compare(context, 0x300A00ED, "item", 0, None, "ne", 0.0)
+
+
+def _condition_12(context: EvaluationContext) -> Truth:
+    "Required if Number of Block Slab Items (300A,0440) is present"
+    return rt.present(context, 0x300A0440, "item", 0)
+
+
+def _condition_13(context: EvaluationContext) -> Truth:
+    "Required if Number of Blocks (300A,00F0) is non-zero"
+    return rt.compare(context, 0x300A00F0, "item", 0, None, "ne", 0.0)
+
+
+def _condition_14(context: EvaluationContext) -> Truth:
+    "Required if Number of Range Shifters (300A,0312) is non-zero"
+    return rt.compare(context, 0x300A0312, "item", 0, None, "ne", 0.0)
+
+
+def _condition_15(context: EvaluationContext) -> Truth:
+    "Required if Number of Lateral Spreading Devices (300A,0330) is non-zero"
+    return rt.compare(context, 0x300A0330, "item", 0, None, "ne", 0.0)
+
+
+def _condition_16(context: EvaluationContext) -> Truth:
+    "Required if Range Modulator Type (300A,0348) is WHL_MODWEIGHTS."
+    return rt.value_in(context, 0x300A0348, "item", 0, None, ("WHL_MODWEIGHTS",))
+
+
+def _condition_17(context: EvaluationContext) -> Truth:
+    "Required if Number of Range Modulators (300A,0340) is non-zero"
+    return rt.compare(context, 0x300A0340, "item", 0, None, "ne", 0.0)
+
+
+def _condition_18(context: EvaluationContext) -> Truth:
+    "Required for first Item of Control Point Sequence, or if Nominal Beam Energy changes during Beam, and KVP (0018,0060) is not present."
+    return rt.disj(
+        rt.first_item(context),
+        rt.conj(rt.UNKNOWN, rt.neg(rt.present(context, 0x00180060, "item", 0))),
+    )
+
+
+def _condition_19(context: EvaluationContext) -> Truth:
+    "Required for first Item of Control Point Sequence, or if kVp changes during setup, and Nominal Beam Energy (300A,0114) is not present."
+    return rt.disj(
+        rt.first_item(context),
+        rt.conj(rt.UNKNOWN, rt.neg(rt.present(context, 0x300A0114, "item", 0))),
+    )
+
+
+def _condition_20(context: EvaluationContext) -> Truth:
+    "Required for first Item of Control Point Sequence if Number of Range Shifters (300A,0312) is non-zero, or if Range Shifter Setting (300A,0362) changes during Beam."
+    return rt.disj(
+        rt.conj(
+            rt.first_item(context), rt.compare(context, 0x300A0312, "parent", 1, None, "ne", 0.0)
+        ),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_21(context: EvaluationContext) -> Truth:
+    "Required for first Item of Control Point Sequence if Number of Lateral Spreading Devices (300A,0330) is non-zero, or if Lateral Spreading Device Setting (300A,0372) changes during Beam."
+    return rt.disj(
+        rt.conj(
+            rt.first_item(context), rt.compare(context, 0x300A0330, "parent", 1, None, "ne", 0.0)
+        ),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_22(context: EvaluationContext) -> Truth:
+    "Required for first Item of Control Point Sequence if Number of Range Modulators (300A,0340) is non-zero, or if Range Modulator Setting changes during Beam."
+    return rt.disj(
+        rt.conj(
+            rt.first_item(context), rt.compare(context, 0x300A0340, "parent", 1, None, "ne", 0.0)
+        ),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_23(context: EvaluationContext) -> Truth:
+    "Required for first Item of Control Point Sequence, or if the values of the Beam Limiting Device the Beam and if Enhanced RT Beam Limiting Device Definition Flag (3008,00A3) is present and has the value YES"
+    return rt.disj(
+        rt.first_item(context),
+        rt.conj(rt.UNKNOWN, rt.value_in(context, 0x300800A3, "parent", 1, None, ("YES",))),
+    )
+
+
+def _condition_24(context: EvaluationContext) -> Truth:
+    "Required for first Item of Control Point Sequence, or if Gantry Angle changes during Beam."
+    return rt.disj(rt.first_item(context), rt.UNKNOWN)
+
+
+def _condition_25(context: EvaluationContext) -> Truth:
+    "Required if Scan Mode (300A,0308) is MODULATED or MODULATED_SPEC."
+    return rt.value_in(context, 0x300A0308, "parent", 1, None, ("MODULATED", "MODULATED_SPEC"))
+
 
 RT_ION_BEAMS_MODULE: Final = AttributeTable(
     table_id="table_C.8.8.25-1",
@@ -81,6 +241,12 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                     name="Radiation Mass Number",
                     type="1C",
                     row=8,
+                    requirement=Requirement(
+                        text="Required if Radiation Type (300A,00C6) is ION.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x300A0304,
@@ -88,6 +254,12 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                     name="Radiation Atomic Number",
                     type="1C",
                     row=9,
+                    requirement=Requirement(
+                        text="Required if Radiation Type (300A,00C6) is ION.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x300A0306,
@@ -95,6 +267,12 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                     name="Radiation Charge State",
                     type="1C",
                     row=10,
+                    requirement=Requirement(
+                        text="Required if Radiation Type (300A,00C6) is ION.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x300A0308,
@@ -117,6 +295,12 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                     row=12,
                     value_sets=(
                         ValueSet(kind="defined", values=("STATIONARY", "LEAPING", "LINEAR")),
+                    ),
+                    requirement=Requirement(
+                        text="Required if Scan Mode (300A,0308) is MODULATED_SPEC",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=never,
                     ),
                 ),
                 Attribute(
@@ -262,6 +446,12 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             name="Nominal Range Modulated Region Depths",
                             type="1C",
                             row=32,
+                            requirement=Requirement(
+                                text="Required if Reference Dose Definition (300A,0512) has the value CENTER",
+                                status="parser",
+                                required=_condition_3,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0503,
@@ -269,6 +459,12 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             name="Nominal Range Modulation Fractions",
                             type="1C",
                             row=33,
+                            requirement=Requirement(
+                                text="Required if Nominal Range Modulated Region Depths (300A,0504) is present",
+                                status="parser",
+                                required=_condition_4,
+                                otherwise=never,
+                            ),
                         ),
                     ),
                 ),
@@ -321,6 +517,12 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             name="Leaf Position Boundaries",
                             type="1C",
                             row=39,
+                            requirement=Requirement(
+                                text="Required if RT Beam Limiting Device Type (300A,00B8) is MLCX or MLCY May be present otherwise",
+                                status="parser",
+                                required=_condition_5,
+                                otherwise=always,
+                            ),
                         ),
                     ),
                 ),
@@ -340,6 +542,12 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             context_groups=(ContextGroup(cid=9540, strength="defined"),),
                             constrained=True,
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if Enhanced RT Beam Limiting Device Definition Flag (3008,00A3) is present and has the value YES",
+                        status="parser",
+                        required=_condition_6,
+                        otherwise=never,
                     ),
                 ),
                 Attribute(
@@ -485,6 +693,12 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             row=58,
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if Number of Wedges (300A,00D0) is non-zero",
+                        status="parser",
+                        required=_condition_7,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x300A00E0,
@@ -548,6 +762,12 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             name="Isocenter to Compensator Tray Distance",
                             type="1C",
                             row=67,
+                            requirement=Requirement(
+                                text="Required if Compensator Mounting Position (300A,02E1) is not DOUBLE_SIDED",
+                                status="parser",
+                                required=_condition_8,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A02E0,
@@ -604,6 +824,12 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             name="Compensator Column Offset",
                             type="1C",
                             row=74,
+                            requirement=Requirement(
+                                text="Required if the compensator pattern is hexagonal.",
+                                status="unknown by design",
+                                required=not_verifiable,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A00EC,
@@ -618,6 +844,12 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             name="Isocenter to Compensator Distances",
                             type="1C",
                             row=76,
+                            requirement=Requirement(
+                                text="Required if Material ID (300A,00E1) is non-zero length, and Compensator Mounting Position (300A,02E1) is DOUBLE_SIDED",
+                                status="parser",
+                                required=_condition_9,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A02E7,
@@ -633,6 +865,12 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             type="3",
                             row=78,
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if Number of Compensators (300A,00E0) is non-zero",
+                        status="parser",
+                        required=_condition_10,
+                        otherwise=never,
                     ),
                 ),
                 Attribute(
@@ -659,6 +897,12 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             type="3",
                             row=82,
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if Number of Boli (300A,00ED) is non-zero",
+                        status="parser",
+                        required=_condition_11,
+                        otherwise=never,
                     ),
                 ),
                 Attribute(
@@ -801,7 +1045,19 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                                     row=102,
                                 ),
                             ),
+                            requirement=Requirement(
+                                text="Required if Number of Block Slab Items (300A,0440) is present",
+                                status="parser",
+                                required=_condition_12,
+                                otherwise=never,
+                            ),
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if Number of Blocks (300A,00F0) is non-zero",
+                        status="parser",
+                        required=_condition_13,
+                        otherwise=never,
                     ),
                 ),
                 Attribute(
@@ -985,6 +1241,12 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             row=124,
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if Number of Range Shifters (300A,0312) is non-zero",
+                        status="parser",
+                        required=_condition_14,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x300A0330,
@@ -1036,6 +1298,12 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             type="3",
                             row=131,
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if Number of Lateral Spreading Devices (300A,0330) is non-zero",
+                        status="parser",
+                        required=_condition_15,
+                        otherwise=never,
                     ),
                 ),
                 Attribute(
@@ -1099,7 +1367,19 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             name="Beam Current Modulation ID",
                             type="1C",
                             row=139,
+                            requirement=Requirement(
+                                text="Required if Range Modulator Type (300A,0348) is WHL_MODWEIGHTS.",
+                                status="parser",
+                                required=_condition_16,
+                                otherwise=never,
+                            ),
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if Number of Range Modulators (300A,0340) is non-zero",
+                        status="parser",
+                        required=_condition_17,
+                        otherwise=never,
                     ),
                 ),
                 Include(
@@ -1135,6 +1415,12 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                     name="Final Cumulative Meterset Weight",
                     type="1C",
                     row=144,
+                    requirement=Requirement(
+                        text="Required if Cumulative Meterset Weight is non-null in Control Points specified within Ion Control Point Sequence",
+                        status="unparsed",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x300A0110,
@@ -1194,8 +1480,26 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             name="Nominal Beam Energy",
                             type="1C",
                             row=152,
+                            requirement=Requirement(
+                                text="Required for first Item of Control Point Sequence, or if Nominal Beam Energy changes during Beam, and KVP (0018,0060) is not present.",
+                                status="parser",
+                                required=_condition_18,
+                                otherwise=never,
+                            ),
                         ),
-                        Attribute(tag=0x00180060, keyword="KVP", name="KVP", type="1C", row=153),
+                        Attribute(
+                            tag=0x00180060,
+                            keyword="KVP",
+                            name="KVP",
+                            type="1C",
+                            row=153,
+                            requirement=Requirement(
+                                text="Required for first Item of Control Point Sequence, or if kVp changes during setup, and Nominal Beam Energy (300A,0114) is not present.",
+                                status="parser",
+                                required=_condition_19,
+                                otherwise=never,
+                            ),
+                        ),
                         Attribute(
                             tag=0x300A035A,
                             keyword="MetersetRate",
@@ -1231,7 +1535,19 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                                     name="Wedge Thin Edge Position",
                                     type="1C",
                                     row=158,
+                                    requirement=Requirement(
+                                        text="Required if Wedge Type (300A,00D3) of the wedge referenced by Referenced Wedge Number (300C,00C0) is PARTIAL_STANDARD or PARTIAL_MOTORIZ",
+                                        status="unparsed",
+                                        required=not_verifiable,
+                                        otherwise=never,
+                                    ),
                                 ),
+                            ),
+                            requirement=Requirement(
+                                text="Required for first Item of Ion Control Point Sequence if Number of Wedges (300A,00D0) is non-zero, and in subsequent control points if Wedge Position (300A,0118) or Wedge Thin Edge Position (300A,00DB) changes during beam",
+                                status="unparsed",
+                                required=not_verifiable,
+                                otherwise=never,
                             ),
                         ),
                         Attribute(
@@ -1271,6 +1587,12 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                                     row=163,
                                 ),
                             ),
+                            requirement=Requirement(
+                                text="Required for first Item of Control Point Sequence if Number of Range Shifters (300A,0312) is non-zero, or if Range Shifter Setting (300A,0362) changes during Beam.",
+                                status="parser",
+                                required=_condition_20,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0370,
@@ -1309,6 +1631,12 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                                     row=168,
                                 ),
                             ),
+                            requirement=Requirement(
+                                text="Required for first Item of Control Point Sequence if Number of Lateral Spreading Devices (300A,0330) is non-zero, or if Lateral Spreading Device Setting (300A,0372) changes during Beam.",
+                                status="parser",
+                                required=_condition_21,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0380,
@@ -1331,6 +1659,12 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                                     name="Range Modulator Gating Start Value",
                                     type="1C",
                                     row=171,
+                                    requirement=Requirement(
+                                        text="Required if Range Modulator Type (300A,0348) of the range modulator referenced by Referenced Range Modulator Number (300C,0104) is WHL_MODWEIGHTS or WHL_FIXEDWEIGHTS.",
+                                        status="unparsed",
+                                        required=not_verifiable,
+                                        otherwise=never,
+                                    ),
                                 ),
                                 Attribute(
                                     tag=0x300A0384,
@@ -1338,6 +1672,12 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                                     name="Range Modulator Gating Stop Value",
                                     type="1C",
                                     row=172,
+                                    requirement=Requirement(
+                                        text="Required if Range Modulator Type (300A,0348) of the range modulator referenced by Referenced Range Modulator Number (300C,0104) is WHL_MODWEIGHTS or WHL_FIXEDWEIGHTS.",
+                                        status="unparsed",
+                                        required=not_verifiable,
+                                        otherwise=never,
+                                    ),
                                 ),
                                 Attribute(
                                     tag=0x300A0386,
@@ -1361,6 +1701,12 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                                     row=175,
                                 ),
                             ),
+                            requirement=Requirement(
+                                text="Required for first Item of Control Point Sequence if Number of Range Modulators (300A,0340) is non-zero, or if Range Modulator Setting changes during Beam.",
+                                status="parser",
+                                required=_condition_22,
+                                otherwise=never,
+                            ),
                         ),
                         Include(
                             table_id="table_C.8.8.27-1",
@@ -1382,6 +1728,12 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                                     qualifier="See Section C.8.8.25.12 “Enhanced RT Beam Limiting Device Sequence and Enhanced RT Beam Limiting Opening Sequence”.",
                                 ),
                             ),
+                            requirement=Requirement(
+                                text="Required for first Item of Control Point Sequence, or if the values of the Beam Limiting Device the Beam and if Enhanced RT Beam Limiting Device Definition Flag (3008,00A3) is present and has the value YES",
+                                status="parser",
+                                required=_condition_23,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A011E,
@@ -1389,6 +1741,12 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             name="Gantry Angle",
                             type="1C",
                             row=179,
+                            requirement=Requirement(
+                                text="Required for first Item of Control Point Sequence, or if Gantry Angle changes during Beam.",
+                                status="parser",
+                                required=_condition_24,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A011F,
@@ -1397,6 +1755,12 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             type="1C",
                             row=180,
                             value_sets=(ValueSet(kind="enumerated", values=("CW", "CC", "NONE")),),
+                            requirement=Requirement(
+                                text="Required for first Item of Control Point Sequence, or if Gantry Rotation Direction changes during Beam",
+                                status="parser",
+                                required=_condition_24,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A014A,
@@ -1404,6 +1768,12 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             name="Gantry Pitch Angle",
                             type="2C",
                             row=181,
+                            requirement=Requirement(
+                                text="Required for first Item of Control Point Sequence, or if Gantry Pitch Rotation Angle changes during Beam",
+                                status="unparsed",
+                                required=not_verifiable,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A014C,
@@ -1412,6 +1782,12 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             type="2C",
                             row=182,
                             value_sets=(ValueSet(kind="enumerated", values=("CW", "CC", "NONE")),),
+                            requirement=Requirement(
+                                text="Required for first Item of Control Point Sequence, or if Gantry Pitch Rotation Direction changes during Beam",
+                                status="parser",
+                                required=_condition_24,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0120,
@@ -1419,6 +1795,12 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             name="Beam Limiting Device Angle",
                             type="1C",
                             row=183,
+                            requirement=Requirement(
+                                text="Required for first Item of Control Point Sequence, or if Beam Limiting Device Angle changes during Beam.",
+                                status="parser",
+                                required=_condition_24,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0121,
@@ -1427,6 +1809,12 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             type="1C",
                             row=184,
                             value_sets=(ValueSet(kind="enumerated", values=("CW", "CC", "NONE")),),
+                            requirement=Requirement(
+                                text="Required for first Item of Control Point Sequence, or if Beam Limiting Device Rotation Direction changes during Beam",
+                                status="parser",
+                                required=_condition_24,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0390,
@@ -1434,6 +1822,12 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             name="Scan Spot Tune ID",
                             type="1C",
                             row=185,
+                            requirement=Requirement(
+                                text="Required if Scan Mode (300A,0308) is MODULATED or MODULATED_SPEC.",
+                                status="parser",
+                                required=_condition_25,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0395,
@@ -1451,6 +1845,12 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             name="Number of Scan Spot Positions",
                             type="1C",
                             row=187,
+                            requirement=Requirement(
+                                text="Required if Scan Mode (300A,0308) is MODULATED or MODULATED_SPEC.",
+                                status="parser",
+                                required=_condition_25,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0394,
@@ -1458,6 +1858,12 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             name="Scan Spot Position Map",
                             type="1C",
                             row=188,
+                            requirement=Requirement(
+                                text="Required if Scan Mode (300A,0308) is MODULATED or MODULATED_SPEC",
+                                status="parser",
+                                required=_condition_25,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0396,
@@ -1465,6 +1871,12 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             name="Scan Spot Meterset Weights",
                             type="1C",
                             row=189,
+                            requirement=Requirement(
+                                text="Required if Scan Mode (300A,0308) is MODULATED or MODULATED_SPEC",
+                                status="parser",
+                                required=_condition_25,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0398,
@@ -1479,6 +1891,12 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             name="Number of Paintings",
                             type="1C",
                             row=191,
+                            requirement=Requirement(
+                                text="Required if Scan Mode (300A,0308) is MODULATED or MODULATED_SPEC.",
+                                status="parser",
+                                required=_condition_25,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0122,
@@ -1486,6 +1904,12 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             name="Patient Support Angle",
                             type="1C",
                             row=192,
+                            requirement=Requirement(
+                                text="Required for first Item of Control Point Sequence, or if Patient Support Angle changes during Beam.",
+                                status="parser",
+                                required=_condition_24,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0123,
@@ -1494,6 +1918,12 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             type="1C",
                             row=193,
                             value_sets=(ValueSet(kind="enumerated", values=("CW", "CC", "NONE")),),
+                            requirement=Requirement(
+                                text="Required for first Item of Control Point Sequence, or if Patient Support Rotation Direction changes during Beam",
+                                status="parser",
+                                required=_condition_24,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0140,
@@ -1501,6 +1931,12 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             name="Table Top Pitch Angle",
                             type="2C",
                             row=194,
+                            requirement=Requirement(
+                                text="Required for first Item of Control Point Sequence, or if Table Top Pitch Angle changes during Beam",
+                                status="parser",
+                                required=_condition_24,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0142,
@@ -1509,6 +1945,12 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             type="2C",
                             row=195,
                             value_sets=(ValueSet(kind="enumerated", values=("CW", "CC", "NONE")),),
+                            requirement=Requirement(
+                                text="Required for first Item of Control Point Sequence, or if Table Top Pitch Rotation Direction changes during Beam",
+                                status="parser",
+                                required=_condition_24,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0144,
@@ -1516,6 +1958,12 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             name="Table Top Roll Angle",
                             type="2C",
                             row=196,
+                            requirement=Requirement(
+                                text="Required for first Item of Control Point Sequence, or if Table Top Roll Angle changes during Beam",
+                                status="parser",
+                                required=_condition_24,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0146,
@@ -1524,6 +1972,12 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             type="2C",
                             row=197,
                             value_sets=(ValueSet(kind="enumerated", values=("CW", "CC", "NONE")),),
+                            requirement=Requirement(
+                                text="Required for first Item of Control Point Sequence, or if Table Top Roll Rotation Direction changes during Beam",
+                                status="parser",
+                                required=_condition_24,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0148,
@@ -1545,6 +1999,12 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             name="Table Top Vertical Position",
                             type="2C",
                             row=200,
+                            requirement=Requirement(
+                                text="Required for first Item of Control Point Sequence, or if Table Top Vertical Position changes during Beam",
+                                status="parser",
+                                required=_condition_24,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0129,
@@ -1552,6 +2012,12 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             name="Table Top Longitudinal Position",
                             type="2C",
                             row=201,
+                            requirement=Requirement(
+                                text="Required for first Item of Control Point Sequence, or if Table Top Longitudinal Position changes during Beam",
+                                status="parser",
+                                required=_condition_24,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A012A,
@@ -1559,6 +2025,12 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             name="Table Top Lateral Position",
                             type="2C",
                             row=202,
+                            requirement=Requirement(
+                                text="Required for first Item of Control Point Sequence, or if Table Top Lateral Position changes during Beam",
+                                status="parser",
+                                required=_condition_24,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A030D,
@@ -1566,6 +2038,12 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             name="Snout Position",
                             type="2C",
                             row=203,
+                            requirement=Requirement(
+                                text="Required for first Item in Control Point Sequence, or if Snout Position changes during Beam.",
+                                status="parser",
+                                required=_condition_24,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A012C,
@@ -1573,6 +2051,12 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             name="Isocenter Position",
                             type="2C",
                             row=204,
+                            requirement=Requirement(
+                                text="Required for first Item of Segment Control Point Sequence, or if Segment Isocenter Position changes during Beam.",
+                                status="unparsed",
+                                required=not_verifiable,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A012E,

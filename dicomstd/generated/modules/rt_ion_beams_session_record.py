@@ -17,14 +17,170 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Radiation Type (300A,00C6) is ION."
+    return rt.value_in(context, 0x300A00C6, "item", 0, None, ("ION",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Scan Mode (300A,0308) is MODULATED_SPEC"
+    return rt.value_in(context, 0x300A0308, "item", 0, None, ("MODULATED_SPEC",))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Enhanced RT Beam Limiting Device Definition Flag (3008,00A3) is present and has the value YES"
+    return rt.value_in(context, 0x300800A3, "item", 0, None, ("YES",))
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Referenced Measured Dose Reference Number (3008,0082) is not present."
+    return rt.neg(rt.present(context, 0x30080082, "item", 0))
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if Referenced Dose Reference Number (300C,0051) is not present."
+    return rt.neg(rt.present(context, 0x300C0051, "item", 0))
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if Referenced Calculated Dose Reference Number (3008,0092) is not present."
+    return rt.neg(rt.present(context, 0x30080092, "item", 0))
+
+
+def _condition_7(context: EvaluationContext) -> Truth:
+    "Required if Number of Wedges (300A,00D0) is non-zero"
+    return rt.compare(context, 0x300A00D0, "item", 0, None, "ne", 0.0)
+
+
+def _condition_8(context: EvaluationContext) -> Truth:
+    "Required if Number of Compensators (300A,00E0) is non-zero"
+    return rt.compare(context, 0x300A00E0, "item", 0, None, "ne", 0.0)
+
+
+def _condition_9(context: EvaluationContext) -> Truth:
+    "Required if Number of Boli (300A,00ED) is non-zero"
+    return rt.compare(context, 0x300A00ED, "item", 0, None, "ne", 0.0)
+
+
+def _condition_10(context: EvaluationContext) -> Truth:
+    "Required if Number of Block Slab Items (300A,0440) is present and has a value greater than zero"
+    return rt.compare(context, 0x300A0440, "item", 0, None, "gt", 0.0)
+
+
+def _condition_11(context: EvaluationContext) -> Truth:
+    "Required if Number of Blocks (300A,00F0) is non-zero"
+    return rt.compare(context, 0x300A00F0, "item", 0, None, "ne", 0.0)
+
+
+def _condition_12(context: EvaluationContext) -> Truth:
+    "Required if Number of Range Shifters (300A,0312) is non-zero"
+    return rt.compare(context, 0x300A0312, "item", 0, None, "ne", 0.0)
+
+
+def _condition_13(context: EvaluationContext) -> Truth:
+    "Required if Number of Lateral Spreading Devices (300A,0330) is non-zero"
+    return rt.compare(context, 0x300A0330, "item", 0, None, "ne", 0.0)
+
+
+def _condition_14(context: EvaluationContext) -> Truth:
+    "Required if Range Modulator Type (300A,0348) is WHL_MODWEIGHTS."
+    return rt.value_in(context, 0x300A0348, "item", 0, None, ("WHL_MODWEIGHTS",))
+
+
+def _condition_15(context: EvaluationContext) -> Truth:
+    "Required if Number of Range Modulators (300A,0340) is non-zero"
+    return rt.compare(context, 0x300A0340, "item", 0, None, "ne", 0.0)
+
+
+def _condition_16(context: EvaluationContext) -> Truth:
+    "Required if Delivered Reference Dose Definition (300A,0511) has the value CENTER"
+    return rt.value_in(context, 0x300A0511, "item", 0, None, ("CENTER",))
+
+
+def _condition_17(context: EvaluationContext) -> Truth:
+    "Required if Delivered Nominal Range Modulated Region Depths (300A,0510) is present"
+    return rt.present(context, 0x300A0510, "item", 0)
+
+
+def _condition_18(context: EvaluationContext) -> Truth:
+    "Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041) or if Nominal Beam Energy (300A,0114) changes during beam administration, and KVP (0018,0060) is not present."
+    return rt.disj(
+        rt.first_item(context),
+        rt.conj(rt.UNKNOWN, rt.neg(rt.present(context, 0x00180060, "item", 0))),
+    )
+
+
+def _condition_19(context: EvaluationContext) -> Truth:
+    "Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041), or if kVp changes during setup, and Nominal Beam Energy (300A,0114) is not present."
+    return rt.disj(
+        rt.first_item(context),
+        rt.conj(rt.UNKNOWN, rt.neg(rt.present(context, 0x300A0114, "item", 0))),
+    )
+
+
+def _condition_20(context: EvaluationContext) -> Truth:
+    "Required for the first Control Point of Control Point Delivery Sequence (3008,0040), or if the values of the Beam Limiting Device change during the Beam and if Enhanced RT Beam Limiting Device Definition Flag (3008,00A3) has the value YES"
+    return rt.disj(
+        rt.first_item(context),
+        rt.conj(rt.UNKNOWN, rt.value_in(context, 0x300800A3, "parent", 1, None, ("YES",))),
+    )
+
+
+def _condition_21(context: EvaluationContext) -> Truth:
+    "Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041) or if Range Shifter Setting (300A,0362) changes during beam administration, and Number of Range Shifters (300A,0312) is non-zero."
+    return rt.disj(
+        rt.first_item(context),
+        rt.conj(rt.UNKNOWN, rt.compare(context, 0x300A0312, "parent", 1, None, "ne", 0.0)),
+    )
+
+
+def _condition_22(context: EvaluationContext) -> Truth:
+    "Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041) or if Lateral Spreading Device Setting (300A,0372) changes during beam administration, and Number of Lateral Spreading Devices (300A,0330) is non-zero."
+    return rt.disj(
+        rt.first_item(context),
+        rt.conj(rt.UNKNOWN, rt.compare(context, 0x300A0330, "parent", 1, None, "ne", 0.0)),
+    )
+
+
+def _condition_23(context: EvaluationContext) -> Truth:
+    "Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041), or if Range Modulator Settings change during beam administration, and Number of Range Modulators (300A,0340) is non-zero."
+    return rt.disj(
+        rt.first_item(context),
+        rt.conj(rt.UNKNOWN, rt.compare(context, 0x300A0340, "parent", 1, None, "ne", 0.0)),
+    )
+
+
+def _condition_24(context: EvaluationContext) -> Truth:
+    "Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041) or if Gantry Angle changes during beam administration."
+    return rt.disj(rt.first_item(context), rt.UNKNOWN)
+
+
+def _condition_25(context: EvaluationContext) -> Truth:
+    "Required if Scan Mode (300A,0308) is MODULATED or MODULATED_SPEC."
+    return rt.value_in(context, 0x300A0308, "parent", 1, None, ("MODULATED", "MODULATED_SPEC"))
+
+
+def _condition_26(context: EvaluationContext) -> Truth:
+    "Required, if Scan Spot Reordered (300A,0393) equals YES"
+    return rt.value_in(context, 0x300A0393, "item", 0, None, ("YES",))
+
 
 RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
     table_id="table_C.8.8.26-1",
@@ -107,6 +263,12 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                     name="Radiation Mass Number",
                     type="1C",
                     row=11,
+                    requirement=Requirement(
+                        text="Required if Radiation Type (300A,00C6) is ION.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x300A0304,
@@ -114,6 +276,12 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                     name="Radiation Atomic Number",
                     type="1C",
                     row=12,
+                    requirement=Requirement(
+                        text="Required if Radiation Type (300A,00C6) is ION.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x300A0306,
@@ -121,6 +289,12 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                     name="Radiation Charge State",
                     type="1C",
                     row=13,
+                    requirement=Requirement(
+                        text="Required if Radiation Type (300A,00C6) is ION.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x300A0308,
@@ -143,6 +317,12 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                     row=15,
                     value_sets=(
                         ValueSet(kind="defined", values=("STATIONARY", "LEAPING", "LINEAR")),
+                    ),
+                    requirement=Requirement(
+                        text="Required if Scan Mode (300A,0308) is MODULATED_SPEC",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=never,
                     ),
                 ),
                 Attribute(
@@ -207,6 +387,12 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             constrained=True,
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if Enhanced RT Beam Limiting Device Definition Flag (3008,00A3) is present and has the value YES",
+                        status="parser",
+                        required=_condition_3,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x300C006A,
@@ -244,6 +430,12 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             name="Referenced Dose Reference Number",
                             type="1C",
                             row=27,
+                            requirement=Requirement(
+                                text="Required if Referenced Measured Dose Reference Number (3008,0082) is not present.",
+                                status="parser",
+                                required=_condition_4,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x30080082,
@@ -251,6 +443,12 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             name="Referenced Measured Dose Reference Number",
                             type="1C",
                             row=28,
+                            requirement=Requirement(
+                                text="Required if Referenced Dose Reference Number (300C,0051) is not present.",
+                                status="parser",
+                                required=_condition_5,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x30080016,
@@ -275,6 +473,12 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             name="Referenced Dose Reference Number",
                             type="1C",
                             row=31,
+                            requirement=Requirement(
+                                text="Required if Referenced Calculated Dose Reference Number (3008,0092) is not present.",
+                                status="parser",
+                                required=_condition_6,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x30080092,
@@ -282,6 +486,12 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             name="Referenced Calculated Dose Reference Number",
                             type="1C",
                             row=32,
+                            requirement=Requirement(
+                                text="Required if Referenced Dose Reference Number (300C,0051) is not present.",
+                                status="parser",
+                                required=_condition_5,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x30080076,
@@ -357,6 +567,12 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             row=41,
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if Number of Wedges (300A,00D0) is non-zero",
+                        status="parser",
+                        required=_condition_7,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x300A00E0,
@@ -395,6 +611,12 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             row=46,
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if Number of Compensators (300A,00E0) is non-zero",
+                        status="parser",
+                        required=_condition_8,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x300A00ED, keyword="NumberOfBoli", name="Number of Boli", type="1", row=47
@@ -421,6 +643,12 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             type="3",
                             row=50,
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if Number of Boli (300A,00ED) is non-zero",
+                        status="parser",
+                        required=_condition_9,
+                        otherwise=never,
                     ),
                 ),
                 Attribute(
@@ -491,7 +719,19 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                                     row=60,
                                 ),
                             ),
+                            requirement=Requirement(
+                                text="Required if Number of Block Slab Items (300A,0440) is present and has a value greater than zero",
+                                status="parser",
+                                required=_condition_10,
+                                otherwise=never,
+                            ),
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if Number of Blocks (300A,00F0) is non-zero",
+                        status="parser",
+                        required=_condition_11,
+                        otherwise=never,
                     ),
                 ),
                 Attribute(
@@ -512,6 +752,12 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             type="3",
                             row=63,
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if Snout Sequence (300A,030C) is included in the RT Ion Plan referenced within the Referenced RT Plan Sequence (300C,0002)",
+                        status="unparsed",
+                        required=not_verifiable,
+                        otherwise=never,
                     ),
                 ),
                 Attribute(
@@ -564,6 +810,12 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             type="3",
                             row=68,
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if Applicator Sequence (300A,0107) is included in the RT Ion Plan referenced within the Referenced RT Plan Sequence (300C,0002)",
+                        status="unparsed",
+                        required=not_verifiable,
+                        otherwise=never,
                     ),
                 ),
                 Attribute(
@@ -654,6 +906,12 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             row=79,
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if Number of Range Shifters (300A,0312) is non-zero",
+                        status="parser",
+                        required=_condition_12,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x300A0330,
@@ -691,6 +949,12 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             type="3",
                             row=84,
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if Number of Lateral Spreading Devices (300A,0330) is non-zero",
+                        status="parser",
+                        required=_condition_13,
+                        otherwise=never,
                     ),
                 ),
                 Attribute(
@@ -748,7 +1012,19 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             name="Beam Current Modulation ID",
                             type="1C",
                             row=91,
+                            requirement=Requirement(
+                                text="Required if Range Modulator Type (300A,0348) is WHL_MODWEIGHTS.",
+                                status="parser",
+                                required=_condition_14,
+                                otherwise=never,
+                            ),
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if Number of Range Modulators (300A,0340) is non-zero",
+                        status="parser",
+                        required=_condition_15,
+                        otherwise=never,
                     ),
                 ),
                 Include(
@@ -949,6 +1225,12 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             name="Delivered Nominal Range Modulated Region Depths",
                             type="1C",
                             row=115,
+                            requirement=Requirement(
+                                text="Required if Delivered Reference Dose Definition (300A,0511) has the value CENTER",
+                                status="parser",
+                                required=_condition_16,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0509,
@@ -956,6 +1238,12 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             name="Delivered Nominal Range Modulation Fractions",
                             type="1C",
                             row=116,
+                            requirement=Requirement(
+                                text="Required if Delivered Nominal Range Modulated Region Depths (300A,0510) is present",
+                                status="parser",
+                                required=_condition_17,
+                                otherwise=never,
+                            ),
                         ),
                     ),
                 ),
@@ -1029,8 +1317,26 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             name="Nominal Beam Energy",
                             type="1C",
                             row=126,
+                            requirement=Requirement(
+                                text="Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041) or if Nominal Beam Energy (300A,0114) changes during beam administration, and KVP (0018,0060) is not present.",
+                                status="parser",
+                                required=_condition_18,
+                                otherwise=never,
+                            ),
                         ),
-                        Attribute(tag=0x00180060, keyword="KVP", name="KVP", type="1C", row=127),
+                        Attribute(
+                            tag=0x00180060,
+                            keyword="KVP",
+                            name="KVP",
+                            type="1C",
+                            row=127,
+                            requirement=Requirement(
+                                text="Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041), or if kVp changes during setup, and Nominal Beam Energy (300A,0114) is not present.",
+                                status="parser",
+                                required=_condition_19,
+                                otherwise=never,
+                            ),
+                        ),
                         Attribute(
                             tag=0x300A03AC,
                             keyword="IonWedgePositionSequence",
@@ -1060,7 +1366,19 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                                     name="Wedge Thin Edge Position",
                                     type="1C",
                                     row=131,
+                                    requirement=Requirement(
+                                        text="Required if Wedge Type (300A,00D3) of the wedge referenced by Referenced Wedge Number (300C,00C0) is PARTIAL_STANDARD or PARTIAL_MOTORIZ",
+                                        status="unparsed",
+                                        required=not_verifiable,
+                                        otherwise=never,
+                                    ),
                                 ),
+                            ),
+                            requirement=Requirement(
+                                text="Required for first Item of Ion Control Point Sequence if Number of Wedges (300A,00D0) is non-zero, and in subsequent control points if Wedge Position (300A,0118) or Wedge Thin Edge Position (300A,00DB) changes during beam",
+                                status="unparsed",
+                                required=not_verifiable,
+                                otherwise=never,
                             ),
                         ),
                         Include(
@@ -1082,6 +1400,12 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                                     row=134,
                                     qualifier="See Section C.8.8.25.12 “Enhanced RT Beam Limiting Device Sequence and Enhanced RT Beam Limiting Opening Sequence”.",
                                 ),
+                            ),
+                            requirement=Requirement(
+                                text="Required for the first Control Point of Control Point Delivery Sequence (3008,0040), or if the values of the Beam Limiting Device change during the Beam and if Enhanced RT Beam Limiting Device Definition Flag (3008,00A3) has the value YES",
+                                status="parser",
+                                required=_condition_20,
+                                otherwise=never,
                             ),
                         ),
                         Attribute(
@@ -1107,6 +1431,12 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                                     row=137,
                                 ),
                             ),
+                            requirement=Requirement(
+                                text="Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041) or if Range Shifter Setting (300A,0362) changes during beam administration, and Number of Range Shifters (300A,0312) is non-zero.",
+                                status="parser",
+                                required=_condition_21,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0370,
@@ -1131,6 +1461,12 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                                     row=140,
                                 ),
                             ),
+                            requirement=Requirement(
+                                text="Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041) or if Lateral Spreading Device Setting (300A,0372) changes during beam administration, and Number of Lateral Spreading Devices (300A,0330) is non-zero.",
+                                status="parser",
+                                required=_condition_22,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0380,
@@ -1153,6 +1489,12 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                                     name="Range Modulator Gating Start Value",
                                     type="1C",
                                     row=143,
+                                    requirement=Requirement(
+                                        text="Required if Range Modulator Type (300A,0348) of the range modulator referenced by Referenced Range Modulator Number (300C,0104) is WHL_MODWEIGHTS or WHL_FIXEDWEIGHTS.",
+                                        status="unparsed",
+                                        required=not_verifiable,
+                                        otherwise=never,
+                                    ),
                                 ),
                                 Attribute(
                                     tag=0x300A0384,
@@ -1160,7 +1502,19 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                                     name="Range Modulator Gating Stop Value",
                                     type="1C",
                                     row=144,
+                                    requirement=Requirement(
+                                        text="Required if Range Modulator Type (300A,0348) of the range modulator referenced by Referenced Range Modulator Number (300C,0104) is WHL_MODWEIGHTS or WHL_FIXEDWEIGHTS.",
+                                        status="unparsed",
+                                        required=not_verifiable,
+                                        otherwise=never,
+                                    ),
                                 ),
+                            ),
+                            requirement=Requirement(
+                                text="Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041), or if Range Modulator Settings change during beam administration, and Number of Range Modulators (300A,0340) is non-zero.",
+                                status="parser",
+                                required=_condition_23,
+                                otherwise=never,
                             ),
                         ),
                         Attribute(
@@ -1169,6 +1523,12 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             name="Gantry Angle",
                             type="1C",
                             row=145,
+                            requirement=Requirement(
+                                text="Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041) or if Gantry Angle changes during beam administration.",
+                                status="parser",
+                                required=_condition_24,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A011F,
@@ -1177,6 +1537,12 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             type="1C",
                             row=146,
                             value_sets=(ValueSet(kind="enumerated", values=("CW", "CC", "NONE")),),
+                            requirement=Requirement(
+                                text="Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041), or if Gantry Rotation Direction changes during beam administration",
+                                status="parser",
+                                required=_condition_24,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A014A,
@@ -1184,6 +1550,12 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             name="Gantry Pitch Angle",
                             type="2C",
                             row=147,
+                            requirement=Requirement(
+                                text="Required for first Item of Control Point Sequence, or if Gantry Pitch Rotation Angle changes during Beam",
+                                status="unparsed",
+                                required=not_verifiable,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A014C,
@@ -1192,6 +1564,12 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             type="2C",
                             row=148,
                             value_sets=(ValueSet(kind="enumerated", values=("CW", "CC", "NONE")),),
+                            requirement=Requirement(
+                                text="Required for first Item of Control Point Sequence, or if Gantry Pitch Rotation Direction changes during Beam",
+                                status="parser",
+                                required=_condition_24,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0120,
@@ -1199,6 +1577,12 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             name="Beam Limiting Device Angle",
                             type="1C",
                             row=149,
+                            requirement=Requirement(
+                                text="Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041) or if beam limiting device (collimator) angle changes during beam administration.",
+                                status="parser",
+                                required=_condition_24,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0121,
@@ -1207,6 +1591,12 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             type="1C",
                             row=150,
                             value_sets=(ValueSet(kind="enumerated", values=("CW", "CC", "NONE")),),
+                            requirement=Requirement(
+                                text="Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041) or if Beam Limiting Device Rotation Direction changes during beam administration",
+                                status="parser",
+                                required=_condition_24,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0390,
@@ -1214,6 +1604,12 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             name="Scan Spot Tune ID",
                             type="1C",
                             row=151,
+                            requirement=Requirement(
+                                text="Required if Scan Mode (300A,0308) is MODULATED or MODULATED_SPEC.",
+                                status="parser",
+                                required=_condition_25,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0392,
@@ -1221,6 +1617,12 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             name="Number of Scan Spot Positions",
                             type="1C",
                             row=152,
+                            requirement=Requirement(
+                                text="Required if Scan Mode (300A,0308) is MODULATED or MODULATED_SPEC.",
+                                status="parser",
+                                required=_condition_25,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0394,
@@ -1228,6 +1630,12 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             name="Scan Spot Position Map",
                             type="1C",
                             row=153,
+                            requirement=Requirement(
+                                text="Required if Scan Mode (300A,0308) is MODULATED or MODULATED_SPEC",
+                                status="parser",
+                                required=_condition_25,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x30080047,
@@ -1235,6 +1643,12 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             name="Scan Spot Metersets Delivered",
                             type="1C",
                             row=154,
+                            requirement=Requirement(
+                                text="Required if Scan Mode (300A,0308) is MODULATED or MODULATED_SPEC",
+                                status="parser",
+                                required=_condition_25,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A038F,
@@ -1256,6 +1670,12 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             name="Number of Paintings",
                             type="1C",
                             row=157,
+                            requirement=Requirement(
+                                text="Required if Scan Mode (300A,0308) is MODULATED or MODULATED_SPEC.",
+                                status="parser",
+                                required=_condition_25,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0393,
@@ -1271,6 +1691,12 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             name="Scan Spot Prescribed Indices",
                             type="1C",
                             row=159,
+                            requirement=Requirement(
+                                text="Required, if Scan Spot Reordered (300A,0393) equals YES",
+                                status="parser",
+                                required=_condition_26,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0122,
@@ -1278,6 +1704,12 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             name="Patient Support Angle",
                             type="1C",
                             row=160,
+                            requirement=Requirement(
+                                text="Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041) or if Patient Support Angle changes during beam administration.",
+                                status="parser",
+                                required=_condition_24,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0123,
@@ -1286,6 +1718,12 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             type="1C",
                             row=161,
                             value_sets=(ValueSet(kind="enumerated", values=("CW", "CC", "NONE")),),
+                            requirement=Requirement(
+                                text="Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041), or if Patient Support Rotation Direction changes during beam administration",
+                                status="parser",
+                                required=_condition_24,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0140,
@@ -1293,6 +1731,12 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             name="Table Top Pitch Angle",
                             type="2C",
                             row=162,
+                            requirement=Requirement(
+                                text="Required for first Item of Control Point Sequence, or if Table Top Pitch Angle changes during Beam",
+                                status="parser",
+                                required=_condition_24,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0142,
@@ -1301,6 +1745,12 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             type="2C",
                             row=163,
                             value_sets=(ValueSet(kind="enumerated", values=("CW", "CC", "NONE")),),
+                            requirement=Requirement(
+                                text="Required for first Item of Control Point Sequence, or if Table Top Pitch Rotation Direction changes during Beam",
+                                status="parser",
+                                required=_condition_24,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0144,
@@ -1308,6 +1758,12 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             name="Table Top Roll Angle",
                             type="2C",
                             row=164,
+                            requirement=Requirement(
+                                text="Required for first Item of Control Point Sequence, or if Table Top Roll Angle changes during Beam",
+                                status="parser",
+                                required=_condition_24,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0146,
@@ -1316,6 +1772,12 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             type="2C",
                             row=165,
                             value_sets=(ValueSet(kind="enumerated", values=("CW", "CC", "NONE")),),
+                            requirement=Requirement(
+                                text="Required for first Item of Control Point Sequence, or if Table Top Roll Rotation Direction changes during Beam",
+                                status="parser",
+                                required=_condition_24,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0148,
@@ -1337,6 +1799,12 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             name="Table Top Vertical Position",
                             type="2C",
                             row=168,
+                            requirement=Requirement(
+                                text="Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041) or if Table Top Vertical Position changes during beam administration.",
+                                status="parser",
+                                required=_condition_24,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0129,
@@ -1344,6 +1812,12 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             name="Table Top Longitudinal Position",
                             type="2C",
                             row=169,
+                            requirement=Requirement(
+                                text="Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041) or if Table Top Longitudinal Position changes during beam administration.",
+                                status="parser",
+                                required=_condition_24,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A012A,
@@ -1351,6 +1825,12 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             name="Table Top Lateral Position",
                             type="2C",
                             row=170,
+                            requirement=Requirement(
+                                text="Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041) or if Table Top Lateral Position changes during beam administration.",
+                                status="parser",
+                                required=_condition_24,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A030D,
@@ -1358,6 +1838,12 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             name="Snout Position",
                             type="2C",
                             row=171,
+                            requirement=Requirement(
+                                text="Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041) or if Snout Position changes during beam administration.",
+                                status="parser",
+                                required=_condition_24,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x30080068,

@@ -17,7 +17,21 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ContextGroup, Include
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import Attribute, AttributeTable, ContextGroup, Include, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Image to Equipment Mapping Matrix (0028,9520) or Device Position to Equipment Mapping Matrix (3002,010F) are present in the current SOP Instance"
+    return rt.disj(
+        rt.present(context, 0x00289520, "any", 0), rt.present(context, 0x3002010F, "any", 0)
+    )
+
 
 RT_PATIENT_POSITION_ACQUISITION_DEVICE_MODULE: Final = AttributeTable(
     table_id="table_C.36.28-1",
@@ -32,6 +46,12 @@ RT_PATIENT_POSITION_ACQUISITION_DEVICE_MODULE: Final = AttributeTable(
             name="Equipment Frame of Reference UID",
             type="1C",
             row=1,
+            requirement=Requirement(
+                text="Required if Image to Equipment Mapping Matrix (0028,9520) or Device Position to Equipment Mapping Matrix (3002,010F) are present in the current SOP Instance",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Include(
             table_id="table_C.36.2.2.2-1",

@@ -17,14 +17,70 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Position Acquisition Template ID (3002,0120) not present May be present otherwise"
+    return rt.neg(rt.present(context, 0x30020120, "item", 0))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Position Acquisition Template Code Sequence (3002,0122) is not present May be present otherwise."
+    return rt.neg(rt.present(context, 0x30020122, "item", 0))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Imaging Source Location Specification Type (3002,0111) has the value RELATIVE_PARAMS or Imaging Aperture Specification Type (3002,0115) has the value BEAM or RELATIVE_TO_BEAM"
+    return rt.disj(
+        rt.value_in(context, 0x30020111, "any", 0, None, ("RELATIVE_PARAMS",)),
+        rt.value_in(context, 0x30020115, "any", 0, None, ("BEAM", "RELATIVE_TO_BEAM")),
+    )
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Number of Acquisition Devices (3002,0116) is greater than one."
+    return rt.compare(context, 0x30020116, "any", 0, None, "gt", 1.0)
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if RT Device Distance Reference Location Code Sequence (300A,0659) is present"
+    return rt.present(context, 0x300A0659, "item", 0)
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if the value of Acquisition Signal Type (3002,0129) is KV"
+    return rt.value_in(context, 0x30020129, "item", 0, None, ("KV",))
+
+
+def _condition_7(context: EvaluationContext) -> Truth:
+    "Required if the value of Acquisition Signal Type (3002,0129) is MV"
+    return rt.value_in(context, 0x30020129, "item", 0, None, ("MV",))
+
+
+def _condition_8(context: EvaluationContext) -> Truth:
+    "Required if the value of Acquisition Method (3002,012A) is PROJECTION"
+    return rt.value_in(context, 0x3002012A, "item", 0, None, ("PROJECTION",))
+
+
+def _condition_9(context: EvaluationContext) -> Truth:
+    "Required if the value of Acquisition Method (3002,012A) is CT"
+    return rt.value_in(context, 0x3002012A, "item", 0, None, ("CT",))
+
 
 RT_PATIENT_POSITION_ACQUISITION_INSTRUCTION_MODULE: Final = AttributeTable(
     table_id="table_C.36.29-1",
@@ -82,6 +138,12 @@ RT_PATIENT_POSITION_ACQUISITION_INSTRUCTION_MODULE: Final = AttributeTable(
                             label="Table C.36.2.3.3-1 “RT Patient Position Scope With Legacy Support Macro Attributes”",
                             row=7,
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if RT Radiation Set, RT Radiation Instances or Treatment Position Groups exist whose treatment position is guided by this acquisition task",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
                     ),
                 ),
                 Attribute(
@@ -180,6 +242,12 @@ RT_PATIENT_POSITION_ACQUISITION_INSTRUCTION_MODULE: Final = AttributeTable(
                                             qualifier="No Baseline CID defined. See Section C.36.29.2.1",
                                         ),
                                     ),
+                                    requirement=Requirement(
+                                        text="Required if Position Acquisition Template ID (3002,0120) not present May be present otherwise",
+                                        status="parser",
+                                        required=_condition_1,
+                                        otherwise=always,
+                                    ),
                                 ),
                                 Attribute(
                                     tag=0x30020120,
@@ -187,6 +255,12 @@ RT_PATIENT_POSITION_ACQUISITION_INSTRUCTION_MODULE: Final = AttributeTable(
                                     name="Position Acquisition Template ID",
                                     type="1C",
                                     row=20,
+                                    requirement=Requirement(
+                                        text="Required if Position Acquisition Template Code Sequence (3002,0122) is not present May be present otherwise.",
+                                        status="parser",
+                                        required=_condition_2,
+                                        otherwise=always,
+                                    ),
                                 ),
                                 Attribute(
                                     tag=0x30020123,
@@ -216,7 +290,19 @@ RT_PATIENT_POSITION_ACQUISITION_INSTRUCTION_MODULE: Final = AttributeTable(
                                     name="Referenced Beam Number",
                                     type="1C",
                                     row=24,
+                                    requirement=Requirement(
+                                        text='Required, if the referenced SOP Instance has the SOP Class UID RT Plan ("1.2.840.10008.5.1.4.1.1.481.5") or RT Ion Plan ("1.2.840.10008.5.1.4.1.1.481.8").',
+                                        status="unparsed",
+                                        required=not_verifiable,
+                                        otherwise=never,
+                                    ),
                                 ),
+                            ),
+                            requirement=Requirement(
+                                text="Required if Imaging Source Location Specification Type (3002,0111) has the value RELATIVE_PARAMS or Imaging Aperture Specification Type (3002,0115) has the value BEAM or RELATIVE_TO_BEAM",
+                                status="parser",
+                                required=_condition_3,
+                                otherwise=never,
                             ),
                         ),
                         Attribute(
@@ -225,6 +311,12 @@ RT_PATIENT_POSITION_ACQUISITION_INSTRUCTION_MODULE: Final = AttributeTable(
                             name="Referenced Device Index",
                             type="1C",
                             row=25,
+                            requirement=Requirement(
+                                text="Required if Number of Acquisition Devices (3002,0116) is greater than one.",
+                                status="parser",
+                                required=_condition_4,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0659,
@@ -242,6 +334,12 @@ RT_PATIENT_POSITION_ACQUISITION_INSTRUCTION_MODULE: Final = AttributeTable(
                                     context_groups=(ContextGroup(cid=9261, strength="defined"),),
                                 ),
                             ),
+                            requirement=Requirement(
+                                text="Required if the current Item contains any Attributes which refer to the Base Beam Modifier Coordinate System",
+                                status="unknown by design",
+                                required=not_verifiable,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x300A0688,
@@ -249,6 +347,12 @@ RT_PATIENT_POSITION_ACQUISITION_INSTRUCTION_MODULE: Final = AttributeTable(
                             name="RT Beam Modifier Definition Distance",
                             type="1C",
                             row=28,
+                            requirement=Requirement(
+                                text="Required if RT Device Distance Reference Location Code Sequence (300A,0659) is present",
+                                status="parser",
+                                required=_condition_5,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x30020135,
@@ -280,6 +384,12 @@ RT_PATIENT_POSITION_ACQUISITION_INSTRUCTION_MODULE: Final = AttributeTable(
                                     row=32,
                                 ),
                             ),
+                            requirement=Requirement(
+                                text="Required if the value of Acquisition Signal Type (3002,0129) is KV",
+                                status="parser",
+                                required=_condition_6,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x30020128,
@@ -294,6 +404,12 @@ RT_PATIENT_POSITION_ACQUISITION_INSTRUCTION_MODULE: Final = AttributeTable(
                                     label="Table C.36.2.4.7-1 “MV Radiation Image Acquisition Parameters Macro Attributes”",
                                     row=34,
                                 ),
+                            ),
+                            requirement=Requirement(
+                                text="Required if the value of Acquisition Signal Type (3002,0129) is MV",
+                                status="parser",
+                                required=_condition_7,
+                                otherwise=never,
                             ),
                         ),
                         Attribute(
@@ -315,6 +431,12 @@ RT_PATIENT_POSITION_ACQUISITION_INSTRUCTION_MODULE: Final = AttributeTable(
                                     row=37,
                                 ),
                             ),
+                            requirement=Requirement(
+                                text="Required if the value of Acquisition Method (3002,012A) is PROJECTION",
+                                status="parser",
+                                required=_condition_8,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x30020126,
@@ -329,6 +451,12 @@ RT_PATIENT_POSITION_ACQUISITION_INSTRUCTION_MODULE: Final = AttributeTable(
                                     label="Table C.36.2.4.5-1 “3D RT Cone-Beam Imaging Geometry Macro Attributes”",
                                     row=39,
                                 ),
+                            ),
+                            requirement=Requirement(
+                                text="Required if the value of Acquisition Method (3002,012A) is CT",
+                                status="parser",
+                                required=_condition_9,
+                                otherwise=never,
                             ),
                         ),
                         Attribute(
@@ -378,6 +506,12 @@ RT_PATIENT_POSITION_ACQUISITION_INSTRUCTION_MODULE: Final = AttributeTable(
                                         ),
                                     ),
                                 ),
+                            ),
+                            requirement=Requirement(
+                                text="Required if additional RT Accessory Devices are to be used during patient position acquisition",
+                                status="unknown by design",
+                                required=not_verifiable,
+                                otherwise=never,
                             ),
                         ),
                         Attribute(

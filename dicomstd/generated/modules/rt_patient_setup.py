@@ -17,7 +17,31 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    Include,
+    ItemCount,
+    Requirement,
+    ValueSet,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Patient Additional Position (300A,0184) is not present"
+    return rt.neg(rt.present(context, 0x300A0184, "item", 0))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Patient Position (0018,5100) is not present."
+    return rt.neg(rt.present(context, 0x00185100, "item", 0))
+
 
 RT_PATIENT_SETUP_MODULE: Final = AttributeTable(
     table_id="table_C.8-48",
@@ -55,6 +79,12 @@ RT_PATIENT_SETUP_MODULE: Final = AttributeTable(
                     type="1C",
                     row=4,
                     value_sets=(ValueSet(kind="defined", values=("SITTING",)),),
+                    requirement=Requirement(
+                        text="Required if Patient Additional Position (300A,0184) is not present",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x300A0184,
@@ -62,6 +92,12 @@ RT_PATIENT_SETUP_MODULE: Final = AttributeTable(
                     name="Patient Additional Position",
                     type="1C",
                     row=5,
+                    requirement=Requirement(
+                        text="Required if Patient Position (0018,5100) is not present.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x300A079F,

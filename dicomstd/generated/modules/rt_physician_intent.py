@@ -17,12 +17,14 @@ from __future__ import annotations
 
 from typing import Final
 
+from dicomstd.conditions.runtime import never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
 
@@ -135,6 +137,12 @@ RT_PHYSICIAN_INTENT_MODULE: Final = AttributeTable(
                             type="2",
                             row=14,
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if this RT Physician Intent replaces a previous version",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
                     ),
                 ),
                 Attribute(

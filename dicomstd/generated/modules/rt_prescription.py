@@ -17,7 +17,24 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Dose Reference Structure Type (300A,0014) is POINT or VOLUME."
+    return rt.value_in(context, 0x300A0014, "item", 0, None, ("POINT", "VOLUME"))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Dose Reference Structure Type (300A,0014) is COORDINATES."
+    return rt.value_in(context, 0x300A0014, "item", 0, None, ("COORDINATES",))
+
 
 RT_PRESCRIPTION_MODULE: Final = AttributeTable(
     table_id="table_C.8-46",
@@ -94,6 +111,12 @@ RT_PRESCRIPTION_MODULE: Final = AttributeTable(
                     name="Referenced ROI Number",
                     type="1C",
                     row=9,
+                    requirement=Requirement(
+                        text="Required if Dose Reference Structure Type (300A,0014) is POINT or VOLUME.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x300A0018,
@@ -101,6 +124,12 @@ RT_PRESCRIPTION_MODULE: Final = AttributeTable(
                     name="Dose Reference Point Coordinates",
                     type="1C",
                     row=10,
+                    requirement=Requirement(
+                        text="Required if Dose Reference Structure Type (300A,0014) is COORDINATES.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x300A001A,

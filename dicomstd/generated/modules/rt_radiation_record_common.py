@@ -17,14 +17,40 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if RT Treatment Termination Status (300A,0714) is ABNORMAL"
+    return rt.value_in(context, 0x300A0714, "item", 0, None, ("ABNORMAL",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Treatment Tolerance Violation Attribute Sequence (300A,0733) is not present or has zero Items May be present otherwise."
+    return rt.disj(
+        rt.neg(rt.present(context, 0x300A0733, "item", 0)),
+        rt.item_count(context, 0x300A0733, "item", 0, "eq", 0),
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    'Required if the Referenced SOP Class UID (0008,1150) is Raw Data Storage ("1.2.840.10008.5.1.4.1.1.66") May be present otherwise'
+    return rt.value_in(context, 0x00081150, "item", 0, None, ("1.2.840.10008.5.1.4.1.1.66",))
+
 
 RT_RADIATION_RECORD_COMMON_MODULE: Final = AttributeTable(
     table_id="table_C.36.22-1",
@@ -63,6 +89,12 @@ RT_RADIATION_RECORD_COMMON_MODULE: Final = AttributeTable(
                     label="Table 10-11, “SOP Instance Reference Macro Attributes”",
                     row=5,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if an RT Radiation SOP Instance was used to provide the instructions to the delivery system",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
             ),
         ),
         Attribute(
@@ -118,6 +150,12 @@ RT_RADIATION_RECORD_COMMON_MODULE: Final = AttributeTable(
                     context_groups=(ContextGroup(cid=9561, strength="defined"),),
                 ),
             ),
+            requirement=Requirement(
+                text="Required if RT Treatment Termination Status (300A,0714) is ABNORMAL",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x300A0716,
@@ -141,6 +179,12 @@ RT_RADIATION_RECORD_COMMON_MODULE: Final = AttributeTable(
             name="Treatment Termination Description",
             type="2C",
             row=14,
+            requirement=Requirement(
+                text="Required if RT Treatment Termination Status (300A,0714) is ABNORMAL.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x300A0731,
@@ -212,6 +256,12 @@ RT_RADIATION_RECORD_COMMON_MODULE: Final = AttributeTable(
                             row=23,
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if the violation corresponds to an Attribute in the current SOP Instance",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x300A0735,
@@ -219,6 +269,12 @@ RT_RADIATION_RECORD_COMMON_MODULE: Final = AttributeTable(
                     name="Treatment Tolerance Violation Identification",
                     type="1C",
                     row=24,
+                    requirement=Requirement(
+                        text="Required if Treatment Tolerance Violation Attribute Sequence (300A,0733) is not present or has zero Items May be present otherwise.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x300A0734,
@@ -226,6 +282,12 @@ RT_RADIATION_RECORD_COMMON_MODULE: Final = AttributeTable(
                     name="Treatment Tolerance Violation Description",
                     type="1C",
                     row=25,
+                    requirement=Requirement(
+                        text="Required if Treatment Tolerance Violation Attribute Sequence (300A,0733) is not present or has zero Items May be present otherwise.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x30080060,
@@ -338,6 +400,12 @@ RT_RADIATION_RECORD_COMMON_MODULE: Final = AttributeTable(
                     name="Creator-Version UID",
                     type="1C",
                     row=39,
+                    requirement=Requirement(
+                        text='Required if the Referenced SOP Class UID (0008,1150) is Raw Data Storage ("1.2.840.10008.5.1.4.1.1.66") May be present otherwise',
+                        status="parser",
+                        required=_condition_3,
+                        otherwise=always,
+                    ),
                 ),
             ),
         ),

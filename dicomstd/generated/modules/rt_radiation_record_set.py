@@ -17,7 +17,29 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    Include,
+    ItemCount,
+    Requirement,
+    ValueSet,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Referenced RT Radiation Set Sequence (300A,0702) is present and RT Radiation Set Usage (300A,0707) is TREATMENT May be present otherwise"
+    return rt.conj(
+        rt.present(context, 0x300A0702, "item", 0),
+        rt.value_in(context, 0x300A0707, "item", 0, None, ("TREATMENT",)),
+    )
+
 
 RT_RADIATION_RECORD_SET_MODULE: Final = AttributeTable(
     table_id="table_C.36.20-1",
@@ -51,6 +73,12 @@ RT_RADIATION_RECORD_SET_MODULE: Final = AttributeTable(
                     label="Table 10-11, “SOP Instance Reference Macro Attributes”",
                     row=4,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if an RT Radiation Set Instance provided instructions to the treatment delivery system",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
             ),
         ),
         Attribute(
@@ -87,6 +115,12 @@ RT_RADIATION_RECORD_SET_MODULE: Final = AttributeTable(
             name="RT Radiation Set Delivery Number",
             type="1C",
             row=8,
+            requirement=Requirement(
+                text="Required if Referenced RT Radiation Set Sequence (300A,0702) is present and RT Radiation Set Usage (300A,0707) is TREATMENT May be present otherwise",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x300A0705,
@@ -94,6 +128,12 @@ RT_RADIATION_RECORD_SET_MODULE: Final = AttributeTable(
             name="Clinical Fraction Number",
             type="1C",
             row=9,
+            requirement=Requirement(
+                text="Required if Referenced RT Radiation Set Sequence (300A,0702) is present and RT Radiation Set Usage (300A,0707) is TREATMENT May be present otherwise",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x300A0706,

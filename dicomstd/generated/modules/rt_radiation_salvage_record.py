@@ -17,7 +17,29 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import AnyAttributes, Attribute, AttributeTable, Include, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import (
+    AnyAttributes,
+    Attribute,
+    AttributeTable,
+    Include,
+    Requirement,
+    ValueSet,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Number of Radiation Generation Modes (300A,0685) is present and the conditions in Section C.36.2.2.5.1.1are satisfied."
+    return rt.conj(
+        rt.present(context, 0x300A0685, "parent", 1),
+        rt.disj(rt.compare(context, 0x300A0600, "any", 0, None, "eq", 1.0), rt.UNKNOWN),
+    )
+
 
 RT_RADIATION_SALVAGE_RECORD_MODULE: Final = AttributeTable(
     table_id="table_C.36.23-1",
@@ -69,6 +91,12 @@ RT_RADIATION_SALVAGE_RECORD_MODULE: Final = AttributeTable(
                     name="Referenced Radiation Generation Mode Index",
                     type="1C",
                     row=7,
+                    requirement=Requirement(
+                        text="Required if Number of Radiation Generation Modes (300A,0685) is present and the conditions in Section C.36.2.2.5.1.1are satisfied.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 AnyAttributes(
                     text="Optionally, all other Attributes at RT Control Point level that are part of the RT Radiation SOP Instance referenced in Referenced RT Instance Sequence (300A,0631). See Section C.36.23.1.1.",

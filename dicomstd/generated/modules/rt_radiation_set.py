@@ -17,7 +17,22 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always
+from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Referenced RT Physician Intent Sequence (300A,063B) is empty May be present otherwise"
+    return rt.conj(
+        rt.present(context, 0x300A063B, "item", 0),
+        rt.neg(rt.has_value(context, 0x300A063B, "item", 0)),
+    )
+
 
 RT_RADIATION_SET_MODULE: Final = AttributeTable(
     table_id="table_C.36.10-1",
@@ -37,6 +52,12 @@ RT_RADIATION_SET_MODULE: Final = AttributeTable(
             name="Intended Number of Fractions",
             type="1C",
             row=2,
+            requirement=Requirement(
+                text="Required if Referenced RT Physician Intent Sequence (300A,063B) is empty May be present otherwise",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Include(
             table_id="table_C.36.2.1.1-1",

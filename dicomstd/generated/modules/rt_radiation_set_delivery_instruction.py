@@ -17,14 +17,32 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if RT Radiation Set Delivery Usage (300A,079E) is TREATMENT May be present otherwise"
+    return rt.value_in(context, 0x300A079E, "item", 0, None, ("TREATMENT",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Treatment Delivery Continuation Flag (300A,0708) is YES."
+    return rt.value_in(context, 0x300A0708, "item", 0, None, ("YES",))
+
 
 RT_RADIATION_SET_DELIVERY_INSTRUCTION_MODULE: Final = AttributeTable(
     table_id="table_C.36.24-1",
@@ -82,6 +100,12 @@ RT_RADIATION_SET_DELIVERY_INSTRUCTION_MODULE: Final = AttributeTable(
             name="RT Radiation Set Delivery Number",
             type="1C",
             row=6,
+            requirement=Requirement(
+                text="Required if RT Radiation Set Delivery Usage (300A,079E) is TREATMENT May be present otherwise",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x300A0705,
@@ -89,6 +113,12 @@ RT_RADIATION_SET_DELIVERY_INSTRUCTION_MODULE: Final = AttributeTable(
             name="Clinical Fraction Number",
             type="1C",
             row=7,
+            requirement=Requirement(
+                text="Required if RT Radiation Set Delivery Usage (300A,079E) is TREATMENT May be present otherwise",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x300A0797,
@@ -142,6 +172,12 @@ RT_RADIATION_SET_DELIVERY_INSTRUCTION_MODULE: Final = AttributeTable(
                     name="Continuation Start Meterset",
                     type="1C",
                     row=14,
+                    requirement=Requirement(
+                        text="Required if Treatment Delivery Continuation Flag (300A,0708) is YES.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00740121,
@@ -149,6 +185,12 @@ RT_RADIATION_SET_DELIVERY_INSTRUCTION_MODULE: Final = AttributeTable(
                     name="Continuation End Meterset",
                     type="1C",
                     row=15,
+                    requirement=Requirement(
+                        text="Required if Treatment Delivery Continuation Flag (300A,0708) is YES and the Continuation End Meterset (0074,0121) is not equal to the Meterset of the last RT Control Point in the referenced RT Radiation SOP Instance.",
+                        status="unparsed",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x300A0786,
@@ -243,6 +285,12 @@ RT_RADIATION_SET_DELIVERY_INSTRUCTION_MODULE: Final = AttributeTable(
                     type="3",
                     row=27,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if one or more RT Radiation SOP Instances contained in the referenced RT Radiation Set are not to be delivered",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
             ),
         ),
     ),

@@ -17,14 +17,27 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if ROI Physical Property (3006,00B2) equals ELEM_FRACTION"
+    return rt.value_in(context, 0x300600B2, "item", 0, None, ("ELEM_FRACTION",))
+
 
 RT_ROI_OBSERVATIONS_MODULE: Final = AttributeTable(
     table_id="table_C.8-44",
@@ -273,6 +286,12 @@ RT_ROI_OBSERVATIONS_MODULE: Final = AttributeTable(
                             context_groups=(ContextGroup(cid=9555, strength="defined"),),
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if ROI Creator Sequence (3006,004D) is present in the Structure Set Module, and the person or device performing the interpretation differs from ROI Creator Sequence (3006,004D) May be present otherwise",
+                        status="unparsed",
+                        required=not_verifiable,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x300A00E1, keyword="MaterialID", name="Material ID", type="3", row=27
@@ -328,6 +347,12 @@ RT_ROI_OBSERVATIONS_MODULE: Final = AttributeTable(
                                     type="1",
                                     row=32,
                                 ),
+                            ),
+                            requirement=Requirement(
+                                text="Required if ROI Physical Property (3006,00B2) equals ELEM_FRACTION",
+                                status="parser",
+                                required=_condition_1,
+                                otherwise=never,
                             ),
                         ),
                         Attribute(

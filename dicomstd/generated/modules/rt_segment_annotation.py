@@ -17,7 +17,26 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ContextGroup, Include, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    ContextGroup,
+    Include,
+    ItemCount,
+    Requirement,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Segment Annotation Category Code Sequence (3010,002B) has a value"
+    return rt.has_value(context, 0x3010002B, "item", 0)
+
 
 RT_SEGMENT_ANNOTATION_MODULE: Final = AttributeTable(
     table_id="table_C.36.8-1",
@@ -108,6 +127,12 @@ RT_SEGMENT_ANNOTATION_MODULE: Final = AttributeTable(
                                 ),
                             ),
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if Segment Annotation Category Code Sequence (3010,002B) has a value",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
                     ),
                 ),
                 Attribute(

@@ -17,7 +17,32 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import Attribute, AttributeTable, Include, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Photometric Interpretation (0028,0004) is MONOCHROME2, and Bits Stored (0028,0101) is greater than 1"
+    return rt.conj(
+        rt.value_in(context, 0x00280004, "any", 0, None, ("MONOCHROME2",)),
+        rt.compare(context, 0x00280101, "any", 0, None, "gt", 1.0),
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Shall be present if Number of Frames is greater than 1, overriding (specializing) the Type 1 requirement on this Attribute in the Multi-frame Module."
+    return rt.compare(context, 0x00280008, "any", 0, None, "gt", 1.0)
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Conversion Type (0008,0064) is DF (Digitized Film)"
+    return rt.value_in(context, 0x00080064, "any", 0, None, ("DF",))
+
 
 SC_MULTI_FRAME_IMAGE_MODULE: Final = AttributeTable(
     table_id="table_C.8-25b",
@@ -49,6 +74,12 @@ SC_MULTI_FRAME_IMAGE_MODULE: Final = AttributeTable(
             type="1C",
             row=3,
             value_sets=(ValueSet(kind="enumerated", values=("IDENTITY",)),),
+            requirement=Requirement(
+                text="Required if Photometric Interpretation (0028,0004) is MONOCHROME2, and Bits Stored (0028,0101) is greater than 1",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(tag=0x2010015E, keyword="Illumination", name="Illumination", type="3", row=4),
         Attribute(
@@ -59,9 +90,31 @@ SC_MULTI_FRAME_IMAGE_MODULE: Final = AttributeTable(
             row=5,
         ),
         Attribute(
-            tag=0x00281052, keyword="RescaleIntercept", name="Rescale Intercept", type="1C", row=6
+            tag=0x00281052,
+            keyword="RescaleIntercept",
+            name="Rescale Intercept",
+            type="1C",
+            row=6,
+            requirement=Requirement(
+                text="Required if Photometric Interpretation (0028,0004) is MONOCHROME2, and Bits Stored (0028,0101) is greater than 1",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
-        Attribute(tag=0x00281053, keyword="RescaleSlope", name="Rescale Slope", type="1C", row=7),
+        Attribute(
+            tag=0x00281053,
+            keyword="RescaleSlope",
+            name="Rescale Slope",
+            type="1C",
+            row=7,
+            requirement=Requirement(
+                text="Required if Photometric Interpretation (0028,0004) is MONOCHROME2, and Bits Stored (0028,0101) is greater than 1",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
+        ),
         Attribute(
             tag=0x00281054,
             keyword="RescaleType",
@@ -69,6 +122,12 @@ SC_MULTI_FRAME_IMAGE_MODULE: Final = AttributeTable(
             type="1C",
             row=8,
             value_sets=(ValueSet(kind="defined", values=("US",)),),
+            requirement=Requirement(
+                text="Required if Photometric Interpretation (0028,0004) is MONOCHROME2, and Bits Stored (0028,0101) is greater than 1",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00280009,
@@ -76,6 +135,12 @@ SC_MULTI_FRAME_IMAGE_MODULE: Final = AttributeTable(
             name="Frame Increment Pointer",
             type="1C",
             row=9,
+            requirement=Requirement(
+                text="Shall be present if Number of Frames is greater than 1, overriding (specializing) the Type 1 requirement on this Attribute in the Multi-frame Module.",
+                status="override",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00182010,
@@ -83,6 +148,12 @@ SC_MULTI_FRAME_IMAGE_MODULE: Final = AttributeTable(
             name="Nominal Scanned Pixel Spacing",
             type="1C",
             row=10,
+            requirement=Requirement(
+                text="Required if Conversion Type (0008,0064) is DF (Digitized Film)",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
         ),
         Include(
             table_id="table_10-10",

@@ -17,7 +17,49 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import Attribute, AttributeTable, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Frame Increment Pointer (0028,0009) points to Frame Time Vector (0018,1065)"
+    return rt.value_in(context, 0x00280009, "any", 0, None, (rt.TagValue(0x00181065),))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Frame Increment Pointer (0028,0009) points to Page Number Vector (0018,2001)."
+    return rt.value_in(context, 0x00280009, "any", 0, None, (rt.TagValue(0x00182001),))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Frame Increment Pointer (0028,0009) points to Frame Label Vector (0018,2002)."
+    return rt.value_in(context, 0x00280009, "any", 0, None, (rt.TagValue(0x00182002),))
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Frame Increment Pointer (0028,0009) points to Frame Primary Angle Vector (0018,2003)."
+    return rt.value_in(context, 0x00280009, "any", 0, None, (rt.TagValue(0x00182003),))
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if Frame Increment Pointer (0028,0009) points to Frame Secondary Angle Vector (0018,2004)."
+    return rt.value_in(context, 0x00280009, "any", 0, None, (rt.TagValue(0x00182004),))
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if Frame Increment Pointer (0028,0009) points to Slice Location Vector (0018,2005)."
+    return rt.value_in(context, 0x00280009, "any", 0, None, (rt.TagValue(0x00182005),))
+
+
+def _condition_7(context: EvaluationContext) -> Truth:
+    "Required if Frame Increment Pointer (0028,0009) points to Display Window Label Vector (0018,2006)."
+    return rt.value_in(context, 0x00280009, "any", 0, None, (rt.TagValue(0x00182006),))
+
 
 SC_MULTI_FRAME_VECTOR_MODULE: Final = AttributeTable(
     table_id="table_C.8-25c",
@@ -27,13 +69,43 @@ SC_MULTI_FRAME_VECTOR_MODULE: Final = AttributeTable(
     source="PS3.3 2024c Table C.8-25c",
     entries=(
         Attribute(
-            tag=0x00181065, keyword="FrameTimeVector", name="Frame Time Vector", type="1C", row=1
+            tag=0x00181065,
+            keyword="FrameTimeVector",
+            name="Frame Time Vector",
+            type="1C",
+            row=1,
+            requirement=Requirement(
+                text="Required if Frame Increment Pointer (0028,0009) points to Frame Time Vector (0018,1065)",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
-            tag=0x00182001, keyword="PageNumberVector", name="Page Number Vector", type="1C", row=2
+            tag=0x00182001,
+            keyword="PageNumberVector",
+            name="Page Number Vector",
+            type="1C",
+            row=2,
+            requirement=Requirement(
+                text="Required if Frame Increment Pointer (0028,0009) points to Page Number Vector (0018,2001).",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(
-            tag=0x00182002, keyword="FrameLabelVector", name="Frame Label Vector", type="1C", row=3
+            tag=0x00182002,
+            keyword="FrameLabelVector",
+            name="Frame Label Vector",
+            type="1C",
+            row=3,
+            requirement=Requirement(
+                text="Required if Frame Increment Pointer (0028,0009) points to Frame Label Vector (0018,2002).",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00182003,
@@ -41,6 +113,12 @@ SC_MULTI_FRAME_VECTOR_MODULE: Final = AttributeTable(
             name="Frame Primary Angle Vector",
             type="1C",
             row=4,
+            requirement=Requirement(
+                text="Required if Frame Increment Pointer (0028,0009) points to Frame Primary Angle Vector (0018,2003).",
+                status="parser",
+                required=_condition_4,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00182004,
@@ -48,6 +126,12 @@ SC_MULTI_FRAME_VECTOR_MODULE: Final = AttributeTable(
             name="Frame Secondary Angle Vector",
             type="1C",
             row=5,
+            requirement=Requirement(
+                text="Required if Frame Increment Pointer (0028,0009) points to Frame Secondary Angle Vector (0018,2004).",
+                status="parser",
+                required=_condition_5,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00182005,
@@ -55,6 +139,12 @@ SC_MULTI_FRAME_VECTOR_MODULE: Final = AttributeTable(
             name="Slice Location Vector",
             type="1C",
             row=6,
+            requirement=Requirement(
+                text="Required if Frame Increment Pointer (0028,0009) points to Slice Location Vector (0018,2005).",
+                status="parser",
+                required=_condition_6,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00182006,
@@ -62,6 +152,12 @@ SC_MULTI_FRAME_VECTOR_MODULE: Final = AttributeTable(
             name="Display Window Label Vector",
             type="1C",
             row=7,
+            requirement=Requirement(
+                text="Required if Frame Increment Pointer (0028,0009) points to Display Window Label Vector (0018,2006).",
+                status="parser",
+                required=_condition_7,
+                otherwise=never,
+            ),
         ),
     ),
 )

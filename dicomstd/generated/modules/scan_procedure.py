@@ -17,7 +17,15 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ContextGroup, Include, ItemCount
+from dicomstd.conditions.runtime import never, not_verifiable
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    ContextGroup,
+    Include,
+    ItemCount,
+    Requirement,
+)
 
 SCAN_PROCEDURE_MODULE: Final = AttributeTable(
     table_id="table_C.8.29-2",
@@ -75,6 +83,12 @@ SCAN_PROCEDURE_MODULE: Final = AttributeTable(
                     qualifier="BCID 8203 “Surface Scan Registration Method Type”.",
                     context_groups=(ContextGroup(cid=8203, strength="baseline"),),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if the IOD stores data that has been derived from multiple shots",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
             ),
         ),
         Attribute(

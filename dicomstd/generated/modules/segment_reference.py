@@ -17,7 +17,36 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ContextGroup, Include, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    ContextGroup,
+    Include,
+    ItemCount,
+    Requirement,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Combination Segment Reference Sequence (3010,0024) is not present"
+    return rt.neg(rt.present(context, 0x30100024, "item", 0))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Segmented Property Category Code Sequence (0062,0003) has a value"
+    return rt.has_value(context, 0x00620003, "item", 0)
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if the Direct Segment Reference Sequence (3010,0023) is not present"
+    return rt.neg(rt.present(context, 0x30100023, "item", 0))
+
 
 SEGMENT_REFERENCE_MODULE: Final = AttributeTable(
     table_id="table_C.36.9-1",
@@ -76,6 +105,12 @@ SEGMENT_REFERENCE_MODULE: Final = AttributeTable(
                             type="1C",
                             row=7,
                             item_count=ItemCount(minimum=1, maximum=1),
+                            requirement=Requirement(
+                                text="Segment Number (0062,0004) in the referenced SOP Instance. Required as described in Section C.36.9.1.1. Only a single Item shall be included in this Sequence.",
+                                status="unparsed",
+                                required=not_verifiable,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x30100031,
@@ -83,6 +118,12 @@ SEGMENT_REFERENCE_MODULE: Final = AttributeTable(
                             name="Referenced Fiducials UID",
                             type="1C",
                             row=8,
+                            requirement=Requirement(
+                                text="Fiducials UID (0070,031A) in the referenced SOP Instance. Required as described in Section C.36.9.1.1. See Section C.36.9.1.1.",
+                                status="unparsed",
+                                required=not_verifiable,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x30060084,
@@ -90,6 +131,12 @@ SEGMENT_REFERENCE_MODULE: Final = AttributeTable(
                             name="Referenced ROI Number",
                             type="1C",
                             row=9,
+                            requirement=Requirement(
+                                text="ROI Number (3006,0022) in the referenced SOP Instance. Required as described in Section C.36.9.1.1. See Section C.36.9.1.1.",
+                                status="unparsed",
+                                required=not_verifiable,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x0066002C,
@@ -97,7 +144,19 @@ SEGMENT_REFERENCE_MODULE: Final = AttributeTable(
                             name="Referenced Surface Number",
                             type="1C",
                             row=10,
+                            requirement=Requirement(
+                                text="Surface Number (0066,0003) in the referenced SOP Instance. Required as described in Section C.36.9.1.1. See Section C.36.9.1.1.",
+                                status="unparsed",
+                                required=not_verifiable,
+                                otherwise=never,
+                            ),
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if Combination Segment Reference Sequence (3010,0024) is not present",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
                     ),
                 ),
                 Attribute(
@@ -147,7 +206,19 @@ SEGMENT_REFERENCE_MODULE: Final = AttributeTable(
                                     context_groups=(ContextGroup(cid=7151, strength="baseline"),),
                                 ),
                             ),
+                            requirement=Requirement(
+                                text="Required if Segmented Property Category Code Sequence (0062,0003) has a value",
+                                status="parser",
+                                required=_condition_2,
+                                otherwise=never,
+                            ),
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if the Direct Segment Reference Sequence (3010,0023) is not present",
+                        status="parser",
+                        required=_condition_3,
+                        otherwise=never,
                     ),
                 ),
             ),
@@ -165,6 +236,12 @@ SEGMENT_REFERENCE_MODULE: Final = AttributeTable(
                     label="Table 10-11 “SOP Instance Reference Macro Attributes”",
                     row=18,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if any Item in the Combination Segment Reference Sequence (3010,0024) combines segments that do not have the same Frame of Reference UID (0020,0052) May be present otherwise",
+                status="unparsed",
+                required=not_verifiable,
+                otherwise=always,
             ),
         ),
     ),

@@ -17,14 +17,32 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Segmentation Type (0062,0001) is FRACTIONAL"
+    return rt.value_in(context, 0x00620001, "item", 0, None, ("FRACTIONAL",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Segment Algorithm Type (0062,0008) is not MANUAL."
+    return rt.neg(rt.value_in(context, 0x00620008, "item", 0, None, ("MANUAL",)))
+
 
 SEGMENTATION_IMAGE_MODULE: Final = AttributeTable(
     table_id="table_C.8.20-2",
@@ -110,6 +128,12 @@ SEGMENTATION_IMAGE_MODULE: Final = AttributeTable(
             name="Lossy Image Compression Ratio",
             type="1C",
             row=10,
+            requirement=Requirement(
+                text="Required if present in the source images or this IOD Instance has been compressed.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00282114,
@@ -117,6 +141,12 @@ SEGMENTATION_IMAGE_MODULE: Final = AttributeTable(
             name="Lossy Image Compression Method",
             type="1C",
             row=11,
+            requirement=Requirement(
+                text="Required if present in the source images or this IOD Instance has been compressed",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00620001,
@@ -133,6 +163,12 @@ SEGMENTATION_IMAGE_MODULE: Final = AttributeTable(
             type="1C",
             row=13,
             value_sets=(ValueSet(kind="enumerated", values=("PROBABILITY", "OCCUPANCY")),),
+            requirement=Requirement(
+                text="Required if Segmentation Type (0062,0001) is FRACTIONAL",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x0062000E,
@@ -140,6 +176,12 @@ SEGMENTATION_IMAGE_MODULE: Final = AttributeTable(
             name="Maximum Fractional Value",
             type="1C",
             row=14,
+            requirement=Requirement(
+                text="Required if Segmentation Type (0062,0001) is FRACTIONAL.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00620013,
@@ -168,6 +210,12 @@ SEGMENTATION_IMAGE_MODULE: Final = AttributeTable(
                     name="Segment Algorithm Name",
                     type="1C",
                     row=18,
+                    requirement=Requirement(
+                        text="Required if Segment Algorithm Type (0062,0008) is not MANUAL.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00620007,

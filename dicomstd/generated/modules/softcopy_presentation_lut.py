@@ -17,7 +17,24 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Presentation LUT Shape (2050,0020) is absent."
+    return rt.neg(rt.present(context, 0x20500020, "item", 0))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Presentation LUT Sequence (2050,0010) is absent"
+    return rt.neg(rt.present(context, 0x20500010, "item", 0))
+
 
 SOFTCOPY_PRESENTATION_LUT_MODULE: Final = AttributeTable(
     table_id="table_C.11.6-1",
@@ -46,6 +63,12 @@ SOFTCOPY_PRESENTATION_LUT_MODULE: Final = AttributeTable(
                 ),
                 Attribute(tag=0x00283006, keyword="LUTData", name="LUT Data", type="1", row=4),
             ),
+            requirement=Requirement(
+                text="Required if Presentation LUT Shape (2050,0020) is absent.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x20500020,
@@ -54,6 +77,12 @@ SOFTCOPY_PRESENTATION_LUT_MODULE: Final = AttributeTable(
             type="1C",
             row=5,
             value_sets=(ValueSet(kind="enumerated", values=("IDENTITY", "INVERSE")),),
+            requirement=Requirement(
+                text="Required if Presentation LUT Sequence (2050,0010) is absent",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
     ),
 )

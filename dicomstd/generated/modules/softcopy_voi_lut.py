@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount
+from dicomstd.conditions.runtime import never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, Requirement
 
 SOFTCOPY_VOI_LUT_MODULE: Final = AttributeTable(
     table_id="table_C.11.8-1",
@@ -47,6 +48,12 @@ SOFTCOPY_VOI_LUT_MODULE: Final = AttributeTable(
                             label="Table 10-3 “Image SOP Instance Reference Macro Attributes”",
                             row=3,
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if the VOI LUT transformation in this Item does not apply to all the images and frames listed in the Presentation State Relationship Module.",
+                        status="unparsed",
+                        required=not_verifiable,
+                        otherwise=never,
                     ),
                 ),
                 Include(

@@ -17,14 +17,37 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if coding scheme is registered and Coding Scheme UID (0008,010C) is not present."
+    return rt.conj(rt.UNKNOWN, rt.neg(rt.present(context, 0x0008010C, "item", 0)))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if the value of Private Data Element Value Representation (0008,030A) is SQ"
+    return rt.value_in(context, 0x0008030A, "item", 0, None, ("SQ",))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Block Identifying Information Status (0008,0303) equals MIXED."
+    return rt.value_in(context, 0x00080303, "item", 0, None, ("MIXED",))
+
 
 SOP_COMMON_MODULE: Final = AttributeTable(
     table_id="table_C.12-1",
@@ -43,6 +66,12 @@ SOP_COMMON_MODULE: Final = AttributeTable(
             name="Specific Character Set",
             type="1C",
             row=3,
+            requirement=Requirement(
+                text="Required if an expanded or replacement character set is used",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00080012,
@@ -116,6 +145,12 @@ SOP_COMMON_MODULE: Final = AttributeTable(
                     type="1C",
                     row=13,
                     value_sets=(ValueSet(kind="defined", values=("HL7",)),),
+                    requirement=Requirement(
+                        text="Required if coding scheme is registered",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x0008010C,
@@ -123,6 +158,12 @@ SOP_COMMON_MODULE: Final = AttributeTable(
                     name="Coding Scheme UID",
                     type="1C",
                     row=14,
+                    requirement=Requirement(
+                        text="Required if coding scheme is identified by an ISO 8824 object identifier compatible with the UI VR.",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00080114,
@@ -130,6 +171,12 @@ SOP_COMMON_MODULE: Final = AttributeTable(
                     name="Coding Scheme External ID",
                     type="2C",
                     row=15,
+                    requirement=Requirement(
+                        text="Required if coding scheme is registered and Coding Scheme UID (0008,010C) is not present.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00080115,
@@ -492,6 +539,12 @@ SOP_COMMON_MODULE: Final = AttributeTable(
                     row=66,
                 ),
             ),
+            requirement=Requirement(
+                text="Required if application level confidentiality is needed and certain recipients are allowed to decrypt all or portions of the Encrypted Attributes Data Set",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Include(
             table_id="table_C.12.1.1.9-1",
@@ -522,6 +575,12 @@ SOP_COMMON_MODULE: Final = AttributeTable(
                     tag=0x0040E010, keyword="RetrieveURI", name="Retrieve URI", type="3", row=71
                 ),
             ),
+            requirement=Requirement(
+                text="Required if unencapsulated HL7 Structured Documents are referenced within the Instance",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00280303,
@@ -538,6 +597,12 @@ SOP_COMMON_MODULE: Final = AttributeTable(
             type="1C",
             row=73,
             value_sets=(ValueSet(kind="enumerated", values=("CLASSIC", "ENHANCED")),),
+            requirement=Requirement(
+                text="Required if the Instance has ever been converted from its source form as the result of a C-MOVE operation with a specific view.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00209172,
@@ -552,6 +617,12 @@ SOP_COMMON_MODULE: Final = AttributeTable(
                     label="Table 10-3 “Image SOP Instance Reference Macro Attributes”",
                     row=75,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if this Instance was created by conversion from a DICOM source, and Conversion Source Attributes Sequence (0020,9172) is not present in an Item of Shared Functional Groups Sequence (5200,9229) or Per-Frame Functional Groups Sequence (5200,9230).",
+                status="unparsed",
+                required=not_verifiable,
+                otherwise=never,
             ),
         ),
         Attribute(
@@ -619,6 +690,12 @@ SOP_COMMON_MODULE: Final = AttributeTable(
                             name="Private Data Element Number of Items",
                             type="1C",
                             row=84,
+                            requirement=Requirement(
+                                text="Required if the value of Private Data Element Value Representation (0008,030A) is SQ",
+                                status="parser",
+                                required=_condition_2,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x0008030D,
@@ -671,6 +748,12 @@ SOP_COMMON_MODULE: Final = AttributeTable(
                     name="Nonidentifying Private Elements",
                     type="1C",
                     row=91,
+                    requirement=Requirement(
+                        text="Required if Block Identifying Information Status (0008,0303) equals MIXED.",
+                        status="parser",
+                        required=_condition_3,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00080305,

@@ -17,7 +17,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Concatenation UID (0020,9161) is present."
+    return rt.present(context, 0x00209161, "item", 0)
+
 
 SPARSE_MULTI_FRAME_FUNCTIONAL_GROUPS_MODULE: Final = AttributeTable(
     table_id="table_C.7.6.29-1",
@@ -50,6 +62,12 @@ SPARSE_MULTI_FRAME_FUNCTIONAL_GROUPS_MODULE: Final = AttributeTable(
                     row=4,
                 ),
             ),
+            requirement=Requirement(
+                text="Required if for any frame of the selected subset of frames, there are Per-Frame Functional Groups that are not empty.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00200013, keyword="InstanceNumber", name="Instance Number", type="1", row=6
@@ -73,6 +91,12 @@ SPARSE_MULTI_FRAME_FUNCTIONAL_GROUPS_MODULE: Final = AttributeTable(
             name="Concatenation Frame Offset Number",
             type="1C",
             row=11,
+            requirement=Requirement(
+                text="Required if Concatenation UID (0020,9161) is present.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00286010,
@@ -82,7 +106,17 @@ SPARSE_MULTI_FRAME_FUNCTIONAL_GROUPS_MODULE: Final = AttributeTable(
             row=12,
         ),
         Attribute(
-            tag=0x00209161, keyword="ConcatenationUID", name="Concatenation UID", type="1C", row=13
+            tag=0x00209161,
+            keyword="ConcatenationUID",
+            name="Concatenation UID",
+            type="1C",
+            row=13,
+            requirement=Requirement(
+                text="Required if a group of multi-frame image SOP Instances within a Series are part of a Concatenation.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00200242,
@@ -90,6 +124,12 @@ SPARSE_MULTI_FRAME_FUNCTIONAL_GROUPS_MODULE: Final = AttributeTable(
             name="SOP Instance UID of Concatenation Source",
             type="1C",
             row=14,
+            requirement=Requirement(
+                text="Required if Concatenation UID (0020,9161) is present.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00209162,
@@ -97,6 +137,12 @@ SPARSE_MULTI_FRAME_FUNCTIONAL_GROUPS_MODULE: Final = AttributeTable(
             name="In-concatenation Number",
             type="1C",
             row=15,
+            requirement=Requirement(
+                text="Required if Concatenation UID (0020,9161) is present.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00209163,

@@ -17,14 +17,57 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Referenced Image Sequence (0008,1140) is absent May be present otherwise."
+    return rt.neg(rt.present(context, 0x00081140, "item", 0))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Frame of Reference UID (0020,0052) is absent May be present otherwise"
+    return rt.neg(rt.present(context, 0x00200052, "item", 0))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Identifier (0070,0310) is absent May be present otherwise."
+    return rt.neg(rt.present(context, 0x00700310, "item", 0))
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Contour Data is present."
+    return rt.present(context, 0x30060050, "item", 0)
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "shall be present for each point in the fiducial Required if Frame of Reference UID (0020,0052) is present in this Item of the Fiducial Set Sequence (0070,031C) Shall not be present otherwise"
+    return rt.present(context, 0x00200052, "parent", 1)
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    "shall be present only if a fiducial spans more than one image Required if Contour Data is not present May be present otherwise."
+    return rt.disj(rt.UNKNOWN, rt.neg(rt.present(context, 0x30060050, "item", 0)))
+
+
+def _condition_7(context: EvaluationContext) -> Truth:
+    'Required if Referenced SOP Class UID (0008,1150) is RT Structure Set Storage ("1.2.840.10008.5.1.4.1.1.481.3").'
+    return rt.value_in(context, 0x00081150, "item", 0, None, ("1.2.840.10008.5.1.4.1.1.481.3",))
+
 
 SPATIAL_FIDUCIALS_MODULE: Final = AttributeTable(
     table_id="table_C.21.2-1",
@@ -54,6 +97,12 @@ SPATIAL_FIDUCIALS_MODULE: Final = AttributeTable(
                     name="Frame of Reference UID",
                     type="1C",
                     row=5,
+                    requirement=Requirement(
+                        text="Required if Referenced Image Sequence (0008,1140) is absent May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00081140,
@@ -68,6 +117,12 @@ SPATIAL_FIDUCIALS_MODULE: Final = AttributeTable(
                             label="Table 10-3 “Image SOP Instance Reference Macro Attributes”",
                             row=7,
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if Frame of Reference UID (0020,0052) is absent May be present otherwise",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=always,
                     ),
                 ),
                 Attribute(
@@ -118,6 +173,12 @@ SPATIAL_FIDUCIALS_MODULE: Final = AttributeTable(
                                     context_groups=(ContextGroup(cid=7111, strength="defined"),),
                                 ),
                             ),
+                            requirement=Requirement(
+                                text="Required if Identifier (0070,0310) is absent May be present otherwise.",
+                                status="parser",
+                                required=_condition_3,
+                                otherwise=always,
+                            ),
                         ),
                         Attribute(
                             tag=0x0070031A,
@@ -161,6 +222,12 @@ SPATIAL_FIDUCIALS_MODULE: Final = AttributeTable(
                             name="Number of Contour Points",
                             type="1C",
                             row=17,
+                            requirement=Requirement(
+                                text="Required if Contour Data is present.",
+                                status="parser",
+                                required=_condition_4,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x30060050,
@@ -168,6 +235,12 @@ SPATIAL_FIDUCIALS_MODULE: Final = AttributeTable(
                             name="Contour Data",
                             type="1C",
                             row=18,
+                            requirement=Requirement(
+                                text="shall be present for each point in the fiducial Required if Frame of Reference UID (0020,0052) is present in this Item of the Fiducial Set Sequence (0070,031C) Shall not be present otherwise",
+                                status="override",
+                                required=_condition_5,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00700312,
@@ -207,6 +280,12 @@ SPATIAL_FIDUCIALS_MODULE: Final = AttributeTable(
                                     ),
                                 ),
                             ),
+                            requirement=Requirement(
+                                text="shall be present only if a fiducial spans more than one image Required if Contour Data is not present May be present otherwise.",
+                                status="parser",
+                                required=_condition_6,
+                                otherwise=always,
+                            ),
                         ),
                         Attribute(
                             tag=0x00081156,
@@ -227,6 +306,12 @@ SPATIAL_FIDUCIALS_MODULE: Final = AttributeTable(
                                     name="Referenced ROI Number",
                                     type="1C",
                                     row=26,
+                                    requirement=Requirement(
+                                        text='Required if Referenced SOP Class UID (0008,1150) is RT Structure Set Storage ("1.2.840.10008.5.1.4.1.1.481.3").',
+                                        status="parser",
+                                        required=_condition_7,
+                                        otherwise=never,
+                                    ),
                                 ),
                             ),
                         ),

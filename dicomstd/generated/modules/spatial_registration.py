@@ -17,14 +17,32 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Referenced Image Sequence (0008,1140) is absent May be present otherwise."
+    return rt.neg(rt.present(context, 0x00081140, "item", 0))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Frame of Reference UID (0020,0052) is absent May be present otherwise."
+    return rt.neg(rt.present(context, 0x00200052, "item", 0))
+
 
 SPATIAL_REGISTRATION_MODULE: Final = AttributeTable(
     table_id="table_C.20.2-1",
@@ -54,6 +72,12 @@ SPATIAL_REGISTRATION_MODULE: Final = AttributeTable(
                     name="Frame of Reference UID",
                     type="1C",
                     row=5,
+                    requirement=Requirement(
+                        text="Required if Referenced Image Sequence (0008,1140) is absent May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00081140,
@@ -68,6 +92,12 @@ SPATIAL_REGISTRATION_MODULE: Final = AttributeTable(
                             label="Table 10-3 “Image SOP Instance Reference Macro Attributes”",
                             row=7,
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if Frame of Reference UID (0020,0052) is absent May be present otherwise.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=always,
                     ),
                 ),
                 Attribute(

@@ -17,14 +17,27 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Verification Flag (0040,A493) is VERIFIED"
+    return rt.value_in(context, 0x0040A493, "item", 0, None, ("VERIFIED",))
+
 
 SR_DOCUMENT_GENERAL_MODULE: Final = AttributeTable(
     table_id="table_C.17-2",
@@ -114,6 +127,12 @@ SR_DOCUMENT_GENERAL_MODULE: Final = AttributeTable(
                     type="1",
                     row=13,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Verification Flag (0040,A493) is VERIFIED",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
             ),
         ),
         Attribute(
@@ -227,6 +246,12 @@ SR_DOCUMENT_GENERAL_MODULE: Final = AttributeTable(
                     context_groups=(ContextGroup(cid=7009, strength="defined"),),
                 ),
             ),
+            requirement=Requirement(
+                text="Required if this document includes content from other documents",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x0040A525,
@@ -242,6 +267,12 @@ SR_DOCUMENT_GENERAL_MODULE: Final = AttributeTable(
                     row=29,
                 ),
             ),
+            requirement=Requirement(
+                text="Required if this document is stored with different SOP Instance UIDs in one or more other Studies",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x0040A370,
@@ -256,6 +287,12 @@ SR_DOCUMENT_GENERAL_MODULE: Final = AttributeTable(
                     label="Table C.17-3c “Referenced Request Macro Attributes”",
                     row=31,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if this Document fulfills at least one Requested Procedure May be present otherwise.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=always,
             ),
         ),
         Attribute(
@@ -288,6 +325,12 @@ SR_DOCUMENT_GENERAL_MODULE: Final = AttributeTable(
                     row=35,
                 ),
             ),
+            requirement=Requirement(
+                text="Required if the creator is aware of Composite Objects acquired in order to satisfy the Requested Procedure(s) for which the SR Document is or if Instances are referenced in the Content Tree May be present otherwise",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x0040A385,
@@ -302,6 +345,12 @@ SR_DOCUMENT_GENERAL_MODULE: Final = AttributeTable(
                     label="Table C.17-3 “Hierarchical SOP Instance Reference Macro Attributes”",
                     row=37,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if pertinent evidence from other Requested Procedures needs to be recorded",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
             ),
         ),
         Attribute(
@@ -334,6 +383,12 @@ SR_DOCUMENT_GENERAL_MODULE: Final = AttributeTable(
                         ),
                     ),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if the identity of a CDA Document equivalent to the current SOP Instance is known at the time of creation of this SOP Instance (see Section C.17.2.6) May be present otherwise.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=always,
             ),
         ),
     ),

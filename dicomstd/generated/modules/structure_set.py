@@ -17,14 +17,32 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    'Required if Referenced SOP Class UID (0008,1150) is Segmentation Storage ("1.2.840.10008.5.1.4.1.1.66.4").'
+    return rt.value_in(context, 0x00081150, "item", 0, None, ("1.2.840.10008.5.1.4.1.1.66.4",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    'Required if Referenced SOP Class UID (0008,1150) is Spatial Fiducials Storage ("1.2.840.10008.5.1.4.1.1.66.2").'
+    return rt.value_in(context, 0x00081150, "item", 0, None, ("1.2.840.10008.5.1.4.1.1.66.2",))
+
 
 STRUCTURE_SET_MODULE: Final = AttributeTable(
     table_id="table_C.8-41",
@@ -296,6 +314,12 @@ STRUCTURE_SET_MODULE: Final = AttributeTable(
                             name="Referenced Segment Number",
                             type="1C",
                             row=43,
+                            requirement=Requirement(
+                                text='Required if Referenced SOP Class UID (0008,1150) is Segmentation Storage ("1.2.840.10008.5.1.4.1.1.66.4").',
+                                status="parser",
+                                required=_condition_1,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x0070031B,
@@ -303,6 +327,12 @@ STRUCTURE_SET_MODULE: Final = AttributeTable(
                             name="Referenced Fiducial UID",
                             type="1C",
                             row=44,
+                            requirement=Requirement(
+                                text='Required if Referenced SOP Class UID (0008,1150) is Spatial Fiducials Storage ("1.2.840.10008.5.1.4.1.1.66.2").',
+                                status="parser",
+                                required=_condition_2,
+                                otherwise=never,
+                            ),
                         ),
                     ),
                 ),

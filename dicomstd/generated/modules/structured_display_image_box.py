@@ -17,7 +17,88 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    Include,
+    ItemCount,
+    Requirement,
+    ValueSet,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if the value of Image Box Layout Type (0072,0304) is TILED."
+    return rt.value_in(context, 0x00720304, "item", 0, None, ("TILED",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if the value of Image Box Layout Type (0072,0304) is CINE"
+    return rt.value_in(context, 0x00720304, "item", 0, None, ("CINE",))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if the value of Image Box Layout Type (0072,0304) is CINE and if Cine Relative to Real-Time (0072,0330) is not present."
+    return rt.conj(
+        rt.value_in(context, 0x00720304, "item", 0, None, ("CINE",)),
+        rt.neg(rt.present(context, 0x00720330, "item", 0)),
+    )
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if the value of Image Box Layout Type (0072,0304) is CINE and if Recommended Display Frame Rate (0008,2144) is not present"
+    return rt.conj(
+        rt.value_in(context, 0x00720304, "item", 0, None, ("CINE",)),
+        rt.neg(rt.present(context, 0x00082144, "item", 0)),
+    )
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if the value of Image Box Layout Type (0072,0304) is STACK."
+    return rt.value_in(context, 0x00720304, "item", 0, None, ("STACK",))
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if Referenced Presentation State Sequence (0008,9237), Referenced Stereometric Instance Sequence (0008,1134), and Referenced Instance Sequence (0008,114A) are not present"
+    return rt.conj(
+        rt.neg(rt.present(context, 0x00089237, "item", 0)),
+        rt.neg(rt.present(context, 0x00081134, "item", 0)),
+        rt.neg(rt.present(context, 0x0008114A, "item", 0)),
+    )
+
+
+def _condition_7(context: EvaluationContext) -> Truth:
+    "Required if Referenced Image Sequence (0008,1140), Referenced Stereometric Instance Sequence (0008,1134), and Referenced Instance Sequence (0008,114A) are not present"
+    return rt.conj(
+        rt.neg(rt.present(context, 0x00081140, "item", 0)),
+        rt.neg(rt.present(context, 0x00081134, "item", 0)),
+        rt.neg(rt.present(context, 0x0008114A, "item", 0)),
+    )
+
+
+def _condition_8(context: EvaluationContext) -> Truth:
+    "Required if Referenced Presentation State Sequence (0008,9237), Referenced Stereometric Instance Sequence (0008,1134), and Referenced Image Sequence (0008,1140) are not present"
+    return rt.conj(
+        rt.neg(rt.present(context, 0x00089237, "item", 0)),
+        rt.neg(rt.present(context, 0x00081134, "item", 0)),
+        rt.neg(rt.present(context, 0x00081140, "item", 0)),
+    )
+
+
+def _condition_9(context: EvaluationContext) -> Truth:
+    "Required if Referenced Presentation State Sequence (0008,9237), Referenced Instance Sequence (0008,114A), and Referenced Image Sequence (0008,1140) are not present"
+    return rt.conj(
+        rt.neg(rt.present(context, 0x00089237, "item", 0)),
+        rt.neg(rt.present(context, 0x0008114A, "item", 0)),
+        rt.neg(rt.present(context, 0x00081140, "item", 0)),
+    )
+
 
 STRUCTURED_DISPLAY_IMAGE_BOX_MODULE: Final = AttributeTable(
     table_id="table_C.11.17-1",
@@ -74,6 +155,12 @@ STRUCTURED_DISPLAY_IMAGE_BOX_MODULE: Final = AttributeTable(
                     name="Image Box Tile Horizontal Dimension",
                     type="1C",
                     row=5,
+                    requirement=Requirement(
+                        text="Required if the value of Image Box Layout Type (0072,0304) is TILED.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00720308,
@@ -81,6 +168,12 @@ STRUCTURED_DISPLAY_IMAGE_BOX_MODULE: Final = AttributeTable(
                     name="Image Box Tile Vertical Dimension",
                     type="1C",
                     row=6,
+                    requirement=Requirement(
+                        text="Required if the value of Image Box Layout Type (0072,0304) is TILED.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00720320,
@@ -112,6 +205,12 @@ STRUCTURED_DISPLAY_IMAGE_BOX_MODULE: Final = AttributeTable(
                     type="1C",
                     row=10,
                     value_sets=(ValueSet(kind="enumerated", values=("0", "1", "2")),),
+                    requirement=Requirement(
+                        text="Required if the value of Image Box Layout Type (0072,0304) is CINE",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00082144,
@@ -119,6 +218,12 @@ STRUCTURED_DISPLAY_IMAGE_BOX_MODULE: Final = AttributeTable(
                     name="Recommended Display Frame Rate",
                     type="1C",
                     row=11,
+                    requirement=Requirement(
+                        text="Required if the value of Image Box Layout Type (0072,0304) is CINE and if Cine Relative to Real-Time (0072,0330) is not present.",
+                        status="parser",
+                        required=_condition_3,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00720330,
@@ -126,6 +231,12 @@ STRUCTURED_DISPLAY_IMAGE_BOX_MODULE: Final = AttributeTable(
                     name="Cine Relative to Real-Time",
                     type="1C",
                     row=12,
+                    requirement=Requirement(
+                        text="Required if the value of Image Box Layout Type (0072,0304) is CINE and if Recommended Display Frame Rate (0008,2144) is not present",
+                        status="parser",
+                        required=_condition_4,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00180042,
@@ -134,11 +245,39 @@ STRUCTURED_DISPLAY_IMAGE_BOX_MODULE: Final = AttributeTable(
                     type="1C",
                     row=13,
                     value_sets=(ValueSet(kind="defined", values=("STOPPED", "RUNNING")),),
+                    requirement=Requirement(
+                        text="Required if the value of Image Box Layout Type (0072,0304) is CINE.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
-                    tag=0x00082142, keyword="StartTrim", name="Start Trim", type="2C", row=14
+                    tag=0x00082142,
+                    keyword="StartTrim",
+                    name="Start Trim",
+                    type="2C",
+                    row=14,
+                    requirement=Requirement(
+                        text="Required if the value of Image Box Layout Type (0072,0304) is CINE.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=never,
+                    ),
                 ),
-                Attribute(tag=0x00082143, keyword="StopTrim", name="Stop Trim", type="2C", row=15),
+                Attribute(
+                    tag=0x00082143,
+                    keyword="StopTrim",
+                    name="Stop Trim",
+                    type="2C",
+                    row=15,
+                    requirement=Requirement(
+                        text="Required if the value of Image Box Layout Type (0072,0304) is CINE.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=never,
+                    ),
+                ),
                 Attribute(
                     tag=0x00720427,
                     keyword="ReferencedFirstFrameSequence",
@@ -152,6 +291,12 @@ STRUCTURED_DISPLAY_IMAGE_BOX_MODULE: Final = AttributeTable(
                             label="Table 10-3 “Image SOP Instance Reference Macro Attributes”",
                             row=17,
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if the value of Image Box Layout Type (0072,0304) is STACK.",
+                        status="parser",
+                        required=_condition_5,
+                        otherwise=never,
                     ),
                 ),
                 Attribute(
@@ -182,7 +327,19 @@ STRUCTURED_DISPLAY_IMAGE_BOX_MODULE: Final = AttributeTable(
                                     row=21,
                                 ),
                             ),
+                            requirement=Requirement(
+                                text="Required if presentation controls are to be applied to the image or image frame before rendering in the Structured Display.",
+                                status="unknown by design",
+                                required=not_verifiable,
+                                otherwise=never,
+                            ),
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if Referenced Presentation State Sequence (0008,9237), Referenced Stereometric Instance Sequence (0008,1134), and Referenced Instance Sequence (0008,114A) are not present",
+                        status="parser",
+                        required=_condition_6,
+                        otherwise=never,
                     ),
                 ),
                 Attribute(
@@ -199,6 +356,12 @@ STRUCTURED_DISPLAY_IMAGE_BOX_MODULE: Final = AttributeTable(
                             row=23,
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if Referenced Image Sequence (0008,1140), Referenced Stereometric Instance Sequence (0008,1134), and Referenced Instance Sequence (0008,114A) are not present",
+                        status="parser",
+                        required=_condition_7,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x0008114A,
@@ -214,6 +377,12 @@ STRUCTURED_DISPLAY_IMAGE_BOX_MODULE: Final = AttributeTable(
                             row=25,
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if Referenced Presentation State Sequence (0008,9237), Referenced Stereometric Instance Sequence (0008,1134), and Referenced Image Sequence (0008,1140) are not present",
+                        status="parser",
+                        required=_condition_8,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00081134,
@@ -228,6 +397,12 @@ STRUCTURED_DISPLAY_IMAGE_BOX_MODULE: Final = AttributeTable(
                             label="Table 10-11 “SOP Instance Reference Macro Attributes”",
                             row=27,
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if Referenced Presentation State Sequence (0008,9237), Referenced Instance Sequence (0008,114A), and Referenced Image Sequence (0008,1140) are not present",
+                        status="parser",
+                        required=_condition_9,
+                        otherwise=never,
                     ),
                 ),
             ),
@@ -257,6 +432,12 @@ STRUCTURED_DISPLAY_IMAGE_BOX_MODULE: Final = AttributeTable(
                         ValueSet(kind="defined", values=("FRAME", "POSITION", "TIME", "PHASE")),
                     ),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if synchronized display is specified between Image Boxes",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
             ),
         ),
     ),

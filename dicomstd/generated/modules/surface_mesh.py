@@ -17,14 +17,27 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Surface Processing (0066,0009) is YES."
+    return rt.value_in(context, 0x00660009, "item", 0, None, ("YES",))
+
 
 SURFACE_MESH_MODULE: Final = AttributeTable(
     table_id="table_C.27-1",
@@ -102,6 +115,12 @@ SURFACE_MESH_MODULE: Final = AttributeTable(
                     name="Surface Processing Ratio",
                     type="2C",
                     row=10,
+                    requirement=Requirement(
+                        text="Required if Surface Processing (0066,0009) is YES.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x0066000B,
@@ -125,6 +144,12 @@ SURFACE_MESH_MODULE: Final = AttributeTable(
                             qualifier="Algorithm Family Code Sequence (0066,002F) BCID 7162 “Surface Processing Algorithm Family”.",
                             context_groups=(ContextGroup(cid=7162, strength="baseline"),),
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if Surface Processing (0066,0009) is YES.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
                     ),
                 ),
                 Attribute(

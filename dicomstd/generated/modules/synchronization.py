@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ValueSet
+from dicomstd.conditions.runtime import never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, Requirement, ValueSet
 
 SYNCHRONIZATION_MODULE: Final = AttributeTable(
     table_id="table_C.7-7",
@@ -58,6 +59,12 @@ SYNCHRONIZATION_MODULE: Final = AttributeTable(
             name="Synchronization Channel",
             type="1C",
             row=4,
+            requirement=Requirement(
+                text="Required if synchronization channel or trigger is encoded in a waveform in this SOP Instance.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00181800,

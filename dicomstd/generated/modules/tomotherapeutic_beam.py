@@ -17,7 +17,64 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ContextGroup, Include
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never
+from dicomstd.specification import Attribute, AttributeTable, ContextGroup, Include, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if RT Record Flag (300A,0639) equals NO May be present otherwise."
+    return rt.value_in(context, 0x300A0639, "any", 0, None, ("NO",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    'Required if RT Treatment Technique Code Sequence (3010,0080) contains (130108, DCM, "Helical Beam") and if RT Record Flag (300A,0639) equals NO May be present if RT Treatment Technique Code Sequence (3010,0080) contains (130108, DCM, "Helical Beam") and if RT Record Flag (300A,0639) equals YES.'
+    return rt.conj(
+        rt.code_in(context, 0x30100080, "any", 0, (("130108", "DCM"),)),
+        rt.value_in(context, 0x300A0639, "any", 0, None, ("NO",)),
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    return rt.conj(
+        rt.code_in(context, 0x30100080, "any", 0, (("130108", "DCM"),)),
+        rt.value_in(context, 0x300A0639, "any", 0, None, ("YES",)),
+    )
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Number of Radiation Generation Modes (300A,0685) is present and the conditions in Section C.36.2.2.5.1.1 are satisfied."
+    return rt.conj(
+        rt.present(context, 0x300A0685, "any", 0),
+        rt.disj(rt.compare(context, 0x300A0600, "any", 0, None, "eq", 1.0), rt.UNKNOWN),
+    )
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if the conditions in Section C.36.2.2.5.1.1 are satisfied."
+    return rt.disj(rt.compare(context, 0x300A0600, "any", 0, None, "eq", 1.0), rt.UNKNOWN)
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if RT Record Flag (300A,0639) equals NO and the conditions in Section C.36.2.2.5.1.1 are satisfied."
+    return rt.conj(
+        rt.value_in(context, 0x300A0639, "any", 0, None, ("NO",)),
+        rt.disj(rt.compare(context, 0x300A0600, "any", 0, None, "eq", 1.0), rt.UNKNOWN),
+    )
+
+
+def _condition_7(context: EvaluationContext) -> Truth:
+    "Required if RT Record Flag (300A,0639) equals NO and at least one leaf open time is not symmetrical about the mid-point of the Control Point interval and the conditions in Section C.36.2.2.5.1.1 are satisfied."
+    return rt.conj(
+        rt.value_in(context, 0x300A0639, "any", 0, None, ("NO",)),
+        rt.UNKNOWN,
+        rt.disj(rt.compare(context, 0x300A0600, "any", 0, None, "eq", 1.0), rt.UNKNOWN),
+    )
+
 
 TOMOTHERAPEUTIC_BEAM_MODULE: Final = AttributeTable(
     table_id="table_C.36.17-1",
@@ -26,9 +83,31 @@ TOMOTHERAPEUTIC_BEAM_MODULE: Final = AttributeTable(
     section_id="sect_C.36.17",
     source="PS3.3 2024c Table C.36.17-1",
     entries=(
-        Attribute(tag=0x00189309, keyword="TableSpeed", name="Table Speed", type="1C", row=1),
         Attribute(
-            tag=0x00189305, keyword="RevolutionTime", name="Revolution Time", type="1C", row=2
+            tag=0x00189309,
+            keyword="TableSpeed",
+            name="Table Speed",
+            type="1C",
+            row=1,
+            requirement=Requirement(
+                text="Required if RT Record Flag (300A,0639) equals NO May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
+        ),
+        Attribute(
+            tag=0x00189305,
+            keyword="RevolutionTime",
+            name="Revolution Time",
+            type="1C",
+            row=2,
+            requirement=Requirement(
+                text='Required if RT Treatment Technique Code Sequence (3010,0080) contains (130108, DCM, "Helical Beam") and if RT Record Flag (300A,0639) equals NO May be present if RT Treatment Technique Code Sequence (3010,0080) contains (130108, DCM, "Helical Beam") and if RT Record Flag (300A,0639) equals YES.',
+                status="parser",
+                required=_condition_2,
+                otherwise=_condition_3,
+            ),
         ),
         Attribute(
             tag=0x300A0604,
@@ -62,6 +141,12 @@ TOMOTHERAPEUTIC_BEAM_MODULE: Final = AttributeTable(
                     name="Referenced Radiation Generation Mode Index",
                     type="1C",
                     row=7,
+                    requirement=Requirement(
+                        text="Required if Number of Radiation Generation Modes (300A,0685) is present and the conditions in Section C.36.2.2.5.1.1 are satisfied.",
+                        status="parser",
+                        required=_condition_4,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x300A067A,
@@ -69,6 +154,12 @@ TOMOTHERAPEUTIC_BEAM_MODULE: Final = AttributeTable(
                     name="Source Roll Angle",
                     type="1C",
                     row=8,
+                    requirement=Requirement(
+                        text="Required if the conditions in Section C.36.2.2.5.1.1 are satisfied.",
+                        status="parser",
+                        required=_condition_5,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x30100099,
@@ -76,6 +167,12 @@ TOMOTHERAPEUTIC_BEAM_MODULE: Final = AttributeTable(
                     name="Tomotherapeutic Leaf Open Durations",
                     type="1C",
                     row=9,
+                    requirement=Requirement(
+                        text="Required if RT Record Flag (300A,0639) equals NO and the conditions in Section C.36.2.2.5.1.1 are satisfied.",
+                        status="parser",
+                        required=_condition_6,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x3010009A,
@@ -83,6 +180,12 @@ TOMOTHERAPEUTIC_BEAM_MODULE: Final = AttributeTable(
                     name="Tomotherapeutic Leaf Initial Closed Durations",
                     type="1C",
                     row=10,
+                    requirement=Requirement(
+                        text="Required if RT Record Flag (300A,0639) equals NO and at least one leaf open time is not symmetrical about the mid-point of the Control Point interval and the conditions in Section C.36.2.2.5.1.1 are satisfied.",
+                        status="parser",
+                        required=_condition_7,
+                        otherwise=never,
+                    ),
                 ),
             ),
         ),

@@ -17,7 +17,37 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ContextGroup, Include, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    ContextGroup,
+    Include,
+    ItemCount,
+    Requirement,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Recommended Display CIELab Value (0062, 000D) is not present in this Sequence Item nor in the containing Track Set Sequence (0066,0101) Item."
+    return rt.conj(
+        rt.neg(rt.present(context, 0x0062000D, "item", 0)),
+        rt.neg(rt.present(context, 0x0062000D, "parent", 1)),
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Recommended Display CIELab Value List (0066,0103) is not present in this Sequence Item and Recommended Display CIELab Value (0062, 000D) is not present in the containing Track Set Sequence (0066,0101) Item."
+    return rt.conj(
+        rt.neg(rt.present(context, 0x00660103, "item", 0)),
+        rt.neg(rt.present(context, 0x0062000D, "parent", 1)),
+    )
+
 
 TRACTOGRAPHY_RESULTS_MODULE: Final = AttributeTable(
     table_id="table_C.8.33-2",
@@ -113,6 +143,12 @@ TRACTOGRAPHY_RESULTS_MODULE: Final = AttributeTable(
                             name="Recommended Display CIELab Value List",
                             type="1C",
                             row=14,
+                            requirement=Requirement(
+                                text="Required if Recommended Display CIELab Value (0062, 000D) is not present in this Sequence Item nor in the containing Track Set Sequence (0066,0101) Item.",
+                                status="override",
+                                required=_condition_1,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x0062000D,
@@ -120,6 +156,12 @@ TRACTOGRAPHY_RESULTS_MODULE: Final = AttributeTable(
                             name="Recommended Display CIELab Value",
                             type="1C",
                             row=15,
+                            requirement=Requirement(
+                                text="Required if Recommended Display CIELab Value List (0066,0103) is not present in this Sequence Item and Recommended Display CIELab Value (0062, 000D) is not present in the containing Track Set Sequence (0066,0101) Item.",
+                                status="override",
+                                required=_condition_2,
+                                otherwise=never,
+                            ),
                         ),
                     ),
                 ),
@@ -129,6 +171,12 @@ TRACTOGRAPHY_RESULTS_MODULE: Final = AttributeTable(
                     name="Recommended Display CIELab Value",
                     type="1C",
                     row=16,
+                    requirement=Requirement(
+                        text="Required if neither Recommended Display CIELab Value (0062, 000D) nor Recommended Display CIELab Value List (0066,0103) are present in every Item of the Track Sequence (0066,0102).",
+                        status="unparsed",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00660038,
@@ -199,6 +247,12 @@ TRACTOGRAPHY_RESULTS_MODULE: Final = AttributeTable(
                                     name="Track Point Index List",
                                     type="1C",
                                     row=25,
+                                    requirement=Requirement(
+                                        text="Required if Measurement Values stored in Floating Point Values (0066,0125) shall be associated to only a subset of points in Point Coordinates Data (0066,0016)",
+                                        status="unparsed",
+                                        required=not_verifiable,
+                                        otherwise=never,
+                                    ),
                                 ),
                             ),
                         ),
@@ -355,6 +409,12 @@ TRACTOGRAPHY_RESULTS_MODULE: Final = AttributeTable(
                     label="Table 10-3 “Image SOP Instance Reference Macro Attributes”",
                     row=43,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if this Instance was created from DICOM images.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
             ),
         ),
     ),

@@ -17,7 +17,31 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if value of Ultrasound Acquisition Geometry (0020,9307) is APEX."
+    return rt.value_in(context, 0x00209307, "item", 0, None, ("APEX",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if either Image Position (Patient) (0020,0032) or Image Orientation (Patient) (0020,0037) is present."
+    return rt.disj(
+        rt.present(context, 0x00200032, "any", 0), rt.present(context, 0x00200037, "any", 0)
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Patient Frame of Reference Source (0020,930C) is TABLE."
+    return rt.value_in(context, 0x0020930C, "item", 0, None, ("TABLE",))
+
 
 ULTRASOUND_FRAME_OF_REFERENCE_MODULE: Final = AttributeTable(
     table_id="table_C.8.24.2-1",
@@ -41,7 +65,19 @@ ULTRASOUND_FRAME_OF_REFERENCE_MODULE: Final = AttributeTable(
             row=2,
             value_sets=(ValueSet(kind="defined", values=("APEX", "PATIENT")),),
         ),
-        Attribute(tag=0x00209308, keyword="ApexPosition", name="Apex Position", type="1C", row=3),
+        Attribute(
+            tag=0x00209308,
+            keyword="ApexPosition",
+            name="Apex Position",
+            type="1C",
+            row=3,
+            requirement=Requirement(
+                text="Required if value of Ultrasound Acquisition Geometry (0020,9307) is APEX.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
+        ),
         Attribute(
             tag=0x0020930B,
             keyword="VolumeToTransducerRelationship",
@@ -53,6 +89,12 @@ ULTRASOUND_FRAME_OF_REFERENCE_MODULE: Final = AttributeTable(
                     kind="enumerated",
                     values=("FIXED", "POSITION_VAR", "ORIENTATION_VAR", "VARIABLE"),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if the transducer position and/or orientation relative to the volume is not constant May be present otherwise.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=always,
             ),
         ),
         Attribute(
@@ -71,6 +113,12 @@ ULTRASOUND_FRAME_OF_REFERENCE_MODULE: Final = AttributeTable(
             value_sets=(
                 ValueSet(kind="enumerated", values=("TABLE", "ESTIMATED", "REGISTRATION")),
             ),
+            requirement=Requirement(
+                text="Required if either Image Position (Patient) (0020,0032) or Image Orientation (Patient) (0020,0037) is present.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00209313,
@@ -78,6 +126,12 @@ ULTRASOUND_FRAME_OF_REFERENCE_MODULE: Final = AttributeTable(
             name="Table Frame of Reference UID",
             type="1C",
             row=7,
+            requirement=Requirement(
+                text="Required if Patient Frame of Reference Source (0020,930C) is TABLE.",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x0020930A,
@@ -85,6 +139,12 @@ ULTRASOUND_FRAME_OF_REFERENCE_MODULE: Final = AttributeTable(
             name="Volume to Table Mapping Matrix",
             type="1C",
             row=8,
+            requirement=Requirement(
+                text="Required if Patient Frame of Reference Source (0020,930C) is TABLE.",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
         ),
     ),
 )

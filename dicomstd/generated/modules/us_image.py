@@ -17,14 +17,52 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Samples per Pixel (0028,0002) has a value greater than 1"
+    return rt.compare(context, 0x00280002, "item", 0, None, "gt", 1.0)
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Number of Frames is present"
+    return rt.present(context, 0x00280008, "any", 0)
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Modality (0008,0060) = IVUS May be present otherwise"
+    return rt.value_in(context, 0x00080060, "any", 0, None, ("IVUS",))
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if IVUS Acquisition (0018,3100) value is MOTOR_PULLBACK"
+    return rt.value_in(context, 0x00183100, "item", 0, None, ("MOTOR_PULLBACK",))
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if IVUS Acquisition (0018,3100) value is GATED_PULLBACK"
+    return rt.value_in(context, 0x00183100, "item", 0, None, ("GATED_PULLBACK",))
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if IVUS Acquisition (0018,3100) value is MOTOR_PULLBACK or GATED_PULLBACK"
+    return rt.value_in(context, 0x00183100, "item", 0, None, ("MOTOR_PULLBACK", "GATED_PULLBACK"))
+
 
 US_IMAGE_MODULE: Final = AttributeTable(
     table_id="table_C.8-18",
@@ -52,6 +90,12 @@ US_IMAGE_MODULE: Final = AttributeTable(
             name="Planar Configuration",
             type="1C",
             row=6,
+            requirement=Requirement(
+                text="Required if Samples per Pixel (0028,0002) has a value greater than 1",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00280103,
@@ -66,6 +110,12 @@ US_IMAGE_MODULE: Final = AttributeTable(
             name="Frame Increment Pointer",
             type="1C",
             row=8,
+            requirement=Requirement(
+                text="Required if Number of Frames is present",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(tag=0x00080008, keyword="ImageType", name="Image Type", type="2", row=9),
         Attribute(
@@ -75,9 +125,25 @@ US_IMAGE_MODULE: Final = AttributeTable(
             type="1C",
             row=10,
             value_sets=(ValueSet(kind="enumerated", values=("00", "01")),),
+            requirement=Requirement(
+                text="Required if Lossy Compression has been performed on the Image May be present otherwise.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=always,
+            ),
         ),
         Attribute(
-            tag=0x00082124, keyword="NumberOfStages", name="Number of Stages", type="2C", row=11
+            tag=0x00082124,
+            keyword="NumberOfStages",
+            name="Number of Stages",
+            type="2C",
+            row=11,
+            requirement=Requirement(
+                text="Required if image was acquired in a Staged protocol.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x0008212A,
@@ -85,6 +151,12 @@ US_IMAGE_MODULE: Final = AttributeTable(
             name="Number of Views in Stage",
             type="2C",
             row=12,
+            requirement=Requirement(
+                text="Required if image was acquired in a Staged protocol.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00186060, keyword="RWaveTimeVector", name="R Wave Time Vector", type="3", row=13
@@ -178,6 +250,12 @@ US_IMAGE_MODULE: Final = AttributeTable(
             name="Acquisition DateTime",
             type="1C",
             row=26,
+            requirement=Requirement(
+                text="Required if Modality (0008,0060) = IVUS May be present otherwise",
+                status="parser",
+                required=_condition_3,
+                otherwise=always,
+            ),
         ),
         Attribute(tag=0x00181060, keyword="TriggerTime", name="Trigger Time", type="3", row=27),
         Attribute(
@@ -206,12 +284,38 @@ US_IMAGE_MODULE: Final = AttributeTable(
                     values=("MOTOR_PULLBACK", "MANUAL_PULLBACK", "SELECTIVE", "GATED_PULLBACK"),
                 ),
             ),
+            requirement=Requirement(
+                text="Required if Modality (0008,0060) = IVUS.",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
         ),
         Attribute(
-            tag=0x00183101, keyword="IVUSPullbackRate", name="IVUS Pullback Rate", type="1C", row=34
+            tag=0x00183101,
+            keyword="IVUSPullbackRate",
+            name="IVUS Pullback Rate",
+            type="1C",
+            row=34,
+            requirement=Requirement(
+                text="Required if IVUS Acquisition (0018,3100) value is MOTOR_PULLBACK",
+                status="parser",
+                required=_condition_4,
+                otherwise=never,
+            ),
         ),
         Attribute(
-            tag=0x00183102, keyword="IVUSGatedRate", name="IVUS Gated Rate", type="1C", row=35
+            tag=0x00183102,
+            keyword="IVUSGatedRate",
+            name="IVUS Gated Rate",
+            type="1C",
+            row=35,
+            requirement=Requirement(
+                text="Required if IVUS Acquisition (0018,3100) value is GATED_PULLBACK",
+                status="parser",
+                required=_condition_5,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00183103,
@@ -219,6 +323,12 @@ US_IMAGE_MODULE: Final = AttributeTable(
             name="IVUS Pullback Start Frame Number",
             type="1C",
             row=36,
+            requirement=Requirement(
+                text="Required if IVUS Acquisition (0018,3100) value is MOTOR_PULLBACK or GATED_PULLBACK",
+                status="parser",
+                required=_condition_6,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00183104,
@@ -226,6 +336,12 @@ US_IMAGE_MODULE: Final = AttributeTable(
             name="IVUS Pullback Stop Frame Number",
             type="1C",
             row=37,
+            requirement=Requirement(
+                text="Required if IVUS Acquisition (0018,3100) value is MOTOR_PULLBACK or GATED_PULLBACK",
+                status="parser",
+                required=_condition_6,
+                otherwise=never,
+            ),
         ),
         Attribute(tag=0x00183105, keyword="LesionNumber", name="Lesion Number", type="3", row=38),
         Attribute(tag=0x00185000, keyword="OutputPower", name="Output Power", type="3", row=39),
@@ -331,6 +447,12 @@ US_IMAGE_MODULE: Final = AttributeTable(
             type="1C",
             row=53,
             tag_mask=0xFF00FFFF,
+            requirement=Requirement(
+                text="Required if this Overlay Group is referenced in an Item of the Sequence of Ultrasound Regions (0018,6011) May be present otherwise",
+                status="unparsed",
+                required=not_verifiable,
+                otherwise=always,
+            ),
         ),
     ),
 )

@@ -17,14 +17,57 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Pixel Component Organization = Bit aligned"
+    return rt.value_in(context, 0x00186044, "item", 0, None, (0,))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Pixel Component Organization = Ranges."
+    return rt.value_in(context, 0x00186044, "item", 0, None, (1,))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Pixel Component Organization exists"
+    return rt.present(context, 0x00186044, "item", 0)
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Pixel Component Organization equals 0 or 1"
+    return rt.value_in(context, 0x00186044, "item", 0, None, (0, 1))
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if the value of Pixel Component Organization (0018,6044) is 2 or 3"
+    return rt.value_in(context, 0x00186044, "item", 0, None, (2, 3))
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if the Pixel Component Organization equals 2"
+    return rt.value_in(context, 0x00186044, "item", 0, None, (2,))
+
+
+def _condition_7(context: EvaluationContext) -> Truth:
+    "Required if the value of Pixel Component Organization (0018,6044) is 3 (Code Sequence look up)"
+    return rt.value_in(context, 0x00186044, "item", 0, None, (3,))
+
 
 US_REGION_CALIBRATION_MODULE: Final = AttributeTable(
     table_id="table_C.8-17",
@@ -230,6 +273,12 @@ US_REGION_CALIBRATION_MODULE: Final = AttributeTable(
                     type="1C",
                     row=17,
                     value_sets=(ValueSet(kind="enumerated", values=("0", "1", "2", "3")),),
+                    requirement=Requirement(
+                        text="Required if pixel component calibration exists for this region",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00186046,
@@ -237,6 +286,12 @@ US_REGION_CALIBRATION_MODULE: Final = AttributeTable(
                     name="Pixel Component Mask",
                     type="1C",
                     row=18,
+                    requirement=Requirement(
+                        text="Required if Pixel Component Organization = Bit aligned",
+                        status="override",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00186048,
@@ -244,6 +299,12 @@ US_REGION_CALIBRATION_MODULE: Final = AttributeTable(
                     name="Pixel Component Range Start",
                     type="1C",
                     row=19,
+                    requirement=Requirement(
+                        text="Required if Pixel Component Organization = Ranges.",
+                        status="override",
+                        required=_condition_2,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x0018604A,
@@ -251,6 +312,12 @@ US_REGION_CALIBRATION_MODULE: Final = AttributeTable(
                     name="Pixel Component Range Stop",
                     type="1C",
                     row=20,
+                    requirement=Requirement(
+                        text="Required if Pixel Component Organization = Ranges.",
+                        status="override",
+                        required=_condition_2,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x0018604C,
@@ -258,6 +325,12 @@ US_REGION_CALIBRATION_MODULE: Final = AttributeTable(
                     name="Pixel Component Physical Units",
                     type="1C",
                     row=21,
+                    requirement=Requirement(
+                        text="Required if Pixel Component Organization exists",
+                        status="parser",
+                        required=_condition_3,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x0018604E,
@@ -265,6 +338,12 @@ US_REGION_CALIBRATION_MODULE: Final = AttributeTable(
                     name="Pixel Component Data Type",
                     type="1C",
                     row=22,
+                    requirement=Requirement(
+                        text="Required if Pixel Component Organization exists",
+                        status="parser",
+                        required=_condition_3,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00186050,
@@ -272,6 +351,12 @@ US_REGION_CALIBRATION_MODULE: Final = AttributeTable(
                     name="Number of Table Break Points",
                     type="1C",
                     row=23,
+                    requirement=Requirement(
+                        text="Required if Pixel Component Organization equals 0 or 1",
+                        status="parser",
+                        required=_condition_4,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00186052,
@@ -279,6 +364,12 @@ US_REGION_CALIBRATION_MODULE: Final = AttributeTable(
                     name="Table of X Break Points",
                     type="1C",
                     row=24,
+                    requirement=Requirement(
+                        text="Required if Pixel Component Organization equals 0 or 1",
+                        status="parser",
+                        required=_condition_4,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00186054,
@@ -286,6 +377,12 @@ US_REGION_CALIBRATION_MODULE: Final = AttributeTable(
                     name="Table of Y Break Points",
                     type="1C",
                     row=25,
+                    requirement=Requirement(
+                        text="Required if Pixel Component Organization equals 0 or 1",
+                        status="parser",
+                        required=_condition_4,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00186056,
@@ -293,6 +390,12 @@ US_REGION_CALIBRATION_MODULE: Final = AttributeTable(
                     name="Number of Table Entries",
                     type="1C",
                     row=26,
+                    requirement=Requirement(
+                        text="Required if the value of Pixel Component Organization (0018,6044) is 2 or 3",
+                        status="parser",
+                        required=_condition_5,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00186058,
@@ -300,6 +403,12 @@ US_REGION_CALIBRATION_MODULE: Final = AttributeTable(
                     name="Table of Pixel Values",
                     type="1C",
                     row=27,
+                    requirement=Requirement(
+                        text="Required if the Pixel Component Organization equals 2",
+                        status="parser",
+                        required=_condition_6,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x0018605A,
@@ -307,6 +416,12 @@ US_REGION_CALIBRATION_MODULE: Final = AttributeTable(
                     name="Table of Parameter Values",
                     type="1C",
                     row=28,
+                    requirement=Requirement(
+                        text="Required if the value of Pixel Component Organization (0018,6044) is 2",
+                        status="parser",
+                        required=_condition_6,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00409098,
@@ -323,6 +438,12 @@ US_REGION_CALIBRATION_MODULE: Final = AttributeTable(
                             qualifier="For IVUS BCID 3497 “IVUS Arterial Morphology” No Baseline CID is defined otherwise.",
                             context_groups=(ContextGroup(cid=3497, strength="baseline"),),
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if the value of Pixel Component Organization (0018,6044) is 3 (Code Sequence look up)",
+                        status="parser",
+                        required=_condition_7,
+                        otherwise=never,
                     ),
                 ),
                 Attribute(

@@ -17,7 +17,22 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required when Surface Sequence (0066,0002) is present and contains more than one Item."
+    return rt.conj(
+        rt.present(context, 0x00660002, "any", 0),
+        rt.item_count(context, 0x00660002, "any", 0, "gt", 1),
+    )
+
 
 UV_MAPPING_MODULE: Final = AttributeTable(
     table_id="table_C.27.6-1",
@@ -40,6 +55,12 @@ UV_MAPPING_MODULE: Final = AttributeTable(
                     name="Referenced Surface Number",
                     type="1C",
                     row=2,
+                    requirement=Requirement(
+                        text="Required when Surface Sequence (0066,0002) is present and contains more than one Item.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00800009, keyword="TextureLabel", name="Texture Label", type="1", row=3

@@ -17,14 +17,27 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if the Optotype (0046,0094) Attribute value is LETTERS or NUMBERS or PICTURES"
+    return rt.value_in(context, 0x00460094, "item", 0, None, ("LETTERS", "NUMBERS", "PICTURES"))
+
 
 VISUAL_ACUITY_MEASUREMENTS_MODULE: Final = AttributeTable(
     table_id="table_C.8.25.12-1",
@@ -89,6 +102,12 @@ VISUAL_ACUITY_MEASUREMENTS_MODULE: Final = AttributeTable(
             name="Optotype Detailed Definition",
             type="1C",
             row=6,
+            requirement=Requirement(
+                text="Required if the Optotype (0046,0094) Attribute value is LETTERS or NUMBERS or PICTURES",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00460095,
@@ -112,6 +131,12 @@ VISUAL_ACUITY_MEASUREMENTS_MODULE: Final = AttributeTable(
                     row=9,
                 ),
             ),
+            requirement=Requirement(
+                text="Required if the right eye is measured",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00460123,
@@ -126,6 +151,12 @@ VISUAL_ACUITY_MEASUREMENTS_MODULE: Final = AttributeTable(
                     label="Table C.8.25.12-2 “Visual Acuity Measurements Macro Attributes”",
                     row=11,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if the left eye is measured",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
             ),
         ),
         Attribute(

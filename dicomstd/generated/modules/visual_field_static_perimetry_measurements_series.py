@@ -17,12 +17,14 @@ from __future__ import annotations
 
 from typing import Final
 
+from dicomstd.conditions.runtime import never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
 
@@ -54,6 +56,12 @@ VISUAL_FIELD_STATIC_PERIMETRY_MEASUREMENTS_SERIES_MODULE: Final = AttributeTable
                     label="Table 10-11 “SOP Instance Reference Macro Attributes”",
                     row=3,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if a Performed Procedure Step SOP Class was involved in the creation of this Series.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
             ),
         ),
         Attribute(

@@ -17,7 +17,77 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    Include,
+    ItemCount,
+    Requirement,
+    ValueSet,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Presented Visual Stimuli Data Flag (0024,0037) is YES."
+    return rt.value_in(context, 0x00240037, "item", 0, None, ("YES",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if the value for Foveal Sensitivity Measured (0024,0086) is YES."
+    return rt.value_in(context, 0x00240086, "item", 0, None, ("YES",))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if the value for Foveal Sensitivity Measured (0024,0086) is YES and Foveal Point Normative Data Flag (0024,0117) is YES."
+    return rt.conj(
+        rt.value_in(context, 0x00240086, "item", 0, None, ("YES",)),
+        rt.value_in(context, 0x00240117, "item", 0, None, ("YES",)),
+    )
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if the value for Screening Baseline Measured (0024,0120) is YES."
+    return rt.value_in(context, 0x00240120, "item", 0, None, ("YES",))
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if the value for Blind Spot Localized (0024,0106) is YES"
+    return rt.value_in(context, 0x00240106, "item", 0, None, ("YES",))
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if Test Point Normals Data Flag (0024,0057) is YES."
+    return rt.value_in(context, 0x00240057, "item", 0, None, ("YES",))
+
+
+def _condition_7(context: EvaluationContext) -> Truth:
+    'Required if Content Item Modifier Sequence (0040,0441) within Performed Protocol Code Sequence (0040,0260) contains an Item with the value (261004008, SCT, "Diagnostic") May be present otherwise'
+    return rt.in_any_item(
+        context,
+        0x00400260,
+        "any",
+        0,
+        lambda context_item: rt.code_in(
+            context_item, 0x00400441, "item", 0, (("261004008", "SCT"),)
+        ),
+    )
+
+
+def _condition_8(context: EvaluationContext) -> Truth:
+    "Required if Generalized Defect Corrected Sensitivity Deviation Flag (0024,0102) is YES."
+    return rt.value_in(context, 0x00240102, "item", 0, None, ("YES",))
+
+
+def _condition_9(context: EvaluationContext) -> Truth:
+    "Required if Test Point Normals Data Flag (0024,0057) is YES."
+    return rt.value_in(context, 0x00240057, "parent", 1, None, ("YES",))
+
 
 VISUAL_FIELD_STATIC_PERIMETRY_TEST_MEASUREMENTS_MODULE: Final = AttributeTable(
     table_id="table_C.8.26.4-1",
@@ -48,6 +118,12 @@ VISUAL_FIELD_STATIC_PERIMETRY_TEST_MEASUREMENTS_MODULE: Final = AttributeTable(
             name="Number of Visual Stimuli",
             type="1C",
             row=3,
+            requirement=Requirement(
+                text="Required if Presented Visual Stimuli Data Flag (0024,0037) is YES.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00240088,
@@ -65,7 +141,17 @@ VISUAL_FIELD_STATIC_PERIMETRY_TEST_MEASUREMENTS_MODULE: Final = AttributeTable(
             value_sets=(ValueSet(kind="enumerated", values=("YES", "NO")),),
         ),
         Attribute(
-            tag=0x00240087, keyword="FovealSensitivity", name="Foveal Sensitivity", type="1C", row=6
+            tag=0x00240087,
+            keyword="FovealSensitivity",
+            name="Foveal Sensitivity",
+            type="1C",
+            row=6,
+            requirement=Requirement(
+                text="Required if the value for Foveal Sensitivity Measured (0024,0086) is YES.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00240117,
@@ -81,6 +167,12 @@ VISUAL_FIELD_STATIC_PERIMETRY_TEST_MEASUREMENTS_MODULE: Final = AttributeTable(
             name="Foveal Point Probability Value",
             type="1C",
             row=8,
+            requirement=Requirement(
+                text="Required if the value for Foveal Sensitivity Measured (0024,0086) is YES and Foveal Point Normative Data Flag (0024,0117) is YES.",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00240120,
@@ -114,6 +206,12 @@ VISUAL_FIELD_STATIC_PERIMETRY_TEST_MEASUREMENTS_MODULE: Final = AttributeTable(
                     row=12,
                 ),
             ),
+            requirement=Requirement(
+                text="Required if the value for Screening Baseline Measured (0024,0120) is YES.",
+                status="parser",
+                required=_condition_4,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00240106,
@@ -129,6 +227,12 @@ VISUAL_FIELD_STATIC_PERIMETRY_TEST_MEASUREMENTS_MODULE: Final = AttributeTable(
             name="Blind Spot X-Coordinate",
             type="1C",
             row=14,
+            requirement=Requirement(
+                text="Required if the value for Blind Spot Localized (0024,0106) is YES",
+                status="parser",
+                required=_condition_5,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00240108,
@@ -136,6 +240,12 @@ VISUAL_FIELD_STATIC_PERIMETRY_TEST_MEASUREMENTS_MODULE: Final = AttributeTable(
             name="Blind Spot Y-Coordinate",
             type="1C",
             row=15,
+            requirement=Requirement(
+                text="Required if the value for Blind Spot Localized (0024,0106) is YES",
+                status="parser",
+                required=_condition_5,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00240105,
@@ -166,6 +276,12 @@ VISUAL_FIELD_STATIC_PERIMETRY_TEST_MEASUREMENTS_MODULE: Final = AttributeTable(
                     row=19,
                 ),
             ),
+            requirement=Requirement(
+                text="Required if Test Point Normals Data Flag (0024,0057) is YES.",
+                status="parser",
+                required=_condition_6,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00240065,
@@ -181,6 +297,12 @@ VISUAL_FIELD_STATIC_PERIMETRY_TEST_MEASUREMENTS_MODULE: Final = AttributeTable(
                     row=21,
                 ),
             ),
+            requirement=Requirement(
+                text="Required if Test Point Normals Data Flag (0024,0057) is YES.",
+                status="parser",
+                required=_condition_6,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00240067,
@@ -195,6 +317,12 @@ VISUAL_FIELD_STATIC_PERIMETRY_TEST_MEASUREMENTS_MODULE: Final = AttributeTable(
                     label="Table 10-19 “Algorithm Identification Macro Attributes”",
                     row=23,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Test Point Normals Data Flag (0024,0057) is YES.",
+                status="parser",
+                required=_condition_6,
+                otherwise=never,
             ),
         ),
         Attribute(
@@ -235,6 +363,12 @@ VISUAL_FIELD_STATIC_PERIMETRY_TEST_MEASUREMENTS_MODULE: Final = AttributeTable(
                     name="Sensitivity Value",
                     type="1C",
                     row=28,
+                    requirement=Requirement(
+                        text='Required if Content Item Modifier Sequence (0040,0441) within Performed Protocol Code Sequence (0040,0260) contains an Item with the value (261004008, SCT, "Diagnostic") May be present otherwise',
+                        status="parser",
+                        required=_condition_7,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00240095,
@@ -294,6 +428,12 @@ VISUAL_FIELD_STATIC_PERIMETRY_TEST_MEASUREMENTS_MODULE: Final = AttributeTable(
                             name="Generalized Defect Corrected Sensitivity Deviation Value",
                             type="1C",
                             row=36,
+                            requirement=Requirement(
+                                text="Required if Generalized Defect Corrected Sensitivity Deviation Flag (0024,0102) is YES.",
+                                status="parser",
+                                required=_condition_8,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00240104,
@@ -301,7 +441,19 @@ VISUAL_FIELD_STATIC_PERIMETRY_TEST_MEASUREMENTS_MODULE: Final = AttributeTable(
                             name="Generalized Defect Corrected Sensitivity Deviation Probability Value",
                             type="1C",
                             row=37,
+                            requirement=Requirement(
+                                text="Required if Generalized Defect Corrected Sensitivity Deviation Flag (0024,0102) is YES.",
+                                status="parser",
+                                required=_condition_8,
+                                otherwise=never,
+                            ),
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if Test Point Normals Data Flag (0024,0057) is YES.",
+                        status="parser",
+                        required=_condition_9,
+                        otherwise=never,
                     ),
                 ),
             ),

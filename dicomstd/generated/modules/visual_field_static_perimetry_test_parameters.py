@@ -17,14 +17,35 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    'Required if Content Item Modifier Sequence (0040,0441) within Performed Protocol Code Sequence (0040,0260) contains an Item with the value (360156006, SCT, "Screening") May be present otherwise.'
+    return rt.in_any_item(
+        context,
+        0x00400260,
+        "any",
+        0,
+        lambda context_item: rt.code_in(
+            context_item, 0x00400441, "item", 0, (("360156006", "SCT"),)
+        ),
+    )
+
 
 VISUAL_FIELD_STATIC_PERIMETRY_TEST_PARAMETERS_MODULE: Final = AttributeTable(
     table_id="table_C.8.26.2-1",
@@ -70,6 +91,12 @@ VISUAL_FIELD_STATIC_PERIMETRY_TEST_PARAMETERS_MODULE: Final = AttributeTable(
                     qualifier="DCID 4252 “Visual Field Static Perimetry Screening Test Mode”",
                     context_groups=(ContextGroup(cid=4252, strength="defined"),),
                 ),
+            ),
+            requirement=Requirement(
+                text='Required if Content Item Modifier Sequence (0040,0441) within Performed Protocol Code Sequence (0040,0260) contains an Item with the value (360156006, SCT, "Screening") May be present otherwise.',
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
             ),
         ),
         Attribute(

@@ -17,14 +17,57 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    'Required if Fixation Monitoring Code Sequence (0024,0033) contains an Item with the value (111844, DCM, "Blind Spot Monitoring") or (111845, DCM, "Macular Fixation Testing") May be present otherwise.'
+    return rt.code_in(context, 0x00240033, "item", 0, (("111844", "DCM"), ("111845", "DCM")))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Excessive Fixation Losses Data Flag (0024,0039) is YES."
+    return rt.value_in(context, 0x00240039, "item", 0, None, ("YES",))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Catch Trials Data Flag (0024,0055) is YES."
+    return rt.value_in(context, 0x00240055, "item", 0, None, ("YES",))
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if False Negatives Estimate Flag (0024,0045) is YES."
+    return rt.value_in(context, 0x00240045, "item", 0, None, ("YES",))
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if Excessive False Negatives Data Flag (0024,0051) is YES."
+    return rt.value_in(context, 0x00240051, "item", 0, None, ("YES",))
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if False Positives Estimate Flag (0024,0053) is YES."
+    return rt.value_in(context, 0x00240053, "item", 0, None, ("YES",))
+
+
+def _condition_7(context: EvaluationContext) -> Truth:
+    "Required if Excessive False Positives Data Flag (0024,0061) is YES."
+    return rt.value_in(context, 0x00240061, "item", 0, None, ("YES",))
+
 
 VISUAL_FIELD_STATIC_PERIMETRY_TEST_RELIABILITY_MODULE: Final = AttributeTable(
     table_id="table_C.8.26.3-1",
@@ -64,6 +107,12 @@ VISUAL_FIELD_STATIC_PERIMETRY_TEST_RELIABILITY_MODULE: Final = AttributeTable(
                     name="Fixation Checked Quantity",
                     type="1C",
                     row=4,
+                    requirement=Requirement(
+                        text='Required if Fixation Monitoring Code Sequence (0024,0033) contains an Item with the value (111844, DCM, "Blind Spot Monitoring") or (111845, DCM, "Macular Fixation Testing") May be present otherwise.',
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00240036,
@@ -71,6 +120,12 @@ VISUAL_FIELD_STATIC_PERIMETRY_TEST_RELIABILITY_MODULE: Final = AttributeTable(
                     name="Patient Not Properly Fixated Quantity",
                     type="1C",
                     row=5,
+                    requirement=Requirement(
+                        text='Required if Fixation Monitoring Code Sequence (0024,0033) contains an Item with the value (111844, DCM, "Blind Spot Monitoring") or (111845, DCM, "Macular Fixation Testing") May be present otherwise.',
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00240039,
@@ -87,6 +142,12 @@ VISUAL_FIELD_STATIC_PERIMETRY_TEST_RELIABILITY_MODULE: Final = AttributeTable(
                     type="1C",
                     row=7,
                     value_sets=(ValueSet(kind="enumerated", values=("YES", "NO")),),
+                    requirement=Requirement(
+                        text="Required if Excessive Fixation Losses Data Flag (0024,0039) is YES.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=never,
+                    ),
                 ),
             ),
         ),
@@ -112,6 +173,12 @@ VISUAL_FIELD_STATIC_PERIMETRY_TEST_RELIABILITY_MODULE: Final = AttributeTable(
                     name="Negative Catch Trials Quantity",
                     type="1C",
                     row=10,
+                    requirement=Requirement(
+                        text="Required if Catch Trials Data Flag (0024,0055) is YES.",
+                        status="parser",
+                        required=_condition_3,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00240050,
@@ -119,6 +186,12 @@ VISUAL_FIELD_STATIC_PERIMETRY_TEST_RELIABILITY_MODULE: Final = AttributeTable(
                     name="False Negatives Quantity",
                     type="1C",
                     row=11,
+                    requirement=Requirement(
+                        text="Required if Catch Trials Data Flag (0024,0055) is YES.",
+                        status="parser",
+                        required=_condition_3,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00240045,
@@ -134,6 +207,12 @@ VISUAL_FIELD_STATIC_PERIMETRY_TEST_RELIABILITY_MODULE: Final = AttributeTable(
                     name="False Negatives Estimate",
                     type="1C",
                     row=13,
+                    requirement=Requirement(
+                        text="Required if False Negatives Estimate Flag (0024,0045) is YES.",
+                        status="parser",
+                        required=_condition_4,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00240051,
@@ -150,6 +229,12 @@ VISUAL_FIELD_STATIC_PERIMETRY_TEST_RELIABILITY_MODULE: Final = AttributeTable(
                     type="1C",
                     row=15,
                     value_sets=(ValueSet(kind="enumerated", values=("YES", "NO")),),
+                    requirement=Requirement(
+                        text="Required if Excessive False Negatives Data Flag (0024,0051) is YES.",
+                        status="parser",
+                        required=_condition_5,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00240056,
@@ -157,6 +242,12 @@ VISUAL_FIELD_STATIC_PERIMETRY_TEST_RELIABILITY_MODULE: Final = AttributeTable(
                     name="Positive Catch Trials Quantity",
                     type="1C",
                     row=16,
+                    requirement=Requirement(
+                        text="Required if Catch Trials Data Flag (0024,0055) is YES.",
+                        status="parser",
+                        required=_condition_3,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00240060,
@@ -164,6 +255,12 @@ VISUAL_FIELD_STATIC_PERIMETRY_TEST_RELIABILITY_MODULE: Final = AttributeTable(
                     name="False Positives Quantity",
                     type="1C",
                     row=17,
+                    requirement=Requirement(
+                        text="Required if Catch Trials Data Flag (0024,0055) is YES.",
+                        status="parser",
+                        required=_condition_3,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00240053,
@@ -179,6 +276,12 @@ VISUAL_FIELD_STATIC_PERIMETRY_TEST_RELIABILITY_MODULE: Final = AttributeTable(
                     name="False Positives Estimate",
                     type="1C",
                     row=19,
+                    requirement=Requirement(
+                        text="Required if False Positives Estimate Flag (0024,0053) is YES.",
+                        status="parser",
+                        required=_condition_6,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00240061,
@@ -195,6 +298,12 @@ VISUAL_FIELD_STATIC_PERIMETRY_TEST_RELIABILITY_MODULE: Final = AttributeTable(
                     type="1C",
                     row=21,
                     value_sets=(ValueSet(kind="enumerated", values=("YES", "NO")),),
+                    requirement=Requirement(
+                        text="Required if Excessive False Positives Data Flag (0024,0061) is YES.",
+                        status="parser",
+                        required=_condition_7,
+                        otherwise=never,
+                    ),
                 ),
             ),
         ),

@@ -17,7 +17,69 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    Include,
+    ItemCount,
+    Requirement,
+    ValueSet,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    'Required if Content Item Modifier Sequence (0040,0441) within the Performed Protocol Code Sequence (0040,0260) contains an Item with the value (261004008, SCT, "Diagnostic") May be present otherwise.'
+    return rt.in_any_item(
+        context,
+        0x00400260,
+        "any",
+        0,
+        lambda context_item: rt.code_in(
+            context_item, 0x00400441, "item", 0, (("261004008", "SCT"),)
+        ),
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Global Deviation Probability Normals Flag (0024,0059) is YES."
+    return rt.value_in(context, 0x00240059, "item", 0, None, ("YES",))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Local Deviation Probability Normals Flag (0024,0072) is YES."
+    return rt.value_in(context, 0x00240072, "item", 0, None, ("YES",))
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Visual Field Test Normals Flag (0024,0063) is YES."
+    return rt.value_in(context, 0x00240063, "item", 0, None, ("YES",))
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if Short Term Fluctuation Calculated (0024,0074) is YES."
+    return rt.value_in(context, 0x00240074, "item", 0, None, ("YES",))
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if Short Term Fluctuation Probability Calculated (0024,0076) is YES."
+    return rt.value_in(context, 0x00240076, "item", 0, None, ("YES",))
+
+
+def _condition_7(context: EvaluationContext) -> Truth:
+    "Required if Corrected Localized Deviation From Normal Calculated (0024,0078) is YES."
+    return rt.value_in(context, 0x00240078, "item", 0, None, ("YES",))
+
+
+def _condition_8(context: EvaluationContext) -> Truth:
+    "Required if Corrected Localized Deviation From Normal Probability Calculated (0024,0080) is YES."
+    return rt.value_in(context, 0x00240080, "item", 0, None, ("YES",))
+
 
 VISUAL_FIELD_STATIC_PERIMETRY_TEST_RESULTS_MODULE: Final = AttributeTable(
     table_id="table_C.8.26.5-1",
@@ -32,6 +94,12 @@ VISUAL_FIELD_STATIC_PERIMETRY_TEST_RESULTS_MODULE: Final = AttributeTable(
             name="Visual Field Mean Sensitivity",
             type="1C",
             row=1,
+            requirement=Requirement(
+                text='Required if Content Item Modifier Sequence (0040,0441) within the Performed Protocol Code Sequence (0040,0260) contains an Item with the value (261004008, SCT, "Diagnostic") May be present otherwise.',
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00240063,
@@ -90,6 +158,12 @@ VISUAL_FIELD_STATIC_PERIMETRY_TEST_RESULTS_MODULE: Final = AttributeTable(
                             row=9,
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if Global Deviation Probability Normals Flag (0024,0059) is YES.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00240068,
@@ -127,7 +201,19 @@ VISUAL_FIELD_STATIC_PERIMETRY_TEST_RESULTS_MODULE: Final = AttributeTable(
                             row=14,
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if Local Deviation Probability Normals Flag (0024,0072) is YES.",
+                        status="parser",
+                        required=_condition_3,
+                        otherwise=never,
+                    ),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Visual Field Test Normals Flag (0024,0063) is YES.",
+                status="parser",
+                required=_condition_4,
+                otherwise=never,
             ),
         ),
         Attribute(
@@ -144,6 +230,12 @@ VISUAL_FIELD_STATIC_PERIMETRY_TEST_RESULTS_MODULE: Final = AttributeTable(
             name="Short Term Fluctuation",
             type="1C",
             row=16,
+            requirement=Requirement(
+                text="Required if Short Term Fluctuation Calculated (0024,0074) is YES.",
+                status="parser",
+                required=_condition_5,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00240076,
@@ -159,6 +251,12 @@ VISUAL_FIELD_STATIC_PERIMETRY_TEST_RESULTS_MODULE: Final = AttributeTable(
             name="Short Term Fluctuation Probability",
             type="1C",
             row=18,
+            requirement=Requirement(
+                text="Required if Short Term Fluctuation Probability Calculated (0024,0076) is YES.",
+                status="parser",
+                required=_condition_6,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00240078,
@@ -174,6 +272,12 @@ VISUAL_FIELD_STATIC_PERIMETRY_TEST_RESULTS_MODULE: Final = AttributeTable(
             name="Corrected Localized Deviation From Normal",
             type="1C",
             row=20,
+            requirement=Requirement(
+                text="Required if Corrected Localized Deviation From Normal Calculated (0024,0078) is YES.",
+                status="parser",
+                required=_condition_7,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00240080,
@@ -189,6 +293,12 @@ VISUAL_FIELD_STATIC_PERIMETRY_TEST_RESULTS_MODULE: Final = AttributeTable(
             name="Corrected Localized Deviation From Normal Probability",
             type="1C",
             row=22,
+            requirement=Requirement(
+                text="Required if Corrected Localized Deviation From Normal Probability Calculated (0024,0080) is YES.",
+                status="parser",
+                required=_condition_8,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00240320,

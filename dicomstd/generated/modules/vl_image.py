@@ -17,14 +17,44 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Samples per Pixel (0028,0002) has a value greater than 1"
+    return rt.compare(context, 0x00280002, "item", 0, None, "gt", 1.0)
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    'Required if Image Type (0008,0008) Value 3 is present and has a value of "STEREO L" or "STEREO R"'
+    return rt.value_in(context, 0x00080008, "item", 0, 3, ("STEREO L", "STEREO R"))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Window Center (0028,1050) is present."
+    return rt.present(context, 0x00281050, "item", 0)
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Number of Frames (0028,0008) is present and Specimen Description Sequence (0040,0560) is absent May be present otherwise."
+    return rt.conj(
+        rt.present(context, 0x00280008, "any", 0), rt.neg(rt.present(context, 0x00400560, "any", 0))
+    )
+
 
 VL_IMAGE_MODULE: Final = AttributeTable(
     table_id="table_C.8-77",
@@ -60,8 +90,26 @@ VL_IMAGE_MODULE: Final = AttributeTable(
             name="Planar Configuration",
             type="1C",
             row=8,
+            requirement=Requirement(
+                text="Required if Samples per Pixel (0028,0002) has a value greater than 1",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
-        Attribute(tag=0x00080033, keyword="ContentTime", name="Content Time", type="1C", row=9),
+        Attribute(
+            tag=0x00080033,
+            keyword="ContentTime",
+            name="Content Time",
+            type="1C",
+            row=9,
+            requirement=Requirement(
+                text="Required if the Image is part of a Series in which the images are temporally related",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=never,
+            ),
+        ),
         Attribute(
             tag=0x00282110,
             keyword="LossyImageCompression",
@@ -101,9 +149,27 @@ VL_IMAGE_MODULE: Final = AttributeTable(
                     ),
                 ),
             ),
+            requirement=Requirement(
+                text='Required if Image Type (0008,0008) Value 3 is present and has a value of "STEREO L" or "STEREO R"',
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(tag=0x00281050, keyword="WindowCenter", name="Window Center", type="3", row=15),
-        Attribute(tag=0x00281051, keyword="WindowWidth", name="Window Width", type="1C", row=16),
+        Attribute(
+            tag=0x00281051,
+            keyword="WindowWidth",
+            name="Window Width",
+            type="1C",
+            row=16,
+            requirement=Requirement(
+                text="Required if Window Center (0028,1050) is present.",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
+        ),
         Attribute(
             tag=0x00200062,
             keyword="ImageLaterality",
@@ -152,6 +218,12 @@ VL_IMAGE_MODULE: Final = AttributeTable(
                         ),
                     ),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Number of Frames (0028,0008) is present and Specimen Description Sequence (0040,0560) is absent May be present otherwise.",
+                status="parser",
+                required=_condition_4,
+                otherwise=always,
             ),
         ),
         Include(

@@ -17,7 +17,36 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    Include,
+    ItemCount,
+    Requirement,
+    ValueSet,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Volume Cropping Method (0070,1302) has a value of BOUNDING_BOX."
+    return rt.value_in(context, 0x00701302, "item", 0, None, ("BOUNDING_BOX",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Volume Cropping Method (0070,1302) has a value of OBLIQUE."
+    return rt.value_in(context, 0x00701302, "item", 0, None, ("OBLIQUE",))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Volume Cropping Method (0070,1302) has a value of INCLUDE_SEG or EXCLUDE_SEG"
+    return rt.value_in(context, 0x00701302, "item", 0, None, ("INCLUDE_SEG", "EXCLUDE_SEG"))
+
 
 VOLUME_CROPPING_MODULE: Final = AttributeTable(
     table_id="table_C.11.24-1",
@@ -60,6 +89,12 @@ VOLUME_CROPPING_MODULE: Final = AttributeTable(
                     name="Bounding Box Crop",
                     type="1C",
                     row=4,
+                    requirement=Requirement(
+                        text="Required if Volume Cropping Method (0070,1302) has a value of BOUNDING_BOX.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00701304,
@@ -78,6 +113,12 @@ VOLUME_CROPPING_MODULE: Final = AttributeTable(
                             row=7,
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if Volume Cropping Method (0070,1302) has a value of OBLIQUE.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00081140,
@@ -92,6 +133,12 @@ VOLUME_CROPPING_MODULE: Final = AttributeTable(
                             label="Table 10-3 “Image SOP Instance Reference Macro Attributes”",
                             row=9,
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if Volume Cropping Method (0070,1302) has a value of INCLUDE_SEG or EXCLUDE_SEG",
+                        status="parser",
+                        required=_condition_3,
+                        otherwise=never,
                     ),
                 ),
             ),

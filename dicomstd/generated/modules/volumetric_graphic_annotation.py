@@ -17,7 +17,36 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    Include,
+    ItemCount,
+    Requirement,
+    ValueSet,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Bounding Box Top Left Hand Corner (0070,0010) is present."
+    return rt.present(context, 0x00700010, "item", 0)
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Volumetric Presentation Input Annotation Sequence (0070,1905) is not present May be present otherwise."
+    return rt.neg(rt.present(context, 0x00701905, "item", 0))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Volumetric Annotation Sequence (0070,1901) is not present May be present otherwise."
+    return rt.neg(rt.present(context, 0x00701901, "item", 0))
+
 
 VOLUMETRIC_GRAPHIC_ANNOTATION_MODULE: Final = AttributeTable(
     table_id="table_C.11.28-1",
@@ -96,6 +125,12 @@ VOLUMETRIC_GRAPHIC_ANNOTATION_MODULE: Final = AttributeTable(
                             name="Bounding Box Bottom Right Hand Corner",
                             type="1C",
                             row=9,
+                            requirement=Requirement(
+                                text="Required if Bounding Box Top Left Hand Corner (0070,0010) is present.",
+                                status="parser",
+                                required=_condition_1,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00700012,
@@ -105,6 +140,12 @@ VOLUMETRIC_GRAPHIC_ANNOTATION_MODULE: Final = AttributeTable(
                             row=10,
                             value_sets=(
                                 ValueSet(kind="enumerated", values=("LEFT", "RIGHT", "CENTER")),
+                            ),
+                            requirement=Requirement(
+                                text="Required if Bounding Box Top Left Hand Corner (0070,0010) is present.",
+                                status="parser",
+                                required=_condition_1,
+                                otherwise=never,
                             ),
                         ),
                     ),
@@ -131,6 +172,12 @@ VOLUMETRIC_GRAPHIC_ANNOTATION_MODULE: Final = AttributeTable(
                         ),
                     ),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Volumetric Presentation Input Annotation Sequence (0070,1905) is not present May be present otherwise.",
+                status="parser",
+                required=_condition_2,
+                otherwise=always,
             ),
         ),
         Attribute(
@@ -179,6 +226,12 @@ VOLUMETRIC_GRAPHIC_ANNOTATION_MODULE: Final = AttributeTable(
                             name="Bounding Box Bottom Right Hand Corner",
                             type="1C",
                             row=20,
+                            requirement=Requirement(
+                                text="Required if Bounding Box Top Left Hand Corner (0070,0010) is present.",
+                                status="parser",
+                                required=_condition_1,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00700012,
@@ -188,6 +241,12 @@ VOLUMETRIC_GRAPHIC_ANNOTATION_MODULE: Final = AttributeTable(
                             row=21,
                             value_sets=(
                                 ValueSet(kind="enumerated", values=("LEFT", "RIGHT", "CENTER")),
+                            ),
+                            requirement=Requirement(
+                                text="Required if Bounding Box Top Left Hand Corner (0070,0010) is present.",
+                                status="parser",
+                                required=_condition_1,
+                                otherwise=never,
                             ),
                         ),
                     ),
@@ -214,6 +273,12 @@ VOLUMETRIC_GRAPHIC_ANNOTATION_MODULE: Final = AttributeTable(
                         ),
                     ),
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if Volumetric Annotation Sequence (0070,1901) is not present May be present otherwise.",
+                status="parser",
+                required=_condition_3,
+                otherwise=always,
             ),
         ),
     ),

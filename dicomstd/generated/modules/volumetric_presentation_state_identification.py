@@ -17,7 +17,24 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never
+from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Presentation Animation Style (0070,1A01) is present with a value of PRESENTATION_SEQ May be present otherwise"
+    return rt.value_in(context, 0x00701A01, "any", 0, None, ("PRESENTATION_SEQ",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Presentation Sequence Collection UID (0070,1102) is present."
+    return rt.present(context, 0x00701102, "item", 0)
+
 
 VOLUMETRIC_PRESENTATION_STATE_IDENTIFICATION_MODULE: Final = AttributeTable(
     table_id="table_C.11.22-1",
@@ -74,6 +91,12 @@ VOLUMETRIC_PRESENTATION_STATE_IDENTIFICATION_MODULE: Final = AttributeTable(
             name="Presentation Sequence Collection UID",
             type="1C",
             row=7,
+            requirement=Requirement(
+                text="Required if Presentation Animation Style (0070,1A01) is present with a value of PRESENTATION_SEQ May be present otherwise",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00701103,
@@ -81,6 +104,12 @@ VOLUMETRIC_PRESENTATION_STATE_IDENTIFICATION_MODULE: Final = AttributeTable(
             name="Presentation Sequence Position Index",
             type="1C",
             row=8,
+            requirement=Requirement(
+                text="Required if Presentation Sequence Collection UID (0070,1102) is present.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
     ),
 )

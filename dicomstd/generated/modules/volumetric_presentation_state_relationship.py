@@ -17,7 +17,46 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    Include,
+    ItemCount,
+    Requirement,
+    ValueSet,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Presentation Input Type (0070,1202) has a value of VOLUME."
+    return rt.value_in(context, 0x00701202, "item", 0, None, ("VOLUME",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Presentation Animation Style (0070,1A01) is present with a value of INPUT_SEQ"
+    return rt.value_in(context, 0x00701A01, "any", 0, None, ("INPUT_SEQ",))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Crop (0070,1204) has a value of YES."
+    return rt.value_in(context, 0x00701204, "item", 0, None, ("YES",))
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if MPR Thickness Type (0070,1502) is present with a value of SLAB."
+    return rt.value_in(context, 0x00701502, "any", 0, None, ("SLAB",))
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if Global Crop (0070,120B) has a value of YES."
+    return rt.value_in(context, 0x0070120B, "item", 0, None, ("YES",))
+
 
 VOLUMETRIC_PRESENTATION_STATE_RELATIONSHIP_MODULE: Final = AttributeTable(
     table_id="table_C.11.23-1",
@@ -62,6 +101,12 @@ VOLUMETRIC_PRESENTATION_STATE_RELATIONSHIP_MODULE: Final = AttributeTable(
                             row=5,
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if Presentation Input Type (0070,1202) has a value of VOLUME.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00700404,
@@ -76,6 +121,12 @@ VOLUMETRIC_PRESENTATION_STATE_RELATIONSHIP_MODULE: Final = AttributeTable(
                             label="Table 10-11 “SOP Instance Reference Macro Attributes”",
                             row=7,
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if the Frame of Reference UID (0020,0052) value of the Images referenced by the Referenced Image Sequence (0008,1140) of this Item of the Volumetric Presentation State Input Sequence (0070,1201) does not match the Frame of Reference UID (0020,0052) value of this Presentation State Instance May be present otherwise.",
+                        status="unparsed",
+                        required=not_verifiable,
+                        otherwise=always,
                     ),
                 ),
             ),
@@ -108,6 +159,12 @@ VOLUMETRIC_PRESENTATION_STATE_RELATIONSHIP_MODULE: Final = AttributeTable(
                     name="Input Sequence Position Index",
                     type="1C",
                     row=11,
+                    requirement=Requirement(
+                        text="Required if Presentation Animation Style (0070,1A01) is present with a value of INPUT_SEQ",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=never,
+                    ),
                 ),
                 Include(
                     table_id="table_C.11-2b",
@@ -128,6 +185,12 @@ VOLUMETRIC_PRESENTATION_STATE_RELATIONSHIP_MODULE: Final = AttributeTable(
                     name="Cropping Specification Index",
                     type="1C",
                     row=14,
+                    requirement=Requirement(
+                        text="Required if Crop (0070,1204) has a value of YES.",
+                        status="parser",
+                        required=_condition_3,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x0070120D,
@@ -139,6 +202,12 @@ VOLUMETRIC_PRESENTATION_STATE_RELATIONSHIP_MODULE: Final = AttributeTable(
                         ValueSet(
                             kind="enumerated", values=("AVERAGE_IP", "MAXIMUM_IP", "MINIMUM_IP")
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if MPR Thickness Type (0070,1502) is present with a value of SLAB.",
+                        status="parser",
+                        required=_condition_4,
+                        otherwise=never,
                     ),
                 ),
             ),
@@ -158,6 +227,12 @@ VOLUMETRIC_PRESENTATION_STATE_RELATIONSHIP_MODULE: Final = AttributeTable(
             type="1C",
             row=17,
             item_count=ItemCount(minimum=1, maximum=None),
+            requirement=Requirement(
+                text="Required if Global Crop (0070,120B) has a value of YES.",
+                status="parser",
+                required=_condition_5,
+                otherwise=never,
+            ),
         ),
     ),
 )

@@ -17,14 +17,88 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Acquisition Time Synchronized (0018,1800) value is Y may be present otherwise."
+    return rt.value_in(context, 0x00181800, "any", 0, None, ("Y",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Channel Sensitivity (003A,0210) is present."
+    return rt.present(context, 0x003A0210, "item", 0)
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Channel Sample Skew is not present."
+    return rt.neg(rt.present(context, 0x003A0215, "item", 0))
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Channel Time Skew is not present."
+    return rt.neg(rt.present(context, 0x003A0214, "item", 0))
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if Waveform Amplifier Type (003A,0317) is AC and Filter Low Frequency Characteristics Sequence (003A,0318) is not present Shall not be present if Waveform Amplifier Type (003A,0317) is DC May be present otherwise"
+    return rt.conj(
+        rt.value_in(context, 0x003A0317, "item", 0, None, ("AC",)),
+        rt.neg(rt.present(context, 0x003A0318, "item", 0)),
+    )
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    return rt.value_in(context, 0x003A0317, "item", 0, None, ("DC",))
+
+
+def _condition_7(context: EvaluationContext) -> Truth:
+    "Required if Waveform Amplifier Type (003A,0317) is AC and Filter Low Frequency (003A,0220) is not present May be present otherwise unless Waveform Amplifier Type (003A,0317) is DC"
+    return rt.conj(
+        rt.value_in(context, 0x003A0317, "item", 0, None, ("AC",)),
+        rt.neg(rt.present(context, 0x003A0220, "item", 0)),
+    )
+
+
+def _condition_8(context: EvaluationContext) -> Truth:
+    "Required if Waveform Amplifier Type (003A,0317) is present and Filter High Frequency Characteristics Sequence (003A,0319) is not present May be present otherwise"
+    return rt.conj(
+        rt.present(context, 0x003A0317, "item", 0),
+        rt.neg(rt.present(context, 0x003A0319, "item", 0)),
+    )
+
+
+def _condition_9(context: EvaluationContext) -> Truth:
+    "Required if Waveform Amplifier Type (003A,0317) is present and Filter High Frequency (003A,0221) is not present May be present otherwise"
+    return rt.conj(
+        rt.present(context, 0x003A0317, "item", 0),
+        rt.neg(rt.present(context, 0x003A0221, "item", 0)),
+    )
+
+
+def _condition_10(context: EvaluationContext) -> Truth:
+    "Required if Absolute Channel Display Scale (003A,0248) is not present may be present otherwise."
+    return rt.neg(rt.present(context, 0x003A0248, "item", 0))
+
+
+def _condition_11(context: EvaluationContext) -> Truth:
+    "Required if Fractional Channel Display Scale (003A,0247) is not present may be present otherwise."
+    return rt.neg(rt.present(context, 0x003A0247, "item", 0))
+
 
 WAVEFORM_MODULE: Final = AttributeTable(
     table_id="table_C.10-9",
@@ -47,6 +121,12 @@ WAVEFORM_MODULE: Final = AttributeTable(
                     name="Multiplex Group Time Offset",
                     type="1C",
                     row=2,
+                    requirement=Requirement(
+                        text="Required if Acquisition Time Synchronized (0018,1800) value is Y may be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00181069,
@@ -54,6 +134,12 @@ WAVEFORM_MODULE: Final = AttributeTable(
                     name="Trigger Time Offset",
                     type="1C",
                     row=3,
+                    requirement=Requirement(
+                        text="Required if waveform acquisition is synchronized to a trigger.",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x0018106E,
@@ -104,6 +190,12 @@ WAVEFORM_MODULE: Final = AttributeTable(
                     name="Multiplex Group UID",
                     type="1C",
                     row=10,
+                    requirement=Requirement(
+                        text="Required if the same Multiplex Group is used in more than one SOP Instance May be present otherwise.",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x003A0311,
@@ -186,6 +278,12 @@ WAVEFORM_MODULE: Final = AttributeTable(
                                     qualifier="Baseline CID determined by IOD specialization",
                                 ),
                             ),
+                            requirement=Requirement(
+                                text="Required if Channel Source Sequence (003A,0208) does not fully specify the semantics of the source.",
+                                status="unparsed",
+                                required=not_verifiable,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x003A020A,
@@ -222,6 +320,12 @@ WAVEFORM_MODULE: Final = AttributeTable(
                             name="Channel Sensitivity",
                             type="1C",
                             row=24,
+                            requirement=Requirement(
+                                text="Required if samples represent defined (not arbitrary) units.",
+                                status="unknown by design",
+                                required=not_verifiable,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x003A0211,
@@ -239,6 +343,12 @@ WAVEFORM_MODULE: Final = AttributeTable(
                                     context_groups=(ContextGroup(cid=82, strength="defined"),),
                                 ),
                             ),
+                            requirement=Requirement(
+                                text="Required if Channel Sensitivity (003A,0210) is present.",
+                                status="parser",
+                                required=_condition_2,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x003A0212,
@@ -246,6 +356,12 @@ WAVEFORM_MODULE: Final = AttributeTable(
                             name="Channel Sensitivity Correction Factor",
                             type="1C",
                             row=27,
+                            requirement=Requirement(
+                                text="Required if Channel Sensitivity (003A,0210) is present.",
+                                status="parser",
+                                required=_condition_2,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x003A0213,
@@ -253,6 +369,12 @@ WAVEFORM_MODULE: Final = AttributeTable(
                             name="Channel Baseline",
                             type="1C",
                             row=28,
+                            requirement=Requirement(
+                                text="Required if Channel Sensitivity (003A,0210) is present.",
+                                status="parser",
+                                required=_condition_2,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x003A0214,
@@ -260,6 +382,12 @@ WAVEFORM_MODULE: Final = AttributeTable(
                             name="Channel Time Skew",
                             type="1C",
                             row=29,
+                            requirement=Requirement(
+                                text="Required if Channel Sample Skew is not present.",
+                                status="parser",
+                                required=_condition_3,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x003A0215,
@@ -267,6 +395,12 @@ WAVEFORM_MODULE: Final = AttributeTable(
                             name="Channel Sample Skew",
                             type="1C",
                             row=30,
+                            requirement=Requirement(
+                                text="Required if Channel Time Skew is not present.",
+                                status="parser",
+                                required=_condition_4,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x003A0218,
@@ -296,6 +430,13 @@ WAVEFORM_MODULE: Final = AttributeTable(
                             name="Filter Low Frequency",
                             type="1C",
                             row=34,
+                            requirement=Requirement(
+                                text="Required if Waveform Amplifier Type (003A,0317) is AC and Filter Low Frequency Characteristics Sequence (003A,0318) is not present Shall not be present if Waveform Amplifier Type (003A,0317) is DC May be present otherwise",
+                                status="parser",
+                                required=_condition_5,
+                                otherwise=always,
+                                forbidden=_condition_6,
+                            ),
                         ),
                         Attribute(
                             tag=0x003A0318,
@@ -311,6 +452,12 @@ WAVEFORM_MODULE: Final = AttributeTable(
                                     row=36,
                                 ),
                             ),
+                            requirement=Requirement(
+                                text="Required if Waveform Amplifier Type (003A,0317) is AC and Filter Low Frequency (003A,0220) is not present May be present otherwise unless Waveform Amplifier Type (003A,0317) is DC",
+                                status="parser",
+                                required=_condition_7,
+                                otherwise=always,
+                            ),
                         ),
                         Attribute(
                             tag=0x003A0221,
@@ -318,6 +465,12 @@ WAVEFORM_MODULE: Final = AttributeTable(
                             name="Filter High Frequency",
                             type="1C",
                             row=37,
+                            requirement=Requirement(
+                                text="Required if Waveform Amplifier Type (003A,0317) is present and Filter High Frequency Characteristics Sequence (003A,0319) is not present May be present otherwise",
+                                status="parser",
+                                required=_condition_8,
+                                otherwise=always,
+                            ),
                         ),
                         Attribute(
                             tag=0x003A0319,
@@ -332,6 +485,12 @@ WAVEFORM_MODULE: Final = AttributeTable(
                                     label="Table C.10.12-1 “Waveform Filter Characteristics Macro Attributes”",
                                     row=39,
                                 ),
+                            ),
+                            requirement=Requirement(
+                                text="Required if Waveform Amplifier Type (003A,0317) is present and Filter High Frequency (003A,0221) is not present May be present otherwise",
+                                status="parser",
+                                required=_condition_9,
+                                otherwise=always,
                             ),
                         ),
                         Attribute(
@@ -451,6 +610,12 @@ WAVEFORM_MODULE: Final = AttributeTable(
                     name="Waveform Padding Value",
                     type="1C",
                     row=55,
+                    requirement=Requirement(
+                        text="Required if acquisition equipment inserts padding",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x54001010, keyword="WaveformData", name="Waveform Data", type="1", row=56
@@ -541,6 +706,12 @@ WAVEFORM_MODULE: Final = AttributeTable(
                             name="Fractional Channel Display Scale",
                             type="1C",
                             row=67,
+                            requirement=Requirement(
+                                text="Required if Absolute Channel Display Scale (003A,0248) is not present may be present otherwise.",
+                                status="parser",
+                                required=_condition_10,
+                                otherwise=always,
+                            ),
                         ),
                         Attribute(
                             tag=0x003A0248,
@@ -548,6 +719,12 @@ WAVEFORM_MODULE: Final = AttributeTable(
                             name="Absolute Channel Display Scale",
                             type="1C",
                             row=68,
+                            requirement=Requirement(
+                                text="Required if Fractional Channel Display Scale (003A,0247) is not present may be present otherwise.",
+                                status="parser",
+                                required=_condition_11,
+                                otherwise=always,
+                            ),
                         ),
                     ),
                 ),

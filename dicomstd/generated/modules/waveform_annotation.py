@@ -17,14 +17,67 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Mutually exclusive with Concept Name Code Sequence (0040,A043)."
+    return rt.conj(rt.neg(rt.present(context, 0x0040A043, "item", 0)), rt.UNKNOWN)
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    return rt.present(context, 0x0040A043, "item", 0)
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Mutually exclusive with Unformatted Text Value (0070,0006)."
+    return rt.conj(rt.neg(rt.present(context, 0x00700006, "item", 0)), rt.UNKNOWN)
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    return rt.present(context, 0x00700006, "item", 0)
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if Temporal Range Type (0040,A130) is present, and if Referenced Time Offsets (0040,A138) and Referenced DateTime (0040,A13A) are not present"
+    return rt.conj(
+        rt.present(context, 0x0040A130, "item", 0),
+        rt.neg(rt.present(context, 0x0040A138, "item", 0)),
+        rt.neg(rt.present(context, 0x0040A13A, "item", 0)),
+    )
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if Temporal Range Type (0040,A130) is present, and if Referenced Sample Positions (0040,A132) and Referenced DateTime (0040,A13A) are not present."
+    return rt.conj(
+        rt.present(context, 0x0040A130, "item", 0),
+        rt.neg(rt.present(context, 0x0040A132, "item", 0)),
+        rt.neg(rt.present(context, 0x0040A13A, "item", 0)),
+    )
+
+
+def _condition_7(context: EvaluationContext) -> Truth:
+    "Required if Temporal Range Type (0040,A130) is present, and if Referenced Sample Positions (0040,A132) and Referenced Time Offsets (0040,A138) are not present."
+    return rt.conj(
+        rt.present(context, 0x0040A130, "item", 0),
+        rt.neg(rt.present(context, 0x0040A132, "item", 0)),
+        rt.neg(rt.present(context, 0x0040A138, "item", 0)),
+    )
+
 
 WAVEFORM_ANNOTATION_MODULE: Final = AttributeTable(
     table_id="table_C.10-11",
@@ -47,6 +100,13 @@ WAVEFORM_ANNOTATION_MODULE: Final = AttributeTable(
                     name="Unformatted Text Value",
                     type="1C",
                     row=2,
+                    requirement=Requirement(
+                        text="Mutually exclusive with Concept Name Code Sequence (0040,A043).",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                        forbidden=_condition_2,
+                    ),
                 ),
                 Attribute(
                     tag=0x0040A043,
@@ -77,7 +137,20 @@ WAVEFORM_ANNOTATION_MODULE: Final = AttributeTable(
                                     qualifier="Baseline CID may be defined in IOD definition.",
                                 ),
                             ),
+                            requirement=Requirement(
+                                text="Required if the value of Concept Name Code Sequence (0040,A043) does not fully describe the semantics of the measurement or concept.",
+                                status="unparsed",
+                                required=not_verifiable,
+                                otherwise=never,
+                            ),
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Mutually exclusive with Unformatted Text Value (0070,0006).",
+                        status="parser",
+                        required=_condition_3,
+                        otherwise=never,
+                        forbidden=_condition_4,
                     ),
                 ),
                 Attribute(
@@ -108,6 +181,12 @@ WAVEFORM_ANNOTATION_MODULE: Final = AttributeTable(
                                     row=10,
                                     qualifier="Baseline CID may be defined in IOD definition.",
                                 ),
+                            ),
+                            requirement=Requirement(
+                                text="Required if the value of Concept Code Sequence (0040,A168) does not fully describe the semantics of the concept value.",
+                                status="unparsed",
+                                required=not_verifiable,
+                                otherwise=never,
                             ),
                         ),
                     ),
@@ -158,6 +237,13 @@ WAVEFORM_ANNOTATION_MODULE: Final = AttributeTable(
                             ),
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if Annotation does not apply to entire Referenced Waveform Channels shall not be present if Annotation applies to entire temporal extent of referenced channels.",
+                        status="unparsed",
+                        required=not_verifiable,
+                        otherwise=never,
+                        forbidden=not_verifiable,
+                    ),
                 ),
                 Attribute(
                     tag=0x0040A132,
@@ -165,6 +251,12 @@ WAVEFORM_ANNOTATION_MODULE: Final = AttributeTable(
                     name="Referenced Sample Positions",
                     type="1C",
                     row=16,
+                    requirement=Requirement(
+                        text="Required if Temporal Range Type (0040,A130) is present, and if Referenced Time Offsets (0040,A138) and Referenced DateTime (0040,A13A) are not present",
+                        status="parser",
+                        required=_condition_5,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x0040A138,
@@ -172,6 +264,12 @@ WAVEFORM_ANNOTATION_MODULE: Final = AttributeTable(
                     name="Referenced Time Offsets",
                     type="1C",
                     row=17,
+                    requirement=Requirement(
+                        text="Required if Temporal Range Type (0040,A130) is present, and if Referenced Sample Positions (0040,A132) and Referenced DateTime (0040,A13A) are not present.",
+                        status="parser",
+                        required=_condition_6,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x0040A13A,
@@ -179,6 +277,12 @@ WAVEFORM_ANNOTATION_MODULE: Final = AttributeTable(
                     name="Referenced DateTime",
                     type="1C",
                     row=18,
+                    requirement=Requirement(
+                        text="Required if Temporal Range Type (0040,A130) is present, and if Referenced Sample Positions (0040,A132) and Referenced Time Offsets (0040,A138) are not present.",
+                        status="parser",
+                        required=_condition_7,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x0040A180,

@@ -17,7 +17,44 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never
+from dicomstd.specification import Attribute, AttributeTable, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Image Type (0008,0008) Value 3 is VOLUME May be present otherwise."
+    return rt.value_in(context, 0x00080008, "item", 0, 3, ("VOLUME",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Samples per Pixel (0028,0002) has a value greater than 1"
+    return rt.compare(context, 0x00280002, "item", 0, None, "gt", 1.0)
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    'Required if Lossy Image Compression (0028,2110) is "01".'
+    return rt.value_in(context, 0x00282110, "item", 0, None, ("01",))
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Photometric Interpretation (0028,0004) is MONOCHROME2."
+    return rt.value_in(context, 0x00280004, "item", 0, None, ("MONOCHROME2",))
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if Extended Depth of Field (0048,0012) value is YES Total Pixel Matrix Focal Planes (0048,0303) describes the number of focal planes separately encoded, and is distinct from Number of Focal Planes (0048,0013), which describes in what manner different focal planes were combined into a single encoded plane (focus stacking)."
+    return rt.value_in(context, 0x00480012, "any", 0, None, ("YES",))
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if Extended Depth of Field (0048,0012) value is YES"
+    return rt.value_in(context, 0x00480012, "item", 0, None, ("YES",))
+
 
 WHOLE_SLIDE_MICROSCOPY_IMAGE_MODULE: Final = AttributeTable(
     table_id="table_C.8.12.4-1",
@@ -33,6 +70,12 @@ WHOLE_SLIDE_MICROSCOPY_IMAGE_MODULE: Final = AttributeTable(
             name="Imaged Volume Width",
             type="1C",
             row=2,
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 3 is VOLUME May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00480002,
@@ -40,6 +83,12 @@ WHOLE_SLIDE_MICROSCOPY_IMAGE_MODULE: Final = AttributeTable(
             name="Imaged Volume Height",
             type="1C",
             row=3,
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 3 is VOLUME May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00480003,
@@ -47,6 +96,12 @@ WHOLE_SLIDE_MICROSCOPY_IMAGE_MODULE: Final = AttributeTable(
             name="Imaged Volume Depth",
             type="1C",
             row=4,
+            requirement=Requirement(
+                text="Required if Image Type (0008,0008) Value 3 is VOLUME May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00280002,
@@ -78,6 +133,12 @@ WHOLE_SLIDE_MICROSCOPY_IMAGE_MODULE: Final = AttributeTable(
             type="1C",
             row=7,
             value_sets=(ValueSet(kind="enumerated", values=("0",)),),
+            requirement=Requirement(
+                text="Required if Samples per Pixel (0028,0002) has a value greater than 1",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00280008,
@@ -133,6 +194,12 @@ WHOLE_SLIDE_MICROSCOPY_IMAGE_MODULE: Final = AttributeTable(
             name="Lossy Image Compression Ratio",
             type="1C",
             row=16,
+            requirement=Requirement(
+                text='Required if Lossy Image Compression (0028,2110) is "01".',
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00282114,
@@ -140,6 +207,12 @@ WHOLE_SLIDE_MICROSCOPY_IMAGE_MODULE: Final = AttributeTable(
             name="Lossy Image Compression Method",
             type="1C",
             row=17,
+            requirement=Requirement(
+                text='Required if Lossy Image Compression (0028,2110) is "01".',
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x20500020,
@@ -148,6 +221,12 @@ WHOLE_SLIDE_MICROSCOPY_IMAGE_MODULE: Final = AttributeTable(
             type="1C",
             row=18,
             value_sets=(ValueSet(kind="enumerated", values=("IDENTITY",)),),
+            requirement=Requirement(
+                text="Required if Photometric Interpretation (0028,0004) is MONOCHROME2.",
+                status="parser",
+                required=_condition_4,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00281052,
@@ -156,6 +235,12 @@ WHOLE_SLIDE_MICROSCOPY_IMAGE_MODULE: Final = AttributeTable(
             type="1C",
             row=19,
             value_sets=(ValueSet(kind="enumerated", values=("0",)),),
+            requirement=Requirement(
+                text="Required if Photometric Interpretation (0028,0004) is MONOCHROME2",
+                status="parser",
+                required=_condition_4,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00281053,
@@ -164,6 +249,12 @@ WHOLE_SLIDE_MICROSCOPY_IMAGE_MODULE: Final = AttributeTable(
             type="1C",
             row=20,
             value_sets=(ValueSet(kind="enumerated", values=("1",)),),
+            requirement=Requirement(
+                text="Required if Photometric Interpretation (0028,0004) is MONOCHROME2",
+                status="parser",
+                required=_condition_4,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00089206,
@@ -211,6 +302,12 @@ WHOLE_SLIDE_MICROSCOPY_IMAGE_MODULE: Final = AttributeTable(
             name="Number of Focal Planes",
             type="1C",
             row=26,
+            requirement=Requirement(
+                text="Required if Extended Depth of Field (0048,0012) value is YES Total Pixel Matrix Focal Planes (0048,0303) describes the number of focal planes separately encoded, and is distinct from Number of Focal Planes (0048,0013), which describes in what manner different focal planes were combined into a single encoded plane (focus stacking).",
+                status="override",
+                required=_condition_5,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00480014,
@@ -218,6 +315,12 @@ WHOLE_SLIDE_MICROSCOPY_IMAGE_MODULE: Final = AttributeTable(
             name="Distance Between Focal Planes",
             type="1C",
             row=27,
+            requirement=Requirement(
+                text="Required if Extended Depth of Field (0048,0012) value is YES",
+                status="parser",
+                required=_condition_6,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00181400,

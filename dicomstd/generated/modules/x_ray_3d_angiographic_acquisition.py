@@ -17,7 +17,26 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    Include,
+    ItemCount,
+    Requirement,
+    ValueSet,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Isocenter Reference System Sequence (0018,9462) is present and if the values are present and consistent in the contributing SOP Instances."
+    return rt.conj(rt.present(context, 0x00189462, "any", 0), rt.UNKNOWN)
+
 
 X_RAY_3D_ANGIOGRAPHIC_ACQUISITION_MODULE: Final = AttributeTable(
     table_id="table_C.8.21.3.2-1",
@@ -43,6 +62,12 @@ X_RAY_3D_ANGIOGRAPHIC_ACQUISITION_MODULE: Final = AttributeTable(
                     value_sets=(
                         ValueSet(kind="enumerated", values=("RECTANGLE", "ROUND", "HEXAGONAL")),
                     ),
+                    requirement=Requirement(
+                        text="Required if present and consistent in the contributing SOP Instances.",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189420,
@@ -52,6 +77,12 @@ X_RAY_3D_ANGIOGRAPHIC_ACQUISITION_MODULE: Final = AttributeTable(
                     row=3,
                     value_sets=(
                         ValueSet(kind="enumerated", values=("IMG_INTENSIFIER", "DIGITAL_DETECTOR")),
+                    ),
+                    requirement=Requirement(
+                        text="Required if present and consistent in the contributing SOP Instances.",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
                     ),
                 ),
                 Include(
@@ -70,6 +101,12 @@ X_RAY_3D_ANGIOGRAPHIC_ACQUISITION_MODULE: Final = AttributeTable(
                     name="Physical Detector Size",
                     type="1C",
                     row=6,
+                    requirement=Requirement(
+                        text="Required if present and consistent in the contributing SOP Instances.",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189430,
@@ -77,6 +114,12 @@ X_RAY_3D_ANGIOGRAPHIC_ACQUISITION_MODULE: Final = AttributeTable(
                     name="Position of Isocenter Projection",
                     type="1C",
                     row=7,
+                    requirement=Requirement(
+                        text="Required if Isocenter Reference System Sequence (0018,9462) is present and if the values are present and consistent in the contributing SOP Instances.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00181110,
@@ -84,6 +127,12 @@ X_RAY_3D_ANGIOGRAPHIC_ACQUISITION_MODULE: Final = AttributeTable(
                     name="Distance Source to Detector",
                     type="1C",
                     row=8,
+                    requirement=Requirement(
+                        text="Required if present and consistent in the contributing SOP Instances",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189402,
@@ -91,12 +140,38 @@ X_RAY_3D_ANGIOGRAPHIC_ACQUISITION_MODULE: Final = AttributeTable(
                     name="Distance Source to Isocenter",
                     type="1C",
                     row=9,
+                    requirement=Requirement(
+                        text="Required if present and consistent in the contributing SOP Instances.",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
-                    tag=0x00181190, keyword="FocalSpots", name="Focal Spot(s)", type="1C", row=10
+                    tag=0x00181190,
+                    keyword="FocalSpots",
+                    name="Focal Spot(s)",
+                    type="1C",
+                    row=10,
+                    requirement=Requirement(
+                        text="Required if present and consistent in the contributing SOP Instances.",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
-                    tag=0x00181160, keyword="FilterType", name="Filter Type", type="1C", row=11
+                    tag=0x00181160,
+                    keyword="FilterType",
+                    name="Filter Type",
+                    type="1C",
+                    row=11,
+                    requirement=Requirement(
+                        text="Required if present and consistent in the contributing SOP Instances.",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00187050,
@@ -104,6 +179,12 @@ X_RAY_3D_ANGIOGRAPHIC_ACQUISITION_MODULE: Final = AttributeTable(
                     name="Filter Material",
                     type="1C",
                     row=12,
+                    requirement=Requirement(
+                        text="Required if present and consistent in the contributing SOP Instances.",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00187052,
@@ -111,6 +192,12 @@ X_RAY_3D_ANGIOGRAPHIC_ACQUISITION_MODULE: Final = AttributeTable(
                     name="Filter Thickness Minimum",
                     type="1C",
                     row=13,
+                    requirement=Requirement(
+                        text="Required if present and consistent in the contributing SOP Instances.",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00187054,
@@ -118,6 +205,12 @@ X_RAY_3D_ANGIOGRAPHIC_ACQUISITION_MODULE: Final = AttributeTable(
                     name="Filter Thickness Maximum",
                     type="1C",
                     row=14,
+                    requirement=Requirement(
+                        text="Required if present and consistent in the contributing SOP Instances.",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00187056,
@@ -125,6 +218,12 @@ X_RAY_3D_ANGIOGRAPHIC_ACQUISITION_MODULE: Final = AttributeTable(
                     name="Filter Beam Path Length Minimum",
                     type="1C",
                     row=15,
+                    requirement=Requirement(
+                        text="Required if present and consistent in the contributing SOP Instances.",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00187058,
@@ -132,6 +231,12 @@ X_RAY_3D_ANGIOGRAPHIC_ACQUISITION_MODULE: Final = AttributeTable(
                     name="Filter Beam Path Length Maximum",
                     type="1C",
                     row=16,
+                    requirement=Requirement(
+                        text="Required if present and consistent in the contributing SOP Instances.",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189466,
@@ -199,6 +304,12 @@ X_RAY_3D_ANGIOGRAPHIC_ACQUISITION_MODULE: Final = AttributeTable(
                             name="Positioner Isocenter Primary Angle",
                             type="1C",
                             row=26,
+                            requirement=Requirement(
+                                text="Required if present and consistent in the contributing SOP Instances.",
+                                status="unknown by design",
+                                required=not_verifiable,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00189464,
@@ -206,6 +317,12 @@ X_RAY_3D_ANGIOGRAPHIC_ACQUISITION_MODULE: Final = AttributeTable(
                             name="Positioner Isocenter Secondary Angle",
                             type="1C",
                             row=27,
+                            requirement=Requirement(
+                                text="Required if present and consistent in the contributing SOP Instances.",
+                                status="unknown by design",
+                                required=not_verifiable,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00189465,
@@ -213,6 +330,12 @@ X_RAY_3D_ANGIOGRAPHIC_ACQUISITION_MODULE: Final = AttributeTable(
                             name="Positioner Isocenter Detector Rotation Angle",
                             type="1C",
                             row=28,
+                            requirement=Requirement(
+                                text="Required if present and consistent in the contributing SOP Instances.",
+                                status="unknown by design",
+                                required=not_verifiable,
+                                otherwise=never,
+                            ),
                         ),
                         Attribute(
                             tag=0x00181510,
@@ -228,6 +351,12 @@ X_RAY_3D_ANGIOGRAPHIC_ACQUISITION_MODULE: Final = AttributeTable(
                             type="3",
                             row=30,
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if present and consistent in the contributing SOP Instances.",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
                     ),
                 ),
             ),

@@ -17,7 +17,15 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, ValueSet
+from dicomstd.conditions.runtime import never, not_verifiable
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    Include,
+    ItemCount,
+    Requirement,
+    ValueSet,
+)
 
 X_RAY_3D_ANGIOGRAPHIC_IMAGE_CONTRIBUTING_SOURCES_MODULE: Final = AttributeTable(
     table_id="table_C.8.21.2.1-1",
@@ -50,6 +58,12 @@ X_RAY_3D_ANGIOGRAPHIC_IMAGE_CONTRIBUTING_SOURCES_MODULE: Final = AttributeTable(
                     name="Acquisition Device Processing Description",
                     type="1C",
                     row=4,
+                    requirement=Requirement(
+                        text="Required if present and consistent in the contributing SOP Instances.",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00181401,
@@ -57,6 +71,12 @@ X_RAY_3D_ANGIOGRAPHIC_IMAGE_CONTRIBUTING_SOURCES_MODULE: Final = AttributeTable(
                     name="Acquisition Device Processing Code",
                     type="1C",
                     row=5,
+                    requirement=Requirement(
+                        text="Required if present and have an equal value in the contributing SOP Instances.",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189457,
@@ -67,6 +87,12 @@ X_RAY_3D_ANGIOGRAPHIC_IMAGE_CONTRIBUTING_SOURCES_MODULE: Final = AttributeTable(
                     value_sets=(
                         ValueSet(kind="defined", values=("MONOPLANE", "PLANE A", "PLANE B")),
                     ),
+                    requirement=Requirement(
+                        text="Required if present and consistent in the contributing SOP Instances.",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00181164,
@@ -74,6 +100,12 @@ X_RAY_3D_ANGIOGRAPHIC_IMAGE_CONTRIBUTING_SOURCES_MODULE: Final = AttributeTable(
                     name="Imager Pixel Spacing",
                     type="1C",
                     row=7,
+                    requirement=Requirement(
+                        text="Required if present and consistent in the contributing SOP Instances.",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
             ),
         ),

@@ -17,7 +17,15 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, ValueSet
+from dicomstd.conditions.runtime import never, not_verifiable
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    Include,
+    ItemCount,
+    Requirement,
+    ValueSet,
+)
 
 X_RAY_3D_CRANIOFACIAL_ACQUISITION_MODULE: Final = AttributeTable(
     table_id="table_C.8.21.3.3-1",
@@ -43,6 +51,12 @@ X_RAY_3D_CRANIOFACIAL_ACQUISITION_MODULE: Final = AttributeTable(
                     value_sets=(
                         ValueSet(kind="enumerated", values=("RECTANGLE", "ROUND", "HEXAGONAL")),
                     ),
+                    requirement=Requirement(
+                        text="Required if present and consistent in the contributing SOP Instances.",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00189420,
@@ -51,6 +65,12 @@ X_RAY_3D_CRANIOFACIAL_ACQUISITION_MODULE: Final = AttributeTable(
                     type="1C",
                     row=3,
                     value_sets=(ValueSet(kind="enumerated", values=("DIGITAL_DETECTOR",)),),
+                    requirement=Requirement(
+                        text="Required if present and consistent in the contributing SOP Instances.",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Include(
                     table_id="table_C.8.21.3.1.1-1",
@@ -75,6 +95,12 @@ X_RAY_3D_CRANIOFACIAL_ACQUISITION_MODULE: Final = AttributeTable(
                             label="Table C.8.21.3.1.2-1 “X-Ray 3D General Per Projection Acquisition Macro Attributes”",
                             row=7,
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if present and consistent in the contributing SOP Instances.",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
                     ),
                 ),
             ),

@@ -17,7 +17,8 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount
+from dicomstd.conditions.runtime import never, not_verifiable
+from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, Requirement
 
 X_RAY_3D_CRANIOFACIAL_IMAGE_CONTRIBUTING_SOURCES_MODULE: Final = AttributeTable(
     table_id="table_C.8.21.2.2-1",
@@ -50,6 +51,12 @@ X_RAY_3D_CRANIOFACIAL_IMAGE_CONTRIBUTING_SOURCES_MODULE: Final = AttributeTable(
                     name="Acquisition Device Processing Description",
                     type="1C",
                     row=4,
+                    requirement=Requirement(
+                        text="Required if present and consistent in the contributing SOP Instances.",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00181401,
@@ -57,6 +64,12 @@ X_RAY_3D_CRANIOFACIAL_IMAGE_CONTRIBUTING_SOURCES_MODULE: Final = AttributeTable(
                     name="Acquisition Device Processing Code",
                     type="1C",
                     row=5,
+                    requirement=Requirement(
+                        text="Required if present and have an equal value in the contributing SOP Instances.",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00181164,
@@ -64,6 +77,12 @@ X_RAY_3D_CRANIOFACIAL_IMAGE_CONTRIBUTING_SOURCES_MODULE: Final = AttributeTable(
                     name="Imager Pixel Spacing",
                     type="1C",
                     row=6,
+                    requirement=Requirement(
+                        text="Required if present and consistent in the contributing SOP Instances.",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
             ),
         ),

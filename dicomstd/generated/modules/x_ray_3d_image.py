@@ -17,7 +17,31 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    Include,
+    ItemCount,
+    Requirement,
+    ValueSet,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    'Required if Lossy Image Compression (0028,2110) is "01".'
+    return rt.value_in(context, 0x00282110, "item", 0, None, ("01",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if the Referenced Image Sequence (0008,1140) is present."
+    return rt.present(context, 0x00081140, "any", 0)
+
 
 X_RAY_3D_IMAGE_MODULE: Final = AttributeTable(
     table_id="table_C.8.21.1-1",
@@ -107,6 +131,12 @@ X_RAY_3D_IMAGE_MODULE: Final = AttributeTable(
             name="Lossy Image Compression Ratio",
             type="1C",
             row=12,
+            requirement=Requirement(
+                text='Required if Lossy Image Compression (0028,2110) is "01".',
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00282114,
@@ -114,6 +144,12 @@ X_RAY_3D_IMAGE_MODULE: Final = AttributeTable(
             name="Lossy Image Compression Method",
             type="1C",
             row=13,
+            requirement=Requirement(
+                text='Required if Lossy Image Compression (0028,2110) is "01".',
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00089092,
@@ -128,6 +164,12 @@ X_RAY_3D_IMAGE_MODULE: Final = AttributeTable(
                     label="Table C.17-3 “Hierarchical SOP Instance Reference Macro Attributes”",
                     row=15,
                 ),
+            ),
+            requirement=Requirement(
+                text="Required if the Referenced Image Sequence (0008,1140) is present.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
             ),
         ),
         Include(

@@ -17,7 +17,27 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always
+from dicomstd.specification import Attribute, AttributeTable, Include, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Exposure (0018,1152) is not present May be present otherwise."
+    return rt.neg(rt.present(context, 0x00181152, "item", 0))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if either Exposure Time (0018,1150) or X-Ray Tube Current (0018,1151) are not present May be present otherwise."
+    return rt.disj(
+        rt.neg(rt.present(context, 0x00181150, "item", 0)),
+        rt.neg(rt.present(context, 0x00181151, "item", 0)),
+    )
+
 
 X_RAY_ACQUISITION_MODULE: Final = AttributeTable(
     table_id="table_C.8-27",
@@ -36,7 +56,17 @@ X_RAY_ACQUISITION_MODULE: Final = AttributeTable(
             value_sets=(ValueSet(kind="enumerated", values=("SC", "GR")),),
         ),
         Attribute(
-            tag=0x00181151, keyword="XRayTubeCurrent", name="X-Ray Tube Current", type="2C", row=3
+            tag=0x00181151,
+            keyword="XRayTubeCurrent",
+            name="X-Ray Tube Current",
+            type="2C",
+            row=3,
+            requirement=Requirement(
+                text="Required if Exposure (0018,1152) is not present May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00188151,
@@ -45,11 +75,35 @@ X_RAY_ACQUISITION_MODULE: Final = AttributeTable(
             type="3",
             row=4,
         ),
-        Attribute(tag=0x00181150, keyword="ExposureTime", name="Exposure Time", type="2C", row=5),
+        Attribute(
+            tag=0x00181150,
+            keyword="ExposureTime",
+            name="Exposure Time",
+            type="2C",
+            row=5,
+            requirement=Requirement(
+                text="Required if Exposure (0018,1152) is not present May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
+        ),
         Attribute(
             tag=0x00188150, keyword="ExposureTimeInuS", name="Exposure Time in µS", type="3", row=6
         ),
-        Attribute(tag=0x00181152, keyword="Exposure", name="Exposure", type="2C", row=7),
+        Attribute(
+            tag=0x00181152,
+            keyword="Exposure",
+            name="Exposure",
+            type="2C",
+            row=7,
+            requirement=Requirement(
+                text="Required if either Exposure Time (0018,1150) or X-Ray Tube Current (0018,1151) are not present May be present otherwise.",
+                status="parser",
+                required=_condition_2,
+                otherwise=always,
+            ),
+        ),
         Attribute(tag=0x00181153, keyword="ExposureInuAs", name="Exposure in µAs", type="3", row=8),
         Attribute(
             tag=0x00181166,

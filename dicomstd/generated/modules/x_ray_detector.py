@@ -17,7 +17,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import Attribute, AttributeTable, Include, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Isocenter Reference System Sequence (0018,9462) is present."
+    return rt.present(context, 0x00189462, "any", 0)
+
 
 X_RAY_DETECTOR_MODULE: Final = AttributeTable(
     table_id="table_C.8.19.5-1",
@@ -44,6 +56,12 @@ X_RAY_DETECTOR_MODULE: Final = AttributeTable(
             name="Position of Isocenter Projection",
             type="1C",
             row=3,
+            requirement=Requirement(
+                text="Required if Isocenter Reference System Sequence (0018,9462) is present.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
     ),
 )

@@ -17,14 +17,35 @@ from __future__ import annotations
 
 from typing import Final
 
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
     ContextGroup,
     Include,
     ItemCount,
+    Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Multi-frame Image"
+    return rt.disj(
+        rt.compare(context, 0x00280008, "any", 0, None, "gt", 1.0),
+        rt.conj(rt.compare(context, 0x00280008, "any", 0, None, "eq", 1.0), rt.UNKNOWN),
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Shall be present if Image Type (0008,0008) Value 3 is BIPLANE A or BIPLANE B May be present otherwise"
+    return rt.value_in(context, 0x00080008, "item", 0, 3, ("BIPLANE A", "BIPLANE B"))
+
 
 X_RAY_IMAGE_MODULE: Final = AttributeTable(
     table_id="table_C.8-26",
@@ -40,6 +61,12 @@ X_RAY_IMAGE_MODULE: Final = AttributeTable(
             type="1C",
             row=1,
             value_sets=(ValueSet(kind="enumerated", values=("00181063H", "00181065H")),),
+            requirement=Requirement(
+                text="Required if Multi-frame Image",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00282110,
@@ -48,6 +75,12 @@ X_RAY_IMAGE_MODULE: Final = AttributeTable(
             type="1C",
             row=2,
             value_sets=(ValueSet(kind="enumerated", values=("00", "01")),),
+            requirement=Requirement(
+                text="Required if Lossy Compression has been performed on the Image May be present otherwise.",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=always,
+            ),
         ),
         Attribute(tag=0x00080008, keyword="ImageType", name="Image Type", type="1", row=3),
         Attribute(
@@ -122,6 +155,12 @@ X_RAY_IMAGE_MODULE: Final = AttributeTable(
                         ),
                     ),
                 ),
+            ),
+            requirement=Requirement(
+                text="Shall be present if Image Type (0008,0008) Value 3 is BIPLANE A or BIPLANE B May be present otherwise",
+                status="parser",
+                required=_condition_2,
+                otherwise=always,
             ),
         ),
         Attribute(

@@ -17,7 +17,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import Attribute, AttributeTable, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Table Motion is DYNAMIC."
+    return rt.value_in(context, 0x00181134, "item", 0, None, ("DYNAMIC",))
+
 
 X_RAY_TABLE_MODULE: Final = AttributeTable(
     table_id="table_C.8-29",
@@ -40,6 +52,12 @@ X_RAY_TABLE_MODULE: Final = AttributeTable(
             name="Table Vertical Increment",
             type="2C",
             row=2,
+            requirement=Requirement(
+                text="Required if Table Motion is DYNAMIC.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00181137,
@@ -47,6 +65,12 @@ X_RAY_TABLE_MODULE: Final = AttributeTable(
             name="Table Longitudinal Increment",
             type="2C",
             row=3,
+            requirement=Requirement(
+                text="Required if Table Motion is DYNAMIC.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00181136,
@@ -54,6 +78,12 @@ X_RAY_TABLE_MODULE: Final = AttributeTable(
             name="Table Lateral Increment",
             type="2C",
             row=4,
+            requirement=Requirement(
+                text="Required if Table Motion is DYNAMIC.",
+                status="parser",
+                required=_condition_1,
+                otherwise=never,
+            ),
         ),
         Attribute(tag=0x00181138, keyword="TableAngle", name="Table Angle", type="3", row=5),
     ),

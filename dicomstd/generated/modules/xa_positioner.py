@@ -17,7 +17,24 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never
+from dicomstd.specification import Attribute, AttributeTable, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Pixel Data (7FE0,0010) contains more than one frame May be present otherwise."
+    return rt.compare(context, 0x00280008, "any", 0, None, "gt", 1.0)
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Positioner Motion (0018,1500) equals DYNAMIC."
+    return rt.value_in(context, 0x00181500, "item", 0, None, ("DYNAMIC",))
+
 
 XA_POSITIONER_MODULE: Final = AttributeTable(
     table_id="table_C.8-30",
@@ -54,6 +71,12 @@ XA_POSITIONER_MODULE: Final = AttributeTable(
             type="2C",
             row=4,
             value_sets=(ValueSet(kind="defined", values=("DYNAMIC", "STATIC")),),
+            requirement=Requirement(
+                text="Required if Pixel Data (7FE0,0010) contains more than one frame May be present otherwise.",
+                status="override",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00181510,
@@ -75,6 +98,12 @@ XA_POSITIONER_MODULE: Final = AttributeTable(
             name="Positioner Primary Angle Increment",
             type="2C",
             row=7,
+            requirement=Requirement(
+                text="Required if Positioner Motion (0018,1500) equals DYNAMIC.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00181521,
@@ -82,6 +111,12 @@ XA_POSITIONER_MODULE: Final = AttributeTable(
             name="Positioner Secondary Angle Increment",
             type="2C",
             row=8,
+            requirement=Requirement(
+                text="Required if Positioner Motion (0018,1500) equals DYNAMIC.",
+                status="parser",
+                required=_condition_2,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00181530,

@@ -17,7 +17,32 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never
+from dicomstd.specification import Attribute, AttributeTable, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Exposure in mAs (0018,9332) is not present May be present otherwise."
+    return rt.neg(rt.present(context, 0x00189332, "item", 0))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if either Exposure Time in ms (0018,9328) or X-Ray Tube Current in mA (0018,9330) are not present May be present otherwise."
+    return rt.disj(
+        rt.neg(rt.present(context, 0x00189328, "item", 0)),
+        rt.neg(rt.present(context, 0x00189330, "item", 0)),
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Positioner Type (0018,1508) equals CARM."
+    return rt.value_in(context, 0x00181508, "item", 0, None, ("CARM",))
+
 
 XA_XRF_ACQUISITION_MODULE: Final = AttributeTable(
     table_id="table_C.8.19.3-1",
@@ -41,12 +66,38 @@ XA_XRF_ACQUISITION_MODULE: Final = AttributeTable(
             name="X-Ray Tube Current in mA",
             type="1C",
             row=3,
+            requirement=Requirement(
+                text="Required if Exposure in mAs (0018,9332) is not present May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
-            tag=0x00189328, keyword="ExposureTimeInms", name="Exposure Time in ms", type="1C", row=4
+            tag=0x00189328,
+            keyword="ExposureTimeInms",
+            name="Exposure Time in ms",
+            type="1C",
+            row=4,
+            requirement=Requirement(
+                text="Required if Exposure in mAs (0018,9332) is not present May be present otherwise.",
+                status="parser",
+                required=_condition_1,
+                otherwise=always,
+            ),
         ),
         Attribute(
-            tag=0x00189332, keyword="ExposureInmAs", name="Exposure in mAs", type="1C", row=5
+            tag=0x00189332,
+            keyword="ExposureInmAs",
+            name="Exposure in mAs",
+            type="1C",
+            row=5,
+            requirement=Requirement(
+                text="Required if either Exposure Time in ms (0018,9328) or X-Ray Tube Current in mA (0018,9330) are not present May be present otherwise.",
+                status="parser",
+                required=_condition_2,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00181154, keyword="AveragePulseWidth", name="Average Pulse Width", type="1", row=6
@@ -117,6 +168,12 @@ XA_XRF_ACQUISITION_MODULE: Final = AttributeTable(
             type="1C",
             row=15,
             value_sets=(ValueSet(kind="enumerated", values=("YES", "NO")),),
+            requirement=Requirement(
+                text="Required if Positioner Type (0018,1508) equals CARM.",
+                status="parser",
+                required=_condition_3,
+                otherwise=never,
+            ),
         ),
         Attribute(
             tag=0x00189473,

@@ -17,7 +17,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Recommended Viewing Mode (0028,1090) equals SUB."
+    return rt.value_in(context, 0x00281090, "item", 0, None, ("SUB",))
+
 
 XA_XRF_MULTI_FRAME_PRESENTATION_MODULE: Final = AttributeTable(
     table_id="table_C.8.19.7-1",
@@ -80,6 +92,12 @@ XA_XRF_MULTI_FRAME_PRESENTATION_MODULE: Final = AttributeTable(
                     name="Mask Visibility Percentage",
                     type="1C",
                     row=9,
+                    requirement=Requirement(
+                        text="Required if Recommended Viewing Mode (0028,1090) equals SUB.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=never,
+                    ),
                 ),
             ),
         ),

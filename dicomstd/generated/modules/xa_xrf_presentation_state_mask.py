@@ -17,7 +17,36 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    Include,
+    ItemCount,
+    Requirement,
+    ValueSet,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Mask Operation (0028,6101) equals REV_TID May be present otherwise."
+    return rt.value_in(context, 0x00286101, "item", 0, None, ("REV_TID",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if the Mask Operation (0028,6101) is AVG_SUB."
+    return rt.value_in(context, 0x00286101, "item", 0, None, ("AVG_SUB",))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Mask Operation (0028,6101) is TID or REV_TID."
+    return rt.value_in(context, 0x00286101, "item", 0, None, ("TID", "REV_TID"))
+
 
 XA_XRF_PRESENTATION_STATE_MASK_MODULE: Final = AttributeTable(
     table_id="table_C.11.19-1",
@@ -48,6 +77,12 @@ XA_XRF_PRESENTATION_STATE_MASK_MODULE: Final = AttributeTable(
                             row=3,
                         ),
                     ),
+                    requirement=Requirement(
+                        text="Required if Presentation State Relationship Module references more than one SOP Instance",
+                        status="unparsed",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00286101, keyword="MaskOperation", name="Mask Operation", type="1", row=4
@@ -58,6 +93,12 @@ XA_XRF_PRESENTATION_STATE_MASK_MODULE: Final = AttributeTable(
                     name="Applicable Frame Range",
                     type="1C",
                     row=5,
+                    requirement=Requirement(
+                        text="Required if Mask Operation (0028,6101) equals REV_TID May be present otherwise.",
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00286110,
@@ -65,6 +106,12 @@ XA_XRF_PRESENTATION_STATE_MASK_MODULE: Final = AttributeTable(
                     name="Mask Frame Numbers",
                     type="1C",
                     row=6,
+                    requirement=Requirement(
+                        text="Required if the Mask Operation (0028,6101) is AVG_SUB.",
+                        status="parser",
+                        required=_condition_2,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00286112,
@@ -73,7 +120,19 @@ XA_XRF_PRESENTATION_STATE_MASK_MODULE: Final = AttributeTable(
                     type="3",
                     row=7,
                 ),
-                Attribute(tag=0x00286120, keyword="TIDOffset", name="TID Offset", type="2C", row=8),
+                Attribute(
+                    tag=0x00286120,
+                    keyword="TIDOffset",
+                    name="TID Offset",
+                    type="2C",
+                    row=8,
+                    requirement=Requirement(
+                        text="Required if Mask Operation (0028,6101) is TID or REV_TID.",
+                        status="parser",
+                        required=_condition_3,
+                        otherwise=never,
+                    ),
+                ),
                 Attribute(
                     tag=0x00289422,
                     keyword="PixelIntensityRelationshipLUTSequence",
@@ -107,6 +166,12 @@ XA_XRF_PRESENTATION_STATE_MASK_MODULE: Final = AttributeTable(
                             row=13,
                             value_sets=(ValueSet(kind="enumerated", values=("TO_LOG",)),),
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if Pixel Intensity Relationship (0028,1040) is not LOG for frames included in this Item of the Mask Subtraction Sequence (0028,6100).",
+                        status="unparsed",
+                        required=not_verifiable,
+                        otherwise=never,
                     ),
                 ),
                 Attribute(
@@ -145,6 +210,12 @@ XA_XRF_PRESENTATION_STATE_MASK_MODULE: Final = AttributeTable(
                                     name="Vertices of the Region",
                                     type="1C",
                                     row=18,
+                                    requirement=Requirement(
+                                        text="Required if the pixel shift does not apply to the entire set of pixels of the frames.",
+                                        status="unknown by design",
+                                        required=not_verifiable,
+                                        otherwise=never,
+                                    ),
                                 ),
                             ),
                         ),

@@ -17,7 +17,26 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, ValueSet
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.specification import (
+    Attribute,
+    AttributeTable,
+    Include,
+    ItemCount,
+    Requirement,
+    ValueSet,
+)
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Recommended Viewing Mode (0028,1090) equals SUB."
+    return rt.value_in(context, 0x00281090, "item", 0, None, ("SUB",))
+
 
 XA_XRF_PRESENTATION_STATE_PRESENTATION_MODULE: Final = AttributeTable(
     table_id="table_C.11.21-1",
@@ -47,6 +66,12 @@ XA_XRF_PRESENTATION_STATE_PRESENTATION_MODULE: Final = AttributeTable(
                             label="Table 10-11 “SOP Instance Reference Macro Attributes”",
                             row=3,
                         ),
+                    ),
+                    requirement=Requirement(
+                        text="Required if display sequences in this Item do not apply to all the images listed in the Presentation State Relationship Module.",
+                        status="unparsed",
+                        required=not_verifiable,
+                        otherwise=never,
                     ),
                 ),
                 Attribute(
@@ -107,6 +132,12 @@ XA_XRF_PRESENTATION_STATE_PRESENTATION_MODULE: Final = AttributeTable(
                             name="Mask Visibility Percentage",
                             type="1C",
                             row=12,
+                            requirement=Requirement(
+                                text="Required if Recommended Viewing Mode (0028,1090) equals SUB.",
+                                status="parser",
+                                required=_condition_1,
+                                otherwise=never,
+                            ),
                         ),
                     ),
                 ),

@@ -24,12 +24,16 @@ from dicomstd.conditions.ast import (
     Constant,
     FirstItem,
     HasValue,
+    InAnyItem,
+    ItemCount,
     ModulePresent,
     Not,
     Or,
     Present,
+    PrivateTag,
     SOPClassIn,
     TagValue,
+    TransferSyntaxIn,
     Unparsed,
     Unverifiable,
     Value,
@@ -66,7 +70,19 @@ def emit_expression(
 
 
 def _emit(condition: Condition, ctx: str, rt: str) -> str:
-    if isinstance(condition, (Present, HasValue, ValueIn, Compare, CodeIn)):
+    if isinstance(condition, InAnyItem):
+        ref = condition.sequence
+        # The Item's context is a lambda parameter named after the outer one, one level
+        # deeper, so that nested Items never shadow a name still in use.
+        inner = f"{ctx}_item"
+        body = _emit(condition.condition, inner, rt)
+        return (
+            f"{rt}.in_any_item({ctx}, 0x{ref.tag:08X}, {ref.scope!r}, {ref.levels}, "
+            f"lambda {inner}: {body})"
+        )
+    if isinstance(condition, TransferSyntaxIn):
+        return f"{rt}.transfer_syntax_in({ctx}, {_tuple([repr(uid) for uid in condition.uids])})"
+    if isinstance(condition, (Present, HasValue, ValueIn, Compare, CodeIn, ItemCount, PrivateTag)):
         ref = condition.attribute
         head = f"{ctx}, 0x{ref.tag:08X}, {ref.scope!r}, {ref.levels}"
         if isinstance(condition, Present):
@@ -76,6 +92,10 @@ def _emit(condition: Condition, ctx: str, rt: str) -> str:
         if isinstance(condition, ValueIn):
             values = _tuple([_value(value, rt) for value in condition.values])
             return f"{rt}.value_in({head}, {condition.value_number!r}, {values})"
+        if isinstance(condition, ItemCount):
+            return f"{rt}.item_count({head}, {condition.operator!r}, {int(condition.bound)!r})"
+        if isinstance(condition, PrivateTag):
+            return f"{rt}.private_tag({head}, {condition.value_number!r})"
         if isinstance(condition, Compare):
             return (
                 f"{rt}.compare({head}, {condition.value_number!r}, {condition.operator!r}, "

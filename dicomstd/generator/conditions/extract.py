@@ -28,9 +28,10 @@ __all__ = [
 ]
 
 #: What a condition sentence says: when ``required``; ``may`` / ``shall not`` be present
-#: otherwise; ``may if`` ("May be present otherwise if ..."); ``forbidden`` ("Shall not be
-#: present if ...").
-SentenceKind = Literal["required", "may", "shall not", "may if", "forbidden"]
+#: otherwise; ``may if`` ("May be present otherwise if ...", "May be present if ...");
+#: ``forbidden`` ("Shall not be present if ..."); ``exclusive`` ("Mutually exclusive with
+#: X": the clause names X).
+SentenceKind = Literal["required", "may", "shall not", "may if", "forbidden", "exclusive"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -70,7 +71,8 @@ _STARTERS: tuple[tuple[re.Pattern[str], SentenceKind], ...] = (
     ),
     (
         re.compile(
-            r"(?:It |it )?[Mm]ay be present otherwise,? if\b|[Oo]therwise,? may be present if\b"
+            r"(?:It |it )?[Mm]ay be present otherwise,? (?:only )?if\b|[Oo]therwise,? may be present if\b"
+            r"|(?:It |it )?[Mm]ay be present (?:only )?if\b"
         ),
         "may if",
     ),
@@ -81,6 +83,7 @@ _STARTERS: tuple[tuple[re.Pattern[str], SentenceKind], ...] = (
         "may",
     ),
     (re.compile(r"(?:It |it )?[Ss]hall not be present (?:if|when)\b"), "forbidden"),
+    (re.compile(r"(?:It is |it is )?[Mm]utually exclusive with\b"), "exclusive"),
     (
         re.compile(
             r"(?:This Attribute is |this Attribute is |It is |it is )?[Rr]equired,? (?:only )?(?:if|when|for)(?:\b|(?=[A-Z])):?"
@@ -93,7 +96,7 @@ _STARTERS: tuple[tuple[re.Pattern[str], SentenceKind], ...] = (
 # "; may be present otherwise", ", may be present otherwise", "; shall not be present if" at
 # the end of a Required sentence: a second sentence of its own.
 _TRAILING = re.compile(
-    r"[;,.]?\s+(?=(?:it )?(?:[Mm]ay be present otherwise|[Ss]hall not be present (?:otherwise|if|when)|[Oo]therwise,? may be present))"
+    r"[;,.]?\s+(?=(?:it )?(?:[Mm]ay be present otherwise|May be present if|[Ss]hall not be present (?:otherwise|if|when)|[Oo]therwise,? may be present))"
 )
 
 
@@ -119,7 +122,7 @@ def _classify(sentence: str) -> ConditionSentence | None:
         text = sentence[match.start() :].strip()
         clause = (
             text[match.end() - match.start() :].strip()
-            if kind in ("required", "forbidden", "may if")
+            if kind in ("required", "forbidden", "may if", "exclusive")
             else ""
         )
         if kind == "required" and re.search(r"\bfor:?$", match.group(0)):

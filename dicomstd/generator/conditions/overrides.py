@@ -20,8 +20,11 @@ publication is a :class:`~dicomstd.errors.BuildError`: the standard changed, re-
 The form of a condition is a Python expression of these calls (read with :mod:`ast`, never
 evaluated): ``present(TAG)``, ``has_value(TAG)``, ``value_in(TAG, [values], number=N)``,
 ``compare(TAG, ">", N)`` (``>``, ``>=``, ``<``, ``<=``, ``==``, ``!=``), ``code_in(TAG,
-[("code", "scheme")])``, ``module("table_id")``, ``macro("table_id")``,
-``functional_group("table_id")``, ``sop_class(["uid", ...])``, ``first_item()``,
+[("code", "scheme")])``, ``item_count(TAG, ">", N)`` (the number of Items of a Sequence),
+``in_any_item(TAG, condition)`` (some Item of the Sequence satisfies the condition, read
+with the Item as the Data Set), ``private_tag(TAG, number=N)`` (an AT Value is a Private
+Tag), ``module("table_id")``, ``macro("table_id")``, ``functional_group("table_id")``,
+``sop_class(["uid", ...])``, ``transfer_syntax(["uid", ...])``, ``first_item()``,
 ``unverifiable("text")``, ``true``, ``false``, with ``and``, ``or``, ``not`` and
 parentheses. ``TAG`` is ``"0028,0030"``; Attribute calls take ``scope="item"`` (``parent``
 with ``levels=1``, ``top``, ``frame``; default ``any``); ``tag("0018,1063")`` is a Tag value.
@@ -45,14 +48,18 @@ from dicomstd.conditions.ast import (
     Constant,
     FirstItem,
     HasValue,
+    InAnyItem,
+    ItemCount,
     ModulePresent,
     Not,
     Operator,
     Or,
     Present,
+    PrivateTag,
     Requirement,
     SOPClassIn,
     TagValue,
+    TransferSyntaxIn,
     Unparsed,
     Unverifiable,
     Value,
@@ -168,6 +175,21 @@ def _convert(node: python_ast.expr) -> Condition:
         number = _literal(keywords["number"]) if "number" in keywords else None
         node.keywords = [k for k in node.keywords if k.arg != "number"]
         return Compare(_reference(node), operator, float(_literal(node.args[2])), number)
+    if name == "item_count":
+        operator = _OPERATORS[_literal(node.args[1])]
+        bound = _literal(node.args[2])
+        if not isinstance(bound, int):
+            raise ValueError(f"item_count takes a whole number, not {bound!r}")
+        return ItemCount(_reference(node), operator, bound)
+    if name == "in_any_item":
+        inner = _convert(node.args[1])
+        return InAnyItem(_reference(node), inner)
+    if name == "private_tag":
+        number = _literal(keywords["number"]) if "number" in keywords else None
+        node.keywords = [k for k in node.keywords if k.arg != "number"]
+        return PrivateTag(_reference(node), number)
+    if name == "transfer_syntax":
+        return TransferSyntaxIn(tuple(str(uid) for uid in _literal(node.args[0])))
     if name == "code_in":
         codes = tuple((str(code[0]), str(code[1])) for code in _literal(node.args[1]))
         return CodeIn(_reference(node), codes)
@@ -238,6 +260,19 @@ def format_condition(condition: Condition, nested: bool = False) -> str:
         bound = int(condition.bound) if condition.bound.is_integer() else condition.bound
         operator = _OPERATOR_TEXT[condition.operator]
         return f'compare({tag}, "{operator}", {bound}{number}{keywords})'
+    if isinstance(condition, ItemCount):
+        tag, keywords = _reference_text(condition.attribute)
+        operator = _OPERATOR_TEXT[condition.operator]
+        return f'item_count({tag}, "{operator}", {int(condition.bound)}{keywords})'
+    if isinstance(condition, InAnyItem):
+        tag, keywords = _reference_text(condition.sequence)
+        return f"in_any_item({tag}, {format_condition(condition.condition)}{keywords})"
+    if isinstance(condition, PrivateTag):
+        tag, keywords = _reference_text(condition.attribute)
+        number = f", number={condition.value_number}" if condition.value_number is not None else ""
+        return f"private_tag({tag}{number}{keywords})"
+    if isinstance(condition, TransferSyntaxIn):
+        return "transfer_syntax([" + ", ".join(f'"{uid}"' for uid in condition.uids) + "])"
     if isinstance(condition, CodeIn):
         tag, keywords = _reference_text(condition.attribute)
         codes = ", ".join(f'("{value}", "{scheme}")' for value, scheme in condition.codes)

@@ -42,15 +42,19 @@ from dicomstd.conditions.ast import (
     Constant,
     FirstItem,
     HasValue,
+    InAnyItem,
+    ItemCount,
     ModulePresent,
     Not,
     Operator,
     Or,
     Present,
+    PrivateTag,
     Requirement,
     Scope,
     SOPClassIn,
     TagValue,
+    TransferSyntaxIn,
     Unparsed,
     Unverifiable,
     Value,
@@ -71,7 +75,8 @@ _Make = Callable[[AttributeRef], Condition]
 
 _TOKEN = re.compile(
     r"""
-    (?P<code>\(\s*(?P<cv>[A-Za-z0-9_.:\-]+)\s*,\s*(?P<cs>[A-Za-z0-9_.\-]+)\s*,\s*"[^"]*"\s*\))
+    (?P<section>the\s+conditions\s+(?:in|of)\s+Section\s+(?P<sid>[A-Z](?:\.\d+)+)\s*are\s+(?:satisfied|met))
+  | (?P<code>\(\s*(?P<cv>[A-Za-z0-9_.:\-]+)\s*,\s*(?P<cs>[A-Za-z0-9_.\-]+)\s*,\s*"[^"]*"\s*\))
   | (?P<tag>\(\s*(?P<group>[0-9A-Fa-fxX]{4})\s*,\s*(?P<element>[0-9A-Fa-fxX]{4})\s*\))
   | "(?P<quoted>[^"]*)"
   | (?P<uid>\d+(?:\.\d+){2,})
@@ -83,7 +88,17 @@ _TOKEN = re.compile(
 )
 
 TokenKind = Literal[
-    "code", "tag", "quoted", "uid", "number", "word", "punct", "attr", "modules", "end"
+    "code",
+    "tag",
+    "quoted",
+    "uid",
+    "number",
+    "word",
+    "punct",
+    "attr",
+    "modules",
+    "section",
+    "end",
 ]
 
 
@@ -113,7 +128,11 @@ def _tokenize(text: str) -> list[Token]:
     tokens: list[Token] = []
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup
-        if match.group("code"):
+        if match.group("section"):
+            tokens.append(
+                Token("section", match.group(0), match.start(), match.end(), match.group("sid"))
+            )
+        elif match.group("code"):
             tokens.append(
                 Token(
                     "code",
@@ -472,6 +491,17 @@ def _recognise(tokens: list[Token], text: str, vocabulary: Vocabulary) -> list[T
         for words in vocabulary.tag_names.get(tag, []):
             if _words_match(tokens, index - len(words), words):
                 begin = index - len(words)
+                # A name printed longer than the registry's ("Imaging Energy Derivation
+                # Code Sequence (3002,0133)"): the Tag decides; its Title-case words go with it.
+                while (
+                    begin > 0
+                    and tokens[begin - 1].kind == "word"
+                    and tokens[begin - 1].lower not in _NAME_STOP
+                    and tokens[begin - 1].text[:1].isupper()
+                    and not tokens[begin - 1].text.isupper()
+                    and tokens[begin - 1].lower not in _SINGLE_NAME_FOLLOWERS
+                ):
+                    begin -= 1
                 break
         else:
             while begin > 0:
@@ -647,7 +677,87 @@ _VERB_START = {
     "present",
     "absent",
 }
-_DATA_KINDS = ("attr", "modules", "tag", "quoted", "uid", "code")
+#: Words of "present in <other Instances>" (the source, contributing, referenced Instances).
+_OTHER_INSTANCES = {"contributing", "source", "referenced", "spectroscopy"}
+_DATA_KINDS = ("attr", "modules", "tag", "quoted", "uid", "code", "section")
+
+_NUMBER_OF_FRAMES = 0x00280008
+_RT_CONTROL_POINT_INDEX = 0x300A0600
+
+
+def _number_of_frames() -> AttributeRef:
+    return AttributeRef(_NUMBER_OF_FRAMES, "any", 0, "Number of Frames")
+
+
+def _multi_frame() -> Condition:
+    """ "The image is a multi-frame image": PS3.3 Section C.7.6.6.1.1 defines a Multi-frame
+    Image as one whose pixel data is a sequential set of frames, their number conveyed in
+    Number of Frames (0028,0008). More than one frame: TRUE; Number of Frames absent (no
+    set of frames): FALSE; exactly one: whether a one-frame set counts is not said
+    (UNKNOWN)."""
+    frames = _number_of_frames()
+    return Or(
+        (
+            Compare(frames, "gt", 1.0),
+            And(
+                (
+                    Compare(frames, "eq", 1.0),
+                    Unverifiable("an image of one frame counts as a multi-frame image"),
+                )
+            ),
+        )
+    )
+
+
+def _control_point_conditions() -> Condition:
+    """PS3.3 Section C.36.2.2.5.1.1 (Requirements for Changing Values within RT Control
+    Point Sequence Attributes): at the first Item (RT Control Point Index (300A,0600) equal
+    to 1) the Attributes "shall be present if applicable conditions are met"; in later
+    Items, when "the value is different from the previously populated value", which one
+    Item does not show."""
+    return Or(
+        (
+            Compare(
+                AttributeRef(_RT_CONTROL_POINT_INDEX, "any", 0, "RT Control Point Index"), "eq", 1.0
+            ),
+            Unverifiable("the value differs from the previously populated value"),
+        )
+    )
+
+
+#: "the conditions in Section X are satisfied": the sections whose conditions are read.
+_SECTION_CONDITIONS: dict[str, Callable[[], Condition]] = {
+    "C.36.2.2.5.1.1": _control_point_conditions,
+}
+
+
+def _rescope(condition: Condition, scope: Scope) -> Condition:
+    """``condition`` with its Attribute references (outside Items) looked for in ``scope``."""
+
+    def ref(reference: AttributeRef) -> AttributeRef:
+        return AttributeRef(reference.tag, scope, 0, reference.name)
+
+    if isinstance(condition, (Present, HasValue)):
+        return type(condition)(ref(condition.attribute))
+    if isinstance(condition, ValueIn):
+        return ValueIn(ref(condition.attribute), condition.values, condition.value_number)
+    if isinstance(condition, Compare):
+        return Compare(
+            ref(condition.attribute), condition.operator, condition.bound, condition.value_number
+        )
+    if isinstance(condition, CodeIn):
+        return CodeIn(ref(condition.attribute), condition.codes)
+    if isinstance(condition, ItemCount):
+        return ItemCount(ref(condition.attribute), condition.operator, condition.bound)
+    if isinstance(condition, PrivateTag):
+        return PrivateTag(ref(condition.attribute), condition.value_number)
+    if isinstance(condition, InAnyItem):
+        return InAnyItem(ref(condition.sequence), condition.condition)
+    if isinstance(condition, Not):
+        return Not(_rescope(condition.term, scope))
+    if isinstance(condition, (And, Or)):
+        return type(condition)(tuple(_rescope(term, scope) for term in condition.terms))
+    return condition
 
 
 @dataclass
@@ -663,7 +773,7 @@ class _Item:
 @dataclass
 class _Connective:
     word: Literal["and", "or"]
-    level: int  # 0: ", and if" / "and if" (loosest), 1: ", and", 2: "and"
+    level: int  # 0: ", and if" / "and if" (loosest), 1: ", and", 2: "and", 3: elliptic
 
 
 class _Parser:
@@ -676,6 +786,7 @@ class _Parser:
         self.context = context
         self.position = 0
         self.last_subject: list[AttributeRef] = []
+        self.last_joiner = "and"
         self.subject_start = 0
         self.subject_end = 0
 
@@ -698,6 +809,23 @@ class _Parser:
             self.position += len(words)
             return True
         return False
+
+    def accept_text(self, pattern: str) -> bool:
+        """The printed text from the position matches ``pattern`` (case-insensitively) up
+        to a token boundary: consume those tokens (names recognised in it included)."""
+        start = self.peek().start
+        match = re.compile(pattern, re.IGNORECASE).match(self.text, start)
+        if match is None or self.peek().kind == "end":
+            return False
+        end = self.position
+        while end < len(self.tokens) and self.tokens[end].end <= match.end():
+            end += 1
+        if end == self.position or (
+            end < len(self.tokens) and self.tokens[end].start < match.end()
+        ):
+            return False
+        self.position = end
+        return True
 
     def accept_any(self, *phrases: str) -> bool:
         for phrase in sorted(phrases, key=lambda p: -len(p.split())):
@@ -731,6 +859,10 @@ class _Parser:
                 break
             connective, length = found
             self.position += length
+            if self.elliptic():
+                # "Y is absent or has a value of TIME": the two predicates of one subject
+                # bind tighter than any connective around them.
+                connective = _Connective(connective.word, 3)
             items.append(connective)
         items = self.merge_prose(items)
         return self.build(items)
@@ -780,6 +912,10 @@ class _Parser:
         span = self.text[tokens[0].start : tokens[-1].end].strip()
         if any(t.kind in _DATA_KINDS or "_" in t.text or t.text == "=" for t in tokens):
             return Unparsed(span, "names data the grammar cannot read")
+        if tokens[0].lower == "present" and any(t.lower in _OTHER_INSTANCES for t in tokens):
+            # "(Required if) present in the source images", "present and consistent in the
+            # contributing SOP Instances": this Attribute, in other Instances than this one.
+            return Unverifiable(span)
         if tokens[0].lower in _VERB_START:
             return Unparsed(span, "a predicate without a subject")
         return Unverifiable(span)
@@ -806,6 +942,22 @@ class _Parser:
     def clause(self) -> Condition:
         self.accept("if")
         self.subject_start = self.peek().start
+        if self.peek().kind == "section":
+            sid = str(self.peek().value)
+            if sid not in _SECTION_CONDITIONS:
+                raise _Fail(f"the conditions of Section {sid}")
+            self.position += 1
+            return _SECTION_CONDITIONS[sid]()
+        special = self.special_clause()
+        if special is not None:
+            return special
+        if self.elliptic():
+            # "X is absent, or is present and has the value NO": the subject is X.
+            subjects = list(self.last_subject)
+            joiner = self.last_joiner
+            if self.at("not"):
+                return self.comparison(subjects, joiner, None, True)
+            return self.predicate(subjects, joiner, None)
         self.accept("the")
         if self.at("for"):
             return self.for_clause()
@@ -825,6 +977,8 @@ class _Parser:
             "a value of",
             "any value of",
             "one of the values of",
+            "one or more of the values of",
+            "any of the values of",
             "value",
         ):
             value_number = 0  # "the value of X" is the Value
@@ -833,10 +987,126 @@ class _Parser:
         else:
             subjects, joiner = self.subjects()
         self.accept_any("attribute", "attribute value")
+        within = self.within(subjects)
         if value_number is None or value_number == 0:
             value_number = self.value_number_suffix() or value_number
         self.qualifiers(subjects)
-        return self.predicate(subjects, joiner, value_number or None)
+        condition = self.predicate(subjects, joiner, value_number or None)
+        if self.accept_any("for any frame in the sop instance", "for any frame"):
+            # "Spatial Pre-saturation (0018,9027) equals SLAB for any frame in the SOP
+            # Instance": in the Functional Groups of some frame.
+            condition = _rescope(condition, "frame")
+        if within is not None:
+            condition = InAnyItem(within, condition)
+        return condition
+
+    def elliptic(self) -> bool:
+        """A clause opening with its verb after a connective ("..., or is present and has
+        the value NO", "or has zero Items", "or not TILED_FULL"): the subject of the
+        previous clause is meant."""
+        if not self.last_subject or self.position == 0:
+            return False
+        previous = self.tokens[self.position - 1]
+        if previous.lower not in ("or", "and", ","):
+            return False
+        return self.peek().lower in ("is", "are", "has", "have", "does", "contains", "not")
+
+    def within(self, subjects: list[AttributeRef]) -> AttributeRef | None:
+        """ "X within (the) Y": X in an Item of the Sequence Y (the subjects are rescoped to
+        that Item)."""
+        mark = self.position
+        if self.accept("within"):
+            self.accept("the")
+            if self.peek().kind == "attr":
+                outer = self.reference(self.peek())
+                self.position += 1
+                subjects[:] = [AttributeRef(s.tag, "item", 0, s.name) for s in subjects]
+                self.last_subject = list(subjects)
+                return outer
+        self.position = mark
+        return None
+
+    def special_clause(self) -> Condition | None:
+        """Clauses that do not open with their subject: "the number of Items in X is
+        greater than 1", "there is more than one Item in X", "the image is a multi-frame
+        image"."""
+        mark = self.position
+        self.accept("the")
+        if self.accept("number", "of", "items", "in") or self.accept("number", "of", "items", "of"):
+            self.accept("the")
+            if self.peek().kind == "attr":
+                sequence = self.reference(self.peek())
+                self.position += 1
+                if self.accept_any("is", "are"):
+                    operator = self.operator() or ("eq" if self.accept_any("equal to") else None)
+                    if operator is None and self.peek().kind == "number":
+                        operator = "eq"
+                    if operator is not None:
+                        bound = self.number()
+                        self.last_subject = [sequence]
+                        return ItemCount(sequence, operator, int(bound))
+            raise _Fail("the number of Items in ...")
+        self.position = mark
+        if self.accept_any("there is", "there are"):
+            count = self.quantity()
+            if count is not None and self.accept_any("item in", "items in", "item of", "items of"):
+                self.accept("the")
+                if self.peek().kind == "attr":
+                    sequence = self.reference(self.peek())
+                    self.position += 1
+                    self.last_subject = [sequence]
+                    return ItemCount(sequence, count[0], count[1])
+            raise _Fail("there is ...")
+        self.position = mark
+        self.accept("the")
+        if self.accept_any(
+            "image is a multi-frame image",
+            "image is multi-frame",
+            "image is a multi-frame",
+            "multi-frame image",
+        ) and (self.peek().kind == "end" or self.connective() is not None):
+            return _multi_frame()
+        self.position = mark
+        return None
+
+    def quantity(self) -> tuple[Operator, int] | None:
+        """An Item count: "more than one" (gt 1), "one or more" (ge 1), "zero" (eq 0), "one"
+        (eq 1), "2"; ``None`` (nothing consumed) where none is printed."""
+        mark = self.position
+        words = {"zero": 0, "no": 0, "one": 1, "a single": 1, "only one": 1, "exactly one": 1}
+        if self.accept_any("more than one"):
+            return "gt", 1
+        if self.accept_any("one or more", "at least one"):
+            return "ge", 1
+        if self.accept_any("two or more", "at least two", "multiple"):
+            return "ge", 2
+        operator = self.operator()
+        if self.peek().kind == "number" or self.peek().lower in ("zero", "one", "two"):
+            bound = int(self.number())
+            return (operator or "eq"), bound
+        if operator is not None:
+            self.position = mark
+            return None
+        for phrase in sorted(words, key=lambda p: -len(p.split())):
+            if self.accept(*phrase.split()):
+                return "eq", words[phrase]
+        self.position = mark
+        return None
+
+    def item_count(self, subjects: list[AttributeRef], joiner: str) -> Condition | None:
+        """ "X has more than one Item", "X contains one Item", "X sequence contains one
+        Item", "X has zero Items" (nothing consumed when it is not that)."""
+        mark = self.position
+        self.accept("sequence")
+        if self.accept_any("has", "have", "contains", "contain", "includes"):
+            count = self.quantity()
+            if count is not None and self.accept_any(
+                "item", "items", "sequence item", "sequence items"
+            ):
+                operator, bound = count
+                return self.each(subjects, joiner, lambda s: ItemCount(s, operator, bound))
+        self.position = mark
+        return None
 
     def for_clause(self) -> Condition:
         self.accept("for")
@@ -924,6 +1194,7 @@ class _Parser:
             self.position = mark
             break
         self.last_subject = subjects
+        self.last_joiner = joiner
         return subjects, joiner
 
     def qualifiers(self, subjects: list[AttributeRef]) -> None:
@@ -1007,6 +1278,9 @@ class _Parser:
             return And(terms) if joiner == "and" else Or(terms)
 
         self.subject_end = self.position
+        counted = self.item_count(subjects, joiner)
+        if counted is not None:
+            return counted
         be = self.accept_any("is", "are", "was", "were")
         if be:
             if self.accept_any(
@@ -1135,6 +1409,11 @@ class _Parser:
             "and is not zero",
         ):
             return each(lambda s: Compare(s, "ne", 0.0, value_number))
+        if self.accept("and"):
+            counted = self.item_count(subjects, joiner)
+            if counted is not None:
+                return _and(each(Present), counted)
+            self.position = mark
         if self.accept_any("with an item value other than", "and has an item value other than"):
             values = self.values()
             return _and(each(Present), Not(self.value_test(subjects, joiner, value_number, values)))
@@ -1157,6 +1436,12 @@ class _Parser:
                 be = self.accept_any("is", "are")
         if self.accept_any("value is", "value equals", "value of") or self.accept_any("values are"):
             be = True
+        if be and self.accept_text(
+            r"the (?:data element )?tag of a private (?:attribute|data element)\b"
+        ):
+            return self.each(subjects, joiner, lambda s: PrivateTag(s, value_number))
+        if be and self.accept_any("of value"):
+            pass  # "is of Value PRIVATE"
         if be:
             if self.accept_any("not equal to", "not", "other than", "neither"):
                 negated = True
@@ -1310,6 +1595,7 @@ class _Parser:
         if token.kind == "number":
             self.position += 1
             number = float(token.value)  # type: ignore[arg-type]
+            self.skip_meaning()
             return int(number) if number.is_integer() and "." not in token.text else number
         if token.kind == "attr":
             # A value that is a Tag ("points to Frame Time (0018,1063)"), unless a new
@@ -1320,7 +1606,7 @@ class _Parser:
             if (
                 strict
                 and following is not None
-                and following.lower in ("is", "are", "equals", "has", "value")
+                and following.lower not in (",", ";", "or", "and", "nor")
             ):
                 raise _Fail("a new clause")
             self.position += 1
@@ -1365,6 +1651,24 @@ class _Parser:
         ):
             raise _Fail("a value followed by prose")
         return " ".join(words)
+
+    def skip_meaning(self) -> None:
+        """Skip the meaning printed after a value in parentheses ("3 (Code Sequence look
+        up)", "DF (Digitized Film)"): words only."""
+        if self.peek().text != "(":
+            return
+        close = next(
+            (
+                k
+                for k in range(self.position + 1, min(len(self.tokens), self.position + 8))
+                if self.tokens[k].text == ")"
+            ),
+            None,
+        )
+        if close is not None and all(
+            t.kind in ("word", "attr") for t in self.tokens[self.position + 1 : close]
+        ):
+            self.position = close + 1
 
     def module_clause(self) -> Condition:
         token = self.peek()
@@ -1481,7 +1785,10 @@ class _Parser:
                 names.append(name[1])
             mark = self.position
             self.accept(",")
-            self.accept_any("or", "nor")
+            if negated and self.at("and", "not"):
+                self.position += 1  # "is not A and not B": none of them
+            else:
+                self.accept_any("or", "nor")
             self.accept("not")
             if self.position > mark and self.starts_sop_class():
                 continue
@@ -1638,6 +1945,20 @@ def parse_requirement(
     forbidden = [
         parse_condition(s.clause, vocabulary, context) for s in sentences if s.kind == "forbidden"
     ]
+    # "Mutually exclusive with X": shall not be present when X is; when X is absent, the
+    # sentence does not say whether this one is required (only that not both may be).
+    for sentence in sentences:
+        if sentence.kind != "exclusive":
+            continue
+        other = parse_condition(sentence.clause + " is present", vocabulary, context)
+        forbidden.append(other)
+        if not any(s.kind == "required" for s in sentences):
+            required.append(
+                _and(
+                    Not(other),
+                    Unverifiable(f"when {sentence.clause} is absent: {sentence.text}"),
+                )
+            )
     otherwise: Condition = Constant(False)
     stated = False
     for sentence in sentences:
