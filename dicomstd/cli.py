@@ -89,6 +89,12 @@ def main() -> None:
     "and with it the manifest is rewritten to name these.",
 )
 @click.option(
+    "--edition",
+    default=None,
+    help="Build from an edition fetched into standard_xml/<edition>/ (dicomstd fetch): its "
+    "PS3.3-PS3.7 become the --source list.",
+)
+@click.option(
     "--standard-dir",
     "search_path",
     multiple=True,
@@ -126,6 +132,7 @@ def main() -> None:
 @click.option("--verbose", is_flag=True, help="Print the row accounting of every table.")
 def build(
     sources: tuple[Path, ...],
+    edition: str | None,
     search_path: tuple[Path, ...],
     standard_xml: Path | None,
     output: Path | None,
@@ -139,6 +146,13 @@ def build(
     from dicomstd.generator.build import BuildOptions, account_summary, build as run_build
     from dicomstd.generator.manifest import ManifestEntry
 
+    if edition is not None:
+        from dicomstd.editions.fetch import sources_for_edition
+        from dicomstd.generator.build import DEFAULT_STANDARD_XML
+
+        if sources:
+            raise click.UsageError("give --edition or --source, not both")
+        sources = tuple(sources_for_edition(edition, standard_xml or DEFAULT_STANDARD_XML))
     options = BuildOptions(
         sources=list(sources) if sources else None,
         search_path=list(search_path),
@@ -265,3 +279,8 @@ def _describe(query: str, dictionary: Any, registry: Any) -> str:
         f"  VR {element.vr_text or '-'}, VM {element.value_multiplicity or '-'}{status}; "
         f"{element.source}"
     )
+
+from dicomstd.editions.cli import diff_command, fetch_command  # noqa: E402 - registered after main
+
+main.add_command(fetch_command)
+main.add_command(diff_command)
