@@ -12,4 +12,20 @@ from __future__ import annotations
 # time than the rest of the runtime's entry point.
 __version__ = "0.1.0"
 
-__all__ = ["__version__"]
+__all__ = ["__version__", "validate"]
+
+TYPE_CHECKING = False
+if TYPE_CHECKING:
+    from dicomstd.validate import validate
+
+
+def __getattr__(name: str) -> object:
+    # PEP 562: ``dicomstd.validate(...)`` imports the validator (and pydicom) on first use,
+    # so that ``import dicomstd`` stays fast. ``dicomstd.validate`` is also the package of
+    # the validator, which the import system binds here once imported: that package is
+    # callable (it calls its ``validate``), so both spellings agree whatever came first.
+    if name == "validate":
+        import importlib
+
+        return importlib.import_module("dicomstd.validate")
+    raise AttributeError(f"module 'dicomstd' has no attribute {name!r}")

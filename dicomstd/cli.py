@@ -280,6 +280,10 @@ def _describe(query: str, dictionary: Any, registry: Any) -> str:
         f"{element.source}"
     )
 
+from dicomstd.validate.cli import validate_command  # noqa: E402 - registered after main
+
+main.add_command(validate_command)
+
 from dicomstd.editions.cli import diff_command, fetch_command  # noqa: E402 - registered after main
 
 main.add_command(fetch_command)
