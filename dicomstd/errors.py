@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 __all__ = ["DicomstdError", "PublicationError", "BuildError"]
@@ -20,7 +21,22 @@ class DicomstdError(Exception):
     def __init__(self, message: str, path: str | Path | None = None) -> None:
         self.message = message
         self.path = None if path is None else str(path)
-        super().__init__(f"{self.path}: {message}" if self.path else message)
+        super().__init__(f"{_printable(self.path)}: {message}" if self.path else message)
+
+
+def _printable(path: str) -> str:
+    r"""``path`` as a message can print it: a file name that is not UTF-8 reaches Python with
+    its bytes as lone surrogates ("\udcff"), which no output stream can encode; they are
+    shown as ``\xff``, and a control character (a line break) as ``\n``, so that the message
+    stays one printable line."""
+    try:
+        text = path.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    except UnicodeEncodeError:  # a surrogate that does not stand for a byte
+        text = path.encode("utf-8", "backslashreplace").decode("utf-8")
+    return _CONTROL.sub(lambda match: repr(match.group())[1:-1], text)
+
+
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class PublicationError(DicomstdError):

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 
 from dicomstd.errors import PublicationError
+from dicomstd.generator import chtml
 from dicomstd.generator.chtml import read_chtml, read_chtml_pages
 from dicomstd.generator.docbook import read_docbook
 from dicomstd.generator.document import (
@@ -21,6 +22,7 @@ from dicomstd.generator.document import (
     Paragraph,
     Text,
 )
+from document_factories import read_standard
 
 SUBTITLE = "DICOM PS3.99 2099z - Example Things"
 
@@ -350,3 +352,100 @@ def test_a_definition_list_keeps_its_title(example: Document) -> None:
         if isinstance(block, DefinitionList)
     ]
     assert [(d.title, d.entries[0].term_text) for d in lists] == [("Enumerated Values:", "YES")]
+
+
+def test_a_page_through_the_docbook_parser_loads_no_dtd() -> None:
+    """The DocBook parser (collect_ids=False) makes libxml2 ask for XHTML's DTD: it is
+    answered without any network or file access."""
+    with pytest.raises(
+        PublicationError, match=r"not a DocBook publication: root element is <html>"
+    ):
+        read_docbook(TITLE_PAGE, name="PS3.99.html")
+
+
+def test_spans_and_empty_bodies_are_checked_as_in_docbook() -> None:
+    """The grid is one mechanism for both readers (_xml.build_table)."""
+    with pytest.raises(
+        PublicationError,
+        match=r"^part99: table table_1\.1-1, body row 1: colspan='x' is not a whole number",
+    ):
+        read_chtml_pages(
+            _replace("chapter_1.html", b'rowspan="1" colspan="2"', b'rowspan="1" colspan="x"'),
+            name="part99",
+        )
+    with pytest.raises(
+        PublicationError, match=r"^part99: table informaltable_sect_1\.1_1 has no body rows"
+    ):
+        read_chtml_pages(
+            _replace(
+                "chapter_1.html",
+                b'<tbody><tr><td rowspan="1" colspan="1"><p>i1</p></td></tr></tbody>',
+                b"<tbody></tbody>",
+            ),
+            name="part99",
+        )
+
+
+def _without(*names: str) -> dict[str, bytes]:
+    return {name: data for name, data in PAGES.items() if name not in names}
+
+
+@pytest.mark.parametrize(
+    ("missing", "message"),
+    [
+        # chapter_1.html links to it by <link rel="next"> and by a cross reference.
+        (("sect_1.2.html",), r"page sect_1\.2\.html is missing: chapter_1\.html links to it"),
+        # The title page's rel="next"; sect_1.2.html's rel="up" too.
+        (("chapter_1.html",), r"page chapter_1\.html is missing: PS3\.99\.html links to it"),
+        # What only an absent page links to cannot be known: the first one is named.
+        (("chapter_1.html", "sect_1.2.html"), r"page chapter_1\.html is missing: PS3\.99"),
+    ],
+)
+def test_a_missing_page_is_an_error_naming_it(missing: tuple[str, ...], message: str) -> None:
+    """A folder or tar that lost a page read "fine", without that page's tables."""
+    with pytest.raises(PublicationError, match=r"^part99: " + message) as raised:
+        read_chtml_pages(_without(*missing), name="part99")
+    assert "\n" not in str(raised.value)
+
+
+def test_a_page_only_cross_referenced_is_missed_too() -> None:
+    pages = _replace(
+        "chapter_1.html", b'href="sect_1.2.html" title="1.2"', b'href="sect_9.html#x" title="9"'
+    )
+    with pytest.raises(PublicationError, match=r"page sect_9\.html is missing: chapter_1\.html"):
+        read_chtml_pages(pages, name="part99")
+    del pages["sect_1.2.html"]
+    with pytest.raises(PublicationError, match=r"page sect_1\.2\.html \(and 1 more\) is missing"):
+        read_chtml_pages(pages, name="part99")
+
+
+def test_a_copy_known_to_lack_a_page_is_read_and_says_so(
+    monkeypatch: pytest.MonkeyPatch, example: Document
+) -> None:
+    monkeypatch.setitem(
+        chtml.KNOWN_MISSING_PAGES, ("PS3.99", "2099z"), frozenset({"sect_1.2.html"})
+    )
+    document = read_chtml_pages(_without("sect_1.2.html"), name="part99")
+    assert document.missing_pages == ("sect_1.2.html",)
+    assert "sect_1.2" not in document.sections
+    assert document.tables == example.tables
+    assert example.missing_pages == ()
+    # Known to lack one page is no leave to lack another.
+    with pytest.raises(PublicationError, match=r"page chapter_1\.html is missing"):
+        read_chtml_pages(_without("sect_1.2.html", "chapter_1.html"), name="part99")
+
+
+@pytest.mark.standard
+def test_the_real_ps36_2024c_copy_lacks_exactly_chapter_6() -> None:
+    document = read_standard("2024c/part06.chtml.tar.xz")
+    assert document.missing_pages == ("chapter_6.html",)
+    assert "table_6-1" not in document.tables and "table_7-1" in document.tables
+
+
+@pytest.mark.standard
+def test_the_short_rows_nema_publishes_are_recorded() -> None:
+    document = read_standard("2024c/part04.chtml.tar.xz")
+    padded = {
+        table.id: table.padded_rows for table in document.tables.values() if table.padded_rows
+    }
+    assert list(padded) == ["table_II.6-1"]

@@ -2,7 +2,12 @@
 
 from __future__ import annotations
 
+import re
+import time
+
 import pytest
+
+from dicomstd.generator import _xml
 
 from dicomstd.errors import PublicationError
 from dicomstd.generator.docbook import read_docbook
@@ -271,7 +276,9 @@ def test_informal_tables_are_numbered_within_their_section(example: Document) ->
     assert example.table("informaltable_sect_X.1_2").body_rows[0].texts() == ("i2",)
 
 
-def test_ragged_rows_are_padded_to_the_grid_width() -> None:
+def test_ragged_rows_are_padded_to_the_grid_width_and_recorded() -> None:
+    """NEMA's own tables have a few short rows (PS3.3 2024c Table F.3-3, PS3.4 Table II.6-1),
+    so they are padded, not refused; the Table says which, for extractors to refuse."""
     document = read(
         '<chapter label="1" xml:id="chapter_1"><title>T</title>'
         '<table label="1-1" xml:id="table_1-1"><caption>C</caption><tbody>'
@@ -281,6 +288,113 @@ def test_ragged_rows_are_padded_to_the_grid_width() -> None:
     table = document.table("table_1-1")
     assert table.column_count == 2
     assert table.body_rows[1].texts() == ("c", "")
+    assert table.padded_rows == (1,)
+    # A header row that lost a cell: indices count the header rows first.
+    short_header = read_docbook(_table(BODY_2x2, "<thead><tr><th><para>A</para></th></tr></thead>"))
+    assert short_header.table("table_1-1").padded_rows == (0,)
+    assert read_docbook(_table(BODY_2x2, HEADER_2)).table("table_1-1").padded_rows == ()
+
+
+HEADER_2 = "<thead><tr><th><para>A</para></th><th><para>B</para></th></tr></thead>"
+BODY_2x2 = (
+    "<tbody><tr><td><para>a</para></td><td><para>b</para></td></tr>"
+    "<tr><td><para>c</para></td><td><para>d</para></td></tr></tbody>"
+)
+
+
+def _table(rows: str, header: str = "") -> bytes:
+    return book(
+        '<chapter label="1" xml:id="chapter_1"><title>T</title>'
+        f'<table label="1-1" xml:id="table_1-1"><caption>C</caption>{header}{rows}</table>'
+        "</chapter>"
+    )
+
+
+def _second_row_cell(attributes: str) -> str:
+    return (
+        "<tbody><tr><td><para>a</para></td><td><para>b</para></td></tr>"
+        f"<tr><td {attributes}><para>c</para></td></tr></tbody>"
+    )
+
+
+@pytest.mark.parametrize(
+    ("attribute", "value"),
+    [
+        (attribute, value)
+        for attribute in ("colspan", "rowspan")
+        for value in ("2000000000", "-3", "x", "0", "", "1001", "2.0", "+2", "1e3", "9" * 5000)
+    ],
+)
+def test_spans_are_strictly_validated(attribute: str, value: str) -> None:
+    """colspan="2000000000" took 10 GB; "-3" and "x" were silently read as 1."""
+    started = time.perf_counter()
+    with pytest.raises(PublicationError) as raised:
+        read_docbook(_table(_second_row_cell(f'{attribute}="{value}"'), HEADER_2), name="e.xml")
+    assert time.perf_counter() - started < 5
+    message = str(raised.value)
+    assert message.startswith(f"e.xml: table table_1-1, body row 2: {attribute}="), message
+    assert message.endswith("is not a whole number from 1 to 1000"), message
+    assert len(message) < 200
+
+
+def test_a_body_cell_may_not_span_more_columns_than_the_header_has() -> None:
+    with pytest.raises(
+        PublicationError,
+        match=r"table table_1-1, body row 2: colspan='3' is wider than the table's 2 columns",
+    ):
+        read_docbook(_table(_second_row_cell('colspan="3"'), HEADER_2))
+    # Without a header, the bound is MAX_SPAN (and the grid's size, below).
+    assert (
+        read_docbook(_table(_second_row_cell('colspan="3"'))).table("table_1-1").column_count == 3
+    )
+
+
+def test_valid_spans_are_read_as_before() -> None:
+    document = read_docbook(
+        _table(
+            '<tbody><tr><td rowspan=" 5 "><para>a</para></td><td colspan="1"><para>b</para>'
+            "</td></tr><tr><td><para>c</para></td></tr></tbody>",
+            HEADER_2,
+        )
+    )
+    rows = document.table("table_1-1").body_rows
+    # A rowspan past the last row is cut there (NEMA has a few: PS3.4 Table P.3-2).
+    assert [row.texts() for row in rows] == [("a", "b"), ("a", "c")]
+    assert rows[1].cells[0].origin == (0, 0) and rows[0].cells[0].rowspan == 5
+
+
+def test_the_grid_of_a_table_is_bounded() -> None:
+    """The most a table resolves to is MAX_GRID_CELLS positions: spans of 1000 columns on
+    every row (no header to bound them) stop there instead of exhausting memory."""
+    rows = '<tr><td colspan="1000"><para>x</para></td></tr>' * 1500
+    started = time.perf_counter()
+    with pytest.raises(
+        PublicationError,
+        match=r"table table_1-1, body row 1001: the spans resolve to more than 1,000,000 grid",
+    ):
+        read_docbook(_table(f"<tbody>{rows}</tbody>"))
+    assert time.perf_counter() - started < 10
+
+
+def test_a_grid_too_large_by_its_width_is_refused(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(_xml, "MAX_GRID_CELLS", 1000)
+    rows = '<tr><td colspan="100"><para>x</para></td></tr>' + "<tr><td/></tr>" * 20
+    with pytest.raises(
+        PublicationError, match=r"table table_1-1: 21 rows of 100 columns exceed the 1,000 grid"
+    ):
+        read_docbook(_table(f"<tbody>{rows}</tbody>"))
+
+
+@pytest.mark.parametrize(
+    "rows",
+    [HEADER_2 + "<tbody></tbody>", HEADER_2, "<tbody/>", ""],
+    ids=["empty tbody", "header only", "empty tbody, no header", "no rows"],
+)
+def test_a_table_without_body_rows_is_an_error(rows: str) -> None:
+    with pytest.raises(
+        PublicationError, match=re.escape("e.xml: table table_1-1 has no body rows")
+    ):
+        read_docbook(_table(rows), name="e.xml")
 
 
 def test_a_repeated_identical_section_is_read_once() -> None:
@@ -336,12 +450,25 @@ def test_bad_documents_raise_one_clear_line(data: bytes, message: str) -> None:
     assert str(raised.value).startswith("example.xml: ")
 
 
-def test_entities_are_not_expanded() -> None:
+def test_entities_are_not_expanded_and_not_silently_dropped() -> None:
     data = b'<?xml version="1.0"?><!DOCTYPE book [<!ENTITY x SYSTEM "file:///etc/passwd">]>' + book(
         '<chapter label="1" xml:id="chapter_1"><title>T</title><para>&x;</para>' "</chapter>"
     )
-    document = read_docbook(data, name="example.xml")
-    assert "root:" not in blocks_text(document.section("chapter_1").blocks)
+    with pytest.raises(PublicationError, match=r"entity reference &x; at line 1 is not expanded"):
+        read_docbook(data, name="example.xml")
+    # Nor an internal one: its text would silently vanish from the paragraph.
+    internal = b'<!DOCTYPE book [<!ENTITY y "text">]>' + book(
+        '<chapter label="1" xml:id="chapter_1"><title>T</title><para>a&y;b</para></chapter>'
+    )
+    with pytest.raises(PublicationError, match=r"&y;"):
+        read_docbook(internal, name="example.xml")
+    # An entity-like text in CDATA is text, not a reference.
+    cdata = book(
+        '<chapter label="1" xml:id="chapter_1"><title>T</title>'
+        "<para><![CDATA[a&y;b]]></para></chapter>"
+    )
+    document = read_docbook(cdata, name="example.xml")
+    assert blocks_text(document.section("chapter_1").blocks) == "a&y;b"
 
 
 def test_a_definition_list_keeps_its_title() -> None:

@@ -22,11 +22,19 @@ chapter or section (``chapter_9.html``, ``sect_10.3.2.2.html``) plus a title pag
   Exchange".
 
 The title page's lists of tables only link to tables; they are not read as tables.
+
+A page that the publication links to (a ``<link rel="next|prev|up|home">``, the title
+page's table of contents and lists, a cross reference) but that is absent is an error
+naming it: a copy missing a page would otherwise give a document silently missing its
+sections and tables. The only exceptions are the copies known to lack pages
+(:data:`KNOWN_MISSING_PAGES`), whose absent pages the document records.
 """
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Mapping
@@ -37,14 +45,14 @@ from lxml import etree
 from dicomstd.errors import PublicationError
 from dicomstd.generator._xml import (
     element_text,
+    os_error_reason,
+    read_regular_file,
     BlockCollector,
     RawCell,
-    build_grid,
+    build_table,
     edition_of_subtitle,
-    pad_rows,
     parse_xml,
     part_of_document,
-    span_value,
     split_heading,
     tidy_inlines,
 )
@@ -67,7 +75,17 @@ from dicomstd.generator.document import (
     normalize_text,
 )
 
-__all__ = ["XHTML_NAMESPACE", "read_chtml", "read_chtml_pages"]
+__all__ = ["KNOWN_MISSING_PAGES", "XHTML_NAMESPACE", "read_chtml", "read_chtml_pages"]
+
+# Publications known to lack pages, read nonetheless: (part, edition) → the pages that may
+# be absent (each absent one is recorded in Document.missing_pages). Any other absent page
+# is an error.
+KNOWN_MISSING_PAGES: dict[tuple[str, str], frozenset[str]] = {
+    # ../shared/dicom-standard/README.md: the copies of PS3.6 2024c that could be obtained
+    # lack chapter 6 (Table 6-1, too large a page); the build reads PS3.6 2015b for it.
+    ("PS3.6", "2024c"): frozenset({"chapter_6.html"}),
+}
+_NAVIGATION = ("next", "prev", "up", "home")
 
 XHTML_NAMESPACE = "http://www.w3.org/1999/xhtml"
 _H = "{" + XHTML_NAMESPACE + "}"
@@ -149,6 +167,9 @@ class _ChtmlReader:
         self.tables: dict[str, Table] = {}
         self._informal_counts: dict[str, int] = {}
         self._section_tables: dict[str, list[str]] = {}
+        # Page linked to → the first page linking to it (for the message of a missing one).
+        self._linked: dict[str, str] = {}
+        self._current_page = ""
 
     def _parse_page(self, name: str, data: bytes) -> _Page:
         root = parse_xml(data, f"{self.source}/{name}")
@@ -204,7 +225,9 @@ class _ChtmlReader:
             if page.top is None or page is title_page:
                 continue
             parent_id = self._parent_id(page)
+            self._current_page = name
             self._read_section(page.top, parent_id, page)
+        self._note_navigation(title_page)
         return Document(
             part=self.part,
             edition=edition,
@@ -213,7 +236,41 @@ class _ChtmlReader:
             source=self.source,
             sections=self.sections,
             tables=self.tables,
+            missing_pages=self._missing_pages(edition),
         )
+
+    def _note_link(self, href: str, page: str) -> None:
+        """Note that ``page`` links to ``href`` (a page of this publication if relative)."""
+        target = unquote(href.partition("#")[0])
+        if target and "/" not in target and ":" not in target:
+            self._linked.setdefault(target, page)
+
+    def _note_navigation(self, title_page: _Page) -> None:
+        """Note every page's navigation links and the title page's contents."""
+        for name, page in self.pages.items():
+            head = page.root.find(_H + "head")
+            if head is not None:
+                for link in head.iter(_H + "link"):
+                    if link.get("rel") in _NAVIGATION:
+                        self._note_link(link.get("href") or "", name)
+        for anchor in title_page.body.iter(_H + "a"):
+            href = anchor.get("href")
+            if href is not None and "olink" not in _classes(anchor):
+                self._note_link(href, title_page.name)
+
+    def _missing_pages(self, edition: str) -> tuple[str, ...]:
+        missing = sorted(set(self._linked) - set(self.pages))
+        known = KNOWN_MISSING_PAGES.get((self.part, edition), frozenset())
+        unexpected = [page for page in missing if page not in known]
+        if unexpected:
+            first = unexpected[0]
+            more = f" (and {len(unexpected) - 1} more)" if len(unexpected) > 1 else ""
+            raise PublicationError(
+                f"page {first}{more} is missing: {self._linked[first]} links to it "
+                "(a partial or damaged copy of the publication)",
+                self.source,
+            )
+        return tuple(missing)
 
     def _subtitle(self, page: _Page) -> str:
         for element in page.body.iter(_H + "h2"):
@@ -477,25 +534,16 @@ class _ChtmlReader:
         markup_rows = sum(
             1 for row in table_element.iter(_H + "tr") if _owning_table(row) is table_element
         )
-        header_grid, header_width = build_grid(header)
-        body_grid, body_width = build_grid(body)
-        width = max(header_width, body_width)
-        table = Table(
-            id=table_id,
+        table = build_table(
+            table_id=table_id,
             label=label,
             caption=caption,
             section_id=section_id,
-            header_rows=pad_rows(header_grid, width),
-            body_rows=pad_rows(body_grid, width),
-            column_count=width,
+            header=header,
+            body=body,
             markup_row_count=markup_rows,
+            source=self.source,
         )
-        if table.rows_read != markup_rows:
-            raise PublicationError(
-                f"table {table_id}: read {table.rows_read} rows of the {markup_rows} <tr> "
-                "in the markup",
-                self.source,
-            )
         if table_id in self.tables:
             raise PublicationError(f"table id {table_id} occurs twice", self.source)
         self.tables[table_id] = table
@@ -508,8 +556,8 @@ class _ChtmlReader:
         return [
             RawCell(
                 self._blocks(cell, section_id),
-                span_value(cell.get("rowspan")),
-                span_value(cell.get("colspan")),
+                cell.get("rowspan"),
+                cell.get("colspan"),
             )
             for cell in row
             if _local(cell) in ("td", "th")
@@ -584,6 +632,7 @@ class _ChtmlReader:
             document = f"PS3.{int(match.group(1))}" if match else None
             return [CrossReference(_target_of(href), inlines_text(tuple(children)), document)]
         if "xref" in classes or not re.match(r"^[a-zA-Z][a-zA-Z0-9+.-]*:", href):
+            self._note_link(href, self._current_page)
             return [CrossReference(_target_of(href), inlines_text(tuple(children)))]
         return [Link(href, tuple(children))]
 
@@ -646,14 +695,22 @@ def read_chtml(source: str | Path | Mapping[str, bytes], *, name: str | None = N
         return read_chtml_pages(source, name=name or "<chtml>")
     folder = Path(source)
     label = name or str(folder)
-    if not folder.is_dir():
-        raise PublicationError("no such CHTML folder", label)
-    pages: dict[str, bytes] = {}
-    for path in sorted(folder.glob("*.html")):
-        try:
-            pages[path.name] = path.read_bytes()
-        except OSError as error:
-            raise PublicationError(f"cannot read: {error.strerror or error}", path) from None
+    try:
+        if not stat.S_ISDIR(os.stat(folder).st_mode):
+            raise PublicationError("not a folder of CHTML pages", label)
+        with os.scandir(folder) as entries:
+            names = sorted(
+                entry.name
+                for entry in entries
+                if entry.name.endswith(".html") and not entry.name.startswith(".")
+            )
+    except FileNotFoundError:
+        raise PublicationError("no such CHTML folder", label) from None
+    except OSError as error:
+        raise PublicationError(os_error_reason(error), label) from None
+    except ValueError as error:  # a NUL in the name
+        raise PublicationError(f"not a valid folder name ({error})", label) from None
+    pages = {page: read_regular_file(folder / page) for page in names}
     if not pages:
         raise PublicationError("the folder holds no .html page", label)
     return read_chtml_pages(pages, name=label)

@@ -26,14 +26,13 @@ from lxml import etree
 from dicomstd.errors import PublicationError
 from dicomstd.generator._xml import (
     element_text,
+    read_regular_file,
     BlockCollector,
     RawCell,
-    build_grid,
+    build_table,
     edition_of_subtitle,
-    pad_rows,
     parse_xml,
     part_of_document,
-    span_value,
     tidy_inlines,
 )
 from dicomstd.generator.document import (
@@ -505,25 +504,16 @@ class _DocBookReader:
             elif name == "tr":
                 body.append(self._cells(child, section_id))
         markup_rows = sum(1 for row in element.iter(_D + "tr") if _owning_table(row) is element)
-        header_grid, header_width = build_grid(header)
-        body_grid, body_width = build_grid(body)
-        width = max(header_width, body_width)
-        table = Table(
-            id=table_id,
+        table = build_table(
+            table_id=table_id,
             label=(element.get("label") or "") if formal else "",
             caption=caption,
             section_id=section_id,
-            header_rows=pad_rows(header_grid, width),
-            body_rows=pad_rows(body_grid, width),
-            column_count=width,
+            header=header,
+            body=body,
             markup_row_count=markup_rows,
+            source=self.source,
         )
-        if table.rows_read != markup_rows:
-            raise PublicationError(
-                f"table {table_id}: read {table.rows_read} rows of the {markup_rows} <tr> "
-                "in the markup",
-                self.source,
-            )
         if table_id in self.tables:
             raise PublicationError(f"table id {table_id} occurs twice", self.source)
         self.tables[table_id] = table
@@ -536,8 +526,8 @@ class _DocBookReader:
         return [
             RawCell(
                 self._blocks(cell, section_id),
-                span_value(cell.get("rowspan")),
-                span_value(cell.get("colspan")),
+                cell.get("rowspan"),
+                cell.get("colspan"),
             )
             for cell in row
             if _local(cell) in ("td", "th", "entry")
@@ -701,9 +691,6 @@ def read_docbook(
     else:
         path = Path(source)
         label = name or str(path)
-        try:
-            data = path.read_bytes()
-        except OSError as error:
-            raise PublicationError(f"cannot read: {error.strerror or error}", label) from None
+        data = read_regular_file(path)
         root = parse_xml(data, label, collect_ids=False)
     return _DocBookReader(root, label).read()

@@ -297,6 +297,11 @@ class Table:
         column_count: the grid's width.
         markup_row_count: how many ``<tr>`` the markup holds (header and body); the reader
             fails rather than return fewer rows than this.
+        padded_rows: the rows the markup wrote with fewer cells than the grid has columns,
+            padded with empty cells by the reader: 0-based indices over ``header_rows``
+            then ``body_rows``. A few of NEMA's tables have such rows (PS3.3 2024c Table
+            F.3-3); elsewhere a short row is damage (a lost ``<td>``), so an extractor that
+            relies on every column should refuse a table where this is not empty.
     """
 
     id: str
@@ -307,6 +312,7 @@ class Table:
     body_rows: tuple[Row, ...]
     column_count: int
     markup_row_count: int
+    padded_rows: tuple[int, ...] = ()
 
     @property
     def rows_read(self) -> int:
@@ -360,6 +366,10 @@ class Document:
         source: the path the publication was read from (for messages).
         sections: every section in document order, by id.
         tables: every table in document order, by id.
+        missing_pages: for CHTML, the pages the publication links to but lacks, where the
+            copy is known to lack them (see
+            :data:`dicomstd.generator.chtml.KNOWN_MISSING_PAGES`; any other missing page
+            is an error): their sections and tables are not in this document.
     """
 
     part: str
@@ -369,6 +379,7 @@ class Document:
     source: str
     sections: dict[str, Section] = field(default_factory=dict)
     tables: dict[str, Table] = field(default_factory=dict)
+    missing_pages: tuple[str, ...] = ()
 
     def table(self, table_id: str) -> Table:
         """Return the table with ``table_id``.

@@ -8,7 +8,11 @@ also as a zip of the DocBook release) and as chunked XHTML ("CHTML",
 disk), and hands the bytes to :mod:`.docbook` or :mod:`.chtml`.
 
 Every failure is a :class:`~dicomstd.errors.PublicationError` naming the file and the
-problem in one line.
+problem in one line: an :class:`OSError` of any kind (with its ``strerror``), a path that is
+neither a regular file nor a folder (a FIFO or a device would block), a container that
+uncompresses to more than :data:`MAX_UNCOMPRESSED_BYTES`, truncated compressed data, and a
+tar that ends without its end-of-archive blocks (cut at a member boundary, which ``tarfile``
+alone takes for the end).
 """
 
 from __future__ import annotations
@@ -18,7 +22,9 @@ import gzip
 import hashlib
 import io
 import lzma
+import os
 import re
+import stat
 import tarfile
 import zipfile
 import zlib
@@ -26,10 +32,17 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO, Iterator, Literal, NamedTuple
 
-from lxml import etree
-
 from dicomstd.errors import PublicationError
-from dicomstd.generator._xml import edition_of_subtitle, part_of_document
+from dicomstd.generator._xml import (
+    MAX_PUBLICATION_BYTES,
+    edition_of_subtitle,
+    first_element_text,
+    open_regular_file,
+    os_error_reason,
+    part_of_document,
+    read_regular_file,
+    size_text,
+)
 from dicomstd.generator.chtml import read_chtml_pages
 from dicomstd.generator.docbook import DOCBOOK_NAMESPACE, read_docbook
 from dicomstd.generator.document import Document, normalize_text
@@ -50,8 +63,9 @@ _BZIP2_MAGIC = b"BZh"
 _ZIP_MAGIC = b"PK\x03\x04"
 _EMPTY_ZIP_MAGIC = b"PK\x05\x06"
 # A publication larger than this, uncompressed, is refused rather than exhausting memory
-# (PS3.3 CHTML, the largest, is about 40 MB).
-MAX_UNCOMPRESSED_BYTES = 1 << 30
+# (PS3.3 CHTML, the largest, is a 37 MiB tar; see _xml.MAX_PUBLICATION_BYTES).
+MAX_UNCOMPRESSED_BYTES = MAX_PUBLICATION_BYTES
+_TAR_BLOCK = 512
 _DOCBOOK_NAME = re.compile(r"(?:^|/)part(\d+)(?:-[\w.-]+)?\.xml$", re.IGNORECASE)
 _PAGE_NAME = re.compile(r"\.html?$", re.IGNORECASE)
 _TITLE_PAGE_NAME = re.compile(r"(?:^|/)PS3\.(\d+)\.html$")
@@ -96,7 +110,17 @@ def _uncompressing(kind: str, raw: IO[bytes]) -> io.BufferedIOBase:
     return bz2.BZ2File(raw)
 
 
+def _too_large(path: Path | str) -> PublicationError:
+    return PublicationError(
+        f"uncompresses to more than {size_text(MAX_UNCOMPRESSED_BYTES)}, the limit for one "
+        "publication (NEMA's largest, PS3.3 as CHTML, is about 40 MB); refused",
+        path,
+    )
+
+
 def _read_limited(stream: io.BufferedIOBase, path: Path) -> bytes:
+    # BytesIO grows in place and getvalue() hands over its buffer without a copy: the
+    # content is held once (a list of chunks joined would hold it twice at the end).
     buffer = io.BytesIO()
     total = 0
     while True:
@@ -105,9 +129,7 @@ def _read_limited(stream: io.BufferedIOBase, path: Path) -> bytes:
             return buffer.getvalue()
         total += len(chunk)
         if total > MAX_UNCOMPRESSED_BYTES:
-            raise PublicationError(
-                f"uncompresses to more than {MAX_UNCOMPRESSED_BYTES} bytes; refused", path
-            )
+            raise _too_large(path)
         buffer.write(chunk)
 
 
@@ -127,12 +149,7 @@ def _decompressed(path: Path, data: bytes) -> tuple[bytes, str | None]:
 
 
 def _read_bytes(path: Path) -> bytes:
-    try:
-        return path.read_bytes()
-    except FileNotFoundError:
-        raise PublicationError("no such file or folder", path) from None
-    except OSError as error:
-        raise PublicationError(f"cannot read: {error.strerror or error}", path) from None
+    return read_regular_file(path, limit=MAX_UNCOMPRESSED_BYTES)
 
 
 def _is_tar(data: bytes) -> bool:
@@ -172,7 +189,9 @@ def _classify(members: Iterator[tuple[str, bytes | Path]]) -> _Members:
 def _tar_members(path: Path, data: bytes) -> Iterator[tuple[str, bytes | Path]]:
     try:
         with tarfile.open(fileobj=io.BytesIO(data), mode="r:") as archive:
+            last = ""
             for member in archive:
+                last = member.name
                 if not member.isfile():
                     continue
                 if not (_DOCBOOK_NAME.search(member.name) or _PAGE_NAME.search(member.name)):
@@ -180,8 +199,16 @@ def _tar_members(path: Path, data: bytes) -> Iterator[tuple[str, bytes | Path]]:
                 stream = archive.extractfile(member)
                 if stream is not None:
                     yield member.name, stream.read()
+            end = archive.offset
     except (tarfile.TarError, EOFError, OSError) as error:
         raise PublicationError(f"truncated or corrupt tar ({error})", path) from None
+    # tarfile takes the end of the data for the end of the archive: a tar cut exactly
+    # after a member reads "fine", with fewer members. A whole tar ends with zero blocks.
+    if data[end : end + _TAR_BLOCK] != bytes(_TAR_BLOCK):
+        after = f" after member {last}" if last else ""
+        raise PublicationError(
+            f"truncated tar: it ends{after} without tar's end-of-archive blocks", path
+        )
 
 
 def _zip_members(path: Path, data: bytes) -> Iterator[tuple[str, bytes | Path]]:
@@ -195,23 +222,43 @@ def _zip_members(path: Path, data: bytes) -> Iterator[tuple[str, bytes | Path]]:
                     continue
                 total += info.file_size
                 if total > MAX_UNCOMPRESSED_BYTES:
-                    raise PublicationError(
-                        f"uncompresses to more than {MAX_UNCOMPRESSED_BYTES} bytes; refused", path
-                    )
+                    raise _too_large(path)
                 content = archive.read(info)
                 if info.filename.lower().endswith((".xz", ".gz")):
                     content, _ = _decompressed(path, content)
+                    total += len(content)
+                    if total > MAX_UNCOMPRESSED_BYTES:
+                        raise _too_large(path)
                 yield info.filename, content
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, OSError, zlib.error) as error:
         raise PublicationError(f"truncated or corrupt zip ({error})", path) from None
 
 
+def _walk(folder: Path, prefix: str = "") -> Iterator[tuple[str, Path, bool]]:
+    """(relative path, path, is a regular file) of everything under ``folder`` but its
+    subfolders, in sorted order; symbolic links to files are followed, to folders not (as
+    ``Path.rglob``). Every :class:`OSError` becomes a :class:`PublicationError`."""
+    try:
+        with os.scandir(folder) as scan:
+            entries = sorted(scan, key=lambda entry: entry.name)
+    except OSError as error:
+        raise PublicationError(os_error_reason(error), folder) from None
+    for entry in entries:
+        path = folder / entry.name
+        try:
+            if entry.is_dir(follow_symlinks=False):
+                yield from _walk(path, f"{prefix}{entry.name}/")
+                continue
+            regular = entry.is_file()
+        except OSError as error:
+            raise PublicationError(os_error_reason(error), path) from None
+        yield f"{prefix}{entry.name}", path, regular
+
+
 def _folder_members(folder: Path) -> Iterator[tuple[str, bytes | Path]]:
-    for file in sorted(folder.rglob("*")):
-        if not file.is_file():
-            continue
-        relative = file.relative_to(folder).as_posix()
+    for relative, file, _ in _walk(folder):
         name = re.sub(r"\.(xz|gz)$", "", relative, flags=re.IGNORECASE)
+        # Anything not a regular file (a FIFO, a dangling link) is refused when read.
         if _DOCBOOK_NAME.search(name) or _PAGE_NAME.search(name):
             yield name, file
 
@@ -291,16 +338,43 @@ def _select(path: Path, members: _Members, expected_part: str | None, kind: str)
     return _Selected("chtml", where, pages=page_bytes)
 
 
+def _kind_of(path: Path) -> Literal["folder", "file"]:
+    """Whether ``path`` is a folder or a regular file (symbolic links followed).
+
+    Raises:
+        PublicationError: a missing path, anything else (a FIFO, a device, a socket), or
+            any other :class:`OSError` (permission, a loop of links…).
+    """
+    try:
+        mode = os.stat(path).st_mode
+    except OSError as error:
+        raise PublicationError(os_error_reason(error), path) from None
+    except ValueError as error:  # a NUL in the name
+        raise PublicationError(f"not a valid file name ({error})", path) from None
+    if stat.S_ISDIR(mode):
+        return "folder"
+    if stat.S_ISREG(mode):
+        return "file"
+    raise PublicationError(
+        "not a regular file or a folder (a pipe, device or socket is not read as a publication)",
+        path,
+    )
+
+
+def _is_empty(folder: Path) -> bool:
+    try:
+        with os.scandir(folder) as entries:
+            return next(entries, None) is None
+    except OSError as error:
+        raise PublicationError(os_error_reason(error), folder) from None
+
+
 def _open(path: Path, expected_part: str | None) -> _Selected:
-    if path.is_dir():
+    if _kind_of(path) == "folder":
+        if _is_empty(path):
+            raise PublicationError("the folder is empty", path)
         members = _classify(_folder_members(path))
-        try:
-            next(path.iterdir())
-        except StopIteration:
-            raise PublicationError("the folder is empty", path) from None
         return _select(path, members, expected_part, "folder")
-    if not path.exists():
-        raise PublicationError("no such file or folder", path)
     raw = _read_bytes(path)
     if not raw:
         raise PublicationError("the file is empty", path)
@@ -405,23 +479,8 @@ def identify(path: str | Path, *, expected_part: str | None = None) -> Identity:
 
 
 def _docbook_subtitle(data: bytes, name: str) -> str:
-    subtitle_tag = "{" + DOCBOOK_NAMESPACE + "}subtitle"
-    try:
-        for _, element in etree.iterparse(
-            io.BytesIO(data),
-            events=("end",),
-            tag=subtitle_tag,
-            resolve_entities=False,
-            no_network=True,
-            load_dtd=False,
-            huge_tree=True,
-        ):
-            return normalize_text("".join(element.itertext()))
-    except etree.XMLSyntaxError as error:
-        raise PublicationError(
-            f"malformed XML at line {error.lineno or '?'}: {error.msg}", name
-        ) from None
-    return ""
+    text = first_element_text(data, "{" + DOCBOOK_NAMESPACE + "}subtitle", name)
+    return normalize_text(text) if text is not None else ""
 
 
 def _chtml_subtitle(pages: dict[str, bytes], name: str) -> str:
@@ -447,33 +506,30 @@ def sha256_of(path: str | Path) -> str:
         PublicationError: a missing path or truncated/corrupt compressed data.
     """
     source = Path(path)
-    if source.is_dir():
+    if _kind_of(source) == "folder":
         manifest = hashlib.sha256()
-        for file in sorted(source.rglob("*")):
-            if file.is_file():
-                line = f"{sha256_of(file)}  {file.relative_to(source).as_posix()}\n"
-                manifest.update(line.encode())
+        for relative, file, regular in _walk(source):
+            if regular:
+                manifest.update(f"{sha256_of(file)}  {relative}\n".encode())
         return manifest.hexdigest()
-    if not source.exists():
-        raise PublicationError("no such file or folder", source)
     digest = hashlib.sha256()
-    try:
-        with open(source, "rb") as head_stream:
-            head = head_stream.read(8)
-        for magic, kind in _COMPRESSIONS:
-            if head.startswith(magic):
-                try:
-                    with open(source, "rb") as raw, _uncompressing(kind, raw) as stream:
-                        for chunk in iter(lambda: stream.read(_CHUNK), b""):
-                            digest.update(chunk)
-                except (EOFError, lzma.LZMAError, OSError, zlib.error) as error:
-                    raise PublicationError(
-                        f"truncated or corrupt {kind} data ({error})", source
-                    ) from None
-                return digest.hexdigest()
-        with open(source, "rb") as stream:
-            for chunk in iter(lambda: stream.read(_CHUNK), b""):
+    with open_regular_file(source) as raw:
+        try:
+            head = raw.read(8)
+            raw.seek(0)
+            for magic, kind in _COMPRESSIONS:
+                if head.startswith(magic):
+                    try:
+                        with _uncompressing(kind, raw) as stream:
+                            for chunk in iter(lambda: stream.read(_CHUNK), b""):
+                                digest.update(chunk)
+                    except (EOFError, lzma.LZMAError, OSError, zlib.error) as error:
+                        raise PublicationError(
+                            f"truncated or corrupt {kind} data ({error})", source
+                        ) from None
+                    return digest.hexdigest()
+            for chunk in iter(lambda: raw.read(_CHUNK), b""):
                 digest.update(chunk)
-    except OSError as error:
-        raise PublicationError(f"cannot read: {error.strerror or error}", source) from None
+        except OSError as error:
+            raise PublicationError(os_error_reason(error), source) from None
     return digest.hexdigest()
