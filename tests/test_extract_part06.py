@@ -327,3 +327,13 @@ def test_2015b_uid_registry(ps36_2015b: Document) -> None:
     assert by_value["1.2.840.10008.6.1.1"].context_group_identifier == "CID 2"
     # The names are olinks into PS3.16/PS3.20 that a DocBook part cannot resolve.
     assert by_value["1.2.840.10008.6.1.1"].name == ""
+
+
+def test_a_row_with_a_lost_cell_is_an_error() -> None:
+    """The reader pads a short row and records it; these tables need every cell."""
+    import dataclasses
+
+    doc = registry(("(0011,0001)", "A", "A", "UL", "1", ""))
+    damaged = dataclasses.replace(doc.tables["table_6-1"], padded_rows=(1,))
+    with pytest.raises(BuildError, match="has rows with a cell missing \\(rows 1"):
+        extract_data_elements(dataclasses.replace(doc, tables={"table_6-1": damaged}))

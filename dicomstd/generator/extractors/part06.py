@@ -92,8 +92,16 @@ def check_header(
     columns and its column names start with ``expected`` (case-insensitive).
 
     ``extra`` counts trailing columns whose header text is not checked (PS3.6 leaves the
-    last column of Table 6-1 unnamed).
+    last column of Table 6-1 unnamed). A row the markup wrote short (a lost cell, padded
+    by the reader) is refused too: these tables need every column of every row.
     """
+    if table.padded_rows:
+        raise BuildError(
+            f"{document.part} {document.edition} {table.reference} ({table.id}) has rows with "
+            f"a cell missing (rows {', '.join(str(r) for r in table.padded_rows[:5])}"
+            f"{'…' if len(table.padded_rows) > 5 else ''}, counting the header)",
+            document.source,
+        )
     header = tuple(text.casefold() for text in table.header_texts())
     width = len(expected) + extra
     if (
