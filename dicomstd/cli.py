@@ -188,6 +188,11 @@ def build(
             f"  {item.entry.part} {item.entry.edition} ({item.entry.format}) {item.path}: "
             f"{len(item.document.sections)} sections, {len(item.document.tables)} tables, "
             f"{item.seconds:.2f} s"
+            + (
+                f" (a known incomplete copy: lacks {', '.join(item.document.missing_pages)})"
+                if item.document.missing_pages
+                else ""
+            )
         )
     say("tables compiled (every body row accounted for):")
     for line in account_summary(report.accounts, per_table=verbose):
