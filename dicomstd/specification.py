@@ -156,6 +156,10 @@ class Include:
         constrained: the qualifier constrains the included Attributes.
         items: rows one ``>`` deeper that follow the include; they add to the Item of the
             included table's last Sequence.
+        requirement: for a conditional include ("if and only if Value Type (0040,A040) is
+            NUM", "Required if ..."), its qualifier compiled: where ``required`` is FALSE
+            the included Attributes' Types do not apply; ``None`` for an unconditional
+            include.
     """
 
     table_id: str
@@ -165,6 +169,7 @@ class Include:
     context_groups: tuple[ContextGroup, ...] = ()
     constrained: bool = False
     items: tuple[Entry, ...] = ()
+    requirement: Requirement | None = None
 
 
 @dataclass(frozen=True, slots=True)

@@ -11,6 +11,7 @@ from pydicom.dataset import Dataset
 
 from dicomstd.conditions.ast import (
     And,
+    Constant,
     InAnyItem,
     ItemCount,
     PrivateTag,
@@ -235,7 +236,7 @@ reason = "test"
 def test_coverage_report(model: Part03Model, compiled: list[CompiledCondition]) -> None:
     report = coverage(model, compiled)
     counts = report.counts()
-    for category in ("attribute", "module usage", "functional group usage"):
+    for category in ("attribute", "module usage", "functional group usage", "include"):
         row = counts[category]
         assert row["unique"] == sum(
             row[s] for s in ("parser", "override", "unknown by design", "unparsed")
@@ -448,3 +449,116 @@ def test_report_lists_every_sentence_not_compiled(
     assert document["compiled"]["attribute"]["public validator %"] == 65.0
     summary = report.summary()
     assert "65%" in summary and "28%" in summary and "52%" in summary
+
+
+# --- conditions the comparison with dciodvfy exposed ------------------------------------------
+
+
+def _dataset(sop_class: str, **values: object) -> Dataset:
+    ds = Dataset()
+    ds.SOPClassUID = sop_class
+    for keyword, value in values.items():
+        setattr(ds, keyword, value)
+    return ds
+
+
+CT = "1.2.840.10008.5.1.4.1.1.2"
+US = "1.2.840.10008.5.1.4.1.1.6.1"
+NM = "1.2.840.10008.5.1.4.1.1.20"
+
+
+def test_ct_rescale_type_is_not_required_by_its_own_absence(
+    compiled: list[CompiledCondition],
+) -> None:
+    row = _find(compiled, lambda r: r.table == "table_C.8-3" and r.path == "0028,1054")
+    required = row.requirement.required
+    # PS3.3 Table C.8-3: absent, HU is implied: "the Rescale Type is not HU" is not in the data.
+    assert evaluate(required, EvaluationContext(_dataset(CT))) is U
+    assert evaluate(required, EvaluationContext(_dataset(CT, RescaleType="HU"))) is F
+    assert evaluate(required, EvaluationContext(_dataset(CT, MultienergyCTAcquisition="YES"))) is T
+    outcome = evaluate_requirement(row.requirement, EvaluationContext(_dataset(CT)))
+    assert outcome.required is U and outcome.forbidden is F
+
+
+def test_patient_position_for_ct_and_mr_images(compiled: list[CompiledCondition]) -> None:
+    row = _find(compiled, lambda r: r.table == "table_C.7-5a" and r.path == "0018,5100")
+    assert row.status == "parser"
+    required = row.requirement.required
+    assert evaluate(required, EvaluationContext(_dataset(CT))) is T
+    assert evaluate(required, EvaluationContext(_dataset("1.2.840.10008.5.1.4.1.1.4"))) is T
+    assert evaluate(required, EvaluationContext(_dataset(US))) is F
+
+
+def test_patient_orientation_of_the_general_image_module(
+    compiled: list[CompiledCondition],
+) -> None:
+    row = _find(compiled, lambda r: r.table == "table_C.7-9" and r.path == "0020,0020")
+    assert row.status == "override"
+    required = row.requirement.required
+    assert evaluate(required, EvaluationContext(_dataset(US))) is T  # no Image Plane Module
+    assert evaluate(required, EvaluationContext(_dataset(CT))) is F  # Image Plane Module M
+    assert evaluate(required, EvaluationContext(_dataset(NM))) is U  # NM Detector 2C
+
+
+def test_enhanced_rt_beam_limiting_opening_needs_the_flag(
+    compiled: list[CompiledCondition],
+) -> None:
+    rows = [
+        r
+        for r in compiled
+        if r.category == "attribute"
+        and r.path.endswith("3008,00A2")
+        and r.requirement.text.startswith("Required for")
+    ]
+    assert len(rows) >= 4
+    for row in rows:
+        control_point = Dataset()
+        beam = Dataset()  # no Enhanced RT Beam Limiting Device Definition Flag (3008,00A3)
+        context = EvaluationContext(control_point, (beam, Dataset()), item_index=0)
+        assert evaluate(row.requirement.required, context) is F, row.path
+
+
+def test_conditional_includes_are_compiled(
+    model: Part03Model, compiled: list[CompiledCondition]
+) -> None:
+    from dicomstd.generator.conditions.coverage import include_conditions
+
+    includes = [r for r in compiled if r.category == "include"]
+    by_path = {(r.table, r.path): r for r in includes}
+    num = by_path[("table_C.17-5", "table_C.18.1-1")]
+    assert num.status == "parser" and num.requirement.otherwise == Constant(False)
+    item = Dataset()
+    item.ValueType = "NUM"
+    assert evaluate(num.requirement.required, EvaluationContext(item)) is T
+    item.ValueType = "CODE"
+    assert evaluate(num.requirement.required, EvaluationContext(item)) is F
+    by_value = by_path[("table_C.17-6", "0040,A730/table_C.17-5")]
+    assert by_value.status == "override"
+    assert evaluate(by_value.requirement.required, EvaluationContext(Dataset())) is T
+    reference = Dataset()
+    reference.ReferencedContentItemIdentifier = [1, 1]
+    assert evaluate(by_value.requirement.required, EvaluationContext(reference)) is F
+    stow = by_path[("table_C.7-11a", "table_C.7-11c")]
+    assert stow.status == "override" and stow.requirement.required == Constant(True)
+    # A qualifier that chooses a context group is no condition of the include.
+    assert not any(r.table == "table_C.36.22-1" for r in includes)
+    assert not any(r.status == "unparsed" for r in includes)
+    # Each compiled include is found again by its row.
+    attached = include_conditions(model, compiled)
+    assert len(attached) == len(includes)
+    report = coverage(model, compiled)
+    assert report.counts()["include"]["unique"] == len({r.requirement.text for r in includes})
+    assert "  include " in report.summary()
+
+
+def test_stale_include_override_fails(model: Part03Model) -> None:
+    stale = load_overrides("""
+[[include]]
+table = "table_C.17-5"
+path = "table_C.18.1-1"
+sentence = "if and only if Value Type (0040,A040) is NUMERIC."
+required = 'value_in("0040,A040", ["NUM"], scope="item")'
+reason = "test"
+""")
+    with pytest.raises(BuildError, match="no longer match"):
+        compile_conditions(model, stale, Vocabulary(model))

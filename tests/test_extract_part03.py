@@ -539,3 +539,80 @@ def test_2016c_excerpt_ct_image(ps33_2016c: tuple[Part03Model, list[TableAccount
     ]
     assert any(e.tag == "0018,0060" for e in attributes)  # KVP
     assert model.summary()["composite iods"] == 4
+
+
+# --- the Value a list of values is for ----------------------------------------------------------
+
+
+def test_value_number_from_the_paragraph_before_an_untitled_list() -> None:
+    from dicomstd.generator.document import ItemList
+    from dicomstd.generator.extractors.part03 import _value_sets
+    from dicomstd.generator.model import SourceReference
+
+    source = SourceReference("PS3.3", "2024c", "sect_C.7.6.1.1.2", "Section C.7.6.1.1.2")
+
+    def titled(title: str, *values: str) -> DefinitionList:
+        return DefinitionList(
+            tuple(DefinitionEntry((Text(value),), ()) for value in values), title=title
+        )
+
+    # PS3.3 C.7.6.1.1.2 (Image Type): "Value 1 shall identify ..." then "Enumerated Values:".
+    blocks = (
+        paragraph(
+            "The Image Type Attribute is multi-valued and shall be provided in the following manner:"
+        ),
+        ItemList(
+            (
+                (
+                    paragraph("Value 1 shall identify the Pixel Data Characteristics"),
+                    titled("Enumerated Values:", "ORIGINAL", "DERIVED"),
+                ),
+                (
+                    paragraph("Value 2 shall identify the Patient Examination Characteristics"),
+                    titled("Enumerated Values:", "PRIMARY", "SECONDARY"),
+                ),
+                (paragraph("Value 3 shall identify any Image IOD specific specialization"),),
+            )
+        ),
+        # Table C.8-60 (Series Type): the Value in the list's own title.
+        titled("Value 1 Enumerated Values:", "STATIC", "DYNAMIC"),
+        # A paragraph ending "for Value N:" before an untitled list.
+        *value_list("Defined Terms for Value 3:", "AXIAL", "LOCALIZER"),
+        # No Value named (the view decides, PS3.3 10.20.1.1): every Value.
+        paragraph("If View Code Sequence (0054,0220) indicates a short axis view:"),
+        titled("Enumerated Values", "APEX_TO_BASE", "BASE_TO_APEX"),
+        # A range of Values is not one Value.
+        paragraph("Value 3 and 4 shall be one of:"),
+        titled("Defined Terms:", "A", "B"),
+    )
+    found = [(v.kind, v.value_number, v.values[0]) for v in _value_sets(blocks, source)]
+    assert found == [
+        ("enumerated", 1, "ORIGINAL"),
+        ("enumerated", 2, "PRIMARY"),
+        ("enumerated", 1, "STATIC"),
+        ("defined", 3, "AXIAL"),
+        ("enumerated", None, "APEX_TO_BASE"),
+        ("defined", None, "A"),
+    ]
+
+
+@pytest.mark.standard
+def test_2024c_image_type_and_series_type_value_numbers(
+    ps33_2024c: tuple[Part03Model, list[TableAccount], float],
+) -> None:
+    model, _, _ = ps33_2024c
+
+    def value_sets(table_id: str, tag: str) -> list[tuple[int | None, tuple[str, ...]]]:
+        spec = next(
+            e
+            for e in model.tables[table_id].walk()
+            if isinstance(e, AttributeSpec) and e.tag == tag
+        )
+        return [(v.value_number, v.values) for v in spec.value_sets]
+
+    image_type = value_sets("table_C.7-9", "0008,0008")  # General Image, via C.7.6.1.1.2
+    assert (1, ("ORIGINAL", "DERIVED")) in image_type
+    assert (2, ("PRIMARY", "SECONDARY")) in image_type
+    series_type = value_sets("table_C.8-60", "0054,1000")  # PET Series
+    assert series_type[0][0] == 1 and "STATIC" in series_type[0][1]
+    assert series_type[1] == (2, ("IMAGE", "REPROJECTION"))

@@ -40,6 +40,7 @@ def _ct() -> Dataset:
     ds.Manufacturer = "ACME"
     ds.InstanceNumber = "1"
     ds.PatientOrientation = ""
+    ds.PatientPosition = "HFS"  # Type 2C: required for CT without Patient Orientation Code Sequence
     ds.ContentDate = "20240101"
     ds.ContentTime = "120000"
     ds.ImageType = ["ORIGINAL", "PRIMARY", "AXIAL"]

@@ -38,7 +38,7 @@ from dicomstd.generator.iod_model import (
 from dicomstd.conditions.ast import Condition
 from dicomstd.conditions.ast import Requirement as ConditionRequirement
 from dicomstd.generator.conditions import CompiledCondition, emit_expression, emit_predicate
-from dicomstd.generator.conditions.coverage import attribute_conditions
+from dicomstd.generator.conditions.coverage import attribute_conditions, include_conditions
 from dicomstd.generator.model import DataElement
 
 __all__ = ["CompiledIODs", "iod_files", "specification_literal", "to_specifications"]
@@ -58,7 +58,8 @@ class CompiledIODs:
         sop_classes: SOP Class UID → IOD table id, for the SOP Classes PS3.4 maps to an IOD.
         undefined_tags: (tag as printed, citation of the table) for Attributes whose tag
             neither PS3.6 at hand nor the secondary source defines.
-        requirements: the compiled condition of a Type 1C/2C :class:`spec.Attribute` or a
+        requirements: the compiled condition of a Type 1C/2C :class:`spec.Attribute`, a
+            conditional :class:`spec.Include`, or a
             Usage C :class:`spec.ModuleUsage`/:class:`spec.FunctionalGroupUsage`, by the
             ``id()`` of that object (the runtime shapes are rendered with their predicates).
     """
@@ -149,17 +150,17 @@ class _Converter:
                 self.attach(attribute, self.conditions.get(id(entry)))
                 converted.append(attribute)
             elif isinstance(entry, Include):
-                converted.append(
-                    spec.Include(
-                        table_id=entry.target,
-                        label=entry.target_label,
-                        row=entry.row,
-                        qualifier=entry.qualifier,
-                        context_groups=_context_groups(entry.context_groups),
-                        constrained=entry.constrained,
-                        items=self.entries(entry.items),
-                    )
+                include = spec.Include(
+                    table_id=entry.target,
+                    label=entry.target_label,
+                    row=entry.row,
+                    qualifier=entry.qualifier,
+                    context_groups=_context_groups(entry.context_groups),
+                    constrained=entry.constrained,
+                    items=self.entries(entry.items),
                 )
+                self.attach(include, self.conditions.get(id(entry)))
+                converted.append(include)
             else:
                 assert isinstance(entry, AnyAttributes)
                 converted.append(spec.AnyAttributes(entry.text, entry.type, entry.row))
@@ -227,9 +228,14 @@ def to_specifications(
             (:func:`dicomstd.generator.conditions.compile_conditions`); ``None``: none.
     """
     conditions = conditions or []
-    converter = _Converter(data_elements, attribute_conditions(part03, conditions))
+    converter = _Converter(
+        data_elements,
+        {**attribute_conditions(part03, conditions), **include_conditions(part03, conditions)},
+    )
     usages: dict[tuple[str, str, str], CompiledCondition] = {
-        (c.category, c.table, c.path): c for c in conditions if c.category != "attribute"
+        (c.category, c.table, c.path): c
+        for c in conditions
+        if c.category not in ("attribute", "include")
     }
     compiled = CompiledIODs()
     for table_id, table in part03.tables.items():

@@ -34,8 +34,9 @@ class Guard:
     holds. ``text`` is the qualifier as printed; ``test`` evaluates it (UNKNOWN where the
     text is not understood).
 
-    The compiled model gives an Include its qualifier's text but no compiled condition, so
-    the few forms PS3.3 uses are read here (:func:`_guard`).
+    The test is the include's compiled condition (:attr:`Include.requirement`); generated
+    definitions without one fall back to the few forms PS3.3 uses, read here
+    (:func:`_guard`).
     """
 
     text: str
@@ -81,6 +82,16 @@ def _guard(qualifier: str) -> Guard | None:
     if "STOW-RS" in text:
         return Guard(text, _true)  # a file or an in-memory Data Set is not a STOW-RS request
     return Guard(text, _unknown)
+
+
+def _include_guard(include: Include) -> Guard | None:
+    """The Guard of a conditional include: its compiled condition
+    (:attr:`Include.requirement`, "required" is where the included Attributes apply) where
+    the generated definitions carry one, else the qualifier read by :func:`_guard`."""
+    requirement = include.requirement
+    if requirement is not None:
+        return Guard(requirement.text or include.qualifier, requirement.required)
+    return _guard(include.qualifier)
 
 
 @dataclass(slots=True, eq=False)
@@ -157,7 +168,7 @@ def _build(
             except KeyError:
                 level.open = True  # an include we cannot resolve: do not call its rows undefined
                 continue
-            guard = _guard(entry.qualifier)
+            guard = _include_guard(entry)
             inner = guards if guard is None else (*guards, guard)
             included_last = _build(
                 included.entries, level, included, module, (*active, entry.table_id), inner

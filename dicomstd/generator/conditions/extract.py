@@ -10,7 +10,12 @@ Sources:
 - a Module's or Functional Group Macro's Usage C text (:attr:`ModuleUsage.condition`,
   :attr:`FunctionalGroupUsage.condition`), which is all condition, possibly with a
   placement note ("may not be used as a Shared Functional Group", kept out: the extractor
-  of PS3.3 reads it into :attr:`FunctionalGroupUsage.placement`).
+  of PS3.3 reads it into :attr:`FunctionalGroupUsage.placement`);
+- an "Include Table X" row's qualifier (:attr:`Include.qualifier`) where it makes the
+  include conditional: "Include Table C.18.1-1 if and only if Value Type (0040,A040) is
+  NUM", "Required if ...", "Include if ...", "if the Target Content Item is included
+  by-value ...", "May not be necessary if ..." (the other qualifiers name context groups or
+  constrain the included Attributes: no condition).
 """
 
 from __future__ import annotations
@@ -23,6 +28,7 @@ __all__ = [
     "ConditionSentence",
     "SentenceKind",
     "condition_sentences",
+    "include_sentences",
     "normalize",
     "usage_sentences",
 ]
@@ -30,8 +36,9 @@ __all__ = [
 #: What a condition sentence says: when ``required``; ``may`` / ``shall not`` be present
 #: otherwise; ``may if`` ("May be present otherwise if ...", "May be present if ...");
 #: ``forbidden`` ("Shall not be present if ..."); ``exclusive`` ("Mutually exclusive with
-#: X": the clause names X).
-SentenceKind = Literal["required", "may", "shall not", "may if", "forbidden", "exclusive"]
+#: X": the clause names X); ``unless`` ("May not be necessary if X", of an include: required
+#: unless X, and may be present all the same).
+SentenceKind = Literal["required", "may", "shall not", "may if", "forbidden", "exclusive", "unless"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -168,4 +175,50 @@ def usage_sentences(condition: str) -> tuple[ConditionSentence, ...]:
             classified = ConditionSentence("required", sentence, sentence.rstrip(" ."))
         if classified is not None:
             found.append(classified)
+    return tuple(found)
+
+
+# The openings of a conditional include's qualifier, as printed after "Include Table X":
+# lower-case "if" continues the row's sentence ("Include Table C.18.1-1 if and only if ...");
+# a capitalised "If X, Defined CID is ..." is a sentence of its own about a context group.
+_INCLUDE_OPENING = re.compile(
+    r"^(?P<lead>Required if|Required only if|Include if|Include only if|Included if"
+    r"|May not be necessary if|if and only if|only if|if)\b:?\s*"
+)
+# "The Macro shall not be present if ...": the include's own "shall not be present".
+_INCLUDED_SUBJECT = re.compile(
+    r"^The (?:Macro|Module|Table|included Attributes) (?=shall not be present\b)"
+)
+
+
+def include_sentences(qualifier: str) -> tuple[ConditionSentence, ...]:
+    """The condition sentences of an "Include Table X" row's qualifier, ``()`` where the
+    include is unconditional.
+
+    The first sentence is the condition ("if and only if Value Type (0040,A040) is NUM." is
+    ``required`` with the clause "Value Type (0040,A040) is NUM", and a ``shall not``
+    otherwise: "only if"); the sentences after it that say when the included Attributes may
+    or shall not be present are kept ("May be present otherwise.", "The Macro shall not be
+    present if the relationship is by-reference."), the rest (context groups, "See Section
+    ...", notes) are not conditions.
+    """
+    text = normalize(qualifier)
+    opening = _INCLUDE_OPENING.match(text)
+    if opening is None:
+        return ()
+    pieces = [piece.strip() for piece in _SENTENCE_END.split(text) if piece.strip()]
+    first = pieces[0]
+    lead = opening.group("lead")
+    clause = first[opening.end() :].strip().rstrip(" .;")
+    found: list[ConditionSentence] = []
+    if lead == "May not be necessary if":
+        found.append(ConditionSentence("unless", first.rstrip(), clause))
+    else:
+        found.append(ConditionSentence("required", first.rstrip(), clause))
+        if "only if" in lead:
+            found.append(ConditionSentence("shall not", "", ""))
+    for sentence in pieces[1:]:
+        classified = _classify(_INCLUDED_SUBJECT.sub("", sentence))
+        if classified is not None and classified.kind != "required":
+            found.append(ConditionSentence(classified.kind, sentence.rstrip(), classified.clause))
     return tuple(found)

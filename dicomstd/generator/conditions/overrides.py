@@ -10,6 +10,9 @@ different Modules):
 - ``[[module]]``: ``module`` (the conditional Module's table id): every IOD row of that
   Module with that sentence;
 - ``[[functional_group]]``: ``macro`` (the Functional Group Macro's table id), likewise;
+- ``[[include]]``: ``table`` (the table holding the "Include Table X" row) and ``path``
+  (the Tags of the enclosing Sequences in that table, then the included table's id:
+  ``0040,A730/table_C.17-5``) of a conditional include;
 
 each with ``sentence`` (the condition sentences exactly as the extractor reads them), the
 condition in the form below as ``required``, optional ``otherwise`` (``"may"``,
@@ -75,7 +78,7 @@ __all__ = [
     "parse_override_condition",
 ]
 
-OverrideKind = Literal["attribute", "module", "functional_group"]
+OverrideKind = Literal["attribute", "module", "functional_group", "include"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,10 +86,12 @@ class Override:
     """A reviewed condition.
 
     Attributes:
-        kind: ``attribute``, ``module`` or ``functional_group``.
-        table: the attribute table (``attribute``), the Module's or the Macro's table id.
+        kind: ``attribute``, ``module``, ``functional_group`` or ``include``.
+        table: the attribute table (``attribute``, ``include``), the Module's or the Macro's
+            table id.
         path: for ``attribute``: the Sequence Tags then the Attribute's Tag (``"0028,0034"``,
-            ``"300A,0111/300A,011E"``); ``""`` otherwise.
+            ``"300A,0111/300A,011E"``); for ``include``: the Sequence Tags then the included
+            table's id (``"0040,A730/table_C.17-5"``); ``""`` otherwise.
         sentence: the condition sentences exactly as extracted.
         requirement: the hand-written requirement (``text`` is ``sentence``).
         reason: why it is overridden.
@@ -317,6 +322,7 @@ def load_overrides(text: str | None = None) -> tuple[Override, ...]:
         ("attribute", "table"),
         ("module", "module"),
         ("functional_group", "macro"),
+        ("include", "table"),
     ):
         for number, entry in enumerate(document.get(kind, []), start=1):
             where = f"condition_overrides.toml [[{kind}]] #{number}"
@@ -341,7 +347,7 @@ def load_overrides(text: str | None = None) -> tuple[Override, ...]:
                     Override(
                         kind,  # type: ignore[arg-type]
                         str(entry[table_key]),
-                        str(entry.get("path", "")) if kind == "attribute" else "",
+                        str(entry.get("path", "")) if kind in ("attribute", "include") else "",
                         sentence,
                         Requirement(required, otherwise, stated, forbidden, sentence),
                         str(entry["reason"]),
@@ -351,7 +357,7 @@ def load_overrides(text: str | None = None) -> tuple[Override, ...]:
                 raise BuildError(f"{where} lacks {missing}") from None
             except ValueError as error:
                 raise BuildError(f"{where}: {error}") from None
-            if kind == "attribute" and not found[-1].path:
+            if kind in ("attribute", "include") and not found[-1].path:
                 raise BuildError(f"{where} lacks path")
     keys = [override.key for override in found]
     duplicates = {key[:3] for key in keys if keys.count(key) > 1}

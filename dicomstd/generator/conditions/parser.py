@@ -205,11 +205,17 @@ class ParseContext:
         path: the Tags of the Sequences enclosing the conditional Attribute in that table's
             expansion, outermost first (``()`` at the table's top level).
         iod_table_id: for a usage row, the IOD's module table (to resolve Module names).
+        tag: the Tag of the conditional Attribute itself (``None`` for a usage or include
+            row): a clause about that very Attribute and nothing else ("Required if the
+            Rescale Type is not HU") cannot make it required by its own absence.
+        name: that Attribute's name (for messages).
     """
 
     table_id: str = ""
     path: tuple[int, ...] = ()
     iod_table_id: str = ""
+    tag: int | None = None
+    name: str = ""
 
 
 class Vocabulary:
@@ -773,7 +779,8 @@ class _Item:
 @dataclass
 class _Connective:
     word: Literal["and", "or"]
-    level: int  # 0: ", and if" / "and if" (loosest), 1: ", and", 2: "and", 3: elliptic
+    level: int  # 0: ", and if" / "and if" (loosest), 1: ", and", 2: "and", 3: elliptic,
+    # 4: the "or" of "for the first Item ..., or if ... changes" (Parser.first_item_pair)
 
 
 class _Parser:
@@ -865,7 +872,25 @@ class _Parser:
                 connective = _Connective(connective.word, 3)
             items.append(connective)
         items = self.merge_prose(items)
+        self.first_item_pair(items)
         return self.build(items)
+
+    @staticmethod
+    def first_item_pair(items: list[_Item | _Connective]) -> None:
+        """ "Required for the first Item of X, or if V changes during the Beam, and if Y":
+        the RT idiom (PS3.3 C.8.8.14, C.8.8.25) "the first Item, or an Item where the value
+        changes" names where a value is specified at all, and the clauses joined after it
+        restrict both ("and if Enhanced RT Beam Limiting Device Definition Flag is YES",
+        ", and KVP is not present"): its "or" binds tighter than any connective after it."""
+        if (
+            len(items) >= 5
+            and isinstance(items[0], _Item)
+            and isinstance(items[0].condition, FirstItem)
+            and isinstance(items[1], _Connective)
+            and items[1].word == "or"
+            and any(isinstance(item, _Connective) and item.word == "and" for item in items[3:])
+        ):
+            items[1] = _Connective("or", 4)
 
     def rest(self) -> str:
         return self.text[self.peek().start :].strip()
@@ -877,7 +902,7 @@ class _Parser:
             after = self.connective()
             if after is None and self.peek().kind != "end":
                 raise _Fail("trailing text")
-            return _Item(condition, start, self.position)
+            return _Item(self.about_itself(condition, start), start, self.position)
         except _Fail:
             self.position = start
         # Prose up to the next connective.
@@ -886,6 +911,46 @@ class _Parser:
         if self.position == start:
             raise _Fail(f"empty clause before {self.rest()!r}")
         return _Item(None, start, self.position, prose=True)
+
+    def about_itself(self, condition: Condition, start: int) -> Condition:
+        """A clause about the conditional Attribute itself and no other data ("Required if
+        the Rescale Type is not HU", "Required if User Content Label (3010,0033) is
+        present"): where the Attribute is present, the clause is read on its value; where it
+        is absent, the clause speaks of a concept the data no longer shows (the value it
+        would have, a value implied by its absence, the referenced Instance's value), so it
+        is UNKNOWN by design, never TRUE by the Attribute's own absence."""
+        own = self.context.tag
+        if own is None:
+            return condition
+        references: list[AttributeRef] = []
+        for node in _nodes(condition):
+            if isinstance(node, InAnyItem):
+                references.append(node.sequence)
+            elif isinstance(
+                node, (Present, HasValue, ValueIn, Compare, CodeIn, ItemCount, PrivateTag)
+            ):
+                references.append(node.attribute)
+            elif isinstance(node, (ModulePresent, SOPClassIn, TransferSyntaxIn, FirstItem)):
+                return condition  # other data
+        if not references or any(
+            reference.tag != own or reference.scope not in ("item", "any")
+            for reference in references
+        ):
+            return condition
+        itself = AttributeRef(own, "item", 0, self.context.name or references[0].name)
+        span = self.text[self.tokens[start].start : self.tokens[self.position - 1].end].strip()
+        when_present = (
+            condition if condition == Present(itself) else _and(Present(itself), condition)
+        )
+        return Or(
+            (
+                when_present,
+                _and(
+                    Not(Present(itself)),
+                    Unverifiable(f"{span} (where {itself.name or 'it'} is absent)"),
+                ),
+            )
+        )
 
     def merge_prose(self, items: list[_Item | _Connective]) -> list[_Item | _Connective]:
         merged: list[_Item | _Connective] = []
@@ -941,6 +1006,9 @@ class _Parser:
     # clauses
     def clause(self) -> Condition:
         self.accept("if")
+        # "... and whose SOP Class is one of the following": the relative pronoun of "for
+        # images where ... and whose ...".
+        self.accept("whose")
         self.subject_start = self.peek().start
         if self.peek().kind == "section":
             sid = str(self.peek().value)
@@ -1128,6 +1196,17 @@ class _Parser:
             if self.at("if"):
                 return _and(FirstItem(), self.clause())
             return FirstItem()
+        if self.accept_any(
+            "images where",
+            "images in which",
+            "images for which",
+            "images whose",
+            "an image where",
+            "an image whose",
+        ):
+            # "Required for images where X ... and whose SOP Class is ...": the images are
+            # the Instances the clauses select (the SOP Classes it names are images).
+            return self.clause()
         raise _Fail("Required for ...")
 
     def value_number_prefix(self) -> int | None:
@@ -1757,7 +1836,13 @@ class _Parser:
             "is equal to",
             "is either",
         ):
-            self.accept_any("one of the following values", "one of the following", "one of")
+            self.accept_any(
+                "one of the following values",
+                "one of the following",
+                "one of",
+                "the following values",
+                "the following",
+            )
         else:
             raise _Fail("SOP Class without a predicate")
         self.accept(":")
@@ -1796,6 +1881,10 @@ class _Parser:
                 continue  # "uid (name) uid (name)": a list without separators
             self.position = mark
             break
+        # "CT (uid) or MR (uid) ... Storage SOP Classes": the common suffix of the names.
+        self.accept_any(
+            "storage sop classes", "storage sop class", "sop classes", "storage classes"
+        )
         condition = SOPClassIn(tuple(uids), tuple(names))
         return Not(condition) if negated else condition
 
@@ -1938,10 +2027,15 @@ def parse_requirement(
             or :func:`~dicomstd.generator.conditions.extract.usage_sentences`.
         text: the text to report when ``sentences`` is empty (the whole description).
     """
-    joined = " ".join(sentence.text for sentence in sentences)
+    joined = " ".join(sentence.text for sentence in sentences if sentence.text)
     required = [
         parse_condition(s.clause, vocabulary, context) for s in sentences if s.kind == "required"
     ]
+    # "May not be necessary if X" (an include): required unless X, may be present anyway.
+    for sentence in sentences:
+        if sentence.kind == "unless":
+            unless = parse_condition(sentence.clause, vocabulary, context)
+            required.append(unless if isinstance(unless, Unparsed) else Not(unless))
     forbidden = [
         parse_condition(s.clause, vocabulary, context) for s in sentences if s.kind == "forbidden"
     ]
@@ -1962,7 +2056,7 @@ def parse_requirement(
     otherwise: Condition = Constant(False)
     stated = False
     for sentence in sentences:
-        if sentence.kind == "may":
+        if sentence.kind in ("may", "unless"):
             otherwise, stated = Constant(True), True
         elif sentence.kind == "shall not":
             otherwise, stated = Constant(False), True

@@ -246,7 +246,16 @@ _FIXED_VALUE = re.compile(
     r"[“\"]?(?P<value>[A-Z0-9](?:[A-Z0-9_\\/-]|\.(?=[A-Z0-9]))*)[”\"]?(?=[\s.,;)]|$)",
 )
 _VALUE_SET_LABEL = re.compile(
+    r"(?:\bValue\s+(?P<prefix>\d+):?\s+)?"
     r"(?P<kind>Enumerated Values?|Defined Terms?)(?:\s+for\s+Value\s+(?P<number>\d+))?\s*:?\s*$",
+    re.IGNORECASE,
+)
+# The paragraph just before an untitled-by-number list that says which Value it is for:
+# "Value 1 shall identify the Pixel Data Characteristics" (PS3.3 C.7.6.1.1.2), "Value 2 shall
+# have a value of ...", "Enumerated Values for Value 3:".
+_VALUE_NUMBER_LEAD = re.compile(
+    r"^\s*Value\s+(?P<number>\d+)\b(?!\s*(?:and|or|to|-|–)\s*\d)"
+    r"|\bfor\s+Value\s+(?P<suffix>\d+)\s*:?\s*$",
     re.IGNORECASE,
 )
 _SEE_SECTION_FOR = re.compile(r"\b(Enumerated Values?|Defined Terms?)\b", re.IGNORECASE)
@@ -367,9 +376,22 @@ def _definition_title(block: DefinitionList) -> str:
     return block.title
 
 
+def _value_number(previous: str) -> int | None:
+    """The Value a list is for, from the paragraph just before it ("Value 1 shall identify
+    the Pixel Data Characteristics", "Enumerated Values for Value 2:"); ``None`` where it
+    names none (or a range of Values: "Value 3 and 4")."""
+    match = _VALUE_NUMBER_LEAD.search(previous)
+    if match is None:
+        return None
+    return int(match.group("number") or match.group("suffix"))
+
+
 def _value_sets(blocks: tuple[Block, ...], source: SourceReference) -> list[ValueSet]:
     """Definition lists of ``blocks`` (not inside notes) with the heading naming their kind:
-    the list's title, else a paragraph just before it ending in "Enumerated Values:"."""
+    the list's title, else a paragraph just before it ending in "Enumerated Values:". The
+    Value a list is for is the one its title names ("Value 1 Enumerated Values:",
+    "Enumerated Values for Value 2:"), else the one the paragraph just before it opens with
+    ("Value 1 shall identify the Pixel Data Characteristics" then "Enumerated Values:")."""
     found: list[ValueSet] = []
     previous = ""
     for block in blocks:
@@ -378,7 +400,10 @@ def _value_sets(blocks: tuple[Block, ...], source: SourceReference) -> list[Valu
             kind, number = "listed", None
             if label:
                 kind = "enumerated" if label.group("kind").lower().startswith("enum") else "defined"
-                number = int(label.group("number")) if label.group("number") else None
+                printed = label.group("number") or label.group("prefix")
+                number = int(printed) if printed else None
+            if number is None:
+                number = _value_number(previous)
             values = tuple(entry.term_text for entry in block.entries if entry.term_text)
             if values:
                 found.append(ValueSet(kind, values, number, source))
