@@ -126,6 +126,15 @@ def import_costs(repeat: int) -> None:
         "import time; t = time.perf_counter(); import dicomstd; print(time.perf_counter() - t, 0)", repeat
     )
     print(f"  import dicomstd: {seconds * 1000:.0f} ms (median of {repeat} fresh processes)")
+    for name, module in (("CTImage", "ct_image"), ("EnhancedMRImage", "enhanced_mr_image")):
+        seconds, _ = fresh_process_seconds(
+            "import time, pydicom, pydicom.dataset\n"
+            "t = time.perf_counter()\n"
+            f"from dicomstd.generated.classes.{module} import {name}\n"
+            "print(time.perf_counter() - t, 0)",
+            repeat,
+        )
+        print(f"  the typed class {name}, beyond pydicom: {seconds * 1000:.0f} ms")
     ours, our_count = fresh_process_seconds(_OUR_IOD_LOAD, repeat)
     print(f"  CT Image IOD with its modules' tables, includes expanded: {ours * 1000:.0f} ms ({our_count} Attributes)")
     try:

@@ -12,10 +12,11 @@ from __future__ import annotations
 # time than the rest of the runtime's entry point.
 __version__ = "0.1.0"
 
-__all__ = ["__version__", "validate"]
+__all__ = ["__version__", "read", "validate"]
 
 TYPE_CHECKING = False
 if TYPE_CHECKING:
+    from dicomstd.typed import read
     from dicomstd.validate import validate
 
 
@@ -28,4 +29,9 @@ def __getattr__(name: str) -> object:
         import importlib
 
         return importlib.import_module("dicomstd.validate")
+    if name == "read":
+        # ``dicomstd.read(path)``: a file as its typed IOD class (imports pydicom on use).
+        from dicomstd.typed import read
+
+        return read
     raise AttributeError(f"module 'dicomstd' has no attribute {name!r}")

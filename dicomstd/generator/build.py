@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Callable, Iterable, Sequence
 
 from dicomstd.errors import BuildError, PublicationError
-from dicomstd.generator import emit, iod_emission, manifest
+from dicomstd.generator import class_emission, emit, iod_emission, manifest
 from dicomstd.generator.document import Document
 from dicomstd.generator.manifest import Manifest, ManifestEntry
 
@@ -434,6 +434,16 @@ def generate_files(
                 publications=all_publications,
                 modules=modules,
             ),
+        )
+    )
+    # The typed IOD classes (generated/classes/), after the package index above, which lists
+    # only the top-level modules.
+    files.extend(
+        class_emission.class_files_for(
+            compiled,
+            edition=edition,
+            publications=by_part.get("PS3.3", []) + by_part.get("PS3.4", []),
+            uid_names={u.value: u.name for u in compiled.uids},
         )
     )
     return emit.format_files(sorted(files, key=lambda f: f.name))

@@ -28,12 +28,18 @@ from dicomstd.specification import AnyAttributes, Attribute, AttributeTable, Req
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if User Content Label (3010,0033) is present."
-    return rt.present(context, 0x30100033, "item", 0)
+    return rt.disj(
+        rt.present(context, 0x30100033, "item", 0),
+        rt.conj(rt.neg(rt.present(context, 0x30100033, "item", 0)), rt.UNKNOWN),
+    )
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if User Content Long Label (3010,0034) is present."
-    return rt.present(context, 0x30100034, "item", 0)
+    return rt.disj(
+        rt.present(context, 0x30100034, "item", 0),
+        rt.conj(rt.neg(rt.present(context, 0x30100034, "item", 0)), rt.UNKNOWN),
+    )
 
 
 RADIOTHERAPY_DIRECTORY_RECORD: Final = AttributeTable(

@@ -89,6 +89,56 @@ def _condition_7(context: EvaluationContext) -> Truth:
     return rt.value_in(context, 0x0040A040, "item", 0, None, ("UIDREF",))
 
 
+def _condition_8(context: EvaluationContext) -> Truth:
+    "if and only if Value Type (0040,A040) is NUM."
+    return rt.value_in(context, 0x0040A040, "item", 0, None, ("NUM",))
+
+
+def _condition_9(context: EvaluationContext) -> Truth:
+    "if and only if Value Type (0040,A040) is CODE."
+    return rt.value_in(context, 0x0040A040, "item", 0, None, ("CODE",))
+
+
+def _condition_10(context: EvaluationContext) -> Truth:
+    "if and only if Value Type (0040,A040) is COMPOSITE."
+    return rt.value_in(context, 0x0040A040, "item", 0, None, ("COMPOSITE",))
+
+
+def _condition_11(context: EvaluationContext) -> Truth:
+    "if and only if Value Type (0040,A040) is IMAGE."
+    return rt.value_in(context, 0x0040A040, "item", 0, None, ("IMAGE",))
+
+
+def _condition_12(context: EvaluationContext) -> Truth:
+    "if and only if Value Type (0040,A040) is WAVEFORM."
+    return rt.value_in(context, 0x0040A040, "item", 0, None, ("WAVEFORM",))
+
+
+def _condition_13(context: EvaluationContext) -> Truth:
+    "if and only if Value Type (0040,A040) is SCOORD."
+    return rt.value_in(context, 0x0040A040, "item", 0, None, ("SCOORD",))
+
+
+def _condition_14(context: EvaluationContext) -> Truth:
+    "if and only if Value Type (0040,A040) is SCOORD3D."
+    return rt.value_in(context, 0x0040A040, "item", 0, None, ("SCOORD3D",))
+
+
+def _condition_15(context: EvaluationContext) -> Truth:
+    "if and only if Value Type (0040,A040) is TCOORD."
+    return rt.value_in(context, 0x0040A040, "item", 0, None, ("TCOORD",))
+
+
+def _condition_16(context: EvaluationContext) -> Truth:
+    "if and only if Value Type (0040,A040) is CONTAINER."
+    return rt.value_in(context, 0x0040A040, "item", 0, None, ("CONTAINER",))
+
+
+def _condition_17(context: EvaluationContext) -> Truth:
+    "if and only if Value Type (0040,A040) is TABLE."
+    return rt.value_in(context, 0x0040A040, "item", 0, None, ("TABLE",))
+
+
 DOCUMENT_CONTENT_MACRO: Final = AttributeTable(
     table_id="table_C.17-5",
     name="Document Content",
@@ -232,6 +282,12 @@ DOCUMENT_CONTENT_MACRO: Final = AttributeTable(
             row=10,
             qualifier="if and only if Value Type (0040,A040) is NUM.",
             constrained=True,
+            requirement=Requirement(
+                text="if and only if Value Type (0040,A040) is NUM.",
+                status="parser",
+                required=_condition_8,
+                otherwise=never,
+            ),
         ),
         Include(
             table_id="table_C.18.2-1",
@@ -239,6 +295,12 @@ DOCUMENT_CONTENT_MACRO: Final = AttributeTable(
             row=11,
             qualifier="if and only if Value Type (0040,A040) is CODE.",
             constrained=True,
+            requirement=Requirement(
+                text="if and only if Value Type (0040,A040) is CODE.",
+                status="parser",
+                required=_condition_9,
+                otherwise=never,
+            ),
         ),
         Include(
             table_id="table_C.18.3-1",
@@ -246,6 +308,12 @@ DOCUMENT_CONTENT_MACRO: Final = AttributeTable(
             row=12,
             qualifier="if and only if Value Type (0040,A040) is COMPOSITE.",
             constrained=True,
+            requirement=Requirement(
+                text="if and only if Value Type (0040,A040) is COMPOSITE.",
+                status="parser",
+                required=_condition_10,
+                otherwise=never,
+            ),
         ),
         Include(
             table_id="table_C.18.4-1",
@@ -253,6 +321,12 @@ DOCUMENT_CONTENT_MACRO: Final = AttributeTable(
             row=13,
             qualifier="if and only if Value Type (0040,A040) is IMAGE.",
             constrained=True,
+            requirement=Requirement(
+                text="if and only if Value Type (0040,A040) is IMAGE.",
+                status="parser",
+                required=_condition_11,
+                otherwise=never,
+            ),
         ),
         Include(
             table_id="table_C.18.5-1",
@@ -260,6 +334,12 @@ DOCUMENT_CONTENT_MACRO: Final = AttributeTable(
             row=14,
             qualifier="if and only if Value Type (0040,A040) is WAVEFORM.",
             constrained=True,
+            requirement=Requirement(
+                text="if and only if Value Type (0040,A040) is WAVEFORM.",
+                status="parser",
+                required=_condition_12,
+                otherwise=never,
+            ),
         ),
         Include(
             table_id="table_C.18.6-1",
@@ -267,6 +347,12 @@ DOCUMENT_CONTENT_MACRO: Final = AttributeTable(
             row=15,
             qualifier="if and only if Value Type (0040,A040) is SCOORD.",
             constrained=True,
+            requirement=Requirement(
+                text="if and only if Value Type (0040,A040) is SCOORD.",
+                status="parser",
+                required=_condition_13,
+                otherwise=never,
+            ),
         ),
         Include(
             table_id="table_C.18.9-1",
@@ -274,6 +360,12 @@ DOCUMENT_CONTENT_MACRO: Final = AttributeTable(
             row=16,
             qualifier="if and only if Value Type (0040,A040) is SCOORD3D.",
             constrained=True,
+            requirement=Requirement(
+                text="if and only if Value Type (0040,A040) is SCOORD3D.",
+                status="parser",
+                required=_condition_14,
+                otherwise=never,
+            ),
         ),
         Include(
             table_id="table_C.18.7-1",
@@ -281,6 +373,12 @@ DOCUMENT_CONTENT_MACRO: Final = AttributeTable(
             row=17,
             qualifier="if and only if Value Type (0040,A040) is TCOORD.",
             constrained=True,
+            requirement=Requirement(
+                text="if and only if Value Type (0040,A040) is TCOORD.",
+                status="parser",
+                required=_condition_15,
+                otherwise=never,
+            ),
         ),
         Include(
             table_id="table_C.18.8-1",
@@ -288,6 +386,12 @@ DOCUMENT_CONTENT_MACRO: Final = AttributeTable(
             row=18,
             qualifier="if and only if Value Type (0040,A040) is CONTAINER.",
             constrained=True,
+            requirement=Requirement(
+                text="if and only if Value Type (0040,A040) is CONTAINER.",
+                status="parser",
+                required=_condition_16,
+                otherwise=never,
+            ),
         ),
         Include(
             table_id="table_C.18.10-1",
@@ -295,6 +399,12 @@ DOCUMENT_CONTENT_MACRO: Final = AttributeTable(
             row=19,
             qualifier="if and only if Value Type (0040,A040) is TABLE.",
             constrained=True,
+            requirement=Requirement(
+                text="if and only if Value Type (0040,A040) is TABLE.",
+                status="parser",
+                required=_condition_17,
+                otherwise=never,
+            ),
         ),
     ),
 )

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.conditions.runtime import always, never, not_verifiable
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
@@ -26,6 +28,19 @@ from dicomstd.specification import (
     Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "if the Target Content Item is included by-value in the Source Content Item The Macro shall not be present if the relationship is by-reference."
+    return rt.neg(rt.present(context, 0x0040DB73, "item", 0))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    return rt.present(context, 0x0040DB73, "item", 0)
+
 
 DOCUMENT_RELATIONSHIP_MACRO: Final = AttributeTable(
     table_id="table_C.17-6",
@@ -85,6 +100,13 @@ DOCUMENT_RELATIONSHIP_MACRO: Final = AttributeTable(
                     row=5,
                     qualifier="if the Target Content Item is included by-value in the Source Content Item. The Macro shall not be present if the relationship is by-reference.",
                     constrained=True,
+                    requirement=Requirement(
+                        text="if the Target Content Item is included by-value in the Source Content Item The Macro shall not be present if the relationship is by-reference.",
+                        status="override",
+                        required=_condition_1,
+                        otherwise=never,
+                        forbidden=_condition_2,
+                    ),
                 ),
                 Include(
                     table_id="table_C.17-5",
@@ -92,6 +114,13 @@ DOCUMENT_RELATIONSHIP_MACRO: Final = AttributeTable(
                     row=6,
                     qualifier="if the Target Content Item is included by-value in the Source Content Item. The Macro shall not be present if the relationship is by-reference.",
                     constrained=True,
+                    requirement=Requirement(
+                        text="if the Target Content Item is included by-value in the Source Content Item The Macro shall not be present if the relationship is by-reference.",
+                        status="override",
+                        required=_condition_1,
+                        otherwise=never,
+                        forbidden=_condition_2,
+                    ),
                 ),
                 Attribute(
                     tag=0x0040DB73,

@@ -19,7 +19,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
@@ -80,6 +80,12 @@ SEGMENT_DESCRIPTION_MACRO: Final = AttributeTable(
             label="Table 10-7b “Multiple Site General Anatomy Optional Macro Attributes”",
             row=5,
             qualifier="May not be necessary if the anatomy is implicit in the Segmented Property Type Code Sequence. More than one Item in Anatomic Region Sequence (0008,2218) may be used when a region of interest spans multiple anatomical locations and there is not a single pre-coordinated code describing the combination of locations. There is no requirement that the multiple locations be contiguous.",
+            requirement=Requirement(
+                text="May not be necessary if the anatomy is implicit in the Segmented Property Type Code Sequence",
+                status="unknown by design",
+                required=not_verifiable,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00620003,

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.conditions.runtime import always, not_verifiable
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
@@ -27,6 +29,70 @@ from dicomstd.specification import (
     Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if image does not require Image Orientation (Patient) (0020,0037) and Image Position (Patient) (0020,0032) or if image does not require Image Orientation (Slide) (0048,0102) May be present otherwise"
+    return rt.disj(
+        rt.sop_class_in(
+            context,
+            (
+                "1.2.840.10008.5.1.4.1.1.1",
+                "1.2.840.10008.5.1.4.1.1.6.1",
+                "1.2.840.10008.5.1.4.1.1.3.1",
+                "1.2.840.10008.5.1.4.1.1.7",
+                "1.2.840.10008.5.1.4.1.1.7.1",
+                "1.2.840.10008.5.1.4.1.1.12.1",
+                "1.2.840.10008.5.1.4.1.1.12.2",
+                "1.2.840.10008.5.1.4.1.1.481.1",
+                "1.2.840.10008.5.1.4.1.1.1.1",
+                "1.2.840.10008.5.1.4.1.1.1.1.1",
+                "1.2.840.10008.5.1.4.1.1.1.2",
+                "1.2.840.10008.5.1.4.1.1.1.2.1",
+                "1.2.840.10008.5.1.4.1.1.1.3",
+                "1.2.840.10008.5.1.4.1.1.1.3.1",
+                "1.2.840.10008.5.1.4.1.1.77.1.1",
+                "1.2.840.10008.5.1.4.1.1.77.1.2",
+                "1.2.840.10008.5.1.4.1.1.77.1.3",
+                "1.2.840.10008.5.1.4.1.1.77.1.4",
+                "1.2.840.10008.5.1.4.1.1.77.1.1.1",
+                "1.2.840.10008.5.1.4.1.1.77.1.2.1",
+                "1.2.840.10008.5.1.4.1.1.77.1.4.1",
+                "1.2.840.10008.5.1.4.1.1.77.1.7",
+                "1.2.840.10008.5.1.4.1.1.77.1.5.1",
+                "1.2.840.10008.5.1.4.1.1.77.1.5.2",
+                "1.2.840.10008.5.1.4.1.1.81.1",
+                "1.2.840.10008.5.1.4.1.1.82.1",
+                "1.2.840.10008.5.1.4.1.1.77.1.5.5",
+                "1.2.840.10008.5.1.4.1.1.77.1.5.6",
+                "1.2.840.10008.5.1.4.1.1.77.1.5.7",
+            ),
+        ),
+        rt.conj(
+            rt.sop_class_in(
+                context,
+                (
+                    "1.2.840.10008.5.1.4.1.1.20",
+                    "1.2.840.10008.5.1.4.1.1.7.2",
+                    "1.2.840.10008.5.1.4.1.1.7.3",
+                    "1.2.840.10008.5.1.4.1.1.7.4",
+                    "1.2.840.10008.5.1.4.1.1.481.2",
+                    "1.2.840.10008.5.1.4.1.1.77.1.6",
+                    "1.2.840.10008.5.1.4.1.1.66.4",
+                    "1.2.840.10008.5.1.4.1.1.6.2",
+                    "1.2.840.10008.5.1.4.1.1.30",
+                    "1.2.840.10008.5.1.4.1.1.6.3",
+                    "1.2.840.10008.5.1.4.1.1.77.1.8",
+                    "1.2.840.10008.5.1.4.1.1.77.1.9",
+                ),
+            ),
+            rt.UNKNOWN,
+        ),
+    )
+
 
 GENERAL_IMAGE_MODULE: Final = AttributeTable(
     table_id="table_C.7-9",
@@ -46,8 +112,8 @@ GENERAL_IMAGE_MODULE: Final = AttributeTable(
             row=2,
             requirement=Requirement(
                 text="Required if image does not require Image Orientation (Patient) (0020,0037) and Image Position (Patient) (0020,0032) or if image does not require Image Orientation (Slide) (0048,0102) May be present otherwise",
-                status="unparsed",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=always,
             ),
         ),
@@ -84,8 +150,8 @@ GENERAL_IMAGE_MODULE: Final = AttributeTable(
             type="3",
             row=5,
             value_sets=(
-                ValueSet(kind="enumerated", values=("ORIGINAL", "DERIVED")),
-                ValueSet(kind="enumerated", values=("PRIMARY", "SECONDARY")),
+                ValueSet(kind="enumerated", values=("ORIGINAL", "DERIVED"), value_number=1),
+                ValueSet(kind="enumerated", values=("PRIMARY", "SECONDARY"), value_number=2),
             ),
         ),
         Attribute(tag=0x00204000, keyword="ImageComments", name="Image Comments", type="3", row=6),

@@ -46,6 +46,24 @@ def _condition_1(context: EvaluationContext) -> Truth:
     )
 
 
+def _condition_2(context: EvaluationContext) -> Truth:
+    'Required for images where Patient Orientation Code Sequence (0054,0410) is not present and whose SOP Class is one of the following: CT ("1.2.840.10008.5.1.4.1.1.2") or MR ("1.2.840.10008.5.1.4.1.1.4") or Enhanced CT ("1.2.840.10008.5.1.4.1.1.2.1") or Enhanced MR Image ("1.2.840.10008.5.1.4.1.1.4.1") or Enhanced Color MR Image ("1.2.840.10008.5.1.4.1.1.4.3") or MR Spectroscopy ("1.2.840.10008.5.1.4.1.1.4.2") Storage SOP Classes'
+    return rt.conj(
+        rt.neg(rt.present(context, 0x00540410, "any", 0)),
+        rt.sop_class_in(
+            context,
+            (
+                "1.2.840.10008.5.1.4.1.1.2",
+                "1.2.840.10008.5.1.4.1.1.4",
+                "1.2.840.10008.5.1.4.1.1.2.1",
+                "1.2.840.10008.5.1.4.1.1.4.1",
+                "1.2.840.10008.5.1.4.1.1.4.3",
+                "1.2.840.10008.5.1.4.1.1.4.2",
+            ),
+        ),
+    )
+
+
 GENERAL_SERIES_MODULE: Final = AttributeTable(
     table_id="table_C.7-5a",
     name="General Series",
@@ -339,8 +357,8 @@ GENERAL_SERIES_MODULE: Final = AttributeTable(
             ),
             requirement=Requirement(
                 text='Required for images where Patient Orientation Code Sequence (0054,0410) is not present and whose SOP Class is one of the following: CT ("1.2.840.10008.5.1.4.1.1.2") or MR ("1.2.840.10008.5.1.4.1.1.4") or Enhanced CT ("1.2.840.10008.5.1.4.1.1.2.1") or Enhanced MR Image ("1.2.840.10008.5.1.4.1.1.4.1") or Enhanced Color MR Image ("1.2.840.10008.5.1.4.1.1.4.3") or MR Spectroscopy ("1.2.840.10008.5.1.4.1.1.4.2") Storage SOP Classes',
-                status="unparsed",
-                required=not_verifiable,
+                status="parser",
+                required=_condition_2,
                 otherwise=never,
             ),
         ),

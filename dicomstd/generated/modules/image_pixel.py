@@ -19,7 +19,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, never
+from dicomstd.conditions.runtime import EvaluationContext, always, never
 from dicomstd.specification import Attribute, AttributeTable, Include, Requirement
 
 # The conditions of this table's rows, compiled from their sentences (each function's
@@ -58,6 +58,12 @@ IMAGE_PIXEL_MODULE: Final = AttributeTable(
             label="Table C.7-11c “Image Pixel Description Macro Attributes”",
             row=1,
             qualifier="Required if the IOD is not being transferred in a STOW-RS Request and is not encoded as metadata and compressed bulk pixel data. May be present otherwise. See Section 10.5 “Store Transaction” in PS3.18. When the IOD is encoded as metadata in a STOW-RS Request and the bulk pixel data is compressed, the STOW-RS origin server is required to be able to derive appropriate values for the Image Pixel Macro Attributes from the compressed bit stream.",
+            requirement=Requirement(
+                text="Required if the IOD is not being transferred in a STOW-RS Request and is not encoded as metadata and compressed bulk pixel data May be present otherwise",
+                status="override",
+                required=always,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x7FE00010,

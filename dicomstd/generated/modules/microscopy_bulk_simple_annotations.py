@@ -200,6 +200,12 @@ MICROSCOPY_BULK_SIMPLE_ANNOTATIONS_MODULE: Final = AttributeTable(
                     label="Table 10-7b “Multiple Site General Anatomy Optional Macro Attributes”",
                     row=16,
                     qualifier="May not be necessary if the anatomy is implicit in the Annotation Property Type Code Sequence (006A,000A). More than one Item in Anatomic Region Sequence (0008,2218) may be used when a region of interest spans multiple anatomical locations and there is not a single pre-coordinated code describing the combination of locations. There is no requirement that the multiple locations be contiguous.",
+                    requirement=Requirement(
+                        text="May not be necessary if the anatomy is implicit in the Annotation Property Type Code Sequence (006A,000A)",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x006A0009,

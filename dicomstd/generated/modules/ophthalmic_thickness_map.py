@@ -50,21 +50,26 @@ def _condition_3(context: EvaluationContext) -> Truth:
 
 
 def _condition_4(context: EvaluationContext) -> Truth:
+    'Include if Ophthalmic Thickness Map Type Code Sequence (0022,1436) contains an Item with the value (111930, DCM, "Absolute ophthalmic thickness") or (111932, DCM, "Thickness deviation from normative data") May be present otherwise'
+    return rt.code_in(context, 0x00221436, "item", 0, (("111930", "DCM"), ("111932", "DCM")))
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
     'Required if Ophthalmic Thickness Map Type Code Sequence (0022,1436) contains an Item with the value (111931, DCM, "Thickness deviation category from normative data") May be present otherwise'
     return rt.code_in(context, 0x00221436, "item", 0, (("111931", "DCM"),))
 
 
-def _condition_5(context: EvaluationContext) -> Truth:
+def _condition_6(context: EvaluationContext) -> Truth:
     'Required if Ophthalmic Thickness Map Type Code Sequence (0022,1436) contains an Item with the value or (111931, DCM, "Thickness deviation category from normative data") or (111932, DCM, "Thickness deviation from normative data") May be present otherwise'
     return rt.code_in(context, 0x00221436, "any", 0, (("111931", "DCM"), ("111932", "DCM")))
 
 
-def _condition_6(context: EvaluationContext) -> Truth:
+def _condition_7(context: EvaluationContext) -> Truth:
     "Required if Ophthalmic Mapping Device Type (0022,1415) is OCT"
     return rt.value_in(context, 0x00221415, "item", 0, None, ("OCT",))
 
 
-def _condition_7(context: EvaluationContext) -> Truth:
+def _condition_8(context: EvaluationContext) -> Truth:
     'Required if Primary Anatomic Structure Sequence (0008,2228) contains an Item with the value (67046006, SCT, "Fovea centralis") or (81016008, SCT, "Optic nerve head") or (49755003, SCT, "Lesion") or (111934, DCM, "Disc-Fovea") May be present otherwise.'
     return rt.code_in(
         context,
@@ -75,7 +80,7 @@ def _condition_7(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_8(context: EvaluationContext) -> Truth:
+def _condition_9(context: EvaluationContext) -> Truth:
     "Required if Attribute Image Type (0008,0008) value 3 is RETINAL_THICK"
     return rt.value_in(context, 0x00080008, "item", 0, 3, ("RETINAL_THICK",))
 
@@ -286,6 +291,12 @@ OPHTHALMIC_THICKNESS_MAP_MODULE: Final = AttributeTable(
             row=29,
             qualifier='Include if Ophthalmic Thickness Map Type Code Sequence (0022,1436) contains an Item with the value (111930, DCM, "Absolute ophthalmic thickness") or (111932, DCM, "Thickness deviation from normative data"). May be present otherwise. DCID 4260 “Ophthalmic Mapping Unit for Real World Value Mapping”',
             context_groups=(ContextGroup(cid=4260, strength="defined"),),
+            requirement=Requirement(
+                text='Include if Ophthalmic Thickness Map Type Code Sequence (0022,1436) contains an Item with the value (111930, DCM, "Absolute ophthalmic thickness") or (111932, DCM, "Thickness deviation from normative data") May be present otherwise',
+                status="parser",
+                required=_condition_4,
+                otherwise=always,
+            ),
         ),
         Attribute(
             tag=0x00221450,
@@ -330,7 +341,7 @@ OPHTHALMIC_THICKNESS_MAP_MODULE: Final = AttributeTable(
             requirement=Requirement(
                 text='Required if Ophthalmic Thickness Map Type Code Sequence (0022,1436) contains an Item with the value (111931, DCM, "Thickness deviation category from normative data") May be present otherwise',
                 status="parser",
-                required=_condition_4,
+                required=_condition_5,
                 otherwise=always,
             ),
         ),
@@ -351,7 +362,7 @@ OPHTHALMIC_THICKNESS_MAP_MODULE: Final = AttributeTable(
             requirement=Requirement(
                 text='Required if Ophthalmic Thickness Map Type Code Sequence (0022,1436) contains an Item with the value or (111931, DCM, "Thickness deviation category from normative data") or (111932, DCM, "Thickness deviation from normative data") May be present otherwise',
                 status="override",
-                required=_condition_5,
+                required=_condition_6,
                 otherwise=always,
             ),
         ),
@@ -381,7 +392,7 @@ OPHTHALMIC_THICKNESS_MAP_MODULE: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if Ophthalmic Mapping Device Type (0022,1415) is OCT",
                 status="parser",
-                required=_condition_6,
+                required=_condition_7,
                 otherwise=never,
             ),
         ),
@@ -419,7 +430,7 @@ OPHTHALMIC_THICKNESS_MAP_MODULE: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if Ophthalmic Mapping Device Type (0022,1415) is OCT May be present otherwise",
                 status="parser",
-                required=_condition_6,
+                required=_condition_7,
                 otherwise=always,
             ),
         ),
@@ -529,7 +540,7 @@ OPHTHALMIC_THICKNESS_MAP_MODULE: Final = AttributeTable(
             requirement=Requirement(
                 text='Required if Primary Anatomic Structure Sequence (0008,2228) contains an Item with the value (67046006, SCT, "Fovea centralis") or (81016008, SCT, "Optic nerve head") or (49755003, SCT, "Lesion") or (111934, DCM, "Disc-Fovea") May be present otherwise.',
                 status="parser",
-                required=_condition_7,
+                required=_condition_8,
                 otherwise=always,
             ),
         ),
@@ -552,7 +563,7 @@ OPHTHALMIC_THICKNESS_MAP_MODULE: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if Attribute Image Type (0008,0008) value 3 is RETINAL_THICK",
                 status="parser",
-                required=_condition_8,
+                required=_condition_9,
                 otherwise=never,
             ),
         ),

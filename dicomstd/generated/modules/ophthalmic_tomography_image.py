@@ -64,8 +64,8 @@ OPHTHALMIC_TOMOGRAPHY_IMAGE_MODULE: Final = AttributeTable(
             type="1",
             row=2,
             value_sets=(
-                ValueSet(kind="enumerated", values=("ORIGINAL", "DERIVED")),
-                ValueSet(kind="enumerated", values=("PRIMARY", "SECONDARY")),
+                ValueSet(kind="enumerated", values=("ORIGINAL", "DERIVED"), value_number=1),
+                ValueSet(kind="enumerated", values=("PRIMARY", "SECONDARY"), value_number=2),
             ),
         ),
         Attribute(

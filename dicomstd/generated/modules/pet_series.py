@@ -110,8 +110,12 @@ PET_SERIES_MODULE: Final = AttributeTable(
             type="1",
             row=6,
             value_sets=(
-                ValueSet(kind="enumerated", values=("STATIC", "DYNAMIC", "GATED", "WHOLE BODY")),
-                ValueSet(kind="enumerated", values=("IMAGE", "REPROJECTION")),
+                ValueSet(
+                    kind="enumerated",
+                    values=("STATIC", "DYNAMIC", "GATED", "WHOLE BODY"),
+                    value_number=1,
+                ),
+                ValueSet(kind="enumerated", values=("IMAGE", "REPROJECTION"), value_number=2),
             ),
         ),
         Attribute(

@@ -69,6 +69,12 @@ PRESENTATION_STATE_BLENDING_MODULE: Final = AttributeTable(
                     label="Table C.11-1b “Modality LUT Macro Attributes”",
                     row=5,
                     qualifier="if a Modality LUT is to be applied to referenced image(s).",
+                    requirement=Requirement(
+                        text="if a Modality LUT is to be applied to referenced image(s).",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=never,
+                    ),
                 ),
                 Attribute(
                     tag=0x00283110,

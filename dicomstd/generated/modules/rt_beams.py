@@ -127,23 +127,20 @@ def _condition_16(context: EvaluationContext) -> Truth:
 
 def _condition_17(context: EvaluationContext) -> Truth:
     "Required for first Item of Control Point Sequence (300A,0111), or if the values of the Beam Limiting Device change during the Beam, and if Enhanced RT Beam Limiting Device Definition Flag (3008,00A3) is absent, or is present and has the value NO"
-    return rt.disj(
-        rt.first_item(context),
-        rt.conj(
-            rt.UNKNOWN,
-            rt.disj(
-                rt.neg(rt.present(context, 0x300800A3, "parent", 1)),
-                rt.value_in(context, 0x300800A3, "parent", 1, None, ("NO",)),
-            ),
+    return rt.conj(
+        rt.disj(rt.first_item(context), rt.UNKNOWN),
+        rt.disj(
+            rt.neg(rt.present(context, 0x300800A3, "parent", 1)),
+            rt.value_in(context, 0x300800A3, "parent", 1, None, ("NO",)),
         ),
     )
 
 
 def _condition_18(context: EvaluationContext) -> Truth:
     "Required for first Item of Control Point Sequence (300A,0111), or if the values of the Beam Limiting Device change during Beam and if Enhanced RT Beam Limiting Device Definition Flag (3008,00A3) is present and has the value YES"
-    return rt.disj(
-        rt.first_item(context),
-        rt.conj(rt.UNKNOWN, rt.value_in(context, 0x300800A3, "parent", 1, None, ("YES",))),
+    return rt.conj(
+        rt.disj(rt.first_item(context), rt.UNKNOWN),
+        rt.value_in(context, 0x300800A3, "parent", 1, None, ("YES",)),
     )
 
 

@@ -116,9 +116,9 @@ def _condition_14(context: EvaluationContext) -> Truth:
 
 def _condition_15(context: EvaluationContext) -> Truth:
     "Required for the first Control Point of Control Point Delivery Sequence (3008,0040), or if the values of Beam Limiting Device change during the Beam and if Enhanced RT Beam Limiting Device Definition Flag (3008,00A3) has the value YES"
-    return rt.disj(
-        rt.first_item(context),
-        rt.conj(rt.UNKNOWN, rt.value_in(context, 0x300800A3, "parent", 1, None, ("YES",))),
+    return rt.conj(
+        rt.disj(rt.first_item(context), rt.UNKNOWN),
+        rt.value_in(context, 0x300800A3, "parent", 1, None, ("YES",)),
     )
 
 

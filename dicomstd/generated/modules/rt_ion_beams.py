@@ -124,17 +124,17 @@ def _condition_17(context: EvaluationContext) -> Truth:
 
 def _condition_18(context: EvaluationContext) -> Truth:
     "Required for first Item of Control Point Sequence, or if Nominal Beam Energy changes during Beam, and KVP (0018,0060) is not present."
-    return rt.disj(
-        rt.first_item(context),
-        rt.conj(rt.UNKNOWN, rt.neg(rt.present(context, 0x00180060, "item", 0))),
+    return rt.conj(
+        rt.disj(rt.first_item(context), rt.UNKNOWN),
+        rt.neg(rt.present(context, 0x00180060, "item", 0)),
     )
 
 
 def _condition_19(context: EvaluationContext) -> Truth:
     "Required for first Item of Control Point Sequence, or if kVp changes during setup, and Nominal Beam Energy (300A,0114) is not present."
-    return rt.disj(
-        rt.first_item(context),
-        rt.conj(rt.UNKNOWN, rt.neg(rt.present(context, 0x300A0114, "item", 0))),
+    return rt.conj(
+        rt.disj(rt.first_item(context), rt.UNKNOWN),
+        rt.neg(rt.present(context, 0x300A0114, "item", 0)),
     )
 
 
@@ -170,9 +170,9 @@ def _condition_22(context: EvaluationContext) -> Truth:
 
 def _condition_23(context: EvaluationContext) -> Truth:
     "Required for first Item of Control Point Sequence, or if the values of the Beam Limiting Device the Beam and if Enhanced RT Beam Limiting Device Definition Flag (3008,00A3) is present and has the value YES"
-    return rt.disj(
-        rt.first_item(context),
-        rt.conj(rt.UNKNOWN, rt.value_in(context, 0x300800A3, "parent", 1, None, ("YES",))),
+    return rt.conj(
+        rt.disj(rt.first_item(context), rt.UNKNOWN),
+        rt.value_in(context, 0x300800A3, "parent", 1, None, ("YES",)),
     )
 
 

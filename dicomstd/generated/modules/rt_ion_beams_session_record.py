@@ -121,49 +121,49 @@ def _condition_17(context: EvaluationContext) -> Truth:
 
 def _condition_18(context: EvaluationContext) -> Truth:
     "Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041) or if Nominal Beam Energy (300A,0114) changes during beam administration, and KVP (0018,0060) is not present."
-    return rt.disj(
-        rt.first_item(context),
-        rt.conj(rt.UNKNOWN, rt.neg(rt.present(context, 0x00180060, "item", 0))),
+    return rt.conj(
+        rt.disj(rt.first_item(context), rt.UNKNOWN),
+        rt.neg(rt.present(context, 0x00180060, "item", 0)),
     )
 
 
 def _condition_19(context: EvaluationContext) -> Truth:
     "Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041), or if kVp changes during setup, and Nominal Beam Energy (300A,0114) is not present."
-    return rt.disj(
-        rt.first_item(context),
-        rt.conj(rt.UNKNOWN, rt.neg(rt.present(context, 0x300A0114, "item", 0))),
+    return rt.conj(
+        rt.disj(rt.first_item(context), rt.UNKNOWN),
+        rt.neg(rt.present(context, 0x300A0114, "item", 0)),
     )
 
 
 def _condition_20(context: EvaluationContext) -> Truth:
     "Required for the first Control Point of Control Point Delivery Sequence (3008,0040), or if the values of the Beam Limiting Device change during the Beam and if Enhanced RT Beam Limiting Device Definition Flag (3008,00A3) has the value YES"
-    return rt.disj(
-        rt.first_item(context),
-        rt.conj(rt.UNKNOWN, rt.value_in(context, 0x300800A3, "parent", 1, None, ("YES",))),
+    return rt.conj(
+        rt.disj(rt.first_item(context), rt.UNKNOWN),
+        rt.value_in(context, 0x300800A3, "parent", 1, None, ("YES",)),
     )
 
 
 def _condition_21(context: EvaluationContext) -> Truth:
     "Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041) or if Range Shifter Setting (300A,0362) changes during beam administration, and Number of Range Shifters (300A,0312) is non-zero."
-    return rt.disj(
-        rt.first_item(context),
-        rt.conj(rt.UNKNOWN, rt.compare(context, 0x300A0312, "parent", 1, None, "ne", 0.0)),
+    return rt.conj(
+        rt.disj(rt.first_item(context), rt.UNKNOWN),
+        rt.compare(context, 0x300A0312, "parent", 1, None, "ne", 0.0),
     )
 
 
 def _condition_22(context: EvaluationContext) -> Truth:
     "Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041) or if Lateral Spreading Device Setting (300A,0372) changes during beam administration, and Number of Lateral Spreading Devices (300A,0330) is non-zero."
-    return rt.disj(
-        rt.first_item(context),
-        rt.conj(rt.UNKNOWN, rt.compare(context, 0x300A0330, "parent", 1, None, "ne", 0.0)),
+    return rt.conj(
+        rt.disj(rt.first_item(context), rt.UNKNOWN),
+        rt.compare(context, 0x300A0330, "parent", 1, None, "ne", 0.0),
     )
 
 
 def _condition_23(context: EvaluationContext) -> Truth:
     "Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041), or if Range Modulator Settings change during beam administration, and Number of Range Modulators (300A,0340) is non-zero."
-    return rt.disj(
-        rt.first_item(context),
-        rt.conj(rt.UNKNOWN, rt.compare(context, 0x300A0340, "parent", 1, None, "ne", 0.0)),
+    return rt.conj(
+        rt.disj(rt.first_item(context), rt.UNKNOWN),
+        rt.compare(context, 0x300A0340, "parent", 1, None, "ne", 0.0),
     )
 
 

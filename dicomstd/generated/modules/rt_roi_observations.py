@@ -124,6 +124,12 @@ RT_ROI_OBSERVATIONS_MODULE: Final = AttributeTable(
                     label="Table 10-7b “Multiple Site General Anatomy Optional Macro Attributes”",
                     row=10,
                     qualifier="May not be necessary if the anatomy is implicit in the RT ROI Identification Code Sequence (3006,0086). More than one item in Anatomic Region Sequence (0008,2218) may be used when a region of interest spans multiple anatomical locations and there is not a single pre-coordinated code describing the combination of locations. There is no requirement that the multiple locations be contiguous.",
+                    requirement=Requirement(
+                        text="May not be necessary if the anatomy is implicit in the RT ROI Identification Code Sequence (3006,0086)",
+                        status="unknown by design",
+                        required=not_verifiable,
+                        otherwise=always,
+                    ),
                 ),
                 Attribute(
                     tag=0x00620003,
