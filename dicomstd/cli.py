@@ -293,3 +293,7 @@ from dicomstd.editions.cli import diff_command, fetch_command  # noqa: E402 - re
 
 main.add_command(fetch_command)
 main.add_command(diff_command)
+
+from dicomstd.conformance.cli import conformance_command  # noqa: E402 - registered after main
+
+main.add_command(conformance_command)
