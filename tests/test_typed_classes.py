@@ -207,3 +207,13 @@ def test_round_trip_of_pydicom_test_files() -> None:
     assert checked >= 50, checked
     assert not failures, failures
     print(f"{checked} files round-tripped; {identical_to_file} byte-identical to the file itself")
+
+
+def test_validate_method_on_a_typed_instance() -> None:
+    """``instance.validate()`` hands the instance itself (a Dataset subclass) to the
+    validator, which must take it as a Data Set, not as a list of paths."""
+    from dicomstd.generated.classes.basic_text_sr import BasicTextSR
+
+    report = BasicTextSR(patient_name="Doe^Jane", patient_id="123").new_uids().validate()
+    assert len(report.files) == 1 and report.files[0].iod == "Basic Text SR"
+    assert any(f.rule == "type1-missing" for f in report.findings)  # an incomplete report

@@ -43,15 +43,10 @@ def validate(
     from dicomstd.validate.engine import iter_dicom_files, validate_dataset, validate_file
 
     chosen = find_iod(iod) if iod is not None else None
-    if (
-        hasattr(target, "keys")
-        and hasattr(target, "file_meta")
-        or type(target).__name__
-        in (
-            "Dataset",
-            "FileDataset",
-        )
-    ):
+    from pydicom.dataset import Dataset
+
+    # Any Dataset, a FileDataset or a typed IOD class alike (all are Dataset subclasses).
+    if isinstance(target, Dataset):
         source = getattr(target, "filename", None)
         return Report(
             [
