@@ -18,7 +18,7 @@ import time
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING, Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Callable, Iterable, Sequence
 
 from dicomstd.errors import BuildError, PublicationError
 from dicomstd.generator import class_emission, emit, iod_emission, manifest
@@ -30,6 +30,7 @@ if TYPE_CHECKING:
 from dicomstd.generator.model import (
     CompiledStandard,
     DataElement,
+    UID,
     SourceReference,
     TableAccount,
     to_json,
@@ -328,29 +329,92 @@ def generate_files(
         editions = {s.edition for s in sources if s.part == part}
         return [p for p in by_part.get(part, []) if p["edition"] in editions]
 
-    files: list[emit.GeneratedFile] = []
+    def module(name: str, **context: Any) -> emit.GeneratedFile:
+        """``<name>.py`` rendered from ``templates/<name>.py.jinja2``."""
+        return emit.GeneratedFile(
+            f"{name}.py", emit.render(f"{name}.py.jinja2", edition=edition, **context)
+        )
 
-    element_sources = sorted({e.source for e in compiled.data_elements}, key=lambda s: (s.is_secondary, s))
+    element_sources = sorted(
+        {e.source for e in compiled.data_elements}, key=lambda s: (s.is_secondary, s)
+    )
+    files = [
+        module(
+            "data_dictionary",
+            publications=used("PS3.6", element_sources),
+            sources=[s.citation for s in element_sources],
+            source_index={s: i for i, s in enumerate(element_sources)},
+            elements=[e for e in compiled.data_elements if e.tag_mask == 0xFFFFFFFF],
+            repeating_elements=[e for e in compiled.data_elements if e.tag_mask != 0xFFFFFFFF],
+            element_count=len(compiled.data_elements),
+            secondary_count=sum(1 for e in compiled.data_elements if e.source.is_secondary),
+        )
+    ]
+    constants = _uid_constants(compiled.uids)
     files.append(
-        emit.GeneratedFile(
-            "data_dictionary.py",
-            emit.render(
-                "data_dictionary.py.jinja2",
-                edition=edition,
-                publications=used("PS3.6", element_sources),
-                sources=[s.citation for s in element_sources],
-                source_index={s: i for i, s in enumerate(element_sources)},
-                elements=[e for e in compiled.data_elements if e.tag_mask == 0xFFFFFFFF],
-                repeating_elements=[e for e in compiled.data_elements if e.tag_mask != 0xFFFFFFFF],
-                element_count=len(compiled.data_elements),
-                secondary_count=sum(1 for e in compiled.data_elements if e.source.is_secondary),
-            ),
+        module(
+            "uids",
+            publications=used("PS3.6", (u.source for u in compiled.uids)),
+            uids=compiled.uids,
+            constants=constants,
+            example=next((u for u in constants if u.uid_type == "Transfer Syntax"), constants[0]),
         )
     )
+    files.append(
+        module(
+            "value_representations",
+            publications=used("PS3.5", (v.source for v in compiled.value_representations)),
+            value_representations=compiled.value_representations,
+        )
+    )
+    files.append(
+        module(
+            "transfer_syntaxes",
+            publications=used("PS3.5", (t.source for t in compiled.transfer_syntaxes))
+            + used("PS3.6", (u.source for u in compiled.uids)),
+            transfer_syntaxes=compiled.transfer_syntaxes,
+        )
+    )
+    files.append(
+        module(
+            "command_dictionary",
+            publications=used("PS3.7", (c.source for c in compiled.command_elements)),
+            command_elements=compiled.command_elements,
+        )
+    )
+    assert compiled.iods is not None
+    iod_publications = by_part.get("PS3.3", []) + by_part.get("PS3.4", [])
+    uid_names = {u.value: u.name for u in compiled.uids}
+    files.extend(
+        iod_emission.iod_files(
+            compiled.iods, edition=edition, publications=iod_publications, uid_names=uid_names
+        )
+    )
+    modules = sorted(
+        name.removesuffix(".py").removesuffix("/__init__")
+        for name in (f.name for f in files)
+        if "/" not in name or name.endswith("/__init__.py")
+    )
+    files.append(module("__init__", publications=all_publications, modules=modules))
+    # The typed IOD classes (generated/classes/), after the package index above, which lists
+    # only the top-level modules.
+    files.extend(
+        class_emission.class_files_for(
+            compiled, edition=edition, publications=iod_publications, uid_names=uid_names
+        )
+    )
+    return emit.format_files(sorted(files, key=lambda f: f.name))
 
+
+def _uid_constants(uids: list[UID]) -> list[UID]:
+    """The UIDs that become constants of ``generated/uids.py``: those with a keyword.
+
+    Raises:
+        BuildError: a keyword is not a Python name, two UIDs share one, or none has one.
+    """
     keyword_owner: dict[str, str] = {}
     constants = []
-    for uid in compiled.uids:
+    for uid in uids:
         if not uid.keyword:
             continue
         if not _python_identifier(uid.keyword):
@@ -363,90 +427,7 @@ def generate_files(
         constants.append(uid)
     if not constants:
         raise BuildError("the UID registry read has no UID keywords (PS3.6 Table A-1 before 2016?)")
-    example = next((u for u in constants if u.uid_type == "Transfer Syntax"), constants[0])
-    files.append(
-        emit.GeneratedFile(
-            "uids.py",
-            emit.render(
-                "uids.py.jinja2",
-                edition=edition,
-                publications=used("PS3.6", (u.source for u in compiled.uids)),
-                uids=compiled.uids,
-                constants=constants,
-                example=example,
-            ),
-        )
-    )
-    files.append(
-        emit.GeneratedFile(
-            "value_representations.py",
-            emit.render(
-                "value_representations.py.jinja2",
-                edition=edition,
-                publications=used("PS3.5", (v.source for v in compiled.value_representations)),
-                value_representations=compiled.value_representations,
-            ),
-        )
-    )
-    files.append(
-        emit.GeneratedFile(
-            "transfer_syntaxes.py",
-            emit.render(
-                "transfer_syntaxes.py.jinja2",
-                edition=edition,
-                publications=used("PS3.5", (t.source for t in compiled.transfer_syntaxes))
-                + used("PS3.6", (u.source for u in compiled.uids)),
-                transfer_syntaxes=compiled.transfer_syntaxes,
-            ),
-        )
-    )
-    files.append(
-        emit.GeneratedFile(
-            "command_dictionary.py",
-            emit.render(
-                "command_dictionary.py.jinja2",
-                edition=edition,
-                publications=used("PS3.7", (c.source for c in compiled.command_elements)),
-                command_elements=compiled.command_elements,
-            ),
-        )
-    )
-    assert compiled.iods is not None
-    files.extend(
-        iod_emission.iod_files(
-            compiled.iods,
-            edition=edition,
-            publications=by_part.get("PS3.3", []) + by_part.get("PS3.4", []),
-            uid_names={u.value: u.name for u in compiled.uids},
-        )
-    )
-    modules = sorted(
-        name.removesuffix(".py").removesuffix("/__init__")
-        for name in (f.name for f in files)
-        if "/" not in name or name.endswith("/__init__.py")
-    )
-    files.append(
-        emit.GeneratedFile(
-            "__init__.py",
-            emit.render(
-                "__init__.py.jinja2",
-                edition=edition,
-                publications=all_publications,
-                modules=modules,
-            ),
-        )
-    )
-    # The typed IOD classes (generated/classes/), after the package index above, which lists
-    # only the top-level modules.
-    files.extend(
-        class_emission.class_files_for(
-            compiled,
-            edition=edition,
-            publications=by_part.get("PS3.3", []) + by_part.get("PS3.4", []),
-            uid_names={u.value: u.name for u in compiled.uids},
-        )
-    )
-    return emit.format_files(sorted(files, key=lambda f: f.name))
+    return constants
 
 
 def build(options: BuildOptions, progress: Progress = _no_progress) -> BuildReport:
