@@ -20,6 +20,7 @@ from dicomstd.conditions.ast import (
     Compare,
     Condition,
     Constant,
+    ExtendedCharacters,
     FirstItem,
     HasValue,
     InAnyItem,
@@ -36,6 +37,7 @@ from dicomstd.conditions.ast import (
     Truth,
     Unparsed,
     Unverifiable,
+    ValueCount,
     ValueIn,
 )
 from dicomstd.conditions.evaluate import EvaluationContext, evaluate, evaluate_requirement
@@ -162,6 +164,8 @@ _REF = st.sampled_from(
         AttributeRef(0x00089007, "frame"),
         AttributeRef(0x00100010, "top"),
         AttributeRef(0x0040A043),
+        AttributeRef(0x00080008, "anywhere"),
+        AttributeRef(0x0040A043, "anywhere"),
     ]
 )
 _VALUE = st.one_of(
@@ -190,6 +194,8 @@ _LEAF = st.one_of(
     st.just(FirstItem()),
     st.builds(ItemCount, _REF, st.sampled_from(["gt", "eq", "ge"]), st.sampled_from([0, 1])),
     st.builds(PrivateTag, _REF, st.sampled_from([None, 1])),
+    st.builds(ValueCount, _REF, st.sampled_from(["gt", "eq", "le"]), st.sampled_from([0, 1, 2])),
+    st.builds(ExtendedCharacters, st.sampled_from(["item", "top"])),
     st.builds(TransferSyntaxIn, st.just(("1.2.840.10008.1.2.4.94",))),
     st.builds(Constant, st.booleans()),
     st.builds(Unverifiable, st.just("if known")),
@@ -225,6 +231,8 @@ _CONTENT = st.sampled_from(
         ("UN", b""),
         ("LO", "not a number"),
         ("AT", [0x00090010, 0x00100010]),
+        ("LO", "Müller"),
+        ("SH", b"\x1b$B"),
     ]
 )
 _TAGS = [0x00080008, 0x00280008, 0x00080060, 0x00089007, 0x00100010, 0x0040A043, 0x00080016]

@@ -40,12 +40,14 @@ __all__ = [
     "Compare",
     "Condition",
     "Constant",
+    "ExtendedCharacters",
     "FirstItem",
     "HasValue",
     "InAnyItem",
     "ItemCount",
     "ModulePresent",
     "Not",
+    "Operator",
     "Or",
     "Present",
     "PrivateTag",
@@ -58,6 +60,7 @@ __all__ = [
     "Unparsed",
     "Unverifiable",
     "Value",
+    "ValueCount",
     "ValueIn",
     "contains_unparsed",
     "is_checkable",
@@ -121,8 +124,15 @@ class Truth(enum.Enum):
 #: - ``frame``: the Functional Group Sequences' Items of the current frame (Shared and
 #:   Per-Frame, PS3.3 Section C.7.6.16), including the Items of the macros' Sequences there;
 #: - ``any``: the nearest of these: the Data Set, its enclosing Items outwards, the top
-#:   level, then the frame's Functional Groups (the table does not say where it lives).
-Scope = Literal["item", "parent", "top", "frame", "any"]
+#:   level, then the frame's Functional Groups (the table does not say where it lives);
+#: - ``anywhere``: every occurrence in the whole top-level Data Set: the top level and every
+#:   Sequence Item at any depth (the Functional Group Sequences' Items among them). A test on
+#:   it holds when some occurrence satisfies it ("Required if other Instances are
+#:   referenced": Referenced SOP Instance UID (0008,1155) present anywhere). Items deeper
+#:   than a fixed bound (64 Sequences) are not searched; where that, or a Sequence that
+#:   cannot be read, leaves part of the Data Set unsearched, what was not found is UNKNOWN,
+#:   not FALSE.
+Scope = Literal["item", "parent", "top", "frame", "any", "anywhere"]
 
 
 @dataclass(frozen=True, slots=True)
@@ -282,6 +292,51 @@ class ItemCount:
 
 
 @dataclass(frozen=True, slots=True)
+class ValueCount:
+    """The number of Values of a non-Sequence Attribute (the Value Multiplicity actually
+    present, PS3.5 Section 6.4) compares with ``bound`` ("Mask Frame Numbers (0028,6110)
+    specifies more than one frame (i.e., is multi-valued)" → ``ValueCount(ref, "gt", 1)``).
+
+    Attributes:
+        attribute: the Attribute.
+        operator: see :data:`Operator`.
+        bound: the number of Values.
+
+    Absent: FALSE (as :class:`ItemCount`). Present and empty (zero length): 0 Values. A
+    Sequence, or a value that is not a list of Values (the bytes of OB, OW, UN ...): UNKNOWN.
+    """
+
+    attribute: AttributeRef
+    operator: Operator
+    bound: int
+
+
+@dataclass(frozen=True, slots=True)
+class ExtendedCharacters:
+    """Some string Value of the Data Set holds a character outside the default character
+    repertoire ("Required if an expanded or replacement character set is used").
+
+    The string VRs looked at are those Specific Character Set (0008,0005) applies to (PS3.5
+    Section 6.1.2.3): SH, LO, ST, LT, UT, UC and PN. A character is outside the default
+    repertoire, ISO-IR 6 (PS3.5 Sections 6.1 and 6.1.2.2), when it is a byte of 0x80 or
+    above or ESC (0x1B, which only introduces a code extension, PS3.5 Section 6.1.2.5) in an
+    undecoded value, a code point above 0x7F (or ESC) in a decoded one.
+
+    Attributes:
+        scope: ``item``: the Data Set holding the conditional Attribute and the Items nested
+            in it; ``top``: the whole top-level Data Set, its Items at any depth.
+
+    TRUE when one is found; FALSE when every such Value was read and none holds one;
+    UNKNOWN when none was found but some Value or Item could not be read (a deferred value,
+    an unreadable Sequence, Items nested deeper than 64 Sequences). FALSE proves nothing
+    about the character set the producer used (a replacement character set may encode only
+    these characters), so the overrides pair it with an :class:`Unverifiable`.
+    """
+
+    scope: Literal["item", "top"]
+
+
+@dataclass(frozen=True, slots=True)
 class InAnyItem:
     """Some Item of a Sequence satisfies ``condition`` ("Number of Beams (300A,0080) is
     greater than zero for one or more fraction groups", "Content Item Modifier Sequence
@@ -400,8 +455,10 @@ Condition = Union[
     CodeIn,
     Compare,
     ItemCount,
+    ValueCount,
     InAnyItem,
     PrivateTag,
+    ExtendedCharacters,
     TransferSyntaxIn,
     ModulePresent,
     SOPClassIn,

@@ -20,6 +20,7 @@ from dicomstd.conditions.ast import (
     Compare,
     Condition,
     Constant,
+    ExtendedCharacters,
     FirstItem,
     HasValue,
     InAnyItem,
@@ -35,6 +36,7 @@ from dicomstd.conditions.ast import (
     Truth,
     Unparsed,
     Unverifiable,
+    ValueCount,
     ValueIn,
     contains_unparsed,
 )
@@ -86,6 +88,13 @@ def _evaluate(condition: Condition, context: EvaluationContext) -> Truth:
         return runtime.item_count(
             context, ref.tag, ref.scope, ref.levels, condition.operator, condition.bound
         )
+    if isinstance(condition, ValueCount):
+        ref = condition.attribute
+        return runtime.value_count(
+            context, ref.tag, ref.scope, ref.levels, condition.operator, condition.bound
+        )
+    if isinstance(condition, ExtendedCharacters):
+        return runtime.extended_characters(context, condition.scope)
     if isinstance(condition, InAnyItem):
         ref = condition.sequence
         inner = condition.condition

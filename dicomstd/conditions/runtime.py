@@ -10,10 +10,15 @@ cannot be interpreted is ``UNKNOWN``.
 Where Attributes are looked for is :data:`dicomstd.conditions.ast.Scope`; the Functional
 Groups are PS3.3 Section C.7.6.16 (Shared Functional Groups Sequence (5200,9229), Per-Frame
 Functional Groups Sequence (5200,9230)).
+
+Imports only the standard library: pydicom's objects are recognised by their attributes,
+and its data dictionary is used only where pydicom is already loaded.
 """
 
 from __future__ import annotations
 
+import re
+import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
 from typing import Any
@@ -33,6 +38,7 @@ __all__ = [
     "compare",
     "conj",
     "disj",
+    "extended_characters",
     "first_item",
     "has_value",
     "in_any_item",
@@ -43,6 +49,7 @@ __all__ = [
     "private_tag",
     "sop_class_in",
     "transfer_syntax_in",
+    "value_count",
     "value_in",
 ]
 
@@ -164,9 +171,153 @@ def _frame_items(context: EvaluationContext) -> list[Any]:
     return found
 
 
+#: How many Sequences deep ``anywhere`` and :func:`extended_characters` search. pydicom's
+#: Sequences are trees, but a hostile file can nest Items without end; deeper Items are
+#: not searched, and what is not found is then UNKNOWN.
+_MAX_DEPTH = 64
+
+
+class _Unsearched:
+    """Stands, among the elements :func:`_find` returns, for a part of the Data Set that
+    could not be searched (a Sequence that cannot be read, Items deeper than
+    :data:`_MAX_DEPTH`, an element that cannot be converted): an occurrence may be there,
+    so the helpers count it UNKNOWN (never absent, never a value)."""
+
+    VR = None
+
+    def __repr__(self) -> str:
+        return "<unsearched>"
+
+
+_UNSEARCHED = _Unsearched()
+
+#: A (Data Set, its enclosing Data Sets innermost first) pair, as an Item's context has.
+_Placed = tuple[Any, tuple[Any, ...]]
+
+
+def _is_raw(element: Any) -> bool:
+    # pydicom's RawDataElement: the undecoded bytes, read lazily (converting it, as
+    # ``dataset[tag]`` does, decodes the value and may raise on bad bytes).
+    return type(element).__name__ == "RawDataElement"
+
+
+def _stored(dataset: Any, tag: int) -> Any:
+    """The element as stored, raw or converted, without converting it (a deferred value is
+    left unread); raises on a dataset that is not one (callers catch)."""
+    get_item = getattr(dataset, "get_item", None)
+    if get_item is None:
+        return dataset[tag]
+    return get_item(tag, keep_deferred=True)
+
+
+def _stored_vr(element: Any, tag: int) -> str | None:
+    """The VR of a stored element. A raw element read in an implicit VR Transfer Syntax has
+    none, and one of VR UN may hold a known Attribute (PS3.5 Section 6.2.2): for those, the
+    data dictionary's VR, where pydicom is loaded (it is, if it made the element); ``None``
+    where not known (a Private element without VR)."""
+    vr = getattr(element, "VR", None)
+    if _is_raw(element) and vr in (None, "UN"):
+        datadict = sys.modules.get("pydicom.datadict")
+        if datadict is not None:
+            try:
+                known = datadict.dictionary_VR(tag)
+            except Exception:  # noqa: BLE001 - not in the dictionary (Private, unknown)
+                known = None
+            if isinstance(known, str):
+                return known
+    return vr if isinstance(vr, str) else None
+
+
+def _sequences(dataset: Any) -> tuple[list[list[Any]], bool]:
+    """The Items of each Sequence of ``dataset``, found without converting its other
+    elements; and whether some Sequence could not be read."""
+    try:
+        tags = [int(tag) for tag in dataset.keys()]
+    except Exception:  # noqa: BLE001
+        return [], True
+    found: list[list[Any]] = []
+    unreadable = False
+    for tag in tags:
+        try:
+            element = _stored(dataset, tag)
+            if _stored_vr(element, tag) != "SQ":
+                continue
+            if _is_raw(element):
+                element = dataset[tag]
+                if getattr(element, "VR", None) != "SQ":
+                    unreadable = True  # the dictionary says Sequence, the bytes say not
+                    continue
+            if element.value is not None:
+                found.append([item for item in element.value if _is_dataset(item)])
+        except Exception:  # noqa: BLE001 - a Sequence pydicom cannot read
+            unreadable = True
+    return found, unreadable
+
+
+def _nested(roots: Iterable[_Placed]) -> tuple[list[_Placed], bool]:
+    """Every Data Set reachable from ``roots``: each root, then its Sequences' Items at any
+    depth (to :data:`_MAX_DEPTH`), each with its enclosing Data Sets; and whether some part
+    could not be searched. Each Data Set once, so that an Item put in its own Sequence is
+    not a loop."""
+    found: list[_Placed] = []
+    seen: set[int] = set()
+    incomplete = False
+    # Depth first, with an explicit stack: no recursion, whatever the nesting.
+    stack: list[tuple[Any, tuple[Any, ...], int]] = [
+        (dataset, parents, 0) for dataset, parents in reversed(list(roots))
+    ]
+    while stack:
+        dataset, parents, depth = stack.pop()
+        if not _is_dataset(dataset) or id(dataset) in seen:
+            continue
+        seen.add(id(dataset))
+        found.append((dataset, parents))
+        sequences, unreadable = _sequences(dataset)
+        incomplete = incomplete or unreadable
+        items = [item for sequence in sequences for item in sequence]
+        if depth >= _MAX_DEPTH:
+            incomplete = incomplete or bool(items)
+            continue
+        inner = (dataset, *parents)
+        stack.extend((item, inner, depth + 1) for item in reversed(items))
+    return found, incomplete
+
+
+def _everywhere(context: EvaluationContext) -> tuple[list[_Placed], bool]:
+    """The Data Sets of the ``anywhere`` scope: the top level and its Items at any depth.
+    The context's own Data Set and parents are roots too, for a context whose Data Set is
+    not an Item of its ``top`` (each Data Set is searched once either way)."""
+    parents = context.parents
+    roots: list[_Placed] = [(context.top_level, ())]
+    roots.extend((parent, parents[index + 1 :]) for index, parent in enumerate(parents))
+    roots.append((context.dataset, parents))
+    return _nested(roots)
+
+
+def _find_anywhere(context: EvaluationContext, tag: int) -> list[_Placed]:
+    """Every occurrence of ``tag`` in the ``anywhere`` scope, each with the Data Sets an
+    Item of it would have as parents; :data:`_UNSEARCHED` for what could not be searched."""
+    datasets, incomplete = _everywhere(context)
+    found: list[_Placed] = []
+    for dataset, parents in datasets:
+        try:
+            element = _element(dataset, tag)
+        except Exception:  # noqa: BLE001 - this occurrence cannot be read; others may
+            found.append((_UNSEARCHED, ()))
+            continue
+        if element is not None:
+            found.append((element, (dataset, *parents)))
+    if incomplete:
+        found.append((_UNSEARCHED, ()))
+    return found
+
+
 def _find(context: EvaluationContext, tag: int, scope: str, levels: int) -> list[Any] | None:
     """The elements the reference denotes: ``[]`` when absent, ``None`` when the place to
-    look does not exist in the context (a parent beyond the chain)."""
+    look does not exist in the context (a parent beyond the chain); for ``anywhere``,
+    :data:`_UNSEARCHED` among them where part of the Data Set could not be searched."""
+    if scope == "anywhere":
+        return [element for element, _ in _find_anywhere(context, tag)]
     if scope == "item":
         element = _element(context.dataset, tag)
         return [] if element is None else [element]
@@ -267,7 +418,11 @@ def present(context: EvaluationContext, tag: int, scope: str = "any", levels: in
     """The Attribute is present (empty or not)."""
     try:
         found = _find(context, tag, scope, levels)
-        return UNKNOWN if found is None else Truth.of(bool(found))
+        if found is None:
+            return UNKNOWN
+        if any(element is not _UNSEARCHED for element in found):
+            return TRUE
+        return UNKNOWN if found else FALSE
     except Exception:  # noqa: BLE001 - never raise on a Data Set's content
         return UNKNOWN
 
@@ -280,6 +435,9 @@ def has_value(context: EvaluationContext, tag: int, scope: str = "any", levels: 
             return UNKNOWN
         results = []
         for element in found:
+            if element is _UNSEARCHED:
+                results.append(UNKNOWN)
+                continue
             if getattr(element, "VR", None) == "SQ":
                 results.append(Truth.of(bool(element.value)))
                 continue
@@ -306,6 +464,9 @@ def value_in(
             return UNKNOWN
         results = []
         for element in found:
+            if element is _UNSEARCHED:
+                results.append(UNKNOWN)
+                continue
             selected = _selected(element, value_number)
             if selected is None:
                 results.append(UNKNOWN)
@@ -335,6 +496,9 @@ def compare(
             return UNKNOWN
         results = []
         for element in found:
+            if element is _UNSEARCHED:
+                results.append(UNKNOWN)
+                continue
             selected = _selected(element, value_number)
             if selected is None:
                 results.append(UNKNOWN)
@@ -377,7 +541,7 @@ def code_in(
             return UNKNOWN
         results = []
         for element in found:
-            if getattr(element, "VR", None) != "SQ":
+            if element is _UNSEARCHED or getattr(element, "VR", None) != "SQ":
                 results.append(UNKNOWN)
                 continue
             for item in element.value or ():
@@ -463,12 +627,137 @@ def item_count(
             return UNKNOWN
         results = []
         for element in found:
-            if getattr(element, "VR", None) != "SQ":
+            if element is _UNSEARCHED or getattr(element, "VR", None) != "SQ":
                 results.append(UNKNOWN)
                 continue
             count = len(element.value) if element.value is not None else 0
             results.append(_compare_numbers(float(count), operator, float(bound)))
         return _any(results)
+    except Exception:  # noqa: BLE001
+        return UNKNOWN
+
+
+def value_count(
+    context: EvaluationContext,
+    tag: int,
+    scope: str,
+    levels: int,
+    operator: str,
+    bound: int,
+) -> Truth:
+    """The number of Values of the Attribute (the Value Multiplicity present, PS3.5 Section
+    6.4) compares with ``bound`` (``gt``, ``ge``, ``lt``, ``le``, ``eq``, ``ne``); FALSE
+    when absent, 0 Values when empty, UNKNOWN for a Sequence or a value that is not a list
+    of Values (the bytes of OB, OW, UN ...)."""
+    try:
+        found = _find(context, tag, scope, levels)
+        if found is None:
+            return UNKNOWN
+        results = []
+        for element in found:
+            if element is _UNSEARCHED or getattr(element, "VR", None) == "SQ":
+                results.append(UNKNOWN)
+                continue
+            values = _values(element)
+            if values is None:
+                results.append(UNKNOWN)
+                continue
+            results.append(_compare_numbers(float(len(values)), operator, float(bound)))
+        return _any(results)
+    except Exception:  # noqa: BLE001
+        return UNKNOWN
+
+
+#: The VRs Specific Character Set (0008,0005) applies to (PS3.5 Section 6.1.2.3).
+_CHARACTER_SET_VRS = frozenset({"SH", "LO", "ST", "LT", "UT", "UC", "PN"})
+#: Outside the default repertoire ISO-IR 6 (PS3.5 Sections 6.1 and 6.1.2.2): a byte of 0x80
+#: or above, or ESC, which only introduces a code extension (PS3.5 Section 6.1.2.5.1).
+_EXTENDED_BYTE = re.compile(rb"[\x80-\xff\x1b]")
+_EXTENDED_CHARACTER = re.compile(r"[^\x00-\x7f]|\x1b")
+
+
+def _text_extended(value: Any) -> Truth:
+    """Whether one Value (undecoded bytes, a decoded str, a PersonName) holds a character
+    outside the default repertoire; UNKNOWN for anything else."""
+    if isinstance(value, (bytes, bytearray)):
+        return Truth.of(_EXTENDED_BYTE.search(value) is not None)
+    if isinstance(value, str):
+        return Truth.of(_EXTENDED_CHARACTER.search(value) is not None)
+    if type(value).__name__ == "PersonName":
+        # The encoded bytes where pydicom kept them (decoding them may fail), else the
+        # decoded text it was made from.
+        original = getattr(value, "original_string", None)
+        if isinstance(original, (bytes, bytearray)) and original:
+            return Truth.of(_EXTENDED_BYTE.search(original) is not None)
+        return _text_extended(str(value))
+    return UNKNOWN
+
+
+def _element_extended(element: Any) -> Truth:
+    """Whether a stored (raw or converted) string element holds an extended character."""
+    value = element.value
+    if value is None:
+        # A raw element with a deferred (unread) value is UNKNOWN; an empty one is not.
+        length = getattr(element, "length", 0)
+        return UNKNOWN if _is_raw(element) and length != 0 else FALSE
+    if isinstance(value, (bytes, bytearray, str)) or type(value).__name__ == "PersonName":
+        return _text_extended(value)
+    if isinstance(value, Sequence):  # several Values (pydicom's MultiValue)
+        outcome = FALSE
+        for item in value:
+            outcome = outcome | _text_extended(item)
+            if outcome is TRUE:
+                break
+        return outcome
+    return UNKNOWN
+
+
+def _dataset_extended(dataset: Any) -> Truth:
+    """Whether some string element of ``dataset`` itself (not its Items) holds an extended
+    character. Elements are read as stored, never converted (converting decodes, and may
+    raise on bad bytes); an element whose VR is not known (Private, implicit VR) is not
+    looked at."""
+    try:
+        tags = [int(tag) for tag in dataset.keys()]
+    except Exception:  # noqa: BLE001
+        return UNKNOWN
+    outcome = FALSE
+    for tag in tags:
+        try:
+            element = _stored(dataset, tag)
+            if _stored_vr(element, tag) not in _CHARACTER_SET_VRS:
+                continue
+            result = _element_extended(element)
+        except Exception:  # noqa: BLE001
+            result = UNKNOWN
+        if result is TRUE:
+            return TRUE
+        outcome = outcome | result
+    return outcome
+
+
+def extended_characters(context: EvaluationContext, scope: str) -> Truth:
+    """Some string Value (SH, LO, ST, LT, UT, UC, PN: PS3.5 Section 6.1.2.3) holds a
+    character outside the default repertoire (PS3.5 Section 6.1.2.2): in ``item`` scope,
+    of the Data Set and the Items nested in it; in ``top`` scope, of the whole top-level
+    Data Set. TRUE when one is found; FALSE when every such Value was read and none holds
+    one; UNKNOWN when none was found but something could not be read (a deferred value,
+    an unreadable Sequence, Items deeper than 64 Sequences) or the scope is unknown."""
+    try:
+        if scope == "item":
+            roots: list[_Placed] = [(context.dataset, context.parents)]
+        elif scope == "top":
+            roots = [(context.top_level, ())]
+        else:
+            return UNKNOWN
+        datasets, incomplete = _nested(roots)
+        outcome = UNKNOWN if incomplete else FALSE
+        for dataset, _ in datasets:
+            result = _dataset_extended(dataset)
+            if result is TRUE:
+                return TRUE
+            outcome = outcome | result
+        return outcome
     except Exception:  # noqa: BLE001
         return UNKNOWN
 
@@ -494,6 +783,8 @@ def _holders(
 ) -> list[tuple[Any, tuple[Any, ...]]] | None:
     """Like :func:`_find`, with the parents an Item of each element would have (the Data
     Set holding the element, then its enclosing Data Sets)."""
+    if scope == "anywhere":
+        return _find_anywhere(context, tag)
     chain: tuple[Any, ...] = (context.dataset, *context.parents)
     if scope == "item":
         candidates = [(context.dataset, chain)]
@@ -534,7 +825,7 @@ def in_any_item(
             return UNKNOWN
         results = []
         for element, parents in found:
-            if getattr(element, "VR", None) != "SQ":
+            if element is _UNSEARCHED or getattr(element, "VR", None) != "SQ":
                 results.append(UNKNOWN)
                 continue
             for index, item in enumerate(element.value or ()):
@@ -567,6 +858,9 @@ def private_tag(
             return UNKNOWN
         results = []
         for element in found:
+            if element is _UNSEARCHED:
+                results.append(UNKNOWN)
+                continue
             selected = _selected(element, value_number)
             if selected is None:
                 results.append(UNKNOWN)

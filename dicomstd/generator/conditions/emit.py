@@ -22,6 +22,7 @@ from dicomstd.conditions.ast import (
     Compare,
     Condition,
     Constant,
+    ExtendedCharacters,
     FirstItem,
     HasValue,
     InAnyItem,
@@ -37,6 +38,7 @@ from dicomstd.conditions.ast import (
     Unparsed,
     Unverifiable,
     Value,
+    ValueCount,
     ValueIn,
     contains_unparsed,
 )
@@ -82,7 +84,12 @@ def _emit(condition: Condition, ctx: str, rt: str) -> str:
         )
     if isinstance(condition, TransferSyntaxIn):
         return f"{rt}.transfer_syntax_in({ctx}, {_tuple([repr(uid) for uid in condition.uids])})"
-    if isinstance(condition, (Present, HasValue, ValueIn, Compare, CodeIn, ItemCount, PrivateTag)):
+    if isinstance(condition, ExtendedCharacters):
+        return f"{rt}.extended_characters({ctx}, {condition.scope!r})"
+    if isinstance(
+        condition,
+        (Present, HasValue, ValueIn, Compare, CodeIn, ItemCount, ValueCount, PrivateTag),
+    ):
         ref = condition.attribute
         head = f"{ctx}, 0x{ref.tag:08X}, {ref.scope!r}, {ref.levels}"
         if isinstance(condition, Present):
@@ -96,6 +103,8 @@ def _emit(condition: Condition, ctx: str, rt: str) -> str:
             return f"{rt}.item_count({head}, {condition.operator!r}, {int(condition.bound)!r})"
         if isinstance(condition, PrivateTag):
             return f"{rt}.private_tag({head}, {condition.value_number!r})"
+        if isinstance(condition, ValueCount):
+            return f"{rt}.value_count({head}, {condition.operator!r}, {int(condition.bound)!r})"
         if isinstance(condition, Compare):
             return (
                 f"{rt}.compare({head}, {condition.value_number!r}, {condition.operator!r}, "

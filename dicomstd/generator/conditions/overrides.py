@@ -23,14 +23,19 @@ publication is a :class:`~dicomstd.errors.BuildError`: the standard changed, re-
 The form of a condition is a Python expression of these calls (read with :mod:`ast`, never
 evaluated): ``present(TAG)``, ``has_value(TAG)``, ``value_in(TAG, [values], number=N)``,
 ``compare(TAG, ">", N)`` (``>``, ``>=``, ``<``, ``<=``, ``==``, ``!=``), ``code_in(TAG,
-[("code", "scheme")])``, ``item_count(TAG, ">", N)`` (the number of Items of a Sequence),
+[("code", "scheme")])``, ``item_count(TAG, ">", N)`` (the number of Items of a Sequence), ``value_count(TAG, ">",
+N)`` (the number of Values of a non-Sequence Attribute: "is multi-valued" is ``">", 1``),
 ``in_any_item(TAG, condition)`` (some Item of the Sequence satisfies the condition, read
 with the Item as the Data Set), ``private_tag(TAG, number=N)`` (an AT Value is a Private
 Tag), ``module("table_id")``, ``macro("table_id")``, ``functional_group("table_id")``,
 ``sop_class(["uid", ...])``, ``transfer_syntax(["uid", ...])``, ``first_item()``,
-``unverifiable("text")``, ``true``, ``false``, with ``and``, ``or``, ``not`` and
-parentheses. ``TAG`` is ``"0028,0030"``; Attribute calls take ``scope="item"`` (``parent``
-with ``levels=1``, ``top``, ``frame``; default ``any``); ``tag("0018,1063")`` is a Tag value.
+``extended_characters(scope="item")`` (a string Value of the Data Set and its Items, or
+with ``scope="top"`` of the whole top-level Data Set, holds a character outside the default
+repertoire; the scope is required), ``unverifiable("text")``, ``true``, ``false``, with
+``and``, ``or``, ``not`` and parentheses. ``TAG`` is ``"0028,0030"``; Attribute calls take
+``scope="item"`` (``parent`` with ``levels=1``, ``top``, ``frame``, ``anywhere``: some
+occurrence in the top level or any Item at any depth; default ``any``); ``tag("0018,1063")``
+is a Tag value.
 :func:`format_condition` writes any condition in this form.
 """
 
@@ -49,6 +54,7 @@ from dicomstd.conditions.ast import (
     Compare,
     Condition,
     Constant,
+    ExtendedCharacters,
     FirstItem,
     HasValue,
     InAnyItem,
@@ -66,6 +72,7 @@ from dicomstd.conditions.ast import (
     Unparsed,
     Unverifiable,
     Value,
+    ValueCount,
     ValueIn,
 )
 from dicomstd.errors import BuildError
@@ -148,7 +155,7 @@ def _literal(node: python_ast.expr) -> Any:
 def _reference(call: python_ast.Call) -> AttributeRef:
     keywords = {keyword.arg: _literal(keyword.value) for keyword in call.keywords}
     scope = keywords.get("scope", "any")
-    if scope not in ("item", "parent", "top", "frame", "any"):
+    if scope not in ("item", "parent", "top", "frame", "any", "anywhere"):
         raise ValueError(f"unknown scope {scope!r}")
     levels = int(keywords.get("levels", 1 if scope == "parent" else 0))
     return AttributeRef(_tag(_literal(call.args[0])), scope, levels)
@@ -186,6 +193,19 @@ def _convert(node: python_ast.expr) -> Condition:
         if not isinstance(bound, int):
             raise ValueError(f"item_count takes a whole number, not {bound!r}")
         return ItemCount(_reference(node), operator, bound)
+    if name == "value_count":
+        operator = _OPERATORS[_literal(node.args[1])]
+        bound = _literal(node.args[2])
+        if not isinstance(bound, int):
+            raise ValueError(f"value_count takes a whole number, not {bound!r}")
+        return ValueCount(_reference(node), operator, bound)
+    if name == "extended_characters":
+        if node.args or set(keywords) != {"scope"}:
+            raise ValueError('extended_characters takes only scope="item" or scope="top"')
+        scope = _literal(keywords["scope"])
+        if scope not in ("item", "top"):
+            raise ValueError(f"extended_characters: unknown scope {scope!r}")
+        return ExtendedCharacters(scope)
     if name == "in_any_item":
         inner = _convert(node.args[1])
         return InAnyItem(_reference(node), inner)
@@ -269,6 +289,12 @@ def format_condition(condition: Condition, nested: bool = False) -> str:
         tag, keywords = _reference_text(condition.attribute)
         operator = _OPERATOR_TEXT[condition.operator]
         return f'item_count({tag}, "{operator}", {int(condition.bound)}{keywords})'
+    if isinstance(condition, ValueCount):
+        tag, keywords = _reference_text(condition.attribute)
+        operator = _OPERATOR_TEXT[condition.operator]
+        return f'value_count({tag}, "{operator}", {int(condition.bound)}{keywords})'
+    if isinstance(condition, ExtendedCharacters):
+        return f'extended_characters(scope="{condition.scope}")'
     if isinstance(condition, InAnyItem):
         tag, keywords = _reference_text(condition.sequence)
         return f"in_any_item({tag}, {format_condition(condition.condition)}{keywords})"
