@@ -13,6 +13,12 @@ condition sentences per category:
   if contrast media was used"): evaluates to UNKNOWN always;
 - ``unparsed``: some clause could not be read: evaluates to UNKNOWN, reported with its text.
 
+Of the compiled sentences (``parser`` and ``override``), those that keep a clause about the
+world beside the checkable ones ("Required if Image Type Value 1 is ORIGINAL and the image has
+been calibrated"; an override's evidence "Cardiac Synchronization Functional Group present, or
+cardiac synchronization was applied") are counted again as ``partly unverifiable``: the data
+decides them in one direction or in some Data Sets only.
+
 A sentence is counted once per category however many rows print it; when its rows compile
 differently (an override for one table only), the least compiled status counts.
 """
@@ -27,6 +33,7 @@ from dicomstd.conditions.ast import (
     Constant,
     Requirement,
     Unparsed,
+    Unverifiable,
     contains_unparsed,
     is_checkable,
     walk,
@@ -64,7 +71,7 @@ _CATEGORIES: tuple[Category, ...] = (
     "include",
 )
 _STATUSES: tuple[Status, ...] = ("parser", "override", "unknown by design", "unparsed")
-_RANK = {status: rank for rank, status in enumerate(_STATUSES)}
+_RANK: dict[str, int] = {status: rank for rank, status in enumerate(_STATUSES)}
 
 #: The share (%) of unique condition sentences the public Python validator
 #: (dicom-validator) compiles, per category, as the issue states them: the figures
@@ -337,13 +344,19 @@ class CoverageReport:
     sentences: dict[str, list[dict[str, object]]] = field(default_factory=dict)
 
     def counts(self) -> dict[str, dict[str, int]]:
-        """Per category: ``unique`` and one count per status."""
+        """Per category: ``unique``, one count per status, and ``partly unverifiable`` (of
+        the compiled, those keeping a clause about the world)."""
         result: dict[str, dict[str, int]] = {}
         for category in _CATEGORIES:
             rows = self.sentences.get(category, [])
             counts = {"unique": len(rows)}
             for status in _STATUSES:
                 counts[status] = sum(1 for row in rows if row["status"] == status)
+            counts["partly unverifiable"] = sum(
+                1
+                for row in rows
+                if row["status"] in ("parser", "override") and row["partly_unverifiable"]
+            )
             result[category] = counts
         return result
 
@@ -389,7 +402,7 @@ class CoverageReport:
         lines = [
             f"Conditions of PS3.3 {self.edition} (unique sentences; compiled = parser + override):",
             f"  {'category':<24}{'unique':>7}{'parser':>8}{'override':>9}{'unknown':>9}"
-            f"{'unparsed':>9}{'compiled':>10}{'public':>8}{'target':>8}",
+            f"{'unparsed':>9}{'compiled':>10}{'partly':>8}{'public':>8}{'target':>8}",
         ]
 
         def figure(value: float | None) -> str:
@@ -400,11 +413,12 @@ class CoverageReport:
                 f"  {category:<24}{counts['unique']:>7}{counts['parser']:>8}"
                 f"{counts['override']:>9}{counts['unknown by design']:>9}"
                 f"{counts['unparsed']:>9}{100 * self.compiled_fraction(category):>9.1f}%"
+                f"{counts['partly unverifiable']:>8}"
                 f"{figure(REFERENCE_FIGURES.get(category))}{figure(TARGETS.get(category))}"
             )
         lines.append(
-            "  (unknown = unknown by design: not checkable from the data; public = the public"
-            " Python validator's figure)"
+            "  (unknown = unknown by design: not checkable from the data; partly = compiled but"
+            " keeping a clause about the world;\n   public = the public Python validator's figure)"
         )
         return "\n".join(lines)
 
@@ -426,16 +440,27 @@ def coverage(model: Part03Model, compiled: list[CompiledCondition] | None = None
                 "first": f"{row.table}:{row.path}",
                 "rows": 0,
                 "condition": _describe(row.requirement),
+                "partly_unverifiable": _partly_unverifiable(row.requirement),
             }
             unique[key] = entry
         entry["rows"] = int(entry["rows"]) + 1  # type: ignore[call-overload]
-        if _RANK[row.status] > _RANK[str(entry["status"])]:  # type: ignore[index]
+        if _RANK[row.status] > _RANK[str(entry["status"])]:
             entry["status"] = row.status
             entry["condition"] = _describe(row.requirement)
+            entry["partly_unverifiable"] = _partly_unverifiable(row.requirement)
+        elif _RANK[row.status] == _RANK[str(entry["status"])] and _partly_unverifiable(
+            row.requirement
+        ):
+            entry["partly_unverifiable"] = True
     report = CoverageReport(model.edition)
     for (category, _text), entry in sorted(unique.items()):
         report.sentences.setdefault(category, []).append(entry)
     return report
+
+
+def _partly_unverifiable(requirement: Requirement) -> bool:
+    """``requirement.required`` keeps an :class:`Unverifiable` clause."""
+    return any(isinstance(node, Unverifiable) for node in walk(requirement.required))
 
 
 def _describe(requirement: Requirement) -> str:
