@@ -38,7 +38,11 @@ __all__ = [
 #: ``forbidden`` ("Shall not be present if ..."); ``exclusive`` ("Mutually exclusive with
 #: X": the clause names X); ``unless`` ("May not be necessary if X", of an include: required
 #: unless X, and may be present all the same).
-SentenceKind = Literal["required", "may", "shall not", "may if", "forbidden", "exclusive", "unless"]
+#: ``one of`` ("Either one or both of X or Y are required": the clause lists X and Y; the
+#: Attribute is required when the others are absent).
+SentenceKind = Literal[
+    "required", "may", "shall not", "may if", "forbidden", "exclusive", "unless", "one of"
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -90,10 +94,23 @@ _STARTERS: tuple[tuple[re.Pattern[str], SentenceKind], ...] = (
         "may",
     ),
     (re.compile(r"(?:It |it )?[Ss]hall not be present (?:if|when)\b"), "forbidden"),
+    # "When the Directory Record does not reference any SOP Instance this Attribute shall not
+    # be present": the condition first (the clause is the text between).
+    (
+        re.compile(
+            r"(?:When|If)\b(?=.*?,? (?:this Attribute|it|the Attribute) shall not be present\.?$)"
+        ),
+        "forbidden",
+    ),
+    (re.compile(r"[Ee]ither one or both of\b"), "one of"),
     (re.compile(r"(?:It is |it is )?[Mm]utually exclusive with\b"), "exclusive"),
     (
         re.compile(
             r"(?:This Attribute is |this Attribute is |It is |it is )?[Rr]equired,? (?:only )?(?:if|when|for)(?:\b|(?=[A-Z])):?"
+            # "Required as described in Section C.36.9.1.1", "Required to specify the
+            # expanded character set" (a purpose, no condition on the data): the clause
+            # keeps its opening words.
+            r"|^Required (?=as described in Section\b|to [a-z])"
             r"|[Ss]hall be present,? (?:only )?(?:if|when|for)\b:?"
         ),
         "required",
@@ -107,9 +124,16 @@ _TRAILING = re.compile(
 )
 
 
+# "... (XA Performed Procedure Protocol Storage) Enumerated Values: YES NO": the values of
+# the Attribute, printed after its condition without a full stop, are no part of it.
+_VALUES_HEADING = re.compile(r"\s+(?=(?:Enumerated Values?|Defined Terms?)\s*:)")
+
+
 def _sentences(text: str) -> list[str]:
     pieces: list[str] = []
-    for sentence in _SENTENCE_END.split(text):
+    for sentence in (
+        piece for whole in _SENTENCE_END.split(text) for piece in _VALUES_HEADING.split(whole)
+    ):
         for part in _TRAILING.split(sentence):
             part = part.strip()
             if part:
@@ -129,9 +153,15 @@ def _classify(sentence: str) -> ConditionSentence | None:
         text = sentence[match.start() :].strip()
         clause = (
             text[match.end() - match.start() :].strip()
-            if kind in ("required", "forbidden", "may if", "exclusive")
+            if kind in ("required", "forbidden", "may if", "exclusive", "one of")
             else ""
         )
+        if kind == "forbidden" and match.group(0) in ("When", "If"):
+            clause = re.sub(
+                r",? (?:this Attribute|it|the Attribute) shall not be present\.?$", "", clause
+            )
+        if kind == "one of":
+            clause = re.sub(r"\s+(?:are|is|shall be) (?:required|present)\.?$", "", clause)
         if kind == "required" and re.search(r"\bfor:?$", match.group(0)):
             # "Required for first Item of ...": the parser needs to know it is not an "if".
             clause = "for " + clause

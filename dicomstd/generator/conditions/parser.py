@@ -58,13 +58,15 @@ from dicomstd.conditions.ast import (
     Unparsed,
     Unverifiable,
     Value,
+    ValueCount,
     ValueIn,
     contains_unparsed,
 )
 from dicomstd.generator.conditions.extract import ConditionSentence
-from dicomstd.generator.iod_model import AttributeSpec, Part03Model
+from dicomstd.generator.iod_model import IOD, AttributeSpec, Part03Model
+from dicomstd.generator.model import UID, DataElement
 
-__all__ = ["ParseContext", "Vocabulary", "parse_condition", "parse_requirement"]
+__all__ = ["NameSources", "ParseContext", "Vocabulary", "parse_condition", "parse_requirement"]
 
 _SOP_CLASS_UID = 0x00080016
 
@@ -76,6 +78,7 @@ _Make = Callable[[AttributeRef], Condition]
 _TOKEN = re.compile(
     r"""
     (?P<section>the\s+conditions\s+(?:in|of)\s+Section\s+(?P<sid>[A-Z](?:\.\d+)+)\s*are\s+(?:satisfied|met))
+  | (?P<described>as\s+described\s+in\s+Section\s+(?P<did>[A-Z](?:\.\d+)+))
   | (?P<code>\(\s*(?P<cv>[A-Za-z0-9_.:\-]+)\s*,\s*(?P<cs>[A-Za-z0-9_.\-]+)\s*,\s*"[^"]*"\s*\))
   | (?P<tag>\(\s*(?P<group>[0-9A-Fa-fxX]{4})\s*,\s*(?P<element>[0-9A-Fa-fxX]{4})\s*\))
   | "(?P<quoted>[^"]*)"
@@ -128,10 +131,9 @@ def _tokenize(text: str) -> list[Token]:
     tokens: list[Token] = []
     for match in _TOKEN.finditer(text):
         kind = match.lastgroup
-        if match.group("section"):
-            tokens.append(
-                Token("section", match.group(0), match.start(), match.end(), match.group("sid"))
-            )
+        if match.group("section") or match.group("described"):
+            sid = match.group("sid") or match.group("did")
+            tokens.append(Token("section", match.group(0), match.start(), match.end(), sid))
         elif match.group("code"):
             tokens.append(
                 Token(
@@ -218,19 +220,81 @@ class ParseContext:
     name: str = ""
 
 
+@dataclass(frozen=True)
+class NameSources:
+    """The names the parser takes from outside PS3.3, as this build compiled them.
+
+    Attributes:
+        data_elements: (Tag, VR text, VM text, Attribute Name) of every PS3.6 data element
+            (Table 6-1, 7-1, 8-1, 9-1; a repeating group by its ``xx``-as-0 Tag).
+        uids: (UID, name, UID Type) of every PS3.6 Table A-1 row.
+        iod_sop_classes: IOD name (as PS3.3 titles it, ``CT Image``) → the SOP Class UIDs
+            PS3.4 Table B.5-1 maps to that IOD.
+    """
+
+    data_elements: tuple[tuple[int, str, str, str], ...]
+    uids: tuple[tuple[str, str, str], ...]
+    iod_sop_classes: dict[str, tuple[str, ...]]
+
+    @staticmethod
+    def from_compiled(
+        data_elements: Iterable[DataElement],
+        uids: Iterable[UID],
+        iods_of_sop_classes: dict[str, IOD],
+    ) -> NameSources:
+        """The sources from what the build compiled (``compile_documents``)."""
+        by_iod: dict[str, list[str]] = {}
+        for uid, iod in iods_of_sop_classes.items():
+            by_iod.setdefault(iod.name, []).append(uid)
+        return NameSources(
+            tuple(
+                (e.tag_value, e.vr_text, e.value_multiplicity, e.name) for e in data_elements
+            ),
+            tuple((u.value, u.name, u.uid_type) for u in uids),
+            {name: tuple(found) for name, found in by_iod.items()},
+        )
+
+    @staticmethod
+    def from_generated() -> NameSources:
+        """The sources from the committed ``dicomstd.generated`` (for tests and tools that
+        parse sentences outside a build; a build passes its own)."""
+        from dicomstd.generated import data_dictionary, iod_index, uids
+
+        elements = [(tag, row[0], row[1], row[2]) for tag, row in data_dictionary.DATA_ELEMENTS.items()]
+        elements.extend(
+            (value, row[0], row[1], row[2])
+            for value, _mask, row in data_dictionary.REPEATING_DATA_ELEMENTS.values()
+        )
+        by_table: dict[str, list[str]] = {}
+        for uid, table_id in iod_index.SOP_CLASS_IODS.items():
+            by_table.setdefault(table_id, []).append(uid)
+        return NameSources(
+            tuple(elements),
+            tuple((uid, row.name, row.uid_type) for uid, row in uids.UID_REGISTRY.items()),
+            {
+                iod_name: tuple(by_table[table_id])
+                for table_id, (_module, _constant, iod_name) in iod_index.IODS.items()
+                if table_id in by_table
+            },
+        )
+
+
 class Vocabulary:
     """The names the parser recognises: Attribute Names (PS3.6's registry and the PS3.3
     model's tables), Module and Macro names (the model's tables and IOD rows), SOP Class
-    names (PS3.6 Annex A), and where each table's Attributes sit (to give an Attribute
-    reference its :data:`~dicomstd.conditions.ast.Scope`).
+    names (PS3.6 Annex A), IOD names with their SOP Classes (PS3.4), and where each table's
+    Attributes sit (to give an Attribute reference its
+    :data:`~dicomstd.conditions.ast.Scope`).
 
     Args:
         model: the PS3.3 model; ``None`` for PS3.6 names only (tests).
+        sources: the PS3.6 and PS3.4 names; ``None`` takes them from the committed
+            ``dicomstd.generated`` (a build passes those it compiled, so that a build never
+            reads the output of the previous one).
     """
 
-    def __init__(self, model: Part03Model | None = None) -> None:
-        from dicomstd.generated import data_dictionary, uids
-
+    def __init__(self, model: Part03Model | None = None, sources: NameSources | None = None) -> None:
+        sources = sources if sources is not None else NameSources.from_generated()
         self.model = model
         names: dict[tuple[str, ...], set[int]] = {}
         tag_names: dict[int, set[tuple[str, ...]]] = {}
@@ -244,10 +308,11 @@ class Vocabulary:
             names.setdefault(tuple(w.casefold() for w in words), set()).add(tag)
             tag_names.setdefault(tag, set()).add(words)
 
-        for tag, row in data_dictionary.DATA_ELEMENTS.items():
-            add(row[2], tag)
-        for _text, (value, _mask, row) in data_dictionary.REPEATING_DATA_ELEMENTS.items():
-            add(row[2], value)
+        #: Tag → (VR text, VM text, Attribute Name) of PS3.6's data elements.
+        self.element_rows: dict[int, tuple[str, str, str]] = {}
+        for tag, vr, vm, name in sources.data_elements:
+            add(name, tag)
+            self.element_rows.setdefault(tag, (vr, vm, name))
         modules: dict[tuple[str, ...], set[tuple[str, str]]] = {}
         functional_groups: set[str] = set()
         if model is not None:
@@ -301,11 +366,15 @@ class Vocabulary:
             candidates.sort(key=len, reverse=True)
         self.sop_classes: dict[str, str] = {}
         self.uid_names: dict[str, str] = {}
-        for uid, registered in uids.UID_REGISTRY.items():
-            self.uid_names[uid] = registered.name
-            if "SOP Class" in registered.uid_type or registered.name.endswith("Storage"):
-                self.sop_classes.setdefault(registered.name.casefold(), uid)
+        for uid, name, uid_type in sources.uids:
+            self.uid_names[uid] = name
+            if "SOP Class" in uid_type or name.endswith("Storage"):
+                self.sop_classes.setdefault(name.casefold(), uid)
         self._levels: dict[str, dict[tuple[int, ...], set[int]]] = {}
+        # IOD names ("Enhanced CT Image") and the SOP Classes that use each (PS3.4).
+        self.iod_sop_classes: dict[str, tuple[str, ...]] = {
+            name.casefold(): found for name, found in sources.iod_sop_classes.items()
+        }
 
     def attribute_names(self, first: str) -> list[tuple[str, ...]]:
         """Known names (casefolded words) starting with the word ``first``, longest first."""
@@ -685,9 +754,78 @@ _VERB_START = {
 }
 #: Words of "present in <other Instances>" (the source, contributing, referenced Instances).
 _OTHER_INSTANCES = {"contributing", "source", "referenced", "spectroscopy"}
+_NAMES_DATA = "names data the grammar cannot read"
 _DATA_KINDS = ("attr", "modules", "tag", "quoted", "uid", "code", "section")
 
+#: Phrases of a clause that speak of what this Data Set does not hold, even where the clause
+#: names Attributes: such a clause (one the grammar cannot read as a predicate) is
+#: :class:`Unverifiable`, never :class:`Unparsed`. Lower-case words only (an Attribute Name
+#: such as "Referenced Image Sequence" is not one of them). By what the clause is about:
+_BEYOND_THE_DATA: tuple[tuple[str, re.Pattern[str]], ...] = tuple(
+    (reason, re.compile(pattern))
+    for reason, pattern in (
+        # Another SOP Instance: "in the referenced SOP Instance", "of the referenced RT Plan",
+        # "the Instance referenced in X contains ...", "the RT Ion Plan referenced within X",
+        # "the SOP Instance referenced by this Directory Record", "the referenced plan",
+        # "the Directory Record references a SOP Instance that ...", "another SOP Instance",
+        # "the Classic Images that were converted".
+        (
+            "another SOP Instance",
+            r"\breferenced (?:[A-Z][\w-]* ){0,4}(?:SOP )?(?:Instance|instance|Plan|plan|[Ii]mages?)\b"
+            r"|\b(?:Instances?|instance|Plan|Images?|images?|Record) referenced (?:in|by|within)\b"
+            r"|\bDirectory Record references\b|\banother SOP Instance\b"
+            r"|\bthat were converted\b|\bwas not issued in the current SOP Instance\b"
+            r"|\bcorresponds to a planned\b",
+        ),
+        # The Attribute a Tag value points to, not this Data Set: "the Attribute referenced
+        # by the Selector Attribute is a Code Sequence", "Selector Attribute is nested in a
+        # Sequence", "is the Data Element Tag of an Attribute that is contained within a
+        # Functional Group Sequence".
+        (
+            "the Attribute a Tag value points to",
+            r"\bthe Attribute referenced by\b|\bis nested in\b"
+            r"|\bData Element Tag of an Attribute that\b",
+        ),
+        # The world, the equipment, the intent of the creator: "the system is capable of
+        # calculating", "may be retrieved using", "is not to be used for operational
+        # purposes", "object extraction is based on", "does not apply to all the images",
+        # "the registration applies to a subset of images", "there is a one-way interaction".
+        (
+            "the equipment, the world or the intent",
+            r"\bis capable of\b|\bmay be retrieved\b|\bfor operational purposes\b"
+            r"|\bextraction is based on\b|\b(?:does|do) not apply to\b"
+            r"|\bone-way interaction\b|\bunder certain conditions\b"
+            r"|\b(?:applies to|apply to|associated (?:with|to)) (?:only )?a subset\b",
+        ),
+        # What a value means: "does not fully specify the semantics of", "contains a
+        # parameter which represents a dose", "has insufficient precision to represent",
+        # "contains a reference to" (inside an Encapsulated Document).
+        (
+            "the meaning of a value",
+            r"\bsemantics\b|\brepresent(?:s|ing)? a\b|\binsufficient precision\b"
+            r"|\bcontains a reference to\b|\bnot sufficient to identify\b",
+        ),
+        # A list kept outside PS3.3: "is part of CID 9545", "a value defined in Annex L ...
+        # in PS3.16".
+        ("a list defined outside PS3.3", r"\bpart of CID \d+|\bdefined in Annex [A-Z]+\b"),
+        # A comparison of values the condition language does not express (mostly with the
+        # value of the conditional Attribute itself, which is what its absence leaves
+        # open): "different from Samples per Pixel", "the person ... differs from",
+        # "the protocol is not that which is specified in".
+        # A comparison with the previous Item ("Wedge Position changes during Beam"), where
+        # the clause's subject is not read as an Attribute.
+        ("a comparison with the previous Item", r"\bchanges? during\b"),
+        (
+            "a comparison of values",
+            r"\bdiffer(?:s|ent)? from\b|\bis not that which\b|\bdoes not match\b",
+        ),
+    )
+)
+
 _NUMBER_OF_FRAMES = 0x00280008
+_REFERENCED_SOP_CLASS_UID = 0x00081150
+#: Shared Functional Groups Sequence, Per-Frame Functional Groups Sequence.
+_FUNCTIONAL_GROUP_SEQUENCES = (0x52009229, 0x52009230)
 _RT_CONTROL_POINT_INDEX = 0x300A0600
 
 
@@ -755,6 +893,8 @@ def _rescope(condition: Condition, scope: Scope) -> Condition:
         return CodeIn(ref(condition.attribute), condition.codes)
     if isinstance(condition, ItemCount):
         return ItemCount(ref(condition.attribute), condition.operator, condition.bound)
+    if isinstance(condition, ValueCount):
+        return ValueCount(ref(condition.attribute), condition.operator, condition.bound)
     if isinstance(condition, PrivateTag):
         return PrivateTag(ref(condition.attribute), condition.value_number)
     if isinstance(condition, InAnyItem):
@@ -866,6 +1006,10 @@ class _Parser:
                 break
             connective, length = found
             self.position += length
+            if connective.word == "and" and self.at("in", "subsequent"):
+                # "for the first Item if X, and in subsequent control points if Y": one
+                # requirement or the other (the Items are different ones).
+                connective = _Connective("or", connective.level)
             if self.elliptic():
                 # "Y is absent or has a value of TIME": the two predicates of one subject
                 # bind tighter than any connective around them.
@@ -882,15 +1026,23 @@ class _Parser:
         changes" names where a value is specified at all, and the clauses joined after it
         restrict both ("and if Enhanced RT Beam Limiting Device Definition Flag is YES",
         ", and KVP is not present"): its "or" binds tighter than any connective after it."""
-        if (
-            len(items) >= 5
-            and isinstance(items[0], _Item)
-            and isinstance(items[0].condition, FirstItem)
-            and isinstance(items[1], _Connective)
-            and items[1].word == "or"
-            and any(isinstance(item, _Connective) and item.word == "and" for item in items[3:])
-        ):
-            items[1] = _Connective("or", 4)
+        # Also where the restricting clause comes first: "Required if X is included and for
+        # the first Item of Y, or if V changes during the Beam".
+        for index in range(0, len(items) - 2, 2):
+            item, connective = items[index], items[index + 1]
+            if (
+                len(items) >= 5
+                and isinstance(item, _Item)
+                and isinstance(item.condition, FirstItem)
+                and isinstance(connective, _Connective)
+                and connective.word == "or"
+                and any(
+                    isinstance(other, _Connective) and other.word == "and"
+                    for other in items[:index] + items[index + 3 :]
+                )
+            ):
+                items[index + 1] = _Connective("or", 4)
+                return
 
     def rest(self) -> str:
         return self.text[self.peek().start :].strip()
@@ -910,6 +1062,24 @@ class _Parser:
             self.position += 1
         if self.position == start:
             raise _Fail(f"empty clause before {self.rest()!r}")
+        stop = self.position
+        if stop < len(self.tokens):
+            # A clause read too far ("X is present and contains a value" of "X is present and
+            # contains a value defined in Annex L"): the clause up to the connective, if that
+            # is one; what follows the connective is read on its own.
+            saved = self.tokens
+            self.tokens = saved[:stop]
+            self.position = start
+            try:
+                condition = self.clause()
+                whole = self.position == stop
+            except _Fail:
+                whole = False
+            finally:
+                self.tokens = saved
+            if whole:
+                return _Item(self.about_itself(condition, start), start, stop)
+            self.position = stop
         return _Item(None, start, self.position, prose=True)
 
     def about_itself(self, condition: Condition, start: int) -> Condition:
@@ -927,7 +1097,8 @@ class _Parser:
             if isinstance(node, InAnyItem):
                 references.append(node.sequence)
             elif isinstance(
-                node, (Present, HasValue, ValueIn, Compare, CodeIn, ItemCount, PrivateTag)
+                node,
+                (Present, HasValue, ValueIn, Compare, CodeIn, ItemCount, ValueCount, PrivateTag),
             ):
                 references.append(node.attribute)
             elif isinstance(node, (ModulePresent, SOPClassIn, TransferSyntaxIn, FirstItem)):
@@ -953,30 +1124,65 @@ class _Parser:
         )
 
     def merge_prose(self, items: list[_Item | _Connective]) -> list[_Item | _Connective]:
+        """Prose spans joined by a connective are one span ("may be retrieved using a C-MOVE
+        or C-GET based SOP Class"), unless one of them, read alone, names data the grammar
+        cannot read: a phrase about other data in its neighbour does not make it unverifiable
+        ("... in the referenced SOP Instance, and X at Study level does not have the value
+        Y" keeps the second clause unread)."""
+        for item in items:
+            if isinstance(item, _Item) and item.prose:
+                item.condition = self.prose(item.start, item.end)
+
+        def unread_data(item: _Item) -> bool:
+            return isinstance(item.condition, Unparsed) and item.condition.detail == _NAMES_DATA
+
+        def continues(item: _Item, connective: _Item | _Connective) -> bool:
+            """``item`` continues the phrase before a bare "and"/"or" ("all the images and
+            frames listed in the Presentation State Relationship Module", "Content Date
+            and Content Time (0008,0033)"), not a clause of its own (a subject and its
+            verb)."""
+            if not isinstance(connective, _Connective) or connective.level != 2:
+                return False
+            first = self.tokens[item.start]
+            following = self.tokens[item.start + 1] if item.start + 1 < item.end else None
+            return not (
+                first.kind == "attr" and following is not None and following.lower in _VERB_START
+            )
+
         merged: list[_Item | _Connective] = []
         for item in items:
+            previous = merged[-2] if len(merged) >= 2 else None
             if (
                 isinstance(item, _Item)
                 and item.prose
-                and len(merged) >= 2
-                and isinstance(merged[-2], _Item)
-                and merged[-2].prose
+                and isinstance(previous, _Item)
+                and previous.prose
+                and (
+                    not unread_data(item)
+                    and not unread_data(previous)
+                    or (
+                        isinstance(previous.condition, Unverifiable) and continues(item, merged[-1])
+                    )
+                )
             ):
-                previous = merged[-2]
-                assert isinstance(previous, _Item)
-                merged[-2:] = [_Item(None, previous.start, item.end, prose=True)]
+                merged[-2:] = [
+                    _Item(
+                        self.prose(previous.start, item.end), previous.start, item.end, prose=True
+                    )
+                ]
             else:
                 merged.append(item)
-        for item in merged:
-            if isinstance(item, _Item) and item.prose:
-                item.condition = self.prose(item.start, item.end)
         return merged
 
     def prose(self, start: int, end: int) -> Condition:
         tokens = self.tokens[start:end]
         span = self.text[tokens[0].start : tokens[-1].end].strip()
+        if any(pattern.search(span) for _reason, pattern in _BEYOND_THE_DATA):
+            return Unverifiable(span)
+        if self.kind_of_thing(tokens):
+            return Unverifiable(span)
         if any(t.kind in _DATA_KINDS or "_" in t.text or t.text == "=" for t in tokens):
-            return Unparsed(span, "names data the grammar cannot read")
+            return Unparsed(span, _NAMES_DATA)
         if tokens[0].lower == "present" and any(t.lower in _OTHER_INSTANCES for t in tokens):
             # "(Required if) present in the source images", "present and consistent in the
             # contributing SOP Instances": this Attribute, in other Instances than this one.
@@ -984,6 +1190,22 @@ class _Parser:
         if tokens[0].lower in _VERB_START:
             return Unparsed(span, "a predicate without a subject")
         return Unverifiable(span)
+
+    @staticmethod
+    def kind_of_thing(tokens: list[Token]) -> bool:
+        """ "X is a Code Sequence", "X is a reference to a standard palette", "the Code Value
+        is not a URN or URL": what kind of thing an Attribute, or the Attribute it points
+        to, is or holds (not a value of it, which is printed in capitals or quoted)."""
+        index = 1 if tokens and tokens[0].lower == "the" else 0
+        if index >= len(tokens) or tokens[index].kind != "attr":
+            return False
+        index += 1
+        if index < len(tokens) and tokens[index].lower not in ("is", "are"):
+            return False
+        index += 1
+        if index < len(tokens) and tokens[index].lower == "not":
+            index += 1
+        return index < len(tokens) and tokens[index].lower in ("a", "an")
 
     def build(self, items: list[_Item | _Connective]) -> Condition:
         if len(items) == 1:
@@ -1019,6 +1241,12 @@ class _Parser:
         special = self.special_clause()
         if special is not None:
             return special
+        referenced = self.referenced_sop_class()
+        if referenced is not None:
+            return referenced
+        per_iod = self.values_per_iod()
+        if per_iod is not None:
+            return per_iod
         if self.elliptic():
             # "X is absent, or is present and has the value NO": the subject is X.
             subjects = list(self.last_subject)
@@ -1029,6 +1257,12 @@ class _Parser:
         self.accept("the")
         if self.at("for"):
             return self.for_clause()
+        if self.accept_text(
+            r"in (?:all )?subsequent (?:control points|items)(?: of (?:the|this) sequence)? if\b"
+        ):
+            # "Required for the first Item ... if X, and in subsequent control points if Y
+            # changes during Beam": the Items after the first.
+            return _and(Not(FirstItem()), self.clause())
         if self.peek().kind == "modules":
             return self.module_clause()
         head = self.peek()
@@ -1037,6 +1271,26 @@ class _Parser:
         ):
             return self.sop_class_clause()
         self.accept_any("attribute", "attributes")
+        if self.at("one") and self.peek(1).kind == "attr" and self.peek(2).lower == "item":
+            # "one Derivation Code Sequence (0008,9215) Item value is (113097, DCM, ...)"
+            sequence = self.reference(self.peek(1))
+            self.position += 3
+            if not self.accept_any("value is", "value equals", "is", "equals"):
+                raise _Fail("one Item ...")
+            values = self.values()
+            codes = tuple(v for v in values if isinstance(v, tuple))
+            if len(codes) != len(values):
+                raise _Fail("one Item value is ...")
+            self.last_subject = [sequence]
+            return CodeIn(sequence, codes)
+        if (
+            self.at("value", "of")
+            and self.peek(2).kind == "attr"
+            and cast(_Attr, self.peek(2).value).tag == _SOP_CLASS_UID
+        ):
+            # "the value of SOP Class UID (0008,0016) equals one of the following values"
+            self.position += 2
+            return self.sop_class_clause()
         value_number = self.value_number_prefix()
         if value_number is None and self.accept_any(
             "value of",
@@ -1059,13 +1313,42 @@ class _Parser:
         if value_number is None or value_number == 0:
             value_number = self.value_number_suffix() or value_number
         self.qualifiers(subjects)
-        condition = self.predicate(subjects, joiner, value_number or None)
+        mark = self.position
+        try:
+            condition = self.predicate(subjects, joiner, value_number or None)
+        except _Fail:
+            # "X specifies more than one frame (i.e., is multi-valued)": a predicate in words,
+            # then what it means in terms of the data; the latter is read.
+            self.position = mark
+            if not self.that_is():
+                raise
+            condition = self.predicate(subjects, joiner, value_number or None)
+            if not self.accept(")"):
+                raise
         if self.accept_any("for any frame in the sop instance", "for any frame"):
             # "Spatial Pre-saturation (0018,9027) equals SLAB for any frame in the SOP
             # Instance": in the Functional Groups of some frame.
             condition = _rescope(condition, "frame")
         if within is not None:
             condition = InAnyItem(within, condition)
+        return self.in_any_item(condition)
+
+    def in_any_item(self, condition: Condition) -> Condition:
+        """ "X is CONTINUATION in any of the Items in Y", "X is non-null in Control Points
+        specified within Y", "X is present in one or more Items of Y": the clause holds in
+        some Item of the Sequence Y (its Attributes are looked for in that Item)."""
+        mark = self.position
+        if (
+            self.accept_text(
+                r"(?:in|for) (?:any (?:of the )?Items? (?:in|of)|one or more (?:of the )?Items (?:in|of)"
+                r"|(?:the )?[A-Za-z ]{0,40}? specified within|(?:an|any) Item of)\s+(?:the\s+)?"
+            )
+            and self.peek().kind == "attr"
+        ):
+            sequence = self.reference(self.peek())
+            self.position += 1
+            return InAnyItem(sequence, _rescope(condition, "item"))
+        self.position = mark
         return condition
 
     def elliptic(self) -> bool:
@@ -1116,7 +1399,29 @@ class _Parser:
             raise _Fail("the number of Items in ...")
         self.position = mark
         if self.accept_any("there is", "there are"):
+            mark_count = self.position
             count = self.quantity()
+            if (
+                count == ("ge", 1)
+                and self.accept_any("items of", "items in", "item of", "item in")
+                and self.accept("the") | True
+                and self.peek().kind == "attr"
+            ):
+                # "there are one or more Items of the Data Path Assignment Sequence
+                # (0028,1402) other than PRIMARY_PVALUES": the Tag names a single-valued
+                # Attribute, whose occurrences are meant.
+                attribute = self.reference(self.peek())
+                self.position += 1
+                if self.accept("other", "than"):
+                    values = self.values()
+                    plain = tuple(v for v in values if not isinstance(v, tuple))
+                    if len(plain) != len(values):
+                        raise _Fail("there are Items other than ...")
+                    return self.some_occurrence(
+                        attribute, lambda ref: _and(Present(ref), Not(ValueIn(ref, plain)))
+                    )
+                self.position = mark_count
+                count = self.quantity()
             if count is not None and self.accept_any("item in", "items in", "item of", "items of"):
                 self.accept("the")
                 if self.peek().kind == "attr":
@@ -1136,6 +1441,77 @@ class _Parser:
             return _multi_frame()
         self.position = mark
         return None
+
+    def values_per_iod(self) -> Condition | None:
+        """ "Image Type (0008,0008) Value 4 in the CT Image IOD, Image Type (0008,0008) Value
+        5 in the Enhanced CT Image IOD or Frame Type (0008,9007) Value 5 in the Enhanced CT
+        Image IOD Frame is VMI": for each IOD, its SOP Classes (PS3.4) and the Value named
+        ("... IOD Frame": in the frame's Functional Groups). ``None`` (nothing consumed)
+        where the clause is not that."""
+        mark = self.position
+        tests: list[tuple[AttributeRef, int, tuple[str, ...], tuple[str, ...]]] = []
+        while True:
+            token = self.peek()
+            if not (
+                token.kind == "attr"
+                and self.peek(1).lower == "value"
+                and self.peek(2).kind == "number"
+                and self.peek(3).lower == "in"
+            ):
+                break
+            reference = self.reference(token)
+            number = int(float(cast(float, self.peek(2).value)))
+            self.position += 4
+            self.accept("the")
+            words: list[str] = []
+            while self.peek().kind == "word" and self.peek().lower != "iod" and len(words) < 8:
+                words.append(self.peek().text)
+                self.position += 1
+            uids = self.vocabulary.iod_sop_classes.get(" ".join(words).casefold())
+            if not uids or not self.accept("iod"):
+                self.position = mark
+                return None
+            if self.accept("frame"):
+                reference = AttributeRef(reference.tag, "frame", 0, reference.name)
+            tests.append((reference, number, uids, (" ".join(words),)))
+            self.accept(",")
+            self.accept("or")
+        if not tests or not self.accept_any("is", "equals", "is equal to"):
+            self.position = mark
+            return None
+        self.accept_any("equal to", "one of")
+        values = self.values()
+        plain = tuple(v for v in values if not isinstance(v, tuple))
+        if len(plain) != len(values):
+            raise _Fail("codes per IOD")
+        terms = tuple(
+            _and(SOPClassIn(uids, names), ValueIn(reference, plain, number))
+            for reference, number, uids, names in tests
+        )
+        return terms[0] if len(terms) == 1 else Or(terms)
+
+    def some_occurrence(self, reference: AttributeRef, make: _Make) -> Condition:
+        """``make`` holds for some occurrence of the single-valued Attribute ``reference``:
+        beside the conditional Attribute or in an enclosing Item, that one; where the table
+        has it only in the Items of one Sequence nested in the conditional Attribute's Data
+        Set, in some Item of that Sequence."""
+        row = self.vocabulary.element_rows.get(reference.tag)
+        if row is None or row[1] != "1" or row[0] == "SQ":
+            raise _Fail("not a single-valued Attribute")
+        if reference.scope in ("item", "parent") or not self.context.table_id:
+            return make(reference)
+        path = self.context.path
+        holders = [
+            tags[-1]
+            for tags, found in self.vocabulary.levels(self.context.table_id).items()
+            if len(tags) == len(path) + 1 and tags[: len(path)] == path and reference.tag in found
+        ]
+        if len(holders) != 1:
+            raise _Fail("where the Attribute is")
+        inner = AttributeRef(reference.tag, "item", 0, reference.name)
+        holder = self.vocabulary.element_rows.get(holders[0])
+        name = holder[2] if holder is not None else ""
+        return InAnyItem(AttributeRef(holders[0], "item", 0, name), make(inner))
 
     def quantity(self) -> tuple[Operator, int] | None:
         """An Item count: "more than one" (gt 1), "one or more" (ge 1), "zero" (eq 0), "one"
@@ -1176,6 +1552,41 @@ class _Parser:
         self.position = mark
         return None
 
+    def that_is(self) -> bool:
+        """Skip words up to "(i.e.," (at most 8, naming no data): the position is after it."""
+        for ahead in range(0, 9):
+            token = self.peek(ahead)
+            if token.kind != "word" and token.text != "(":
+                return False
+            if (
+                token.text == "("
+                and self.peek(ahead + 1).lower == "i"
+                and self.peek(ahead + 2).text == "."
+                and self.peek(ahead + 3).lower == "e"
+                and self.peek(ahead + 4).text == "."
+            ):
+                self.position += ahead + 5
+                self.accept(",")
+                return True
+            if token.text == "(":
+                return False
+        return False
+
+    def value_count(self) -> tuple[Operator, int] | None:
+        """ "is multi-valued" (more than one Value), "is single-valued", "has more than one
+        value", "has two or more Values" (nothing consumed when it is not that)."""
+        mark = self.position
+        if self.accept_any("is multi-valued", "are multi-valued", "is multivalued"):
+            return "gt", 1
+        if self.accept_any("is single-valued", "is single valued", "has a single value"):
+            return "eq", 1
+        if self.accept_any("has", "have", "contains"):
+            count = self.quantity()
+            if count is not None and self.accept_any("value", "values"):
+                return count
+        self.position = mark
+        return None
+
     def for_clause(self) -> Condition:
         self.accept("for")
         self.accept("the")
@@ -1185,17 +1596,26 @@ class _Parser:
             or self.accept("first", "control", "point", "of")
             or self.accept("control", "point", "0", "of")
         ):
-            self.accept("the")
-            self.accept("this")
-            # The Sequence's name, with or without its Tag.
-            if self.peek().kind == "attr":
-                self.position += 1
-            else:
-                while self.peek().kind == "word" and self.peek().text[:1].isupper():
-                    self.position += 1
+            self.sequence_name()
             if self.at("if"):
                 return _and(FirstItem(), self.clause())
             return FirstItem()
+        if self.accept("all", "but", "the", "last", "item"):
+            # "Required for all but the last Item in this Sequence and for the last Item if
+            # X": every Item but the last one, and the last one if X. Whether an Item is the
+            # last one of its Sequence is not known to the condition language: X decides
+            # where it holds, else it is unknown.
+            start = self.tokens[self.position - 5].start
+            self.accept_any("in this sequence", "of this sequence", "in the sequence")
+            if not self.accept_any("in", "of"):
+                pass
+            else:
+                self.sequence_name()
+            end = self.tokens[self.position - 1].end
+            last = Unverifiable(self.text[start:end])
+            if self.accept("and", "for", "the", "last", "item", "if"):
+                return _flatten(Or, (last, self.clause()))
+            return last
         if self.accept_any(
             "images where",
             "images in which",
@@ -1208,6 +1628,43 @@ class _Parser:
             # the Instances the clauses select (the SOP Classes it names are images).
             return self.clause()
         raise _Fail("Required for ...")
+
+    def sequence_name(self) -> None:
+        """Skip the Sequence named after "the first Item of": its name with or without its
+        Tag ("Control Point Sequence (300A,0111)", "Segment Control Point Sequence", "this
+        Sequence", "the including control point Sequence (either A or B)")."""
+        self.accept("the")
+        self.accept("this")
+        if self.peek().kind != "attr":
+            count = 0
+            while (
+                count < 6
+                and self.peek().kind == "word"
+                and self.peek().lower not in ("if", "and", "or")
+                and (
+                    self.peek().text[:1].isupper()
+                    or self.peek().lower in ("including", "control", "point", "sequence")
+                )
+            ):
+                count += 1
+                self.position += 1
+        if self.peek().kind == "attr":
+            self.position += 1
+        if self.peek().text == "(":
+            # "(either Ion Control Point Sequence (300A,03A8) or ... (3008,0041))"
+            close = next(
+                (
+                    k
+                    for k in range(self.position + 1, min(len(self.tokens), self.position + 12))
+                    if self.tokens[k].text == ")"
+                ),
+                None,
+            )
+            if close is not None and all(
+                t.kind == "attr" or t.lower in ("either", "or", ",")
+                for t in self.tokens[self.position + 1 : close]
+            ):
+                self.position = close + 1
 
     def value_number_prefix(self) -> int | None:
         ordinals = {"first": 1, "second": 2, "third": 3, "fourth": 4}
@@ -1327,6 +1784,21 @@ class _Parser:
                 "in the per-frame functional groups sequence",
             ):
                 scope = ("frame", 0)
+            elif (
+                self.at("in", "an", "item", "of")
+                and self.peek(4).kind == "attr"
+                and cast(_Attr, self.peek(4).value).tag in _FUNCTIONAL_GROUP_SEQUENCES
+            ):
+                # "in an Item of Shared Functional Groups Sequence (5200,9229) or Per-Frame
+                # Functional Groups Sequence (5200,9230)"
+                self.position += 5
+                while (
+                    self.peek().lower == "or"
+                    and self.peek(1).kind == "attr"
+                    and (cast(_Attr, self.peek(1).value).tag in _FUNCTIONAL_GROUP_SEQUENCES)
+                ):
+                    self.position += 2
+                scope = ("frame", 0)
             elif self.accept_any(
                 "within a functional group sequence",
                 "in a functional group sequence",
@@ -1360,6 +1832,10 @@ class _Parser:
         counted = self.item_count(subjects, joiner)
         if counted is not None:
             return counted
+        values = self.value_count()
+        if values is not None:
+            operator, bound = values
+            return each(lambda s: ValueCount(s, operator, bound))
         be = self.accept_any("is", "are", "was", "were")
         if be:
             if self.accept_any(
@@ -1376,6 +1852,7 @@ class _Parser:
             if self.accept_any(
                 "not present", "absent", "not sent", "not included", "not encoded", "not provided"
             ):
+                self.qualifiers(subjects)
                 return each(lambda s: Not(Present(s)))
             if self.accept_any(
                 "not empty",
@@ -1437,6 +1914,7 @@ class _Parser:
             "with the value",
             "with values",
             "and has the value",
+            "has the value",
             "and has a value of",
             "and has value",
             "and equals",
@@ -1493,6 +1971,21 @@ class _Parser:
             if counted is not None:
                 return _and(each(Present), counted)
             self.position = mark
+        if self.accept_any(
+            "and there exists any value other than",
+            "and there exists a value other than",
+            "and there is a value other than",
+            "and there is any value other than",
+        ):
+            # "Data Path Assignment (0028,1402) is present and there exists any value other
+            # than PRIMARY_PVALUES": some occurrence of it has another value.
+            values = self.values()
+            if len(subjects) != 1 or any(isinstance(v, tuple) for v in values):
+                raise _Fail("any value other than ...")
+            plain = tuple(v for v in values if not isinstance(v, tuple))
+            return self.some_occurrence(
+                subjects[0], lambda ref: _and(Present(ref), Not(ValueIn(ref, plain)))
+            )
         if self.accept_any("with an item value other than", "and has an item value other than"):
             values = self.values()
             return _and(each(Present), Not(self.value_test(subjects, joiner, value_number, values)))
@@ -1846,6 +2339,27 @@ class _Parser:
         else:
             raise _Fail("SOP Class without a predicate")
         self.accept(":")
+        uids, names = self.sop_class_list(negated)
+        condition = SOPClassIn(tuple(uids), tuple(names))
+        return Not(condition) if negated else condition
+
+    def sop_class_list(self, negated: bool = False) -> tuple[list[str], list[str]]:
+        """A list of SOP Classes: UIDs with or without their names, names with or without
+        their UIDs ("CT ("1.2...") or MR ("1.2...") Storage SOP Classes"); or a kind of SOP
+        Class with its members in parentheses ("a legacy converted SOP Class (Legacy
+        Converted Enhanced CT Image Storage "1.2...", ...)")."""
+        mark = self.position
+        if self.accept_any("a", "an"):
+            count = 0
+            while self.peek().kind == "word" and not self.at("sop", "class") and count < 6:
+                self.position += 1
+                count += 1
+            if self.accept("sop", "class") and self.accept("("):
+                members = self.sop_class_list(negated)
+                if not self.accept(")"):
+                    raise _Fail("a kind of SOP Class without its list")
+                return members
+            self.position = mark
         uids: list[str] = []
         names: list[str] = []
         while True:
@@ -1885,8 +2399,36 @@ class _Parser:
         self.accept_any(
             "storage sop classes", "storage sop class", "sop classes", "storage classes"
         )
-        condition = SOPClassIn(tuple(uids), tuple(names))
-        return Not(condition) if negated else condition
+        # A name then its UID ("... Image Storage "1.2..."") lists each UID twice.
+        unique: dict[str, str] = {}
+        for uid, printed_name in zip(uids, names):
+            if not unique.get(uid):
+                unique[uid] = printed_name
+        return list(unique), list(unique.values())
+
+    def referenced_sop_class(self) -> Condition | None:
+        """ "the referenced SOP Instance has the SOP Class UID RT Plan ("1.2...") or ...":
+        Referenced SOP Class UID (0008,1150) of the same Item names the referenced
+        Instance's SOP Class (PS3.3 Table 10-11). ``None`` (nothing consumed) where the
+        clause is not that, or no Referenced SOP Class UID is beside the Attribute."""
+        mark = self.position
+        if not self.accept_text(
+            r"the referenced (?:SOP )?Instance (?:has the SOP Class UID|has a SOP Class UID of"
+            r"|is an? (?=.*\bSOP Class\b)|is of (?:the )?SOP Class)\s*"
+        ):
+            return None
+        scope, levels = self.vocabulary.scope(self.context, _REFERENCED_SOP_CLASS_UID)
+        if scope != "item":
+            self.position = mark
+            return None
+        self.accept_any("one of", "either")
+        self.accept(":")
+        uids, names = self.sop_class_list()
+        self.accept_any("sop class", "instance")
+        reference = AttributeRef(
+            _REFERENCED_SOP_CLASS_UID, scope, levels, "Referenced SOP Class UID"
+        )
+        return ValueIn(reference, tuple(uids))
 
     def starts_sop_class(self) -> bool:
         """A UID, a SOP Class name, or a name then a UID follows (nothing consumed)."""
@@ -1963,6 +2505,9 @@ def _prepare(clause: str) -> str:
     for pattern in _REFERENCES:
         text = pattern.sub("", text)
     text = re.sub(r"^(?:required )?(?:if|when)\s*:?\s*", "", text, flags=re.IGNORECASE)
+    # "X is TRUE SIZE, in which case the values will correspond to ...": what the Attribute
+    # then means, no part of the condition.
+    text = re.sub(r",\s*in which case\b.*$", "", text)
     return text.strip().rstrip(" .;:,")
 
 
@@ -1987,6 +2532,15 @@ def parse_condition(
     text = _prepare(clause)
     if not text:
         return Unparsed(clause, "empty condition")
+    that_is = re.fullmatch(r"(?P<words>[^()]+?),? i\.e\.,? (?P<data>.+)", text)
+    if that_is is not None:
+        # "the Target Content Item is denoted by-reference, i.e., the Document Relationship
+        # Macro and Document Content Macro are not included": what the words mean in terms
+        # of the data is read, where the words alone say nothing checkable.
+        words = parse_condition(that_is.group("words"), vocabulary, context)
+        data = parse_condition(that_is.group("data"), vocabulary, context)
+        if isinstance(words, Unverifiable) and not contains_unparsed(data):
+            return data
     try:
         tokens = _recognise(_tokenize(text), text, vocabulary)
         condition = _Parser(text, tokens, vocabulary, context).parse()
@@ -1999,6 +2553,25 @@ def parse_condition(
         unread = next(node for node in _nodes(condition) if isinstance(node, Unparsed))
         return Unparsed(clause.strip(), f"cannot read {unread.text!r}: {unread.detail}")
     return condition
+
+
+def _one_of(clause: str, vocabulary: Vocabulary | None, context: ParseContext) -> Condition:
+    """ "X or Y" of "Either one or both of X or Y are required", written in the description
+    of one of them: required when the others are absent."""
+    listed = parse_condition(clause + " is present", vocabulary, context)
+    if isinstance(listed, Unparsed):
+        return listed
+    terms = listed.terms if isinstance(listed, Or) else (listed,)
+    if not all(isinstance(term, Present) for term in terms):
+        return Unparsed(clause, "not a list of Attributes")
+    others = tuple(
+        Not(term)
+        for term in terms
+        if isinstance(term, Present) and term.attribute.tag != context.tag
+    )
+    if context.tag is None or len(others) != len(terms) - 1 or not others:
+        return Unparsed(clause, "the Attribute is not one of those listed")
+    return others[0] if len(others) == 1 else And(others)
 
 
 def _nodes(condition: Condition) -> Iterable[Condition]:
@@ -2062,6 +2635,26 @@ def parse_requirement(
             otherwise, stated = Constant(False), True
         elif sentence.kind == "may if":
             otherwise, stated = parse_condition(sentence.clause, vocabulary, context), True
+    for sentence in sentences:
+        if sentence.kind == "one of":
+            # "Either one or both of X or Y are required" (in the descriptions of X and of
+            # Y): this one is required when the others are absent; both may be present.
+            required.append(_one_of(sentence.clause, vocabulary, context))
+            if not stated:
+                otherwise, stated = Constant(True), True
+    if not required and any(s.kind == "may if" for s in sentences):
+        # "May be present if X" and no "Required if": no condition under which it is
+        # required is stated.
+        required.append(Unverifiable(f"not stated when required: {joined}"))
+    if not required and forbidden:
+        # "When X, this Attribute shall not be present" and no "Required if": not required
+        # where X holds; where it does not, the text does not say.
+        required.append(
+            _and(
+                Not(forbidden[0] if len(forbidden) == 1 else _flatten(Or, tuple(forbidden))),
+                Unverifiable(f"only stated when it shall not be present: {joined}"),
+            )
+        )
     if not required:
         reason = 'no "Required if" sentence' if sentences else "no condition sentence"
         return Requirement(
