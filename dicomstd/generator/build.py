@@ -209,6 +209,7 @@ def compile_documents(
     """
     from dicomstd.generator import conditions as condition_compiler
     from dicomstd.generator import iod_emission
+    from dicomstd.generator.conditions.parser import NameSources, Vocabulary
     from dicomstd.generator.extractors import part03, part04, part05, part06, part07, secondary
 
     report = report if report is not None else BuildReport()
@@ -264,12 +265,18 @@ def compile_documents(
     sop_class_document = require("PS3.4", "table_B.5-1", "Standard SOP Classes")
     sop_classes, accounts = part04.extract_sop_classes(sop_class_document)
     report.accounts.extend(accounts)
-    # The conditions of Type 1C/2C Attributes and of Usage C Modules and Functional Groups.
-    conditions = condition_compiler.compile_conditions(part03_model)
+    iods_of_sop_classes = part04.iods_of_sop_classes(sop_classes, part03_model)
+    # The conditions of Type 1C/2C Attributes and of Usage C Modules and Functional Groups,
+    # their names read from what this build compiled (never from the previous output).
+    vocabulary = Vocabulary(
+        part03_model,
+        NameSources.from_compiled(compiled.data_elements, compiled.uids, iods_of_sop_classes),
+    )
+    conditions = condition_compiler.compile_conditions(part03_model, vocabulary=vocabulary)
     report.condition_coverage = condition_compiler.coverage(part03_model, conditions)
     compiled.iods = iod_emission.to_specifications(
         part03_model,
-        part04.iods_of_sop_classes(sop_classes, part03_model),
+        iods_of_sop_classes,
         compiled.data_elements,
         conditions,
     )
