@@ -562,3 +562,175 @@ reason = "test"
 """)
     with pytest.raises(BuildError, match="no longer match"):
         compile_conditions(model, stale, Vocabulary(model))
+
+
+# --- unparsed sentences read by the grammar (2024c) -----------------------------------------------
+
+
+def _row(compiled: list[CompiledCondition], table: str, path: str) -> CompiledCondition:
+    return _find(compiled, lambda r: r.table == table and r.path == path)
+
+
+def test_former_unparsed_sentences_compile(compiled: list[CompiledCondition]) -> None:
+    ct_vmi = _row(compiled, "table_C.8.15.3.12-1", "0018,9364")
+    assert ct_vmi.status == "parser"
+    image_type = ["ORIGINAL", "PRIMARY", "AXIAL", "VMI"]
+    ct = _dataset(CT, ImageType=image_type)
+    assert evaluate(ct_vmi.requirement.required, EvaluationContext(ct)) is T
+    assert evaluate(ct_vmi.requirement.required, EvaluationContext(_dataset(NM))) is F
+    icc = _row(compiled, "table_C.7.6.23-1", "0028,2000")
+    assert icc.status == "parser"
+    assignment = Dataset()
+    assignment.DataPathAssignment = "PRIMARY_PVALUES"
+    top = _dataset(CT, DataFrameAssignmentSequence=[assignment])
+    assert evaluate(icc.requirement.required, EvaluationContext(top)) is F
+    assignment.DataPathAssignment = "OTHER_PVALUES"
+    assert evaluate(icc.requirement.required, EvaluationContext(top)) is T
+    wedge = _row(compiled, "table_C.8-50", "300A,00B0/300A,0111/300A,0116")
+    assert wedge.status == "parser"
+    beam = Dataset()
+    beam.NumberOfWedges = 0
+    first = EvaluationContext(Dataset(), (beam, Dataset()), item_index=0)
+    assert evaluate(wedge.requirement.required, first) is F
+    later = EvaluationContext(Dataset(), (beam, Dataset()), item_index=2)
+    assert evaluate(wedge.requirement.required, later) is U
+    text = _row(compiled, "table_C.10-5", "0070,0001/0070,0008")
+    assert text.status == "parser"
+    annotation = Dataset()
+    assert evaluate(text.requirement.required, EvaluationContext(annotation)) is T
+
+
+def test_former_unparsed_sentences_about_other_instances(
+    compiled: list[CompiledCondition],
+) -> None:
+    for table, path in (
+        ("table_C.8.8.26-1", "3008,0021/300A,0107"),  # "... in the RT Ion Plan referenced"
+        ("table_C.8-89", "0018,9112/0018,9180"),  # "the system is capable of calculating"
+        ("table_C.29.3-1", "0078,002A/0078,0070"),  # "May be present if ... referenced"
+    ):
+        assert _row(compiled, table, path).status == "unknown by design", path
+    brachy = _row(compiled, "table_C.8.8.30-1", "0074,1404")
+    assert brachy.status == "parser"  # the Brachy Task Sequence part is checked
+    task = Dataset()
+    task.TreatmentDeliveryType = "TREATMENT"
+    record = _dataset(CT, BrachyTaskSequence=[task])
+    assert evaluate(brachy.requirement.required, EvaluationContext(record)) is F
+
+
+# --- Evidence overrides: sentences about the world, decided TRUE where the data proves them --
+
+
+def _usage_row(compiled: list[CompiledCondition], iod: str, table: str) -> CompiledCondition:
+    return _find(
+        compiled,
+        lambda r: r.category in ("module usage", "functional group usage")
+        and r.table == iod
+        and r.path == table,
+    )
+
+
+def _top(row: CompiledCondition, ds: Dataset, **context: object) -> Truth:
+    return evaluate(row.requirement.required, EvaluationContext(ds, **context))  # type: ignore[arg-type]
+
+
+def test_evidence_cardiac_synchronization_and_contrast_functional_groups(
+    compiled: list[CompiledCondition],
+) -> None:
+    cardiac = _usage_row(compiled, "table_A.36-1", "table_C.7.6.18-1")  # Enhanced MR
+    contrast = _usage_row(compiled, "table_A.38-1", "table_C.7-12b")  # Enhanced CT
+    for row in (cardiac, contrast):
+        assert row.status == "override"
+        assert _top(row, Dataset()) is U  # no evidence: never FALSE, never forbids
+        assert evaluate_requirement(row.requirement, EvaluationContext(Dataset())).forbidden is U
+    shared = Dataset()
+    shared.CardiacSynchronizationSequence = [Dataset()]
+    image = Dataset()
+    image.SharedFunctionalGroupsSequence = [shared]
+    assert _top(cardiac, image) is T
+    assert _top(contrast, image) is U
+    frame = Dataset()
+    frame.ContrastBolusUsageSequence = [Dataset()]
+    image.PerFrameFunctionalGroupsSequence = [Dataset(), frame]
+    assert _top(contrast, image) is T
+
+
+def test_evidence_cine_rt_dose_and_concatenation(compiled: list[CompiledCondition]) -> None:
+    cine = _usage_row(compiled, "table_A.14-1", "table_C.7-13")  # XA
+    assert cine.status == "override"
+    xa = Dataset()
+    xa.FrameIncrementPointer = 0x00181063  # Frame Time
+    assert _top(cine, xa) is T
+    xa.FrameIncrementPointer = 0x00200013  # Instance Number
+    assert _top(cine, xa) is U
+    pixel = _usage_row(compiled, "table_A.18.3-1", "table_C.7-11a")  # RT Dose: Image Pixel
+    dose = Dataset()
+    assert _top(pixel, dose) is U
+    dose.DoseGridScaling = 1e-6
+    assert _top(pixel, dose) is T
+    uid = _row(compiled, "table_C.7.6.16-1", "0020,9161")
+    enhanced = Dataset()
+    enhanced.InConcatenationTotalNumber = 1  # how an IOD forbids Concatenations: no evidence
+    assert _top(uid, enhanced) is U
+    enhanced.InConcatenationNumber = 2
+    assert _top(uid, enhanced) is T
+
+
+def test_evidence_dimension_index_and_cda_are_decided(compiled: list[CompiledCondition]) -> None:
+    phase = _row(compiled, "table_C.7.6.16-8", "0018,9118/0020,9241")
+    assert phase.status == "override"
+    index = Dataset()
+    index.DimensionIndexPointer = 0x00209241
+    top = Dataset()
+    top.DimensionIndexSequence = [index]
+    item = Dataset()
+    assert evaluate(phase.requirement.required, EvaluationContext(item, (Dataset(), top))) is T
+    index.DimensionIndexPointer = 0x00209153
+    outcome = evaluate_requirement(phase.requirement, EvaluationContext(item, (Dataset(), top)))
+    assert (outcome.required, outcome.forbidden) == (F, F)  # "may be present otherwise"
+    hl7 = _row(compiled, "table_C.24-2", "0040,E001")
+    assert _top(hl7, _dataset("1.2.840.10008.5.1.4.1.1.104.2")) is T  # Encapsulated CDA
+    pdf_document = _dataset("1.2.840.10008.5.1.4.1.1.104.1")  # Encapsulated PDF
+    pdf = evaluate_requirement(hl7.requirement, EvaluationContext(pdf_document))
+    assert (pdf.required, pdf.forbidden) == (F, T)
+    assert _top(hl7, _dataset("1.2.3.4")) is U
+
+
+def test_evidence_lossy_transfer_syntax_and_character_set(
+    compiled: list[CompiledCondition],
+) -> None:
+    lossy = _row(compiled, "table_C.8-9", "0028,2110")  # NM Image Module
+    nm = _dataset(NM)
+    assert _top(lossy, nm, transfer_syntax_uid="1.2.840.10008.1.2.4.50") is T
+    assert _top(lossy, nm, transfer_syntax_uid="1.2.840.10008.1.2.1") is U
+    assert _top(lossy, nm, transfer_syntax_uid="1.2.840.10008.1.2.4.90") is U  # may be lossless
+    charset = _row(compiled, "table_C.12-1", "0008,0005")
+    assert charset.status == "override"
+    patient = _dataset(CT, PatientName="Muller^Hans")
+    assert _top(charset, patient) is U
+    patient.PatientName = "Müller^Hans"
+    assert _top(charset, patient) is T
+
+
+def test_evidence_sr_content_tree_references(compiled: list[CompiledCondition]) -> None:
+    evidence = _row(compiled, "table_C.17-2", "0040,A375")
+    reference = Dataset()
+    reference.ReferencedSOPClassUID = CT
+    reference.ReferencedSOPInstanceUID = "1.2.3.4"
+    image = Dataset()
+    image.ValueType = "IMAGE"
+    image.ReferencedSOPSequence = [reference]
+    container = Dataset()
+    container.ValueType = "CONTAINER"
+    container.ContentSequence = [image]
+    report = _dataset("1.2.840.10008.5.1.4.1.1.88.11", ContentSequence=[container])
+    assert _top(evidence, report) is T  # an Instance referenced two levels down
+    report.PertinentOtherEvidenceSequence = [Dataset()]  # it may be listed there instead
+    assert _top(evidence, report) is U
+    assert _top(evidence, _dataset("1.2.840.10008.5.1.4.1.1.88.11")) is U
+
+
+def test_frame_anatomy_legacy_converted_is_never_false(compiled: list[CompiledCondition]) -> None:
+    anatomy = _usage_row(compiled, "table_A.70-1", "table_C.7.6.16-9")
+    for ds in (Dataset(), _dataset(CT, BodyPartExamined="CHEST")):
+        outcome = evaluate_requirement(anatomy.requirement, EvaluationContext(ds))
+        assert (outcome.required, outcome.forbidden) == (U, U)
