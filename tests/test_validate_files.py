@@ -67,6 +67,20 @@ def test_every_pydicom_file_gets_a_result(pydicom_report) -> None:  # type: igno
     assert [x for x in ct.findings if x.severity is Severity.ERROR] == []
 
 
+def test_required_module_read_from_attributes_it_shares(pydicom_report) -> None:  # type: ignore[no-untyped-def]
+    # RT Dose with Pixel Data: the General Image Module is required (grid-based doses, PS3.3
+    # Table A.18.3-1). Its only Attribute there, Instance Number, is also in SOP Common (a
+    # Mandatory Module): a required Module is then read as present, not reported missing.
+    dose = next(f for f in pydicom_report.files if f.source.endswith("/rtdose.dcm"))
+    assert dose.iod == "RT Dose"
+    assert not [
+        x for x in dose.findings if x.rule == "module-missing" and x.module == "General Image"
+    ]
+    # Its Attributes are checked: the 2C ones are reported as not verifiable.
+    general_image = [x for x in dose.findings if x.module == "General Image"]
+    assert {x.rule for x in general_image} == {"not-verifiable"}, general_image
+
+
 @pytest.mark.skipif(PYDICOM_DATA is None, reason="pydicom-data is not installed")
 def test_pydicom_data_files_never_raise() -> None:
     report = validate(PYDICOM_DATA)

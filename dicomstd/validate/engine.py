@@ -990,6 +990,11 @@ def _check_iod(validator: _Validator, dataset: Any, iod: IODSpecification) -> No
             text = usage.condition or verdict.text
             if verdict.kind == "required":
                 state.active = True
+                if not state.present and _module_present(dataset_tags, usage.table_id):
+                    # Its only Attributes present are shared with a Mandatory Module
+                    # (Instance Number is in SOP Common too): it is required, so they are
+                    # read as its own, and its other Attributes are checked one by one.
+                    state.present = True
                 if not state.present and _module_tags(usage.table_id)[2]:
                     validator.emit(
                         "module-missing",
