@@ -559,3 +559,40 @@ def test_a_purpose_and_a_section_reference() -> None:
     )
     assert isinstance(described.required, Unparsed)
     assert "C.99.1.1" in described.required.text
+
+
+# --- prose beside a clause: a comma connective binds looser than a bare one -------------------
+
+
+def test_prose_is_not_merged_across_a_comma_connective_looser_than_its_neighbour() -> None:
+    # The shape of the Frame Anatomy Functional Group's Usage in the Legacy Converted
+    # Enhanced IODs (PS3.3 Sections A.70.4, A.71.4, A.72.4): "A and <prose>, or <prose>" is
+    # "(A and <prose>) or <prose>" (the parser's docstring: a comma connective binds looser
+    # than a bare one); merging the two prose spans into one would read "A and (<prose> or
+    # <prose>)", FALSE wherever A is absent.
+    condition = parse_condition(
+        "Patient Position (0018,5100) is present and contains a value defined in Annex L in "
+        "PS3.16, or contrast media was used"
+    )
+    position = Present(AttributeRef(0x00185100, "any"))
+    assert condition == Or(
+        (
+            And((position, Unverifiable("contains a value defined in Annex L in PS3.16"))),
+            Unverifiable("contrast media was used"),
+        )
+    )
+    # Absent: the second alternative is still open.
+    assert evaluate(condition, EvaluationContext(_ct())) is U
+
+
+def test_a_bare_or_inside_prose_is_still_a_word_of_the_phrase() -> None:
+    # PS3.3 Table 8.8-1a: "a URN or URL" is one phrase, not two clauses.
+    condition = parse_condition(
+        "Code Value (0008,0100) is not present and the Code Value is a URN or URL"
+    )
+    assert condition == And(
+        (
+            Not(Present(AttributeRef(0x00080100, "any"))),
+            Unverifiable("the Code Value is a URN or URL"),
+        )
+    )

@@ -734,3 +734,128 @@ def test_frame_anatomy_legacy_converted_is_never_false(compiled: list[CompiledCo
     for ds in (Dataset(), _dataset(CT, BodyPartExamined="CHEST")):
         outcome = evaluate_requirement(anatomy.requirement, EvaluationContext(ds))
         assert (outcome.required, outcome.forbidden) == (U, U)
+
+
+# --- the last unparsed Attribute sentences: overrides checked against PS3.3 -----------------------
+
+
+def _item(**values: object) -> Dataset:
+    item = Dataset()
+    for keyword, value in values.items():
+        setattr(item, keyword, value)
+    return item
+
+
+def _in(row: CompiledCondition, item: Dataset, *parents: Dataset) -> Truth:
+    return evaluate(row.requirement.required, EvaluationContext(item, parents))
+
+
+def test_segment_reference_by_the_referenced_sop_class(compiled: list[CompiledCondition]) -> None:
+    # PS3.3 C.36.9.1.1, Table C.36.9-2: the referencing Attribute per referenced SOP Class.
+    path = "3010,0021/3010,0023/"
+    segment = _row(compiled, "table_C.36.9-1", path + "0062,000B")
+    roi = _row(compiled, "table_C.36.9-1", path + "3006,0084")
+    surface = _row(compiled, "table_C.36.9-1", path + "0066,002C")
+    assert segment.status == roi.status == surface.status == "override"
+
+    def direct(sop_class: str) -> Dataset:
+        reference = _item(ReferencedSOPClassUID=sop_class, ReferencedSOPInstanceUID="1.2.3")
+        return _item(ReferencedSOPSequence=[reference])
+
+    surface_segmentation = direct("1.2.840.10008.5.1.4.1.1.66.5")
+    top = Dataset()
+    assert _in(segment, surface_segmentation, Dataset(), top) is T
+    assert _in(roi, surface_segmentation, Dataset(), top) is F
+    assert _in(surface, surface_segmentation, Dataset(), top) is F
+    structure_set = direct("1.2.840.10008.5.1.4.1.1.481.3")
+    assert _in(roi, structure_set, Dataset(), top) is T
+    assert _in(surface, direct("1.2.840.10008.5.1.4.1.1.68.1"), Dataset(), top) is T
+
+
+def test_inventory_removal_reads_the_enclosing_levels(compiled: list[CompiledCondition]) -> None:
+    series = _row(compiled, "table_C.38.1-1", "0008,0423/0008,0424/0008,0405")
+    instance = _row(compiled, "table_C.38.1-1", "0008,0423/0008,0424/0008,0425/0008,0405")
+    removed, kept = _item(RemovedFromOperationalUse="Y"), _item(RemovedFromOperationalUse="N")
+    top = Dataset()
+    assert _in(series, Dataset(), removed, top) is F
+    assert _in(series, Dataset(), kept, top) is U
+    assert _in(instance, Dataset(), Dataset(), removed, top) is F  # Study level
+    assert _in(instance, Dataset(), removed, kept, top) is F  # Series level
+    assert _in(instance, Dataset(), kept, kept, top) is U
+    assert series.requirement.otherwise == Constant(True)
+    retrieve = _row(compiled, "table_C.38.1-1", "0008,0423/0008,0054")
+    end_points = _item(RetrieveAETitle="ARCHIVE")
+    assert _in(retrieve, Dataset(), _item(StudyAccessEndPointsSequence=[end_points])) is F
+    assert _in(retrieve, Dataset(), Dataset()) is U
+
+
+def test_a_referenced_wedge_is_bounded_by_the_wedges_of_the_beam(
+    compiled: list[CompiledCondition],
+) -> None:
+    row = _row(compiled, "table_C.8.8.25-1", "300A,03A2/300A,03A8/300A,03AC/300A,00DB")
+    position = _item(ReferencedWedgeNumber=1)
+
+    def beam(*types: str) -> Dataset:
+        wedges = [_item(WedgeNumber=n, WedgeType=t) for n, t in enumerate(types, start=1)]
+        return _item(NumberOfWedges=len(types), IonWedgeSequence=wedges)
+
+    top = Dataset()
+    assert _in(row, position, Dataset(), beam("PARTIAL_STANDARD"), top) is T
+    assert _in(row, position, Dataset(), beam("STANDARD"), top) is F
+    assert _in(row, position, Dataset(), beam("STANDARD", "PARTIAL_MOTORIZ"), top) is U
+
+
+def test_contrast_agent_phase_is_bounded_by_the_agents(compiled: list[CompiledCondition]) -> None:
+    row = _row(compiled, "table_C.7.16-13", "0018,9341/0018,9344")
+    intravenous = _item(CodeValue="47625008", CodingSchemeDesignator="SCT")
+    oral = _item(CodeValue="26643006", CodingSchemeDesignator="SCT")
+
+    def agent(number: int, route: Dataset) -> Dataset:
+        return _item(
+            ContrastBolusAgentNumber=number, ContrastBolusAdministrationRouteSequence=[route]
+        )
+
+    usage = _item(ContrastBolusAgentNumber=1)
+    group = Dataset()
+    one = _item(ContrastBolusAgentSequence=[agent(1, intravenous)])
+    assert _in(row, usage, group, one) is T
+    assert _in(row, usage, group, _item(ContrastBolusAgentSequence=[agent(1, oral)])) is F
+    both = _item(ContrastBolusAgentSequence=[agent(1, intravenous), agent(2, oral)])
+    assert _in(row, usage, group, both) is U
+    assert row.requirement.otherwise == Constant(True)
+
+
+def test_track_set_colour_decides_only_where_every_reading_agrees(
+    compiled: list[CompiledCondition],
+) -> None:
+    row = _row(compiled, "table_C.8.33-2", "0066,0101/0062,000D")
+    coloured = _item(RecommendedDisplayCIELabValue=[1, 2, 3])
+    listed = _item(RecommendedDisplayCIELabValueList=b"\x00\x01" * 3)
+    top = Dataset()
+    assert _in(row, _item(TrackSequence=[Dataset(), Dataset()]), top) is T
+    assert _in(row, _item(TrackSequence=[coloured, coloured]), top) is F
+    assert _in(row, _item(TrackSequence=[listed, coloured]), top) is U
+    assert _in(row, _item(TrackSequence=[coloured, Dataset()]), top) is U
+
+
+def test_by_reference_content_items_and_table_cells(compiled: list[CompiledCondition]) -> None:
+    by_reference = _row(compiled, "table_C.17-6", "0040,A730/0040,DB73")
+    top = Dataset()
+    assert _in(by_reference, _item(RelationshipType="INFERRED FROM"), top) is T
+    assert _in(by_reference, _item(RelationshipType="CONTAINS", ValueType="TEXT"), top) is F
+    row_number = _row(compiled, "table_C.18.10-1", "0040,A801/0040,A808/0040,A804")
+    assert _in(row_number, Dataset(), Dataset(), top) is T
+    assert _in(row_number, _item(TableColumnNumber=2), Dataset(), top) is U
+    units = _row(compiled, "table_C.18.10-1", "0040,A801/0040,A808/0040,08EA")
+    assert _in(units, _item(SelectorAttributeVR="UC"), Dataset(), top) is F
+    assert _in(units, _item(SelectorAttributeVR="FD"), Dataset(), top) is U
+
+
+def test_pixel_aspect_ratio_is_false_only_beside_a_pixel_spacing(
+    compiled: list[CompiledCondition],
+) -> None:
+    row = _row(compiled, "table_C.7-11c", "0028,0034")
+    assert _in(row, _dataset(CT, PixelSpacing=[0.5, 0.5])) is F
+    assert _in(row, _dataset(CT)) is U
+    # An Icon Image Sequence Item: the top-level Pixel Spacing is not about the icon.
+    assert _in(row, Dataset(), _dataset(CT, PixelSpacing=[0.5, 0.5])) is U

@@ -1149,14 +1149,45 @@ class _Parser:
                 first.kind == "attr" and following is not None and following.lower in _VERB_START
             )
 
+        def strength(connective: _Item | _Connective | None) -> tuple[int, bool]:
+            """How tightly a connective binds (:meth:`build`: a higher level, then "and"
+            before "or" at the same level)."""
+            assert isinstance(connective, _Connective)
+            return (connective.level, connective.word == "and")
+
+        def keeps_grouping(index: int, merged: list[_Item | _Connective]) -> bool:
+            """Merging ``merged[-2]`` and ``items[index]`` across ``merged[-1]`` makes them
+            one operand. Across a connective of clauses (", or", ", and", "and if") that
+            binds looser than a connective beside the two which joins a clause the grammar
+            read, that regroups the sentence: "X is present and <prose>, or <prose>" is
+            "(X is present and <prose>) or <prose>", not "X is present and (<prose> or
+            <prose>)". A bare "and"/"or" inside prose is a word of the phrase ("one or more",
+            "a URN or URL") and is merged as before; where the neighbours are prose too, the
+            whole run is one span and its grouping does not matter."""
+            across = merged[-1]
+            if not isinstance(across, _Connective) or across.level >= 2:
+                return True
+            neighbours: list[tuple[_Item | _Connective, _Item | _Connective]] = []
+            if len(merged) >= 4:
+                neighbours.append((merged[-3], merged[-4]))
+            if index + 2 < len(items):
+                neighbours.append((items[index + 1], items[index + 2]))
+            return not any(
+                isinstance(beyond, _Item)
+                and not beyond.prose
+                and strength(connective) > strength(across)
+                for connective, beyond in neighbours
+            )
+
         merged: list[_Item | _Connective] = []
-        for item in items:
+        for index, item in enumerate(items):
             previous = merged[-2] if len(merged) >= 2 else None
             if (
                 isinstance(item, _Item)
                 and item.prose
                 and isinstance(previous, _Item)
                 and previous.prose
+                and keeps_grouping(index, merged)
                 and (
                     not unread_data(item)
                     and not unread_data(previous)
