@@ -859,3 +859,25 @@ def test_pixel_aspect_ratio_is_false_only_beside_a_pixel_spacing(
     assert _in(row, _dataset(CT)) is U
     # An Icon Image Sequence Item: the top-level Pixel Spacing is not about the icon.
     assert _in(row, Dataset(), _dataset(CT, PixelSpacing=[0.5, 0.5])) is U
+
+
+# --- Code Sequence Macro: Code Value where neither Long nor URN Code Value holds the value ------
+
+
+def test_code_value_required_where_no_other_code_value_attribute(
+    compiled: list[CompiledCondition],
+) -> None:
+    row = _find(
+        compiled,
+        lambda r: r.category == "attribute" and r.table == "table_8.8-1a" and r.path == "0008,0100",
+    )
+    item = Dataset()
+    item.CodingSchemeDesignator = "DCM"
+    item.CodeMeaning = "Image"
+    # Neither Long Code Value nor URN Code Value: Code Value shall be present (PS3.3 8.8).
+    assert evaluate(row.requirement.required, EvaluationContext(item)) is T
+    item.LongCodeValue = "1234567890ABCDEFGHIJ"
+    assert evaluate(row.requirement.required, EvaluationContext(item)) is U
+    del item.LongCodeValue
+    item.URNCodeValue = "urn:oid:1.2.3"
+    assert evaluate(row.requirement.required, EvaluationContext(item)) is U
