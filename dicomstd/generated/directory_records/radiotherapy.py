@@ -19,7 +19,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import AnyAttributes, Attribute, AttributeTable, Requirement
 
 # The conditions of this table's rows, compiled from their sentences (each function's
@@ -27,6 +27,11 @@ from dicomstd.specification import AnyAttributes, Attribute, AttributeTable, Req
 
 
 def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if an extended or replacement character set is used in one of the Keys."
+    return rt.disj(rt.extended_characters(context, "item"), rt.UNKNOWN)
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
     "Required if User Content Label (3010,0033) is present."
     return rt.disj(
         rt.present(context, 0x30100033, "item", 0),
@@ -34,7 +39,7 @@ def _condition_1(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_2(context: EvaluationContext) -> Truth:
+def _condition_3(context: EvaluationContext) -> Truth:
     "Required if User Content Long Label (3010,0034) is present."
     return rt.disj(
         rt.present(context, 0x30100034, "item", 0),
@@ -57,8 +62,8 @@ RADIOTHERAPY_DIRECTORY_RECORD: Final = AttributeTable(
             row=1,
             requirement=Requirement(
                 text="Required if an extended or replacement character set is used in one of the Keys.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=never,
             ),
         ),
@@ -74,7 +79,7 @@ RADIOTHERAPY_DIRECTORY_RECORD: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if User Content Label (3010,0033) is present.",
                 status="parser",
-                required=_condition_1,
+                required=_condition_2,
                 otherwise=never,
             ),
         ),
@@ -87,7 +92,7 @@ RADIOTHERAPY_DIRECTORY_RECORD: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if User Content Long Label (3010,0034) is present.",
                 status="parser",
-                required=_condition_2,
+                required=_condition_3,
                 otherwise=never,
             ),
         ),

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.conditions.runtime import never, not_verifiable
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import (
     AnyAttributes,
     Attribute,
@@ -26,6 +28,15 @@ from dicomstd.specification import (
     ItemCount,
     Requirement,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if an extended or replacement character set is used in one of the Keys."
+    return rt.disj(rt.extended_characters(context, "item"), rt.UNKNOWN)
+
 
 RAW_DATA_DIRECTORY_RECORD: Final = AttributeTable(
     table_id="table_F.5-28",
@@ -42,8 +53,8 @@ RAW_DATA_DIRECTORY_RECORD: Final = AttributeTable(
             row=1,
             requirement=Requirement(
                 text="Required if an extended or replacement character set is used in one of the Keys.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=never,
             ),
         ),

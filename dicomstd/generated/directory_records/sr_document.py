@@ -35,6 +35,11 @@ from dicomstd.specification import (
 
 
 def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if an extended or replacement character set is used in one of the Keys."
+    return rt.disj(rt.extended_characters(context, "item"), rt.UNKNOWN)
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Verification Flag (0040,A493) is VERIFIED."
     return rt.value_in(context, 0x0040A493, "item", 0, None, ("VERIFIED",))
 
@@ -54,8 +59,8 @@ SR_DOCUMENT_DIRECTORY_RECORD: Final = AttributeTable(
             row=1,
             requirement=Requirement(
                 text="Required if an extended or replacement character set is used in one of the Keys.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=never,
             ),
         ),
@@ -79,7 +84,7 @@ SR_DOCUMENT_DIRECTORY_RECORD: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if Verification Flag (0040,A493) is VERIFIED.",
                 status="parser",
-                required=_condition_1,
+                required=_condition_2,
                 otherwise=never,
             ),
         ),

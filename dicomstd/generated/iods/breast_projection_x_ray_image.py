@@ -28,6 +28,11 @@ from dicomstd.specification import FunctionalGroupUsage, IODSpecification, Modul
 
 
 def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if contrast media was applied."
+    return rt.disj(rt.present(context, 0x00189341, "frame", 0), rt.UNKNOWN)
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
     "Required if the Image Type (0008,0008) Value 1 equals DERIVED or Value 1 is ORIGINAL and Presentation Intent Type equals FOR PRESENTATION May be present otherwise."
     return rt.disj(
         rt.value_in(context, 0x00080008, "any", 0, 1, ("DERIVED",)),
@@ -38,7 +43,7 @@ def _condition_1(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_2(context: EvaluationContext) -> Truth:
+def _condition_3(context: EvaluationContext) -> Truth:
     "Required if the Enhanced Contrast/Bolus Module is present."
     return rt.module_present(context, "table_C.7-12b")
 
@@ -140,8 +145,8 @@ BREAST_PROJECTION_X_RAY_IMAGE_IOD: Final = IODSpecification(
             condition="Required if contrast media was applied.",
             requirement=Requirement(
                 text="Required if contrast media was applied.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=never,
             ),
         ),
@@ -218,7 +223,7 @@ BREAST_PROJECTION_X_RAY_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if the Image Type (0008,0008) Value 1 equals DERIVED or Value 1 is ORIGINAL and Presentation Intent Type equals FOR PRESENTATION May be present otherwise.",
                 status="parser",
-                required=_condition_1,
+                required=_condition_2,
                 otherwise=always,
             ),
         ),
@@ -237,7 +242,7 @@ BREAST_PROJECTION_X_RAY_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if the Enhanced Contrast/Bolus Module is present.",
                 status="parser",
-                required=_condition_2,
+                required=_condition_3,
                 otherwise=never,
             ),
         ),

@@ -41,6 +41,26 @@ def _condition_3(context: EvaluationContext) -> Truth:
     return rt.disj(rt.UNKNOWN, rt.module_present(context, "table_C.7.6.15-1"))
 
 
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if referenced image contains overlay data that is to be displayed or Presentation State Instance contains Overlay data other than Bitmap Shutter"
+    return rt.disj(
+        rt.UNKNOWN,
+        rt.conj(
+            rt.present(context, 0x60003000, "top", 0),
+            rt.neg(rt.value_in(context, 0x00181623, "top", 0, None, (24576,))),
+        ),
+    )
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if Graphic Annotations or Overlays are to be applied to referenced image(s)"
+    return rt.disj(
+        rt.present(context, 0x00700001, "top", 0),
+        rt.present(context, 0x60001001, "top", 0),
+        rt.UNKNOWN,
+    )
+
+
 COLOR_SOFTCOPY_PRESENTATION_STATE_IOD: Final = IODSpecification(
     name="Color Softcopy Presentation State",
     kind="composite",
@@ -155,8 +175,8 @@ COLOR_SOFTCOPY_PRESENTATION_STATE_IOD: Final = IODSpecification(
             condition="Required if referenced image contains overlay data that is to be displayed or Presentation State Instance contains Overlay data other than Bitmap Shutter",
             requirement=Requirement(
                 text="Required if referenced image contains overlay data that is to be displayed or Presentation State Instance contains Overlay data other than Bitmap Shutter",
-                status="unparsed",
-                required=not_verifiable,
+                status="override",
+                required=_condition_4,
                 otherwise=never,
             ),
         ),
@@ -200,8 +220,8 @@ COLOR_SOFTCOPY_PRESENTATION_STATE_IOD: Final = IODSpecification(
             condition="Required if Graphic Annotations or Overlays are to be applied to referenced image(s)",
             requirement=Requirement(
                 text="Required if Graphic Annotations or Overlays are to be applied to referenced image(s)",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_5,
                 otherwise=never,
             ),
         ),

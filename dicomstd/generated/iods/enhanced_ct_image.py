@@ -27,16 +27,31 @@ from dicomstd.specification import FunctionalGroupUsage, IODSpecification, Modul
 
 
 def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if contrast media was applied."
+    return rt.disj(rt.present(context, 0x00189341, "frame", 0), rt.UNKNOWN)
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if cardiac synchronization was applied."
+    return rt.disj(rt.present(context, 0x00189118, "frame", 0), rt.UNKNOWN)
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if respiratory synchronization was applied."
+    return rt.disj(rt.present(context, 0x00209253, "frame", 0), rt.UNKNOWN)
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Pixel Presentation (0008,9205) in the Enhanced CT Image Module equals COLOR or MIXED."
     return rt.value_in(context, 0x00089205, "any", 0, None, ("COLOR", "MIXED"))
 
 
-def _condition_2(context: EvaluationContext) -> Truth:
+def _condition_5(context: EvaluationContext) -> Truth:
     "Required if Multi-energy CT Acquisition (0018,9361) is YES."
     return rt.value_in(context, 0x00189361, "any", 0, None, ("YES",))
 
 
-def _condition_3(context: EvaluationContext) -> Truth:
+def _condition_6(context: EvaluationContext) -> Truth:
     "Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
     return rt.conj(
         rt.neg(rt.value_in(context, 0x00189037, "any", 0, None, ("NONE",))),
@@ -44,12 +59,12 @@ def _condition_3(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_4(context: EvaluationContext) -> Truth:
+def _condition_7(context: EvaluationContext) -> Truth:
     "Required if Contrast/Bolus Agent Sequence (0018,0012) is used."
     return rt.present(context, 0x00180012, "any", 0)
 
 
-def _condition_5(context: EvaluationContext) -> Truth:
+def _condition_8(context: EvaluationContext) -> Truth:
     "Required if Respiratory Motion Compensation Technique (0018,9170) equals other than NONE, REALTIME or BREATH_HOLD and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
     return rt.conj(
         rt.neg(
@@ -59,12 +74,12 @@ def _condition_5(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_6(context: EvaluationContext) -> Truth:
+def _condition_9(context: EvaluationContext) -> Truth:
     "Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED may be present otherwise."
     return rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED"))
 
 
-def _condition_7(context: EvaluationContext) -> Truth:
+def _condition_10(context: EvaluationContext) -> Truth:
     "Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED and Acquisition Type (0018,9302) is other than CONSTANT_ANGLE may be present otherwise."
     return rt.conj(
         rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
@@ -72,7 +87,7 @@ def _condition_7(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_8(context: EvaluationContext) -> Truth:
+def _condition_11(context: EvaluationContext) -> Truth:
     "Required if the image is reconstructed from a system with multiple X-Ray sources and Multi-energy CT Acquisition (0018,9361) is NO or is absent."
     return rt.conj(
         rt.UNKNOWN,
@@ -165,8 +180,8 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             condition="Required if contrast media was applied.",
             requirement=Requirement(
                 text="Required if contrast media was applied.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=never,
             ),
         ),
@@ -190,8 +205,8 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             condition="Required if cardiac synchronization was applied.",
             requirement=Requirement(
                 text="Required if cardiac synchronization was applied.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_2,
                 otherwise=never,
             ),
         ),
@@ -203,8 +218,8 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             condition="Required if respiratory synchronization was applied.",
             requirement=Requirement(
                 text="Required if respiratory synchronization was applied.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_3,
                 otherwise=never,
             ),
         ),
@@ -217,7 +232,7 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Pixel Presentation (0008,9205) in the Enhanced CT Image Module equals COLOR or MIXED.",
                 status="parser",
-                required=_condition_1,
+                required=_condition_4,
                 otherwise=never,
             ),
         ),
@@ -248,7 +263,7 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Multi-energy CT Acquisition (0018,9361) is YES.",
                 status="parser",
-                required=_condition_2,
+                required=_condition_5,
                 otherwise=never,
             ),
         ),
@@ -325,7 +340,7 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_3,
+                required=_condition_6,
                 otherwise=always,
             ),
         ),
@@ -339,7 +354,7 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Multi-energy CT Acquisition (0018,9361) is YES May be present otherwise.",
                 status="parser",
-                required=_condition_2,
+                required=_condition_5,
                 otherwise=always,
             ),
         ),
@@ -351,7 +366,7 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Contrast/Bolus Agent Sequence (0018,0012) is used.",
                 status="parser",
-                required=_condition_4,
+                required=_condition_7,
                 otherwise=never,
             ),
         ),
@@ -363,7 +378,7 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Respiratory Motion Compensation Technique (0018,9170) equals other than NONE, REALTIME or BREATH_HOLD and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_5,
+                required=_condition_8,
                 otherwise=always,
             ),
         ),
@@ -379,7 +394,7 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED may be present otherwise.",
                 status="parser",
-                required=_condition_6,
+                required=_condition_9,
                 otherwise=always,
             ),
         ),
@@ -391,7 +406,7 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED may be present otherwise.",
                 status="parser",
-                required=_condition_6,
+                required=_condition_9,
                 otherwise=always,
             ),
         ),
@@ -403,7 +418,7 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED may be present otherwise.",
                 status="parser",
-                required=_condition_6,
+                required=_condition_9,
                 otherwise=always,
             ),
         ),
@@ -415,7 +430,7 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED may be present otherwise",
                 status="parser",
-                required=_condition_6,
+                required=_condition_9,
                 otherwise=always,
             ),
         ),
@@ -427,7 +442,7 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED may be present otherwise.",
                 status="parser",
-                required=_condition_6,
+                required=_condition_9,
                 otherwise=always,
             ),
         ),
@@ -439,7 +454,7 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED and Acquisition Type (0018,9302) is other than CONSTANT_ANGLE may be present otherwise.",
                 status="parser",
-                required=_condition_7,
+                required=_condition_10,
                 otherwise=always,
             ),
         ),
@@ -451,7 +466,7 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED may be present otherwise.",
                 status="parser",
-                required=_condition_6,
+                required=_condition_9,
                 otherwise=always,
             ),
         ),
@@ -463,7 +478,7 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED may be present otherwise.",
                 status="parser",
-                required=_condition_6,
+                required=_condition_9,
                 otherwise=always,
             ),
         ),
@@ -478,7 +493,7 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if the image is reconstructed from a system with multiple X-Ray sources and Multi-energy CT Acquisition (0018,9361) is NO or is absent.",
                 status="parser",
-                required=_condition_8,
+                required=_condition_11,
                 otherwise=never,
             ),
         ),

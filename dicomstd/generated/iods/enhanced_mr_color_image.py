@@ -27,6 +27,21 @@ from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
 
 
 def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if contrast media were applied."
+    return rt.disj(rt.present(context, 0x00189341, "frame", 0), rt.UNKNOWN)
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if cardiac synchronization was applied."
+    return rt.disj(rt.present(context, 0x00189118, "frame", 0), rt.UNKNOWN)
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if respiratory synchronization was applied."
+    return rt.disj(rt.present(context, 0x00209253, "frame", 0), rt.UNKNOWN)
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
     return rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED"))
 
@@ -113,8 +128,8 @@ ENHANCED_MR_COLOR_IMAGE_IOD: Final = IODSpecification(
             condition="Required if contrast media were applied.",
             requirement=Requirement(
                 text="Required if contrast media were applied.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=never,
             ),
         ),
@@ -138,8 +153,8 @@ ENHANCED_MR_COLOR_IMAGE_IOD: Final = IODSpecification(
             condition="Required if cardiac synchronization was applied.",
             requirement=Requirement(
                 text="Required if cardiac synchronization was applied.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_2,
                 otherwise=never,
             ),
         ),
@@ -151,8 +166,8 @@ ENHANCED_MR_COLOR_IMAGE_IOD: Final = IODSpecification(
             condition="Required if respiratory synchronization was applied.",
             requirement=Requirement(
                 text="Required if respiratory synchronization was applied.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_3,
                 otherwise=never,
             ),
         ),
@@ -206,7 +221,7 @@ ENHANCED_MR_COLOR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_1,
+                required=_condition_4,
                 otherwise=always,
             ),
         ),

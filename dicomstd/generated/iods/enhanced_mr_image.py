@@ -27,16 +27,31 @@ from dicomstd.specification import FunctionalGroupUsage, IODSpecification, Modul
 
 
 def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if contrast media were applied."
+    return rt.disj(rt.present(context, 0x00189341, "frame", 0), rt.UNKNOWN)
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if cardiac synchronization was applied."
+    return rt.disj(rt.present(context, 0x00189118, "frame", 0), rt.UNKNOWN)
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if respiratory synchronization was applied."
+    return rt.disj(rt.present(context, 0x00209253, "frame", 0), rt.UNKNOWN)
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Pixel Presentation (0008,9205) in the Enhanced MR Image Module equals COLOR or MIXED."
     return rt.value_in(context, 0x00089205, "any", 0, None, ("COLOR", "MIXED"))
 
 
-def _condition_2(context: EvaluationContext) -> Truth:
+def _condition_5(context: EvaluationContext) -> Truth:
     "Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
     return rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED"))
 
 
-def _condition_3(context: EvaluationContext) -> Truth:
+def _condition_6(context: EvaluationContext) -> Truth:
     "Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
     return rt.conj(
         rt.neg(rt.value_in(context, 0x00189037, "any", 0, None, ("NONE",))),
@@ -44,17 +59,17 @@ def _condition_3(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_4(context: EvaluationContext) -> Truth:
+def _condition_7(context: EvaluationContext) -> Truth:
     "Required if Photometric Interpretation (0028,0004) is MONOCHROME2."
     return rt.value_in(context, 0x00280004, "any", 0, None, ("MONOCHROME2",))
 
 
-def _condition_5(context: EvaluationContext) -> Truth:
+def _condition_8(context: EvaluationContext) -> Truth:
     "Required if Contrast/Bolus Agent Sequence (0018,0012) is used."
     return rt.present(context, 0x00180012, "any", 0)
 
 
-def _condition_6(context: EvaluationContext) -> Truth:
+def _condition_9(context: EvaluationContext) -> Truth:
     "Required if Respiratory Motion Compensation Technique (0018,9170) equals other than NONE, REALTIME or BREATH_HOLD and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
     return rt.conj(
         rt.neg(
@@ -64,7 +79,7 @@ def _condition_6(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_7(context: EvaluationContext) -> Truth:
+def _condition_10(context: EvaluationContext) -> Truth:
     "Required if Geometry of k-Space Traversal (0018,9032) equals RECTILINEAR and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
     return rt.conj(
         rt.value_in(context, 0x00189032, "any", 0, None, ("RECTILINEAR",)),
@@ -72,7 +87,7 @@ def _condition_7(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_8(context: EvaluationContext) -> Truth:
+def _condition_11(context: EvaluationContext) -> Truth:
     "Required if Acquisition Contrast (0008,9209) in any MR Image Frame Type Functional Group in the SOP Instance equals DIFFUSION and Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
     return rt.conj(
         rt.value_in(context, 0x00089209, "frame", 0, None, ("DIFFUSION",)),
@@ -80,7 +95,7 @@ def _condition_8(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_9(context: EvaluationContext) -> Truth:
+def _condition_12(context: EvaluationContext) -> Truth:
     "Required if Spatial Pre-saturation (0018,9027) equals SLAB for any frame in the SOP Instance and Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
     return rt.conj(
         rt.value_in(context, 0x00189027, "frame", 0, None, ("SLAB",)),
@@ -88,12 +103,12 @@ def _condition_9(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_10(context: EvaluationContext) -> Truth:
+def _condition_13(context: EvaluationContext) -> Truth:
     "Required if Image Type (0008,0008) Value 3 equals METABOLITE_MAP May be present otherwise."
     return rt.value_in(context, 0x00080008, "any", 0, 3, ("METABOLITE_MAP",))
 
 
-def _condition_11(context: EvaluationContext) -> Truth:
+def _condition_14(context: EvaluationContext) -> Truth:
     "Required if Phase Contrast (0018,9014) equals YES and Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
     return rt.conj(
         rt.value_in(context, 0x00189014, "any", 0, None, ("YES",)),
@@ -101,7 +116,7 @@ def _condition_11(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_12(context: EvaluationContext) -> Truth:
+def _condition_15(context: EvaluationContext) -> Truth:
     "Required if Image Type (0008,0008) Value 3 is ASL May be present otherwise."
     return rt.value_in(context, 0x00080008, "any", 0, 3, ("ASL",))
 
@@ -188,8 +203,8 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             condition="Required if contrast media were applied.",
             requirement=Requirement(
                 text="Required if contrast media were applied.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=never,
             ),
         ),
@@ -213,8 +228,8 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             condition="Required if cardiac synchronization was applied.",
             requirement=Requirement(
                 text="Required if cardiac synchronization was applied.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_2,
                 otherwise=never,
             ),
         ),
@@ -226,8 +241,8 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             condition="Required if respiratory synchronization was applied.",
             requirement=Requirement(
                 text="Required if respiratory synchronization was applied.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_3,
                 otherwise=never,
             ),
         ),
@@ -253,7 +268,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Pixel Presentation (0008,9205) in the Enhanced MR Image Module equals COLOR or MIXED.",
                 status="parser",
-                required=_condition_1,
+                required=_condition_4,
                 otherwise=never,
             ),
         ),
@@ -284,7 +299,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_2,
+                required=_condition_5,
                 otherwise=always,
             ),
         ),
@@ -361,7 +376,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_3,
+                required=_condition_6,
                 otherwise=always,
             ),
         ),
@@ -374,7 +389,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Photometric Interpretation (0028,0004) is MONOCHROME2.",
                 status="parser",
-                required=_condition_4,
+                required=_condition_7,
                 otherwise=never,
             ),
         ),
@@ -398,7 +413,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Contrast/Bolus Agent Sequence (0018,0012) is used.",
                 status="parser",
-                required=_condition_5,
+                required=_condition_8,
                 otherwise=never,
             ),
         ),
@@ -410,7 +425,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Respiratory Motion Compensation Technique (0018,9170) equals other than NONE, REALTIME or BREATH_HOLD and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_6,
+                required=_condition_9,
                 otherwise=always,
             ),
         ),
@@ -423,7 +438,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_2,
+                required=_condition_5,
                 otherwise=always,
             ),
         ),
@@ -435,7 +450,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Geometry of k-Space Traversal (0018,9032) equals RECTILINEAR and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_7,
+                required=_condition_10,
                 otherwise=always,
             ),
         ),
@@ -447,7 +462,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_2,
+                required=_condition_5,
                 otherwise=always,
             ),
         ),
@@ -459,7 +474,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_2,
+                required=_condition_5,
                 otherwise=always,
             ),
         ),
@@ -471,7 +486,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_2,
+                required=_condition_5,
                 otherwise=always,
             ),
         ),
@@ -483,7 +498,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_2,
+                required=_condition_5,
                 otherwise=always,
             ),
         ),
@@ -495,7 +510,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_2,
+                required=_condition_5,
                 otherwise=always,
             ),
         ),
@@ -507,7 +522,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Acquisition Contrast (0008,9209) in any MR Image Frame Type Functional Group in the SOP Instance equals DIFFUSION and Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_8,
+                required=_condition_11,
                 otherwise=always,
             ),
         ),
@@ -519,7 +534,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_2,
+                required=_condition_5,
                 otherwise=always,
             ),
         ),
@@ -531,7 +546,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Spatial Pre-saturation (0018,9027) equals SLAB for any frame in the SOP Instance and Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_9,
+                required=_condition_12,
                 otherwise=always,
             ),
         ),
@@ -543,7 +558,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 3 equals METABOLITE_MAP May be present otherwise.",
                 status="parser",
-                required=_condition_10,
+                required=_condition_13,
                 otherwise=always,
             ),
         ),
@@ -555,7 +570,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Phase Contrast (0018,9014) equals YES and Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_11,
+                required=_condition_14,
                 otherwise=always,
             ),
         ),
@@ -567,7 +582,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 3 is ASL May be present otherwise.",
                 status="parser",
-                required=_condition_12,
+                required=_condition_15,
                 otherwise=always,
             ),
         ),

@@ -27,18 +27,51 @@ from dicomstd.specification import FunctionalGroupUsage, IODSpecification, Modul
 
 
 def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if contrast media was applied"
+    return rt.disj(rt.present(context, 0x00189341, "frame", 0), rt.UNKNOWN)
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if cardiac synchronization was applied."
+    return rt.disj(rt.present(context, 0x00189118, "frame", 0), rt.UNKNOWN)
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if respiratory synchronization was applied."
+    return rt.disj(rt.present(context, 0x00209253, "frame", 0), rt.UNKNOWN)
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Modality = IVUS"
     return rt.value_in(context, 0x00080060, "any", 0, None, ("IVUS",))
 
 
-def _condition_2(context: EvaluationContext) -> Truth:
+def _condition_5(context: EvaluationContext) -> Truth:
     "Required if Ultrasound Acquisition Geometry (0020,9307) has a value of PATIENT May be present otherwise"
     return rt.value_in(context, 0x00209307, "any", 0, None, ("PATIENT",))
 
 
-def _condition_3(context: EvaluationContext) -> Truth:
+def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if Cardiac Synchronization is used"
+    return rt.disj(
+        rt.value_in(context, 0x00189037, "top", 0, None, ("PROSPECTIVE", "RETROSPECTIVE", "PACED")),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_7(context: EvaluationContext) -> Truth:
     "Required if the Enhanced Contrast/Bolus Module is present."
     return rt.module_present(context, "table_C.7-12b")
+
+
+def _condition_8(context: EvaluationContext) -> Truth:
+    "Required if Respiratory Synchronization is used"
+    return rt.disj(
+        rt.value_in(
+            context, 0x00189170, "top", 0, None, ("GATING", "RETROSPECTIVE", "PHASE_ORDERING")
+        ),
+        rt.UNKNOWN,
+    )
 
 
 ENHANCED_US_VOLUME_IOD: Final = IODSpecification(
@@ -140,8 +173,8 @@ ENHANCED_US_VOLUME_IOD: Final = IODSpecification(
             condition="Required if contrast media was applied. See Section A.59.3.1.2 for baseline context group ID.",
             requirement=Requirement(
                 text="Required if contrast media was applied",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=never,
             ),
         ),
@@ -165,8 +198,8 @@ ENHANCED_US_VOLUME_IOD: Final = IODSpecification(
             condition="Required if cardiac synchronization was applied.",
             requirement=Requirement(
                 text="Required if cardiac synchronization was applied.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_2,
                 otherwise=never,
             ),
         ),
@@ -178,8 +211,8 @@ ENHANCED_US_VOLUME_IOD: Final = IODSpecification(
             condition="Required if respiratory synchronization was applied.",
             requirement=Requirement(
                 text="Required if respiratory synchronization was applied.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_3,
                 otherwise=never,
             ),
         ),
@@ -216,7 +249,7 @@ ENHANCED_US_VOLUME_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Modality = IVUS",
                 status="parser",
-                required=_condition_1,
+                required=_condition_4,
                 otherwise=never,
             ),
         ),
@@ -269,7 +302,7 @@ ENHANCED_US_VOLUME_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Ultrasound Acquisition Geometry (0020,9307) has a value of PATIENT May be present otherwise",
                 status="parser",
-                required=_condition_2,
+                required=_condition_5,
                 otherwise=always,
             ),
         ),
@@ -281,7 +314,7 @@ ENHANCED_US_VOLUME_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Ultrasound Acquisition Geometry (0020,9307) has a value of PATIENT May be present otherwise",
                 status="parser",
-                required=_condition_2,
+                required=_condition_5,
                 otherwise=always,
             ),
         ),
@@ -305,8 +338,8 @@ ENHANCED_US_VOLUME_IOD: Final = IODSpecification(
             condition="Required if Cardiac Synchronization is used",
             requirement=Requirement(
                 text="Required if Cardiac Synchronization is used",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_6,
                 otherwise=never,
             ),
         ),
@@ -322,7 +355,7 @@ ENHANCED_US_VOLUME_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if the Enhanced Contrast/Bolus Module is present.",
                 status="parser",
-                required=_condition_3,
+                required=_condition_7,
                 otherwise=never,
             ),
         ),
@@ -339,8 +372,8 @@ ENHANCED_US_VOLUME_IOD: Final = IODSpecification(
             condition="Required if Respiratory Synchronization is used",
             requirement=Requirement(
                 text="Required if Respiratory Synchronization is used",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_8,
                 otherwise=never,
             ),
         ),

@@ -27,26 +27,41 @@ from dicomstd.specification import FunctionalGroupUsage, IODSpecification, Modul
 
 
 def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if contrast media was applied and the system is able to register contrast usage."
+    return rt.disj(rt.present(context, 0x00189341, "frame", 0), rt.UNKNOWN)
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if cardiac synchronization was applied."
+    return rt.disj(rt.present(context, 0x00189118, "frame", 0), rt.UNKNOWN)
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if respiratory synchronization was applied."
+    return rt.disj(rt.present(context, 0x00209253, "frame", 0), rt.UNKNOWN)
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Image Type (0008,0008) Value 1 equals ORIGINAL May be present otherwise."
     return rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL",))
 
 
-def _condition_2(context: EvaluationContext) -> Truth:
+def _condition_5(context: EvaluationContext) -> Truth:
     "Required if X-Ray Receptor Type (0018,9420) is present and equals IMG_INTENSIFIER."
     return rt.value_in(context, 0x00189420, "any", 0, None, ("IMG_INTENSIFIER",))
 
 
-def _condition_3(context: EvaluationContext) -> Truth:
+def _condition_6(context: EvaluationContext) -> Truth:
     "Required if X-Ray Receptor Type (0018,9420) is present and equals DIGITAL_DETECTOR."
     return rt.value_in(context, 0x00189420, "any", 0, None, ("DIGITAL_DETECTOR",))
 
 
-def _condition_4(context: EvaluationContext) -> Truth:
+def _condition_7(context: EvaluationContext) -> Truth:
     "Required if the Enhanced Contrast/Bolus Module is present."
     return rt.module_present(context, "table_C.7-12b")
 
 
-def _condition_5(context: EvaluationContext) -> Truth:
+def _condition_8(context: EvaluationContext) -> Truth:
     "Required if Pixel Intensity Relationship (0028,1040) equals LOG May be present otherwise."
     return rt.value_in(context, 0x00281040, "any", 0, None, ("LOG",))
 
@@ -129,8 +144,8 @@ ENHANCED_XRF_IMAGE_IOD: Final = IODSpecification(
             condition="Required if contrast media was applied and the system is able to register contrast usage.",
             requirement=Requirement(
                 text="Required if contrast media was applied and the system is able to register contrast usage.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=never,
             ),
         ),
@@ -167,8 +182,8 @@ ENHANCED_XRF_IMAGE_IOD: Final = IODSpecification(
             condition="Required if cardiac synchronization was applied.",
             requirement=Requirement(
                 text="Required if cardiac synchronization was applied.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_2,
                 otherwise=never,
             ),
         ),
@@ -180,8 +195,8 @@ ENHANCED_XRF_IMAGE_IOD: Final = IODSpecification(
             condition="Required if respiratory synchronization was applied.",
             requirement=Requirement(
                 text="Required if respiratory synchronization was applied.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_3,
                 otherwise=never,
             ),
         ),
@@ -218,7 +233,7 @@ ENHANCED_XRF_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 equals ORIGINAL May be present otherwise.",
                 status="parser",
-                required=_condition_1,
+                required=_condition_4,
                 otherwise=always,
             ),
         ),
@@ -231,7 +246,7 @@ ENHANCED_XRF_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if X-Ray Receptor Type (0018,9420) is present and equals IMG_INTENSIFIER.",
                 status="parser",
-                required=_condition_2,
+                required=_condition_5,
                 otherwise=never,
             ),
         ),
@@ -244,7 +259,7 @@ ENHANCED_XRF_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if X-Ray Receptor Type (0018,9420) is present and equals DIGITAL_DETECTOR.",
                 status="parser",
-                required=_condition_3,
+                required=_condition_6,
                 otherwise=never,
             ),
         ),
@@ -311,7 +326,7 @@ ENHANCED_XRF_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if the Enhanced Contrast/Bolus Module is present.",
                 status="parser",
-                required=_condition_4,
+                required=_condition_7,
                 otherwise=never,
             ),
         ),
@@ -323,7 +338,7 @@ ENHANCED_XRF_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Pixel Intensity Relationship (0028,1040) equals LOG May be present otherwise.",
                 status="parser",
-                required=_condition_5,
+                required=_condition_8,
                 otherwise=always,
             ),
         ),
@@ -358,7 +373,7 @@ ENHANCED_XRF_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if X-Ray Receptor Type (0018,9420) is present and equals DIGITAL_DETECTOR.",
                 status="parser",
-                required=_condition_3,
+                required=_condition_6,
                 otherwise=never,
             ),
         ),

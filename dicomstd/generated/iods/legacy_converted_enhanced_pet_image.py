@@ -17,8 +17,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.conditions.runtime import never, not_verifiable
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
 from dicomstd.specification import FunctionalGroupUsage, IODSpecification, ModuleUsage, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    'Required if Body Part Examined (0018,0015) is present and contains a value defined in Annex L "Correspondence of Anatomic Region Codes and Body Part Examined Defined Terms" in PS3.16, or Anatomic Region Sequence (0008,2218) was present in any of the Classic Images that were converted.'
+    return rt.disj(rt.conj(rt.has_value(context, 0x00180015, "any", 0), rt.UNKNOWN), rt.UNKNOWN)
+
 
 LEGACY_CONVERTED_ENHANCED_PET_IMAGE_IOD: Final = IODSpecification(
     name="Legacy Converted Enhanced PET Image",
@@ -204,8 +215,8 @@ LEGACY_CONVERTED_ENHANCED_PET_IMAGE_IOD: Final = IODSpecification(
             condition="Required if Body Part Examined (0018,0015) is present and contains a value defined in Annex L “Correspondence of Anatomic Region Codes and Body Part Examined Defined Terms” in PS3.16, or Anatomic Region Sequence (0008,2218) was present in any of the Classic Images that were converted.",
             requirement=Requirement(
                 text='Required if Body Part Examined (0018,0015) is present and contains a value defined in Annex L "Correspondence of Anatomic Region Codes and Body Part Examined Defined Terms" in PS3.16, or Anatomic Region Sequence (0008,2218) was present in any of the Classic Images that were converted.',
-                status="unparsed",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=never,
             ),
         ),

@@ -17,8 +17,24 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.conditions.runtime import never, not_verifiable
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
 from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if there is a sequential temporal relationship between all frames"
+    return rt.disj(
+        rt.value_in(
+            context, 0x00280009, "top", 0, None, (rt.TagValue(0x00181063), rt.TagValue(0x00181065))
+        ),
+        rt.UNKNOWN,
+    )
+
 
 OPHTHALMIC_PHOTOGRAPHY_8_BIT_IMAGE_IOD: Final = IODSpecification(
     name="Ophthalmic Photography 8 Bit Image",
@@ -114,8 +130,8 @@ OPHTHALMIC_PHOTOGRAPHY_8_BIT_IMAGE_IOD: Final = IODSpecification(
             condition="Required if there is a sequential temporal relationship between all frames",
             requirement=Requirement(
                 text="Required if there is a sequential temporal relationship between all frames",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=never,
             ),
         ),

@@ -27,21 +27,26 @@ from dicomstd.specification import FunctionalGroupUsage, IODSpecification, Modul
 
 
 def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if contrast media was used in this image"
+    return rt.disj(rt.present(context, 0x00189341, "frame", 0), rt.UNKNOWN)
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Pixel Presentation (0008,9205) in the Photoacoustic Image Module equals COLOR"
     return rt.value_in(context, 0x00089205, "any", 0, None, ("COLOR",))
 
 
-def _condition_2(context: EvaluationContext) -> Truth:
+def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Pixel Presentation (0008,9205) in the Photoacoustic Image Module equals TRUE_COLOR or COLOR (Section A.89.3.1.2)"
     return rt.value_in(context, 0x00089205, "any", 0, None, ("TRUE_COLOR", "COLOR"))
 
 
-def _condition_3(context: EvaluationContext) -> Truth:
+def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Ultrasound Acquisition Geometry (0020,9307) has a value of PATIENT May be present otherwise"
     return rt.value_in(context, 0x00209307, "any", 0, None, ("PATIENT",))
 
 
-def _condition_4(context: EvaluationContext) -> Truth:
+def _condition_5(context: EvaluationContext) -> Truth:
     "Required if the Enhanced Contrast/Bolus Module is present."
     return rt.module_present(context, "table_C.7-12b")
 
@@ -139,8 +144,8 @@ PHOTOACOUSTIC_IMAGE_IOD: Final = IODSpecification(
             condition="Required if contrast media was used in this image",
             requirement=Requirement(
                 text="Required if contrast media was used in this image",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=never,
             ),
         ),
@@ -177,7 +182,7 @@ PHOTOACOUSTIC_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Pixel Presentation (0008,9205) in the Photoacoustic Image Module equals COLOR",
                 status="parser",
-                required=_condition_1,
+                required=_condition_2,
                 otherwise=never,
             ),
         ),
@@ -214,7 +219,7 @@ PHOTOACOUSTIC_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Pixel Presentation (0008,9205) in the Photoacoustic Image Module equals TRUE_COLOR or COLOR (Section A.89.3.1.2)",
                 status="parser",
-                required=_condition_2,
+                required=_condition_3,
                 otherwise=never,
             ),
         ),
@@ -258,7 +263,7 @@ PHOTOACOUSTIC_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Ultrasound Acquisition Geometry (0020,9307) has a value of PATIENT May be present otherwise",
                 status="parser",
-                required=_condition_3,
+                required=_condition_4,
                 otherwise=always,
             ),
         ),
@@ -270,7 +275,7 @@ PHOTOACOUSTIC_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Ultrasound Acquisition Geometry (0020,9307) has a value of PATIENT May be present otherwise",
                 status="parser",
-                required=_condition_3,
+                required=_condition_4,
                 otherwise=always,
             ),
         ),
@@ -307,7 +312,7 @@ PHOTOACOUSTIC_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if the Enhanced Contrast/Bolus Module is present.",
                 status="parser",
-                required=_condition_4,
+                required=_condition_5,
                 otherwise=never,
             ),
         ),

@@ -17,8 +17,43 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.conditions.runtime import never, not_verifiable
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
 from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if dose data contains grid-based doses."
+    return rt.disj(
+        rt.present(context, 0x7FE00010, "top", 0),
+        rt.has_value(context, 0x3004000E, "top", 0),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if dose data contains grid-based doses."
+    return rt.disj(
+        rt.has_value(context, 0x3004000E, "top", 0),
+        rt.value_count(context, 0x3004000C, "top", 0, "gt", 1),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if dose data contains grid-based doses and pixel data is multi-frame data."
+    return rt.disj(
+        rt.conj(
+            rt.present(context, 0x7FE00010, "top", 0),
+            rt.value_count(context, 0x3004000C, "top", 0, "gt", 1),
+        ),
+        rt.UNKNOWN,
+    )
+
 
 RT_DOSE_IOD: Final = IODSpecification(
     name="RT Dose",
@@ -77,8 +112,8 @@ RT_DOSE_IOD: Final = IODSpecification(
             condition="Required if dose data contains grid-based doses.",
             requirement=Requirement(
                 text="Required if dose data contains grid-based doses.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=never,
             ),
         ),
@@ -90,8 +125,8 @@ RT_DOSE_IOD: Final = IODSpecification(
             condition="Required if dose data contains grid-based doses.",
             requirement=Requirement(
                 text="Required if dose data contains grid-based doses.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=never,
             ),
         ),
@@ -103,8 +138,8 @@ RT_DOSE_IOD: Final = IODSpecification(
             condition="Required if dose data contains grid-based doses.",
             requirement=Requirement(
                 text="Required if dose data contains grid-based doses.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_2,
                 otherwise=never,
             ),
         ),
@@ -116,8 +151,8 @@ RT_DOSE_IOD: Final = IODSpecification(
             condition="Required if dose data contains grid-based doses and pixel data is multi-frame data.",
             requirement=Requirement(
                 text="Required if dose data contains grid-based doses and pixel data is multi-frame data.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_3,
                 otherwise=never,
             ),
         ),

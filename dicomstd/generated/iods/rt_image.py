@@ -27,6 +27,16 @@ from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
 
 
 def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if multi-frame image is a cine image."
+    return rt.disj(
+        rt.value_in(
+            context, 0x00280009, "top", 0, None, (rt.TagValue(0x00181063), rt.TagValue(0x00181065))
+        ),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
     "Required if pixel data is multi-frame data."
     return rt.disj(
         rt.compare(context, 0x00280008, "any", 0, None, "gt", 1.0),
@@ -122,8 +132,8 @@ RT_IMAGE_IOD: Final = IODSpecification(
             condition="Required if multi-frame image is a cine image.",
             requirement=Requirement(
                 text="Required if multi-frame image is a cine image.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=never,
             ),
         ),
@@ -136,7 +146,7 @@ RT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if pixel data is multi-frame data.",
                 status="override",
-                required=_condition_1,
+                required=_condition_2,
                 otherwise=never,
             ),
         ),

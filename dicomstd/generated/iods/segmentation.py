@@ -56,6 +56,20 @@ def _condition_5(context: EvaluationContext) -> Truth:
 
 
 def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if Pixel Measures (C.7.6.16.2.1) or either Plane Position (Patient) (C.7.6.16.2.3) or Plane Orientation (Patient) (C.7.6.16.2.4) (if the Frame of Reference is defined in the patient-relative Reference Coordinate System), or Plane Position (Slide) (C.8.12.6.1) (if the Frame of Reference is defined in the Slide Coordinate System) Functional Groups are not present May be present otherwise"
+    return rt.disj(
+        rt.neg(rt.present(context, 0x00289110, "frame", 0)),
+        rt.conj(
+            rt.present(context, 0x00200052, "top", 0),
+            rt.neg(rt.present(context, 0x00209113, "frame", 0)),
+            rt.neg(rt.present(context, 0x00209116, "frame", 0)),
+            rt.neg(rt.present(context, 0x0048021A, "frame", 0)),
+        ),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_7(context: EvaluationContext) -> Truth:
     "Required if Dimension Organization Type (0020,9311) is not TILED_FULL"
     return rt.neg(rt.value_in(context, 0x00209311, "any", 0, None, ("TILED_FULL",)))
 
@@ -272,8 +286,8 @@ SEGMENTATION_IOD: Final = IODSpecification(
             condition="Required if Pixel Measures (C.7.6.16.2.1) or either Plane Position (Patient) (C.7.6.16.2.3) or Plane Orientation (Patient) (C.7.6.16.2.4) (if the Frame of Reference is defined in the patient-relative Reference Coordinate System), or Plane Position (Slide) (C.8.12.6.1) (if the Frame of Reference is defined in the Slide Coordinate System) Functional Groups are not present. May be present otherwise. See Section A.51.5.1",
             requirement=Requirement(
                 text="Required if Pixel Measures (C.7.6.16.2.1) or either Plane Position (Patient) (C.7.6.16.2.3) or Plane Orientation (Patient) (C.7.6.16.2.4) (if the Frame of Reference is defined in the patient-relative Reference Coordinate System), or Plane Position (Slide) (C.8.12.6.1) (if the Frame of Reference is defined in the Slide Coordinate System) Functional Groups are not present May be present otherwise",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_6,
                 otherwise=always,
             ),
         ),
@@ -298,7 +312,7 @@ SEGMENTATION_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Dimension Organization Type (0020,9311) is not TILED_FULL",
                 status="parser",
-                required=_condition_6,
+                required=_condition_7,
                 otherwise=never,
             ),
         ),

@@ -42,11 +42,31 @@ def _condition_3(context: EvaluationContext) -> Truth:
 
 
 def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if referenced image contains overlay data that is to be displayed or Presentation State Instance contains Overlay data other than Bitmap Shutter"
+    return rt.disj(
+        rt.UNKNOWN,
+        rt.conj(
+            rt.present(context, 0x60003000, "top", 0),
+            rt.neg(rt.value_in(context, 0x00181623, "top", 0, None, (24576,))),
+        ),
+    )
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if Graphic Annotations or Overlays are to be applied to referenced image(s)"
+    return rt.disj(
+        rt.present(context, 0x00700001, "top", 0),
+        rt.present(context, 0x60001001, "top", 0),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
     "Required if the Palette Color Lookup Table Module is not present"
     return rt.neg(rt.module_present(context, "table_C.7-22"))
 
 
-def _condition_5(context: EvaluationContext) -> Truth:
+def _condition_7(context: EvaluationContext) -> Truth:
     "Required if the Palette Color Lookup Table Module is present"
     return rt.module_present(context, "table_C.7-22")
 
@@ -184,8 +204,8 @@ VARIABLE_MODALITY_LUT_SOFTCOPY_PRESENTATION_STATE_IOD: Final = IODSpecification(
             condition="Required if referenced image contains overlay data that is to be displayed or Presentation State Instance contains Overlay data other than Bitmap Shutter",
             requirement=Requirement(
                 text="Required if referenced image contains overlay data that is to be displayed or Presentation State Instance contains Overlay data other than Bitmap Shutter",
-                status="unparsed",
-                required=not_verifiable,
+                status="override",
+                required=_condition_4,
                 otherwise=never,
             ),
         ),
@@ -229,8 +249,8 @@ VARIABLE_MODALITY_LUT_SOFTCOPY_PRESENTATION_STATE_IOD: Final = IODSpecification(
             condition="Required if Graphic Annotations or Overlays are to be applied to referenced image(s)",
             requirement=Requirement(
                 text="Required if Graphic Annotations or Overlays are to be applied to referenced image(s)",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_5,
                 otherwise=never,
             ),
         ),
@@ -275,7 +295,7 @@ VARIABLE_MODALITY_LUT_SOFTCOPY_PRESENTATION_STATE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if the Palette Color Lookup Table Module is not present",
                 status="parser",
-                required=_condition_4,
+                required=_condition_6,
                 otherwise=never,
             ),
         ),
@@ -288,7 +308,7 @@ VARIABLE_MODALITY_LUT_SOFTCOPY_PRESENTATION_STATE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if the Palette Color Lookup Table Module is present",
                 status="parser",
-                required=_condition_5,
+                required=_condition_7,
                 otherwise=never,
             ),
         ),

@@ -27,6 +27,16 @@ from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
 
 
 def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if there is a sequential temporal relationship between all frames"
+    return rt.disj(
+        rt.value_in(
+            context, 0x00280009, "top", 0, None, (rt.TagValue(0x00181063), rt.TagValue(0x00181065))
+        ),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Photometric Interpretation (0028,0004) is not MONOCHROME2"
     return rt.neg(rt.value_in(context, 0x00280004, "any", 0, None, ("MONOCHROME2",)))
 
@@ -137,8 +147,8 @@ WIDE_FIELD_OPHTHALMIC_PHOTOGRAPHY_3D_COORDINATES_IMAGE_IOD: Final = IODSpecifica
             condition="Required if there is a sequential temporal relationship between all frames",
             requirement=Requirement(
                 text="Required if there is a sequential temporal relationship between all frames",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=never,
             ),
         ),
@@ -203,7 +213,7 @@ WIDE_FIELD_OPHTHALMIC_PHOTOGRAPHY_3D_COORDINATES_IMAGE_IOD: Final = IODSpecifica
             requirement=Requirement(
                 text="Required if Photometric Interpretation (0028,0004) is not MONOCHROME2",
                 status="parser",
-                required=_condition_1,
+                required=_condition_2,
                 otherwise=never,
             ),
         ),

@@ -27,11 +27,16 @@ from dicomstd.specification import FunctionalGroupUsage, IODSpecification, Modul
 
 
 def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if contrast media was applied."
+    return rt.disj(rt.present(context, 0x00189341, "frame", 0), rt.UNKNOWN)
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Image Type (0008,0008) Value 1 equals DERIVED."
     return rt.value_in(context, 0x00080008, "any", 0, 1, ("DERIVED",))
 
 
-def _condition_2(context: EvaluationContext) -> Truth:
+def _condition_3(context: EvaluationContext) -> Truth:
     "Required if the Enhanced Contrast/Bolus Module is present."
     return rt.module_present(context, "table_C.7-12b")
 
@@ -108,8 +113,8 @@ X_RAY_3D_CRANIOFACIAL_IMAGE_IOD: Final = IODSpecification(
             condition="Required if contrast media was applied.",
             requirement=Requirement(
                 text="Required if contrast media was applied.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=never,
             ),
         ),
@@ -223,7 +228,7 @@ X_RAY_3D_CRANIOFACIAL_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 equals DERIVED.",
                 status="parser",
-                required=_condition_1,
+                required=_condition_2,
                 otherwise=never,
             ),
         ),
@@ -243,7 +248,7 @@ X_RAY_3D_CRANIOFACIAL_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if the Enhanced Contrast/Bolus Module is present.",
                 status="parser",
-                required=_condition_2,
+                required=_condition_3,
                 otherwise=never,
             ),
         ),

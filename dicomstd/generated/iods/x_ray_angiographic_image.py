@@ -27,11 +27,21 @@ from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
 
 
 def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if pixel data is Multi-frame Cine data"
+    return rt.disj(
+        rt.value_in(
+            context, 0x00280009, "top", 0, None, (rt.TagValue(0x00181063), rt.TagValue(0x00181065))
+        ),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Pixel Intensity Relationship (0028,1040) is LOG U - Optional if Pixel Intensity Relationship (0028,1040) is DISP"
     return rt.value_in(context, 0x00281040, "any", 0, None, ("LOG",))
 
 
-def _condition_2(context: EvaluationContext) -> Truth:
+def _condition_3(context: EvaluationContext) -> Truth:
     return rt.value_in(context, 0x00281040, "any", 0, None, ("DISP",))
 
 
@@ -123,8 +133,8 @@ X_RAY_ANGIOGRAPHIC_IMAGE_IOD: Final = IODSpecification(
             condition="Required if pixel data is Multi-frame Cine data",
             requirement=Requirement(
                 text="Required if pixel data is Multi-frame Cine data",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=never,
             ),
         ),
@@ -214,7 +224,7 @@ X_RAY_ANGIOGRAPHIC_IMAGE_IOD: Final = IODSpecification(
             condition="Required if Overlay data contains multiple frames.",
             requirement=Requirement(
                 text="Required if Overlay data contains multiple frames.",
-                status="unparsed",
+                status="unknown by design",
                 required=not_verifiable,
                 otherwise=never,
             ),
@@ -228,8 +238,8 @@ X_RAY_ANGIOGRAPHIC_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Pixel Intensity Relationship (0028,1040) is LOG U - Optional if Pixel Intensity Relationship (0028,1040) is DISP",
                 status="override",
-                required=_condition_1,
-                otherwise=_condition_2,
+                required=_condition_2,
+                otherwise=_condition_3,
             ),
         ),
         ModuleUsage(

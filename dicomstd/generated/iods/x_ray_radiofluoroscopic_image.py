@@ -27,16 +27,26 @@ from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
 
 
 def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if pixel data is Multi-frame Cine Data"
+    return rt.disj(
+        rt.value_in(
+            context, 0x00280009, "top", 0, None, (rt.TagValue(0x00181063), rt.TagValue(0x00181065))
+        ),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Scan Option (0018,0022) is TOMO"
     return rt.value_in(context, 0x00180022, "any", 0, None, ("TOMO",))
 
 
-def _condition_2(context: EvaluationContext) -> Truth:
+def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Pixel Intensity Relationship (0028,1040) is LOG U - Optional if Pixel Intensity Relationship (0028,1040) is DISP"
     return rt.value_in(context, 0x00281040, "any", 0, None, ("LOG",))
 
 
-def _condition_3(context: EvaluationContext) -> Truth:
+def _condition_4(context: EvaluationContext) -> Truth:
     return rt.value_in(context, 0x00281040, "any", 0, None, ("DISP",))
 
 
@@ -128,8 +138,8 @@ X_RAY_RADIOFLUOROSCOPIC_IMAGE_IOD: Final = IODSpecification(
             condition="Required if pixel data is Multi-frame Cine Data",
             requirement=Requirement(
                 text="Required if pixel data is Multi-frame Cine Data",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=never,
             ),
         ),
@@ -204,7 +214,7 @@ X_RAY_RADIOFLUOROSCOPIC_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Scan Option (0018,0022) is TOMO",
                 status="parser",
-                required=_condition_1,
+                required=_condition_2,
                 otherwise=never,
             ),
         ),
@@ -222,7 +232,7 @@ X_RAY_RADIOFLUOROSCOPIC_IMAGE_IOD: Final = IODSpecification(
             condition="Required if Overlay Data contains multiple frames",
             requirement=Requirement(
                 text="Required if Overlay Data contains multiple frames",
-                status="unparsed",
+                status="unknown by design",
                 required=not_verifiable,
                 otherwise=never,
             ),
@@ -236,8 +246,8 @@ X_RAY_RADIOFLUOROSCOPIC_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Pixel Intensity Relationship (0028,1040) is LOG U - Optional if Pixel Intensity Relationship (0028,1040) is DISP",
                 status="override",
-                required=_condition_2,
-                otherwise=_condition_3,
+                required=_condition_3,
+                otherwise=_condition_4,
             ),
         ),
         ModuleUsage(

@@ -19,7 +19,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, Requirement
 
 # The conditions of this table's rows, compiled from their sentences (each function's
@@ -189,6 +189,11 @@ def _condition_32(context: EvaluationContext) -> Truth:
 def _condition_33(context: EvaluationContext) -> Truth:
     "Required if Selector Attribute VR (0072,0050) is present and the value is UV."
     return rt.value_in(context, 0x00720050, "any", 0, None, ("UV",))
+
+
+def _condition_34(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is SQ and the Attribute referenced by the Selector Attribute (0072,0026) is a Code Sequence."
+    return rt.conj(rt.value_in(context, 0x00720050, "any", 0, None, ("SQ",)), rt.UNKNOWN)
 
 
 ATTRIBUTE_VALUE_MACRO: Final = AttributeTable(
@@ -644,8 +649,8 @@ ATTRIBUTE_VALUE_MACRO: Final = AttributeTable(
             ),
             requirement=Requirement(
                 text="Required if Selector Attribute VR (0072,0050) is present and the value is SQ and the Attribute referenced by the Selector Attribute (0072,0026) is a Code Sequence.",
-                status="unparsed",
-                required=not_verifiable,
+                status="parser",
+                required=_condition_34,
                 otherwise=never,
             ),
         ),

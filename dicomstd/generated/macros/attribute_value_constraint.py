@@ -92,7 +92,7 @@ ATTRIBUTE_VALUE_CONSTRAINT_MACRO: Final = AttributeTable(
             row=4,
             requirement=Requirement(
                 text="Required if Constraint Violation Significance (0082,0036) is only significant under certain conditions.",
-                status="unparsed",
+                status="unknown by design",
                 required=not_verifiable,
                 otherwise=never,
             ),

@@ -19,7 +19,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.conditions.runtime import EvaluationContext, always, never
 from dicomstd.specification import Attribute, AttributeTable, Requirement
 
 # The conditions of this table's rows, compiled from their sentences (each function's
@@ -27,14 +27,35 @@ from dicomstd.specification import Attribute, AttributeTable, Requirement
 
 
 def _condition_1(context: EvaluationContext) -> Truth:
+    "Shall be present if the code value length is 16 characters or less, and the code value is not a URN or URL."
+    return rt.disj(
+        rt.conj(
+            rt.neg(rt.present(context, 0x00080119, "item", 0)),
+            rt.neg(rt.present(context, 0x00080120, "item", 0)),
+        ),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
     "Shall be present if Code Value (0008,0100) or Long Code Value (0008,0119) is present May be present otherwise."
     return rt.disj(
         rt.present(context, 0x00080100, "item", 0), rt.present(context, 0x00080119, "item", 0)
     )
 
 
-def _condition_2(context: EvaluationContext) -> Truth:
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if the value of Coding Scheme Designator (0008,0102) is present and is not sufficient to identify the Code Value (0008,0100) or Long Code Value (0008,0119) unambiguously Shall not be present if Coding Scheme Designator (0008,0102) is absent May be present otherwise."
+    return rt.conj(rt.present(context, 0x00080102, "item", 0), rt.UNKNOWN)
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
     return rt.neg(rt.present(context, 0x00080102, "item", 0))
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Shall be present if Code Value (0008,0100) is not present and the Code Value is not a URN or URL."
+    return rt.conj(rt.neg(rt.present(context, 0x00080100, "item", 0)), rt.UNKNOWN)
 
 
 BASIC_CODE_SEQUENCE_MACRO: Final = AttributeTable(
@@ -52,8 +73,8 @@ BASIC_CODE_SEQUENCE_MACRO: Final = AttributeTable(
             row=2,
             requirement=Requirement(
                 text="Shall be present if the code value length is 16 characters or less, and the code value is not a URN or URL.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=never,
             ),
         ),
@@ -66,7 +87,7 @@ BASIC_CODE_SEQUENCE_MACRO: Final = AttributeTable(
             requirement=Requirement(
                 text="Shall be present if Code Value (0008,0100) or Long Code Value (0008,0119) is present May be present otherwise.",
                 status="parser",
-                required=_condition_1,
+                required=_condition_2,
                 otherwise=always,
             ),
         ),
@@ -78,10 +99,10 @@ BASIC_CODE_SEQUENCE_MACRO: Final = AttributeTable(
             row=4,
             requirement=Requirement(
                 text="Required if the value of Coding Scheme Designator (0008,0102) is present and is not sufficient to identify the Code Value (0008,0100) or Long Code Value (0008,0119) unambiguously Shall not be present if Coding Scheme Designator (0008,0102) is absent May be present otherwise.",
-                status="unparsed",
-                required=not_verifiable,
+                status="parser",
+                required=_condition_3,
                 otherwise=always,
-                forbidden=_condition_2,
+                forbidden=_condition_4,
             ),
         ),
         Attribute(tag=0x00080104, keyword="CodeMeaning", name="Code Meaning", type="1", row=5),
@@ -93,8 +114,8 @@ BASIC_CODE_SEQUENCE_MACRO: Final = AttributeTable(
             row=6,
             requirement=Requirement(
                 text="Shall be present if Code Value (0008,0100) is not present and the Code Value is not a URN or URL.",
-                status="unparsed",
-                required=not_verifiable,
+                status="parser",
+                required=_condition_5,
                 otherwise=never,
             ),
         ),
@@ -106,8 +127,8 @@ BASIC_CODE_SEQUENCE_MACRO: Final = AttributeTable(
             row=7,
             requirement=Requirement(
                 text="Shall be present if Code Value (0008,0100) is not present and the Code Value is a URN or URL.",
-                status="unparsed",
-                required=not_verifiable,
+                status="parser",
+                required=_condition_5,
                 otherwise=never,
             ),
         ),

@@ -17,8 +17,24 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.conditions.runtime import never, not_verifiable
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Ion Beam Limiting Device Sequence (300A,03A4) or Beam Limiting Device Leaf Pairs Sequence (3008,00A0) is included in this SOP Instance and for first Item of the including control point Sequence (either Ion Control Point Sequence (300A,03A8) or Ion Control Point Delivery Sequence (3008,0041)), or if any value of Leaf/Jaw Positions (300A,011C) changes during the Beam"
+    return rt.conj(
+        rt.disj(
+            rt.present(context, 0x300A03A4, "any", 0), rt.present(context, 0x300800A0, "any", 0)
+        ),
+        rt.disj(rt.first_item(context), rt.UNKNOWN),
+    )
+
 
 BEAM_LIMITING_DEVICE_POSITION_MACRO: Final = AttributeTable(
     table_id="table_C.8.8.27-1",
@@ -57,8 +73,8 @@ BEAM_LIMITING_DEVICE_POSITION_MACRO: Final = AttributeTable(
             ),
             requirement=Requirement(
                 text="Required if Ion Beam Limiting Device Sequence (300A,03A4) or Beam Limiting Device Leaf Pairs Sequence (3008,00A0) is included in this SOP Instance and for first Item of the including control point Sequence (either Ion Control Point Sequence (300A,03A8) or Ion Control Point Delivery Sequence (3008,0041)), or if any value of Leaf/Jaw Positions (300A,011C) changes during the Beam",
-                status="unparsed",
-                required=not_verifiable,
+                status="parser",
+                required=_condition_1,
                 otherwise=never,
             ),
         ),

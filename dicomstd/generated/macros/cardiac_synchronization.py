@@ -19,7 +19,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, always, not_verifiable
+from dicomstd.conditions.runtime import EvaluationContext, always
 from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement
 
 # The conditions of this table's rows, compiled from their sentences (each function's
@@ -27,11 +27,24 @@ from dicomstd.specification import Attribute, AttributeTable, ItemCount, Require
 
 
 def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if used as a dimension index may be present otherwise."
+    return rt.in_any_item(
+        context,
+        0x00209222,
+        "top",
+        0,
+        lambda context_item: rt.value_in(
+            context_item, 0x00209165, "item", 0, None, (rt.TagValue(0x00209241),)
+        ),
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Intervals Acquired (0018,1083) is present and has a value of 1 May be present otherwise."
     return rt.value_in(context, 0x00181083, "item", 0, None, (1,))
 
 
-def _condition_2(context: EvaluationContext) -> Truth:
+def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE or REALTIME May be present otherwise."
     return rt.neg(rt.value_in(context, 0x00189037, "any", 0, None, ("NONE", "REALTIME")))
 
@@ -59,8 +72,8 @@ CARDIAC_SYNCHRONIZATION_MACRO: Final = AttributeTable(
                     row=2,
                     requirement=Requirement(
                         text="Required if used as a dimension index may be present otherwise.",
-                        status="unknown by design",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_1,
                         otherwise=always,
                     ),
                 ),
@@ -80,7 +93,7 @@ CARDIAC_SYNCHRONIZATION_MACRO: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if Intervals Acquired (0018,1083) is present and has a value of 1 May be present otherwise.",
                         status="parser",
-                        required=_condition_1,
+                        required=_condition_2,
                         otherwise=always,
                     ),
                 ),
@@ -122,7 +135,7 @@ CARDIAC_SYNCHRONIZATION_MACRO: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE or REALTIME May be present otherwise.",
                         status="parser",
-                        required=_condition_2,
+                        required=_condition_3,
                         otherwise=always,
                     ),
                 ),

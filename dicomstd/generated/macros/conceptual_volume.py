@@ -50,7 +50,7 @@ CONCEPTUAL_VOLUME_MACRO: Final = AttributeTable(
             ),
             requirement=Requirement(
                 text="Required when Conceptual Volume UID (3010,0006) was not issued in the current SOP Instance, but read from another SOP Instance",
-                status="unparsed",
+                status="unknown by design",
                 required=not_verifiable,
                 otherwise=never,
             ),

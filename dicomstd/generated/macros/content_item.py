@@ -277,7 +277,7 @@ CONTENT_ITEM_MACRO: Final = AttributeTable(
             row=15,
             requirement=Requirement(
                 text="Required if Numeric Value (0040,A30A) has insufficient precision to represent the value as a string May be present otherwise.",
-                status="unparsed",
+                status="unknown by design",
                 required=not_verifiable,
                 otherwise=always,
             ),
@@ -290,7 +290,7 @@ CONTENT_ITEM_MACRO: Final = AttributeTable(
             row=16,
             requirement=Requirement(
                 text="Required if Numeric Value (0040,A30A) has insufficient precision to represent a rational value as a string May be present otherwise.",
-                status="unparsed",
+                status="unknown by design",
                 required=not_verifiable,
                 otherwise=always,
             ),

@@ -17,8 +17,43 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.conditions.runtime import always, not_verifiable
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always
 from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    'Required if Contrast/Bolus Administration Route Sequence (0018,0014) for the Contrast/Bolus Agent Number (0018,9337) defined in the Contrast/Bolus Agent Sequence (0018,0012) is (47625008, SCT, "Intravenous route") or (47625008, SCT, "Intravenous route") may be present otherwise.'
+    return rt.conj(
+        rt.in_any_item(
+            context,
+            0x00180012,
+            "top",
+            0,
+            lambda context_item: rt.code_in(
+                context_item, 0x00180014, "item", 0, (("47625008", "SCT"),)
+            ),
+        ),
+        rt.disj(
+            rt.neg(
+                rt.in_any_item(
+                    context,
+                    0x00180012,
+                    "top",
+                    0,
+                    lambda context_item: rt.neg(
+                        rt.code_in(context_item, 0x00180014, "item", 0, (("47625008", "SCT"),))
+                    ),
+                )
+            ),
+            rt.UNKNOWN,
+        ),
+    )
+
 
 CONTRAST_BOLUS_USAGE_MACRO: Final = AttributeTable(
     table_id="table_C.7.16-13",
@@ -83,8 +118,8 @@ CONTRAST_BOLUS_USAGE_MACRO: Final = AttributeTable(
                     ),
                     requirement=Requirement(
                         text='Required if Contrast/Bolus Administration Route Sequence (0018,0014) for the Contrast/Bolus Agent Number (0018,9337) defined in the Contrast/Bolus Agent Sequence (0018,0012) is (47625008, SCT, "Intravenous route") or (47625008, SCT, "Intravenous route") may be present otherwise.',
-                        status="unparsed",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_1,
                         otherwise=always,
                     ),
                 ),

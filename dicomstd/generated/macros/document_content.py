@@ -45,6 +45,7 @@ def _condition_1(context: EvaluationContext) -> Truth:
             ("TEXT", "NUM", "CODE", "DATETIME", "DATE", "TIME", "UIDREF", "TABLE", "PNAME"),
         ),
         rt.conj(rt.value_in(context, 0x0040A040, "item", 0, None, ("CONTAINER",)), rt.UNKNOWN),
+        rt.UNKNOWN,
         rt.conj(
             rt.value_in(
                 context,

@@ -42,6 +42,11 @@ def _condition_2(context: EvaluationContext) -> Truth:
     return rt.present(context, 0x0040DB73, "item", 0)
 
 
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if the Target Content Item is denoted by-reference, i.e., the Document Relationship Macro and Document Content Macro are not included."
+    return rt.neg(rt.present(context, 0x0040A040, "item", 0))
+
+
 DOCUMENT_RELATIONSHIP_MACRO: Final = AttributeTable(
     table_id="table_C.17-6",
     name="Document Relationship",
@@ -57,7 +62,7 @@ DOCUMENT_RELATIONSHIP_MACRO: Final = AttributeTable(
             row=1,
             requirement=Requirement(
                 text="Required if the date and time are different from Content Date (0008,0023) and Content Time (0008,0033) or Observation DateTime (0040,A032) defined in higher Items May be present otherwise",
-                status="unparsed",
+                status="unknown by design",
                 required=not_verifiable,
                 otherwise=always,
             ),
@@ -130,8 +135,8 @@ DOCUMENT_RELATIONSHIP_MACRO: Final = AttributeTable(
                     row=7,
                     requirement=Requirement(
                         text="Required if the Target Content Item is denoted by-reference, i.e., the Document Relationship Macro and Document Content Macro are not included.",
-                        status="unparsed",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_3,
                         otherwise=never,
                     ),
                 ),

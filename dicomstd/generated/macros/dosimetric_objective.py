@@ -58,7 +58,7 @@ DOSIMETRIC_OBJECTIVE_MACRO: Final = AttributeTable(
             ),
             requirement=Requirement(
                 text="Required when the Dosimetric Objective UID (3010,0948) was not issued in the current SOP Instance, but read from another SOP Instance.",
-                status="unparsed",
+                status="unknown by design",
                 required=not_verifiable,
                 otherwise=never,
             ),
@@ -107,7 +107,7 @@ DOSIMETRIC_OBJECTIVE_MACRO: Final = AttributeTable(
                     ),
                     requirement=Requirement(
                         text="Required if Dosimetric Objective Parameter Sequence (3010,0070) contains a parameter which represents a dose",
-                        status="unparsed",
+                        status="unknown by design",
                         required=not_verifiable,
                         otherwise=never,
                     ),

@@ -75,7 +75,7 @@ def _condition_3(context: EvaluationContext) -> Truth:
 def _condition_4(context: EvaluationContext) -> Truth:
     'Required if the value of SOP Class UID (0008,0016) equals "1.2.840.10008.5.1.4.1.1.130" or Functional MR Sequence (0018,9621) is present May be present otherwise'
     return rt.disj(
-        rt.value_in(context, 0x00080016, "any", 0, None, ("1.2.840.10008.5.1.4.1.1.130",)),
+        rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.130",)),
         rt.present(context, 0x00189621, "any", 0),
     )
 

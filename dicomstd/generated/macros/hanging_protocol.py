@@ -19,7 +19,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.conditions.runtime import EvaluationContext, always, never
 from dicomstd.specification import (
     AnyAttributes,
     Attribute,
@@ -34,16 +34,21 @@ from dicomstd.specification import (
 
 
 def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if an extended or replacement character set is used in one of the Keys."
+    return rt.disj(rt.extended_characters(context, "item"), rt.UNKNOWN)
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Anatomic Region Sequence (0008,2218) is not present May be present otherwise."
     return rt.neg(rt.present(context, 0x00082218, "item", 0))
 
 
-def _condition_2(context: EvaluationContext) -> Truth:
+def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Modality (0008,0060) is not present May be present otherwise."
     return rt.neg(rt.present(context, 0x00080060, "item", 0))
 
 
-def _condition_3(context: EvaluationContext) -> Truth:
+def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Anatomic Region Sequence (0008,2218) is present."
     return rt.present(context, 0x00082218, "item", 0)
 
@@ -63,8 +68,8 @@ HANGING_PROTOCOL_MACRO: Final = AttributeTable(
             row=1,
             requirement=Requirement(
                 text="Required if an extended or replacement character set is used in one of the Keys.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=never,
             ),
         ),
@@ -120,7 +125,7 @@ HANGING_PROTOCOL_MACRO: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if Anatomic Region Sequence (0008,2218) is not present May be present otherwise.",
                         status="parser",
-                        required=_condition_1,
+                        required=_condition_2,
                         otherwise=always,
                     ),
                 ),
@@ -141,7 +146,7 @@ HANGING_PROTOCOL_MACRO: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if Modality (0008,0060) is not present May be present otherwise.",
                         status="parser",
-                        required=_condition_2,
+                        required=_condition_3,
                         otherwise=always,
                     ),
                 ),
@@ -154,7 +159,7 @@ HANGING_PROTOCOL_MACRO: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if Anatomic Region Sequence (0008,2218) is present.",
                         status="parser",
-                        required=_condition_3,
+                        required=_condition_4,
                         otherwise=never,
                     ),
                 ),

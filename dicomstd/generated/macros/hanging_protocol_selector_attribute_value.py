@@ -19,7 +19,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, Requirement
 
 # The conditions of this table's rows, compiled from their sentences (each function's
@@ -107,6 +107,11 @@ def _condition_16(context: EvaluationContext) -> Truth:
 
 
 def _condition_17(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute VR (0072,0050) is present and the value is SQ, and Selector Attribute (0072,0026) is a Code Sequence."
+    return rt.conj(rt.value_in(context, 0x00720050, "any", 0, None, ("SQ",)), rt.UNKNOWN)
+
+
+def _condition_18(context: EvaluationContext) -> Truth:
     "Required if Selector Attribute VR (0072,0050) is present and the value is UI."
     return rt.value_in(context, 0x00720050, "any", 0, None, ("UI",))
 
@@ -343,8 +348,8 @@ HANGING_PROTOCOL_SELECTOR_ATTRIBUTE_VALUE_MACRO: Final = AttributeTable(
             ),
             requirement=Requirement(
                 text="Required if Selector Attribute VR (0072,0050) is present and the value is SQ, and Selector Attribute (0072,0026) is a Code Sequence.",
-                status="unparsed",
-                required=not_verifiable,
+                status="parser",
+                required=_condition_17,
                 otherwise=never,
             ),
         ),
@@ -357,7 +362,7 @@ HANGING_PROTOCOL_SELECTOR_ATTRIBUTE_VALUE_MACRO: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if Selector Attribute VR (0072,0050) is present and the value is UI.",
                 status="parser",
-                required=_condition_17,
+                required=_condition_18,
                 otherwise=never,
             ),
         ),

@@ -17,8 +17,48 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.conditions.runtime import always, never, not_verifiable
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
 from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    'Required if the Referenced Image Sequence (0008,1140) is present and not empty, and the SOP Class UID of the referencing SOP Instance is not a legacy converted SOP Class (Legacy Converted Enhanced CT Image Storage "1.2.840.10008.5.1.4.1.1.2.2", Legacy Converted Enhanced MR Image Storage "1.2.840.10008.5.1.4.1.1.4.4", Legacy Converted Enhanced PET Image Storage "1.2.840.10008.5.1.4.1.1.128.1") May be present otherwise.'
+    return rt.conj(
+        rt.has_value(context, 0x00081140, "any", 0),
+        rt.neg(
+            rt.sop_class_in(
+                context,
+                (
+                    "1.2.840.10008.5.1.4.1.1.2.2",
+                    "1.2.840.10008.5.1.4.1.1.4.4",
+                    "1.2.840.10008.5.1.4.1.1.128.1",
+                ),
+            )
+        ),
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    'Required if the Source Image Sequence (0008,2112) is present and not empty, and the SOP Class UID of the referencing SOP Instance is not a legacy converted SOP Class (Legacy Converted Enhanced CT Image Storage "1.2.840.10008.5.1.4.1.1.2.2", Legacy Converted Enhanced MR Image Storage "1.2.840.10008.5.1.4.1.1.4.4", Legacy Converted Enhanced PET Image Storage "1.2.840.10008.5.1.4.1.1.128.1") May be present otherwise.'
+    return rt.conj(
+        rt.has_value(context, 0x00082112, "any", 0),
+        rt.neg(
+            rt.sop_class_in(
+                context,
+                (
+                    "1.2.840.10008.5.1.4.1.1.2.2",
+                    "1.2.840.10008.5.1.4.1.1.4.4",
+                    "1.2.840.10008.5.1.4.1.1.128.1",
+                ),
+            )
+        ),
+    )
+
 
 HIERARCHICAL_EVIDENCE_REFERENCE_MACRO: Final = AttributeTable(
     table_id="table_10.42-1",
@@ -73,8 +113,8 @@ HIERARCHICAL_EVIDENCE_REFERENCE_MACRO: Final = AttributeTable(
             ),
             requirement=Requirement(
                 text='Required if the Referenced Image Sequence (0008,1140) is present and not empty, and the SOP Class UID of the referencing SOP Instance is not a legacy converted SOP Class (Legacy Converted Enhanced CT Image Storage "1.2.840.10008.5.1.4.1.1.2.2", Legacy Converted Enhanced MR Image Storage "1.2.840.10008.5.1.4.1.1.4.4", Legacy Converted Enhanced PET Image Storage "1.2.840.10008.5.1.4.1.1.128.1") May be present otherwise.',
-                status="unparsed",
-                required=not_verifiable,
+                status="parser",
+                required=_condition_1,
                 otherwise=always,
             ),
         ),
@@ -94,8 +134,8 @@ HIERARCHICAL_EVIDENCE_REFERENCE_MACRO: Final = AttributeTable(
             ),
             requirement=Requirement(
                 text='Required if the Source Image Sequence (0008,2112) is present and not empty, and the SOP Class UID of the referencing SOP Instance is not a legacy converted SOP Class (Legacy Converted Enhanced CT Image Storage "1.2.840.10008.5.1.4.1.1.2.2", Legacy Converted Enhanced MR Image Storage "1.2.840.10008.5.1.4.1.1.4.4", Legacy Converted Enhanced PET Image Storage "1.2.840.10008.5.1.4.1.1.128.1") May be present otherwise.',
-                status="unparsed",
-                required=not_verifiable,
+                status="parser",
+                required=_condition_2,
                 otherwise=always,
             ),
         ),

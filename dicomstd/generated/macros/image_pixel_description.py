@@ -19,7 +19,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import Attribute, AttributeTable, Requirement, ValueSet
 
 # The conditions of this table's rows, compiled from their sentences (each function's
@@ -32,6 +32,17 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if the aspect ratio values do not have a ratio of 1:1 and the physical pixel spacing is not specified by Pixel Spacing (0028,0030), or Imager Pixel Spacing (0018,1164) or Nominal Scanned Pixel Spacing (0018,2010), either for the entire Image or per-frame in a Functional Group Macro"
+    return rt.conj(
+        rt.UNKNOWN,
+        rt.neg(rt.present(context, 0x00280030, "item", 0)),
+        rt.neg(rt.present(context, 0x00181164, "item", 0)),
+        rt.neg(rt.present(context, 0x00182010, "item", 0)),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Photometric Interpretation (0028,0004) has a value of PALETTE COLOR or Pixel Presentation (0008,9205) at the image level equals COLOR or MIXED"
     return rt.disj(
         rt.value_in(context, 0x00280004, "item", 0, None, ("PALETTE COLOR",)),
@@ -90,8 +101,8 @@ IMAGE_PIXEL_DESCRIPTION_MACRO: Final = AttributeTable(
             row=10,
             requirement=Requirement(
                 text="Required if the aspect ratio values do not have a ratio of 1:1 and the physical pixel spacing is not specified by Pixel Spacing (0028,0030), or Imager Pixel Spacing (0018,1164) or Nominal Scanned Pixel Spacing (0018,2010), either for the entire Image or per-frame in a Functional Group Macro",
-                status="unparsed",
-                required=not_verifiable,
+                status="override",
+                required=_condition_2,
                 otherwise=never,
             ),
         ),
@@ -118,7 +129,7 @@ IMAGE_PIXEL_DESCRIPTION_MACRO: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if Photometric Interpretation (0028,0004) has a value of PALETTE COLOR or Pixel Presentation (0008,9205) at the image level equals COLOR or MIXED",
                 status="parser",
-                required=_condition_2,
+                required=_condition_3,
                 otherwise=never,
             ),
         ),
@@ -131,7 +142,7 @@ IMAGE_PIXEL_DESCRIPTION_MACRO: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if Photometric Interpretation (0028,0004) has a value of PALETTE COLOR or Pixel Presentation (0008,9205) at the image level equals COLOR or MIXED",
                 status="parser",
-                required=_condition_2,
+                required=_condition_3,
                 otherwise=never,
             ),
         ),
@@ -144,7 +155,7 @@ IMAGE_PIXEL_DESCRIPTION_MACRO: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if Photometric Interpretation (0028,0004) has a value of PALETTE COLOR or Pixel Presentation (0008,9205) at the image level equals COLOR or MIXED",
                 status="parser",
-                required=_condition_2,
+                required=_condition_3,
                 otherwise=never,
             ),
         ),
@@ -157,7 +168,7 @@ IMAGE_PIXEL_DESCRIPTION_MACRO: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if Photometric Interpretation (0028,0004) has a value of PALETTE COLOR or Pixel Presentation (0008,9205) at the image level equals COLOR or MIXED",
                 status="parser",
-                required=_condition_2,
+                required=_condition_3,
                 otherwise=never,
             ),
         ),
@@ -170,7 +181,7 @@ IMAGE_PIXEL_DESCRIPTION_MACRO: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if Photometric Interpretation (0028,0004) has a value of PALETTE COLOR or Pixel Presentation (0008,9205) at the image level equals COLOR or MIXED",
                 status="parser",
-                required=_condition_2,
+                required=_condition_3,
                 otherwise=never,
             ),
         ),
@@ -183,7 +194,7 @@ IMAGE_PIXEL_DESCRIPTION_MACRO: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if Photometric Interpretation (0028,0004) has a value of PALETTE COLOR or Pixel Presentation (0008,9205) at the image level equals COLOR or MIXED",
                 status="parser",
-                required=_condition_2,
+                required=_condition_3,
                 otherwise=never,
             ),
         ),

@@ -147,7 +147,7 @@ MR_TIMING_AND_RELATED_PARAMETERS_MACRO: Final = AttributeTable(
                     ),
                     requirement=Requirement(
                         text="Required if the system is capable of calculating Specific Absorption Rate (0018,9181).",
-                        status="unparsed",
+                        status="unknown by design",
                         required=not_verifiable,
                         otherwise=never,
                     ),
@@ -165,7 +165,7 @@ MR_TIMING_AND_RELATED_PARAMETERS_MACRO: Final = AttributeTable(
                     ),
                     requirement=Requirement(
                         text="Required if the system is capable of calculating Gradient Output (0018,9182).",
-                        status="unparsed",
+                        status="unknown by design",
                         required=not_verifiable,
                         otherwise=never,
                     ),
@@ -178,7 +178,7 @@ MR_TIMING_AND_RELATED_PARAMETERS_MACRO: Final = AttributeTable(
                     row=11,
                     requirement=Requirement(
                         text="Required if the system is capable of calculating Gradient Output (0018,9182).",
-                        status="unparsed",
+                        status="unknown by design",
                         required=not_verifiable,
                         otherwise=never,
                     ),

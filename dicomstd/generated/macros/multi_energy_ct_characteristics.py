@@ -17,8 +17,32 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.conditions.runtime import always, not_verifiable
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always
 from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Image Type (0008,0008) Value 4 in the CT Image IOD, Image Type (0008,0008) Value 5 in the Enhanced CT Image IOD or Frame Type (0008,9007) Value 5 in the Enhanced CT Image IOD Frame is EQUAL to VMI May be present otherwise"
+    return rt.disj(
+        rt.conj(
+            rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.2",)),
+            rt.value_in(context, 0x00080008, "any", 0, 4, ("VMI",)),
+        ),
+        rt.conj(
+            rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.2.1",)),
+            rt.value_in(context, 0x00080008, "any", 0, 5, ("VMI",)),
+        ),
+        rt.conj(
+            rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.2.1",)),
+            rt.value_in(context, 0x00089007, "frame", 0, 5, ("VMI",)),
+        ),
+    )
+
 
 MULTI_ENERGY_CT_CHARACTERISTICS_MACRO: Final = AttributeTable(
     table_id="table_C.8.15.3.12-1",
@@ -43,8 +67,8 @@ MULTI_ENERGY_CT_CHARACTERISTICS_MACRO: Final = AttributeTable(
                     row=2,
                     requirement=Requirement(
                         text="Required if Image Type (0008,0008) Value 4 in the CT Image IOD, Image Type (0008,0008) Value 5 in the Enhanced CT Image IOD or Frame Type (0008,9007) Value 5 in the Enhanced CT Image IOD Frame is EQUAL to VMI May be present otherwise",
-                        status="unparsed",
-                        required=not_verifiable,
+                        status="parser",
+                        required=_condition_1,
                         otherwise=always,
                     ),
                 ),
@@ -81,8 +105,8 @@ MULTI_ENERGY_CT_CHARACTERISTICS_MACRO: Final = AttributeTable(
             ),
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 4 in the CT Image IOD, Image Type (0008,0008) Value 5 in the Enhanced CT Image IOD or Frame Type (0008,9007) Value 5 in the Enhanced CT Image IOD Frame is VMI May be present otherwise",
-                status="unparsed",
-                required=not_verifiable,
+                status="parser",
+                required=_condition_1,
                 otherwise=always,
             ),
         ),

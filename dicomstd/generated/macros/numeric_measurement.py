@@ -72,7 +72,7 @@ NUMERIC_MEASUREMENT_MACRO: Final = AttributeTable(
                     row=3,
                     requirement=Requirement(
                         text="Required if Numeric Value (0040,A30A) has insufficient precision to represent the value as a string May be present otherwise.",
-                        status="unparsed",
+                        status="unknown by design",
                         required=not_verifiable,
                         otherwise=always,
                     ),
@@ -85,7 +85,7 @@ NUMERIC_MEASUREMENT_MACRO: Final = AttributeTable(
                     row=4,
                     requirement=Requirement(
                         text="Required if Numeric Value (0040,A30A) has insufficient precision to represent a rational value as a string May be present otherwise.",
-                        status="unparsed",
+                        status="unknown by design",
                         required=not_verifiable,
                         otherwise=always,
                     ),

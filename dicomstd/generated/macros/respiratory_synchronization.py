@@ -19,7 +19,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.conditions.runtime import EvaluationContext, always, never
 from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
 
 # The conditions of this table's rows, compiled from their sentences (each function's
@@ -38,21 +38,34 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if used as a dimension index may be present otherwise."
+    return rt.in_any_item(
+        context,
+        0x00209222,
+        "top",
+        0,
+        lambda context_item: rt.value_in(
+            context_item, 0x00209165, "item", 0, None, (rt.TagValue(0x00209245),)
+        ),
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Respiratory Trigger Type (0020,9250) is TIME or BOTH."
     return rt.value_in(context, 0x00209250, "any", 0, None, ("TIME", "BOTH"))
 
 
-def _condition_3(context: EvaluationContext) -> Truth:
+def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Respiratory Trigger Type (0020,9250) is AMPLITUDE or BOTH."
     return rt.value_in(context, 0x00209250, "any", 0, None, ("AMPLITUDE", "BOTH"))
 
 
-def _condition_4(context: EvaluationContext) -> Truth:
+def _condition_5(context: EvaluationContext) -> Truth:
     "Required if Starting Respiratory Amplitude (0020,9246) is present."
     return rt.present(context, 0x00209246, "item", 0)
 
 
-def _condition_5(context: EvaluationContext) -> Truth:
+def _condition_6(context: EvaluationContext) -> Truth:
     "Required if Ending Respiratory Amplitude (0020,9248) is present."
     return rt.present(context, 0x00209248, "item", 0)
 
@@ -93,8 +106,8 @@ RESPIRATORY_SYNCHRONIZATION_MACRO: Final = AttributeTable(
                     row=3,
                     requirement=Requirement(
                         text="Required if used as a dimension index may be present otherwise.",
-                        status="unknown by design",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_2,
                         otherwise=always,
                     ),
                 ),
@@ -114,7 +127,7 @@ RESPIRATORY_SYNCHRONIZATION_MACRO: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if Respiratory Trigger Type (0020,9250) is TIME or BOTH.",
                         status="parser",
-                        required=_condition_2,
+                        required=_condition_3,
                         otherwise=never,
                     ),
                 ),
@@ -127,7 +140,7 @@ RESPIRATORY_SYNCHRONIZATION_MACRO: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if Respiratory Trigger Type (0020,9250) is AMPLITUDE or BOTH.",
                         status="parser",
-                        required=_condition_3,
+                        required=_condition_4,
                         otherwise=never,
                     ),
                 ),
@@ -146,7 +159,7 @@ RESPIRATORY_SYNCHRONIZATION_MACRO: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if Starting Respiratory Amplitude (0020,9246) is present.",
                         status="parser",
-                        required=_condition_4,
+                        required=_condition_5,
                         otherwise=never,
                     ),
                 ),
@@ -159,7 +172,7 @@ RESPIRATORY_SYNCHRONIZATION_MACRO: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if Respiratory Trigger Type (0020,9250) is AMPLITUDE or BOTH.",
                         status="parser",
-                        required=_condition_3,
+                        required=_condition_4,
                         otherwise=never,
                     ),
                 ),
@@ -178,7 +191,7 @@ RESPIRATORY_SYNCHRONIZATION_MACRO: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if Ending Respiratory Amplitude (0020,9248) is present.",
                         status="parser",
-                        required=_condition_5,
+                        required=_condition_6,
                         otherwise=never,
                     ),
                 ),

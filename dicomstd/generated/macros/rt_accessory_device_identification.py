@@ -19,7 +19,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import Attribute, AttributeTable, Include, Requirement
 
 # The conditions of this table's rows, compiled from their sentences (each function's
@@ -39,6 +39,11 @@ def _condition_2(context: EvaluationContext) -> Truth:
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required if RT Accessory Device Slot ID (300A,0615) is not present"
     return rt.neg(rt.present(context, 0x300A0615, "item", 0))
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Referenced RT Accessory Holder Device Index (300A,060E) is present and has a value and the referenced RT Accessory Holder Device contains an RT Accessory Holder Slot Sequence (300A,0610)."
+    return rt.conj(rt.has_value(context, 0x300A060E, "item", 0), rt.UNKNOWN)
 
 
 RT_ACCESSORY_DEVICE_IDENTIFICATION_MACRO: Final = AttributeTable(
@@ -104,8 +109,8 @@ RT_ACCESSORY_DEVICE_IDENTIFICATION_MACRO: Final = AttributeTable(
             row=6,
             requirement=Requirement(
                 text="Required if Referenced RT Accessory Holder Device Index (300A,060E) is present and has a value and the referenced RT Accessory Holder Device contains an RT Accessory Holder Slot Sequence (300A,0610).",
-                status="unparsed",
-                required=not_verifiable,
+                status="override",
+                required=_condition_4,
                 otherwise=never,
             ),
         ),

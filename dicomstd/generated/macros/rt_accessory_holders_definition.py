@@ -104,7 +104,7 @@ RT_ACCESSORY_HOLDERS_DEFINITION_MACRO: Final = AttributeTable(
                     row=5,
                     requirement=Requirement(
                         text="Required if the Instance referenced in Referenced RT Instance Sequence (300A,0631) contains the device that corresponds to the device defined by this Sequence Item",
-                        status="unparsed",
+                        status="unknown by design",
                         required=not_verifiable,
                         otherwise=never,
                     ),

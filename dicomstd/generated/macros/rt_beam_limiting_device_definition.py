@@ -65,7 +65,7 @@ RT_BEAM_LIMITING_DEVICE_DEFINITION_MACRO: Final = AttributeTable(
             row=2,
             requirement=Requirement(
                 text="Required if the Instance referenced in Referenced RT Instance Sequence (300A,0631) contains the device that corresponds to the device defined by this Sequence Item",
-                status="unparsed",
+                status="unknown by design",
                 required=not_verifiable,
                 otherwise=never,
             ),
@@ -197,7 +197,7 @@ RT_BEAM_LIMITING_DEVICE_DEFINITION_MACRO: Final = AttributeTable(
             ),
             requirement=Requirement(
                 text="Required if Device Type Code Sequence (3010,002E) is part of CID 9545 Fixed Beam Limiting Device Types",
-                status="unparsed",
+                status="unknown by design",
                 required=not_verifiable,
                 otherwise=never,
             ),

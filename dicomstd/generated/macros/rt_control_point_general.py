@@ -19,7 +19,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import Attribute, AttributeTable, Requirement
 
 # The conditions of this table's rows, compiled from their sentences (each function's
@@ -59,6 +59,11 @@ def _condition_4(context: EvaluationContext) -> Truth:
 
 def _condition_5(context: EvaluationContext) -> Truth:
     return rt.value_in(context, 0x300A0639, "any", 0, None, ("YES",))
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if RT Record Flag (300A,0639) equals YES and if the recorded RT Control Point Index corresponds to a planned RT Radiation Control Point Index."
+    return rt.conj(rt.value_in(context, 0x300A0639, "any", 0, None, ("YES",)), rt.UNKNOWN)
 
 
 RT_CONTROL_POINT_GENERAL_MACRO: Final = AttributeTable(
@@ -122,8 +127,8 @@ RT_CONTROL_POINT_GENERAL_MACRO: Final = AttributeTable(
             row=5,
             requirement=Requirement(
                 text="Required if RT Record Flag (300A,0639) equals YES and if the recorded RT Control Point Index corresponds to a planned RT Radiation Control Point Index.",
-                status="unparsed",
-                required=not_verifiable,
+                status="parser",
+                required=_condition_6,
                 otherwise=never,
             ),
         ),

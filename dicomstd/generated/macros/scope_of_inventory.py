@@ -34,16 +34,21 @@ from dicomstd.specification import (
 
 
 def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Attributes within the Sequence Item use an expanded or replacement character set."
+    return rt.disj(rt.extended_characters(context, "item"), rt.UNKNOWN)
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Extended Matching Mechanisms (0008,040F) includes value TIMEZONE_ADJUST."
     return rt.value_in(context, 0x0008040F, "item", 0, None, ("TIMEZONE_ADJUST",))
 
 
-def _condition_2(context: EvaluationContext) -> Truth:
+def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Extended Matching Mechanisms (0008,040F) includes value RELATIONAL."
     return rt.value_in(context, 0x0008040F, "item", 0, None, ("RELATIONAL",))
 
 
-def _condition_3(context: EvaluationContext) -> Truth:
+def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Extended Matching Mechanisms (0008,040F) includes value EMPTY_VALUE and Empty Value Matching is applied to any Key Attribute"
     return rt.conj(rt.value_in(context, 0x0008040F, "item", 0, None, ("EMPTY_VALUE",)), rt.UNKNOWN)
 
@@ -97,8 +102,8 @@ SCOPE_OF_INVENTORY_MACRO: Final = AttributeTable(
                     row=3,
                     requirement=Requirement(
                         text="Required if Attributes within the Sequence Item use an expanded or replacement character set.",
-                        status="unknown by design",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_1,
                         otherwise=never,
                     ),
                 ),
@@ -111,7 +116,7 @@ SCOPE_OF_INVENTORY_MACRO: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if Extended Matching Mechanisms (0008,040F) includes value TIMEZONE_ADJUST.",
                         status="parser",
-                        required=_condition_1,
+                        required=_condition_2,
                         otherwise=never,
                     ),
                 ),
@@ -125,7 +130,7 @@ SCOPE_OF_INVENTORY_MACRO: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if Extended Matching Mechanisms (0008,040F) includes value RELATIONAL.",
                         status="parser",
-                        required=_condition_2,
+                        required=_condition_3,
                         otherwise=never,
                     ),
                 ),
@@ -170,7 +175,7 @@ SCOPE_OF_INVENTORY_MACRO: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if Extended Matching Mechanisms (0008,040F) includes value EMPTY_VALUE and Empty Value Matching is applied to any Key Attribute",
                         status="parser",
-                        required=_condition_3,
+                        required=_condition_4,
                         otherwise=never,
                     ),
                 ),

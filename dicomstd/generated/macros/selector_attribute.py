@@ -27,6 +27,11 @@ from dicomstd.specification import Attribute, AttributeTable, Requirement
 
 
 def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Selector Attribute (0072,0026) is nested in one or more Sequences or is absent"
+    return rt.disj(rt.UNKNOWN, rt.neg(rt.present(context, 0x00720026, "item", 0)))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Selector Sequence Pointer (0072,0052) is present and one or more of the values of Selector Sequence Pointer (0072,0052) is the Data Element Tag of a Private Attribute"
     return rt.conj(
         rt.present(context, 0x00720052, "item", 0),
@@ -34,12 +39,12 @@ def _condition_1(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_2(context: EvaluationContext) -> Truth:
+def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Selector Sequence Pointer (0072,0052) is present"
     return rt.present(context, 0x00720052, "item", 0)
 
 
-def _condition_3(context: EvaluationContext) -> Truth:
+def _condition_4(context: EvaluationContext) -> Truth:
     "Required if the Selector Attribute (0072,0026) value is the Data Element Tag of a Private Attribute"
     return rt.private_tag(context, 0x00720026, "item", 0, None)
 
@@ -85,8 +90,8 @@ SELECTOR_ATTRIBUTE_MACRO: Final = AttributeTable(
             row=3,
             requirement=Requirement(
                 text="Required if Selector Attribute (0072,0026) is nested in one or more Sequences or is absent",
-                status="unparsed",
-                required=not_verifiable,
+                status="parser",
+                required=_condition_1,
                 otherwise=never,
             ),
         ),
@@ -99,7 +104,7 @@ SELECTOR_ATTRIBUTE_MACRO: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if Selector Sequence Pointer (0072,0052) is present and one or more of the values of Selector Sequence Pointer (0072,0052) is the Data Element Tag of a Private Attribute",
                 status="parser",
-                required=_condition_1,
+                required=_condition_2,
                 otherwise=never,
             ),
         ),
@@ -112,7 +117,7 @@ SELECTOR_ATTRIBUTE_MACRO: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if Selector Sequence Pointer (0072,0052) is present",
                 status="parser",
-                required=_condition_2,
+                required=_condition_3,
                 otherwise=never,
             ),
         ),
@@ -125,7 +130,7 @@ SELECTOR_ATTRIBUTE_MACRO: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if the Selector Attribute (0072,0026) value is the Data Element Tag of a Private Attribute",
                 status="parser",
-                required=_condition_3,
+                required=_condition_4,
                 otherwise=never,
             ),
         ),

@@ -108,7 +108,7 @@ SUBJECTIVE_REFRACTION_MEASUREMENTS_MACRO: Final = AttributeTable(
             ),
             requirement=Requirement(
                 text='Required if refraction is done at less than distance (optical infinity), but at a distance other than "near" or "intermediate".',
-                status="unparsed",
+                status="unknown by design",
                 required=not_verifiable,
                 otherwise=never,
             ),

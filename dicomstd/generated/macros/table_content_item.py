@@ -35,16 +35,26 @@ from dicomstd.specification import (
 
 
 def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Table Column Number is absent, or all the rows for the column specified in Table Column Number are not encoded in a single Attribute (containing multiple values) in this Item (i.e., with a single VR)."
+    return rt.disj(rt.neg(rt.present(context, 0x0040A805, "item", 0)), rt.UNKNOWN)
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Table Row Number is absent, or all the columns for the row specified in Table Row Number are not encoded in a single Attribute (containing multiple values) in this Item (i.e., with a single VR)."
+    return rt.disj(rt.neg(rt.present(context, 0x0040A804, "item", 0)), rt.UNKNOWN)
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Selector Attribute VR (0072,0050) is not present."
     return rt.neg(rt.present(context, 0x00720050, "item", 0))
 
 
-def _condition_2(context: EvaluationContext) -> Truth:
+def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Referenced Content Item Identifier (0040,DB73) is not present"
     return rt.neg(rt.present(context, 0x0040DB73, "item", 0))
 
 
-def _condition_3(context: EvaluationContext) -> Truth:
+def _condition_5(context: EvaluationContext) -> Truth:
     "Required if Selector Attribute VR (0072,0050) is present and the value is DS, and Numeric Value Qualifier Code Sequence (0040,A301) is not present."
     return rt.conj(
         rt.value_in(context, 0x00720050, "item", 0, None, ("DS",)),
@@ -52,12 +62,12 @@ def _condition_3(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_4(context: EvaluationContext) -> Truth:
+def _condition_6(context: EvaluationContext) -> Truth:
     "Required if Selector Attribute VR (0072,0050) is present and the value is DT."
     return rt.value_in(context, 0x00720050, "item", 0, None, ("DT",))
 
 
-def _condition_5(context: EvaluationContext) -> Truth:
+def _condition_7(context: EvaluationContext) -> Truth:
     "Required if Selector Attribute VR (0072,0050) is present and the value is FD, and Numeric Value Qualifier Code Sequence (0040,A301) is not present."
     return rt.conj(
         rt.value_in(context, 0x00720050, "item", 0, None, ("FD",)),
@@ -65,7 +75,7 @@ def _condition_5(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_6(context: EvaluationContext) -> Truth:
+def _condition_8(context: EvaluationContext) -> Truth:
     "Required if Selector Attribute VR (0072,0050) is present and the value is FL, and Numeric Value Qualifier Code Sequence (0040,A301) is not present."
     return rt.conj(
         rt.value_in(context, 0x00720050, "item", 0, None, ("FL",)),
@@ -73,7 +83,7 @@ def _condition_6(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_7(context: EvaluationContext) -> Truth:
+def _condition_9(context: EvaluationContext) -> Truth:
     "Required if Selector Attribute VR (0072,0050) is present and the value is IS, and Numeric Value Qualifier Code Sequence (0040,A301) is not present."
     return rt.conj(
         rt.value_in(context, 0x00720050, "item", 0, None, ("IS",)),
@@ -81,7 +91,7 @@ def _condition_7(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_8(context: EvaluationContext) -> Truth:
+def _condition_10(context: EvaluationContext) -> Truth:
     "Required if Selector Attribute VR (0072,0050) is present and the value is SL, and Numeric Value Qualifier Code Sequence (0040,A301) is not present."
     return rt.conj(
         rt.value_in(context, 0x00720050, "item", 0, None, ("SL",)),
@@ -89,7 +99,7 @@ def _condition_8(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_9(context: EvaluationContext) -> Truth:
+def _condition_11(context: EvaluationContext) -> Truth:
     "Required if Selector Attribute VR (0072,0050) is present and the value is SS, and Numeric Value Qualifier Code Sequence (0040,A301) is not present."
     return rt.conj(
         rt.value_in(context, 0x00720050, "item", 0, None, ("SS",)),
@@ -97,7 +107,7 @@ def _condition_9(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_10(context: EvaluationContext) -> Truth:
+def _condition_12(context: EvaluationContext) -> Truth:
     "Required if Selector Attribute VR (0072,0050) is present and the value is SV, and Numeric Value Qualifier Code Sequence (0040,A301) is not present."
     return rt.conj(
         rt.value_in(context, 0x00720050, "item", 0, None, ("SV",)),
@@ -105,12 +115,12 @@ def _condition_10(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_11(context: EvaluationContext) -> Truth:
+def _condition_13(context: EvaluationContext) -> Truth:
     "Required if Selector Attribute VR (0072,0050) is present and the value is UC."
     return rt.value_in(context, 0x00720050, "item", 0, None, ("UC",))
 
 
-def _condition_12(context: EvaluationContext) -> Truth:
+def _condition_14(context: EvaluationContext) -> Truth:
     "Required if Selector Attribute VR (0072,0050) is present and the value is UL, and Numeric Value Qualifier Code Sequence (0040,A301) is not present."
     return rt.conj(
         rt.value_in(context, 0x00720050, "item", 0, None, ("UL",)),
@@ -118,7 +128,7 @@ def _condition_12(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_13(context: EvaluationContext) -> Truth:
+def _condition_15(context: EvaluationContext) -> Truth:
     "Required if Selector Attribute VR (0072,0050) is present and the value is US, and Numeric Value Qualifier Code Sequence (0040,A301) is not present."
     return rt.conj(
         rt.value_in(context, 0x00720050, "item", 0, None, ("US",)),
@@ -126,7 +136,7 @@ def _condition_13(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_14(context: EvaluationContext) -> Truth:
+def _condition_16(context: EvaluationContext) -> Truth:
     "Required if Selector Attribute VR (0072,0050) is present and the value is UV, and Numeric Value Qualifier Code Sequence (0040,A301) is not present."
     return rt.conj(
         rt.value_in(context, 0x00720050, "item", 0, None, ("UV",)),
@@ -134,9 +144,24 @@ def _condition_14(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_15(context: EvaluationContext) -> Truth:
+def _condition_17(context: EvaluationContext) -> Truth:
     "Required if Selector Attribute VR (0072,0050) is present and the value is SQ."
     return rt.value_in(context, 0x00720050, "item", 0, None, ("SQ",))
+
+
+def _condition_18(context: EvaluationContext) -> Truth:
+    "Required if this cell is a numeric value (Selector Attribute VR is DS, FD, FL, IS, SL, SS, SV, UL, US or UV) has a unit (is not dimensionless), and the unit is not specified within the Table Row Definition Sequence for this row or Table Column Definition Sequence for this column."
+    return rt.conj(
+        rt.value_in(
+            context,
+            0x00720050,
+            "item",
+            0,
+            None,
+            ("DS", "FD", "FL", "IS", "SL", "SS", "SV", "UL", "US", "UV"),
+        ),
+        rt.UNKNOWN,
+    )
 
 
 TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
@@ -308,8 +333,8 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             row=17,
                             requirement=Requirement(
                                 text="Required if Table Column Number is absent, or all the rows for the column specified in Table Column Number are not encoded in a single Attribute (containing multiple values) in this Item (i.e., with a single VR).",
-                                status="unparsed",
-                                required=not_verifiable,
+                                status="override",
+                                required=_condition_1,
                                 otherwise=never,
                             ),
                         ),
@@ -321,8 +346,8 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             row=18,
                             requirement=Requirement(
                                 text="Required if Table Row Number is absent, or all the columns for the row specified in Table Row Number are not encoded in a single Attribute (containing multiple values) in this Item (i.e., with a single VR).",
-                                status="unparsed",
-                                required=not_verifiable,
+                                status="override",
+                                required=_condition_2,
                                 otherwise=never,
                             ),
                         ),
@@ -335,7 +360,7 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Selector Attribute VR (0072,0050) is not present.",
                                 status="parser",
-                                required=_condition_1,
+                                required=_condition_3,
                                 otherwise=never,
                             ),
                         ),
@@ -368,7 +393,7 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Referenced Content Item Identifier (0040,DB73) is not present",
                                 status="parser",
-                                required=_condition_2,
+                                required=_condition_4,
                                 otherwise=never,
                             ),
                         ),
@@ -381,7 +406,7 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Selector Attribute VR (0072,0050) is present and the value is DS, and Numeric Value Qualifier Code Sequence (0040,A301) is not present.",
                                 status="parser",
-                                required=_condition_3,
+                                required=_condition_5,
                                 otherwise=never,
                             ),
                         ),
@@ -394,7 +419,7 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Selector Attribute VR (0072,0050) is present and the value is DT.",
                                 status="parser",
-                                required=_condition_4,
+                                required=_condition_6,
                                 otherwise=never,
                             ),
                         ),
@@ -407,7 +432,7 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Selector Attribute VR (0072,0050) is present and the value is FD, and Numeric Value Qualifier Code Sequence (0040,A301) is not present.",
                                 status="parser",
-                                required=_condition_5,
+                                required=_condition_7,
                                 otherwise=never,
                             ),
                         ),
@@ -420,7 +445,7 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Selector Attribute VR (0072,0050) is present and the value is FL, and Numeric Value Qualifier Code Sequence (0040,A301) is not present.",
                                 status="parser",
-                                required=_condition_6,
+                                required=_condition_8,
                                 otherwise=never,
                             ),
                         ),
@@ -433,7 +458,7 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Selector Attribute VR (0072,0050) is present and the value is IS, and Numeric Value Qualifier Code Sequence (0040,A301) is not present.",
                                 status="parser",
-                                required=_condition_7,
+                                required=_condition_9,
                                 otherwise=never,
                             ),
                         ),
@@ -446,7 +471,7 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Selector Attribute VR (0072,0050) is present and the value is SL, and Numeric Value Qualifier Code Sequence (0040,A301) is not present.",
                                 status="parser",
-                                required=_condition_8,
+                                required=_condition_10,
                                 otherwise=never,
                             ),
                         ),
@@ -459,7 +484,7 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Selector Attribute VR (0072,0050) is present and the value is SS, and Numeric Value Qualifier Code Sequence (0040,A301) is not present.",
                                 status="parser",
-                                required=_condition_9,
+                                required=_condition_11,
                                 otherwise=never,
                             ),
                         ),
@@ -472,7 +497,7 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Selector Attribute VR (0072,0050) is present and the value is SV, and Numeric Value Qualifier Code Sequence (0040,A301) is not present.",
                                 status="parser",
-                                required=_condition_10,
+                                required=_condition_12,
                                 otherwise=never,
                             ),
                         ),
@@ -485,7 +510,7 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Selector Attribute VR (0072,0050) is present and the value is UC.",
                                 status="parser",
-                                required=_condition_11,
+                                required=_condition_13,
                                 otherwise=never,
                             ),
                         ),
@@ -498,7 +523,7 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Selector Attribute VR (0072,0050) is present and the value is UL, and Numeric Value Qualifier Code Sequence (0040,A301) is not present.",
                                 status="parser",
-                                required=_condition_12,
+                                required=_condition_14,
                                 otherwise=never,
                             ),
                         ),
@@ -511,7 +536,7 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Selector Attribute VR (0072,0050) is present and the value is US, and Numeric Value Qualifier Code Sequence (0040,A301) is not present.",
                                 status="parser",
-                                required=_condition_13,
+                                required=_condition_15,
                                 otherwise=never,
                             ),
                         ),
@@ -524,7 +549,7 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Selector Attribute VR (0072,0050) is present and the value is UV, and Numeric Value Qualifier Code Sequence (0040,A301) is not present.",
                                 status="parser",
-                                required=_condition_14,
+                                required=_condition_16,
                                 otherwise=never,
                             ),
                         ),
@@ -546,7 +571,7 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Selector Attribute VR (0072,0050) is present and the value is SQ.",
                                 status="parser",
-                                required=_condition_15,
+                                required=_condition_17,
                                 otherwise=never,
                             ),
                         ),
@@ -568,8 +593,8 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             ),
                             requirement=Requirement(
                                 text="Required if this cell is a numeric value (Selector Attribute VR is DS, FD, FL, IS, SL, SS, SV, UL, US or UV) has a unit (is not dimensionless), and the unit is not specified within the Table Row Definition Sequence for this row or Table Column Definition Sequence for this column.",
-                                status="unparsed",
-                                required=not_verifiable,
+                                status="override",
+                                required=_condition_18,
                                 otherwise=never,
                             ),
                         ),
@@ -591,8 +616,8 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             ),
                             requirement=Requirement(
                                 text="Required if this cell is a numeric value (Selector Attribute VR is DS, FD, FL, IS, SL, SS, SV, UL, US or UV), and the numeric value cannot be provided.",
-                                status="unparsed",
-                                required=not_verifiable,
+                                status="override",
+                                required=_condition_18,
                                 otherwise=never,
                             ),
                         ),

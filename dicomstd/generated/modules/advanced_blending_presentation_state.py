@@ -124,7 +124,7 @@ ADVANCED_BLENDING_PRESENTATION_STATE_MODULE: Final = AttributeTable(
                     ),
                     requirement=Requirement(
                         text="Required if the Frame of Reference UID (0020,0052) value of the Images referenced by the Referenced Image Sequence (0008,1140) of this Item does not match the Frame of Reference UID (0020,0052) value of this Presentation State Instance May be present otherwise.",
-                        status="unparsed",
+                        status="unknown by design",
                         required=not_verifiable,
                         otherwise=always,
                     ),

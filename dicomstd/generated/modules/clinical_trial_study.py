@@ -19,7 +19,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
@@ -42,6 +42,13 @@ def _condition_1(context: EvaluationContext) -> Truth:
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Consent for Distribution Flag (0012,0085) equals YES or WITHDRAWN."
     return rt.value_in(context, 0x00120085, "item", 0, None, ("YES", "WITHDRAWN"))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Distribution Type (0012,0084) is NAMED_PROTOCOL and the protocol is not that which is specified in Clinical Trial Protocol ID (0012,0020) in the Clinical Trial Subject Module."
+    return rt.conj(
+        rt.value_in(context, 0x00120084, "item", 0, None, ("NAMED_PROTOCOL",)), rt.UNKNOWN
+    )
 
 
 CLINICAL_TRIAL_STUDY_MODULE: Final = AttributeTable(
@@ -145,8 +152,8 @@ CLINICAL_TRIAL_STUDY_MODULE: Final = AttributeTable(
                     row=10,
                     requirement=Requirement(
                         text="Required if Distribution Type (0012,0084) is NAMED_PROTOCOL and the protocol is not that which is specified in Clinical Trial Protocol ID (0012,0020) in the Clinical Trial Subject Module.",
-                        status="unparsed",
-                        required=not_verifiable,
+                        status="parser",
+                        required=_condition_3,
                         otherwise=never,
                     ),
                 ),

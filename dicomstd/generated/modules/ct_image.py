@@ -19,7 +19,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.conditions.runtime import EvaluationContext, always, never
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
@@ -49,6 +49,11 @@ def _condition_1(context: EvaluationContext) -> Truth:
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Water Equivalent Diameter (0018,1271) is present"
     return rt.present(context, 0x00181271, "item", 0)
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    'Required if one Derivation Code Sequence (0008,9215) Item value is (113097, DCM, "Multi-energy proportional weighting") May be present otherwise.'
+    return rt.code_in(context, 0x00089215, "any", 0, (("113097", "DCM"),))
 
 
 CT_IMAGE_MODULE: Final = AttributeTable(
@@ -314,8 +319,8 @@ CT_IMAGE_MODULE: Final = AttributeTable(
             row=50,
             requirement=Requirement(
                 text='Required if one Derivation Code Sequence (0008,9215) Item value is (113097, DCM, "Multi-energy proportional weighting") May be present otherwise.',
-                status="unparsed",
-                required=not_verifiable,
+                status="parser",
+                required=_condition_3,
                 otherwise=always,
             ),
         ),
@@ -370,8 +375,8 @@ CT_IMAGE_MODULE: Final = AttributeTable(
                     row=59,
                     requirement=Requirement(
                         text='Required if one Derivation Code Sequence (0008,9215) Item value is (113097, DCM, "Multi-energy proportional weighting") May be present otherwise.',
-                        status="unparsed",
-                        required=not_verifiable,
+                        status="parser",
+                        required=_condition_3,
                         otherwise=always,
                     ),
                 ),

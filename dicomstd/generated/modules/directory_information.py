@@ -31,6 +31,41 @@ def _condition_1(context: EvaluationContext) -> Truth:
     return rt.value_in(context, 0x00041430, "item", 0, None, ("PRIVATE",))
 
 
+def _condition_2(context: EvaluationContext) -> Truth:
+    "When the Directory Record does not reference any SOP Instance this Attribute shall not be present."
+    return rt.conj(rt.neg(rt.UNKNOWN), rt.UNKNOWN)
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if the Directory Record references a SOP Instance."
+    return rt.disj(
+        rt.present(context, 0x00041500, "item", 0),
+        rt.present(context, 0x00041511, "item", 0),
+        rt.present(context, 0x00041512, "item", 0),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if the Directory Record references a SOP Instance."
+    return rt.disj(
+        rt.present(context, 0x00041500, "item", 0),
+        rt.present(context, 0x00041510, "item", 0),
+        rt.present(context, 0x00041512, "item", 0),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if the Directory Record references a SOP Instance."
+    return rt.disj(
+        rt.present(context, 0x00041500, "item", 0),
+        rt.present(context, 0x00041510, "item", 0),
+        rt.present(context, 0x00041511, "item", 0),
+        rt.UNKNOWN,
+    )
+
+
 DIRECTORY_INFORMATION_MODULE: Final = AttributeTable(
     table_id="table_F.3-3",
     name="Directory Information",
@@ -159,10 +194,11 @@ DIRECTORY_INFORMATION_MODULE: Final = AttributeTable(
                     type="1C",
                     row=10,
                     requirement=Requirement(
-                        text='A Multiple Value (see PS3.5) that represents the ordered components of the File ID containing a "referenced object" or Referenced SOP Instance. A maximum of 8 components, each from 1 to 8 characters shall be used (see Section 8.2). The Referenced File ID provides the means to "locate" the File through the DICOM File Service provided by the Media Format Layer. All referenced Files shall be with the File-set to which the Directory belongs. Any File within the File-set (to which the Directory belongs) shall be referenced by at most one Directory Record. When the Directory Record does not reference any SOP Instance this Attribute shall not be present.',
-                        status="unparsed",
-                        required=not_verifiable,
+                        text="When the Directory Record does not reference any SOP Instance this Attribute shall not be present.",
+                        status="unknown by design",
+                        required=_condition_2,
                         otherwise=never,
+                        forbidden=not_verifiable,
                     ),
                 ),
                 Attribute(
@@ -173,8 +209,8 @@ DIRECTORY_INFORMATION_MODULE: Final = AttributeTable(
                     row=11,
                     requirement=Requirement(
                         text="Required if the Directory Record references a SOP Instance.",
-                        status="unknown by design",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_3,
                         otherwise=never,
                     ),
                 ),
@@ -186,8 +222,8 @@ DIRECTORY_INFORMATION_MODULE: Final = AttributeTable(
                     row=12,
                     requirement=Requirement(
                         text="Required if the Directory Record references a SOP Instance.",
-                        status="unknown by design",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_4,
                         otherwise=never,
                     ),
                 ),
@@ -199,8 +235,8 @@ DIRECTORY_INFORMATION_MODULE: Final = AttributeTable(
                     row=13,
                     requirement=Requirement(
                         text="Required if the Directory Record references a SOP Instance.",
-                        status="unknown by design",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_5,
                         otherwise=never,
                     ),
                 ),
@@ -212,7 +248,7 @@ DIRECTORY_INFORMATION_MODULE: Final = AttributeTable(
                     row=14,
                     requirement=Requirement(
                         text="Required if the Directory Record references a SOP Instance that encodes the Related General SOP Class UID (0008,001A)",
-                        status="unparsed",
+                        status="unknown by design",
                         required=not_verifiable,
                         otherwise=never,
                     ),

@@ -34,11 +34,20 @@ from dicomstd.specification import (
 
 
 def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Presentation Size Mode (0070,0100) is TRUE SIZE, in which case the values will correspond to the physical distance between the center of each pixel on the display device May be present if Presentation Size Mode (0070,0100) is SCALE TO FIT or MAGNIFY, in which case the values are used to compute the aspect ratio of the image pixels."
+    return rt.value_in(context, 0x00700100, "item", 0, None, ("TRUE SIZE",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    return rt.value_in(context, 0x00700100, "item", 0, None, ("SCALE TO FIT", "MAGNIFY"))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Presentation Pixel Spacing (0070,0101) is not present"
     return rt.neg(rt.present(context, 0x00700101, "item", 0))
 
 
-def _condition_2(context: EvaluationContext) -> Truth:
+def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Presentation Size Mode (0070,0100) is MAGNIFY"
     return rt.value_in(context, 0x00700100, "item", 0, None, ("MAGNIFY",))
 
@@ -74,7 +83,7 @@ DISPLAYED_AREA_MODULE: Final = AttributeTable(
                     ),
                     requirement=Requirement(
                         text="Required if the displayed area selection in this Item does not apply to all the images and frames listed in the Presentation State Relationship Module.",
-                        status="unparsed",
+                        status="unknown by design",
                         required=not_verifiable,
                         otherwise=never,
                     ),
@@ -88,7 +97,7 @@ DISPLAYED_AREA_MODULE: Final = AttributeTable(
                     value_sets=(ValueSet(kind="enumerated", values=("FRAME", "VOLUME")),),
                     requirement=Requirement(
                         text="Required if the instance referenced by Referenced Image Sequence (0008,1140) is tiled (i.e., contains Total Pixel Matrix Columns (0048,0006) and Total Pixel Matrix Rows (0048,0007)) May be present otherwise",
-                        status="unparsed",
+                        status="unknown by design",
                         required=not_verifiable,
                         otherwise=always,
                     ),
@@ -127,9 +136,9 @@ DISPLAYED_AREA_MODULE: Final = AttributeTable(
                     row=8,
                     requirement=Requirement(
                         text="Required if Presentation Size Mode (0070,0100) is TRUE SIZE, in which case the values will correspond to the physical distance between the center of each pixel on the display device May be present if Presentation Size Mode (0070,0100) is SCALE TO FIT or MAGNIFY, in which case the values are used to compute the aspect ratio of the image pixels.",
-                        status="unparsed",
-                        required=not_verifiable,
-                        otherwise=not_verifiable,
+                        status="parser",
+                        required=_condition_1,
+                        otherwise=_condition_2,
                     ),
                 ),
                 Attribute(
@@ -141,7 +150,7 @@ DISPLAYED_AREA_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if Presentation Pixel Spacing (0070,0101) is not present",
                         status="parser",
-                        required=_condition_1,
+                        required=_condition_3,
                         otherwise=never,
                     ),
                 ),
@@ -154,7 +163,7 @@ DISPLAYED_AREA_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if Presentation Size Mode (0070,0100) is MAGNIFY",
                         status="parser",
-                        required=_condition_2,
+                        required=_condition_4,
                         otherwise=never,
                     ),
                 ),

@@ -35,11 +35,32 @@ from dicomstd.specification import (
 
 
 def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if encapsulated document is a CDA document."
+    return rt.disj(
+        rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.104.2",)),
+        rt.conj(
+            rt.neg(
+                rt.sop_class_in(
+                    context,
+                    (
+                        "1.2.840.10008.5.1.4.1.1.104.1",
+                        "1.2.840.10008.5.1.4.1.1.104.3",
+                        "1.2.840.10008.5.1.4.1.1.104.4",
+                        "1.2.840.10008.5.1.4.1.1.104.5",
+                    ),
+                )
+            ),
+            rt.UNKNOWN,
+        ),
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Content Sequence (0040,A730) is present."
     return rt.present(context, 0x0040A730, "item", 0)
 
 
-def _condition_2(context: EvaluationContext) -> Truth:
+def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Content Sequence (0040,A730) is present and if a Template defined and known to the implementation at the time of encoding was used to define the content of this Item, and the Template consists of a single CONTAINER with nested content, and it is the outermost invocation of a set of nested Templates that start with the same CONTAINER (see Section C.18.8.1.2)."
     return rt.conj(rt.present(context, 0x0040A730, "item", 0), rt.UNKNOWN)
 
@@ -146,7 +167,7 @@ ENCAPSULATED_DOCUMENT_MODULE: Final = AttributeTable(
                     row=14,
                     requirement=Requirement(
                         text="Required if the Encapsulated Document (0042,0011) contains a reference to the Image Instance in this Item",
-                        status="unparsed",
+                        status="unknown by design",
                         required=not_verifiable,
                         otherwise=never,
                     ),
@@ -174,7 +195,7 @@ ENCAPSULATED_DOCUMENT_MODULE: Final = AttributeTable(
                     row=17,
                     requirement=Requirement(
                         text="Required if the Encapsulated Document (0042,0011) contains a reference to the SOP Instance in this Item",
-                        status="unparsed",
+                        status="unknown by design",
                         required=not_verifiable,
                         otherwise=never,
                     ),
@@ -234,8 +255,8 @@ ENCAPSULATED_DOCUMENT_MODULE: Final = AttributeTable(
             row=24,
             requirement=Requirement(
                 text="Required if encapsulated document is a CDA document.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=never,
             ),
         ),
@@ -318,7 +339,7 @@ ENCAPSULATED_DOCUMENT_MODULE: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if Content Sequence (0040,A730) is present.",
                 status="parser",
-                required=_condition_1,
+                required=_condition_2,
                 otherwise=never,
             ),
         ),
@@ -370,7 +391,7 @@ ENCAPSULATED_DOCUMENT_MODULE: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if Content Sequence (0040,A730) is present.",
                 status="parser",
-                required=_condition_1,
+                required=_condition_2,
                 otherwise=never,
             ),
         ),
@@ -408,7 +429,7 @@ ENCAPSULATED_DOCUMENT_MODULE: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if Content Sequence (0040,A730) is present and if a Template defined and known to the implementation at the time of encoding was used to define the content of this Item, and the Template consists of a single CONTAINER with nested content, and it is the outermost invocation of a set of nested Templates that start with the same CONTAINER (see Section C.18.8.1.2).",
                 status="parser",
-                required=_condition_2,
+                required=_condition_3,
                 otherwise=never,
             ),
         ),

@@ -195,7 +195,7 @@ ENHANCED_MAMMOGRAPHY_IMAGE_MODULE: Final = AttributeTable(
             row=20,
             requirement=Requirement(
                 text="Required if View Code Sequence (0054,0220) has an Item value other than one representing a specimen image May be present otherwise.",
-                status="unparsed",
+                status="unknown by design",
                 required=not_verifiable,
                 otherwise=always,
             ),

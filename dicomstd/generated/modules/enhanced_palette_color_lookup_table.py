@@ -19,7 +19,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
@@ -44,26 +44,40 @@ def _condition_2(context: EvaluationContext) -> Truth:
 
 
 def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if there are one or more Items of the Data Path Assignment Sequence (0028,1402) other than PRIMARY_PVALUES."
+    return rt.in_any_item(
+        context,
+        0x00281401,
+        "item",
+        0,
+        lambda context_item: rt.conj(
+            rt.present(context_item, 0x00281402, "item", 0),
+            rt.neg(rt.value_in(context_item, 0x00281402, "item", 0, None, ("PRIMARY_PVALUES",))),
+        ),
+    )
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Blending LUT 2 Transfer Function (0028,140D) is CONSTANT."
     return rt.value_in(context, 0x0028140D, "item", 0, None, ("CONSTANT",))
 
 
-def _condition_4(context: EvaluationContext) -> Truth:
+def _condition_5(context: EvaluationContext) -> Truth:
     "Required if Blending LUT 2 Transfer Function (0028,140D) is TABLE."
     return rt.value_in(context, 0x0028140D, "item", 0, None, ("TABLE",))
 
 
-def _condition_5(context: EvaluationContext) -> Truth:
+def _condition_6(context: EvaluationContext) -> Truth:
     "Required if RGB LUT Transfer Function (0028,140F) is TABLE."
     return rt.value_in(context, 0x0028140F, "item", 0, None, ("TABLE",))
 
 
-def _condition_6(context: EvaluationContext) -> Truth:
+def _condition_7(context: EvaluationContext) -> Truth:
     "Required if Alpha LUT Transfer Function (0028,1410) is TABLE."
     return rt.value_in(context, 0x00281410, "item", 0, None, ("TABLE",))
 
 
-def _condition_7(context: EvaluationContext) -> Truth:
+def _condition_8(context: EvaluationContext) -> Truth:
     "Required if Data Path Assignment (0028,1402) is present with a value other than PRIMARY_PVALUES."
     return rt.conj(
         rt.present(context, 0x00281402, "any", 0),
@@ -182,8 +196,8 @@ ENHANCED_PALETTE_COLOR_LOOKUP_TABLE_MODULE: Final = AttributeTable(
             ),
             requirement=Requirement(
                 text="Required if there are one or more Items of the Data Path Assignment Sequence (0028,1402) other than PRIMARY_PVALUES.",
-                status="unparsed",
-                required=not_verifiable,
+                status="parser",
+                required=_condition_3,
                 otherwise=never,
             ),
         ),
@@ -217,7 +231,7 @@ ENHANCED_PALETTE_COLOR_LOOKUP_TABLE_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if Blending LUT 2 Transfer Function (0028,140D) is CONSTANT.",
                         status="parser",
-                        required=_condition_3,
+                        required=_condition_4,
                         otherwise=never,
                     ),
                 ),
@@ -230,7 +244,7 @@ ENHANCED_PALETTE_COLOR_LOOKUP_TABLE_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if Blending LUT 2 Transfer Function (0028,140D) is TABLE.",
                         status="parser",
-                        required=_condition_4,
+                        required=_condition_5,
                         otherwise=never,
                     ),
                 ),
@@ -243,15 +257,15 @@ ENHANCED_PALETTE_COLOR_LOOKUP_TABLE_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if Blending LUT 2 Transfer Function (0028,140D) is TABLE.",
                         status="parser",
-                        required=_condition_4,
+                        required=_condition_5,
                         otherwise=never,
                     ),
                 ),
             ),
             requirement=Requirement(
                 text="Required if there are one or more Items of the Data Path Assignment Sequence (0028,1402) other than PRIMARY_PVALUES.",
-                status="unparsed",
-                required=not_verifiable,
+                status="parser",
+                required=_condition_3,
                 otherwise=never,
             ),
         ),
@@ -296,7 +310,7 @@ ENHANCED_PALETTE_COLOR_LOOKUP_TABLE_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if RGB LUT Transfer Function (0028,140F) is TABLE.",
                         status="parser",
-                        required=_condition_5,
+                        required=_condition_6,
                         otherwise=never,
                     ),
                 ),
@@ -309,7 +323,7 @@ ENHANCED_PALETTE_COLOR_LOOKUP_TABLE_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if RGB LUT Transfer Function (0028,140F) is TABLE.",
                         status="parser",
-                        required=_condition_5,
+                        required=_condition_6,
                         otherwise=never,
                     ),
                 ),
@@ -322,7 +336,7 @@ ENHANCED_PALETTE_COLOR_LOOKUP_TABLE_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if RGB LUT Transfer Function (0028,140F) is TABLE.",
                         status="parser",
-                        required=_condition_5,
+                        required=_condition_6,
                         otherwise=never,
                     ),
                 ),
@@ -335,7 +349,7 @@ ENHANCED_PALETTE_COLOR_LOOKUP_TABLE_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if Alpha LUT Transfer Function (0028,1410) is TABLE.",
                         status="parser",
-                        required=_condition_6,
+                        required=_condition_7,
                         otherwise=never,
                     ),
                 ),
@@ -348,7 +362,7 @@ ENHANCED_PALETTE_COLOR_LOOKUP_TABLE_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if RGB LUT Transfer Function (0028,140F) is TABLE.",
                         status="parser",
-                        required=_condition_5,
+                        required=_condition_6,
                         otherwise=never,
                     ),
                 ),
@@ -361,7 +375,7 @@ ENHANCED_PALETTE_COLOR_LOOKUP_TABLE_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if RGB LUT Transfer Function (0028,140F) is TABLE.",
                         status="parser",
-                        required=_condition_5,
+                        required=_condition_6,
                         otherwise=never,
                     ),
                 ),
@@ -374,7 +388,7 @@ ENHANCED_PALETTE_COLOR_LOOKUP_TABLE_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if RGB LUT Transfer Function (0028,140F) is TABLE.",
                         status="parser",
-                        required=_condition_5,
+                        required=_condition_6,
                         otherwise=never,
                     ),
                 ),
@@ -387,7 +401,7 @@ ENHANCED_PALETTE_COLOR_LOOKUP_TABLE_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if Alpha LUT Transfer Function (0028,1410) is TABLE.",
                         status="parser",
-                        required=_condition_6,
+                        required=_condition_7,
                         otherwise=never,
                     ),
                 ),
@@ -395,7 +409,7 @@ ENHANCED_PALETTE_COLOR_LOOKUP_TABLE_MODULE: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if Data Path Assignment (0028,1402) is present with a value other than PRIMARY_PVALUES.",
                 status="parser",
-                required=_condition_7,
+                required=_condition_8,
                 otherwise=never,
             ),
         ),
@@ -407,8 +421,8 @@ ENHANCED_PALETTE_COLOR_LOOKUP_TABLE_MODULE: Final = AttributeTable(
             row=28,
             requirement=Requirement(
                 text="Required if Data Path Assignment (0028,1402) is present and there exists any value other than PRIMARY_PVALUES.",
-                status="unparsed",
-                required=not_verifiable,
+                status="parser",
+                required=_condition_3,
                 otherwise=never,
             ),
         ),

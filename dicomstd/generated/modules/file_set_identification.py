@@ -42,8 +42,8 @@ FILE_SET_IDENTIFICATION_MODULE: Final = AttributeTable(
             type="1C",
             row=3,
             requirement=Requirement(
-                text="Character set used in the File-set Descriptor File with a File ID as specified in File-set Descriptor File ID (0004,1141). Required to specify the expanded or replacement character set. If absent, only the Basic Graphic set is used. See Section C.12.1.1.2 for Defined Terms.",
-                status="unparsed",
+                text="Required to specify the expanded or replacement character set",
+                status="unknown by design",
                 required=not_verifiable,
                 otherwise=never,
             ),

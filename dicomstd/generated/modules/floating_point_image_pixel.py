@@ -19,7 +19,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import Attribute, AttributeTable, Requirement, ValueSet
 
 # The conditions of this table's rows, compiled from their sentences (each function's
@@ -27,6 +27,17 @@ from dicomstd.specification import Attribute, AttributeTable, Requirement, Value
 
 
 def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if the aspect ratio values do not have a ratio of 1:1 and the physical pixel spacing is not specified by Pixel Spacing (0028,0030), or Imager Pixel Spacing (0018,1164) or Nominal Scanned Pixel Spacing (0018,2010), either for the entire Image or per-frame in a Functional Group Macro"
+    return rt.conj(
+        rt.UNKNOWN,
+        rt.neg(rt.present(context, 0x00280030, "item", 0)),
+        rt.neg(rt.present(context, 0x00181164, "item", 0)),
+        rt.neg(rt.present(context, 0x00182010, "item", 0)),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Float Pixel Padding Value (0028,0122) is present"
     return rt.present(context, 0x00280122, "item", 0)
 
@@ -70,8 +81,8 @@ FLOATING_POINT_IMAGE_PIXEL_MODULE: Final = AttributeTable(
             row=7,
             requirement=Requirement(
                 text="Required if the aspect ratio values do not have a ratio of 1:1 and the physical pixel spacing is not specified by Pixel Spacing (0028,0030), or Imager Pixel Spacing (0018,1164) or Nominal Scanned Pixel Spacing (0018,2010), either for the entire Image or per-frame in a Functional Group Macro",
-                status="unparsed",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=never,
             ),
         ),
@@ -91,7 +102,7 @@ FLOATING_POINT_IMAGE_PIXEL_MODULE: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if Float Pixel Padding Value (0028,0122) is present",
                 status="parser",
-                required=_condition_1,
+                required=_condition_2,
                 otherwise=never,
             ),
         ),

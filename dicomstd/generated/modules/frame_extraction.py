@@ -50,7 +50,7 @@ FRAME_EXTRACTION_MODULE: Final = AttributeTable(
                     row=3,
                     requirement=Requirement(
                         text="Required if object extraction is based on a Frame Level Retrieve using the Simple Frame List (0008,1161) Attribute",
-                        status="unparsed",
+                        status="unknown by design",
                         required=not_verifiable,
                         otherwise=never,
                     ),
@@ -63,7 +63,7 @@ FRAME_EXTRACTION_MODULE: Final = AttributeTable(
                     row=4,
                     requirement=Requirement(
                         text="Required if object extraction is based on a Frame Level Retrieve using the Calculated Frame List (0008,1162) Attribute",
-                        status="unparsed",
+                        status="unknown by design",
                         required=not_verifiable,
                         otherwise=never,
                     ),
@@ -76,7 +76,7 @@ FRAME_EXTRACTION_MODULE: Final = AttributeTable(
                     row=5,
                     requirement=Requirement(
                         text="Required if object extraction is based on a Frame Level Retrieve using Time Range (0008,1163)",
-                        status="unparsed",
+                        status="unknown by design",
                         required=not_verifiable,
                         otherwise=never,
                     ),

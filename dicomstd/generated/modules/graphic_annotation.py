@@ -85,6 +85,11 @@ def _condition_8(context: EvaluationContext) -> Truth:
 
 
 def _condition_9(context: EvaluationContext) -> Truth:
+    "Either one or both of Text Object Sequence (0070,0008) or Graphic Object Sequence (0070,0009) are required."
+    return rt.neg(rt.present(context, 0x00700009, "item", 0))
+
+
+def _condition_10(context: EvaluationContext) -> Truth:
     'Required if Graphic Data (0070,0022) is "closed", that is Graphic Type (0070,0023) is CIRCLE or ELLIPSE, or Graphic Type (0070,0023) is POLYLINE or INTERPOLATED and the first data point is the same as the last data point.'
     return rt.disj(
         rt.value_in(context, 0x00700023, "item", 0, None, ("CIRCLE", "ELLIPSE")),
@@ -95,7 +100,12 @@ def _condition_9(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_10(context: EvaluationContext) -> Truth:
+def _condition_11(context: EvaluationContext) -> Truth:
+    "Either one or both of Text Object Sequence (0070,0008) or Graphic Object Sequence (0070,0009) are required."
+    return rt.neg(rt.present(context, 0x00700008, "item", 0))
+
+
+def _condition_12(context: EvaluationContext) -> Truth:
     "Required if Rotation Angle (0070,0230) is present or if Compound Graphic Type (0070,0294) is CUTLINE or INFINITELINE."
     return rt.disj(
         rt.present(context, 0x00700230, "item", 0),
@@ -103,29 +113,29 @@ def _condition_10(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_11(context: EvaluationContext) -> Truth:
+def _condition_13(context: EvaluationContext) -> Truth:
     "Required if Compound Graphic Type (0070,0294) equals CUTLINE, INFINITELINE or CROSSHAIR."
     return rt.value_in(
         context, 0x00700294, "item", 0, None, ("CUTLINE", "INFINITELINE", "CROSSHAIR")
     )
 
 
-def _condition_12(context: EvaluationContext) -> Truth:
+def _condition_14(context: EvaluationContext) -> Truth:
     "Required if Compound Graphic Type (0070,0294) equals CROSSHAIR."
     return rt.value_in(context, 0x00700294, "item", 0, None, ("CROSSHAIR",))
 
 
-def _condition_13(context: EvaluationContext) -> Truth:
+def _condition_15(context: EvaluationContext) -> Truth:
     "Required if Compound Graphic Type (0070,0294) equals AXIS."
     return rt.value_in(context, 0x00700294, "item", 0, None, ("AXIS",))
 
 
-def _condition_14(context: EvaluationContext) -> Truth:
+def _condition_16(context: EvaluationContext) -> Truth:
     "Required if Compound Graphic Type (0070,0294) equals RULER, AXIS or CROSSHAIR."
     return rt.value_in(context, 0x00700294, "item", 0, None, ("RULER", "AXIS", "CROSSHAIR"))
 
 
-def _condition_15(context: EvaluationContext) -> Truth:
+def _condition_17(context: EvaluationContext) -> Truth:
     "Required if Compound Graphic Type (0070,0294) equals RECTANGLE or ELLIPSE."
     return rt.value_in(context, 0x00700294, "item", 0, None, ("RECTANGLE", "ELLIPSE"))
 
@@ -161,7 +171,7 @@ GRAPHIC_ANNOTATION_MODULE: Final = AttributeTable(
                     ),
                     requirement=Requirement(
                         text="Required if graphic annotations in this Item do not apply to all the images and frames listed in the Presentation State Relationship Module.",
-                        status="unparsed",
+                        status="unknown by design",
                         required=not_verifiable,
                         otherwise=never,
                     ),
@@ -330,10 +340,10 @@ GRAPHIC_ANNOTATION_MODULE: Final = AttributeTable(
                         ),
                     ),
                     requirement=Requirement(
-                        text="Sequence that describes a text annotation. One or more Items shall be included in this Sequence. Either one or both of Text Object Sequence (0070,0008) or Graphic Object Sequence (0070,0009) are required.",
-                        status="unparsed",
-                        required=not_verifiable,
-                        otherwise=never,
+                        text="Either one or both of Text Object Sequence (0070,0008) or Graphic Object Sequence (0070,0009) are required.",
+                        status="parser",
+                        required=_condition_9,
+                        otherwise=always,
                     ),
                 ),
                 Attribute(
@@ -408,7 +418,7 @@ GRAPHIC_ANNOTATION_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text='Required if Graphic Data (0070,0022) is "closed", that is Graphic Type (0070,0023) is CIRCLE or ELLIPSE, or Graphic Type (0070,0023) is POLYLINE or INTERPOLATED and the first data point is the same as the last data point.',
                                 status="override",
-                                required=_condition_9,
+                                required=_condition_10,
                                 otherwise=never,
                             ),
                         ),
@@ -460,10 +470,10 @@ GRAPHIC_ANNOTATION_MODULE: Final = AttributeTable(
                         ),
                     ),
                     requirement=Requirement(
-                        text="Sequence that describes a graphic annotation. One or more Items shall be included in this Sequence. Either one or both of Text Object Sequence (0070,0008) or Graphic Object Sequence (0070,0009) are required.",
-                        status="unparsed",
-                        required=not_verifiable,
-                        otherwise=never,
+                        text="Either one or both of Text Object Sequence (0070,0008) or Graphic Object Sequence (0070,0009) are required.",
+                        status="parser",
+                        required=_condition_11,
+                        otherwise=always,
                     ),
                 ),
                 Attribute(
@@ -563,7 +573,7 @@ GRAPHIC_ANNOTATION_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Rotation Angle (0070,0230) is present or if Compound Graphic Type (0070,0294) is CUTLINE or INFINITELINE.",
                                 status="parser",
-                                required=_condition_10,
+                                required=_condition_12,
                                 otherwise=never,
                             ),
                         ),
@@ -576,7 +586,7 @@ GRAPHIC_ANNOTATION_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Compound Graphic Type (0070,0294) equals CUTLINE, INFINITELINE or CROSSHAIR.",
                                 status="parser",
-                                required=_condition_11,
+                                required=_condition_13,
                                 otherwise=never,
                             ),
                         ),
@@ -589,7 +599,7 @@ GRAPHIC_ANNOTATION_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Compound Graphic Type (0070,0294) equals CROSSHAIR.",
                                 status="parser",
-                                required=_condition_12,
+                                required=_condition_14,
                                 otherwise=never,
                             ),
                         ),
@@ -619,7 +629,7 @@ GRAPHIC_ANNOTATION_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Compound Graphic Type (0070,0294) equals AXIS.",
                                 status="parser",
-                                required=_condition_13,
+                                required=_condition_15,
                                 otherwise=never,
                             ),
                         ),
@@ -635,7 +645,7 @@ GRAPHIC_ANNOTATION_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Compound Graphic Type (0070,0294) equals RULER, AXIS or CROSSHAIR.",
                                 status="parser",
-                                required=_condition_14,
+                                required=_condition_16,
                                 otherwise=never,
                             ),
                         ),
@@ -649,7 +659,7 @@ GRAPHIC_ANNOTATION_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Compound Graphic Type (0070,0294) equals RULER, AXIS, or CROSSHAIR.",
                                 status="parser",
-                                required=_condition_14,
+                                required=_condition_16,
                                 otherwise=never,
                             ),
                         ),
@@ -663,7 +673,7 @@ GRAPHIC_ANNOTATION_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Compound Graphic Type (0070,0294) equals RULER, AXIS or CROSSHAIR.",
                                 status="parser",
-                                required=_condition_14,
+                                required=_condition_16,
                                 otherwise=never,
                             ),
                         ),
@@ -677,7 +687,7 @@ GRAPHIC_ANNOTATION_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Compound Graphic Type (0070,0294) equals RECTANGLE or ELLIPSE.",
                                 status="parser",
-                                required=_condition_15,
+                                required=_condition_17,
                                 otherwise=never,
                             ),
                         ),

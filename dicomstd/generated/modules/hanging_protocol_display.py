@@ -719,7 +719,7 @@ HANGING_PROTOCOL_DISPLAY_MODULE: Final = AttributeTable(
                     ),
                     requirement=Requirement(
                         text="Required if Pseudo-Color Type (0072,0704) is a reference to a standard palette May be present otherwise if Pseudo-Color Type (0072,0704) is present.",
-                        status="unparsed",
+                        status="unknown by design",
                         required=not_verifiable,
                         otherwise=_condition_19,
                     ),
@@ -814,7 +814,7 @@ HANGING_PROTOCOL_DISPLAY_MODULE: Final = AttributeTable(
                     row=60,
                     requirement=Requirement(
                         text="Required if there is a one-way interaction such that the location of the Reference Display Sets is indicated on or controlled by the Navigation Display Set",
-                        status="unparsed",
+                        status="unknown by design",
                         required=not_verifiable,
                         otherwise=never,
                     ),

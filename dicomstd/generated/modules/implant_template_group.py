@@ -152,7 +152,7 @@ IMPLANT_TEMPLATE_GROUP_MODULE: Final = AttributeTable(
                     row=14,
                     requirement=Requirement(
                         text="May be present if Number of Surfaces (0066,0001) is present in the Instance referenced in the Implant Template Group Members Sequence (0078,002A) Item",
-                        status="unparsed",
+                        status="unknown by design",
                         required=not_verifiable,
                         otherwise=not_verifiable,
                     ),
@@ -202,7 +202,7 @@ IMPLANT_TEMPLATE_GROUP_MODULE: Final = AttributeTable(
                     ),
                     requirement=Requirement(
                         text="May be present if HPGL Document Sequence (0068,62C0) is present in the Instance referenced in the Implant Template Group Members Sequence (0078,002A) Item",
-                        status="unparsed",
+                        status="unknown by design",
                         required=not_verifiable,
                         otherwise=not_verifiable,
                     ),

@@ -40,16 +40,62 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if SOP Instances for this Study may be retrieved using a C-MOVE or C-GET based SOP Class (see PS3.4) and Study Access End Points Sequence (0008,0421) does not include Retrieve AE Title (0008,0054) May be present otherwise."
+    return rt.conj(
+        rt.UNKNOWN,
+        rt.neg(
+            rt.in_any_item(
+                context,
+                0x00080421,
+                "top",
+                0,
+                lambda context_item: rt.has_value(context_item, 0x00080054, "item", 0),
+            )
+        ),
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if SOP Instances for this Study may be retrieved using the web-based Studies Service (see PS3.18) and Study Access End Points Sequence (0008,0421) does not include Retrieve URL (0008,1190) May be present otherwise."
+    return rt.conj(
+        rt.UNKNOWN,
+        rt.neg(
+            rt.in_any_item(
+                context,
+                0x00080421,
+                "top",
+                0,
+                lambda context_item: rt.has_value(context_item, 0x00081190, "item", 0),
+            )
+        ),
+    )
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
     "Required if File Access URI (0008,0409) is present."
     return rt.present(context, 0x00080409, "item", 0)
 
 
-def _condition_3(context: EvaluationContext) -> Truth:
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if this Series is not to be used for operational purposes, and Removed from Operational Use (0008,0405) Attribute at Study level does not have the value Y May be present otherwise."
+    return rt.conj(rt.UNKNOWN, rt.neg(rt.value_in(context, 0x00080405, "parent", 1, None, ("Y",))))
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if this SOP Instance is not to be used for operational purposes, and Removed from Operational Use (0008,0405) Attribute at Study or Series level does not have the value Y May be present otherwise."
+    return rt.conj(
+        rt.UNKNOWN,
+        rt.neg(rt.value_in(context, 0x00080405, "parent", 2, None, ("Y",))),
+        rt.neg(rt.value_in(context, 0x00080405, "parent", 1, None, ("Y",))),
+    )
+
+
+def _condition_7(context: EvaluationContext) -> Truth:
     "Required if Inventory Level (0008,0403) has value INSTANCE"
     return rt.value_in(context, 0x00080403, "parent", 2, None, ("INSTANCE",))
 
 
-def _condition_4(context: EvaluationContext) -> Truth:
+def _condition_8(context: EvaluationContext) -> Truth:
     "Required if Inventory Level (0008,0403) has value SERIES or INSTANCE"
     return rt.value_in(context, 0x00080403, "parent", 1, None, ("SERIES", "INSTANCE"))
 
@@ -386,8 +432,8 @@ INVENTORY_MODULE: Final = AttributeTable(
                     row=46,
                     requirement=Requirement(
                         text="Required if SOP Instances for this Study may be retrieved using a C-MOVE or C-GET based SOP Class (see PS3.4) and Study Access End Points Sequence (0008,0421) does not include Retrieve AE Title (0008,0054) May be present otherwise.",
-                        status="unparsed",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_2,
                         otherwise=always,
                     ),
                 ),
@@ -399,8 +445,8 @@ INVENTORY_MODULE: Final = AttributeTable(
                     row=47,
                     requirement=Requirement(
                         text="Required if SOP Instances for this Study may be retrieved using the web-based Studies Service (see PS3.18) and Study Access End Points Sequence (0008,0421) does not include Retrieve URL (0008,1190) May be present otherwise.",
-                        status="unparsed",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_3,
                         otherwise=always,
                     ),
                 ),
@@ -455,7 +501,7 @@ INVENTORY_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if File Access URI (0008,0409) is present.",
                                 status="parser",
-                                required=_condition_2,
+                                required=_condition_4,
                                 otherwise=never,
                             ),
                         ),
@@ -598,8 +644,8 @@ INVENTORY_MODULE: Final = AttributeTable(
                             value_sets=(ValueSet(kind="enumerated", values=("Y", "N")),),
                             requirement=Requirement(
                                 text="Required if this Series is not to be used for operational purposes, and Removed from Operational Use (0008,0405) Attribute at Study level does not have the value Y May be present otherwise.",
-                                status="unparsed",
-                                required=not_verifiable,
+                                status="override",
+                                required=_condition_5,
                                 otherwise=always,
                             ),
                         ),
@@ -747,7 +793,7 @@ INVENTORY_MODULE: Final = AttributeTable(
                                     requirement=Requirement(
                                         text="Required if File Access URI (0008,0409) is present.",
                                         status="parser",
-                                        required=_condition_2,
+                                        required=_condition_4,
                                         otherwise=never,
                                     ),
                                 ),
@@ -991,8 +1037,8 @@ INVENTORY_MODULE: Final = AttributeTable(
                                     value_sets=(ValueSet(kind="enumerated", values=("Y", "N")),),
                                     requirement=Requirement(
                                         text="Required if this SOP Instance is not to be used for operational purposes, and Removed from Operational Use (0008,0405) Attribute at Study or Series level does not have the value Y May be present otherwise.",
-                                        status="unparsed",
-                                        required=not_verifiable,
+                                        status="override",
+                                        required=_condition_6,
                                         otherwise=always,
                                     ),
                                 ),
@@ -1123,7 +1169,7 @@ INVENTORY_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Inventory Level (0008,0403) has value INSTANCE",
                                 status="parser",
-                                required=_condition_3,
+                                required=_condition_7,
                                 otherwise=never,
                             ),
                         ),
@@ -1131,7 +1177,7 @@ INVENTORY_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if Inventory Level (0008,0403) has value SERIES or INSTANCE",
                         status="parser",
-                        required=_condition_4,
+                        required=_condition_8,
                         otherwise=never,
                     ),
                 ),

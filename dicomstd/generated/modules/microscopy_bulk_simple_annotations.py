@@ -55,16 +55,21 @@ def _condition_4(context: EvaluationContext) -> Truth:
 
 
 def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if Annotation Coordinate Type (006A,0001) is 3D, and all points in Point Coordinates Data (0066,0016) or Double Point Coordinates Data (0066,0022) are in the same Z plane(s)"
+    return rt.conj(rt.value_in(context, 0x006A0001, "top", 0, None, ("3D",)), rt.UNKNOWN)
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
     "Required if Double Point Coordinates Data (0066,0022) is not present"
     return rt.neg(rt.present(context, 0x00660022, "item", 0))
 
 
-def _condition_6(context: EvaluationContext) -> Truth:
+def _condition_7(context: EvaluationContext) -> Truth:
     "Required if Point Coordinates Data (0066,0016) is not present"
     return rt.neg(rt.present(context, 0x00660016, "item", 0))
 
 
-def _condition_7(context: EvaluationContext) -> Truth:
+def _condition_8(context: EvaluationContext) -> Truth:
     "Required if Graphic Type (0070,0023) is POLYLINE or POLYGON."
     return rt.value_in(context, 0x00700023, "item", 0, None, ("POLYLINE", "POLYGON"))
 
@@ -320,8 +325,8 @@ MICROSCOPY_BULK_SIMPLE_ANNOTATIONS_MODULE: Final = AttributeTable(
                     row=28,
                     requirement=Requirement(
                         text="Required if Annotation Coordinate Type (006A,0001) is 3D, and all points in Point Coordinates Data (0066,0016) or Double Point Coordinates Data (0066,0022) are in the same Z plane(s)",
-                        status="unparsed",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_5,
                         otherwise=never,
                     ),
                 ),
@@ -334,7 +339,7 @@ MICROSCOPY_BULK_SIMPLE_ANNOTATIONS_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if Double Point Coordinates Data (0066,0022) is not present",
                         status="parser",
-                        required=_condition_5,
+                        required=_condition_6,
                         otherwise=never,
                     ),
                 ),
@@ -347,7 +352,7 @@ MICROSCOPY_BULK_SIMPLE_ANNOTATIONS_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if Point Coordinates Data (0066,0016) is not present",
                         status="parser",
-                        required=_condition_6,
+                        required=_condition_7,
                         otherwise=never,
                     ),
                 ),
@@ -360,7 +365,7 @@ MICROSCOPY_BULK_SIMPLE_ANNOTATIONS_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if Graphic Type (0070,0023) is POLYLINE or POLYGON.",
                         status="parser",
-                        required=_condition_7,
+                        required=_condition_8,
                         otherwise=never,
                     ),
                 ),
@@ -436,7 +441,7 @@ MICROSCOPY_BULK_SIMPLE_ANNOTATIONS_MODULE: Final = AttributeTable(
                                     row=40,
                                     requirement=Requirement(
                                         text="Required if Measurement Values stored in Floating Point Values (0066,0125) are associated with only a subset of Annotations",
-                                        status="unparsed",
+                                        status="unknown by design",
                                         required=not_verifiable,
                                         otherwise=never,
                                     ),

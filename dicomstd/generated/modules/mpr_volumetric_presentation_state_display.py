@@ -19,7 +19,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
 
 # The conditions of this table's rows, compiled from their sentences (each function's
@@ -91,6 +91,11 @@ def _condition_10(context: EvaluationContext) -> Truth:
 def _condition_11(context: EvaluationContext) -> Truth:
     "Required if Pixel Presentation (0008,9205) has a value of MONOCHROME."
     return rt.value_in(context, 0x00089205, "item", 0, None, ("MONOCHROME",))
+
+
+def _condition_12(context: EvaluationContext) -> Truth:
+    "Required if Pixel Presentation (0008,9205) has a value of TRUE_COLOR and a standard color space described by one of the Enumerated Values in Section C.11.15.1.2 is used."
+    return rt.conj(rt.value_in(context, 0x00089205, "item", 0, None, ("TRUE_COLOR",)), rt.UNKNOWN)
 
 
 MPR_VOLUMETRIC_PRESENTATION_STATE_DISPLAY_MODULE: Final = AttributeTable(
@@ -414,8 +419,8 @@ MPR_VOLUMETRIC_PRESENTATION_STATE_DISPLAY_MODULE: Final = AttributeTable(
             value_sets=(ValueSet(kind="defined", values=("SRGB", "ADOBERGB", "ROMMRGB")),),
             requirement=Requirement(
                 text="Required if Pixel Presentation (0008,9205) has a value of TRUE_COLOR and a standard color space described by one of the Enumerated Values in Section C.11.15.1.2 is used.",
-                status="unparsed",
-                required=not_verifiable,
+                status="override",
+                required=_condition_12,
                 otherwise=never,
             ),
         ),

@@ -19,7 +19,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
@@ -35,11 +35,19 @@ from dicomstd.specification import (
 
 
 def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if present in the source images or this IOD Instance has been compressed."
+    return rt.disj(
+        rt.transfer_syntax_in(context, ("1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51")),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
     "Required if B-scan Cycle Time Vector (0022,1646) is absent."
     return rt.neg(rt.present(context, 0x00221646, "item", 0))
 
 
-def _condition_2(context: EvaluationContext) -> Truth:
+def _condition_3(context: EvaluationContext) -> Truth:
     "Required if B-scan Cycle Time (0022,1645) is absent. scan time + latency between B-scans"
     return rt.neg(rt.present(context, 0x00221645, "any", 0))
 
@@ -123,8 +131,8 @@ OPHTHALMIC_OPTICAL_COHERENCE_TOMOGRAPHY_B_SCAN_VOLUME_ANALYSIS_IMAGE_MODULE: Fin
             row=13,
             requirement=Requirement(
                 text="Required if present in the source images or this IOD Instance has been compressed.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=never,
             ),
         ),
@@ -136,8 +144,8 @@ OPHTHALMIC_OPTICAL_COHERENCE_TOMOGRAPHY_B_SCAN_VOLUME_ANALYSIS_IMAGE_MODULE: Fin
             row=14,
             requirement=Requirement(
                 text="Required if present in the source images or this IOD Instance has been compressed",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=never,
             ),
         ),
@@ -229,7 +237,7 @@ OPHTHALMIC_OPTICAL_COHERENCE_TOMOGRAPHY_B_SCAN_VOLUME_ANALYSIS_IMAGE_MODULE: Fin
                     requirement=Requirement(
                         text="Required if B-scan Cycle Time Vector (0022,1646) is absent.",
                         status="parser",
-                        required=_condition_1,
+                        required=_condition_2,
                         otherwise=never,
                     ),
                 ),
@@ -242,7 +250,7 @@ OPHTHALMIC_OPTICAL_COHERENCE_TOMOGRAPHY_B_SCAN_VOLUME_ANALYSIS_IMAGE_MODULE: Fin
                     requirement=Requirement(
                         text="Required if B-scan Cycle Time (0022,1645) is absent. scan time + latency between B-scans",
                         status="override",
-                        required=_condition_2,
+                        required=_condition_3,
                         otherwise=never,
                     ),
                 ),

@@ -100,7 +100,7 @@ OPHTHALMIC_PHOTOGRAPHY_IMAGE_MODULE: Final = AttributeTable(
             value_sets=(ValueSet(kind="enumerated", values=("2",)),),
             requirement=Requirement(
                 text="Required if different from Samples per Pixel (0028,0002)",
-                status="unparsed",
+                status="unknown by design",
                 required=not_verifiable,
                 otherwise=never,
             ),

@@ -19,7 +19,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import Attribute, AttributeTable, Include, Requirement, ValueSet
 
 # The conditions of this table's rows, compiled from their sentences (each function's
@@ -34,6 +34,14 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if present in the source images or this SOP Instance has been compressed."
+    return rt.disj(
+        rt.transfer_syntax_in(context, ("1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51")),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Pixel Presentation (0008,9205) equals COLOR_RANGE and the Palette Color Lookup Table Module is not present."
     return rt.conj(
         rt.value_in(context, 0x00089205, "item", 0, None, ("COLOR_RANGE",)),
@@ -41,7 +49,7 @@ def _condition_2(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_3(context: EvaluationContext) -> Truth:
+def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Pixel Presentation (0008,9205) has a value of COLOR_RANGE."
     return rt.value_in(context, 0x00089205, "item", 0, None, ("COLOR_RANGE",))
 
@@ -157,8 +165,8 @@ PARAMETRIC_MAP_IMAGE_MODULE: Final = AttributeTable(
             row=11,
             requirement=Requirement(
                 text="Required if present in the source images or this SOP Instance has been compressed.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_2,
                 otherwise=never,
             ),
         ),
@@ -170,8 +178,8 @@ PARAMETRIC_MAP_IMAGE_MODULE: Final = AttributeTable(
             row=12,
             requirement=Requirement(
                 text="Required if present in the source images or this SOP Instance has been compressed",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_2,
                 otherwise=never,
             ),
         ),
@@ -208,7 +216,7 @@ PARAMETRIC_MAP_IMAGE_MODULE: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if Pixel Presentation (0008,9205) equals COLOR_RANGE and the Palette Color Lookup Table Module is not present.",
                 status="parser",
-                required=_condition_2,
+                required=_condition_3,
                 otherwise=never,
             ),
         ),
@@ -221,7 +229,7 @@ PARAMETRIC_MAP_IMAGE_MODULE: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if Pixel Presentation (0008,9205) has a value of COLOR_RANGE.",
                 status="parser",
-                required=_condition_3,
+                required=_condition_4,
                 otherwise=never,
             ),
         ),

@@ -19,7 +19,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
@@ -35,6 +35,13 @@ from dicomstd.specification import (
 
 
 def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if the value of SOP Class UID (0008,0016) equals one of the following values: 1.2.840.10008.5.1.4.1.1.200.2 (CT Performed Procedure Protocol Storage) 1.2.840.10008.5.1.4.1.1.200.8 (XA Performed Procedure Protocol Storage)"
+    return rt.sop_class_in(
+        context, ("1.2.840.10008.5.1.4.1.1.200.2", "1.2.840.10008.5.1.4.1.1.200.8")
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Instruction Performed Flag (0018,9918) is present with a value of YES."
     return rt.value_in(context, 0x00189918, "item", 0, None, ("YES",))
 
@@ -113,9 +120,9 @@ PATIENT_POSITIONING_MODULE: Final = AttributeTable(
                     row=6,
                     value_sets=(ValueSet(kind="enumerated", values=("YES", "NO")),),
                     requirement=Requirement(
-                        text="Required if the value of SOP Class UID (0008,0016) equals one of the following values: 1.2.840.10008.5.1.4.1.1.200.2 (CT Performed Procedure Protocol Storage) 1.2.840.10008.5.1.4.1.1.200.8 (XA Performed Procedure Protocol Storage) Enumerated Values: YES NO",
-                        status="unparsed",
-                        required=not_verifiable,
+                        text="Required if the value of SOP Class UID (0008,0016) equals one of the following values: 1.2.840.10008.5.1.4.1.1.200.2 (CT Performed Procedure Protocol Storage) 1.2.840.10008.5.1.4.1.1.200.8 (XA Performed Procedure Protocol Storage)",
+                        status="parser",
+                        required=_condition_1,
                         otherwise=never,
                     ),
                 ),
@@ -128,7 +135,7 @@ PATIENT_POSITIONING_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if Instruction Performed Flag (0018,9918) is present with a value of YES.",
                         status="parser",
-                        required=_condition_1,
+                        required=_condition_2,
                         otherwise=never,
                     ),
                 ),

@@ -19,7 +19,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.conditions.runtime import EvaluationContext, always, never
 from dicomstd.specification import Attribute, AttributeTable, Include, Requirement, ValueSet
 
 # The conditions of this table's rows, compiled from their sentences (each function's
@@ -40,6 +40,15 @@ def _condition_2(context: EvaluationContext) -> Truth:
 
 
 def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Lossy Compression has been performed on the image May be present otherwise."
+    return rt.disj(
+        rt.transfer_syntax_in(context, ("1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51")),
+        rt.has_value(context, 0x00282114, "any", 0),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Decay Correction (0054,1102) is other than NONE"
     return rt.neg(rt.value_in(context, 0x00541102, "any", 0, None, ("NONE",)))
 
@@ -149,8 +158,8 @@ PET_IMAGE_MODULE: Final = AttributeTable(
             value_sets=(ValueSet(kind="enumerated", values=("00", "01")),),
             requirement=Requirement(
                 text="Required if Lossy Compression has been performed on the image May be present otherwise.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_3,
                 otherwise=always,
             ),
         ),
@@ -207,7 +216,7 @@ PET_IMAGE_MODULE: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if Decay Correction (0054,1102) is other than NONE",
                 status="parser",
-                required=_condition_3,
+                required=_condition_4,
                 otherwise=never,
             ),
         ),

@@ -100,7 +100,7 @@ PRESENTATION_STATE_BLENDING_MODULE: Final = AttributeTable(
                             ),
                             requirement=Requirement(
                                 text="Required if the VOI LUT transformation in this Item does not apply to all the images and frames in the enclosing Item of Blending Sequence (0070,0402).",
-                                status="unparsed",
+                                status="unknown by design",
                                 required=not_verifiable,
                                 otherwise=never,
                             ),

@@ -19,7 +19,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
 
 # The conditions of this table's rows, compiled from their sentences (each function's
@@ -27,11 +27,16 @@ from dicomstd.specification import Attribute, AttributeTable, ItemCount, Require
 
 
 def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Mask Frame Numbers (0028,6110) specifies more than one frame (i.e., is multi-valued)"
+    return rt.value_count(context, 0x00286110, "any", 0, "gt", 1)
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Mask Module is present"
     return rt.module_present(context, "table_C.7-16")
 
 
-def _condition_2(context: EvaluationContext) -> Truth:
+def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Mask Subtraction Sequence (0028,6100) is present"
     return rt.present(context, 0x00286100, "item", 0)
 
@@ -67,8 +72,8 @@ PRESENTATION_STATE_MASK_MODULE: Final = AttributeTable(
                     row=3,
                     requirement=Requirement(
                         text="Required if Mask Frame Numbers (0028,6110) specifies more than one frame (i.e., is multi-valued)",
-                        status="unparsed",
-                        required=not_verifiable,
+                        status="parser",
+                        required=_condition_1,
                         otherwise=never,
                     ),
                 ),
@@ -76,7 +81,7 @@ PRESENTATION_STATE_MASK_MODULE: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if Mask Module is present",
                 status="parser",
-                required=_condition_1,
+                required=_condition_2,
                 otherwise=never,
             ),
         ),
@@ -90,7 +95,7 @@ PRESENTATION_STATE_MASK_MODULE: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if Mask Subtraction Sequence (0028,6100) is present",
                 status="parser",
-                required=_condition_2,
+                required=_condition_3,
                 otherwise=never,
             ),
         ),

@@ -121,11 +121,37 @@ def _condition_15(context: EvaluationContext) -> Truth:
 
 
 def _condition_16(context: EvaluationContext) -> Truth:
+    "Required for all but the last Item in this Sequence and for the last Item if Depth Value Averaging Flag (300A,0093) has a value of NO"
+    return rt.disj(rt.UNKNOWN, rt.value_in(context, 0x300A0093, "parent", 1, None, ("NO",)))
+
+
+def _condition_17(context: EvaluationContext) -> Truth:
+    "Required if Cumulative Meterset Weight is non-null in Control Points specified within Control Point Sequence (300A,0111)"
+    return rt.in_any_item(
+        context,
+        0x300A0111,
+        "item",
+        0,
+        lambda context_item: rt.has_value(context_item, 0x300A0134, "item", 0),
+    )
+
+
+def _condition_18(context: EvaluationContext) -> Truth:
     "Required if RT Dose is being transmitted, and Dose Summation Type (3004,000A) equals CONTROL_POINT."
     return rt.conj(rt.UNKNOWN, rt.value_in(context, 0x3004000A, "any", 0, None, ("CONTROL_POINT",)))
 
 
-def _condition_17(context: EvaluationContext) -> Truth:
+def _condition_19(context: EvaluationContext) -> Truth:
+    "Required for first Item of Control Point Sequence (300A,0111) if Number of Wedges (300A,00D0) is non-zero, and in subsequent control points if Wedge Position (300A,0118) changes during Beam"
+    return rt.disj(
+        rt.conj(
+            rt.first_item(context), rt.compare(context, 0x300A00D0, "parent", 1, None, "ne", 0.0)
+        ),
+        rt.conj(rt.neg(rt.first_item(context)), rt.UNKNOWN),
+    )
+
+
+def _condition_20(context: EvaluationContext) -> Truth:
     "Required for first Item of Control Point Sequence (300A,0111), or if the values of the Beam Limiting Device change during the Beam, and if Enhanced RT Beam Limiting Device Definition Flag (3008,00A3) is absent, or is present and has the value NO"
     return rt.conj(
         rt.disj(rt.first_item(context), rt.UNKNOWN),
@@ -136,7 +162,7 @@ def _condition_17(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_18(context: EvaluationContext) -> Truth:
+def _condition_21(context: EvaluationContext) -> Truth:
     "Required for first Item of Control Point Sequence (300A,0111), or if the values of the Beam Limiting Device change during Beam and if Enhanced RT Beam Limiting Device Definition Flag (3008,00A3) is present and has the value YES"
     return rt.conj(
         rt.disj(rt.first_item(context), rt.UNKNOWN),
@@ -144,12 +170,12 @@ def _condition_18(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_19(context: EvaluationContext) -> Truth:
+def _condition_22(context: EvaluationContext) -> Truth:
     "Required for first Item of Control Point Sequence (300A,0111), or if Gantry Angle changes during Beam"
     return rt.disj(rt.first_item(context), rt.UNKNOWN)
 
 
-def _condition_20(context: EvaluationContext) -> Truth:
+def _condition_23(context: EvaluationContext) -> Truth:
     "shall be present for first Item of Control Point Sequence (300A,0111)"
     return rt.first_item(context)
 
@@ -1357,8 +1383,8 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                                     row=138,
                                     requirement=Requirement(
                                         text="Required for all but the last Item in this Sequence and for the last Item if Depth Value Averaging Flag (300A,0093) has a value of NO",
-                                        status="unparsed",
-                                        required=not_verifiable,
+                                        status="parser",
+                                        required=_condition_16,
                                         otherwise=never,
                                     ),
                                 ),
@@ -1370,8 +1396,8 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                                     row=139,
                                     requirement=Requirement(
                                         text="Required for all but the last Item in this Sequence and for the last Item if Depth Value Averaging Flag (300A,0093) has a value of NO",
-                                        status="unparsed",
-                                        required=not_verifiable,
+                                        status="parser",
+                                        required=_condition_16,
                                         otherwise=never,
                                     ),
                                 ),
@@ -1383,8 +1409,8 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                                     row=140,
                                     requirement=Requirement(
                                         text="Required for all but the last Item in this Sequence and for the last Item if Depth Value Averaging Flag (300A,0093) has a value of NO",
-                                        status="unparsed",
-                                        required=not_verifiable,
+                                        status="parser",
+                                        required=_condition_16,
                                         otherwise=never,
                                     ),
                                 ),
@@ -1407,8 +1433,8 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                     row=142,
                     requirement=Requirement(
                         text="Required if Cumulative Meterset Weight is non-null in Control Points specified within Control Point Sequence (300A,0111)",
-                        status="unparsed",
-                        required=not_verifiable,
+                        status="parser",
+                        required=_condition_17,
                         otherwise=never,
                     ),
                 ),
@@ -1481,7 +1507,7 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if RT Dose is being transmitted, and Dose Summation Type (3004,000A) equals CONTROL_POINT.",
                                 status="parser",
-                                required=_condition_16,
+                                required=_condition_18,
                                 otherwise=never,
                             ),
                         ),
@@ -1524,8 +1550,8 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             ),
                             requirement=Requirement(
                                 text="Required for first Item of Control Point Sequence (300A,0111) if Number of Wedges (300A,00D0) is non-zero, and in subsequent control points if Wedge Position (300A,0118) changes during Beam",
-                                status="unparsed",
-                                required=not_verifiable,
+                                status="parser",
+                                required=_condition_19,
                                 otherwise=never,
                             ),
                         ),
@@ -1561,7 +1587,7 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for first Item of Control Point Sequence (300A,0111), or if the values of the Beam Limiting Device change during the Beam, and if Enhanced RT Beam Limiting Device Definition Flag (3008,00A3) is absent, or is present and has the value NO",
                                 status="parser",
-                                required=_condition_17,
+                                required=_condition_20,
                                 otherwise=never,
                             ),
                         ),
@@ -1583,7 +1609,7 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for first Item of Control Point Sequence (300A,0111), or if the values of the Beam Limiting Device change during Beam and if Enhanced RT Beam Limiting Device Definition Flag (3008,00A3) is present and has the value YES",
                                 status="parser",
-                                required=_condition_18,
+                                required=_condition_21,
                                 otherwise=never,
                             ),
                         ),
@@ -1596,7 +1622,7 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for first Item of Control Point Sequence (300A,0111), or if Gantry Angle changes during Beam",
                                 status="parser",
-                                required=_condition_19,
+                                required=_condition_22,
                                 otherwise=never,
                             ),
                         ),
@@ -1610,7 +1636,7 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for first Item of Control Point Sequence (300A,0111), or if Gantry Rotation Direction changes during Beam",
                                 status="parser",
-                                required=_condition_19,
+                                required=_condition_22,
                                 otherwise=never,
                             ),
                         ),
@@ -1638,7 +1664,7 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for first Item of Control Point Sequence (300A,0111), or if Beam Limiting Device Angle changes during Beam",
                                 status="parser",
-                                required=_condition_19,
+                                required=_condition_22,
                                 otherwise=never,
                             ),
                         ),
@@ -1652,7 +1678,7 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for first Item of Control Point Sequence (300A,0111), or if Beam Limiting Device Rotation Direction changes during Beam",
                                 status="parser",
-                                required=_condition_19,
+                                required=_condition_22,
                                 otherwise=never,
                             ),
                         ),
@@ -1665,7 +1691,7 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for first Item of Control Point Sequence (300A,0111), or if Patient Support Angle changes during Beam",
                                 status="parser",
-                                required=_condition_19,
+                                required=_condition_22,
                                 otherwise=never,
                             ),
                         ),
@@ -1679,7 +1705,7 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for first Item of Control Point Sequence (300A,0111), or if Patient Support Rotation Direction changes during Beam",
                                 status="parser",
-                                required=_condition_19,
+                                required=_condition_22,
                                 otherwise=never,
                             ),
                         ),
@@ -1699,7 +1725,7 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for first Item of Control Point Sequence (300A,0111), or if Table Top Eccentric Angle changes during Beam",
                                 status="parser",
-                                required=_condition_19,
+                                required=_condition_22,
                                 otherwise=never,
                             ),
                         ),
@@ -1713,7 +1739,7 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for first Item of Control Point Sequence (300A,0111), or if Table Top Eccentric Rotation Direction changes during Beam",
                                 status="parser",
-                                required=_condition_19,
+                                required=_condition_22,
                                 otherwise=never,
                             ),
                         ),
@@ -1726,7 +1752,7 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="shall be present for first Item of Control Point Sequence (300A,0111)",
                                 status="parser",
-                                required=_condition_20,
+                                required=_condition_23,
                                 otherwise=never,
                             ),
                         ),
@@ -1740,7 +1766,7 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="shall be present for first Item of Control Point Sequence (300A,0111)",
                                 status="parser",
-                                required=_condition_20,
+                                required=_condition_23,
                                 otherwise=never,
                             ),
                         ),
@@ -1753,7 +1779,7 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="shall be present for first Item of Control Point Sequence (300A,0111)",
                                 status="parser",
-                                required=_condition_20,
+                                required=_condition_23,
                                 otherwise=never,
                             ),
                         ),
@@ -1767,7 +1793,7 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="shall be present for first Item of Control Point Sequence (300A,0111)",
                                 status="parser",
-                                required=_condition_20,
+                                required=_condition_23,
                                 otherwise=never,
                             ),
                         ),
@@ -1780,7 +1806,7 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for first Item of Control Point Sequence (300A,0111), or if Table Top Vertical Position changes during Beam",
                                 status="parser",
-                                required=_condition_19,
+                                required=_condition_22,
                                 otherwise=never,
                             ),
                         ),
@@ -1793,7 +1819,7 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for first Item of Control Point Sequence (300A,0111), or if Table Top Longitudinal Position changes during Beam",
                                 status="parser",
-                                required=_condition_19,
+                                required=_condition_22,
                                 otherwise=never,
                             ),
                         ),
@@ -1806,7 +1832,7 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for first Item of Control Point Sequence (300A,0111), or if Table Top Lateral Position changes during Beam",
                                 status="parser",
-                                required=_condition_19,
+                                required=_condition_22,
                                 otherwise=never,
                             ),
                         ),
@@ -1818,8 +1844,8 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             row=180,
                             requirement=Requirement(
                                 text="Required for first Item of Segment Control Point Sequence, or if Segment Isocenter Position changes during Beam.",
-                                status="unparsed",
-                                required=not_verifiable,
+                                status="parser",
+                                required=_condition_22,
                                 otherwise=never,
                             ),
                         ),

@@ -161,7 +161,7 @@ RT_BEAMS_DELIVERY_INSTRUCTION_MODULE: Final = AttributeTable(
                     row=10,
                     requirement=Requirement(
                         text="Required if the referenced plan has more than one Fraction Group Sequence (300A,0070) Item.",
-                        status="unparsed",
+                        status="unknown by design",
                         required=not_verifiable,
                         otherwise=never,
                     ),

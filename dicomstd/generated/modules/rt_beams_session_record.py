@@ -115,6 +115,17 @@ def _condition_14(context: EvaluationContext) -> Truth:
 
 
 def _condition_15(context: EvaluationContext) -> Truth:
+    "Required for the first Control Point of Control Point Delivery Sequence (3008,0040), or if any value of the Leaf/Jaw Positions (300A,011C) changes during beam administration and if Enhanced RT Beam Limiting Device Definition Flag (3008,00A3) is absent, or is present has the value NO"
+    return rt.conj(
+        rt.disj(rt.first_item(context), rt.UNKNOWN),
+        rt.disj(
+            rt.neg(rt.present(context, 0x300800A3, "parent", 1)),
+            rt.value_in(context, 0x300800A3, "parent", 1, None, ("NO",)),
+        ),
+    )
+
+
+def _condition_16(context: EvaluationContext) -> Truth:
     "Required for the first Control Point of Control Point Delivery Sequence (3008,0040), or if the values of Beam Limiting Device change during the Beam and if Enhanced RT Beam Limiting Device Definition Flag (3008,00A3) has the value YES"
     return rt.conj(
         rt.disj(rt.first_item(context), rt.UNKNOWN),
@@ -122,12 +133,12 @@ def _condition_15(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_16(context: EvaluationContext) -> Truth:
+def _condition_17(context: EvaluationContext) -> Truth:
     "Required for Control Point 0 of Control Point Delivery Sequence (3008,0040) or if Gantry Angle changes during beam administration."
     return rt.disj(rt.first_item(context), rt.UNKNOWN)
 
 
-def _condition_17(context: EvaluationContext) -> Truth:
+def _condition_18(context: EvaluationContext) -> Truth:
     "shall be present for first Item of Control Point Sequence"
     return rt.first_item(context)
 
@@ -1279,8 +1290,8 @@ RT_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             ),
                             requirement=Requirement(
                                 text="Required for the first Control Point of Control Point Delivery Sequence (3008,0040), or if any value of the Leaf/Jaw Positions (300A,011C) changes during beam administration and if Enhanced RT Beam Limiting Device Definition Flag (3008,00A3) is absent, or is present has the value NO",
-                                status="unparsed",
-                                required=not_verifiable,
+                                status="parser",
+                                required=_condition_15,
                                 otherwise=never,
                             ),
                         ),
@@ -1302,7 +1313,7 @@ RT_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for the first Control Point of Control Point Delivery Sequence (3008,0040), or if the values of Beam Limiting Device change during the Beam and if Enhanced RT Beam Limiting Device Definition Flag (3008,00A3) has the value YES",
                                 status="parser",
-                                required=_condition_15,
+                                required=_condition_16,
                                 otherwise=never,
                             ),
                         ),
@@ -1315,7 +1326,7 @@ RT_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for Control Point 0 of Control Point Delivery Sequence (3008,0040) or if Gantry Angle changes during beam administration.",
                                 status="parser",
-                                required=_condition_16,
+                                required=_condition_17,
                                 otherwise=never,
                             ),
                         ),
@@ -1329,7 +1340,7 @@ RT_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for Control Point 0 of Control Point Delivery Sequence (3008,0040), or if Gantry Rotation Direction changes during beam administration",
                                 status="parser",
-                                required=_condition_16,
+                                required=_condition_17,
                                 otherwise=never,
                             ),
                         ),
@@ -1369,7 +1380,7 @@ RT_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for Control Point 0 of Control Point Delivery Sequence (3008,0040) or if beam limiting device (collimator) angle changes during beam delivery.",
                                 status="parser",
-                                required=_condition_16,
+                                required=_condition_17,
                                 otherwise=never,
                             ),
                         ),
@@ -1383,7 +1394,7 @@ RT_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for Control Point 0 of Control Point Delivery Sequence (3008,0040) or if Beam Limiting Device Rotation Direction changes during beam administration",
                                 status="parser",
-                                required=_condition_16,
+                                required=_condition_17,
                                 otherwise=never,
                             ),
                         ),
@@ -1396,7 +1407,7 @@ RT_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for Control Point 0 of Control Point Delivery Sequence (3008,0040) or if Patient Support Angle changes during beam administration.",
                                 status="parser",
-                                required=_condition_16,
+                                required=_condition_17,
                                 otherwise=never,
                             ),
                         ),
@@ -1410,7 +1421,7 @@ RT_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for Control Point 0 of Control Point Delivery Sequence (3008,0040), or if Patient Support Rotation Direction changes during beam administration",
                                 status="parser",
-                                required=_condition_16,
+                                required=_condition_17,
                                 otherwise=never,
                             ),
                         ),
@@ -1430,7 +1441,7 @@ RT_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for Control Point 0 of Control Point Delivery Sequence (3008,0040) or if Table Top Eccentric Angle changes during beam administration.",
                                 status="parser",
-                                required=_condition_16,
+                                required=_condition_17,
                                 otherwise=never,
                             ),
                         ),
@@ -1444,7 +1455,7 @@ RT_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for Control Point 0 of Control Point Delivery Sequence (3008,0040) or if Table Top Eccentric Rotation Direction changes during beam administration",
                                 status="parser",
-                                required=_condition_16,
+                                required=_condition_17,
                                 otherwise=never,
                             ),
                         ),
@@ -1457,7 +1468,7 @@ RT_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="shall be present for first Item of Control Point Sequence",
                                 status="parser",
-                                required=_condition_17,
+                                required=_condition_18,
                                 otherwise=never,
                             ),
                         ),
@@ -1471,7 +1482,7 @@ RT_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="shall be present for first Item of Control Point Sequence",
                                 status="parser",
-                                required=_condition_17,
+                                required=_condition_18,
                                 otherwise=never,
                             ),
                         ),
@@ -1484,7 +1495,7 @@ RT_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="shall be present for first Item of Control Point Sequence",
                                 status="parser",
-                                required=_condition_17,
+                                required=_condition_18,
                                 otherwise=never,
                             ),
                         ),
@@ -1498,7 +1509,7 @@ RT_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="shall be present for first Item of Control Point Sequence",
                                 status="parser",
-                                required=_condition_17,
+                                required=_condition_18,
                                 otherwise=never,
                             ),
                         ),
@@ -1511,7 +1522,7 @@ RT_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for Control Point 0 of Control Point Delivery Sequence (3008,0040) or if Table Top Vertical Position changes during beam administration.",
                                 status="parser",
-                                required=_condition_16,
+                                required=_condition_17,
                                 otherwise=never,
                             ),
                         ),
@@ -1524,7 +1535,7 @@ RT_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for Control Point 0 of Control Point Delivery Sequence (3008,0040) or if Table Top Longitudinal Position changes during beam administration.",
                                 status="parser",
-                                required=_condition_16,
+                                required=_condition_17,
                                 otherwise=never,
                             ),
                         ),
@@ -1537,7 +1548,7 @@ RT_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for Control Point 0 of Control Point Delivery Sequence (3008,0040) or if Table Top Lateral Position changes during beam administration.",
                                 status="parser",
-                                required=_condition_16,
+                                required=_condition_17,
                                 otherwise=never,
                             ),
                         ),

@@ -19,7 +19,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
@@ -34,11 +34,27 @@ from dicomstd.specification import (
 
 
 def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Brachy Treatment Type (300A,0202) of the referenced RT Plan in the Referenced RT Plan Sequence (300C,0002) is PDR and if Treatment Delivery Type (300A,00CE) is CONTINUATION in any of the Items in the Brachy Task Sequence (0074,1401)"
+    return rt.conj(
+        rt.UNKNOWN,
+        rt.in_any_item(
+            context,
+            0x00741401,
+            "item",
+            0,
+            lambda context_item: rt.value_in(
+                context_item, 0x300A00CE, "item", 0, None, ("CONTINUATION",)
+            ),
+        ),
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Delivery Type (300A,00CE) is CONTINUATION."
     return rt.value_in(context, 0x300A00CE, "item", 0, None, ("CONTINUATION",))
 
 
-def _condition_2(context: EvaluationContext) -> Truth:
+def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Delivery Type (300A,00CE) is CONTINUATION and one or more channels of any Application Setup are omitted"
     return rt.conj(rt.value_in(context, 0x300A00CE, "any", 0, None, ("CONTINUATION",)), rt.UNKNOWN)
 
@@ -87,8 +103,8 @@ RT_BRACHY_APPLICATION_SETUP_DELIVERY_INSTRUCTION_MODULE: Final = AttributeTable(
             row=5,
             requirement=Requirement(
                 text="Required if Brachy Treatment Type (300A,0202) of the referenced RT Plan in the Referenced RT Plan Sequence (300C,0002) is PDR and if Treatment Delivery Type (300A,00CE) is CONTINUATION in any of the Items in the Brachy Task Sequence (0074,1401)",
-                status="unparsed",
-                required=not_verifiable,
+                status="parser",
+                required=_condition_1,
                 otherwise=never,
             ),
         ),
@@ -117,7 +133,7 @@ RT_BRACHY_APPLICATION_SETUP_DELIVERY_INSTRUCTION_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if Delivery Type (300A,00CE) is CONTINUATION.",
                         status="parser",
-                        required=_condition_1,
+                        required=_condition_2,
                         otherwise=never,
                     ),
                 ),
@@ -130,7 +146,7 @@ RT_BRACHY_APPLICATION_SETUP_DELIVERY_INSTRUCTION_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if Delivery Type (300A,00CE) is CONTINUATION.",
                         status="parser",
-                        required=_condition_1,
+                        required=_condition_2,
                         otherwise=never,
                     ),
                 ),
@@ -199,7 +215,7 @@ RT_BRACHY_APPLICATION_SETUP_DELIVERY_INSTRUCTION_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if Delivery Type (300A,00CE) is CONTINUATION",
                         status="parser",
-                        required=_condition_1,
+                        required=_condition_2,
                         otherwise=never,
                     ),
                 ),
@@ -258,7 +274,7 @@ RT_BRACHY_APPLICATION_SETUP_DELIVERY_INSTRUCTION_MODULE: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if Delivery Type (300A,00CE) is CONTINUATION and one or more channels of any Application Setup are omitted",
                 status="parser",
-                required=_condition_2,
+                required=_condition_3,
                 otherwise=never,
             ),
         ),

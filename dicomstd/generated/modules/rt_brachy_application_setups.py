@@ -59,6 +59,17 @@ def _condition_5(context: EvaluationContext) -> Truth:
     return rt.has_value(context, 0x300A02A2, "item", 0)
 
 
+def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if Cumulative Time Weight (300A,02D6) is non-null in Control Points specified within Brachy Control Point Sequence (300A,02D0)"
+    return rt.in_any_item(
+        context,
+        0x300A02D0,
+        "item",
+        0,
+        lambda context_item: rt.has_value(context_item, 0x300A02D6, "item", 0),
+    )
+
+
 RT_BRACHY_APPLICATION_SETUPS_MODULE: Final = AttributeTable(
     table_id="table_C.8-51",
     name="RT Brachy Application Setups",
@@ -813,8 +824,8 @@ RT_BRACHY_APPLICATION_SETUPS_MODULE: Final = AttributeTable(
                             row=89,
                             requirement=Requirement(
                                 text="Required if Cumulative Time Weight (300A,02D6) is non-null in Control Points specified within Brachy Control Point Sequence (300A,02D0)",
-                                status="unparsed",
-                                required=not_verifiable,
+                                status="parser",
+                                required=_condition_6,
                                 otherwise=never,
                             ),
                         ),

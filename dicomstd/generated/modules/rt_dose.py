@@ -490,7 +490,7 @@ RT_DOSE_MODULE: Final = AttributeTable(
                     ),
                     requirement=Requirement(
                         text="Required, if the dose does not apply to the complete RT Beams Treatment Record referenced in the Referenced Treatment Record Sequence (3008,0030).",
-                        status="unparsed",
+                        status="unknown by design",
                         required=not_verifiable,
                         otherwise=never,
                     ),

@@ -73,7 +73,7 @@ RT_DOSE_CONTRIBUTION_RECORD_MODULE: Final = AttributeTable(
                     row=3,
                     requirement=Requirement(
                         text="Required if the Instance referenced in Referenced RT Radiation Set Sequence (300A,0702) contains a Radiation Dose Identification Sequence Item that corresponds to this Radiation Dose Identification Item.",
-                        status="unparsed",
+                        status="unknown by design",
                         required=not_verifiable,
                         otherwise=never,
                     ),

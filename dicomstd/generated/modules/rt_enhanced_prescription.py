@@ -59,6 +59,23 @@ def _condition_5(context: EvaluationContext) -> Truth:
     return rt.value_in(context, 0x30100045, "top", 0, None, ("YES",))
 
 
+def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if any Item in the Referenced Dosimetric Objectives Sequence (3010,0071) references a Dosimetric Objective"
+    return rt.in_any_item(
+        context,
+        0x3010006B,
+        "item",
+        0,
+        lambda context_item: rt.in_any_item(
+            context_item,
+            0x30100071,
+            "item",
+            0,
+            lambda context_item_item: rt.present(context_item_item, 0x3010006F, "item", 0),
+        ),
+    )
+
+
 RT_ENHANCED_PRESCRIPTION_MODULE: Final = AttributeTable(
     table_id="table_C.36.6-1",
     name="RT Enhanced Prescription",
@@ -563,8 +580,8 @@ RT_ENHANCED_PRESCRIPTION_MODULE: Final = AttributeTable(
             ),
             requirement=Requirement(
                 text="Required if any Item in the Referenced Dosimetric Objectives Sequence (3010,0071) references a Dosimetric Objective",
-                status="unparsed",
-                required=not_verifiable,
+                status="override",
+                required=_condition_6,
                 otherwise=never,
             ),
         ),

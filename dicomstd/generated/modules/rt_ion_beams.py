@@ -123,6 +123,17 @@ def _condition_17(context: EvaluationContext) -> Truth:
 
 
 def _condition_18(context: EvaluationContext) -> Truth:
+    "Required if Cumulative Meterset Weight is non-null in Control Points specified within Ion Control Point Sequence"
+    return rt.in_any_item(
+        context,
+        0x300A03A8,
+        "item",
+        0,
+        lambda context_item: rt.has_value(context_item, 0x300A0134, "item", 0),
+    )
+
+
+def _condition_19(context: EvaluationContext) -> Truth:
     "Required for first Item of Control Point Sequence, or if Nominal Beam Energy changes during Beam, and KVP (0018,0060) is not present."
     return rt.conj(
         rt.disj(rt.first_item(context), rt.UNKNOWN),
@@ -130,7 +141,7 @@ def _condition_18(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_19(context: EvaluationContext) -> Truth:
+def _condition_20(context: EvaluationContext) -> Truth:
     "Required for first Item of Control Point Sequence, or if kVp changes during setup, and Nominal Beam Energy (300A,0114) is not present."
     return rt.conj(
         rt.disj(rt.first_item(context), rt.UNKNOWN),
@@ -138,7 +149,53 @@ def _condition_19(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_20(context: EvaluationContext) -> Truth:
+def _condition_21(context: EvaluationContext) -> Truth:
+    "Required if Wedge Type (300A,00D3) of the wedge referenced by Referenced Wedge Number (300C,00C0) is PARTIAL_STANDARD or PARTIAL_MOTORIZ"
+    return rt.conj(
+        rt.in_any_item(
+            context,
+            0x300A03AA,
+            "parent",
+            2,
+            lambda context_item: rt.value_in(
+                context_item, 0x300A00D3, "item", 0, None, ("PARTIAL_STANDARD", "PARTIAL_MOTORIZ")
+            ),
+        ),
+        rt.disj(
+            rt.neg(
+                rt.in_any_item(
+                    context,
+                    0x300A03AA,
+                    "parent",
+                    2,
+                    lambda context_item: rt.neg(
+                        rt.value_in(
+                            context_item,
+                            0x300A00D3,
+                            "item",
+                            0,
+                            None,
+                            ("PARTIAL_STANDARD", "PARTIAL_MOTORIZ"),
+                        )
+                    ),
+                )
+            ),
+            rt.UNKNOWN,
+        ),
+    )
+
+
+def _condition_22(context: EvaluationContext) -> Truth:
+    "Required for first Item of Ion Control Point Sequence if Number of Wedges (300A,00D0) is non-zero, and in subsequent control points if Wedge Position (300A,0118) or Wedge Thin Edge Position (300A,00DB) changes during beam"
+    return rt.disj(
+        rt.conj(
+            rt.first_item(context), rt.compare(context, 0x300A00D0, "parent", 1, None, "ne", 0.0)
+        ),
+        rt.conj(rt.neg(rt.first_item(context)), rt.UNKNOWN),
+    )
+
+
+def _condition_23(context: EvaluationContext) -> Truth:
     "Required for first Item of Control Point Sequence if Number of Range Shifters (300A,0312) is non-zero, or if Range Shifter Setting (300A,0362) changes during Beam."
     return rt.disj(
         rt.conj(
@@ -148,7 +205,7 @@ def _condition_20(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_21(context: EvaluationContext) -> Truth:
+def _condition_24(context: EvaluationContext) -> Truth:
     "Required for first Item of Control Point Sequence if Number of Lateral Spreading Devices (300A,0330) is non-zero, or if Lateral Spreading Device Setting (300A,0372) changes during Beam."
     return rt.disj(
         rt.conj(
@@ -158,7 +215,43 @@ def _condition_21(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_22(context: EvaluationContext) -> Truth:
+def _condition_25(context: EvaluationContext) -> Truth:
+    "Required if Range Modulator Type (300A,0348) of the range modulator referenced by Referenced Range Modulator Number (300C,0104) is WHL_MODWEIGHTS or WHL_FIXEDWEIGHTS."
+    return rt.conj(
+        rt.in_any_item(
+            context,
+            0x300A0342,
+            "parent",
+            2,
+            lambda context_item: rt.value_in(
+                context_item, 0x300A0348, "item", 0, None, ("WHL_MODWEIGHTS", "WHL_FIXEDWEIGHTS")
+            ),
+        ),
+        rt.disj(
+            rt.neg(
+                rt.in_any_item(
+                    context,
+                    0x300A0342,
+                    "parent",
+                    2,
+                    lambda context_item: rt.neg(
+                        rt.value_in(
+                            context_item,
+                            0x300A0348,
+                            "item",
+                            0,
+                            None,
+                            ("WHL_MODWEIGHTS", "WHL_FIXEDWEIGHTS"),
+                        )
+                    ),
+                )
+            ),
+            rt.UNKNOWN,
+        ),
+    )
+
+
+def _condition_26(context: EvaluationContext) -> Truth:
     "Required for first Item of Control Point Sequence if Number of Range Modulators (300A,0340) is non-zero, or if Range Modulator Setting changes during Beam."
     return rt.disj(
         rt.conj(
@@ -168,7 +261,7 @@ def _condition_22(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_23(context: EvaluationContext) -> Truth:
+def _condition_27(context: EvaluationContext) -> Truth:
     "Required for first Item of Control Point Sequence, or if the values of the Beam Limiting Device the Beam and if Enhanced RT Beam Limiting Device Definition Flag (3008,00A3) is present and has the value YES"
     return rt.conj(
         rt.disj(rt.first_item(context), rt.UNKNOWN),
@@ -176,12 +269,12 @@ def _condition_23(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_24(context: EvaluationContext) -> Truth:
+def _condition_28(context: EvaluationContext) -> Truth:
     "Required for first Item of Control Point Sequence, or if Gantry Angle changes during Beam."
     return rt.disj(rt.first_item(context), rt.UNKNOWN)
 
 
-def _condition_25(context: EvaluationContext) -> Truth:
+def _condition_29(context: EvaluationContext) -> Truth:
     "Required if Scan Mode (300A,0308) is MODULATED or MODULATED_SPEC."
     return rt.value_in(context, 0x300A0308, "parent", 1, None, ("MODULATED", "MODULATED_SPEC"))
 
@@ -1417,8 +1510,8 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                     row=144,
                     requirement=Requirement(
                         text="Required if Cumulative Meterset Weight is non-null in Control Points specified within Ion Control Point Sequence",
-                        status="unparsed",
-                        required=not_verifiable,
+                        status="parser",
+                        required=_condition_18,
                         otherwise=never,
                     ),
                 ),
@@ -1483,7 +1576,7 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for first Item of Control Point Sequence, or if Nominal Beam Energy changes during Beam, and KVP (0018,0060) is not present.",
                                 status="parser",
-                                required=_condition_18,
+                                required=_condition_19,
                                 otherwise=never,
                             ),
                         ),
@@ -1496,7 +1589,7 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for first Item of Control Point Sequence, or if kVp changes during setup, and Nominal Beam Energy (300A,0114) is not present.",
                                 status="parser",
-                                required=_condition_19,
+                                required=_condition_20,
                                 otherwise=never,
                             ),
                         ),
@@ -1537,16 +1630,16 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                                     row=158,
                                     requirement=Requirement(
                                         text="Required if Wedge Type (300A,00D3) of the wedge referenced by Referenced Wedge Number (300C,00C0) is PARTIAL_STANDARD or PARTIAL_MOTORIZ",
-                                        status="unparsed",
-                                        required=not_verifiable,
+                                        status="override",
+                                        required=_condition_21,
                                         otherwise=never,
                                     ),
                                 ),
                             ),
                             requirement=Requirement(
                                 text="Required for first Item of Ion Control Point Sequence if Number of Wedges (300A,00D0) is non-zero, and in subsequent control points if Wedge Position (300A,0118) or Wedge Thin Edge Position (300A,00DB) changes during beam",
-                                status="unparsed",
-                                required=not_verifiable,
+                                status="parser",
+                                required=_condition_22,
                                 otherwise=never,
                             ),
                         ),
@@ -1590,7 +1683,7 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for first Item of Control Point Sequence if Number of Range Shifters (300A,0312) is non-zero, or if Range Shifter Setting (300A,0362) changes during Beam.",
                                 status="parser",
-                                required=_condition_20,
+                                required=_condition_23,
                                 otherwise=never,
                             ),
                         ),
@@ -1634,7 +1727,7 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for first Item of Control Point Sequence if Number of Lateral Spreading Devices (300A,0330) is non-zero, or if Lateral Spreading Device Setting (300A,0372) changes during Beam.",
                                 status="parser",
-                                required=_condition_21,
+                                required=_condition_24,
                                 otherwise=never,
                             ),
                         ),
@@ -1661,8 +1754,8 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                                     row=171,
                                     requirement=Requirement(
                                         text="Required if Range Modulator Type (300A,0348) of the range modulator referenced by Referenced Range Modulator Number (300C,0104) is WHL_MODWEIGHTS or WHL_FIXEDWEIGHTS.",
-                                        status="unparsed",
-                                        required=not_verifiable,
+                                        status="override",
+                                        required=_condition_25,
                                         otherwise=never,
                                     ),
                                 ),
@@ -1674,8 +1767,8 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                                     row=172,
                                     requirement=Requirement(
                                         text="Required if Range Modulator Type (300A,0348) of the range modulator referenced by Referenced Range Modulator Number (300C,0104) is WHL_MODWEIGHTS or WHL_FIXEDWEIGHTS.",
-                                        status="unparsed",
-                                        required=not_verifiable,
+                                        status="override",
+                                        required=_condition_25,
                                         otherwise=never,
                                     ),
                                 ),
@@ -1704,7 +1797,7 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for first Item of Control Point Sequence if Number of Range Modulators (300A,0340) is non-zero, or if Range Modulator Setting changes during Beam.",
                                 status="parser",
-                                required=_condition_22,
+                                required=_condition_26,
                                 otherwise=never,
                             ),
                         ),
@@ -1731,7 +1824,7 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for first Item of Control Point Sequence, or if the values of the Beam Limiting Device the Beam and if Enhanced RT Beam Limiting Device Definition Flag (3008,00A3) is present and has the value YES",
                                 status="parser",
-                                required=_condition_23,
+                                required=_condition_27,
                                 otherwise=never,
                             ),
                         ),
@@ -1744,7 +1837,7 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for first Item of Control Point Sequence, or if Gantry Angle changes during Beam.",
                                 status="parser",
-                                required=_condition_24,
+                                required=_condition_28,
                                 otherwise=never,
                             ),
                         ),
@@ -1758,7 +1851,7 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for first Item of Control Point Sequence, or if Gantry Rotation Direction changes during Beam",
                                 status="parser",
-                                required=_condition_24,
+                                required=_condition_28,
                                 otherwise=never,
                             ),
                         ),
@@ -1770,8 +1863,8 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             row=181,
                             requirement=Requirement(
                                 text="Required for first Item of Control Point Sequence, or if Gantry Pitch Rotation Angle changes during Beam",
-                                status="unparsed",
-                                required=not_verifiable,
+                                status="parser",
+                                required=_condition_28,
                                 otherwise=never,
                             ),
                         ),
@@ -1785,7 +1878,7 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for first Item of Control Point Sequence, or if Gantry Pitch Rotation Direction changes during Beam",
                                 status="parser",
-                                required=_condition_24,
+                                required=_condition_28,
                                 otherwise=never,
                             ),
                         ),
@@ -1798,7 +1891,7 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for first Item of Control Point Sequence, or if Beam Limiting Device Angle changes during Beam.",
                                 status="parser",
-                                required=_condition_24,
+                                required=_condition_28,
                                 otherwise=never,
                             ),
                         ),
@@ -1812,7 +1905,7 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for first Item of Control Point Sequence, or if Beam Limiting Device Rotation Direction changes during Beam",
                                 status="parser",
-                                required=_condition_24,
+                                required=_condition_28,
                                 otherwise=never,
                             ),
                         ),
@@ -1825,7 +1918,7 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Scan Mode (300A,0308) is MODULATED or MODULATED_SPEC.",
                                 status="parser",
-                                required=_condition_25,
+                                required=_condition_29,
                                 otherwise=never,
                             ),
                         ),
@@ -1848,7 +1941,7 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Scan Mode (300A,0308) is MODULATED or MODULATED_SPEC.",
                                 status="parser",
-                                required=_condition_25,
+                                required=_condition_29,
                                 otherwise=never,
                             ),
                         ),
@@ -1861,7 +1954,7 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Scan Mode (300A,0308) is MODULATED or MODULATED_SPEC",
                                 status="parser",
-                                required=_condition_25,
+                                required=_condition_29,
                                 otherwise=never,
                             ),
                         ),
@@ -1874,7 +1967,7 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Scan Mode (300A,0308) is MODULATED or MODULATED_SPEC",
                                 status="parser",
-                                required=_condition_25,
+                                required=_condition_29,
                                 otherwise=never,
                             ),
                         ),
@@ -1894,7 +1987,7 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Scan Mode (300A,0308) is MODULATED or MODULATED_SPEC.",
                                 status="parser",
-                                required=_condition_25,
+                                required=_condition_29,
                                 otherwise=never,
                             ),
                         ),
@@ -1907,7 +2000,7 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for first Item of Control Point Sequence, or if Patient Support Angle changes during Beam.",
                                 status="parser",
-                                required=_condition_24,
+                                required=_condition_28,
                                 otherwise=never,
                             ),
                         ),
@@ -1921,7 +2014,7 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for first Item of Control Point Sequence, or if Patient Support Rotation Direction changes during Beam",
                                 status="parser",
-                                required=_condition_24,
+                                required=_condition_28,
                                 otherwise=never,
                             ),
                         ),
@@ -1934,7 +2027,7 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for first Item of Control Point Sequence, or if Table Top Pitch Angle changes during Beam",
                                 status="parser",
-                                required=_condition_24,
+                                required=_condition_28,
                                 otherwise=never,
                             ),
                         ),
@@ -1948,7 +2041,7 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for first Item of Control Point Sequence, or if Table Top Pitch Rotation Direction changes during Beam",
                                 status="parser",
-                                required=_condition_24,
+                                required=_condition_28,
                                 otherwise=never,
                             ),
                         ),
@@ -1961,7 +2054,7 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for first Item of Control Point Sequence, or if Table Top Roll Angle changes during Beam",
                                 status="parser",
-                                required=_condition_24,
+                                required=_condition_28,
                                 otherwise=never,
                             ),
                         ),
@@ -1975,7 +2068,7 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for first Item of Control Point Sequence, or if Table Top Roll Rotation Direction changes during Beam",
                                 status="parser",
-                                required=_condition_24,
+                                required=_condition_28,
                                 otherwise=never,
                             ),
                         ),
@@ -2002,7 +2095,7 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for first Item of Control Point Sequence, or if Table Top Vertical Position changes during Beam",
                                 status="parser",
-                                required=_condition_24,
+                                required=_condition_28,
                                 otherwise=never,
                             ),
                         ),
@@ -2015,7 +2108,7 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for first Item of Control Point Sequence, or if Table Top Longitudinal Position changes during Beam",
                                 status="parser",
-                                required=_condition_24,
+                                required=_condition_28,
                                 otherwise=never,
                             ),
                         ),
@@ -2028,7 +2121,7 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for first Item of Control Point Sequence, or if Table Top Lateral Position changes during Beam",
                                 status="parser",
-                                required=_condition_24,
+                                required=_condition_28,
                                 otherwise=never,
                             ),
                         ),
@@ -2041,7 +2134,7 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for first Item in Control Point Sequence, or if Snout Position changes during Beam.",
                                 status="parser",
-                                required=_condition_24,
+                                required=_condition_28,
                                 otherwise=never,
                             ),
                         ),
@@ -2053,8 +2146,8 @@ RT_ION_BEAMS_MODULE: Final = AttributeTable(
                             row=204,
                             requirement=Requirement(
                                 text="Required for first Item of Segment Control Point Sequence, or if Segment Isocenter Position changes during Beam.",
-                                status="unparsed",
-                                required=not_verifiable,
+                                status="parser",
+                                required=_condition_28,
                                 otherwise=never,
                             ),
                         ),

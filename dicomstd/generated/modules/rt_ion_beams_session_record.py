@@ -136,6 +136,52 @@ def _condition_19(context: EvaluationContext) -> Truth:
 
 
 def _condition_20(context: EvaluationContext) -> Truth:
+    "Required if Wedge Type (300A,00D3) of the wedge referenced by Referenced Wedge Number (300C,00C0) is PARTIAL_STANDARD or PARTIAL_MOTORIZ"
+    return rt.conj(
+        rt.in_any_item(
+            context,
+            0x300800B0,
+            "parent",
+            2,
+            lambda context_item: rt.value_in(
+                context_item, 0x300A00D3, "item", 0, None, ("PARTIAL_STANDARD", "PARTIAL_MOTORIZ")
+            ),
+        ),
+        rt.disj(
+            rt.neg(
+                rt.in_any_item(
+                    context,
+                    0x300800B0,
+                    "parent",
+                    2,
+                    lambda context_item: rt.neg(
+                        rt.value_in(
+                            context_item,
+                            0x300A00D3,
+                            "item",
+                            0,
+                            None,
+                            ("PARTIAL_STANDARD", "PARTIAL_MOTORIZ"),
+                        )
+                    ),
+                )
+            ),
+            rt.UNKNOWN,
+        ),
+    )
+
+
+def _condition_21(context: EvaluationContext) -> Truth:
+    "Required for first Item of Ion Control Point Sequence if Number of Wedges (300A,00D0) is non-zero, and in subsequent control points if Wedge Position (300A,0118) or Wedge Thin Edge Position (300A,00DB) changes during beam"
+    return rt.disj(
+        rt.conj(
+            rt.first_item(context), rt.compare(context, 0x300A00D0, "parent", 1, None, "ne", 0.0)
+        ),
+        rt.conj(rt.neg(rt.first_item(context)), rt.UNKNOWN),
+    )
+
+
+def _condition_22(context: EvaluationContext) -> Truth:
     "Required for the first Control Point of Control Point Delivery Sequence (3008,0040), or if the values of the Beam Limiting Device change during the Beam and if Enhanced RT Beam Limiting Device Definition Flag (3008,00A3) has the value YES"
     return rt.conj(
         rt.disj(rt.first_item(context), rt.UNKNOWN),
@@ -143,7 +189,7 @@ def _condition_20(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_21(context: EvaluationContext) -> Truth:
+def _condition_23(context: EvaluationContext) -> Truth:
     "Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041) or if Range Shifter Setting (300A,0362) changes during beam administration, and Number of Range Shifters (300A,0312) is non-zero."
     return rt.conj(
         rt.disj(rt.first_item(context), rt.UNKNOWN),
@@ -151,7 +197,7 @@ def _condition_21(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_22(context: EvaluationContext) -> Truth:
+def _condition_24(context: EvaluationContext) -> Truth:
     "Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041) or if Lateral Spreading Device Setting (300A,0372) changes during beam administration, and Number of Lateral Spreading Devices (300A,0330) is non-zero."
     return rt.conj(
         rt.disj(rt.first_item(context), rt.UNKNOWN),
@@ -159,7 +205,43 @@ def _condition_22(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_23(context: EvaluationContext) -> Truth:
+def _condition_25(context: EvaluationContext) -> Truth:
+    "Required if Range Modulator Type (300A,0348) of the range modulator referenced by Referenced Range Modulator Number (300C,0104) is WHL_MODWEIGHTS or WHL_FIXEDWEIGHTS."
+    return rt.conj(
+        rt.in_any_item(
+            context,
+            0x300800F6,
+            "parent",
+            2,
+            lambda context_item: rt.value_in(
+                context_item, 0x300A0348, "item", 0, None, ("WHL_MODWEIGHTS", "WHL_FIXEDWEIGHTS")
+            ),
+        ),
+        rt.disj(
+            rt.neg(
+                rt.in_any_item(
+                    context,
+                    0x300800F6,
+                    "parent",
+                    2,
+                    lambda context_item: rt.neg(
+                        rt.value_in(
+                            context_item,
+                            0x300A0348,
+                            "item",
+                            0,
+                            None,
+                            ("WHL_MODWEIGHTS", "WHL_FIXEDWEIGHTS"),
+                        )
+                    ),
+                )
+            ),
+            rt.UNKNOWN,
+        ),
+    )
+
+
+def _condition_26(context: EvaluationContext) -> Truth:
     "Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041), or if Range Modulator Settings change during beam administration, and Number of Range Modulators (300A,0340) is non-zero."
     return rt.conj(
         rt.disj(rt.first_item(context), rt.UNKNOWN),
@@ -167,17 +249,17 @@ def _condition_23(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_24(context: EvaluationContext) -> Truth:
+def _condition_27(context: EvaluationContext) -> Truth:
     "Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041) or if Gantry Angle changes during beam administration."
     return rt.disj(rt.first_item(context), rt.UNKNOWN)
 
 
-def _condition_25(context: EvaluationContext) -> Truth:
+def _condition_28(context: EvaluationContext) -> Truth:
     "Required if Scan Mode (300A,0308) is MODULATED or MODULATED_SPEC."
     return rt.value_in(context, 0x300A0308, "parent", 1, None, ("MODULATED", "MODULATED_SPEC"))
 
 
-def _condition_26(context: EvaluationContext) -> Truth:
+def _condition_29(context: EvaluationContext) -> Truth:
     "Required, if Scan Spot Reordered (300A,0393) equals YES"
     return rt.value_in(context, 0x300A0393, "item", 0, None, ("YES",))
 
@@ -755,7 +837,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                     ),
                     requirement=Requirement(
                         text="Required if Snout Sequence (300A,030C) is included in the RT Ion Plan referenced within the Referenced RT Plan Sequence (300C,0002)",
-                        status="unparsed",
+                        status="unknown by design",
                         required=not_verifiable,
                         otherwise=never,
                     ),
@@ -813,7 +895,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                     ),
                     requirement=Requirement(
                         text="Required if Applicator Sequence (300A,0107) is included in the RT Ion Plan referenced within the Referenced RT Plan Sequence (300C,0002)",
-                        status="unparsed",
+                        status="unknown by design",
                         required=not_verifiable,
                         otherwise=never,
                     ),
@@ -1368,16 +1450,16 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                                     row=131,
                                     requirement=Requirement(
                                         text="Required if Wedge Type (300A,00D3) of the wedge referenced by Referenced Wedge Number (300C,00C0) is PARTIAL_STANDARD or PARTIAL_MOTORIZ",
-                                        status="unparsed",
-                                        required=not_verifiable,
+                                        status="override",
+                                        required=_condition_20,
                                         otherwise=never,
                                     ),
                                 ),
                             ),
                             requirement=Requirement(
                                 text="Required for first Item of Ion Control Point Sequence if Number of Wedges (300A,00D0) is non-zero, and in subsequent control points if Wedge Position (300A,0118) or Wedge Thin Edge Position (300A,00DB) changes during beam",
-                                status="unparsed",
-                                required=not_verifiable,
+                                status="parser",
+                                required=_condition_21,
                                 otherwise=never,
                             ),
                         ),
@@ -1404,7 +1486,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for the first Control Point of Control Point Delivery Sequence (3008,0040), or if the values of the Beam Limiting Device change during the Beam and if Enhanced RT Beam Limiting Device Definition Flag (3008,00A3) has the value YES",
                                 status="parser",
-                                required=_condition_20,
+                                required=_condition_22,
                                 otherwise=never,
                             ),
                         ),
@@ -1434,7 +1516,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041) or if Range Shifter Setting (300A,0362) changes during beam administration, and Number of Range Shifters (300A,0312) is non-zero.",
                                 status="parser",
-                                required=_condition_21,
+                                required=_condition_23,
                                 otherwise=never,
                             ),
                         ),
@@ -1464,7 +1546,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041) or if Lateral Spreading Device Setting (300A,0372) changes during beam administration, and Number of Lateral Spreading Devices (300A,0330) is non-zero.",
                                 status="parser",
-                                required=_condition_22,
+                                required=_condition_24,
                                 otherwise=never,
                             ),
                         ),
@@ -1491,8 +1573,8 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                                     row=143,
                                     requirement=Requirement(
                                         text="Required if Range Modulator Type (300A,0348) of the range modulator referenced by Referenced Range Modulator Number (300C,0104) is WHL_MODWEIGHTS or WHL_FIXEDWEIGHTS.",
-                                        status="unparsed",
-                                        required=not_verifiable,
+                                        status="override",
+                                        required=_condition_25,
                                         otherwise=never,
                                     ),
                                 ),
@@ -1504,8 +1586,8 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                                     row=144,
                                     requirement=Requirement(
                                         text="Required if Range Modulator Type (300A,0348) of the range modulator referenced by Referenced Range Modulator Number (300C,0104) is WHL_MODWEIGHTS or WHL_FIXEDWEIGHTS.",
-                                        status="unparsed",
-                                        required=not_verifiable,
+                                        status="override",
+                                        required=_condition_25,
                                         otherwise=never,
                                     ),
                                 ),
@@ -1513,7 +1595,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041), or if Range Modulator Settings change during beam administration, and Number of Range Modulators (300A,0340) is non-zero.",
                                 status="parser",
-                                required=_condition_23,
+                                required=_condition_26,
                                 otherwise=never,
                             ),
                         ),
@@ -1526,7 +1608,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041) or if Gantry Angle changes during beam administration.",
                                 status="parser",
-                                required=_condition_24,
+                                required=_condition_27,
                                 otherwise=never,
                             ),
                         ),
@@ -1540,7 +1622,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041), or if Gantry Rotation Direction changes during beam administration",
                                 status="parser",
-                                required=_condition_24,
+                                required=_condition_27,
                                 otherwise=never,
                             ),
                         ),
@@ -1552,8 +1634,8 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             row=147,
                             requirement=Requirement(
                                 text="Required for first Item of Control Point Sequence, or if Gantry Pitch Rotation Angle changes during Beam",
-                                status="unparsed",
-                                required=not_verifiable,
+                                status="parser",
+                                required=_condition_27,
                                 otherwise=never,
                             ),
                         ),
@@ -1567,7 +1649,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for first Item of Control Point Sequence, or if Gantry Pitch Rotation Direction changes during Beam",
                                 status="parser",
-                                required=_condition_24,
+                                required=_condition_27,
                                 otherwise=never,
                             ),
                         ),
@@ -1580,7 +1662,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041) or if beam limiting device (collimator) angle changes during beam administration.",
                                 status="parser",
-                                required=_condition_24,
+                                required=_condition_27,
                                 otherwise=never,
                             ),
                         ),
@@ -1594,7 +1676,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041) or if Beam Limiting Device Rotation Direction changes during beam administration",
                                 status="parser",
-                                required=_condition_24,
+                                required=_condition_27,
                                 otherwise=never,
                             ),
                         ),
@@ -1607,7 +1689,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Scan Mode (300A,0308) is MODULATED or MODULATED_SPEC.",
                                 status="parser",
-                                required=_condition_25,
+                                required=_condition_28,
                                 otherwise=never,
                             ),
                         ),
@@ -1620,7 +1702,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Scan Mode (300A,0308) is MODULATED or MODULATED_SPEC.",
                                 status="parser",
-                                required=_condition_25,
+                                required=_condition_28,
                                 otherwise=never,
                             ),
                         ),
@@ -1633,7 +1715,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Scan Mode (300A,0308) is MODULATED or MODULATED_SPEC",
                                 status="parser",
-                                required=_condition_25,
+                                required=_condition_28,
                                 otherwise=never,
                             ),
                         ),
@@ -1646,7 +1728,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Scan Mode (300A,0308) is MODULATED or MODULATED_SPEC",
                                 status="parser",
-                                required=_condition_25,
+                                required=_condition_28,
                                 otherwise=never,
                             ),
                         ),
@@ -1673,7 +1755,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Scan Mode (300A,0308) is MODULATED or MODULATED_SPEC.",
                                 status="parser",
-                                required=_condition_25,
+                                required=_condition_28,
                                 otherwise=never,
                             ),
                         ),
@@ -1694,7 +1776,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required, if Scan Spot Reordered (300A,0393) equals YES",
                                 status="parser",
-                                required=_condition_26,
+                                required=_condition_29,
                                 otherwise=never,
                             ),
                         ),
@@ -1707,7 +1789,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041) or if Patient Support Angle changes during beam administration.",
                                 status="parser",
-                                required=_condition_24,
+                                required=_condition_27,
                                 otherwise=never,
                             ),
                         ),
@@ -1721,7 +1803,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041), or if Patient Support Rotation Direction changes during beam administration",
                                 status="parser",
-                                required=_condition_24,
+                                required=_condition_27,
                                 otherwise=never,
                             ),
                         ),
@@ -1734,7 +1816,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for first Item of Control Point Sequence, or if Table Top Pitch Angle changes during Beam",
                                 status="parser",
-                                required=_condition_24,
+                                required=_condition_27,
                                 otherwise=never,
                             ),
                         ),
@@ -1748,7 +1830,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for first Item of Control Point Sequence, or if Table Top Pitch Rotation Direction changes during Beam",
                                 status="parser",
-                                required=_condition_24,
+                                required=_condition_27,
                                 otherwise=never,
                             ),
                         ),
@@ -1761,7 +1843,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for first Item of Control Point Sequence, or if Table Top Roll Angle changes during Beam",
                                 status="parser",
-                                required=_condition_24,
+                                required=_condition_27,
                                 otherwise=never,
                             ),
                         ),
@@ -1775,7 +1857,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for first Item of Control Point Sequence, or if Table Top Roll Rotation Direction changes during Beam",
                                 status="parser",
-                                required=_condition_24,
+                                required=_condition_27,
                                 otherwise=never,
                             ),
                         ),
@@ -1802,7 +1884,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041) or if Table Top Vertical Position changes during beam administration.",
                                 status="parser",
-                                required=_condition_24,
+                                required=_condition_27,
                                 otherwise=never,
                             ),
                         ),
@@ -1815,7 +1897,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041) or if Table Top Longitudinal Position changes during beam administration.",
                                 status="parser",
-                                required=_condition_24,
+                                required=_condition_27,
                                 otherwise=never,
                             ),
                         ),
@@ -1828,7 +1910,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041) or if Table Top Lateral Position changes during beam administration.",
                                 status="parser",
-                                required=_condition_24,
+                                required=_condition_27,
                                 otherwise=never,
                             ),
                         ),
@@ -1841,7 +1923,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041) or if Snout Position changes during beam administration.",
                                 status="parser",
-                                required=_condition_24,
+                                required=_condition_27,
                                 otherwise=never,
                             ),
                         ),

@@ -45,6 +45,18 @@ def _condition_2(context: EvaluationContext) -> Truth:
 
 
 def _condition_3(context: EvaluationContext) -> Truth:
+    'Required, if the referenced SOP Instance has the SOP Class UID RT Plan ("1.2.840.10008.5.1.4.1.1.481.5") or RT Ion Plan ("1.2.840.10008.5.1.4.1.1.481.8").'
+    return rt.value_in(
+        context,
+        0x00081150,
+        "item",
+        0,
+        None,
+        ("1.2.840.10008.5.1.4.1.1.481.5", "1.2.840.10008.5.1.4.1.1.481.8"),
+    )
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Imaging Source Location Specification Type (3002,0111) has the value RELATIVE_PARAMS or Imaging Aperture Specification Type (3002,0115) has the value BEAM or RELATIVE_TO_BEAM"
     return rt.disj(
         rt.value_in(context, 0x30020111, "any", 0, None, ("RELATIVE_PARAMS",)),
@@ -52,32 +64,32 @@ def _condition_3(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_4(context: EvaluationContext) -> Truth:
+def _condition_5(context: EvaluationContext) -> Truth:
     "Required if Number of Acquisition Devices (3002,0116) is greater than one."
     return rt.compare(context, 0x30020116, "any", 0, None, "gt", 1.0)
 
 
-def _condition_5(context: EvaluationContext) -> Truth:
+def _condition_6(context: EvaluationContext) -> Truth:
     "Required if RT Device Distance Reference Location Code Sequence (300A,0659) is present"
     return rt.present(context, 0x300A0659, "item", 0)
 
 
-def _condition_6(context: EvaluationContext) -> Truth:
+def _condition_7(context: EvaluationContext) -> Truth:
     "Required if the value of Acquisition Signal Type (3002,0129) is KV"
     return rt.value_in(context, 0x30020129, "item", 0, None, ("KV",))
 
 
-def _condition_7(context: EvaluationContext) -> Truth:
+def _condition_8(context: EvaluationContext) -> Truth:
     "Required if the value of Acquisition Signal Type (3002,0129) is MV"
     return rt.value_in(context, 0x30020129, "item", 0, None, ("MV",))
 
 
-def _condition_8(context: EvaluationContext) -> Truth:
+def _condition_9(context: EvaluationContext) -> Truth:
     "Required if the value of Acquisition Method (3002,012A) is PROJECTION"
     return rt.value_in(context, 0x3002012A, "item", 0, None, ("PROJECTION",))
 
 
-def _condition_9(context: EvaluationContext) -> Truth:
+def _condition_10(context: EvaluationContext) -> Truth:
     "Required if the value of Acquisition Method (3002,012A) is CT"
     return rt.value_in(context, 0x3002012A, "item", 0, None, ("CT",))
 
@@ -292,8 +304,8 @@ RT_PATIENT_POSITION_ACQUISITION_INSTRUCTION_MODULE: Final = AttributeTable(
                                     row=24,
                                     requirement=Requirement(
                                         text='Required, if the referenced SOP Instance has the SOP Class UID RT Plan ("1.2.840.10008.5.1.4.1.1.481.5") or RT Ion Plan ("1.2.840.10008.5.1.4.1.1.481.8").',
-                                        status="unparsed",
-                                        required=not_verifiable,
+                                        status="parser",
+                                        required=_condition_3,
                                         otherwise=never,
                                     ),
                                 ),
@@ -301,7 +313,7 @@ RT_PATIENT_POSITION_ACQUISITION_INSTRUCTION_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Imaging Source Location Specification Type (3002,0111) has the value RELATIVE_PARAMS or Imaging Aperture Specification Type (3002,0115) has the value BEAM or RELATIVE_TO_BEAM",
                                 status="parser",
-                                required=_condition_3,
+                                required=_condition_4,
                                 otherwise=never,
                             ),
                         ),
@@ -314,7 +326,7 @@ RT_PATIENT_POSITION_ACQUISITION_INSTRUCTION_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Number of Acquisition Devices (3002,0116) is greater than one.",
                                 status="parser",
-                                required=_condition_4,
+                                required=_condition_5,
                                 otherwise=never,
                             ),
                         ),
@@ -350,7 +362,7 @@ RT_PATIENT_POSITION_ACQUISITION_INSTRUCTION_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if RT Device Distance Reference Location Code Sequence (300A,0659) is present",
                                 status="parser",
-                                required=_condition_5,
+                                required=_condition_6,
                                 otherwise=never,
                             ),
                         ),
@@ -387,7 +399,7 @@ RT_PATIENT_POSITION_ACQUISITION_INSTRUCTION_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if the value of Acquisition Signal Type (3002,0129) is KV",
                                 status="parser",
-                                required=_condition_6,
+                                required=_condition_7,
                                 otherwise=never,
                             ),
                         ),
@@ -408,7 +420,7 @@ RT_PATIENT_POSITION_ACQUISITION_INSTRUCTION_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if the value of Acquisition Signal Type (3002,0129) is MV",
                                 status="parser",
-                                required=_condition_7,
+                                required=_condition_8,
                                 otherwise=never,
                             ),
                         ),
@@ -434,7 +446,7 @@ RT_PATIENT_POSITION_ACQUISITION_INSTRUCTION_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if the value of Acquisition Method (3002,012A) is PROJECTION",
                                 status="parser",
-                                required=_condition_8,
+                                required=_condition_9,
                                 otherwise=never,
                             ),
                         ),
@@ -455,7 +467,7 @@ RT_PATIENT_POSITION_ACQUISITION_INSTRUCTION_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if the value of Acquisition Method (3002,012A) is CT",
                                 status="parser",
-                                required=_condition_9,
+                                required=_condition_10,
                                 otherwise=never,
                             ),
                         ),

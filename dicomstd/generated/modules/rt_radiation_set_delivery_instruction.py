@@ -44,6 +44,11 @@ def _condition_2(context: EvaluationContext) -> Truth:
     return rt.value_in(context, 0x300A0708, "item", 0, None, ("YES",))
 
 
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Treatment Delivery Continuation Flag (300A,0708) is YES and the Continuation End Meterset (0074,0121) is not equal to the Meterset of the last RT Control Point in the referenced RT Radiation SOP Instance."
+    return rt.conj(rt.value_in(context, 0x300A0708, "item", 0, None, ("YES",)), rt.UNKNOWN)
+
+
 RT_RADIATION_SET_DELIVERY_INSTRUCTION_MODULE: Final = AttributeTable(
     table_id="table_C.36.24-1",
     name="RT Radiation Set Delivery Instruction",
@@ -187,8 +192,8 @@ RT_RADIATION_SET_DELIVERY_INSTRUCTION_MODULE: Final = AttributeTable(
                     row=15,
                     requirement=Requirement(
                         text="Required if Treatment Delivery Continuation Flag (300A,0708) is YES and the Continuation End Meterset (0074,0121) is not equal to the Meterset of the last RT Control Point in the referenced RT Radiation SOP Instance.",
-                        status="unparsed",
-                        required=not_verifiable,
+                        status="parser",
+                        required=_condition_3,
                         otherwise=never,
                     ),
                 ),

@@ -35,6 +35,11 @@ from dicomstd.specification import (
 
 
 def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if ROI Creator Sequence (3006,004D) is present in the Structure Set Module, and the person or device performing the interpretation differs from ROI Creator Sequence (3006,004D) May be present otherwise"
+    return rt.conj(rt.present(context, 0x3006004D, "any", 0), rt.UNKNOWN)
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
     "Required if ROI Physical Property (3006,00B2) equals ELEM_FRACTION"
     return rt.value_in(context, 0x300600B2, "item", 0, None, ("ELEM_FRACTION",))
 
@@ -294,8 +299,8 @@ RT_ROI_OBSERVATIONS_MODULE: Final = AttributeTable(
                     ),
                     requirement=Requirement(
                         text="Required if ROI Creator Sequence (3006,004D) is present in the Structure Set Module, and the person or device performing the interpretation differs from ROI Creator Sequence (3006,004D) May be present otherwise",
-                        status="unparsed",
-                        required=not_verifiable,
+                        status="parser",
+                        required=_condition_1,
                         otherwise=always,
                     ),
                 ),
@@ -357,7 +362,7 @@ RT_ROI_OBSERVATIONS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if ROI Physical Property (3006,00B2) equals ELEM_FRACTION",
                                 status="parser",
-                                required=_condition_1,
+                                required=_condition_2,
                                 otherwise=never,
                             ),
                         ),

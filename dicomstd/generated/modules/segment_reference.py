@@ -19,7 +19,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.conditions.runtime import EvaluationContext, always, never
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
@@ -34,18 +34,89 @@ from dicomstd.specification import (
 
 
 def _condition_1(context: EvaluationContext) -> Truth:
+    "Required as described in Section C.36.9.1.1"
+    return rt.in_any_item(
+        context,
+        0x00081199,
+        "item",
+        0,
+        lambda context_item: rt.value_in(
+            context_item,
+            0x00081150,
+            "item",
+            0,
+            None,
+            ("1.2.840.10008.5.1.4.1.1.66.4", "1.2.840.10008.5.1.4.1.1.66.5"),
+        ),
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required as described in Section C.36.9.1.1"
+    return rt.in_any_item(
+        context,
+        0x00081199,
+        "item",
+        0,
+        lambda context_item: rt.value_in(
+            context_item, 0x00081150, "item", 0, None, ("1.2.840.10008.5.1.4.1.1.66.2",)
+        ),
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required as described in Section C.36.9.1.1"
+    return rt.in_any_item(
+        context,
+        0x00081199,
+        "item",
+        0,
+        lambda context_item: rt.value_in(
+            context_item, 0x00081150, "item", 0, None, ("1.2.840.10008.5.1.4.1.1.481.3",)
+        ),
+    )
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required as described in Section C.36.9.1.1"
+    return rt.in_any_item(
+        context,
+        0x00081199,
+        "item",
+        0,
+        lambda context_item: rt.value_in(
+            context_item, 0x00081150, "item", 0, None, ("1.2.840.10008.5.1.4.1.1.68.1",)
+        ),
+    )
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
     "Required if Combination Segment Reference Sequence (3010,0024) is not present"
     return rt.neg(rt.present(context, 0x30100024, "item", 0))
 
 
-def _condition_2(context: EvaluationContext) -> Truth:
+def _condition_6(context: EvaluationContext) -> Truth:
     "Required if Segmented Property Category Code Sequence (0062,0003) has a value"
     return rt.has_value(context, 0x00620003, "item", 0)
 
 
-def _condition_3(context: EvaluationContext) -> Truth:
+def _condition_7(context: EvaluationContext) -> Truth:
     "Required if the Direct Segment Reference Sequence (3010,0023) is not present"
     return rt.neg(rt.present(context, 0x30100023, "item", 0))
+
+
+def _condition_8(context: EvaluationContext) -> Truth:
+    "Required if any Item in the Combination Segment Reference Sequence (3010,0024) combines segments that do not have the same Frame of Reference UID (0020,0052) May be present otherwise"
+    return rt.conj(
+        rt.in_any_item(
+            context,
+            0x30100021,
+            "item",
+            0,
+            lambda context_item: rt.item_count(context_item, 0x30100024, "item", 0, "gt", 0),
+        ),
+        rt.UNKNOWN,
+    )
 
 
 SEGMENT_REFERENCE_MODULE: Final = AttributeTable(
@@ -106,9 +177,9 @@ SEGMENT_REFERENCE_MODULE: Final = AttributeTable(
                             row=7,
                             item_count=ItemCount(minimum=1, maximum=1),
                             requirement=Requirement(
-                                text="Segment Number (0062,0004) in the referenced SOP Instance. Required as described in Section C.36.9.1.1. Only a single Item shall be included in this Sequence.",
-                                status="unparsed",
-                                required=not_verifiable,
+                                text="Required as described in Section C.36.9.1.1",
+                                status="override",
+                                required=_condition_1,
                                 otherwise=never,
                             ),
                         ),
@@ -119,9 +190,9 @@ SEGMENT_REFERENCE_MODULE: Final = AttributeTable(
                             type="1C",
                             row=8,
                             requirement=Requirement(
-                                text="Fiducials UID (0070,031A) in the referenced SOP Instance. Required as described in Section C.36.9.1.1. See Section C.36.9.1.1.",
-                                status="unparsed",
-                                required=not_verifiable,
+                                text="Required as described in Section C.36.9.1.1",
+                                status="override",
+                                required=_condition_2,
                                 otherwise=never,
                             ),
                         ),
@@ -132,9 +203,9 @@ SEGMENT_REFERENCE_MODULE: Final = AttributeTable(
                             type="1C",
                             row=9,
                             requirement=Requirement(
-                                text="ROI Number (3006,0022) in the referenced SOP Instance. Required as described in Section C.36.9.1.1. See Section C.36.9.1.1.",
-                                status="unparsed",
-                                required=not_verifiable,
+                                text="Required as described in Section C.36.9.1.1",
+                                status="override",
+                                required=_condition_3,
                                 otherwise=never,
                             ),
                         ),
@@ -145,9 +216,9 @@ SEGMENT_REFERENCE_MODULE: Final = AttributeTable(
                             type="1C",
                             row=10,
                             requirement=Requirement(
-                                text="Surface Number (0066,0003) in the referenced SOP Instance. Required as described in Section C.36.9.1.1. See Section C.36.9.1.1.",
-                                status="unparsed",
-                                required=not_verifiable,
+                                text="Required as described in Section C.36.9.1.1",
+                                status="override",
+                                required=_condition_4,
                                 otherwise=never,
                             ),
                         ),
@@ -155,7 +226,7 @@ SEGMENT_REFERENCE_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if Combination Segment Reference Sequence (3010,0024) is not present",
                         status="parser",
-                        required=_condition_1,
+                        required=_condition_5,
                         otherwise=never,
                     ),
                 ),
@@ -209,7 +280,7 @@ SEGMENT_REFERENCE_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Segmented Property Category Code Sequence (0062,0003) has a value",
                                 status="parser",
-                                required=_condition_2,
+                                required=_condition_6,
                                 otherwise=never,
                             ),
                         ),
@@ -217,7 +288,7 @@ SEGMENT_REFERENCE_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if the Direct Segment Reference Sequence (3010,0023) is not present",
                         status="parser",
-                        required=_condition_3,
+                        required=_condition_7,
                         otherwise=never,
                     ),
                 ),
@@ -239,8 +310,8 @@ SEGMENT_REFERENCE_MODULE: Final = AttributeTable(
             ),
             requirement=Requirement(
                 text="Required if any Item in the Combination Segment Reference Sequence (3010,0024) combines segments that do not have the same Frame of Reference UID (0020,0052) May be present otherwise",
-                status="unparsed",
-                required=not_verifiable,
+                status="override",
+                required=_condition_8,
                 otherwise=always,
             ),
         ),

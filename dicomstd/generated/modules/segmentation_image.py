@@ -19,7 +19,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
@@ -35,11 +35,19 @@ from dicomstd.specification import (
 
 
 def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if present in the source images or this IOD Instance has been compressed."
+    return rt.disj(
+        rt.transfer_syntax_in(context, ("1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51")),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Segmentation Type (0062,0001) is FRACTIONAL"
     return rt.value_in(context, 0x00620001, "item", 0, None, ("FRACTIONAL",))
 
 
-def _condition_2(context: EvaluationContext) -> Truth:
+def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Segment Algorithm Type (0062,0008) is not MANUAL."
     return rt.neg(rt.value_in(context, 0x00620008, "item", 0, None, ("MANUAL",)))
 
@@ -130,8 +138,8 @@ SEGMENTATION_IMAGE_MODULE: Final = AttributeTable(
             row=10,
             requirement=Requirement(
                 text="Required if present in the source images or this IOD Instance has been compressed.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=never,
             ),
         ),
@@ -143,8 +151,8 @@ SEGMENTATION_IMAGE_MODULE: Final = AttributeTable(
             row=11,
             requirement=Requirement(
                 text="Required if present in the source images or this IOD Instance has been compressed",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=never,
             ),
         ),
@@ -166,7 +174,7 @@ SEGMENTATION_IMAGE_MODULE: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if Segmentation Type (0062,0001) is FRACTIONAL",
                 status="parser",
-                required=_condition_1,
+                required=_condition_2,
                 otherwise=never,
             ),
         ),
@@ -179,7 +187,7 @@ SEGMENTATION_IMAGE_MODULE: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if Segmentation Type (0062,0001) is FRACTIONAL.",
                 status="parser",
-                required=_condition_1,
+                required=_condition_2,
                 otherwise=never,
             ),
         ),
@@ -213,7 +221,7 @@ SEGMENTATION_IMAGE_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if Segment Algorithm Type (0062,0008) is not MANUAL.",
                         status="parser",
-                        required=_condition_2,
+                        required=_condition_3,
                         otherwise=never,
                     ),
                 ),

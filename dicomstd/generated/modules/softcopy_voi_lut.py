@@ -51,7 +51,7 @@ SOFTCOPY_VOI_LUT_MODULE: Final = AttributeTable(
                     ),
                     requirement=Requirement(
                         text="Required if the VOI LUT transformation in this Item does not apply to all the images and frames listed in the Presentation State Relationship Module.",
-                        status="unparsed",
+                        status="unknown by design",
                         required=not_verifiable,
                         otherwise=never,
                     ),

@@ -31,6 +31,17 @@ def _condition_1(context: EvaluationContext) -> Truth:
     return rt.present(context, 0x00209161, "item", 0)
 
 
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if a group of multi-frame image SOP Instances within a Series are part of a Concatenation."
+    return rt.disj(
+        rt.present(context, 0x00209162, "top", 0),
+        rt.present(context, 0x00209228, "top", 0),
+        rt.present(context, 0x00200242, "top", 0),
+        rt.compare(context, 0x00209163, "top", 0, None, "gt", 1.0),
+        rt.UNKNOWN,
+    )
+
+
 SPARSE_MULTI_FRAME_FUNCTIONAL_GROUPS_MODULE: Final = AttributeTable(
     table_id="table_C.7.6.29-1",
     name="Sparse Multi-frame Functional Groups",
@@ -113,8 +124,8 @@ SPARSE_MULTI_FRAME_FUNCTIONAL_GROUPS_MODULE: Final = AttributeTable(
             row=13,
             requirement=Requirement(
                 text="Required if a group of multi-frame image SOP Instances within a Series are part of a Concatenation.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_2,
                 otherwise=never,
             ),
         ),

@@ -39,6 +39,108 @@ def _condition_1(context: EvaluationContext) -> Truth:
     return rt.value_in(context, 0x0040A493, "item", 0, None, ("VERIFIED",))
 
 
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if the creator is aware of Composite Objects acquired in order to satisfy the Requested Procedure(s) for which the SR Document is or if Instances are referenced in the Content Tree May be present otherwise"
+    return rt.disj(
+        rt.conj(
+            rt.neg(rt.present(context, 0x0040A385, "top", 0)),
+            rt.in_any_item(
+                context,
+                0x0040A730,
+                "top",
+                0,
+                lambda context_item: rt.disj(
+                    rt.present(context_item, 0x00081199, "item", 0),
+                    rt.in_any_item(
+                        context_item,
+                        0x0040A730,
+                        "item",
+                        0,
+                        lambda context_item_item: rt.disj(
+                            rt.present(context_item_item, 0x00081199, "item", 0),
+                            rt.in_any_item(
+                                context_item_item,
+                                0x0040A730,
+                                "item",
+                                0,
+                                lambda context_item_item_item: rt.disj(
+                                    rt.present(context_item_item_item, 0x00081199, "item", 0),
+                                    rt.in_any_item(
+                                        context_item_item_item,
+                                        0x0040A730,
+                                        "item",
+                                        0,
+                                        lambda context_item_item_item_item: rt.disj(
+                                            rt.present(
+                                                context_item_item_item_item, 0x00081199, "item", 0
+                                            ),
+                                            rt.in_any_item(
+                                                context_item_item_item_item,
+                                                0x0040A730,
+                                                "item",
+                                                0,
+                                                lambda context_item_item_item_item_item: rt.disj(
+                                                    rt.present(
+                                                        context_item_item_item_item_item,
+                                                        0x00081199,
+                                                        "item",
+                                                        0,
+                                                    ),
+                                                    rt.in_any_item(
+                                                        context_item_item_item_item_item,
+                                                        0x0040A730,
+                                                        "item",
+                                                        0,
+                                                        lambda context_item_item_item_item_item_item: rt.disj(
+                                                            rt.present(
+                                                                context_item_item_item_item_item_item,
+                                                                0x00081199,
+                                                                "item",
+                                                                0,
+                                                            ),
+                                                            rt.in_any_item(
+                                                                context_item_item_item_item_item_item,
+                                                                0x0040A730,
+                                                                "item",
+                                                                0,
+                                                                lambda context_item_item_item_item_item_item_item: rt.disj(
+                                                                    rt.present(
+                                                                        context_item_item_item_item_item_item_item,
+                                                                        0x00081199,
+                                                                        "item",
+                                                                        0,
+                                                                    ),
+                                                                    rt.in_any_item(
+                                                                        context_item_item_item_item_item_item_item,
+                                                                        0x0040A730,
+                                                                        "item",
+                                                                        0,
+                                                                        lambda context_item_item_item_item_item_item_item_item: rt.present(
+                                                                            context_item_item_item_item_item_item_item_item,
+                                                                            0x00081199,
+                                                                            "item",
+                                                                            0,
+                                                                        ),
+                                                                    ),
+                                                                ),
+                                                            ),
+                                                        ),
+                                                    ),
+                                                ),
+                                            ),
+                                        ),
+                                    ),
+                                ),
+                            ),
+                        ),
+                    ),
+                ),
+            ),
+        ),
+        rt.UNKNOWN,
+    )
+
+
 SR_DOCUMENT_GENERAL_MODULE: Final = AttributeTable(
     table_id="table_C.17-2",
     name="SR Document General",
@@ -327,8 +429,8 @@ SR_DOCUMENT_GENERAL_MODULE: Final = AttributeTable(
             ),
             requirement=Requirement(
                 text="Required if the creator is aware of Composite Objects acquired in order to satisfy the Requested Procedure(s) for which the SR Document is or if Instances are referenced in the Content Tree May be present otherwise",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_2,
                 otherwise=always,
             ),
         ),

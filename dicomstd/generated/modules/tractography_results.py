@@ -49,6 +49,41 @@ def _condition_2(context: EvaluationContext) -> Truth:
     )
 
 
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if neither Recommended Display CIELab Value (0062, 000D) nor Recommended Display CIELab Value List (0066,0103) are present in every Item of the Track Sequence (0066,0102)."
+    return rt.disj(
+        rt.neg(
+            rt.in_any_item(
+                context,
+                0x00660102,
+                "item",
+                0,
+                lambda context_item: rt.disj(
+                    rt.present(context_item, 0x0062000D, "item", 0),
+                    rt.present(context_item, 0x00660103, "item", 0),
+                ),
+            )
+        ),
+        rt.conj(
+            rt.in_any_item(
+                context,
+                0x00660102,
+                "item",
+                0,
+                lambda context_item: rt.neg(rt.present(context_item, 0x0062000D, "item", 0)),
+            ),
+            rt.in_any_item(
+                context,
+                0x00660102,
+                "item",
+                0,
+                lambda context_item: rt.neg(rt.present(context_item, 0x00660103, "item", 0)),
+            ),
+            rt.UNKNOWN,
+        ),
+    )
+
+
 TRACTOGRAPHY_RESULTS_MODULE: Final = AttributeTable(
     table_id="table_C.8.33-2",
     name="Tractography Results",
@@ -173,8 +208,8 @@ TRACTOGRAPHY_RESULTS_MODULE: Final = AttributeTable(
                     row=16,
                     requirement=Requirement(
                         text="Required if neither Recommended Display CIELab Value (0062, 000D) nor Recommended Display CIELab Value List (0066,0103) are present in every Item of the Track Sequence (0066,0102).",
-                        status="unparsed",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_3,
                         otherwise=never,
                     ),
                 ),
@@ -249,7 +284,7 @@ TRACTOGRAPHY_RESULTS_MODULE: Final = AttributeTable(
                                     row=25,
                                     requirement=Requirement(
                                         text="Required if Measurement Values stored in Floating Point Values (0066,0125) shall be associated to only a subset of points in Point Coordinates Data (0066,0016)",
-                                        status="unparsed",
+                                        status="unknown by design",
                                         required=not_verifiable,
                                         otherwise=never,
                                     ),

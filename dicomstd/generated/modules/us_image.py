@@ -45,21 +45,40 @@ def _condition_2(context: EvaluationContext) -> Truth:
 
 
 def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if Lossy Compression has been performed on the Image May be present otherwise."
+    return rt.disj(
+        rt.transfer_syntax_in(context, ("1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51")),
+        rt.has_value(context, 0x00282114, "any", 0),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if image was acquired in a Staged protocol."
+    return rt.disj(
+        rt.present(context, 0x00082122, "top", 0),
+        rt.present(context, 0x00082120, "top", 0),
+        rt.present(context, 0x0040000A, "top", 0),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
     "Required if Modality (0008,0060) = IVUS May be present otherwise"
     return rt.value_in(context, 0x00080060, "any", 0, None, ("IVUS",))
 
 
-def _condition_4(context: EvaluationContext) -> Truth:
+def _condition_6(context: EvaluationContext) -> Truth:
     "Required if IVUS Acquisition (0018,3100) value is MOTOR_PULLBACK"
     return rt.value_in(context, 0x00183100, "item", 0, None, ("MOTOR_PULLBACK",))
 
 
-def _condition_5(context: EvaluationContext) -> Truth:
+def _condition_7(context: EvaluationContext) -> Truth:
     "Required if IVUS Acquisition (0018,3100) value is GATED_PULLBACK"
     return rt.value_in(context, 0x00183100, "item", 0, None, ("GATED_PULLBACK",))
 
 
-def _condition_6(context: EvaluationContext) -> Truth:
+def _condition_8(context: EvaluationContext) -> Truth:
     "Required if IVUS Acquisition (0018,3100) value is MOTOR_PULLBACK or GATED_PULLBACK"
     return rt.value_in(context, 0x00183100, "item", 0, None, ("MOTOR_PULLBACK", "GATED_PULLBACK"))
 
@@ -127,8 +146,8 @@ US_IMAGE_MODULE: Final = AttributeTable(
             value_sets=(ValueSet(kind="enumerated", values=("00", "01")),),
             requirement=Requirement(
                 text="Required if Lossy Compression has been performed on the Image May be present otherwise.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_3,
                 otherwise=always,
             ),
         ),
@@ -140,8 +159,8 @@ US_IMAGE_MODULE: Final = AttributeTable(
             row=11,
             requirement=Requirement(
                 text="Required if image was acquired in a Staged protocol.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_4,
                 otherwise=never,
             ),
         ),
@@ -153,8 +172,8 @@ US_IMAGE_MODULE: Final = AttributeTable(
             row=12,
             requirement=Requirement(
                 text="Required if image was acquired in a Staged protocol.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_4,
                 otherwise=never,
             ),
         ),
@@ -253,7 +272,7 @@ US_IMAGE_MODULE: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if Modality (0008,0060) = IVUS May be present otherwise",
                 status="parser",
-                required=_condition_3,
+                required=_condition_5,
                 otherwise=always,
             ),
         ),
@@ -287,7 +306,7 @@ US_IMAGE_MODULE: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if Modality (0008,0060) = IVUS.",
                 status="parser",
-                required=_condition_3,
+                required=_condition_5,
                 otherwise=never,
             ),
         ),
@@ -300,7 +319,7 @@ US_IMAGE_MODULE: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if IVUS Acquisition (0018,3100) value is MOTOR_PULLBACK",
                 status="parser",
-                required=_condition_4,
+                required=_condition_6,
                 otherwise=never,
             ),
         ),
@@ -313,7 +332,7 @@ US_IMAGE_MODULE: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if IVUS Acquisition (0018,3100) value is GATED_PULLBACK",
                 status="parser",
-                required=_condition_5,
+                required=_condition_7,
                 otherwise=never,
             ),
         ),
@@ -326,7 +345,7 @@ US_IMAGE_MODULE: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if IVUS Acquisition (0018,3100) value is MOTOR_PULLBACK or GATED_PULLBACK",
                 status="parser",
-                required=_condition_6,
+                required=_condition_8,
                 otherwise=never,
             ),
         ),
@@ -339,7 +358,7 @@ US_IMAGE_MODULE: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if IVUS Acquisition (0018,3100) value is MOTOR_PULLBACK or GATED_PULLBACK",
                 status="parser",
-                required=_condition_6,
+                required=_condition_8,
                 otherwise=never,
             ),
         ),

@@ -124,7 +124,7 @@ VOLUMETRIC_PRESENTATION_STATE_RELATIONSHIP_MODULE: Final = AttributeTable(
                     ),
                     requirement=Requirement(
                         text="Required if the Frame of Reference UID (0020,0052) value of the Images referenced by the Referenced Image Sequence (0008,1140) of this Item of the Volumetric Presentation State Input Sequence (0070,1201) does not match the Frame of Reference UID (0020,0052) value of this Presentation State Instance May be present otherwise.",
-                        status="unparsed",
+                        status="unknown by design",
                         required=not_verifiable,
                         otherwise=always,
                     ),

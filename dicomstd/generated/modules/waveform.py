@@ -280,7 +280,7 @@ WAVEFORM_MODULE: Final = AttributeTable(
                             ),
                             requirement=Requirement(
                                 text="Required if Channel Source Sequence (003A,0208) does not fully specify the semantics of the source.",
-                                status="unparsed",
+                                status="unknown by design",
                                 required=not_verifiable,
                                 otherwise=never,
                             ),

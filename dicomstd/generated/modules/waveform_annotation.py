@@ -139,7 +139,7 @@ WAVEFORM_ANNOTATION_MODULE: Final = AttributeTable(
                             ),
                             requirement=Requirement(
                                 text="Required if the value of Concept Name Code Sequence (0040,A043) does not fully describe the semantics of the measurement or concept.",
-                                status="unparsed",
+                                status="unknown by design",
                                 required=not_verifiable,
                                 otherwise=never,
                             ),
@@ -184,7 +184,7 @@ WAVEFORM_ANNOTATION_MODULE: Final = AttributeTable(
                             ),
                             requirement=Requirement(
                                 text="Required if the value of Concept Code Sequence (0040,A168) does not fully describe the semantics of the concept value.",
-                                status="unparsed",
+                                status="unknown by design",
                                 required=not_verifiable,
                                 otherwise=never,
                             ),
@@ -239,7 +239,7 @@ WAVEFORM_ANNOTATION_MODULE: Final = AttributeTable(
                     ),
                     requirement=Requirement(
                         text="Required if Annotation does not apply to entire Referenced Waveform Channels shall not be present if Annotation applies to entire temporal extent of referenced channels.",
-                        status="unparsed",
+                        status="unknown by design",
                         required=not_verifiable,
                         otherwise=never,
                         forbidden=not_verifiable,

@@ -19,7 +19,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.conditions.runtime import EvaluationContext, always, never
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
@@ -43,6 +43,15 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Lossy Compression has been performed on the Image May be present otherwise."
+    return rt.disj(
+        rt.transfer_syntax_in(context, ("1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51")),
+        rt.has_value(context, 0x00282114, "any", 0),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
     "Shall be present if Image Type (0008,0008) Value 3 is BIPLANE A or BIPLANE B May be present otherwise"
     return rt.value_in(context, 0x00080008, "item", 0, 3, ("BIPLANE A", "BIPLANE B"))
 
@@ -77,8 +86,8 @@ X_RAY_IMAGE_MODULE: Final = AttributeTable(
             value_sets=(ValueSet(kind="enumerated", values=("00", "01")),),
             requirement=Requirement(
                 text="Required if Lossy Compression has been performed on the Image May be present otherwise.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_2,
                 otherwise=always,
             ),
         ),
@@ -159,7 +168,7 @@ X_RAY_IMAGE_MODULE: Final = AttributeTable(
             requirement=Requirement(
                 text="Shall be present if Image Type (0008,0008) Value 3 is BIPLANE A or BIPLANE B May be present otherwise",
                 status="parser",
-                required=_condition_2,
+                required=_condition_3,
                 otherwise=always,
             ),
         ),

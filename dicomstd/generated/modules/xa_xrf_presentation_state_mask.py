@@ -34,16 +34,33 @@ from dicomstd.specification import (
 
 
 def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Presentation State Relationship Module references more than one SOP Instance"
+    return rt.conj(
+        rt.disj(
+            rt.item_count(context, 0x00081115, "top", 0, "gt", 1),
+            rt.in_any_item(
+                context,
+                0x00081115,
+                "top",
+                0,
+                lambda context_item: rt.item_count(context_item, 0x00081140, "item", 0, "gt", 1),
+            ),
+        ),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Mask Operation (0028,6101) equals REV_TID May be present otherwise."
     return rt.value_in(context, 0x00286101, "item", 0, None, ("REV_TID",))
 
 
-def _condition_2(context: EvaluationContext) -> Truth:
+def _condition_3(context: EvaluationContext) -> Truth:
     "Required if the Mask Operation (0028,6101) is AVG_SUB."
     return rt.value_in(context, 0x00286101, "item", 0, None, ("AVG_SUB",))
 
 
-def _condition_3(context: EvaluationContext) -> Truth:
+def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Mask Operation (0028,6101) is TID or REV_TID."
     return rt.value_in(context, 0x00286101, "item", 0, None, ("TID", "REV_TID"))
 
@@ -79,8 +96,8 @@ XA_XRF_PRESENTATION_STATE_MASK_MODULE: Final = AttributeTable(
                     ),
                     requirement=Requirement(
                         text="Required if Presentation State Relationship Module references more than one SOP Instance",
-                        status="unparsed",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_1,
                         otherwise=never,
                     ),
                 ),
@@ -96,7 +113,7 @@ XA_XRF_PRESENTATION_STATE_MASK_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if Mask Operation (0028,6101) equals REV_TID May be present otherwise.",
                         status="parser",
-                        required=_condition_1,
+                        required=_condition_2,
                         otherwise=always,
                     ),
                 ),
@@ -109,7 +126,7 @@ XA_XRF_PRESENTATION_STATE_MASK_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if the Mask Operation (0028,6101) is AVG_SUB.",
                         status="parser",
-                        required=_condition_2,
+                        required=_condition_3,
                         otherwise=never,
                     ),
                 ),
@@ -129,7 +146,7 @@ XA_XRF_PRESENTATION_STATE_MASK_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if Mask Operation (0028,6101) is TID or REV_TID.",
                         status="parser",
-                        required=_condition_3,
+                        required=_condition_4,
                         otherwise=never,
                     ),
                 ),
@@ -169,7 +186,7 @@ XA_XRF_PRESENTATION_STATE_MASK_MODULE: Final = AttributeTable(
                     ),
                     requirement=Requirement(
                         text="Required if Pixel Intensity Relationship (0028,1040) is not LOG for frames included in this Item of the Mask Subtraction Sequence (0028,6100).",
-                        status="unparsed",
+                        status="unknown by design",
                         required=not_verifiable,
                         otherwise=never,
                     ),

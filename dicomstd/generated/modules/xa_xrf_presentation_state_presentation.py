@@ -69,7 +69,7 @@ XA_XRF_PRESENTATION_STATE_PRESENTATION_MODULE: Final = AttributeTable(
                     ),
                     requirement=Requirement(
                         text="Required if display sequences in this Item do not apply to all the images listed in the Presentation State Relationship Module.",
-                        status="unparsed",
+                        status="unknown by design",
                         required=not_verifiable,
                         otherwise=never,
                     ),

@@ -51,7 +51,7 @@ XA_XRF_PRESENTATION_STATE_SHUTTER_MODULE: Final = AttributeTable(
                     ),
                     requirement=Requirement(
                         text="Required if shutters in this Item do not apply to all the images and frames listed in the Presentation State Relationship Module.",
-                        status="unparsed",
+                        status="unknown by design",
                         required=not_verifiable,
                         otherwise=never,
                     ),

@@ -278,14 +278,14 @@ Type 1 in Graphic Annotation (PS3.3 2024c Table C.10-5)."""
     ]
     """Text Object Sequence (0070,0008), VR SQ, VM 1.
 
-Type 1C in Graphic Annotation (PS3.3 2024c Table C.10-5): Sequence that describes a text annotation. One or more Items shall be included in this Sequence. Either one or both of Text Object Sequence (0070,0008) or Graphic Object Sequence (0070,0009) are required."""
+Type 1C in Graphic Annotation (PS3.3 2024c Table C.10-5): Either one or both of Text Object Sequence (0070,0008) or Graphic Object Sequence (0070,0009) are required."""
 
     GraphicObjectSequence: Element[
         abc.MutableSequence[GraphicObjectSequenceItem], abc.Sequence[GraphicObjectSequenceItem]
     ]
     """Graphic Object Sequence (0070,0009), VR SQ, VM 1.
 
-Type 1C in Graphic Annotation (PS3.3 2024c Table C.10-5): Sequence that describes a graphic annotation. One or more Items shall be included in this Sequence. Either one or both of Text Object Sequence (0070,0008) or Graphic Object Sequence (0070,0009) are required."""
+Type 1C in Graphic Annotation (PS3.3 2024c Table C.10-5): Either one or both of Text Object Sequence (0070,0008) or Graphic Object Sequence (0070,0009) are required."""
 
     CompoundGraphicSequence: Element[
         abc.MutableSequence[CompoundGraphicSequenceItem],

@@ -177,7 +177,7 @@ Type 3 in Patient Positioning (PS3.3 2024c Table C.34.8-1)."""
     InstructionPerformedFlag: Element[str, Literal["YES", "NO"]]
     """Instruction Performed Flag (0018,9918), VR CS, VM 1.
 
-Type 1C in Patient Positioning (PS3.3 2024c Table C.34.8-1): Required if the value of SOP Class UID (0008,0016) equals one of the following values: 1.2.840.10008.5.1.4.1.1.200.2 (CT Performed Procedure Protocol Storage) 1.2.840.10008.5.1.4.1.1.200.8 (XA Performed Procedure Protocol Storage) Enumerated Values: YES NO.
+Type 1C in Patient Positioning (PS3.3 2024c Table C.34.8-1): Required if the value of SOP Class UID (0008,0016) equals one of the following values: 1.2.840.10008.5.1.4.1.1.200.2 (CT Performed Procedure Protocol Storage) 1.2.840.10008.5.1.4.1.1.200.8 (XA Performed Procedure Protocol Storage).
 
 Enumerated Values: YES, NO."""
 

@@ -174,22 +174,22 @@ Type 1 in Segment Reference (PS3.3 2024c Table C.36.9-1)."""
     ReferencedSegmentNumber: Element[int | multival.MultiValue[int], int | abc.Sequence[int]]
     """Referenced Segment Number (0062,000B), VR US, VM 1-n.
 
-Type 1C in Segment Reference (PS3.3 2024c Table C.36.9-1): Segment Number (0062,0004) in the referenced SOP Instance. Required as described in Section C.36.9.1.1. Only a single Item shall be included in this Sequence."""
+Type 1C in Segment Reference (PS3.3 2024c Table C.36.9-1): Required as described in Section C.36.9.1.1."""
 
     ReferencedFiducialsUID: Element[str, str]
     """Referenced Fiducials UID (3010,0031), VR UI, VM 1.
 
-Type 1C in Segment Reference (PS3.3 2024c Table C.36.9-1): Fiducials UID (0070,031A) in the referenced SOP Instance. Required as described in Section C.36.9.1.1. See Section C.36.9.1.1."""
+Type 1C in Segment Reference (PS3.3 2024c Table C.36.9-1): Required as described in Section C.36.9.1.1."""
 
     ReferencedROINumber: Element[int, int | str]
     """Referenced ROI Number (3006,0084), VR IS, VM 1.
 
-Type 1C in Segment Reference (PS3.3 2024c Table C.36.9-1): ROI Number (3006,0022) in the referenced SOP Instance. Required as described in Section C.36.9.1.1. See Section C.36.9.1.1."""
+Type 1C in Segment Reference (PS3.3 2024c Table C.36.9-1): Required as described in Section C.36.9.1.1."""
 
     ReferencedSurfaceNumber: Element[int, int]
     """Referenced Surface Number (0066,002C), VR UL, VM 1.
 
-Type 1C in Segment Reference (PS3.3 2024c Table C.36.9-1): Surface Number (0066,0003) in the referenced SOP Instance. Required as described in Section C.36.9.1.1. See Section C.36.9.1.1."""
+Type 1C in Segment Reference (PS3.3 2024c Table C.36.9-1): Required as described in Section C.36.9.1.1."""
 
     if TYPE_CHECKING:
 
