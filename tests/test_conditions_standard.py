@@ -633,25 +633,67 @@ def _top(row: CompiledCondition, ds: Dataset, **context: object) -> Truth:
     return evaluate(row.requirement.required, EvaluationContext(ds, **context))  # type: ignore[arg-type]
 
 
-def test_evidence_cardiac_synchronization_and_contrast_functional_groups(
+def test_evidence_contrast_functional_group_not_synchronization(
     compiled: list[CompiledCondition],
 ) -> None:
     cardiac = _usage_row(compiled, "table_A.36-1", "table_C.7.6.18-1")  # Enhanced MR
     contrast = _usage_row(compiled, "table_A.38-1", "table_C.7-12b")  # Enhanced CT
+    assert contrast.status == "override"
+    # The Cardiac Synchronization Functional Group may be present without gating (Enhanced
+    # MR: "... other than NONE or REALTIME. May be present otherwise"): no evidence.
+    assert cardiac.status == "unknown by design"
     for row in (cardiac, contrast):
-        assert row.status == "override"
         assert _top(row, Dataset()) is U  # no evidence: never FALSE, never forbids
         assert evaluate_requirement(row.requirement, EvaluationContext(Dataset())).forbidden is U
     shared = Dataset()
     shared.CardiacSynchronizationSequence = [Dataset()]
     image = Dataset()
     image.SharedFunctionalGroupsSequence = [shared]
-    assert _top(cardiac, image) is T
+    assert _top(cardiac, image) is U
     assert _top(contrast, image) is U
     frame = Dataset()
     frame.ContrastBolusUsageSequence = [Dataset()]
     image.PerFrameFunctionalGroupsSequence = [Dataset(), frame]
     assert _top(contrast, image) is T
+
+
+def test_reviewed_evidence_needs_values_and_own_character_sets(
+    compiled: list[CompiledCondition],
+) -> None:
+    # Graphic Layer: a zero-length Overlay Activation Layer names no layer (PS3.3 C.11.7).
+    layer = _usage_row(compiled, "table_A.33.1-1", "table_C.10-7")
+    state = Dataset()
+    state.add_new(0x60001001, "CS", None)
+    assert _top(layer, state) is U
+    state[0x60001001].value = "ANNOTATIONS"
+    assert _top(layer, state) is T
+    # US Stage: zero-length Type 3 Attributes are as absent (PS3.5 7.4).
+    stages = _row(compiled, "table_C.8-18", "0008,2124")
+    us = Dataset()
+    us.StageName = ""
+    assert _top(stages, us) is U
+    us.StageName = "REST"
+    assert _top(stages, us) is T
+    # SOP Common Specific Character Set: an Item with its own set speaks only for itself.
+    charset = _row(compiled, "table_C.12-1", "0008,0005")
+    item = Dataset()
+    item.SpecificCharacterSet = "ISO_IR 192"
+    item.PatientName = "Müller"
+    top = Dataset()
+    top.OtherPatientIDsSequence = [item]
+    assert _top(charset, top) is U
+    del item.SpecificCharacterSet
+    assert _top(charset, top) is T
+    # Segmentation Derivation Image: a slide Frame of Reference without Pixel Measures is fine.
+    derivation = _usage_row(compiled, "table_A.51-1", "table_C.7.6.16-7")
+    slide_frame = Dataset()
+    slide_frame.PlanePositionSlideSequence = [Dataset()]
+    segmentation = Dataset()
+    segmentation.FrameOfReferenceUID = "1.2.3"
+    segmentation.PerFrameFunctionalGroupsSequence = [slide_frame]
+    assert _top(derivation, segmentation) is U
+    del segmentation.FrameOfReferenceUID
+    assert _top(derivation, segmentation) is T
 
 
 def test_evidence_cine_rt_dose_and_concatenation(compiled: list[CompiledCondition]) -> None:
