@@ -13,6 +13,7 @@ comparison is skipped with a note.
 from __future__ import annotations
 
 import argparse
+import json
 import lzma
 import statistics
 import subprocess
@@ -37,24 +38,27 @@ def best_of(repeat: int, function: object) -> tuple[float, object]:
     return min(times), result
 
 
-def peak_memory_of_build(standard_dir: Path) -> tuple[float, float]:
+def peak_memory_of_build(standard_dir: Path) -> tuple[float, float, dict[str, float]]:
     """Run a whole build (into a temporary folder) in a child process; return its wall time
-    (s) and peak resident memory (MiB)."""
+    (s), peak resident memory (MiB) and the seconds of each step (read, compile, render,
+    black, write)."""
     code = (
-        "import resource, sys, time\n"
+        "import json, resource, sys, time\n"
         "from pathlib import Path\n"
         "from dicomstd.generator.build import BuildOptions, build\n"
         "began = time.perf_counter()\n"
-        f"build(BuildOptions(search_path=[Path({str(standard_dir)!r})], output=Path(sys.argv[1])))\n"
+        f"report = build(BuildOptions(search_path=[Path({str(standard_dir)!r})], output=Path(sys.argv[1])))\n"
         "print(time.perf_counter() - began, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024)\n"
+        "print(json.dumps(report.seconds))\n"
     )
     with tempfile.TemporaryDirectory() as folder:
         result = subprocess.run(
             [sys.executable, "-c", code, str(Path(folder) / "generated")],
             capture_output=True, text=True, check=True,
         )
-    seconds, megabytes = result.stdout.split()
-    return float(seconds), float(megabytes)
+    figures, steps = result.stdout.splitlines()[-2:]
+    seconds, megabytes = figures.split()
+    return float(seconds), float(megabytes), json.loads(steps)
 
 
 def compare_with_dicom_validator(part06_xz: Path, repeat: int) -> None:
@@ -170,9 +174,13 @@ def main() -> None:
     times = [peak_memory_of_build(arguments.standard_dir) for _ in range(arguments.repeat)]
     print(
         f"whole build (read, compile, render, black, write), {arguments.repeat} runs: "
-        f"median {statistics.median(t for t, _ in times):.2f} s, "
-        f"peak memory {max(m for _, m in times):.0f} MiB"
+        f"median {statistics.median(t for t, _, _ in times):.2f} s, "
+        f"peak memory {max(m for _, m, _ in times):.0f} MiB"
     )
+    steps = ", ".join(
+        f"{step} {statistics.median(s[step] for _, _, s in times):.1f} s" for step in times[0][2]
+    )
+    print(f"  per step (median): {steps}")
     print("import cost (runtime):")
     import_costs(max(arguments.repeat, 5))
     print("PS3.6 2015b DocBook against the reference Python reader:")

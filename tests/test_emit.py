@@ -89,3 +89,107 @@ def test_written_folder_is_readable_by_everyone_the_umask_allows(tmp_path: Path)
     umask = os.umask(0)
     os.umask(umask)
     assert target.stat().st_mode & 0o777 == 0o777 & ~umask
+
+
+# The shapes the templates write on one line, long, as rendered: the pre-layout must give
+# exactly what black gives (else the build pays black's second pass, or falls back).
+_RENDERED_SHAPES = {
+    "long import": (
+        "from dicomstd.generated.classes.macros.optional_view_and_slice_progression_direction"
+        " import OptionalViewAndSliceProgressionDirectionMacro\n"
+    ),
+    "long imports under TYPE_CHECKING, with as": (
+        "from typing import TYPE_CHECKING\n\nif TYPE_CHECKING:\n"
+        "    from dicomstd.generated.classes.modules.common_instance_reference import"
+        " CommonInstanceReference_ReferencedSeriesSequenceItem as"
+        " CommonInstanceReference_ReferencedSeriesSequenceItem\n"
+    ),
+    "__all__ with a trailing comma": '__all__ = ["CTImageModule", "CTImage_Item", ]\n',
+    "class bases exploded": (
+        "class CTImageModule(GeneralAnatomyOptionalMacro, OptionalViewAndSliceProgression"
+        "DirectionMacro, RTEquipmentMappingAndPlanReferenceMacro):\n    pass\n"
+    ),
+    "class bases on one line": (
+        "class AVeryLongClassNameForTheTest(FirstBaseModuleMacro, SecondBaseModuleMacro,"
+        " ThirdBaseMacro):\n    pass\n"
+    ),
+    "TypedDict arguments": (
+        "class Holder:\n    class CTImageModuleArguments(GeneralAnatomyOptionalMacroArguments,"
+        " OptionalViewAndSliceProgressionDirectionMacroArguments, TypedDict, total=False):\n"
+        "        item_sequence: abc.Sequence[CTImage_CTAdditionalXRaySourceSequenceItem] | None\n"
+        "        shape: Literal[\"RECTANGULAR\", \"CIRCULAR\", \"POLYGONAL\"] | abc.Sequence["
+        "Literal[\"RECTANGULAR\", \"CIRCULAR\", \"POLYGONAL\"]]\n"
+        "        mechanisms: Literal[\"RELATIONAL\", \"COMBINED_DT\", \"FUZZY_SEMANTIC\","
+        " \"TIMEZONE_ADJUST\", \"EMPTY_VALUE\", \"MULTIPLE_VALUE\"] | abc.Sequence[Literal["
+        "\"RELATIONAL\", \"COMBINED_DT\", \"FUZZY_SEMANTIC\", \"TIMEZONE_ADJUST\","
+        " \"EMPTY_VALUE\", \"MULTIPLE_VALUE\"]]\n"
+    ),
+    "Element annotations": (
+        "class M:\n"
+        "    DataCollectionCenterPatient: Element[multival.MultiValue[float], float |"
+        " abc.Sequence[float] | None]\n"
+        "    CTAdditionalXRaySourceSequence: Element[abc.MutableSequence[CTImage_CTAdditional"
+        "XRaySourceSequenceItem], abc.Sequence[CTImage_CTAdditionalXRaySourceSequenceItem]"
+        " | None]\n"
+        "    SOURCE: ClassVar[str] = \"PS3.3 2024c Table 10-7; PS3.3 2024c Table 10-6; PS3.3"
+        " 2024c Table C.8-76\"\n\n\n\n"
+        "    if TYPE_CHECKING:\n\n"
+        "        def __init__(self, **arguments: Unpack[CTImage_CTAdditionalXRaySourceSequence"
+        "ItemArguments]) -> None: ...\n\n"
+    ),
+    "nested calls and tuples": (
+        "CT_IMAGE_MODULE: Final = AttributeTable(table_id=\"table_C.8-3\", name=\"CT Image\","
+        " kind=\"module\", entries=(Attribute(tag=0x00080008, keyword=\"ImageType\","
+        " name=\"Image Type\", type=\"1\", row=1), Attribute(tag=0x00189361,"
+        " keyword=\"MultienergyCTAcquisition\", name=\"Multi-energy CT Acquisition\","
+        " type=\"3\", row=2, value_sets=(ValueSet(kind=\"enumerated\", values=(\"YES\","
+        " \"NO\")),)), Attribute(tag=0x00280002, keyword=\"SamplesPerPixel\", name=\"Samples"
+        " per Pixel\", type=\"1\", row=3)))\n"
+    ),
+    "condition functions": (
+        "def _condition_1(context: EvaluationContext) -> Truth:\n"
+        "    'Required if the Rescale Type is not HU (Hounsfield Units), or Multi-energy CT"
+        " Acquisition (0018,9361) is YES May be present otherwise.'\n"
+        "    return rt.disj(rt.conj(rt.present(context, 0x00281054, 'item', 0),"
+        " rt.neg(rt.value_in(context, 0x00281054, 'item', 0, None, ('HU',)))),"
+        " rt.in_any_item(context, 0x00400260, 'any', 0, lambda context_item:"
+        " rt.code_in(context_item, 0x00400441, 'item', 0, (('261004008', 'SCT'),))))\n"
+    ),
+    "a region black leaves alone": (
+        "# fmt: off\nTABLE = {\n    0x1: (\"a\",  'b'),\n}\n# fmt: on\n"
+        "_SUBMODULES: Final = frozenset({ \"command_dictionary\", \"data_dictionary\","
+        " \"directory_records\", \"iod_index\", \"iods\", \"macros\", \"modules\",  })\n"
+    ),
+}
+
+
+def _black(text: str) -> str:
+    import black
+    from black.mode import Mode, TargetVersion
+
+    mode = Mode(line_length=emit.BLACK_LINE_LENGTH, target_versions={TargetVersion.PY311})
+    return black.format_str(text, mode=mode)
+
+
+@pytest.mark.parametrize("shape", sorted(_RENDERED_SHAPES))
+def test_prelayout_is_what_black_makes_of_each_rendered_shape(shape: str) -> None:
+    from dicomstd.generator import layout
+
+    rendered = _RENDERED_SHAPES[shape]
+    expected = _black(rendered)
+    assert layout.prelayout(rendered) == expected
+    assert emit.format_python(rendered, shape) == expected
+
+
+def test_a_prelayout_black_changes_is_not_used(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A pre-layout that is not black's form gives way to black's formatting of the
+    rendered text itself."""
+    from dicomstd.generator import layout
+
+    rendered = "x=[1,2]\n"
+    # Black joins this layout again (no trailing comma): not black's form.
+    monkeypatch.setattr(layout, "prelayout", lambda text: "x = [\n    1,\n    2\n]\n")
+    misses: list[str] = []
+    formatted = emit.format_files([emit.GeneratedFile("x.py", rendered)], misses)
+    assert formatted == [emit.GeneratedFile("x.py", "x = [1, 2]\n")]
+    assert misses == ["x.py"]

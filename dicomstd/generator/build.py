@@ -44,6 +44,7 @@ __all__ = [
     "compile_documents",
     "edition_key",
     "generate_files",
+    "render_files",
 ]
 
 PACKAGE_ROOT = Path(__file__).resolve().parents[1]
@@ -105,10 +106,13 @@ class BuildReport:
         secondary_data_elements: data elements taken from the secondary source.
         files: generated files and their sizes in bytes.
         differences: with ``check``, how ``generated/`` differs (empty when up to date).
-        seconds: per step (``read``, ``compile``, ``emit``, ``write``).
+        seconds: per step (``read``, ``compile``, ``render``, ``black``, ``write``).
         undefined_tags: (tag, table) of PS3.3 Attributes whose tag neither PS3.6 at hand
             nor the secondary source defines.
         condition_coverage: what the condition compiler made of PS3.3's conditions.
+        prelayout_misses: generated files whose pre-layout black changed, so that they
+            were formatted from the templates' text (the same bytes, two black passes
+            more); none when the pre-layout knows every shape the templates write.
     """
 
     read: list[ReadPublication] = field(default_factory=list)
@@ -120,6 +124,7 @@ class BuildReport:
     seconds: dict[str, float] = field(default_factory=dict)
     undefined_tags: list[tuple[str, str]] = field(default_factory=list)
     condition_coverage: CoverageReport | None = None
+    prelayout_misses: list[str] = field(default_factory=list)
 
 
 Progress = Callable[[Sequence[tuple[ManifestEntry, Path]]], Iterable[tuple[ManifestEntry, Path]]]
@@ -308,11 +313,30 @@ def _python_identifier(keyword: str) -> bool:
 
 
 def generate_files(
-    compiled: CompiledStandard, read: list[ReadPublication]
+    compiled: CompiledStandard,
+    read: list[ReadPublication],
+    prelayout_misses: list[str] | None = None,
 ) -> list[emit.GeneratedFile]:
-    """Render every module of ``generated/`` from ``compiled``.
+    """Render every module of ``generated/`` from ``compiled`` and format it with black.
 
     Each module's header lists only the publications its tables came from.
+
+    Args:
+        prelayout_misses: receives the names of the files whose pre-layout black changed
+            (formatted from the templates' text instead: slower, same bytes).
+
+    Raises:
+        BuildError: two UIDs share a keyword (their constants would collide), or a
+            template fails.
+    """
+    return emit.format_files(render_files(compiled, read), prelayout_misses)
+
+
+def render_files(
+    compiled: CompiledStandard, read: list[ReadPublication]
+) -> list[emit.GeneratedFile]:
+    """Every module of ``generated/`` rendered from the templates, by name, not yet
+    formatted (see :func:`generate_files`).
 
     Raises:
         BuildError: two UIDs share a keyword (their constants would collide), or a
@@ -410,7 +434,7 @@ def generate_files(
             compiled, edition=edition, publications=iod_publications, uid_names=uid_names
         )
     )
-    return emit.format_files(sorted(files, key=lambda f: f.name))
+    return sorted(files, key=lambda f: f.name)
 
 
 def _uid_constants(uids: list[UID]) -> list[UID]:
@@ -511,9 +535,13 @@ def _build(
     report.seconds["compile"] = time.perf_counter() - began
 
     began = time.perf_counter()
-    files = generate_files(compiled, report.read)
+    files = render_files(compiled, report.read)
+    report.seconds["render"] = time.perf_counter() - began
+
+    began = time.perf_counter()
+    files = emit.format_files(files, report.prelayout_misses)
     report.files = [(f.name, len(f.text.encode("utf-8"))) for f in files]
-    report.seconds["emit"] = time.perf_counter() - began
+    report.seconds["black"] = time.perf_counter() - began
 
     began = time.perf_counter()
     if options.json_path is not None:

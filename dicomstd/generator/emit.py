@@ -22,6 +22,7 @@ from typing import Any
 import jinja2
 
 from dicomstd.errors import BuildError
+from dicomstd.generator import layout
 
 __all__ = [
     "GeneratedFile",
@@ -94,30 +95,60 @@ def render(template_name: str, **context: Any) -> str:
         raise BuildError(f"template {template_name} failed: {error}") from None
 
 
-def _format_file(file: GeneratedFile) -> GeneratedFile:
-    return GeneratedFile(file.name, format_python(file.text, file.name))
+def _format_file(file: GeneratedFile) -> tuple[GeneratedFile, bool]:
+    text, missed = _format(file.text, file.name)
+    return GeneratedFile(file.name, text), missed
 
 
-def format_files(files: list[GeneratedFile]) -> list[GeneratedFile]:
+def format_files(
+    files: list[GeneratedFile], prelayout_misses: list[str] | None = None
+) -> list[GeneratedFile]:
     """Format every file with black, on every core when there are many (black is most of a
     build's time); the result is the same, file for file, in the same order.
+
+    Args:
+        prelayout_misses: receives the names of the files whose pre-layout black changed
+            (see :func:`format_python`).
 
     Raises:
         BuildError: black cannot parse a file (named), or is not installed.
     """
     workers = min(os.cpu_count() or 1, 8)
     if len(files) < 50 or workers == 1:
-        return [_format_file(file) for file in files]
-    with concurrent.futures.ProcessPoolExecutor(workers) as pool:
-        return list(pool.map(_format_file, files, chunksize=16))
+        results = [_format_file(file) for file in files]
+    else:
+        # Largest first, so that no worker is left with a big file at the end.
+        order = sorted(range(len(files)), key=lambda i: -len(files[i].text))
+        by_index: dict[int, tuple[GeneratedFile, bool]] = {}
+        with concurrent.futures.ProcessPoolExecutor(workers) as pool:
+            laid_out = pool.map(_format_file, [files[i] for i in order], chunksize=4)
+            for index, result in zip(order, laid_out):
+                by_index[index] = result
+        results = [by_index[index] for index in range(len(files))]
+    if prelayout_misses is not None:
+        prelayout_misses.extend(file.name for file, missed in results if missed)
+    return [file for file, _ in results]
 
 
 def format_python(text: str, origin: str) -> str:
     """Format ``text`` with black (line length 100), as the committed files are.
 
+    The text is first laid out as black lays it out (:func:`.layout.prelayout`), so that
+    black, finding nothing to change, makes one pass over it instead of two (black formats
+    again any text its first pass changed). Either way the result is black's output: the
+    pre-laid text when black leaves it unchanged, else black's formatting of ``text``
+    itself. That the pre-laid text is exactly what black makes of ``text`` is checked by
+    tests/test_emit.py (each shape) and tests/test_build.py (files of a real build
+    against black alone, and the committed ``generated/``).
+
     Raises:
         BuildError: black cannot parse ``text`` (names ``origin``), or black is not installed.
     """
+    return _format(text, origin)[0]
+
+
+def _format(text: str, origin: str) -> tuple[str, bool]:
+    """:func:`format_python`, and whether black changed the pre-laid text (a miss)."""
     try:
         import black
         from black.mode import Mode, TargetVersion
@@ -127,8 +158,16 @@ def format_python(text: str, origin: str) -> str:
             "black is needed to generate code: pip install 'dicomstd[generate]'"
         ) from None
     mode = Mode(line_length=BLACK_LINE_LENGTH, target_versions={TargetVersion.PY311})
+    laid = layout.prelayout(text)
+    if laid != text:
+        try:
+            formatted = black.format_str(laid, mode=mode)
+            if formatted == laid:
+                return formatted, False
+        except InvalidInput:
+            pass  # reported below from the template's own text
     try:
-        return black.format_str(text, mode=mode)
+        return black.format_str(text, mode=mode), laid != text
     except InvalidInput as error:
         raise BuildError(f"rendering {origin} produced invalid Python: {error}") from None
 
