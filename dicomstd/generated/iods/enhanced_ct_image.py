@@ -32,26 +32,16 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
-    "Required if cardiac synchronization was applied."
-    return rt.disj(rt.present(context, 0x00189118, "frame", 0), rt.UNKNOWN)
-
-
-def _condition_3(context: EvaluationContext) -> Truth:
-    "Required if respiratory synchronization was applied."
-    return rt.disj(rt.present(context, 0x00209253, "frame", 0), rt.UNKNOWN)
-
-
-def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Pixel Presentation (0008,9205) in the Enhanced CT Image Module equals COLOR or MIXED."
     return rt.value_in(context, 0x00089205, "any", 0, None, ("COLOR", "MIXED"))
 
 
-def _condition_5(context: EvaluationContext) -> Truth:
+def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Multi-energy CT Acquisition (0018,9361) is YES."
     return rt.value_in(context, 0x00189361, "any", 0, None, ("YES",))
 
 
-def _condition_6(context: EvaluationContext) -> Truth:
+def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
     return rt.conj(
         rt.neg(rt.value_in(context, 0x00189037, "any", 0, None, ("NONE",))),
@@ -59,12 +49,12 @@ def _condition_6(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_7(context: EvaluationContext) -> Truth:
+def _condition_5(context: EvaluationContext) -> Truth:
     "Required if Contrast/Bolus Agent Sequence (0018,0012) is used."
     return rt.present(context, 0x00180012, "any", 0)
 
 
-def _condition_8(context: EvaluationContext) -> Truth:
+def _condition_6(context: EvaluationContext) -> Truth:
     "Required if Respiratory Motion Compensation Technique (0018,9170) equals other than NONE, REALTIME or BREATH_HOLD and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
     return rt.conj(
         rt.neg(
@@ -74,12 +64,12 @@ def _condition_8(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_9(context: EvaluationContext) -> Truth:
+def _condition_7(context: EvaluationContext) -> Truth:
     "Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED may be present otherwise."
     return rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED"))
 
 
-def _condition_10(context: EvaluationContext) -> Truth:
+def _condition_8(context: EvaluationContext) -> Truth:
     "Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED and Acquisition Type (0018,9302) is other than CONSTANT_ANGLE may be present otherwise."
     return rt.conj(
         rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
@@ -87,7 +77,7 @@ def _condition_10(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_11(context: EvaluationContext) -> Truth:
+def _condition_9(context: EvaluationContext) -> Truth:
     "Required if the image is reconstructed from a system with multiple X-Ray sources and Multi-energy CT Acquisition (0018,9361) is NO or is absent."
     return rt.conj(
         rt.UNKNOWN,
@@ -205,8 +195,8 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             condition="Required if cardiac synchronization was applied.",
             requirement=Requirement(
                 text="Required if cardiac synchronization was applied.",
-                status="override",
-                required=_condition_2,
+                status="unknown by design",
+                required=not_verifiable,
                 otherwise=never,
             ),
         ),
@@ -218,8 +208,8 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             condition="Required if respiratory synchronization was applied.",
             requirement=Requirement(
                 text="Required if respiratory synchronization was applied.",
-                status="override",
-                required=_condition_3,
+                status="unknown by design",
+                required=not_verifiable,
                 otherwise=never,
             ),
         ),
@@ -232,7 +222,7 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Pixel Presentation (0008,9205) in the Enhanced CT Image Module equals COLOR or MIXED.",
                 status="parser",
-                required=_condition_4,
+                required=_condition_2,
                 otherwise=never,
             ),
         ),
@@ -263,7 +253,7 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Multi-energy CT Acquisition (0018,9361) is YES.",
                 status="parser",
-                required=_condition_5,
+                required=_condition_3,
                 otherwise=never,
             ),
         ),
@@ -340,7 +330,7 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_6,
+                required=_condition_4,
                 otherwise=always,
             ),
         ),
@@ -354,7 +344,7 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Multi-energy CT Acquisition (0018,9361) is YES May be present otherwise.",
                 status="parser",
-                required=_condition_5,
+                required=_condition_3,
                 otherwise=always,
             ),
         ),
@@ -366,7 +356,7 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Contrast/Bolus Agent Sequence (0018,0012) is used.",
                 status="parser",
-                required=_condition_7,
+                required=_condition_5,
                 otherwise=never,
             ),
         ),
@@ -378,7 +368,7 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Respiratory Motion Compensation Technique (0018,9170) equals other than NONE, REALTIME or BREATH_HOLD and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_8,
+                required=_condition_6,
                 otherwise=always,
             ),
         ),
@@ -394,7 +384,7 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED may be present otherwise.",
                 status="parser",
-                required=_condition_9,
+                required=_condition_7,
                 otherwise=always,
             ),
         ),
@@ -406,7 +396,7 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED may be present otherwise.",
                 status="parser",
-                required=_condition_9,
+                required=_condition_7,
                 otherwise=always,
             ),
         ),
@@ -418,7 +408,7 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED may be present otherwise.",
                 status="parser",
-                required=_condition_9,
+                required=_condition_7,
                 otherwise=always,
             ),
         ),
@@ -430,7 +420,7 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED may be present otherwise",
                 status="parser",
-                required=_condition_9,
+                required=_condition_7,
                 otherwise=always,
             ),
         ),
@@ -442,7 +432,7 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED may be present otherwise.",
                 status="parser",
-                required=_condition_9,
+                required=_condition_7,
                 otherwise=always,
             ),
         ),
@@ -454,7 +444,7 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED and Acquisition Type (0018,9302) is other than CONSTANT_ANGLE may be present otherwise.",
                 status="parser",
-                required=_condition_10,
+                required=_condition_8,
                 otherwise=always,
             ),
         ),
@@ -466,7 +456,7 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED may be present otherwise.",
                 status="parser",
-                required=_condition_9,
+                required=_condition_7,
                 otherwise=always,
             ),
         ),
@@ -478,7 +468,7 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED may be present otherwise.",
                 status="parser",
-                required=_condition_9,
+                required=_condition_7,
                 otherwise=always,
             ),
         ),
@@ -493,7 +483,7 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if the image is reconstructed from a system with multiple X-Ray sources and Multi-energy CT Acquisition (0018,9361) is NO or is absent.",
                 status="parser",
-                required=_condition_11,
+                required=_condition_9,
                 otherwise=never,
             ),
         ),

@@ -32,16 +32,6 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
-    "Required if cardiac synchronization was applied."
-    return rt.disj(rt.present(context, 0x00189118, "frame", 0), rt.UNKNOWN)
-
-
-def _condition_3(context: EvaluationContext) -> Truth:
-    "Required if respiratory synchronization was applied."
-    return rt.disj(rt.present(context, 0x00209253, "frame", 0), rt.UNKNOWN)
-
-
-def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
     return rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED"))
 
@@ -153,8 +143,8 @@ ENHANCED_MR_COLOR_IMAGE_IOD: Final = IODSpecification(
             condition="Required if cardiac synchronization was applied.",
             requirement=Requirement(
                 text="Required if cardiac synchronization was applied.",
-                status="override",
-                required=_condition_2,
+                status="unknown by design",
+                required=not_verifiable,
                 otherwise=never,
             ),
         ),
@@ -166,8 +156,8 @@ ENHANCED_MR_COLOR_IMAGE_IOD: Final = IODSpecification(
             condition="Required if respiratory synchronization was applied.",
             requirement=Requirement(
                 text="Required if respiratory synchronization was applied.",
-                status="override",
-                required=_condition_3,
+                status="unknown by design",
+                required=not_verifiable,
                 otherwise=never,
             ),
         ),
@@ -221,7 +211,7 @@ ENHANCED_MR_COLOR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_4,
+                required=_condition_2,
                 otherwise=always,
             ),
         ),

@@ -32,26 +32,16 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
-    "Required if cardiac synchronization was applied."
-    return rt.disj(rt.present(context, 0x00189118, "frame", 0), rt.UNKNOWN)
-
-
-def _condition_3(context: EvaluationContext) -> Truth:
-    "Required if respiratory synchronization was applied."
-    return rt.disj(rt.present(context, 0x00209253, "frame", 0), rt.UNKNOWN)
-
-
-def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Pixel Presentation (0008,9205) in the Enhanced MR Image Module equals COLOR or MIXED."
     return rt.value_in(context, 0x00089205, "any", 0, None, ("COLOR", "MIXED"))
 
 
-def _condition_5(context: EvaluationContext) -> Truth:
+def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
     return rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED"))
 
 
-def _condition_6(context: EvaluationContext) -> Truth:
+def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
     return rt.conj(
         rt.neg(rt.value_in(context, 0x00189037, "any", 0, None, ("NONE",))),
@@ -59,17 +49,17 @@ def _condition_6(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_7(context: EvaluationContext) -> Truth:
+def _condition_5(context: EvaluationContext) -> Truth:
     "Required if Photometric Interpretation (0028,0004) is MONOCHROME2."
     return rt.value_in(context, 0x00280004, "any", 0, None, ("MONOCHROME2",))
 
 
-def _condition_8(context: EvaluationContext) -> Truth:
+def _condition_6(context: EvaluationContext) -> Truth:
     "Required if Contrast/Bolus Agent Sequence (0018,0012) is used."
     return rt.present(context, 0x00180012, "any", 0)
 
 
-def _condition_9(context: EvaluationContext) -> Truth:
+def _condition_7(context: EvaluationContext) -> Truth:
     "Required if Respiratory Motion Compensation Technique (0018,9170) equals other than NONE, REALTIME or BREATH_HOLD and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
     return rt.conj(
         rt.neg(
@@ -79,7 +69,7 @@ def _condition_9(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_10(context: EvaluationContext) -> Truth:
+def _condition_8(context: EvaluationContext) -> Truth:
     "Required if Geometry of k-Space Traversal (0018,9032) equals RECTILINEAR and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
     return rt.conj(
         rt.value_in(context, 0x00189032, "any", 0, None, ("RECTILINEAR",)),
@@ -87,7 +77,7 @@ def _condition_10(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_11(context: EvaluationContext) -> Truth:
+def _condition_9(context: EvaluationContext) -> Truth:
     "Required if Acquisition Contrast (0008,9209) in any MR Image Frame Type Functional Group in the SOP Instance equals DIFFUSION and Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
     return rt.conj(
         rt.value_in(context, 0x00089209, "frame", 0, None, ("DIFFUSION",)),
@@ -95,7 +85,7 @@ def _condition_11(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_12(context: EvaluationContext) -> Truth:
+def _condition_10(context: EvaluationContext) -> Truth:
     "Required if Spatial Pre-saturation (0018,9027) equals SLAB for any frame in the SOP Instance and Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
     return rt.conj(
         rt.value_in(context, 0x00189027, "frame", 0, None, ("SLAB",)),
@@ -103,12 +93,12 @@ def _condition_12(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_13(context: EvaluationContext) -> Truth:
+def _condition_11(context: EvaluationContext) -> Truth:
     "Required if Image Type (0008,0008) Value 3 equals METABOLITE_MAP May be present otherwise."
     return rt.value_in(context, 0x00080008, "any", 0, 3, ("METABOLITE_MAP",))
 
 
-def _condition_14(context: EvaluationContext) -> Truth:
+def _condition_12(context: EvaluationContext) -> Truth:
     "Required if Phase Contrast (0018,9014) equals YES and Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
     return rt.conj(
         rt.value_in(context, 0x00189014, "any", 0, None, ("YES",)),
@@ -116,7 +106,7 @@ def _condition_14(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_15(context: EvaluationContext) -> Truth:
+def _condition_13(context: EvaluationContext) -> Truth:
     "Required if Image Type (0008,0008) Value 3 is ASL May be present otherwise."
     return rt.value_in(context, 0x00080008, "any", 0, 3, ("ASL",))
 
@@ -228,8 +218,8 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             condition="Required if cardiac synchronization was applied.",
             requirement=Requirement(
                 text="Required if cardiac synchronization was applied.",
-                status="override",
-                required=_condition_2,
+                status="unknown by design",
+                required=not_verifiable,
                 otherwise=never,
             ),
         ),
@@ -241,8 +231,8 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             condition="Required if respiratory synchronization was applied.",
             requirement=Requirement(
                 text="Required if respiratory synchronization was applied.",
-                status="override",
-                required=_condition_3,
+                status="unknown by design",
+                required=not_verifiable,
                 otherwise=never,
             ),
         ),
@@ -268,7 +258,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Pixel Presentation (0008,9205) in the Enhanced MR Image Module equals COLOR or MIXED.",
                 status="parser",
-                required=_condition_4,
+                required=_condition_2,
                 otherwise=never,
             ),
         ),
@@ -299,7 +289,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_5,
+                required=_condition_3,
                 otherwise=always,
             ),
         ),
@@ -376,7 +366,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_6,
+                required=_condition_4,
                 otherwise=always,
             ),
         ),
@@ -389,7 +379,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Photometric Interpretation (0028,0004) is MONOCHROME2.",
                 status="parser",
-                required=_condition_7,
+                required=_condition_5,
                 otherwise=never,
             ),
         ),
@@ -413,7 +403,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Contrast/Bolus Agent Sequence (0018,0012) is used.",
                 status="parser",
-                required=_condition_8,
+                required=_condition_6,
                 otherwise=never,
             ),
         ),
@@ -425,7 +415,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Respiratory Motion Compensation Technique (0018,9170) equals other than NONE, REALTIME or BREATH_HOLD and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_9,
+                required=_condition_7,
                 otherwise=always,
             ),
         ),
@@ -438,7 +428,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_5,
+                required=_condition_3,
                 otherwise=always,
             ),
         ),
@@ -450,7 +440,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Geometry of k-Space Traversal (0018,9032) equals RECTILINEAR and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_10,
+                required=_condition_8,
                 otherwise=always,
             ),
         ),
@@ -462,7 +452,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_5,
+                required=_condition_3,
                 otherwise=always,
             ),
         ),
@@ -474,7 +464,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_5,
+                required=_condition_3,
                 otherwise=always,
             ),
         ),
@@ -486,7 +476,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_5,
+                required=_condition_3,
                 otherwise=always,
             ),
         ),
@@ -498,7 +488,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_5,
+                required=_condition_3,
                 otherwise=always,
             ),
         ),
@@ -510,7 +500,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_5,
+                required=_condition_3,
                 otherwise=always,
             ),
         ),
@@ -522,7 +512,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Acquisition Contrast (0008,9209) in any MR Image Frame Type Functional Group in the SOP Instance equals DIFFUSION and Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_11,
+                required=_condition_9,
                 otherwise=always,
             ),
         ),
@@ -534,7 +524,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_5,
+                required=_condition_3,
                 otherwise=always,
             ),
         ),
@@ -546,7 +536,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Spatial Pre-saturation (0018,9027) equals SLAB for any frame in the SOP Instance and Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_12,
+                required=_condition_10,
                 otherwise=always,
             ),
         ),
@@ -558,7 +548,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 3 equals METABOLITE_MAP May be present otherwise.",
                 status="parser",
-                required=_condition_13,
+                required=_condition_11,
                 otherwise=always,
             ),
         ),
@@ -570,7 +560,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Phase Contrast (0018,9014) equals YES and Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_14,
+                required=_condition_12,
                 otherwise=always,
             ),
         ),
@@ -582,7 +572,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 3 is ASL May be present otherwise.",
                 status="parser",
-                required=_condition_15,
+                required=_condition_13,
                 otherwise=always,
             ),
         ),

@@ -27,31 +27,21 @@ from dicomstd.specification import FunctionalGroupUsage, IODSpecification, Modul
 
 
 def _condition_1(context: EvaluationContext) -> Truth:
-    "Required if cardiac synchronization was applied."
-    return rt.disj(rt.present(context, 0x00189118, "frame", 0), rt.UNKNOWN)
-
-
-def _condition_2(context: EvaluationContext) -> Truth:
-    "Required if respiratory synchronization was applied."
-    return rt.disj(rt.present(context, 0x00209253, "frame", 0), rt.UNKNOWN)
-
-
-def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE May be present otherwise."
     return rt.neg(rt.value_in(context, 0x00189037, "any", 0, None, ("NONE",)))
 
 
-def _condition_4(context: EvaluationContext) -> Truth:
+def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Respiratory Motion Compensation Technique (0018,9170) equals other than NONE May be present otherwise."
     return rt.neg(rt.value_in(context, 0x00189170, "any", 0, None, ("NONE",)))
 
 
-def _condition_5(context: EvaluationContext) -> Truth:
+def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Image Type (0008,0008) Value 1 equals ORIGINAL May be present otherwise."
     return rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL",))
 
 
-def _condition_6(context: EvaluationContext) -> Truth:
+def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Image Type (0008,0008) Value 1 equals ORIGINAL and Type of Detector Motion (0054,0202) is not equal to STATIONARY."
     return rt.conj(
         rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL",)),
@@ -59,7 +49,7 @@ def _condition_6(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_7(context: EvaluationContext) -> Truth:
+def _condition_5(context: EvaluationContext) -> Truth:
     "Required if Image Type (0008,0008) Value 1 equals ORIGINAL and Table Motion (0018,1134) is equal to DYNAMIC."
     return rt.conj(
         rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL",)),
@@ -173,8 +163,8 @@ ENHANCED_PET_IMAGE_IOD: Final = IODSpecification(
             condition="Required if cardiac synchronization was applied.",
             requirement=Requirement(
                 text="Required if cardiac synchronization was applied.",
-                status="override",
-                required=_condition_1,
+                status="unknown by design",
+                required=not_verifiable,
                 otherwise=never,
             ),
         ),
@@ -186,8 +176,8 @@ ENHANCED_PET_IMAGE_IOD: Final = IODSpecification(
             condition="Required if respiratory synchronization was applied.",
             requirement=Requirement(
                 text="Required if respiratory synchronization was applied.",
-                status="override",
-                required=_condition_2,
+                status="unknown by design",
+                required=not_verifiable,
                 otherwise=never,
             ),
         ),
@@ -296,7 +286,7 @@ ENHANCED_PET_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE May be present otherwise.",
                 status="parser",
-                required=_condition_3,
+                required=_condition_1,
                 otherwise=always,
             ),
         ),
@@ -308,7 +298,7 @@ ENHANCED_PET_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Respiratory Motion Compensation Technique (0018,9170) equals other than NONE May be present otherwise.",
                 status="parser",
-                required=_condition_4,
+                required=_condition_2,
                 otherwise=always,
             ),
         ),
@@ -336,7 +326,7 @@ ENHANCED_PET_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 equals ORIGINAL May be present otherwise.",
                 status="parser",
-                required=_condition_5,
+                required=_condition_3,
                 otherwise=always,
             ),
         ),
@@ -348,7 +338,7 @@ ENHANCED_PET_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 equals ORIGINAL and Type of Detector Motion (0054,0202) is not equal to STATIONARY.",
                 status="parser",
-                required=_condition_6,
+                required=_condition_4,
                 otherwise=never,
             ),
         ),
@@ -360,7 +350,7 @@ ENHANCED_PET_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 equals ORIGINAL May be present otherwise.",
                 status="parser",
-                required=_condition_5,
+                required=_condition_3,
                 otherwise=always,
             ),
         ),
@@ -372,7 +362,7 @@ ENHANCED_PET_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 equals ORIGINAL May be present otherwise.",
                 status="parser",
-                required=_condition_5,
+                required=_condition_3,
                 otherwise=always,
             ),
         ),
@@ -384,7 +374,7 @@ ENHANCED_PET_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 equals ORIGINAL May be present otherwise.",
                 status="parser",
-                required=_condition_5,
+                required=_condition_3,
                 otherwise=always,
             ),
         ),
@@ -396,7 +386,7 @@ ENHANCED_PET_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 equals ORIGINAL and Table Motion (0018,1134) is equal to DYNAMIC.",
                 status="parser",
-                required=_condition_7,
+                required=_condition_5,
                 otherwise=never,
             ),
         ),

@@ -32,26 +32,16 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
-    "Required if cardiac synchronization was applied."
-    return rt.disj(rt.present(context, 0x00189118, "frame", 0), rt.UNKNOWN)
-
-
-def _condition_3(context: EvaluationContext) -> Truth:
-    "Required if respiratory synchronization was applied."
-    return rt.disj(rt.present(context, 0x00209253, "frame", 0), rt.UNKNOWN)
-
-
-def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Modality = IVUS"
     return rt.value_in(context, 0x00080060, "any", 0, None, ("IVUS",))
 
 
-def _condition_5(context: EvaluationContext) -> Truth:
+def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Ultrasound Acquisition Geometry (0020,9307) has a value of PATIENT May be present otherwise"
     return rt.value_in(context, 0x00209307, "any", 0, None, ("PATIENT",))
 
 
-def _condition_6(context: EvaluationContext) -> Truth:
+def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Cardiac Synchronization is used"
     return rt.disj(
         rt.value_in(context, 0x00189037, "top", 0, None, ("PROSPECTIVE", "RETROSPECTIVE", "PACED")),
@@ -59,12 +49,12 @@ def _condition_6(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_7(context: EvaluationContext) -> Truth:
+def _condition_5(context: EvaluationContext) -> Truth:
     "Required if the Enhanced Contrast/Bolus Module is present."
     return rt.module_present(context, "table_C.7-12b")
 
 
-def _condition_8(context: EvaluationContext) -> Truth:
+def _condition_6(context: EvaluationContext) -> Truth:
     "Required if Respiratory Synchronization is used"
     return rt.disj(
         rt.value_in(
@@ -198,8 +188,8 @@ ENHANCED_US_VOLUME_IOD: Final = IODSpecification(
             condition="Required if cardiac synchronization was applied.",
             requirement=Requirement(
                 text="Required if cardiac synchronization was applied.",
-                status="override",
-                required=_condition_2,
+                status="unknown by design",
+                required=not_verifiable,
                 otherwise=never,
             ),
         ),
@@ -211,8 +201,8 @@ ENHANCED_US_VOLUME_IOD: Final = IODSpecification(
             condition="Required if respiratory synchronization was applied.",
             requirement=Requirement(
                 text="Required if respiratory synchronization was applied.",
-                status="override",
-                required=_condition_3,
+                status="unknown by design",
+                required=not_verifiable,
                 otherwise=never,
             ),
         ),
@@ -249,7 +239,7 @@ ENHANCED_US_VOLUME_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Modality = IVUS",
                 status="parser",
-                required=_condition_4,
+                required=_condition_2,
                 otherwise=never,
             ),
         ),
@@ -302,7 +292,7 @@ ENHANCED_US_VOLUME_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Ultrasound Acquisition Geometry (0020,9307) has a value of PATIENT May be present otherwise",
                 status="parser",
-                required=_condition_5,
+                required=_condition_3,
                 otherwise=always,
             ),
         ),
@@ -314,7 +304,7 @@ ENHANCED_US_VOLUME_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Ultrasound Acquisition Geometry (0020,9307) has a value of PATIENT May be present otherwise",
                 status="parser",
-                required=_condition_5,
+                required=_condition_3,
                 otherwise=always,
             ),
         ),
@@ -339,7 +329,7 @@ ENHANCED_US_VOLUME_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Cardiac Synchronization is used",
                 status="override",
-                required=_condition_6,
+                required=_condition_4,
                 otherwise=never,
             ),
         ),
@@ -355,7 +345,7 @@ ENHANCED_US_VOLUME_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if the Enhanced Contrast/Bolus Module is present.",
                 status="parser",
-                required=_condition_7,
+                required=_condition_5,
                 otherwise=never,
             ),
         ),
@@ -373,7 +363,7 @@ ENHANCED_US_VOLUME_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Respiratory Synchronization is used",
                 status="override",
-                required=_condition_8,
+                required=_condition_6,
                 otherwise=never,
             ),
         ),

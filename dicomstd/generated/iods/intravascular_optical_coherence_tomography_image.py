@@ -33,31 +33,26 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
-    "Required if cardiac synchronization was used"
-    return rt.disj(rt.present(context, 0x00189118, "frame", 0), rt.UNKNOWN)
-
-
-def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Presentation Intent Type (0008,0068) is FOR PROCESSING."
     return rt.value_in(context, 0x00080068, "any", 0, None, ("FOR PROCESSING",))
 
 
-def _condition_4(context: EvaluationContext) -> Truth:
+def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Presentation Intent Type (0008,0068) is FOR PRESENTATION."
     return rt.value_in(context, 0x00080068, "any", 0, None, ("FOR PRESENTATION",))
 
 
-def _condition_5(context: EvaluationContext) -> Truth:
+def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE May be present otherwise."
     return rt.neg(rt.value_in(context, 0x00189037, "any", 0, None, ("NONE",)))
 
 
-def _condition_6(context: EvaluationContext) -> Truth:
+def _condition_5(context: EvaluationContext) -> Truth:
     "Required if Pixel Intensity Relationship (0028,1040) equals LOG May be present otherwise."
     return rt.value_in(context, 0x00281040, "any", 0, None, ("LOG",))
 
 
-def _condition_7(context: EvaluationContext) -> Truth:
+def _condition_6(context: EvaluationContext) -> Truth:
     "Required if Intravascular Acquisition (0018,3100) equals MEASURED or Presentation Intent Type (0008,0068) equals FOR PRESENTATION."
     return rt.disj(
         rt.value_in(context, 0x00183100, "any", 0, None, ("MEASURED",)),
@@ -183,8 +178,8 @@ INTRAVASCULAR_OPTICAL_COHERENCE_TOMOGRAPHY_IMAGE_IOD: Final = IODSpecification(
             condition="Required if cardiac synchronization was used",
             requirement=Requirement(
                 text="Required if cardiac synchronization was used",
-                status="override",
-                required=_condition_2,
+                status="unknown by design",
+                required=not_verifiable,
                 otherwise=never,
             ),
         ),
@@ -209,7 +204,7 @@ INTRAVASCULAR_OPTICAL_COHERENCE_TOMOGRAPHY_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Presentation Intent Type (0008,0068) is FOR PROCESSING.",
                 status="parser",
-                required=_condition_3,
+                required=_condition_2,
                 otherwise=never,
             ),
         ),
@@ -251,7 +246,7 @@ INTRAVASCULAR_OPTICAL_COHERENCE_TOMOGRAPHY_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Presentation Intent Type (0008,0068) is FOR PRESENTATION.",
                 status="parser",
-                required=_condition_4,
+                required=_condition_3,
                 otherwise=never,
             ),
         ),
@@ -283,7 +278,7 @@ INTRAVASCULAR_OPTICAL_COHERENCE_TOMOGRAPHY_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE May be present otherwise.",
                 status="parser",
-                required=_condition_5,
+                required=_condition_4,
                 otherwise=always,
             ),
         ),
@@ -296,7 +291,7 @@ INTRAVASCULAR_OPTICAL_COHERENCE_TOMOGRAPHY_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Pixel Intensity Relationship (0028,1040) equals LOG May be present otherwise.",
                 status="parser",
-                required=_condition_6,
+                required=_condition_5,
                 otherwise=always,
             ),
         ),
@@ -311,7 +306,7 @@ INTRAVASCULAR_OPTICAL_COHERENCE_TOMOGRAPHY_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Intravascular Acquisition (0018,3100) equals MEASURED or Presentation Intent Type (0008,0068) equals FOR PRESENTATION.",
                 status="parser",
-                required=_condition_7,
+                required=_condition_6,
                 otherwise=never,
             ),
         ),
@@ -323,7 +318,7 @@ INTRAVASCULAR_OPTICAL_COHERENCE_TOMOGRAPHY_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Presentation Intent Type (0008,0068) equals FOR PROCESSING.",
                 status="parser",
-                required=_condition_3,
+                required=_condition_2,
                 otherwise=never,
             ),
         ),

@@ -32,21 +32,11 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
-    "Required if cardiac synchronization was applied."
-    return rt.disj(rt.present(context, 0x00189118, "frame", 0), rt.UNKNOWN)
-
-
-def _condition_3(context: EvaluationContext) -> Truth:
-    "Required if respiratory synchronization was applied."
-    return rt.disj(rt.present(context, 0x00209253, "frame", 0), rt.UNKNOWN)
-
-
-def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Image Type (0008,0008) Value 1 is ORIGINAL May be present otherwise."
     return rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL",))
 
 
-def _condition_5(context: EvaluationContext) -> Truth:
+def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
     return rt.conj(
         rt.neg(rt.value_in(context, 0x00189037, "any", 0, None, ("NONE",))),
@@ -54,12 +44,12 @@ def _condition_5(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_6(context: EvaluationContext) -> Truth:
+def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Contrast/Bolus Agent Sequence (0018,0012) is used."
     return rt.present(context, 0x00180012, "any", 0)
 
 
-def _condition_7(context: EvaluationContext) -> Truth:
+def _condition_5(context: EvaluationContext) -> Truth:
     "Required if Respiratory Motion Compensation Technique (0018,9170) equals other than NONE, REALTIME or BREATH_HOLD and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
     return rt.conj(
         rt.neg(
@@ -69,12 +59,12 @@ def _condition_7(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_8(context: EvaluationContext) -> Truth:
+def _condition_6(context: EvaluationContext) -> Truth:
     "Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
     return rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED"))
 
 
-def _condition_9(context: EvaluationContext) -> Truth:
+def _condition_7(context: EvaluationContext) -> Truth:
     "Required if Geometry of k-Space Traversal (0018,9032) equals RECTILINEAR and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
     return rt.conj(
         rt.value_in(context, 0x00189032, "any", 0, None, ("RECTILINEAR",)),
@@ -82,7 +72,7 @@ def _condition_9(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_10(context: EvaluationContext) -> Truth:
+def _condition_8(context: EvaluationContext) -> Truth:
     "Required if Acquisition Contrast (0008,9209) in any MR Image Frame Type Functional Group in the SOP Instance equals DIFFUSION and Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
     return rt.conj(
         rt.value_in(context, 0x00089209, "frame", 0, None, ("DIFFUSION",)),
@@ -90,7 +80,7 @@ def _condition_10(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_11(context: EvaluationContext) -> Truth:
+def _condition_9(context: EvaluationContext) -> Truth:
     "Required if Spatial Pre-saturation (0018,9027) equals SLAB for any frame in the SOP Instance and Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
     return rt.conj(
         rt.value_in(context, 0x00189027, "frame", 0, None, ("SLAB",)),
@@ -98,7 +88,7 @@ def _condition_11(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_12(context: EvaluationContext) -> Truth:
+def _condition_10(context: EvaluationContext) -> Truth:
     "Required if Phase Contrast (0018,9014) equals YES and Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
     return rt.conj(
         rt.value_in(context, 0x00189014, "any", 0, None, ("YES",)),
@@ -210,8 +200,8 @@ MR_SPECTROSCOPY_IOD: Final = IODSpecification(
             condition="Required if cardiac synchronization was applied.",
             requirement=Requirement(
                 text="Required if cardiac synchronization was applied.",
-                status="override",
-                required=_condition_2,
+                status="unknown by design",
+                required=not_verifiable,
                 otherwise=never,
             ),
         ),
@@ -223,8 +213,8 @@ MR_SPECTROSCOPY_IOD: Final = IODSpecification(
             condition="Required if respiratory synchronization was applied.",
             requirement=Requirement(
                 text="Required if respiratory synchronization was applied.",
-                status="override",
-                required=_condition_3,
+                status="unknown by design",
+                required=not_verifiable,
                 otherwise=never,
             ),
         ),
@@ -268,7 +258,7 @@ MR_SPECTROSCOPY_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL May be present otherwise.",
                 status="parser",
-                required=_condition_4,
+                required=_condition_2,
                 otherwise=always,
             ),
         ),
@@ -351,7 +341,7 @@ MR_SPECTROSCOPY_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_5,
+                required=_condition_3,
                 otherwise=always,
             ),
         ),
@@ -364,7 +354,7 @@ MR_SPECTROSCOPY_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Contrast/Bolus Agent Sequence (0018,0012) is used.",
                 status="parser",
-                required=_condition_6,
+                required=_condition_4,
                 otherwise=never,
             ),
         ),
@@ -376,7 +366,7 @@ MR_SPECTROSCOPY_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Respiratory Motion Compensation Technique (0018,9170) equals other than NONE, REALTIME or BREATH_HOLD and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_7,
+                required=_condition_5,
                 otherwise=always,
             ),
         ),
@@ -391,7 +381,7 @@ MR_SPECTROSCOPY_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_8,
+                required=_condition_6,
                 otherwise=always,
             ),
         ),
@@ -403,7 +393,7 @@ MR_SPECTROSCOPY_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Geometry of k-Space Traversal (0018,9032) equals RECTILINEAR and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_9,
+                required=_condition_7,
                 otherwise=always,
             ),
         ),
@@ -415,7 +405,7 @@ MR_SPECTROSCOPY_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_8,
+                required=_condition_6,
                 otherwise=always,
             ),
         ),
@@ -427,7 +417,7 @@ MR_SPECTROSCOPY_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_8,
+                required=_condition_6,
                 otherwise=always,
             ),
         ),
@@ -439,7 +429,7 @@ MR_SPECTROSCOPY_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_8,
+                required=_condition_6,
                 otherwise=always,
             ),
         ),
@@ -451,7 +441,7 @@ MR_SPECTROSCOPY_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_8,
+                required=_condition_6,
                 otherwise=always,
             ),
         ),
@@ -463,7 +453,7 @@ MR_SPECTROSCOPY_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Acquisition Contrast (0008,9209) in any MR Image Frame Type Functional Group in the SOP Instance equals DIFFUSION and Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_10,
+                required=_condition_8,
                 otherwise=always,
             ),
         ),
@@ -475,7 +465,7 @@ MR_SPECTROSCOPY_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_8,
+                required=_condition_6,
                 otherwise=always,
             ),
         ),
@@ -487,7 +477,7 @@ MR_SPECTROSCOPY_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Spatial Pre-saturation (0018,9027) equals SLAB for any frame in the SOP Instance and Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_11,
+                required=_condition_9,
                 otherwise=always,
             ),
         ),
@@ -499,7 +489,7 @@ MR_SPECTROSCOPY_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Phase Contrast (0018,9014) equals YES and Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_12,
+                required=_condition_10,
                 otherwise=always,
             ),
         ),

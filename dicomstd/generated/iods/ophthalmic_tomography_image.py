@@ -37,16 +37,11 @@ def _condition_2(context: EvaluationContext) -> Truth:
 
 
 def _condition_3(context: EvaluationContext) -> Truth:
-    "Required if cardiac synchronization was used"
-    return rt.disj(rt.present(context, 0x00189118, "frame", 0), rt.UNKNOWN)
-
-
-def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE May be present otherwise."
     return rt.neg(rt.value_in(context, 0x00189037, "any", 0, None, ("NONE",)))
 
 
-def _condition_5(context: EvaluationContext) -> Truth:
+def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Contrast/Bolus Agent Sequence (0018,0012) is used"
     return rt.present(context, 0x00180012, "any", 0)
 
@@ -174,8 +169,8 @@ OPHTHALMIC_TOMOGRAPHY_IMAGE_IOD: Final = IODSpecification(
             condition="Required if cardiac synchronization was used",
             requirement=Requirement(
                 text="Required if cardiac synchronization was used",
-                status="override",
-                required=_condition_3,
+                status="unknown by design",
+                required=not_verifiable,
                 otherwise=never,
             ),
         ),
@@ -292,7 +287,7 @@ OPHTHALMIC_TOMOGRAPHY_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE May be present otherwise.",
                 status="parser",
-                required=_condition_4,
+                required=_condition_3,
                 otherwise=always,
             ),
         ),
@@ -305,7 +300,7 @@ OPHTHALMIC_TOMOGRAPHY_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Contrast/Bolus Agent Sequence (0018,0012) is used",
                 status="parser",
-                required=_condition_5,
+                required=_condition_4,
                 otherwise=never,
             ),
         ),

@@ -58,7 +58,20 @@ def _condition_5(context: EvaluationContext) -> Truth:
 def _condition_6(context: EvaluationContext) -> Truth:
     "Required if Pixel Measures (C.7.6.16.2.1) or either Plane Position (Patient) (C.7.6.16.2.3) or Plane Orientation (Patient) (C.7.6.16.2.4) (if the Frame of Reference is defined in the patient-relative Reference Coordinate System), or Plane Position (Slide) (C.8.12.6.1) (if the Frame of Reference is defined in the Slide Coordinate System) Functional Groups are not present May be present otherwise"
     return rt.disj(
-        rt.neg(rt.present(context, 0x00289110, "frame", 0)),
+        rt.neg(rt.present(context, 0x00200052, "top", 0)),
+        rt.conj(
+            rt.disj(
+                rt.present(context, 0x00209113, "frame", 0),
+                rt.present(context, 0x00209116, "frame", 0),
+            ),
+            rt.neg(
+                rt.conj(
+                    rt.present(context, 0x00289110, "frame", 0),
+                    rt.present(context, 0x00209113, "frame", 0),
+                    rt.present(context, 0x00209116, "frame", 0),
+                )
+            ),
+        ),
         rt.conj(
             rt.present(context, 0x00200052, "top", 0),
             rt.neg(rt.present(context, 0x00209113, "frame", 0)),

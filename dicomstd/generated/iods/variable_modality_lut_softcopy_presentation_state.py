@@ -55,8 +55,8 @@ def _condition_4(context: EvaluationContext) -> Truth:
 def _condition_5(context: EvaluationContext) -> Truth:
     "Required if Graphic Annotations or Overlays are to be applied to referenced image(s)"
     return rt.disj(
-        rt.present(context, 0x00700001, "top", 0),
-        rt.present(context, 0x60001001, "top", 0),
+        rt.has_value(context, 0x00700001, "top", 0),
+        rt.has_value(context, 0x60001001, "top", 0),
         rt.UNKNOWN,
     )
 

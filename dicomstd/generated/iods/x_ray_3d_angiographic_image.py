@@ -32,21 +32,11 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
-    "Required if cardiac synchronization was applied."
-    return rt.disj(rt.present(context, 0x00189118, "frame", 0), rt.UNKNOWN)
-
-
-def _condition_3(context: EvaluationContext) -> Truth:
-    "Required if respiratory synchronization was applied."
-    return rt.disj(rt.present(context, 0x00209253, "frame", 0), rt.UNKNOWN)
-
-
-def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Image Type (0008,0008) Value 1 equals DERIVED."
     return rt.value_in(context, 0x00080008, "any", 0, 1, ("DERIVED",))
 
 
-def _condition_5(context: EvaluationContext) -> Truth:
+def _condition_3(context: EvaluationContext) -> Truth:
     "Required if the Enhanced Contrast/Bolus Module is present."
     return rt.module_present(context, "table_C.7-12b")
 
@@ -166,8 +156,8 @@ X_RAY_3D_ANGIOGRAPHIC_IMAGE_IOD: Final = IODSpecification(
             condition="Required if cardiac synchronization was applied.",
             requirement=Requirement(
                 text="Required if cardiac synchronization was applied.",
-                status="override",
-                required=_condition_2,
+                status="unknown by design",
+                required=not_verifiable,
                 otherwise=never,
             ),
         ),
@@ -179,8 +169,8 @@ X_RAY_3D_ANGIOGRAPHIC_IMAGE_IOD: Final = IODSpecification(
             condition="Required if respiratory synchronization was applied.",
             requirement=Requirement(
                 text="Required if respiratory synchronization was applied.",
-                status="override",
-                required=_condition_3,
+                status="unknown by design",
+                required=not_verifiable,
                 otherwise=never,
             ),
         ),
@@ -270,7 +260,7 @@ X_RAY_3D_ANGIOGRAPHIC_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 equals DERIVED.",
                 status="parser",
-                required=_condition_4,
+                required=_condition_2,
                 otherwise=never,
             ),
         ),
@@ -293,7 +283,7 @@ X_RAY_3D_ANGIOGRAPHIC_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if the Enhanced Contrast/Bolus Module is present.",
                 status="parser",
-                required=_condition_5,
+                required=_condition_3,
                 otherwise=never,
             ),
         ),

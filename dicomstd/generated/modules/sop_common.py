@@ -36,7 +36,13 @@ from dicomstd.specification import (
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if an expanded or replacement character set is used"
-    return rt.disj(rt.extended_characters(context, "top"), rt.UNKNOWN)
+    return rt.disj(
+        rt.conj(
+            rt.extended_characters(context, "top"),
+            rt.neg(rt.present(context, 0x00080005, "anywhere", 0)),
+        ),
+        rt.UNKNOWN,
+    )
 
 
 def _condition_2(context: EvaluationContext) -> Truth:

@@ -56,9 +56,9 @@ def _condition_3(context: EvaluationContext) -> Truth:
 def _condition_4(context: EvaluationContext) -> Truth:
     "Required if image was acquired in a Staged protocol."
     return rt.disj(
-        rt.present(context, 0x00082122, "top", 0),
-        rt.present(context, 0x00082120, "top", 0),
-        rt.present(context, 0x0040000A, "top", 0),
+        rt.has_value(context, 0x00082122, "top", 0),
+        rt.has_value(context, 0x00082120, "top", 0),
+        rt.has_value(context, 0x0040000A, "top", 0),
         rt.UNKNOWN,
     )
 
