@@ -611,6 +611,46 @@ def first_item(context: EvaluationContext) -> Truth:
     return Truth.of(index == 0)
 
 
+def _counted(
+    context: EvaluationContext,
+    tag: int,
+    scope: str,
+    levels: int,
+    operator: str,
+    bound: int,
+    count: Callable[[Any], int | None],
+) -> Truth:
+    """``count`` of each element the reference denotes compares with ``bound``; UNKNOWN for
+    an element ``count`` cannot count (``None``) or a part not searched."""
+    try:
+        found = _find(context, tag, scope, levels)
+        if found is None:
+            return UNKNOWN
+        results = []
+        for element in found:
+            counted = None if element is _UNSEARCHED else count(element)
+            if counted is None:
+                results.append(UNKNOWN)
+                continue
+            results.append(_compare_numbers(float(counted), operator, float(bound)))
+        return _any(results)
+    except Exception:  # noqa: BLE001
+        return UNKNOWN
+
+
+def _item_number(element: Any) -> int | None:
+    if getattr(element, "VR", None) != "SQ":
+        return None
+    return len(element.value) if element.value is not None else 0
+
+
+def _value_number(element: Any) -> int | None:
+    if getattr(element, "VR", None) == "SQ":
+        return None
+    values = _values(element)
+    return None if values is None else len(values)
+
+
 def item_count(
     context: EvaluationContext,
     tag: int,
@@ -621,20 +661,7 @@ def item_count(
 ) -> Truth:
     """The number of Items of the Sequence compares with ``bound`` (``gt``, ``ge``, ``lt``,
     ``le``, ``eq``, ``ne``); FALSE when absent, UNKNOWN when not a Sequence."""
-    try:
-        found = _find(context, tag, scope, levels)
-        if found is None:
-            return UNKNOWN
-        results = []
-        for element in found:
-            if element is _UNSEARCHED or getattr(element, "VR", None) != "SQ":
-                results.append(UNKNOWN)
-                continue
-            count = len(element.value) if element.value is not None else 0
-            results.append(_compare_numbers(float(count), operator, float(bound)))
-        return _any(results)
-    except Exception:  # noqa: BLE001
-        return UNKNOWN
+    return _counted(context, tag, scope, levels, operator, bound, _item_number)
 
 
 def value_count(
@@ -649,23 +676,7 @@ def value_count(
     6.4) compares with ``bound`` (``gt``, ``ge``, ``lt``, ``le``, ``eq``, ``ne``); FALSE
     when absent, 0 Values when empty, UNKNOWN for a Sequence or a value that is not a list
     of Values (the bytes of OB, OW, UN ...)."""
-    try:
-        found = _find(context, tag, scope, levels)
-        if found is None:
-            return UNKNOWN
-        results = []
-        for element in found:
-            if element is _UNSEARCHED or getattr(element, "VR", None) == "SQ":
-                results.append(UNKNOWN)
-                continue
-            values = _values(element)
-            if values is None:
-                results.append(UNKNOWN)
-                continue
-            results.append(_compare_numbers(float(len(values)), operator, float(bound)))
-        return _any(results)
-    except Exception:  # noqa: BLE001
-        return UNKNOWN
+    return _counted(context, tag, scope, levels, operator, bound, _value_number)
 
 
 #: The VRs Specific Character Set (0008,0005) applies to (PS3.5 Section 6.1.2.3).
