@@ -521,3 +521,33 @@ def test_garbage_contexts_do_not_raise() -> None:
             Present(AttributeRef(MASK_FRAME_NUMBERS, "anywhere")),
         ):
             assert isinstance(_agree(condition, context), Truth)
+
+
+def test_in_any_item_nested_follows_the_same_sequence_at_any_depth() -> None:
+    leaf = Dataset()
+    leaf.ReferencedSOPSequence = [Dataset()]
+    tree = leaf
+    for _ in range(5):
+        node = Dataset()
+        node.ContentSequence = [Dataset(), tree]
+        tree = node
+    top = Dataset()
+    top.ContentSequence = tree.ContentSequence
+    found = Present(AttributeRef(0x00081199, "item"))
+    shallow = InAnyItem(AttributeRef(0x0040A730, "top"), found)
+    nested = InAnyItem(AttributeRef(0x0040A730, "top"), found, nested=True)
+    context = EvaluationContext(top)
+    assert evaluate(shallow, context) is Truth.FALSE
+    assert evaluate(nested, context) is Truth.TRUE
+    # the emitted predicate agrees, and the override form round-trips
+    namespace: dict[str, object] = {"rt": runtime}
+    exec(f"result = {emit_expression(nested)}", {**namespace, "context": context}, namespace)
+    assert namespace["result"] is Truth.TRUE
+    assert parse_override_condition(format_condition(nested)) == nested
+    # Items nested deeper than the runtime searches are UNKNOWN, never FALSE
+    deep = Dataset()
+    for _ in range(70):
+        node = Dataset()
+        node.ContentSequence = [deep]
+        deep = node
+    assert evaluate(nested, EvaluationContext(deep)) is Truth.UNKNOWN

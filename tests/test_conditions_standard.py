@@ -769,6 +769,16 @@ def test_evidence_sr_content_tree_references(compiled: list[CompiledCondition]) 
     report.PertinentOtherEvidenceSequence = [Dataset()]  # it may be listed there instead
     assert _top(evidence, report) is U
     assert _top(evidence, _dataset("1.2.840.10008.5.1.4.1.1.88.11")) is U
+    # The Content Tree at any depth: the reference twelve CONTAINERs down.
+    del report.PertinentOtherEvidenceSequence
+    deep = image
+    for _ in range(12):
+        outer = Dataset()
+        outer.ValueType = "CONTAINER"
+        outer.ContentSequence = [Dataset(), deep]
+        deep = outer
+    report.ContentSequence = [deep]
+    assert _top(evidence, report) is T
 
 
 def test_frame_anatomy_legacy_converted_is_never_false(compiled: list[CompiledCondition]) -> None:

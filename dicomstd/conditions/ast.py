@@ -349,10 +349,14 @@ class InAnyItem:
     Attributes:
         sequence: the Sequence.
         condition: the condition on one Item.
+        nested: also the Items of the same Sequence within those Items, at any depth (a
+            tree such as the SR Content Tree: Content Sequence (0040,A730) within Content
+            Sequence Items, PS3.3 C.17.3); deeper than the runtime searches: UNKNOWN.
     """
 
     sequence: AttributeRef
     condition: Condition
+    nested: bool = False
 
 
 @dataclass(frozen=True, slots=True)

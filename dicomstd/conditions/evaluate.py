@@ -99,7 +99,12 @@ def _evaluate(condition: Condition, context: EvaluationContext) -> Truth:
         ref = condition.sequence
         inner = condition.condition
         return runtime.in_any_item(
-            context, ref.tag, ref.scope, ref.levels, lambda item: _evaluate(inner, item)
+            context,
+            ref.tag,
+            ref.scope,
+            ref.levels,
+            lambda item: _evaluate(inner, item),
+            condition.nested,
         )
     if isinstance(condition, PrivateTag):
         ref = condition.attribute

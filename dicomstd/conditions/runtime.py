@@ -827,15 +827,21 @@ def in_any_item(
     scope: str,
     levels: int,
     condition: Callable[[EvaluationContext], Truth],
+    nested: bool = False,
 ) -> Truth:
     """Some Item of the Sequence satisfies ``condition``, evaluated with the Item as the
-    Data Set; FALSE when the Sequence is absent or empty, UNKNOWN when not a Sequence."""
+    Data Set; FALSE when the Sequence is absent or empty, UNKNOWN when not a Sequence.
+    ``nested``: the Items of the same Sequence within those Items count too, at any depth
+    (to :data:`_MAX_DEPTH`; deeper: UNKNOWN)."""
     try:
         found = _holders(context, tag, scope, levels)
         if found is None:
             return UNKNOWN
         results = []
-        for element, parents in found:
+        # Depth first with an explicit stack: (element, the parents its Items get, depth).
+        stack = [(element, parents, 0) for element, parents in reversed(found)]
+        while stack:
+            element, parents, depth = stack.pop()
             if element is _UNSEARCHED or getattr(element, "VR", None) != "SQ":
                 results.append(UNKNOWN)
                 continue
@@ -852,6 +858,11 @@ def in_any_item(
                 )
                 result = condition(inner)
                 results.append(result if isinstance(result, Truth) else UNKNOWN)
+                if nested and tag in item:
+                    if depth + 1 >= _MAX_DEPTH:
+                        results.append(UNKNOWN)
+                    else:
+                        stack.append((item[tag], (item, *parents), depth + 1))
         return _any(results)
     except Exception:  # noqa: BLE001
         return UNKNOWN

@@ -78,9 +78,10 @@ def _emit(condition: Condition, ctx: str, rt: str) -> str:
         # deeper, so that nested Items never shadow a name still in use.
         inner = f"{ctx}_item"
         body = _emit(condition.condition, inner, rt)
+        nested = ", nested=True" if condition.nested else ""
         return (
             f"{rt}.in_any_item({ctx}, 0x{ref.tag:08X}, {ref.scope!r}, {ref.levels}, "
-            f"lambda {inner}: {body})"
+            f"lambda {inner}: {body}{nested})"
         )
     if isinstance(condition, TransferSyntaxIn):
         return f"{rt}.transfer_syntax_in({ctx}, {_tuple([repr(uid) for uid in condition.uids])})"

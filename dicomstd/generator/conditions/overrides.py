@@ -26,7 +26,8 @@ evaluated): ``present(TAG)``, ``has_value(TAG)``, ``value_in(TAG, [values], numb
 [("code", "scheme")])``, ``item_count(TAG, ">", N)`` (the number of Items of a Sequence), ``value_count(TAG, ">",
 N)`` (the number of Values of a non-Sequence Attribute: "is multi-valued" is ``">", 1``),
 ``in_any_item(TAG, condition)`` (some Item of the Sequence satisfies the condition, read
-with the Item as the Data Set), ``private_tag(TAG, number=N)`` (an AT Value is a Private
+with the Item as the Data Set; ``nested=True``: or an Item of the same Sequence within those
+Items, at any depth), ``private_tag(TAG, number=N)`` (an AT Value is a Private
 Tag), ``module("table_id")``, ``macro("table_id")``, ``functional_group("table_id")``,
 ``sop_class(["uid", ...])``, ``transfer_syntax(["uid", ...])``, ``first_item()``,
 ``extended_characters(scope="item")`` (a string Value of the Data Set and its Items, or
@@ -208,7 +209,11 @@ def _convert(node: python_ast.expr) -> Condition:
         return ExtendedCharacters(scope)
     if name == "in_any_item":
         inner = _convert(node.args[1])
-        return InAnyItem(_reference(node), inner)
+        nested = _literal(keywords["nested"]) if "nested" in keywords else False
+        if not isinstance(nested, bool):
+            raise ValueError(f"in_any_item: nested is True or False, not {nested!r}")
+        node.keywords = [k for k in node.keywords if k.arg != "nested"]
+        return InAnyItem(_reference(node), inner, nested)
     if name == "private_tag":
         number = _literal(keywords["number"]) if "number" in keywords else None
         node.keywords = [k for k in node.keywords if k.arg != "number"]
@@ -297,7 +302,8 @@ def format_condition(condition: Condition, nested: bool = False) -> str:
         return f'extended_characters(scope="{condition.scope}")'
     if isinstance(condition, InAnyItem):
         tag, keywords = _reference_text(condition.sequence)
-        return f"in_any_item({tag}, {format_condition(condition.condition)}{keywords})"
+        deeper = ", nested=True" if condition.nested else ""
+        return f"in_any_item({tag}, {format_condition(condition.condition)}{keywords}{deeper})"
     if isinstance(condition, PrivateTag):
         tag, keywords = _reference_text(condition.attribute)
         number = f", number={condition.value_number}" if condition.value_number is not None else ""

@@ -898,7 +898,7 @@ def _rescope(condition: Condition, scope: Scope) -> Condition:
     if isinstance(condition, PrivateTag):
         return PrivateTag(ref(condition.attribute), condition.value_number)
     if isinstance(condition, InAnyItem):
-        return InAnyItem(ref(condition.sequence), condition.condition)
+        return InAnyItem(ref(condition.sequence), condition.condition, condition.nested)
     if isinstance(condition, Not):
         return Not(_rescope(condition.term, scope))
     if isinstance(condition, (And, Or)):
