@@ -714,12 +714,7 @@ def _element_extended(element: Any) -> Truth:
     if isinstance(value, (bytes, bytearray, str)) or type(value).__name__ == "PersonName":
         return _text_extended(value)
     if isinstance(value, Sequence):  # several Values (pydicom's MultiValue)
-        outcome = FALSE
-        for item in value:
-            outcome = outcome | _text_extended(item)
-            if outcome is TRUE:
-                break
-        return outcome
+        return _any(_text_extended(item) for item in value)
     return UNKNOWN
 
 
@@ -732,19 +727,19 @@ def _dataset_extended(dataset: Any) -> Truth:
         tags = [int(tag) for tag in dataset.keys()]
     except Exception:  # noqa: BLE001
         return UNKNOWN
-    outcome = FALSE
-    for tag in tags:
-        try:
-            element = _stored(dataset, tag)
-            if _stored_vr(element, tag) not in _CHARACTER_SET_VRS:
-                continue
-            result = _element_extended(element)
-        except Exception:  # noqa: BLE001
-            result = UNKNOWN
-        if result is TRUE:
-            return TRUE
-        outcome = outcome | result
-    return outcome
+    return _any(_stored_extended(dataset, tag) for tag in tags)
+
+
+def _stored_extended(dataset: Any, tag: int) -> Truth:
+    """:func:`_element_extended` of the element ``tag`` of ``dataset`` as stored; FALSE for
+    an element that is not a string the character set applies to."""
+    try:
+        element = _stored(dataset, tag)
+        if _stored_vr(element, tag) not in _CHARACTER_SET_VRS:
+            return FALSE
+        return _element_extended(element)
+    except Exception:  # noqa: BLE001
+        return UNKNOWN
 
 
 def extended_characters(context: EvaluationContext, scope: str) -> Truth:
@@ -762,13 +757,8 @@ def extended_characters(context: EvaluationContext, scope: str) -> Truth:
         else:
             return UNKNOWN
         datasets, incomplete = _nested(roots)
-        outcome = UNKNOWN if incomplete else FALSE
-        for dataset, _ in datasets:
-            result = _dataset_extended(dataset)
-            if result is TRUE:
-                return TRUE
-            outcome = outcome | result
-        return outcome
+        found = _any(_dataset_extended(dataset) for dataset, _ in datasets)
+        return found | (UNKNOWN if incomplete else FALSE)
     except Exception:  # noqa: BLE001
         return UNKNOWN
 
