@@ -323,9 +323,7 @@ def test_all_but_the_last_item() -> None:
         "for all but the last Item in this Sequence and for the last Item if Modality "
         "(0008,0060) is CT"
     )
-    assert condition == Or(
-        (Unverifiable("all but the last Item in this Sequence"), MODALITY_CT)
-    )
+    assert condition == Or((Unverifiable("all but the last Item in this Sequence"), MODALITY_CT))
 
 
 def test_first_item_and_subsequent_items_where_a_value_changes() -> None:
@@ -367,9 +365,7 @@ def test_a_predicate_in_some_item_of_a_sequence() -> None:
         "Cumulative Meterset Weight (300A,0134) is non-null in Control Points specified within "
         "Control Point Sequence (300A,0111)"
     )
-    assert weight == InAnyItem(
-        AttributeRef(0x300A0111), HasValue(AttributeRef(0x300A0134, "item"))
-    )
+    assert weight == InAnyItem(AttributeRef(0x300A0111), HasValue(AttributeRef(0x300A0134, "item")))
     modality = parse_condition(
         "Modality (0008,0060) is CT in any of the Items in the Referenced Series Sequence "
         "(0008,1115)"
@@ -425,9 +421,10 @@ def test_the_number_of_values_and_a_definition_after_i_e() -> None:
     assert parse_condition("Image Type (0008,0008) is single-valued") == ValueCount(
         AttributeRef(0x00080008), "eq", 1
     )
-    assert parse_condition(
-        "the Instance is a localizer, i.e., Modality (0008,0060) is CT"
-    ) == MODALITY_CT
+    assert (
+        parse_condition("the Instance is a localizer, i.e., Modality (0008,0060) is CT")
+        == MODALITY_CT
+    )
 
 
 def test_sop_class_lists() -> None:
@@ -442,9 +439,7 @@ def test_sop_class_lists() -> None:
         '(Legacy Converted Enhanced CT Image Storage "1.2.840.10008.5.1.4.1.1.2.2", Legacy '
         'Converted Enhanced MR Image Storage "1.2.840.10008.5.1.4.1.1.4.4")'
     )
-    assert kind == Not(
-        SOPClassIn(("1.2.840.10008.5.1.4.1.1.2.2", "1.2.840.10008.5.1.4.1.1.4.4"))
-    )
+    assert kind == Not(SOPClassIn(("1.2.840.10008.5.1.4.1.1.2.2", "1.2.840.10008.5.1.4.1.1.4.4")))
 
 
 class _Siblings(Vocabulary):

@@ -247,9 +247,7 @@ class NameSources:
         for uid, iod in iods_of_sop_classes.items():
             by_iod.setdefault(iod.name, []).append(uid)
         return NameSources(
-            tuple(
-                (e.tag_value, e.vr_text, e.value_multiplicity, e.name) for e in data_elements
-            ),
+            tuple((e.tag_value, e.vr_text, e.value_multiplicity, e.name) for e in data_elements),
             tuple((u.value, u.name, u.uid_type) for u in uids),
             {name: tuple(found) for name, found in by_iod.items()},
         )
@@ -260,7 +258,9 @@ class NameSources:
         parse sentences outside a build; a build passes its own)."""
         from dicomstd.generated import data_dictionary, iod_index, uids
 
-        elements = [(tag, row[0], row[1], row[2]) for tag, row in data_dictionary.DATA_ELEMENTS.items()]
+        elements = [
+            (tag, row[0], row[1], row[2]) for tag, row in data_dictionary.DATA_ELEMENTS.items()
+        ]
         elements.extend(
             (value, row[0], row[1], row[2])
             for value, _mask, row in data_dictionary.REPEATING_DATA_ELEMENTS.values()
@@ -293,7 +293,9 @@ class Vocabulary:
             reads the output of the previous one).
     """
 
-    def __init__(self, model: Part03Model | None = None, sources: NameSources | None = None) -> None:
+    def __init__(
+        self, model: Part03Model | None = None, sources: NameSources | None = None
+    ) -> None:
         sources = sources if sources is not None else NameSources.from_generated()
         self.model = model
         names: dict[tuple[str, ...], set[int]] = {}
