@@ -119,12 +119,9 @@ def format_files(
     else:
         # Largest first, so that no worker is left with a big file at the end.
         order = sorted(range(len(files)), key=lambda i: -len(files[i].text))
-        by_index: dict[int, tuple[GeneratedFile, bool]] = {}
         with concurrent.futures.ProcessPoolExecutor(workers) as pool:
-            laid_out = pool.map(_format_file, [files[i] for i in order], chunksize=4)
-            for index, result in zip(order, laid_out):
-                by_index[index] = result
-        results = [by_index[index] for index in range(len(files))]
+            formatted = pool.map(_format_file, [files[i] for i in order], chunksize=4)
+            results = [result for _, result in sorted(zip(order, formatted), key=lambda p: p[0])]
     if prelayout_misses is not None:
         prelayout_misses.extend(file.name for file, missed in results if missed)
     return [file for file, _ in results]

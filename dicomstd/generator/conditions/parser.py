@@ -1640,9 +1640,7 @@ class _Parser:
             # where it holds, else it is unknown.
             start = self.tokens[self.position - 5].start
             self.accept_any("in this sequence", "of this sequence", "in the sequence")
-            if not self.accept_any("in", "of"):
-                pass
-            else:
+            if self.accept_any("in", "of"):
                 self.sequence_name()
             end = self.tokens[self.position - 1].end
             last = Unverifiable(self.text[start:end])
