@@ -15,8 +15,8 @@ condition sentences per category:
 
 Of the compiled sentences (``parser`` and ``override``), those that keep a clause about the
 world beside the checkable ones ("Required if Image Type Value 1 is ORIGINAL and the image has
-been calibrated"; an override's evidence "Cardiac Synchronization Functional Group present, or
-cardiac synchronization was applied") are counted again as ``partly unverifiable``: the data
+been calibrated"; an override's evidence "Contrast/Bolus Usage Functional Group present, or
+contrast media was applied") are counted again as ``partly unverifiable``: the data
 decides them in one direction or in some Data Sets only.
 
 A sentence is counted once per category however many rows print it; when its rows compile
