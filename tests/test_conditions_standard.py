@@ -933,3 +933,84 @@ def test_code_value_required_where_no_other_code_value_attribute(
     del item.LongCodeValue
     item.URNCodeValue = "urn:oid:1.2.3"
     assert evaluate(row.requirement.required, EvaluationContext(item)) is U
+
+
+def test_palette_color_data_decided_by_the_segmented_attributes(
+    compiled: list[CompiledCondition],
+) -> None:
+    plain = _row(compiled, "table_C.7-22a", "0028,1201")
+    segmented = _row(compiled, "table_C.7-22a", "0028,1222")
+    assert (plain.status, segmented.status) == ("override", "override")
+    image = _dataset(US)
+    assert evaluate_requirement(plain.requirement, EvaluationContext(image)).required is T
+    assert evaluate_requirement(segmented.requirement, EvaluationContext(image)).required is F
+    image.add_new(0x00281221, "OW", b"\x00\x00")  # segmented Red only: Green is missing
+    assert _top(plain, image) is F
+    assert _top(segmented, image) is T
+    pseudo_color = _dataset("1.2.840.10008.5.1.4.1.1.11.3")  # a Presentation State
+    pseudo_color.add_new(0x00281222, "OW", b"\x00\x00")
+    outcome = evaluate_requirement(segmented.requirement, EvaluationContext(pseudo_color))
+    assert (outcome.required, outcome.forbidden) == (F, T)
+    assert _top(plain, pseudo_color) is T
+
+
+def test_evidence_third_pass_is_one_sided(compiled: list[CompiledCondition]) -> None:
+    spacing = _row(compiled, "table_10-10", "0028,0030")
+    image = Dataset()
+    assert _top(spacing, image) is U
+    image.PixelSpacingCalibrationType = "GEOMETRY"
+    assert _top(spacing, image) is T
+    organism = _row(compiled, "table_C.7-1", "0010,2297")  # Responsible Person
+    patient = Dataset()
+    patient.PatientSpeciesDescription = "Homo sapiens"  # "May be present otherwise"
+    assert _top(organism, patient) is U
+    patient.StrainDescription = "C57BL/6J"
+    assert _top(organism, patient) is T
+    neutered = _row(compiled, "table_C.7-4a", "0010,2203")
+    assert _top(neutered, patient) is T
+    content_date = _row(compiled, "table_C.7-9", "0008,0023")
+    mr = Dataset()
+    mr.TemporalPositionIdentifier = 1  # written for static acquisitions too
+    mr.NumberOfTemporalPositions = 1
+    assert _top(content_date, mr) is U
+    mr.NumberOfTemporalPositions = 12
+    assert _top(content_date, mr) is T
+    file_id = _row(compiled, "table_F.3-3", "0004,1220/0004,1500")
+    record = Dataset()
+    outcome = evaluate_requirement(file_id.requirement, EvaluationContext(record))
+    assert (outcome.required, outcome.forbidden) == (U, U)
+    record.ReferencedSOPInstanceUIDInFile = "1.2.3"
+    outcome = evaluate_requirement(file_id.requirement, EvaluationContext(record))
+    assert (outcome.required, outcome.forbidden) == (T, F)
+
+
+def test_evidence_slide_and_patient_frames_of_reference(compiled: list[CompiledCondition]) -> None:
+    confocal = "table_A.90.2.3-1"
+    slide_position = _usage_row(compiled, confocal, "table_C.8.12.6.1-1")
+    tile_organization = _usage_row(compiled, confocal, "table_C.8.12.14-1")
+    specimen = _usage_row(compiled, confocal, "table_C.7.6.22-1")
+    image = Dataset()
+    image.PositionReferenceIndicator = ""
+    image.TissueLocation = "INVIVO"
+    for row in (slide_position, tile_organization, specimen):
+        assert row.status == "override"
+        assert _top(row, image) is U
+    image.PositionReferenceIndicator = "SLIDE_CORNER"
+    for row in (slide_position, tile_organization, specimen):
+        assert _top(row, image) is T
+    image.PositionReferenceIndicator = ""
+    image.TissueLocation = "EXVIVO"  # "an excised tissue sample"
+    assert _top(specimen, image) is T
+    position = _usage_row(compiled, "table_PS3.3_A.75-1", "table_C.7.6.16-4")  # Parametric Map
+    frame = Dataset()
+    frame.PlaneOrientationSequence = [Dataset()]
+    parametric_map = Dataset()
+    parametric_map.PerFrameFunctionalGroupsSequence = [frame]
+    assert _top(position, parametric_map) is T
+    parametric_map.PositionReferenceIndicator = "SLIDE_CORNER"
+    assert _top(position, parametric_map) is U
+    multi_frame = _usage_row(compiled, "table_A.14-1", "table_C.7-14")  # XA Multi-frame Module
+    xa = Dataset()
+    assert _top(multi_frame, xa) is U
+    xa.FrameIncrementPointer = 0x00181065  # Frame Time Vector
+    assert _top(multi_frame, xa) is T

@@ -27,8 +27,22 @@ from dicomstd.specification import FunctionalGroupUsage, IODSpecification, Modul
 
 
 def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if the Imaging Subject is a Specimen"
+    return rt.disj(
+        rt.value_in(context, 0x00480115, "top", 0, None, ("EXVIVO",)),
+        rt.value_in(context, 0x00201040, "top", 0, None, ("SLIDE_CORNER",)),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Dimension Organization Type (0020,9311) is not TILED_FULL may be present otherwise."
     return rt.neg(rt.value_in(context, 0x00209311, "any", 0, None, ("TILED_FULL",)))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if the Frame of Reference is defined in the Slide Coordinate System."
+    return rt.disj(rt.value_in(context, 0x00201040, "top", 0, None, ("SLIDE_CORNER",)), rt.UNKNOWN)
 
 
 CONFOCAL_MICROSCOPY_IMAGE_IOD: Final = IODSpecification(
@@ -137,8 +151,8 @@ CONFOCAL_MICROSCOPY_IMAGE_IOD: Final = IODSpecification(
             condition="Required if the Imaging Subject is a Specimen",
             requirement=Requirement(
                 text="Required if the Imaging Subject is a Specimen",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=never,
             ),
         ),
@@ -224,7 +238,7 @@ CONFOCAL_MICROSCOPY_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Dimension Organization Type (0020,9311) is not TILED_FULL may be present otherwise.",
                 status="parser",
-                required=_condition_1,
+                required=_condition_2,
                 otherwise=always,
             ),
         ),
@@ -260,8 +274,8 @@ CONFOCAL_MICROSCOPY_IMAGE_IOD: Final = IODSpecification(
             condition="Required if the Frame of Reference is defined in the Slide Coordinate System.",
             requirement=Requirement(
                 text="Required if the Frame of Reference is defined in the Slide Coordinate System.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_3,
                 otherwise=never,
             ),
         ),

@@ -27,6 +27,20 @@ from dicomstd.specification import FunctionalGroupUsage, IODSpecification, Modul
 
 
 def _condition_1(context: EvaluationContext) -> Truth:
+    "Required for slide microscopy imaging May be present otherwise"
+    return rt.disj(rt.value_in(context, 0x00201040, "top", 0, None, ("SLIDE_CORNER",)), rt.UNKNOWN)
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if the Imaging Subject is a Specimen"
+    return rt.disj(
+        rt.value_in(context, 0x00480115, "top", 0, None, ("EXVIVO",)),
+        rt.value_in(context, 0x00201040, "top", 0, None, ("SLIDE_CORNER",)),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Dimension Organization Type (0020,9311) is not TILED_FULL may be present otherwise."
     return rt.neg(rt.value_in(context, 0x00209311, "any", 0, None, ("TILED_FULL",)))
 
@@ -129,8 +143,8 @@ CONFOCAL_MICROSCOPY_TILED_PYRAMIDAL_IMAGE_IOD: Final = IODSpecification(
             condition="Required for slide microscopy imaging. May be present otherwise",
             requirement=Requirement(
                 text="Required for slide microscopy imaging May be present otherwise",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=always,
             ),
         ),
@@ -157,8 +171,8 @@ CONFOCAL_MICROSCOPY_TILED_PYRAMIDAL_IMAGE_IOD: Final = IODSpecification(
             condition="Required if the Imaging Subject is a Specimen",
             requirement=Requirement(
                 text="Required if the Imaging Subject is a Specimen",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_2,
                 otherwise=never,
             ),
         ),
@@ -250,7 +264,7 @@ CONFOCAL_MICROSCOPY_TILED_PYRAMIDAL_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Dimension Organization Type (0020,9311) is not TILED_FULL may be present otherwise.",
                 status="parser",
-                required=_condition_1,
+                required=_condition_3,
                 otherwise=always,
             ),
         ),
@@ -287,8 +301,8 @@ CONFOCAL_MICROSCOPY_TILED_PYRAMIDAL_IMAGE_IOD: Final = IODSpecification(
             condition="Required if the Frame of Reference is defined in the Slide Coordinate System.",
             requirement=Requirement(
                 text="Required if the Frame of Reference is defined in the Slide Coordinate System.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=never,
             ),
         ),

@@ -63,13 +63,35 @@ def _condition_6(context: EvaluationContext) -> Truth:
 
 
 def _condition_7(context: EvaluationContext) -> Truth:
+    "Required if the Frame of Reference is defined in the patient-relative Reference Coordinate System."
+    return rt.disj(
+        rt.conj(
+            rt.present(context, 0x00209116, "frame", 0),
+            rt.neg(rt.value_in(context, 0x00201040, "top", 0, None, ("SLIDE_CORNER",))),
+        ),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_8(context: EvaluationContext) -> Truth:
+    "Required if the Frame of Reference is defined in the patient-relative Reference Coordinate System."
+    return rt.disj(
+        rt.conj(
+            rt.present(context, 0x00209113, "frame", 0),
+            rt.neg(rt.value_in(context, 0x00201040, "top", 0, None, ("SLIDE_CORNER",))),
+        ),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_9(context: EvaluationContext) -> Truth:
     "Required if the Frame of Reference is defined in the Slide Coordinate System and Dimension Organization Type (0020,9311) is not TILED_FULL May be present otherwise if the Frame of Reference is defined in the Slide Coordinate System."
     return rt.conj(
         rt.UNKNOWN, rt.neg(rt.value_in(context, 0x00209311, "any", 0, None, ("TILED_FULL",)))
     )
 
 
-def _condition_8(context: EvaluationContext) -> Truth:
+def _condition_10(context: EvaluationContext) -> Truth:
     "Required if Pixel Presentation (0008,9205) in the Parametric Map Image Module equals COLOR_RANGE."
     return rt.value_in(context, 0x00089205, "any", 0, None, ("COLOR_RANGE",))
 
@@ -314,8 +336,8 @@ PARAMETRIC_MAP_IOD: Final = IODSpecification(
             condition="Required if the Frame of Reference is defined in the patient-relative Reference Coordinate System.",
             requirement=Requirement(
                 text="Required if the Frame of Reference is defined in the patient-relative Reference Coordinate System.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_7,
                 otherwise=never,
             ),
         ),
@@ -326,8 +348,8 @@ PARAMETRIC_MAP_IOD: Final = IODSpecification(
             condition="Required if the Frame of Reference is defined in the patient-relative Reference Coordinate System.",
             requirement=Requirement(
                 text="Required if the Frame of Reference is defined in the patient-relative Reference Coordinate System.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_8,
                 otherwise=never,
             ),
         ),
@@ -339,7 +361,7 @@ PARAMETRIC_MAP_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if the Frame of Reference is defined in the Slide Coordinate System and Dimension Organization Type (0020,9311) is not TILED_FULL May be present otherwise if the Frame of Reference is defined in the Slide Coordinate System.",
                 status="parser",
-                required=_condition_7,
+                required=_condition_9,
                 otherwise=not_verifiable,
             ),
         ),
@@ -388,7 +410,7 @@ PARAMETRIC_MAP_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Pixel Presentation (0008,9205) in the Parametric Map Image Module equals COLOR_RANGE.",
                 status="parser",
-                required=_condition_8,
+                required=_condition_10,
                 otherwise=never,
             ),
         ),

@@ -17,7 +17,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import FunctionalGroupUsage, IODSpecification, ModuleUsage, Requirement
 
 # The conditions of this table's rows, compiled from their sentences (each function's
@@ -27,6 +27,15 @@ from dicomstd.specification import FunctionalGroupUsage, IODSpecification, Modul
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if multiple Instances are spatially related or if the Camera Position Functional Group Macro is present in the Current Frame Functional Groups Module"
     return rt.disj(rt.UNKNOWN, rt.module_present(context, "table_C.7.6.16.2.28-1"))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if the Imaging Subject is a Specimen"
+    return rt.disj(
+        rt.value_in(context, 0x00480115, "top", 0, None, ("EXVIVO",)),
+        rt.value_in(context, 0x00201040, "top", 0, None, ("SLIDE_CORNER",)),
+        rt.UNKNOWN,
+    )
 
 
 REAL_TIME_VIDEO_ENDOSCOPIC_IMAGE_IOD: Final = IODSpecification(
@@ -135,8 +144,8 @@ REAL_TIME_VIDEO_ENDOSCOPIC_IMAGE_IOD: Final = IODSpecification(
             condition="Required if the Imaging Subject is a Specimen",
             requirement=Requirement(
                 text="Required if the Imaging Subject is a Specimen",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_2,
                 otherwise=never,
             ),
         ),

@@ -17,8 +17,23 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.conditions.runtime import never, not_verifiable
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
 from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if the Imaging Subject is a Specimen"
+    return rt.disj(
+        rt.value_in(context, 0x00480115, "top", 0, None, ("EXVIVO",)),
+        rt.value_in(context, 0x00201040, "top", 0, None, ("SLIDE_CORNER",)),
+        rt.UNKNOWN,
+    )
+
 
 VIDEO_MICROSCOPIC_IMAGE_IOD: Final = IODSpecification(
     name="Video Microscopic Image",
@@ -102,8 +117,8 @@ VIDEO_MICROSCOPIC_IMAGE_IOD: Final = IODSpecification(
             condition="Required if the Imaging Subject is a Specimen",
             requirement=Requirement(
                 text="Required if the Imaging Subject is a Specimen",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=never,
             ),
         ),

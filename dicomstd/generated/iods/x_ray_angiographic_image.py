@@ -146,8 +146,8 @@ X_RAY_ANGIOGRAPHIC_IMAGE_IOD: Final = IODSpecification(
             condition="Required if pixel data is Multi-frame Cine data",
             requirement=Requirement(
                 text="Required if pixel data is Multi-frame Cine data",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=never,
             ),
         ),

@@ -151,8 +151,8 @@ X_RAY_RADIOFLUOROSCOPIC_IMAGE_IOD: Final = IODSpecification(
             condition="Required if pixel data is Multi-frame Cine Data",
             requirement=Requirement(
                 text="Required if pixel data is Multi-frame Cine Data",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=never,
             ),
         ),

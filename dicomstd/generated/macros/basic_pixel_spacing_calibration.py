@@ -19,7 +19,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.conditions.runtime import EvaluationContext, always, never
 from dicomstd.specification import Attribute, AttributeTable, Requirement
 
 # The conditions of this table's rows, compiled from their sentences (each function's
@@ -27,6 +27,15 @@ from dicomstd.specification import Attribute, AttributeTable, Requirement
 
 
 def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if the image has been calibrated May be present otherwise."
+    return rt.disj(
+        rt.has_value(context, 0x00280A02, "item", 0),
+        rt.has_value(context, 0x00280A04, "item", 0),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Pixel Spacing Calibration Type (0028,0A02) is present."
     return rt.present(context, 0x00280A02, "item", 0)
 
@@ -46,8 +55,8 @@ BASIC_PIXEL_SPACING_CALIBRATION_MACRO: Final = AttributeTable(
             row=1,
             requirement=Requirement(
                 text="Required if the image has been calibrated May be present otherwise.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=always,
             ),
         ),
@@ -67,7 +76,7 @@ BASIC_PIXEL_SPACING_CALIBRATION_MACRO: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if Pixel Spacing Calibration Type (0028,0A02) is present.",
                 status="parser",
-                required=_condition_1,
+                required=_condition_2,
                 otherwise=never,
             ),
         ),

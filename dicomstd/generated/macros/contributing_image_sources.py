@@ -19,7 +19,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import Attribute, AttributeTable, Requirement, ValueSet
 
 # The conditions of this table's rows, compiled from their sentences (each function's
@@ -27,6 +27,15 @@ from dicomstd.specification import Attribute, AttributeTable, Requirement, Value
 
 
 def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if it is known whether or not Lossy Compression has been performed on the Images"
+    return rt.disj(
+        rt.has_value(context, 0x00282112, "item", 0),
+        rt.has_value(context, 0x00282114, "item", 0),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
     'Required if Lossy Image Compression (0028,2110) is "01".'
     return rt.value_in(context, 0x00282110, "item", 0, None, ("01",))
 
@@ -50,8 +59,8 @@ CONTRIBUTING_IMAGE_SOURCES_MACRO: Final = AttributeTable(
             value_sets=(ValueSet(kind="enumerated", values=("00", "01")),),
             requirement=Requirement(
                 text="Required if it is known whether or not Lossy Compression has been performed on the Images",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=never,
             ),
         ),
@@ -64,7 +73,7 @@ CONTRIBUTING_IMAGE_SOURCES_MACRO: Final = AttributeTable(
             requirement=Requirement(
                 text='Required if Lossy Image Compression (0028,2110) is "01".',
                 status="parser",
-                required=_condition_1,
+                required=_condition_2,
                 otherwise=never,
             ),
         ),
@@ -77,7 +86,7 @@ CONTRIBUTING_IMAGE_SOURCES_MACRO: Final = AttributeTable(
             requirement=Requirement(
                 text='Required if Lossy Image Compression (0028,2110) is "01".',
                 status="parser",
-                required=_condition_1,
+                required=_condition_2,
                 otherwise=never,
             ),
         ),

@@ -17,8 +17,67 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.conditions.runtime import never, not_verifiable
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import Attribute, AttributeTable, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if segmented data is NOT used in an Image IOD or Color Palette IOD, or if the IOD is a Presentation State IOD"
+    return rt.disj(
+        rt.neg(
+            rt.disj(
+                rt.present(context, 0x00281221, "item", 0),
+                rt.present(context, 0x00281222, "item", 0),
+                rt.present(context, 0x00281223, "item", 0),
+            )
+        ),
+        rt.sop_class_in(
+            context,
+            (
+                "1.2.840.10008.5.1.4.1.1.11.3",
+                "1.2.840.10008.5.1.4.1.1.11.4",
+                "1.2.840.10008.5.1.4.1.1.11.8",
+            ),
+        ),
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if segmented data is used in an Image IOD or Color Palette IOD; shall not be present in a Presentation State IOD"
+    return rt.conj(
+        rt.disj(
+            rt.present(context, 0x00281221, "item", 0),
+            rt.present(context, 0x00281222, "item", 0),
+            rt.present(context, 0x00281223, "item", 0),
+        ),
+        rt.neg(
+            rt.sop_class_in(
+                context,
+                (
+                    "1.2.840.10008.5.1.4.1.1.11.3",
+                    "1.2.840.10008.5.1.4.1.1.11.4",
+                    "1.2.840.10008.5.1.4.1.1.11.8",
+                ),
+            )
+        ),
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    return rt.sop_class_in(
+        context,
+        (
+            "1.2.840.10008.5.1.4.1.1.11.3",
+            "1.2.840.10008.5.1.4.1.1.11.4",
+            "1.2.840.10008.5.1.4.1.1.11.8",
+        ),
+    )
+
 
 PALETTE_COLOR_LOOKUP_TABLE_MACRO: Final = AttributeTable(
     table_id="table_C.7-22a",
@@ -63,8 +122,8 @@ PALETTE_COLOR_LOOKUP_TABLE_MACRO: Final = AttributeTable(
             row=5,
             requirement=Requirement(
                 text="Required if segmented data is NOT used in an Image IOD or Color Palette IOD, or if the IOD is a Presentation State IOD",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=never,
             ),
         ),
@@ -76,8 +135,8 @@ PALETTE_COLOR_LOOKUP_TABLE_MACRO: Final = AttributeTable(
             row=6,
             requirement=Requirement(
                 text="Required if segmented data is NOT used in an Image IOD or Color Palette IOD, or if the IOD is a Presentation State IOD",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=never,
             ),
         ),
@@ -89,8 +148,8 @@ PALETTE_COLOR_LOOKUP_TABLE_MACRO: Final = AttributeTable(
             row=7,
             requirement=Requirement(
                 text="Required if segmented data is NOT used in an Image IOD or Color Palette IOD, or if the IOD is a Presentation State IOD",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=never,
             ),
         ),
@@ -102,9 +161,10 @@ PALETTE_COLOR_LOOKUP_TABLE_MACRO: Final = AttributeTable(
             row=8,
             requirement=Requirement(
                 text="Required if segmented data is used in an Image IOD or Color Palette IOD; shall not be present in a Presentation State IOD",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_2,
                 otherwise=never,
+                forbidden=_condition_3,
             ),
         ),
         Attribute(
@@ -115,9 +175,10 @@ PALETTE_COLOR_LOOKUP_TABLE_MACRO: Final = AttributeTable(
             row=9,
             requirement=Requirement(
                 text="Required if segmented data is used in an Image IOD or Color Palette IOD; shall not be present in a Presentation State IOD See Section C.7.9.2 for further explanation.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_2,
                 otherwise=never,
+                forbidden=_condition_3,
             ),
         ),
         Attribute(
@@ -128,9 +189,10 @@ PALETTE_COLOR_LOOKUP_TABLE_MACRO: Final = AttributeTable(
             row=10,
             requirement=Requirement(
                 text="Required if segmented data is used in an Image IOD or Color Palette IOD; shall not be present in a Presentation State IOD",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_2,
                 otherwise=never,
+                forbidden=_condition_3,
             ),
         ),
     ),

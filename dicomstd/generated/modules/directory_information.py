@@ -33,10 +33,28 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "When the Directory Record does not reference any SOP Instance this Attribute shall not be present."
-    return rt.conj(rt.neg(rt.UNKNOWN), rt.UNKNOWN)
+    return rt.disj(
+        rt.present(context, 0x00041510, "item", 0),
+        rt.present(context, 0x00041511, "item", 0),
+        rt.present(context, 0x00041512, "item", 0),
+        rt.UNKNOWN,
+    )
 
 
 def _condition_3(context: EvaluationContext) -> Truth:
+    return rt.conj(
+        rt.UNKNOWN,
+        rt.neg(
+            rt.disj(
+                rt.present(context, 0x00041510, "item", 0),
+                rt.present(context, 0x00041511, "item", 0),
+                rt.present(context, 0x00041512, "item", 0),
+            )
+        ),
+    )
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
     "Required if the Directory Record references a SOP Instance."
     return rt.disj(
         rt.present(context, 0x00041500, "item", 0),
@@ -46,7 +64,7 @@ def _condition_3(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_4(context: EvaluationContext) -> Truth:
+def _condition_5(context: EvaluationContext) -> Truth:
     "Required if the Directory Record references a SOP Instance."
     return rt.disj(
         rt.present(context, 0x00041500, "item", 0),
@@ -56,7 +74,7 @@ def _condition_4(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_5(context: EvaluationContext) -> Truth:
+def _condition_6(context: EvaluationContext) -> Truth:
     "Required if the Directory Record references a SOP Instance."
     return rt.disj(
         rt.present(context, 0x00041500, "item", 0),
@@ -195,10 +213,10 @@ DIRECTORY_INFORMATION_MODULE: Final = AttributeTable(
                     row=10,
                     requirement=Requirement(
                         text="When the Directory Record does not reference any SOP Instance this Attribute shall not be present.",
-                        status="unknown by design",
+                        status="override",
                         required=_condition_2,
                         otherwise=never,
-                        forbidden=not_verifiable,
+                        forbidden=_condition_3,
                     ),
                 ),
                 Attribute(
@@ -210,7 +228,7 @@ DIRECTORY_INFORMATION_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if the Directory Record references a SOP Instance.",
                         status="override",
-                        required=_condition_3,
+                        required=_condition_4,
                         otherwise=never,
                     ),
                 ),
@@ -223,7 +241,7 @@ DIRECTORY_INFORMATION_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if the Directory Record references a SOP Instance.",
                         status="override",
-                        required=_condition_4,
+                        required=_condition_5,
                         otherwise=never,
                     ),
                 ),
@@ -236,7 +254,7 @@ DIRECTORY_INFORMATION_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if the Directory Record references a SOP Instance.",
                         status="override",
-                        required=_condition_5,
+                        required=_condition_6,
                         otherwise=never,
                     ),
                 ),

@@ -19,7 +19,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.conditions.runtime import EvaluationContext, always, never
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
@@ -61,11 +61,45 @@ def _condition_4(context: EvaluationContext) -> Truth:
 
 
 def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if the Patient is a non-human organism."
+    return rt.disj(
+        rt.has_value(context, 0x00100212, "item", 0),
+        rt.item_count(context, 0x00100219, "item", 0, "gt", 0),
+        rt.item_count(context, 0x00100216, "item", 0, "gt", 0),
+        rt.item_count(context, 0x00102294, "item", 0, "gt", 0),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if the Patient is a non-human organism."
+    return rt.disj(
+        rt.has_value(context, 0x00100212, "item", 0),
+        rt.item_count(context, 0x00100219, "item", 0, "gt", 0),
+        rt.item_count(context, 0x00100216, "item", 0, "gt", 0),
+        rt.item_count(context, 0x00102293, "item", 0, "gt", 0),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_7(context: EvaluationContext) -> Truth:
+    "Required if the Patient is a non-human organism May be present otherwise."
+    return rt.disj(
+        rt.has_value(context, 0x00100212, "item", 0),
+        rt.item_count(context, 0x00100219, "item", 0, "gt", 0),
+        rt.item_count(context, 0x00100216, "item", 0, "gt", 0),
+        rt.item_count(context, 0x00102293, "item", 0, "gt", 0),
+        rt.item_count(context, 0x00102294, "item", 0, "gt", 0),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_8(context: EvaluationContext) -> Truth:
     "Required if Responsible Person is present and has a value."
     return rt.has_value(context, 0x00102297, "item", 0)
 
 
-def _condition_6(context: EvaluationContext) -> Truth:
+def _condition_9(context: EvaluationContext) -> Truth:
     "Required if Patient Identity Removed (0012,0062) is present and has a value of YES and De-identification Method Code Sequence (0012,0064) is not present May be present otherwise."
     return rt.conj(
         rt.value_in(context, 0x00120062, "item", 0, None, ("YES",)),
@@ -73,7 +107,7 @@ def _condition_6(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_7(context: EvaluationContext) -> Truth:
+def _condition_10(context: EvaluationContext) -> Truth:
     "Required if Patient Identity Removed (0012,0062) is present and has a value of YES and De-identification Method (0012,0063) is not present May be present otherwise."
     return rt.conj(
         rt.value_in(context, 0x00120062, "item", 0, None, ("YES",)),
@@ -318,8 +352,8 @@ PATIENT_MODULE: Final = AttributeTable(
             ),
             requirement=Requirement(
                 text="Required if the Patient is a non-human organism.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_5,
                 otherwise=never,
             ),
         ),
@@ -358,8 +392,8 @@ PATIENT_MODULE: Final = AttributeTable(
             ),
             requirement=Requirement(
                 text="Required if the Patient is a non-human organism.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_6,
                 otherwise=never,
             ),
         ),
@@ -481,8 +515,8 @@ PATIENT_MODULE: Final = AttributeTable(
             row=50,
             requirement=Requirement(
                 text="Required if the Patient is a non-human organism May be present otherwise.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_7,
                 otherwise=always,
             ),
         ),
@@ -513,7 +547,7 @@ PATIENT_MODULE: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if Responsible Person is present and has a value.",
                 status="parser",
-                required=_condition_5,
+                required=_condition_8,
                 otherwise=never,
             ),
         ),
@@ -525,8 +559,8 @@ PATIENT_MODULE: Final = AttributeTable(
             row=52,
             requirement=Requirement(
                 text="Required if Patient is a non-human organism May be present otherwise.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_7,
                 otherwise=always,
             ),
         ),
@@ -547,7 +581,7 @@ PATIENT_MODULE: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if Patient Identity Removed (0012,0062) is present and has a value of YES and De-identification Method Code Sequence (0012,0064) is not present May be present otherwise.",
                 status="parser",
-                required=_condition_6,
+                required=_condition_9,
                 otherwise=always,
             ),
         ),
@@ -570,7 +604,7 @@ PATIENT_MODULE: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if Patient Identity Removed (0012,0062) is present and has a value of YES and De-identification Method (0012,0063) is not present May be present otherwise.",
                 status="parser",
-                required=_condition_7,
+                required=_condition_10,
                 otherwise=always,
             ),
         ),

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.conditions.runtime import always, not_verifiable
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
@@ -27,6 +29,22 @@ from dicomstd.specification import (
     Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Patient is a non-human organism May be present otherwise."
+    return rt.disj(
+        rt.has_value(context, 0x00100212, "top", 0),
+        rt.item_count(context, 0x00100219, "top", 0, "gt", 0),
+        rt.item_count(context, 0x00100216, "top", 0, "gt", 0),
+        rt.item_count(context, 0x00102293, "top", 0, "gt", 0),
+        rt.item_count(context, 0x00102294, "top", 0, "gt", 0),
+        rt.UNKNOWN,
+    )
+
 
 PATIENT_STUDY_MODULE: Final = AttributeTable(
     table_id="table_C.7-4a",
@@ -207,8 +225,8 @@ PATIENT_STUDY_MODULE: Final = AttributeTable(
             value_sets=(ValueSet(kind="enumerated", values=("ALTERED", "UNALTERED")),),
             requirement=Requirement(
                 text="Required if Patient is a non-human organism May be present otherwise.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=always,
             ),
         ),
