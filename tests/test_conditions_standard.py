@@ -605,7 +605,7 @@ def test_former_unparsed_sentences_about_other_instances(
 ) -> None:
     for table, path in (
         ("table_C.8.8.26-1", "3008,0021/300A,0107"),  # "... in the RT Ion Plan referenced"
-        ("table_C.8-89", "0018,9112/0018,9180"),  # "the system is capable of calculating"
+        ("table_C.8-89", "0018,9112/0018,9239"),  # "the system is capable of calculating"
         ("table_C.29.3-1", "0078,002A/0078,0070"),  # "May be present if ... referenced"
     ):
         assert _row(compiled, table, path).status == "unknown by design", path
@@ -640,8 +640,9 @@ def test_evidence_contrast_functional_group_not_synchronization(
     contrast = _usage_row(compiled, "table_A.38-1", "table_C.7-12b")  # Enhanced CT
     assert contrast.status == "override"
     # The Cardiac Synchronization Functional Group may be present without gating (Enhanced
-    # MR: "... other than NONE or REALTIME. May be present otherwise"): no evidence.
-    assert cardiac.status == "unknown by design"
+    # MR: "... other than NONE or REALTIME. May be present otherwise"): no evidence (the
+    # override's evidence is Image Type Value 3, tested below).
+    assert cardiac.status == "override"
     for row in (cardiac, contrast):
         assert _top(row, Dataset()) is U  # no evidence: never FALSE, never forbids
         assert evaluate_requirement(row.requirement, EvaluationContext(Dataset())).forbidden is U
@@ -947,6 +948,13 @@ def test_palette_color_data_decided_by_the_segmented_attributes(
     image.add_new(0x00281221, "OW", b"\x00\x00")  # segmented Red only: Green is missing
     assert _top(plain, image) is F
     assert _top(segmented, image) is T
+    # PS3.3 C.7.9: the Palette Color Lookup Table Module's conditions take precedence over
+    # the Image Pixel Module's, which would otherwise require the non-segmented Data.
+    image_pixel = _row(compiled, "table_C.7-11c", "0028,1201")
+    image.PhotometricInterpretation = "PALETTE COLOR"
+    assert _top(image_pixel, image) is F
+    del image[0x00281221]
+    assert _top(image_pixel, image) is T
     pseudo_color = _dataset("1.2.840.10008.5.1.4.1.1.11.3")  # a Presentation State
     pseudo_color.add_new(0x00281222, "OW", b"\x00\x00")
     outcome = evaluate_requirement(segmented.requirement, EvaluationContext(pseudo_color))
@@ -968,13 +976,13 @@ def test_evidence_third_pass_is_one_sided(compiled: list[CompiledCondition]) -> 
     assert _top(organism, patient) is T
     neutered = _row(compiled, "table_C.7-4a", "0010,2203")
     assert _top(neutered, patient) is T
+    # A dynamic acquisition is no proof that this Series holds more than one time point
+    # (evidence withdrawn after review).
     content_date = _row(compiled, "table_C.7-9", "0008,0023")
+    assert content_date.status == "unknown by design"
     mr = Dataset()
-    mr.TemporalPositionIdentifier = 1  # written for static acquisitions too
-    mr.NumberOfTemporalPositions = 1
-    assert _top(content_date, mr) is U
     mr.NumberOfTemporalPositions = 12
-    assert _top(content_date, mr) is T
+    assert _top(content_date, mr) is U
     file_id = _row(compiled, "table_F.3-3", "0004,1220/0004,1500")
     record = Dataset()
     outcome = evaluate_requirement(file_id.requirement, EvaluationContext(record))
@@ -998,6 +1006,8 @@ def test_evidence_slide_and_patient_frames_of_reference(compiled: list[CompiledC
     image.PositionReferenceIndicator = "SLIDE_CORNER"
     for row in (slide_position, tile_organization, specimen):
         assert _top(row, image) is T
+    image.DimensionOrganizationType = "TILED_FULL"  # Plane Position (Slide) "may be omitted"
+    assert _top(slide_position, image) is U
     image.PositionReferenceIndicator = ""
     image.TissueLocation = "EXVIVO"  # "an excised tissue sample"
     assert _top(specimen, image) is T
@@ -1014,3 +1024,59 @@ def test_evidence_slide_and_patient_frames_of_reference(compiled: list[CompiledC
     assert _top(multi_frame, xa) is U
     xa.FrameIncrementPointer = 0x00181065  # Frame Time Vector
     assert _top(multi_frame, xa) is T
+
+
+def test_evidence_image_type_value_3_only_where_table_c8_129_applies(
+    compiled: list[CompiledCondition],
+) -> None:
+    cardiac_mr = _usage_row(compiled, "table_A.36-1", "table_C.7.6.18-1")  # Enhanced MR
+    cardiac_xa = _usage_row(compiled, "table_A.47-1", "table_C.7.6.18-1")  # Enhanced XA
+    respiratory = _usage_row(compiled, "table_A.38-1", "table_C.7.6.18-2")  # Enhanced CT
+    mr = _dataset("1.2.840.10008.5.1.4.1.1.4.1", ImageType=["ORIGINAL", "PRIMARY", "CARDIAC"])
+    assert _top(cardiac_mr, mr) is U  # "Images of the heart": no word on gating
+    mr.ImageType = ["ORIGINAL", "PRIMARY", "CARDIAC_GATED", "NONE"]
+    assert _top(cardiac_mr, mr) is T
+    xa = _dataset("1.2.840.10008.5.1.4.1.1.12.1.1", ImageType=["ORIGINAL", "PRIMARY", "CARDIAC_GATED"])
+    assert _top(cardiac_xa, xa) is U  # XA's Value 3 is not Table C.8-129's
+    ct = _dataset("1.2.840.10008.5.1.4.1.1.2.1", ImageType=["ORIGINAL", "PRIMARY", "CARDRESP_GATED"])
+    assert _top(respiratory, ct) is T
+    temporal = _usage_row(compiled, "table_A.59-1", "table_C.7.6.16.2.23-1")  # US Volume
+    volume = _dataset("1.2.840.10008.5.1.4.1.1.6.2", ImageType=["ORIGINAL", "PRIMARY", "DYNAMIC"])
+    assert _top(temporal, volume) is T
+    volume.CardiacSynchronizationTechnique = "PROSPECTIVE"  # ECG-triggered dynamic imaging
+    assert _top(temporal, volume) is U
+
+
+def test_evidence_per_frame_groups_pointer_and_directory_records(
+    compiled: list[CompiledCondition],
+) -> None:
+    per_frame = _row(compiled, "table_C.7.6.16-1", "5200,9230")
+    assert _top(per_frame, _dataset("1.2.840.10008.5.1.4.1.1.2.1")) is T  # Enhanced CT
+    assert _top(per_frame, _dataset("1.2.840.10008.5.1.4.1.1.77.1.6")) is U  # Whole Slide
+    pointer = _row(compiled, "table_C.7.6.17-1", "0020,9222/0020,9167")
+    index = Dataset()
+    index.DimensionIndexPointer = 0x00209057  # In-Stack Position Number: Frame Content only
+    assert evaluate(pointer.requirement.required, EvaluationContext(index, (Dataset(),))) is T
+    index.DimensionIndexPointer = 0x00200032  # Image Position (Patient): also top level
+    assert evaluate(pointer.requirement.required, EvaluationContext(index, (Dataset(),))) is U
+    series = _row(compiled, "table_F.5-23", "0008,1115")
+    record = Dataset()
+    record.ReferencedSOPClassUIDInFile = "1.2.840.10008.5.1.4.1.1.11.1"  # Grayscale Softcopy PS
+    assert _top(series, record) is T
+    record.ReferencedSOPClassUIDInFile = "1.2.840.10008.5.1.4.1.1.11.4"  # Blending: no such Module
+    assert _top(series, record) is F
+
+
+def test_evidence_measurement_laterality(compiled: list[CompiledCondition]) -> None:
+    left_autorefraction = _row(compiled, "table_C.8.25.9-1", "0046,0052")
+    left_visual_acuity = _row(compiled, "table_C.8.25.12-1", "0046,0123")
+    measurement = Dataset()
+    for row in (left_autorefraction, left_visual_acuity):
+        assert _top(row, measurement) is U
+    measurement.MeasurementLaterality = "B"
+    assert _top(left_autorefraction, measurement) is T
+    # Visual acuity of both eyes working together is also B: no evidence for either eye.
+    assert _top(left_visual_acuity, measurement) is U
+    measurement.MeasurementLaterality = "R"
+    for row in (left_autorefraction, left_visual_acuity):
+        assert _top(row, measurement) is F

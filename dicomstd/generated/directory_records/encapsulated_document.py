@@ -19,7 +19,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import (
     AnyAttributes,
     Attribute,
@@ -37,6 +37,31 @@ from dicomstd.specification import (
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if an extended or replacement character set is used in one of the Keys."
     return rt.disj(rt.extended_characters(context, "item"), rt.UNKNOWN)
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if encapsulated document is an HL7 Structured Document."
+    return rt.disj(
+        rt.value_in(context, 0x00041510, "item", 0, None, ("1.2.840.10008.5.1.4.1.1.104.2",)),
+        rt.conj(
+            rt.neg(
+                rt.value_in(
+                    context,
+                    0x00041510,
+                    "item",
+                    0,
+                    None,
+                    (
+                        "1.2.840.10008.5.1.4.1.1.104.1",
+                        "1.2.840.10008.5.1.4.1.1.104.3",
+                        "1.2.840.10008.5.1.4.1.1.104.4",
+                        "1.2.840.10008.5.1.4.1.1.104.5",
+                    ),
+                )
+            ),
+            rt.UNKNOWN,
+        ),
+    )
 
 
 ENCAPSULATED_DOCUMENT_DIRECTORY_RECORD: Final = AttributeTable(
@@ -73,8 +98,8 @@ ENCAPSULATED_DOCUMENT_DIRECTORY_RECORD: Final = AttributeTable(
             row=6,
             requirement=Requirement(
                 text="Required if encapsulated document is an HL7 Structured Document.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_2,
                 otherwise=never,
             ),
         ),

@@ -19,7 +19,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import (
     AnyAttributes,
     Attribute,
@@ -36,6 +36,56 @@ from dicomstd.specification import (
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if an extended or replacement character set is used in one of the Keys."
     return rt.disj(rt.extended_characters(context, "item"), rt.UNKNOWN)
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if the IOD of the Presentation State SOP Instance referenced by this Directory Record includes the Presentation State Relationship Module."
+    return rt.disj(
+        rt.value_in(
+            context,
+            0x00041510,
+            "item",
+            0,
+            None,
+            (
+                "1.2.840.10008.5.1.4.1.1.11.1",
+                "1.2.840.10008.5.1.4.1.1.11.2",
+                "1.2.840.10008.5.1.4.1.1.11.3",
+                "1.2.840.10008.5.1.4.1.1.11.5",
+                "1.2.840.10008.5.1.4.1.1.11.12",
+            ),
+        ),
+        rt.conj(
+            rt.neg(
+                rt.value_in(
+                    context,
+                    0x00041510,
+                    "item",
+                    0,
+                    None,
+                    (
+                        "1.2.840.10008.5.1.4.1.1.11.4",
+                        "1.2.840.10008.5.1.4.1.1.11.6",
+                        "1.2.840.10008.5.1.4.1.1.11.7",
+                        "1.2.840.10008.5.1.4.1.1.11.8",
+                        "1.2.840.10008.5.1.4.1.1.11.9",
+                        "1.2.840.10008.5.1.4.1.1.11.10",
+                        "1.2.840.10008.5.1.4.1.1.11.11",
+                        "1.2.840.10008.5.1.4.1.1.131",
+                    ),
+                )
+            ),
+            rt.UNKNOWN,
+        ),
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if the SOP Instance referenced by this Directory Record includes Blending Sequence (0070,0402)."
+    return rt.disj(
+        rt.value_in(context, 0x00041510, "item", 0, None, ("1.2.840.10008.5.1.4.1.1.11.4",)),
+        rt.UNKNOWN,
+    )
 
 
 PRESENTATION_DIRECTORY_RECORD: Final = AttributeTable(
@@ -110,8 +160,8 @@ PRESENTATION_DIRECTORY_RECORD: Final = AttributeTable(
             ),
             requirement=Requirement(
                 text="Required if the IOD of the Presentation State SOP Instance referenced by this Directory Record includes the Presentation State Relationship Module.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_2,
                 otherwise=never,
             ),
         ),
@@ -165,8 +215,8 @@ PRESENTATION_DIRECTORY_RECORD: Final = AttributeTable(
             ),
             requirement=Requirement(
                 text="Required if the SOP Instance referenced by this Directory Record includes Blending Sequence (0070,0402).",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_3,
                 otherwise=never,
             ),
         ),

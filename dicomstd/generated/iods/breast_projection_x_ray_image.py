@@ -48,6 +48,30 @@ def _condition_3(context: EvaluationContext) -> Truth:
     return rt.module_present(context, "table_C.7-12b")
 
 
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if X-Ray Source moves relative to the Patient May be present otherwise."
+    return rt.disj(
+        rt.value_in(
+            context,
+            0x00181500,
+            "top",
+            0,
+            None,
+            (
+                "ROTATION_STEP",
+                "ROTATION_CONT",
+                "TRANSLATION_STEP",
+                "TRANSLATION_CONT",
+                "COMPLEX_STEP",
+                "COMPLEX_CONT",
+            ),
+        ),
+        rt.conj(
+            rt.neg(rt.value_in(context, 0x00181500, "top", 0, None, ("STATIONARY",))), rt.UNKNOWN
+        ),
+    )
+
+
 BREAST_PROJECTION_X_RAY_IMAGE_IOD: Final = IODSpecification(
     name="Breast Projection X-Ray Image",
     kind="composite",
@@ -276,8 +300,8 @@ BREAST_PROJECTION_X_RAY_IMAGE_IOD: Final = IODSpecification(
             condition="Required if X-Ray Source moves relative to the Patient. May be present otherwise.",
             requirement=Requirement(
                 text="Required if X-Ray Source moves relative to the Patient May be present otherwise.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_4,
                 otherwise=always,
             ),
         ),

@@ -42,7 +42,13 @@ def _condition_2(context: EvaluationContext) -> Truth:
 
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required if the Frame of Reference is defined in the Slide Coordinate System."
-    return rt.disj(rt.value_in(context, 0x00201040, "top", 0, None, ("SLIDE_CORNER",)), rt.UNKNOWN)
+    return rt.disj(
+        rt.conj(
+            rt.value_in(context, 0x00201040, "top", 0, None, ("SLIDE_CORNER",)),
+            rt.neg(rt.value_in(context, 0x00209311, "top", 0, None, ("TILED_FULL",))),
+        ),
+        rt.UNKNOWN,
+    )
 
 
 CONFOCAL_MICROSCOPY_IMAGE_IOD: Final = IODSpecification(

@@ -45,6 +45,17 @@ def _condition_3(context: EvaluationContext) -> Truth:
     return rt.neg(rt.value_in(context, 0x00209311, "any", 0, None, ("TILED_FULL",)))
 
 
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if the Frame of Reference is defined in the Slide Coordinate System."
+    return rt.disj(
+        rt.conj(
+            rt.value_in(context, 0x00201040, "top", 0, None, ("SLIDE_CORNER",)),
+            rt.neg(rt.value_in(context, 0x00209311, "top", 0, None, ("TILED_FULL",))),
+        ),
+        rt.UNKNOWN,
+    )
+
+
 CONFOCAL_MICROSCOPY_TILED_PYRAMIDAL_IMAGE_IOD: Final = IODSpecification(
     name="Confocal Microscopy Tiled Pyramidal Image",
     kind="composite",
@@ -302,7 +313,7 @@ CONFOCAL_MICROSCOPY_TILED_PYRAMIDAL_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if the Frame of Reference is defined in the Slide Coordinate System.",
                 status="override",
-                required=_condition_1,
+                required=_condition_4,
                 otherwise=never,
             ),
         ),

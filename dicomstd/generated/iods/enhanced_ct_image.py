@@ -32,16 +32,56 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if cardiac synchronization was applied."
+    return rt.disj(
+        rt.conj(
+            rt.sop_class_in(
+                context,
+                (
+                    "1.2.840.10008.5.1.4.1.1.2.1",
+                    "1.2.840.10008.5.1.4.1.1.4.1",
+                    "1.2.840.10008.5.1.4.1.1.4.3",
+                    "1.2.840.10008.5.1.4.1.1.6.2",
+                    "1.2.840.10008.5.1.4.1.1.130",
+                ),
+            ),
+            rt.value_in(context, 0x00080008, "top", 0, 3, ("CARDIAC_GATED", "CARDRESP_GATED")),
+        ),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if respiratory synchronization was applied."
+    return rt.disj(
+        rt.conj(
+            rt.sop_class_in(
+                context,
+                (
+                    "1.2.840.10008.5.1.4.1.1.2.1",
+                    "1.2.840.10008.5.1.4.1.1.4.1",
+                    "1.2.840.10008.5.1.4.1.1.4.3",
+                    "1.2.840.10008.5.1.4.1.1.6.2",
+                    "1.2.840.10008.5.1.4.1.1.130",
+                ),
+            ),
+            rt.value_in(context, 0x00080008, "top", 0, 3, ("RESP_GATED", "CARDRESP_GATED")),
+        ),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Pixel Presentation (0008,9205) in the Enhanced CT Image Module equals COLOR or MIXED."
     return rt.value_in(context, 0x00089205, "any", 0, None, ("COLOR", "MIXED"))
 
 
-def _condition_3(context: EvaluationContext) -> Truth:
+def _condition_5(context: EvaluationContext) -> Truth:
     "Required if Multi-energy CT Acquisition (0018,9361) is YES."
     return rt.value_in(context, 0x00189361, "any", 0, None, ("YES",))
 
 
-def _condition_4(context: EvaluationContext) -> Truth:
+def _condition_6(context: EvaluationContext) -> Truth:
     "Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
     return rt.conj(
         rt.neg(rt.value_in(context, 0x00189037, "any", 0, None, ("NONE",))),
@@ -49,12 +89,12 @@ def _condition_4(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_5(context: EvaluationContext) -> Truth:
+def _condition_7(context: EvaluationContext) -> Truth:
     "Required if Contrast/Bolus Agent Sequence (0018,0012) is used."
     return rt.present(context, 0x00180012, "any", 0)
 
 
-def _condition_6(context: EvaluationContext) -> Truth:
+def _condition_8(context: EvaluationContext) -> Truth:
     "Required if Respiratory Motion Compensation Technique (0018,9170) equals other than NONE, REALTIME or BREATH_HOLD and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
     return rt.conj(
         rt.neg(
@@ -64,12 +104,12 @@ def _condition_6(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_7(context: EvaluationContext) -> Truth:
+def _condition_9(context: EvaluationContext) -> Truth:
     "Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED may be present otherwise."
     return rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED"))
 
 
-def _condition_8(context: EvaluationContext) -> Truth:
+def _condition_10(context: EvaluationContext) -> Truth:
     "Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED and Acquisition Type (0018,9302) is other than CONSTANT_ANGLE may be present otherwise."
     return rt.conj(
         rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
@@ -77,7 +117,7 @@ def _condition_8(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_9(context: EvaluationContext) -> Truth:
+def _condition_11(context: EvaluationContext) -> Truth:
     "Required if the image is reconstructed from a system with multiple X-Ray sources and Multi-energy CT Acquisition (0018,9361) is NO or is absent."
     return rt.conj(
         rt.UNKNOWN,
@@ -85,6 +125,29 @@ def _condition_9(context: EvaluationContext) -> Truth:
             rt.value_in(context, 0x00189361, "any", 0, None, ("NO",)),
             rt.neg(rt.present(context, 0x00189361, "any", 0)),
         ),
+    )
+
+
+def _condition_12(context: EvaluationContext) -> Truth:
+    "Required if the image pixel data contains the results of Multi-energy material processing."
+    return rt.disj(
+        rt.value_in(
+            context,
+            0x00080008,
+            "top",
+            0,
+            5,
+            ("MAT_SPECIFIC", "MAT_REMOVED", "MAT_FRACTIONAL", "MAT_MODIFIED", "MAT_VALUE_BASED"),
+        ),
+        rt.value_in(
+            context,
+            0x00089007,
+            "frame",
+            0,
+            5,
+            ("MAT_SPECIFIC", "MAT_REMOVED", "MAT_FRACTIONAL", "MAT_MODIFIED", "MAT_VALUE_BASED"),
+        ),
+        rt.UNKNOWN,
     )
 
 
@@ -195,8 +258,8 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             condition="Required if cardiac synchronization was applied.",
             requirement=Requirement(
                 text="Required if cardiac synchronization was applied.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_2,
                 otherwise=never,
             ),
         ),
@@ -208,8 +271,8 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             condition="Required if respiratory synchronization was applied.",
             requirement=Requirement(
                 text="Required if respiratory synchronization was applied.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_3,
                 otherwise=never,
             ),
         ),
@@ -222,7 +285,7 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Pixel Presentation (0008,9205) in the Enhanced CT Image Module equals COLOR or MIXED.",
                 status="parser",
-                required=_condition_2,
+                required=_condition_4,
                 otherwise=never,
             ),
         ),
@@ -253,7 +316,7 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Multi-energy CT Acquisition (0018,9361) is YES.",
                 status="parser",
-                required=_condition_3,
+                required=_condition_5,
                 otherwise=never,
             ),
         ),
@@ -330,7 +393,7 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_4,
+                required=_condition_6,
                 otherwise=always,
             ),
         ),
@@ -344,7 +407,7 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Multi-energy CT Acquisition (0018,9361) is YES May be present otherwise.",
                 status="parser",
-                required=_condition_3,
+                required=_condition_5,
                 otherwise=always,
             ),
         ),
@@ -356,7 +419,7 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Contrast/Bolus Agent Sequence (0018,0012) is used.",
                 status="parser",
-                required=_condition_5,
+                required=_condition_7,
                 otherwise=never,
             ),
         ),
@@ -368,7 +431,7 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Respiratory Motion Compensation Technique (0018,9170) equals other than NONE, REALTIME or BREATH_HOLD and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_6,
+                required=_condition_8,
                 otherwise=always,
             ),
         ),
@@ -384,7 +447,7 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED may be present otherwise.",
                 status="parser",
-                required=_condition_7,
+                required=_condition_9,
                 otherwise=always,
             ),
         ),
@@ -396,7 +459,7 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED may be present otherwise.",
                 status="parser",
-                required=_condition_7,
+                required=_condition_9,
                 otherwise=always,
             ),
         ),
@@ -408,7 +471,7 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED may be present otherwise.",
                 status="parser",
-                required=_condition_7,
+                required=_condition_9,
                 otherwise=always,
             ),
         ),
@@ -420,7 +483,7 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED may be present otherwise",
                 status="parser",
-                required=_condition_7,
+                required=_condition_9,
                 otherwise=always,
             ),
         ),
@@ -432,7 +495,7 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED may be present otherwise.",
                 status="parser",
-                required=_condition_7,
+                required=_condition_9,
                 otherwise=always,
             ),
         ),
@@ -444,7 +507,7 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED and Acquisition Type (0018,9302) is other than CONSTANT_ANGLE may be present otherwise.",
                 status="parser",
-                required=_condition_8,
+                required=_condition_10,
                 otherwise=always,
             ),
         ),
@@ -456,7 +519,7 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED may be present otherwise.",
                 status="parser",
-                required=_condition_7,
+                required=_condition_9,
                 otherwise=always,
             ),
         ),
@@ -468,7 +531,7 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED may be present otherwise.",
                 status="parser",
-                required=_condition_7,
+                required=_condition_9,
                 otherwise=always,
             ),
         ),
@@ -483,7 +546,7 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if the image is reconstructed from a system with multiple X-Ray sources and Multi-energy CT Acquisition (0018,9361) is NO or is absent.",
                 status="parser",
-                required=_condition_9,
+                required=_condition_11,
                 otherwise=never,
             ),
         ),
@@ -494,8 +557,8 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             condition="Required if the image pixel data contains the results of Multi-energy material processing.",
             requirement=Requirement(
                 text="Required if the image pixel data contains the results of Multi-energy material processing.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_12,
                 otherwise=never,
             ),
         ),

@@ -32,16 +32,56 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if cardiac synchronization was applied."
+    return rt.disj(
+        rt.conj(
+            rt.sop_class_in(
+                context,
+                (
+                    "1.2.840.10008.5.1.4.1.1.2.1",
+                    "1.2.840.10008.5.1.4.1.1.4.1",
+                    "1.2.840.10008.5.1.4.1.1.4.3",
+                    "1.2.840.10008.5.1.4.1.1.6.2",
+                    "1.2.840.10008.5.1.4.1.1.130",
+                ),
+            ),
+            rt.value_in(context, 0x00080008, "top", 0, 3, ("CARDIAC_GATED", "CARDRESP_GATED")),
+        ),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if respiratory synchronization was applied."
+    return rt.disj(
+        rt.conj(
+            rt.sop_class_in(
+                context,
+                (
+                    "1.2.840.10008.5.1.4.1.1.2.1",
+                    "1.2.840.10008.5.1.4.1.1.4.1",
+                    "1.2.840.10008.5.1.4.1.1.4.3",
+                    "1.2.840.10008.5.1.4.1.1.6.2",
+                    "1.2.840.10008.5.1.4.1.1.130",
+                ),
+            ),
+            rt.value_in(context, 0x00080008, "top", 0, 3, ("RESP_GATED", "CARDRESP_GATED")),
+        ),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Pixel Presentation (0008,9205) in the Enhanced MR Image Module equals COLOR or MIXED."
     return rt.value_in(context, 0x00089205, "any", 0, None, ("COLOR", "MIXED"))
 
 
-def _condition_3(context: EvaluationContext) -> Truth:
+def _condition_5(context: EvaluationContext) -> Truth:
     "Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
     return rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED"))
 
 
-def _condition_4(context: EvaluationContext) -> Truth:
+def _condition_6(context: EvaluationContext) -> Truth:
     "Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
     return rt.conj(
         rt.neg(rt.value_in(context, 0x00189037, "any", 0, None, ("NONE",))),
@@ -49,17 +89,17 @@ def _condition_4(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_5(context: EvaluationContext) -> Truth:
+def _condition_7(context: EvaluationContext) -> Truth:
     "Required if Photometric Interpretation (0028,0004) is MONOCHROME2."
     return rt.value_in(context, 0x00280004, "any", 0, None, ("MONOCHROME2",))
 
 
-def _condition_6(context: EvaluationContext) -> Truth:
+def _condition_8(context: EvaluationContext) -> Truth:
     "Required if Contrast/Bolus Agent Sequence (0018,0012) is used."
     return rt.present(context, 0x00180012, "any", 0)
 
 
-def _condition_7(context: EvaluationContext) -> Truth:
+def _condition_9(context: EvaluationContext) -> Truth:
     "Required if Respiratory Motion Compensation Technique (0018,9170) equals other than NONE, REALTIME or BREATH_HOLD and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
     return rt.conj(
         rt.neg(
@@ -69,7 +109,7 @@ def _condition_7(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_8(context: EvaluationContext) -> Truth:
+def _condition_10(context: EvaluationContext) -> Truth:
     "Required if Geometry of k-Space Traversal (0018,9032) equals RECTILINEAR and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
     return rt.conj(
         rt.value_in(context, 0x00189032, "any", 0, None, ("RECTILINEAR",)),
@@ -77,7 +117,7 @@ def _condition_8(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_9(context: EvaluationContext) -> Truth:
+def _condition_11(context: EvaluationContext) -> Truth:
     "Required if Acquisition Contrast (0008,9209) in any MR Image Frame Type Functional Group in the SOP Instance equals DIFFUSION and Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
     return rt.conj(
         rt.value_in(context, 0x00089209, "frame", 0, None, ("DIFFUSION",)),
@@ -85,7 +125,7 @@ def _condition_9(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_10(context: EvaluationContext) -> Truth:
+def _condition_12(context: EvaluationContext) -> Truth:
     "Required if Spatial Pre-saturation (0018,9027) equals SLAB for any frame in the SOP Instance and Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
     return rt.conj(
         rt.value_in(context, 0x00189027, "frame", 0, None, ("SLAB",)),
@@ -93,12 +133,12 @@ def _condition_10(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_11(context: EvaluationContext) -> Truth:
+def _condition_13(context: EvaluationContext) -> Truth:
     "Required if Image Type (0008,0008) Value 3 equals METABOLITE_MAP May be present otherwise."
     return rt.value_in(context, 0x00080008, "any", 0, 3, ("METABOLITE_MAP",))
 
 
-def _condition_12(context: EvaluationContext) -> Truth:
+def _condition_14(context: EvaluationContext) -> Truth:
     "Required if Phase Contrast (0018,9014) equals YES and Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
     return rt.conj(
         rt.value_in(context, 0x00189014, "any", 0, None, ("YES",)),
@@ -106,7 +146,7 @@ def _condition_12(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_13(context: EvaluationContext) -> Truth:
+def _condition_15(context: EvaluationContext) -> Truth:
     "Required if Image Type (0008,0008) Value 3 is ASL May be present otherwise."
     return rt.value_in(context, 0x00080008, "any", 0, 3, ("ASL",))
 
@@ -218,8 +258,8 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             condition="Required if cardiac synchronization was applied.",
             requirement=Requirement(
                 text="Required if cardiac synchronization was applied.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_2,
                 otherwise=never,
             ),
         ),
@@ -231,8 +271,8 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             condition="Required if respiratory synchronization was applied.",
             requirement=Requirement(
                 text="Required if respiratory synchronization was applied.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_3,
                 otherwise=never,
             ),
         ),
@@ -258,7 +298,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Pixel Presentation (0008,9205) in the Enhanced MR Image Module equals COLOR or MIXED.",
                 status="parser",
-                required=_condition_2,
+                required=_condition_4,
                 otherwise=never,
             ),
         ),
@@ -289,7 +329,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_3,
+                required=_condition_5,
                 otherwise=always,
             ),
         ),
@@ -366,7 +406,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_4,
+                required=_condition_6,
                 otherwise=always,
             ),
         ),
@@ -379,7 +419,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Photometric Interpretation (0028,0004) is MONOCHROME2.",
                 status="parser",
-                required=_condition_5,
+                required=_condition_7,
                 otherwise=never,
             ),
         ),
@@ -403,7 +443,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Contrast/Bolus Agent Sequence (0018,0012) is used.",
                 status="parser",
-                required=_condition_6,
+                required=_condition_8,
                 otherwise=never,
             ),
         ),
@@ -415,7 +455,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Respiratory Motion Compensation Technique (0018,9170) equals other than NONE, REALTIME or BREATH_HOLD and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_7,
+                required=_condition_9,
                 otherwise=always,
             ),
         ),
@@ -428,7 +468,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_3,
+                required=_condition_5,
                 otherwise=always,
             ),
         ),
@@ -440,7 +480,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Geometry of k-Space Traversal (0018,9032) equals RECTILINEAR and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_8,
+                required=_condition_10,
                 otherwise=always,
             ),
         ),
@@ -452,7 +492,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_3,
+                required=_condition_5,
                 otherwise=always,
             ),
         ),
@@ -464,7 +504,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_3,
+                required=_condition_5,
                 otherwise=always,
             ),
         ),
@@ -476,7 +516,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_3,
+                required=_condition_5,
                 otherwise=always,
             ),
         ),
@@ -488,7 +528,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_3,
+                required=_condition_5,
                 otherwise=always,
             ),
         ),
@@ -500,7 +540,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_3,
+                required=_condition_5,
                 otherwise=always,
             ),
         ),
@@ -512,7 +552,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Acquisition Contrast (0008,9209) in any MR Image Frame Type Functional Group in the SOP Instance equals DIFFUSION and Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_9,
+                required=_condition_11,
                 otherwise=always,
             ),
         ),
@@ -524,7 +564,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_3,
+                required=_condition_5,
                 otherwise=always,
             ),
         ),
@@ -536,7 +576,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Spatial Pre-saturation (0018,9027) equals SLAB for any frame in the SOP Instance and Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_10,
+                required=_condition_12,
                 otherwise=always,
             ),
         ),
@@ -548,7 +588,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 3 equals METABOLITE_MAP May be present otherwise.",
                 status="parser",
-                required=_condition_11,
+                required=_condition_13,
                 otherwise=always,
             ),
         ),
@@ -560,7 +600,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Phase Contrast (0018,9014) equals YES and Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_12,
+                required=_condition_14,
                 otherwise=always,
             ),
         ),
@@ -572,7 +612,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 3 is ASL May be present otherwise.",
                 status="parser",
-                required=_condition_13,
+                required=_condition_15,
                 otherwise=always,
             ),
         ),

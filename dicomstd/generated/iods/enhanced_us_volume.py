@@ -32,16 +32,56 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if cardiac synchronization was applied."
+    return rt.disj(
+        rt.conj(
+            rt.sop_class_in(
+                context,
+                (
+                    "1.2.840.10008.5.1.4.1.1.2.1",
+                    "1.2.840.10008.5.1.4.1.1.4.1",
+                    "1.2.840.10008.5.1.4.1.1.4.3",
+                    "1.2.840.10008.5.1.4.1.1.6.2",
+                    "1.2.840.10008.5.1.4.1.1.130",
+                ),
+            ),
+            rt.value_in(context, 0x00080008, "top", 0, 3, ("CARDIAC_GATED", "CARDRESP_GATED")),
+        ),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if respiratory synchronization was applied."
+    return rt.disj(
+        rt.conj(
+            rt.sop_class_in(
+                context,
+                (
+                    "1.2.840.10008.5.1.4.1.1.2.1",
+                    "1.2.840.10008.5.1.4.1.1.4.1",
+                    "1.2.840.10008.5.1.4.1.1.4.3",
+                    "1.2.840.10008.5.1.4.1.1.6.2",
+                    "1.2.840.10008.5.1.4.1.1.130",
+                ),
+            ),
+            rt.value_in(context, 0x00080008, "top", 0, 3, ("RESP_GATED", "CARDRESP_GATED")),
+        ),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Modality = IVUS"
     return rt.value_in(context, 0x00080060, "any", 0, None, ("IVUS",))
 
 
-def _condition_3(context: EvaluationContext) -> Truth:
+def _condition_5(context: EvaluationContext) -> Truth:
     "Required if Ultrasound Acquisition Geometry (0020,9307) has a value of PATIENT May be present otherwise"
     return rt.value_in(context, 0x00209307, "any", 0, None, ("PATIENT",))
 
 
-def _condition_4(context: EvaluationContext) -> Truth:
+def _condition_6(context: EvaluationContext) -> Truth:
     "Required if Cardiac Synchronization is used"
     return rt.disj(
         rt.value_in(context, 0x00189037, "top", 0, None, ("PROSPECTIVE", "RETROSPECTIVE", "PACED")),
@@ -49,16 +89,39 @@ def _condition_4(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_5(context: EvaluationContext) -> Truth:
+def _condition_7(context: EvaluationContext) -> Truth:
     "Required if the Enhanced Contrast/Bolus Module is present."
     return rt.module_present(context, "table_C.7-12b")
 
 
-def _condition_6(context: EvaluationContext) -> Truth:
+def _condition_8(context: EvaluationContext) -> Truth:
     "Required if Respiratory Synchronization is used"
     return rt.disj(
         rt.value_in(
             context, 0x00189170, "top", 0, None, ("GATING", "RETROSPECTIVE", "PHASE_ORDERING")
+        ),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_9(context: EvaluationContext) -> Truth:
+    "Required if frames are temporally related and not temporally referenced to a Cardiac or Respiratory event"
+    return rt.disj(
+        rt.conj(
+            rt.value_in(context, 0x00080008, "top", 0, 3, ("DYNAMIC",)),
+            rt.disj(
+                rt.neg(rt.present(context, 0x00189037, "top", 0)),
+                rt.value_in(context, 0x00189037, "top", 0, None, ("NONE",)),
+            ),
+            rt.disj(
+                rt.neg(rt.present(context, 0x00189170, "top", 0)),
+                rt.value_in(context, 0x00189170, "top", 0, None, ("NONE",)),
+            ),
+        ),
+        rt.conj(
+            rt.value_in(context, 0x00209311, "top", 0, None, ("3D_TEMPORAL",)),
+            rt.value_in(context, 0x00189037, "top", 0, None, ("NONE",)),
+            rt.value_in(context, 0x00189170, "top", 0, None, ("NONE",)),
         ),
         rt.UNKNOWN,
     )
@@ -188,8 +251,8 @@ ENHANCED_US_VOLUME_IOD: Final = IODSpecification(
             condition="Required if cardiac synchronization was applied.",
             requirement=Requirement(
                 text="Required if cardiac synchronization was applied.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_2,
                 otherwise=never,
             ),
         ),
@@ -201,8 +264,8 @@ ENHANCED_US_VOLUME_IOD: Final = IODSpecification(
             condition="Required if respiratory synchronization was applied.",
             requirement=Requirement(
                 text="Required if respiratory synchronization was applied.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_3,
                 otherwise=never,
             ),
         ),
@@ -239,7 +302,7 @@ ENHANCED_US_VOLUME_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Modality = IVUS",
                 status="parser",
-                required=_condition_2,
+                required=_condition_4,
                 otherwise=never,
             ),
         ),
@@ -292,7 +355,7 @@ ENHANCED_US_VOLUME_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Ultrasound Acquisition Geometry (0020,9307) has a value of PATIENT May be present otherwise",
                 status="parser",
-                required=_condition_3,
+                required=_condition_5,
                 otherwise=always,
             ),
         ),
@@ -304,7 +367,7 @@ ENHANCED_US_VOLUME_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Ultrasound Acquisition Geometry (0020,9307) has a value of PATIENT May be present otherwise",
                 status="parser",
-                required=_condition_3,
+                required=_condition_5,
                 otherwise=always,
             ),
         ),
@@ -329,7 +392,7 @@ ENHANCED_US_VOLUME_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Cardiac Synchronization is used",
                 status="override",
-                required=_condition_4,
+                required=_condition_6,
                 otherwise=never,
             ),
         ),
@@ -345,7 +408,7 @@ ENHANCED_US_VOLUME_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if the Enhanced Contrast/Bolus Module is present.",
                 status="parser",
-                required=_condition_5,
+                required=_condition_7,
                 otherwise=never,
             ),
         ),
@@ -363,7 +426,7 @@ ENHANCED_US_VOLUME_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Respiratory Synchronization is used",
                 status="override",
-                required=_condition_6,
+                required=_condition_8,
                 otherwise=never,
             ),
         ),
@@ -388,8 +451,8 @@ ENHANCED_US_VOLUME_IOD: Final = IODSpecification(
             condition="Required if frames are temporally related and not temporally referenced to a Cardiac or Respiratory event",
             requirement=Requirement(
                 text="Required if frames are temporally related and not temporally referenced to a Cardiac or Respiratory event",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_9,
                 otherwise=never,
             ),
         ),

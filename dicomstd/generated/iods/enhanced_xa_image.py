@@ -37,36 +37,76 @@ def _condition_2(context: EvaluationContext) -> Truth:
 
 
 def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if cardiac synchronization was applied."
+    return rt.disj(
+        rt.conj(
+            rt.sop_class_in(
+                context,
+                (
+                    "1.2.840.10008.5.1.4.1.1.2.1",
+                    "1.2.840.10008.5.1.4.1.1.4.1",
+                    "1.2.840.10008.5.1.4.1.1.4.3",
+                    "1.2.840.10008.5.1.4.1.1.6.2",
+                    "1.2.840.10008.5.1.4.1.1.130",
+                ),
+            ),
+            rt.value_in(context, 0x00080008, "top", 0, 3, ("CARDIAC_GATED", "CARDRESP_GATED")),
+        ),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if respiratory synchronization was applied."
+    return rt.disj(
+        rt.conj(
+            rt.sop_class_in(
+                context,
+                (
+                    "1.2.840.10008.5.1.4.1.1.2.1",
+                    "1.2.840.10008.5.1.4.1.1.4.1",
+                    "1.2.840.10008.5.1.4.1.1.4.3",
+                    "1.2.840.10008.5.1.4.1.1.6.2",
+                    "1.2.840.10008.5.1.4.1.1.130",
+                ),
+            ),
+            rt.value_in(context, 0x00080008, "top", 0, 3, ("RESP_GATED", "CARDRESP_GATED")),
+        ),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
     "Required if Image Type (0008,0008) Value 1 equals ORIGINAL May be present otherwise."
     return rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL",))
 
 
-def _condition_4(context: EvaluationContext) -> Truth:
+def _condition_6(context: EvaluationContext) -> Truth:
     "Required if X-Ray Receptor Type (0018,9420) is present and equals IMG_INTENSIFIER."
     return rt.value_in(context, 0x00189420, "any", 0, None, ("IMG_INTENSIFIER",))
 
 
-def _condition_5(context: EvaluationContext) -> Truth:
+def _condition_7(context: EvaluationContext) -> Truth:
     "Required if X-Ray Receptor Type (0018,9420) is present and equals DIGITAL_DETECTOR."
     return rt.value_in(context, 0x00189420, "any", 0, None, ("DIGITAL_DETECTOR",))
 
 
-def _condition_6(context: EvaluationContext) -> Truth:
+def _condition_8(context: EvaluationContext) -> Truth:
     "Required if the Enhanced Contrast/Bolus Module is present."
     return rt.module_present(context, "table_C.7-12b")
 
 
-def _condition_7(context: EvaluationContext) -> Truth:
+def _condition_9(context: EvaluationContext) -> Truth:
     "Required if Pixel Intensity Relationship (0028,1040) equals LOG May be present otherwise."
     return rt.value_in(context, 0x00281040, "any", 0, None, ("LOG",))
 
 
-def _condition_8(context: EvaluationContext) -> Truth:
+def _condition_10(context: EvaluationContext) -> Truth:
     "Required if Isocenter Reference System Sequence (0018,9462) is present May be present otherwise."
     return rt.present(context, 0x00189462, "any", 0)
 
 
-def _condition_9(context: EvaluationContext) -> Truth:
+def _condition_11(context: EvaluationContext) -> Truth:
     "Required if Image Type (0008,0008) Value 1 equals ORIGINAL and C-arm Positioner Tabletop Relationship (0018,9474) is present and equals YES May be present otherwise."
     return rt.conj(
         rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL",)),
@@ -74,7 +114,7 @@ def _condition_9(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_10(context: EvaluationContext) -> Truth:
+def _condition_12(context: EvaluationContext) -> Truth:
     "Required if Projection Pixel Calibration Sequence (0018,9401) is present May be present otherwise."
     return rt.present(context, 0x00189401, "any", 0)
 
@@ -209,8 +249,8 @@ ENHANCED_XA_IMAGE_IOD: Final = IODSpecification(
             condition="Required if cardiac synchronization was applied.",
             requirement=Requirement(
                 text="Required if cardiac synchronization was applied.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_3,
                 otherwise=never,
             ),
         ),
@@ -222,8 +262,8 @@ ENHANCED_XA_IMAGE_IOD: Final = IODSpecification(
             condition="Required if respiratory synchronization was applied.",
             requirement=Requirement(
                 text="Required if respiratory synchronization was applied.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_4,
                 otherwise=never,
             ),
         ),
@@ -254,7 +294,7 @@ ENHANCED_XA_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 equals ORIGINAL May be present otherwise.",
                 status="parser",
-                required=_condition_3,
+                required=_condition_5,
                 otherwise=always,
             ),
         ),
@@ -267,7 +307,7 @@ ENHANCED_XA_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if X-Ray Receptor Type (0018,9420) is present and equals IMG_INTENSIFIER.",
                 status="parser",
-                required=_condition_4,
+                required=_condition_6,
                 otherwise=never,
             ),
         ),
@@ -280,7 +320,7 @@ ENHANCED_XA_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if X-Ray Receptor Type (0018,9420) is present and equals DIGITAL_DETECTOR.",
                 status="parser",
-                required=_condition_5,
+                required=_condition_7,
                 otherwise=never,
             ),
         ),
@@ -347,7 +387,7 @@ ENHANCED_XA_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if the Enhanced Contrast/Bolus Module is present.",
                 status="parser",
-                required=_condition_6,
+                required=_condition_8,
                 otherwise=never,
             ),
         ),
@@ -359,7 +399,7 @@ ENHANCED_XA_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Pixel Intensity Relationship (0028,1040) equals LOG May be present otherwise.",
                 status="parser",
-                required=_condition_7,
+                required=_condition_9,
                 otherwise=always,
             ),
         ),
@@ -396,7 +436,7 @@ ENHANCED_XA_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Isocenter Reference System Sequence (0018,9462) is present May be present otherwise.",
                 status="parser",
-                required=_condition_8,
+                required=_condition_10,
                 otherwise=always,
             ),
         ),
@@ -414,7 +454,7 @@ ENHANCED_XA_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if X-Ray Receptor Type (0018,9420) is present and equals DIGITAL_DETECTOR.",
                 status="parser",
-                required=_condition_5,
+                required=_condition_7,
                 otherwise=never,
             ),
         ),
@@ -447,7 +487,7 @@ ENHANCED_XA_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 equals ORIGINAL and C-arm Positioner Tabletop Relationship (0018,9474) is present and equals YES May be present otherwise.",
                 status="parser",
-                required=_condition_9,
+                required=_condition_11,
                 otherwise=always,
             ),
         ),
@@ -459,7 +499,7 @@ ENHANCED_XA_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 equals ORIGINAL and C-arm Positioner Tabletop Relationship (0018,9474) is present and equals YES May be present otherwise.",
                 status="parser",
-                required=_condition_9,
+                required=_condition_11,
                 otherwise=always,
             ),
         ),
@@ -471,7 +511,7 @@ ENHANCED_XA_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 equals ORIGINAL May be present otherwise.",
                 status="parser",
-                required=_condition_3,
+                required=_condition_5,
                 otherwise=always,
             ),
         ),
@@ -489,7 +529,7 @@ ENHANCED_XA_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Projection Pixel Calibration Sequence (0018,9401) is present May be present otherwise.",
                 status="parser",
-                required=_condition_10,
+                required=_condition_12,
                 otherwise=always,
             ),
         ),

@@ -32,26 +32,66 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if cardiac synchronization was applied."
+    return rt.disj(
+        rt.conj(
+            rt.sop_class_in(
+                context,
+                (
+                    "1.2.840.10008.5.1.4.1.1.2.1",
+                    "1.2.840.10008.5.1.4.1.1.4.1",
+                    "1.2.840.10008.5.1.4.1.1.4.3",
+                    "1.2.840.10008.5.1.4.1.1.6.2",
+                    "1.2.840.10008.5.1.4.1.1.130",
+                ),
+            ),
+            rt.value_in(context, 0x00080008, "top", 0, 3, ("CARDIAC_GATED", "CARDRESP_GATED")),
+        ),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if respiratory synchronization was applied."
+    return rt.disj(
+        rt.conj(
+            rt.sop_class_in(
+                context,
+                (
+                    "1.2.840.10008.5.1.4.1.1.2.1",
+                    "1.2.840.10008.5.1.4.1.1.4.1",
+                    "1.2.840.10008.5.1.4.1.1.4.3",
+                    "1.2.840.10008.5.1.4.1.1.6.2",
+                    "1.2.840.10008.5.1.4.1.1.130",
+                ),
+            ),
+            rt.value_in(context, 0x00080008, "top", 0, 3, ("RESP_GATED", "CARDRESP_GATED")),
+        ),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Image Type (0008,0008) Value 1 equals ORIGINAL May be present otherwise."
     return rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL",))
 
 
-def _condition_3(context: EvaluationContext) -> Truth:
+def _condition_5(context: EvaluationContext) -> Truth:
     "Required if X-Ray Receptor Type (0018,9420) is present and equals IMG_INTENSIFIER."
     return rt.value_in(context, 0x00189420, "any", 0, None, ("IMG_INTENSIFIER",))
 
 
-def _condition_4(context: EvaluationContext) -> Truth:
+def _condition_6(context: EvaluationContext) -> Truth:
     "Required if X-Ray Receptor Type (0018,9420) is present and equals DIGITAL_DETECTOR."
     return rt.value_in(context, 0x00189420, "any", 0, None, ("DIGITAL_DETECTOR",))
 
 
-def _condition_5(context: EvaluationContext) -> Truth:
+def _condition_7(context: EvaluationContext) -> Truth:
     "Required if the Enhanced Contrast/Bolus Module is present."
     return rt.module_present(context, "table_C.7-12b")
 
 
-def _condition_6(context: EvaluationContext) -> Truth:
+def _condition_8(context: EvaluationContext) -> Truth:
     "Required if Pixel Intensity Relationship (0028,1040) equals LOG May be present otherwise."
     return rt.value_in(context, 0x00281040, "any", 0, None, ("LOG",))
 
@@ -172,8 +212,8 @@ ENHANCED_XRF_IMAGE_IOD: Final = IODSpecification(
             condition="Required if cardiac synchronization was applied.",
             requirement=Requirement(
                 text="Required if cardiac synchronization was applied.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_2,
                 otherwise=never,
             ),
         ),
@@ -185,8 +225,8 @@ ENHANCED_XRF_IMAGE_IOD: Final = IODSpecification(
             condition="Required if respiratory synchronization was applied.",
             requirement=Requirement(
                 text="Required if respiratory synchronization was applied.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_3,
                 otherwise=never,
             ),
         ),
@@ -223,7 +263,7 @@ ENHANCED_XRF_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 equals ORIGINAL May be present otherwise.",
                 status="parser",
-                required=_condition_2,
+                required=_condition_4,
                 otherwise=always,
             ),
         ),
@@ -236,7 +276,7 @@ ENHANCED_XRF_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if X-Ray Receptor Type (0018,9420) is present and equals IMG_INTENSIFIER.",
                 status="parser",
-                required=_condition_3,
+                required=_condition_5,
                 otherwise=never,
             ),
         ),
@@ -249,7 +289,7 @@ ENHANCED_XRF_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if X-Ray Receptor Type (0018,9420) is present and equals DIGITAL_DETECTOR.",
                 status="parser",
-                required=_condition_4,
+                required=_condition_6,
                 otherwise=never,
             ),
         ),
@@ -316,7 +356,7 @@ ENHANCED_XRF_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if the Enhanced Contrast/Bolus Module is present.",
                 status="parser",
-                required=_condition_5,
+                required=_condition_7,
                 otherwise=never,
             ),
         ),
@@ -328,7 +368,7 @@ ENHANCED_XRF_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Pixel Intensity Relationship (0028,1040) equals LOG May be present otherwise.",
                 status="parser",
-                required=_condition_6,
+                required=_condition_8,
                 otherwise=always,
             ),
         ),
@@ -363,7 +403,7 @@ ENHANCED_XRF_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if X-Ray Receptor Type (0018,9420) is present and equals DIGITAL_DETECTOR.",
                 status="parser",
-                required=_condition_4,
+                required=_condition_6,
                 otherwise=never,
             ),
         ),

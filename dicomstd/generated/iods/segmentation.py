@@ -83,6 +83,17 @@ def _condition_6(context: EvaluationContext) -> Truth:
 
 
 def _condition_7(context: EvaluationContext) -> Truth:
+    "Required if not empty"
+    return rt.disj(
+        rt.conj(
+            rt.item_count(context, 0x00209222, "top", 0, "gt", 0),
+            rt.neg(rt.value_in(context, 0x00209311, "top", 0, None, ("TILED_FULL",))),
+        ),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_8(context: EvaluationContext) -> Truth:
     "Required if Dimension Organization Type (0020,9311) is not TILED_FULL"
     return rt.neg(rt.value_in(context, 0x00209311, "any", 0, None, ("TILED_FULL",)))
 
@@ -312,8 +323,8 @@ SEGMENTATION_IOD: Final = IODSpecification(
             placement="per-frame",
             requirement=Requirement(
                 text="Required if not empty",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_7,
                 otherwise=never,
             ),
         ),
@@ -325,7 +336,7 @@ SEGMENTATION_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Dimension Organization Type (0020,9311) is not TILED_FULL",
                 status="parser",
-                required=_condition_7,
+                required=_condition_8,
                 otherwise=never,
             ),
         ),

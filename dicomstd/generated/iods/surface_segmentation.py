@@ -17,8 +17,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.conditions.runtime import never, not_verifiable
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if the surface has been derived from another SOP Instance"
+    return rt.disj(rt.item_count(context, 0x0066002E, "anywhere", 0, "gt", 0), rt.UNKNOWN)
+
 
 SURFACE_SEGMENTATION_IOD: Final = IODSpecification(
     name="Surface Segmentation",
@@ -98,8 +109,8 @@ SURFACE_SEGMENTATION_IOD: Final = IODSpecification(
             condition="Required if the surface has been derived from another SOP Instance",
             requirement=Requirement(
                 text="Required if the surface has been derived from another SOP Instance",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=never,
             ),
         ),

@@ -27,16 +27,45 @@ from dicomstd.specification import Attribute, AttributeTable, Requirement
 
 
 def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if the value of Selector Attribute (0072,0026) is the Data Element Tag of an Attribute that is contained within a Functional Group Sequence."
+    return rt.disj(
+        rt.value_in(
+            context,
+            0x00720026,
+            "item",
+            0,
+            None,
+            (
+                rt.TagValue(0x00209056),
+                rt.TagValue(0x00209057),
+                rt.TagValue(0x00209128),
+                rt.TagValue(0x00209156),
+                rt.TagValue(0x00189151),
+                rt.TagValue(0x00189074),
+                rt.TagValue(0x00209153),
+                rt.TagValue(0x00189087),
+                rt.TagValue(0x00189089),
+                rt.TagValue(0x00189082),
+                rt.TagValue(0x0048021E),
+                rt.TagValue(0x0048021F),
+                rt.TagValue(0x0020930D),
+            ),
+        ),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
     "Required if the Selector Sequence Pointer (0072,0052) value is the Data Element Tag of a Private Attribute."
     return rt.private_tag(context, 0x00720052, "item", 0, None)
 
 
-def _condition_2(context: EvaluationContext) -> Truth:
+def _condition_3(context: EvaluationContext) -> Truth:
     "Required if the Functional Group Pointer (0020,9167) value is the Data Element Tag of a Private Attribute."
     return rt.private_tag(context, 0x00209167, "item", 0, None)
 
 
-def _condition_3(context: EvaluationContext) -> Truth:
+def _condition_4(context: EvaluationContext) -> Truth:
     "Required if the Selector Attribute (0072,0026) value is the Data Element Tag of a Private Attribute."
     return rt.private_tag(context, 0x00720026, "any", 0, None)
 
@@ -69,8 +98,8 @@ HANGING_PROTOCOL_SELECTOR_ATTRIBUTE_CONTEXT_MACRO: Final = AttributeTable(
             row=2,
             requirement=Requirement(
                 text="Required if the value of Selector Attribute (0072,0026) is the Data Element Tag of an Attribute that is contained within a Functional Group Sequence.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=never,
             ),
         ),
@@ -83,7 +112,7 @@ HANGING_PROTOCOL_SELECTOR_ATTRIBUTE_CONTEXT_MACRO: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if the Selector Sequence Pointer (0072,0052) value is the Data Element Tag of a Private Attribute.",
                 status="parser",
-                required=_condition_1,
+                required=_condition_2,
                 otherwise=never,
             ),
         ),
@@ -96,7 +125,7 @@ HANGING_PROTOCOL_SELECTOR_ATTRIBUTE_CONTEXT_MACRO: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if the Functional Group Pointer (0020,9167) value is the Data Element Tag of a Private Attribute.",
                 status="parser",
-                required=_condition_2,
+                required=_condition_3,
                 otherwise=never,
             ),
         ),
@@ -109,7 +138,7 @@ HANGING_PROTOCOL_SELECTOR_ATTRIBUTE_CONTEXT_MACRO: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if the Selector Attribute (0072,0026) value is the Data Element Tag of a Private Attribute.",
                 status="parser",
-                required=_condition_3,
+                required=_condition_4,
                 otherwise=never,
             ),
         ),

@@ -50,6 +50,23 @@ def _condition_3(context: EvaluationContext) -> Truth:
     )
 
 
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Photometric Interpretation (0028,0004) has a value of PALETTE COLOR or Pixel Presentation (0008,9205) at the image level equals COLOR or MIXED"
+    return rt.conj(
+        rt.disj(
+            rt.value_in(context, 0x00280004, "item", 0, None, ("PALETTE COLOR",)),
+            rt.value_in(context, 0x00089205, "top", 0, None, ("COLOR", "MIXED")),
+        ),
+        rt.neg(
+            rt.disj(
+                rt.present(context, 0x00281221, "item", 0),
+                rt.present(context, 0x00281222, "item", 0),
+                rt.present(context, 0x00281223, "item", 0),
+            )
+        ),
+    )
+
+
 IMAGE_PIXEL_DESCRIPTION_MACRO: Final = AttributeTable(
     table_id="table_C.7-11c",
     name="Image Pixel Description",
@@ -167,8 +184,8 @@ IMAGE_PIXEL_DESCRIPTION_MACRO: Final = AttributeTable(
             row=16,
             requirement=Requirement(
                 text="Required if Photometric Interpretation (0028,0004) has a value of PALETTE COLOR or Pixel Presentation (0008,9205) at the image level equals COLOR or MIXED",
-                status="parser",
-                required=_condition_3,
+                status="override",
+                required=_condition_4,
                 otherwise=never,
             ),
         ),
@@ -180,8 +197,8 @@ IMAGE_PIXEL_DESCRIPTION_MACRO: Final = AttributeTable(
             row=17,
             requirement=Requirement(
                 text="Required if Photometric Interpretation (0028,0004) has a value of PALETTE COLOR or Pixel Presentation (0008,9205) at the image level equals COLOR or MIXED",
-                status="parser",
-                required=_condition_3,
+                status="override",
+                required=_condition_4,
                 otherwise=never,
             ),
         ),
@@ -193,8 +210,8 @@ IMAGE_PIXEL_DESCRIPTION_MACRO: Final = AttributeTable(
             row=18,
             requirement=Requirement(
                 text="Required if Photometric Interpretation (0028,0004) has a value of PALETTE COLOR or Pixel Presentation (0008,9205) at the image level equals COLOR or MIXED",
-                status="parser",
-                required=_condition_3,
+                status="override",
+                required=_condition_4,
                 otherwise=never,
             ),
         ),

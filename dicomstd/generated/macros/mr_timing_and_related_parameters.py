@@ -31,6 +31,16 @@ def _condition_1(context: EvaluationContext) -> Truth:
     return rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",))
 
 
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if the system is capable of calculating Gradient Output (0018,9182)."
+    return rt.disj(rt.present(context, 0x00189182, "item", 0), rt.UNKNOWN)
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if the system is capable of calculating Gradient Output (0018,9182)."
+    return rt.disj(rt.present(context, 0x00189180, "item", 0), rt.UNKNOWN)
+
+
 MR_TIMING_AND_RELATED_PARAMETERS_MACRO: Final = AttributeTable(
     table_id="table_C.8-89",
     name="MR Timing and Related Parameters",
@@ -165,8 +175,8 @@ MR_TIMING_AND_RELATED_PARAMETERS_MACRO: Final = AttributeTable(
                     ),
                     requirement=Requirement(
                         text="Required if the system is capable of calculating Gradient Output (0018,9182).",
-                        status="unknown by design",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_2,
                         otherwise=never,
                     ),
                 ),
@@ -178,8 +188,8 @@ MR_TIMING_AND_RELATED_PARAMETERS_MACRO: Final = AttributeTable(
                     row=11,
                     requirement=Requirement(
                         text="Required if the system is capable of calculating Gradient Output (0018,9182).",
-                        status="unknown by design",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_3,
                         otherwise=never,
                     ),
                 ),

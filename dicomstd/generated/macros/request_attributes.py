@@ -17,8 +17,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.conditions.runtime import always, never, not_verifiable
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
 from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if procedure was scheduled May be present otherwise"
+    return rt.disj(rt.has_value(context, 0x00400009, "item", 0), rt.UNKNOWN)
+
 
 REQUEST_ATTRIBUTES_MACRO: Final = AttributeTable(
     table_id="table_10-9",
@@ -35,8 +46,8 @@ REQUEST_ATTRIBUTES_MACRO: Final = AttributeTable(
             row=1,
             requirement=Requirement(
                 text="Required if procedure was scheduled May be present otherwise",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=always,
             ),
         ),

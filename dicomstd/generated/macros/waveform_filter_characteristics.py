@@ -35,11 +35,21 @@ from dicomstd.specification import (
 
 
 def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if the filter is a notch filter."
+    return rt.disj(rt.present(context, 0x003A0223, "item", 0), rt.UNKNOWN)
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if the filter is a notch filter."
+    return rt.disj(rt.present(context, 0x003A0222, "item", 0), rt.UNKNOWN)
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Waveform Filter Type (003A,0322) is ANALOG"
     return rt.value_in(context, 0x003A0322, "item", 0, None, ("ANALOG",))
 
 
-def _condition_2(context: EvaluationContext) -> Truth:
+def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Waveform Filter Type (003A,0322) is DIGITAL"
     return rt.value_in(context, 0x003A0322, "item", 0, None, ("DIGITAL",))
 
@@ -93,8 +103,8 @@ WAVEFORM_FILTER_CHARACTERISTICS_MACRO: Final = AttributeTable(
             row=4,
             requirement=Requirement(
                 text="Required if the filter is a notch filter.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=never,
             ),
         ),
@@ -106,8 +116,8 @@ WAVEFORM_FILTER_CHARACTERISTICS_MACRO: Final = AttributeTable(
             row=5,
             requirement=Requirement(
                 text="Required if the filter is a notch filter.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_2,
                 otherwise=never,
             ),
         ),
@@ -146,7 +156,7 @@ WAVEFORM_FILTER_CHARACTERISTICS_MACRO: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if Waveform Filter Type (003A,0322) is ANALOG",
                 status="parser",
-                required=_condition_1,
+                required=_condition_3,
                 otherwise=never,
             ),
         ),
@@ -185,7 +195,7 @@ WAVEFORM_FILTER_CHARACTERISTICS_MACRO: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if Waveform Filter Type (003A,0322) is DIGITAL",
                 status="parser",
-                required=_condition_2,
+                required=_condition_4,
                 otherwise=never,
             ),
         ),

@@ -19,7 +19,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, always
+from dicomstd.conditions.runtime import EvaluationContext, always, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
@@ -94,15 +94,6 @@ def _condition_1(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_2(context: EvaluationContext) -> Truth:
-    "Required if image is part of a Series in which the images are temporally related May be present otherwise"
-    return rt.disj(
-        rt.compare(context, 0x00200100, "top", 0, None, "gt", 1.0),
-        rt.compare(context, 0x00200105, "top", 0, None, "gt", 1.0),
-        rt.UNKNOWN,
-    )
-
-
 GENERAL_IMAGE_MODULE: Final = AttributeTable(
     table_id="table_C.7-9",
     name="General Image",
@@ -134,8 +125,8 @@ GENERAL_IMAGE_MODULE: Final = AttributeTable(
             row=3,
             requirement=Requirement(
                 text="Required if image is part of a Series in which the images are temporally related May be present otherwise",
-                status="override",
-                required=_condition_2,
+                status="unknown by design",
+                required=not_verifiable,
                 otherwise=always,
             ),
         ),
@@ -147,8 +138,8 @@ GENERAL_IMAGE_MODULE: Final = AttributeTable(
             row=4,
             requirement=Requirement(
                 text="Required if image is part of a Series in which the images are temporally related May be present otherwise.",
-                status="override",
-                required=_condition_2,
+                status="unknown by design",
+                required=not_verifiable,
                 otherwise=always,
             ),
         ),

@@ -19,7 +19,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
@@ -37,6 +37,16 @@ from dicomstd.specification import (
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if IVUS Acquisition (0018,3100) value is MOTORIZED"
     return rt.value_in(context, 0x00183100, "item", 0, None, ("MOTORIZED",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if rotational catheter is used."
+    return rt.disj(rt.present(context, 0x00520013, "item", 0), rt.UNKNOWN)
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if rotational catheter is used."
+    return rt.disj(rt.present(context, 0x00520031, "item", 0), rt.UNKNOWN)
 
 
 INTRAVASCULAR_IMAGE_ACQUISITION_PARAMETERS_MODULE: Final = AttributeTable(
@@ -106,8 +116,8 @@ INTRAVASCULAR_IMAGE_ACQUISITION_PARAMETERS_MODULE: Final = AttributeTable(
             value_sets=(ValueSet(kind="enumerated", values=("CW", "CC")),),
             requirement=Requirement(
                 text="Required if rotational catheter is used.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_2,
                 otherwise=never,
             ),
         ),
@@ -119,8 +129,8 @@ INTRAVASCULAR_IMAGE_ACQUISITION_PARAMETERS_MODULE: Final = AttributeTable(
             row=6,
             requirement=Requirement(
                 text="Required if rotational catheter is used.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_3,
                 otherwise=never,
             ),
         ),

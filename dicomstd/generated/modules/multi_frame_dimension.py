@@ -19,7 +19,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.conditions.runtime import EvaluationContext, always, never
 from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
 
 # The conditions of this table's rows, compiled from their sentences (each function's
@@ -32,11 +32,40 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if the value of Dimension Index Pointer (0020,9165) is the Data Element Tag of an Attribute that is contained within a Functional Group Sequence."
+    return rt.disj(
+        rt.value_in(
+            context,
+            0x00209165,
+            "item",
+            0,
+            None,
+            (
+                rt.TagValue(0x00209056),
+                rt.TagValue(0x00209057),
+                rt.TagValue(0x00209128),
+                rt.TagValue(0x00209156),
+                rt.TagValue(0x00189151),
+                rt.TagValue(0x00189074),
+                rt.TagValue(0x00209153),
+                rt.TagValue(0x00189087),
+                rt.TagValue(0x00189089),
+                rt.TagValue(0x00189082),
+                rt.TagValue(0x0048021E),
+                rt.TagValue(0x0048021F),
+                rt.TagValue(0x0020930D),
+            ),
+        ),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
     "Required if the Functional Group Pointer (0020,9167) value is the Data Element Tag of a Private Attribute."
     return rt.private_tag(context, 0x00209167, "item", 0, None)
 
 
-def _condition_3(context: EvaluationContext) -> Truth:
+def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Dimension Organization Type (0020,9311) is absent or not TILED_FULL May be present otherwise."
     return rt.disj(
         rt.neg(rt.present(context, 0x00209311, "item", 0)),
@@ -116,8 +145,8 @@ MULTI_FRAME_DIMENSION_MODULE: Final = AttributeTable(
                     row=7,
                     requirement=Requirement(
                         text="Required if the value of Dimension Index Pointer (0020,9165) is the Data Element Tag of an Attribute that is contained within a Functional Group Sequence.",
-                        status="unknown by design",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_2,
                         otherwise=never,
                     ),
                 ),
@@ -130,7 +159,7 @@ MULTI_FRAME_DIMENSION_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if the Functional Group Pointer (0020,9167) value is the Data Element Tag of a Private Attribute.",
                         status="parser",
-                        required=_condition_2,
+                        required=_condition_3,
                         otherwise=never,
                     ),
                 ),
@@ -152,7 +181,7 @@ MULTI_FRAME_DIMENSION_MODULE: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if Dimension Organization Type (0020,9311) is absent or not TILED_FULL May be present otherwise.",
                 status="parser",
-                required=_condition_3,
+                required=_condition_4,
                 otherwise=always,
             ),
         ),

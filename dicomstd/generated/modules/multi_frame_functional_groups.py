@@ -19,7 +19,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
 
 # The conditions of this table's rows, compiled from their sentences (each function's
@@ -27,11 +27,47 @@ from dicomstd.specification import Attribute, AttributeTable, ItemCount, Require
 
 
 def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if for any frame, there are Per-Frame Functional Groups that are not empty."
+    return rt.disj(
+        rt.sop_class_in(
+            context,
+            (
+                "1.2.840.10008.5.1.4.1.1.4.3",
+                "1.2.840.10008.5.1.4.1.1.12.1.1",
+                "1.2.840.10008.5.1.4.1.1.12.2.1",
+                "1.2.840.10008.5.1.4.1.1.128.1",
+                "1.2.840.10008.5.1.4.1.1.13.1.1",
+                "1.2.840.10008.5.1.4.1.1.13.1.2",
+                "1.2.840.10008.5.1.4.1.1.13.1.3",
+                "1.2.840.10008.5.1.4.1.1.13.1.4",
+                "1.2.840.10008.5.1.4.1.1.13.1.5",
+                "1.2.840.10008.5.1.4.1.1.130",
+                "1.2.840.10008.5.1.4.1.1.14.1",
+                "1.2.840.10008.5.1.4.1.1.14.2",
+                "1.2.840.10008.5.1.4.1.1.2.1",
+                "1.2.840.10008.5.1.4.1.1.2.2",
+                "1.2.840.10008.5.1.4.1.1.30",
+                "1.2.840.10008.5.1.4.1.1.4.1",
+                "1.2.840.10008.5.1.4.1.1.4.2",
+                "1.2.840.10008.5.1.4.1.1.4.4",
+                "1.2.840.10008.5.1.4.1.1.481.23",
+                "1.2.840.10008.5.1.4.1.1.481.24",
+                "1.2.840.10008.5.1.4.1.1.6.2",
+                "1.2.840.10008.5.1.4.1.1.6.3",
+                "1.2.840.10008.5.1.4.1.1.77.1.5.4",
+                "1.2.840.10008.5.1.4.1.1.77.1.5.8",
+            ),
+        ),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Concatenation UID (0020,9161) is present."
     return rt.present(context, 0x00209161, "item", 0)
 
 
-def _condition_2(context: EvaluationContext) -> Truth:
+def _condition_3(context: EvaluationContext) -> Truth:
     "Required if a group of multi-frame image SOP Instances within a Series are part of a Concatenation."
     return rt.disj(
         rt.present(context, 0x00209162, "top", 0),
@@ -66,8 +102,8 @@ MULTI_FRAME_FUNCTIONAL_GROUPS_MODULE: Final = AttributeTable(
             item_count=ItemCount(minimum=1, maximum=None),
             requirement=Requirement(
                 text="Required if for any frame, there are Per-Frame Functional Groups that are not empty.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=never,
             ),
         ),
@@ -96,7 +132,7 @@ MULTI_FRAME_FUNCTIONAL_GROUPS_MODULE: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if Concatenation UID (0020,9161) is present.",
                 status="parser",
-                required=_condition_1,
+                required=_condition_2,
                 otherwise=never,
             ),
         ),
@@ -116,7 +152,7 @@ MULTI_FRAME_FUNCTIONAL_GROUPS_MODULE: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if a group of multi-frame image SOP Instances within a Series are part of a Concatenation.",
                 status="override",
-                required=_condition_2,
+                required=_condition_3,
                 otherwise=never,
             ),
         ),
@@ -129,7 +165,7 @@ MULTI_FRAME_FUNCTIONAL_GROUPS_MODULE: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if Concatenation UID (0020,9161) is present.",
                 status="parser",
-                required=_condition_1,
+                required=_condition_2,
                 otherwise=never,
             ),
         ),
@@ -142,7 +178,7 @@ MULTI_FRAME_FUNCTIONAL_GROUPS_MODULE: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if Concatenation UID (0020,9161) is present.",
                 status="parser",
-                required=_condition_1,
+                required=_condition_2,
                 otherwise=never,
             ),
         ),

@@ -19,7 +19,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.conditions.runtime import EvaluationContext, always, never
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
@@ -35,31 +35,46 @@ from dicomstd.specification import (
 
 
 def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if the source is not a gamma-emitting (photon) source May be present otherwise"
+    return rt.disj(
+        rt.present(context, 0x300A022B, "item", 0),
+        rt.conj(rt.neg(rt.compare(context, 0x300A022A, "item", 0, None, "gt", 0.0)), rt.UNKNOWN),
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if the source is not a gamma-emitting (photon) source"
+    return rt.disj(
+        rt.value_in(context, 0x300A0229, "item", 0, None, ("DOSE_RATE_WATER",)), rt.UNKNOWN
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Brachy Treatment Type (300A,0202) is PDR."
     return rt.value_in(context, 0x300A0202, "parent", 2, None, ("PDR",))
 
 
-def _condition_2(context: EvaluationContext) -> Truth:
+def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Source Applicator Number (300A,0290) is present."
     return rt.present(context, 0x300A0290, "item", 0)
 
 
-def _condition_3(context: EvaluationContext) -> Truth:
+def _condition_5(context: EvaluationContext) -> Truth:
     "Required if Channel Effective Length (300A,0271) is present"
     return rt.present(context, 0x300A0271, "item", 0)
 
 
-def _condition_4(context: EvaluationContext) -> Truth:
+def _condition_6(context: EvaluationContext) -> Truth:
     "Required if Source Movement Type (300A,0288) is STEPWISE."
     return rt.value_in(context, 0x300A0288, "item", 0, None, ("STEPWISE",))
 
 
-def _condition_5(context: EvaluationContext) -> Truth:
+def _condition_7(context: EvaluationContext) -> Truth:
     "Required if value Transfer Tube Number (300A,02A2) is non-null."
     return rt.has_value(context, 0x300A02A2, "item", 0)
 
 
-def _condition_6(context: EvaluationContext) -> Truth:
+def _condition_8(context: EvaluationContext) -> Truth:
     "Required if Cumulative Time Weight (300A,02D6) is non-null in Control Points specified within Brachy Control Point Sequence (300A,02D0)"
     return rt.in_any_item(
         context,
@@ -296,8 +311,8 @@ RT_BRACHY_APPLICATION_SETUPS_MODULE: Final = AttributeTable(
                     ),
                     requirement=Requirement(
                         text="Required if the source is not a gamma-emitting (photon) source May be present otherwise",
-                        status="unknown by design",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_1,
                         otherwise=always,
                     ),
                 ),
@@ -316,8 +331,8 @@ RT_BRACHY_APPLICATION_SETUPS_MODULE: Final = AttributeTable(
                     row=31,
                     requirement=Requirement(
                         text="Required if the source is not a gamma-emitting (photon) source",
-                        status="unknown by design",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_2,
                         otherwise=never,
                     ),
                 ),
@@ -551,7 +566,7 @@ RT_BRACHY_APPLICATION_SETUPS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Brachy Treatment Type (300A,0202) is PDR.",
                                 status="parser",
-                                required=_condition_1,
+                                required=_condition_3,
                                 otherwise=never,
                             ),
                         ),
@@ -564,7 +579,7 @@ RT_BRACHY_APPLICATION_SETUPS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Brachy Treatment Type (300A,0202) is PDR.",
                                 status="parser",
-                                required=_condition_1,
+                                required=_condition_3,
                                 otherwise=never,
                             ),
                         ),
@@ -584,7 +599,7 @@ RT_BRACHY_APPLICATION_SETUPS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Source Applicator Number (300A,0290) is present.",
                                 status="parser",
-                                required=_condition_2,
+                                required=_condition_4,
                                 otherwise=never,
                             ),
                         ),
@@ -598,7 +613,7 @@ RT_BRACHY_APPLICATION_SETUPS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Source Applicator Number (300A,0290) is present",
                                 status="parser",
-                                required=_condition_2,
+                                required=_condition_4,
                                 otherwise=never,
                             ),
                         ),
@@ -618,7 +633,7 @@ RT_BRACHY_APPLICATION_SETUPS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Source Applicator Number (300A,0290) is present.",
                                 status="parser",
-                                required=_condition_2,
+                                required=_condition_4,
                                 otherwise=never,
                             ),
                         ),
@@ -631,7 +646,7 @@ RT_BRACHY_APPLICATION_SETUPS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Channel Effective Length (300A,0271) is present",
                                 status="parser",
-                                required=_condition_3,
+                                required=_condition_5,
                                 otherwise=never,
                             ),
                         ),
@@ -672,7 +687,7 @@ RT_BRACHY_APPLICATION_SETUPS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Source Movement Type (300A,0288) is STEPWISE.",
                                 status="parser",
-                                required=_condition_4,
+                                required=_condition_6,
                                 otherwise=never,
                             ),
                         ),
@@ -692,7 +707,7 @@ RT_BRACHY_APPLICATION_SETUPS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Source Applicator Number (300A,0290) is present",
                                 status="parser",
-                                required=_condition_2,
+                                required=_condition_4,
                                 otherwise=never,
                             ),
                         ),
@@ -712,7 +727,7 @@ RT_BRACHY_APPLICATION_SETUPS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if value Transfer Tube Number (300A,02A2) is non-null.",
                                 status="parser",
-                                required=_condition_5,
+                                required=_condition_7,
                                 otherwise=never,
                             ),
                         ),
@@ -732,7 +747,7 @@ RT_BRACHY_APPLICATION_SETUPS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Channel Effective Length (300A,0271) is present",
                                 status="parser",
-                                required=_condition_3,
+                                required=_condition_5,
                                 otherwise=never,
                             ),
                         ),
@@ -825,7 +840,7 @@ RT_BRACHY_APPLICATION_SETUPS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Cumulative Time Weight (300A,02D6) is non-null in Control Points specified within Brachy Control Point Sequence (300A,02D0)",
                                 status="parser",
-                                required=_condition_6,
+                                required=_condition_8,
                                 otherwise=never,
                             ),
                         ),

@@ -19,7 +19,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.conditions.runtime import EvaluationContext, always, never
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
@@ -35,46 +35,61 @@ from dicomstd.specification import (
 
 
 def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if the source is not a gamma-emitting (photon) source May be present otherwise"
+    return rt.disj(
+        rt.present(context, 0x300A022B, "item", 0),
+        rt.conj(rt.neg(rt.compare(context, 0x300A022A, "item", 0, None, "gt", 0.0)), rt.UNKNOWN),
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if the source is not a gamma-emitting (photon) source"
+    return rt.disj(
+        rt.value_in(context, 0x300A0229, "item", 0, None, ("DOSE_RATE_WATER",)), rt.UNKNOWN
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Referenced Measured Dose Reference Number (3008,0082) is not present shall not be present otherwise."
     return rt.neg(rt.present(context, 0x30080082, "item", 0))
 
 
-def _condition_2(context: EvaluationContext) -> Truth:
+def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Referenced Dose Reference Number (300C,0051) is not present shall not be present otherwise."
     return rt.neg(rt.present(context, 0x300C0051, "item", 0))
 
 
-def _condition_3(context: EvaluationContext) -> Truth:
+def _condition_5(context: EvaluationContext) -> Truth:
     "Required if Channel Effective Length (300A,0271) is present"
     return rt.present(context, 0x300A0271, "item", 0)
 
 
-def _condition_4(context: EvaluationContext) -> Truth:
+def _condition_6(context: EvaluationContext) -> Truth:
     "Required if Brachy Treatment Type (300A,0202) is PDR"
     return rt.value_in(context, 0x300A0202, "parent", 2, None, ("PDR",))
 
 
-def _condition_5(context: EvaluationContext) -> Truth:
+def _condition_7(context: EvaluationContext) -> Truth:
     "Required if Referenced Calculated Dose Reference Number (3008,0092) is not present shall not be present otherwise."
     return rt.neg(rt.present(context, 0x30080092, "item", 0))
 
 
-def _condition_6(context: EvaluationContext) -> Truth:
+def _condition_8(context: EvaluationContext) -> Truth:
     "Required if Channel Effective Length (300A,0271) is present"
     return rt.present(context, 0x300A0271, "parent", 1)
 
 
-def _condition_7(context: EvaluationContext) -> Truth:
+def _condition_9(context: EvaluationContext) -> Truth:
     "Required if Source Movement Type (300A,0288) is STEPWISE."
     return rt.value_in(context, 0x300A0288, "parent", 1, None, ("STEPWISE",))
 
 
-def _condition_8(context: EvaluationContext) -> Truth:
+def _condition_10(context: EvaluationContext) -> Truth:
     "Required if value Transfer Tube Number (300A,02A2) is not zero length."
     return rt.has_value(context, 0x300A02A2, "item", 0)
 
 
-def _condition_9(context: EvaluationContext) -> Truth:
+def _condition_11(context: EvaluationContext) -> Truth:
     "Required if Recorded Channel Sequence (3008,0130) is present and Brachy Treatment Type (300A,0202) is not MANUAL or PDR."
     return rt.conj(
         rt.present(context, 0x30080130, "parent", 1),
@@ -194,8 +209,8 @@ RT_BRACHY_SESSION_RECORD_MODULE: Final = AttributeTable(
                     ),
                     requirement=Requirement(
                         text="Required if the source is not a gamma-emitting (photon) source May be present otherwise",
-                        status="unknown by design",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_1,
                         otherwise=always,
                     ),
                 ),
@@ -214,8 +229,8 @@ RT_BRACHY_SESSION_RECORD_MODULE: Final = AttributeTable(
                     row=15,
                     requirement=Requirement(
                         text="Required if the source is not a gamma-emitting (photon) source",
-                        status="unknown by design",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_2,
                         otherwise=never,
                     ),
                 ),
@@ -353,7 +368,7 @@ RT_BRACHY_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Referenced Measured Dose Reference Number (3008,0082) is not present shall not be present otherwise.",
                                 status="parser",
-                                required=_condition_1,
+                                required=_condition_3,
                                 otherwise=never,
                             ),
                         ),
@@ -366,7 +381,7 @@ RT_BRACHY_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Referenced Dose Reference Number (300C,0051) is not present shall not be present otherwise.",
                                 status="parser",
-                                required=_condition_2,
+                                required=_condition_4,
                                 otherwise=never,
                             ),
                         ),
@@ -403,7 +418,7 @@ RT_BRACHY_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Referenced Dose Reference Number (300C,0051) is not present shall not be present otherwise.",
                                 status="parser",
-                                required=_condition_2,
+                                required=_condition_4,
                                 otherwise=never,
                             ),
                         ),
@@ -584,7 +599,7 @@ RT_BRACHY_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Channel Effective Length (300A,0271) is present",
                                 status="parser",
-                                required=_condition_3,
+                                required=_condition_5,
                                 otherwise=never,
                             ),
                         ),
@@ -631,7 +646,7 @@ RT_BRACHY_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Brachy Treatment Type (300A,0202) is PDR",
                                 status="parser",
-                                required=_condition_4,
+                                required=_condition_6,
                                 otherwise=never,
                             ),
                         ),
@@ -644,7 +659,7 @@ RT_BRACHY_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Brachy Treatment Type (300A,0202) is PDR",
                                 status="parser",
-                                required=_condition_4,
+                                required=_condition_6,
                                 otherwise=never,
                             ),
                         ),
@@ -657,7 +672,7 @@ RT_BRACHY_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Brachy Treatment Type (300A,0202) is PDR",
                                 status="parser",
-                                required=_condition_4,
+                                required=_condition_6,
                                 otherwise=never,
                             ),
                         ),
@@ -670,7 +685,7 @@ RT_BRACHY_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Brachy Treatment Type (300A,0202) is PDR",
                                 status="parser",
-                                required=_condition_4,
+                                required=_condition_6,
                                 otherwise=never,
                             ),
                         ),
@@ -691,7 +706,7 @@ RT_BRACHY_SESSION_RECORD_MODULE: Final = AttributeTable(
                                     requirement=Requirement(
                                         text="Required if Referenced Measured Dose Reference Number (3008,0082) is not present shall not be present otherwise.",
                                         status="parser",
-                                        required=_condition_1,
+                                        required=_condition_3,
                                         otherwise=never,
                                     ),
                                 ),
@@ -704,7 +719,7 @@ RT_BRACHY_SESSION_RECORD_MODULE: Final = AttributeTable(
                                     requirement=Requirement(
                                         text="Required if Referenced Dose Reference Number (300C,0051) is not present shall not be present otherwise.",
                                         status="parser",
-                                        required=_condition_2,
+                                        required=_condition_4,
                                         otherwise=never,
                                     ),
                                 ),
@@ -734,7 +749,7 @@ RT_BRACHY_SESSION_RECORD_MODULE: Final = AttributeTable(
                                     requirement=Requirement(
                                         text="Required if Referenced Calculated Dose Reference Number (3008,0092) is not present shall not be present otherwise.",
                                         status="parser",
-                                        required=_condition_5,
+                                        required=_condition_7,
                                         otherwise=never,
                                     ),
                                 ),
@@ -747,7 +762,7 @@ RT_BRACHY_SESSION_RECORD_MODULE: Final = AttributeTable(
                                     requirement=Requirement(
                                         text="Required if Referenced Dose Reference Number (300C,0051) is not present shall not be present otherwise.",
                                         status="parser",
-                                        required=_condition_2,
+                                        required=_condition_4,
                                         otherwise=never,
                                     ),
                                 ),
@@ -815,7 +830,7 @@ RT_BRACHY_SESSION_RECORD_MODULE: Final = AttributeTable(
                                     requirement=Requirement(
                                         text="Required if Channel Effective Length (300A,0271) is present",
                                         status="parser",
-                                        required=_condition_6,
+                                        required=_condition_8,
                                         otherwise=never,
                                     ),
                                 ),
@@ -835,7 +850,7 @@ RT_BRACHY_SESSION_RECORD_MODULE: Final = AttributeTable(
                                     requirement=Requirement(
                                         text="Required if Source Movement Type (300A,0288) is STEPWISE.",
                                         status="parser",
-                                        required=_condition_7,
+                                        required=_condition_9,
                                         otherwise=never,
                                     ),
                                 ),
@@ -857,7 +872,7 @@ RT_BRACHY_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if value Transfer Tube Number (300A,02A2) is not zero length.",
                                 status="parser",
-                                required=_condition_8,
+                                required=_condition_10,
                                 otherwise=never,
                             ),
                         ),
@@ -908,7 +923,7 @@ RT_BRACHY_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Recorded Channel Sequence (3008,0130) is present and Brachy Treatment Type (300A,0202) is not MANUAL or PDR.",
                                 status="parser",
-                                required=_condition_9,
+                                required=_condition_11,
                                 otherwise=never,
                             ),
                         ),
@@ -921,7 +936,7 @@ RT_BRACHY_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Recorded Channel Sequence (3008,0130) is present and Brachy Treatment Type (300A,0202) is not MANUAL or PDR.",
                                 status="parser",
-                                required=_condition_9,
+                                required=_condition_11,
                                 otherwise=never,
                             ),
                         ),
@@ -934,7 +949,7 @@ RT_BRACHY_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Recorded Channel Sequence (3008,0130) is present and Brachy Treatment Type (300A,0202) is not MANUAL or PDR.",
                                 status="parser",
-                                required=_condition_9,
+                                required=_condition_11,
                                 otherwise=never,
                             ),
                         ),
@@ -947,7 +962,7 @@ RT_BRACHY_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Recorded Channel Sequence (3008,0130) is present and Brachy Treatment Type (300A,0202) is not MANUAL or PDR.",
                                 status="parser",
-                                required=_condition_9,
+                                required=_condition_11,
                                 otherwise=never,
                             ),
                         ),

@@ -17,8 +17,30 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.conditions.runtime import never, not_verifiable
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if the right eye is measured"
+    return rt.disj(
+        rt.value_in(context, 0x00240113, "top", 0, None, ("R", "B")),
+        rt.conj(rt.neg(rt.value_in(context, 0x00240113, "top", 0, None, ("L",))), rt.UNKNOWN),
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if the left eye is measured"
+    return rt.disj(
+        rt.value_in(context, 0x00240113, "top", 0, None, ("L", "B")),
+        rt.conj(rt.neg(rt.value_in(context, 0x00240113, "top", 0, None, ("R",))), rt.UNKNOWN),
+    )
+
 
 SUBJECTIVE_REFRACTION_MEASUREMENTS_MODULE: Final = AttributeTable(
     table_id="table_C.8.25.11-1",
@@ -43,8 +65,8 @@ SUBJECTIVE_REFRACTION_MEASUREMENTS_MODULE: Final = AttributeTable(
             ),
             requirement=Requirement(
                 text="Required if the right eye is measured",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=never,
             ),
         ),
@@ -64,8 +86,8 @@ SUBJECTIVE_REFRACTION_MEASUREMENTS_MODULE: Final = AttributeTable(
             ),
             requirement=Requirement(
                 text="Required if the left eye is measured",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_2,
                 otherwise=never,
             ),
         ),

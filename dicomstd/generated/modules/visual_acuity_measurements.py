@@ -19,7 +19,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
@@ -37,6 +37,22 @@ from dicomstd.specification import (
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if the Optotype (0046,0094) Attribute value is LETTERS or NUMBERS or PICTURES"
     return rt.value_in(context, 0x00460094, "item", 0, None, ("LETTERS", "NUMBERS", "PICTURES"))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if the right eye is measured"
+    return rt.disj(
+        rt.value_in(context, 0x00240113, "top", 0, None, ("R",)),
+        rt.conj(rt.neg(rt.value_in(context, 0x00240113, "top", 0, None, ("L",))), rt.UNKNOWN),
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if the left eye is measured"
+    return rt.disj(
+        rt.value_in(context, 0x00240113, "top", 0, None, ("L",)),
+        rt.conj(rt.neg(rt.value_in(context, 0x00240113, "top", 0, None, ("R",))), rt.UNKNOWN),
+    )
 
 
 VISUAL_ACUITY_MEASUREMENTS_MODULE: Final = AttributeTable(
@@ -133,8 +149,8 @@ VISUAL_ACUITY_MEASUREMENTS_MODULE: Final = AttributeTable(
             ),
             requirement=Requirement(
                 text="Required if the right eye is measured",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_2,
                 otherwise=never,
             ),
         ),
@@ -154,8 +170,8 @@ VISUAL_ACUITY_MEASUREMENTS_MODULE: Final = AttributeTable(
             ),
             requirement=Requirement(
                 text="Required if the left eye is measured",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_3,
                 otherwise=never,
             ),
         ),
