@@ -1080,3 +1080,16 @@ def test_evidence_measurement_laterality(compiled: list[CompiledCondition]) -> N
     measurement.MeasurementLaterality = "R"
     for row in (left_autorefraction, left_visual_acuity):
         assert _top(row, measurement) is F
+
+
+def test_evidence_enhanced_rt_image_gating_and_fraction(compiled: list[CompiledCondition]) -> None:
+    cardiac = _usage_row(compiled, "table_A.86.1.16-1", "table_C.7.6.18-1")  # Continuous RT
+    image = _dataset("1.2.840.10008.5.1.4.1.1.481.24", ImageType=["ORIGINAL", "PRIMARY", "CARDIAC"])
+    assert _top(cardiac, image) is U
+    image.ImageType = ["ORIGINAL", "PRIMARY", "CARDRESP_GATED"]
+    assert _top(cardiac, image) is T
+    fraction = _row(compiled, "table_C.36.2.4.11-1", "3002,0103/300A,0705")
+    context = Dataset()
+    assert evaluate(fraction.requirement.required, EvaluationContext(context, (Dataset(),))) is U
+    context.RTRadiationSetDeliveryNumber = 1
+    assert evaluate(fraction.requirement.required, EvaluationContext(context, (Dataset(),))) is T

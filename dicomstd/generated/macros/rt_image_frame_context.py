@@ -17,8 +17,24 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.conditions.runtime import never, not_verifiable
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if the Frame is related to a specific Fraction"
+    return rt.disj(rt.present(context, 0x300A0705, "item", 0), rt.UNKNOWN)
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if the Frame is related to a specific Fraction"
+    return rt.disj(rt.present(context, 0x300A0704, "item", 0), rt.UNKNOWN)
+
 
 RT_IMAGE_FRAME_CONTEXT_MACRO: Final = AttributeTable(
     table_id="table_C.36.2.4.11-1",
@@ -58,8 +74,8 @@ RT_IMAGE_FRAME_CONTEXT_MACRO: Final = AttributeTable(
                     row=4,
                     requirement=Requirement(
                         text="Required if the Frame is related to a specific Fraction",
-                        status="unknown by design",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_1,
                         otherwise=never,
                     ),
                 ),
@@ -71,8 +87,8 @@ RT_IMAGE_FRAME_CONTEXT_MACRO: Final = AttributeTable(
                     row=5,
                     requirement=Requirement(
                         text="Required if the Frame is related to a specific Fraction",
-                        status="unknown by design",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_2,
                         otherwise=never,
                     ),
                 ),
