@@ -1093,3 +1093,27 @@ def test_evidence_enhanced_rt_image_gating_and_fraction(compiled: list[CompiledC
     assert evaluate(fraction.requirement.required, EvaluationContext(context, (Dataset(),))) is U
     context.RTRadiationSetDeliveryNumber = 1
     assert evaluate(fraction.requirement.required, EvaluationContext(context, (Dataset(),))) is T
+
+
+def test_evidence_third_reading(compiled: list[CompiledCondition]) -> None:
+    palette = _row(compiled, "table_C.23.3-1", "0072,0200/0072,0705")
+    item = Dataset()
+    outcome = evaluate_requirement(palette.requirement, EvaluationContext(item, (Dataset(),)))
+    assert (outcome.required, outcome.forbidden) == (F, T)  # no Pseudo-Color Type: not present
+    item.PseudoColorType = "HOT_IRON"  # a standard palette's Content Label (PS3.6 Annex B)
+    outcome = evaluate_requirement(palette.requirement, EvaluationContext(item, (Dataset(),)))
+    assert outcome.required is T
+    item.PseudoColorType = "LOCAL_RAINBOW"
+    outcome = evaluate_requirement(palette.requirement, EvaluationContext(item, (Dataset(),)))
+    assert (outcome.required, outcome.forbidden) == (F, F)  # "may be present otherwise if ..."
+    selector = _row(compiled, "table_10-20", "0072,0026")
+    reference = Dataset()
+    reference.SelectorAttributeVR = "SQ"
+    assert evaluate(selector.requirement.required, EvaluationContext(reference, (Dataset(),))) is U
+    reference.SelectorAttributeVR = "DS"
+    assert evaluate(selector.requirement.required, EvaluationContext(reference, (Dataset(),))) is T
+    conversion = _usage_row(compiled, "table_A.70-1", "table_C.7.6.16.2.25.3-1")
+    legacy = Dataset()
+    assert _top(conversion, legacy) is U
+    legacy.QueryRetrieveView = "ENHANCED"
+    assert _top(conversion, legacy) is T

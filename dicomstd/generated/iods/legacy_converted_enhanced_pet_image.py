@@ -31,6 +31,16 @@ def _condition_1(context: EvaluationContext) -> Truth:
     return rt.disj(rt.conj(rt.has_value(context, 0x00180015, "any", 0), rt.UNKNOWN), rt.UNKNOWN)
 
 
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if created by conversion from a DICOM source"
+    return rt.disj(
+        rt.item_count(context, 0x00209171, "frame", 0, "gt", 0),
+        rt.item_count(context, 0x00209170, "frame", 0, "gt", 0),
+        rt.value_in(context, 0x00080053, "top", 0, None, ("ENHANCED",)),
+        rt.UNKNOWN,
+    )
+
+
 LEGACY_CONVERTED_ENHANCED_PET_IMAGE_IOD: Final = IODSpecification(
     name="Legacy Converted Enhanced PET Image",
     kind="composite",
@@ -268,8 +278,8 @@ LEGACY_CONVERTED_ENHANCED_PET_IMAGE_IOD: Final = IODSpecification(
             placement="per-frame",
             requirement=Requirement(
                 text="Required if created by conversion from a DICOM source",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_2,
                 otherwise=never,
             ),
         ),

@@ -32,16 +32,38 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Ophthalmic Photography Reference Image available"
+    return rt.disj(
+        rt.conj(
+            rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.77.1.5.4",)),
+            rt.present(context, 0x00081140, "frame", 0),
+        ),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
     "Required if contrast was administered"
     return rt.disj(rt.present(context, 0x00189341, "frame", 0), rt.UNKNOWN)
 
 
-def _condition_3(context: EvaluationContext) -> Truth:
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Ophthalmic Photography Reference Image is available."
+    return rt.disj(
+        rt.conj(
+            rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.77.1.5.4",)),
+            rt.present(context, 0x00200200, "top", 0),
+        ),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
     "Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE May be present otherwise."
     return rt.neg(rt.value_in(context, 0x00189037, "any", 0, None, ("NONE",)))
 
 
-def _condition_4(context: EvaluationContext) -> Truth:
+def _condition_6(context: EvaluationContext) -> Truth:
     "Required if Contrast/Bolus Agent Sequence (0018,0012) is used"
     return rt.present(context, 0x00180012, "any", 0)
 
@@ -110,8 +132,8 @@ OPHTHALMIC_TOMOGRAPHY_IMAGE_IOD: Final = IODSpecification(
             condition="Required if Ophthalmic Photography Reference Image available",
             requirement=Requirement(
                 text="Required if Ophthalmic Photography Reference Image available",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_2,
                 otherwise=never,
             ),
         ),
@@ -139,7 +161,7 @@ OPHTHALMIC_TOMOGRAPHY_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if contrast was administered",
                 status="override",
-                required=_condition_2,
+                required=_condition_3,
                 otherwise=never,
             ),
         ),
@@ -261,8 +283,8 @@ OPHTHALMIC_TOMOGRAPHY_IMAGE_IOD: Final = IODSpecification(
             condition="Required if Ophthalmic Photography Reference Image is available.",
             requirement=Requirement(
                 text="Required if Ophthalmic Photography Reference Image is available.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_4,
                 otherwise=never,
             ),
         ),
@@ -287,7 +309,7 @@ OPHTHALMIC_TOMOGRAPHY_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE May be present otherwise.",
                 status="parser",
-                required=_condition_3,
+                required=_condition_5,
                 otherwise=always,
             ),
         ),
@@ -300,7 +322,7 @@ OPHTHALMIC_TOMOGRAPHY_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Contrast/Bolus Agent Sequence (0018,0012) is used",
                 status="parser",
-                required=_condition_4,
+                required=_condition_6,
                 otherwise=never,
             ),
         ),

@@ -19,7 +19,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import Attribute, AttributeTable, Requirement
 
 # The conditions of this table's rows, compiled from their sentences (each function's
@@ -27,11 +27,34 @@ from dicomstd.specification import Attribute, AttributeTable, Requirement
 
 
 def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if the selected content is not a Sequence Item."
+    return rt.disj(
+        rt.present(context, 0x00720028, "item", 0),
+        rt.conj(
+            rt.has_value(context, 0x00720050, "item", 0),
+            rt.neg(rt.value_in(context, 0x00720050, "item", 0, None, ("SQ",))),
+        ),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if the selected content is a single Attribute of any VR other than SQ."
+    return rt.disj(
+        rt.conj(
+            rt.has_value(context, 0x00720050, "item", 0),
+            rt.neg(rt.value_in(context, 0x00720050, "item", 0, None, ("SQ",))),
+        ),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Selector Attribute (0072,0026) is nested in one or more Sequences or is absent"
     return rt.disj(rt.UNKNOWN, rt.neg(rt.present(context, 0x00720026, "item", 0)))
 
 
-def _condition_2(context: EvaluationContext) -> Truth:
+def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Selector Sequence Pointer (0072,0052) is present and one or more of the values of Selector Sequence Pointer (0072,0052) is the Data Element Tag of a Private Attribute"
     return rt.conj(
         rt.present(context, 0x00720052, "item", 0),
@@ -39,12 +62,12 @@ def _condition_2(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_3(context: EvaluationContext) -> Truth:
+def _condition_5(context: EvaluationContext) -> Truth:
     "Required if Selector Sequence Pointer (0072,0052) is present"
     return rt.present(context, 0x00720052, "item", 0)
 
 
-def _condition_4(context: EvaluationContext) -> Truth:
+def _condition_6(context: EvaluationContext) -> Truth:
     "Required if the Selector Attribute (0072,0026) value is the Data Element Tag of a Private Attribute"
     return rt.private_tag(context, 0x00720026, "item", 0, None)
 
@@ -64,8 +87,8 @@ SELECTOR_ATTRIBUTE_MACRO: Final = AttributeTable(
             row=1,
             requirement=Requirement(
                 text="Required if the selected content is not a Sequence Item.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=never,
             ),
         ),
@@ -77,8 +100,8 @@ SELECTOR_ATTRIBUTE_MACRO: Final = AttributeTable(
             row=2,
             requirement=Requirement(
                 text="Required if the selected content is a single Attribute of any VR other than SQ.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_2,
                 otherwise=never,
             ),
         ),
@@ -91,7 +114,7 @@ SELECTOR_ATTRIBUTE_MACRO: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if Selector Attribute (0072,0026) is nested in one or more Sequences or is absent",
                 status="parser",
-                required=_condition_1,
+                required=_condition_3,
                 otherwise=never,
             ),
         ),
@@ -104,7 +127,7 @@ SELECTOR_ATTRIBUTE_MACRO: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if Selector Sequence Pointer (0072,0052) is present and one or more of the values of Selector Sequence Pointer (0072,0052) is the Data Element Tag of a Private Attribute",
                 status="parser",
-                required=_condition_2,
+                required=_condition_4,
                 otherwise=never,
             ),
         ),
@@ -117,7 +140,7 @@ SELECTOR_ATTRIBUTE_MACRO: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if Selector Sequence Pointer (0072,0052) is present",
                 status="parser",
-                required=_condition_3,
+                required=_condition_5,
                 otherwise=never,
             ),
         ),
@@ -130,7 +153,7 @@ SELECTOR_ATTRIBUTE_MACRO: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if the Selector Attribute (0072,0026) value is the Data Element Tag of a Private Attribute",
                 status="parser",
-                required=_condition_4,
+                required=_condition_6,
                 otherwise=never,
             ),
         ),

@@ -151,6 +151,18 @@ def _condition_18(context: EvaluationContext) -> Truth:
 
 
 def _condition_19(context: EvaluationContext) -> Truth:
+    "Required if Pseudo-Color Type (0072,0704) is a reference to a standard palette May be present otherwise if Pseudo-Color Type (0072,0704) is present."
+    return rt.value_in(
+        context,
+        0x00720704,
+        "item",
+        0,
+        None,
+        ("HOT_IRON", "PET", "HOT_METAL_BLUE", "PET_20_STEP", "SPRING", "SUMMER", "FALL", "WINTER"),
+    )
+
+
+def _condition_20(context: EvaluationContext) -> Truth:
     return rt.present(context, 0x00720704, "item", 0)
 
 
@@ -719,9 +731,9 @@ HANGING_PROTOCOL_DISPLAY_MODULE: Final = AttributeTable(
                     ),
                     requirement=Requirement(
                         text="Required if Pseudo-Color Type (0072,0704) is a reference to a standard palette May be present otherwise if Pseudo-Color Type (0072,0704) is present.",
-                        status="unknown by design",
-                        required=not_verifiable,
-                        otherwise=_condition_19,
+                        status="override",
+                        required=_condition_19,
+                        otherwise=_condition_20,
                     ),
                 ),
                 Attribute(

@@ -70,26 +70,31 @@ def _condition_5(context: EvaluationContext) -> Truth:
 
 
 def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if the current Item contains any Attributes which refer to the Base Beam Modifier Coordinate System"
+    return rt.disj(rt.present(context, 0x300A0688, "item", 0), rt.UNKNOWN)
+
+
+def _condition_7(context: EvaluationContext) -> Truth:
     "Required if RT Device Distance Reference Location Code Sequence (300A,0659) is present"
     return rt.present(context, 0x300A0659, "item", 0)
 
 
-def _condition_7(context: EvaluationContext) -> Truth:
+def _condition_8(context: EvaluationContext) -> Truth:
     "Required if the value of Acquisition Signal Type (3002,0129) is KV"
     return rt.value_in(context, 0x30020129, "item", 0, None, ("KV",))
 
 
-def _condition_8(context: EvaluationContext) -> Truth:
+def _condition_9(context: EvaluationContext) -> Truth:
     "Required if the value of Acquisition Signal Type (3002,0129) is MV"
     return rt.value_in(context, 0x30020129, "item", 0, None, ("MV",))
 
 
-def _condition_9(context: EvaluationContext) -> Truth:
+def _condition_10(context: EvaluationContext) -> Truth:
     "Required if the value of Acquisition Method (3002,012A) is PROJECTION"
     return rt.value_in(context, 0x3002012A, "item", 0, None, ("PROJECTION",))
 
 
-def _condition_10(context: EvaluationContext) -> Truth:
+def _condition_11(context: EvaluationContext) -> Truth:
     "Required if the value of Acquisition Method (3002,012A) is CT"
     return rt.value_in(context, 0x3002012A, "item", 0, None, ("CT",))
 
@@ -348,8 +353,8 @@ RT_PATIENT_POSITION_ACQUISITION_INSTRUCTION_MODULE: Final = AttributeTable(
                             ),
                             requirement=Requirement(
                                 text="Required if the current Item contains any Attributes which refer to the Base Beam Modifier Coordinate System",
-                                status="unknown by design",
-                                required=not_verifiable,
+                                status="override",
+                                required=_condition_6,
                                 otherwise=never,
                             ),
                         ),
@@ -362,7 +367,7 @@ RT_PATIENT_POSITION_ACQUISITION_INSTRUCTION_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if RT Device Distance Reference Location Code Sequence (300A,0659) is present",
                                 status="parser",
-                                required=_condition_6,
+                                required=_condition_7,
                                 otherwise=never,
                             ),
                         ),
@@ -399,7 +404,7 @@ RT_PATIENT_POSITION_ACQUISITION_INSTRUCTION_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if the value of Acquisition Signal Type (3002,0129) is KV",
                                 status="parser",
-                                required=_condition_7,
+                                required=_condition_8,
                                 otherwise=never,
                             ),
                         ),
@@ -420,7 +425,7 @@ RT_PATIENT_POSITION_ACQUISITION_INSTRUCTION_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if the value of Acquisition Signal Type (3002,0129) is MV",
                                 status="parser",
-                                required=_condition_8,
+                                required=_condition_9,
                                 otherwise=never,
                             ),
                         ),
@@ -446,7 +451,7 @@ RT_PATIENT_POSITION_ACQUISITION_INSTRUCTION_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if the value of Acquisition Method (3002,012A) is PROJECTION",
                                 status="parser",
-                                required=_condition_9,
+                                required=_condition_10,
                                 otherwise=never,
                             ),
                         ),
@@ -467,7 +472,7 @@ RT_PATIENT_POSITION_ACQUISITION_INSTRUCTION_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if the value of Acquisition Method (3002,012A) is CT",
                                 status="parser",
-                                required=_condition_10,
+                                required=_condition_11,
                                 otherwise=never,
                             ),
                         ),

@@ -46,21 +46,26 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if coding scheme is registered"
+    return rt.disj(rt.present(context, 0x00080114, "item", 0), rt.UNKNOWN)
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
     "Required if coding scheme is registered and Coding Scheme UID (0008,010C) is not present."
     return rt.conj(rt.UNKNOWN, rt.neg(rt.present(context, 0x0008010C, "item", 0)))
 
 
-def _condition_3(context: EvaluationContext) -> Truth:
+def _condition_4(context: EvaluationContext) -> Truth:
     "Required if this Instance was created by conversion from a DICOM source, and Conversion Source Attributes Sequence (0020,9172) is not present in an Item of Shared Functional Groups Sequence (5200,9229) or Per-Frame Functional Groups Sequence (5200,9230)."
     return rt.conj(rt.UNKNOWN, rt.neg(rt.present(context, 0x00209172, "frame", 0)))
 
 
-def _condition_4(context: EvaluationContext) -> Truth:
+def _condition_5(context: EvaluationContext) -> Truth:
     "Required if the value of Private Data Element Value Representation (0008,030A) is SQ"
     return rt.value_in(context, 0x0008030A, "item", 0, None, ("SQ",))
 
 
-def _condition_5(context: EvaluationContext) -> Truth:
+def _condition_6(context: EvaluationContext) -> Truth:
     "Required if Block Identifying Information Status (0008,0303) equals MIXED."
     return rt.value_in(context, 0x00080303, "item", 0, None, ("MIXED",))
 
@@ -163,8 +168,8 @@ SOP_COMMON_MODULE: Final = AttributeTable(
                     value_sets=(ValueSet(kind="defined", values=("HL7",)),),
                     requirement=Requirement(
                         text="Required if coding scheme is registered",
-                        status="unknown by design",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_2,
                         otherwise=never,
                     ),
                 ),
@@ -190,7 +195,7 @@ SOP_COMMON_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if coding scheme is registered and Coding Scheme UID (0008,010C) is not present.",
                         status="parser",
-                        required=_condition_2,
+                        required=_condition_3,
                         otherwise=never,
                     ),
                 ),
@@ -637,7 +642,7 @@ SOP_COMMON_MODULE: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if this Instance was created by conversion from a DICOM source, and Conversion Source Attributes Sequence (0020,9172) is not present in an Item of Shared Functional Groups Sequence (5200,9229) or Per-Frame Functional Groups Sequence (5200,9230).",
                 status="parser",
-                required=_condition_3,
+                required=_condition_4,
                 otherwise=never,
             ),
         ),
@@ -709,7 +714,7 @@ SOP_COMMON_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if the value of Private Data Element Value Representation (0008,030A) is SQ",
                                 status="parser",
-                                required=_condition_4,
+                                required=_condition_5,
                                 otherwise=never,
                             ),
                         ),
@@ -767,7 +772,7 @@ SOP_COMMON_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if Block Identifying Information Status (0008,0303) equals MIXED.",
                         status="parser",
-                        required=_condition_5,
+                        required=_condition_6,
                         otherwise=never,
                     ),
                 ),

@@ -19,7 +19,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
@@ -35,36 +35,52 @@ from dicomstd.specification import (
 
 
 def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if pixel component calibration exists for this region"
+    return rt.disj(
+        rt.present(context, 0x0018604C, "item", 0),
+        rt.present(context, 0x0018604E, "item", 0),
+        rt.present(context, 0x00186050, "item", 0),
+        rt.present(context, 0x00186052, "item", 0),
+        rt.present(context, 0x00186054, "item", 0),
+        rt.present(context, 0x00186056, "item", 0),
+        rt.present(context, 0x00186058, "item", 0),
+        rt.present(context, 0x0018605A, "item", 0),
+        rt.present(context, 0x00409098, "item", 0),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Pixel Component Organization = Bit aligned"
     return rt.value_in(context, 0x00186044, "item", 0, None, (0,))
 
 
-def _condition_2(context: EvaluationContext) -> Truth:
+def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Pixel Component Organization = Ranges."
     return rt.value_in(context, 0x00186044, "item", 0, None, (1,))
 
 
-def _condition_3(context: EvaluationContext) -> Truth:
+def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Pixel Component Organization exists"
     return rt.present(context, 0x00186044, "item", 0)
 
 
-def _condition_4(context: EvaluationContext) -> Truth:
+def _condition_5(context: EvaluationContext) -> Truth:
     "Required if Pixel Component Organization equals 0 or 1"
     return rt.value_in(context, 0x00186044, "item", 0, None, (0, 1))
 
 
-def _condition_5(context: EvaluationContext) -> Truth:
+def _condition_6(context: EvaluationContext) -> Truth:
     "Required if the value of Pixel Component Organization (0018,6044) is 2 or 3"
     return rt.value_in(context, 0x00186044, "item", 0, None, (2, 3))
 
 
-def _condition_6(context: EvaluationContext) -> Truth:
+def _condition_7(context: EvaluationContext) -> Truth:
     "Required if the Pixel Component Organization equals 2"
     return rt.value_in(context, 0x00186044, "item", 0, None, (2,))
 
 
-def _condition_7(context: EvaluationContext) -> Truth:
+def _condition_8(context: EvaluationContext) -> Truth:
     "Required if the value of Pixel Component Organization (0018,6044) is 3 (Code Sequence look up)"
     return rt.value_in(context, 0x00186044, "item", 0, None, (3,))
 
@@ -275,8 +291,8 @@ US_REGION_CALIBRATION_MODULE: Final = AttributeTable(
                     value_sets=(ValueSet(kind="enumerated", values=("0", "1", "2", "3")),),
                     requirement=Requirement(
                         text="Required if pixel component calibration exists for this region",
-                        status="unknown by design",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_1,
                         otherwise=never,
                     ),
                 ),
@@ -289,7 +305,7 @@ US_REGION_CALIBRATION_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if Pixel Component Organization = Bit aligned",
                         status="override",
-                        required=_condition_1,
+                        required=_condition_2,
                         otherwise=never,
                     ),
                 ),
@@ -302,7 +318,7 @@ US_REGION_CALIBRATION_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if Pixel Component Organization = Ranges.",
                         status="override",
-                        required=_condition_2,
+                        required=_condition_3,
                         otherwise=never,
                     ),
                 ),
@@ -315,7 +331,7 @@ US_REGION_CALIBRATION_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if Pixel Component Organization = Ranges.",
                         status="override",
-                        required=_condition_2,
+                        required=_condition_3,
                         otherwise=never,
                     ),
                 ),
@@ -328,7 +344,7 @@ US_REGION_CALIBRATION_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if Pixel Component Organization exists",
                         status="parser",
-                        required=_condition_3,
+                        required=_condition_4,
                         otherwise=never,
                     ),
                 ),
@@ -341,7 +357,7 @@ US_REGION_CALIBRATION_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if Pixel Component Organization exists",
                         status="parser",
-                        required=_condition_3,
+                        required=_condition_4,
                         otherwise=never,
                     ),
                 ),
@@ -354,7 +370,7 @@ US_REGION_CALIBRATION_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if Pixel Component Organization equals 0 or 1",
                         status="parser",
-                        required=_condition_4,
+                        required=_condition_5,
                         otherwise=never,
                     ),
                 ),
@@ -367,7 +383,7 @@ US_REGION_CALIBRATION_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if Pixel Component Organization equals 0 or 1",
                         status="parser",
-                        required=_condition_4,
+                        required=_condition_5,
                         otherwise=never,
                     ),
                 ),
@@ -380,7 +396,7 @@ US_REGION_CALIBRATION_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if Pixel Component Organization equals 0 or 1",
                         status="parser",
-                        required=_condition_4,
+                        required=_condition_5,
                         otherwise=never,
                     ),
                 ),
@@ -393,7 +409,7 @@ US_REGION_CALIBRATION_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if the value of Pixel Component Organization (0018,6044) is 2 or 3",
                         status="parser",
-                        required=_condition_5,
+                        required=_condition_6,
                         otherwise=never,
                     ),
                 ),
@@ -406,7 +422,7 @@ US_REGION_CALIBRATION_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if the Pixel Component Organization equals 2",
                         status="parser",
-                        required=_condition_6,
+                        required=_condition_7,
                         otherwise=never,
                     ),
                 ),
@@ -419,7 +435,7 @@ US_REGION_CALIBRATION_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if the value of Pixel Component Organization (0018,6044) is 2",
                         status="parser",
-                        required=_condition_6,
+                        required=_condition_7,
                         otherwise=never,
                     ),
                 ),
@@ -442,7 +458,7 @@ US_REGION_CALIBRATION_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if the value of Pixel Component Organization (0018,6044) is 3 (Code Sequence look up)",
                         status="parser",
-                        required=_condition_7,
+                        required=_condition_8,
                         otherwise=never,
                     ),
                 ),
