@@ -1036,9 +1036,13 @@ def test_evidence_image_type_value_3_only_where_table_c8_129_applies(
     assert _top(cardiac_mr, mr) is U  # "Images of the heart": no word on gating
     mr.ImageType = ["ORIGINAL", "PRIMARY", "CARDIAC_GATED", "NONE"]
     assert _top(cardiac_mr, mr) is T
-    xa = _dataset("1.2.840.10008.5.1.4.1.1.12.1.1", ImageType=["ORIGINAL", "PRIMARY", "CARDIAC_GATED"])
+    xa = _dataset(
+        "1.2.840.10008.5.1.4.1.1.12.1.1", ImageType=["ORIGINAL", "PRIMARY", "CARDIAC_GATED"]
+    )
     assert _top(cardiac_xa, xa) is U  # XA's Value 3 is not Table C.8-129's
-    ct = _dataset("1.2.840.10008.5.1.4.1.1.2.1", ImageType=["ORIGINAL", "PRIMARY", "CARDRESP_GATED"])
+    ct = _dataset(
+        "1.2.840.10008.5.1.4.1.1.2.1", ImageType=["ORIGINAL", "PRIMARY", "CARDRESP_GATED"]
+    )
     assert _top(respiratory, ct) is T
     temporal = _usage_row(compiled, "table_A.59-1", "table_C.7.6.16.2.23-1")  # US Volume
     volume = _dataset("1.2.840.10008.5.1.4.1.1.6.2", ImageType=["ORIGINAL", "PRIMARY", "DYNAMIC"])
@@ -1082,12 +1086,18 @@ def test_evidence_measurement_laterality(compiled: list[CompiledCondition]) -> N
         assert _top(row, measurement) is F
 
 
-def test_evidence_enhanced_rt_image_gating_and_fraction(compiled: list[CompiledCondition]) -> None:
+def test_enhanced_rt_image_gating_not_from_image_type_fraction_pair_is(
+    compiled: list[CompiledCondition],
+) -> None:
+    # Its Image Type Value 3 mirrors Frame Type (PLANNED, TREATMENT, SIMULATION), not Table
+    # C.8-129 (PS3.3 C.36.27.1.1): no evidence (withdrawn after review).
     cardiac = _usage_row(compiled, "table_A.86.1.16-1", "table_C.7.6.18-1")  # Continuous RT
-    image = _dataset("1.2.840.10008.5.1.4.1.1.481.24", ImageType=["ORIGINAL", "PRIMARY", "CARDIAC"])
+    assert cardiac.status == "unknown by design"
+    image = _dataset(
+        "1.2.840.10008.5.1.4.1.1.481.24", ImageType=["ORIGINAL", "PRIMARY", "CARDRESP_GATED"]
+    )
     assert _top(cardiac, image) is U
-    image.ImageType = ["ORIGINAL", "PRIMARY", "CARDRESP_GATED"]
-    assert _top(cardiac, image) is T
+    # RT Image Frame Context: the two fraction numbers share one condition, no "may".
     fraction = _row(compiled, "table_C.36.2.4.11-1", "3002,0103/300A,0705")
     context = Dataset()
     assert evaluate(fraction.requirement.required, EvaluationContext(context, (Dataset(),))) is U

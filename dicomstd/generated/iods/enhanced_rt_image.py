@@ -27,37 +27,11 @@ from dicomstd.specification import FunctionalGroupUsage, IODSpecification, Modul
 
 
 def _condition_1(context: EvaluationContext) -> Truth:
-    "Required if cardiac synchronization was applied for image acquisition"
-    return rt.disj(
-        rt.conj(
-            rt.sop_class_in(
-                context, ("1.2.840.10008.5.1.4.1.1.481.23", "1.2.840.10008.5.1.4.1.1.481.24")
-            ),
-            rt.value_in(context, 0x00080008, "top", 0, 3, ("CARDIAC_GATED", "CARDRESP_GATED")),
-        ),
-        rt.UNKNOWN,
-    )
-
-
-def _condition_2(context: EvaluationContext) -> Truth:
-    "Required if respiratory synchronization was applied for image acquisition."
-    return rt.disj(
-        rt.conj(
-            rt.sop_class_in(
-                context, ("1.2.840.10008.5.1.4.1.1.481.23", "1.2.840.10008.5.1.4.1.1.481.24")
-            ),
-            rt.value_in(context, 0x00080008, "top", 0, 3, ("RESP_GATED", "CARDRESP_GATED")),
-        ),
-        rt.UNKNOWN,
-    )
-
-
-def _condition_3(context: EvaluationContext) -> Truth:
     "Required if contrast media was used"
     return rt.disj(rt.present(context, 0x00189341, "frame", 0), rt.UNKNOWN)
 
 
-def _condition_4(context: EvaluationContext) -> Truth:
+def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
     return rt.conj(
         rt.neg(rt.value_in(context, 0x00189037, "any", 0, None, ("NONE",))),
@@ -65,7 +39,7 @@ def _condition_4(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_5(context: EvaluationContext) -> Truth:
+def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Respiratory Motion Compensation Technique (0018,9170) equals other than NONE, REALTIME or BREATH_HOLD and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
     return rt.conj(
         rt.neg(
@@ -75,12 +49,12 @@ def _condition_5(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_6(context: EvaluationContext) -> Truth:
+def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Contrast/Bolus Agent Sequence (0018,0012) is used."
     return rt.present(context, 0x00180012, "any", 0)
 
 
-def _condition_7(context: EvaluationContext) -> Truth:
+def _condition_5(context: EvaluationContext) -> Truth:
     "Required if Image Type (0008,0008) Value 1 is ORIGINAL May be present otherwise."
     return rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL",))
 
@@ -188,8 +162,8 @@ ENHANCED_RT_IMAGE_IOD: Final = IODSpecification(
             condition="Required if cardiac synchronization was applied for image acquisition",
             requirement=Requirement(
                 text="Required if cardiac synchronization was applied for image acquisition",
-                status="override",
-                required=_condition_1,
+                status="unknown by design",
+                required=not_verifiable,
                 otherwise=never,
             ),
         ),
@@ -201,8 +175,8 @@ ENHANCED_RT_IMAGE_IOD: Final = IODSpecification(
             condition="Required if respiratory synchronization was applied for image acquisition.",
             requirement=Requirement(
                 text="Required if respiratory synchronization was applied for image acquisition.",
-                status="override",
-                required=_condition_2,
+                status="unknown by design",
+                required=not_verifiable,
                 otherwise=never,
             ),
         ),
@@ -215,7 +189,7 @@ ENHANCED_RT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if contrast media was used",
                 status="override",
-                required=_condition_3,
+                required=_condition_1,
                 otherwise=never,
             ),
         ),
@@ -305,7 +279,7 @@ ENHANCED_RT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_4,
+                required=_condition_2,
                 otherwise=always,
             ),
         ),
@@ -317,7 +291,7 @@ ENHANCED_RT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Respiratory Motion Compensation Technique (0018,9170) equals other than NONE, REALTIME or BREATH_HOLD and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_5,
+                required=_condition_3,
                 otherwise=always,
             ),
         ),
@@ -329,7 +303,7 @@ ENHANCED_RT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Contrast/Bolus Agent Sequence (0018,0012) is used.",
                 status="parser",
-                required=_condition_6,
+                required=_condition_4,
                 otherwise=never,
             ),
         ),
@@ -350,7 +324,7 @@ ENHANCED_RT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL May be present otherwise.",
                 status="parser",
-                required=_condition_7,
+                required=_condition_5,
                 otherwise=always,
             ),
         ),
