@@ -310,6 +310,22 @@ def test_import_zip_and_tar(tmp_path: Path) -> None:
     assert [e.file for e in report.written] == ["part07.xml"]
 
 
+def test_import_bundle_mixing_plain_and_compressed_parts(tmp_path: Path) -> None:
+    # Each member is decompressed by its own suffix (not the last member's).
+    plain = lzma.decompress(require_publication("2024c/part05.xml.xz").read_bytes())
+    bundle = tmp_path / "mixed.zip"
+    with zipfile.ZipFile(bundle, "w") as archive:
+        archive.writestr("part05.xml", plain)
+        archive.writestr("part07.xml.xz", require_publication("2024c/part07.xml.xz").read_bytes())
+    report = fetch.import_edition(
+        str(bundle),
+        FetchOptions(edition="2024c", parts=("PS3.5", "PS3.7"), standard_xml=tmp_path / "m"),
+    )
+    assert sorted(entry.file for entry in report.written) == ["part05.xml", "part07.xml"]
+    assert sha256_of(tmp_path / "m" / "2024c" / "part05.xml") == shared_sha("2024c/part05.xml.xz")
+    assert sha256_of(tmp_path / "m" / "2024c" / "part07.xml") == shared_sha("2024c/part07.xml.xz")
+
+
 def test_import_errors(tmp_path: Path) -> None:
     source = require_publication("2024c/part07.xml.xz")
     with pytest.raises(

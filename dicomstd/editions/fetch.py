@@ -742,7 +742,9 @@ def _pieces(source: Path) -> list[_Piece]:
         pieces = []
         for member, number, read in _bundle_members(source):
 
-            def write(target: Path, read: Callable[[], bytes] = read) -> None:
+            def write(
+                target: Path, read: Callable[[], bytes] = read, member: str = member
+            ) -> None:
                 data = read()
                 if member.lower().endswith(".xz"):
                     data = lzma.decompress(data)
