@@ -38,7 +38,6 @@ of the table in each edition (:func:`chtml_url`).
 from __future__ import annotations
 
 import json
-import os
 import re
 from collections import Counter
 from dataclasses import dataclass, field
@@ -47,6 +46,7 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from dicomstd.errors import DicomstdError, PublicationError
 from dicomstd.generator.document import Document
+from dicomstd.generator.manifest import nema_address, standard_search_path
 
 __all__ = [
     "Change",
@@ -295,12 +295,8 @@ def chtml_url(document: Document, table_id: str, pages: Mapping[str, str] | None
     if table is None:
         return ""
     pages = pages if pages is not None else chtml_pages(document)
-    number = int(document.part.removeprefix("PS3."))
     page = pages.get(table.section_id or "", "") or document.part
-    return (
-        f"https://dicom.nema.org/medical/dicom/{document.edition}/output/chtml/"
-        f"part{number:02d}/{page}.html#{table_id}"
-    )
+    return f"{nema_address(document.part, document.edition, 'chtml')}{page}.html#{table_id}"
 
 
 # --- finding and reading the two sides ----------------------------------------------------------
@@ -332,8 +328,7 @@ def resolve_edition(
     if fetched.exists():
         record = read_fetched(fetched)
         return [standard_xml / edition / item.file for item in record.files]
-    configured = os.environ.get("DICOMSTD_STANDARD_DIR", "")
-    folders = [*standard_dirs, *(Path(item) for item in configured.split(os.pathsep) if item)]
+    folders = standard_search_path(list(standard_dirs))
     for folder in [standard_xml, *folders]:
         candidate = folder / edition
         if candidate.is_dir():

@@ -33,7 +33,8 @@ __all__ = [
     "write_atomically",
 ]
 
-BLACK_LINE_LENGTH = 100
+# One line length for the pre-layout and black, or every file would take black's slow path.
+BLACK_LINE_LENGTH = layout.LINE_LENGTH
 
 
 @dataclass(frozen=True)

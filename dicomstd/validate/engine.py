@@ -30,6 +30,7 @@ from typing import Any
 
 from dicomstd.conditions.ast import Truth
 from dicomstd.conditions.runtime import EvaluationContext
+from dicomstd.generated import __dicom_edition__
 from dicomstd.specification import Attribute, IODSpecification, ModuleUsage, Requirement
 from dicomstd.validate import values as vr_checks
 from dicomstd.validate.file_meta import check_file_meta
@@ -60,7 +61,7 @@ _DIRECTORY_RECORD_TYPE = 0x00041430
 # (PS3.3 Table F.3-3); not checked.
 _FIXED_VALUE_EXCEPTIONS = frozenset({0x00041420})
 # The edition every compiled table comes from (their ``source`` says ``PS3.3 2024c ...``).
-_DEFAULT_EDITION = "2024c"
+_DEFAULT_EDITION = __dicom_edition__
 
 # Elements never reported as undefined at the top level of a composite instance: the
 # Specific Character Set and the Data Set Trailing Padding have no Module of their own
