@@ -43,8 +43,6 @@ __all__ = [
     "iod_contents",
 ]
 
-_MISSING_RULES = frozenset({"type1-missing", "type2-missing", "type1c-missing", "type2c-missing"})
-
 
 @dataclass(slots=True)
 class AttributeRow:
@@ -288,7 +286,7 @@ def iod_contents(created: CreatedSOPClass, samples: Sequence[Path] = ()) -> IODC
         iod.name,
         f"PS3.3 {_label(iod.table_id)}",
         modules,
-        summaries if use_samples or summaries else [],
+        summaries,
         created.description,
     )
 

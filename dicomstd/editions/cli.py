@@ -232,12 +232,8 @@ def diff_command(
             raise click.UsageError(
                 f"give the edition {letter} or --{letter.lower()} paths, not both"
             )
-        if paths:
+        if paths or not name:  # neither edition nor paths: refused before this is called
             return None, list(paths)
-        if not name:
-            raise click.UsageError(
-                f"give the edition {letter} (e.g. 2024c) or --{letter.lower()} PATH"
-            )
         edition = fetch.validate_edition(name)
         return edition, editions_diff.resolve_edition(edition, folder, list(standard_dirs))
 

@@ -30,7 +30,7 @@ from dicomstd.generator import emit
 from dicomstd.generator.model import DataElement
 from dicomstd.typed import snake_case
 
-__all__ = ["ClassSummary", "class_files", "class_files_for"]
+__all__ = ["class_files", "class_files_for"]
 
 _SHARED = 0x52009229
 _PER_FRAME = 0x52009230
@@ -99,19 +99,6 @@ class _Class:
     name: str = ""
 
 
-@dataclass
-class ClassSummary:
-    """What :func:`class_files` produced (for the build's counts and the tests)."""
-
-    iod_classes: int = 0
-    table_classes: int = 0
-    item_classes: int = 0
-    declared_attributes: int = 0
-    flattened_classes: int = 0
-    untyped_attributes: set[tuple[str, str]] = field(default_factory=set)
-    skipped_iods: list[str] = field(default_factory=list)
-
-
 def _camel(text: str) -> str:
     words = re.split(r"[^0-9A-Za-z]+", text.replace("'", "").replace("’", ""))
     result = "".join(w[:1].upper() + w[1:] for w in words if w)
@@ -150,15 +137,11 @@ class _Classes:
         self,
         tables: dict[str, spec.AttributeTable],
         table_modules: dict[str, str],
-        elements: dict[int, DataElement],
         pydicom_keywords: dict[int, str],
-        summary: ClassSummary,
     ) -> None:
         self.tables = tables
         self.table_modules = table_modules
-        self.elements = elements
         self.pydicom_keywords = pydicom_keywords
-        self.summary = summary
         self.classes: dict[tuple[object, ...], _Class] = {}
 
     def register(self, item: _Class) -> _Class:
@@ -219,12 +202,6 @@ class _Classes:
             or attribute.tag_mask != 0xFFFFFFFF
             or self.pydicom_keywords.get(attribute.tag) != keyword
         ):
-            self.summary.untyped_attributes.add(
-                (
-                    f"({attribute.tag >> 16:04X},{attribute.tag & 0xFFFF:04X}) {attribute.name}",
-                    table.source,
-                )
-            )
             return None
         occurrence = _Occurrence(attribute, table.source, table.name)
         item = self.item_class(attribute, table, path) if attribute.items else None
@@ -321,7 +298,6 @@ class _Classes:
         except ValueError:
             item.bases = []
             flatten = True
-            self.summary.flattened_classes += 1
         sources: dict[str, list[tuple[_Field, _Class]]] = {}
         for base in original if flatten else item.bases:
             for keyword, (value, declarer) in self.resolve(base).items():
@@ -543,7 +519,6 @@ def class_files(
     edition: str,
     publications: list[dict[str, str]],
     uid_names: dict[str, str],
-    summary: ClassSummary | None = None,
     conditions: dict[int, str] | None = None,
 ) -> list[emit.GeneratedFile]:
     """Render ``classes/<iod>.py`` per IOD that PS3.4 gives a SOP Class, a module per
@@ -557,18 +532,15 @@ def class_files(
         iod_modules: IOD table id → module name as the definitions are named.
         data_elements: the compiled PS3.6 registry, for VR and VM.
         pydicom_keywords: tag → pydicom's Keyword: an Attribute whose Keyword pydicom does
-            not know cannot be reached by attribute access, so it is left untyped (listed
-            in ``summary.untyped_attributes``).
+            not know cannot be reached by attribute access, so it is left untyped.
         conditions: condition sentences by ``id()`` of their Attribute, for docstrings.
     """
-    summary = summary if summary is not None else ClassSummary()
     elements = {e.tag_value: e for e in data_elements if e.tag_mask == 0xFFFFFFFF}
-    model = _Classes(tables, table_modules, elements, pydicom_keywords, summary)
+    model = _Classes(tables, table_modules, pydicom_keywords)
 
     iod_classes: list[tuple[spec.IODSpecification, _Class]] = []
     for table_id, iod in iods.items():
         if iod.kind != "composite" or not iod.sop_classes:
-            summary.skipped_iods.append(iod.name)
             continue
         module = iod_modules[table_id]
         owner = model.register(
@@ -615,7 +587,6 @@ def class_files(
 
     def render_class(item: _Class) -> dict[str, object]:
         rendered = [renderer.field(f) for f in item.declared.values()]
-        summary.declared_attributes += len(rendered)
         inherited: dict[str, set[tuple[str, str]]] = {}
         for base in item.bases:
             for keyword, (value, declarer) in (base.fields or {}).items():
@@ -692,8 +663,6 @@ def class_files(
         runtime, typing_only = imports(module, items)
         if module in iod_by_module:
             iod, owner = iod_by_module[module]
-            summary.iod_classes += 1
-            summary.item_classes += len(items) - 1
             for uid in iod.sop_classes:
                 index.append((uid, owner.module, owner.name))
             bases = {b.name for b in owner.bases}
@@ -727,8 +696,6 @@ def class_files(
             )
         else:
             table = next((tables[c.key[1]] for c in items if c.kind == "table"), None)  # type: ignore[index]
-            summary.table_classes += sum(1 for c in items if c.kind == "table")
-            summary.item_classes += sum(1 for c in items if c.kind != "table")
             files.append(
                 emit.GeneratedFile(
                     "classes/" + module.replace(".", "/") + ".py",
@@ -771,7 +738,6 @@ def class_files_for(
     edition: str,
     publications: list[dict[str, str]],
     uid_names: dict[str, str],
-    summary: ClassSummary | None = None,
 ) -> list[emit.GeneratedFile]:
     """:func:`class_files` for a :class:`~dicomstd.generator.model.CompiledStandard` (the
     build's hook), naming modules as :mod:`.iod_emission` names the definitions."""
@@ -799,6 +765,5 @@ def class_files_for(
         edition=edition,
         publications=publications,
         uid_names=uid_names,
-        summary=summary,
         conditions={key: pending.text for key, pending in iods_.requirements.items()},
     )
