@@ -220,20 +220,34 @@ def _resolve(reference: str) -> type[TypedDataset] | None:
     return found if isinstance(found, type) and issubclass(found, TypedDataset) else None
 
 
+# (owner class, Sequence Keyword) -> its Item class: every read of a Sequence of a typed
+# Dataset asks, and the generated classes do not change at run time.
+_ITEM_CLASS_CACHE: dict[tuple[type, str], type[TypedDataset] | None] = {}
+
+
+def _item_class(owner: type[TypedDataset], keyword: str) -> type[TypedDataset] | None:
+    """The generated Item class of ``owner``'s Sequence ``keyword`` (``None``: none)."""
+    key = (owner, keyword)
+    if key not in _ITEM_CLASS_CACHE:
+        _ITEM_CLASS_CACHE[key] = _find_item_class(owner, keyword)
+    return _ITEM_CLASS_CACHE[key]
+
+
+def _find_item_class(owner: type[TypedDataset], keyword: str) -> type[TypedDataset] | None:
+    reference = next(
+        (
+            found
+            for klass in owner.__mro__
+            if (found := vars(klass).get("_ITEM_CLASSES", {}).get(keyword)) is not None
+        ),
+        None,
+    )
+    return None if reference is None else _resolve(reference)
+
+
 def _adopt_items(owner: type[TypedDataset], element: DataElement) -> None:
     try:
-        keyword = element.keyword
-        reference = next(
-            (
-                found
-                for klass in owner.__mro__
-                if (found := vars(klass).get("_ITEM_CLASSES", {}).get(keyword)) is not None
-            ),
-            None,
-        )
-        if reference is None:
-            return
-        item_class = _resolve(reference)
+        item_class = _item_class(owner, element.keyword)
         if item_class is None:
             return
         for item in element.value:
