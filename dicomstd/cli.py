@@ -7,6 +7,7 @@ with exit code 2; the generator's modules are imported only by the commands that
 
 from __future__ import annotations
 
+import importlib
 import os
 import sys
 import traceback
@@ -24,6 +25,26 @@ class _Group(click.Group):
     """Turns every failure into one line on standard error and an exit code: 2 for bad
     input or usage (:class:`DicomstdError`, click's usage errors, I/O errors naming their
     file), 130 for an interruption, 2 with "internal error" for a defect of dicomstd."""
+
+    # The commands defined in their own packages, imported when named (or listed by
+    # --help): ``dicomstd show`` does not load the validator, jinja2 or the statement writer.
+    lazy_commands: dict[str, str] = {
+        "conformance": "dicomstd.conformance.cli:conformance_command",
+        "diff": "dicomstd.editions.cli:diff_command",
+        "fetch": "dicomstd.editions.cli:fetch_command",
+        "validate": "dicomstd.validate.cli:validate_command",
+    }
+
+    def list_commands(self, context: click.Context) -> list[str]:
+        return sorted({*super().list_commands(context), *self.lazy_commands})
+
+    def get_command(self, context: click.Context, name: str) -> click.Command | None:
+        where = self.lazy_commands.get(name)
+        if where is None:
+            return super().get_command(context, name)
+        module, _, attribute = where.partition(":")
+        command: click.Command = getattr(importlib.import_module(module), attribute)
+        return command
 
     def main(  # type: ignore[override]
         self, args: Sequence[str] | None = None, prog_name: str | None = None, **extra: Any
@@ -284,16 +305,3 @@ def _describe(query: str, dictionary: Any, registry: Any) -> str:
         f"  VR {element.vr_text or '-'}, VM {element.value_multiplicity or '-'}{status}; "
         f"{element.source}"
     )
-
-from dicomstd.validate.cli import validate_command  # noqa: E402 - registered after main
-
-main.add_command(validate_command)
-
-from dicomstd.editions.cli import diff_command, fetch_command  # noqa: E402 - registered after main
-
-main.add_command(fetch_command)
-main.add_command(diff_command)
-
-from dicomstd.conformance.cli import conformance_command  # noqa: E402 - registered after main
-
-main.add_command(conformance_command)
