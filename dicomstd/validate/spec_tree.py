@@ -13,13 +13,11 @@ when an Item is validated, so nested Items get the same definitions at any depth
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from functools import lru_cache
 from typing import Callable
 
 from dicomstd import iods
-from dicomstd.conditions import runtime
 from dicomstd.conditions.ast import Truth
 from dicomstd.conditions.runtime import EvaluationContext
 from dicomstd.specification import AnyAttributes, Attribute, AttributeTable, Entry, Include
@@ -34,64 +32,22 @@ class Guard:
     holds. ``text`` is the qualifier as printed; ``test`` evaluates it (UNKNOWN where the
     text is not understood).
 
-    The test is the include's compiled condition (:attr:`Include.requirement`); generated
-    definitions without one fall back to the few forms PS3.3 uses, read here
-    (:func:`_guard`).
+    The test is the include's compiled condition (:attr:`Include.requirement`): the
+    generator decides which includes are conditional, so no qualifier is read here.
     """
 
     text: str
     test: Callable[[EvaluationContext], Truth]
 
 
-def _unknown(context: EvaluationContext) -> Truth:
-    return Truth.UNKNOWN
-
-
-def _true(context: EvaluationContext) -> Truth:
-    return Truth.TRUE
-
-
-_VALUE_IS = re.compile(
-    r"if and only if .*?\(([0-9A-Fa-f]{4}),([0-9A-Fa-f]{4})\) is ([A-Z0-9_ ]+(?:,? or [A-Z0-9_ ]+)*)"
-)
-_CONDITIONAL = re.compile(r"^\s*(?:required |include |may not be necessary )?if\b", re.IGNORECASE)
-_BY_REFERENCE = 0x0040DB73  # Referenced Content Item Identifier: a by-reference relationship
-
-
-def _guard(qualifier: str) -> Guard | None:
-    """The Guard of an include's qualifier, ``None`` where the include is unconditional."""
-    text = qualifier.strip()
-    if not _CONDITIONAL.match(text):
-        return None
-    match = _VALUE_IS.search(text)
-    if match is not None:
-        tag = int(match.group(1) + match.group(2), 16)
-        wanted = tuple(v.strip() for v in re.split(r",? or ", match.group(3).strip(" .")))
-
-        def value_is(context: EvaluationContext) -> Truth:
-            return runtime.value_in(context, tag, "item", 0, None, wanted)
-
-        return Guard(text, value_is)
-    if "included by-value" in text:
-        # PS3.3 C.17.3: a Content Item is by-reference exactly when it has a Referenced
-        # Content Item Identifier; otherwise it is included by value.
-        def by_value(context: EvaluationContext) -> Truth:
-            return ~runtime.present(context, _BY_REFERENCE, "item", 0)
-
-        return Guard(text, by_value)
-    if "STOW-RS" in text:
-        return Guard(text, _true)  # a file or an in-memory Data Set is not a STOW-RS request
-    return Guard(text, _unknown)
-
-
 def _include_guard(include: Include) -> Guard | None:
     """The Guard of a conditional include: its compiled condition
-    (:attr:`Include.requirement`, "required" is where the included Attributes apply) where
-    the generated definitions carry one, else the qualifier read by :func:`_guard`."""
+    (:attr:`Include.requirement`, "required" is where the included Attributes apply);
+    ``None`` for an unconditional include (no compiled condition)."""
     requirement = include.requirement
-    if requirement is not None:
-        return Guard(requirement.text or include.qualifier, requirement.required)
-    return _guard(include.qualifier)
+    if requirement is None:
+        return None
+    return Guard(requirement.text or include.qualifier, requirement.required)
 
 
 @dataclass(slots=True, eq=False)
