@@ -34,7 +34,6 @@ __all__ = ["class_files", "class_files_for"]
 
 _SHARED = 0x52009229
 _PER_FRAME = 0x52009230
-_KIND_FOLDER = {"module": "modules", "macro": "macros", "directory record": "directory_records"}
 
 # VR → (what reading gives, what assigning accepts), following pydicom 3's conversions
 # (PS3.5 Table 6.2-1 for what each VR holds): DS reads as DSfloat, IS as IS (int), PN as
@@ -743,12 +742,11 @@ def class_files_for(
     build's hook), naming modules as :mod:`.iod_emission` names the definitions."""
     from pydicom.datadict import keyword_for_tag
 
-    from dicomstd.generator.iod_emission import _names
+    from dicomstd.generator.iod_emission import module_names
 
     iods_ = compiled.iods  # type: ignore[attr-defined]
     tables: dict[str, spec.AttributeTable] = iods_.tables
-    table_names = _names((t, _KIND_FOLDER[table.kind], table.name) for t, table in tables.items())
-    iod_names = _names((t, "iods", iod.name) for t, iod in iods_.iods.items())
+    table_modules, iod_names = module_names(iods_)
     data_elements: list[DataElement] = compiled.data_elements  # type: ignore[attr-defined]
     pydicom_keywords = {
         e.tag_value: keyword_for_tag(e.tag_value) for e in data_elements if e.tag_mask == 0xFFFFFFFF
@@ -756,9 +754,7 @@ def class_files_for(
     return class_files(
         tables,
         iods_.iods,
-        table_modules={
-            t: f"{_KIND_FOLDER[table.kind]}.{table_names[t]}" for t, table in tables.items()
-        },
+        table_modules=table_modules,
         iod_modules=iod_names,
         data_elements=data_elements,
         pydicom_keywords=pydicom_keywords,

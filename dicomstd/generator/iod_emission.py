@@ -41,7 +41,7 @@ from dicomstd.generator.conditions import CompiledCondition, emit_expression, em
 from dicomstd.generator.conditions.coverage import attribute_conditions, include_conditions
 from dicomstd.generator.model import DataElement
 
-__all__ = ["CompiledIODs", "iod_files", "specification_literal", "to_specifications"]
+__all__ = ["CompiledIODs", "iod_files", "module_names", "specification_literal", "to_specifications"]
 
 _KIND_FOLDER = {"module": "modules", "macro": "macros", "directory record": "directory_records"}
 _KIND_SUFFIX = {"module": "MODULE", "macro": "MACRO", "directory record": "DIRECTORY_RECORD"}
@@ -342,6 +342,21 @@ def _snake(name: str) -> str:
     return text + "_" if python_keywords.iskeyword(text) else text
 
 
+def module_names(compiled: CompiledIODs) -> tuple[dict[str, str], dict[str, str]]:
+    """How the generated definitions are named: (table id → ``<folder>.<name>``, such as
+    ``modules.patient``; IOD table id → its name in ``iods``). The typed classes
+    (:mod:`.class_emission`) are named the same way."""
+    table_names = _names(
+        (table_id, _KIND_FOLDER[table.kind], table.name) for table_id, table in compiled.tables.items()
+    )
+    iod_names = _names((table_id, "iods", iod.name) for table_id, iod in compiled.iods.items())
+    table_modules = {
+        table_id: f"{_KIND_FOLDER[table.kind]}.{table_names[table_id]}"
+        for table_id, table in compiled.tables.items()
+    }
+    return table_modules, iod_names
+
+
 def _names(items: Iterable[tuple[str, str, str]]) -> dict[str, str]:
     """Unique Python module names per (folder, name): a name two tables share takes the
     table's label (``c_7_1``) as a suffix, the same every build."""
@@ -374,17 +389,14 @@ def iod_files(
     Raises:
         BuildError: an include or a module usage names a table that is not compiled.
     """
-    table_names = _names(
-        (table_id, _KIND_FOLDER[table.kind], table.name) for table_id, table in compiled.tables.items()
-    )
-    iod_names = _names((table_id, "iods", iod.name) for table_id, iod in compiled.iods.items())
+    table_modules, iod_names = module_names(compiled)
     _check_references(compiled)
 
     files: list[emit.GeneratedFile] = []
     index_tables: list[tuple[str, str, str]] = []
     for table_id, table in compiled.tables.items():
-        module = f"{_KIND_FOLDER[table.kind]}.{table_names[table_id]}"
-        constant = f"{table_names[table_id].upper()}_{_KIND_SUFFIX[table.kind]}"
+        module = table_modules[table_id]
+        constant = f"{module.rpartition('.')[2].upper()}_{_KIND_SUFFIX[table.kind]}"
         index_tables.append((table_id, module, constant))
         predicates = Predicates()
         literal = specification_literal(table, compiled.requirements, predicates)
