@@ -43,7 +43,6 @@ __all__ = [
     "build",
     "compile_documents",
     "edition_key",
-    "generate_files",
     "render_files",
 ]
 
@@ -312,31 +311,12 @@ def _python_identifier(keyword: str) -> bool:
     return keyword.isidentifier() and not python_keywords.iskeyword(keyword)
 
 
-def generate_files(
-    compiled: CompiledStandard,
-    read: list[ReadPublication],
-    prelayout_misses: list[str] | None = None,
-) -> list[emit.GeneratedFile]:
-    """Render every module of ``generated/`` from ``compiled`` and format it with black.
-
-    Each module's header lists only the publications its tables came from.
-
-    Args:
-        prelayout_misses: receives the names of the files whose pre-layout black changed
-            (formatted from the templates' text instead: slower, same bytes).
-
-    Raises:
-        BuildError: two UIDs share a keyword (their constants would collide), or a
-            template fails.
-    """
-    return emit.format_files(render_files(compiled, read), prelayout_misses)
-
-
 def render_files(
     compiled: CompiledStandard, read: list[ReadPublication]
 ) -> list[emit.GeneratedFile]:
     """Every module of ``generated/`` rendered from the templates, by name, not yet
-    formatted (see :func:`generate_files`).
+    formatted (:func:`.emit.format_files` formats them). Each module's header lists only
+    the publications its tables came from.
 
     Raises:
         BuildError: two UIDs share a keyword (their constants would collide), or a
