@@ -737,15 +737,12 @@ class _Validator:
             )
 
 
-_BINARY_SIZES = {
-    "AT": 4, "FL": 4, "FD": 8, "SL": 4, "SS": 2, "SV": 8, "UL": 4, "US": 2, "UV": 8,
-}  # fmt: skip
-# Binary VRs: raw bytes are their Value, whatever the bytes (a zero is a Value).
-_BINARY_VRS = frozenset(
-    {"AT", "FL", "FD", "SL", "SS", "SV", "UL", "US", "UV", "OB", "OD", "OF", "OL", "OV", "OW", "UN"}
-)
 # VRs whose VM is 1 whatever their length (PS3.5 Section 6.4).
 _OTHER_VRS = frozenset({"OB", "OD", "OF", "OL", "OV", "OW", "UN", "SQ"})
+# Bytes per Value of the binary VRs that may be multi-valued.
+_BINARY_SIZES = {vr: size for vr, size in vr_checks.BINARY_UNIT.items() if vr not in _OTHER_VRS}
+# Binary VRs: raw bytes are their Value, whatever the bytes (a zero is a Value).
+_BINARY_VRS = frozenset({*vr_checks.BINARY_UNIT, "OB", "UN"})
 
 
 def _as_text(value: Any) -> str:

@@ -46,7 +46,7 @@ TEXT_VRS: Final = frozenset({"LO", "LT", "PN", "SH", "ST", "UC", "UT"})
 SINGLE_VALUED_VRS: Final = frozenset({"LT", "ST", "UT", "UR"})
 
 # Bytes per Value of the binary VRs (their length shall be a multiple).
-_BINARY_UNIT: Final = {
+BINARY_UNIT: Final = {
     "AT": 4, "FL": 4, "FD": 8, "SL": 4, "SS": 2, "SV": 8, "UL": 4, "US": 2, "UV": 8,
     "OD": 8, "OF": 4, "OL": 4, "OV": 8, "OW": 2,
 }  # fmt: skip
@@ -212,7 +212,7 @@ def check_text(vr: str, text: str) -> list[Problem]:
 def check_binary_length(vr: str, length: int) -> list[Problem]:
     """Check that a binary element's length is a multiple of its VR's Value size (PS3.5
     Table 6.2-1: US 2 bytes, FD 8...)."""
-    unit = _BINARY_UNIT.get(vr)
+    unit = BINARY_UNIT.get(vr)
     if unit is None or length % unit == 0:
         return []
     return [Problem("value-length", f"length {length} is not a multiple of {unit} ({vr})")]
