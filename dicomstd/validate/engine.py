@@ -944,9 +944,10 @@ def _check_iod(validator: _Validator, dataset: Any, iod: IODSpecification) -> No
     functional_groups = _functional_group_items(validator, dataset)
     for items in functional_groups.values():
         for item in items:
+            keys = _keys(item)  # once per Item, not per Functional Group Macro
             for fg in iod.functional_groups:
                 try:
-                    if _module_present(frozenset(int(t) for t in item.keys()), fg.table_id):
+                    if _module_present(keys, fg.table_id):
                         present_ids.add(fg.table_id)
                 except Exception:  # noqa: BLE001
                     continue
