@@ -311,29 +311,24 @@ def _modules(
     findings_by_place: dict[str, list[tuple[str, str]]],
     module_findings: dict[str, list[str]],
 ) -> list[ModuleContents]:
-    from dicomstd.iods import attribute_table
-
-    mandatory_tags: set[int] = set()
-    for usage in iod.modules:
-        if usage.usage == "M":
-            try:
-                mandatory_tags.update(a.tag for a in _top_level(usage.table_id))
-            except KeyError:
-                continue
-    module_names = frozenset(usage.module for usage in iod.modules)
-    top_keywords: set[str] = set()
+    # Each Module's top-level Attributes, once (a Module table not compiled is left out:
+    # nothing to list).
+    tops: dict[str, list[Attribute]] = {}
     for usage in iod.modules:
         try:
-            top_keywords.update(a.keyword for a in _top_level(usage.table_id))
+            tops[usage.table_id] = _top_level(usage.table_id)
         except KeyError:
             continue
+    mandatory_tags = {
+        a.tag for usage in iod.modules if usage.usage == "M" for a in tops.get(usage.table_id, [])
+    }
+    module_names = frozenset(usage.module for usage in iod.modules)
+    top_keywords = {a.keyword for top in tops.values() for a in top}
     found: list[ModuleContents] = []
     for usage in iod.modules:
-        try:
-            table = attribute_table(usage.table_id)
-            top = _top_level(usage.table_id)
-        except KeyError:
-            continue  # a Module table not compiled: nothing to list
+        top = tops.get(usage.table_id)
+        if top is None:
+            continue
         declared = usage.table_id in created.modules
         reported = module_findings.get(usage.module, [])
         if datasets is not None:
@@ -348,7 +343,7 @@ def _modules(
             presence = "ALWAYS" if usage.usage == "M" else "CONDITIONAL"
         condition = usage.condition if usage.usage == "C" else ""
         rows = _rows(
-            table.table_id,
+            usage.table_id,
             usage,
             module_names,
             created.attributes,
