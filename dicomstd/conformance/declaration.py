@@ -505,15 +505,19 @@ class _Checker:
     # -- UIDs -----------------------------------------------------------------------------
 
     def _registry(self, text: str) -> tuple[str, Any] | None:
-        from dicomstd.generated.uids import UID_REGISTRY
+        from dicomstd.registry import lookup_uid, lookup_uid_keyword
 
         text = text.strip()
-        if text in UID_REGISTRY:
-            return text, UID_REGISTRY[text]
-        for uid, entry in UID_REGISTRY.items():
-            if entry.keyword and entry.keyword == text:
-                return uid, entry
-        return None
+        if not text:
+            return None  # (an empty keyword would match an entry without one)
+        try:
+            return text, lookup_uid(text)
+        except KeyError:
+            pass
+        try:
+            return lookup_uid_keyword(text)
+        except KeyError:
+            return None
 
     def sop_class(self, where: Sequence[PathKey], text: str) -> SOPClassRef | None:
         found = self._registry(text)
