@@ -30,6 +30,7 @@ from dicomstd.conditions.ast import (
     Or,
     Present,
     PrivateTag,
+    ReferencedInstance,
     Requirement,
     SOPClassIn,
     TagValue,
@@ -207,6 +208,7 @@ CONDITIONS: st.SearchStrategy[Condition] = st.recursive(
         st.builds(And, st.lists(inner, min_size=2, max_size=3).map(tuple)),
         st.builds(Or, st.lists(inner, min_size=2, max_size=3).map(tuple)),
         st.builds(InAnyItem, _REF, inner),
+        st.builds(ReferencedInstance, _REF, inner),
     ),
     max_leaves=6,
 )
@@ -262,7 +264,19 @@ def contexts(draw: st.DrawFn) -> EvaluationContext:
         parent.add_new(0x52009229, "SQ", [_element_dataset(draw)])
     modules = draw(st.sampled_from([None, frozenset(), frozenset({"table_C.7-11a"})]))
     index = draw(st.sampled_from([None, 0, 2]))
-    return EvaluationContext(dataset, parents=(parent,), modules=modules, item_index=index)
+    # The Instances at hand: none, any UID found (hostile content too), not a Data Set, or
+    # a lookup that raises.
+    other = _element_dataset(draw)
+
+    def fails(uid: str) -> Any:
+        raise OSError("cannot be read")
+
+    instances = draw(
+        st.sampled_from([None, lambda uid: other, lambda uid: None, lambda uid: "text", fails])
+    )
+    return EvaluationContext(
+        dataset, parents=(parent,), modules=modules, item_index=index, instances=instances
+    )
 
 
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])

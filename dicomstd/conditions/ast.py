@@ -51,6 +51,7 @@ __all__ = [
     "Or",
     "Present",
     "PrivateTag",
+    "ReferencedInstance",
     "Requirement",
     "SOPClassIn",
     "Scope",
@@ -360,6 +361,31 @@ class InAnyItem:
 
 
 @dataclass(frozen=True, slots=True)
+class ReferencedInstance:
+    """Some Instance this Data Set references satisfies ``condition`` ("Required if HPGL
+    Document Sequence (0068,62C0) is present in the Instance referenced in the Implant
+    Template Group Members Sequence (0078,002A) Item").
+
+    ``reference`` is the UI Attribute holding the referenced SOP Instance UIDs (Referenced
+    SOP Instance UID (0008,1155); in a Directory Record, Referenced SOP Instance UID in File
+    (0004,1511)). Each referenced Instance is looked up among the Instances the validator
+    was given (the context's ``instances``: the files of the run, the files of a DICOMDIR's
+    File-set), and ``condition`` is evaluated with its top-level Data Set as the Data Set.
+    TRUE if it is TRUE for some referenced Instance; FALSE if the Attribute is absent or
+    empty, or every referenced Instance was found and it is FALSE for each; else UNKNOWN (an
+    Instance that is not at hand is never guessed). "Every referenced Instance satisfies
+    C" is ``Not(ReferencedInstance(reference, Not(C)))``.
+
+    Attributes:
+        reference: the UI Attribute.
+        condition: the condition on a referenced Instance.
+    """
+
+    reference: AttributeRef
+    condition: Condition
+
+
+@dataclass(frozen=True, slots=True)
 class PrivateTag:
     """A Value of an AT Attribute is the Tag of a Private Data Element ("is the Data Element
     Tag of a Private Attribute"): PS3.5 Section 7.8.1, an odd group number other than
@@ -461,6 +487,7 @@ Condition = Union[
     ItemCount,
     ValueCount,
     InAnyItem,
+    ReferencedInstance,
     PrivateTag,
     ExtendedCharacters,
     TransferSyntaxIn,
@@ -511,7 +538,7 @@ def walk(condition: Condition) -> list[Condition]:
     elif isinstance(condition, (And, Or)):
         for term in condition.terms:
             found.extend(walk(term))
-    elif isinstance(condition, InAnyItem):
+    elif isinstance(condition, (InAnyItem, ReferencedInstance)):
         found.extend(walk(condition.condition))
     return found
 

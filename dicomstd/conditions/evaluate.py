@@ -30,6 +30,7 @@ from dicomstd.conditions.ast import (
     Or,
     Present,
     PrivateTag,
+    ReferencedInstance,
     Requirement,
     SOPClassIn,
     TransferSyntaxIn,
@@ -105,6 +106,12 @@ def _evaluate(condition: Condition, context: EvaluationContext) -> Truth:
             ref.levels,
             lambda item: _evaluate(inner, item),
             condition.nested,
+        )
+    if isinstance(condition, ReferencedInstance):
+        ref = condition.reference
+        on_instance = condition.condition
+        return runtime.referenced_instance(
+            context, ref.tag, ref.scope, ref.levels, lambda other: _evaluate(on_instance, other)
         )
     if isinstance(condition, PrivateTag):
         ref = condition.attribute

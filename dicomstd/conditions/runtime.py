@@ -47,6 +47,7 @@ __all__ = [
     "neg",
     "present",
     "private_tag",
+    "referenced_instance",
     "sop_class_in",
     "transfer_syntax_in",
     "value_count",
@@ -109,6 +110,10 @@ class EvaluationContext:
             ``top``, else Media Storage SOP Class UID (0002,0002) of its File Meta.
         transfer_syntax_uid: the Transfer Syntax the Data Set is encoded in; ``None``:
             Transfer Syntax UID (0002,0010) of the File Meta of ``top``, if it has one.
+        instances: the Instances at hand, by SOP Instance UID: a callable returning the
+            top-level Data Set of the Instance with that UID, or ``None`` when it is not
+            available (it may raise: the helpers count that as not available); ``None``:
+            no other Instance is at hand (conditions on referenced Instances are UNKNOWN).
     """
 
     dataset: Any
@@ -119,6 +124,7 @@ class EvaluationContext:
     item_index: int | None = None
     sop_class_uid: str | None = None
     transfer_syntax_uid: str | None = None
+    instances: Callable[[str], Any] | None = None
 
     @property
     def top_level(self) -> Any:
@@ -856,6 +862,56 @@ def in_any_item(
         return _any(results)
     except Exception:  # noqa: BLE001
         return UNKNOWN
+
+
+def referenced_instance(
+    context: EvaluationContext,
+    tag: int,
+    scope: str,
+    levels: int,
+    condition: Callable[[EvaluationContext], Truth],
+) -> Truth:
+    """Some Instance whose SOP Instance UID is a Value of the UI Attribute satisfies
+    ``condition``, evaluated with that Instance's top-level Data Set as the Data Set (and
+    the same ``instances``). FALSE when the Attribute is absent or empty, or every
+    referenced Instance is at hand and none satisfies it; UNKNOWN when some referenced
+    Instance is not at hand (``context.instances`` gives ``None`` or raises) and none that is
+    satisfies it, or a Value is not a UID string."""
+    try:
+        found = _find(context, tag, scope, levels)
+        if found is None:
+            return UNKNOWN
+        results = []
+        for element in found:
+            values = None if element is _UNSEARCHED else _values(element)
+            if values is None:
+                results.append(UNKNOWN)
+                continue
+            for value in values:
+                if not isinstance(value, str) or not value.strip(" \x00"):
+                    results.append(UNKNOWN)
+                    continue
+                results.append(_in_instance(context, value.strip(" \x00"), condition))
+        return _any(results)
+    except Exception:  # noqa: BLE001
+        return UNKNOWN
+
+
+def _in_instance(
+    context: EvaluationContext, uid: str, condition: Callable[[EvaluationContext], Truth]
+) -> Truth:
+    """``condition`` on the Instance with SOP Instance UID ``uid``; UNKNOWN where it is not
+    at hand."""
+    if context.instances is None:
+        return UNKNOWN
+    try:
+        dataset = context.instances(uid)
+    except Exception:  # noqa: BLE001 - an Instance that cannot be read is not at hand
+        return UNKNOWN
+    if dataset is None or not _is_dataset(dataset):
+        return UNKNOWN
+    result = condition(EvaluationContext(dataset=dataset, instances=context.instances))
+    return result if isinstance(result, Truth) else UNKNOWN
 
 
 def private_tag(

@@ -14,8 +14,18 @@ from typing import Iterator
 import click
 
 from dicomstd.validate.findings import FileReport, Report, Severity
+from dicomstd.validate.instances import InstanceIndex
 
 __all__ = ["validate_command"]
+
+#: The Instances of the run, in each worker process (set by :func:`_share_instances`).
+_instances: InstanceIndex | None = None
+
+
+def _share_instances(paths: dict[str, str]) -> None:
+    """A worker process's initializer: the run's SOP Instance UID → file index."""
+    global _instances
+    _instances = InstanceIndex(paths)
 
 
 def _validate_one(job: tuple[str, str | None]) -> FileReport:
@@ -24,17 +34,22 @@ def _validate_one(job: tuple[str, str | None]) -> FileReport:
     from dicomstd.validate.engine import validate_file
 
     path, iod_name = job
-    return validate_file(path, iod(iod_name) if iod_name else None)
+    return validate_file(path, iod(iod_name) if iod_name else None, _instances)
 
 
-def _results(files: list[str], iod_name: str | None, jobs: int) -> Iterator[FileReport]:
+def _results(
+    files: list[str], iod_name: str | None, jobs: int, instances: InstanceIndex
+) -> Iterator[FileReport]:
     if jobs <= 1 or len(files) < 2:
+        _share_instances(instances.paths)
         for path in files:
             yield _validate_one((path, iod_name))
         return
     # Chunks amortise the inter-process traffic; order is kept (reports follow the paths).
     chunk = max(1, min(16, len(files) // (jobs * 4) or 1))
-    with ProcessPoolExecutor(max_workers=jobs) as pool:
+    with ProcessPoolExecutor(
+        max_workers=jobs, initializer=_share_instances, initargs=(instances.paths,)
+    ) as pool:
         yield from pool.map(_validate_one, [(path, iod_name) for path in files], chunksize=chunk)
 
 
@@ -92,6 +107,9 @@ def validate_command(
 ) -> None:
     """Validate DICOM files (folders: recursively) against their IOD (PS3.3).
 
+    A condition on another Instance ("... is present in the Instance referenced in ...") is
+    checked when that Instance is among the files given, or in the File-set of a DICOMDIR.
+
     Exit code 0: no error; 1: errors found; 2: could not run.
     """
     from dicomstd.validate.engine import iter_dicom_files
@@ -108,7 +126,11 @@ def validate_command(
     workers = jobs or os.cpu_count() or 1
     show = progress if progress is not None else (sys.stderr.isatty() and len(files) > 1)
     report = Report()
-    results = _results(files, iod_name, workers)
+    # The conditions on a referenced Instance are checked where the run holds it (one
+    # header read per file; a single file can only reference itself or, a DICOMDIR, the
+    # files of its File-set, which it indexes itself).
+    instances = InstanceIndex.of_files(files) if len(files) > 1 else InstanceIndex()
+    results = _results(files, iod_name, workers, instances)
     if show:
         with click.progressbar(
             results, length=len(files), label="validating", file=sys.stderr

@@ -22,8 +22,7 @@ from __future__ import annotations
 
 import os
 import time
-import warnings
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
@@ -34,6 +33,8 @@ from dicomstd.generated import __dicom_edition__
 from dicomstd.specification import Attribute, IODSpecification, ModuleUsage, Requirement
 from dicomstd.validate import values as vr_checks
 from dicomstd.validate.file_meta import check_file_meta
+from dicomstd.validate.instances import InstanceIndex
+from dicomstd.validate.reading import DEFER_SIZE, quiet_pydicom
 from dicomstd.validate.findings import (
     RULES,
     FileReport,
@@ -137,10 +138,17 @@ class _Verdict:
 class _Validator:
     """Validates one Data Set; collects findings without duplicates."""
 
-    def __init__(self, report: FileReport, top: Any, explicit_vr: bool) -> None:
+    def __init__(
+        self,
+        report: FileReport,
+        top: Any,
+        explicit_vr: bool,
+        instances: Callable[[str], Any] | None = None,
+    ) -> None:
         self.report = report
         self.top = top
         self.explicit_vr = explicit_vr
+        self.instances = instances
         self.modules: frozenset[str] = frozenset()
         self.sop_class_uid: str | None = None
         self.file_size: int | None = None
@@ -210,6 +218,7 @@ class _Validator:
             modules=self.modules,
             item_index=item_index,
             sop_class_uid=self.sop_class_uid,
+            instances=self.instances,
         )
 
     # --- requirements ---------------------------------------------------------------
@@ -1213,16 +1222,19 @@ def validate_dataset(
     iod: IODSpecification | None = None,
     from_file: bool = False,
     has_preamble: bool = True,
+    instances: InstanceIndex | None = None,
 ) -> FileReport:
     """Validate a pydicom ``Dataset`` against its IOD; never raises on its content.
 
     ``iod``: validate against this IOD instead of the SOP Class's. ``from_file`` and
     ``has_preamble`` say how it was read (for the File Meta Information checks).
+    ``instances``: the other Instances at hand, for the conditions that speak of a
+    referenced Instance (without it, and for an Instance it lacks, they are not verifiable).
     """
     started = time.perf_counter()
     report = FileReport(source)
-    with _quiet_pydicom():
-        _validate_into(report, dataset, iod, from_file, has_preamble)
+    with quiet_pydicom():
+        _validate_into(report, dataset, iod, from_file, has_preamble, instances)
     report.seconds = time.perf_counter() - started
     return report
 
@@ -1233,10 +1245,11 @@ def _validate_into(
     iod: IODSpecification | None,
     from_file: bool,
     has_preamble: bool,
+    instances: InstanceIndex | None = None,
 ) -> None:
     encoding = getattr(dataset, "original_encoding", None)
     explicit = not (isinstance(encoding, tuple) and encoding[0] is True)
-    validator = _Validator(report, dataset, explicit)
+    validator = _Validator(report, dataset, explicit, instances)
     if from_file and not _deflated(dataset):
         # A deflated Data Set's offsets are in the inflated stream: no file-size check.
         try:
@@ -1268,6 +1281,13 @@ def _validate_into(
             sop_class = _text_value(meta, 0x00020002)
         report.sop_class_uid = sop_class
         validator.sop_class_uid = sop_class or None
+        from dicomstd.generated.uids import MediaStorageDirectoryStorage
+
+        if from_file and sop_class == MediaStorageDirectoryStorage:
+            # A DICOMDIR's records are checked against the files of its File-set.
+            validator.instances = (instances or InstanceIndex()).with_file_set(
+                dataset, report.source
+            )
         if iod is None:
             iod = _iod_for(validator, sop_class)
         if iod is None:
@@ -1346,41 +1366,23 @@ def _iod_for(validator: _Validator, sop_class: str) -> IODSpecification | None:
         return None
 
 
-class _quiet_pydicom:
-    """Silence pydicom's reading-time validation warnings while validating (the findings
-    say it better), and restore the caller's settings afterwards."""
-
-    def __enter__(self) -> None:
-        import pydicom.config
-
-        self._warnings = warnings.catch_warnings()
-        self._warnings.__enter__()
-        warnings.simplefilter("ignore")
-        self._mode = pydicom.config.settings.reading_validation_mode
-        pydicom.config.settings.reading_validation_mode = pydicom.config.IGNORE
-
-    def __exit__(self, *exc: Any) -> None:
-        import pydicom.config
-
-        pydicom.config.settings.reading_validation_mode = self._mode
-        self._warnings.__exit__(*exc)
 
 
-# Values up to this size are read with the Data Set; larger ones (Pixel Data, big LUTs)
-# only if a check asks for them, which none of the value checks does.
-DEFER_SIZE = "64 KB"
-
-
-def validate_file(path: str | os.PathLike[str], iod: IODSpecification | None = None) -> FileReport:
+def validate_file(
+    path: str | os.PathLike[str],
+    iod: IODSpecification | None = None,
+    instances: InstanceIndex | None = None,
+) -> FileReport:
     """Read and validate the file at ``path``; an unreadable or non-DICOM file is an
-    ``unreadable`` finding, never an exception."""
+    ``unreadable`` finding, never an exception. ``instances``: as for
+    :func:`validate_dataset` (a DICOMDIR adds the files of its File-set itself)."""
     started = time.perf_counter()
     source = os.fspath(path)
     report = FileReport(source)
-    with _quiet_pydicom():
+    with quiet_pydicom():
         dataset, preamble = _read(report, source)
         if dataset is not None:
-            _validate_into(report, dataset, iod, True, preamble)
+            _validate_into(report, dataset, iod, True, preamble, instances)
     report.seconds = time.perf_counter() - started
     return report
 

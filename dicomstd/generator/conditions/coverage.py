@@ -16,8 +16,9 @@ condition sentences per category:
 Of the compiled sentences (``parser`` and ``override``), those that keep a clause about the
 world beside the checkable ones ("Required if Image Type Value 1 is ORIGINAL and the image has
 been calibrated"; an override's evidence "Contrast/Bolus Usage Functional Group present, or
-contrast media was applied") are counted again as ``partly unverifiable``: the data
-decides them in one direction or in some Data Sets only.
+contrast media was applied") or a clause about a referenced Instance ("present in the
+Instance referenced in ...": decided only where that Instance is at hand) are counted again
+as ``partly unverifiable``: the data decides them in one direction or in some Data Sets only.
 
 A sentence is counted once per category however many rows print it; when its rows compile
 differently (an override for one table only), the least compiled status counts.
@@ -31,6 +32,7 @@ from typing import Literal
 
 from dicomstd.conditions.ast import (
     Constant,
+    ReferencedInstance,
     Requirement,
     Unparsed,
     Unverifiable,
@@ -418,7 +420,8 @@ class CoverageReport:
             )
         lines.append(
             "  (unknown = unknown by design: not checkable from the data; partly = compiled but"
-            " keeping a clause about the world;\n   public = the public Python validator's figure)"
+            " keeping a clause about the world\n   or about a referenced Instance; public = the"
+            " public Python validator's figure)"
         )
         return "\n".join(lines)
 
@@ -459,8 +462,11 @@ def coverage(model: Part03Model, compiled: list[CompiledCondition] | None = None
 
 
 def _partly_unverifiable(requirement: Requirement) -> bool:
-    """``requirement.required`` keeps an :class:`Unverifiable` clause."""
-    return any(isinstance(node, Unverifiable) for node in walk(requirement.required))
+    """``requirement.required`` keeps an :class:`Unverifiable` clause, or a clause on a
+    referenced Instance (decided only where the validator has that Instance at hand)."""
+    return any(
+        isinstance(node, (Unverifiable, ReferencedInstance)) for node in walk(requirement.required)
+    )
 
 
 def _describe(requirement: Requirement) -> str:

@@ -32,6 +32,7 @@ from dicomstd.conditions.ast import (
     Or,
     Present,
     PrivateTag,
+    ReferencedInstance,
     SOPClassIn,
     TagValue,
     TransferSyntaxIn,
@@ -82,6 +83,15 @@ def _emit(condition: Condition, ctx: str, rt: str) -> str:
         return (
             f"{rt}.in_any_item({ctx}, 0x{ref.tag:08X}, {ref.scope!r}, {ref.levels}, "
             f"lambda {inner}: {body}{nested})"
+        )
+    if isinstance(condition, ReferencedInstance):
+        ref = condition.reference
+        # The referenced Instance's context, named like an Item's (see above).
+        inner = f"{ctx}_instance"
+        body = _emit(condition.condition, inner, rt)
+        return (
+            f"{rt}.referenced_instance({ctx}, 0x{ref.tag:08X}, {ref.scope!r}, {ref.levels}, "
+            f"lambda {inner}: {body})"
         )
     if isinstance(condition, TransferSyntaxIn):
         return f"{rt}.transfer_syntax_in({ctx}, {_tuple([repr(uid) for uid in condition.uids])})"

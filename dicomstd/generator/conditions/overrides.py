@@ -27,7 +27,10 @@ evaluated): ``present(TAG)``, ``has_value(TAG)``, ``value_in(TAG, [values], numb
 N)`` (the number of Values of a non-Sequence Attribute: "is multi-valued" is ``">", 1``),
 ``in_any_item(TAG, condition)`` (some Item of the Sequence satisfies the condition, read
 with the Item as the Data Set; ``nested=True``: or an Item of the same Sequence within those
-Items, at any depth), ``private_tag(TAG, number=N)`` (an AT Value is a Private
+Items, at any depth), ``in_referenced_instance(TAG, condition)`` (some Instance whose SOP
+Instance UID is a Value of the UI Attribute TAG satisfies the condition, read with that
+Instance's top-level Data Set as the Data Set; UNKNOWN for an Instance not at hand),
+``private_tag(TAG, number=N)`` (an AT Value is a Private
 Tag), ``module("table_id")``, ``macro("table_id")``, ``functional_group("table_id")``,
 ``sop_class(["uid", ...])``, ``transfer_syntax(["uid", ...])``, ``first_item()``,
 ``extended_characters(scope="item")`` (a string Value of the Data Set and its Items, or
@@ -66,6 +69,7 @@ from dicomstd.conditions.ast import (
     Or,
     Present,
     PrivateTag,
+    ReferencedInstance,
     Requirement,
     SOPClassIn,
     TagValue,
@@ -214,6 +218,8 @@ def _convert(node: python_ast.expr) -> Condition:
             raise ValueError(f"in_any_item: nested is True or False, not {nested!r}")
         node.keywords = [k for k in node.keywords if k.arg != "nested"]
         return InAnyItem(_reference(node), inner, nested)
+    if name == "in_referenced_instance":
+        return ReferencedInstance(_reference(node), _convert(node.args[1]))
     if name == "private_tag":
         number = _literal(keywords["number"]) if "number" in keywords else None
         node.keywords = [k for k in node.keywords if k.arg != "number"]
@@ -304,6 +310,9 @@ def format_condition(condition: Condition, nested: bool = False) -> str:
         tag, keywords = _reference_text(condition.sequence)
         deeper = ", nested=True" if condition.nested else ""
         return f"in_any_item({tag}, {format_condition(condition.condition)}{keywords}{deeper})"
+    if isinstance(condition, ReferencedInstance):
+        tag, keywords = _reference_text(condition.reference)
+        return f"in_referenced_instance({tag}, {format_condition(condition.condition)}{keywords})"
     if isinstance(condition, PrivateTag):
         tag, keywords = _reference_text(condition.attribute)
         number = f", number={condition.value_number}" if condition.value_number is not None else ""

@@ -1,0 +1,185 @@
+"""Conditions on a referenced Instance (:class:`ReferencedInstance`): their three-valued
+meaning, the generated predicate agreeing with the evaluator, the override form, and the
+:class:`InstanceIndex` that gives the validator the Instances of a run or of a DICOMDIR's
+File-set (files written here, read back by pydicom)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+import pytest
+from pydicom.dataset import Dataset, FileMetaDataset
+from pydicom.uid import UID, ExplicitVRLittleEndian
+
+from dicomstd.conditions import runtime
+from dicomstd.conditions.ast import (
+    AttributeRef,
+    Condition,
+    InAnyItem,
+    Not,
+    Present,
+    ReferencedInstance,
+    Truth,
+    ValueIn,
+)
+from dicomstd.conditions.evaluate import EvaluationContext, evaluate
+from dicomstd.generator.conditions.emit import emit_expression
+from dicomstd.generator.conditions.overrides import format_condition, parse_override_condition
+from dicomstd.validate.instances import InstanceIndex, read_sop_instance_uid
+
+T, F, U = Truth.TRUE, Truth.FALSE, Truth.UNKNOWN
+REFERENCED_SOP_INSTANCE_UID = AttributeRef(0x00081155, "item")
+HPGL_DOCUMENT_SEQUENCE = 0x006862C0
+#: "HPGL Document Sequence (0068,62C0) is present in the Instance referenced in the Implant
+#: Template Group Members Sequence (0078,002A) Item" (PS3.3 Table C.29.3-1): the Item holds
+#: the reference.
+HPGL_IN_REFERENCED = ReferencedInstance(
+    REFERENCED_SOP_INSTANCE_UID, Present(AttributeRef(HPGL_DOCUMENT_SEQUENCE, "top"))
+)
+
+
+def _agree(condition: Condition, context: EvaluationContext) -> Truth:
+    result = evaluate(condition, context)
+    generated = eval(emit_expression(condition), {"rt": runtime, "context": context})  # noqa: S307
+    assert generated is result
+    assert isinstance(result, Truth)
+    return result
+
+
+def _item(*uids: str) -> Dataset:
+    item = Dataset()
+    item.ReferencedSOPClassUID = "1.2.840.10008.5.1.4.43.1"
+    item.ReferencedSOPInstanceUID = list(uids) if len(uids) > 1 else uids[0]
+    return item
+
+
+def _template(with_hpgl: bool) -> Dataset:
+    template = Dataset()
+    template.SOPInstanceUID = "1.2.3.1" if with_hpgl else "1.2.3.2"
+    if with_hpgl:
+        template.add_new(HPGL_DOCUMENT_SEQUENCE, "SQ", [Dataset()])
+    return template
+
+
+AT_HAND = {"1.2.3.1": _template(True), "1.2.3.2": _template(False)}
+
+
+def test_true_false_and_unknown_by_what_is_at_hand() -> None:
+    def context(item: Dataset, instances: Any = AT_HAND.get) -> EvaluationContext:
+        return EvaluationContext(item, parents=(Dataset(),), instances=instances)
+
+    assert _agree(HPGL_IN_REFERENCED, context(_item("1.2.3.1"))) is T
+    assert _agree(HPGL_IN_REFERENCED, context(_item("1.2.3.2"))) is F
+    # Not at hand, or no Instances at all: never guessed.
+    assert _agree(HPGL_IN_REFERENCED, context(_item("9.9.9"))) is U
+    assert _agree(HPGL_IN_REFERENCED, context(_item("1.2.3.1"), None)) is U
+    # Several UIDs: TRUE when one satisfies it, whatever the others; FALSE needs all.
+    assert _agree(HPGL_IN_REFERENCED, context(_item("9.9.9", "1.2.3.1"))) is T
+    assert _agree(HPGL_IN_REFERENCED, context(_item("9.9.9", "1.2.3.2"))) is U
+    # No reference: nothing referenced satisfies it.
+    assert _agree(HPGL_IN_REFERENCED, context(Dataset())) is F
+
+
+def test_every_referenced_instance_is_the_negation_of_some_not() -> None:
+    # "the Images referenced ... are tiled": every one, written not some(not C).
+    every = Not(
+        ReferencedInstance(
+            REFERENCED_SOP_INSTANCE_UID,
+            Not(Present(AttributeRef(HPGL_DOCUMENT_SEQUENCE, "top"))),
+        )
+    )
+    context = EvaluationContext(_item("1.2.3.1", "1.2.3.2"), instances=AT_HAND.get)
+    assert _agree(every, context) is F
+    context = EvaluationContext(_item("1.2.3.1"), instances=AT_HAND.get)
+    assert _agree(every, context) is T
+
+
+def test_the_referenced_instance_is_its_own_top_level_data_set() -> None:
+    # Inside the referenced Instance, "top" and "item" are that Instance, not the referrer.
+    referrer = Dataset()
+    referrer.add_new(HPGL_DOCUMENT_SEQUENCE, "SQ", [Dataset()])
+    referrer.add_new(0x0078002A, "SQ", [_item("1.2.3.2")])
+    condition = InAnyItem(AttributeRef(0x0078002A, "top"), HPGL_IN_REFERENCED)
+    assert _agree(condition, EvaluationContext(referrer, instances=AT_HAND.get)) is F
+    modality = ReferencedInstance(
+        REFERENCED_SOP_INSTANCE_UID, ValueIn(AttributeRef(0x00080060, "item"), ("CT",))
+    )
+    ct = Dataset()
+    ct.Modality = "CT"
+    assert _agree(modality, EvaluationContext(_item("1.2.3.9"), instances={"1.2.3.9": ct}.get)) is T
+
+
+@pytest.mark.parametrize(
+    "value",
+    [None, "", b"\x01\x02", 5, ["1.2.3.1", None]],
+)
+def test_values_that_are_not_uids_are_unknown_or_absent(value: Any) -> None:
+    item = Dataset()
+    (
+        item.add_new(0x00081155, "UI", value)
+        if not isinstance(value, (bytes, int))
+        else item.add_new(0x00081155, "OB" if isinstance(value, bytes) else "US", value)
+    )
+    result = _agree(HPGL_IN_REFERENCED, EvaluationContext(item, instances=AT_HAND.get))
+    assert result in (T, F, U)
+    if value in (None, ""):
+        assert result is F  # present and empty: no Instance is referenced
+
+
+def test_override_form_round_trips() -> None:
+    text = 'in_referenced_instance("0008,1155", present("0068,62C0", scope="top"), scope="item")'
+    condition = parse_override_condition(text)
+    assert condition == HPGL_IN_REFERENCED
+    assert format_condition(condition) == text
+
+
+# --- the index of a run and of a File-set ---------------------------------------------------
+
+
+def _write(path: Path, uid: str, **attributes: Any) -> Path:
+    dataset = Dataset()
+    dataset.SOPClassUID = UID("1.2.840.10008.5.1.4.1.1.7")
+    dataset.SOPInstanceUID = UID(uid)
+    for keyword, value in attributes.items():
+        setattr(dataset, keyword, value)
+    dataset.file_meta = FileMetaDataset()
+    dataset.file_meta.MediaStorageSOPClassUID = dataset.SOPClassUID
+    dataset.file_meta.MediaStorageSOPInstanceUID = UID(uid)
+    dataset.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
+    path.parent.mkdir(parents=True, exist_ok=True)
+    dataset.save_as(path, enforce_file_format=True)
+    return path
+
+
+def test_index_of_files_reads_each_instance_on_demand(tmp_path: Path) -> None:
+    first = _write(tmp_path / "a.dcm", "1.2.3.10", Modality="OT")
+    second = _write(tmp_path / "b.dcm", "1.2.3.11", Modality="CT")
+    junk = tmp_path / "junk.dcm"
+    junk.write_bytes(b"not DICOM at all")
+    index = InstanceIndex.of_files([str(first), str(second), str(junk), str(tmp_path / "gone")])
+    assert dict(index.paths) == {"1.2.3.10": str(first), "1.2.3.11": str(second)}
+    assert index("1.2.3.11").Modality == "CT"
+    assert index("1.2.3.99") is None
+    assert read_sop_instance_uid(str(junk)) == ""
+    # A file whose content changed under the index (another Instance now) is not at hand.
+    _write(second, "1.2.3.12")
+    assert InstanceIndex(index.paths)("1.2.3.11") is None
+
+
+def test_index_with_a_file_set_follows_the_directory_records(tmp_path: Path) -> None:
+    _write(tmp_path / "IMAGES" / "IM1", "1.2.3.20", Modality="MR")
+    record = Dataset()
+    record.DirectoryRecordType = "IMAGE"
+    record.ReferencedFileID = ["IMAGES", "IM1"]
+    record.ReferencedSOPInstanceUIDInFile = "1.2.3.20"
+    broken = Dataset()
+    broken.DirectoryRecordType = "IMAGE"  # no Referenced File ID: skipped
+    dicomdir = Dataset()
+    dicomdir.DirectoryRecordSequence = [record, broken]
+    index = InstanceIndex().with_file_set(dicomdir, str(tmp_path / "DICOMDIR"))
+    assert index.paths == {"1.2.3.20": os.path.join(str(tmp_path), "IMAGES", "IM1")}
+    assert index("1.2.3.20").Modality == "MR"
+    # A copy: the index it was made from is unchanged.
+    assert InstanceIndex().with_file_set(Dataset(), str(tmp_path / "DICOMDIR")).paths == {}
