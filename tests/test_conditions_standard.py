@@ -604,11 +604,29 @@ def test_former_unparsed_sentences_about_other_instances(
     compiled: list[CompiledCondition],
 ) -> None:
     for table, path in (
-        ("table_C.8.8.26-1", "3008,0021/300A,0107"),  # "... in the RT Ion Plan referenced"
         ("table_C.8-89", "0018,9112/0018,9239"),  # "the system is capable of calculating"
         ("table_C.29.3-1", "0078,002A/0078,0070"),  # "May be present if ... referenced"
     ):
         assert _row(compiled, table, path).status == "unknown by design", path
+    # "Required if Applicator Sequence (300A,0107) is included in the RT Ion Plan referenced
+    # within the Referenced RT Plan Sequence (300C,0002)": read on the plan where it is at
+    # hand, decided where every Ion Beam or none has one (whichever beam the Item records).
+    applicator = _row(compiled, "table_C.8.8.26-1", "3008,0021/300A,0107")
+    assert applicator.status == "override"
+    record = Dataset()
+    record.ReferencedRTPlanSequence = [_item(ReferencedSOPInstanceUID="1.2.3.9")]
+
+    def plan(*applicators: bool) -> Dataset:
+        beams = [_item(ApplicatorSequence=[Dataset()]) if a else Dataset() for a in applicators]
+        return _item(IonBeamSequence=beams)
+
+    def on(found: Dataset | None) -> Truth:
+        at_hand = {} if found is None else {"1.2.3.9": found}
+        context = EvaluationContext(Dataset(), (record,), instances=at_hand.get)
+        return evaluate(applicator.requirement.required, context)
+
+    assert (on(plan(True, True)), on(plan(False, False)), on(plan(True, False))) == (T, F, U)
+    assert on(None) is U
     brachy = _row(compiled, "table_C.8.8.30-1", "0074,1404")
     assert brachy.status == "parser"  # the Brachy Task Sequence part is checked
     task = Dataset()
@@ -1127,3 +1145,102 @@ def test_evidence_third_reading(compiled: list[CompiledCondition]) -> None:
     assert _top(conversion, legacy) is U
     legacy.QueryRetrieveView = "ENHANCED"
     assert _top(conversion, legacy) is T
+
+
+# --- conditions on the Instances a Data Set references (in_referenced_instance) ---------------
+
+
+def test_directory_record_keys_read_the_referenced_instance(
+    compiled: list[CompiledCondition],
+) -> None:
+    # PS3.3 Table F.3-3: Referenced Related General SOP Class UID in File, "Required if the
+    # Directory Record references a SOP Instance that encodes the Related General SOP Class UID".
+    related = _row(compiled, "table_F.3-3", "0004,1220/0004,151A")
+    assert related.status == "override"
+    record = _item(DirectoryRecordType="IMAGE", ReferencedSOPInstanceUIDInFile="1.2.3.4")
+    with_related = _item(RelatedGeneralSOPClassUID="1.2.840.10008.5.1.4.1.1.2")
+    at_hand: dict[str, Dataset] = {"1.2.3.4": with_related}
+
+    def outcome(instances: Callable[[str], object] | None) -> tuple[Truth, Truth]:
+        context = EvaluationContext(record, (Dataset(),), instances=instances)
+        result = evaluate_requirement(related.requirement, context)
+        return result.required, result.forbidden
+
+    assert outcome(at_hand.get) == (T, F)
+    assert outcome({"1.2.3.4": Dataset()}.get) == (F, T)  # shall not be present
+    assert outcome({}.get) == (U, U)  # not at hand: never guessed
+    assert outcome(None) == (U, U)
+
+
+def test_referenced_plan_fraction_groups_and_legacy_converted_sources(
+    compiled: list[CompiledCondition],
+) -> None:
+    # PS3.3 Table C.8.8.29-1: "Required if the referenced plan has more than one Fraction
+    # Group Sequence (300A,0070) Item."
+    fraction = _row(compiled, "table_C.8.8.29-1", "0074,1020/300C,0022")
+    top = Dataset()
+    top.ReferencedRTPlanSequence = [_item(ReferencedSOPInstanceUID="1.2.3.5")]
+    plan = Dataset()
+    plan.FractionGroupSequence = [Dataset(), Dataset()]
+    task = Dataset()
+    assert (
+        evaluate(
+            fraction.requirement.required,
+            EvaluationContext(task, (top,), instances={"1.2.3.5": plan}.get),
+        )
+        is T
+    )
+    plan.FractionGroupSequence = [Dataset()]
+    assert (
+        evaluate(
+            fraction.requirement.required,
+            EvaluationContext(task, (top,), instances={"1.2.3.5": plan}.get),
+        )
+        is F
+    )
+    # PS3.3 Table A.70-2: the Referenced Image Functional Group of a Legacy Converted Enhanced
+    # CT Image, "Required if Referenced Image Sequence (0008,1140) was present in any of the
+    # Classic Images that were converted": the frames' Conversion Source Attributes Sequence.
+    referenced = _usage_row(compiled, "table_A.70-1", "table_C.7.6.16-6")
+    assert referenced.status == "override"
+    legacy = Dataset()
+    frames = []
+    for uid in ("1.2.3.6", "1.2.3.7"):
+        frame = Dataset()
+        frame.ConversionSourceAttributesSequence = [_item(ReferencedSOPInstanceUID=uid)]
+        frames.append(frame)
+    legacy.PerFrameFunctionalGroupsSequence = frames
+    classic = _item(ReferencedImageSequence=[Dataset()])
+    sources = {"1.2.3.6": Dataset(), "1.2.3.7": classic}
+    assert _top(referenced, legacy, instances=sources.get) is T
+    assert _top(referenced, legacy, instances={"1.2.3.6": Dataset(), "1.2.3.7": Dataset()}.get) is F
+    assert _top(referenced, legacy, instances={"1.2.3.6": Dataset()}.get) is U
+    del frames[0].ConversionSourceAttributesSequence  # a frame that names no source
+    assert _top(referenced, legacy, instances={"1.2.3.7": Dataset()}.get) is U
+
+
+def test_evidence_from_the_references_this_data_set_records(
+    compiled: list[CompiledCondition],
+) -> None:
+    # PS3.3 Table C.7-7, Synchronization Channel: no Waveform Sequence, no channel to name.
+    channel = _row(compiled, "table_C.7-7", "0018,106C")
+    image = _dataset(CT)
+    outcome = evaluate_requirement(channel.requirement, EvaluationContext(image))
+    assert (outcome.required, outcome.forbidden) == (F, T)
+    image.WaveformSequence = [Dataset()]
+    assert _top(channel, image) is U
+    # PS3.3 C.12.1.1.6: an HL7 CDA Release 2 document referenced by its HMD OID.
+    hl7 = _row(compiled, "table_C.12-1", "0040,A390")
+    sr = _dataset("1.2.840.10008.5.1.4.1.1.88.11")
+    assert _top(hl7, sr) is U
+    sr.ContentSequence = [
+        _item(
+            ReferencedSOPSequence=[
+                _item(
+                    ReferencedSOPClassUID="2.16.840.1.113883.1.7.2",
+                    ReferencedSOPInstanceUID="1.2.3.8",
+                )
+            ]
+        )
+    ]
+    assert _top(hl7, sr) is T

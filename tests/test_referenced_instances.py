@@ -26,7 +26,12 @@ from dicomstd.conditions.ast import (
 )
 from dicomstd.conditions.evaluate import EvaluationContext, evaluate
 from dicomstd.generator.conditions.emit import emit_expression
-from dicomstd.generator.conditions.overrides import format_condition, parse_override_condition
+from dicomstd.errors import BuildError
+from dicomstd.generator.conditions.overrides import (
+    format_condition,
+    load_overrides,
+    parse_override_condition,
+)
 from dicomstd.validate.instances import InstanceIndex, read_sop_instance_uid
 
 T, F, U = Truth.TRUE, Truth.FALSE, Truth.UNKNOWN
@@ -183,3 +188,8 @@ def test_index_with_a_file_set_follows_the_directory_records(tmp_path: Path) -> 
     assert index("1.2.3.20").Modality == "MR"
     # A copy: the index it was made from is unchanged.
     assert InstanceIndex().with_file_set(Dataset(), str(tmp_path / "DICOMDIR")).paths == {}
+
+
+def test_an_overrides_file_that_is_not_toml_is_a_build_error() -> None:
+    with pytest.raises(BuildError, match="not valid TOML"):
+        load_overrides("[[attribute]]\nafter review: a comment line without its #\n")

@@ -34,7 +34,9 @@ def validate(
     table id) instead of the one of each instance's SOP Class.
 
     Returns a :class:`Report` with one :class:`FileReport` per file. Never raises on the
-    content of the input (unreadable files are findings).
+    content of the input (unreadable files are findings). A condition on a referenced
+    Instance ("... present in the Instance referenced in ...") is checked where that
+    Instance is among the files, or in the File-set of a DICOMDIR.
 
     Raises:
         KeyError: ``iod`` names no IOD.
@@ -64,7 +66,11 @@ def validate(
         paths = [target]
     else:
         paths = target
-    return Report([validate_file(path, chosen) for path in iter_dicom_files(paths)])
+    from dicomstd.validate.instances import InstanceIndex
+
+    files = [os.fspath(path) for path in iter_dicom_files(paths)]
+    instances = InstanceIndex.of_files(files) if len(files) > 1 else None
+    return Report([validate_file(path, chosen, instances) for path in files])
 
 
 class _CallableModule(types.ModuleType):

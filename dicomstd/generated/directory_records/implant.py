@@ -17,8 +17,25 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.conditions.runtime import never, not_verifiable
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import Attribute, AttributeTable, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if present in the referenced Instance."
+    return rt.referenced_instance(
+        context,
+        0x00041511,
+        "item",
+        0,
+        lambda context_instance: rt.present(context_instance, 0x00686210, "top", 0),
+    )
+
 
 IMPLANT_DIRECTORY_RECORD: Final = AttributeTable(
     table_id="table_F.5-37",
@@ -37,8 +54,8 @@ IMPLANT_DIRECTORY_RECORD: Final = AttributeTable(
             row=3,
             requirement=Requirement(
                 text="Required if present in the referenced Instance.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=never,
             ),
         ),

@@ -19,7 +19,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import (
     AnyAttributes,
     Attribute,
@@ -37,6 +37,25 @@ from dicomstd.specification import (
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if an extended or replacement character set is used in one of the Keys."
     return rt.disj(rt.extended_characters(context, "item"), rt.UNKNOWN)
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if the root Content Item is the Source Content Item of HAS CONCEPT MOD relationships."
+    return rt.referenced_instance(
+        context,
+        0x00041511,
+        "item",
+        0,
+        lambda context_instance: rt.in_any_item(
+            context_instance,
+            0x0040A730,
+            "top",
+            0,
+            lambda context_instance_item: rt.value_in(
+                context_instance_item, 0x0040A010, "item", 0, None, ("HAS CONCEPT MOD",)
+            ),
+        ),
+    )
 
 
 KEY_OBJECT_DOCUMENT_DIRECTORY_RECORD: Final = AttributeTable(
@@ -103,8 +122,8 @@ KEY_OBJECT_DOCUMENT_DIRECTORY_RECORD: Final = AttributeTable(
             ),
             requirement=Requirement(
                 text="Required if the root Content Item is the Source Content Item of HAS CONCEPT MOD relationships.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_2,
                 otherwise=never,
             ),
         ),

@@ -19,7 +19,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import (
     AnyAttributes,
     Attribute,
@@ -36,6 +36,17 @@ from dicomstd.specification import (
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if an extended or replacement character set is used in one of the Keys."
     return rt.disj(rt.extended_characters(context, "item"), rt.UNKNOWN)
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if present in the Spectroscopy Instance"
+    return rt.referenced_instance(
+        context,
+        0x00041511,
+        "item",
+        0,
+        lambda context_instance: rt.present(context_instance, 0x00089092, "top", 0),
+    )
 
 
 SPECTROSCOPY_DIRECTORY_RECORD: Final = AttributeTable(
@@ -80,8 +91,8 @@ SPECTROSCOPY_DIRECTORY_RECORD: Final = AttributeTable(
             ),
             requirement=Requirement(
                 text="Required if present in the Spectroscopy Instance",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_2,
                 otherwise=never,
             ),
         ),

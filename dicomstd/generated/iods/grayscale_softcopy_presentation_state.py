@@ -27,21 +27,49 @@ from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
 
 
 def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if the referenced image(s) are multi-frame and are to be subtracted"
+    return rt.conj(
+        rt.in_any_item(
+            context,
+            0x00081115,
+            "top",
+            0,
+            lambda context_item: rt.in_any_item(
+                context_item,
+                0x00081140,
+                "item",
+                0,
+                lambda context_item_item: rt.referenced_instance(
+                    context_item_item,
+                    0x00081155,
+                    "item",
+                    0,
+                    lambda context_item_item_instance: rt.compare(
+                        context_item_item_instance, 0x00280008, "top", 0, None, "gt", 1.0
+                    ),
+                ),
+            ),
+        ),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
     "Required if a Display Shutter is to be applied to referenced image(s) and the Bitmap Display Shutter Module is not present"
     return rt.conj(rt.UNKNOWN, rt.neg(rt.module_present(context, "table_C.7.6.15-1")))
 
 
-def _condition_2(context: EvaluationContext) -> Truth:
+def _condition_3(context: EvaluationContext) -> Truth:
     "Required if a Display Shutter is to be applied to referenced image(s) and the Display Shutter Module is not present"
     return rt.conj(rt.UNKNOWN, rt.neg(rt.module_present(context, "table_C.7-17")))
 
 
-def _condition_3(context: EvaluationContext) -> Truth:
+def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Overlay is to be applied to referenced image(s) or the Bitmap Display Shutter Module is present."
     return rt.disj(rt.UNKNOWN, rt.module_present(context, "table_C.7.6.15-1"))
 
 
-def _condition_4(context: EvaluationContext) -> Truth:
+def _condition_5(context: EvaluationContext) -> Truth:
     "Required if referenced image contains overlay data that is to be displayed or Presentation State Instance contains Overlay data other than Bitmap Shutter"
     return rt.disj(
         rt.UNKNOWN,
@@ -52,7 +80,7 @@ def _condition_4(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_5(context: EvaluationContext) -> Truth:
+def _condition_6(context: EvaluationContext) -> Truth:
     "Required if Graphic Annotations or Overlays are to be applied to referenced image(s)"
     return rt.disj(
         rt.has_value(context, 0x00700001, "top", 0),
@@ -142,8 +170,8 @@ GRAYSCALE_SOFTCOPY_PRESENTATION_STATE_IOD: Final = IODSpecification(
             condition="Required if the referenced image(s) are multi-frame and are to be subtracted",
             requirement=Requirement(
                 text="Required if the referenced image(s) are multi-frame and are to be subtracted",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=never,
             ),
         ),
@@ -156,7 +184,7 @@ GRAYSCALE_SOFTCOPY_PRESENTATION_STATE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if a Display Shutter is to be applied to referenced image(s) and the Bitmap Display Shutter Module is not present",
                 status="parser",
-                required=_condition_1,
+                required=_condition_2,
                 otherwise=never,
             ),
         ),
@@ -169,7 +197,7 @@ GRAYSCALE_SOFTCOPY_PRESENTATION_STATE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if a Display Shutter is to be applied to referenced image(s) and the Display Shutter Module is not present",
                 status="parser",
-                required=_condition_2,
+                required=_condition_3,
                 otherwise=never,
             ),
         ),
@@ -182,7 +210,7 @@ GRAYSCALE_SOFTCOPY_PRESENTATION_STATE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Overlay is to be applied to referenced image(s) or the Bitmap Display Shutter Module is present.",
                 status="parser",
-                required=_condition_3,
+                required=_condition_4,
                 otherwise=never,
             ),
         ),
@@ -195,7 +223,7 @@ GRAYSCALE_SOFTCOPY_PRESENTATION_STATE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if referenced image contains overlay data that is to be displayed or Presentation State Instance contains Overlay data other than Bitmap Shutter",
                 status="override",
-                required=_condition_4,
+                required=_condition_5,
                 otherwise=never,
             ),
         ),
@@ -240,7 +268,7 @@ GRAYSCALE_SOFTCOPY_PRESENTATION_STATE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Graphic Annotations or Overlays are to be applied to referenced image(s)",
                 status="override",
-                required=_condition_5,
+                required=_condition_6,
                 otherwise=never,
             ),
         ),

@@ -27,11 +27,85 @@ from dicomstd.specification import FunctionalGroupUsage, IODSpecification, Modul
 
 
 def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Referenced Image Sequence (0008,1140) was present in any of the Classic Images that were converted."
+    return rt.disj(
+        rt.in_any_item(
+            context,
+            0x52009230,
+            "top",
+            0,
+            lambda context_item: rt.in_any_item(
+                context_item,
+                0x00209172,
+                "item",
+                0,
+                lambda context_item_item: rt.referenced_instance(
+                    context_item_item,
+                    0x00081155,
+                    "item",
+                    0,
+                    lambda context_item_item_instance: rt.present(
+                        context_item_item_instance, 0x00081140, "top", 0
+                    ),
+                ),
+            ),
+        ),
+        rt.conj(
+            rt.in_any_item(
+                context,
+                0x52009230,
+                "top",
+                0,
+                lambda context_item: rt.neg(rt.present(context_item, 0x00209172, "item", 0)),
+            ),
+            rt.UNKNOWN,
+        ),
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Source Image Sequence (0008,2112) was present in any of the Classic Images that were converted."
+    return rt.disj(
+        rt.in_any_item(
+            context,
+            0x52009230,
+            "top",
+            0,
+            lambda context_item: rt.in_any_item(
+                context_item,
+                0x00209172,
+                "item",
+                0,
+                lambda context_item_item: rt.referenced_instance(
+                    context_item_item,
+                    0x00081155,
+                    "item",
+                    0,
+                    lambda context_item_item_instance: rt.present(
+                        context_item_item_instance, 0x00082112, "top", 0
+                    ),
+                ),
+            ),
+        ),
+        rt.conj(
+            rt.in_any_item(
+                context,
+                0x52009230,
+                "top",
+                0,
+                lambda context_item: rt.neg(rt.present(context_item, 0x00209172, "item", 0)),
+            ),
+            rt.UNKNOWN,
+        ),
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
     'Required if Body Part Examined (0018,0015) is present and contains a value defined in Annex L "Correspondence of Anatomic Region Codes and Body Part Examined Defined Terms" in PS3.16, or Anatomic Region Sequence (0008,2218) was present in any of the Classic Images that were converted.'
     return rt.disj(rt.conj(rt.has_value(context, 0x00180015, "any", 0), rt.UNKNOWN), rt.UNKNOWN)
 
 
-def _condition_2(context: EvaluationContext) -> Truth:
+def _condition_4(context: EvaluationContext) -> Truth:
     "Required if created by conversion from a DICOM source"
     return rt.disj(
         rt.item_count(context, 0x00209171, "frame", 0, "gt", 0),
@@ -210,8 +284,8 @@ LEGACY_CONVERTED_ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             condition="Required if Referenced Image Sequence (0008,1140) was present in any of the Classic Images that were converted.",
             requirement=Requirement(
                 text="Required if Referenced Image Sequence (0008,1140) was present in any of the Classic Images that were converted.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=never,
             ),
         ),
@@ -222,8 +296,8 @@ LEGACY_CONVERTED_ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             condition="Required if Source Image Sequence (0008,2112) was present in any of the Classic Images that were converted.",
             requirement=Requirement(
                 text="Required if Source Image Sequence (0008,2112) was present in any of the Classic Images that were converted.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_2,
                 otherwise=never,
             ),
         ),
@@ -238,7 +312,7 @@ LEGACY_CONVERTED_ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text='Required if Body Part Examined (0018,0015) is present and contains a value defined in Annex L "Correspondence of Anatomic Region Codes and Body Part Examined Defined Terms" in PS3.16, or Anatomic Region Sequence (0008,2218) was present in any of the Classic Images that were converted.',
                 status="override",
-                required=_condition_1,
+                required=_condition_3,
                 otherwise=never,
             ),
         ),
@@ -280,7 +354,7 @@ LEGACY_CONVERTED_ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if created by conversion from a DICOM source",
                 status="override",
-                required=_condition_2,
+                required=_condition_4,
                 otherwise=never,
             ),
         ),

@@ -27,21 +27,49 @@ from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
 
 
 def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if the referenced image(s) are multi-frame and are to be subtracted"
+    return rt.conj(
+        rt.in_any_item(
+            context,
+            0x00081115,
+            "top",
+            0,
+            lambda context_item: rt.in_any_item(
+                context_item,
+                0x00081140,
+                "item",
+                0,
+                lambda context_item_item: rt.referenced_instance(
+                    context_item_item,
+                    0x00081155,
+                    "item",
+                    0,
+                    lambda context_item_item_instance: rt.compare(
+                        context_item_item_instance, 0x00280008, "top", 0, None, "gt", 1.0
+                    ),
+                ),
+            ),
+        ),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
     "Required if a Display Shutter is to be applied to referenced image(s) and the Bitmap Display Shutter Module is not present"
     return rt.conj(rt.UNKNOWN, rt.neg(rt.module_present(context, "table_C.7.6.15-1")))
 
 
-def _condition_2(context: EvaluationContext) -> Truth:
+def _condition_3(context: EvaluationContext) -> Truth:
     "Required if a Display Shutter is to be applied to referenced image(s) and the Display Shutter Module is not present"
     return rt.conj(rt.UNKNOWN, rt.neg(rt.module_present(context, "table_C.7-17")))
 
 
-def _condition_3(context: EvaluationContext) -> Truth:
+def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Overlay is to be applied to referenced image(s) or the Bitmap Display Shutter Module is present."
     return rt.disj(rt.UNKNOWN, rt.module_present(context, "table_C.7.6.15-1"))
 
 
-def _condition_4(context: EvaluationContext) -> Truth:
+def _condition_5(context: EvaluationContext) -> Truth:
     "Required if referenced image contains overlay data that is to be displayed or Presentation State Instance contains Overlay data other than Bitmap Shutter"
     return rt.disj(
         rt.UNKNOWN,
@@ -52,7 +80,7 @@ def _condition_4(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_5(context: EvaluationContext) -> Truth:
+def _condition_6(context: EvaluationContext) -> Truth:
     "Required if Graphic Annotations or Overlays are to be applied to referenced image(s)"
     return rt.disj(
         rt.has_value(context, 0x00700001, "top", 0),
@@ -61,12 +89,12 @@ def _condition_5(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_6(context: EvaluationContext) -> Truth:
+def _condition_7(context: EvaluationContext) -> Truth:
     "Required if the Palette Color Lookup Table Module is not present"
     return rt.neg(rt.module_present(context, "table_C.7-22"))
 
 
-def _condition_7(context: EvaluationContext) -> Truth:
+def _condition_8(context: EvaluationContext) -> Truth:
     "Required if the Palette Color Lookup Table Module is present"
     return rt.module_present(context, "table_C.7-22")
 
@@ -152,8 +180,8 @@ VARIABLE_MODALITY_LUT_SOFTCOPY_PRESENTATION_STATE_IOD: Final = IODSpecification(
             condition="Required if the referenced image(s) are multi-frame and are to be subtracted",
             requirement=Requirement(
                 text="Required if the referenced image(s) are multi-frame and are to be subtracted",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=never,
             ),
         ),
@@ -166,7 +194,7 @@ VARIABLE_MODALITY_LUT_SOFTCOPY_PRESENTATION_STATE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if a Display Shutter is to be applied to referenced image(s) and the Bitmap Display Shutter Module is not present",
                 status="parser",
-                required=_condition_1,
+                required=_condition_2,
                 otherwise=never,
             ),
         ),
@@ -179,7 +207,7 @@ VARIABLE_MODALITY_LUT_SOFTCOPY_PRESENTATION_STATE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if a Display Shutter is to be applied to referenced image(s) and the Display Shutter Module is not present",
                 status="parser",
-                required=_condition_2,
+                required=_condition_3,
                 otherwise=never,
             ),
         ),
@@ -192,7 +220,7 @@ VARIABLE_MODALITY_LUT_SOFTCOPY_PRESENTATION_STATE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Overlay is to be applied to referenced image(s) or the Bitmap Display Shutter Module is present.",
                 status="parser",
-                required=_condition_3,
+                required=_condition_4,
                 otherwise=never,
             ),
         ),
@@ -205,7 +233,7 @@ VARIABLE_MODALITY_LUT_SOFTCOPY_PRESENTATION_STATE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if referenced image contains overlay data that is to be displayed or Presentation State Instance contains Overlay data other than Bitmap Shutter",
                 status="override",
-                required=_condition_4,
+                required=_condition_5,
                 otherwise=never,
             ),
         ),
@@ -250,7 +278,7 @@ VARIABLE_MODALITY_LUT_SOFTCOPY_PRESENTATION_STATE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Graphic Annotations or Overlays are to be applied to referenced image(s)",
                 status="override",
-                required=_condition_5,
+                required=_condition_6,
                 otherwise=never,
             ),
         ),
@@ -295,7 +323,7 @@ VARIABLE_MODALITY_LUT_SOFTCOPY_PRESENTATION_STATE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if the Palette Color Lookup Table Module is not present",
                 status="parser",
-                required=_condition_6,
+                required=_condition_7,
                 otherwise=never,
             ),
         ),
@@ -308,7 +336,7 @@ VARIABLE_MODALITY_LUT_SOFTCOPY_PRESENTATION_STATE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if the Palette Color Lookup Table Module is present",
                 status="parser",
-                required=_condition_7,
+                required=_condition_8,
                 otherwise=never,
             ),
         ),

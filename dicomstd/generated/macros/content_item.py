@@ -90,6 +90,31 @@ def _condition_11(context: EvaluationContext) -> Truth:
 
 
 def _condition_12(context: EvaluationContext) -> Truth:
+    "Required if the Referenced SOP Instance is a Waveform that contains multiple Channels and the reference does not apply to all Channels of all Multiplex Groups."
+    return rt.conj(
+        rt.referenced_instance(
+            context,
+            0x00081155,
+            "item",
+            0,
+            lambda context_instance: rt.disj(
+                rt.item_count(context_instance, 0x54000100, "top", 0, "gt", 1),
+                rt.in_any_item(
+                    context_instance,
+                    0x54000100,
+                    "top",
+                    0,
+                    lambda context_instance_item: rt.item_count(
+                        context_instance_item, 0x003A0200, "item", 0, "gt", 1
+                    ),
+                ),
+            ),
+        ),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_13(context: EvaluationContext) -> Truth:
     "Required if Value Type (0040,A040) is COMPOSITE or IMAGE or WAVEFORM."
     return rt.value_in(context, 0x0040A040, "item", 0, None, ("COMPOSITE", "IMAGE", "WAVEFORM"))
 
@@ -378,8 +403,8 @@ CONTENT_ITEM_MACRO: Final = AttributeTable(
                     row=24,
                     requirement=Requirement(
                         text="Required if the Referenced SOP Instance is a Waveform that contains multiple Channels and the reference does not apply to all Channels of all Multiplex Groups.",
-                        status="unknown by design",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_12,
                         otherwise=never,
                     ),
                 ),
@@ -387,7 +412,7 @@ CONTENT_ITEM_MACRO: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if Value Type (0040,A040) is COMPOSITE or IMAGE or WAVEFORM.",
                 status="parser",
-                required=_condition_12,
+                required=_condition_13,
                 otherwise=never,
             ),
         ),

@@ -17,8 +17,25 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.conditions.runtime import never, not_verifiable
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if the referenced Inventory SOP Instance itself includes Inventory SOP Instances by reference"
+    return rt.referenced_instance(
+        context,
+        0x00081155,
+        "item",
+        0,
+        lambda context_instance: rt.has_value(context_instance, 0x00080422, "top", 0),
+    )
+
 
 INVENTORY_REFERENCE_MACRO: Final = AttributeTable(
     table_id="table_C.38.2-3",
@@ -79,8 +96,8 @@ INVENTORY_REFERENCE_MACRO: Final = AttributeTable(
             ),
             requirement=Requirement(
                 text="Required if the referenced Inventory SOP Instance itself includes Inventory SOP Instances by reference",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=never,
             ),
         ),

@@ -17,8 +17,39 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.conditions.runtime import never, not_verifiable
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import Attribute, AttributeTable, Include, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if the Referenced SOP Instance is a Waveform that contains multiple Channels and the reference does not apply to all Channels of all Multiplex Groups."
+    return rt.conj(
+        rt.referenced_instance(
+            context,
+            0x00081155,
+            "item",
+            0,
+            lambda context_instance: rt.disj(
+                rt.item_count(context_instance, 0x54000100, "top", 0, "gt", 1),
+                rt.in_any_item(
+                    context_instance,
+                    0x54000100,
+                    "top",
+                    0,
+                    lambda context_instance_item: rt.item_count(
+                        context_instance_item, 0x003A0200, "item", 0, "gt", 1
+                    ),
+                ),
+            ),
+        ),
+        rt.UNKNOWN,
+    )
+
 
 WAVEFORM_REFERENCE_MACRO: Final = AttributeTable(
     table_id="table_C.18.5-1",
@@ -40,8 +71,8 @@ WAVEFORM_REFERENCE_MACRO: Final = AttributeTable(
                     row=2,
                     requirement=Requirement(
                         text="Required if the Referenced SOP Instance is a Waveform that contains multiple Channels and the reference does not apply to all Channels of all Multiplex Groups.",
-                        status="unknown by design",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_1,
                         otherwise=never,
                     ),
                 ),

@@ -19,7 +19,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
 
 # The conditions of this table's rows, compiled from their sentences (each function's
@@ -81,6 +81,17 @@ def _condition_6(context: EvaluationContext) -> Truth:
         rt.present(context, 0x00041510, "item", 0),
         rt.present(context, 0x00041511, "item", 0),
         rt.UNKNOWN,
+    )
+
+
+def _condition_7(context: EvaluationContext) -> Truth:
+    "Required if the Directory Record references a SOP Instance that encodes the Related General SOP Class UID (0008,001A)"
+    return rt.referenced_instance(
+        context,
+        0x00041511,
+        "item",
+        0,
+        lambda context_instance: rt.has_value(context_instance, 0x0008001A, "top", 0),
     )
 
 
@@ -266,8 +277,8 @@ DIRECTORY_INFORMATION_MODULE: Final = AttributeTable(
                     row=14,
                     requirement=Requirement(
                         text="Required if the Directory Record references a SOP Instance that encodes the Related General SOP Class UID (0008,001A)",
-                        status="unknown by design",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_7,
                         otherwise=never,
                     ),
                 ),

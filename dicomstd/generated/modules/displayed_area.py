@@ -34,20 +34,40 @@ from dicomstd.specification import (
 
 
 def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if the instance referenced by Referenced Image Sequence (0008,1140) is tiled (i.e., contains Total Pixel Matrix Columns (0048,0006) and Total Pixel Matrix Rows (0048,0007)) May be present otherwise"
+    return rt.in_any_item(
+        context,
+        0x00081140,
+        "item",
+        0,
+        lambda context_item: rt.referenced_instance(
+            context_item,
+            0x00081155,
+            "item",
+            0,
+            lambda context_item_instance: rt.conj(
+                rt.present(context_item_instance, 0x00480006, "top", 0),
+                rt.present(context_item_instance, 0x00480007, "top", 0),
+            ),
+        ),
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Presentation Size Mode (0070,0100) is TRUE SIZE, in which case the values will correspond to the physical distance between the center of each pixel on the display device May be present if Presentation Size Mode (0070,0100) is SCALE TO FIT or MAGNIFY, in which case the values are used to compute the aspect ratio of the image pixels."
     return rt.value_in(context, 0x00700100, "item", 0, None, ("TRUE SIZE",))
 
 
-def _condition_2(context: EvaluationContext) -> Truth:
+def _condition_3(context: EvaluationContext) -> Truth:
     return rt.value_in(context, 0x00700100, "item", 0, None, ("SCALE TO FIT", "MAGNIFY"))
 
 
-def _condition_3(context: EvaluationContext) -> Truth:
+def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Presentation Pixel Spacing (0070,0101) is not present"
     return rt.neg(rt.present(context, 0x00700101, "item", 0))
 
 
-def _condition_4(context: EvaluationContext) -> Truth:
+def _condition_5(context: EvaluationContext) -> Truth:
     "Required if Presentation Size Mode (0070,0100) is MAGNIFY"
     return rt.value_in(context, 0x00700100, "item", 0, None, ("MAGNIFY",))
 
@@ -97,8 +117,8 @@ DISPLAYED_AREA_MODULE: Final = AttributeTable(
                     value_sets=(ValueSet(kind="enumerated", values=("FRAME", "VOLUME")),),
                     requirement=Requirement(
                         text="Required if the instance referenced by Referenced Image Sequence (0008,1140) is tiled (i.e., contains Total Pixel Matrix Columns (0048,0006) and Total Pixel Matrix Rows (0048,0007)) May be present otherwise",
-                        status="unknown by design",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_1,
                         otherwise=always,
                     ),
                 ),
@@ -137,8 +157,8 @@ DISPLAYED_AREA_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if Presentation Size Mode (0070,0100) is TRUE SIZE, in which case the values will correspond to the physical distance between the center of each pixel on the display device May be present if Presentation Size Mode (0070,0100) is SCALE TO FIT or MAGNIFY, in which case the values are used to compute the aspect ratio of the image pixels.",
                         status="parser",
-                        required=_condition_1,
-                        otherwise=_condition_2,
+                        required=_condition_2,
+                        otherwise=_condition_3,
                     ),
                 ),
                 Attribute(
@@ -150,7 +170,7 @@ DISPLAYED_AREA_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if Presentation Pixel Spacing (0070,0101) is not present",
                         status="parser",
-                        required=_condition_3,
+                        required=_condition_4,
                         otherwise=never,
                     ),
                 ),
@@ -163,7 +183,7 @@ DISPLAYED_AREA_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if Presentation Size Mode (0070,0100) is MAGNIFY",
                         status="parser",
-                        required=_condition_4,
+                        required=_condition_5,
                         otherwise=never,
                     ),
                 ),

@@ -35,11 +35,31 @@ from dicomstd.specification import (
 
 
 def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if an extended or replacement character set, other than those specified in the top level Data Set of the Inventory, is used in the Study level Attributes May be present otherwise."
+    return rt.disj(
+        rt.conj(
+            rt.extended_characters(context, "item"),
+            rt.neg(
+                rt.in_any_item(
+                    context,
+                    0x00080424,
+                    "item",
+                    0,
+                    lambda context_item: rt.extended_characters(context_item, "item"),
+                )
+            ),
+            rt.neg(rt.present(context, 0x00080005, "anywhere", 0)),
+        ),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Removed from Operational Use (0008,0405) value is Y"
     return rt.value_in(context, 0x00080405, "item", 0, None, ("Y",))
 
 
-def _condition_2(context: EvaluationContext) -> Truth:
+def _condition_3(context: EvaluationContext) -> Truth:
     "Required if SOP Instances for this Study may be retrieved using a C-MOVE or C-GET based SOP Class (see PS3.4) and Study Access End Points Sequence (0008,0421) does not include Retrieve AE Title (0008,0054) May be present otherwise."
     return rt.conj(
         rt.UNKNOWN,
@@ -55,7 +75,7 @@ def _condition_2(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_3(context: EvaluationContext) -> Truth:
+def _condition_4(context: EvaluationContext) -> Truth:
     "Required if SOP Instances for this Study may be retrieved using the web-based Studies Service (see PS3.18) and Study Access End Points Sequence (0008,0421) does not include Retrieve URL (0008,1190) May be present otherwise."
     return rt.conj(
         rt.UNKNOWN,
@@ -71,17 +91,48 @@ def _condition_3(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_4(context: EvaluationContext) -> Truth:
+def _condition_5(context: EvaluationContext) -> Truth:
     "Required if File Access URI (0008,0409) is present."
     return rt.present(context, 0x00080409, "item", 0)
 
 
-def _condition_5(context: EvaluationContext) -> Truth:
+def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if an extended or replacement character set, other than those specified or implied for the Study level Attributes, is used in the Series level Attributes May be present otherwise."
+    return rt.disj(
+        rt.conj(
+            rt.extended_characters(context, "item"),
+            rt.neg(
+                rt.in_any_item(
+                    context,
+                    0x00080425,
+                    "item",
+                    0,
+                    lambda context_item: rt.extended_characters(context_item, "item"),
+                )
+            ),
+            rt.neg(rt.present(context, 0x00080005, "anywhere", 0)),
+        ),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_7(context: EvaluationContext) -> Truth:
     "Required if this Series is not to be used for operational purposes, and Removed from Operational Use (0008,0405) Attribute at Study level does not have the value Y May be present otherwise."
     return rt.conj(rt.UNKNOWN, rt.neg(rt.value_in(context, 0x00080405, "parent", 1, None, ("Y",))))
 
 
-def _condition_6(context: EvaluationContext) -> Truth:
+def _condition_8(context: EvaluationContext) -> Truth:
+    "Required if an extended or replacement character set, other than those specified or implied for the Series level Attributes, is used in the Instance level Attributes May be present otherwise."
+    return rt.disj(
+        rt.conj(
+            rt.extended_characters(context, "item"),
+            rt.neg(rt.present(context, 0x00080005, "anywhere", 0)),
+        ),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_9(context: EvaluationContext) -> Truth:
     "Required if this SOP Instance is not to be used for operational purposes, and Removed from Operational Use (0008,0405) Attribute at Study or Series level does not have the value Y May be present otherwise."
     return rt.conj(
         rt.UNKNOWN,
@@ -90,12 +141,12 @@ def _condition_6(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_7(context: EvaluationContext) -> Truth:
+def _condition_10(context: EvaluationContext) -> Truth:
     "Required if Inventory Level (0008,0403) has value INSTANCE"
     return rt.value_in(context, 0x00080403, "parent", 2, None, ("INSTANCE",))
 
 
-def _condition_8(context: EvaluationContext) -> Truth:
+def _condition_11(context: EvaluationContext) -> Truth:
     "Required if Inventory Level (0008,0403) has value SERIES or INSTANCE"
     return rt.value_in(context, 0x00080403, "parent", 1, None, ("SERIES", "INSTANCE"))
 
@@ -228,8 +279,8 @@ INVENTORY_MODULE: Final = AttributeTable(
                     row=18,
                     requirement=Requirement(
                         text="Required if an extended or replacement character set, other than those specified in the top level Data Set of the Inventory, is used in the Study level Attributes May be present otherwise.",
-                        status="unknown by design",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_1,
                         otherwise=always,
                     ),
                 ),
@@ -287,7 +338,7 @@ INVENTORY_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if Removed from Operational Use (0008,0405) value is Y",
                         status="parser",
-                        required=_condition_1,
+                        required=_condition_2,
                         otherwise=never,
                     ),
                 ),
@@ -433,7 +484,7 @@ INVENTORY_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if SOP Instances for this Study may be retrieved using a C-MOVE or C-GET based SOP Class (see PS3.4) and Study Access End Points Sequence (0008,0421) does not include Retrieve AE Title (0008,0054) May be present otherwise.",
                         status="override",
-                        required=_condition_2,
+                        required=_condition_3,
                         otherwise=always,
                     ),
                 ),
@@ -446,7 +497,7 @@ INVENTORY_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if SOP Instances for this Study may be retrieved using the web-based Studies Service (see PS3.18) and Study Access End Points Sequence (0008,0421) does not include Retrieve URL (0008,1190) May be present otherwise.",
                         status="override",
-                        required=_condition_3,
+                        required=_condition_4,
                         otherwise=always,
                     ),
                 ),
@@ -501,7 +552,7 @@ INVENTORY_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if File Access URI (0008,0409) is present.",
                                 status="parser",
-                                required=_condition_4,
+                                required=_condition_5,
                                 otherwise=never,
                             ),
                         ),
@@ -620,8 +671,8 @@ INVENTORY_MODULE: Final = AttributeTable(
                             row=71,
                             requirement=Requirement(
                                 text="Required if an extended or replacement character set, other than those specified or implied for the Study level Attributes, is used in the Series level Attributes May be present otherwise.",
-                                status="unknown by design",
-                                required=not_verifiable,
+                                status="override",
+                                required=_condition_6,
                                 otherwise=always,
                             ),
                         ),
@@ -645,7 +696,7 @@ INVENTORY_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if this Series is not to be used for operational purposes, and Removed from Operational Use (0008,0405) Attribute at Study level does not have the value Y May be present otherwise.",
                                 status="override",
-                                required=_condition_5,
+                                required=_condition_7,
                                 otherwise=always,
                             ),
                         ),
@@ -668,7 +719,7 @@ INVENTORY_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Removed from Operational Use (0008,0405) value is Y",
                                 status="parser",
-                                required=_condition_1,
+                                required=_condition_2,
                                 otherwise=never,
                             ),
                         ),
@@ -793,7 +844,7 @@ INVENTORY_MODULE: Final = AttributeTable(
                                     requirement=Requirement(
                                         text="Required if File Access URI (0008,0409) is present.",
                                         status="parser",
-                                        required=_condition_4,
+                                        required=_condition_5,
                                         otherwise=never,
                                     ),
                                 ),
@@ -822,8 +873,8 @@ INVENTORY_MODULE: Final = AttributeTable(
                                     row=94,
                                     requirement=Requirement(
                                         text="Required if an extended or replacement character set, other than those specified or implied for the Series level Attributes, is used in the Instance level Attributes May be present otherwise.",
-                                        status="unknown by design",
-                                        required=not_verifiable,
+                                        status="override",
+                                        required=_condition_8,
                                         otherwise=always,
                                     ),
                                 ),
@@ -1038,7 +1089,7 @@ INVENTORY_MODULE: Final = AttributeTable(
                                     requirement=Requirement(
                                         text="Required if this SOP Instance is not to be used for operational purposes, and Removed from Operational Use (0008,0405) Attribute at Study or Series level does not have the value Y May be present otherwise.",
                                         status="override",
-                                        required=_condition_6,
+                                        required=_condition_9,
                                         otherwise=always,
                                     ),
                                 ),
@@ -1063,7 +1114,7 @@ INVENTORY_MODULE: Final = AttributeTable(
                                     requirement=Requirement(
                                         text="Required if Removed from Operational Use (0008,0405) value is Y",
                                         status="parser",
-                                        required=_condition_1,
+                                        required=_condition_2,
                                         otherwise=never,
                                     ),
                                 ),
@@ -1169,7 +1220,7 @@ INVENTORY_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Inventory Level (0008,0403) has value INSTANCE",
                                 status="parser",
-                                required=_condition_7,
+                                required=_condition_10,
                                 otherwise=never,
                             ),
                         ),
@@ -1177,7 +1228,7 @@ INVENTORY_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if Inventory Level (0008,0403) has value SERIES or INSTANCE",
                         status="parser",
-                        required=_condition_8,
+                        required=_condition_11,
                         otherwise=never,
                     ),
                 ),

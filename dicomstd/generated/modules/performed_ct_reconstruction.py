@@ -19,7 +19,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
@@ -35,11 +35,16 @@ from dicomstd.specification import (
 
 
 def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if the referenced acquisition protocol element is not in this Instance"
+    return rt.disj(rt.neg(rt.has_value(context, 0x00189920, "top", 0)), rt.UNKNOWN)
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Reconstruction Field of View (0018,9317) is not present."
     return rt.neg(rt.present(context, 0x00189317, "item", 0))
 
 
-def _condition_2(context: EvaluationContext) -> Truth:
+def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Reconstruction Diameter (0018,1100) is not present."
     return rt.neg(rt.present(context, 0x00181100, "item", 0))
 
@@ -87,8 +92,8 @@ PERFORMED_CT_RECONSTRUCTION_MODULE: Final = AttributeTable(
                     fixed_values=("1.2.840.10008.5.1.4.1.1.200.2",),
                     requirement=Requirement(
                         text="Required if the referenced acquisition protocol element is not in this Instance",
-                        status="unknown by design",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_1,
                         otherwise=never,
                     ),
                 ),
@@ -100,8 +105,8 @@ PERFORMED_CT_RECONSTRUCTION_MODULE: Final = AttributeTable(
                     row=6,
                     requirement=Requirement(
                         text="Required if the referenced acquisition protocol element is not in this Instance.",
-                        status="unknown by design",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_1,
                         otherwise=never,
                     ),
                 ),
@@ -191,7 +196,7 @@ PERFORMED_CT_RECONSTRUCTION_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if Reconstruction Field of View (0018,9317) is not present.",
                         status="parser",
-                        required=_condition_1,
+                        required=_condition_2,
                         otherwise=never,
                     ),
                 ),
@@ -204,7 +209,7 @@ PERFORMED_CT_RECONSTRUCTION_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if Reconstruction Diameter (0018,1100) is not present.",
                         status="parser",
-                        required=_condition_2,
+                        required=_condition_3,
                         otherwise=never,
                     ),
                 ),

@@ -19,7 +19,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
@@ -50,6 +50,21 @@ def _condition_3(context: EvaluationContext) -> Truth:
             context, ("1.2.840.10008.5.1.4.1.1.200.2", "1.2.840.10008.5.1.4.1.1.200.8")
         ),
         rt.present(context, 0x00189938, "item", 0),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if the referenced acquisition or reconstruction protocol element is not in this Instance"
+    return rt.disj(
+        rt.conj(
+            rt.present(context, 0x00189938, "item", 0),
+            rt.neg(rt.has_value(context, 0x00189920, "top", 0)),
+        ),
+        rt.conj(
+            rt.present(context, 0x0018993A, "item", 0),
+            rt.neg(rt.has_value(context, 0x00189934, "top", 0)),
+        ),
         rt.UNKNOWN,
     )
 
@@ -130,8 +145,8 @@ PERFORMED_STORAGE_MODULE: Final = AttributeTable(
                     ),
                     requirement=Requirement(
                         text="Required if the referenced acquisition or reconstruction protocol element is not in this Instance",
-                        status="unknown by design",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_4,
                         otherwise=never,
                     ),
                 ),
@@ -143,8 +158,8 @@ PERFORMED_STORAGE_MODULE: Final = AttributeTable(
                     row=7,
                     requirement=Requirement(
                         text="Required if the referenced acquisition or reconstruction protocol element is not in this Instance.",
-                        status="unknown by design",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_4,
                         otherwise=never,
                     ),
                 ),

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.conditions.runtime import never, not_verifiable
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
@@ -26,6 +28,15 @@ from dicomstd.specification import (
     Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if the referenced acquisition protocol element is not in this instance"
+    return rt.disj(rt.neg(rt.has_value(context, 0x00189920, "top", 0)), rt.UNKNOWN)
+
 
 PERFORMED_XA_RECONSTRUCTION_MODULE: Final = AttributeTable(
     table_id="table_C.34.18-1",
@@ -75,8 +86,8 @@ PERFORMED_XA_RECONSTRUCTION_MODULE: Final = AttributeTable(
                     fixed_values=("1.2.840.10008.5.1.4.1.1.200.8",),
                     requirement=Requirement(
                         text="Required if the referenced acquisition protocol element is not in this instance",
-                        status="unknown by design",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_1,
                         otherwise=never,
                     ),
                 ),
@@ -88,8 +99,8 @@ PERFORMED_XA_RECONSTRUCTION_MODULE: Final = AttributeTable(
                     row=7,
                     requirement=Requirement(
                         text="Required if the referenced acquisition protocol element is not in this instance.",
-                        status="unknown by design",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_1,
                         otherwise=never,
                     ),
                 ),

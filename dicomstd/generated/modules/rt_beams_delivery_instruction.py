@@ -19,7 +19,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
@@ -39,21 +39,40 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if the referenced plan has more than one Fraction Group Sequence (300A,0070) Item."
+    return rt.in_any_item(
+        context,
+        0x300C0002,
+        "top",
+        0,
+        lambda context_item: rt.referenced_instance(
+            context_item,
+            0x00081155,
+            "item",
+            0,
+            lambda context_item_instance: rt.item_count(
+                context_item_instance, 0x300A0070, "top", 0, "gt", 1
+            ),
+        ),
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Verification Image Timing (0074,1032) is DURING_BEAM."
     return rt.value_in(context, 0x00741032, "item", 0, None, ("DURING_BEAM",))
 
 
-def _condition_3(context: EvaluationContext) -> Truth:
+def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Verification Image Timing (0074,1032) is BEFORE_BEAM or AFTER_BEAM"
     return rt.value_in(context, 0x00741032, "item", 0, None, ("BEFORE_BEAM", "AFTER_BEAM"))
 
 
-def _condition_4(context: EvaluationContext) -> Truth:
+def _condition_5(context: EvaluationContext) -> Truth:
     "Required if Double Exposure Flag (0074,1034) is DOUBLE."
     return rt.value_in(context, 0x00741034, "item", 0, None, ("DOUBLE",))
 
 
-def _condition_5(context: EvaluationContext) -> Truth:
+def _condition_6(context: EvaluationContext) -> Truth:
     "Required if Beam Task Type (0074,1022) is VERIFY or VERIFY_AND_TREAT"
     return rt.value_in(context, 0x00741022, "item", 0, None, ("VERIFY", "VERIFY_AND_TREAT"))
 
@@ -161,8 +180,8 @@ RT_BEAMS_DELIVERY_INSTRUCTION_MODULE: Final = AttributeTable(
                     row=10,
                     requirement=Requirement(
                         text="Required if the referenced plan has more than one Fraction Group Sequence (300A,0070) Item.",
-                        status="unknown by design",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_2,
                         otherwise=never,
                     ),
                 ),
@@ -300,7 +319,7 @@ RT_BEAMS_DELIVERY_INSTRUCTION_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Verification Image Timing (0074,1032) is DURING_BEAM.",
                                 status="parser",
-                                required=_condition_2,
+                                required=_condition_3,
                                 otherwise=never,
                             ),
                         ),
@@ -313,7 +332,7 @@ RT_BEAMS_DELIVERY_INSTRUCTION_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Verification Image Timing (0074,1032) is BEFORE_BEAM or AFTER_BEAM",
                                 status="parser",
-                                required=_condition_3,
+                                required=_condition_4,
                                 otherwise=never,
                             ),
                         ),
@@ -326,7 +345,7 @@ RT_BEAMS_DELIVERY_INSTRUCTION_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Verification Image Timing (0074,1032) is DURING_BEAM.",
                                 status="parser",
-                                required=_condition_2,
+                                required=_condition_3,
                                 otherwise=never,
                             ),
                         ),
@@ -350,7 +369,7 @@ RT_BEAMS_DELIVERY_INSTRUCTION_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Double Exposure Flag (0074,1034) is DOUBLE.",
                                 status="parser",
-                                required=_condition_4,
+                                required=_condition_5,
                                 otherwise=never,
                             ),
                         ),
@@ -363,7 +382,7 @@ RT_BEAMS_DELIVERY_INSTRUCTION_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Double Exposure Flag (0074,1034) is DOUBLE.",
                                 status="parser",
-                                required=_condition_4,
+                                required=_condition_5,
                                 otherwise=never,
                             ),
                         ),
@@ -376,7 +395,7 @@ RT_BEAMS_DELIVERY_INSTRUCTION_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Double Exposure Flag (0074,1034) is DOUBLE",
                                 status="parser",
-                                required=_condition_4,
+                                required=_condition_5,
                                 otherwise=never,
                             ),
                         ),
@@ -406,7 +425,7 @@ RT_BEAMS_DELIVERY_INSTRUCTION_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if Beam Task Type (0074,1022) is VERIFY or VERIFY_AND_TREAT",
                         status="parser",
-                        required=_condition_5,
+                        required=_condition_6,
                         otherwise=never,
                     ),
                 ),

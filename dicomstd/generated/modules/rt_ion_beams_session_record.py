@@ -19,7 +19,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
@@ -90,36 +90,142 @@ def _condition_11(context: EvaluationContext) -> Truth:
 
 
 def _condition_12(context: EvaluationContext) -> Truth:
+    "Required if Snout Sequence (300A,030C) is included in the RT Ion Plan referenced within the Referenced RT Plan Sequence (300C,0002)"
+    return rt.disj(
+        rt.in_any_item(
+            context,
+            0x300C0002,
+            "top",
+            0,
+            lambda context_item: rt.referenced_instance(
+                context_item,
+                0x00081155,
+                "item",
+                0,
+                lambda context_item_instance: rt.conj(
+                    rt.has_value(context_item_instance, 0x300A03A2, "top", 0),
+                    rt.neg(
+                        rt.in_any_item(
+                            context_item_instance,
+                            0x300A03A2,
+                            "top",
+                            0,
+                            lambda context_item_instance_item: rt.neg(
+                                rt.present(context_item_instance_item, 0x300A030C, "item", 0)
+                            ),
+                        )
+                    ),
+                ),
+            ),
+        ),
+        rt.conj(
+            rt.disj(
+                rt.in_any_item(
+                    context,
+                    0x300C0002,
+                    "top",
+                    0,
+                    lambda context_item: rt.referenced_instance(
+                        context_item,
+                        0x00081155,
+                        "item",
+                        0,
+                        lambda context_item_instance: rt.present(
+                            context_item_instance, 0x300A030C, "anywhere", 0
+                        ),
+                    ),
+                ),
+                rt.neg(rt.has_value(context, 0x300C0002, "top", 0)),
+            ),
+            rt.UNKNOWN,
+        ),
+    )
+
+
+def _condition_13(context: EvaluationContext) -> Truth:
+    "Required if Applicator Sequence (300A,0107) is included in the RT Ion Plan referenced within the Referenced RT Plan Sequence (300C,0002)"
+    return rt.disj(
+        rt.in_any_item(
+            context,
+            0x300C0002,
+            "top",
+            0,
+            lambda context_item: rt.referenced_instance(
+                context_item,
+                0x00081155,
+                "item",
+                0,
+                lambda context_item_instance: rt.conj(
+                    rt.has_value(context_item_instance, 0x300A03A2, "top", 0),
+                    rt.neg(
+                        rt.in_any_item(
+                            context_item_instance,
+                            0x300A03A2,
+                            "top",
+                            0,
+                            lambda context_item_instance_item: rt.neg(
+                                rt.present(context_item_instance_item, 0x300A0107, "item", 0)
+                            ),
+                        )
+                    ),
+                ),
+            ),
+        ),
+        rt.conj(
+            rt.disj(
+                rt.in_any_item(
+                    context,
+                    0x300C0002,
+                    "top",
+                    0,
+                    lambda context_item: rt.referenced_instance(
+                        context_item,
+                        0x00081155,
+                        "item",
+                        0,
+                        lambda context_item_instance: rt.present(
+                            context_item_instance, 0x300A0107, "anywhere", 0
+                        ),
+                    ),
+                ),
+                rt.neg(rt.has_value(context, 0x300C0002, "top", 0)),
+            ),
+            rt.UNKNOWN,
+        ),
+    )
+
+
+def _condition_14(context: EvaluationContext) -> Truth:
     "Required if Number of Range Shifters (300A,0312) is non-zero"
     return rt.compare(context, 0x300A0312, "item", 0, None, "ne", 0.0)
 
 
-def _condition_13(context: EvaluationContext) -> Truth:
+def _condition_15(context: EvaluationContext) -> Truth:
     "Required if Number of Lateral Spreading Devices (300A,0330) is non-zero"
     return rt.compare(context, 0x300A0330, "item", 0, None, "ne", 0.0)
 
 
-def _condition_14(context: EvaluationContext) -> Truth:
+def _condition_16(context: EvaluationContext) -> Truth:
     "Required if Range Modulator Type (300A,0348) is WHL_MODWEIGHTS."
     return rt.value_in(context, 0x300A0348, "item", 0, None, ("WHL_MODWEIGHTS",))
 
 
-def _condition_15(context: EvaluationContext) -> Truth:
+def _condition_17(context: EvaluationContext) -> Truth:
     "Required if Number of Range Modulators (300A,0340) is non-zero"
     return rt.compare(context, 0x300A0340, "item", 0, None, "ne", 0.0)
 
 
-def _condition_16(context: EvaluationContext) -> Truth:
+def _condition_18(context: EvaluationContext) -> Truth:
     "Required if Delivered Reference Dose Definition (300A,0511) has the value CENTER"
     return rt.value_in(context, 0x300A0511, "item", 0, None, ("CENTER",))
 
 
-def _condition_17(context: EvaluationContext) -> Truth:
+def _condition_19(context: EvaluationContext) -> Truth:
     "Required if Delivered Nominal Range Modulated Region Depths (300A,0510) is present"
     return rt.present(context, 0x300A0510, "item", 0)
 
 
-def _condition_18(context: EvaluationContext) -> Truth:
+def _condition_20(context: EvaluationContext) -> Truth:
     "Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041) or if Nominal Beam Energy (300A,0114) changes during beam administration, and KVP (0018,0060) is not present."
     return rt.conj(
         rt.disj(rt.first_item(context), rt.UNKNOWN),
@@ -127,7 +233,7 @@ def _condition_18(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_19(context: EvaluationContext) -> Truth:
+def _condition_21(context: EvaluationContext) -> Truth:
     "Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041), or if kVp changes during setup, and Nominal Beam Energy (300A,0114) is not present."
     return rt.conj(
         rt.disj(rt.first_item(context), rt.UNKNOWN),
@@ -135,7 +241,7 @@ def _condition_19(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_20(context: EvaluationContext) -> Truth:
+def _condition_22(context: EvaluationContext) -> Truth:
     "Required if Wedge Type (300A,00D3) of the wedge referenced by Referenced Wedge Number (300C,00C0) is PARTIAL_STANDARD or PARTIAL_MOTORIZ"
     return rt.conj(
         rt.in_any_item(
@@ -171,7 +277,7 @@ def _condition_20(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_21(context: EvaluationContext) -> Truth:
+def _condition_23(context: EvaluationContext) -> Truth:
     "Required for first Item of Ion Control Point Sequence if Number of Wedges (300A,00D0) is non-zero, and in subsequent control points if Wedge Position (300A,0118) or Wedge Thin Edge Position (300A,00DB) changes during beam"
     return rt.disj(
         rt.conj(
@@ -181,7 +287,7 @@ def _condition_21(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_22(context: EvaluationContext) -> Truth:
+def _condition_24(context: EvaluationContext) -> Truth:
     "Required for the first Control Point of Control Point Delivery Sequence (3008,0040), or if the values of the Beam Limiting Device change during the Beam and if Enhanced RT Beam Limiting Device Definition Flag (3008,00A3) has the value YES"
     return rt.conj(
         rt.disj(rt.first_item(context), rt.UNKNOWN),
@@ -189,7 +295,7 @@ def _condition_22(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_23(context: EvaluationContext) -> Truth:
+def _condition_25(context: EvaluationContext) -> Truth:
     "Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041) or if Range Shifter Setting (300A,0362) changes during beam administration, and Number of Range Shifters (300A,0312) is non-zero."
     return rt.conj(
         rt.disj(rt.first_item(context), rt.UNKNOWN),
@@ -197,7 +303,7 @@ def _condition_23(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_24(context: EvaluationContext) -> Truth:
+def _condition_26(context: EvaluationContext) -> Truth:
     "Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041) or if Lateral Spreading Device Setting (300A,0372) changes during beam administration, and Number of Lateral Spreading Devices (300A,0330) is non-zero."
     return rt.conj(
         rt.disj(rt.first_item(context), rt.UNKNOWN),
@@ -205,7 +311,7 @@ def _condition_24(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_25(context: EvaluationContext) -> Truth:
+def _condition_27(context: EvaluationContext) -> Truth:
     "Required if Range Modulator Type (300A,0348) of the range modulator referenced by Referenced Range Modulator Number (300C,0104) is WHL_MODWEIGHTS or WHL_FIXEDWEIGHTS."
     return rt.conj(
         rt.in_any_item(
@@ -241,7 +347,7 @@ def _condition_25(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_26(context: EvaluationContext) -> Truth:
+def _condition_28(context: EvaluationContext) -> Truth:
     "Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041), or if Range Modulator Settings change during beam administration, and Number of Range Modulators (300A,0340) is non-zero."
     return rt.conj(
         rt.disj(rt.first_item(context), rt.UNKNOWN),
@@ -249,17 +355,17 @@ def _condition_26(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_27(context: EvaluationContext) -> Truth:
+def _condition_29(context: EvaluationContext) -> Truth:
     "Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041) or if Gantry Angle changes during beam administration."
     return rt.disj(rt.first_item(context), rt.UNKNOWN)
 
 
-def _condition_28(context: EvaluationContext) -> Truth:
+def _condition_30(context: EvaluationContext) -> Truth:
     "Required if Scan Mode (300A,0308) is MODULATED or MODULATED_SPEC."
     return rt.value_in(context, 0x300A0308, "parent", 1, None, ("MODULATED", "MODULATED_SPEC"))
 
 
-def _condition_29(context: EvaluationContext) -> Truth:
+def _condition_31(context: EvaluationContext) -> Truth:
     "Required, if Scan Spot Reordered (300A,0393) equals YES"
     return rt.value_in(context, 0x300A0393, "item", 0, None, ("YES",))
 
@@ -837,8 +943,8 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                     ),
                     requirement=Requirement(
                         text="Required if Snout Sequence (300A,030C) is included in the RT Ion Plan referenced within the Referenced RT Plan Sequence (300C,0002)",
-                        status="unknown by design",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_12,
                         otherwise=never,
                     ),
                 ),
@@ -895,8 +1001,8 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                     ),
                     requirement=Requirement(
                         text="Required if Applicator Sequence (300A,0107) is included in the RT Ion Plan referenced within the Referenced RT Plan Sequence (300C,0002)",
-                        status="unknown by design",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_13,
                         otherwise=never,
                     ),
                 ),
@@ -991,7 +1097,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if Number of Range Shifters (300A,0312) is non-zero",
                         status="parser",
-                        required=_condition_12,
+                        required=_condition_14,
                         otherwise=never,
                     ),
                 ),
@@ -1035,7 +1141,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if Number of Lateral Spreading Devices (300A,0330) is non-zero",
                         status="parser",
-                        required=_condition_13,
+                        required=_condition_15,
                         otherwise=never,
                     ),
                 ),
@@ -1097,7 +1203,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Range Modulator Type (300A,0348) is WHL_MODWEIGHTS.",
                                 status="parser",
-                                required=_condition_14,
+                                required=_condition_16,
                                 otherwise=never,
                             ),
                         ),
@@ -1105,7 +1211,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if Number of Range Modulators (300A,0340) is non-zero",
                         status="parser",
-                        required=_condition_15,
+                        required=_condition_17,
                         otherwise=never,
                     ),
                 ),
@@ -1310,7 +1416,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Delivered Reference Dose Definition (300A,0511) has the value CENTER",
                                 status="parser",
-                                required=_condition_16,
+                                required=_condition_18,
                                 otherwise=never,
                             ),
                         ),
@@ -1323,7 +1429,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Delivered Nominal Range Modulated Region Depths (300A,0510) is present",
                                 status="parser",
-                                required=_condition_17,
+                                required=_condition_19,
                                 otherwise=never,
                             ),
                         ),
@@ -1402,7 +1508,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041) or if Nominal Beam Energy (300A,0114) changes during beam administration, and KVP (0018,0060) is not present.",
                                 status="parser",
-                                required=_condition_18,
+                                required=_condition_20,
                                 otherwise=never,
                             ),
                         ),
@@ -1415,7 +1521,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041), or if kVp changes during setup, and Nominal Beam Energy (300A,0114) is not present.",
                                 status="parser",
-                                required=_condition_19,
+                                required=_condition_21,
                                 otherwise=never,
                             ),
                         ),
@@ -1451,7 +1557,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                                     requirement=Requirement(
                                         text="Required if Wedge Type (300A,00D3) of the wedge referenced by Referenced Wedge Number (300C,00C0) is PARTIAL_STANDARD or PARTIAL_MOTORIZ",
                                         status="override",
-                                        required=_condition_20,
+                                        required=_condition_22,
                                         otherwise=never,
                                     ),
                                 ),
@@ -1459,7 +1565,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for first Item of Ion Control Point Sequence if Number of Wedges (300A,00D0) is non-zero, and in subsequent control points if Wedge Position (300A,0118) or Wedge Thin Edge Position (300A,00DB) changes during beam",
                                 status="parser",
-                                required=_condition_21,
+                                required=_condition_23,
                                 otherwise=never,
                             ),
                         ),
@@ -1486,7 +1592,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for the first Control Point of Control Point Delivery Sequence (3008,0040), or if the values of the Beam Limiting Device change during the Beam and if Enhanced RT Beam Limiting Device Definition Flag (3008,00A3) has the value YES",
                                 status="parser",
-                                required=_condition_22,
+                                required=_condition_24,
                                 otherwise=never,
                             ),
                         ),
@@ -1516,7 +1622,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041) or if Range Shifter Setting (300A,0362) changes during beam administration, and Number of Range Shifters (300A,0312) is non-zero.",
                                 status="parser",
-                                required=_condition_23,
+                                required=_condition_25,
                                 otherwise=never,
                             ),
                         ),
@@ -1546,7 +1652,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041) or if Lateral Spreading Device Setting (300A,0372) changes during beam administration, and Number of Lateral Spreading Devices (300A,0330) is non-zero.",
                                 status="parser",
-                                required=_condition_24,
+                                required=_condition_26,
                                 otherwise=never,
                             ),
                         ),
@@ -1574,7 +1680,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                                     requirement=Requirement(
                                         text="Required if Range Modulator Type (300A,0348) of the range modulator referenced by Referenced Range Modulator Number (300C,0104) is WHL_MODWEIGHTS or WHL_FIXEDWEIGHTS.",
                                         status="override",
-                                        required=_condition_25,
+                                        required=_condition_27,
                                         otherwise=never,
                                     ),
                                 ),
@@ -1587,7 +1693,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                                     requirement=Requirement(
                                         text="Required if Range Modulator Type (300A,0348) of the range modulator referenced by Referenced Range Modulator Number (300C,0104) is WHL_MODWEIGHTS or WHL_FIXEDWEIGHTS.",
                                         status="override",
-                                        required=_condition_25,
+                                        required=_condition_27,
                                         otherwise=never,
                                     ),
                                 ),
@@ -1595,7 +1701,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041), or if Range Modulator Settings change during beam administration, and Number of Range Modulators (300A,0340) is non-zero.",
                                 status="parser",
-                                required=_condition_26,
+                                required=_condition_28,
                                 otherwise=never,
                             ),
                         ),
@@ -1608,7 +1714,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041) or if Gantry Angle changes during beam administration.",
                                 status="parser",
-                                required=_condition_27,
+                                required=_condition_29,
                                 otherwise=never,
                             ),
                         ),
@@ -1622,7 +1728,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041), or if Gantry Rotation Direction changes during beam administration",
                                 status="parser",
-                                required=_condition_27,
+                                required=_condition_29,
                                 otherwise=never,
                             ),
                         ),
@@ -1635,7 +1741,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for first Item of Control Point Sequence, or if Gantry Pitch Rotation Angle changes during Beam",
                                 status="parser",
-                                required=_condition_27,
+                                required=_condition_29,
                                 otherwise=never,
                             ),
                         ),
@@ -1649,7 +1755,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for first Item of Control Point Sequence, or if Gantry Pitch Rotation Direction changes during Beam",
                                 status="parser",
-                                required=_condition_27,
+                                required=_condition_29,
                                 otherwise=never,
                             ),
                         ),
@@ -1662,7 +1768,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041) or if beam limiting device (collimator) angle changes during beam administration.",
                                 status="parser",
-                                required=_condition_27,
+                                required=_condition_29,
                                 otherwise=never,
                             ),
                         ),
@@ -1676,7 +1782,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041) or if Beam Limiting Device Rotation Direction changes during beam administration",
                                 status="parser",
-                                required=_condition_27,
+                                required=_condition_29,
                                 otherwise=never,
                             ),
                         ),
@@ -1689,7 +1795,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Scan Mode (300A,0308) is MODULATED or MODULATED_SPEC.",
                                 status="parser",
-                                required=_condition_28,
+                                required=_condition_30,
                                 otherwise=never,
                             ),
                         ),
@@ -1702,7 +1808,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Scan Mode (300A,0308) is MODULATED or MODULATED_SPEC.",
                                 status="parser",
-                                required=_condition_28,
+                                required=_condition_30,
                                 otherwise=never,
                             ),
                         ),
@@ -1715,7 +1821,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Scan Mode (300A,0308) is MODULATED or MODULATED_SPEC",
                                 status="parser",
-                                required=_condition_28,
+                                required=_condition_30,
                                 otherwise=never,
                             ),
                         ),
@@ -1728,7 +1834,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Scan Mode (300A,0308) is MODULATED or MODULATED_SPEC",
                                 status="parser",
-                                required=_condition_28,
+                                required=_condition_30,
                                 otherwise=never,
                             ),
                         ),
@@ -1755,7 +1861,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Scan Mode (300A,0308) is MODULATED or MODULATED_SPEC.",
                                 status="parser",
-                                required=_condition_28,
+                                required=_condition_30,
                                 otherwise=never,
                             ),
                         ),
@@ -1776,7 +1882,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required, if Scan Spot Reordered (300A,0393) equals YES",
                                 status="parser",
-                                required=_condition_29,
+                                required=_condition_31,
                                 otherwise=never,
                             ),
                         ),
@@ -1789,7 +1895,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041) or if Patient Support Angle changes during beam administration.",
                                 status="parser",
-                                required=_condition_27,
+                                required=_condition_29,
                                 otherwise=never,
                             ),
                         ),
@@ -1803,7 +1909,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041), or if Patient Support Rotation Direction changes during beam administration",
                                 status="parser",
-                                required=_condition_27,
+                                required=_condition_29,
                                 otherwise=never,
                             ),
                         ),
@@ -1816,7 +1922,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for first Item of Control Point Sequence, or if Table Top Pitch Angle changes during Beam",
                                 status="parser",
-                                required=_condition_27,
+                                required=_condition_29,
                                 otherwise=never,
                             ),
                         ),
@@ -1830,7 +1936,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for first Item of Control Point Sequence, or if Table Top Pitch Rotation Direction changes during Beam",
                                 status="parser",
-                                required=_condition_27,
+                                required=_condition_29,
                                 otherwise=never,
                             ),
                         ),
@@ -1843,7 +1949,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for first Item of Control Point Sequence, or if Table Top Roll Angle changes during Beam",
                                 status="parser",
-                                required=_condition_27,
+                                required=_condition_29,
                                 otherwise=never,
                             ),
                         ),
@@ -1857,7 +1963,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for first Item of Control Point Sequence, or if Table Top Roll Rotation Direction changes during Beam",
                                 status="parser",
-                                required=_condition_27,
+                                required=_condition_29,
                                 otherwise=never,
                             ),
                         ),
@@ -1884,7 +1990,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041) or if Table Top Vertical Position changes during beam administration.",
                                 status="parser",
-                                required=_condition_27,
+                                required=_condition_29,
                                 otherwise=never,
                             ),
                         ),
@@ -1897,7 +2003,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041) or if Table Top Longitudinal Position changes during beam administration.",
                                 status="parser",
-                                required=_condition_27,
+                                required=_condition_29,
                                 otherwise=never,
                             ),
                         ),
@@ -1910,7 +2016,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041) or if Table Top Lateral Position changes during beam administration.",
                                 status="parser",
-                                required=_condition_27,
+                                required=_condition_29,
                                 otherwise=never,
                             ),
                         ),
@@ -1923,7 +2029,7 @@ RT_ION_BEAMS_SESSION_RECORD_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041) or if Snout Position changes during beam administration.",
                                 status="parser",
-                                required=_condition_27,
+                                required=_condition_29,
                                 otherwise=never,
                             ),
                         ),

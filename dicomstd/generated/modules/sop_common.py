@@ -56,16 +56,31 @@ def _condition_3(context: EvaluationContext) -> Truth:
 
 
 def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if unencapsulated HL7 Structured Documents are referenced within the Instance"
+    return rt.disj(
+        rt.value_in(
+            context,
+            0x00081150,
+            "anywhere",
+            0,
+            None,
+            ("2.16.840.1.113883.1.7.1", "2.16.840.1.113883.1.7.2", "2.16.840.1.113883.1.7.3"),
+        ),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
     "Required if this Instance was created by conversion from a DICOM source, and Conversion Source Attributes Sequence (0020,9172) is not present in an Item of Shared Functional Groups Sequence (5200,9229) or Per-Frame Functional Groups Sequence (5200,9230)."
     return rt.conj(rt.UNKNOWN, rt.neg(rt.present(context, 0x00209172, "frame", 0)))
 
 
-def _condition_5(context: EvaluationContext) -> Truth:
+def _condition_6(context: EvaluationContext) -> Truth:
     "Required if the value of Private Data Element Value Representation (0008,030A) is SQ"
     return rt.value_in(context, 0x0008030A, "item", 0, None, ("SQ",))
 
 
-def _condition_6(context: EvaluationContext) -> Truth:
+def _condition_7(context: EvaluationContext) -> Truth:
     "Required if Block Identifying Information Status (0008,0303) equals MIXED."
     return rt.value_in(context, 0x00080303, "item", 0, None, ("MIXED",))
 
@@ -598,8 +613,8 @@ SOP_COMMON_MODULE: Final = AttributeTable(
             ),
             requirement=Requirement(
                 text="Required if unencapsulated HL7 Structured Documents are referenced within the Instance",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_4,
                 otherwise=never,
             ),
         ),
@@ -642,7 +657,7 @@ SOP_COMMON_MODULE: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if this Instance was created by conversion from a DICOM source, and Conversion Source Attributes Sequence (0020,9172) is not present in an Item of Shared Functional Groups Sequence (5200,9229) or Per-Frame Functional Groups Sequence (5200,9230).",
                 status="parser",
-                required=_condition_4,
+                required=_condition_5,
                 otherwise=never,
             ),
         ),
@@ -714,7 +729,7 @@ SOP_COMMON_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if the value of Private Data Element Value Representation (0008,030A) is SQ",
                                 status="parser",
-                                required=_condition_5,
+                                required=_condition_6,
                                 otherwise=never,
                             ),
                         ),
@@ -772,7 +787,7 @@ SOP_COMMON_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if Block Identifying Information Status (0008,0303) equals MIXED.",
                         status="parser",
-                        required=_condition_6,
+                        required=_condition_7,
                         otherwise=never,
                     ),
                 ),

@@ -17,8 +17,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.conditions.runtime import never, not_verifiable
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import Attribute, AttributeTable, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if synchronization channel or trigger is encoded in a waveform in this SOP Instance."
+    return rt.conj(rt.present(context, 0x54000100, "top", 0), rt.UNKNOWN)
+
 
 SYNCHRONIZATION_MODULE: Final = AttributeTable(
     table_id="table_C.7-7",
@@ -61,8 +72,8 @@ SYNCHRONIZATION_MODULE: Final = AttributeTable(
             row=4,
             requirement=Requirement(
                 text="Required if synchronization channel or trigger is encoded in a waveform in this SOP Instance.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=never,
             ),
         ),

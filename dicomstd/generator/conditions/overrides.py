@@ -349,7 +349,8 @@ def load_overrides(text: str | None = None) -> tuple[Override, ...]:
     """Read the committed overrides (or ``text`` in the same TOML form).
 
     Raises:
-        BuildError: an entry lacks a field, or its condition is not in the form.
+        BuildError: the text is not TOML, an entry lacks a field, or its condition is not in
+            the form.
     """
     if text is None:
         text = (
@@ -357,7 +358,10 @@ def load_overrides(text: str | None = None) -> tuple[Override, ...]:
             .joinpath("data/condition_overrides.toml")
             .read_text(encoding="utf-8")
         )
-    document = tomllib.loads(text)
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise BuildError(f"condition_overrides.toml is not valid TOML: {error}") from None
     found: list[Override] = []
     for kind, table_key in (
         ("attribute", "table"),
