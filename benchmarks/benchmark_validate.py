@@ -6,7 +6,10 @@ Prints:
 - total wall time of ``dicomstd validate`` over the whole set (one process; ``--jobs 1`` and
   ``--jobs N``), against dciodvfy invoked once per file (sequentially, as a script would);
 - per-file latency of the Python API with the package imported and warm (median, p90, max);
-- peak resident memory of each (the CLI process; the largest dciodvfy process).
+- peak resident memory of each (the CLI process; the largest dciodvfy process);
+- one large multi-frame image (``--frames N``, default 2000: pydicom-data's Enhanced CT
+  ``eCT_Supplemental.dcm`` with its Per-Frame Functional Groups Items repeated to N frames,
+  without Pixel Data), ``dicomstd validate`` against dciodvfy on that file.
 
 Usage: ``python benchmarks/benchmark_validate.py [--jobs N] [--repeat R] [PATH ...]``
 """
@@ -76,12 +79,41 @@ def api_latencies(files: list[str]) -> list[float]:
     return times
 
 
+def multiframe_file(frames: int, folder: Path) -> Path | None:
+    """pydicom-data's Enhanced CT with ``frames`` Per-Frame Functional Groups Items (its own
+    repeated) and no Pixel Data, written into ``folder``; ``None`` without pydicom-data."""
+    import copy
+    import importlib.util
+
+    import pydicom
+
+    spec = importlib.util.find_spec("data_store")
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    source = Path(list(spec.submodule_search_locations)[0]) / "data" / "eCT_Supplemental.dcm"
+    if not source.is_file():
+        return None
+    dataset = pydicom.dcmread(source)
+    items = list(dataset.PerFrameFunctionalGroupsSequence)
+    dataset.PerFrameFunctionalGroupsSequence = [
+        copy.deepcopy(items[index % len(items)]) for index in range(frames)
+    ]
+    dataset.NumberOfFrames = frames
+    del dataset.PixelData
+    path = folder / f"enhanced_ct_{frames}_frames.dcm"
+    dataset.save_as(path)
+    return path
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("paths", nargs="*", type=Path)
     parser.add_argument("--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--repeat", type=int, default=3, help="runs of each; the best is kept")
     parser.add_argument("--json", type=Path, help="write the figures as JSON here")
+    parser.add_argument(
+        "--frames", type=int, default=2000, help="frames of the multi-frame case (0: skip it)"
+    )
     args = parser.parse_args()
     roots = [str(p) for p in (args.paths or default_paths())]
     files = list_files([Path(p) for p in roots])
@@ -139,6 +171,30 @@ def main() -> int:
     results["api_median_ms"] = statistics.median(latencies) * 1000
     results["api_p90_ms"] = p90 * 1000
     results["api_max_ms"] = max(latencies) * 1000
+    if args.frames > 0:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as folder:
+            large = multiframe_file(args.frames, Path(folder))
+            if large is None:
+                print("pydicom-data is not installed: no multi-frame case")
+            else:
+                ours = best([dicomstd, "validate", "--format", "json", "--no-progress", str(large)])
+                print(
+                    f"{args.frames}-frame Enhanced CT, dicomstd validate: {ours[0]:7.2f} s  "
+                    f"peak {ours[1] / 1024:7.1f} MiB"
+                )
+                results["multiframe_frames"] = args.frames
+                results["multiframe_dicomstd_s"], results["multiframe_dicomstd_peak_kib"] = ours
+                if shutil.which("dciodvfy"):
+                    theirs = best(["dciodvfy", str(large)])
+                    print(
+                        f"{args.frames}-frame Enhanced CT, dciodvfy:          {theirs[0]:7.2f} s  "
+                        f"peak {theirs[1] / 1024:7.1f} MiB; ratio {ours[0] / theirs[0]:.2f}"
+                    )
+                    results["multiframe_dciodvfy_s"], results["multiframe_dciodvfy_peak_kib"] = (
+                        theirs
+                    )
     if args.json:
         args.json.write_text(json.dumps(results, indent=2) + "\n")
     return 0

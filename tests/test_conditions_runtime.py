@@ -407,3 +407,27 @@ def test_transfer_syntax_from_file_meta_or_context() -> None:
     ds.file_meta.TransferSyntaxUID = "1.2.840.10008.1.2.1"
     assert evaluate(jpip, _context(ds)) is F
     assert evaluate(jpip, _context(ds, transfer_syntax_uid="1.2.840.10008.1.2.4.95")) is T
+
+
+def test_functional_group_items_are_collected_once_and_shared_with_items() -> None:
+    # A frame lookup at the top level of a multi-frame image walks every frame's Items:
+    # collected once per context, and shared with the Item contexts of in_any_item.
+    top = Dataset()
+    frame = Dataset()
+    frame.FrameContentSequence = [Dataset()]
+    frame.FrameContentSequence[0].TemporalPositionIndex = 1
+    top.PerFrameFunctionalGroupsSequence = [frame]
+    top.ReferencedSeriesSequence = [Dataset()]
+    context = EvaluationContext(top)
+    items = context.functional_group_items
+    assert context.functional_group_items is items and len(items) == 2  # the group, its Item
+    seen: list[tuple[Any, ...]] = []
+
+    def inner(item_context: EvaluationContext) -> Truth:
+        seen.append(item_context.__dict__.get("functional_group_items", ()))
+        return runtime.present(item_context, 0x00209128, "frame", 0)
+
+    assert runtime.in_any_item(context, 0x00081115, "top", 0, inner) is T
+    assert seen == [items]
+    later = EvaluationContext(top).share_functional_group_items(context)
+    assert later.functional_group_items is items

@@ -21,6 +21,7 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any
 
 from dicomstd.conditions.ast import TagValue, Truth, Value
@@ -126,6 +127,23 @@ class EvaluationContext:
     transfer_syntax_uid: str | None = None
     instances: Callable[[str], Any] | None = None
 
+    @cached_property
+    def functional_group_items(self) -> tuple[Any, ...]:
+        """The Items ``frame`` lookups search: the Functional Group Items (``frame_groups``,
+        else the Shared and every Per-Frame Item of ``top``) and the Items of the
+        Functional Group Macros' Sequences in them. Collected once per context: a condition
+        read at the top level of a multi-frame image would otherwise walk every frame's
+        Items for each lookup. Raises on content that cannot be read (not kept then)."""
+        return _collect_frame_items(self)
+
+    def share_functional_group_items(self, other: EvaluationContext) -> EvaluationContext:
+        """This context, given the Functional Group Items ``other`` has collected (if it
+        has): for a context of the same frame and top level, made after ``other``."""
+        collected = other.__dict__.get("functional_group_items")
+        if collected is not None:
+            self.__dict__["functional_group_items"] = collected
+        return self
+
     @property
     def top_level(self) -> Any:
         """The top-level Data Set."""
@@ -157,7 +175,14 @@ def _is_dataset(value: Any) -> bool:
     return hasattr(value, "__contains__") and hasattr(value, "elements")
 
 
-def _frame_items(context: EvaluationContext) -> list[Any]:
+def _frame_items(context: EvaluationContext) -> tuple[Any, ...]:
+    """The Functional Group Items ``frame`` lookups search (see
+    :attr:`EvaluationContext.functional_group_items`); raises on content that cannot be
+    read (callers catch)."""
+    return context.functional_group_items
+
+
+def _collect_frame_items(context: EvaluationContext) -> tuple[Any, ...]:
     """The Functional Group Items to search, with the Items of the macros' Sequences in
     them (a Functional Group Macro's Attributes sit one Sequence down: Pixel Measures
     Sequence (0028,9110) > Pixel Spacing)."""
@@ -174,7 +199,7 @@ def _frame_items(context: EvaluationContext) -> list[Any]:
         for element in group:
             if getattr(element, "VR", None) == "SQ" and element.value is not None:
                 found.extend(item for item in element.value if _is_dataset(item))
-    return found
+    return tuple(found)
 
 
 #: How many Sequences deep ``anywhere`` and :func:`extended_characters` search. pydicom's
@@ -852,6 +877,8 @@ def in_any_item(
                     top=context.top_level,
                     item_index=index,
                 )
+                # Same top level and frame: the same Functional Group Items.
+                inner.share_functional_group_items(context)
                 result = condition(inner)
                 results.append(result if isinstance(result, Truth) else UNKNOWN)
                 if nested and tag in item:

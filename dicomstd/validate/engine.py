@@ -153,6 +153,7 @@ class _Validator:
         self.sop_class_uid: str | None = None
         self.file_size: int | None = None
         self._seen: set[tuple[str, str, str]] = set()
+        self._last_context: EvaluationContext | None = None
 
     # --- findings -------------------------------------------------------------------
 
@@ -210,7 +211,7 @@ class _Validator:
         frame_groups: tuple[Any, ...] | None,
         item_index: int | None,
     ) -> EvaluationContext:
-        return EvaluationContext(
+        context = EvaluationContext(
             dataset=dataset,
             parents=parents,
             top=self.top,
@@ -220,6 +221,13 @@ class _Validator:
             sop_class_uid=self.sop_class_uid,
             instances=self.instances,
         )
+        # The Items a frame's conditions search are collected once per frame, not once per
+        # Functional Group Item visited in it.
+        last = self._last_context
+        if last is not None and last.frame_groups is frame_groups:
+            context.share_functional_group_items(last)
+        self._last_context = context
+        return context
 
     # --- requirements ---------------------------------------------------------------
 
@@ -1097,6 +1105,8 @@ def _check_functional_groups(
     keys_shared = _keys(shared)
     keys_frames = [_keys(item) for item in per_frame]
     macro_levels: list[Level] = []
+    # One evaluation context per frame, shared by every conditional Functional Group.
+    frame_contexts: dict[int, EvaluationContext] = {}
     for fg in iod.functional_groups:
         try:
             exact, masked, _ = _module_tags(fg.table_id)
@@ -1153,12 +1163,14 @@ def _check_functional_groups(
                 if not here:
                     unknown.append(frame)
                 continue
-            frame_items = tuple(
-                item
-                for item in (per_frame[frame] if frame < len(per_frame) else None, shared)
-                if item is not None
-            )
-            context = validator.context(dataset, (), frame_items, None)
+            context = frame_contexts.get(frame)
+            if context is None:
+                frame_items = tuple(
+                    item
+                    for item in (per_frame[frame] if frame < len(per_frame) else None, shared)
+                    if item is not None
+                )
+                context = frame_contexts[frame] = validator.context(dataset, (), frame_items, None)
             verdict = validator.requirement_verdict(fg.requirement, context, 1)
             if verdict.kind == "required" and not here:
                 missing.append(frame)
