@@ -1244,3 +1244,50 @@ def test_evidence_from_the_references_this_data_set_records(
         )
     ]
     assert _top(hl7, sr) is T
+
+
+def test_evidence_fourth_reading(compiled: list[CompiledCondition]) -> None:
+    # PS3.4 Y.6.1.1.3, which Table C.12-9 points to: one frame-level key per extraction.
+    simple = _row(compiled, "table_C.12-9", "0008,1164/0008,1161")
+    extraction = _item(CalculatedFrameList=[1, 10, 2])
+    outcome = evaluate_requirement(simple.requirement, EvaluationContext(extraction, (Dataset(),)))
+    assert (outcome.required, outcome.forbidden) == (F, T)
+    assert _in(simple, Dataset(), Dataset()) is U
+    # Table C.11.8-1: "No more than one VOI LUT ... for each image or frame": with two
+    # Softcopy VOI LUT Sequence Items, neither applies to every image.
+    voi = _row(compiled, "table_C.11.8-1", "0028,3110/0008,1140")
+    state = Dataset()
+    state.SoftcopyVOILUTSequence = [Dataset(), Dataset()]
+    assert _in(voi, state.SoftcopyVOILUTSequence[0], state) is T
+    state.SoftcopyVOILUTSequence = [Dataset()]
+    assert _in(voi, state.SoftcopyVOILUTSequence[0], state) is U
+    # Table C.11.33-1: the Optical Paths of the image this reference names, where at hand.
+    optical = _row(compiled, "table_C.11.33-1", "0070,1B01/0028,3110/0008,1140/006A,000E")
+    reference = _item(ReferencedSOPInstanceUID="1.2.3.40")
+    slide = _item(OpticalPathSequence=[Dataset(), Dataset()])
+
+    def paths(found: Dataset | None) -> Truth:
+        at_hand = {} if found is None else {"1.2.3.40": found}
+        context = EvaluationContext(
+            reference, (Dataset(), Dataset(), Dataset()), instances=at_hand.get
+        )
+        return evaluate(optical.requirement.required, context)
+
+    assert (paths(slide), paths(_item(OpticalPathSequence=[Dataset()])), paths(None)) == (T, F, U)
+    # C.8.17.2.1.2: Samples per Pixel Used only where Samples per Pixel is 3.
+    used = _row(compiled, "table_C.8.17.2-1", "0028,0003")
+    assert _top(used, _dataset(CT, SamplesPerPixel=1)) is F
+    assert _top(used, _dataset(CT, SamplesPerPixel=3)) is U
+    # Table C.8.25.8-1: the Unspecified Laterality Lens Sequence, "Shall not be included if
+    # Attribute Right Lens Sequence (0046,0014) or Left Lens Sequence (0046,0015) is present".
+    unspecified = _row(compiled, "table_C.8.25.8-1", "0046,0016")
+    lensometry = _dataset("1.2.840.10008.5.1.4.1.1.78.1", MeasurementLaterality="R")
+    outcome = evaluate_requirement(unspecified.requirement, EvaluationContext(lensometry))
+    assert (outcome.required, outcome.forbidden) == (F, T)
+    lensometry.MeasurementLaterality = "U"  # not an Enumerated Value: nothing decided by it
+    outcome = evaluate_requirement(unspecified.requirement, EvaluationContext(lensometry))
+    assert (outcome.required, outcome.forbidden) == (U, U)
+    lensometry.RightLensSequence = [Dataset()]
+    assert (
+        evaluate_requirement(unspecified.requirement, EvaluationContext(lensometry)).forbidden is T
+    )

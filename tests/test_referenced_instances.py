@@ -193,3 +193,24 @@ def test_index_with_a_file_set_follows_the_directory_records(tmp_path: Path) -> 
 def test_an_overrides_file_that_is_not_toml_is_a_build_error() -> None:
     with pytest.raises(BuildError, match="not valid TOML"):
         load_overrides("[[attribute]]\nafter review: a comment line without its #\n")
+
+
+def test_a_file_set_never_reaches_outside_its_folder(tmp_path: Path) -> None:
+    # PS3.10 Section 8.2: File IDs name files of the File-set. A hostile DICOMDIR naming
+    # "..", an absolute path or a device (/dev/zero would never end) adds nothing.
+    outside = _write(tmp_path / "outside.dcm", "1.2.3.30")
+    records = []
+    for uid, file_id in (
+        ("1.2.3.30", ["..", "outside.dcm"]),
+        ("1.2.3.31", [str(outside)]),
+        ("1.2.3.32", ["..", "..", "..", "..", "..", "..", "dev", "zero"]),
+        ("1.2.3.33", ["SUB"]),  # a folder, not a file
+    ):
+        record = Dataset()
+        record.ReferencedFileID = file_id
+        record.ReferencedSOPInstanceUIDInFile = uid
+        records.append(record)
+    (tmp_path / "set" / "SUB").mkdir(parents=True)
+    dicomdir = Dataset()
+    dicomdir.DirectoryRecordSequence = records
+    assert InstanceIndex().with_file_set(dicomdir, str(tmp_path / "set" / "DICOMDIR")).paths == {}

@@ -88,6 +88,7 @@ class InstanceIndex:
         be read are skipped."""
         paths = dict(self.paths)
         folder = os.path.dirname(os.path.abspath(path))
+        root = os.path.join(os.path.realpath(folder), "")
         try:
             records = dicomdir[_DIRECTORY_RECORD_SEQUENCE].value or ()
         except Exception:  # noqa: BLE001 - no readable records: nothing to add
@@ -100,8 +101,13 @@ class InstanceIndex:
                 components = [str(part).strip(" \x00") for part in components]
             except Exception:  # noqa: BLE001
                 continue
-            if uid and components and all(components):
-                paths.setdefault(uid, os.path.join(folder, *components))
+            if not uid or not components or not all(components):
+                continue
+            # A File ID names a file of the File-set, below the DICOMDIR's folder (PS3.10
+            # Section 8.2): never another file ("..", an absolute path, a device).
+            target = os.path.realpath(os.path.join(folder, *components))
+            if target.startswith(root) and os.path.isfile(target):
+                paths.setdefault(uid, target)
         return InstanceIndex(paths)
 
     def __len__(self) -> int:

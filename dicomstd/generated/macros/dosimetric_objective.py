@@ -17,7 +17,9 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.conditions.runtime import never, not_verifiable
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
@@ -27,6 +29,19 @@ from dicomstd.specification import (
     Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if Dosimetric Objective Parameter Sequence (3010,0070) contains a parameter which represents a dose"
+    return rt.disj(
+        rt.code_in(context, 0x004008EA, "item", 0, (("Gy", "UCUM"),)),
+        rt.code_in(context, 0x0040A043, "item", 0, (("130019", "DCM"),)),
+        rt.UNKNOWN,
+    )
+
 
 DOSIMETRIC_OBJECTIVE_MACRO: Final = AttributeTable(
     table_id="table_C.36.2.1.4-1",
@@ -107,8 +122,8 @@ DOSIMETRIC_OBJECTIVE_MACRO: Final = AttributeTable(
                     ),
                     requirement=Requirement(
                         text="Required if Dosimetric Objective Parameter Sequence (3010,0070) contains a parameter which represents a dose",
-                        status="unknown by design",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_1,
                         otherwise=never,
                     ),
                 ),

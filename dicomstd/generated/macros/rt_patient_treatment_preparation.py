@@ -17,7 +17,9 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.conditions.runtime import never, not_verifiable
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
@@ -26,6 +28,15 @@ from dicomstd.specification import (
     ItemCount,
     Requirement,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if this Patient Setup Photo is associated with a Patient Treatment Preparation Procedure."
+    return rt.conj(rt.neg(rt.item_count(context, 0x300A0790, "parent", 1, "eq", 0)), rt.UNKNOWN)
+
 
 RT_PATIENT_TREATMENT_PREPARATION_MACRO: Final = AttributeTable(
     table_id="table_C.36.2.3.4-1",
@@ -86,8 +97,8 @@ RT_PATIENT_TREATMENT_PREPARATION_MACRO: Final = AttributeTable(
                     row=7,
                     requirement=Requirement(
                         text="Required if this Patient Setup Photo is associated with a Patient Treatment Preparation Procedure.",
-                        status="unknown by design",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_1,
                         otherwise=never,
                     ),
                 ),

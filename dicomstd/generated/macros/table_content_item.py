@@ -35,26 +35,36 @@ from dicomstd.specification import (
 
 
 def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if the concept does not apply to all rows."
+    return rt.conj(rt.neg(rt.item_count(context, 0x0040A806, "parent", 1, "eq", 1)), rt.UNKNOWN)
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if the concept does not apply to all columns."
+    return rt.conj(rt.neg(rt.item_count(context, 0x0040A807, "parent", 1, "eq", 1)), rt.UNKNOWN)
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Table Column Number is absent, or all the rows for the column specified in Table Column Number are not encoded in a single Attribute (containing multiple values) in this Item (i.e., with a single VR)."
     return rt.disj(rt.neg(rt.present(context, 0x0040A805, "item", 0)), rt.UNKNOWN)
 
 
-def _condition_2(context: EvaluationContext) -> Truth:
+def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Table Row Number is absent, or all the columns for the row specified in Table Row Number are not encoded in a single Attribute (containing multiple values) in this Item (i.e., with a single VR)."
     return rt.disj(rt.neg(rt.present(context, 0x0040A804, "item", 0)), rt.UNKNOWN)
 
 
-def _condition_3(context: EvaluationContext) -> Truth:
+def _condition_5(context: EvaluationContext) -> Truth:
     "Required if Selector Attribute VR (0072,0050) is not present."
     return rt.neg(rt.present(context, 0x00720050, "item", 0))
 
 
-def _condition_4(context: EvaluationContext) -> Truth:
+def _condition_6(context: EvaluationContext) -> Truth:
     "Required if Referenced Content Item Identifier (0040,DB73) is not present"
     return rt.neg(rt.present(context, 0x0040DB73, "item", 0))
 
 
-def _condition_5(context: EvaluationContext) -> Truth:
+def _condition_7(context: EvaluationContext) -> Truth:
     "Required if Selector Attribute VR (0072,0050) is present and the value is DS, and Numeric Value Qualifier Code Sequence (0040,A301) is not present."
     return rt.conj(
         rt.value_in(context, 0x00720050, "item", 0, None, ("DS",)),
@@ -62,12 +72,12 @@ def _condition_5(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_6(context: EvaluationContext) -> Truth:
+def _condition_8(context: EvaluationContext) -> Truth:
     "Required if Selector Attribute VR (0072,0050) is present and the value is DT."
     return rt.value_in(context, 0x00720050, "item", 0, None, ("DT",))
 
 
-def _condition_7(context: EvaluationContext) -> Truth:
+def _condition_9(context: EvaluationContext) -> Truth:
     "Required if Selector Attribute VR (0072,0050) is present and the value is FD, and Numeric Value Qualifier Code Sequence (0040,A301) is not present."
     return rt.conj(
         rt.value_in(context, 0x00720050, "item", 0, None, ("FD",)),
@@ -75,7 +85,7 @@ def _condition_7(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_8(context: EvaluationContext) -> Truth:
+def _condition_10(context: EvaluationContext) -> Truth:
     "Required if Selector Attribute VR (0072,0050) is present and the value is FL, and Numeric Value Qualifier Code Sequence (0040,A301) is not present."
     return rt.conj(
         rt.value_in(context, 0x00720050, "item", 0, None, ("FL",)),
@@ -83,7 +93,7 @@ def _condition_8(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_9(context: EvaluationContext) -> Truth:
+def _condition_11(context: EvaluationContext) -> Truth:
     "Required if Selector Attribute VR (0072,0050) is present and the value is IS, and Numeric Value Qualifier Code Sequence (0040,A301) is not present."
     return rt.conj(
         rt.value_in(context, 0x00720050, "item", 0, None, ("IS",)),
@@ -91,7 +101,7 @@ def _condition_9(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_10(context: EvaluationContext) -> Truth:
+def _condition_12(context: EvaluationContext) -> Truth:
     "Required if Selector Attribute VR (0072,0050) is present and the value is SL, and Numeric Value Qualifier Code Sequence (0040,A301) is not present."
     return rt.conj(
         rt.value_in(context, 0x00720050, "item", 0, None, ("SL",)),
@@ -99,7 +109,7 @@ def _condition_10(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_11(context: EvaluationContext) -> Truth:
+def _condition_13(context: EvaluationContext) -> Truth:
     "Required if Selector Attribute VR (0072,0050) is present and the value is SS, and Numeric Value Qualifier Code Sequence (0040,A301) is not present."
     return rt.conj(
         rt.value_in(context, 0x00720050, "item", 0, None, ("SS",)),
@@ -107,7 +117,7 @@ def _condition_11(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_12(context: EvaluationContext) -> Truth:
+def _condition_14(context: EvaluationContext) -> Truth:
     "Required if Selector Attribute VR (0072,0050) is present and the value is SV, and Numeric Value Qualifier Code Sequence (0040,A301) is not present."
     return rt.conj(
         rt.value_in(context, 0x00720050, "item", 0, None, ("SV",)),
@@ -115,12 +125,12 @@ def _condition_12(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_13(context: EvaluationContext) -> Truth:
+def _condition_15(context: EvaluationContext) -> Truth:
     "Required if Selector Attribute VR (0072,0050) is present and the value is UC."
     return rt.value_in(context, 0x00720050, "item", 0, None, ("UC",))
 
 
-def _condition_14(context: EvaluationContext) -> Truth:
+def _condition_16(context: EvaluationContext) -> Truth:
     "Required if Selector Attribute VR (0072,0050) is present and the value is UL, and Numeric Value Qualifier Code Sequence (0040,A301) is not present."
     return rt.conj(
         rt.value_in(context, 0x00720050, "item", 0, None, ("UL",)),
@@ -128,7 +138,7 @@ def _condition_14(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_15(context: EvaluationContext) -> Truth:
+def _condition_17(context: EvaluationContext) -> Truth:
     "Required if Selector Attribute VR (0072,0050) is present and the value is US, and Numeric Value Qualifier Code Sequence (0040,A301) is not present."
     return rt.conj(
         rt.value_in(context, 0x00720050, "item", 0, None, ("US",)),
@@ -136,7 +146,7 @@ def _condition_15(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_16(context: EvaluationContext) -> Truth:
+def _condition_18(context: EvaluationContext) -> Truth:
     "Required if Selector Attribute VR (0072,0050) is present and the value is UV, and Numeric Value Qualifier Code Sequence (0040,A301) is not present."
     return rt.conj(
         rt.value_in(context, 0x00720050, "item", 0, None, ("UV",)),
@@ -144,12 +154,12 @@ def _condition_16(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_17(context: EvaluationContext) -> Truth:
+def _condition_19(context: EvaluationContext) -> Truth:
     "Required if Selector Attribute VR (0072,0050) is present and the value is SQ."
     return rt.value_in(context, 0x00720050, "item", 0, None, ("SQ",))
 
 
-def _condition_18(context: EvaluationContext) -> Truth:
+def _condition_20(context: EvaluationContext) -> Truth:
     "Required if this cell is a numeric value (Selector Attribute VR is DS, FD, FL, IS, SL, SS, SV, UL, US or UV) has a unit (is not dimensionless), and the unit is not specified within the Table Row Definition Sequence for this row or Table Column Definition Sequence for this column."
     return rt.conj(
         rt.value_in(
@@ -209,8 +219,8 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             row=5,
                             requirement=Requirement(
                                 text="Required if the concept does not apply to all rows.",
-                                status="unknown by design",
-                                required=not_verifiable,
+                                status="override",
+                                required=_condition_1,
                                 otherwise=never,
                             ),
                         ),
@@ -271,8 +281,8 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             row=11,
                             requirement=Requirement(
                                 text="Required if the concept does not apply to all columns.",
-                                status="unknown by design",
-                                required=not_verifiable,
+                                status="override",
+                                required=_condition_2,
                                 otherwise=never,
                             ),
                         ),
@@ -334,7 +344,7 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Table Column Number is absent, or all the rows for the column specified in Table Column Number are not encoded in a single Attribute (containing multiple values) in this Item (i.e., with a single VR).",
                                 status="override",
-                                required=_condition_1,
+                                required=_condition_3,
                                 otherwise=never,
                             ),
                         ),
@@ -347,7 +357,7 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Table Row Number is absent, or all the columns for the row specified in Table Row Number are not encoded in a single Attribute (containing multiple values) in this Item (i.e., with a single VR).",
                                 status="override",
-                                required=_condition_2,
+                                required=_condition_4,
                                 otherwise=never,
                             ),
                         ),
@@ -360,7 +370,7 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Selector Attribute VR (0072,0050) is not present.",
                                 status="parser",
-                                required=_condition_3,
+                                required=_condition_5,
                                 otherwise=never,
                             ),
                         ),
@@ -393,7 +403,7 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Referenced Content Item Identifier (0040,DB73) is not present",
                                 status="parser",
-                                required=_condition_4,
+                                required=_condition_6,
                                 otherwise=never,
                             ),
                         ),
@@ -406,7 +416,7 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Selector Attribute VR (0072,0050) is present and the value is DS, and Numeric Value Qualifier Code Sequence (0040,A301) is not present.",
                                 status="parser",
-                                required=_condition_5,
+                                required=_condition_7,
                                 otherwise=never,
                             ),
                         ),
@@ -419,7 +429,7 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Selector Attribute VR (0072,0050) is present and the value is DT.",
                                 status="parser",
-                                required=_condition_6,
+                                required=_condition_8,
                                 otherwise=never,
                             ),
                         ),
@@ -432,7 +442,7 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Selector Attribute VR (0072,0050) is present and the value is FD, and Numeric Value Qualifier Code Sequence (0040,A301) is not present.",
                                 status="parser",
-                                required=_condition_7,
+                                required=_condition_9,
                                 otherwise=never,
                             ),
                         ),
@@ -445,7 +455,7 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Selector Attribute VR (0072,0050) is present and the value is FL, and Numeric Value Qualifier Code Sequence (0040,A301) is not present.",
                                 status="parser",
-                                required=_condition_8,
+                                required=_condition_10,
                                 otherwise=never,
                             ),
                         ),
@@ -458,7 +468,7 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Selector Attribute VR (0072,0050) is present and the value is IS, and Numeric Value Qualifier Code Sequence (0040,A301) is not present.",
                                 status="parser",
-                                required=_condition_9,
+                                required=_condition_11,
                                 otherwise=never,
                             ),
                         ),
@@ -471,7 +481,7 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Selector Attribute VR (0072,0050) is present and the value is SL, and Numeric Value Qualifier Code Sequence (0040,A301) is not present.",
                                 status="parser",
-                                required=_condition_10,
+                                required=_condition_12,
                                 otherwise=never,
                             ),
                         ),
@@ -484,7 +494,7 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Selector Attribute VR (0072,0050) is present and the value is SS, and Numeric Value Qualifier Code Sequence (0040,A301) is not present.",
                                 status="parser",
-                                required=_condition_11,
+                                required=_condition_13,
                                 otherwise=never,
                             ),
                         ),
@@ -497,7 +507,7 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Selector Attribute VR (0072,0050) is present and the value is SV, and Numeric Value Qualifier Code Sequence (0040,A301) is not present.",
                                 status="parser",
-                                required=_condition_12,
+                                required=_condition_14,
                                 otherwise=never,
                             ),
                         ),
@@ -510,7 +520,7 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Selector Attribute VR (0072,0050) is present and the value is UC.",
                                 status="parser",
-                                required=_condition_13,
+                                required=_condition_15,
                                 otherwise=never,
                             ),
                         ),
@@ -523,7 +533,7 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Selector Attribute VR (0072,0050) is present and the value is UL, and Numeric Value Qualifier Code Sequence (0040,A301) is not present.",
                                 status="parser",
-                                required=_condition_14,
+                                required=_condition_16,
                                 otherwise=never,
                             ),
                         ),
@@ -536,7 +546,7 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Selector Attribute VR (0072,0050) is present and the value is US, and Numeric Value Qualifier Code Sequence (0040,A301) is not present.",
                                 status="parser",
-                                required=_condition_15,
+                                required=_condition_17,
                                 otherwise=never,
                             ),
                         ),
@@ -549,7 +559,7 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Selector Attribute VR (0072,0050) is present and the value is UV, and Numeric Value Qualifier Code Sequence (0040,A301) is not present.",
                                 status="parser",
-                                required=_condition_16,
+                                required=_condition_18,
                                 otherwise=never,
                             ),
                         ),
@@ -571,7 +581,7 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Selector Attribute VR (0072,0050) is present and the value is SQ.",
                                 status="parser",
-                                required=_condition_17,
+                                required=_condition_19,
                                 otherwise=never,
                             ),
                         ),
@@ -594,7 +604,7 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if this cell is a numeric value (Selector Attribute VR is DS, FD, FL, IS, SL, SS, SV, UL, US or UV) has a unit (is not dimensionless), and the unit is not specified within the Table Row Definition Sequence for this row or Table Column Definition Sequence for this column.",
                                 status="override",
-                                required=_condition_18,
+                                required=_condition_20,
                                 otherwise=never,
                             ),
                         ),
@@ -617,7 +627,7 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if this cell is a numeric value (Selector Attribute VR is DS, FD, FL, IS, SL, SS, SV, UL, US or UV), and the numeric value cannot be provided.",
                                 status="override",
-                                required=_condition_18,
+                                required=_condition_20,
                                 otherwise=never,
                             ),
                         ),

@@ -19,7 +19,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
@@ -35,21 +35,45 @@ from dicomstd.specification import (
 
 
 def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if the filter is a high-pass filter"
+    return rt.disj(
+        rt.conj(
+            rt.present(context, 0x003A0318, "parent", 1),
+            rt.neg(rt.present(context, 0x003A0319, "parent", 1)),
+            rt.neg(rt.present(context, 0x003A0321, "parent", 1)),
+        ),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if the filter is a low-pass filter"
+    return rt.disj(
+        rt.conj(
+            rt.present(context, 0x003A0319, "parent", 1),
+            rt.neg(rt.present(context, 0x003A0318, "parent", 1)),
+            rt.neg(rt.present(context, 0x003A0321, "parent", 1)),
+        ),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
     "Required if the filter is a notch filter."
     return rt.disj(rt.present(context, 0x003A0223, "item", 0), rt.UNKNOWN)
 
 
-def _condition_2(context: EvaluationContext) -> Truth:
+def _condition_4(context: EvaluationContext) -> Truth:
     "Required if the filter is a notch filter."
     return rt.disj(rt.present(context, 0x003A0222, "item", 0), rt.UNKNOWN)
 
 
-def _condition_3(context: EvaluationContext) -> Truth:
+def _condition_5(context: EvaluationContext) -> Truth:
     "Required if Waveform Filter Type (003A,0322) is ANALOG"
     return rt.value_in(context, 0x003A0322, "item", 0, None, ("ANALOG",))
 
 
-def _condition_4(context: EvaluationContext) -> Truth:
+def _condition_6(context: EvaluationContext) -> Truth:
     "Required if Waveform Filter Type (003A,0322) is DIGITAL"
     return rt.value_in(context, 0x003A0322, "item", 0, None, ("DIGITAL",))
 
@@ -77,8 +101,8 @@ WAVEFORM_FILTER_CHARACTERISTICS_MACRO: Final = AttributeTable(
             row=2,
             requirement=Requirement(
                 text="Required if the filter is a high-pass filter",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=never,
             ),
         ),
@@ -90,8 +114,8 @@ WAVEFORM_FILTER_CHARACTERISTICS_MACRO: Final = AttributeTable(
             row=3,
             requirement=Requirement(
                 text="Required if the filter is a low-pass filter",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_2,
                 otherwise=never,
             ),
         ),
@@ -104,7 +128,7 @@ WAVEFORM_FILTER_CHARACTERISTICS_MACRO: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if the filter is a notch filter.",
                 status="override",
-                required=_condition_1,
+                required=_condition_3,
                 otherwise=never,
             ),
         ),
@@ -117,7 +141,7 @@ WAVEFORM_FILTER_CHARACTERISTICS_MACRO: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if the filter is a notch filter.",
                 status="override",
-                required=_condition_2,
+                required=_condition_4,
                 otherwise=never,
             ),
         ),
@@ -156,7 +180,7 @@ WAVEFORM_FILTER_CHARACTERISTICS_MACRO: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if Waveform Filter Type (003A,0322) is ANALOG",
                 status="parser",
-                required=_condition_3,
+                required=_condition_5,
                 otherwise=never,
             ),
         ),
@@ -195,7 +219,7 @@ WAVEFORM_FILTER_CHARACTERISTICS_MACRO: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if Waveform Filter Type (003A,0322) is DIGITAL",
                 status="parser",
-                required=_condition_4,
+                required=_condition_6,
                 otherwise=never,
             ),
         ),

@@ -34,6 +34,52 @@ from dicomstd.specification import (
 
 
 def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if more than one Optical Path is present in the images to which this Presentation State applies."
+    return rt.disj(
+        rt.referenced_instance(
+            context,
+            0x00081155,
+            "item",
+            0,
+            lambda context_instance: rt.item_count(context_instance, 0x00480105, "top", 0, "gt", 1),
+        ),
+        rt.UNKNOWN,
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if there is more than one Optical Path in the images to which the this reference applies."
+    return rt.disj(
+        rt.referenced_instance(
+            context,
+            0x00081155,
+            "item",
+            0,
+            lambda context_instance: rt.item_count(context_instance, 0x00480105, "top", 0, "gt", 1),
+        ),
+        rt.conj(
+            rt.neg(
+                rt.referenced_instance(
+                    context,
+                    0x00081155,
+                    "item",
+                    0,
+                    lambda context_instance: rt.item_count(
+                        context_instance, 0x00480105, "top", 0, "eq", 1
+                    ),
+                )
+            ),
+            rt.UNKNOWN,
+        ),
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if the VOI LUT transformation in this Item does not apply to all the images and frames and optical paths listed in the enclosing Item."
+    return rt.disj(rt.item_count(context, 0x00283110, "parent", 1, "gt", 1), rt.UNKNOWN)
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
     "Required if a VOI LUT is to be applied to referenced image(s) and the Threshold Sequence (0070,1B11) is not present May be present otherwise if the referenced image(s) are grayscale."
     return rt.conj(rt.UNKNOWN, rt.neg(rt.present(context, 0x00701B11, "item", 0)))
 
@@ -95,8 +141,8 @@ ADVANCED_BLENDING_PRESENTATION_STATE_MODULE: Final = AttributeTable(
                             row=7,
                             requirement=Requirement(
                                 text="Required if more than one Optical Path is present in the images to which this Presentation State applies.",
-                                status="unknown by design",
-                                required=not_verifiable,
+                                status="override",
+                                required=_condition_1,
                                 otherwise=never,
                             ),
                         ),
@@ -163,16 +209,16 @@ ADVANCED_BLENDING_PRESENTATION_STATE_MODULE: Final = AttributeTable(
                                     row=14,
                                     requirement=Requirement(
                                         text="Required if there is more than one Optical Path in the images to which the this reference applies.",
-                                        status="unknown by design",
-                                        required=not_verifiable,
+                                        status="override",
+                                        required=_condition_2,
                                         otherwise=never,
                                     ),
                                 ),
                             ),
                             requirement=Requirement(
                                 text="Required if the VOI LUT transformation in this Item does not apply to all the images and frames and optical paths listed in the enclosing Item.",
-                                status="unknown by design",
-                                required=not_verifiable,
+                                status="override",
+                                required=_condition_3,
                                 otherwise=never,
                             ),
                         ),
@@ -185,7 +231,7 @@ ADVANCED_BLENDING_PRESENTATION_STATE_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if a VOI LUT is to be applied to referenced image(s) and the Threshold Sequence (0070,1B11) is not present May be present otherwise if the referenced image(s) are grayscale.",
                         status="parser",
-                        required=_condition_1,
+                        required=_condition_4,
                         otherwise=not_verifiable,
                     ),
                 ),

@@ -19,7 +19,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import Attribute, AttributeTable, ItemCount, Requirement, ValueSet
 
 # The conditions of this table's rows, compiled from their sentences (each function's
@@ -29,6 +29,11 @@ from dicomstd.specification import Attribute, AttributeTable, ItemCount, Require
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if Blending Mode (0070,1B06) is equal to FOREGROUND."
     return rt.value_in(context, 0x00701B06, "item", 0, None, ("FOREGROUND",))
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if the result is used for further Blending"
+    return rt.conj(rt.neg(rt.item_count(context, 0x00701B04, "top", 0, "eq", 1)), rt.UNKNOWN)
 
 
 ADVANCED_BLENDING_PRESENTATION_STATE_DISPLAY_MODULE: Final = AttributeTable(
@@ -100,8 +105,8 @@ ADVANCED_BLENDING_PRESENTATION_STATE_DISPLAY_MODULE: Final = AttributeTable(
                     row=7,
                     requirement=Requirement(
                         text="Required if the result is used for further Blending",
-                        status="unknown by design",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_2,
                         otherwise=never,
                     ),
                 ),

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.conditions.runtime import never, not_verifiable
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
@@ -27,6 +29,15 @@ from dicomstd.specification import (
     Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if deformation is performed"
+    return rt.disj(rt.item_count(context, 0x00640002, "top", 0, "eq", 1), rt.UNKNOWN)
+
 
 DEFORMABLE_SPATIAL_REGISTRATION_MODULE: Final = AttributeTable(
     table_id="table_C.20.3-1",
@@ -216,8 +227,8 @@ DEFORMABLE_SPATIAL_REGISTRATION_MODULE: Final = AttributeTable(
                     ),
                     requirement=Requirement(
                         text="Required if deformation is performed",
-                        status="unknown by design",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_1,
                         otherwise=never,
                     ),
                 ),

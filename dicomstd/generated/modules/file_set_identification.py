@@ -17,8 +17,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.conditions.runtime import never, not_verifiable
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import Attribute, AttributeTable, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required to specify the expanded or replacement character set"
+    return rt.conj(rt.has_value(context, 0x00041141, "top", 0), rt.UNKNOWN)
+
 
 FILE_SET_IDENTIFICATION_MODULE: Final = AttributeTable(
     table_id="table_F.3-2",
@@ -43,8 +54,8 @@ FILE_SET_IDENTIFICATION_MODULE: Final = AttributeTable(
             row=3,
             requirement=Requirement(
                 text="Required to specify the expanded or replacement character set",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=never,
             ),
         ),

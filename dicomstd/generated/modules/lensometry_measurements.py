@@ -19,7 +19,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, Requirement
 
 # The conditions of this table's rows, compiled from their sentences (each function's
@@ -39,6 +39,19 @@ def _condition_2(context: EvaluationContext) -> Truth:
     return rt.disj(
         rt.value_in(context, 0x00240113, "top", 0, None, ("L", "B")),
         rt.conj(rt.neg(rt.value_in(context, 0x00240113, "top", 0, None, ("R",))), rt.UNKNOWN),
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if a single lens of unknown laterality is measured."
+    return rt.conj(
+        rt.neg(rt.value_in(context, 0x00240113, "top", 0, None, ("R", "L", "B"))), rt.UNKNOWN
+    )
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    return rt.disj(
+        rt.present(context, 0x00460014, "item", 0), rt.present(context, 0x00460015, "item", 0)
     )
 
 
@@ -110,9 +123,10 @@ LENSOMETRY_MEASUREMENTS_MODULE: Final = AttributeTable(
             ),
             requirement=Requirement(
                 text="Required if a single lens of unknown laterality is measured.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_3,
                 otherwise=never,
+                forbidden=_condition_4,
             ),
         ),
     ),

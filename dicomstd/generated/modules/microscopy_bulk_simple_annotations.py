@@ -74,6 +74,13 @@ def _condition_8(context: EvaluationContext) -> Truth:
     return rt.value_in(context, 0x00700023, "item", 0, None, ("POLYLINE", "POLYGON"))
 
 
+def _condition_9(context: EvaluationContext) -> Truth:
+    "Required if Measurement Values stored in Floating Point Values (0066,0125) are associated with only a subset of Annotations"
+    return rt.conj(
+        rt.neg(rt.compare(context, 0x006A000C, "parent", 2, None, "eq", 1.0)), rt.UNKNOWN
+    )
+
+
 MICROSCOPY_BULK_SIMPLE_ANNOTATIONS_MODULE: Final = AttributeTable(
     table_id="table_C.37.1-2",
     name="Microscopy Bulk Simple Annotations",
@@ -441,8 +448,8 @@ MICROSCOPY_BULK_SIMPLE_ANNOTATIONS_MODULE: Final = AttributeTable(
                                     row=40,
                                     requirement=Requirement(
                                         text="Required if Measurement Values stored in Floating Point Values (0066,0125) are associated with only a subset of Annotations",
-                                        status="unknown by design",
-                                        required=not_verifiable,
+                                        status="override",
+                                        required=_condition_9,
                                         otherwise=never,
                                     ),
                                 ),

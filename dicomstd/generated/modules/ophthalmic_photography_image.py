@@ -19,7 +19,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.conditions.runtime import EvaluationContext, always, never
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
@@ -35,16 +35,21 @@ from dicomstd.specification import (
 
 
 def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if different from Samples per Pixel (0028,0002)"
+    return rt.conj(rt.neg(rt.compare(context, 0x00280002, "top", 0, None, "eq", 1.0)), rt.UNKNOWN)
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Samples per Pixel (0028,0002) has a value greater than 1"
     return rt.compare(context, 0x00280002, "item", 0, None, "gt", 1.0)
 
 
-def _condition_2(context: EvaluationContext) -> Truth:
+def _condition_3(context: EvaluationContext) -> Truth:
     'Shall not be present when Two Dimensional to Three Dimensional Map Sequence (0022,1518) or X Coordinates Center Pixel View Angle (0022,1528) and Y Coordinates Center Pixel View Angle (0022,1529) are present required when Acquisition Device Type Code Sequence (0022,0015) contains an Item with the value (409898007, SCT, "Fundus Camera") May be present otherwise.'
     return rt.code_in(context, 0x00220015, "any", 0, (("409898007", "SCT"),))
 
 
-def _condition_3(context: EvaluationContext) -> Truth:
+def _condition_4(context: EvaluationContext) -> Truth:
     return rt.conj(
         rt.present(context, 0x00221518, "any", 0),
         rt.present(context, 0x00221528, "any", 0),
@@ -52,22 +57,22 @@ def _condition_3(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_4(context: EvaluationContext) -> Truth:
+def _condition_5(context: EvaluationContext) -> Truth:
     "Required if Image Type (0008,0008) Value 1 is ORIGINAL May be present otherwise."
     return rt.value_in(context, 0x00080008, "item", 0, 1, ("ORIGINAL",))
 
 
-def _condition_5(context: EvaluationContext) -> Truth:
+def _condition_6(context: EvaluationContext) -> Truth:
     "Required if Image Type (0008,0008) Value 1 is DERIVED"
     return rt.value_in(context, 0x00080008, "item", 0, 1, ("DERIVED",))
 
 
-def _condition_6(context: EvaluationContext) -> Truth:
+def _condition_7(context: EvaluationContext) -> Truth:
     'Required if Lossy Image Compression (0028,2110) is "01".'
     return rt.value_in(context, 0x00282110, "item", 0, None, ("01",))
 
 
-def _condition_7(context: EvaluationContext) -> Truth:
+def _condition_8(context: EvaluationContext) -> Truth:
     "Required if Photometric Interpretation (0028,0004) is MONOCHROME2."
     return rt.value_in(context, 0x00280004, "item", 0, None, ("MONOCHROME2",))
 
@@ -100,8 +105,8 @@ OPHTHALMIC_PHOTOGRAPHY_IMAGE_MODULE: Final = AttributeTable(
             value_sets=(ValueSet(kind="enumerated", values=("2",)),),
             requirement=Requirement(
                 text="Required if different from Samples per Pixel (0028,0002)",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=never,
             ),
         ),
@@ -130,7 +135,7 @@ OPHTHALMIC_PHOTOGRAPHY_IMAGE_MODULE: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if Samples per Pixel (0028,0002) has a value greater than 1",
                 status="parser",
-                required=_condition_1,
+                required=_condition_2,
                 otherwise=never,
             ),
         ),
@@ -143,9 +148,9 @@ OPHTHALMIC_PHOTOGRAPHY_IMAGE_MODULE: Final = AttributeTable(
             requirement=Requirement(
                 text='Shall not be present when Two Dimensional to Three Dimensional Map Sequence (0022,1518) or X Coordinates Center Pixel View Angle (0022,1528) and Y Coordinates Center Pixel View Angle (0022,1529) are present required when Acquisition Device Type Code Sequence (0022,0015) contains an Item with the value (409898007, SCT, "Fundus Camera") May be present otherwise.',
                 status="parser",
-                required=_condition_2,
+                required=_condition_3,
                 otherwise=always,
-                forbidden=_condition_3,
+                forbidden=_condition_4,
             ),
         ),
         Attribute(tag=0x00080033, keyword="ContentTime", name="Content Time", type="1", row=9),
@@ -159,7 +164,7 @@ OPHTHALMIC_PHOTOGRAPHY_IMAGE_MODULE: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL May be present otherwise.",
                 status="parser",
-                required=_condition_4,
+                required=_condition_5,
                 otherwise=always,
             ),
         ),
@@ -197,7 +202,7 @@ OPHTHALMIC_PHOTOGRAPHY_IMAGE_MODULE: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is DERIVED",
                 status="parser",
-                required=_condition_5,
+                required=_condition_6,
                 otherwise=never,
             ),
         ),
@@ -218,7 +223,7 @@ OPHTHALMIC_PHOTOGRAPHY_IMAGE_MODULE: Final = AttributeTable(
             requirement=Requirement(
                 text='Required if Lossy Image Compression (0028,2110) is "01".',
                 status="parser",
-                required=_condition_6,
+                required=_condition_7,
                 otherwise=never,
             ),
         ),
@@ -231,7 +236,7 @@ OPHTHALMIC_PHOTOGRAPHY_IMAGE_MODULE: Final = AttributeTable(
             requirement=Requirement(
                 text='Required if Lossy Image Compression (0028,2110) is "01".',
                 status="parser",
-                required=_condition_6,
+                required=_condition_7,
                 otherwise=never,
             ),
         ),
@@ -245,7 +250,7 @@ OPHTHALMIC_PHOTOGRAPHY_IMAGE_MODULE: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if Photometric Interpretation (0028,0004) is MONOCHROME2.",
                 status="parser",
-                required=_condition_7,
+                required=_condition_8,
                 otherwise=never,
             ),
         ),

@@ -19,7 +19,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.conditions.runtime import EvaluationContext, always, never
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
@@ -70,6 +70,11 @@ def _condition_7(context: EvaluationContext) -> Truth:
 
 
 def _condition_8(context: EvaluationContext) -> Truth:
+    "Required if Ophthalmic Photography Reference Image available May be present otherwise"
+    return rt.disj(rt.present(context, 0x00221465, "top", 0), rt.UNKNOWN)
+
+
+def _condition_9(context: EvaluationContext) -> Truth:
     'Required if Primary Anatomic Structure Sequence (0008,2228) contains an Item with the value (67046006, SCT, "Fovea centralis") or (81016008, SCT, "Optic nerve head") or (49755003, SCT, "Lesion") or (111934, DCM, "Disc-Fovea") May be present otherwise.'
     return rt.code_in(
         context,
@@ -80,7 +85,7 @@ def _condition_8(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_9(context: EvaluationContext) -> Truth:
+def _condition_10(context: EvaluationContext) -> Truth:
     "Required if Attribute Image Type (0008,0008) value 3 is RETINAL_THICK"
     return rt.value_in(context, 0x00080008, "item", 0, 3, ("RETINAL_THICK",))
 
@@ -467,8 +472,8 @@ OPHTHALMIC_THICKNESS_MAP_MODULE: Final = AttributeTable(
             ),
             requirement=Requirement(
                 text="Required if Ophthalmic Photography Reference Image available May be present otherwise",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_8,
                 otherwise=always,
             ),
         ),
@@ -540,7 +545,7 @@ OPHTHALMIC_THICKNESS_MAP_MODULE: Final = AttributeTable(
             requirement=Requirement(
                 text='Required if Primary Anatomic Structure Sequence (0008,2228) contains an Item with the value (67046006, SCT, "Fovea centralis") or (81016008, SCT, "Optic nerve head") or (49755003, SCT, "Lesion") or (111934, DCM, "Disc-Fovea") May be present otherwise.',
                 status="parser",
-                required=_condition_8,
+                required=_condition_9,
                 otherwise=always,
             ),
         ),
@@ -563,7 +568,7 @@ OPHTHALMIC_THICKNESS_MAP_MODULE: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if Attribute Image Type (0008,0008) value 3 is RETINAL_THICK",
                 status="parser",
-                required=_condition_9,
+                required=_condition_10,
                 otherwise=never,
             ),
         ),

@@ -17,7 +17,9 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.conditions.runtime import never, not_verifiable
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
@@ -26,6 +28,15 @@ from dicomstd.specification import (
     Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if the VOI LUT transformation in this Item does not apply to all the images and frames in the enclosing Item of Blending Sequence (0070,0402)."
+    return rt.disj(rt.item_count(context, 0x00283110, "parent", 1, "gt", 1), rt.UNKNOWN)
+
 
 PRESENTATION_STATE_BLENDING_MODULE: Final = AttributeTable(
     table_id="table_C.11.14-1",
@@ -100,8 +111,8 @@ PRESENTATION_STATE_BLENDING_MODULE: Final = AttributeTable(
                             ),
                             requirement=Requirement(
                                 text="Required if the VOI LUT transformation in this Item does not apply to all the images and frames in the enclosing Item of Blending Sequence (0070,0402).",
-                                status="unknown by design",
-                                required=not_verifiable,
+                                status="override",
+                                required=_condition_1,
                                 otherwise=never,
                             ),
                         ),

@@ -17,8 +17,19 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.conditions.runtime import never, not_verifiable
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if the VOI LUT transformation in this Item does not apply to all the images and frames listed in the Presentation State Relationship Module."
+    return rt.disj(rt.item_count(context, 0x00283110, "top", 0, "gt", 1), rt.UNKNOWN)
+
 
 SOFTCOPY_VOI_LUT_MODULE: Final = AttributeTable(
     table_id="table_C.11.8-1",
@@ -51,8 +62,8 @@ SOFTCOPY_VOI_LUT_MODULE: Final = AttributeTable(
                     ),
                     requirement=Requirement(
                         text="Required if the VOI LUT transformation in this Item does not apply to all the images and frames listed in the Presentation State Relationship Module.",
-                        status="unknown by design",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_1,
                         otherwise=never,
                     ),
                 ),

@@ -100,6 +100,11 @@ def _condition_9(context: EvaluationContext) -> Truth:
     )
 
 
+def _condition_10(context: EvaluationContext) -> Truth:
+    "Required if synchronized display is specified between Image Boxes"
+    return rt.conj(rt.neg(rt.item_count(context, 0x00720422, "top", 0, "eq", 1)), rt.UNKNOWN)
+
+
 STRUCTURED_DISPLAY_IMAGE_BOX_MODULE: Final = AttributeTable(
     table_id="table_C.11.17-1",
     name="Structured Display Image Box",
@@ -435,8 +440,8 @@ STRUCTURED_DISPLAY_IMAGE_BOX_MODULE: Final = AttributeTable(
             ),
             requirement=Requirement(
                 text="Required if synchronized display is specified between Image Boxes",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_10,
                 otherwise=never,
             ),
         ),

@@ -65,6 +65,125 @@ def _condition_4(context: EvaluationContext) -> Truth:
     return rt.value_in(context, 0x00286101, "item", 0, None, ("TID", "REV_TID"))
 
 
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if Pixel Intensity Relationship (0028,1040) is not LOG for frames included in this Item of the Mask Subtraction Sequence (0028,6100)."
+    return rt.disj(
+        rt.disj(
+            rt.in_any_item(
+                context,
+                0x00081140,
+                "item",
+                0,
+                lambda context_item: rt.referenced_instance(
+                    context_item,
+                    0x00081155,
+                    "item",
+                    0,
+                    lambda context_item_instance: rt.conj(
+                        rt.has_value(context_item_instance, 0x00281040, "top", 0),
+                        rt.neg(
+                            rt.value_in(context_item_instance, 0x00281040, "top", 0, None, ("LOG",))
+                        ),
+                    ),
+                ),
+            ),
+            rt.conj(
+                rt.neg(rt.present(context, 0x00081140, "item", 0)),
+                rt.item_count(context, 0x00081115, "top", 0, "eq", 1),
+                rt.in_any_item(
+                    context,
+                    0x00081115,
+                    "top",
+                    0,
+                    lambda context_item: rt.conj(
+                        rt.item_count(context_item, 0x00081140, "item", 0, "eq", 1),
+                        rt.in_any_item(
+                            context_item,
+                            0x00081140,
+                            "item",
+                            0,
+                            lambda context_item_item: rt.referenced_instance(
+                                context_item_item,
+                                0x00081155,
+                                "item",
+                                0,
+                                lambda context_item_item_instance: rt.conj(
+                                    rt.has_value(context_item_item_instance, 0x00281040, "top", 0),
+                                    rt.neg(
+                                        rt.value_in(
+                                            context_item_item_instance,
+                                            0x00281040,
+                                            "top",
+                                            0,
+                                            None,
+                                            ("LOG",),
+                                        )
+                                    ),
+                                ),
+                            ),
+                        ),
+                    ),
+                ),
+            ),
+        ),
+        rt.conj(
+            rt.neg(
+                rt.disj(
+                    rt.in_any_item(
+                        context,
+                        0x00081140,
+                        "item",
+                        0,
+                        lambda context_item: rt.referenced_instance(
+                            context_item,
+                            0x00081155,
+                            "item",
+                            0,
+                            lambda context_item_instance: rt.value_in(
+                                context_item_instance, 0x00281040, "top", 0, None, ("LOG",)
+                            ),
+                        ),
+                    ),
+                    rt.conj(
+                        rt.neg(rt.present(context, 0x00081140, "item", 0)),
+                        rt.item_count(context, 0x00081115, "top", 0, "eq", 1),
+                        rt.in_any_item(
+                            context,
+                            0x00081115,
+                            "top",
+                            0,
+                            lambda context_item: rt.conj(
+                                rt.item_count(context_item, 0x00081140, "item", 0, "eq", 1),
+                                rt.in_any_item(
+                                    context_item,
+                                    0x00081140,
+                                    "item",
+                                    0,
+                                    lambda context_item_item: rt.referenced_instance(
+                                        context_item_item,
+                                        0x00081155,
+                                        "item",
+                                        0,
+                                        lambda context_item_item_instance: rt.value_in(
+                                            context_item_item_instance,
+                                            0x00281040,
+                                            "top",
+                                            0,
+                                            None,
+                                            ("LOG",),
+                                        ),
+                                    ),
+                                ),
+                            ),
+                        ),
+                    ),
+                )
+            ),
+            rt.UNKNOWN,
+        ),
+    )
+
+
 XA_XRF_PRESENTATION_STATE_MASK_MODULE: Final = AttributeTable(
     table_id="table_C.11.19-1",
     name="XA/XRF Presentation State Mask",
@@ -186,8 +305,8 @@ XA_XRF_PRESENTATION_STATE_MASK_MODULE: Final = AttributeTable(
                     ),
                     requirement=Requirement(
                         text="Required if Pixel Intensity Relationship (0028,1040) is not LOG for frames included in this Item of the Mask Subtraction Sequence (0028,6100).",
-                        status="unknown by design",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_5,
                         otherwise=never,
                     ),
                 ),
