@@ -433,6 +433,34 @@ def _selected(element: Any, value_number: int | None) -> tuple[Any, ...] | None:
     return (values[value_number - 1],)
 
 
+def _on_values(
+    context: EvaluationContext,
+    tag: int,
+    scope: str,
+    levels: int,
+    value_number: int | None,
+    judge: Callable[[Any], Truth],
+) -> Truth:
+    """``judge`` on each Value (Value ``value_number``, 1-based, or all) of each element
+    the reference denotes: TRUE when some Value is TRUE, FALSE when every one is FALSE (or
+    there is none: absent, empty, fewer Values), else UNKNOWN; an element whose Values
+    cannot be read (a Sequence, bytes) or a part not searched is UNKNOWN. Never raises."""
+    try:
+        found = _find(context, tag, scope, levels)
+        if found is None:
+            return UNKNOWN
+        results = []
+        for element in found:
+            selected = None if element is _UNSEARCHED else _selected(element, value_number)
+            if selected is None:
+                results.append(UNKNOWN)
+                continue
+            results.extend(judge(value) for value in selected)
+        return _any(results)
+    except Exception:  # noqa: BLE001
+        return UNKNOWN
+
+
 def _any(results: Iterable[Truth]) -> Truth:
     outcome = FALSE
     for result in results:
@@ -489,25 +517,14 @@ def value_in(
 ) -> Truth:
     """A Value (Value ``value_number``, 1-based, or any) equals one of ``values``; FALSE
     when absent, empty, or with fewer Values."""
-    try:
-        found = _find(context, tag, scope, levels)
-        if found is None:
-            return UNKNOWN
-        results = []
-        for element in found:
-            if element is _UNSEARCHED:
-                results.append(UNKNOWN)
-                continue
-            selected = _selected(element, value_number)
-            if selected is None:
-                results.append(UNKNOWN)
-                continue
-            results.append(
-                _any(_matches(actual, expected) for actual in selected for expected in values)
-            )
-        return _any(results)
-    except Exception:  # noqa: BLE001
-        return UNKNOWN
+    return _on_values(
+        context,
+        tag,
+        scope,
+        levels,
+        value_number,
+        lambda actual: _any(_matches(actual, expected) for expected in values),
+    )
 
 
 def compare(
@@ -521,40 +538,12 @@ def compare(
 ) -> Truth:
     """A Value compares with ``bound`` (``gt``, ``ge``, ``lt``, ``le``, ``eq``, ``ne``);
     FALSE when absent or empty, UNKNOWN when a Value is not a number."""
-    try:
-        found = _find(context, tag, scope, levels)
-        if found is None:
-            return UNKNOWN
-        results = []
-        for element in found:
-            if element is _UNSEARCHED:
-                results.append(UNKNOWN)
-                continue
-            selected = _selected(element, value_number)
-            if selected is None:
-                results.append(UNKNOWN)
-                continue
-            for actual in selected:
-                number = _number(actual)
-                if number is None:
-                    results.append(UNKNOWN)
-                elif operator == "gt":
-                    results.append(Truth.of(number > bound))
-                elif operator == "ge":
-                    results.append(Truth.of(number >= bound))
-                elif operator == "lt":
-                    results.append(Truth.of(number < bound))
-                elif operator == "le":
-                    results.append(Truth.of(number <= bound))
-                elif operator == "eq":
-                    results.append(Truth.of(number == bound))
-                elif operator == "ne":
-                    results.append(Truth.of(number != bound))
-                else:
-                    results.append(UNKNOWN)
-        return _any(results)
-    except Exception:  # noqa: BLE001
-        return UNKNOWN
+
+    def judge(actual: Any) -> Truth:
+        number = _number(actual)
+        return UNKNOWN if number is None else _compare_numbers(number, operator, bound)
+
+    return _on_values(context, tag, scope, levels, value_number, judge)
 
 
 def code_in(
@@ -904,24 +893,12 @@ def referenced_instance(
     referenced Instance is at hand and none satisfies it; UNKNOWN when some referenced
     Instance is not at hand (``context.instances`` gives ``None`` or raises) and none that is
     satisfies it, or a Value is not a UID string."""
-    try:
-        found = _find(context, tag, scope, levels)
-        if found is None:
-            return UNKNOWN
-        results = []
-        for element in found:
-            values = None if element is _UNSEARCHED else _values(element)
-            if values is None:
-                results.append(UNKNOWN)
-                continue
-            for value in values:
-                if not isinstance(value, str) or not value.strip(" \x00"):
-                    results.append(UNKNOWN)
-                    continue
-                results.append(_in_instance(context, value.strip(" \x00"), condition))
-        return _any(results)
-    except Exception:  # noqa: BLE001
-        return UNKNOWN
+
+    def judge(value: Any) -> Truth:
+        uid = value.strip(" \x00") if isinstance(value, str) else ""
+        return _in_instance(context, uid, condition) if uid else UNKNOWN
+
+    return _on_values(context, tag, scope, levels, None, judge)
 
 
 def _in_instance(
@@ -947,32 +924,14 @@ def private_tag(
     """A Value (``value_number``, 1-based, or any) of the AT Attribute is the Tag of a
     Private Data Element (PS3.5 Section 7.8.1: odd group, not 0001, 0003, 0005, 0007 or
     FFFF); FALSE when absent or empty, UNKNOWN for a Value that is not a Tag."""
-    try:
-        found = _find(context, tag, scope, levels)
-        if found is None:
+
+    def judge(value: Any) -> Truth:
+        if not isinstance(value, int) or isinstance(value, bool) or not 0 <= value <= 0xFFFFFFFF:
             return UNKNOWN
-        results = []
-        for element in found:
-            if element is _UNSEARCHED:
-                results.append(UNKNOWN)
-                continue
-            selected = _selected(element, value_number)
-            if selected is None:
-                results.append(UNKNOWN)
-                continue
-            for value in selected:
-                if (
-                    not isinstance(value, int)
-                    or isinstance(value, bool)
-                    or not (0 <= value <= 0xFFFFFFFF)
-                ):
-                    results.append(UNKNOWN)
-                    continue
-                group = value >> 16
-                results.append(Truth.of(group % 2 == 1 and group not in _NOT_PRIVATE_ODD_GROUPS))
-        return _any(results)
-    except Exception:  # noqa: BLE001
-        return UNKNOWN
+        group = value >> 16
+        return Truth.of(group % 2 == 1 and group not in _NOT_PRIVATE_ODD_GROUPS)
+
+    return _on_values(context, tag, scope, levels, value_number, judge)
 
 
 def transfer_syntax_in(context: EvaluationContext, uids: tuple[str, ...]) -> Truth:
