@@ -155,6 +155,13 @@ _RENDERED_SHAPES = {
         " rt.in_any_item(context, 0x00400260, 'any', 0, lambda context_item:"
         " rt.code_in(context_item, 0x00400441, 'item', 0, (('261004008', 'SCT'),))))\n"
     ),
+    "terms evaluated in turn": (
+        "def _condition_2(context: EvaluationContext) -> Truth:\n"
+        "    return rt.any_of(lambda: rt.all_of(lambda: rt.value_in(context, 0x00089007,"
+        " 'frame', 0, 1, ('ORIGINAL',)), lambda: rt.neg(rt.value_in(context, 0x00089206,"
+        " 'frame', 0, None, ('DISTORTED',)))), lambda: rt.sop_class_in(context,"
+        " ('1.2.840.10008.5.1.4.1.1.77.1.5.8',)))\n"
+    ),
     "a region black leaves alone": (
         "# fmt: off\nTABLE = {\n    0x1: (\"a\",  'b'),\n}\n# fmt: on\n"
         "_SUBMODULES: Final = frozenset({ \"command_dictionary\", \"data_dictionary\","

@@ -28,7 +28,9 @@ from dicomstd.conditions.ast import TagValue, Truth, Value
 
 __all__ = [
     "EvaluationContext",
+    "all_of",
     "always",
+    "any_of",
     "never",
     "not_verifiable",
     "FALSE",
@@ -962,6 +964,27 @@ def disj(*terms: Truth) -> Truth:
     outcome = FALSE
     for term in terms:
         outcome = outcome | term
+    return outcome
+
+
+def all_of(*terms: Callable[[], Truth]) -> Truth:
+    """Kleene conjunction of the terms, each evaluated only while no term has been FALSE
+    (FALSE and anything is FALSE): what the generated predicates call."""
+    outcome = TRUE
+    for term in terms:
+        outcome = outcome & term()
+        if outcome is FALSE:
+            break
+    return outcome
+
+
+def any_of(*terms: Callable[[], Truth]) -> Truth:
+    """Kleene disjunction of the terms, each evaluated only while no term has been TRUE."""
+    outcome = FALSE
+    for term in terms:
+        outcome = outcome | term()
+        if outcome is TRUE:
+            break
     return outcome
 
 

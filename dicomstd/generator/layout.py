@@ -139,8 +139,8 @@ class _Line:
                 continue
             if text == "|" and index == start:
                 continue  # a line that black's delimiter split began with its operator
-            if text == "lambda" and index == start and self.texts[index + 2 : index + 3] == [":"]:
-                continue  # ``lambda item: ...`` (one parameter) as an element
+            if text == "lambda" and index == start and ":" in self.texts[index + 1 : index + 3]:
+                continue  # ``lambda: ...``, ``lambda item: ...`` (one parameter) as an element
             if text in ("*", "**") and (index == start or self.texts[index - 1] in ("(", ",")):
                 continue  # unpacking, not multiplication
             if kind in ("name", "str", "num") and text not in _KEYWORDS_AS_OPERATORS:

@@ -36,15 +36,17 @@ from dicomstd.specification import (
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if an extended or replacement character set is used in one of the Keys."
-    return rt.disj(rt.extended_characters(context, "item"), rt.UNKNOWN)
+    return rt.any_of(lambda: rt.extended_characters(context, "item"), lambda: rt.UNKNOWN)
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if encapsulated document is an HL7 Structured Document."
-    return rt.disj(
-        rt.value_in(context, 0x00041510, "item", 0, None, ("1.2.840.10008.5.1.4.1.1.104.2",)),
-        rt.conj(
-            rt.neg(
+    return rt.any_of(
+        lambda: rt.value_in(
+            context, 0x00041510, "item", 0, None, ("1.2.840.10008.5.1.4.1.1.104.2",)
+        ),
+        lambda: rt.all_of(
+            lambda: rt.neg(
                 rt.value_in(
                     context,
                     0x00041510,
@@ -59,7 +61,7 @@ def _condition_2(context: EvaluationContext) -> Truth:
                     ),
                 )
             ),
-            rt.UNKNOWN,
+            lambda: rt.UNKNOWN,
         ),
     )
 

@@ -35,13 +35,13 @@ from dicomstd.specification import (
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if an extended or replacement character set is used in one of the Keys."
-    return rt.disj(rt.extended_characters(context, "item"), rt.UNKNOWN)
+    return rt.any_of(lambda: rt.extended_characters(context, "item"), lambda: rt.UNKNOWN)
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if the IOD of the Presentation State SOP Instance referenced by this Directory Record includes the Presentation State Relationship Module."
-    return rt.disj(
-        rt.value_in(
+    return rt.any_of(
+        lambda: rt.value_in(
             context,
             0x00041510,
             "item",
@@ -55,8 +55,8 @@ def _condition_2(context: EvaluationContext) -> Truth:
                 "1.2.840.10008.5.1.4.1.1.11.12",
             ),
         ),
-        rt.conj(
-            rt.neg(
+        lambda: rt.all_of(
+            lambda: rt.neg(
                 rt.value_in(
                     context,
                     0x00041510,
@@ -75,16 +75,18 @@ def _condition_2(context: EvaluationContext) -> Truth:
                     ),
                 )
             ),
-            rt.UNKNOWN,
+            lambda: rt.UNKNOWN,
         ),
     )
 
 
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required if the SOP Instance referenced by this Directory Record includes Blending Sequence (0070,0402)."
-    return rt.disj(
-        rt.value_in(context, 0x00041510, "item", 0, None, ("1.2.840.10008.5.1.4.1.1.11.4",)),
-        rt.UNKNOWN,
+    return rt.any_of(
+        lambda: rt.value_in(
+            context, 0x00041510, "item", 0, None, ("1.2.840.10008.5.1.4.1.1.11.4",)
+        ),
+        lambda: rt.UNKNOWN,
     )
 
 

@@ -28,22 +28,26 @@ from dicomstd.specification import AnyAttributes, Attribute, AttributeTable, Req
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if an extended or replacement character set is used in one of the Keys."
-    return rt.disj(rt.extended_characters(context, "item"), rt.UNKNOWN)
+    return rt.any_of(lambda: rt.extended_characters(context, "item"), lambda: rt.UNKNOWN)
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if User Content Label (3010,0033) is present."
-    return rt.disj(
-        rt.present(context, 0x30100033, "item", 0),
-        rt.conj(rt.neg(rt.present(context, 0x30100033, "item", 0)), rt.UNKNOWN),
+    return rt.any_of(
+        lambda: rt.present(context, 0x30100033, "item", 0),
+        lambda: rt.all_of(
+            lambda: rt.neg(rt.present(context, 0x30100033, "item", 0)), lambda: rt.UNKNOWN
+        ),
     )
 
 
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required if User Content Long Label (3010,0034) is present."
-    return rt.disj(
-        rt.present(context, 0x30100034, "item", 0),
-        rt.conj(rt.neg(rt.present(context, 0x30100034, "item", 0)), rt.UNKNOWN),
+    return rt.any_of(
+        lambda: rt.present(context, 0x30100034, "item", 0),
+        lambda: rt.all_of(
+            lambda: rt.neg(rt.present(context, 0x30100034, "item", 0)), lambda: rt.UNKNOWN
+        ),
     )
 
 

@@ -28,7 +28,7 @@ from dicomstd.specification import AnyAttributes, Attribute, AttributeTable, Inc
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if an extended or replacement character set is used in one of the Keys."
-    return rt.disj(rt.extended_characters(context, "item"), rt.UNKNOWN)
+    return rt.any_of(lambda: rt.extended_characters(context, "item"), lambda: rt.UNKNOWN)
 
 
 REAL_WORLD_VALUE_MAPPING_DIRECTORY_RECORD: Final = AttributeTable(

@@ -29,16 +29,16 @@ from dicomstd.specification import FunctionalGroupUsage, IODSpecification, Modul
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if contrast media was applied."
-    return rt.disj(rt.present(context, 0x00189341, "frame", 0), rt.UNKNOWN)
+    return rt.any_of(lambda: rt.present(context, 0x00189341, "frame", 0), lambda: rt.UNKNOWN)
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if the Image Type (0008,0008) Value 1 equals DERIVED or Value 1 is ORIGINAL and Presentation Intent Type equals FOR PRESENTATION May be present otherwise."
-    return rt.disj(
-        rt.value_in(context, 0x00080008, "any", 0, 1, ("DERIVED",)),
-        rt.conj(
-            rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL",)),
-            rt.value_in(context, 0x00080068, "any", 0, None, ("FOR PRESENTATION",)),
+    return rt.any_of(
+        lambda: rt.value_in(context, 0x00080008, "any", 0, 1, ("DERIVED",)),
+        lambda: rt.all_of(
+            lambda: rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL",)),
+            lambda: rt.value_in(context, 0x00080068, "any", 0, None, ("FOR PRESENTATION",)),
         ),
     )
 
@@ -50,8 +50,8 @@ def _condition_3(context: EvaluationContext) -> Truth:
 
 def _condition_4(context: EvaluationContext) -> Truth:
     "Required if X-Ray Source moves relative to the Patient May be present otherwise."
-    return rt.disj(
-        rt.value_in(
+    return rt.any_of(
+        lambda: rt.value_in(
             context,
             0x00181500,
             "top",
@@ -66,8 +66,9 @@ def _condition_4(context: EvaluationContext) -> Truth:
                 "COMPLEX_CONT",
             ),
         ),
-        rt.conj(
-            rt.neg(rt.value_in(context, 0x00181500, "top", 0, None, ("STATIONARY",))), rt.UNKNOWN
+        lambda: rt.all_of(
+            lambda: rt.neg(rt.value_in(context, 0x00181500, "top", 0, None, ("STATIONARY",))),
+            lambda: rt.UNKNOWN,
         ),
     )
 

@@ -28,10 +28,10 @@ from dicomstd.specification import FunctionalGroupUsage, IODSpecification, Modul
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if the Imaging Subject is a Specimen"
-    return rt.disj(
-        rt.value_in(context, 0x00480115, "top", 0, None, ("EXVIVO",)),
-        rt.value_in(context, 0x00201040, "top", 0, None, ("SLIDE_CORNER",)),
-        rt.UNKNOWN,
+    return rt.any_of(
+        lambda: rt.value_in(context, 0x00480115, "top", 0, None, ("EXVIVO",)),
+        lambda: rt.value_in(context, 0x00201040, "top", 0, None, ("SLIDE_CORNER",)),
+        lambda: rt.UNKNOWN,
     )
 
 
@@ -42,12 +42,12 @@ def _condition_2(context: EvaluationContext) -> Truth:
 
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required if the Frame of Reference is defined in the Slide Coordinate System."
-    return rt.disj(
-        rt.conj(
-            rt.value_in(context, 0x00201040, "top", 0, None, ("SLIDE_CORNER",)),
-            rt.neg(rt.value_in(context, 0x00209311, "top", 0, None, ("TILED_FULL",))),
+    return rt.any_of(
+        lambda: rt.all_of(
+            lambda: rt.value_in(context, 0x00201040, "top", 0, None, ("SLIDE_CORNER",)),
+            lambda: rt.neg(rt.value_in(context, 0x00209311, "top", 0, None, ("TILED_FULL",))),
         ),
-        rt.UNKNOWN,
+        lambda: rt.UNKNOWN,
     )
 
 

@@ -28,10 +28,10 @@ from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if other Instances are referenced"
-    return rt.disj(
-        rt.has_value(context, 0x00420013, "top", 0),
-        rt.has_value(context, 0x0008114A, "top", 0),
-        rt.UNKNOWN,
+    return rt.any_of(
+        lambda: rt.has_value(context, 0x00420013, "top", 0),
+        lambda: rt.has_value(context, 0x0008114A, "top", 0),
+        lambda: rt.UNKNOWN,
     )
 
 

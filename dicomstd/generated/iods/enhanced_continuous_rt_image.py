@@ -28,24 +28,24 @@ from dicomstd.specification import FunctionalGroupUsage, IODSpecification, Modul
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if contrast media was used"
-    return rt.disj(rt.present(context, 0x00189341, "frame", 0), rt.UNKNOWN)
+    return rt.any_of(lambda: rt.present(context, 0x00189341, "frame", 0), lambda: rt.UNKNOWN)
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise"
-    return rt.conj(
-        rt.neg(rt.value_in(context, 0x00189037, "any", 0, None, ("NONE",))),
-        rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
+    return rt.all_of(
+        lambda: rt.neg(rt.value_in(context, 0x00189037, "any", 0, None, ("NONE",))),
+        lambda: rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
     )
 
 
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Respiratory Motion Compensation Technique (0018,9170) equals other than NONE, REALTIME or BREATH_HOLD and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
-    return rt.conj(
-        rt.neg(
+    return rt.all_of(
+        lambda: rt.neg(
             rt.value_in(context, 0x00189170, "any", 0, None, ("NONE", "REALTIME", "BREATH_HOLD"))
         ),
-        rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
+        lambda: rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
     )
 
 

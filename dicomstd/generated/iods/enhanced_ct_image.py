@@ -28,14 +28,14 @@ from dicomstd.specification import FunctionalGroupUsage, IODSpecification, Modul
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if contrast media was applied."
-    return rt.disj(rt.present(context, 0x00189341, "frame", 0), rt.UNKNOWN)
+    return rt.any_of(lambda: rt.present(context, 0x00189341, "frame", 0), lambda: rt.UNKNOWN)
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if cardiac synchronization was applied."
-    return rt.disj(
-        rt.conj(
-            rt.sop_class_in(
+    return rt.any_of(
+        lambda: rt.all_of(
+            lambda: rt.sop_class_in(
                 context,
                 (
                     "1.2.840.10008.5.1.4.1.1.2.1",
@@ -45,17 +45,19 @@ def _condition_2(context: EvaluationContext) -> Truth:
                     "1.2.840.10008.5.1.4.1.1.130",
                 ),
             ),
-            rt.value_in(context, 0x00080008, "top", 0, 3, ("CARDIAC_GATED", "CARDRESP_GATED")),
+            lambda: rt.value_in(
+                context, 0x00080008, "top", 0, 3, ("CARDIAC_GATED", "CARDRESP_GATED")
+            ),
         ),
-        rt.UNKNOWN,
+        lambda: rt.UNKNOWN,
     )
 
 
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required if respiratory synchronization was applied."
-    return rt.disj(
-        rt.conj(
-            rt.sop_class_in(
+    return rt.any_of(
+        lambda: rt.all_of(
+            lambda: rt.sop_class_in(
                 context,
                 (
                     "1.2.840.10008.5.1.4.1.1.2.1",
@@ -65,9 +67,9 @@ def _condition_3(context: EvaluationContext) -> Truth:
                     "1.2.840.10008.5.1.4.1.1.130",
                 ),
             ),
-            rt.value_in(context, 0x00080008, "top", 0, 3, ("RESP_GATED", "CARDRESP_GATED")),
+            lambda: rt.value_in(context, 0x00080008, "top", 0, 3, ("RESP_GATED", "CARDRESP_GATED")),
         ),
-        rt.UNKNOWN,
+        lambda: rt.UNKNOWN,
     )
 
 
@@ -83,9 +85,9 @@ def _condition_5(context: EvaluationContext) -> Truth:
 
 def _condition_6(context: EvaluationContext) -> Truth:
     "Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
-    return rt.conj(
-        rt.neg(rt.value_in(context, 0x00189037, "any", 0, None, ("NONE",))),
-        rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
+    return rt.all_of(
+        lambda: rt.neg(rt.value_in(context, 0x00189037, "any", 0, None, ("NONE",))),
+        lambda: rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
     )
 
 
@@ -96,11 +98,11 @@ def _condition_7(context: EvaluationContext) -> Truth:
 
 def _condition_8(context: EvaluationContext) -> Truth:
     "Required if Respiratory Motion Compensation Technique (0018,9170) equals other than NONE, REALTIME or BREATH_HOLD and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
-    return rt.conj(
-        rt.neg(
+    return rt.all_of(
+        lambda: rt.neg(
             rt.value_in(context, 0x00189170, "any", 0, None, ("NONE", "REALTIME", "BREATH_HOLD"))
         ),
-        rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
+        lambda: rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
     )
 
 
@@ -111,27 +113,27 @@ def _condition_9(context: EvaluationContext) -> Truth:
 
 def _condition_10(context: EvaluationContext) -> Truth:
     "Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED and Acquisition Type (0018,9302) is other than CONSTANT_ANGLE may be present otherwise."
-    return rt.conj(
-        rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
-        rt.neg(rt.value_in(context, 0x00189302, "any", 0, None, ("CONSTANT_ANGLE",))),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
+        lambda: rt.neg(rt.value_in(context, 0x00189302, "any", 0, None, ("CONSTANT_ANGLE",))),
     )
 
 
 def _condition_11(context: EvaluationContext) -> Truth:
     "Required if the image is reconstructed from a system with multiple X-Ray sources and Multi-energy CT Acquisition (0018,9361) is NO or is absent."
-    return rt.conj(
-        rt.UNKNOWN,
-        rt.disj(
-            rt.value_in(context, 0x00189361, "any", 0, None, ("NO",)),
-            rt.neg(rt.present(context, 0x00189361, "any", 0)),
+    return rt.all_of(
+        lambda: rt.UNKNOWN,
+        lambda: rt.any_of(
+            lambda: rt.value_in(context, 0x00189361, "any", 0, None, ("NO",)),
+            lambda: rt.neg(rt.present(context, 0x00189361, "any", 0)),
         ),
     )
 
 
 def _condition_12(context: EvaluationContext) -> Truth:
     "Required if the image pixel data contains the results of Multi-energy material processing."
-    return rt.disj(
-        rt.value_in(
+    return rt.any_of(
+        lambda: rt.value_in(
             context,
             0x00080008,
             "top",
@@ -139,7 +141,7 @@ def _condition_12(context: EvaluationContext) -> Truth:
             5,
             ("MAT_SPECIFIC", "MAT_REMOVED", "MAT_FRACTIONAL", "MAT_MODIFIED", "MAT_VALUE_BASED"),
         ),
-        rt.value_in(
+        lambda: rt.value_in(
             context,
             0x00089007,
             "frame",
@@ -147,7 +149,7 @@ def _condition_12(context: EvaluationContext) -> Truth:
             5,
             ("MAT_SPECIFIC", "MAT_REMOVED", "MAT_FRACTIONAL", "MAT_MODIFIED", "MAT_VALUE_BASED"),
         ),
-        rt.UNKNOWN,
+        lambda: rt.UNKNOWN,
     )
 
 

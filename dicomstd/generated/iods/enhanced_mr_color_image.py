@@ -28,14 +28,14 @@ from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if contrast media were applied."
-    return rt.disj(rt.present(context, 0x00189341, "frame", 0), rt.UNKNOWN)
+    return rt.any_of(lambda: rt.present(context, 0x00189341, "frame", 0), lambda: rt.UNKNOWN)
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if cardiac synchronization was applied."
-    return rt.disj(
-        rt.conj(
-            rt.sop_class_in(
+    return rt.any_of(
+        lambda: rt.all_of(
+            lambda: rt.sop_class_in(
                 context,
                 (
                     "1.2.840.10008.5.1.4.1.1.2.1",
@@ -45,17 +45,19 @@ def _condition_2(context: EvaluationContext) -> Truth:
                     "1.2.840.10008.5.1.4.1.1.130",
                 ),
             ),
-            rt.value_in(context, 0x00080008, "top", 0, 3, ("CARDIAC_GATED", "CARDRESP_GATED")),
+            lambda: rt.value_in(
+                context, 0x00080008, "top", 0, 3, ("CARDIAC_GATED", "CARDRESP_GATED")
+            ),
         ),
-        rt.UNKNOWN,
+        lambda: rt.UNKNOWN,
     )
 
 
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required if respiratory synchronization was applied."
-    return rt.disj(
-        rt.conj(
-            rt.sop_class_in(
+    return rt.any_of(
+        lambda: rt.all_of(
+            lambda: rt.sop_class_in(
                 context,
                 (
                     "1.2.840.10008.5.1.4.1.1.2.1",
@@ -65,9 +67,9 @@ def _condition_3(context: EvaluationContext) -> Truth:
                     "1.2.840.10008.5.1.4.1.1.130",
                 ),
             ),
-            rt.value_in(context, 0x00080008, "top", 0, 3, ("RESP_GATED", "CARDRESP_GATED")),
+            lambda: rt.value_in(context, 0x00080008, "top", 0, 3, ("RESP_GATED", "CARDRESP_GATED")),
         ),
-        rt.UNKNOWN,
+        lambda: rt.UNKNOWN,
     )
 
 

@@ -28,9 +28,9 @@ from dicomstd.specification import FunctionalGroupUsage, IODSpecification, Modul
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if cardiac synchronization was applied."
-    return rt.disj(
-        rt.conj(
-            rt.sop_class_in(
+    return rt.any_of(
+        lambda: rt.all_of(
+            lambda: rt.sop_class_in(
                 context,
                 (
                     "1.2.840.10008.5.1.4.1.1.2.1",
@@ -40,17 +40,19 @@ def _condition_1(context: EvaluationContext) -> Truth:
                     "1.2.840.10008.5.1.4.1.1.130",
                 ),
             ),
-            rt.value_in(context, 0x00080008, "top", 0, 3, ("CARDIAC_GATED", "CARDRESP_GATED")),
+            lambda: rt.value_in(
+                context, 0x00080008, "top", 0, 3, ("CARDIAC_GATED", "CARDRESP_GATED")
+            ),
         ),
-        rt.UNKNOWN,
+        lambda: rt.UNKNOWN,
     )
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if respiratory synchronization was applied."
-    return rt.disj(
-        rt.conj(
-            rt.sop_class_in(
+    return rt.any_of(
+        lambda: rt.all_of(
+            lambda: rt.sop_class_in(
                 context,
                 (
                     "1.2.840.10008.5.1.4.1.1.2.1",
@@ -60,9 +62,9 @@ def _condition_2(context: EvaluationContext) -> Truth:
                     "1.2.840.10008.5.1.4.1.1.130",
                 ),
             ),
-            rt.value_in(context, 0x00080008, "top", 0, 3, ("RESP_GATED", "CARDRESP_GATED")),
+            lambda: rt.value_in(context, 0x00080008, "top", 0, 3, ("RESP_GATED", "CARDRESP_GATED")),
         ),
-        rt.UNKNOWN,
+        lambda: rt.UNKNOWN,
     )
 
 
@@ -78,12 +80,12 @@ def _condition_4(context: EvaluationContext) -> Truth:
 
 def _condition_5(context: EvaluationContext) -> Truth:
     "Required for cardiac rest and stress images."
-    return rt.disj(
-        rt.conj(
-            rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.130",)),
-            rt.value_in(context, 0x00080008, "top", 0, 3, ("REST", "STRESS")),
+    return rt.any_of(
+        lambda: rt.all_of(
+            lambda: rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.130",)),
+            lambda: rt.value_in(context, 0x00080008, "top", 0, 3, ("REST", "STRESS")),
         ),
-        rt.UNKNOWN,
+        lambda: rt.UNKNOWN,
     )
 
 
@@ -94,17 +96,17 @@ def _condition_6(context: EvaluationContext) -> Truth:
 
 def _condition_7(context: EvaluationContext) -> Truth:
     "Required if Image Type (0008,0008) Value 1 equals ORIGINAL and Type of Detector Motion (0054,0202) is not equal to STATIONARY."
-    return rt.conj(
-        rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL",)),
-        rt.neg(rt.value_in(context, 0x00540202, "any", 0, None, ("STATIONARY",))),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL",)),
+        lambda: rt.neg(rt.value_in(context, 0x00540202, "any", 0, None, ("STATIONARY",))),
     )
 
 
 def _condition_8(context: EvaluationContext) -> Truth:
     "Required if Image Type (0008,0008) Value 1 equals ORIGINAL and Table Motion (0018,1134) is equal to DYNAMIC."
-    return rt.conj(
-        rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL",)),
-        rt.value_in(context, 0x00181134, "any", 0, None, ("DYNAMIC",)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL",)),
+        lambda: rt.value_in(context, 0x00181134, "any", 0, None, ("DYNAMIC",)),
     )
 
 

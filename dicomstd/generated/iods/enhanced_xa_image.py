@@ -33,14 +33,14 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if contrast media was applied and the system is able to register contrast usage."
-    return rt.disj(rt.present(context, 0x00189341, "frame", 0), rt.UNKNOWN)
+    return rt.any_of(lambda: rt.present(context, 0x00189341, "frame", 0), lambda: rt.UNKNOWN)
 
 
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required if cardiac synchronization was applied."
-    return rt.disj(
-        rt.conj(
-            rt.sop_class_in(
+    return rt.any_of(
+        lambda: rt.all_of(
+            lambda: rt.sop_class_in(
                 context,
                 (
                     "1.2.840.10008.5.1.4.1.1.2.1",
@@ -50,17 +50,19 @@ def _condition_3(context: EvaluationContext) -> Truth:
                     "1.2.840.10008.5.1.4.1.1.130",
                 ),
             ),
-            rt.value_in(context, 0x00080008, "top", 0, 3, ("CARDIAC_GATED", "CARDRESP_GATED")),
+            lambda: rt.value_in(
+                context, 0x00080008, "top", 0, 3, ("CARDIAC_GATED", "CARDRESP_GATED")
+            ),
         ),
-        rt.UNKNOWN,
+        lambda: rt.UNKNOWN,
     )
 
 
 def _condition_4(context: EvaluationContext) -> Truth:
     "Required if respiratory synchronization was applied."
-    return rt.disj(
-        rt.conj(
-            rt.sop_class_in(
+    return rt.any_of(
+        lambda: rt.all_of(
+            lambda: rt.sop_class_in(
                 context,
                 (
                     "1.2.840.10008.5.1.4.1.1.2.1",
@@ -70,9 +72,9 @@ def _condition_4(context: EvaluationContext) -> Truth:
                     "1.2.840.10008.5.1.4.1.1.130",
                 ),
             ),
-            rt.value_in(context, 0x00080008, "top", 0, 3, ("RESP_GATED", "CARDRESP_GATED")),
+            lambda: rt.value_in(context, 0x00080008, "top", 0, 3, ("RESP_GATED", "CARDRESP_GATED")),
         ),
-        rt.UNKNOWN,
+        lambda: rt.UNKNOWN,
     )
 
 
@@ -108,9 +110,9 @@ def _condition_10(context: EvaluationContext) -> Truth:
 
 def _condition_11(context: EvaluationContext) -> Truth:
     "Required if Image Type (0008,0008) Value 1 equals ORIGINAL and C-arm Positioner Tabletop Relationship (0018,9474) is present and equals YES May be present otherwise."
-    return rt.conj(
-        rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL",)),
-        rt.value_in(context, 0x00189474, "any", 0, None, ("YES",)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL",)),
+        lambda: rt.value_in(context, 0x00189474, "any", 0, None, ("YES",)),
     )
 
 

@@ -54,9 +54,9 @@ def _condition_5(context: EvaluationContext) -> Truth:
 
 def _condition_6(context: EvaluationContext) -> Truth:
     "Required if Intravascular Acquisition (0018,3100) equals MEASURED or Presentation Intent Type (0008,0068) equals FOR PRESENTATION."
-    return rt.disj(
-        rt.value_in(context, 0x00183100, "any", 0, None, ("MEASURED",)),
-        rt.value_in(context, 0x00080068, "any", 0, None, ("FOR PRESENTATION",)),
+    return rt.any_of(
+        lambda: rt.value_in(context, 0x00183100, "any", 0, None, ("MEASURED",)),
+        lambda: rt.value_in(context, 0x00080068, "any", 0, None, ("FOR PRESENTATION",)),
     )
 
 

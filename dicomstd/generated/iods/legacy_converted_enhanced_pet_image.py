@@ -28,8 +28,8 @@ from dicomstd.specification import FunctionalGroupUsage, IODSpecification, Modul
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if Referenced Image Sequence (0008,1140) was present in any of the Classic Images that were converted."
-    return rt.disj(
-        rt.in_any_item(
+    return rt.any_of(
+        lambda: rt.in_any_item(
             context,
             0x52009230,
             "top",
@@ -50,23 +50,23 @@ def _condition_1(context: EvaluationContext) -> Truth:
                 ),
             ),
         ),
-        rt.conj(
-            rt.in_any_item(
+        lambda: rt.all_of(
+            lambda: rt.in_any_item(
                 context,
                 0x52009230,
                 "top",
                 0,
                 lambda context_item: rt.neg(rt.present(context_item, 0x00209172, "item", 0)),
             ),
-            rt.UNKNOWN,
+            lambda: rt.UNKNOWN,
         ),
     )
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Source Image Sequence (0008,2112) was present in any of the Classic Images that were converted."
-    return rt.disj(
-        rt.in_any_item(
+    return rt.any_of(
+        lambda: rt.in_any_item(
             context,
             0x52009230,
             "top",
@@ -87,28 +87,31 @@ def _condition_2(context: EvaluationContext) -> Truth:
                 ),
             ),
         ),
-        rt.conj(
-            rt.in_any_item(
+        lambda: rt.all_of(
+            lambda: rt.in_any_item(
                 context,
                 0x52009230,
                 "top",
                 0,
                 lambda context_item: rt.neg(rt.present(context_item, 0x00209172, "item", 0)),
             ),
-            rt.UNKNOWN,
+            lambda: rt.UNKNOWN,
         ),
     )
 
 
 def _condition_3(context: EvaluationContext) -> Truth:
     'Required if Body Part Examined (0018,0015) is present and contains a value defined in Annex L "Correspondence of Anatomic Region Codes and Body Part Examined Defined Terms" in PS3.16, or Anatomic Region Sequence (0008,2218) was present in any of the Classic Images that were converted.'
-    return rt.disj(rt.conj(rt.has_value(context, 0x00180015, "any", 0), rt.UNKNOWN), rt.UNKNOWN)
+    return rt.any_of(
+        lambda: rt.all_of(lambda: rt.has_value(context, 0x00180015, "any", 0), lambda: rt.UNKNOWN),
+        lambda: rt.UNKNOWN,
+    )
 
 
 def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Irradiation Event UID (0008,3010) was present in any of the Classic Images that were converted."
-    return rt.disj(
-        rt.in_any_item(
+    return rt.any_of(
+        lambda: rt.in_any_item(
             context,
             0x52009230,
             "top",
@@ -129,26 +132,26 @@ def _condition_4(context: EvaluationContext) -> Truth:
                 ),
             ),
         ),
-        rt.conj(
-            rt.in_any_item(
+        lambda: rt.all_of(
+            lambda: rt.in_any_item(
                 context,
                 0x52009230,
                 "top",
                 0,
                 lambda context_item: rt.neg(rt.present(context_item, 0x00209172, "item", 0)),
             ),
-            rt.UNKNOWN,
+            lambda: rt.UNKNOWN,
         ),
     )
 
 
 def _condition_5(context: EvaluationContext) -> Truth:
     "Required if created by conversion from a DICOM source"
-    return rt.disj(
-        rt.item_count(context, 0x00209171, "frame", 0, "gt", 0),
-        rt.item_count(context, 0x00209170, "frame", 0, "gt", 0),
-        rt.value_in(context, 0x00080053, "top", 0, None, ("ENHANCED",)),
-        rt.UNKNOWN,
+    return rt.any_of(
+        lambda: rt.item_count(context, 0x00209171, "frame", 0, "gt", 0),
+        lambda: rt.item_count(context, 0x00209170, "frame", 0, "gt", 0),
+        lambda: rt.value_in(context, 0x00080053, "top", 0, None, ("ENHANCED",)),
+        lambda: rt.UNKNOWN,
     )
 
 

@@ -28,14 +28,14 @@ from dicomstd.specification import FunctionalGroupUsage, IODSpecification, Modul
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if contrast media were applied."
-    return rt.disj(rt.present(context, 0x00189341, "frame", 0), rt.UNKNOWN)
+    return rt.any_of(lambda: rt.present(context, 0x00189341, "frame", 0), lambda: rt.UNKNOWN)
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if cardiac synchronization was applied."
-    return rt.disj(
-        rt.conj(
-            rt.sop_class_in(
+    return rt.any_of(
+        lambda: rt.all_of(
+            lambda: rt.sop_class_in(
                 context,
                 (
                     "1.2.840.10008.5.1.4.1.1.2.1",
@@ -45,17 +45,19 @@ def _condition_2(context: EvaluationContext) -> Truth:
                     "1.2.840.10008.5.1.4.1.1.130",
                 ),
             ),
-            rt.value_in(context, 0x00080008, "top", 0, 3, ("CARDIAC_GATED", "CARDRESP_GATED")),
+            lambda: rt.value_in(
+                context, 0x00080008, "top", 0, 3, ("CARDIAC_GATED", "CARDRESP_GATED")
+            ),
         ),
-        rt.UNKNOWN,
+        lambda: rt.UNKNOWN,
     )
 
 
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required if respiratory synchronization was applied."
-    return rt.disj(
-        rt.conj(
-            rt.sop_class_in(
+    return rt.any_of(
+        lambda: rt.all_of(
+            lambda: rt.sop_class_in(
                 context,
                 (
                     "1.2.840.10008.5.1.4.1.1.2.1",
@@ -65,9 +67,9 @@ def _condition_3(context: EvaluationContext) -> Truth:
                     "1.2.840.10008.5.1.4.1.1.130",
                 ),
             ),
-            rt.value_in(context, 0x00080008, "top", 0, 3, ("RESP_GATED", "CARDRESP_GATED")),
+            lambda: rt.value_in(context, 0x00080008, "top", 0, 3, ("RESP_GATED", "CARDRESP_GATED")),
         ),
-        rt.UNKNOWN,
+        lambda: rt.UNKNOWN,
     )
 
 
@@ -78,9 +80,9 @@ def _condition_4(context: EvaluationContext) -> Truth:
 
 def _condition_5(context: EvaluationContext) -> Truth:
     "Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
-    return rt.conj(
-        rt.neg(rt.value_in(context, 0x00189037, "any", 0, None, ("NONE",))),
-        rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
+    return rt.all_of(
+        lambda: rt.neg(rt.value_in(context, 0x00189037, "any", 0, None, ("NONE",))),
+        lambda: rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
     )
 
 
@@ -91,11 +93,11 @@ def _condition_6(context: EvaluationContext) -> Truth:
 
 def _condition_7(context: EvaluationContext) -> Truth:
     "Required if Respiratory Motion Compensation Technique (0018,9170) equals other than NONE, REALTIME or BREATH_HOLD and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
-    return rt.conj(
-        rt.neg(
+    return rt.all_of(
+        lambda: rt.neg(
             rt.value_in(context, 0x00189170, "any", 0, None, ("NONE", "REALTIME", "BREATH_HOLD"))
         ),
-        rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
+        lambda: rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
     )
 
 
@@ -106,33 +108,33 @@ def _condition_8(context: EvaluationContext) -> Truth:
 
 def _condition_9(context: EvaluationContext) -> Truth:
     "Required if Geometry of k-Space Traversal (0018,9032) equals RECTILINEAR and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
-    return rt.conj(
-        rt.value_in(context, 0x00189032, "any", 0, None, ("RECTILINEAR",)),
-        rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00189032, "any", 0, None, ("RECTILINEAR",)),
+        lambda: rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
     )
 
 
 def _condition_10(context: EvaluationContext) -> Truth:
     "Required if Acquisition Contrast (0008,9209) in any MR Image Frame Type Functional Group in the SOP Instance equals DIFFUSION and Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
-    return rt.conj(
-        rt.value_in(context, 0x00089209, "frame", 0, None, ("DIFFUSION",)),
-        rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00089209, "frame", 0, None, ("DIFFUSION",)),
+        lambda: rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
     )
 
 
 def _condition_11(context: EvaluationContext) -> Truth:
     "Required if Spatial Pre-saturation (0018,9027) equals SLAB for any frame in the SOP Instance and Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
-    return rt.conj(
-        rt.value_in(context, 0x00189027, "frame", 0, None, ("SLAB",)),
-        rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00189027, "frame", 0, None, ("SLAB",)),
+        lambda: rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
     )
 
 
 def _condition_12(context: EvaluationContext) -> Truth:
     "Required if Phase Contrast (0018,9014) equals YES and Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
-    return rt.conj(
-        rt.value_in(context, 0x00189014, "any", 0, None, ("YES",)),
-        rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00189014, "any", 0, None, ("YES",)),
+        lambda: rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
     )
 
 

@@ -28,10 +28,10 @@ from dicomstd.specification import FunctionalGroupUsage, IODSpecification, Modul
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if Pixel Measures or Plane Position (Patient) or Plane Orientation (Patient) Functional Group Macros Present"
-    return rt.disj(
-        rt.module_present(context, "table_C.7.6.16-2"),
-        rt.module_present(context, "table_C.7.6.16-4"),
-        rt.module_present(context, "table_C.7.6.16-5"),
+    return rt.any_of(
+        lambda: rt.module_present(context, "table_C.7.6.16-2"),
+        lambda: rt.module_present(context, "table_C.7.6.16-4"),
+        lambda: rt.module_present(context, "table_C.7.6.16-5"),
     )
 
 
@@ -49,25 +49,25 @@ def _condition_3(context: EvaluationContext) -> Truth:
 
 def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Plane Position (Patient) or Plane Orientation (Patient) Macros Present"
-    return rt.disj(
-        rt.module_present(context, "table_C.7.6.16-4"),
-        rt.module_present(context, "table_C.7.6.16-5"),
+    return rt.any_of(
+        lambda: rt.module_present(context, "table_C.7.6.16-4"),
+        lambda: rt.module_present(context, "table_C.7.6.16-5"),
     )
 
 
 def _condition_5(context: EvaluationContext) -> Truth:
     "Required if Pixel Measures or Plane Orientation (Patient) Macros Present"
-    return rt.disj(
-        rt.module_present(context, "table_C.7.6.16-2"),
-        rt.module_present(context, "table_C.7.6.16-5"),
+    return rt.any_of(
+        lambda: rt.module_present(context, "table_C.7.6.16-2"),
+        lambda: rt.module_present(context, "table_C.7.6.16-5"),
     )
 
 
 def _condition_6(context: EvaluationContext) -> Truth:
     "Required if Pixel Measures or Plane Position (Patient) Macros Present"
-    return rt.disj(
-        rt.module_present(context, "table_C.7.6.16-2"),
-        rt.module_present(context, "table_C.7.6.16-4"),
+    return rt.any_of(
+        lambda: rt.module_present(context, "table_C.7.6.16-2"),
+        lambda: rt.module_present(context, "table_C.7.6.16-4"),
     )
 
 

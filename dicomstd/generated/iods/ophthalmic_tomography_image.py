@@ -28,33 +28,35 @@ from dicomstd.specification import FunctionalGroupUsage, IODSpecification, Modul
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if Ophthalmic Photography Reference Image available or if Ophthalmic Volumetric Properties Flag (0022,1622) is YES May be present otherwise."
-    return rt.disj(rt.UNKNOWN, rt.value_in(context, 0x00221622, "any", 0, None, ("YES",)))
+    return rt.any_of(
+        lambda: rt.UNKNOWN, lambda: rt.value_in(context, 0x00221622, "any", 0, None, ("YES",))
+    )
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Ophthalmic Photography Reference Image available"
-    return rt.disj(
-        rt.conj(
-            rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.77.1.5.4",)),
-            rt.present(context, 0x00081140, "frame", 0),
+    return rt.any_of(
+        lambda: rt.all_of(
+            lambda: rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.77.1.5.4",)),
+            lambda: rt.present(context, 0x00081140, "frame", 0),
         ),
-        rt.UNKNOWN,
+        lambda: rt.UNKNOWN,
     )
 
 
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required if contrast was administered"
-    return rt.disj(rt.present(context, 0x00189341, "frame", 0), rt.UNKNOWN)
+    return rt.any_of(lambda: rt.present(context, 0x00189341, "frame", 0), lambda: rt.UNKNOWN)
 
 
 def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Ophthalmic Photography Reference Image is available."
-    return rt.disj(
-        rt.conj(
-            rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.77.1.5.4",)),
-            rt.present(context, 0x00200200, "top", 0),
+    return rt.any_of(
+        lambda: rt.all_of(
+            lambda: rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.77.1.5.4",)),
+            lambda: rt.present(context, 0x00200200, "top", 0),
         ),
-        rt.UNKNOWN,
+        lambda: rt.UNKNOWN,
     )
 
 

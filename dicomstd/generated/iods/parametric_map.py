@@ -48,46 +48,47 @@ def _condition_4(context: EvaluationContext) -> Truth:
 
 def _condition_5(context: EvaluationContext) -> Truth:
     "Required if Pixel Presentation (0008,9205) in the Parametric Map image Module equals COLOR_RANGE and Palette Color Lookup Table UID (0028,1199) is not present."
-    return rt.conj(
-        rt.value_in(context, 0x00089205, "any", 0, None, ("COLOR_RANGE",)),
-        rt.neg(rt.present(context, 0x00281199, "any", 0)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00089205, "any", 0, None, ("COLOR_RANGE",)),
+        lambda: rt.neg(rt.present(context, 0x00281199, "any", 0)),
     )
 
 
 def _condition_6(context: EvaluationContext) -> Truth:
     "Required if Referenced Image Functional Group (Section C.7.6.16.2.5) or Derivation Image Functional Group (Section C.7.6.16.2.6) is present."
-    return rt.disj(
-        rt.module_present(context, "table_C.7.6.16-6"),
-        rt.module_present(context, "table_C.7.6.16-7"),
+    return rt.any_of(
+        lambda: rt.module_present(context, "table_C.7.6.16-6"),
+        lambda: rt.module_present(context, "table_C.7.6.16-7"),
     )
 
 
 def _condition_7(context: EvaluationContext) -> Truth:
     "Required if the Frame of Reference is defined in the patient-relative Reference Coordinate System."
-    return rt.disj(
-        rt.conj(
-            rt.present(context, 0x00209116, "frame", 0),
-            rt.neg(rt.value_in(context, 0x00201040, "top", 0, None, ("SLIDE_CORNER",))),
+    return rt.any_of(
+        lambda: rt.all_of(
+            lambda: rt.present(context, 0x00209116, "frame", 0),
+            lambda: rt.neg(rt.value_in(context, 0x00201040, "top", 0, None, ("SLIDE_CORNER",))),
         ),
-        rt.UNKNOWN,
+        lambda: rt.UNKNOWN,
     )
 
 
 def _condition_8(context: EvaluationContext) -> Truth:
     "Required if the Frame of Reference is defined in the patient-relative Reference Coordinate System."
-    return rt.disj(
-        rt.conj(
-            rt.present(context, 0x00209113, "frame", 0),
-            rt.neg(rt.value_in(context, 0x00201040, "top", 0, None, ("SLIDE_CORNER",))),
+    return rt.any_of(
+        lambda: rt.all_of(
+            lambda: rt.present(context, 0x00209113, "frame", 0),
+            lambda: rt.neg(rt.value_in(context, 0x00201040, "top", 0, None, ("SLIDE_CORNER",))),
         ),
-        rt.UNKNOWN,
+        lambda: rt.UNKNOWN,
     )
 
 
 def _condition_9(context: EvaluationContext) -> Truth:
     "Required if the Frame of Reference is defined in the Slide Coordinate System and Dimension Organization Type (0020,9311) is not TILED_FULL May be present otherwise if the Frame of Reference is defined in the Slide Coordinate System."
-    return rt.conj(
-        rt.UNKNOWN, rt.neg(rt.value_in(context, 0x00209311, "any", 0, None, ("TILED_FULL",)))
+    return rt.all_of(
+        lambda: rt.UNKNOWN,
+        lambda: rt.neg(rt.value_in(context, 0x00209311, "any", 0, None, ("TILED_FULL",))),
     )
 
 

@@ -28,7 +28,7 @@ from dicomstd.specification import FunctionalGroupUsage, IODSpecification, Modul
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if contrast media was used in this image"
-    return rt.disj(rt.present(context, 0x00189341, "frame", 0), rt.UNKNOWN)
+    return rt.any_of(lambda: rt.present(context, 0x00189341, "frame", 0), lambda: rt.UNKNOWN)
 
 
 def _condition_2(context: EvaluationContext) -> Truth:

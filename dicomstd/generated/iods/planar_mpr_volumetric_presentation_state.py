@@ -29,9 +29,9 @@ from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if Global Crop (0070,120B) or any value of Crop (0070,1204) is YES"
-    return rt.disj(
-        rt.value_in(context, 0x0070120B, "any", 0, None, ("YES",)),
-        rt.in_any_item(
+    return rt.any_of(
+        lambda: rt.value_in(context, 0x0070120B, "any", 0, None, ("YES",)),
+        lambda: rt.in_any_item(
             context,
             0x00701201,
             "any",

@@ -26,15 +26,17 @@ from dicomstd.specification import FunctionalGroupUsage, IODSpecification, Modul
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if multiple Instances are spatially related or if the Camera Position Functional Group Module is present in the Current Frame Functional Groups Module"
-    return rt.disj(rt.UNKNOWN, rt.module_present(context, "table_C.7.6.16.2.28-1"))
+    return rt.any_of(
+        lambda: rt.UNKNOWN, lambda: rt.module_present(context, "table_C.7.6.16.2.28-1")
+    )
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if the Imaging Subject is a Specimen"
-    return rt.disj(
-        rt.value_in(context, 0x00480115, "top", 0, None, ("EXVIVO",)),
-        rt.value_in(context, 0x00201040, "top", 0, None, ("SLIDE_CORNER",)),
-        rt.UNKNOWN,
+    return rt.any_of(
+        lambda: rt.value_in(context, 0x00480115, "top", 0, None, ("EXVIVO",)),
+        lambda: rt.value_in(context, 0x00201040, "top", 0, None, ("SLIDE_CORNER",)),
+        lambda: rt.UNKNOWN,
     )
 
 

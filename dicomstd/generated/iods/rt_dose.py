@@ -28,30 +28,30 @@ from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if dose data contains grid-based doses."
-    return rt.disj(
-        rt.present(context, 0x7FE00010, "top", 0),
-        rt.has_value(context, 0x3004000E, "top", 0),
-        rt.UNKNOWN,
+    return rt.any_of(
+        lambda: rt.present(context, 0x7FE00010, "top", 0),
+        lambda: rt.has_value(context, 0x3004000E, "top", 0),
+        lambda: rt.UNKNOWN,
     )
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if dose data contains grid-based doses."
-    return rt.disj(
-        rt.has_value(context, 0x3004000E, "top", 0),
-        rt.value_count(context, 0x3004000C, "top", 0, "gt", 1),
-        rt.UNKNOWN,
+    return rt.any_of(
+        lambda: rt.has_value(context, 0x3004000E, "top", 0),
+        lambda: rt.value_count(context, 0x3004000C, "top", 0, "gt", 1),
+        lambda: rt.UNKNOWN,
     )
 
 
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required if dose data contains grid-based doses and pixel data is multi-frame data."
-    return rt.disj(
-        rt.conj(
-            rt.present(context, 0x7FE00010, "top", 0),
-            rt.value_count(context, 0x3004000C, "top", 0, "gt", 1),
+    return rt.any_of(
+        lambda: rt.all_of(
+            lambda: rt.present(context, 0x7FE00010, "top", 0),
+            lambda: rt.value_count(context, 0x3004000C, "top", 0, "gt", 1),
         ),
-        rt.UNKNOWN,
+        lambda: rt.UNKNOWN,
     )
 
 

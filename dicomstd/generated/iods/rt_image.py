@@ -28,19 +28,21 @@ from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if multi-frame image is a cine image."
-    return rt.disj(
-        rt.value_in(
+    return rt.any_of(
+        lambda: rt.value_in(
             context, 0x00280009, "top", 0, None, (rt.TagValue(0x00181063), rt.TagValue(0x00181065))
         ),
-        rt.UNKNOWN,
+        lambda: rt.UNKNOWN,
     )
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if pixel data is multi-frame data."
-    return rt.disj(
-        rt.compare(context, 0x00280008, "any", 0, None, "gt", 1.0),
-        rt.conj(rt.compare(context, 0x00280008, "any", 0, None, "eq", 1.0), rt.UNKNOWN),
+    return rt.any_of(
+        lambda: rt.compare(context, 0x00280008, "any", 0, None, "gt", 1.0),
+        lambda: rt.all_of(
+            lambda: rt.compare(context, 0x00280008, "any", 0, None, "eq", 1.0), lambda: rt.UNKNOWN
+        ),
     )
 
 

@@ -28,9 +28,9 @@ from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if RT Fraction Scheme Module exists and Number of Beams (300A,0080) is greater than zero for one or more fraction groups May be present otherwise."
-    return rt.conj(
-        rt.module_present(context, "table_C.8-49"),
-        rt.in_any_item(
+    return rt.all_of(
+        lambda: rt.module_present(context, "table_C.8-49"),
+        lambda: rt.in_any_item(
             context,
             0x300A0070,
             "any",
@@ -42,9 +42,9 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if RT Fraction Scheme Module exists and Number of Brachy Application Setups (300A,00A0) is greater than zero for one or more fraction groups May be present otherwise."
-    return rt.conj(
-        rt.module_present(context, "table_C.8-49"),
-        rt.in_any_item(
+    return rt.all_of(
+        lambda: rt.module_present(context, "table_C.8-49"),
+        lambda: rt.in_any_item(
             context,
             0x300A0070,
             "any",

@@ -28,8 +28,9 @@ from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if Image Position (Patient) (0020,0032) or Image Orientation (Patient) (0020,0037) are present May be present otherwise."
-    return rt.disj(
-        rt.present(context, 0x00200032, "any", 0), rt.present(context, 0x00200037, "any", 0)
+    return rt.any_of(
+        lambda: rt.present(context, 0x00200032, "any", 0),
+        lambda: rt.present(context, 0x00200037, "any", 0),
     )
 
 

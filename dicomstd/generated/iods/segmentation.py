@@ -43,53 +43,55 @@ def _condition_3(context: EvaluationContext) -> Truth:
 
 def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Derivation Image Functional Group (C.7.6.16.2.6) is not present and the Frame of Reference is defined in the patient-relative Reference Coordinate System May be present otherwise if the Frame of Reference is defined in the patient-relative Reference Coordinate System"
-    return rt.conj(rt.neg(rt.module_present(context, "table_C.7.6.16-7")), rt.UNKNOWN)
+    return rt.all_of(
+        lambda: rt.neg(rt.module_present(context, "table_C.7.6.16-7")), lambda: rt.UNKNOWN
+    )
 
 
 def _condition_5(context: EvaluationContext) -> Truth:
     "Required if Derivation Image Functional Group (C.7.6.16.2.6) is not present and the Frame of Reference is defined in the Slide Coordinate System and Dimension Organization Type (0020,9311) is not TILED_FULL May be present otherwise if the Frame of Reference is defined in the Slide Coordinate System"
-    return rt.conj(
-        rt.neg(rt.module_present(context, "table_C.7.6.16-7")),
-        rt.UNKNOWN,
-        rt.neg(rt.value_in(context, 0x00209311, "any", 0, None, ("TILED_FULL",))),
+    return rt.all_of(
+        lambda: rt.neg(rt.module_present(context, "table_C.7.6.16-7")),
+        lambda: rt.UNKNOWN,
+        lambda: rt.neg(rt.value_in(context, 0x00209311, "any", 0, None, ("TILED_FULL",))),
     )
 
 
 def _condition_6(context: EvaluationContext) -> Truth:
     "Required if Pixel Measures (C.7.6.16.2.1) or either Plane Position (Patient) (C.7.6.16.2.3) or Plane Orientation (Patient) (C.7.6.16.2.4) (if the Frame of Reference is defined in the patient-relative Reference Coordinate System), or Plane Position (Slide) (C.8.12.6.1) (if the Frame of Reference is defined in the Slide Coordinate System) Functional Groups are not present May be present otherwise"
-    return rt.disj(
-        rt.neg(rt.present(context, 0x00200052, "top", 0)),
-        rt.conj(
-            rt.disj(
-                rt.present(context, 0x00209113, "frame", 0),
-                rt.present(context, 0x00209116, "frame", 0),
+    return rt.any_of(
+        lambda: rt.neg(rt.present(context, 0x00200052, "top", 0)),
+        lambda: rt.all_of(
+            lambda: rt.any_of(
+                lambda: rt.present(context, 0x00209113, "frame", 0),
+                lambda: rt.present(context, 0x00209116, "frame", 0),
             ),
-            rt.neg(
-                rt.conj(
-                    rt.present(context, 0x00289110, "frame", 0),
-                    rt.present(context, 0x00209113, "frame", 0),
-                    rt.present(context, 0x00209116, "frame", 0),
+            lambda: rt.neg(
+                rt.all_of(
+                    lambda: rt.present(context, 0x00289110, "frame", 0),
+                    lambda: rt.present(context, 0x00209113, "frame", 0),
+                    lambda: rt.present(context, 0x00209116, "frame", 0),
                 )
             ),
         ),
-        rt.conj(
-            rt.present(context, 0x00200052, "top", 0),
-            rt.neg(rt.present(context, 0x00209113, "frame", 0)),
-            rt.neg(rt.present(context, 0x00209116, "frame", 0)),
-            rt.neg(rt.present(context, 0x0048021A, "frame", 0)),
+        lambda: rt.all_of(
+            lambda: rt.present(context, 0x00200052, "top", 0),
+            lambda: rt.neg(rt.present(context, 0x00209113, "frame", 0)),
+            lambda: rt.neg(rt.present(context, 0x00209116, "frame", 0)),
+            lambda: rt.neg(rt.present(context, 0x0048021A, "frame", 0)),
         ),
-        rt.UNKNOWN,
+        lambda: rt.UNKNOWN,
     )
 
 
 def _condition_7(context: EvaluationContext) -> Truth:
     "Required if not empty"
-    return rt.disj(
-        rt.conj(
-            rt.item_count(context, 0x00209222, "top", 0, "gt", 0),
-            rt.neg(rt.value_in(context, 0x00209311, "top", 0, None, ("TILED_FULL",))),
+    return rt.any_of(
+        lambda: rt.all_of(
+            lambda: rt.item_count(context, 0x00209222, "top", 0, "gt", 0),
+            lambda: rt.neg(rt.value_in(context, 0x00209311, "top", 0, None, ("TILED_FULL",))),
         ),
-        rt.UNKNOWN,
+        lambda: rt.UNKNOWN,
     )
 
 

@@ -28,7 +28,9 @@ from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if the surface has been derived from another SOP Instance"
-    return rt.disj(rt.item_count(context, 0x0066002E, "anywhere", 0, "gt", 0), rt.UNKNOWN)
+    return rt.any_of(
+        lambda: rt.item_count(context, 0x0066002E, "anywhere", 0, "gt", 0), lambda: rt.UNKNOWN
+    )
 
 
 SURFACE_SEGMENTATION_IOD: Final = IODSpecification(

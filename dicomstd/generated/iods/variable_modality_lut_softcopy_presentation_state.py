@@ -28,8 +28,8 @@ from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if the referenced image(s) are multi-frame and are to be subtracted"
-    return rt.conj(
-        rt.in_any_item(
+    return rt.all_of(
+        lambda: rt.in_any_item(
             context,
             0x00081115,
             "top",
@@ -50,42 +50,44 @@ def _condition_1(context: EvaluationContext) -> Truth:
                 ),
             ),
         ),
-        rt.UNKNOWN,
+        lambda: rt.UNKNOWN,
     )
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if a Display Shutter is to be applied to referenced image(s) and the Bitmap Display Shutter Module is not present"
-    return rt.conj(rt.UNKNOWN, rt.neg(rt.module_present(context, "table_C.7.6.15-1")))
+    return rt.all_of(
+        lambda: rt.UNKNOWN, lambda: rt.neg(rt.module_present(context, "table_C.7.6.15-1"))
+    )
 
 
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required if a Display Shutter is to be applied to referenced image(s) and the Display Shutter Module is not present"
-    return rt.conj(rt.UNKNOWN, rt.neg(rt.module_present(context, "table_C.7-17")))
+    return rt.all_of(lambda: rt.UNKNOWN, lambda: rt.neg(rt.module_present(context, "table_C.7-17")))
 
 
 def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Overlay is to be applied to referenced image(s) or the Bitmap Display Shutter Module is present."
-    return rt.disj(rt.UNKNOWN, rt.module_present(context, "table_C.7.6.15-1"))
+    return rt.any_of(lambda: rt.UNKNOWN, lambda: rt.module_present(context, "table_C.7.6.15-1"))
 
 
 def _condition_5(context: EvaluationContext) -> Truth:
     "Required if referenced image contains overlay data that is to be displayed or Presentation State Instance contains Overlay data other than Bitmap Shutter"
-    return rt.disj(
-        rt.UNKNOWN,
-        rt.conj(
-            rt.present(context, 0x60003000, "top", 0),
-            rt.neg(rt.value_in(context, 0x00181623, "top", 0, None, (24576,))),
+    return rt.any_of(
+        lambda: rt.UNKNOWN,
+        lambda: rt.all_of(
+            lambda: rt.present(context, 0x60003000, "top", 0),
+            lambda: rt.neg(rt.value_in(context, 0x00181623, "top", 0, None, (24576,))),
         ),
     )
 
 
 def _condition_6(context: EvaluationContext) -> Truth:
     "Required if Graphic Annotations or Overlays are to be applied to referenced image(s)"
-    return rt.disj(
-        rt.has_value(context, 0x00700001, "top", 0),
-        rt.has_value(context, 0x60001001, "top", 0),
-        rt.UNKNOWN,
+    return rt.any_of(
+        lambda: rt.has_value(context, 0x00700001, "top", 0),
+        lambda: rt.has_value(context, 0x60001001, "top", 0),
+        lambda: rt.UNKNOWN,
     )
 
 

@@ -28,10 +28,10 @@ from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if the Imaging Subject is a Specimen"
-    return rt.disj(
-        rt.value_in(context, 0x00480115, "top", 0, None, ("EXVIVO",)),
-        rt.value_in(context, 0x00201040, "top", 0, None, ("SLIDE_CORNER",)),
-        rt.UNKNOWN,
+    return rt.any_of(
+        lambda: rt.value_in(context, 0x00480115, "top", 0, None, ("EXVIVO",)),
+        lambda: rt.value_in(context, 0x00201040, "top", 0, None, ("SLIDE_CORNER",)),
+        lambda: rt.UNKNOWN,
     )
 
 

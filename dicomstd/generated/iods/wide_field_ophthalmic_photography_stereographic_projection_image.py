@@ -28,11 +28,11 @@ from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if there is a sequential temporal relationship between all frames"
-    return rt.disj(
-        rt.value_in(
+    return rt.any_of(
+        lambda: rt.value_in(
             context, 0x00280009, "top", 0, None, (rt.TagValue(0x00181063), rt.TagValue(0x00181065))
         ),
-        rt.UNKNOWN,
+        lambda: rt.UNKNOWN,
     )
 
 

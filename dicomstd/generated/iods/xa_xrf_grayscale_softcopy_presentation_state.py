@@ -28,37 +28,41 @@ from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if a Display Shutter is to be applied to referenced image(s) and the XA/XRF Presentation State Shutter Module is not present"
-    return rt.conj(rt.UNKNOWN, rt.neg(rt.module_present(context, "table_C.11.20-1")))
+    return rt.all_of(
+        lambda: rt.UNKNOWN, lambda: rt.neg(rt.module_present(context, "table_C.11.20-1"))
+    )
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Overlay is to be applied to referenced image(s) or the Bitmap Display Shutter Module is present."
-    return rt.disj(rt.UNKNOWN, rt.module_present(context, "table_C.7.6.15-1"))
+    return rt.any_of(lambda: rt.UNKNOWN, lambda: rt.module_present(context, "table_C.7.6.15-1"))
 
 
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required if referenced image contains overlay data that is to be displayed or Presentation State Instance contains Overlay data other than Bitmap Shutter"
-    return rt.disj(
-        rt.UNKNOWN,
-        rt.conj(
-            rt.present(context, 0x60003000, "top", 0),
-            rt.neg(rt.value_in(context, 0x00181623, "top", 0, None, (24576,))),
+    return rt.any_of(
+        lambda: rt.UNKNOWN,
+        lambda: rt.all_of(
+            lambda: rt.present(context, 0x60003000, "top", 0),
+            lambda: rt.neg(rt.value_in(context, 0x00181623, "top", 0, None, (24576,))),
         ),
     )
 
 
 def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Graphic Annotations or Overlays are to be applied to referenced image(s)"
-    return rt.disj(
-        rt.has_value(context, 0x00700001, "top", 0),
-        rt.has_value(context, 0x60001001, "top", 0),
-        rt.UNKNOWN,
+    return rt.any_of(
+        lambda: rt.has_value(context, 0x00700001, "top", 0),
+        lambda: rt.has_value(context, 0x60001001, "top", 0),
+        lambda: rt.UNKNOWN,
     )
 
 
 def _condition_5(context: EvaluationContext) -> Truth:
     "Required if a Display Shutter is to be applied to referenced image(s) and the Bitmap Display Shutter Module is not present"
-    return rt.conj(rt.UNKNOWN, rt.neg(rt.module_present(context, "table_C.7.6.15-1")))
+    return rt.all_of(
+        lambda: rt.UNKNOWN, lambda: rt.neg(rt.module_present(context, "table_C.7.6.15-1"))
+    )
 
 
 XA_XRF_GRAYSCALE_SOFTCOPY_PRESENTATION_STATE_IOD: Final = IODSpecification(

@@ -193,7 +193,9 @@ def _condition_33(context: EvaluationContext) -> Truth:
 
 def _condition_34(context: EvaluationContext) -> Truth:
     "Required if Selector Attribute VR (0072,0050) is present and the value is SQ and the Attribute referenced by the Selector Attribute (0072,0026) is a Code Sequence."
-    return rt.conj(rt.value_in(context, 0x00720050, "any", 0, None, ("SQ",)), rt.UNKNOWN)
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00720050, "any", 0, None, ("SQ",)), lambda: rt.UNKNOWN
+    )
 
 
 ATTRIBUTE_VALUE_MACRO: Final = AttributeTable(

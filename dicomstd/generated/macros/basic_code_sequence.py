@@ -28,25 +28,26 @@ from dicomstd.specification import Attribute, AttributeTable, Requirement
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Shall be present if the code value length is 16 characters or less, and the code value is not a URN or URL."
-    return rt.disj(
-        rt.conj(
-            rt.neg(rt.present(context, 0x00080119, "item", 0)),
-            rt.neg(rt.present(context, 0x00080120, "item", 0)),
+    return rt.any_of(
+        lambda: rt.all_of(
+            lambda: rt.neg(rt.present(context, 0x00080119, "item", 0)),
+            lambda: rt.neg(rt.present(context, 0x00080120, "item", 0)),
         ),
-        rt.UNKNOWN,
+        lambda: rt.UNKNOWN,
     )
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Shall be present if Code Value (0008,0100) or Long Code Value (0008,0119) is present May be present otherwise."
-    return rt.disj(
-        rt.present(context, 0x00080100, "item", 0), rt.present(context, 0x00080119, "item", 0)
+    return rt.any_of(
+        lambda: rt.present(context, 0x00080100, "item", 0),
+        lambda: rt.present(context, 0x00080119, "item", 0),
     )
 
 
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required if the value of Coding Scheme Designator (0008,0102) is present and is not sufficient to identify the Code Value (0008,0100) or Long Code Value (0008,0119) unambiguously Shall not be present if Coding Scheme Designator (0008,0102) is absent May be present otherwise."
-    return rt.conj(rt.present(context, 0x00080102, "item", 0), rt.UNKNOWN)
+    return rt.all_of(lambda: rt.present(context, 0x00080102, "item", 0), lambda: rt.UNKNOWN)
 
 
 def _condition_4(context: EvaluationContext) -> Truth:
@@ -55,7 +56,7 @@ def _condition_4(context: EvaluationContext) -> Truth:
 
 def _condition_5(context: EvaluationContext) -> Truth:
     "Shall be present if Code Value (0008,0100) is not present and the Code Value is not a URN or URL."
-    return rt.conj(rt.neg(rt.present(context, 0x00080100, "item", 0)), rt.UNKNOWN)
+    return rt.all_of(lambda: rt.neg(rt.present(context, 0x00080100, "item", 0)), lambda: rt.UNKNOWN)
 
 
 BASIC_CODE_SEQUENCE_MACRO: Final = AttributeTable(

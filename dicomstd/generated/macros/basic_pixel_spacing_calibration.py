@@ -28,10 +28,10 @@ from dicomstd.specification import Attribute, AttributeTable, Requirement
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if the image has been calibrated May be present otherwise."
-    return rt.disj(
-        rt.has_value(context, 0x00280A02, "item", 0),
-        rt.has_value(context, 0x00280A04, "item", 0),
-        rt.UNKNOWN,
+    return rt.any_of(
+        lambda: rt.has_value(context, 0x00280A02, "item", 0),
+        lambda: rt.has_value(context, 0x00280A04, "item", 0),
+        lambda: rt.UNKNOWN,
     )
 
 

@@ -28,11 +28,12 @@ from dicomstd.specification import Attribute, AttributeTable, ItemCount, Require
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if Ion Beam Limiting Device Sequence (300A,03A4) or Beam Limiting Device Leaf Pairs Sequence (3008,00A0) is included in this SOP Instance and for first Item of the including control point Sequence (either Ion Control Point Sequence (300A,03A8) or Ion Control Point Delivery Sequence (3008,0041)), or if any value of Leaf/Jaw Positions (300A,011C) changes during the Beam"
-    return rt.conj(
-        rt.disj(
-            rt.present(context, 0x300A03A4, "any", 0), rt.present(context, 0x300800A0, "any", 0)
+    return rt.all_of(
+        lambda: rt.any_of(
+            lambda: rt.present(context, 0x300A03A4, "any", 0),
+            lambda: rt.present(context, 0x300800A0, "any", 0),
         ),
-        rt.disj(rt.first_item(context), rt.UNKNOWN),
+        lambda: rt.any_of(lambda: rt.first_item(context), lambda: rt.UNKNOWN),
     )
 
 

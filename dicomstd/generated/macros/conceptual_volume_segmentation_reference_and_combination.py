@@ -35,7 +35,9 @@ from dicomstd.specification import (
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if the Conceptual Volume Segmentation Defined Flag (3010,0010) equals YES and the Conceptual Volume is not a Combination of other Conceptual Volumes"
-    return rt.conj(rt.value_in(context, 0x30100010, "parent", 1, None, ("YES",)), rt.UNKNOWN)
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x30100010, "parent", 1, None, ("YES",)), lambda: rt.UNKNOWN
+    )
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
@@ -45,9 +47,9 @@ def _condition_2(context: EvaluationContext) -> Truth:
 
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required when Conceptual Volume Segmentation Defined Flag (3010,0010) equals YES and Conceptual Volume Combination Flag (3010,000E) equals NO"
-    return rt.conj(
-        rt.value_in(context, 0x30100010, "item", 0, None, ("YES",)),
-        rt.value_in(context, 0x3010000E, "item", 0, None, ("NO",)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x30100010, "item", 0, None, ("YES",)),
+        lambda: rt.value_in(context, 0x3010000E, "item", 0, None, ("NO",)),
     )
 
 

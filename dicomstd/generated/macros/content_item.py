@@ -81,25 +81,25 @@ def _condition_9(context: EvaluationContext) -> Truth:
 
 def _condition_10(context: EvaluationContext) -> Truth:
     "Required if the Referenced SOP Instance is a multi-frame image and the reference does not apply to all frames, and Referenced Segment Number (0062,000B) is not present."
-    return rt.conj(rt.UNKNOWN, rt.neg(rt.present(context, 0x0062000B, "item", 0)))
+    return rt.all_of(lambda: rt.UNKNOWN, lambda: rt.neg(rt.present(context, 0x0062000B, "item", 0)))
 
 
 def _condition_11(context: EvaluationContext) -> Truth:
     "Required if the Referenced SOP Instance is a Segmentation or Surface Segmentation and the reference does not apply to all segments and Referenced Frame Number (0008,1160) is not present."
-    return rt.conj(rt.UNKNOWN, rt.neg(rt.present(context, 0x00081160, "item", 0)))
+    return rt.all_of(lambda: rt.UNKNOWN, lambda: rt.neg(rt.present(context, 0x00081160, "item", 0)))
 
 
 def _condition_12(context: EvaluationContext) -> Truth:
     "Required if the Referenced SOP Instance is a Waveform that contains multiple Channels and the reference does not apply to all Channels of all Multiplex Groups."
-    return rt.conj(
-        rt.referenced_instance(
+    return rt.all_of(
+        lambda: rt.referenced_instance(
             context,
             0x00081155,
             "item",
             0,
-            lambda context_instance: rt.disj(
-                rt.item_count(context_instance, 0x54000100, "top", 0, "gt", 1),
-                rt.in_any_item(
+            lambda context_instance: rt.any_of(
+                lambda: rt.item_count(context_instance, 0x54000100, "top", 0, "gt", 1),
+                lambda: rt.in_any_item(
                     context_instance,
                     0x54000100,
                     "top",
@@ -110,7 +110,7 @@ def _condition_12(context: EvaluationContext) -> Truth:
                 ),
             ),
         ),
-        rt.UNKNOWN,
+        lambda: rt.UNKNOWN,
     )
 
 

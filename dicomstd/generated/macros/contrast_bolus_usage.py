@@ -28,8 +28,8 @@ from dicomstd.specification import Attribute, AttributeTable, ItemCount, Require
 
 def _condition_1(context: EvaluationContext) -> Truth:
     'Required if Contrast/Bolus Administration Route Sequence (0018,0014) for the Contrast/Bolus Agent Number (0018,9337) defined in the Contrast/Bolus Agent Sequence (0018,0012) is (47625008, SCT, "Intravenous route") or (47625008, SCT, "Intravenous route") may be present otherwise.'
-    return rt.conj(
-        rt.in_any_item(
+    return rt.all_of(
+        lambda: rt.in_any_item(
             context,
             0x00180012,
             "top",
@@ -38,8 +38,8 @@ def _condition_1(context: EvaluationContext) -> Truth:
                 context_item, 0x00180014, "item", 0, (("47625008", "SCT"),)
             ),
         ),
-        rt.disj(
-            rt.neg(
+        lambda: rt.any_of(
+            lambda: rt.neg(
                 rt.in_any_item(
                     context,
                     0x00180012,
@@ -50,7 +50,7 @@ def _condition_1(context: EvaluationContext) -> Truth:
                     ),
                 )
             ),
-            rt.UNKNOWN,
+            lambda: rt.UNKNOWN,
         ),
     )
 

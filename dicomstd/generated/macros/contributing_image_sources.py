@@ -28,10 +28,10 @@ from dicomstd.specification import Attribute, AttributeTable, Requirement, Value
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if it is known whether or not Lossy Compression has been performed on the Images"
-    return rt.disj(
-        rt.has_value(context, 0x00282112, "item", 0),
-        rt.has_value(context, 0x00282114, "item", 0),
-        rt.UNKNOWN,
+    return rt.any_of(
+        lambda: rt.has_value(context, 0x00282112, "item", 0),
+        lambda: rt.has_value(context, 0x00282114, "item", 0),
+        lambda: rt.UNKNOWN,
     )
 
 

@@ -33,30 +33,30 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL or Image Type (0008,0008) Value 1 is ORIGINAL, and Acquisition Type (0018,9302) is other than CONSTANT_ANGLE Otherwise may be present if Frame Type (0008,9007) Value 1 of this frame is DERIVED or Image Type (0008,0008) Value 1 is DERIVED, and Acquisition Type (0018,9302) is other than CONSTANT_ANGLE."
-    return rt.conj(
-        rt.disj(
-            rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
-            rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL",)),
+    return rt.all_of(
+        lambda: rt.any_of(
+            lambda: rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
+            lambda: rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL",)),
         ),
-        rt.neg(rt.value_in(context, 0x00189302, "any", 0, None, ("CONSTANT_ANGLE",))),
+        lambda: rt.neg(rt.value_in(context, 0x00189302, "any", 0, None, ("CONSTANT_ANGLE",))),
     )
 
 
 def _condition_3(context: EvaluationContext) -> Truth:
-    return rt.conj(
-        rt.disj(
-            rt.value_in(context, 0x00089007, "frame", 0, 1, ("DERIVED",)),
-            rt.value_in(context, 0x00080008, "any", 0, 1, ("DERIVED",)),
+    return rt.all_of(
+        lambda: rt.any_of(
+            lambda: rt.value_in(context, 0x00089007, "frame", 0, 1, ("DERIVED",)),
+            lambda: rt.value_in(context, 0x00080008, "any", 0, 1, ("DERIVED",)),
         ),
-        rt.neg(rt.value_in(context, 0x00189302, "any", 0, None, ("CONSTANT_ANGLE",))),
+        lambda: rt.neg(rt.value_in(context, 0x00189302, "any", 0, None, ("CONSTANT_ANGLE",))),
     )
 
 
 def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL or Image Type (0008,0008) Value 1 is ORIGINAL May be present otherwise."
-    return rt.disj(
-        rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
-        rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL",)),
+    return rt.any_of(
+        lambda: rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
+        lambda: rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL",)),
     )
 
 

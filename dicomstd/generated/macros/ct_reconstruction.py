@@ -38,31 +38,31 @@ def _condition_2(context: EvaluationContext) -> Truth:
 
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL and Reconstruction Field of View (0018,9317) is not present Otherwise may be present if Frame Type (0008,9007) Value 1 of this frame is DERIVED and Reconstruction Field of View (0018,9317) is not present."
-    return rt.conj(
-        rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
-        rt.neg(rt.present(context, 0x00189317, "item", 0)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
+        lambda: rt.neg(rt.present(context, 0x00189317, "item", 0)),
     )
 
 
 def _condition_4(context: EvaluationContext) -> Truth:
-    return rt.conj(
-        rt.value_in(context, 0x00089007, "frame", 0, 1, ("DERIVED",)),
-        rt.neg(rt.present(context, 0x00189317, "item", 0)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00089007, "frame", 0, 1, ("DERIVED",)),
+        lambda: rt.neg(rt.present(context, 0x00189317, "item", 0)),
     )
 
 
 def _condition_5(context: EvaluationContext) -> Truth:
     "Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL and Reconstruction Diameter (0018,1100) is not present Otherwise may be present if Frame Type (0008,9007) Value 1 of this frame is DERIVED and Reconstruction Diameter (0018,1100) is not present."
-    return rt.conj(
-        rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
-        rt.neg(rt.present(context, 0x00181100, "item", 0)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
+        lambda: rt.neg(rt.present(context, 0x00181100, "item", 0)),
     )
 
 
 def _condition_6(context: EvaluationContext) -> Truth:
-    return rt.conj(
-        rt.value_in(context, 0x00089007, "frame", 0, 1, ("DERIVED",)),
-        rt.neg(rt.present(context, 0x00181100, "item", 0)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00089007, "frame", 0, 1, ("DERIVED",)),
+        lambda: rt.neg(rt.present(context, 0x00181100, "item", 0)),
     )
 
 

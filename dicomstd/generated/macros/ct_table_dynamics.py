@@ -28,31 +28,31 @@ from dicomstd.specification import Attribute, AttributeTable, ItemCount, Require
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL and Acquisition Type (0018,9302) is SPIRAL or CONSTANT_ANGLE May be present otherwise if Frame Type (0008,9007) Value 1 of this frame is DERIVED and Acquisition Type (0018,9302) is SPIRAL or CONSTANT_ANGLE."
-    return rt.conj(
-        rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
-        rt.value_in(context, 0x00189302, "any", 0, None, ("SPIRAL", "CONSTANT_ANGLE")),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
+        lambda: rt.value_in(context, 0x00189302, "any", 0, None, ("SPIRAL", "CONSTANT_ANGLE")),
     )
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
-    return rt.conj(
-        rt.value_in(context, 0x00089007, "frame", 0, 1, ("DERIVED",)),
-        rt.value_in(context, 0x00189302, "any", 0, None, ("SPIRAL", "CONSTANT_ANGLE")),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00089007, "frame", 0, 1, ("DERIVED",)),
+        lambda: rt.value_in(context, 0x00189302, "any", 0, None, ("SPIRAL", "CONSTANT_ANGLE")),
     )
 
 
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL and Acquisition Type (0018,9302) is SPIRAL May be present otherwise if Frame Type (0008,9007) Value 1 of this frame is DERIVED and Acquisition Type (0018,9302) is SPIRAL."
-    return rt.conj(
-        rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
-        rt.value_in(context, 0x00189302, "any", 0, None, ("SPIRAL",)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
+        lambda: rt.value_in(context, 0x00189302, "any", 0, None, ("SPIRAL",)),
     )
 
 
 def _condition_4(context: EvaluationContext) -> Truth:
-    return rt.conj(
-        rt.value_in(context, 0x00089007, "frame", 0, 1, ("DERIVED",)),
-        rt.value_in(context, 0x00189302, "any", 0, None, ("SPIRAL",)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00089007, "frame", 0, 1, ("DERIVED",)),
+        lambda: rt.value_in(context, 0x00189302, "any", 0, None, ("SPIRAL",)),
     )
 
 

@@ -33,28 +33,28 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL or Image Type (0008,0008) Value 1 is ORIGINAL May be present otherwise."
-    return rt.disj(
-        rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
-        rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL",)),
+    return rt.any_of(
+        lambda: rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
+        lambda: rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL",)),
     )
 
 
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL or Image Type (0008,0008) Value 1 is ORIGINAL, and the value of Filter Type (0018,1160) is other than NONE May be present otherwise."
-    return rt.conj(
-        rt.disj(
-            rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
-            rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL",)),
+    return rt.all_of(
+        lambda: rt.any_of(
+            lambda: rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
+            lambda: rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL",)),
         ),
-        rt.neg(rt.value_in(context, 0x00181160, "item", 0, None, ("NONE",))),
+        lambda: rt.neg(rt.value_in(context, 0x00181160, "item", 0, None, ("NONE",))),
     )
 
 
 def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Required if Frame Type (0008,9007) Value 4 of this frame is ENERGY_PROP_WT or Image Type (0008,0008) Value 4 is ENERGY_PROP_WT May be present otherwise."
-    return rt.disj(
-        rt.value_in(context, 0x00089007, "frame", 0, 4, ("ENERGY_PROP_WT",)),
-        rt.value_in(context, 0x00080008, "any", 0, 4, ("ENERGY_PROP_WT",)),
+    return rt.any_of(
+        lambda: rt.value_in(context, 0x00089007, "frame", 0, 4, ("ENERGY_PROP_WT",)),
+        lambda: rt.value_in(context, 0x00080008, "any", 0, 4, ("ENERGY_PROP_WT",)),
     )
 
 

@@ -35,8 +35,8 @@ from dicomstd.specification import (
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if Value Type (0040,A040) is TEXT, NUM, CODE, DATETIME, DATE, TIME, UIDREF, TABLE or PNAME Required if Value Type (0040,A040) is CONTAINER and a heading is present, or this is the Root Content Item Required if Value Type (0040,A040) is COMPOSITE, IMAGE, WAVEFORM, SCOORD, SCOORD3D or TCOORD, and the Purpose of Reference is conveyed in the Concept Name"
-    return rt.disj(
-        rt.value_in(
+    return rt.any_of(
+        lambda: rt.value_in(
             context,
             0x0040A040,
             "item",
@@ -44,10 +44,13 @@ def _condition_1(context: EvaluationContext) -> Truth:
             None,
             ("TEXT", "NUM", "CODE", "DATETIME", "DATE", "TIME", "UIDREF", "TABLE", "PNAME"),
         ),
-        rt.conj(rt.value_in(context, 0x0040A040, "item", 0, None, ("CONTAINER",)), rt.UNKNOWN),
-        rt.UNKNOWN,
-        rt.conj(
-            rt.value_in(
+        lambda: rt.all_of(
+            lambda: rt.value_in(context, 0x0040A040, "item", 0, None, ("CONTAINER",)),
+            lambda: rt.UNKNOWN,
+        ),
+        lambda: rt.UNKNOWN,
+        lambda: rt.all_of(
+            lambda: rt.value_in(
                 context,
                 0x0040A040,
                 "item",
@@ -55,7 +58,7 @@ def _condition_1(context: EvaluationContext) -> Truth:
                 None,
                 ("COMPOSITE", "IMAGE", "WAVEFORM", "SCOORD", "SCOORD3D", "TCOORD"),
             ),
-            rt.UNKNOWN,
+            lambda: rt.UNKNOWN,
         ),
     )
 

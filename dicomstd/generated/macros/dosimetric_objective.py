@@ -36,10 +36,10 @@ from dicomstd.specification import (
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if Dosimetric Objective Parameter Sequence (3010,0070) contains a parameter which represents a dose"
-    return rt.disj(
-        rt.code_in(context, 0x004008EA, "item", 0, (("Gy", "UCUM"),)),
-        rt.code_in(context, 0x0040A043, "item", 0, (("130019", "DCM"),)),
-        rt.UNKNOWN,
+    return rt.any_of(
+        lambda: rt.code_in(context, 0x004008EA, "item", 0, (("Gy", "UCUM"),)),
+        lambda: rt.code_in(context, 0x0040A043, "item", 0, (("130019", "DCM"),)),
+        lambda: rt.UNKNOWN,
     )
 
 

@@ -28,7 +28,9 @@ from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if the conditions in Section C.36.2.2.5.1.1 are satisfied"
-    return rt.disj(rt.compare(context, 0x300A0600, "any", 0, None, "eq", 1.0), rt.UNKNOWN)
+    return rt.any_of(
+        lambda: rt.compare(context, 0x300A0600, "any", 0, None, "eq", 1.0), lambda: rt.UNKNOWN
+    )
 
 
 def _condition_2(context: EvaluationContext) -> Truth:

@@ -28,10 +28,10 @@ from dicomstd.specification import Attribute, AttributeTable, ItemCount, Require
 
 def _condition_1(context: EvaluationContext) -> Truth:
     'Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL, and Dimension Organization Type (0020,9311) is not TILED_FULL, and the SOP Class UID is not: "1.2.840.10008.5.1.4.1.1.2.2 (Legacy Converted Enhanced CT Image Storage)", or "1.2.840.10008.5.1.4.1.1.4.4" (Legacy Converted Enhanced MR Image Storage), or "1.2.840.10008.5.1.4.1.1.128.1" (Legacy Converted Enhanced PET Image Storage), or "1.2.840.10008.5.1.4.1.1.77.1.6" (VL Whole Slide Microscopy Image Storage) May be present otherwise.'
-    return rt.conj(
-        rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
-        rt.neg(rt.value_in(context, 0x00209311, "any", 0, None, ("TILED_FULL",))),
-        rt.neg(
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
+        lambda: rt.neg(rt.value_in(context, 0x00209311, "any", 0, None, ("TILED_FULL",))),
+        lambda: rt.neg(
             rt.sop_class_in(
                 context,
                 (
@@ -47,11 +47,11 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 def _condition_2(context: EvaluationContext) -> Truth:
     'Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL, and Dimension Organization Type (0020,9311) is not TILED_FULL, and the SOP Class UID is not: "1.2.840.10008.5.1.4.1.1.2.2" (Legacy Converted Enhanced CT Image Storage), or "1.2.840.10008.5.1.4.1.1.4.4" (Legacy Converted Enhanced MR Image Storage), or "1.2.840.10008.5.1.4.1.1.128.1" (Legacy Converted Enhanced PET Image Storage), or "1.2.840.10008.5.1.4.1.1.77.1.6" (VL Whole Slide Microscopy Image Storage) or SOP Class UID (0008,0016) is "1.2.840.10008.5.1.4.1.1.6.3" (Photoacoustic Image Storage) May be present otherwise.'
-    return rt.conj(
-        rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
-        rt.neg(rt.value_in(context, 0x00209311, "any", 0, None, ("TILED_FULL",))),
-        rt.disj(
-            rt.neg(
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
+        lambda: rt.neg(rt.value_in(context, 0x00209311, "any", 0, None, ("TILED_FULL",))),
+        lambda: rt.any_of(
+            lambda: rt.neg(
                 rt.sop_class_in(
                     context,
                     (
@@ -62,7 +62,7 @@ def _condition_2(context: EvaluationContext) -> Truth:
                     ),
                 )
             ),
-            rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.6.3",)),
+            lambda: rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.6.3",)),
         ),
     )
 
@@ -74,16 +74,17 @@ def _condition_3(context: EvaluationContext) -> Truth:
 
 def _condition_4(context: EvaluationContext) -> Truth:
     'Required if the value of SOP Class UID (0008,0016) equals "1.2.840.10008.5.1.4.1.1.130" or Functional MR Sequence (0018,9621) is present May be present otherwise'
-    return rt.disj(
-        rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.130",)),
-        rt.present(context, 0x00189621, "any", 0),
+    return rt.any_of(
+        lambda: rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.130",)),
+        lambda: rt.present(context, 0x00189621, "any", 0),
     )
 
 
 def _condition_5(context: EvaluationContext) -> Truth:
     "Required if Stack ID (0020,9056) or Functional MR Sequence (0018,9621) is present"
-    return rt.disj(
-        rt.present(context, 0x00209056, "item", 0), rt.present(context, 0x00189621, "any", 0)
+    return rt.any_of(
+        lambda: rt.present(context, 0x00209056, "item", 0),
+        lambda: rt.present(context, 0x00189621, "any", 0),
     )
 
 

@@ -28,8 +28,8 @@ from dicomstd.specification import Attribute, AttributeTable, Requirement
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if the value of Selector Attribute (0072,0026) is the Data Element Tag of an Attribute that is contained within a Functional Group Sequence."
-    return rt.disj(
-        rt.value_in(
+    return rt.any_of(
+        lambda: rt.value_in(
             context,
             0x00720026,
             "item",
@@ -51,7 +51,7 @@ def _condition_1(context: EvaluationContext) -> Truth:
                 rt.TagValue(0x0020930D),
             ),
         ),
-        rt.UNKNOWN,
+        lambda: rt.UNKNOWN,
     )
 
 

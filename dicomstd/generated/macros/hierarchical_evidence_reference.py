@@ -28,9 +28,9 @@ from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount
 
 def _condition_1(context: EvaluationContext) -> Truth:
     'Required if the Referenced Image Sequence (0008,1140) is present and not empty, and the SOP Class UID of the referencing SOP Instance is not a legacy converted SOP Class (Legacy Converted Enhanced CT Image Storage "1.2.840.10008.5.1.4.1.1.2.2", Legacy Converted Enhanced MR Image Storage "1.2.840.10008.5.1.4.1.1.4.4", Legacy Converted Enhanced PET Image Storage "1.2.840.10008.5.1.4.1.1.128.1") May be present otherwise.'
-    return rt.conj(
-        rt.has_value(context, 0x00081140, "any", 0),
-        rt.neg(
+    return rt.all_of(
+        lambda: rt.has_value(context, 0x00081140, "any", 0),
+        lambda: rt.neg(
             rt.sop_class_in(
                 context,
                 (
@@ -45,9 +45,9 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 def _condition_2(context: EvaluationContext) -> Truth:
     'Required if the Source Image Sequence (0008,2112) is present and not empty, and the SOP Class UID of the referencing SOP Instance is not a legacy converted SOP Class (Legacy Converted Enhanced CT Image Storage "1.2.840.10008.5.1.4.1.1.2.2", Legacy Converted Enhanced MR Image Storage "1.2.840.10008.5.1.4.1.1.4.4", Legacy Converted Enhanced PET Image Storage "1.2.840.10008.5.1.4.1.1.128.1") May be present otherwise.'
-    return rt.conj(
-        rt.has_value(context, 0x00082112, "any", 0),
-        rt.neg(
+    return rt.all_of(
+        lambda: rt.has_value(context, 0x00082112, "any", 0),
+        lambda: rt.neg(
             rt.sop_class_in(
                 context,
                 (

@@ -33,35 +33,35 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if the aspect ratio values do not have a ratio of 1:1 and the physical pixel spacing is not specified by Pixel Spacing (0028,0030), or Imager Pixel Spacing (0018,1164) or Nominal Scanned Pixel Spacing (0018,2010), either for the entire Image or per-frame in a Functional Group Macro"
-    return rt.conj(
-        rt.UNKNOWN,
-        rt.neg(rt.present(context, 0x00280030, "item", 0)),
-        rt.neg(rt.present(context, 0x00181164, "item", 0)),
-        rt.neg(rt.present(context, 0x00182010, "item", 0)),
-        rt.UNKNOWN,
+    return rt.all_of(
+        lambda: rt.UNKNOWN,
+        lambda: rt.neg(rt.present(context, 0x00280030, "item", 0)),
+        lambda: rt.neg(rt.present(context, 0x00181164, "item", 0)),
+        lambda: rt.neg(rt.present(context, 0x00182010, "item", 0)),
+        lambda: rt.UNKNOWN,
     )
 
 
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Photometric Interpretation (0028,0004) has a value of PALETTE COLOR or Pixel Presentation (0008,9205) at the image level equals COLOR or MIXED"
-    return rt.disj(
-        rt.value_in(context, 0x00280004, "item", 0, None, ("PALETTE COLOR",)),
-        rt.value_in(context, 0x00089205, "top", 0, None, ("COLOR", "MIXED")),
+    return rt.any_of(
+        lambda: rt.value_in(context, 0x00280004, "item", 0, None, ("PALETTE COLOR",)),
+        lambda: rt.value_in(context, 0x00089205, "top", 0, None, ("COLOR", "MIXED")),
     )
 
 
 def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Photometric Interpretation (0028,0004) has a value of PALETTE COLOR or Pixel Presentation (0008,9205) at the image level equals COLOR or MIXED"
-    return rt.conj(
-        rt.disj(
-            rt.value_in(context, 0x00280004, "item", 0, None, ("PALETTE COLOR",)),
-            rt.value_in(context, 0x00089205, "top", 0, None, ("COLOR", "MIXED")),
+    return rt.all_of(
+        lambda: rt.any_of(
+            lambda: rt.value_in(context, 0x00280004, "item", 0, None, ("PALETTE COLOR",)),
+            lambda: rt.value_in(context, 0x00089205, "top", 0, None, ("COLOR", "MIXED")),
         ),
-        rt.neg(
-            rt.disj(
-                rt.present(context, 0x00281221, "item", 0),
-                rt.present(context, 0x00281222, "item", 0),
-                rt.present(context, 0x00281223, "item", 0),
+        lambda: rt.neg(
+            rt.any_of(
+                lambda: rt.present(context, 0x00281221, "item", 0),
+                lambda: rt.present(context, 0x00281222, "item", 0),
+                lambda: rt.present(context, 0x00281223, "item", 0),
             )
         ),
     )

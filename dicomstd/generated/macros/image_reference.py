@@ -28,12 +28,12 @@ from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if the Referenced SOP Instance is a multi-frame image and the reference does not apply to all frames, and Referenced Segment Number (0062,000B) is not present."
-    return rt.conj(rt.UNKNOWN, rt.neg(rt.present(context, 0x0062000B, "item", 0)))
+    return rt.all_of(lambda: rt.UNKNOWN, lambda: rt.neg(rt.present(context, 0x0062000B, "item", 0)))
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if the Referenced SOP Instance is a Segmentation and the reference does not apply to all segments and Referenced Frame Number (0008,1160) is not present."
-    return rt.conj(rt.UNKNOWN, rt.neg(rt.present(context, 0x00081160, "item", 0)))
+    return rt.all_of(lambda: rt.UNKNOWN, lambda: rt.neg(rt.present(context, 0x00081160, "item", 0)))
 
 
 IMAGE_REFERENCE_MACRO: Final = AttributeTable(

@@ -38,9 +38,9 @@ def _condition_2(context: EvaluationContext) -> Truth:
 
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required if MR Acquisition Type (0018,0023) equals 3D and Frame Type (0008,9007) Value 1 is ORIGINAL May be present otherwise."
-    return rt.conj(
-        rt.value_in(context, 0x00180023, "any", 0, None, ("3D",)),
-        rt.value_in(context, 0x00089007, "any", 0, 1, ("ORIGINAL",)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00180023, "any", 0, None, ("3D",)),
+        lambda: rt.value_in(context, 0x00089007, "any", 0, 1, ("ORIGINAL",)),
     )
 
 

@@ -28,9 +28,9 @@ from dicomstd.specification import Attribute, AttributeTable, Include, Requireme
 
 def _condition_1(context: EvaluationContext) -> Truth:
     'Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED and SOP Class UID is not "1.2.840.10008.5.1.4.1.1.4.4" (Legacy Converted) May be present otherwise.'
-    return rt.conj(
-        rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
-        rt.neg(rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.4.4",))),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
+        lambda: rt.neg(rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.4.4",))),
     )
 
 

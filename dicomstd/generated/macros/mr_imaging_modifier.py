@@ -33,31 +33,31 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL and Tagging (0018,9028) is GRID or LINE Otherwise may be present if Frame Type (0008,9007) Value 1 is DERIVED and Tagging (0018,9028) is GRID or LINE."
-    return rt.conj(
-        rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
-        rt.value_in(context, 0x00189028, "item", 0, None, ("GRID", "LINE")),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
+        lambda: rt.value_in(context, 0x00189028, "item", 0, None, ("GRID", "LINE")),
     )
 
 
 def _condition_3(context: EvaluationContext) -> Truth:
-    return rt.conj(
-        rt.value_in(context, 0x00089007, "any", 0, 1, ("DERIVED",)),
-        rt.value_in(context, 0x00189028, "item", 0, None, ("GRID", "LINE")),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00089007, "any", 0, 1, ("DERIVED",)),
+        lambda: rt.value_in(context, 0x00189028, "item", 0, None, ("GRID", "LINE")),
     )
 
 
 def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL and Tagging (0018,9028) is GRID Otherwise may be present if Frame Type (0008,9007) Value 1 is DERIVED and Tagging (0018,9028) is GRID."
-    return rt.conj(
-        rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
-        rt.value_in(context, 0x00189028, "item", 0, None, ("GRID",)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
+        lambda: rt.value_in(context, 0x00189028, "item", 0, None, ("GRID",)),
     )
 
 
 def _condition_5(context: EvaluationContext) -> Truth:
-    return rt.conj(
-        rt.value_in(context, 0x00089007, "any", 0, 1, ("DERIVED",)),
-        rt.value_in(context, 0x00189028, "item", 0, None, ("GRID",)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00089007, "any", 0, 1, ("DERIVED",)),
+        lambda: rt.value_in(context, 0x00189028, "item", 0, None, ("GRID",)),
     )
 
 

@@ -33,86 +33,86 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL and Inversion Recovery (0018,9009) equals YES Otherwise may be present if Frame Type (0008,9007) Value 1 is DERIVED and Inversion Recovery (0018,9009) equals YES."
-    return rt.conj(
-        rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
-        rt.value_in(context, 0x00189009, "item", 0, None, ("YES",)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
+        lambda: rt.value_in(context, 0x00189009, "item", 0, None, ("YES",)),
     )
 
 
 def _condition_3(context: EvaluationContext) -> Truth:
-    return rt.conj(
-        rt.value_in(context, 0x00089007, "any", 0, 1, ("DERIVED",)),
-        rt.value_in(context, 0x00189009, "item", 0, None, ("YES",)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00089007, "any", 0, 1, ("DERIVED",)),
+        lambda: rt.value_in(context, 0x00189009, "item", 0, None, ("YES",)),
     )
 
 
 def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL and Flow Compensation (0018,9010) equals other than NONE Otherwise may be present if Frame Type (0008,9007) Value 1 is DERIVED and Flow Compensation (0018,9010) equals other than NONE."
-    return rt.conj(
-        rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
-        rt.neg(rt.value_in(context, 0x00189010, "item", 0, None, ("NONE",))),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
+        lambda: rt.neg(rt.value_in(context, 0x00189010, "item", 0, None, ("NONE",))),
     )
 
 
 def _condition_5(context: EvaluationContext) -> Truth:
-    return rt.conj(
-        rt.value_in(context, 0x00089007, "any", 0, 1, ("DERIVED",)),
-        rt.neg(rt.value_in(context, 0x00189010, "item", 0, None, ("NONE",))),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00089007, "any", 0, 1, ("DERIVED",)),
+        lambda: rt.neg(rt.value_in(context, 0x00189010, "item", 0, None, ("NONE",))),
     )
 
 
 def _condition_6(context: EvaluationContext) -> Truth:
     "Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL and Echo Pulse Sequence (0018,9008) equals GRADIENT or BOTH Otherwise may be present if Frame Type (0008,9007) Value 1 is DERIVED and Echo Pulse Sequence (0018,9008) equals GRADIENT or BOTH."
-    return rt.conj(
-        rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
-        rt.value_in(context, 0x00189008, "any", 0, None, ("GRADIENT", "BOTH")),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
+        lambda: rt.value_in(context, 0x00189008, "any", 0, None, ("GRADIENT", "BOTH")),
     )
 
 
 def _condition_7(context: EvaluationContext) -> Truth:
-    return rt.conj(
-        rt.value_in(context, 0x00089007, "any", 0, 1, ("DERIVED",)),
-        rt.value_in(context, 0x00189008, "any", 0, None, ("GRADIENT", "BOTH")),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00089007, "any", 0, 1, ("DERIVED",)),
+        lambda: rt.value_in(context, 0x00189008, "any", 0, None, ("GRADIENT", "BOTH")),
     )
 
 
 def _condition_8(context: EvaluationContext) -> Truth:
     "Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL and Partial Fourier (0018,9081) equals YES Otherwise may be present if Frame Type (0008,9007) Value 1 is DERIVED and Partial Fourier (0018,9081) equals YES."
-    return rt.conj(
-        rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
-        rt.value_in(context, 0x00189081, "item", 0, None, ("YES",)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
+        lambda: rt.value_in(context, 0x00189081, "item", 0, None, ("YES",)),
     )
 
 
 def _condition_9(context: EvaluationContext) -> Truth:
-    return rt.conj(
-        rt.value_in(context, 0x00089007, "any", 0, 1, ("DERIVED",)),
-        rt.value_in(context, 0x00189081, "item", 0, None, ("YES",)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00089007, "any", 0, 1, ("DERIVED",)),
+        lambda: rt.value_in(context, 0x00189081, "item", 0, None, ("YES",)),
     )
 
 
 def _condition_10(context: EvaluationContext) -> Truth:
     "Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL and Parallel Acquisition (0018,9077) equals YES Otherwise may be present if Frame Type (0008,9007) Value 1 is DERIVED and Parallel Acquisition (0018,9077) equals YES."
-    return rt.conj(
-        rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
-        rt.value_in(context, 0x00189077, "item", 0, None, ("YES",)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
+        lambda: rt.value_in(context, 0x00189077, "item", 0, None, ("YES",)),
     )
 
 
 def _condition_11(context: EvaluationContext) -> Truth:
-    return rt.conj(
-        rt.value_in(context, 0x00089007, "any", 0, 1, ("DERIVED",)),
-        rt.value_in(context, 0x00189077, "item", 0, None, ("YES",)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00089007, "any", 0, 1, ("DERIVED",)),
+        lambda: rt.value_in(context, 0x00189077, "item", 0, None, ("YES",)),
     )
 
 
 def _condition_12(context: EvaluationContext) -> Truth:
     "required for MR Spectroscopy SOP Instances Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL and Parallel Acquisition (0018,9077) equals YES Otherwise may be present if Frame Type (0008,9007) Value 1 is DERIVED and Parallel Acquisition (0018,9077) equals YES."
-    return rt.disj(
-        rt.UNKNOWN,
-        rt.conj(
-            rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
-            rt.value_in(context, 0x00189077, "item", 0, None, ("YES",)),
+    return rt.any_of(
+        lambda: rt.UNKNOWN,
+        lambda: rt.all_of(
+            lambda: rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
+            lambda: rt.value_in(context, 0x00189077, "item", 0, None, ("YES",)),
         ),
     )
 

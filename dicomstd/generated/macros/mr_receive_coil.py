@@ -33,9 +33,9 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Frame Type (0008,9007) Value 1 of this frame is ORIGINAL and Receive Coil Type (0018,9043) equals MULTICOIL May be present otherwise only if Receive Coil Type (0018,9043) equals MULTICOIL."
-    return rt.conj(
-        rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
-        rt.value_in(context, 0x00189043, "item", 0, None, ("MULTICOIL",)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
+        lambda: rt.value_in(context, 0x00189043, "item", 0, None, ("MULTICOIL",)),
     )
 
 

@@ -33,9 +33,9 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if MR Spectroscopy Acquisition Type (0018,9200) equals PLANE and Frame Type (0008,9007) Value 1 is ORIGINAL May be present otherwise."
-    return rt.conj(
-        rt.value_in(context, 0x00189200, "any", 0, None, ("PLANE",)),
-        rt.value_in(context, 0x00089007, "any", 0, 1, ("ORIGINAL",)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00189200, "any", 0, None, ("PLANE",)),
+        lambda: rt.value_in(context, 0x00089007, "any", 0, 1, ("ORIGINAL",)),
     )
 
 

@@ -33,12 +33,12 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if the system is capable of calculating Gradient Output (0018,9182)."
-    return rt.disj(rt.present(context, 0x00189182, "item", 0), rt.UNKNOWN)
+    return rt.any_of(lambda: rt.present(context, 0x00189182, "item", 0), lambda: rt.UNKNOWN)
 
 
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required if the system is capable of calculating Gradient Output (0018,9182)."
-    return rt.disj(rt.present(context, 0x00189180, "item", 0), rt.UNKNOWN)
+    return rt.any_of(lambda: rt.present(context, 0x00189180, "item", 0), lambda: rt.UNKNOWN)
 
 
 MR_TIMING_AND_RELATED_PARAMETERS_MACRO: Final = AttributeTable(

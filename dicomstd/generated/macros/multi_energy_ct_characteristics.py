@@ -28,18 +28,18 @@ from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if Image Type (0008,0008) Value 4 in the CT Image IOD, Image Type (0008,0008) Value 5 in the Enhanced CT Image IOD or Frame Type (0008,9007) Value 5 in the Enhanced CT Image IOD Frame is EQUAL to VMI May be present otherwise"
-    return rt.disj(
-        rt.conj(
-            rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.2",)),
-            rt.value_in(context, 0x00080008, "any", 0, 4, ("VMI",)),
+    return rt.any_of(
+        lambda: rt.all_of(
+            lambda: rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.2",)),
+            lambda: rt.value_in(context, 0x00080008, "any", 0, 4, ("VMI",)),
         ),
-        rt.conj(
-            rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.2.1",)),
-            rt.value_in(context, 0x00080008, "any", 0, 5, ("VMI",)),
+        lambda: rt.all_of(
+            lambda: rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.2.1",)),
+            lambda: rt.value_in(context, 0x00080008, "any", 0, 5, ("VMI",)),
         ),
-        rt.conj(
-            rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.2.1",)),
-            rt.value_in(context, 0x00089007, "frame", 0, 5, ("VMI",)),
+        lambda: rt.all_of(
+            lambda: rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.2.1",)),
+            lambda: rt.value_in(context, 0x00089007, "frame", 0, 5, ("VMI",)),
         ),
     )
 

@@ -40,9 +40,9 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Measured Value Sequence (0040,A300) is empty."
-    return rt.conj(
-        rt.present(context, 0x0040A300, "item", 0),
-        rt.neg(rt.has_value(context, 0x0040A300, "item", 0)),
+    return rt.all_of(
+        lambda: rt.present(context, 0x0040A300, "item", 0),
+        lambda: rt.neg(rt.has_value(context, 0x0040A300, "item", 0)),
     )
 
 

@@ -28,15 +28,15 @@ from dicomstd.specification import Attribute, AttributeTable, Requirement
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if segmented data is NOT used in an Image IOD or Color Palette IOD, or if the IOD is a Presentation State IOD"
-    return rt.disj(
-        rt.neg(
-            rt.disj(
-                rt.present(context, 0x00281221, "item", 0),
-                rt.present(context, 0x00281222, "item", 0),
-                rt.present(context, 0x00281223, "item", 0),
+    return rt.any_of(
+        lambda: rt.neg(
+            rt.any_of(
+                lambda: rt.present(context, 0x00281221, "item", 0),
+                lambda: rt.present(context, 0x00281222, "item", 0),
+                lambda: rt.present(context, 0x00281223, "item", 0),
             )
         ),
-        rt.sop_class_in(
+        lambda: rt.sop_class_in(
             context,
             (
                 "1.2.840.10008.5.1.4.1.1.11.3",
@@ -49,13 +49,13 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if segmented data is used in an Image IOD or Color Palette IOD; shall not be present in a Presentation State IOD"
-    return rt.conj(
-        rt.disj(
-            rt.present(context, 0x00281221, "item", 0),
-            rt.present(context, 0x00281222, "item", 0),
-            rt.present(context, 0x00281223, "item", 0),
+    return rt.all_of(
+        lambda: rt.any_of(
+            lambda: rt.present(context, 0x00281221, "item", 0),
+            lambda: rt.present(context, 0x00281222, "item", 0),
+            lambda: rt.present(context, 0x00281223, "item", 0),
         ),
-        rt.neg(
+        lambda: rt.neg(
             rt.sop_class_in(
                 context,
                 (

@@ -28,7 +28,9 @@ from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if Value 1 of Image Type (0008,0008) has the value ORIGINAL or the current Instance was derived from an Instance where Referenced Defined Device Index (300A,0602) was present in the Imaging Source Position Sequence (3002,010D) May be present otherwise."
-    return rt.disj(rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL",)), rt.UNKNOWN)
+    return rt.any_of(
+        lambda: rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL",)), lambda: rt.UNKNOWN
+    )
 
 
 PARAMETERIZED_RT_IMAGING_GEOMETRY_MACRO: Final = AttributeTable(

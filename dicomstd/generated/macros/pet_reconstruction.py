@@ -38,39 +38,39 @@ def _condition_2(context: EvaluationContext) -> Truth:
 
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Frame Type (0008,9007) Value 1 equals ORIGINAL and Iterative Reconstruction Method (0018,9769) equals YES May be present otherwise."
-    return rt.conj(
-        rt.value_in(context, 0x00089007, "any", 0, 1, ("ORIGINAL",)),
-        rt.value_in(context, 0x00189769, "item", 0, None, ("YES",)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00089007, "any", 0, 1, ("ORIGINAL",)),
+        lambda: rt.value_in(context, 0x00189769, "item", 0, None, ("YES",)),
     )
 
 
 def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Frame Type (0008,9007) Value 1 equals ORIGINAL and Reconstruction Field of View (0018,9317) is not present Otherwise may be present if Frame Type (0008,9007) Value 1 equals DERIVED and Reconstruction Field of View (0018,9317) is not present."
-    return rt.conj(
-        rt.value_in(context, 0x00089007, "any", 0, 1, ("ORIGINAL",)),
-        rt.neg(rt.present(context, 0x00189317, "item", 0)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00089007, "any", 0, 1, ("ORIGINAL",)),
+        lambda: rt.neg(rt.present(context, 0x00189317, "item", 0)),
     )
 
 
 def _condition_5(context: EvaluationContext) -> Truth:
-    return rt.conj(
-        rt.value_in(context, 0x00089007, "any", 0, 1, ("DERIVED",)),
-        rt.neg(rt.present(context, 0x00189317, "item", 0)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00089007, "any", 0, 1, ("DERIVED",)),
+        lambda: rt.neg(rt.present(context, 0x00189317, "item", 0)),
     )
 
 
 def _condition_6(context: EvaluationContext) -> Truth:
     "Required if Image Type (0008,9007) Value 1 equals ORIGINAL and Reconstruction Diameter (0018,1100) is not present Otherwise may be present if Frame Type (0008,9007) Value 1 equals DERIVED and Reconstruction Diameter (0018,1100) is not present."
-    return rt.conj(
-        rt.value_in(context, 0x00089007, "any", 0, 1, ("ORIGINAL",)),
-        rt.neg(rt.present(context, 0x00181100, "item", 0)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00089007, "any", 0, 1, ("ORIGINAL",)),
+        lambda: rt.neg(rt.present(context, 0x00181100, "item", 0)),
     )
 
 
 def _condition_7(context: EvaluationContext) -> Truth:
-    return rt.conj(
-        rt.value_in(context, 0x00089007, "any", 0, 1, ("DERIVED",)),
-        rt.neg(rt.present(context, 0x00181100, "item", 0)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00089007, "any", 0, 1, ("DERIVED",)),
+        lambda: rt.neg(rt.present(context, 0x00181100, "item", 0)),
     )
 
 

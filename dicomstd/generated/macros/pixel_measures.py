@@ -28,56 +28,58 @@ from dicomstd.specification import Attribute, AttributeTable, ItemCount, Require
 
 def _condition_1(context: EvaluationContext) -> Truth:
     'Required if: Volumetric Properties (0008,9206) is other than DISTORTED or SAMPLED, and Image Type (0008,0008) Value 3 is not LABEL or OVERVIEW, or SOP Class UID is Segmentation Storage ("1.2.840.10008.5.1.4.1.1.66.4") and Frame of Reference UID (0020,0052) is present, or SOP Class UID is Ophthalmic Tomography Image Storage ("1.2.840.10008.5.1.4.1.1.77.1.5.4") and Ophthalmic Volumetric Properties Flag (0022,1622) is YES, or SOP Class UID is Ophthalmic Optical Coherence Tomography B-scan Volume Analysis Storage ("1.2.840.10008.5.1.4.1.1.77.1.5.8"), or SOP Class UID is Enhanced RT Image ("1.2.840.10008.5.1.4.1.1.481.23"), or SOP Class UID is Enhanced Continuous RT Image ("1.2.840.10008.5.1.4.1.1.481.24") May be present otherwise.'
-    return rt.disj(
-        rt.conj(
-            rt.neg(rt.value_in(context, 0x00089206, "any", 0, None, ("DISTORTED", "SAMPLED"))),
-            rt.neg(rt.value_in(context, 0x00080008, "any", 0, 3, ("LABEL", "OVERVIEW"))),
+    return rt.any_of(
+        lambda: rt.all_of(
+            lambda: rt.neg(
+                rt.value_in(context, 0x00089206, "any", 0, None, ("DISTORTED", "SAMPLED"))
+            ),
+            lambda: rt.neg(rt.value_in(context, 0x00080008, "any", 0, 3, ("LABEL", "OVERVIEW"))),
         ),
-        rt.conj(
-            rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.66.4",)),
-            rt.present(context, 0x00200052, "any", 0),
+        lambda: rt.all_of(
+            lambda: rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.66.4",)),
+            lambda: rt.present(context, 0x00200052, "any", 0),
         ),
-        rt.conj(
-            rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.77.1.5.4",)),
-            rt.value_in(context, 0x00221622, "any", 0, None, ("YES",)),
+        lambda: rt.all_of(
+            lambda: rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.77.1.5.4",)),
+            lambda: rt.value_in(context, 0x00221622, "any", 0, None, ("YES",)),
         ),
-        rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.77.1.5.8",)),
-        rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.481.23",)),
-        rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.481.24",)),
+        lambda: rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.77.1.5.8",)),
+        lambda: rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.481.23",)),
+        lambda: rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.481.24",)),
     )
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
     'Required if: Volumetric Properties (0008,9206) is VOLUME or SAMPLED, and Image Type (0008,0008) Value 3 is not LABEL or OVERVIEW, or SOP Class UID is Segmentation Storage ("1.2.840.10008.5.1.4.1.1.66.4") and Frame of Reference UID (0020,0052) is present, or SOP Class UID is Ophthalmic Tomography Image Storage ("1.2.840.10008.5.1.4.1.1.77.1.5.4") and Ophthalmic Volumetric Properties Flag (0022,1622) is YES, or SOP Class UID is Ophthalmic Optical Coherence Tomography B-scan Volume Analysis Storage ("1.2.840.10008.5.1.4.1.1.77.1.5.8") May be present otherwise, if SOP Class UID is not Enhanced RT Image ("1.2.840.10008.5.1.4.1.1.481.23"), and SOP Class UID is not Enhanced Continuous RT Image ("1.2.840.10008.5.1.4.1.1.481.24").'
-    return rt.disj(
-        rt.conj(
-            rt.value_in(context, 0x00089206, "any", 0, None, ("VOLUME", "SAMPLED")),
-            rt.neg(rt.value_in(context, 0x00080008, "any", 0, 3, ("LABEL", "OVERVIEW"))),
+    return rt.any_of(
+        lambda: rt.all_of(
+            lambda: rt.value_in(context, 0x00089206, "any", 0, None, ("VOLUME", "SAMPLED")),
+            lambda: rt.neg(rt.value_in(context, 0x00080008, "any", 0, 3, ("LABEL", "OVERVIEW"))),
         ),
-        rt.conj(
-            rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.66.4",)),
-            rt.present(context, 0x00200052, "any", 0),
+        lambda: rt.all_of(
+            lambda: rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.66.4",)),
+            lambda: rt.present(context, 0x00200052, "any", 0),
         ),
-        rt.conj(
-            rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.77.1.5.4",)),
-            rt.value_in(context, 0x00221622, "any", 0, None, ("YES",)),
+        lambda: rt.all_of(
+            lambda: rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.77.1.5.4",)),
+            lambda: rt.value_in(context, 0x00221622, "any", 0, None, ("YES",)),
         ),
-        rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.77.1.5.8",)),
+        lambda: rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.77.1.5.8",)),
     )
 
 
 def _condition_3(context: EvaluationContext) -> Truth:
-    return rt.conj(
-        rt.neg(rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.481.23",))),
-        rt.neg(rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.481.24",))),
+    return rt.all_of(
+        lambda: rt.neg(rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.481.23",))),
+        lambda: rt.neg(rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.481.24",))),
     )
 
 
 def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Dimension Organization Type (0020,9311) is TILED_FULL and Total Pixel Matrix Focal Planes (0048,0303) is greater than 1 May be present otherwise"
-    return rt.conj(
-        rt.value_in(context, 0x00209311, "any", 0, None, ("TILED_FULL",)),
-        rt.compare(context, 0x00480303, "any", 0, None, "gt", 1.0),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00209311, "any", 0, None, ("TILED_FULL",)),
+        lambda: rt.compare(context, 0x00480303, "any", 0, None, "gt", 1.0),
     )
 
 

@@ -28,22 +28,22 @@ from dicomstd.specification import Attribute, AttributeTable, ItemCount, Require
 
 def _condition_1(context: EvaluationContext) -> Truth:
     'Required if: Frame Type (0008,9007) Value 1 of this frame is ORIGINAL and Volumetric Properties (0008,9206) of this frame is other than DISTORTED, or SOP Class UID is Segmentation Storage ("1.2.840.10008.5.1.4.1.1.66.4") and Frame of Reference UID (0020,0052) is present, or SOP Class UID is Ophthalmic Tomography Image Storage ("1.2.840.10008.5.1.4.1.1.77.1.5.4") and Ophthalmic Volumetric Properties Flag (0022,1622) is YES, or SOP Class UID is Ophthalmic Optical Coherence Tomography B-scan Volume Analysis Storage ("1.2.840.10008.5.1.4.1.1.77.1.5.8"), or SOP Class UID is Enhanced RT Image ("1.2.840.10008.5.1.4.1.1.481.23"), or SOP Class UID is Enhanced Continuous RT Image ("1.2.840.10008.5.1.4.1.1.481.24") May be present otherwise.'
-    return rt.disj(
-        rt.conj(
-            rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
-            rt.neg(rt.value_in(context, 0x00089206, "frame", 0, None, ("DISTORTED",))),
+    return rt.any_of(
+        lambda: rt.all_of(
+            lambda: rt.value_in(context, 0x00089007, "frame", 0, 1, ("ORIGINAL",)),
+            lambda: rt.neg(rt.value_in(context, 0x00089206, "frame", 0, None, ("DISTORTED",))),
         ),
-        rt.conj(
-            rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.66.4",)),
-            rt.present(context, 0x00200052, "any", 0),
+        lambda: rt.all_of(
+            lambda: rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.66.4",)),
+            lambda: rt.present(context, 0x00200052, "any", 0),
         ),
-        rt.conj(
-            rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.77.1.5.4",)),
-            rt.value_in(context, 0x00221622, "any", 0, None, ("YES",)),
+        lambda: rt.all_of(
+            lambda: rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.77.1.5.4",)),
+            lambda: rt.value_in(context, 0x00221622, "any", 0, None, ("YES",)),
         ),
-        rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.77.1.5.8",)),
-        rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.481.23",)),
-        rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.481.24",)),
+        lambda: rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.77.1.5.8",)),
+        lambda: rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.481.23",)),
+        lambda: rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.481.24",)),
     )
 
 

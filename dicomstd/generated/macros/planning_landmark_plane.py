@@ -28,29 +28,31 @@ from dicomstd.specification import Attribute, AttributeTable, ItemCount, Require
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if 3D Plane Origin (0068,6610) is not present and HPGL Document Sequence (0068,62C0) is present May be present if 3D Plane Origin (0068,6610) is present and HPGL Document Sequence (0068,62C0) is present."
-    return rt.conj(
-        rt.neg(rt.present(context, 0x00686610, "item", 0)),
-        rt.present(context, 0x006862C0, "any", 0),
+    return rt.all_of(
+        lambda: rt.neg(rt.present(context, 0x00686610, "item", 0)),
+        lambda: rt.present(context, 0x006862C0, "any", 0),
     )
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
-    return rt.conj(
-        rt.present(context, 0x00686610, "item", 0), rt.present(context, 0x006862C0, "any", 0)
+    return rt.all_of(
+        lambda: rt.present(context, 0x00686610, "item", 0),
+        lambda: rt.present(context, 0x006862C0, "any", 0),
     )
 
 
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required if 2D Plane Coordinates Sequence (0068,65E0) is not present and Implant Template 3D Model Surface Number (0068,6350) is present May be present if 2D Plane Coordinates Sequence (0068,65E0) is present and Implant Template 3D Model Surface Number (0068,6350) is present."
-    return rt.conj(
-        rt.neg(rt.present(context, 0x006865E0, "item", 0)),
-        rt.present(context, 0x00686350, "any", 0),
+    return rt.all_of(
+        lambda: rt.neg(rt.present(context, 0x006865E0, "item", 0)),
+        lambda: rt.present(context, 0x00686350, "any", 0),
     )
 
 
 def _condition_4(context: EvaluationContext) -> Truth:
-    return rt.conj(
-        rt.present(context, 0x006865E0, "item", 0), rt.present(context, 0x00686350, "any", 0)
+    return rt.all_of(
+        lambda: rt.present(context, 0x006865E0, "item", 0),
+        lambda: rt.present(context, 0x00686350, "any", 0),
     )
 
 

@@ -33,9 +33,9 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Minimum Nominal Energy (300A,0681) and Maximum Nominal Energy (300A,0682) are not present"
-    return rt.conj(
-        rt.neg(rt.present(context, 0x300A0681, "item", 0)),
-        rt.neg(rt.present(context, 0x300A0682, "item", 0)),
+    return rt.all_of(
+        lambda: rt.neg(rt.present(context, 0x300A0681, "item", 0)),
+        lambda: rt.neg(rt.present(context, 0x300A0682, "item", 0)),
     )
 
 

@@ -35,19 +35,19 @@ from dicomstd.specification import (
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if Pixel Data (7FE0,0010) or Real World Value LUT Data (0040,9212) is present or Double Float Real World Value First Value Mapped (0040,9214) is absent"
-    return rt.disj(
-        rt.present(context, 0x7FE00010, "any", 0),
-        rt.present(context, 0x00409212, "item", 0),
-        rt.neg(rt.present(context, 0x00409214, "item", 0)),
+    return rt.any_of(
+        lambda: rt.present(context, 0x7FE00010, "any", 0),
+        lambda: rt.present(context, 0x00409212, "item", 0),
+        lambda: rt.neg(rt.present(context, 0x00409214, "item", 0)),
     )
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Pixel Data (7FE0,0010) or Real World Value LUT Data (0040,9212) is present or Double Float Real World Value Last Value Mapped (0040,9213) is absent"
-    return rt.disj(
-        rt.present(context, 0x7FE00010, "any", 0),
-        rt.present(context, 0x00409212, "item", 0),
-        rt.neg(rt.present(context, 0x00409213, "item", 0)),
+    return rt.any_of(
+        lambda: rt.present(context, 0x7FE00010, "any", 0),
+        lambda: rt.present(context, 0x00409212, "item", 0),
+        lambda: rt.neg(rt.present(context, 0x00409213, "item", 0)),
     )
 
 
@@ -63,10 +63,10 @@ def _condition_4(context: EvaluationContext) -> Truth:
 
 def _condition_5(context: EvaluationContext) -> Truth:
     "Required if Float Pixel Data (7FE0,0008) or Double Float Pixel Data (7FE0,0009) are present or Real World Value LUT Data (0040,9212) is not present."
-    return rt.disj(
-        rt.present(context, 0x7FE00008, "any", 0),
-        rt.present(context, 0x7FE00009, "any", 0),
-        rt.neg(rt.present(context, 0x00409212, "item", 0)),
+    return rt.any_of(
+        lambda: rt.present(context, 0x7FE00008, "any", 0),
+        lambda: rt.present(context, 0x7FE00009, "any", 0),
+        lambda: rt.neg(rt.present(context, 0x00409212, "item", 0)),
     )
 
 

@@ -28,7 +28,9 @@ from dicomstd.specification import Attribute, AttributeTable, ItemCount, Require
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if Type of Instances (0040,E020) is DICOM and the Information Model of the referenced Instance contains the Study IE."
-    return rt.conj(rt.value_in(context, 0x0040E020, "item", 0, None, ("DICOM",)), rt.UNKNOWN)
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x0040E020, "item", 0, None, ("DICOM",)), lambda: rt.UNKNOWN
+    )
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
@@ -38,61 +40,61 @@ def _condition_2(context: EvaluationContext) -> Truth:
 
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required if the Referenced SOP Instance is a multi-frame image and the reference does not apply to all frames, and Referenced Segment Number (0062,000B) is not present."
-    return rt.conj(rt.UNKNOWN, rt.neg(rt.present(context, 0x0062000B, "item", 0)))
+    return rt.all_of(lambda: rt.UNKNOWN, lambda: rt.neg(rt.present(context, 0x0062000B, "item", 0)))
 
 
 def _condition_4(context: EvaluationContext) -> Truth:
     "Required if the Referenced SOP Instance is a Segmentation and the reference does not apply to all segments and Referenced Frame Number (0008,1160) is not present."
-    return rt.conj(rt.UNKNOWN, rt.neg(rt.present(context, 0x00081160, "item", 0)))
+    return rt.all_of(lambda: rt.UNKNOWN, lambda: rt.neg(rt.present(context, 0x00081160, "item", 0)))
 
 
 def _condition_5(context: EvaluationContext) -> Truth:
     "Required if DICOM Media Retrieval Sequence (0040,E022), WADO Retrieval Sequence (0040,E023), WADO-RS Retrieval Sequence (0040,E025) and XDS Retrieval Sequence (0040,E024) are not present May be present otherwise"
-    return rt.conj(
-        rt.neg(rt.present(context, 0x0040E022, "item", 0)),
-        rt.neg(rt.present(context, 0x0040E023, "item", 0)),
-        rt.neg(rt.present(context, 0x0040E025, "item", 0)),
-        rt.neg(rt.present(context, 0x0040E024, "item", 0)),
+    return rt.all_of(
+        lambda: rt.neg(rt.present(context, 0x0040E022, "item", 0)),
+        lambda: rt.neg(rt.present(context, 0x0040E023, "item", 0)),
+        lambda: rt.neg(rt.present(context, 0x0040E025, "item", 0)),
+        lambda: rt.neg(rt.present(context, 0x0040E024, "item", 0)),
     )
 
 
 def _condition_6(context: EvaluationContext) -> Truth:
     "Required if DICOM Retrieval Sequence (0040,E021), WADO Retrieval Sequence (0040,E023), and WADO-RS Retrieval Sequence (0040,E025) and XDS Retrieval Sequence (0040,E024) are not present May be present otherwise"
-    return rt.conj(
-        rt.neg(rt.present(context, 0x0040E021, "item", 0)),
-        rt.neg(rt.present(context, 0x0040E023, "item", 0)),
-        rt.neg(rt.present(context, 0x0040E025, "item", 0)),
-        rt.neg(rt.present(context, 0x0040E024, "item", 0)),
+    return rt.all_of(
+        lambda: rt.neg(rt.present(context, 0x0040E021, "item", 0)),
+        lambda: rt.neg(rt.present(context, 0x0040E023, "item", 0)),
+        lambda: rt.neg(rt.present(context, 0x0040E025, "item", 0)),
+        lambda: rt.neg(rt.present(context, 0x0040E024, "item", 0)),
     )
 
 
 def _condition_7(context: EvaluationContext) -> Truth:
     "Required if DICOM Retrieval Sequence (0040,E021), DICOM Media Retrieval Sequence (0040,E022), WADO-RS Retrieval Sequence (0040,E025) and XDS Retrieval Sequence (0040,E024) are not present May be present otherwise"
-    return rt.conj(
-        rt.neg(rt.present(context, 0x0040E021, "item", 0)),
-        rt.neg(rt.present(context, 0x0040E022, "item", 0)),
-        rt.neg(rt.present(context, 0x0040E025, "item", 0)),
-        rt.neg(rt.present(context, 0x0040E024, "item", 0)),
+    return rt.all_of(
+        lambda: rt.neg(rt.present(context, 0x0040E021, "item", 0)),
+        lambda: rt.neg(rt.present(context, 0x0040E022, "item", 0)),
+        lambda: rt.neg(rt.present(context, 0x0040E025, "item", 0)),
+        lambda: rt.neg(rt.present(context, 0x0040E024, "item", 0)),
     )
 
 
 def _condition_8(context: EvaluationContext) -> Truth:
     "Required if DICOM Retrieval Sequence (0040,E021), DICOM Media Retrieval Sequence (0040,E022), WADO-RS Retrieval Sequence (0040,E025) and WADO Retrieval Sequence (0040,E023) are not present May be present otherwise"
-    return rt.conj(
-        rt.neg(rt.present(context, 0x0040E021, "item", 0)),
-        rt.neg(rt.present(context, 0x0040E022, "item", 0)),
-        rt.neg(rt.present(context, 0x0040E025, "item", 0)),
-        rt.neg(rt.present(context, 0x0040E023, "item", 0)),
+    return rt.all_of(
+        lambda: rt.neg(rt.present(context, 0x0040E021, "item", 0)),
+        lambda: rt.neg(rt.present(context, 0x0040E022, "item", 0)),
+        lambda: rt.neg(rt.present(context, 0x0040E025, "item", 0)),
+        lambda: rt.neg(rt.present(context, 0x0040E023, "item", 0)),
     )
 
 
 def _condition_9(context: EvaluationContext) -> Truth:
     "Required if DICOM Retrieval Sequence (0040,E021), DICOM Media Retrieval Sequence (0040,E022), WADO Retrieval Sequence (0040,E023) and XDS Retrieval Sequence (0040,E024) are not present May be present otherwise"
-    return rt.conj(
-        rt.neg(rt.present(context, 0x0040E021, "item", 0)),
-        rt.neg(rt.present(context, 0x0040E022, "item", 0)),
-        rt.neg(rt.present(context, 0x0040E023, "item", 0)),
-        rt.neg(rt.present(context, 0x0040E024, "item", 0)),
+    return rt.all_of(
+        lambda: rt.neg(rt.present(context, 0x0040E021, "item", 0)),
+        lambda: rt.neg(rt.present(context, 0x0040E022, "item", 0)),
+        lambda: rt.neg(rt.present(context, 0x0040E023, "item", 0)),
+        lambda: rt.neg(rt.present(context, 0x0040E024, "item", 0)),
     )
 
 

@@ -28,7 +28,7 @@ from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if procedure was scheduled May be present otherwise"
-    return rt.disj(rt.has_value(context, 0x00400009, "item", 0), rt.UNKNOWN)
+    return rt.any_of(lambda: rt.has_value(context, 0x00400009, "item", 0), lambda: rt.UNKNOWN)
 
 
 REQUEST_ATTRIBUTES_MACRO: Final = AttributeTable(

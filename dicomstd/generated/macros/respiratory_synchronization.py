@@ -28,11 +28,11 @@ from dicomstd.specification import Attribute, AttributeTable, ItemCount, Require
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if Respiratory Motion Compensation Technique (0018,9170) equals other than NONE or REALTIME and Respiratory Trigger Type (0020,9250) is absent or has a value of TIME or BOTH."
-    return rt.conj(
-        rt.neg(rt.value_in(context, 0x00189170, "any", 0, None, ("NONE", "REALTIME"))),
-        rt.disj(
-            rt.neg(rt.present(context, 0x00209250, "any", 0)),
-            rt.value_in(context, 0x00209250, "any", 0, None, ("TIME", "BOTH")),
+    return rt.all_of(
+        lambda: rt.neg(rt.value_in(context, 0x00189170, "any", 0, None, ("NONE", "REALTIME"))),
+        lambda: rt.any_of(
+            lambda: rt.neg(rt.present(context, 0x00209250, "any", 0)),
+            lambda: rt.value_in(context, 0x00209250, "any", 0, None, ("TIME", "BOTH")),
         ),
     )
 

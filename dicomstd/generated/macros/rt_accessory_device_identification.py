@@ -43,7 +43,7 @@ def _condition_3(context: EvaluationContext) -> Truth:
 
 def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Referenced RT Accessory Holder Device Index (300A,060E) is present and has a value and the referenced RT Accessory Holder Device contains an RT Accessory Holder Slot Sequence (300A,0610)."
-    return rt.conj(rt.has_value(context, 0x300A060E, "item", 0), rt.UNKNOWN)
+    return rt.all_of(lambda: rt.has_value(context, 0x300A060E, "item", 0), lambda: rt.UNKNOWN)
 
 
 RT_ACCESSORY_DEVICE_IDENTIFICATION_MACRO: Final = AttributeTable(

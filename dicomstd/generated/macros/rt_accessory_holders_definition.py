@@ -41,9 +41,9 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if RT Radiation Physical and Geometric Content Detail Flag (300A,0638) equals FULL and RT Accessory Holder Slot Existence Flag (300A,060F) has the value YES. May be present if RT Accessory Holder Slot Existence Flag (300A,060F) has the value YES"
-    return rt.conj(
-        rt.value_in(context, 0x300A0638, "any", 0, None, ("FULL",)),
-        rt.value_in(context, 0x300A060F, "item", 0, None, ("YES",)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x300A0638, "any", 0, None, ("FULL",)),
+        lambda: rt.value_in(context, 0x300A060F, "item", 0, None, ("YES",)),
     )
 
 

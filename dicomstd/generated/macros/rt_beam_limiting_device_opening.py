@@ -33,9 +33,11 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Number of RT Beam Limiting Device Openings (300A,0657) is present and has a non-zero value and the conditions in Section C.36.2.2.5.1.1 are satisfied"
-    return rt.conj(
-        rt.compare(context, 0x300A0657, "item", 0, None, "ne", 0.0),
-        rt.disj(rt.compare(context, 0x300A0600, "any", 0, None, "eq", 1.0), rt.UNKNOWN),
+    return rt.all_of(
+        lambda: rt.compare(context, 0x300A0657, "item", 0, None, "ne", 0.0),
+        lambda: rt.any_of(
+            lambda: rt.compare(context, 0x300A0600, "any", 0, None, "eq", 1.0), lambda: rt.UNKNOWN
+        ),
     )
 
 

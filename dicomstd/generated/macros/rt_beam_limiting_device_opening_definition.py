@@ -28,26 +28,32 @@ from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if the conditions in Section C.36.2.2.5.1.1 are satisfied."
-    return rt.disj(rt.compare(context, 0x300A0600, "any", 0, None, "eq", 1.0), rt.UNKNOWN)
+    return rt.any_of(
+        lambda: rt.compare(context, 0x300A0600, "any", 0, None, "eq", 1.0), lambda: rt.UNKNOWN
+    )
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
     'Required if the conditions in Section C.36.2.2.5.1.1 are satisfied and if Device Type Code Sequence contains (130330, DCM, "Jaw Pair"), (130331, DCM, "Leaf Pairs") or (130333, DCM, "Single Leaves"), and if the Parallel RT Beam Delimiter Opening Mode (300A,064E) is present and does not have the value BINARY.'
-    return rt.conj(
-        rt.disj(rt.compare(context, 0x300A0600, "any", 0, None, "eq", 1.0), rt.UNKNOWN),
-        rt.code_in(
+    return rt.all_of(
+        lambda: rt.any_of(
+            lambda: rt.compare(context, 0x300A0600, "any", 0, None, "eq", 1.0), lambda: rt.UNKNOWN
+        ),
+        lambda: rt.code_in(
             context, 0x3010002E, "any", 0, (("130330", "DCM"), ("130331", "DCM"), ("130333", "DCM"))
         ),
-        rt.present(context, 0x300A064E, "any", 0),
-        rt.neg(rt.value_in(context, 0x300A064E, "any", 0, None, ("BINARY",))),
+        lambda: rt.present(context, 0x300A064E, "any", 0),
+        lambda: rt.neg(rt.value_in(context, 0x300A064E, "any", 0, None, ("BINARY",))),
     )
 
 
 def _condition_3(context: EvaluationContext) -> Truth:
     'Required if the conditions in Section C.36.2.2.5.1.1 are satisfied and if DeviceType Code Sequence (3010,002E) contains (130332, DCM, "Variable Circular Collimator")'
-    return rt.conj(
-        rt.disj(rt.compare(context, 0x300A0600, "any", 0, None, "eq", 1.0), rt.UNKNOWN),
-        rt.code_in(context, 0x3010002E, "any", 0, (("130332", "DCM"),)),
+    return rt.all_of(
+        lambda: rt.any_of(
+            lambda: rt.compare(context, 0x300A0600, "any", 0, None, "eq", 1.0), lambda: rt.UNKNOWN
+        ),
+        lambda: rt.code_in(context, 0x3010002E, "any", 0, (("130332", "DCM"),)),
     )
 
 

@@ -28,32 +28,38 @@ from dicomstd.specification import Attribute, AttributeTable, Requirement
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if RT Radiation Physical and Geometric Content Detail Flag (300A,0638) equals FULL or IDENT_ONLY or RT Record Flag (300A,0639) equals YES and if the conditions in Section C.36.2.2.5.1.1 are satisfied May be present otherwise only if the conditions in Section C.36.2.2.5.1.1 are satisfied"
-    return rt.conj(
-        rt.disj(
-            rt.value_in(context, 0x300A0638, "any", 0, None, ("FULL", "IDENT_ONLY")),
-            rt.value_in(context, 0x300A0639, "any", 0, None, ("YES",)),
+    return rt.all_of(
+        lambda: rt.any_of(
+            lambda: rt.value_in(context, 0x300A0638, "any", 0, None, ("FULL", "IDENT_ONLY")),
+            lambda: rt.value_in(context, 0x300A0639, "any", 0, None, ("YES",)),
         ),
-        rt.disj(rt.compare(context, 0x300A0600, "any", 0, None, "eq", 1.0), rt.UNKNOWN),
+        lambda: rt.any_of(
+            lambda: rt.compare(context, 0x300A0600, "any", 0, None, "eq", 1.0), lambda: rt.UNKNOWN
+        ),
     )
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
-    return rt.disj(rt.compare(context, 0x300A0600, "any", 0, None, "eq", 1.0), rt.UNKNOWN)
+    return rt.any_of(
+        lambda: rt.compare(context, 0x300A0600, "any", 0, None, "eq", 1.0), lambda: rt.UNKNOWN
+    )
 
 
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Treatment Position Sequence (300A,063F) is present and the conditions in Section C.36.2.2.5.1.1 are satisfied."
-    return rt.conj(
-        rt.present(context, 0x300A063F, "any", 0),
-        rt.disj(rt.compare(context, 0x300A0600, "any", 0, None, "eq", 1.0), rt.UNKNOWN),
+    return rt.all_of(
+        lambda: rt.present(context, 0x300A063F, "any", 0),
+        lambda: rt.any_of(
+            lambda: rt.compare(context, 0x300A0600, "any", 0, None, "eq", 1.0), lambda: rt.UNKNOWN
+        ),
     )
 
 
 def _condition_4(context: EvaluationContext) -> Truth:
     'Required if RT Record Flag (300A,0639) equals YES and if the SOP Class of the SOP Instance including this Module is not RT Radiation Salvage Record Storage ("1.2.840.10008.5.1.4.1.1.481.17") May be present otherwise only if RT Record Flag (300A,0639) equals YES.'
-    return rt.conj(
-        rt.value_in(context, 0x300A0639, "any", 0, None, ("YES",)),
-        rt.neg(rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.481.17",))),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x300A0639, "any", 0, None, ("YES",)),
+        lambda: rt.neg(rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.481.17",))),
     )
 
 
@@ -63,7 +69,9 @@ def _condition_5(context: EvaluationContext) -> Truth:
 
 def _condition_6(context: EvaluationContext) -> Truth:
     "Required if RT Record Flag (300A,0639) equals YES and if the recorded RT Control Point Index corresponds to a planned RT Radiation Control Point Index."
-    return rt.conj(rt.value_in(context, 0x300A0639, "any", 0, None, ("YES",)), rt.UNKNOWN)
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x300A0639, "any", 0, None, ("YES",)), lambda: rt.UNKNOWN
+    )
 
 
 RT_CONTROL_POINT_GENERAL_MACRO: Final = AttributeTable(

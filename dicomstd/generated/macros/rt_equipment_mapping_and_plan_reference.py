@@ -28,8 +28,9 @@ from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if either Imaging Equipment to Treatment Delivery Device Relationship Sequence (300A,07A1) or Patient to Equipment Relationship Sequence (300A,07A0) is present"
-    return rt.disj(
-        rt.present(context, 0x300A07A1, "item", 0), rt.present(context, 0x300A07A0, "item", 0)
+    return rt.any_of(
+        lambda: rt.present(context, 0x300A07A1, "item", 0),
+        lambda: rt.present(context, 0x300A07A0, "item", 0),
     )
 
 

@@ -28,12 +28,12 @@ from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if the Frame is related to a specific Fraction"
-    return rt.disj(rt.present(context, 0x300A0705, "item", 0), rt.UNKNOWN)
+    return rt.any_of(lambda: rt.present(context, 0x300A0705, "item", 0), lambda: rt.UNKNOWN)
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if the Frame is related to a specific Fraction"
-    return rt.disj(rt.present(context, 0x300A0704, "item", 0), rt.UNKNOWN)
+    return rt.any_of(lambda: rt.present(context, 0x300A0704, "item", 0), lambda: rt.UNKNOWN)
 
 
 RT_IMAGE_FRAME_CONTEXT_MACRO: Final = AttributeTable(

@@ -28,7 +28,7 @@ from dicomstd.specification import Attribute, AttributeTable, ItemCount, Require
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if the Treatment Position Sequence (300A,063F) is present and the current Frame was acquired at a position specified in an Item of this Sequence."
-    return rt.conj(rt.present(context, 0x300A063F, "any", 0), rt.UNKNOWN)
+    return rt.all_of(lambda: rt.present(context, 0x300A063F, "any", 0), lambda: rt.UNKNOWN)
 
 
 RT_IMAGE_FRAME_GENERAL_CONTENT_MACRO: Final = AttributeTable(

@@ -33,12 +33,12 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Treatment Position Group Sequence (300A,060A) is absent and the scope is limited to a subset of RT Radiation SOP Instances of the referenced RT Radiation Set"
-    return rt.conj(rt.neg(rt.present(context, 0x300A060A, "item", 0)), rt.UNKNOWN)
+    return rt.all_of(lambda: rt.neg(rt.present(context, 0x300A060A, "item", 0)), lambda: rt.UNKNOWN)
 
 
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Referenced RT Radiation Sequence (300A,0630) is absent and Treatment Position Groups to which the positioning parameters apply are defined in the referenced RT Radiation Set"
-    return rt.conj(rt.neg(rt.present(context, 0x300A0630, "item", 0)), rt.UNKNOWN)
+    return rt.all_of(lambda: rt.neg(rt.present(context, 0x300A0630, "item", 0)), lambda: rt.UNKNOWN)
 
 
 def _condition_4(context: EvaluationContext) -> Truth:

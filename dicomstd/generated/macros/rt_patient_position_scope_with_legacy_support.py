@@ -28,40 +28,43 @@ from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if Referenced RT Radiation Set Sequence (300A,0702) and Referenced RT Plan Sequence (300C,0002) are absent"
-    return rt.conj(
-        rt.neg(rt.present(context, 0x300A0702, "item", 0)),
-        rt.neg(rt.present(context, 0x300C0002, "item", 0)),
+    return rt.all_of(
+        lambda: rt.neg(rt.present(context, 0x300A0702, "item", 0)),
+        lambda: rt.neg(rt.present(context, 0x300C0002, "item", 0)),
     )
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Treatment Position Group Sequence (300A,060A) is absent and the scope is limited to a subset of RT Radiation SOP Instances of the referenced RT Radiation Set"
-    return rt.conj(rt.neg(rt.present(context, 0x300A060A, "item", 0)), rt.UNKNOWN)
+    return rt.all_of(lambda: rt.neg(rt.present(context, 0x300A060A, "item", 0)), lambda: rt.UNKNOWN)
 
 
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Referenced RT Radiation Sequence (300A,0630) is absent and Treatment Position Groups to which the positioning parameters applyare defined in the referenced RT Radiation Set"
-    return rt.conj(rt.neg(rt.present(context, 0x300A0630, "item", 0)), rt.UNKNOWN)
+    return rt.all_of(lambda: rt.neg(rt.present(context, 0x300A0630, "item", 0)), lambda: rt.UNKNOWN)
 
 
 def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Referenced RT Radiation Sequence (300A,0630) and Referenced RT Plan Sequence (300C,0002) are absent"
-    return rt.conj(
-        rt.neg(rt.present(context, 0x300A0630, "item", 0)),
-        rt.neg(rt.present(context, 0x300C0002, "item", 0)),
+    return rt.all_of(
+        lambda: rt.neg(rt.present(context, 0x300A0630, "item", 0)),
+        lambda: rt.neg(rt.present(context, 0x300C0002, "item", 0)),
     )
 
 
 def _condition_5(context: EvaluationContext) -> Truth:
     "Required if the scope is limited to a subset of RT Beams of the referenced RT Plan and the Number Of Beams (300A,0080) is not zero"
-    return rt.conj(rt.UNKNOWN, rt.neg(rt.compare(context, 0x300A0080, "any", 0, None, "eq", 0.0)))
+    return rt.all_of(
+        lambda: rt.UNKNOWN,
+        lambda: rt.neg(rt.compare(context, 0x300A0080, "any", 0, None, "eq", 0.0)),
+    )
 
 
 def _condition_6(context: EvaluationContext) -> Truth:
     "Required if Referenced RT Radiation Sequence (300A,0630) and Referenced RT Radiation Set Sequence (300A,0702) are absent"
-    return rt.conj(
-        rt.neg(rt.present(context, 0x300A0630, "item", 0)),
-        rt.neg(rt.present(context, 0x300A0702, "item", 0)),
+    return rt.all_of(
+        lambda: rt.neg(rt.present(context, 0x300A0630, "item", 0)),
+        lambda: rt.neg(rt.present(context, 0x300A0702, "item", 0)),
     )
 
 

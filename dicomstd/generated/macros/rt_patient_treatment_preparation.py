@@ -35,7 +35,9 @@ from dicomstd.specification import (
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if this Patient Setup Photo is associated with a Patient Treatment Preparation Procedure."
-    return rt.conj(rt.neg(rt.item_count(context, 0x300A0790, "parent", 1, "eq", 0)), rt.UNKNOWN)
+    return rt.all_of(
+        lambda: rt.neg(rt.item_count(context, 0x300A0790, "parent", 1, "eq", 0)), lambda: rt.UNKNOWN
+    )
 
 
 RT_PATIENT_TREATMENT_PREPARATION_MACRO: Final = AttributeTable(

@@ -40,8 +40,9 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 def _condition_2(context: EvaluationContext) -> Truth:
     'Required if a special delivery mode is used for treatment and the SOP Class of the SOP Instance including this Module is not RT Radiation Salvage Record Storage ("1.2.840.10008.5.1.4.1.1.481.17") May be present otherwise'
-    return rt.conj(
-        rt.UNKNOWN, rt.neg(rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.481.17",)))
+    return rt.all_of(
+        lambda: rt.UNKNOWN,
+        lambda: rt.neg(rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.481.17",))),
     )
 
 

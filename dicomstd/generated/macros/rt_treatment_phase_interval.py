@@ -28,8 +28,9 @@ from dicomstd.specification import Attribute, AttributeTable, ItemCount, Require
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if a value is present in Minimum Number of Interval Days (3010,0050) or Maximum Number of Interval Days (3010,0051)."
-    return rt.disj(
-        rt.has_value(context, 0x30100050, "any", 0), rt.has_value(context, 0x30100051, "any", 0)
+    return rt.any_of(
+        lambda: rt.has_value(context, 0x30100050, "any", 0),
+        lambda: rt.has_value(context, 0x30100051, "any", 0),
     )
 
 

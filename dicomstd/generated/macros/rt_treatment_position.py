@@ -35,10 +35,10 @@ from dicomstd.specification import (
 
 def _condition_1(context: EvaluationContext) -> Truth:
     'Required if SOP Class UID is not RT Radiation Salvage Record Storage ("1.2.840.10008.5.1.4.1.1.481.17"), and SOP Class UID is not Enhanced RT Image ("1.2.840.10008.5.1.4.1.1.481.23"), and SOP Class UID is not Enhanced Continuous RT Image ("1.2.840.10008.5.1.4.1.1.481.24") May be present otherwise'
-    return rt.conj(
-        rt.neg(rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.481.17",))),
-        rt.neg(rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.481.23",))),
-        rt.neg(rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.481.24",))),
+    return rt.all_of(
+        lambda: rt.neg(rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.481.17",))),
+        lambda: rt.neg(rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.481.23",))),
+        lambda: rt.neg(rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.481.24",))),
     )
 
 

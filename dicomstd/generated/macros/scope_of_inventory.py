@@ -35,7 +35,7 @@ from dicomstd.specification import (
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if Attributes within the Sequence Item use an expanded or replacement character set."
-    return rt.disj(rt.extended_characters(context, "item"), rt.UNKNOWN)
+    return rt.any_of(lambda: rt.extended_characters(context, "item"), lambda: rt.UNKNOWN)
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
@@ -50,7 +50,10 @@ def _condition_3(context: EvaluationContext) -> Truth:
 
 def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Extended Matching Mechanisms (0008,040F) includes value EMPTY_VALUE and Empty Value Matching is applied to any Key Attribute"
-    return rt.conj(rt.value_in(context, 0x0008040F, "item", 0, None, ("EMPTY_VALUE",)), rt.UNKNOWN)
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x0008040F, "item", 0, None, ("EMPTY_VALUE",)),
+        lambda: rt.UNKNOWN,
+    )
 
 
 SCOPE_OF_INVENTORY_MACRO: Final = AttributeTable(

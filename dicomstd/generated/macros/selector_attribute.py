@@ -28,37 +28,37 @@ from dicomstd.specification import Attribute, AttributeTable, Requirement
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if the selected content is not a Sequence Item."
-    return rt.disj(
-        rt.present(context, 0x00720028, "item", 0),
-        rt.conj(
-            rt.has_value(context, 0x00720050, "item", 0),
-            rt.neg(rt.value_in(context, 0x00720050, "item", 0, None, ("SQ",))),
+    return rt.any_of(
+        lambda: rt.present(context, 0x00720028, "item", 0),
+        lambda: rt.all_of(
+            lambda: rt.has_value(context, 0x00720050, "item", 0),
+            lambda: rt.neg(rt.value_in(context, 0x00720050, "item", 0, None, ("SQ",))),
         ),
-        rt.UNKNOWN,
+        lambda: rt.UNKNOWN,
     )
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if the selected content is a single Attribute of any VR other than SQ."
-    return rt.disj(
-        rt.conj(
-            rt.has_value(context, 0x00720050, "item", 0),
-            rt.neg(rt.value_in(context, 0x00720050, "item", 0, None, ("SQ",))),
+    return rt.any_of(
+        lambda: rt.all_of(
+            lambda: rt.has_value(context, 0x00720050, "item", 0),
+            lambda: rt.neg(rt.value_in(context, 0x00720050, "item", 0, None, ("SQ",))),
         ),
-        rt.UNKNOWN,
+        lambda: rt.UNKNOWN,
     )
 
 
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Selector Attribute (0072,0026) is nested in one or more Sequences or is absent"
-    return rt.disj(rt.UNKNOWN, rt.neg(rt.present(context, 0x00720026, "item", 0)))
+    return rt.any_of(lambda: rt.UNKNOWN, lambda: rt.neg(rt.present(context, 0x00720026, "item", 0)))
 
 
 def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Selector Sequence Pointer (0072,0052) is present and one or more of the values of Selector Sequence Pointer (0072,0052) is the Data Element Tag of a Private Attribute"
-    return rt.conj(
-        rt.present(context, 0x00720052, "item", 0),
-        rt.private_tag(context, 0x00720052, "item", 0, None),
+    return rt.all_of(
+        lambda: rt.present(context, 0x00720052, "item", 0),
+        lambda: rt.private_tag(context, 0x00720052, "item", 0, None),
     )
 
 

@@ -28,25 +28,25 @@ from dicomstd.specification import Attribute, AttributeTable, ItemCount, Require
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if STOW-RS Storage Sequence (0040,4072) or XDS Storage Sequence (0040,4074) is not present May be present otherwise"
-    return rt.disj(
-        rt.neg(rt.present(context, 0x00404072, "item", 0)),
-        rt.neg(rt.present(context, 0x00404074, "item", 0)),
+    return rt.any_of(
+        lambda: rt.neg(rt.present(context, 0x00404072, "item", 0)),
+        lambda: rt.neg(rt.present(context, 0x00404074, "item", 0)),
     )
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if DICOM Storage Sequence (0040,4071) and XDS Storage Sequence (0040,4074) are not present May be present otherwise"
-    return rt.conj(
-        rt.neg(rt.present(context, 0x00404071, "item", 0)),
-        rt.neg(rt.present(context, 0x00404074, "item", 0)),
+    return rt.all_of(
+        lambda: rt.neg(rt.present(context, 0x00404071, "item", 0)),
+        lambda: rt.neg(rt.present(context, 0x00404074, "item", 0)),
     )
 
 
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required if STOW-RS Storage Sequence (0040,4072) and DICOM Storage Sequence (0040,4071) are not present May be present otherwise"
-    return rt.conj(
-        rt.neg(rt.present(context, 0x00404072, "item", 0)),
-        rt.neg(rt.present(context, 0x00404071, "item", 0)),
+    return rt.all_of(
+        lambda: rt.neg(rt.present(context, 0x00404072, "item", 0)),
+        lambda: rt.neg(rt.present(context, 0x00404071, "item", 0)),
     )
 
 

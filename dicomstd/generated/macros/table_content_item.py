@@ -36,22 +36,26 @@ from dicomstd.specification import (
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if the concept does not apply to all rows."
-    return rt.conj(rt.neg(rt.item_count(context, 0x0040A806, "parent", 1, "eq", 1)), rt.UNKNOWN)
+    return rt.all_of(
+        lambda: rt.neg(rt.item_count(context, 0x0040A806, "parent", 1, "eq", 1)), lambda: rt.UNKNOWN
+    )
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if the concept does not apply to all columns."
-    return rt.conj(rt.neg(rt.item_count(context, 0x0040A807, "parent", 1, "eq", 1)), rt.UNKNOWN)
+    return rt.all_of(
+        lambda: rt.neg(rt.item_count(context, 0x0040A807, "parent", 1, "eq", 1)), lambda: rt.UNKNOWN
+    )
 
 
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Table Column Number is absent, or all the rows for the column specified in Table Column Number are not encoded in a single Attribute (containing multiple values) in this Item (i.e., with a single VR)."
-    return rt.disj(rt.neg(rt.present(context, 0x0040A805, "item", 0)), rt.UNKNOWN)
+    return rt.any_of(lambda: rt.neg(rt.present(context, 0x0040A805, "item", 0)), lambda: rt.UNKNOWN)
 
 
 def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Table Row Number is absent, or all the columns for the row specified in Table Row Number are not encoded in a single Attribute (containing multiple values) in this Item (i.e., with a single VR)."
-    return rt.disj(rt.neg(rt.present(context, 0x0040A804, "item", 0)), rt.UNKNOWN)
+    return rt.any_of(lambda: rt.neg(rt.present(context, 0x0040A804, "item", 0)), lambda: rt.UNKNOWN)
 
 
 def _condition_5(context: EvaluationContext) -> Truth:
@@ -66,9 +70,9 @@ def _condition_6(context: EvaluationContext) -> Truth:
 
 def _condition_7(context: EvaluationContext) -> Truth:
     "Required if Selector Attribute VR (0072,0050) is present and the value is DS, and Numeric Value Qualifier Code Sequence (0040,A301) is not present."
-    return rt.conj(
-        rt.value_in(context, 0x00720050, "item", 0, None, ("DS",)),
-        rt.neg(rt.present(context, 0x0040A301, "item", 0)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00720050, "item", 0, None, ("DS",)),
+        lambda: rt.neg(rt.present(context, 0x0040A301, "item", 0)),
     )
 
 
@@ -79,49 +83,49 @@ def _condition_8(context: EvaluationContext) -> Truth:
 
 def _condition_9(context: EvaluationContext) -> Truth:
     "Required if Selector Attribute VR (0072,0050) is present and the value is FD, and Numeric Value Qualifier Code Sequence (0040,A301) is not present."
-    return rt.conj(
-        rt.value_in(context, 0x00720050, "item", 0, None, ("FD",)),
-        rt.neg(rt.present(context, 0x0040A301, "item", 0)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00720050, "item", 0, None, ("FD",)),
+        lambda: rt.neg(rt.present(context, 0x0040A301, "item", 0)),
     )
 
 
 def _condition_10(context: EvaluationContext) -> Truth:
     "Required if Selector Attribute VR (0072,0050) is present and the value is FL, and Numeric Value Qualifier Code Sequence (0040,A301) is not present."
-    return rt.conj(
-        rt.value_in(context, 0x00720050, "item", 0, None, ("FL",)),
-        rt.neg(rt.present(context, 0x0040A301, "item", 0)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00720050, "item", 0, None, ("FL",)),
+        lambda: rt.neg(rt.present(context, 0x0040A301, "item", 0)),
     )
 
 
 def _condition_11(context: EvaluationContext) -> Truth:
     "Required if Selector Attribute VR (0072,0050) is present and the value is IS, and Numeric Value Qualifier Code Sequence (0040,A301) is not present."
-    return rt.conj(
-        rt.value_in(context, 0x00720050, "item", 0, None, ("IS",)),
-        rt.neg(rt.present(context, 0x0040A301, "item", 0)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00720050, "item", 0, None, ("IS",)),
+        lambda: rt.neg(rt.present(context, 0x0040A301, "item", 0)),
     )
 
 
 def _condition_12(context: EvaluationContext) -> Truth:
     "Required if Selector Attribute VR (0072,0050) is present and the value is SL, and Numeric Value Qualifier Code Sequence (0040,A301) is not present."
-    return rt.conj(
-        rt.value_in(context, 0x00720050, "item", 0, None, ("SL",)),
-        rt.neg(rt.present(context, 0x0040A301, "item", 0)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00720050, "item", 0, None, ("SL",)),
+        lambda: rt.neg(rt.present(context, 0x0040A301, "item", 0)),
     )
 
 
 def _condition_13(context: EvaluationContext) -> Truth:
     "Required if Selector Attribute VR (0072,0050) is present and the value is SS, and Numeric Value Qualifier Code Sequence (0040,A301) is not present."
-    return rt.conj(
-        rt.value_in(context, 0x00720050, "item", 0, None, ("SS",)),
-        rt.neg(rt.present(context, 0x0040A301, "item", 0)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00720050, "item", 0, None, ("SS",)),
+        lambda: rt.neg(rt.present(context, 0x0040A301, "item", 0)),
     )
 
 
 def _condition_14(context: EvaluationContext) -> Truth:
     "Required if Selector Attribute VR (0072,0050) is present and the value is SV, and Numeric Value Qualifier Code Sequence (0040,A301) is not present."
-    return rt.conj(
-        rt.value_in(context, 0x00720050, "item", 0, None, ("SV",)),
-        rt.neg(rt.present(context, 0x0040A301, "item", 0)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00720050, "item", 0, None, ("SV",)),
+        lambda: rt.neg(rt.present(context, 0x0040A301, "item", 0)),
     )
 
 
@@ -132,25 +136,25 @@ def _condition_15(context: EvaluationContext) -> Truth:
 
 def _condition_16(context: EvaluationContext) -> Truth:
     "Required if Selector Attribute VR (0072,0050) is present and the value is UL, and Numeric Value Qualifier Code Sequence (0040,A301) is not present."
-    return rt.conj(
-        rt.value_in(context, 0x00720050, "item", 0, None, ("UL",)),
-        rt.neg(rt.present(context, 0x0040A301, "item", 0)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00720050, "item", 0, None, ("UL",)),
+        lambda: rt.neg(rt.present(context, 0x0040A301, "item", 0)),
     )
 
 
 def _condition_17(context: EvaluationContext) -> Truth:
     "Required if Selector Attribute VR (0072,0050) is present and the value is US, and Numeric Value Qualifier Code Sequence (0040,A301) is not present."
-    return rt.conj(
-        rt.value_in(context, 0x00720050, "item", 0, None, ("US",)),
-        rt.neg(rt.present(context, 0x0040A301, "item", 0)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00720050, "item", 0, None, ("US",)),
+        lambda: rt.neg(rt.present(context, 0x0040A301, "item", 0)),
     )
 
 
 def _condition_18(context: EvaluationContext) -> Truth:
     "Required if Selector Attribute VR (0072,0050) is present and the value is UV, and Numeric Value Qualifier Code Sequence (0040,A301) is not present."
-    return rt.conj(
-        rt.value_in(context, 0x00720050, "item", 0, None, ("UV",)),
-        rt.neg(rt.present(context, 0x0040A301, "item", 0)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00720050, "item", 0, None, ("UV",)),
+        lambda: rt.neg(rt.present(context, 0x0040A301, "item", 0)),
     )
 
 
@@ -161,8 +165,8 @@ def _condition_19(context: EvaluationContext) -> Truth:
 
 def _condition_20(context: EvaluationContext) -> Truth:
     "Required if this cell is a numeric value (Selector Attribute VR is DS, FD, FL, IS, SL, SS, SV, UL, US or UV) has a unit (is not dimensionless), and the unit is not specified within the Table Row Definition Sequence for this row or Table Column Definition Sequence for this column."
-    return rt.conj(
-        rt.value_in(
+    return rt.all_of(
+        lambda: rt.value_in(
             context,
             0x00720050,
             "item",
@@ -170,7 +174,7 @@ def _condition_20(context: EvaluationContext) -> Truth:
             None,
             ("DS", "FD", "FL", "IS", "SL", "SS", "SV", "UL", "US", "UV"),
         ),
-        rt.UNKNOWN,
+        lambda: rt.UNKNOWN,
     )
 
 

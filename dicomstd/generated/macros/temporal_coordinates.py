@@ -28,26 +28,26 @@ from dicomstd.specification import Attribute, AttributeTable, Requirement, Value
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if the Referenced SOP Instance is a Waveform and Referenced Time Offsets (0040,A138) and Referenced DateTime (0040,A13A) are not present"
-    return rt.conj(
-        rt.UNKNOWN,
-        rt.neg(rt.present(context, 0x0040A138, "item", 0)),
-        rt.neg(rt.present(context, 0x0040A13A, "item", 0)),
+    return rt.all_of(
+        lambda: rt.UNKNOWN,
+        lambda: rt.neg(rt.present(context, 0x0040A138, "item", 0)),
+        lambda: rt.neg(rt.present(context, 0x0040A13A, "item", 0)),
     )
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Referenced Sample Positions (0040,A132) and Referenced DateTime (0040,A13A) are not present."
-    return rt.conj(
-        rt.neg(rt.present(context, 0x0040A132, "item", 0)),
-        rt.neg(rt.present(context, 0x0040A13A, "item", 0)),
+    return rt.all_of(
+        lambda: rt.neg(rt.present(context, 0x0040A132, "item", 0)),
+        lambda: rt.neg(rt.present(context, 0x0040A13A, "item", 0)),
     )
 
 
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Referenced Sample Positions (0040,A132) and Referenced Time Offsets (0040,A138) are not present."
-    return rt.conj(
-        rt.neg(rt.present(context, 0x0040A132, "item", 0)),
-        rt.neg(rt.present(context, 0x0040A138, "item", 0)),
+    return rt.all_of(
+        lambda: rt.neg(rt.present(context, 0x0040A132, "item", 0)),
+        lambda: rt.neg(rt.present(context, 0x0040A138, "item", 0)),
     )
 
 

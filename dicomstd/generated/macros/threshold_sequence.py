@@ -28,7 +28,7 @@ from dicomstd.specification import Attribute, AttributeTable, ItemCount, Require
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if Threshold needs to be applied and the Softcopy VOI LUT Sequence (0028,3110) is not present May be present otherwise if Threshold needs to be applied."
-    return rt.conj(rt.UNKNOWN, rt.neg(rt.present(context, 0x00283110, "any", 0)))
+    return rt.all_of(lambda: rt.UNKNOWN, lambda: rt.neg(rt.present(context, 0x00283110, "any", 0)))
 
 
 THRESHOLD_SEQUENCE_MACRO: Final = AttributeTable(

@@ -36,36 +36,36 @@ from dicomstd.specification import (
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if the filter is a high-pass filter"
-    return rt.disj(
-        rt.conj(
-            rt.present(context, 0x003A0318, "parent", 1),
-            rt.neg(rt.present(context, 0x003A0319, "parent", 1)),
-            rt.neg(rt.present(context, 0x003A0321, "parent", 1)),
+    return rt.any_of(
+        lambda: rt.all_of(
+            lambda: rt.present(context, 0x003A0318, "parent", 1),
+            lambda: rt.neg(rt.present(context, 0x003A0319, "parent", 1)),
+            lambda: rt.neg(rt.present(context, 0x003A0321, "parent", 1)),
         ),
-        rt.UNKNOWN,
+        lambda: rt.UNKNOWN,
     )
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if the filter is a low-pass filter"
-    return rt.disj(
-        rt.conj(
-            rt.present(context, 0x003A0319, "parent", 1),
-            rt.neg(rt.present(context, 0x003A0318, "parent", 1)),
-            rt.neg(rt.present(context, 0x003A0321, "parent", 1)),
+    return rt.any_of(
+        lambda: rt.all_of(
+            lambda: rt.present(context, 0x003A0319, "parent", 1),
+            lambda: rt.neg(rt.present(context, 0x003A0318, "parent", 1)),
+            lambda: rt.neg(rt.present(context, 0x003A0321, "parent", 1)),
         ),
-        rt.UNKNOWN,
+        lambda: rt.UNKNOWN,
     )
 
 
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required if the filter is a notch filter."
-    return rt.disj(rt.present(context, 0x003A0223, "item", 0), rt.UNKNOWN)
+    return rt.any_of(lambda: rt.present(context, 0x003A0223, "item", 0), lambda: rt.UNKNOWN)
 
 
 def _condition_4(context: EvaluationContext) -> Truth:
     "Required if the filter is a notch filter."
-    return rt.disj(rt.present(context, 0x003A0222, "item", 0), rt.UNKNOWN)
+    return rt.any_of(lambda: rt.present(context, 0x003A0222, "item", 0), lambda: rt.UNKNOWN)
 
 
 def _condition_5(context: EvaluationContext) -> Truth:

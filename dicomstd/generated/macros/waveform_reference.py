@@ -28,15 +28,15 @@ from dicomstd.specification import Attribute, AttributeTable, Include, Requireme
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if the Referenced SOP Instance is a Waveform that contains multiple Channels and the reference does not apply to all Channels of all Multiplex Groups."
-    return rt.conj(
-        rt.referenced_instance(
+    return rt.all_of(
+        lambda: rt.referenced_instance(
             context,
             0x00081155,
             "item",
             0,
-            lambda context_instance: rt.disj(
-                rt.item_count(context_instance, 0x54000100, "top", 0, "gt", 1),
-                rt.in_any_item(
+            lambda context_instance: rt.any_of(
+                lambda: rt.item_count(context_instance, 0x54000100, "top", 0, "gt", 1),
+                lambda: rt.in_any_item(
                     context_instance,
                     0x54000100,
                     "top",
@@ -47,7 +47,7 @@ def _condition_1(context: EvaluationContext) -> Truth:
                 ),
             ),
         ),
-        rt.UNKNOWN,
+        lambda: rt.UNKNOWN,
     )
 
 

@@ -28,7 +28,9 @@ from dicomstd.specification import Attribute, AttributeTable, Requirement, Value
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if present and consistent in the contributing SOP Instances Required if Modality (0008,0060) is MG."
-    return rt.disj(rt.UNKNOWN, rt.value_in(context, 0x00080060, "any", 0, None, ("MG",)))
+    return rt.any_of(
+        lambda: rt.UNKNOWN, lambda: rt.value_in(context, 0x00080060, "any", 0, None, ("MG",))
+    )
 
 
 X_RAY_3D_GENERAL_POSITIONER_MOVEMENT_MACRO: Final = AttributeTable(

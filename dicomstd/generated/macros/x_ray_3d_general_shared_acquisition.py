@@ -36,7 +36,9 @@ from dicomstd.specification import (
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if present and consistent in the contributing SOP Instances Required if Modality (0008,0060) is MG."
-    return rt.disj(rt.UNKNOWN, rt.value_in(context, 0x00080060, "any", 0, None, ("MG",)))
+    return rt.any_of(
+        lambda: rt.UNKNOWN, lambda: rt.value_in(context, 0x00080060, "any", 0, None, ("MG",))
+    )
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
@@ -46,8 +48,11 @@ def _condition_2(context: EvaluationContext) -> Truth:
 
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required if present and consistent in the contributing SOP Instances Required if Modality (0008,0060) is MG and contrast media was applied."
-    return rt.disj(
-        rt.UNKNOWN, rt.conj(rt.value_in(context, 0x00080060, "any", 0, None, ("MG",)), rt.UNKNOWN)
+    return rt.any_of(
+        lambda: rt.UNKNOWN,
+        lambda: rt.all_of(
+            lambda: rt.value_in(context, 0x00080060, "any", 0, None, ("MG",)), lambda: rt.UNKNOWN
+        ),
     )
 
 

@@ -35,30 +35,30 @@ from dicomstd.specification import (
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if more than one Optical Path is present in the images to which this Presentation State applies."
-    return rt.disj(
-        rt.referenced_instance(
+    return rt.any_of(
+        lambda: rt.referenced_instance(
             context,
             0x00081155,
             "item",
             0,
             lambda context_instance: rt.item_count(context_instance, 0x00480105, "top", 0, "gt", 1),
         ),
-        rt.UNKNOWN,
+        lambda: rt.UNKNOWN,
     )
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if there is more than one Optical Path in the images to which the this reference applies."
-    return rt.disj(
-        rt.referenced_instance(
+    return rt.any_of(
+        lambda: rt.referenced_instance(
             context,
             0x00081155,
             "item",
             0,
             lambda context_instance: rt.item_count(context_instance, 0x00480105, "top", 0, "gt", 1),
         ),
-        rt.conj(
-            rt.neg(
+        lambda: rt.all_of(
+            lambda: rt.neg(
                 rt.referenced_instance(
                     context,
                     0x00081155,
@@ -69,19 +69,21 @@ def _condition_2(context: EvaluationContext) -> Truth:
                     ),
                 )
             ),
-            rt.UNKNOWN,
+            lambda: rt.UNKNOWN,
         ),
     )
 
 
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required if the VOI LUT transformation in this Item does not apply to all the images and frames and optical paths listed in the enclosing Item."
-    return rt.disj(rt.item_count(context, 0x00283110, "parent", 1, "gt", 1), rt.UNKNOWN)
+    return rt.any_of(
+        lambda: rt.item_count(context, 0x00283110, "parent", 1, "gt", 1), lambda: rt.UNKNOWN
+    )
 
 
 def _condition_4(context: EvaluationContext) -> Truth:
     "Required if a VOI LUT is to be applied to referenced image(s) and the Threshold Sequence (0070,1B11) is not present May be present otherwise if the referenced image(s) are grayscale."
-    return rt.conj(rt.UNKNOWN, rt.neg(rt.present(context, 0x00701B11, "item", 0)))
+    return rt.all_of(lambda: rt.UNKNOWN, lambda: rt.neg(rt.present(context, 0x00701B11, "item", 0)))
 
 
 ADVANCED_BLENDING_PRESENTATION_STATE_MODULE: Final = AttributeTable(

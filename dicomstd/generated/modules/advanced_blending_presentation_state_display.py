@@ -33,7 +33,9 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if the result is used for further Blending"
-    return rt.conj(rt.neg(rt.item_count(context, 0x00701B04, "top", 0, "eq", 1)), rt.UNKNOWN)
+    return rt.all_of(
+        lambda: rt.neg(rt.item_count(context, 0x00701B04, "top", 0, "eq", 1)), lambda: rt.UNKNOWN
+    )
 
 
 ADVANCED_BLENDING_PRESENTATION_STATE_DISPLAY_MODULE: Final = AttributeTable(

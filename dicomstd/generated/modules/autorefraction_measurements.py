@@ -28,17 +28,23 @@ from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if the right eye is measured"
-    return rt.disj(
-        rt.value_in(context, 0x00240113, "top", 0, None, ("R", "B")),
-        rt.conj(rt.neg(rt.value_in(context, 0x00240113, "top", 0, None, ("L",))), rt.UNKNOWN),
+    return rt.any_of(
+        lambda: rt.value_in(context, 0x00240113, "top", 0, None, ("R", "B")),
+        lambda: rt.all_of(
+            lambda: rt.neg(rt.value_in(context, 0x00240113, "top", 0, None, ("L",))),
+            lambda: rt.UNKNOWN,
+        ),
     )
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if the left eye is measured"
-    return rt.disj(
-        rt.value_in(context, 0x00240113, "top", 0, None, ("L", "B")),
-        rt.conj(rt.neg(rt.value_in(context, 0x00240113, "top", 0, None, ("R",))), rt.UNKNOWN),
+    return rt.any_of(
+        lambda: rt.value_in(context, 0x00240113, "top", 0, None, ("L", "B")),
+        lambda: rt.all_of(
+            lambda: rt.neg(rt.value_in(context, 0x00240113, "top", 0, None, ("R",))),
+            lambda: rt.UNKNOWN,
+        ),
     )
 
 

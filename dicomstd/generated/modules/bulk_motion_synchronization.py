@@ -33,16 +33,16 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED and Bulk Motion Compensation Technique (0018,9172) equals other than NONE Otherwise may be present if Image Type (0008,0008) Value 1 is DERIVED and Bulk Motion Compensation Technique (0018,9172) equals other than NONE."
-    return rt.conj(
-        rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
-        rt.neg(rt.value_in(context, 0x00189172, "item", 0, None, ("NONE",))),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
+        lambda: rt.neg(rt.value_in(context, 0x00189172, "item", 0, None, ("NONE",))),
     )
 
 
 def _condition_3(context: EvaluationContext) -> Truth:
-    return rt.conj(
-        rt.value_in(context, 0x00080008, "any", 0, 1, ("DERIVED",)),
-        rt.neg(rt.value_in(context, 0x00189172, "item", 0, None, ("NONE",))),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00080008, "any", 0, 1, ("DERIVED",)),
+        lambda: rt.neg(rt.value_in(context, 0x00189172, "item", 0, None, ("NONE",))),
     )
 
 

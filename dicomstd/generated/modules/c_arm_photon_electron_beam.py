@@ -28,15 +28,19 @@ from dicomstd.specification import Attribute, AttributeTable, ContextGroup, Incl
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if Number of Radiation Generation Modes (300A,0685) is present and the conditions in Section C.36.2.2.5.1.1 are satisfied."
-    return rt.conj(
-        rt.present(context, 0x300A0685, "any", 0),
-        rt.disj(rt.compare(context, 0x300A0600, "any", 0, None, "eq", 1.0), rt.UNKNOWN),
+    return rt.all_of(
+        lambda: rt.present(context, 0x300A0685, "any", 0),
+        lambda: rt.any_of(
+            lambda: rt.compare(context, 0x300A0600, "any", 0, None, "eq", 1.0), lambda: rt.UNKNOWN
+        ),
     )
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if the conditions in Section C.36.2.2.5.1.1 are satisfied."
-    return rt.disj(rt.compare(context, 0x300A0600, "any", 0, None, "eq", 1.0), rt.UNKNOWN)
+    return rt.any_of(
+        lambda: rt.compare(context, 0x300A0600, "any", 0, None, "eq", 1.0), lambda: rt.UNKNOWN
+    )
 
 
 C_ARM_PHOTON_ELECTRON_BEAM_MODULE: Final = AttributeTable(

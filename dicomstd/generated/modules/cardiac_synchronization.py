@@ -33,31 +33,31 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED and Cardiac Synchronization Technique (0018,9037) equals other than NONE Otherwise may be present if Image Type (0008,0008) Value 1 is DERIVED and Cardiac Synchronization Technique (0018,9037) equals other than NONE."
-    return rt.conj(
-        rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
-        rt.neg(rt.value_in(context, 0x00189037, "item", 0, None, ("NONE",))),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
+        lambda: rt.neg(rt.value_in(context, 0x00189037, "item", 0, None, ("NONE",))),
     )
 
 
 def _condition_3(context: EvaluationContext) -> Truth:
-    return rt.conj(
-        rt.value_in(context, 0x00080008, "any", 0, 1, ("DERIVED",)),
-        rt.neg(rt.value_in(context, 0x00189037, "item", 0, None, ("NONE",))),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00080008, "any", 0, 1, ("DERIVED",)),
+        lambda: rt.neg(rt.value_in(context, 0x00189037, "item", 0, None, ("NONE",))),
     )
 
 
 def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED and Cardiac Synchronization Technique (0018,9037) equals PROSPECTIVE or RETROSPECTIVE Otherwise may be present if Image Type (0008,0008) Value 1 is DERIVED and Cardiac Synchronization Technique (0018,9037) equals PROSPECTIVE or RETROSPECTIVE."
-    return rt.conj(
-        rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
-        rt.value_in(context, 0x00189037, "item", 0, None, ("PROSPECTIVE", "RETROSPECTIVE")),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
+        lambda: rt.value_in(context, 0x00189037, "item", 0, None, ("PROSPECTIVE", "RETROSPECTIVE")),
     )
 
 
 def _condition_5(context: EvaluationContext) -> Truth:
-    return rt.conj(
-        rt.value_in(context, 0x00080008, "any", 0, 1, ("DERIVED",)),
-        rt.value_in(context, 0x00189037, "item", 0, None, ("PROSPECTIVE", "RETROSPECTIVE")),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00080008, "any", 0, 1, ("DERIVED",)),
+        lambda: rt.value_in(context, 0x00189037, "item", 0, None, ("PROSPECTIVE", "RETROSPECTIVE")),
     )
 
 

@@ -46,8 +46,9 @@ def _condition_2(context: EvaluationContext) -> Truth:
 
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Distribution Type (0012,0084) is NAMED_PROTOCOL and the protocol is not that which is specified in Clinical Trial Protocol ID (0012,0020) in the Clinical Trial Subject Module."
-    return rt.conj(
-        rt.value_in(context, 0x00120084, "item", 0, None, ("NAMED_PROTOCOL",)), rt.UNKNOWN
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00120084, "item", 0, None, ("NAMED_PROTOCOL",)),
+        lambda: rt.UNKNOWN,
     )
 
 

@@ -36,13 +36,15 @@ from dicomstd.specification import (
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if the Rescale Type is not HU (Hounsfield Units), or Multi-energy CT Acquisition (0018,9361) is YES May be present otherwise."
-    return rt.disj(
-        rt.conj(
-            rt.present(context, 0x00281054, "item", 0),
-            rt.neg(rt.value_in(context, 0x00281054, "item", 0, None, ("HU",))),
+    return rt.any_of(
+        lambda: rt.all_of(
+            lambda: rt.present(context, 0x00281054, "item", 0),
+            lambda: rt.neg(rt.value_in(context, 0x00281054, "item", 0, None, ("HU",))),
         ),
-        rt.conj(rt.neg(rt.present(context, 0x00281054, "item", 0)), rt.UNKNOWN),
-        rt.value_in(context, 0x00189361, "item", 0, None, ("YES",)),
+        lambda: rt.all_of(
+            lambda: rt.neg(rt.present(context, 0x00281054, "item", 0)), lambda: rt.UNKNOWN
+        ),
+        lambda: rt.value_in(context, 0x00189361, "item", 0, None, ("YES",)),
     )
 
 

@@ -36,7 +36,9 @@ from dicomstd.specification import (
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if deformation is performed"
-    return rt.disj(rt.item_count(context, 0x00640002, "top", 0, "eq", 1), rt.UNKNOWN)
+    return rt.any_of(
+        lambda: rt.item_count(context, 0x00640002, "top", 0, "eq", 1), lambda: rt.UNKNOWN
+    )
 
 
 DEFORMABLE_SPATIAL_REGISTRATION_MODULE: Final = AttributeTable(

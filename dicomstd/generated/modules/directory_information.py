@@ -33,22 +33,22 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "When the Directory Record does not reference any SOP Instance this Attribute shall not be present."
-    return rt.disj(
-        rt.present(context, 0x00041510, "item", 0),
-        rt.present(context, 0x00041511, "item", 0),
-        rt.present(context, 0x00041512, "item", 0),
-        rt.UNKNOWN,
+    return rt.any_of(
+        lambda: rt.present(context, 0x00041510, "item", 0),
+        lambda: rt.present(context, 0x00041511, "item", 0),
+        lambda: rt.present(context, 0x00041512, "item", 0),
+        lambda: rt.UNKNOWN,
     )
 
 
 def _condition_3(context: EvaluationContext) -> Truth:
-    return rt.conj(
-        rt.UNKNOWN,
-        rt.neg(
-            rt.disj(
-                rt.present(context, 0x00041510, "item", 0),
-                rt.present(context, 0x00041511, "item", 0),
-                rt.present(context, 0x00041512, "item", 0),
+    return rt.all_of(
+        lambda: rt.UNKNOWN,
+        lambda: rt.neg(
+            rt.any_of(
+                lambda: rt.present(context, 0x00041510, "item", 0),
+                lambda: rt.present(context, 0x00041511, "item", 0),
+                lambda: rt.present(context, 0x00041512, "item", 0),
             )
         ),
     )
@@ -56,31 +56,31 @@ def _condition_3(context: EvaluationContext) -> Truth:
 
 def _condition_4(context: EvaluationContext) -> Truth:
     "Required if the Directory Record references a SOP Instance."
-    return rt.disj(
-        rt.present(context, 0x00041500, "item", 0),
-        rt.present(context, 0x00041511, "item", 0),
-        rt.present(context, 0x00041512, "item", 0),
-        rt.UNKNOWN,
+    return rt.any_of(
+        lambda: rt.present(context, 0x00041500, "item", 0),
+        lambda: rt.present(context, 0x00041511, "item", 0),
+        lambda: rt.present(context, 0x00041512, "item", 0),
+        lambda: rt.UNKNOWN,
     )
 
 
 def _condition_5(context: EvaluationContext) -> Truth:
     "Required if the Directory Record references a SOP Instance."
-    return rt.disj(
-        rt.present(context, 0x00041500, "item", 0),
-        rt.present(context, 0x00041510, "item", 0),
-        rt.present(context, 0x00041512, "item", 0),
-        rt.UNKNOWN,
+    return rt.any_of(
+        lambda: rt.present(context, 0x00041500, "item", 0),
+        lambda: rt.present(context, 0x00041510, "item", 0),
+        lambda: rt.present(context, 0x00041512, "item", 0),
+        lambda: rt.UNKNOWN,
     )
 
 
 def _condition_6(context: EvaluationContext) -> Truth:
     "Required if the Directory Record references a SOP Instance."
-    return rt.disj(
-        rt.present(context, 0x00041500, "item", 0),
-        rt.present(context, 0x00041510, "item", 0),
-        rt.present(context, 0x00041511, "item", 0),
-        rt.UNKNOWN,
+    return rt.any_of(
+        lambda: rt.present(context, 0x00041500, "item", 0),
+        lambda: rt.present(context, 0x00041510, "item", 0),
+        lambda: rt.present(context, 0x00041511, "item", 0),
+        lambda: rt.UNKNOWN,
     )
 
 

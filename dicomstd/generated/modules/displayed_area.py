@@ -45,9 +45,9 @@ def _condition_1(context: EvaluationContext) -> Truth:
             0x00081155,
             "item",
             0,
-            lambda context_item_instance: rt.conj(
-                rt.present(context_item_instance, 0x00480006, "top", 0),
-                rt.present(context_item_instance, 0x00480007, "top", 0),
+            lambda context_item_instance: rt.all_of(
+                lambda: rt.present(context_item_instance, 0x00480006, "top", 0),
+                lambda: rt.present(context_item_instance, 0x00480007, "top", 0),
             ),
         ),
     )

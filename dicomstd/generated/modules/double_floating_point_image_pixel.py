@@ -28,12 +28,12 @@ from dicomstd.specification import Attribute, AttributeTable, Requirement, Value
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if the aspect ratio values do not have a ratio of 1:1 and the physical pixel spacing is not specified by Pixel Spacing (0028,0030), or Imager Pixel Spacing (0018,1164) or Nominal Scanned Pixel Spacing (0018,2010), either for the entire Image or per-frame in a Functional Group Macro"
-    return rt.conj(
-        rt.UNKNOWN,
-        rt.neg(rt.present(context, 0x00280030, "item", 0)),
-        rt.neg(rt.present(context, 0x00181164, "item", 0)),
-        rt.neg(rt.present(context, 0x00182010, "item", 0)),
-        rt.UNKNOWN,
+    return rt.all_of(
+        lambda: rt.UNKNOWN,
+        lambda: rt.neg(rt.present(context, 0x00280030, "item", 0)),
+        lambda: rt.neg(rt.present(context, 0x00181164, "item", 0)),
+        lambda: rt.neg(rt.present(context, 0x00182010, "item", 0)),
+        lambda: rt.UNKNOWN,
     )
 
 

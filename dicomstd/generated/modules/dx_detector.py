@@ -28,8 +28,9 @@ from dicomstd.specification import Attribute, AttributeTable, Include, Requireme
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if Field of View Rotation (0018,7032) or Field of View Horizontal Flip (0018,7034) is present"
-    return rt.disj(
-        rt.present(context, 0x00187032, "item", 0), rt.present(context, 0x00187034, "item", 0)
+    return rt.any_of(
+        lambda: rt.present(context, 0x00187032, "item", 0),
+        lambda: rt.present(context, 0x00187034, "item", 0),
     )
 
 

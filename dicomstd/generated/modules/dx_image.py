@@ -33,11 +33,11 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 def _condition_2(context: EvaluationContext) -> Truth:
     'Required if View Code Sequence (0054,0220) is not present or is present with an Item value other than (119376003, SCT, "tissue specimen") or (127457009, SCT, "tissue specimen from breast") May be present otherwise.'
-    return rt.disj(
-        rt.neg(rt.present(context, 0x00540220, "any", 0)),
-        rt.conj(
-            rt.present(context, 0x00540220, "any", 0),
-            rt.neg(
+    return rt.any_of(
+        lambda: rt.neg(rt.present(context, 0x00540220, "any", 0)),
+        lambda: rt.all_of(
+            lambda: rt.present(context, 0x00540220, "any", 0),
+            lambda: rt.neg(
                 rt.code_in(
                     context, 0x00540220, "any", 0, (("119376003", "SCT"), ("127457009", "SCT"))
                 )
@@ -48,17 +48,17 @@ def _condition_2(context: EvaluationContext) -> Truth:
 
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Presentation Intent Type (0008,0068) is FOR PRESENTATION and Window Center (0028,1050) is not present"
-    return rt.conj(
-        rt.value_in(context, 0x00080068, "any", 0, None, ("FOR PRESENTATION",)),
-        rt.neg(rt.present(context, 0x00281050, "item", 0)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00080068, "any", 0, None, ("FOR PRESENTATION",)),
+        lambda: rt.neg(rt.present(context, 0x00281050, "item", 0)),
     )
 
 
 def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Presentation Intent Type (0008,0068) is FOR PRESENTATION and VOI LUT Sequence (0028,3010) is not present"
-    return rt.conj(
-        rt.value_in(context, 0x00080068, "any", 0, None, ("FOR PRESENTATION",)),
-        rt.neg(rt.present(context, 0x00283010, "item", 0)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00080068, "any", 0, None, ("FOR PRESENTATION",)),
+        lambda: rt.neg(rt.present(context, 0x00283010, "item", 0)),
     )
 
 

@@ -36,10 +36,10 @@ from dicomstd.specification import (
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if encapsulated document is a CDA document."
-    return rt.disj(
-        rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.104.2",)),
-        rt.conj(
-            rt.neg(
+    return rt.any_of(
+        lambda: rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.104.2",)),
+        lambda: rt.all_of(
+            lambda: rt.neg(
                 rt.sop_class_in(
                     context,
                     (
@@ -50,7 +50,7 @@ def _condition_1(context: EvaluationContext) -> Truth:
                     ),
                 )
             ),
-            rt.UNKNOWN,
+            lambda: rt.UNKNOWN,
         ),
     )
 
@@ -62,7 +62,7 @@ def _condition_2(context: EvaluationContext) -> Truth:
 
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Content Sequence (0040,A730) is present and if a Template defined and known to the implementation at the time of encoding was used to define the content of this Item, and the Template consists of a single CONTAINER with nested content, and it is the outermost invocation of a set of nested Templates that start with the same CONTAINER (see Section C.18.8.1.2)."
-    return rt.conj(rt.present(context, 0x0040A730, "item", 0), rt.UNKNOWN)
+    return rt.all_of(lambda: rt.present(context, 0x0040A730, "item", 0), lambda: rt.UNKNOWN)
 
 
 ENCAPSULATED_DOCUMENT_MODULE: Final = AttributeTable(

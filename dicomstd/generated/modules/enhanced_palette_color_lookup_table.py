@@ -50,9 +50,11 @@ def _condition_3(context: EvaluationContext) -> Truth:
         0x00281401,
         "item",
         0,
-        lambda context_item: rt.conj(
-            rt.present(context_item, 0x00281402, "item", 0),
-            rt.neg(rt.value_in(context_item, 0x00281402, "item", 0, None, ("PRIMARY_PVALUES",))),
+        lambda context_item: rt.all_of(
+            lambda: rt.present(context_item, 0x00281402, "item", 0),
+            lambda: rt.neg(
+                rt.value_in(context_item, 0x00281402, "item", 0, None, ("PRIMARY_PVALUES",))
+            ),
         ),
     )
 
@@ -79,9 +81,9 @@ def _condition_7(context: EvaluationContext) -> Truth:
 
 def _condition_8(context: EvaluationContext) -> Truth:
     "Required if Data Path Assignment (0028,1402) is present with a value other than PRIMARY_PVALUES."
-    return rt.conj(
-        rt.present(context, 0x00281402, "any", 0),
-        rt.neg(rt.value_in(context, 0x00281402, "any", 0, None, ("PRIMARY_PVALUES",))),
+    return rt.all_of(
+        lambda: rt.present(context, 0x00281402, "any", 0),
+        lambda: rt.neg(rt.value_in(context, 0x00281402, "any", 0, None, ("PRIMARY_PVALUES",))),
     )
 
 

@@ -90,16 +90,16 @@ def _condition_11(context: EvaluationContext) -> Truth:
 
 def _condition_12(context: EvaluationContext) -> Truth:
     "Required if Image Type (0008,0008) Value 1 is ORIGINAL and Type of Detector Motion (0054,0202) equals STATIONARY May be present otherwise, if Image Type (0008,0008) Value 1 is DERIVED and Type of Detector Motion (0054,0202) equals STATIONARY."
-    return rt.conj(
-        rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL",)),
-        rt.value_in(context, 0x00540202, "item", 0, None, ("STATIONARY",)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL",)),
+        lambda: rt.value_in(context, 0x00540202, "item", 0, None, ("STATIONARY",)),
     )
 
 
 def _condition_13(context: EvaluationContext) -> Truth:
-    return rt.conj(
-        rt.value_in(context, 0x00080008, "any", 0, 1, ("DERIVED",)),
-        rt.value_in(context, 0x00540202, "item", 0, None, ("STATIONARY",)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00080008, "any", 0, 1, ("DERIVED",)),
+        lambda: rt.value_in(context, 0x00540202, "item", 0, None, ("STATIONARY",)),
     )
 
 

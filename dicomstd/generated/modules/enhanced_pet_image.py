@@ -35,9 +35,9 @@ from dicomstd.specification import (
 
 def _condition_1(context: EvaluationContext) -> Truth:
     'Required if Image Type (0008,0008) Value 1 of this frame is ORIGINAL and SOP Class UID is not "1.2.840.10008.5.1.4.1.1.128.1" (Legacy Converted) may be present otherwise.'
-    return rt.conj(
-        rt.value_in(context, 0x00080008, "frame", 0, 1, ("ORIGINAL",)),
-        rt.neg(rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.128.1",))),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00080008, "frame", 0, 1, ("ORIGINAL",)),
+        lambda: rt.neg(rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.128.1",))),
     )
 
 

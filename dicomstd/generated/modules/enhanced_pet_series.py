@@ -36,7 +36,10 @@ from dicomstd.specification import (
 
 def _condition_1(context: EvaluationContext) -> Truth:
     'Required if another Series was used to perform attenuation correction and the SOP Class UID is not "1.2.840.10008.5.1.4.1.1.128.1" (Legacy Converted) May be present otherwise'
-    return rt.conj(rt.UNKNOWN, rt.neg(rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.128.1",))))
+    return rt.all_of(
+        lambda: rt.UNKNOWN,
+        lambda: rt.neg(rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.128.1",))),
+    )
 
 
 ENHANCED_PET_SERIES_MODULE: Final = AttributeTable(

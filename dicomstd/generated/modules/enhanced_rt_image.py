@@ -28,8 +28,9 @@ from dicomstd.specification import Attribute, AttributeTable, ContextGroup, Incl
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if Start Cumulative Meterset (3002,0106) or Stop Cumulative Meterset (3002,0107) is present in this Module or in a Functional Group Macro of the current SOP Instance and has a value."
-    return rt.disj(
-        rt.has_value(context, 0x30020106, "any", 0), rt.has_value(context, 0x30020107, "any", 0)
+    return rt.any_of(
+        lambda: rt.has_value(context, 0x30020106, "any", 0),
+        lambda: rt.has_value(context, 0x30020107, "any", 0),
     )
 
 

@@ -28,7 +28,7 @@ from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if the series has been created as a result of a single procedure step request and the Instance-Level Referenced Performed Procedure Step Sequence (3010,0044) is not present"
-    return rt.conj(rt.UNKNOWN, rt.neg(rt.present(context, 0x30100044, "any", 0)))
+    return rt.all_of(lambda: rt.UNKNOWN, lambda: rt.neg(rt.present(context, 0x30100044, "any", 0)))
 
 
 ENHANCED_RT_SERIES_MODULE: Final = AttributeTable(

@@ -36,9 +36,9 @@ from dicomstd.specification import (
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if Volumetric Properties (0008,9206) is VOLUME and Volume Based Calculation Technique (0008,9207) is NONE May be present otherwise."
-    return rt.conj(
-        rt.value_in(context, 0x00089206, "any", 0, None, ("VOLUME",)),
-        rt.value_in(context, 0x00089207, "any", 0, None, ("NONE",)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00089206, "any", 0, None, ("VOLUME",)),
+        lambda: rt.value_in(context, 0x00089207, "any", 0, None, ("NONE",)),
     )
 
 

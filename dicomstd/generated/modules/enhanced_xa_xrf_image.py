@@ -41,9 +41,9 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Positioner Type (0018,1508) equals CARM and C-arm Positioner Tabletop Relationship (0018,9474) equals YES May be present otherwise."
-    return rt.conj(
-        rt.value_in(context, 0x00181508, "any", 0, None, ("CARM",)),
-        rt.value_in(context, 0x00189474, "any", 0, None, ("YES",)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00181508, "any", 0, None, ("CARM",)),
+        lambda: rt.value_in(context, 0x00189474, "any", 0, None, ("YES",)),
     )
 
 

@@ -28,7 +28,7 @@ from dicomstd.specification import Attribute, AttributeTable, Requirement
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required to specify the expanded or replacement character set"
-    return rt.conj(rt.has_value(context, 0x00041141, "top", 0), rt.UNKNOWN)
+    return rt.all_of(lambda: rt.has_value(context, 0x00041141, "top", 0), lambda: rt.UNKNOWN)
 
 
 FILE_SET_IDENTIFICATION_MODULE: Final = AttributeTable(

@@ -28,28 +28,28 @@ from dicomstd.specification import Attribute, AttributeTable, ItemCount, Require
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if object extraction is based on a Frame Level Retrieve using the Simple Frame List (0008,1161) Attribute"
-    return rt.conj(
-        rt.neg(rt.present(context, 0x00081162, "item", 0)),
-        rt.neg(rt.present(context, 0x00081163, "item", 0)),
-        rt.UNKNOWN,
+    return rt.all_of(
+        lambda: rt.neg(rt.present(context, 0x00081162, "item", 0)),
+        lambda: rt.neg(rt.present(context, 0x00081163, "item", 0)),
+        lambda: rt.UNKNOWN,
     )
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if object extraction is based on a Frame Level Retrieve using the Calculated Frame List (0008,1162) Attribute"
-    return rt.conj(
-        rt.neg(rt.present(context, 0x00081161, "item", 0)),
-        rt.neg(rt.present(context, 0x00081163, "item", 0)),
-        rt.UNKNOWN,
+    return rt.all_of(
+        lambda: rt.neg(rt.present(context, 0x00081161, "item", 0)),
+        lambda: rt.neg(rt.present(context, 0x00081163, "item", 0)),
+        lambda: rt.UNKNOWN,
     )
 
 
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required if object extraction is based on a Frame Level Retrieve using Time Range (0008,1163)"
-    return rt.conj(
-        rt.neg(rt.present(context, 0x00081161, "item", 0)),
-        rt.neg(rt.present(context, 0x00081162, "item", 0)),
-        rt.UNKNOWN,
+    return rt.all_of(
+        lambda: rt.neg(rt.present(context, 0x00081161, "item", 0)),
+        lambda: rt.neg(rt.present(context, 0x00081162, "item", 0)),
+        lambda: rt.UNKNOWN,
     )
 
 

@@ -35,17 +35,19 @@ from dicomstd.specification import (
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if Pixel Padding Range Limit (0028,0121) is present and either Pixel Data (7FE0,0010) or Pixel Data Provider URL (0028,7FE0) is present May be present otherwise only if Pixel Data (7FE0,0010) or Pixel Data Provider URL (0028,7FE0) is present"
-    return rt.conj(
-        rt.present(context, 0x00280121, "any", 0),
-        rt.disj(
-            rt.present(context, 0x7FE00010, "any", 0), rt.present(context, 0x00287FE0, "any", 0)
+    return rt.all_of(
+        lambda: rt.present(context, 0x00280121, "any", 0),
+        lambda: rt.any_of(
+            lambda: rt.present(context, 0x7FE00010, "any", 0),
+            lambda: rt.present(context, 0x00287FE0, "any", 0),
         ),
     )
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
-    return rt.disj(
-        rt.present(context, 0x7FE00010, "any", 0), rt.present(context, 0x00287FE0, "any", 0)
+    return rt.any_of(
+        lambda: rt.present(context, 0x7FE00010, "any", 0),
+        lambda: rt.present(context, 0x00287FE0, "any", 0),
     )
 
 

@@ -36,8 +36,8 @@ from dicomstd.specification import (
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if image does not require Image Orientation (Patient) (0020,0037) and Image Position (Patient) (0020,0032) or if image does not require Image Orientation (Slide) (0048,0102) May be present otherwise"
-    return rt.disj(
-        rt.sop_class_in(
+    return rt.any_of(
+        lambda: rt.sop_class_in(
             context,
             (
                 "1.2.840.10008.5.1.4.1.1.1",
@@ -71,8 +71,8 @@ def _condition_1(context: EvaluationContext) -> Truth:
                 "1.2.840.10008.5.1.4.1.1.77.1.5.7",
             ),
         ),
-        rt.conj(
-            rt.sop_class_in(
+        lambda: rt.all_of(
+            lambda: rt.sop_class_in(
                 context,
                 (
                     "1.2.840.10008.5.1.4.1.1.20",
@@ -89,7 +89,7 @@ def _condition_1(context: EvaluationContext) -> Truth:
                     "1.2.840.10008.5.1.4.1.1.77.1.9",
                 ),
             ),
-            rt.UNKNOWN,
+            lambda: rt.UNKNOWN,
         ),
     )
 

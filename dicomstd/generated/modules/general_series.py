@@ -36,21 +36,21 @@ from dicomstd.specification import (
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if the body part examined is a paired structure and Image Laterality (0020,0062) or Frame Laterality (0020,9072) or Measurement Laterality (0024,0113) are not present"
-    return rt.conj(
-        rt.UNKNOWN,
-        rt.disj(
-            rt.neg(rt.present(context, 0x00200062, "any", 0)),
-            rt.neg(rt.present(context, 0x00209072, "any", 0)),
-            rt.neg(rt.present(context, 0x00240113, "any", 0)),
+    return rt.all_of(
+        lambda: rt.UNKNOWN,
+        lambda: rt.any_of(
+            lambda: rt.neg(rt.present(context, 0x00200062, "any", 0)),
+            lambda: rt.neg(rt.present(context, 0x00209072, "any", 0)),
+            lambda: rt.neg(rt.present(context, 0x00240113, "any", 0)),
         ),
     )
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
     'Required for images where Patient Orientation Code Sequence (0054,0410) is not present and whose SOP Class is one of the following: CT ("1.2.840.10008.5.1.4.1.1.2") or MR ("1.2.840.10008.5.1.4.1.1.4") or Enhanced CT ("1.2.840.10008.5.1.4.1.1.2.1") or Enhanced MR Image ("1.2.840.10008.5.1.4.1.1.4.1") or Enhanced Color MR Image ("1.2.840.10008.5.1.4.1.1.4.3") or MR Spectroscopy ("1.2.840.10008.5.1.4.1.1.4.2") Storage SOP Classes'
-    return rt.conj(
-        rt.neg(rt.present(context, 0x00540410, "any", 0)),
-        rt.sop_class_in(
+    return rt.all_of(
+        lambda: rt.neg(rt.present(context, 0x00540410, "any", 0)),
+        lambda: rt.sop_class_in(
             context,
             (
                 "1.2.840.10008.5.1.4.1.1.2",

@@ -35,8 +35,9 @@ from dicomstd.specification import (
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if Bounding Box Top Left Hand Corner (0070,0010) or Bounding Box Bottom Right Hand Corner (0070,0011) is present."
-    return rt.disj(
-        rt.present(context, 0x00700010, "item", 0), rt.present(context, 0x00700011, "item", 0)
+    return rt.any_of(
+        lambda: rt.present(context, 0x00700010, "item", 0),
+        lambda: rt.present(context, 0x00700011, "item", 0),
     )
 
 
@@ -47,17 +48,17 @@ def _condition_2(context: EvaluationContext) -> Truth:
 
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Anchor Point (0070,0014) is not present May be present otherwise Required if Bounding Box Bottom Right Hand Corner (0070,0011) is present."
-    return rt.disj(
-        rt.neg(rt.present(context, 0x00700014, "item", 0)),
-        rt.present(context, 0x00700011, "item", 0),
+    return rt.any_of(
+        lambda: rt.neg(rt.present(context, 0x00700014, "item", 0)),
+        lambda: rt.present(context, 0x00700011, "item", 0),
     )
 
 
 def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Anchor Point (0070,0014) is not present May be present otherwise Required if Bounding Box Top Left Hand Corner (0070,0010) is present."
-    return rt.disj(
-        rt.neg(rt.present(context, 0x00700014, "item", 0)),
-        rt.present(context, 0x00700010, "item", 0),
+    return rt.any_of(
+        lambda: rt.neg(rt.present(context, 0x00700014, "item", 0)),
+        lambda: rt.present(context, 0x00700010, "item", 0),
     )
 
 
@@ -68,9 +69,9 @@ def _condition_5(context: EvaluationContext) -> Truth:
 
 def _condition_6(context: EvaluationContext) -> Truth:
     "Required if Bounding Box Top Left Hand Corner (0070,0010) and Bounding Box Bottom Right Hand Corner (0070,0011) are not present May be present otherwise."
-    return rt.conj(
-        rt.neg(rt.present(context, 0x00700010, "item", 0)),
-        rt.neg(rt.present(context, 0x00700011, "item", 0)),
+    return rt.all_of(
+        lambda: rt.neg(rt.present(context, 0x00700010, "item", 0)),
+        lambda: rt.neg(rt.present(context, 0x00700011, "item", 0)),
     )
 
 
@@ -91,11 +92,11 @@ def _condition_9(context: EvaluationContext) -> Truth:
 
 def _condition_10(context: EvaluationContext) -> Truth:
     'Required if Graphic Data (0070,0022) is "closed", that is Graphic Type (0070,0023) is CIRCLE or ELLIPSE, or Graphic Type (0070,0023) is POLYLINE or INTERPOLATED and the first data point is the same as the last data point.'
-    return rt.disj(
-        rt.value_in(context, 0x00700023, "item", 0, None, ("CIRCLE", "ELLIPSE")),
-        rt.conj(
-            rt.value_in(context, 0x00700023, "item", 0, None, ("POLYLINE", "INTERPOLATED")),
-            rt.UNKNOWN,
+    return rt.any_of(
+        lambda: rt.value_in(context, 0x00700023, "item", 0, None, ("CIRCLE", "ELLIPSE")),
+        lambda: rt.all_of(
+            lambda: rt.value_in(context, 0x00700023, "item", 0, None, ("POLYLINE", "INTERPOLATED")),
+            lambda: rt.UNKNOWN,
         ),
     )
 
@@ -107,9 +108,9 @@ def _condition_11(context: EvaluationContext) -> Truth:
 
 def _condition_12(context: EvaluationContext) -> Truth:
     "Required if Rotation Angle (0070,0230) is present or if Compound Graphic Type (0070,0294) is CUTLINE or INFINITELINE."
-    return rt.disj(
-        rt.present(context, 0x00700230, "item", 0),
-        rt.value_in(context, 0x00700294, "item", 0, None, ("CUTLINE", "INFINITELINE")),
+    return rt.any_of(
+        lambda: rt.present(context, 0x00700230, "item", 0),
+        lambda: rt.value_in(context, 0x00700294, "item", 0, None, ("CUTLINE", "INFINITELINE")),
     )
 
 

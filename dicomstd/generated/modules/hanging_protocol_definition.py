@@ -61,17 +61,17 @@ def _condition_5(context: EvaluationContext) -> Truth:
 
 def _condition_6(context: EvaluationContext) -> Truth:
     "Required if Image Set Selector Category (0072,0034) is ABSTRACT_PRIOR and Abstract Prior Code Sequence (0072,003E) is not present."
-    return rt.conj(
-        rt.value_in(context, 0x00720034, "item", 0, None, ("ABSTRACT_PRIOR",)),
-        rt.neg(rt.present(context, 0x0072003E, "item", 0)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00720034, "item", 0, None, ("ABSTRACT_PRIOR",)),
+        lambda: rt.neg(rt.present(context, 0x0072003E, "item", 0)),
     )
 
 
 def _condition_7(context: EvaluationContext) -> Truth:
     "Required if Image Set Selector Category (0072,0034) is ABSTRACT_PRIOR and Abstract Prior Value (0072,003C) is not present."
-    return rt.conj(
-        rt.value_in(context, 0x00720034, "item", 0, None, ("ABSTRACT_PRIOR",)),
-        rt.neg(rt.present(context, 0x0072003C, "item", 0)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00720034, "item", 0, None, ("ABSTRACT_PRIOR",)),
+        lambda: rt.neg(rt.present(context, 0x0072003C, "item", 0)),
     )
 
 

@@ -40,11 +40,11 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if the value of Image Box Layout Type (0072,0304) is TILED, and the value of Image Box Tile Horizontal Dimension (0072,0306) or Image Box Tile Vertical Dimension (0072,0308) is greater than 1."
-    return rt.conj(
-        rt.value_in(context, 0x00720304, "item", 0, None, ("TILED",)),
-        rt.disj(
-            rt.compare(context, 0x00720306, "item", 0, None, "gt", 1.0),
-            rt.compare(context, 0x00720308, "item", 0, None, "gt", 1.0),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00720304, "item", 0, None, ("TILED",)),
+        lambda: rt.any_of(
+            lambda: rt.compare(context, 0x00720306, "item", 0, None, "gt", 1.0),
+            lambda: rt.compare(context, 0x00720308, "item", 0, None, "gt", 1.0),
         ),
     )
 
@@ -66,17 +66,17 @@ def _condition_5(context: EvaluationContext) -> Truth:
 
 def _condition_6(context: EvaluationContext) -> Truth:
     "Required if the value of Image Box Layout Type (0072,0304) is CINE and if Cine Relative to Real-Time (0072,0330) is not present."
-    return rt.conj(
-        rt.value_in(context, 0x00720304, "item", 0, None, ("CINE",)),
-        rt.neg(rt.present(context, 0x00720330, "item", 0)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00720304, "item", 0, None, ("CINE",)),
+        lambda: rt.neg(rt.present(context, 0x00720330, "item", 0)),
     )
 
 
 def _condition_7(context: EvaluationContext) -> Truth:
     "Required if the value of Image Box Layout Type (0072,0304) is CINE and if Recommended Display Frame Rate (0008,2144) is not present"
-    return rt.conj(
-        rt.value_in(context, 0x00720304, "item", 0, None, ("CINE",)),
-        rt.neg(rt.present(context, 0x00082144, "item", 0)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00720304, "item", 0, None, ("CINE",)),
+        lambda: rt.neg(rt.present(context, 0x00082144, "item", 0)),
     )
 
 
@@ -87,9 +87,9 @@ def _condition_8(context: EvaluationContext) -> Truth:
 
 def _condition_9(context: EvaluationContext) -> Truth:
     "Required if Selector Attribute (0072,0026) is present and Filter-by Operator (0072,0406) is not present"
-    return rt.conj(
-        rt.present(context, 0x00720026, "item", 0),
-        rt.neg(rt.present(context, 0x00720406, "item", 0)),
+    return rt.all_of(
+        lambda: rt.present(context, 0x00720026, "item", 0),
+        lambda: rt.neg(rt.present(context, 0x00720406, "item", 0)),
     )
 
 
@@ -100,27 +100,28 @@ def _condition_10(context: EvaluationContext) -> Truth:
 
 def _condition_11(context: EvaluationContext) -> Truth:
     "Required if Selector Attribute (0072,0026) or Filter-by Category (0072,0402), and Filter-by Operator (0072,0406) are present."
-    return rt.conj(
-        rt.present(context, 0x00720026, "item", 0),
-        rt.present(context, 0x00720402, "item", 0),
-        rt.present(context, 0x00720406, "item", 0),
+    return rt.all_of(
+        lambda: rt.present(context, 0x00720026, "item", 0),
+        lambda: rt.present(context, 0x00720402, "item", 0),
+        lambda: rt.present(context, 0x00720406, "item", 0),
     )
 
 
 def _condition_12(context: EvaluationContext) -> Truth:
     "Required if Selector Attribute (0072,0026) and Filter-by Operator (0072,0406) are present."
-    return rt.conj(
-        rt.present(context, 0x00720026, "item", 0), rt.present(context, 0x00720406, "item", 0)
+    return rt.all_of(
+        lambda: rt.present(context, 0x00720026, "item", 0),
+        lambda: rt.present(context, 0x00720406, "item", 0),
     )
 
 
 def _condition_13(context: EvaluationContext) -> Truth:
     "Required if Filter-by Category (0072,0402) is present, or if Selector Attribute (0072,0026) is present and Filter-by Attribute Presence (0072,0404) is not present"
-    return rt.disj(
-        rt.present(context, 0x00720402, "item", 0),
-        rt.conj(
-            rt.present(context, 0x00720026, "item", 0),
-            rt.neg(rt.present(context, 0x00720404, "item", 0)),
+    return rt.any_of(
+        lambda: rt.present(context, 0x00720402, "item", 0),
+        lambda: rt.all_of(
+            lambda: rt.present(context, 0x00720026, "item", 0),
+            lambda: rt.neg(rt.present(context, 0x00720404, "item", 0)),
         ),
     )
 

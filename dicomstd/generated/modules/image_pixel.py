@@ -38,12 +38,12 @@ def _condition_2(context: EvaluationContext) -> Truth:
 
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required if pixel padding is to be defined as a range rather than a single value required when this Attribute is present."
-    return rt.disj(rt.UNKNOWN, rt.UNKNOWN)
+    return rt.any_of(lambda: rt.UNKNOWN, lambda: rt.UNKNOWN)
 
 
 def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Extended Offset Table (7FE0,0001) is present and every frame is encoded as a single fragment"
-    return rt.conj(rt.present(context, 0x7FE00001, "item", 0), rt.UNKNOWN)
+    return rt.all_of(lambda: rt.present(context, 0x7FE00001, "item", 0), lambda: rt.UNKNOWN)
 
 
 IMAGE_PIXEL_MODULE: Final = AttributeTable(

@@ -41,12 +41,12 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if rotational catheter is used."
-    return rt.disj(rt.present(context, 0x00520013, "item", 0), rt.UNKNOWN)
+    return rt.any_of(lambda: rt.present(context, 0x00520013, "item", 0), lambda: rt.UNKNOWN)
 
 
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required if rotational catheter is used."
-    return rt.disj(rt.present(context, 0x00520031, "item", 0), rt.UNKNOWN)
+    return rt.any_of(lambda: rt.present(context, 0x00520031, "item", 0), lambda: rt.UNKNOWN)
 
 
 INTRAVASCULAR_IMAGE_ACQUISITION_PARAMETERS_MODULE: Final = AttributeTable(

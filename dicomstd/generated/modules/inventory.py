@@ -36,10 +36,10 @@ from dicomstd.specification import (
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if an extended or replacement character set, other than those specified in the top level Data Set of the Inventory, is used in the Study level Attributes May be present otherwise."
-    return rt.disj(
-        rt.conj(
-            rt.extended_characters(context, "item"),
-            rt.neg(
+    return rt.any_of(
+        lambda: rt.all_of(
+            lambda: rt.extended_characters(context, "item"),
+            lambda: rt.neg(
                 rt.in_any_item(
                     context,
                     0x00080424,
@@ -48,9 +48,9 @@ def _condition_1(context: EvaluationContext) -> Truth:
                     lambda context_item: rt.extended_characters(context_item, "item"),
                 )
             ),
-            rt.neg(rt.present(context, 0x00080005, "anywhere", 0)),
+            lambda: rt.neg(rt.present(context, 0x00080005, "anywhere", 0)),
         ),
-        rt.UNKNOWN,
+        lambda: rt.UNKNOWN,
     )
 
 
@@ -61,9 +61,9 @@ def _condition_2(context: EvaluationContext) -> Truth:
 
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required if SOP Instances for this Study may be retrieved using a C-MOVE or C-GET based SOP Class (see PS3.4) and Study Access End Points Sequence (0008,0421) does not include Retrieve AE Title (0008,0054) May be present otherwise."
-    return rt.conj(
-        rt.UNKNOWN,
-        rt.neg(
+    return rt.all_of(
+        lambda: rt.UNKNOWN,
+        lambda: rt.neg(
             rt.in_any_item(
                 context,
                 0x00080421,
@@ -77,9 +77,9 @@ def _condition_3(context: EvaluationContext) -> Truth:
 
 def _condition_4(context: EvaluationContext) -> Truth:
     "Required if SOP Instances for this Study may be retrieved using the web-based Studies Service (see PS3.18) and Study Access End Points Sequence (0008,0421) does not include Retrieve URL (0008,1190) May be present otherwise."
-    return rt.conj(
-        rt.UNKNOWN,
-        rt.neg(
+    return rt.all_of(
+        lambda: rt.UNKNOWN,
+        lambda: rt.neg(
             rt.in_any_item(
                 context,
                 0x00080421,
@@ -98,10 +98,10 @@ def _condition_5(context: EvaluationContext) -> Truth:
 
 def _condition_6(context: EvaluationContext) -> Truth:
     "Required if an extended or replacement character set, other than those specified or implied for the Study level Attributes, is used in the Series level Attributes May be present otherwise."
-    return rt.disj(
-        rt.conj(
-            rt.extended_characters(context, "item"),
-            rt.neg(
+    return rt.any_of(
+        lambda: rt.all_of(
+            lambda: rt.extended_characters(context, "item"),
+            lambda: rt.neg(
                 rt.in_any_item(
                     context,
                     0x00080425,
@@ -110,34 +110,37 @@ def _condition_6(context: EvaluationContext) -> Truth:
                     lambda context_item: rt.extended_characters(context_item, "item"),
                 )
             ),
-            rt.neg(rt.present(context, 0x00080005, "anywhere", 0)),
+            lambda: rt.neg(rt.present(context, 0x00080005, "anywhere", 0)),
         ),
-        rt.UNKNOWN,
+        lambda: rt.UNKNOWN,
     )
 
 
 def _condition_7(context: EvaluationContext) -> Truth:
     "Required if this Series is not to be used for operational purposes, and Removed from Operational Use (0008,0405) Attribute at Study level does not have the value Y May be present otherwise."
-    return rt.conj(rt.UNKNOWN, rt.neg(rt.value_in(context, 0x00080405, "parent", 1, None, ("Y",))))
+    return rt.all_of(
+        lambda: rt.UNKNOWN,
+        lambda: rt.neg(rt.value_in(context, 0x00080405, "parent", 1, None, ("Y",))),
+    )
 
 
 def _condition_8(context: EvaluationContext) -> Truth:
     "Required if an extended or replacement character set, other than those specified or implied for the Series level Attributes, is used in the Instance level Attributes May be present otherwise."
-    return rt.disj(
-        rt.conj(
-            rt.extended_characters(context, "item"),
-            rt.neg(rt.present(context, 0x00080005, "anywhere", 0)),
+    return rt.any_of(
+        lambda: rt.all_of(
+            lambda: rt.extended_characters(context, "item"),
+            lambda: rt.neg(rt.present(context, 0x00080005, "anywhere", 0)),
         ),
-        rt.UNKNOWN,
+        lambda: rt.UNKNOWN,
     )
 
 
 def _condition_9(context: EvaluationContext) -> Truth:
     "Required if this SOP Instance is not to be used for operational purposes, and Removed from Operational Use (0008,0405) Attribute at Study or Series level does not have the value Y May be present otherwise."
-    return rt.conj(
-        rt.UNKNOWN,
-        rt.neg(rt.value_in(context, 0x00080405, "parent", 2, None, ("Y",))),
-        rt.neg(rt.value_in(context, 0x00080405, "parent", 1, None, ("Y",))),
+    return rt.all_of(
+        lambda: rt.UNKNOWN,
+        lambda: rt.neg(rt.value_in(context, 0x00080405, "parent", 2, None, ("Y",))),
+        lambda: rt.neg(rt.value_in(context, 0x00080405, "parent", 1, None, ("Y",))),
     )
 
 

@@ -28,30 +28,38 @@ from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if the right lens is measured"
-    return rt.disj(
-        rt.value_in(context, 0x00240113, "top", 0, None, ("R", "B")),
-        rt.conj(rt.neg(rt.value_in(context, 0x00240113, "top", 0, None, ("L",))), rt.UNKNOWN),
+    return rt.any_of(
+        lambda: rt.value_in(context, 0x00240113, "top", 0, None, ("R", "B")),
+        lambda: rt.all_of(
+            lambda: rt.neg(rt.value_in(context, 0x00240113, "top", 0, None, ("L",))),
+            lambda: rt.UNKNOWN,
+        ),
     )
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if the left lens is measured"
-    return rt.disj(
-        rt.value_in(context, 0x00240113, "top", 0, None, ("L", "B")),
-        rt.conj(rt.neg(rt.value_in(context, 0x00240113, "top", 0, None, ("R",))), rt.UNKNOWN),
+    return rt.any_of(
+        lambda: rt.value_in(context, 0x00240113, "top", 0, None, ("L", "B")),
+        lambda: rt.all_of(
+            lambda: rt.neg(rt.value_in(context, 0x00240113, "top", 0, None, ("R",))),
+            lambda: rt.UNKNOWN,
+        ),
     )
 
 
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required if a single lens of unknown laterality is measured."
-    return rt.conj(
-        rt.neg(rt.value_in(context, 0x00240113, "top", 0, None, ("R", "L", "B"))), rt.UNKNOWN
+    return rt.all_of(
+        lambda: rt.neg(rt.value_in(context, 0x00240113, "top", 0, None, ("R", "L", "B"))),
+        lambda: rt.UNKNOWN,
     )
 
 
 def _condition_4(context: EvaluationContext) -> Truth:
-    return rt.disj(
-        rt.present(context, 0x00460014, "item", 0), rt.present(context, 0x00460015, "item", 0)
+    return rt.any_of(
+        lambda: rt.present(context, 0x00460014, "item", 0),
+        lambda: rt.present(context, 0x00460015, "item", 0),
     )
 
 

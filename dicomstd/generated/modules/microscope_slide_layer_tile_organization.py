@@ -33,9 +33,9 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Plane Position (Slide) Sequence (0048,021A) is present within a Functional Group Sequence or Dimension Organization Type (0020,9311) is present with a value of TILED_FULL May be present otherwise"
-    return rt.disj(
-        rt.present(context, 0x0048021A, "frame", 0),
-        rt.value_in(context, 0x00209311, "any", 0, None, ("TILED_FULL",)),
+    return rt.any_of(
+        lambda: rt.present(context, 0x0048021A, "frame", 0),
+        lambda: rt.value_in(context, 0x00209311, "any", 0, None, ("TILED_FULL",)),
     )
 
 

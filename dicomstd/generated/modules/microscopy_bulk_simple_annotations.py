@@ -56,7 +56,9 @@ def _condition_4(context: EvaluationContext) -> Truth:
 
 def _condition_5(context: EvaluationContext) -> Truth:
     "Required if Annotation Coordinate Type (006A,0001) is 3D, and all points in Point Coordinates Data (0066,0016) or Double Point Coordinates Data (0066,0022) are in the same Z plane(s)"
-    return rt.conj(rt.value_in(context, 0x006A0001, "top", 0, None, ("3D",)), rt.UNKNOWN)
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x006A0001, "top", 0, None, ("3D",)), lambda: rt.UNKNOWN
+    )
 
 
 def _condition_6(context: EvaluationContext) -> Truth:
@@ -76,8 +78,9 @@ def _condition_8(context: EvaluationContext) -> Truth:
 
 def _condition_9(context: EvaluationContext) -> Truth:
     "Required if Measurement Values stored in Floating Point Values (0066,0125) are associated with only a subset of Annotations"
-    return rt.conj(
-        rt.neg(rt.compare(context, 0x006A000C, "parent", 2, None, "eq", 1.0)), rt.UNKNOWN
+    return rt.all_of(
+        lambda: rt.neg(rt.compare(context, 0x006A000C, "parent", 2, None, "eq", 1.0)),
+        lambda: rt.UNKNOWN,
     )
 
 

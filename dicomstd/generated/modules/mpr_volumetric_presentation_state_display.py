@@ -43,9 +43,9 @@ def _condition_3(context: EvaluationContext) -> Truth:
 
 def _condition_4(context: EvaluationContext) -> Truth:
     "Required if RGB LUT Transfer Function (0028,140F) has a value of TABLE and Segmented Red Palette Color Lookup Table Data (0028,1221) is not present."
-    return rt.conj(
-        rt.value_in(context, 0x0028140F, "item", 0, None, ("TABLE",)),
-        rt.neg(rt.present(context, 0x00281221, "item", 0)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x0028140F, "item", 0, None, ("TABLE",)),
+        lambda: rt.neg(rt.present(context, 0x00281221, "item", 0)),
     )
 
 
@@ -56,17 +56,17 @@ def _condition_5(context: EvaluationContext) -> Truth:
 
 def _condition_6(context: EvaluationContext) -> Truth:
     "Required if Alpha LUT Transfer Function (0028,1410) has a value of TABLE and Segmented Alpha Palette Color Lookup Table Data (0028,1224) is not present."
-    return rt.conj(
-        rt.value_in(context, 0x00281410, "item", 0, None, ("TABLE",)),
-        rt.neg(rt.present(context, 0x00281224, "item", 0)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00281410, "item", 0, None, ("TABLE",)),
+        lambda: rt.neg(rt.present(context, 0x00281224, "item", 0)),
     )
 
 
 def _condition_7(context: EvaluationContext) -> Truth:
     "Required if RGB LUT Transfer Function (0028,140F) has a value of TABLE and Red Palette Color Lookup Table Data (0028,1201) is not present."
-    return rt.conj(
-        rt.value_in(context, 0x0028140F, "item", 0, None, ("TABLE",)),
-        rt.neg(rt.present(context, 0x00281201, "item", 0)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x0028140F, "item", 0, None, ("TABLE",)),
+        lambda: rt.neg(rt.present(context, 0x00281201, "item", 0)),
     )
 
 
@@ -77,9 +77,9 @@ def _condition_8(context: EvaluationContext) -> Truth:
 
 def _condition_9(context: EvaluationContext) -> Truth:
     "Required if Alpha LUT Transfer Function (0028,1410) has a value of TABLE and Alpha Palette Color Lookup Table Data (0028,1204) is not present."
-    return rt.conj(
-        rt.value_in(context, 0x00281410, "item", 0, None, ("TABLE",)),
-        rt.neg(rt.present(context, 0x00281204, "item", 0)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00281410, "item", 0, None, ("TABLE",)),
+        lambda: rt.neg(rt.present(context, 0x00281204, "item", 0)),
     )
 
 
@@ -95,7 +95,10 @@ def _condition_11(context: EvaluationContext) -> Truth:
 
 def _condition_12(context: EvaluationContext) -> Truth:
     "Required if Pixel Presentation (0008,9205) has a value of TRUE_COLOR and a standard color space described by one of the Enumerated Values in Section C.11.15.1.2 is used."
-    return rt.conj(rt.value_in(context, 0x00089205, "item", 0, None, ("TRUE_COLOR",)), rt.UNKNOWN)
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00089205, "item", 0, None, ("TRUE_COLOR",)),
+        lambda: rt.UNKNOWN,
+    )
 
 
 MPR_VOLUMETRIC_PRESENTATION_STATE_DISPLAY_MODULE: Final = AttributeTable(

@@ -35,9 +35,9 @@ from dicomstd.specification import (
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if Sequence Variant (0018,0021) is SK or if Scanning Sequence (0018,0020) is not EP May be present otherwise."
-    return rt.disj(
-        rt.value_in(context, 0x00180021, "item", 0, None, ("SK",)),
-        rt.neg(rt.value_in(context, 0x00180020, "item", 0, None, ("EP",))),
+    return rt.any_of(
+        lambda: rt.value_in(context, 0x00180021, "item", 0, None, ("SK",)),
+        lambda: rt.neg(rt.value_in(context, 0x00180020, "item", 0, None, ("EP",))),
     )
 
 
@@ -48,7 +48,9 @@ def _condition_2(context: EvaluationContext) -> Truth:
 
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required for Scan Options (0018,0022) that include heart gating (e.g., CG, PPG, etc.)."
-    return rt.disj(rt.value_in(context, 0x00180022, "any", 0, None, ("CG", "PPG")), rt.UNKNOWN)
+    return rt.any_of(
+        lambda: rt.value_in(context, 0x00180022, "any", 0, None, ("CG", "PPG")), lambda: rt.UNKNOWN
+    )
 
 
 MR_IMAGE_MODULE: Final = AttributeTable(

@@ -46,9 +46,9 @@ def _condition_2(context: EvaluationContext) -> Truth:
 
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED and Volume Localization Technique (0018,9054) is other than NONE May be present if Volume Localization Technique (0018,9054) is other than NONE."
-    return rt.conj(
-        rt.value_in(context, 0x00080008, "item", 0, 1, ("ORIGINAL", "MIXED")),
-        rt.neg(rt.value_in(context, 0x00189054, "item", 0, None, ("NONE",))),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00080008, "item", 0, 1, ("ORIGINAL", "MIXED")),
+        lambda: rt.neg(rt.value_in(context, 0x00189054, "item", 0, None, ("NONE",))),
     )
 
 

@@ -33,46 +33,46 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED and Echo Pulse Sequence (0018,9008) equals SPIN or BOTH Otherwise may be present if Image Type (0008,0008) Value 1 is DERIVED and Echo Pulse Sequence (0018,9008) equals SPIN or BOTH."
-    return rt.conj(
-        rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
-        rt.value_in(context, 0x00189008, "item", 0, None, ("SPIN", "BOTH")),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
+        lambda: rt.value_in(context, 0x00189008, "item", 0, None, ("SPIN", "BOTH")),
     )
 
 
 def _condition_3(context: EvaluationContext) -> Truth:
-    return rt.conj(
-        rt.value_in(context, 0x00080008, "any", 0, 1, ("DERIVED",)),
-        rt.value_in(context, 0x00189008, "item", 0, None, ("SPIN", "BOTH")),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00080008, "any", 0, 1, ("DERIVED",)),
+        lambda: rt.value_in(context, 0x00189008, "item", 0, None, ("SPIN", "BOTH")),
     )
 
 
 def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED and Geometry of k-Space Traversal (0018,9032) equals RECTILINEAR Otherwise may be present if Image Type (0008,0008) Value 1 is DERIVED and Geometry of k-Space Traversal (0018,9032) equals RECTILINEAR."
-    return rt.conj(
-        rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
-        rt.value_in(context, 0x00189032, "item", 0, None, ("RECTILINEAR",)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
+        lambda: rt.value_in(context, 0x00189032, "item", 0, None, ("RECTILINEAR",)),
     )
 
 
 def _condition_5(context: EvaluationContext) -> Truth:
-    return rt.conj(
-        rt.value_in(context, 0x00080008, "any", 0, 1, ("DERIVED",)),
-        rt.value_in(context, 0x00189032, "item", 0, None, ("RECTILINEAR",)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00080008, "any", 0, 1, ("DERIVED",)),
+        lambda: rt.value_in(context, 0x00189032, "item", 0, None, ("RECTILINEAR",)),
     )
 
 
 def _condition_6(context: EvaluationContext) -> Truth:
     "Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED and MR Spectroscopy Acquisition Type (0018,9200) equals VOLUME Otherwise may be present if Image Type (0008,0008) Value 1 is DERIVED and MR Spectroscopy Acquisition Type (0018,9200) equals VOLUME."
-    return rt.conj(
-        rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
-        rt.value_in(context, 0x00189200, "item", 0, None, ("VOLUME",)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
+        lambda: rt.value_in(context, 0x00189200, "item", 0, None, ("VOLUME",)),
     )
 
 
 def _condition_7(context: EvaluationContext) -> Truth:
-    return rt.conj(
-        rt.value_in(context, 0x00080008, "any", 0, 1, ("DERIVED",)),
-        rt.value_in(context, 0x00189200, "item", 0, None, ("VOLUME",)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00080008, "any", 0, 1, ("DERIVED",)),
+        lambda: rt.value_in(context, 0x00189200, "item", 0, None, ("VOLUME",)),
     )
 
 

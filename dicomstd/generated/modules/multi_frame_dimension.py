@@ -33,8 +33,8 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if the value of Dimension Index Pointer (0020,9165) is the Data Element Tag of an Attribute that is contained within a Functional Group Sequence."
-    return rt.disj(
-        rt.value_in(
+    return rt.any_of(
+        lambda: rt.value_in(
             context,
             0x00209165,
             "item",
@@ -56,7 +56,7 @@ def _condition_2(context: EvaluationContext) -> Truth:
                 rt.TagValue(0x0020930D),
             ),
         ),
-        rt.UNKNOWN,
+        lambda: rt.UNKNOWN,
     )
 
 
@@ -67,9 +67,9 @@ def _condition_3(context: EvaluationContext) -> Truth:
 
 def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Dimension Organization Type (0020,9311) is absent or not TILED_FULL May be present otherwise."
-    return rt.disj(
-        rt.neg(rt.present(context, 0x00209311, "item", 0)),
-        rt.neg(rt.value_in(context, 0x00209311, "item", 0, None, ("TILED_FULL",))),
+    return rt.any_of(
+        lambda: rt.neg(rt.present(context, 0x00209311, "item", 0)),
+        lambda: rt.neg(rt.value_in(context, 0x00209311, "item", 0, None, ("TILED_FULL",))),
     )
 
 

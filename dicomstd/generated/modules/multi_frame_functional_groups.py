@@ -28,8 +28,8 @@ from dicomstd.specification import Attribute, AttributeTable, ItemCount, Require
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if for any frame, there are Per-Frame Functional Groups that are not empty."
-    return rt.disj(
-        rt.sop_class_in(
+    return rt.any_of(
+        lambda: rt.sop_class_in(
             context,
             (
                 "1.2.840.10008.5.1.4.1.1.4.3",
@@ -58,7 +58,7 @@ def _condition_1(context: EvaluationContext) -> Truth:
                 "1.2.840.10008.5.1.4.1.1.77.1.5.8",
             ),
         ),
-        rt.UNKNOWN,
+        lambda: rt.UNKNOWN,
     )
 
 
@@ -69,12 +69,12 @@ def _condition_2(context: EvaluationContext) -> Truth:
 
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required if a group of multi-frame image SOP Instances within a Series are part of a Concatenation."
-    return rt.disj(
-        rt.present(context, 0x00209162, "top", 0),
-        rt.present(context, 0x00209228, "top", 0),
-        rt.present(context, 0x00200242, "top", 0),
-        rt.compare(context, 0x00209163, "top", 0, None, "gt", 1.0),
-        rt.UNKNOWN,
+    return rt.any_of(
+        lambda: rt.present(context, 0x00209162, "top", 0),
+        lambda: rt.present(context, 0x00209228, "top", 0),
+        lambda: rt.present(context, 0x00200242, "top", 0),
+        lambda: rt.compare(context, 0x00209163, "top", 0, None, "gt", 1.0),
+        lambda: rt.UNKNOWN,
     )
 
 

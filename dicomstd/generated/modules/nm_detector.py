@@ -36,9 +36,9 @@ from dicomstd.specification import (
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if Image Type (0008,0008) Value 4 is TRANSMISSION and Value 3 is not any of TOMO, GATED TOMO, RECON TOMO or RECON GATED TOMO."
-    return rt.conj(
-        rt.value_in(context, 0x00080008, "any", 0, 4, ("TRANSMISSION",)),
-        rt.neg(
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00080008, "any", 0, 4, ("TRANSMISSION",)),
+        lambda: rt.neg(
             rt.value_in(
                 context,
                 0x00080008,

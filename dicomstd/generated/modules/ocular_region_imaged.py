@@ -36,10 +36,10 @@ from dicomstd.specification import (
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if Ophthalmic Volumetric Properties Flag (0022,1622) is set to YES and Attributes Ophthalmic Anatomic Reference Point X-Coordinate (0022,1624) and Ophthalmic Anatomic Reference Point Y-Coordinate (0022,1626) do not contain a value May be present otherwise"
-    return rt.conj(
-        rt.value_in(context, 0x00221622, "any", 0, None, ("YES",)),
-        rt.neg(rt.has_value(context, 0x00221624, "any", 0)),
-        rt.neg(rt.has_value(context, 0x00221626, "any", 0)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00221622, "any", 0, None, ("YES",)),
+        lambda: rt.neg(rt.has_value(context, 0x00221624, "any", 0)),
+        lambda: rt.neg(rt.has_value(context, 0x00221626, "any", 0)),
     )
 
 

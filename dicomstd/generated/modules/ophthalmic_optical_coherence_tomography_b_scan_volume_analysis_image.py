@@ -36,9 +36,11 @@ from dicomstd.specification import (
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if present in the source images or this IOD Instance has been compressed."
-    return rt.disj(
-        rt.transfer_syntax_in(context, ("1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51")),
-        rt.UNKNOWN,
+    return rt.any_of(
+        lambda: rt.transfer_syntax_in(
+            context, ("1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51")
+        ),
+        lambda: rt.UNKNOWN,
     )
 
 

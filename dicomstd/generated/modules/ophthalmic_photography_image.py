@@ -36,7 +36,10 @@ from dicomstd.specification import (
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if different from Samples per Pixel (0028,0002)"
-    return rt.conj(rt.neg(rt.compare(context, 0x00280002, "top", 0, None, "eq", 1.0)), rt.UNKNOWN)
+    return rt.all_of(
+        lambda: rt.neg(rt.compare(context, 0x00280002, "top", 0, None, "eq", 1.0)),
+        lambda: rt.UNKNOWN,
+    )
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
@@ -50,10 +53,10 @@ def _condition_3(context: EvaluationContext) -> Truth:
 
 
 def _condition_4(context: EvaluationContext) -> Truth:
-    return rt.conj(
-        rt.present(context, 0x00221518, "any", 0),
-        rt.present(context, 0x00221528, "any", 0),
-        rt.present(context, 0x00221529, "any", 0),
+    return rt.all_of(
+        lambda: rt.present(context, 0x00221518, "any", 0),
+        lambda: rt.present(context, 0x00221528, "any", 0),
+        lambda: rt.present(context, 0x00221529, "any", 0),
     )
 
 

@@ -71,7 +71,7 @@ def _condition_7(context: EvaluationContext) -> Truth:
 
 def _condition_8(context: EvaluationContext) -> Truth:
     "Required if Ophthalmic Photography Reference Image available May be present otherwise"
-    return rt.disj(rt.present(context, 0x00221465, "top", 0), rt.UNKNOWN)
+    return rt.any_of(lambda: rt.present(context, 0x00221465, "top", 0), lambda: rt.UNKNOWN)
 
 
 def _condition_9(context: EvaluationContext) -> Truth:

@@ -43,9 +43,9 @@ def _condition_3(context: EvaluationContext) -> Truth:
 
 def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Photometric Interpretation (0028,0004) is not MONOCHROME2, or if Palette Color Lookup Table Sequence (0048,0120) is present."
-    return rt.disj(
-        rt.neg(rt.value_in(context, 0x00280004, "any", 0, None, ("MONOCHROME2",))),
-        rt.present(context, 0x00480120, "item", 0),
+    return rt.any_of(
+        lambda: rt.neg(rt.value_in(context, 0x00280004, "any", 0, None, ("MONOCHROME2",))),
+        lambda: rt.present(context, 0x00480120, "item", 0),
     )
 
 

@@ -28,24 +28,27 @@ from dicomstd.specification import Attribute, AttributeTable, Include, Requireme
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if Pixel Data (7FE0,0010) or Pixel Data Provider URL (0028,7FE0) is present."
-    return rt.disj(
-        rt.present(context, 0x7FE00010, "any", 0), rt.present(context, 0x00287FE0, "any", 0)
+    return rt.any_of(
+        lambda: rt.present(context, 0x7FE00010, "any", 0),
+        lambda: rt.present(context, 0x00287FE0, "any", 0),
     )
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if present in the source images or this SOP Instance has been compressed."
-    return rt.disj(
-        rt.transfer_syntax_in(context, ("1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51")),
-        rt.UNKNOWN,
+    return rt.any_of(
+        lambda: rt.transfer_syntax_in(
+            context, ("1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51")
+        ),
+        lambda: rt.UNKNOWN,
     )
 
 
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Pixel Presentation (0008,9205) equals COLOR_RANGE and the Palette Color Lookup Table Module is not present."
-    return rt.conj(
-        rt.value_in(context, 0x00089205, "item", 0, None, ("COLOR_RANGE",)),
-        rt.neg(rt.module_present(context, "table_C.7-22")),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00089205, "item", 0, None, ("COLOR_RANGE",)),
+        lambda: rt.neg(rt.module_present(context, "table_C.7-22")),
     )
 
 

@@ -36,61 +36,62 @@ from dicomstd.specification import (
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if either Patient's Birth Date in Alternative Calendar (0010,0033) or Patient's Alternative Death Date in Calendar (0010,0034) is present."
-    return rt.disj(
-        rt.present(context, 0x00100033, "item", 0), rt.present(context, 0x00100034, "item", 0)
+    return rt.any_of(
+        lambda: rt.present(context, 0x00100033, "item", 0),
+        lambda: rt.present(context, 0x00100034, "item", 0),
     )
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if the Patient is a non-human organism and if Patient Species Code Sequence (0010,2202) is not present May be present otherwise."
-    return rt.conj(rt.UNKNOWN, rt.neg(rt.present(context, 0x00102202, "item", 0)))
+    return rt.all_of(lambda: rt.UNKNOWN, lambda: rt.neg(rt.present(context, 0x00102202, "item", 0)))
 
 
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required if the Patient is a non-human organism and if Patient Species Description (0010,2201) is not present May be present otherwise."
-    return rt.conj(rt.UNKNOWN, rt.neg(rt.present(context, 0x00102201, "item", 0)))
+    return rt.all_of(lambda: rt.UNKNOWN, lambda: rt.neg(rt.present(context, 0x00102201, "item", 0)))
 
 
 def _condition_4(context: EvaluationContext) -> Truth:
     "Required if the Patient is a non-human organism and if Patient Breed Code Sequence (0010,2293) is empty May be present otherwise."
-    return rt.conj(
-        rt.UNKNOWN,
-        rt.present(context, 0x00102293, "item", 0),
-        rt.neg(rt.has_value(context, 0x00102293, "item", 0)),
+    return rt.all_of(
+        lambda: rt.UNKNOWN,
+        lambda: rt.present(context, 0x00102293, "item", 0),
+        lambda: rt.neg(rt.has_value(context, 0x00102293, "item", 0)),
     )
 
 
 def _condition_5(context: EvaluationContext) -> Truth:
     "Required if the Patient is a non-human organism."
-    return rt.disj(
-        rt.has_value(context, 0x00100212, "item", 0),
-        rt.item_count(context, 0x00100219, "item", 0, "gt", 0),
-        rt.item_count(context, 0x00100216, "item", 0, "gt", 0),
-        rt.item_count(context, 0x00102294, "item", 0, "gt", 0),
-        rt.UNKNOWN,
+    return rt.any_of(
+        lambda: rt.has_value(context, 0x00100212, "item", 0),
+        lambda: rt.item_count(context, 0x00100219, "item", 0, "gt", 0),
+        lambda: rt.item_count(context, 0x00100216, "item", 0, "gt", 0),
+        lambda: rt.item_count(context, 0x00102294, "item", 0, "gt", 0),
+        lambda: rt.UNKNOWN,
     )
 
 
 def _condition_6(context: EvaluationContext) -> Truth:
     "Required if the Patient is a non-human organism."
-    return rt.disj(
-        rt.has_value(context, 0x00100212, "item", 0),
-        rt.item_count(context, 0x00100219, "item", 0, "gt", 0),
-        rt.item_count(context, 0x00100216, "item", 0, "gt", 0),
-        rt.item_count(context, 0x00102293, "item", 0, "gt", 0),
-        rt.UNKNOWN,
+    return rt.any_of(
+        lambda: rt.has_value(context, 0x00100212, "item", 0),
+        lambda: rt.item_count(context, 0x00100219, "item", 0, "gt", 0),
+        lambda: rt.item_count(context, 0x00100216, "item", 0, "gt", 0),
+        lambda: rt.item_count(context, 0x00102293, "item", 0, "gt", 0),
+        lambda: rt.UNKNOWN,
     )
 
 
 def _condition_7(context: EvaluationContext) -> Truth:
     "Required if the Patient is a non-human organism May be present otherwise."
-    return rt.disj(
-        rt.has_value(context, 0x00100212, "item", 0),
-        rt.item_count(context, 0x00100219, "item", 0, "gt", 0),
-        rt.item_count(context, 0x00100216, "item", 0, "gt", 0),
-        rt.item_count(context, 0x00102293, "item", 0, "gt", 0),
-        rt.item_count(context, 0x00102294, "item", 0, "gt", 0),
-        rt.UNKNOWN,
+    return rt.any_of(
+        lambda: rt.has_value(context, 0x00100212, "item", 0),
+        lambda: rt.item_count(context, 0x00100219, "item", 0, "gt", 0),
+        lambda: rt.item_count(context, 0x00100216, "item", 0, "gt", 0),
+        lambda: rt.item_count(context, 0x00102293, "item", 0, "gt", 0),
+        lambda: rt.item_count(context, 0x00102294, "item", 0, "gt", 0),
+        lambda: rt.UNKNOWN,
     )
 
 
@@ -101,17 +102,17 @@ def _condition_8(context: EvaluationContext) -> Truth:
 
 def _condition_9(context: EvaluationContext) -> Truth:
     "Required if Patient Identity Removed (0012,0062) is present and has a value of YES and De-identification Method Code Sequence (0012,0064) is not present May be present otherwise."
-    return rt.conj(
-        rt.value_in(context, 0x00120062, "item", 0, None, ("YES",)),
-        rt.neg(rt.present(context, 0x00120064, "item", 0)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00120062, "item", 0, None, ("YES",)),
+        lambda: rt.neg(rt.present(context, 0x00120064, "item", 0)),
     )
 
 
 def _condition_10(context: EvaluationContext) -> Truth:
     "Required if Patient Identity Removed (0012,0062) is present and has a value of YES and De-identification Method (0012,0063) is not present May be present otherwise."
-    return rt.conj(
-        rt.value_in(context, 0x00120062, "item", 0, None, ("YES",)),
-        rt.neg(rt.present(context, 0x00120063, "item", 0)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00120062, "item", 0, None, ("YES",)),
+        lambda: rt.neg(rt.present(context, 0x00120063, "item", 0)),
     )
 
 

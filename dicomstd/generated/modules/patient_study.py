@@ -36,13 +36,13 @@ from dicomstd.specification import (
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if Patient is a non-human organism May be present otherwise."
-    return rt.disj(
-        rt.has_value(context, 0x00100212, "top", 0),
-        rt.item_count(context, 0x00100219, "top", 0, "gt", 0),
-        rt.item_count(context, 0x00100216, "top", 0, "gt", 0),
-        rt.item_count(context, 0x00102293, "top", 0, "gt", 0),
-        rt.item_count(context, 0x00102294, "top", 0, "gt", 0),
-        rt.UNKNOWN,
+    return rt.any_of(
+        lambda: rt.has_value(context, 0x00100212, "top", 0),
+        lambda: rt.item_count(context, 0x00100219, "top", 0, "gt", 0),
+        lambda: rt.item_count(context, 0x00100216, "top", 0, "gt", 0),
+        lambda: rt.item_count(context, 0x00102293, "top", 0, "gt", 0),
+        lambda: rt.item_count(context, 0x00102294, "top", 0, "gt", 0),
+        lambda: rt.UNKNOWN,
     )
 
 

@@ -45,27 +45,27 @@ def _condition_2(context: EvaluationContext) -> Truth:
 
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required if: SOP Class UID (0008,0016) has a value of 1.2.840.10008.5.1.4.1.1.200.2 (CT Performed Procedure Protocol Storage) or 1.2.840.10008.5.1.4.1.1.200.8 (XA Performed Procedure Protocol Storage), and Source Acquisition Protocol Element Number (0018,9938) is present and only some of the beams in the Acquisition Protocol Element are to be stored"
-    return rt.conj(
-        rt.sop_class_in(
+    return rt.all_of(
+        lambda: rt.sop_class_in(
             context, ("1.2.840.10008.5.1.4.1.1.200.2", "1.2.840.10008.5.1.4.1.1.200.8")
         ),
-        rt.present(context, 0x00189938, "item", 0),
-        rt.UNKNOWN,
+        lambda: rt.present(context, 0x00189938, "item", 0),
+        lambda: rt.UNKNOWN,
     )
 
 
 def _condition_4(context: EvaluationContext) -> Truth:
     "Required if the referenced acquisition or reconstruction protocol element is not in this Instance"
-    return rt.disj(
-        rt.conj(
-            rt.present(context, 0x00189938, "item", 0),
-            rt.neg(rt.has_value(context, 0x00189920, "top", 0)),
+    return rt.any_of(
+        lambda: rt.all_of(
+            lambda: rt.present(context, 0x00189938, "item", 0),
+            lambda: rt.neg(rt.has_value(context, 0x00189920, "top", 0)),
         ),
-        rt.conj(
-            rt.present(context, 0x0018993A, "item", 0),
-            rt.neg(rt.has_value(context, 0x00189934, "top", 0)),
+        lambda: rt.all_of(
+            lambda: rt.present(context, 0x0018993A, "item", 0),
+            lambda: rt.neg(rt.has_value(context, 0x00189934, "top", 0)),
         ),
-        rt.UNKNOWN,
+        lambda: rt.UNKNOWN,
     )
 
 

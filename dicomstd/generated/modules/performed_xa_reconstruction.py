@@ -35,7 +35,9 @@ from dicomstd.specification import (
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if the referenced acquisition protocol element is not in this instance"
-    return rt.disj(rt.neg(rt.has_value(context, 0x00189920, "top", 0)), rt.UNKNOWN)
+    return rt.any_of(
+        lambda: rt.neg(rt.has_value(context, 0x00189920, "top", 0)), lambda: rt.UNKNOWN
+    )
 
 
 PERFORMED_XA_RECONSTRUCTION_MODULE: Final = AttributeTable(

@@ -33,18 +33,20 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Series Type (0054,1000), Value 1 is GATED and Beat Rejection Flag (0018,1080) is Y."
-    return rt.conj(
-        rt.value_in(context, 0x00541000, "any", 0, 1, ("GATED",)),
-        rt.value_in(context, 0x00181080, "any", 0, None, ("Y",)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00541000, "any", 0, 1, ("GATED",)),
+        lambda: rt.value_in(context, 0x00181080, "any", 0, None, ("Y",)),
     )
 
 
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Lossy Compression has been performed on the image May be present otherwise."
-    return rt.disj(
-        rt.transfer_syntax_in(context, ("1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51")),
-        rt.has_value(context, 0x00282114, "any", 0),
-        rt.UNKNOWN,
+    return rt.any_of(
+        lambda: rt.transfer_syntax_in(
+            context, ("1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51")
+        ),
+        lambda: rt.has_value(context, 0x00282114, "any", 0),
+        lambda: rt.UNKNOWN,
     )
 
 

@@ -35,7 +35,9 @@ from dicomstd.specification import (
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if the VOI LUT transformation in this Item does not apply to all the images and frames in the enclosing Item of Blending Sequence (0070,0402)."
-    return rt.disj(rt.item_count(context, 0x00283110, "parent", 1, "gt", 1), rt.UNKNOWN)
+    return rt.any_of(
+        lambda: rt.item_count(context, 0x00283110, "parent", 1, "gt", 1), lambda: rt.UNKNOWN
+    )
 
 
 PRESENTATION_STATE_BLENDING_MODULE: Final = AttributeTable(

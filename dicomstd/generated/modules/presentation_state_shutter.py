@@ -28,19 +28,20 @@ from dicomstd.specification import Attribute, AttributeTable, Requirement
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if the Display Shutter Module or Bitmap Display Shutter Module is present"
-    return rt.disj(
-        rt.module_present(context, "table_C.7-17"), rt.module_present(context, "table_C.7.6.15-1")
+    return rt.any_of(
+        lambda: rt.module_present(context, "table_C.7-17"),
+        lambda: rt.module_present(context, "table_C.7.6.15-1"),
     )
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if the Display Shutter Module or Bitmap Display Shutter Module is present and the SOP Class is other than Grayscale Softcopy Presentation State Storage"
-    return rt.conj(
-        rt.disj(
-            rt.module_present(context, "table_C.7-17"),
-            rt.module_present(context, "table_C.7.6.15-1"),
+    return rt.all_of(
+        lambda: rt.any_of(
+            lambda: rt.module_present(context, "table_C.7-17"),
+            lambda: rt.module_present(context, "table_C.7.6.15-1"),
         ),
-        rt.neg(rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.11.1",))),
+        lambda: rt.neg(rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.11.1",))),
     )
 
 

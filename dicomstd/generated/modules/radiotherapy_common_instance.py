@@ -28,7 +28,7 @@ from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if this Instance has been created as a result of a procedure step request and the Referenced Performed Procedure Step Sequence (0008,1111) is not present"
-    return rt.conj(rt.UNKNOWN, rt.neg(rt.present(context, 0x00081111, "any", 0)))
+    return rt.all_of(lambda: rt.UNKNOWN, lambda: rt.neg(rt.present(context, 0x00081111, "any", 0)))
 
 
 RADIOTHERAPY_COMMON_INSTANCE_MODULE: Final = AttributeTable(

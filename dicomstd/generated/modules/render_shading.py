@@ -28,8 +28,9 @@ from dicomstd.specification import Attribute, AttributeTable, Requirement
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if Diffuse Reflection Intensity (0070,1704) or Specular Reflection Intensity (0070,1705) is present."
-    return rt.disj(
-        rt.present(context, 0x00701704, "item", 0), rt.present(context, 0x00701705, "item", 0)
+    return rt.any_of(
+        lambda: rt.present(context, 0x00701704, "item", 0),
+        lambda: rt.present(context, 0x00701705, "item", 0),
     )
 
 

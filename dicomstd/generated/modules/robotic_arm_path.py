@@ -40,29 +40,37 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Number of Radiation Generation Modes (300A,0685) is present and the conditions in Section C.36.2.2.5.1.1 are satisfied."
-    return rt.conj(
-        rt.present(context, 0x300A0685, "any", 0),
-        rt.disj(rt.compare(context, 0x300A0600, "any", 0, None, "eq", 1.0), rt.UNKNOWN),
+    return rt.all_of(
+        lambda: rt.present(context, 0x300A0685, "any", 0),
+        lambda: rt.any_of(
+            lambda: rt.compare(context, 0x300A0600, "any", 0, None, "eq", 1.0), lambda: rt.UNKNOWN
+        ),
     )
 
 
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required if the conditions in Section C.36.2.2.5.1.1 are satisfied."
-    return rt.disj(rt.compare(context, 0x300A0600, "any", 0, None, "eq", 1.0), rt.UNKNOWN)
+    return rt.any_of(
+        lambda: rt.compare(context, 0x300A0600, "any", 0, None, "eq", 1.0), lambda: rt.UNKNOWN
+    )
 
 
 def _condition_4(context: EvaluationContext) -> Truth:
     "Required if RT Record Flag (300A,0639) is NO and the conditions in Section C.36.2.2.5.1.1 are satisfied May be present if RT Record Flag (300A,0639) is YES and the conditions in Section C.36.2.2.5.1.1 are satisfied"
-    return rt.conj(
-        rt.value_in(context, 0x300A0639, "any", 0, None, ("NO",)),
-        rt.disj(rt.compare(context, 0x300A0600, "any", 0, None, "eq", 1.0), rt.UNKNOWN),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x300A0639, "any", 0, None, ("NO",)),
+        lambda: rt.any_of(
+            lambda: rt.compare(context, 0x300A0600, "any", 0, None, "eq", 1.0), lambda: rt.UNKNOWN
+        ),
     )
 
 
 def _condition_5(context: EvaluationContext) -> Truth:
-    return rt.conj(
-        rt.value_in(context, 0x300A0639, "any", 0, None, ("YES",)),
-        rt.disj(rt.compare(context, 0x300A0600, "any", 0, None, "eq", 1.0), rt.UNKNOWN),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x300A0639, "any", 0, None, ("YES",)),
+        lambda: rt.any_of(
+            lambda: rt.compare(context, 0x300A0600, "any", 0, None, "eq", 1.0), lambda: rt.UNKNOWN
+        ),
     )
 
 

@@ -46,9 +46,9 @@ def _condition_2(context: EvaluationContext) -> Truth:
 
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Enhanced RT Beam Limiting Device Definition Flag (3008,00A3) is absent, or is present and has the value NO"
-    return rt.disj(
-        rt.neg(rt.present(context, 0x300800A3, "item", 0)),
-        rt.value_in(context, 0x300800A3, "item", 0, None, ("NO",)),
+    return rt.any_of(
+        lambda: rt.neg(rt.present(context, 0x300800A3, "item", 0)),
+        lambda: rt.value_in(context, 0x300800A3, "item", 0, None, ("NO",)),
     )
 
 
@@ -69,9 +69,9 @@ def _condition_6(context: EvaluationContext) -> Truth:
 
 def _condition_7(context: EvaluationContext) -> Truth:
     "Required if Material ID (300A,00E1) is zero-length May be present if Material ID (300A,00E1) is non-zero length"
-    return rt.conj(
-        rt.present(context, 0x300A00E1, "item", 0),
-        rt.neg(rt.has_value(context, 0x300A00E1, "item", 0)),
+    return rt.all_of(
+        lambda: rt.present(context, 0x300A00E1, "item", 0),
+        lambda: rt.neg(rt.has_value(context, 0x300A00E1, "item", 0)),
     )
 
 
@@ -81,17 +81,17 @@ def _condition_8(context: EvaluationContext) -> Truth:
 
 def _condition_9(context: EvaluationContext) -> Truth:
     "Required if Material ID (300A,00E1) is non-zero length, and Compensator Mounting Position (300A,02E1) is DOUBLE_SIDED May be present if Material ID (300A,00E1) is zero length and Compensator Mounting Position (300A,02E1) is DOUBLE_SIDED"
-    return rt.conj(
-        rt.has_value(context, 0x300A00E1, "item", 0),
-        rt.value_in(context, 0x300A02E1, "item", 0, None, ("DOUBLE_SIDED",)),
+    return rt.all_of(
+        lambda: rt.has_value(context, 0x300A00E1, "item", 0),
+        lambda: rt.value_in(context, 0x300A02E1, "item", 0, None, ("DOUBLE_SIDED",)),
     )
 
 
 def _condition_10(context: EvaluationContext) -> Truth:
-    return rt.conj(
-        rt.present(context, 0x300A00E1, "item", 0),
-        rt.neg(rt.has_value(context, 0x300A00E1, "item", 0)),
-        rt.value_in(context, 0x300A02E1, "item", 0, None, ("DOUBLE_SIDED",)),
+    return rt.all_of(
+        lambda: rt.present(context, 0x300A00E1, "item", 0),
+        lambda: rt.neg(rt.has_value(context, 0x300A00E1, "item", 0)),
+        lambda: rt.value_in(context, 0x300A02E1, "item", 0, None, ("DOUBLE_SIDED",)),
     )
 
 
@@ -122,7 +122,9 @@ def _condition_15(context: EvaluationContext) -> Truth:
 
 def _condition_16(context: EvaluationContext) -> Truth:
     "Required for all but the last Item in this Sequence and for the last Item if Depth Value Averaging Flag (300A,0093) has a value of NO"
-    return rt.disj(rt.UNKNOWN, rt.value_in(context, 0x300A0093, "parent", 1, None, ("NO",)))
+    return rt.any_of(
+        lambda: rt.UNKNOWN, lambda: rt.value_in(context, 0x300A0093, "parent", 1, None, ("NO",))
+    )
 
 
 def _condition_17(context: EvaluationContext) -> Truth:
@@ -138,41 +140,45 @@ def _condition_17(context: EvaluationContext) -> Truth:
 
 def _condition_18(context: EvaluationContext) -> Truth:
     "Required if RT Dose is being transmitted, and Dose Summation Type (3004,000A) equals CONTROL_POINT."
-    return rt.conj(rt.UNKNOWN, rt.value_in(context, 0x3004000A, "any", 0, None, ("CONTROL_POINT",)))
+    return rt.all_of(
+        lambda: rt.UNKNOWN,
+        lambda: rt.value_in(context, 0x3004000A, "any", 0, None, ("CONTROL_POINT",)),
+    )
 
 
 def _condition_19(context: EvaluationContext) -> Truth:
     "Required for first Item of Control Point Sequence (300A,0111) if Number of Wedges (300A,00D0) is non-zero, and in subsequent control points if Wedge Position (300A,0118) changes during Beam"
-    return rt.disj(
-        rt.conj(
-            rt.first_item(context), rt.compare(context, 0x300A00D0, "parent", 1, None, "ne", 0.0)
+    return rt.any_of(
+        lambda: rt.all_of(
+            lambda: rt.first_item(context),
+            lambda: rt.compare(context, 0x300A00D0, "parent", 1, None, "ne", 0.0),
         ),
-        rt.conj(rt.neg(rt.first_item(context)), rt.UNKNOWN),
+        lambda: rt.all_of(lambda: rt.neg(rt.first_item(context)), lambda: rt.UNKNOWN),
     )
 
 
 def _condition_20(context: EvaluationContext) -> Truth:
     "Required for first Item of Control Point Sequence (300A,0111), or if the values of the Beam Limiting Device change during the Beam, and if Enhanced RT Beam Limiting Device Definition Flag (3008,00A3) is absent, or is present and has the value NO"
-    return rt.conj(
-        rt.disj(rt.first_item(context), rt.UNKNOWN),
-        rt.disj(
-            rt.neg(rt.present(context, 0x300800A3, "parent", 1)),
-            rt.value_in(context, 0x300800A3, "parent", 1, None, ("NO",)),
+    return rt.all_of(
+        lambda: rt.any_of(lambda: rt.first_item(context), lambda: rt.UNKNOWN),
+        lambda: rt.any_of(
+            lambda: rt.neg(rt.present(context, 0x300800A3, "parent", 1)),
+            lambda: rt.value_in(context, 0x300800A3, "parent", 1, None, ("NO",)),
         ),
     )
 
 
 def _condition_21(context: EvaluationContext) -> Truth:
     "Required for first Item of Control Point Sequence (300A,0111), or if the values of the Beam Limiting Device change during Beam and if Enhanced RT Beam Limiting Device Definition Flag (3008,00A3) is present and has the value YES"
-    return rt.conj(
-        rt.disj(rt.first_item(context), rt.UNKNOWN),
-        rt.value_in(context, 0x300800A3, "parent", 1, None, ("YES",)),
+    return rt.all_of(
+        lambda: rt.any_of(lambda: rt.first_item(context), lambda: rt.UNKNOWN),
+        lambda: rt.value_in(context, 0x300800A3, "parent", 1, None, ("YES",)),
     )
 
 
 def _condition_22(context: EvaluationContext) -> Truth:
     "Required for first Item of Control Point Sequence (300A,0111), or if Gantry Angle changes during Beam"
-    return rt.disj(rt.first_item(context), rt.UNKNOWN)
+    return rt.any_of(lambda: rt.first_item(context), lambda: rt.UNKNOWN)
 
 
 def _condition_23(context: EvaluationContext) -> Truth:

@@ -56,9 +56,9 @@ def _condition_4(context: EvaluationContext) -> Truth:
 
 def _condition_5(context: EvaluationContext) -> Truth:
     "Required if Enhanced RT Beam Limiting Device Definition Flag (3008,00A3) is absent, or is present and has the value NO"
-    return rt.disj(
-        rt.neg(rt.present(context, 0x300800A3, "item", 0)),
-        rt.value_in(context, 0x300800A3, "item", 0, None, ("NO",)),
+    return rt.any_of(
+        lambda: rt.neg(rt.present(context, 0x300800A3, "item", 0)),
+        lambda: rt.value_in(context, 0x300800A3, "item", 0, None, ("NO",)),
     )
 
 
@@ -84,24 +84,24 @@ def _condition_9(context: EvaluationContext) -> Truth:
 
 def _condition_10(context: EvaluationContext) -> Truth:
     "Required if Dose Calibration Conditions Verified Flag (300C,0123) is present and equals YES and Radiation Device Configuration and Commissioning Key Sequence (300A,065A) is absent May be present if Dose Calibration Conditions Verified Flag (300C,0123) is present and equals YES and Radiation Device Configuration and Commissioning Key Sequence (300A,065A) is present"
-    return rt.conj(
-        rt.value_in(context, 0x300C0123, "item", 0, None, ("YES",)),
-        rt.neg(rt.present(context, 0x300A065A, "item", 0)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x300C0123, "item", 0, None, ("YES",)),
+        lambda: rt.neg(rt.present(context, 0x300A065A, "item", 0)),
     )
 
 
 def _condition_11(context: EvaluationContext) -> Truth:
-    return rt.conj(
-        rt.value_in(context, 0x300C0123, "item", 0, None, ("YES",)),
-        rt.present(context, 0x300A065A, "item", 0),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x300C0123, "item", 0, None, ("YES",)),
+        lambda: rt.present(context, 0x300A065A, "item", 0),
     )
 
 
 def _condition_12(context: EvaluationContext) -> Truth:
     "Required if Dose Calibration Conditions Verified Flag (300C,0123) is present and equals YES and Dose Calibration Conditions Sequence (300C,0120) is absent May be present if Dose Calibration Conditions Sequence (300C,0120) is present"
-    return rt.conj(
-        rt.value_in(context, 0x300C0123, "item", 0, None, ("YES",)),
-        rt.neg(rt.present(context, 0x300C0120, "item", 0)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x300C0123, "item", 0, None, ("YES",)),
+        lambda: rt.neg(rt.present(context, 0x300C0120, "item", 0)),
     )
 
 
@@ -116,26 +116,26 @@ def _condition_14(context: EvaluationContext) -> Truth:
 
 def _condition_15(context: EvaluationContext) -> Truth:
     "Required for the first Control Point of Control Point Delivery Sequence (3008,0040), or if any value of the Leaf/Jaw Positions (300A,011C) changes during beam administration and if Enhanced RT Beam Limiting Device Definition Flag (3008,00A3) is absent, or is present has the value NO"
-    return rt.conj(
-        rt.disj(rt.first_item(context), rt.UNKNOWN),
-        rt.disj(
-            rt.neg(rt.present(context, 0x300800A3, "parent", 1)),
-            rt.value_in(context, 0x300800A3, "parent", 1, None, ("NO",)),
+    return rt.all_of(
+        lambda: rt.any_of(lambda: rt.first_item(context), lambda: rt.UNKNOWN),
+        lambda: rt.any_of(
+            lambda: rt.neg(rt.present(context, 0x300800A3, "parent", 1)),
+            lambda: rt.value_in(context, 0x300800A3, "parent", 1, None, ("NO",)),
         ),
     )
 
 
 def _condition_16(context: EvaluationContext) -> Truth:
     "Required for the first Control Point of Control Point Delivery Sequence (3008,0040), or if the values of Beam Limiting Device change during the Beam and if Enhanced RT Beam Limiting Device Definition Flag (3008,00A3) has the value YES"
-    return rt.conj(
-        rt.disj(rt.first_item(context), rt.UNKNOWN),
-        rt.value_in(context, 0x300800A3, "parent", 1, None, ("YES",)),
+    return rt.all_of(
+        lambda: rt.any_of(lambda: rt.first_item(context), lambda: rt.UNKNOWN),
+        lambda: rt.value_in(context, 0x300800A3, "parent", 1, None, ("YES",)),
     )
 
 
 def _condition_17(context: EvaluationContext) -> Truth:
     "Required for Control Point 0 of Control Point Delivery Sequence (3008,0040) or if Gantry Angle changes during beam administration."
-    return rt.disj(rt.first_item(context), rt.UNKNOWN)
+    return rt.any_of(lambda: rt.first_item(context), lambda: rt.UNKNOWN)
 
 
 def _condition_18(context: EvaluationContext) -> Truth:

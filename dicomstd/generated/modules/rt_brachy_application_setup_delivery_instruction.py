@@ -35,9 +35,9 @@ from dicomstd.specification import (
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if Brachy Treatment Type (300A,0202) of the referenced RT Plan in the Referenced RT Plan Sequence (300C,0002) is PDR and if Treatment Delivery Type (300A,00CE) is CONTINUATION in any of the Items in the Brachy Task Sequence (0074,1401)"
-    return rt.conj(
-        rt.UNKNOWN,
-        rt.in_any_item(
+    return rt.all_of(
+        lambda: rt.UNKNOWN,
+        lambda: rt.in_any_item(
             context,
             0x00741401,
             "item",
@@ -56,7 +56,10 @@ def _condition_2(context: EvaluationContext) -> Truth:
 
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Delivery Type (300A,00CE) is CONTINUATION and one or more channels of any Application Setup are omitted"
-    return rt.conj(rt.value_in(context, 0x300A00CE, "any", 0, None, ("CONTINUATION",)), rt.UNKNOWN)
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x300A00CE, "any", 0, None, ("CONTINUATION",)),
+        lambda: rt.UNKNOWN,
+    )
 
 
 RT_BRACHY_APPLICATION_SETUP_DELIVERY_INSTRUCTION_MODULE: Final = AttributeTable(

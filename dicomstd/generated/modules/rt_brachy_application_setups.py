@@ -36,16 +36,20 @@ from dicomstd.specification import (
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if the source is not a gamma-emitting (photon) source May be present otherwise"
-    return rt.disj(
-        rt.present(context, 0x300A022B, "item", 0),
-        rt.conj(rt.neg(rt.compare(context, 0x300A022A, "item", 0, None, "gt", 0.0)), rt.UNKNOWN),
+    return rt.any_of(
+        lambda: rt.present(context, 0x300A022B, "item", 0),
+        lambda: rt.all_of(
+            lambda: rt.neg(rt.compare(context, 0x300A022A, "item", 0, None, "gt", 0.0)),
+            lambda: rt.UNKNOWN,
+        ),
     )
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if the source is not a gamma-emitting (photon) source"
-    return rt.disj(
-        rt.value_in(context, 0x300A0229, "item", 0, None, ("DOSE_RATE_WATER",)), rt.UNKNOWN
+    return rt.any_of(
+        lambda: rt.value_in(context, 0x300A0229, "item", 0, None, ("DOSE_RATE_WATER",)),
+        lambda: rt.UNKNOWN,
     )
 
 

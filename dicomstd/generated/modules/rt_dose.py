@@ -119,8 +119,9 @@ def _condition_10(context: EvaluationContext) -> Truth:
 
 def _condition_11(context: EvaluationContext) -> Truth:
     "Required if multi-frame pixel data are present and Frame Increment Pointer (0028,0009) points to Grid Frame Offset Vector (3004,000C)"
-    return rt.conj(
-        rt.UNKNOWN, rt.value_in(context, 0x00280009, "any", 0, None, (rt.TagValue(0x3004000C),))
+    return rt.all_of(
+        lambda: rt.UNKNOWN,
+        lambda: rt.value_in(context, 0x00280009, "any", 0, None, (rt.TagValue(0x3004000C),)),
     )
 
 

@@ -35,7 +35,7 @@ from dicomstd.specification import (
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if a central beam axis is defined for the Treatment Delivery Device and the Radiation Dose Measurement Point Coordinates (300A,0627) is not present."
-    return rt.conj(rt.UNKNOWN, rt.neg(rt.present(context, 0x300A0627, "item", 0)))
+    return rt.all_of(lambda: rt.UNKNOWN, lambda: rt.neg(rt.present(context, 0x300A0627, "item", 0)))
 
 
 def _condition_2(context: EvaluationContext) -> Truth:

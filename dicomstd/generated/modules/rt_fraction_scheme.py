@@ -40,9 +40,9 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Dose Calibration Conditions Verified Flag (300C,0123) is present and equals YES and Radiation Device Configuration and Commissioning Key Sequence (300A,065A) is absent May be present if Radiation Device Configuration and Commissioning Key Sequence (300A,065A) is present"
-    return rt.conj(
-        rt.value_in(context, 0x300C0123, "item", 0, None, ("YES",)),
-        rt.neg(rt.present(context, 0x300A065A, "item", 0)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x300C0123, "item", 0, None, ("YES",)),
+        lambda: rt.neg(rt.present(context, 0x300A065A, "item", 0)),
     )
 
 
@@ -52,9 +52,9 @@ def _condition_3(context: EvaluationContext) -> Truth:
 
 def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Dose Calibration Conditions Verified Flag (300C,0123) is present and equals YES and Dose Calibration Conditions Sequence (300C,0120) is absent May be present if Dose Calibration Conditions Sequence (300C,0120) is present"
-    return rt.conj(
-        rt.value_in(context, 0x300C0123, "item", 0, None, ("YES",)),
-        rt.neg(rt.present(context, 0x300C0120, "item", 0)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x300C0123, "item", 0, None, ("YES",)),
+        lambda: rt.neg(rt.present(context, 0x300C0120, "item", 0)),
     )
 
 

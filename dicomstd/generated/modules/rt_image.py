@@ -56,11 +56,14 @@ def _condition_4(context: EvaluationContext) -> Truth:
 
 def _condition_5(context: EvaluationContext) -> Truth:
     "Required if there is more than one Item in Exposure Sequence (3002,0030), and image is a multi-frame image."
-    return rt.conj(
-        rt.item_count(context, 0x30020030, "parent", 1, "gt", 1),
-        rt.disj(
-            rt.compare(context, 0x00280008, "any", 0, None, "gt", 1.0),
-            rt.conj(rt.compare(context, 0x00280008, "any", 0, None, "eq", 1.0), rt.UNKNOWN),
+    return rt.all_of(
+        lambda: rt.item_count(context, 0x30020030, "parent", 1, "gt", 1),
+        lambda: rt.any_of(
+            lambda: rt.compare(context, 0x00280008, "any", 0, None, "gt", 1.0),
+            lambda: rt.all_of(
+                lambda: rt.compare(context, 0x00280008, "any", 0, None, "eq", 1.0),
+                lambda: rt.UNKNOWN,
+            ),
         ),
     )
 
@@ -92,9 +95,9 @@ def _condition_10(context: EvaluationContext) -> Truth:
 
 def _condition_11(context: EvaluationContext) -> Truth:
     "Required if Enhanced RT Beam Limiting Device Definition Flag (3008,00A3) is absent, or is present and has the value NO."
-    return rt.disj(
-        rt.neg(rt.present(context, 0x300800A3, "parent", 2)),
-        rt.value_in(context, 0x300800A3, "parent", 2, None, ("NO",)),
+    return rt.any_of(
+        lambda: rt.neg(rt.present(context, 0x300800A3, "parent", 2)),
+        lambda: rt.value_in(context, 0x300800A3, "parent", 2, None, ("NO",)),
     )
 
 

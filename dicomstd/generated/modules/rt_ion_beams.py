@@ -76,9 +76,9 @@ def _condition_8(context: EvaluationContext) -> Truth:
 
 def _condition_9(context: EvaluationContext) -> Truth:
     "Required if Material ID (300A,00E1) is non-zero length, and Compensator Mounting Position (300A,02E1) is DOUBLE_SIDED"
-    return rt.conj(
-        rt.has_value(context, 0x300A00E1, "item", 0),
-        rt.value_in(context, 0x300A02E1, "item", 0, None, ("DOUBLE_SIDED",)),
+    return rt.all_of(
+        lambda: rt.has_value(context, 0x300A00E1, "item", 0),
+        lambda: rt.value_in(context, 0x300A02E1, "item", 0, None, ("DOUBLE_SIDED",)),
     )
 
 
@@ -135,24 +135,24 @@ def _condition_18(context: EvaluationContext) -> Truth:
 
 def _condition_19(context: EvaluationContext) -> Truth:
     "Required for first Item of Control Point Sequence, or if Nominal Beam Energy changes during Beam, and KVP (0018,0060) is not present."
-    return rt.conj(
-        rt.disj(rt.first_item(context), rt.UNKNOWN),
-        rt.neg(rt.present(context, 0x00180060, "item", 0)),
+    return rt.all_of(
+        lambda: rt.any_of(lambda: rt.first_item(context), lambda: rt.UNKNOWN),
+        lambda: rt.neg(rt.present(context, 0x00180060, "item", 0)),
     )
 
 
 def _condition_20(context: EvaluationContext) -> Truth:
     "Required for first Item of Control Point Sequence, or if kVp changes during setup, and Nominal Beam Energy (300A,0114) is not present."
-    return rt.conj(
-        rt.disj(rt.first_item(context), rt.UNKNOWN),
-        rt.neg(rt.present(context, 0x300A0114, "item", 0)),
+    return rt.all_of(
+        lambda: rt.any_of(lambda: rt.first_item(context), lambda: rt.UNKNOWN),
+        lambda: rt.neg(rt.present(context, 0x300A0114, "item", 0)),
     )
 
 
 def _condition_21(context: EvaluationContext) -> Truth:
     "Required if Wedge Type (300A,00D3) of the wedge referenced by Referenced Wedge Number (300C,00C0) is PARTIAL_STANDARD or PARTIAL_MOTORIZ"
-    return rt.conj(
-        rt.in_any_item(
+    return rt.all_of(
+        lambda: rt.in_any_item(
             context,
             0x300A03AA,
             "parent",
@@ -161,8 +161,8 @@ def _condition_21(context: EvaluationContext) -> Truth:
                 context_item, 0x300A00D3, "item", 0, None, ("PARTIAL_STANDARD", "PARTIAL_MOTORIZ")
             ),
         ),
-        rt.disj(
-            rt.neg(
+        lambda: rt.any_of(
+            lambda: rt.neg(
                 rt.in_any_item(
                     context,
                     0x300A03AA,
@@ -180,45 +180,48 @@ def _condition_21(context: EvaluationContext) -> Truth:
                     ),
                 )
             ),
-            rt.UNKNOWN,
+            lambda: rt.UNKNOWN,
         ),
     )
 
 
 def _condition_22(context: EvaluationContext) -> Truth:
     "Required for first Item of Ion Control Point Sequence if Number of Wedges (300A,00D0) is non-zero, and in subsequent control points if Wedge Position (300A,0118) or Wedge Thin Edge Position (300A,00DB) changes during beam"
-    return rt.disj(
-        rt.conj(
-            rt.first_item(context), rt.compare(context, 0x300A00D0, "parent", 1, None, "ne", 0.0)
+    return rt.any_of(
+        lambda: rt.all_of(
+            lambda: rt.first_item(context),
+            lambda: rt.compare(context, 0x300A00D0, "parent", 1, None, "ne", 0.0),
         ),
-        rt.conj(rt.neg(rt.first_item(context)), rt.UNKNOWN),
+        lambda: rt.all_of(lambda: rt.neg(rt.first_item(context)), lambda: rt.UNKNOWN),
     )
 
 
 def _condition_23(context: EvaluationContext) -> Truth:
     "Required for first Item of Control Point Sequence if Number of Range Shifters (300A,0312) is non-zero, or if Range Shifter Setting (300A,0362) changes during Beam."
-    return rt.disj(
-        rt.conj(
-            rt.first_item(context), rt.compare(context, 0x300A0312, "parent", 1, None, "ne", 0.0)
+    return rt.any_of(
+        lambda: rt.all_of(
+            lambda: rt.first_item(context),
+            lambda: rt.compare(context, 0x300A0312, "parent", 1, None, "ne", 0.0),
         ),
-        rt.UNKNOWN,
+        lambda: rt.UNKNOWN,
     )
 
 
 def _condition_24(context: EvaluationContext) -> Truth:
     "Required for first Item of Control Point Sequence if Number of Lateral Spreading Devices (300A,0330) is non-zero, or if Lateral Spreading Device Setting (300A,0372) changes during Beam."
-    return rt.disj(
-        rt.conj(
-            rt.first_item(context), rt.compare(context, 0x300A0330, "parent", 1, None, "ne", 0.0)
+    return rt.any_of(
+        lambda: rt.all_of(
+            lambda: rt.first_item(context),
+            lambda: rt.compare(context, 0x300A0330, "parent", 1, None, "ne", 0.0),
         ),
-        rt.UNKNOWN,
+        lambda: rt.UNKNOWN,
     )
 
 
 def _condition_25(context: EvaluationContext) -> Truth:
     "Required if Range Modulator Type (300A,0348) of the range modulator referenced by Referenced Range Modulator Number (300C,0104) is WHL_MODWEIGHTS or WHL_FIXEDWEIGHTS."
-    return rt.conj(
-        rt.in_any_item(
+    return rt.all_of(
+        lambda: rt.in_any_item(
             context,
             0x300A0342,
             "parent",
@@ -227,8 +230,8 @@ def _condition_25(context: EvaluationContext) -> Truth:
                 context_item, 0x300A0348, "item", 0, None, ("WHL_MODWEIGHTS", "WHL_FIXEDWEIGHTS")
             ),
         ),
-        rt.disj(
-            rt.neg(
+        lambda: rt.any_of(
+            lambda: rt.neg(
                 rt.in_any_item(
                     context,
                     0x300A0342,
@@ -246,32 +249,33 @@ def _condition_25(context: EvaluationContext) -> Truth:
                     ),
                 )
             ),
-            rt.UNKNOWN,
+            lambda: rt.UNKNOWN,
         ),
     )
 
 
 def _condition_26(context: EvaluationContext) -> Truth:
     "Required for first Item of Control Point Sequence if Number of Range Modulators (300A,0340) is non-zero, or if Range Modulator Setting changes during Beam."
-    return rt.disj(
-        rt.conj(
-            rt.first_item(context), rt.compare(context, 0x300A0340, "parent", 1, None, "ne", 0.0)
+    return rt.any_of(
+        lambda: rt.all_of(
+            lambda: rt.first_item(context),
+            lambda: rt.compare(context, 0x300A0340, "parent", 1, None, "ne", 0.0),
         ),
-        rt.UNKNOWN,
+        lambda: rt.UNKNOWN,
     )
 
 
 def _condition_27(context: EvaluationContext) -> Truth:
     "Required for first Item of Control Point Sequence, or if the values of the Beam Limiting Device the Beam and if Enhanced RT Beam Limiting Device Definition Flag (3008,00A3) is present and has the value YES"
-    return rt.conj(
-        rt.disj(rt.first_item(context), rt.UNKNOWN),
-        rt.value_in(context, 0x300800A3, "parent", 1, None, ("YES",)),
+    return rt.all_of(
+        lambda: rt.any_of(lambda: rt.first_item(context), lambda: rt.UNKNOWN),
+        lambda: rt.value_in(context, 0x300800A3, "parent", 1, None, ("YES",)),
     )
 
 
 def _condition_28(context: EvaluationContext) -> Truth:
     "Required for first Item of Control Point Sequence, or if Gantry Angle changes during Beam."
-    return rt.disj(rt.first_item(context), rt.UNKNOWN)
+    return rt.any_of(lambda: rt.first_item(context), lambda: rt.UNKNOWN)
 
 
 def _condition_29(context: EvaluationContext) -> Truth:

@@ -91,8 +91,8 @@ def _condition_11(context: EvaluationContext) -> Truth:
 
 def _condition_12(context: EvaluationContext) -> Truth:
     "Required if Snout Sequence (300A,030C) is included in the RT Ion Plan referenced within the Referenced RT Plan Sequence (300C,0002)"
-    return rt.disj(
-        rt.in_any_item(
+    return rt.any_of(
+        lambda: rt.in_any_item(
             context,
             0x300C0002,
             "top",
@@ -102,9 +102,9 @@ def _condition_12(context: EvaluationContext) -> Truth:
                 0x00081155,
                 "item",
                 0,
-                lambda context_item_instance: rt.conj(
-                    rt.has_value(context_item_instance, 0x300A03A2, "top", 0),
-                    rt.neg(
+                lambda context_item_instance: rt.all_of(
+                    lambda: rt.has_value(context_item_instance, 0x300A03A2, "top", 0),
+                    lambda: rt.neg(
                         rt.in_any_item(
                             context_item_instance,
                             0x300A03A2,
@@ -118,9 +118,9 @@ def _condition_12(context: EvaluationContext) -> Truth:
                 ),
             ),
         ),
-        rt.conj(
-            rt.disj(
-                rt.in_any_item(
+        lambda: rt.all_of(
+            lambda: rt.any_of(
+                lambda: rt.in_any_item(
                     context,
                     0x300C0002,
                     "top",
@@ -135,17 +135,17 @@ def _condition_12(context: EvaluationContext) -> Truth:
                         ),
                     ),
                 ),
-                rt.neg(rt.has_value(context, 0x300C0002, "top", 0)),
+                lambda: rt.neg(rt.has_value(context, 0x300C0002, "top", 0)),
             ),
-            rt.UNKNOWN,
+            lambda: rt.UNKNOWN,
         ),
     )
 
 
 def _condition_13(context: EvaluationContext) -> Truth:
     "Required if Applicator Sequence (300A,0107) is included in the RT Ion Plan referenced within the Referenced RT Plan Sequence (300C,0002)"
-    return rt.disj(
-        rt.in_any_item(
+    return rt.any_of(
+        lambda: rt.in_any_item(
             context,
             0x300C0002,
             "top",
@@ -155,9 +155,9 @@ def _condition_13(context: EvaluationContext) -> Truth:
                 0x00081155,
                 "item",
                 0,
-                lambda context_item_instance: rt.conj(
-                    rt.has_value(context_item_instance, 0x300A03A2, "top", 0),
-                    rt.neg(
+                lambda context_item_instance: rt.all_of(
+                    lambda: rt.has_value(context_item_instance, 0x300A03A2, "top", 0),
+                    lambda: rt.neg(
                         rt.in_any_item(
                             context_item_instance,
                             0x300A03A2,
@@ -171,9 +171,9 @@ def _condition_13(context: EvaluationContext) -> Truth:
                 ),
             ),
         ),
-        rt.conj(
-            rt.disj(
-                rt.in_any_item(
+        lambda: rt.all_of(
+            lambda: rt.any_of(
+                lambda: rt.in_any_item(
                     context,
                     0x300C0002,
                     "top",
@@ -188,9 +188,9 @@ def _condition_13(context: EvaluationContext) -> Truth:
                         ),
                     ),
                 ),
-                rt.neg(rt.has_value(context, 0x300C0002, "top", 0)),
+                lambda: rt.neg(rt.has_value(context, 0x300C0002, "top", 0)),
             ),
-            rt.UNKNOWN,
+            lambda: rt.UNKNOWN,
         ),
     )
 
@@ -227,24 +227,24 @@ def _condition_19(context: EvaluationContext) -> Truth:
 
 def _condition_20(context: EvaluationContext) -> Truth:
     "Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041) or if Nominal Beam Energy (300A,0114) changes during beam administration, and KVP (0018,0060) is not present."
-    return rt.conj(
-        rt.disj(rt.first_item(context), rt.UNKNOWN),
-        rt.neg(rt.present(context, 0x00180060, "item", 0)),
+    return rt.all_of(
+        lambda: rt.any_of(lambda: rt.first_item(context), lambda: rt.UNKNOWN),
+        lambda: rt.neg(rt.present(context, 0x00180060, "item", 0)),
     )
 
 
 def _condition_21(context: EvaluationContext) -> Truth:
     "Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041), or if kVp changes during setup, and Nominal Beam Energy (300A,0114) is not present."
-    return rt.conj(
-        rt.disj(rt.first_item(context), rt.UNKNOWN),
-        rt.neg(rt.present(context, 0x300A0114, "item", 0)),
+    return rt.all_of(
+        lambda: rt.any_of(lambda: rt.first_item(context), lambda: rt.UNKNOWN),
+        lambda: rt.neg(rt.present(context, 0x300A0114, "item", 0)),
     )
 
 
 def _condition_22(context: EvaluationContext) -> Truth:
     "Required if Wedge Type (300A,00D3) of the wedge referenced by Referenced Wedge Number (300C,00C0) is PARTIAL_STANDARD or PARTIAL_MOTORIZ"
-    return rt.conj(
-        rt.in_any_item(
+    return rt.all_of(
+        lambda: rt.in_any_item(
             context,
             0x300800B0,
             "parent",
@@ -253,8 +253,8 @@ def _condition_22(context: EvaluationContext) -> Truth:
                 context_item, 0x300A00D3, "item", 0, None, ("PARTIAL_STANDARD", "PARTIAL_MOTORIZ")
             ),
         ),
-        rt.disj(
-            rt.neg(
+        lambda: rt.any_of(
+            lambda: rt.neg(
                 rt.in_any_item(
                     context,
                     0x300800B0,
@@ -272,49 +272,50 @@ def _condition_22(context: EvaluationContext) -> Truth:
                     ),
                 )
             ),
-            rt.UNKNOWN,
+            lambda: rt.UNKNOWN,
         ),
     )
 
 
 def _condition_23(context: EvaluationContext) -> Truth:
     "Required for first Item of Ion Control Point Sequence if Number of Wedges (300A,00D0) is non-zero, and in subsequent control points if Wedge Position (300A,0118) or Wedge Thin Edge Position (300A,00DB) changes during beam"
-    return rt.disj(
-        rt.conj(
-            rt.first_item(context), rt.compare(context, 0x300A00D0, "parent", 1, None, "ne", 0.0)
+    return rt.any_of(
+        lambda: rt.all_of(
+            lambda: rt.first_item(context),
+            lambda: rt.compare(context, 0x300A00D0, "parent", 1, None, "ne", 0.0),
         ),
-        rt.conj(rt.neg(rt.first_item(context)), rt.UNKNOWN),
+        lambda: rt.all_of(lambda: rt.neg(rt.first_item(context)), lambda: rt.UNKNOWN),
     )
 
 
 def _condition_24(context: EvaluationContext) -> Truth:
     "Required for the first Control Point of Control Point Delivery Sequence (3008,0040), or if the values of the Beam Limiting Device change during the Beam and if Enhanced RT Beam Limiting Device Definition Flag (3008,00A3) has the value YES"
-    return rt.conj(
-        rt.disj(rt.first_item(context), rt.UNKNOWN),
-        rt.value_in(context, 0x300800A3, "parent", 1, None, ("YES",)),
+    return rt.all_of(
+        lambda: rt.any_of(lambda: rt.first_item(context), lambda: rt.UNKNOWN),
+        lambda: rt.value_in(context, 0x300800A3, "parent", 1, None, ("YES",)),
     )
 
 
 def _condition_25(context: EvaluationContext) -> Truth:
     "Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041) or if Range Shifter Setting (300A,0362) changes during beam administration, and Number of Range Shifters (300A,0312) is non-zero."
-    return rt.conj(
-        rt.disj(rt.first_item(context), rt.UNKNOWN),
-        rt.compare(context, 0x300A0312, "parent", 1, None, "ne", 0.0),
+    return rt.all_of(
+        lambda: rt.any_of(lambda: rt.first_item(context), lambda: rt.UNKNOWN),
+        lambda: rt.compare(context, 0x300A0312, "parent", 1, None, "ne", 0.0),
     )
 
 
 def _condition_26(context: EvaluationContext) -> Truth:
     "Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041) or if Lateral Spreading Device Setting (300A,0372) changes during beam administration, and Number of Lateral Spreading Devices (300A,0330) is non-zero."
-    return rt.conj(
-        rt.disj(rt.first_item(context), rt.UNKNOWN),
-        rt.compare(context, 0x300A0330, "parent", 1, None, "ne", 0.0),
+    return rt.all_of(
+        lambda: rt.any_of(lambda: rt.first_item(context), lambda: rt.UNKNOWN),
+        lambda: rt.compare(context, 0x300A0330, "parent", 1, None, "ne", 0.0),
     )
 
 
 def _condition_27(context: EvaluationContext) -> Truth:
     "Required if Range Modulator Type (300A,0348) of the range modulator referenced by Referenced Range Modulator Number (300C,0104) is WHL_MODWEIGHTS or WHL_FIXEDWEIGHTS."
-    return rt.conj(
-        rt.in_any_item(
+    return rt.all_of(
+        lambda: rt.in_any_item(
             context,
             0x300800F6,
             "parent",
@@ -323,8 +324,8 @@ def _condition_27(context: EvaluationContext) -> Truth:
                 context_item, 0x300A0348, "item", 0, None, ("WHL_MODWEIGHTS", "WHL_FIXEDWEIGHTS")
             ),
         ),
-        rt.disj(
-            rt.neg(
+        lambda: rt.any_of(
+            lambda: rt.neg(
                 rt.in_any_item(
                     context,
                     0x300800F6,
@@ -342,22 +343,22 @@ def _condition_27(context: EvaluationContext) -> Truth:
                     ),
                 )
             ),
-            rt.UNKNOWN,
+            lambda: rt.UNKNOWN,
         ),
     )
 
 
 def _condition_28(context: EvaluationContext) -> Truth:
     "Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041), or if Range Modulator Settings change during beam administration, and Number of Range Modulators (300A,0340) is non-zero."
-    return rt.conj(
-        rt.disj(rt.first_item(context), rt.UNKNOWN),
-        rt.compare(context, 0x300A0340, "parent", 1, None, "ne", 0.0),
+    return rt.all_of(
+        lambda: rt.any_of(lambda: rt.first_item(context), lambda: rt.UNKNOWN),
+        lambda: rt.compare(context, 0x300A0340, "parent", 1, None, "ne", 0.0),
     )
 
 
 def _condition_29(context: EvaluationContext) -> Truth:
     "Required for Control Point 0 of Ion Control Point Delivery Sequence (3008,0041) or if Gantry Angle changes during beam administration."
-    return rt.disj(rt.first_item(context), rt.UNKNOWN)
+    return rt.any_of(lambda: rt.first_item(context), lambda: rt.UNKNOWN)
 
 
 def _condition_30(context: EvaluationContext) -> Truth:

@@ -28,8 +28,9 @@ from dicomstd.specification import Attribute, AttributeTable, ContextGroup, Incl
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if Image to Equipment Mapping Matrix (0028,9520) or Device Position to Equipment Mapping Matrix (3002,010F) are present in the current SOP Instance"
-    return rt.disj(
-        rt.present(context, 0x00289520, "any", 0), rt.present(context, 0x3002010F, "any", 0)
+    return rt.any_of(
+        lambda: rt.present(context, 0x00289520, "any", 0),
+        lambda: rt.present(context, 0x3002010F, "any", 0),
     )
 
 

@@ -58,9 +58,9 @@ def _condition_3(context: EvaluationContext) -> Truth:
 
 def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Imaging Source Location Specification Type (3002,0111) has the value RELATIVE_PARAMS or Imaging Aperture Specification Type (3002,0115) has the value BEAM or RELATIVE_TO_BEAM"
-    return rt.disj(
-        rt.value_in(context, 0x30020111, "any", 0, None, ("RELATIVE_PARAMS",)),
-        rt.value_in(context, 0x30020115, "any", 0, None, ("BEAM", "RELATIVE_TO_BEAM")),
+    return rt.any_of(
+        lambda: rt.value_in(context, 0x30020111, "any", 0, None, ("RELATIVE_PARAMS",)),
+        lambda: rt.value_in(context, 0x30020115, "any", 0, None, ("BEAM", "RELATIVE_TO_BEAM")),
     )
 
 
@@ -71,7 +71,7 @@ def _condition_5(context: EvaluationContext) -> Truth:
 
 def _condition_6(context: EvaluationContext) -> Truth:
     "Required if the current Item contains any Attributes which refer to the Base Beam Modifier Coordinate System"
-    return rt.disj(rt.present(context, 0x300A0688, "item", 0), rt.UNKNOWN)
+    return rt.any_of(lambda: rt.present(context, 0x300A0688, "item", 0), lambda: rt.UNKNOWN)
 
 
 def _condition_7(context: EvaluationContext) -> Truth:

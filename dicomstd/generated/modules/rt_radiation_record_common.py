@@ -41,9 +41,9 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Treatment Tolerance Violation Attribute Sequence (300A,0733) is not present or has zero Items May be present otherwise."
-    return rt.disj(
-        rt.neg(rt.present(context, 0x300A0733, "item", 0)),
-        rt.item_count(context, 0x300A0733, "item", 0, "eq", 0),
+    return rt.any_of(
+        lambda: rt.neg(rt.present(context, 0x300A0733, "item", 0)),
+        lambda: rt.item_count(context, 0x300A0733, "item", 0, "eq", 0),
     )
 
 

@@ -35,9 +35,9 @@ from dicomstd.specification import (
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if Referenced RT Radiation Set Sequence (300A,0702) is present and RT Radiation Set Usage (300A,0707) is TREATMENT May be present otherwise"
-    return rt.conj(
-        rt.present(context, 0x300A0702, "item", 0),
-        rt.value_in(context, 0x300A0707, "item", 0, None, ("TREATMENT",)),
+    return rt.all_of(
+        lambda: rt.present(context, 0x300A0702, "item", 0),
+        lambda: rt.value_in(context, 0x300A0707, "item", 0, None, ("TREATMENT",)),
     )
 
 

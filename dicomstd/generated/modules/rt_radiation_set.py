@@ -28,9 +28,9 @@ from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if Referenced RT Physician Intent Sequence (300A,063B) is empty May be present otherwise"
-    return rt.conj(
-        rt.present(context, 0x300A063B, "item", 0),
-        rt.neg(rt.has_value(context, 0x300A063B, "item", 0)),
+    return rt.all_of(
+        lambda: rt.present(context, 0x300A063B, "item", 0),
+        lambda: rt.neg(rt.has_value(context, 0x300A063B, "item", 0)),
     )
 
 

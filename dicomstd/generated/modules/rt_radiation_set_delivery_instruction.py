@@ -46,7 +46,9 @@ def _condition_2(context: EvaluationContext) -> Truth:
 
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Treatment Delivery Continuation Flag (300A,0708) is YES and the Continuation End Meterset (0074,0121) is not equal to the Meterset of the last RT Control Point in the referenced RT Radiation SOP Instance."
-    return rt.conj(rt.value_in(context, 0x300A0708, "item", 0, None, ("YES",)), rt.UNKNOWN)
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x300A0708, "item", 0, None, ("YES",)), lambda: rt.UNKNOWN
+    )
 
 
 RT_RADIATION_SET_DELIVERY_INSTRUCTION_MODULE: Final = AttributeTable(

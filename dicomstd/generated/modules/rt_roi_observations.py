@@ -36,7 +36,7 @@ from dicomstd.specification import (
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if ROI Creator Sequence (3006,004D) is present in the Structure Set Module, and the person or device performing the interpretation differs from ROI Creator Sequence (3006,004D) May be present otherwise"
-    return rt.conj(rt.present(context, 0x3006004D, "any", 0), rt.UNKNOWN)
+    return rt.all_of(lambda: rt.present(context, 0x3006004D, "any", 0), lambda: rt.UNKNOWN)
 
 
 def _condition_2(context: EvaluationContext) -> Truth:

@@ -28,9 +28,9 @@ from dicomstd.specification import Attribute, AttributeTable, Include, Requireme
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if Photometric Interpretation (0028,0004) is MONOCHROME2, and Bits Stored (0028,0101) is greater than 1"
-    return rt.conj(
-        rt.value_in(context, 0x00280004, "any", 0, None, ("MONOCHROME2",)),
-        rt.compare(context, 0x00280101, "any", 0, None, "gt", 1.0),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00280004, "any", 0, None, ("MONOCHROME2",)),
+        lambda: rt.compare(context, 0x00280101, "any", 0, None, "gt", 1.0),
     )
 
 

@@ -107,15 +107,15 @@ def _condition_7(context: EvaluationContext) -> Truth:
 
 def _condition_8(context: EvaluationContext) -> Truth:
     "Required if any Item in the Combination Segment Reference Sequence (3010,0024) combines segments that do not have the same Frame of Reference UID (0020,0052) May be present otherwise"
-    return rt.conj(
-        rt.in_any_item(
+    return rt.all_of(
+        lambda: rt.in_any_item(
             context,
             0x30100021,
             "item",
             0,
             lambda context_item: rt.item_count(context_item, 0x30100024, "item", 0, "gt", 0),
         ),
-        rt.UNKNOWN,
+        lambda: rt.UNKNOWN,
     )
 
 

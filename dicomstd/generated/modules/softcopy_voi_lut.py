@@ -28,7 +28,9 @@ from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if the VOI LUT transformation in this Item does not apply to all the images and frames listed in the Presentation State Relationship Module."
-    return rt.disj(rt.item_count(context, 0x00283110, "top", 0, "gt", 1), rt.UNKNOWN)
+    return rt.any_of(
+        lambda: rt.item_count(context, 0x00283110, "top", 0, "gt", 1), lambda: rt.UNKNOWN
+    )
 
 
 SOFTCOPY_VOI_LUT_MODULE: Final = AttributeTable(

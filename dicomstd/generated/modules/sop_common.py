@@ -36,29 +36,29 @@ from dicomstd.specification import (
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if an expanded or replacement character set is used"
-    return rt.disj(
-        rt.conj(
-            rt.extended_characters(context, "top"),
-            rt.neg(rt.present(context, 0x00080005, "anywhere", 0)),
+    return rt.any_of(
+        lambda: rt.all_of(
+            lambda: rt.extended_characters(context, "top"),
+            lambda: rt.neg(rt.present(context, 0x00080005, "anywhere", 0)),
         ),
-        rt.UNKNOWN,
+        lambda: rt.UNKNOWN,
     )
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if coding scheme is registered"
-    return rt.disj(rt.present(context, 0x00080114, "item", 0), rt.UNKNOWN)
+    return rt.any_of(lambda: rt.present(context, 0x00080114, "item", 0), lambda: rt.UNKNOWN)
 
 
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required if coding scheme is registered and Coding Scheme UID (0008,010C) is not present."
-    return rt.conj(rt.UNKNOWN, rt.neg(rt.present(context, 0x0008010C, "item", 0)))
+    return rt.all_of(lambda: rt.UNKNOWN, lambda: rt.neg(rt.present(context, 0x0008010C, "item", 0)))
 
 
 def _condition_4(context: EvaluationContext) -> Truth:
     "Required if unencapsulated HL7 Structured Documents are referenced within the Instance"
-    return rt.disj(
-        rt.value_in(
+    return rt.any_of(
+        lambda: rt.value_in(
             context,
             0x00081150,
             "anywhere",
@@ -66,13 +66,15 @@ def _condition_4(context: EvaluationContext) -> Truth:
             None,
             ("2.16.840.1.113883.1.7.1", "2.16.840.1.113883.1.7.2", "2.16.840.1.113883.1.7.3"),
         ),
-        rt.UNKNOWN,
+        lambda: rt.UNKNOWN,
     )
 
 
 def _condition_5(context: EvaluationContext) -> Truth:
     "Required if this Instance was created by conversion from a DICOM source, and Conversion Source Attributes Sequence (0020,9172) is not present in an Item of Shared Functional Groups Sequence (5200,9229) or Per-Frame Functional Groups Sequence (5200,9230)."
-    return rt.conj(rt.UNKNOWN, rt.neg(rt.present(context, 0x00209172, "frame", 0)))
+    return rt.all_of(
+        lambda: rt.UNKNOWN, lambda: rt.neg(rt.present(context, 0x00209172, "frame", 0))
+    )
 
 
 def _condition_6(context: EvaluationContext) -> Truth:

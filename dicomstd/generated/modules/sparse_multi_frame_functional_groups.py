@@ -33,12 +33,12 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if a group of multi-frame image SOP Instances within a Series are part of a Concatenation."
-    return rt.disj(
-        rt.present(context, 0x00209162, "top", 0),
-        rt.present(context, 0x00209228, "top", 0),
-        rt.present(context, 0x00200242, "top", 0),
-        rt.compare(context, 0x00209163, "top", 0, None, "gt", 1.0),
-        rt.UNKNOWN,
+    return rt.any_of(
+        lambda: rt.present(context, 0x00209162, "top", 0),
+        lambda: rt.present(context, 0x00209228, "top", 0),
+        lambda: rt.present(context, 0x00200242, "top", 0),
+        lambda: rt.compare(context, 0x00209163, "top", 0, None, "gt", 1.0),
+        lambda: rt.UNKNOWN,
     )
 
 

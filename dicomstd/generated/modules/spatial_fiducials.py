@@ -61,7 +61,7 @@ def _condition_5(context: EvaluationContext) -> Truth:
 
 def _condition_6(context: EvaluationContext) -> Truth:
     "shall be present only if a fiducial spans more than one image Required if Contour Data is not present May be present otherwise."
-    return rt.disj(rt.UNKNOWN, rt.neg(rt.present(context, 0x30060050, "item", 0)))
+    return rt.any_of(lambda: rt.UNKNOWN, lambda: rt.neg(rt.present(context, 0x30060050, "item", 0)))
 
 
 def _condition_7(context: EvaluationContext) -> Truth:

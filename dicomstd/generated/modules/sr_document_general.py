@@ -41,10 +41,10 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if the creator is aware of Composite Objects acquired in order to satisfy the Requested Procedure(s) for which the SR Document is or if Instances are referenced in the Content Tree May be present otherwise"
-    return rt.disj(
-        rt.conj(
-            rt.neg(rt.present(context, 0x0040A385, "top", 0)),
-            rt.in_any_item(
+    return rt.any_of(
+        lambda: rt.all_of(
+            lambda: rt.neg(rt.present(context, 0x0040A385, "top", 0)),
+            lambda: rt.in_any_item(
                 context,
                 0x0040A730,
                 "top",
@@ -53,7 +53,7 @@ def _condition_2(context: EvaluationContext) -> Truth:
                 nested=True,
             ),
         ),
-        rt.UNKNOWN,
+        lambda: rt.UNKNOWN,
     )
 
 

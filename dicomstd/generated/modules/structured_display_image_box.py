@@ -45,17 +45,17 @@ def _condition_2(context: EvaluationContext) -> Truth:
 
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required if the value of Image Box Layout Type (0072,0304) is CINE and if Cine Relative to Real-Time (0072,0330) is not present."
-    return rt.conj(
-        rt.value_in(context, 0x00720304, "item", 0, None, ("CINE",)),
-        rt.neg(rt.present(context, 0x00720330, "item", 0)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00720304, "item", 0, None, ("CINE",)),
+        lambda: rt.neg(rt.present(context, 0x00720330, "item", 0)),
     )
 
 
 def _condition_4(context: EvaluationContext) -> Truth:
     "Required if the value of Image Box Layout Type (0072,0304) is CINE and if Recommended Display Frame Rate (0008,2144) is not present"
-    return rt.conj(
-        rt.value_in(context, 0x00720304, "item", 0, None, ("CINE",)),
-        rt.neg(rt.present(context, 0x00082144, "item", 0)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00720304, "item", 0, None, ("CINE",)),
+        lambda: rt.neg(rt.present(context, 0x00082144, "item", 0)),
     )
 
 
@@ -66,43 +66,45 @@ def _condition_5(context: EvaluationContext) -> Truth:
 
 def _condition_6(context: EvaluationContext) -> Truth:
     "Required if Referenced Presentation State Sequence (0008,9237), Referenced Stereometric Instance Sequence (0008,1134), and Referenced Instance Sequence (0008,114A) are not present"
-    return rt.conj(
-        rt.neg(rt.present(context, 0x00089237, "item", 0)),
-        rt.neg(rt.present(context, 0x00081134, "item", 0)),
-        rt.neg(rt.present(context, 0x0008114A, "item", 0)),
+    return rt.all_of(
+        lambda: rt.neg(rt.present(context, 0x00089237, "item", 0)),
+        lambda: rt.neg(rt.present(context, 0x00081134, "item", 0)),
+        lambda: rt.neg(rt.present(context, 0x0008114A, "item", 0)),
     )
 
 
 def _condition_7(context: EvaluationContext) -> Truth:
     "Required if Referenced Image Sequence (0008,1140), Referenced Stereometric Instance Sequence (0008,1134), and Referenced Instance Sequence (0008,114A) are not present"
-    return rt.conj(
-        rt.neg(rt.present(context, 0x00081140, "item", 0)),
-        rt.neg(rt.present(context, 0x00081134, "item", 0)),
-        rt.neg(rt.present(context, 0x0008114A, "item", 0)),
+    return rt.all_of(
+        lambda: rt.neg(rt.present(context, 0x00081140, "item", 0)),
+        lambda: rt.neg(rt.present(context, 0x00081134, "item", 0)),
+        lambda: rt.neg(rt.present(context, 0x0008114A, "item", 0)),
     )
 
 
 def _condition_8(context: EvaluationContext) -> Truth:
     "Required if Referenced Presentation State Sequence (0008,9237), Referenced Stereometric Instance Sequence (0008,1134), and Referenced Image Sequence (0008,1140) are not present"
-    return rt.conj(
-        rt.neg(rt.present(context, 0x00089237, "item", 0)),
-        rt.neg(rt.present(context, 0x00081134, "item", 0)),
-        rt.neg(rt.present(context, 0x00081140, "item", 0)),
+    return rt.all_of(
+        lambda: rt.neg(rt.present(context, 0x00089237, "item", 0)),
+        lambda: rt.neg(rt.present(context, 0x00081134, "item", 0)),
+        lambda: rt.neg(rt.present(context, 0x00081140, "item", 0)),
     )
 
 
 def _condition_9(context: EvaluationContext) -> Truth:
     "Required if Referenced Presentation State Sequence (0008,9237), Referenced Instance Sequence (0008,114A), and Referenced Image Sequence (0008,1140) are not present"
-    return rt.conj(
-        rt.neg(rt.present(context, 0x00089237, "item", 0)),
-        rt.neg(rt.present(context, 0x0008114A, "item", 0)),
-        rt.neg(rt.present(context, 0x00081140, "item", 0)),
+    return rt.all_of(
+        lambda: rt.neg(rt.present(context, 0x00089237, "item", 0)),
+        lambda: rt.neg(rt.present(context, 0x0008114A, "item", 0)),
+        lambda: rt.neg(rt.present(context, 0x00081140, "item", 0)),
     )
 
 
 def _condition_10(context: EvaluationContext) -> Truth:
     "Required if synchronized display is specified between Image Boxes"
-    return rt.conj(rt.neg(rt.item_count(context, 0x00720422, "top", 0, "eq", 1)), rt.UNKNOWN)
+    return rt.all_of(
+        lambda: rt.neg(rt.item_count(context, 0x00720422, "top", 0, "eq", 1)), lambda: rt.UNKNOWN
+    )
 
 
 STRUCTURED_DISPLAY_IMAGE_BOX_MODULE: Final = AttributeTable(

@@ -28,7 +28,7 @@ from dicomstd.specification import Attribute, AttributeTable, Requirement, Value
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if synchronization channel or trigger is encoded in a waveform in this SOP Instance."
-    return rt.conj(rt.present(context, 0x54000100, "top", 0), rt.UNKNOWN)
+    return rt.all_of(lambda: rt.present(context, 0x54000100, "top", 0), lambda: rt.UNKNOWN)
 
 
 SYNCHRONIZATION_MODULE: Final = AttributeTable(

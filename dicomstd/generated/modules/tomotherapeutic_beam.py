@@ -33,46 +33,54 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 def _condition_2(context: EvaluationContext) -> Truth:
     'Required if RT Treatment Technique Code Sequence (3010,0080) contains (130108, DCM, "Helical Beam") and if RT Record Flag (300A,0639) equals NO May be present if RT Treatment Technique Code Sequence (3010,0080) contains (130108, DCM, "Helical Beam") and if RT Record Flag (300A,0639) equals YES.'
-    return rt.conj(
-        rt.code_in(context, 0x30100080, "any", 0, (("130108", "DCM"),)),
-        rt.value_in(context, 0x300A0639, "any", 0, None, ("NO",)),
+    return rt.all_of(
+        lambda: rt.code_in(context, 0x30100080, "any", 0, (("130108", "DCM"),)),
+        lambda: rt.value_in(context, 0x300A0639, "any", 0, None, ("NO",)),
     )
 
 
 def _condition_3(context: EvaluationContext) -> Truth:
-    return rt.conj(
-        rt.code_in(context, 0x30100080, "any", 0, (("130108", "DCM"),)),
-        rt.value_in(context, 0x300A0639, "any", 0, None, ("YES",)),
+    return rt.all_of(
+        lambda: rt.code_in(context, 0x30100080, "any", 0, (("130108", "DCM"),)),
+        lambda: rt.value_in(context, 0x300A0639, "any", 0, None, ("YES",)),
     )
 
 
 def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Number of Radiation Generation Modes (300A,0685) is present and the conditions in Section C.36.2.2.5.1.1 are satisfied."
-    return rt.conj(
-        rt.present(context, 0x300A0685, "any", 0),
-        rt.disj(rt.compare(context, 0x300A0600, "any", 0, None, "eq", 1.0), rt.UNKNOWN),
+    return rt.all_of(
+        lambda: rt.present(context, 0x300A0685, "any", 0),
+        lambda: rt.any_of(
+            lambda: rt.compare(context, 0x300A0600, "any", 0, None, "eq", 1.0), lambda: rt.UNKNOWN
+        ),
     )
 
 
 def _condition_5(context: EvaluationContext) -> Truth:
     "Required if the conditions in Section C.36.2.2.5.1.1 are satisfied."
-    return rt.disj(rt.compare(context, 0x300A0600, "any", 0, None, "eq", 1.0), rt.UNKNOWN)
+    return rt.any_of(
+        lambda: rt.compare(context, 0x300A0600, "any", 0, None, "eq", 1.0), lambda: rt.UNKNOWN
+    )
 
 
 def _condition_6(context: EvaluationContext) -> Truth:
     "Required if RT Record Flag (300A,0639) equals NO and the conditions in Section C.36.2.2.5.1.1 are satisfied."
-    return rt.conj(
-        rt.value_in(context, 0x300A0639, "any", 0, None, ("NO",)),
-        rt.disj(rt.compare(context, 0x300A0600, "any", 0, None, "eq", 1.0), rt.UNKNOWN),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x300A0639, "any", 0, None, ("NO",)),
+        lambda: rt.any_of(
+            lambda: rt.compare(context, 0x300A0600, "any", 0, None, "eq", 1.0), lambda: rt.UNKNOWN
+        ),
     )
 
 
 def _condition_7(context: EvaluationContext) -> Truth:
     "Required if RT Record Flag (300A,0639) equals NO and at least one leaf open time is not symmetrical about the mid-point of the Control Point interval and the conditions in Section C.36.2.2.5.1.1 are satisfied."
-    return rt.conj(
-        rt.value_in(context, 0x300A0639, "any", 0, None, ("NO",)),
-        rt.UNKNOWN,
-        rt.disj(rt.compare(context, 0x300A0600, "any", 0, None, "eq", 1.0), rt.UNKNOWN),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x300A0639, "any", 0, None, ("NO",)),
+        lambda: rt.UNKNOWN,
+        lambda: rt.any_of(
+            lambda: rt.compare(context, 0x300A0600, "any", 0, None, "eq", 1.0), lambda: rt.UNKNOWN
+        ),
     )
 
 

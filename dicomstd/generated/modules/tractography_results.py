@@ -35,51 +35,51 @@ from dicomstd.specification import (
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if Recommended Display CIELab Value (0062, 000D) is not present in this Sequence Item nor in the containing Track Set Sequence (0066,0101) Item."
-    return rt.conj(
-        rt.neg(rt.present(context, 0x0062000D, "item", 0)),
-        rt.neg(rt.present(context, 0x0062000D, "parent", 1)),
+    return rt.all_of(
+        lambda: rt.neg(rt.present(context, 0x0062000D, "item", 0)),
+        lambda: rt.neg(rt.present(context, 0x0062000D, "parent", 1)),
     )
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Recommended Display CIELab Value List (0066,0103) is not present in this Sequence Item and Recommended Display CIELab Value (0062, 000D) is not present in the containing Track Set Sequence (0066,0101) Item."
-    return rt.conj(
-        rt.neg(rt.present(context, 0x00660103, "item", 0)),
-        rt.neg(rt.present(context, 0x0062000D, "parent", 1)),
+    return rt.all_of(
+        lambda: rt.neg(rt.present(context, 0x00660103, "item", 0)),
+        lambda: rt.neg(rt.present(context, 0x0062000D, "parent", 1)),
     )
 
 
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required if neither Recommended Display CIELab Value (0062, 000D) nor Recommended Display CIELab Value List (0066,0103) are present in every Item of the Track Sequence (0066,0102)."
-    return rt.disj(
-        rt.neg(
+    return rt.any_of(
+        lambda: rt.neg(
             rt.in_any_item(
                 context,
                 0x00660102,
                 "item",
                 0,
-                lambda context_item: rt.disj(
-                    rt.present(context_item, 0x0062000D, "item", 0),
-                    rt.present(context_item, 0x00660103, "item", 0),
+                lambda context_item: rt.any_of(
+                    lambda: rt.present(context_item, 0x0062000D, "item", 0),
+                    lambda: rt.present(context_item, 0x00660103, "item", 0),
                 ),
             )
         ),
-        rt.conj(
-            rt.in_any_item(
+        lambda: rt.all_of(
+            lambda: rt.in_any_item(
                 context,
                 0x00660102,
                 "item",
                 0,
                 lambda context_item: rt.neg(rt.present(context_item, 0x0062000D, "item", 0)),
             ),
-            rt.in_any_item(
+            lambda: rt.in_any_item(
                 context,
                 0x00660102,
                 "item",
                 0,
                 lambda context_item: rt.neg(rt.present(context_item, 0x00660103, "item", 0)),
             ),
-            rt.UNKNOWN,
+            lambda: rt.UNKNOWN,
         ),
     )
 

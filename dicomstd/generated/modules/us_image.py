@@ -46,20 +46,22 @@ def _condition_2(context: EvaluationContext) -> Truth:
 
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Lossy Compression has been performed on the Image May be present otherwise."
-    return rt.disj(
-        rt.transfer_syntax_in(context, ("1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51")),
-        rt.has_value(context, 0x00282114, "any", 0),
-        rt.UNKNOWN,
+    return rt.any_of(
+        lambda: rt.transfer_syntax_in(
+            context, ("1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51")
+        ),
+        lambda: rt.has_value(context, 0x00282114, "any", 0),
+        lambda: rt.UNKNOWN,
     )
 
 
 def _condition_4(context: EvaluationContext) -> Truth:
     "Required if image was acquired in a Staged protocol."
-    return rt.disj(
-        rt.has_value(context, 0x00082122, "top", 0),
-        rt.has_value(context, 0x00082120, "top", 0),
-        rt.has_value(context, 0x0040000A, "top", 0),
-        rt.UNKNOWN,
+    return rt.any_of(
+        lambda: rt.has_value(context, 0x00082122, "top", 0),
+        lambda: rt.has_value(context, 0x00082120, "top", 0),
+        lambda: rt.has_value(context, 0x0040000A, "top", 0),
+        lambda: rt.UNKNOWN,
     )
 
 

@@ -36,17 +36,17 @@ from dicomstd.specification import (
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if pixel component calibration exists for this region"
-    return rt.disj(
-        rt.present(context, 0x0018604C, "item", 0),
-        rt.present(context, 0x0018604E, "item", 0),
-        rt.present(context, 0x00186050, "item", 0),
-        rt.present(context, 0x00186052, "item", 0),
-        rt.present(context, 0x00186054, "item", 0),
-        rt.present(context, 0x00186056, "item", 0),
-        rt.present(context, 0x00186058, "item", 0),
-        rt.present(context, 0x0018605A, "item", 0),
-        rt.present(context, 0x00409098, "item", 0),
-        rt.UNKNOWN,
+    return rt.any_of(
+        lambda: rt.present(context, 0x0018604C, "item", 0),
+        lambda: rt.present(context, 0x0018604E, "item", 0),
+        lambda: rt.present(context, 0x00186050, "item", 0),
+        lambda: rt.present(context, 0x00186052, "item", 0),
+        lambda: rt.present(context, 0x00186054, "item", 0),
+        lambda: rt.present(context, 0x00186056, "item", 0),
+        lambda: rt.present(context, 0x00186058, "item", 0),
+        lambda: rt.present(context, 0x0018605A, "item", 0),
+        lambda: rt.present(context, 0x00409098, "item", 0),
+        lambda: rt.UNKNOWN,
     )
 
 

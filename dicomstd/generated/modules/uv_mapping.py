@@ -28,9 +28,9 @@ from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required when Surface Sequence (0066,0002) is present and contains more than one Item."
-    return rt.conj(
-        rt.present(context, 0x00660002, "any", 0),
-        rt.item_count(context, 0x00660002, "any", 0, "gt", 1),
+    return rt.all_of(
+        lambda: rt.present(context, 0x00660002, "any", 0),
+        lambda: rt.item_count(context, 0x00660002, "any", 0, "gt", 1),
     )
 
 

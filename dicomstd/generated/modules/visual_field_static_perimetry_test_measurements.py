@@ -45,9 +45,9 @@ def _condition_2(context: EvaluationContext) -> Truth:
 
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required if the value for Foveal Sensitivity Measured (0024,0086) is YES and Foveal Point Normative Data Flag (0024,0117) is YES."
-    return rt.conj(
-        rt.value_in(context, 0x00240086, "item", 0, None, ("YES",)),
-        rt.value_in(context, 0x00240117, "item", 0, None, ("YES",)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x00240086, "item", 0, None, ("YES",)),
+        lambda: rt.value_in(context, 0x00240117, "item", 0, None, ("YES",)),
     )
 
 

@@ -51,8 +51,9 @@ def _condition_3(context: EvaluationContext) -> Truth:
 
 def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Number of Frames (0028,0008) is present and Specimen Description Sequence (0040,0560) is absent May be present otherwise."
-    return rt.conj(
-        rt.present(context, 0x00280008, "any", 0), rt.neg(rt.present(context, 0x00400560, "any", 0))
+    return rt.all_of(
+        lambda: rt.present(context, 0x00280008, "any", 0),
+        lambda: rt.neg(rt.present(context, 0x00400560, "any", 0)),
     )
 
 

@@ -56,9 +56,9 @@ def _condition_4(context: EvaluationContext) -> Truth:
 
 def _condition_5(context: EvaluationContext) -> Truth:
     "Required if Waveform Amplifier Type (003A,0317) is AC and Filter Low Frequency Characteristics Sequence (003A,0318) is not present Shall not be present if Waveform Amplifier Type (003A,0317) is DC May be present otherwise"
-    return rt.conj(
-        rt.value_in(context, 0x003A0317, "item", 0, None, ("AC",)),
-        rt.neg(rt.present(context, 0x003A0318, "item", 0)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x003A0317, "item", 0, None, ("AC",)),
+        lambda: rt.neg(rt.present(context, 0x003A0318, "item", 0)),
     )
 
 
@@ -68,25 +68,25 @@ def _condition_6(context: EvaluationContext) -> Truth:
 
 def _condition_7(context: EvaluationContext) -> Truth:
     "Required if Waveform Amplifier Type (003A,0317) is AC and Filter Low Frequency (003A,0220) is not present May be present otherwise unless Waveform Amplifier Type (003A,0317) is DC"
-    return rt.conj(
-        rt.value_in(context, 0x003A0317, "item", 0, None, ("AC",)),
-        rt.neg(rt.present(context, 0x003A0220, "item", 0)),
+    return rt.all_of(
+        lambda: rt.value_in(context, 0x003A0317, "item", 0, None, ("AC",)),
+        lambda: rt.neg(rt.present(context, 0x003A0220, "item", 0)),
     )
 
 
 def _condition_8(context: EvaluationContext) -> Truth:
     "Required if Waveform Amplifier Type (003A,0317) is present and Filter High Frequency Characteristics Sequence (003A,0319) is not present May be present otherwise"
-    return rt.conj(
-        rt.present(context, 0x003A0317, "item", 0),
-        rt.neg(rt.present(context, 0x003A0319, "item", 0)),
+    return rt.all_of(
+        lambda: rt.present(context, 0x003A0317, "item", 0),
+        lambda: rt.neg(rt.present(context, 0x003A0319, "item", 0)),
     )
 
 
 def _condition_9(context: EvaluationContext) -> Truth:
     "Required if Waveform Amplifier Type (003A,0317) is present and Filter High Frequency (003A,0221) is not present May be present otherwise"
-    return rt.conj(
-        rt.present(context, 0x003A0317, "item", 0),
-        rt.neg(rt.present(context, 0x003A0221, "item", 0)),
+    return rt.all_of(
+        lambda: rt.present(context, 0x003A0317, "item", 0),
+        lambda: rt.neg(rt.present(context, 0x003A0221, "item", 0)),
     )
 
 

@@ -36,7 +36,7 @@ from dicomstd.specification import (
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Mutually exclusive with Concept Name Code Sequence (0040,A043)."
-    return rt.conj(rt.neg(rt.present(context, 0x0040A043, "item", 0)), rt.UNKNOWN)
+    return rt.all_of(lambda: rt.neg(rt.present(context, 0x0040A043, "item", 0)), lambda: rt.UNKNOWN)
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
@@ -45,7 +45,7 @@ def _condition_2(context: EvaluationContext) -> Truth:
 
 def _condition_3(context: EvaluationContext) -> Truth:
     "Mutually exclusive with Unformatted Text Value (0070,0006)."
-    return rt.conj(rt.neg(rt.present(context, 0x00700006, "item", 0)), rt.UNKNOWN)
+    return rt.all_of(lambda: rt.neg(rt.present(context, 0x00700006, "item", 0)), lambda: rt.UNKNOWN)
 
 
 def _condition_4(context: EvaluationContext) -> Truth:
@@ -54,28 +54,28 @@ def _condition_4(context: EvaluationContext) -> Truth:
 
 def _condition_5(context: EvaluationContext) -> Truth:
     "Required if Temporal Range Type (0040,A130) is present, and if Referenced Time Offsets (0040,A138) and Referenced DateTime (0040,A13A) are not present"
-    return rt.conj(
-        rt.present(context, 0x0040A130, "item", 0),
-        rt.neg(rt.present(context, 0x0040A138, "item", 0)),
-        rt.neg(rt.present(context, 0x0040A13A, "item", 0)),
+    return rt.all_of(
+        lambda: rt.present(context, 0x0040A130, "item", 0),
+        lambda: rt.neg(rt.present(context, 0x0040A138, "item", 0)),
+        lambda: rt.neg(rt.present(context, 0x0040A13A, "item", 0)),
     )
 
 
 def _condition_6(context: EvaluationContext) -> Truth:
     "Required if Temporal Range Type (0040,A130) is present, and if Referenced Sample Positions (0040,A132) and Referenced DateTime (0040,A13A) are not present."
-    return rt.conj(
-        rt.present(context, 0x0040A130, "item", 0),
-        rt.neg(rt.present(context, 0x0040A132, "item", 0)),
-        rt.neg(rt.present(context, 0x0040A13A, "item", 0)),
+    return rt.all_of(
+        lambda: rt.present(context, 0x0040A130, "item", 0),
+        lambda: rt.neg(rt.present(context, 0x0040A132, "item", 0)),
+        lambda: rt.neg(rt.present(context, 0x0040A13A, "item", 0)),
     )
 
 
 def _condition_7(context: EvaluationContext) -> Truth:
     "Required if Temporal Range Type (0040,A130) is present, and if Referenced Sample Positions (0040,A132) and Referenced Time Offsets (0040,A138) are not present."
-    return rt.conj(
-        rt.present(context, 0x0040A130, "item", 0),
-        rt.neg(rt.present(context, 0x0040A132, "item", 0)),
-        rt.neg(rt.present(context, 0x0040A138, "item", 0)),
+    return rt.all_of(
+        lambda: rt.present(context, 0x0040A130, "item", 0),
+        lambda: rt.neg(rt.present(context, 0x0040A132, "item", 0)),
+        lambda: rt.neg(rt.present(context, 0x0040A138, "item", 0)),
     )
 
 

@@ -35,7 +35,7 @@ from dicomstd.specification import (
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if Isocenter Reference System Sequence (0018,9462) is present and if the values are present and consistent in the contributing SOP Instances."
-    return rt.conj(rt.present(context, 0x00189462, "any", 0), rt.UNKNOWN)
+    return rt.all_of(lambda: rt.present(context, 0x00189462, "any", 0), lambda: rt.UNKNOWN)
 
 
 X_RAY_3D_ANGIOGRAPHIC_ACQUISITION_MODULE: Final = AttributeTable(

@@ -33,9 +33,9 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if either Exposure Time (0018,1150) or X-Ray Tube Current (0018,1151) are not present May be present otherwise."
-    return rt.disj(
-        rt.neg(rt.present(context, 0x00181150, "item", 0)),
-        rt.neg(rt.present(context, 0x00181151, "item", 0)),
+    return rt.any_of(
+        lambda: rt.neg(rt.present(context, 0x00181150, "item", 0)),
+        lambda: rt.neg(rt.present(context, 0x00181151, "item", 0)),
     )
 
 

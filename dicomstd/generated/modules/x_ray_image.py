@@ -36,18 +36,22 @@ from dicomstd.specification import (
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if Multi-frame Image"
-    return rt.disj(
-        rt.compare(context, 0x00280008, "any", 0, None, "gt", 1.0),
-        rt.conj(rt.compare(context, 0x00280008, "any", 0, None, "eq", 1.0), rt.UNKNOWN),
+    return rt.any_of(
+        lambda: rt.compare(context, 0x00280008, "any", 0, None, "gt", 1.0),
+        lambda: rt.all_of(
+            lambda: rt.compare(context, 0x00280008, "any", 0, None, "eq", 1.0), lambda: rt.UNKNOWN
+        ),
     )
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Lossy Compression has been performed on the Image May be present otherwise."
-    return rt.disj(
-        rt.transfer_syntax_in(context, ("1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51")),
-        rt.has_value(context, 0x00282114, "any", 0),
-        rt.UNKNOWN,
+    return rt.any_of(
+        lambda: rt.transfer_syntax_in(
+            context, ("1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51")
+        ),
+        lambda: rt.has_value(context, 0x00282114, "any", 0),
+        lambda: rt.UNKNOWN,
     )
 
 

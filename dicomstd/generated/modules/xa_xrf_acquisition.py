@@ -33,9 +33,9 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if either Exposure Time in ms (0018,9328) or X-Ray Tube Current in mA (0018,9330) are not present May be present otherwise."
-    return rt.disj(
-        rt.neg(rt.present(context, 0x00189328, "item", 0)),
-        rt.neg(rt.present(context, 0x00189330, "item", 0)),
+    return rt.any_of(
+        lambda: rt.neg(rt.present(context, 0x00189328, "item", 0)),
+        lambda: rt.neg(rt.present(context, 0x00189330, "item", 0)),
     )
 
 

@@ -35,10 +35,10 @@ from dicomstd.specification import (
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if Presentation State Relationship Module references more than one SOP Instance"
-    return rt.conj(
-        rt.disj(
-            rt.item_count(context, 0x00081115, "top", 0, "gt", 1),
-            rt.in_any_item(
+    return rt.all_of(
+        lambda: rt.any_of(
+            lambda: rt.item_count(context, 0x00081115, "top", 0, "gt", 1),
+            lambda: rt.in_any_item(
                 context,
                 0x00081115,
                 "top",
@@ -46,7 +46,7 @@ def _condition_1(context: EvaluationContext) -> Truth:
                 lambda context_item: rt.item_count(context_item, 0x00081140, "item", 0, "gt", 1),
             ),
         ),
-        rt.UNKNOWN,
+        lambda: rt.UNKNOWN,
     )
 
 
@@ -67,9 +67,9 @@ def _condition_4(context: EvaluationContext) -> Truth:
 
 def _condition_5(context: EvaluationContext) -> Truth:
     "Required if Pixel Intensity Relationship (0028,1040) is not LOG for frames included in this Item of the Mask Subtraction Sequence (0028,6100)."
-    return rt.disj(
-        rt.disj(
-            rt.in_any_item(
+    return rt.any_of(
+        lambda: rt.any_of(
+            lambda: rt.in_any_item(
                 context,
                 0x00081140,
                 "item",
@@ -79,25 +79,25 @@ def _condition_5(context: EvaluationContext) -> Truth:
                     0x00081155,
                     "item",
                     0,
-                    lambda context_item_instance: rt.conj(
-                        rt.has_value(context_item_instance, 0x00281040, "top", 0),
-                        rt.neg(
+                    lambda context_item_instance: rt.all_of(
+                        lambda: rt.has_value(context_item_instance, 0x00281040, "top", 0),
+                        lambda: rt.neg(
                             rt.value_in(context_item_instance, 0x00281040, "top", 0, None, ("LOG",))
                         ),
                     ),
                 ),
             ),
-            rt.conj(
-                rt.neg(rt.present(context, 0x00081140, "item", 0)),
-                rt.item_count(context, 0x00081115, "top", 0, "eq", 1),
-                rt.in_any_item(
+            lambda: rt.all_of(
+                lambda: rt.neg(rt.present(context, 0x00081140, "item", 0)),
+                lambda: rt.item_count(context, 0x00081115, "top", 0, "eq", 1),
+                lambda: rt.in_any_item(
                     context,
                     0x00081115,
                     "top",
                     0,
-                    lambda context_item: rt.conj(
-                        rt.item_count(context_item, 0x00081140, "item", 0, "eq", 1),
-                        rt.in_any_item(
+                    lambda context_item: rt.all_of(
+                        lambda: rt.item_count(context_item, 0x00081140, "item", 0, "eq", 1),
+                        lambda: rt.in_any_item(
                             context_item,
                             0x00081140,
                             "item",
@@ -107,9 +107,11 @@ def _condition_5(context: EvaluationContext) -> Truth:
                                 0x00081155,
                                 "item",
                                 0,
-                                lambda context_item_item_instance: rt.conj(
-                                    rt.has_value(context_item_item_instance, 0x00281040, "top", 0),
-                                    rt.neg(
+                                lambda context_item_item_instance: rt.all_of(
+                                    lambda: rt.has_value(
+                                        context_item_item_instance, 0x00281040, "top", 0
+                                    ),
+                                    lambda: rt.neg(
                                         rt.value_in(
                                             context_item_item_instance,
                                             0x00281040,
@@ -126,10 +128,10 @@ def _condition_5(context: EvaluationContext) -> Truth:
                 ),
             ),
         ),
-        rt.conj(
-            rt.neg(
-                rt.disj(
-                    rt.in_any_item(
+        lambda: rt.all_of(
+            lambda: rt.neg(
+                rt.any_of(
+                    lambda: rt.in_any_item(
                         context,
                         0x00081140,
                         "item",
@@ -144,17 +146,17 @@ def _condition_5(context: EvaluationContext) -> Truth:
                             ),
                         ),
                     ),
-                    rt.conj(
-                        rt.neg(rt.present(context, 0x00081140, "item", 0)),
-                        rt.item_count(context, 0x00081115, "top", 0, "eq", 1),
-                        rt.in_any_item(
+                    lambda: rt.all_of(
+                        lambda: rt.neg(rt.present(context, 0x00081140, "item", 0)),
+                        lambda: rt.item_count(context, 0x00081115, "top", 0, "eq", 1),
+                        lambda: rt.in_any_item(
                             context,
                             0x00081115,
                             "top",
                             0,
-                            lambda context_item: rt.conj(
-                                rt.item_count(context_item, 0x00081140, "item", 0, "eq", 1),
-                                rt.in_any_item(
+                            lambda context_item: rt.all_of(
+                                lambda: rt.item_count(context_item, 0x00081140, "item", 0, "eq", 1),
+                                lambda: rt.in_any_item(
                                     context_item,
                                     0x00081140,
                                     "item",
@@ -179,7 +181,7 @@ def _condition_5(context: EvaluationContext) -> Truth:
                     ),
                 )
             ),
-            rt.UNKNOWN,
+            lambda: rt.UNKNOWN,
         ),
     )
 

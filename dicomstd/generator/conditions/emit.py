@@ -134,8 +134,11 @@ def _emit(condition: Condition, ctx: str, rt: str) -> str:
     if isinstance(condition, Not):
         return f"{rt}.neg({_emit(condition.term, ctx, rt)})"
     if isinstance(condition, (And, Or)):
-        helper = "conj" if isinstance(condition, And) else "disj"
-        return f"{rt}.{helper}(" + ", ".join(_emit(term, ctx, rt) for term in condition.terms) + ")"
+        # Each term a lambda, so that the first FALSE (conjunction) or TRUE (disjunction)
+        # term ends the evaluation: the later ones may search every frame of the image.
+        helper = "all_of" if isinstance(condition, And) else "any_of"
+        terms = ", ".join(f"lambda: {_emit(term, ctx, rt)}" for term in condition.terms)
+        return f"{rt}.{helper}({terms})"
     if isinstance(condition, (Unverifiable, Unparsed)):
         return f"{rt}.UNKNOWN"
     raise TypeError(f"not a condition: {condition!r}")
