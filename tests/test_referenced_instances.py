@@ -214,3 +214,67 @@ def test_a_file_set_never_reaches_outside_its_folder(tmp_path: Path) -> None:
     dicomdir = Dataset()
     dicomdir.DirectoryRecordSequence = records
     assert InstanceIndex().with_file_set(dicomdir, str(tmp_path / "set" / "DICOMDIR")).paths == {}
+
+
+def test_only_regular_part10_files_are_indexed(tmp_path: Path) -> None:
+    # A FIFO would block the index for ever; a file of zeros would parse as millions of
+    # empty elements: neither is read.
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    zeros = tmp_path / "zeros"
+    zeros.write_bytes(bytes(4096))
+    good = _write(tmp_path / "good.dcm", "1.2.3.50")
+    index = InstanceIndex.of_files([str(fifo), str(zeros), str(tmp_path), str(good)])
+    assert index.paths == {"1.2.3.50": str(good)}
+
+
+def test_a_uid_two_files_claim_is_not_at_hand_unless_a_record_names_one(tmp_path: Path) -> None:
+    first = _write(tmp_path / "a" / "IM1", "1.2.3.60", Modality="CT")
+    second = _write(tmp_path / "b.dcm", "1.2.3.60", Modality="MR")
+    index = InstanceIndex.of_files([str(first), str(second)])
+    assert index("1.2.3.60") is None  # which copy is meant cannot be told
+    record = Dataset()
+    record.ReferencedFileID = ["a", "IM1"]
+    record.ReferencedSOPInstanceUIDInFile = "1.2.3.60"
+    dicomdir = Dataset()
+    dicomdir.DirectoryRecordSequence = [record]
+    named = index.with_file_set(dicomdir, str(tmp_path / "DICOMDIR"))
+    assert named("1.2.3.60").Modality == "CT"
+
+
+def test_records_that_cannot_be_read_do_not_stop_the_others(tmp_path: Path) -> None:
+    _write(tmp_path / "IM2", "1.2.3.70")
+    bad = Dataset()
+    bad.ReferencedFileID = "IM\x002"  # a NUL in a File ID
+    bad.ReferencedSOPInstanceUIDInFile = "1.2.3.71"
+    good = Dataset()
+    good.ReferencedFileID = "IM2"
+    good.ReferencedSOPInstanceUIDInFile = "1.2.3.70"
+    dicomdir = Dataset()
+    dicomdir.DirectoryRecordSequence = [bad, good]
+    index = InstanceIndex().with_file_set(dicomdir, str(tmp_path / "DICOMDIR"))
+    assert set(index.paths) == {"1.2.3.70"}
+    not_a_sequence = Dataset()
+    not_a_sequence.add_new(0x00041220, "UL", 7)
+    assert InstanceIndex().with_file_set(not_a_sequence, str(tmp_path / "DICOMDIR")).paths == {}
+
+
+def test_a_referenced_file_cut_short_is_not_at_hand(tmp_path: Path) -> None:
+    whole = _write(tmp_path / "whole.dcm", "1.2.3.80", ImageComments="x" * 2000)
+    data = whole.read_bytes()
+    cut = tmp_path / "cut.dcm"
+    cut.write_bytes(data[:-1000])  # Image Comments declares 2000 bytes, holds fewer
+    assert InstanceIndex({"1.2.3.80": str(whole)})("1.2.3.80") is not None
+    assert InstanceIndex({"1.2.3.80": str(cut)})("1.2.3.80") is None
+
+
+def test_a_file_referenced_again_is_read_once(tmp_path: Path, monkeypatch: Any) -> None:
+    path = _write(tmp_path / "once.dcm", "1.2.3.90")
+    index = InstanceIndex({"1.2.3.90": str(path), "1.2.3.91": str(path)})
+    reads: list[str] = []
+    load = InstanceIndex._load
+    monkeypatch.setattr(InstanceIndex, "_load", staticmethod(lambda p: reads.append(p) or load(p)))
+    for _ in range(3):
+        assert index("1.2.3.90") is not None
+        assert index("1.2.3.91") is None  # the file holds another Instance
+    assert reads == [str(path)]

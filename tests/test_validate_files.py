@@ -140,3 +140,17 @@ def test_cli_jobs_same_as_serial(tmp_path: Path) -> None:
         (f["source"], f["findings"]) for f in json.loads(text)["files"]
     ]
     assert strip(serial.output) == strip(parallel.output)
+
+
+def test_a_fifo_or_a_device_is_reported_not_read(tmp_path: Path) -> None:
+    # Reading a FIFO or /dev/zero would never end: one unreadable finding each.
+    import os
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    for path in (str(fifo), "/dev/zero"):
+        report = validate(path)
+        [file] = report.files
+        assert [(f.rule, f.message) for f in file.findings] == [
+            ("unreadable", "is not a regular file (a folder, FIFO, device or socket)")
+        ]

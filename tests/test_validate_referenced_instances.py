@@ -112,3 +112,9 @@ def test_a_run_checks_a_presentation_state_against_the_image_it_references(
     # The Presentation State alone: its image is not at hand, so whether the Attribute is
     # required cannot be told (never an error).
     assert origin_findings(state) == [("not-verifiable", "not-verifiable")]
+    # A second file with the slide's SOP Instance UID, not tiled: which one is meant cannot
+    # be told, whatever the order the files come in.
+    copy = dcmread(slide)
+    del copy.TotalPixelMatrixColumns
+    _write(tmp_path / "study" / "0_copy.dcm", copy)
+    assert origin_findings(str(tmp_path / "study")) == [("not-verifiable", "not-verifiable")]

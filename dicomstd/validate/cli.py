@@ -22,10 +22,11 @@ __all__ = ["validate_command"]
 _instances: InstanceIndex | None = None
 
 
-def _share_instances(paths: dict[str, str]) -> None:
-    """A worker process's initializer: the run's SOP Instance UID → file index."""
+def _share_instances(paths: dict[str, str], ambiguous: frozenset[str]) -> None:
+    """A worker process's initializer: the run's SOP Instance UID → file index (and the
+    UIDs more than one file claims)."""
     global _instances
-    _instances = InstanceIndex(paths)
+    _instances = InstanceIndex(paths, ambiguous)
 
 
 def _validate_one(job: tuple[str, str | None]) -> FileReport:
@@ -41,14 +42,16 @@ def _results(
     files: list[str], iod_name: str | None, jobs: int, instances: InstanceIndex
 ) -> Iterator[FileReport]:
     if jobs <= 1 or len(files) < 2:
-        _share_instances(instances.paths)
+        _share_instances(instances.paths, instances.ambiguous)
         for path in files:
             yield _validate_one((path, iod_name))
         return
     # Chunks amortise the inter-process traffic; order is kept (reports follow the paths).
     chunk = max(1, min(16, len(files) // (jobs * 4) or 1))
     with ProcessPoolExecutor(
-        max_workers=jobs, initializer=_share_instances, initargs=(instances.paths,)
+        max_workers=jobs,
+        initializer=_share_instances,
+        initargs=(instances.paths, instances.ambiguous),
     ) as pool:
         yield from pool.map(_validate_one, [(path, iod_name) for path in files], chunksize=chunk)
 

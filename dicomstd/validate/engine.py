@@ -34,7 +34,7 @@ from dicomstd.specification import Attribute, IODSpecification, ModuleUsage, Req
 from dicomstd.validate import values as vr_checks
 from dicomstd.validate.file_meta import check_file_meta
 from dicomstd.validate.instances import InstanceIndex
-from dicomstd.validate.reading import DEFER_SIZE, quiet_pydicom
+from dicomstd.validate.reading import DEFER_SIZE, quiet_pydicom, value_cut_short
 from dicomstd.validate.findings import (
     RULES,
     FileReport,
@@ -54,7 +54,6 @@ _SOP_CLASS_UID = 0x00080016
 _SOP_INSTANCE_UID = 0x00080018
 _NUMBER_OF_FRAMES = 0x00280008
 _SPECIFIC_CHARACTER_SET = 0x00080005
-_UNDEFINED = 0xFFFFFFFF
 _DIRECTORY_RECORD_SEQUENCE = 0x00041220
 _DIRECTORY_RECORD_TYPE = 0x00041430
 # Fixed values the compiled tables hold that PS3.3 states only for a case: Offset of
@@ -618,19 +617,10 @@ class _Validator:
 
     def truncated(self, raw: Any, tag: int, where: str, keyword: str) -> bool:
         """Whether a raw element's value is cut short by the end of the file (a finding)."""
-        declared = getattr(raw, "length", None)
-        if not isinstance(declared, int) or declared == _UNDEFINED:
+        cut = value_cut_short(raw, self.file_size)
+        if cut is None:
             return False
-        value = raw.value
-        if value is not None:
-            held = len(value)
-        else:
-            start = getattr(raw, "value_tell", None)
-            if self.file_size is None or not isinstance(start, int):
-                return False
-            held = max(0, self.file_size - start)
-        if held >= declared:
-            return False
+        declared, held = cut
         self.emit(
             "unreadable",
             where,
@@ -1408,6 +1398,10 @@ def _read(report: FileReport, source: str) -> tuple[Any, bool]:
             Finding(Severity.ERROR, "unreadable", "", "", "", message[:500], _std_ref("file-meta"))
         )
 
+    if os.path.exists(source) and not os.path.isfile(source):
+        # A FIFO or a device (/dev/zero) would be read for ever; a folder is no file.
+        unreadable("is not a regular file (a folder, FIFO, device or socket)")
+        return None, False
     try:
         return pydicom.dcmread(source, defer_size=DEFER_SIZE), True
     except InvalidDicomError:

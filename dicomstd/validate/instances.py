@@ -7,7 +7,8 @@ is present in the Instance referenced in the Implant Template Group Members Sequ
 for the referenced Instance by its SOP Instance UID. An :class:`InstanceIndex` answers from
 the files of the run (``dicomstd validate`` of a study folder) and from the File-set of a
 DICOMDIR (its Directory Records name each Instance's file, PS3.3 Section F.3.2.2); an
-Instance that is not among them stays UNKNOWN, never guessed.
+Instance that is not among them, that two files claim, or whose file is cut short stays
+UNKNOWN, never guessed.
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from dicomstd.validate.reading import DEFER_SIZE, quiet_pydicom
+from dicomstd.validate.reading import DEFER_SIZE, quiet_pydicom, value_cut_short
 
 __all__ = ["InstanceIndex", "read_sop_instance_uid"]
 
@@ -26,24 +27,41 @@ _DIRECTORY_RECORD_SEQUENCE = 0x00041220
 _REFERENCED_FILE_ID = 0x00041500
 _REFERENCED_SOP_INSTANCE_UID_IN_FILE = 0x00041511
 
-#: How many referenced Instances are kept read (the Instances of a study are usually
-#: referenced by their neighbours: a few suffice, and whole images are never kept).
-_CACHE_SIZE = 8
+#: How many referenced files are kept read (without their Pixel Data): the Instances a
+#: Data Set references are often referenced again by its next Items.
+_CACHE_SIZE = 64
 
 
 def _uid_text(value: Any) -> str:
     return str(value).strip(" \x00") if isinstance(value, str) else ""
 
 
+def _is_part10_file(path: str) -> bool:
+    """A regular file with the DICM prefix after its 128-byte preamble (PS3.10 Section
+    7.1). Anything else (a FIFO, a device, a folder, a bare Data Set) is not indexed: the
+    index reads headers only where that is quick and safe."""
+    try:
+        if not os.path.isfile(path):
+            return False
+        with open(path, "rb") as handle:
+            handle.seek(128)
+            return handle.read(4) == b"DICM"
+    except OSError:
+        return False
+
+
 def read_sop_instance_uid(path: str) -> str:
-    """The SOP Instance UID (0008,0018) of the DICOM file at ``path``, read from its header
-    only; ``""`` when the file cannot be read or has none (never raises)."""
+    """The SOP Instance UID (0008,0018) of the DICOM file (PS3.10) at ``path``, read from
+    its header only; ``""`` when the file is not a regular PS3.10 file, cannot be read or
+    has none (never raises)."""
     import pydicom
 
+    if not _is_part10_file(path):
+        return ""
     try:
         with quiet_pydicom():
             dataset = pydicom.dcmread(
-                path, stop_before_pixels=True, specific_tags=[_SOP_INSTANCE_UID], force=True
+                path, stop_before_pixels=True, specific_tags=[_SOP_INSTANCE_UID]
             )
             if _SOP_INSTANCE_UID not in dataset:
                 return ""
@@ -56,91 +74,115 @@ class InstanceIndex:
     """Maps SOP Instance UIDs to the files that hold them, and reads them on demand.
 
     Calling the index with a UID returns the Instance's top-level Data Set (read without
-    its Pixel Data), or ``None`` when no file at hand holds it, when the file cannot be
-    read, or when the file's own SOP Instance UID (0008,0018) is not that UID (a Directory
-    Record that names the wrong file). It never raises. The last few Instances read are
-    kept.
+    its Pixel Data), or ``None`` when it is not at hand: no file holds it, two files of the
+    run claim it (which one is meant cannot be told), the file cannot be read or is cut
+    short, or the file's own SOP Instance UID (0008,0018) is not that UID (a Directory
+    Record that names the wrong file). It never raises. The last files read are kept.
 
     Args:
         paths: SOP Instance UID → file path.
+        ambiguous: UIDs that more than one file claims.
     """
 
-    def __init__(self, paths: Mapping[str, str] | None = None) -> None:
+    def __init__(
+        self, paths: Mapping[str, str] | None = None, ambiguous: Iterable[str] = ()
+    ) -> None:
         self.paths: dict[str, str] = dict(paths or {})
+        self.ambiguous: frozenset[str] = frozenset(ambiguous)
         self._read: OrderedDict[str, Any] = OrderedDict()
 
     @classmethod
     def of_files(cls, files: Iterable[str]) -> InstanceIndex:
-        """The index of ``files`` (each read once for its SOP Instance UID; the first file
-        holding a UID is the one used)."""
+        """The index of ``files``, each read once for its SOP Instance UID. A UID two
+        different files hold is ambiguous: not at hand."""
         paths: dict[str, str] = {}
+        ambiguous: set[str] = set()
         for path in files:
             uid = read_sop_instance_uid(path)
-            if uid:
-                paths.setdefault(uid, path)
-        return cls(paths)
+            if not uid:
+                continue
+            known = paths.setdefault(uid, path)
+            if os.path.realpath(known) != os.path.realpath(path):
+                ambiguous.add(uid)
+        return cls(paths, ambiguous)
 
     def with_file_set(self, dicomdir: Any, path: str) -> InstanceIndex:
-        """A copy of this index that also holds the Instances the Directory Records of the
-        DICOMDIR ``dicomdir`` (read from ``path``) reference: Referenced SOP Instance UID in
-        File (0004,1511) → Referenced File ID (0004,1500), a path relative to the
-        DICOMDIR's folder (PS3.3 Section F.3.2.2, PS3.10 Section 8.2). Records that cannot
-        be read are skipped."""
+        """A copy of this index in which the Instances the Directory Records of the DICOMDIR
+        ``dicomdir`` (read from ``path``) reference are the files they name: Referenced SOP
+        Instance UID in File (0004,1511) → Referenced File ID (0004,1500), a path relative
+        to the DICOMDIR's folder (PS3.3 Section F.3.2.2, PS3.10 Section 8.2). A record
+        that cannot be read, or names no regular file below that folder, adds nothing."""
         paths = dict(self.paths)
-        folder = os.path.dirname(os.path.abspath(path))
-        root = os.path.join(os.path.realpath(folder), "")
+        ambiguous = set(self.ambiguous)
+        folder = os.path.dirname(os.path.realpath(path))
+        root = os.path.join(folder, "")
         try:
-            records = dicomdir[_DIRECTORY_RECORD_SEQUENCE].value or ()
+            records = list(dicomdir[_DIRECTORY_RECORD_SEQUENCE].value or ())
         except Exception:  # noqa: BLE001 - no readable records: nothing to add
-            records = ()
+            records = []
         for record in records:
             try:
                 uid = _uid_text(record[_REFERENCED_SOP_INSTANCE_UID_IN_FILE].value)
                 file_id = record[_REFERENCED_FILE_ID].value
                 components = [file_id] if isinstance(file_id, str) else list(file_id)
                 components = [str(part).strip(" \x00") for part in components]
-            except Exception:  # noqa: BLE001
+                if not uid or not components or not all(components):
+                    continue
+                # A File ID names a file of the File-set, below the DICOMDIR's folder
+                # (PS3.10 Section 8.2): never another file ("..", a device, a FIFO).
+                target = os.path.realpath(os.path.join(folder, *components))
+                if not target.startswith(root) or not os.path.isfile(target):
+                    continue
+            except Exception:  # noqa: BLE001 - a NUL in a File ID, a record not an Item
                 continue
-            if not uid or not components or not all(components):
-                continue
-            # A File ID names a file of the File-set, below the DICOMDIR's folder (PS3.10
-            # Section 8.2): never another file ("..", an absolute path, a device).
-            target = os.path.realpath(os.path.join(folder, *components))
-            if target.startswith(root) and os.path.isfile(target):
-                paths.setdefault(uid, target)
-        return InstanceIndex(paths)
+            # The record names the file: it is the one meant, whatever else holds the UID.
+            paths[uid] = target
+            ambiguous.discard(uid)
+        return InstanceIndex(paths, ambiguous)
 
     def __len__(self) -> int:
         return len(self.paths)
 
     def __call__(self, uid: str) -> Any:
         """The Data Set of the Instance ``uid``, or ``None`` when it is not at hand."""
-        if uid in self._read:
-            self._read.move_to_end(uid)
-            return self._read[uid]
         path = self.paths.get(uid)
-        if path is None:
+        if path is None or uid in self.ambiguous:
             return None
-        dataset = self._load(path, uid)
-        self._read[uid] = dataset
-        if len(self._read) > _CACHE_SIZE:
-            self._read.popitem(last=False)
-        return dataset
-
-    @staticmethod
-    def _load(path: str, uid: str) -> Any:
-        import pydicom
-
+        if path in self._read:
+            self._read.move_to_end(path)
+            dataset = self._read[path]
+        else:
+            dataset = self._load(path)
+            self._read[path] = dataset
+            if len(self._read) > _CACHE_SIZE:
+                self._read.popitem(last=False)
+        if dataset is None or _SOP_INSTANCE_UID not in dataset:
+            return None
         try:
-            with quiet_pydicom():
-                dataset = pydicom.dcmread(
-                    path, stop_before_pixels=True, defer_size=DEFER_SIZE, force=True
-                )
-                own = (
-                    _uid_text(dataset[_SOP_INSTANCE_UID].value)
-                    if _SOP_INSTANCE_UID in dataset
-                    else ""
-                )
-        except Exception:  # noqa: BLE001 - an unreadable file is not at hand
+            own = _uid_text(dataset[_SOP_INSTANCE_UID].value)
+        except Exception:  # noqa: BLE001
             return None
         return dataset if own == uid else None
+
+    @staticmethod
+    def _load(path: str) -> Any:
+        """The file's Data Set without Pixel Data; ``None`` when it cannot be read or a
+        top-level value is cut short by the end of the file."""
+        import pydicom
+
+        # The files of a File-set are PS3.10 files (PS3.10 Section 8), as the run's are
+        # indexed: a file without the DICM prefix is not read (a large file of zeros would
+        # otherwise parse as millions of empty elements).
+        if not _is_part10_file(path):
+            return None
+        try:
+            size = os.path.getsize(path)
+            with quiet_pydicom():
+                dataset = pydicom.dcmread(path, stop_before_pixels=True, defer_size=DEFER_SIZE)
+                for tag in list(dataset.keys()):
+                    raw = dataset.get_item(tag, keep_deferred=True)
+                    if value_cut_short(raw, size) is not None:
+                        return None
+        except Exception:  # noqa: BLE001 - an unreadable file is not at hand
+            return None
+        return dataset
