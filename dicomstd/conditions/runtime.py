@@ -177,13 +177,6 @@ def _is_dataset(value: Any) -> bool:
     return hasattr(value, "__contains__") and hasattr(value, "elements")
 
 
-def _frame_items(context: EvaluationContext) -> tuple[Any, ...]:
-    """The Functional Group Items ``frame`` lookups search (see
-    :attr:`EvaluationContext.functional_group_items`); raises on content that cannot be
-    read (callers catch)."""
-    return context.functional_group_items
-
-
 def _collect_frame_items(context: EvaluationContext) -> tuple[Any, ...]:
     """The Functional Group Items to search, with the Items of the macros' Sequences in
     them (a Functional Group Macro's Attributes sit one Sequence down: Pixel Measures
@@ -363,13 +356,13 @@ def _find(context: EvaluationContext, tag: int, scope: str, levels: int) -> list
         element = _element(context.top_level, tag)
         return [] if element is None else [element]
     if scope == "frame":
-        return [item[tag] for item in _frame_items(context) if tag in item]
+        return [item[tag] for item in context.functional_group_items if tag in item]
     # any: the nearest Data Set holding it, outwards, then the frame's Functional Groups.
     for dataset in (context.dataset, *context.parents, context.top_level):
         element = _element(dataset, tag)
         if element is not None:
             return [element]
-    return [item[tag] for item in _frame_items(context) if tag in item]
+    return [item[tag] for item in context.functional_group_items if tag in item]
 
 
 def _values(element: Any) -> tuple[Any, ...] | None:
@@ -830,7 +823,7 @@ def _holders(
         if scope != "any":
             return []
     top = context.top_level
-    return [(item[tag], (item, top)) for item in _frame_items(context) if tag in item]
+    return [(item[tag], (item, top)) for item in context.functional_group_items if tag in item]
 
 
 def in_any_item(

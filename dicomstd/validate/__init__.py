@@ -69,7 +69,7 @@ def validate(
     from dicomstd.validate.instances import InstanceIndex
 
     files = [os.fspath(path) for path in iter_dicom_files(paths)]
-    instances = InstanceIndex.of_files(files) if len(files) > 1 else None
+    instances = InstanceIndex.of_files(files)
     return Report([validate_file(path, chosen, instances) for path in files])
 
 

@@ -22,11 +22,10 @@ __all__ = ["validate_command"]
 _instances: InstanceIndex | None = None
 
 
-def _share_instances(paths: dict[str, str], ambiguous: frozenset[str]) -> None:
-    """A worker process's initializer: the run's SOP Instance UID → file index (and the
-    UIDs more than one file claims)."""
+def _share_instances(instances: InstanceIndex) -> None:
+    """A worker process's initializer: the run's index of its Instances."""
     global _instances
-    _instances = InstanceIndex(paths, ambiguous)
+    _instances = instances
 
 
 def _validate_one(job: tuple[str, str | None]) -> FileReport:
@@ -42,7 +41,7 @@ def _results(
     files: list[str], iod_name: str | None, jobs: int, instances: InstanceIndex
 ) -> Iterator[FileReport]:
     if jobs <= 1 or len(files) < 2:
-        _share_instances(instances.paths, instances.ambiguous)
+        _share_instances(instances)
         for path in files:
             yield _validate_one((path, iod_name))
         return
@@ -51,7 +50,7 @@ def _results(
     with ProcessPoolExecutor(
         max_workers=jobs,
         initializer=_share_instances,
-        initargs=(instances.paths, instances.ambiguous),
+        initargs=(instances,),
     ) as pool:
         yield from pool.map(_validate_one, [(path, iod_name) for path in files], chunksize=chunk)
 
@@ -130,9 +129,8 @@ def validate_command(
     show = progress if progress is not None else (sys.stderr.isatty() and len(files) > 1)
     report = Report()
     # The conditions on a referenced Instance are checked where the run holds it (one
-    # header read per file; a single file can only reference itself or, a DICOMDIR, the
-    # files of its File-set, which it indexes itself).
-    instances = InstanceIndex.of_files(files) if len(files) > 1 else InstanceIndex()
+    # header read per file).
+    instances = InstanceIndex.of_files(files)
     results = _results(files, iod_name, workers, instances)
     if show:
         with click.progressbar(

@@ -1368,8 +1368,6 @@ def _iod_for(validator: _Validator, sop_class: str) -> IODSpecification | None:
         return None
 
 
-
-
 def validate_file(
     path: str | os.PathLike[str],
     iod: IODSpecification | None = None,

@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import os
 from collections import OrderedDict
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from dicomstd.validate.reading import DEFER_SIZE, quiet_pydicom, value_cut_short
@@ -92,12 +92,13 @@ class InstanceIndex:
         self._read: OrderedDict[str, Any] = OrderedDict()
 
     @classmethod
-    def of_files(cls, files: Iterable[str]) -> InstanceIndex:
-        """The index of ``files``, each read once for its SOP Instance UID. A UID two
-        different files hold is ambiguous: not at hand."""
+    def of_files(cls, files: Sequence[str]) -> InstanceIndex:
+        """The index of the files of a run, each read once for its SOP Instance UID; empty
+        for a single file (no other Instance is at hand; a DICOMDIR indexes its File-set
+        itself). A UID two different files hold is ambiguous: not at hand."""
         paths: dict[str, str] = {}
         ambiguous: set[str] = set()
-        for path in files:
+        for path in files if len(files) > 1 else ():
             uid = read_sop_instance_uid(path)
             if not uid:
                 continue
