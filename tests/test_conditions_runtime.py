@@ -19,6 +19,7 @@ from dicomstd.conditions.ast import (
     CodeIn,
     Compare,
     Condition,
+    ConsistentInReferencedInstances,
     Constant,
     ExtendedCharacters,
     FirstItem,
@@ -31,6 +32,7 @@ from dicomstd.conditions.ast import (
     Present,
     PrivateTag,
     ReferencedInstance,
+    ReferencedValueMatches,
     Requirement,
     SOPClassIn,
     TagValue,
@@ -174,6 +176,9 @@ _VALUE = st.one_of(
     st.integers(-2, 3),
     st.just(TagValue(0x00181065)),
 )
+#: Attributes read on a referenced Instance (the hostile content of the property test holds
+#: them with every shape).
+_TAGS_COMPARED = [0x00080008, 0x00100010, 0x0040A043]
 _LEAF = st.one_of(
     st.builds(Present, _REF),
     st.builds(HasValue, _REF),
@@ -198,6 +203,13 @@ _LEAF = st.one_of(
     st.builds(ValueCount, _REF, st.sampled_from(["gt", "eq", "le"]), st.sampled_from([0, 1, 2])),
     st.builds(ExtendedCharacters, st.sampled_from(["item", "top"])),
     st.builds(TransferSyntaxIn, st.just(("1.2.840.10008.1.2.4.94",))),
+    st.builds(ReferencedValueMatches, _REF, st.sampled_from(_TAGS_COMPARED), _REF, st.booleans()),
+    st.builds(
+        ConsistentInReferencedInstances,
+        _REF,
+        st.sampled_from(_TAGS_COMPARED),
+        st.sampled_from([0x00081155, 0x00080100]),
+    ),
     st.builds(Constant, st.booleans()),
     st.builds(Unverifiable, st.just("if known")),
 )

@@ -39,6 +39,7 @@ __all__ = [
     "CodeIn",
     "Compare",
     "Condition",
+    "ConsistentInReferencedInstances",
     "Constant",
     "ExtendedCharacters",
     "FirstItem",
@@ -52,6 +53,7 @@ __all__ = [
     "Present",
     "PrivateTag",
     "ReferencedInstance",
+    "ReferencedValueMatches",
     "Requirement",
     "SOPClassIn",
     "Scope",
@@ -386,6 +388,64 @@ class ReferencedInstance:
 
 
 @dataclass(frozen=True, slots=True)
+class ReferencedValueMatches:
+    """A Value of a referenced Instance matches, or does not match, one of this Data Set
+    ("the Frame of Reference UID (0020,0052) value of the Images referenced by the Referenced
+    Image Sequence (0008,1140) of this Item does not match the Frame of Reference UID
+    (0020,0052) value of this Presentation State Instance").
+
+    Each Instance whose SOP Instance UID is a Value of ``reference`` is looked up as for
+    :class:`ReferencedInstance`, and its top-level Value of ``tag`` is compared with the Value
+    of ``here`` in this Data Set (single-valued strings, compared without their padding).
+    An Instance is TRUE when the two are equal (``equal``) or differ (not ``equal``), FALSE
+    otherwise, UNKNOWN when it is not at hand or either Value is absent, empty or
+    multi-valued (a missing UID shows neither a match nor a mismatch). TRUE if some
+    referenced Instance is TRUE; FALSE if ``reference`` is absent or empty, or every
+    referenced Instance is FALSE; else UNKNOWN.
+
+    Attributes:
+        reference: the UI Attribute holding the referenced SOP Instance UIDs.
+        tag: the Attribute read at the top level of each referenced Instance.
+        here: the Attribute of this Data Set it is compared with.
+        equal: TRUE on a match (``True``) or on a mismatch (``False``).
+    """
+
+    reference: AttributeRef
+    tag: int
+    here: AttributeRef
+    equal: bool = True
+
+
+@dataclass(frozen=True, slots=True)
+class ConsistentInReferencedInstances:
+    """An Attribute is present, with one and the same value, in every Instance a Sequence
+    references ("Required if present and consistent in the contributing SOP Instances",
+    PS3.3 Table 10-13).
+
+    The referenced Instances are those whose SOP Instance UID is a Value of ``reference_tag``
+    (Referenced SOP Instance UID (0008,1155)) in the Items of ``sequence``, at any depth
+    (Contributing SOP Instances Reference Sequence (0020,9529) lists them by Study, then
+    Series). Values are compared as the Values of the Data Element, strings without their
+    padding, a Sequence Item by Item and Attribute by Attribute.
+
+    TRUE when there is at least one, every one is at hand, and each has ``tag`` at its top
+    level with a value, the same in all. FALSE when one at hand lacks ``tag``, or two at hand
+    have different values. Otherwise UNKNOWN: no Instance referenced (which Instances
+    contributed is not recorded), one not at hand, an empty value (present, but nothing to
+    be consistent with), or part of ``sequence`` that cannot be read.
+
+    Attributes:
+        sequence: the Sequence whose Items reference the Instances.
+        tag: the Attribute read at the top level of each referenced Instance.
+        reference_tag: the UI Attribute, within those Items, holding the SOP Instance UIDs.
+    """
+
+    sequence: AttributeRef
+    tag: int
+    reference_tag: int = 0x00081155
+
+
+@dataclass(frozen=True, slots=True)
 class PrivateTag:
     """A Value of an AT Attribute is the Tag of a Private Data Element ("is the Data Element
     Tag of a Private Attribute"): PS3.5 Section 7.8.1, an odd group number other than
@@ -488,6 +548,8 @@ Condition = Union[
     ValueCount,
     InAnyItem,
     ReferencedInstance,
+    ReferencedValueMatches,
+    ConsistentInReferencedInstances,
     PrivateTag,
     ExtendedCharacters,
     TransferSyntaxIn,

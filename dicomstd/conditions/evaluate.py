@@ -19,6 +19,7 @@ from dicomstd.conditions.ast import (
     CodeIn,
     Compare,
     Condition,
+    ConsistentInReferencedInstances,
     Constant,
     ExtendedCharacters,
     FirstItem,
@@ -31,6 +32,7 @@ from dicomstd.conditions.ast import (
     Present,
     PrivateTag,
     ReferencedInstance,
+    ReferencedValueMatches,
     Requirement,
     SOPClassIn,
     TransferSyntaxIn,
@@ -112,6 +114,24 @@ def _evaluate(condition: Condition, context: EvaluationContext) -> Truth:
         on_instance = condition.condition
         return runtime.referenced_instance(
             context, ref.tag, ref.scope, ref.levels, lambda other: _evaluate(on_instance, other)
+        )
+    if isinstance(condition, ReferencedValueMatches):
+        ref, here = condition.reference, condition.here
+        return runtime.referenced_value_matches(
+            context,
+            ref.tag,
+            ref.scope,
+            ref.levels,
+            condition.tag,
+            here.tag,
+            here.scope,
+            here.levels,
+            condition.equal,
+        )
+    if isinstance(condition, ConsistentInReferencedInstances):
+        ref = condition.sequence
+        return runtime.consistent_in_referenced_instances(
+            context, ref.tag, ref.scope, ref.levels, condition.tag, condition.reference_tag
         )
     if isinstance(condition, PrivateTag):
         ref = condition.attribute

@@ -40,6 +40,7 @@ __all__ = [
     "code_in",
     "compare",
     "conj",
+    "consistent_in_referenced_instances",
     "disj",
     "extended_characters",
     "first_item",
@@ -51,6 +52,7 @@ __all__ = [
     "present",
     "private_tag",
     "referenced_instance",
+    "referenced_value_matches",
     "sop_class_in",
     "transfer_syntax_in",
     "value_count",
@@ -896,21 +898,152 @@ def referenced_instance(
     return _on_values(context, tag, scope, levels, None, judge)
 
 
+def _instance(context: EvaluationContext, uid: str) -> Any:
+    """The top-level Data Set of the Instance with SOP Instance UID ``uid``; ``None`` where
+    it is not at hand."""
+    if context.instances is None:
+        return None
+    try:
+        dataset = context.instances(uid)
+    except Exception:  # noqa: BLE001 - an Instance that cannot be read is not at hand
+        return None
+    return dataset if dataset is not None and _is_dataset(dataset) else None
+
+
 def _in_instance(
     context: EvaluationContext, uid: str, condition: Callable[[EvaluationContext], Truth]
 ) -> Truth:
     """``condition`` on the Instance with SOP Instance UID ``uid``; UNKNOWN where it is not
     at hand."""
-    if context.instances is None:
-        return UNKNOWN
-    try:
-        dataset = context.instances(uid)
-    except Exception:  # noqa: BLE001 - an Instance that cannot be read is not at hand
-        return UNKNOWN
-    if dataset is None or not _is_dataset(dataset):
+    dataset = _instance(context, uid)
+    if dataset is None:
         return UNKNOWN
     result = condition(EvaluationContext(dataset=dataset, instances=context.instances))
     return result if isinstance(result, Truth) else UNKNOWN
+
+
+def _single_text(elements: list[Any] | None) -> str | None:
+    """The one string Value of the one element found (without padding); ``None`` when
+    absent, empty, multi-valued, not a string, or found more than once."""
+    if not elements or len(elements) != 1 or elements[0] is _UNSEARCHED:
+        return None
+    values = _values(elements[0])
+    if not values or len(values) != 1 or not isinstance(values[0], str):
+        return None
+    return values[0].strip(" \x00") or None
+
+
+def referenced_value_matches(
+    context: EvaluationContext,
+    tag: int,
+    scope: str,
+    levels: int,
+    other_tag: int,
+    here_tag: int,
+    here_scope: str,
+    here_levels: int,
+    equal: bool,
+) -> Truth:
+    """Some Instance whose SOP Instance UID is a Value of the UI Attribute ``tag`` has at its
+    top level a Value of ``other_tag`` equal to (``equal``), or different from, the Value of
+    ``here_tag`` in this Data Set. FALSE when the UI Attribute is absent or empty, or every
+    referenced Instance is at hand and none does; UNKNOWN for an Instance not at hand, or
+    where either Value is absent, empty or not a single string."""
+    try:
+        here = _single_text(_find(context, here_tag, here_scope, here_levels))
+    except Exception:  # noqa: BLE001
+        here = None
+
+    def judge(value: Any) -> Truth:
+        uid = value.strip(" \x00") if isinstance(value, str) else ""
+        dataset = _instance(context, uid) if uid and here is not None else None
+        if dataset is None:
+            return UNKNOWN
+        theirs = _single_text([_element(dataset, other_tag)])
+        return UNKNOWN if theirs is None else Truth.of((theirs == here) is equal)
+
+    return _on_values(context, tag, scope, levels, None, judge)
+
+
+def _comparable(element: Any, depth: int = 0) -> Any:
+    """A hashable form of the element's value for "the same value in every Instance":
+    strings without padding, a Sequence Item by Item; ``None`` when empty or unreadable."""
+    if element is None or element is _UNSEARCHED or depth > _MAX_DEPTH:
+        return None
+    if getattr(element, "VR", None) == "SQ":
+        items = []
+        for item in element.value or ():
+            if not _is_dataset(item):
+                return None
+            attributes = []
+            for tag in sorted(item.keys()):
+                value = _comparable(_element(item, int(tag)), depth + 1)
+                attributes.append((int(tag), value))
+            items.append(tuple(attributes))
+        return tuple(items) or None
+    value = element.value
+    if isinstance(value, (bytes, bytearray)):
+        return bytes(value) or None
+    values = _values(element)
+    if not values:
+        return None
+    return tuple(text.strip(" \x00") if isinstance(text, str) else text for text in values)
+
+
+def consistent_in_referenced_instances(
+    context: EvaluationContext,
+    tag: int,
+    scope: str,
+    levels: int,
+    other_tag: int,
+    reference_tag: int,
+) -> Truth:
+    """Every Instance referenced (by ``reference_tag`` at any depth in the Items of the
+    Sequence ``tag``) is at hand and has ``other_tag`` at its top level with one and the
+    same value: TRUE; one at hand lacks it, or two at hand differ: FALSE; else UNKNOWN (no
+    Instance referenced, one not at hand, an empty value, a part that cannot be read)."""
+    try:
+        found = _holders(context, tag, scope, levels)
+        if not found:
+            return UNKNOWN
+        roots: list[_Placed] = []
+        for element, _parents in found:
+            if element is _UNSEARCHED or getattr(element, "VR", None) != "SQ":
+                return UNKNOWN
+            for item in element.value or ():
+                if not _is_dataset(item):
+                    return UNKNOWN
+                roots.append((item, ()))
+        datasets, incomplete = _nested(roots)
+        uids: list[str] = []
+        for dataset, _parents in datasets:
+            element = _element(dataset, reference_tag)
+            if element is None:
+                continue
+            values = _values(element)
+            if values is None or not all(isinstance(value, str) for value in values):
+                return UNKNOWN
+            uids.extend(value.strip(" \x00") for value in values if value.strip(" \x00"))
+        unknown = incomplete or not uids
+        seen: Any = None
+        for uid in dict.fromkeys(uids):
+            dataset = _instance(context, uid)
+            if dataset is None:
+                unknown = True
+                continue
+            element = _element(dataset, other_tag)
+            if element is None:
+                return FALSE
+            value = _comparable(element)
+            if value is None:
+                unknown = True
+            elif seen is None:
+                seen = value
+            elif value != seen:
+                return FALSE
+        return UNKNOWN if unknown else TRUE
+    except Exception:  # noqa: BLE001
+        return UNKNOWN
 
 
 def private_tag(

@@ -31,8 +31,10 @@ from dataclasses import dataclass, field
 from typing import Literal
 
 from dicomstd.conditions.ast import (
+    ConsistentInReferencedInstances,
     Constant,
     ReferencedInstance,
+    ReferencedValueMatches,
     Requirement,
     Unparsed,
     Unverifiable,
@@ -464,8 +466,13 @@ def coverage(model: Part03Model, compiled: list[CompiledCondition] | None = None
 def _partly_unverifiable(requirement: Requirement) -> bool:
     """``requirement.required`` keeps an :class:`Unverifiable` clause, or a clause on a
     referenced Instance (decided only where the validator has that Instance at hand)."""
+    on_other_instances = (
+        ReferencedInstance,
+        ReferencedValueMatches,
+        ConsistentInReferencedInstances,
+    )
     return any(
-        isinstance(node, (Unverifiable, ReferencedInstance)) for node in walk(requirement.required)
+        isinstance(node, (Unverifiable, *on_other_instances)) for node in walk(requirement.required)
     )
 
 

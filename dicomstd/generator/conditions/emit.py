@@ -21,6 +21,7 @@ from dicomstd.conditions.ast import (
     CodeIn,
     Compare,
     Condition,
+    ConsistentInReferencedInstances,
     Constant,
     ExtendedCharacters,
     FirstItem,
@@ -33,6 +34,7 @@ from dicomstd.conditions.ast import (
     Present,
     PrivateTag,
     ReferencedInstance,
+    ReferencedValueMatches,
     SOPClassIn,
     TagValue,
     TransferSyntaxIn,
@@ -92,6 +94,19 @@ def _emit(condition: Condition, ctx: str, rt: str) -> str:
         return (
             f"{rt}.referenced_instance({ctx}, 0x{ref.tag:08X}, {ref.scope!r}, {ref.levels}, "
             f"lambda {inner}: {body})"
+        )
+    if isinstance(condition, ReferencedValueMatches):
+        ref, here = condition.reference, condition.here
+        return (
+            f"{rt}.referenced_value_matches({ctx}, 0x{ref.tag:08X}, {ref.scope!r}, "
+            f"{ref.levels}, 0x{condition.tag:08X}, 0x{here.tag:08X}, {here.scope!r}, "
+            f"{here.levels}, {condition.equal!r})"
+        )
+    if isinstance(condition, ConsistentInReferencedInstances):
+        ref = condition.sequence
+        return (
+            f"{rt}.consistent_in_referenced_instances({ctx}, 0x{ref.tag:08X}, {ref.scope!r}, "
+            f"{ref.levels}, 0x{condition.tag:08X}, 0x{condition.reference_tag:08X})"
         )
     if isinstance(condition, TransferSyntaxIn):
         return f"{rt}.transfer_syntax_in({ctx}, {_tuple([repr(uid) for uid in condition.uids])})"

@@ -30,6 +30,11 @@ with the Item as the Data Set; ``nested=True``: or an Item of the same Sequence 
 Items, at any depth), ``in_referenced_instance(TAG, condition)`` (some Instance whose SOP
 Instance UID is a Value of the UI Attribute TAG satisfies the condition, read with that
 Instance's top-level Data Set as the Data Set; UNKNOWN for an Instance not at hand),
+``referenced_value(TAG, OTHER, "==", here(HERE, scope=...))`` (some Instance referenced by
+TAG has at its top level a Value of OTHER equal to, or with ``"!="`` different from, the
+Value of HERE in this Data Set), ``consistent_in_referenced(SEQUENCE, OTHER)`` (the
+Instances referenced by Referenced SOP Instance UID (0008,1155), or ``reference="TAG"``, at
+any depth in the Items of SEQUENCE, all have OTHER with one and the same value),
 ``private_tag(TAG, number=N)`` (an AT Value is a Private
 Tag), ``module("table_id")``, ``macro("table_id")``, ``functional_group("table_id")``,
 ``sop_class(["uid", ...])``, ``transfer_syntax(["uid", ...])``, ``first_item()``,
@@ -57,6 +62,7 @@ from dicomstd.conditions.ast import (
     CodeIn,
     Compare,
     Condition,
+    ConsistentInReferencedInstances,
     Constant,
     ExtendedCharacters,
     FirstItem,
@@ -70,6 +76,7 @@ from dicomstd.conditions.ast import (
     Present,
     PrivateTag,
     ReferencedInstance,
+    ReferencedValueMatches,
     Requirement,
     SOPClassIn,
     TagValue,
@@ -220,6 +227,28 @@ def _convert(node: python_ast.expr) -> Condition:
         return InAnyItem(_reference(node), inner, nested)
     if name == "in_referenced_instance":
         return ReferencedInstance(_reference(node), _convert(node.args[1]))
+    if name == "referenced_value":
+        operator = _literal(node.args[2])
+        if operator not in ("==", "!="):
+            raise ValueError(f'referenced_value compares with "==" or "!=", not {operator!r}')
+        here = node.args[3]
+        if not (
+            isinstance(here, python_ast.Call)
+            and isinstance(here.func, python_ast.Name)
+            and here.func.id == "here"
+        ):
+            raise ValueError("referenced_value: the fourth argument is here(TAG, scope=...)")
+        return ReferencedValueMatches(
+            _reference(node), _tag(_literal(node.args[1])), _reference(here), operator == "=="
+        )
+    if name == "consistent_in_referenced":
+        reference = _tag(_literal(keywords["reference"])) if "reference" in keywords else None
+        node.keywords = [k for k in node.keywords if k.arg != "reference"]
+        return ConsistentInReferencedInstances(
+            _reference(node),
+            _tag(_literal(node.args[1])),
+            0x00081155 if reference is None else reference,
+        )
     if name == "private_tag":
         number = _literal(keywords["number"]) if "number" in keywords else None
         node.keywords = [k for k in node.keywords if k.arg != "number"]
@@ -313,6 +342,19 @@ def format_condition(condition: Condition, nested: bool = False) -> str:
     if isinstance(condition, ReferencedInstance):
         tag, keywords = _reference_text(condition.reference)
         return f"in_referenced_instance({tag}, {format_condition(condition.condition)}{keywords})"
+    if isinstance(condition, ReferencedValueMatches):
+        tag, keywords = _reference_text(condition.reference)
+        here, here_keywords = _reference_text(condition.here)
+        operator = "==" if condition.equal else "!="
+        return (
+            f'referenced_value({tag}, "{_tag_text(condition.tag)}", "{operator}", '
+            f"here({here}{here_keywords}){keywords})"
+        )
+    if isinstance(condition, ConsistentInReferencedInstances):
+        tag, keywords = _reference_text(condition.sequence)
+        if condition.reference_tag != 0x00081155:
+            keywords += f', reference="{_tag_text(condition.reference_tag)}"'
+        return f'consistent_in_referenced({tag}, "{_tag_text(condition.tag)}"{keywords})'
     if isinstance(condition, PrivateTag):
         tag, keywords = _reference_text(condition.attribute)
         number = f", number={condition.value_number}" if condition.value_number is not None else ""
