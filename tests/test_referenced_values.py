@@ -180,10 +180,10 @@ def test_present_and_consistent_in_the_contributing_instances(
 
 def test_without_contributing_instances_nothing_is_known() -> None:
     # Which Instances contributed is not recorded: neither consistent nor inconsistent.
-    assert _agree(MODEL_CONSISTENT, EvaluationContext(Dataset(), instances={}.get)) is U
+    assert _agree(MODEL_CONSISTENT, EvaluationContext(Dataset(), instances=lambda uid: None)) is U
     empty = Dataset()
     empty.add_new(CONTRIBUTING_SOP_INSTANCES, "SQ", [])
-    assert _agree(MODEL_CONSISTENT, EvaluationContext(empty, instances={}.get)) is U
+    assert _agree(MODEL_CONSISTENT, EvaluationContext(empty, instances=lambda uid: None)) is U
 
 
 def test_sequences_are_consistent_item_by_item() -> None:
