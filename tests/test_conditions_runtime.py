@@ -29,6 +29,7 @@ from dicomstd.conditions.ast import (
     ModulePresent,
     Not,
     Or,
+    OverlayFrames,
     Present,
     PrivateTag,
     ReferencedInstance,
@@ -203,6 +204,7 @@ _LEAF = st.one_of(
     st.builds(ValueCount, _REF, st.sampled_from(["gt", "eq", "le"]), st.sampled_from([0, 1, 2])),
     st.builds(ExtendedCharacters, st.sampled_from(["item", "top"])),
     st.builds(TransferSyntaxIn, st.just(("1.2.840.10008.1.2.4.94",))),
+    st.builds(OverlayFrames, st.sampled_from(["gt", "eq", "le"]), st.sampled_from([0, 1, 2])),
     st.builds(ReferencedValueMatches, _REF, st.sampled_from(_TAGS_COMPARED), _REF, st.booleans()),
     st.builds(
         ConsistentInReferencedInstances,
@@ -250,6 +252,8 @@ _CONTENT = st.sampled_from(
     ]
 )
 _TAGS = [0x00080008, 0x00280008, 0x00080060, 0x00089007, 0x00100010, 0x0040A043, 0x00080016]
+# Overlay group Attributes (Overlay Rows, Overlay Data) with every shape, for overlay_frames.
+_TAGS += [0x60000010, 0x60003000]
 
 
 def _element_dataset(draw: st.DrawFn) -> Dataset:

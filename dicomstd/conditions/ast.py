@@ -50,6 +50,7 @@ __all__ = [
     "Not",
     "Operator",
     "Or",
+    "OverlayFrames",
     "Present",
     "PrivateTag",
     "ReferencedInstance",
@@ -446,6 +447,33 @@ class ConsistentInReferencedInstances:
 
 
 @dataclass(frozen=True, slots=True)
+class OverlayFrames:
+    """The number of frames in the Overlay Data (60xx,3000) of some Overlay group of the
+    top-level Data Set compares with ``bound`` ("Required if Overlay Data contains multiple
+    frames" → ``OverlayFrames("gt", 1)``).
+
+    The number is read from the Overlay Plane Module's own Attributes, not from Number of
+    Frames in Overlay (60xx,0015) of the Multi-frame Overlay Module: Overlay Data holds the
+    frames' bits concatenated, without padding between frames, and the whole Value padded to
+    an even length (PS3.5 Section 8.1.2, PS3.3 Section C.9.3). With b = Overlay Rows
+    (60xx,0010) × Overlay Columns (60xx,0011) bits per frame and L the Value Length in
+    bytes, F frames take L = 2 × ⌈F × b / 16⌉. A group is TRUE when every F that fits L
+    satisfies the comparison, FALSE when none does; UNKNOWN when they disagree (only for b
+    below 16), when no F fits (a length no frame count gives), or when the group has no
+    Overlay Data (an overlay in unused bits of Pixel Data, retired) or no readable Rows,
+    Columns or length. TRUE if some group is TRUE; FALSE if every group is FALSE, or there
+    is no Overlay group; else UNKNOWN.
+
+    Attributes:
+        operator: see :data:`Operator`.
+        bound: the number of frames.
+    """
+
+    operator: Operator
+    bound: int
+
+
+@dataclass(frozen=True, slots=True)
 class PrivateTag:
     """A Value of an AT Attribute is the Tag of a Private Data Element ("is the Data Element
     Tag of a Private Attribute"): PS3.5 Section 7.8.1, an odd group number other than
@@ -550,6 +578,7 @@ Condition = Union[
     ReferencedInstance,
     ReferencedValueMatches,
     ConsistentInReferencedInstances,
+    OverlayFrames,
     PrivateTag,
     ExtendedCharacters,
     TransferSyntaxIn,

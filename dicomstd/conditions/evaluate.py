@@ -29,6 +29,7 @@ from dicomstd.conditions.ast import (
     ModulePresent,
     Not,
     Or,
+    OverlayFrames,
     Present,
     PrivateTag,
     ReferencedInstance,
@@ -136,6 +137,8 @@ def _evaluate(condition: Condition, context: EvaluationContext) -> Truth:
     if isinstance(condition, PrivateTag):
         ref = condition.attribute
         return runtime.private_tag(context, ref.tag, ref.scope, ref.levels, condition.value_number)
+    if isinstance(condition, OverlayFrames):
+        return runtime.overlay_frames(context, condition.operator, condition.bound)
     if isinstance(condition, TransferSyntaxIn):
         return runtime.transfer_syntax_in(context, condition.uids)
     if isinstance(condition, ModulePresent):

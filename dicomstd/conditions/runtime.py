@@ -49,6 +49,7 @@ __all__ = [
     "item_count",
     "module_present",
     "neg",
+    "overlay_frames",
     "present",
     "private_tag",
     "referenced_instance",
@@ -1042,6 +1043,68 @@ def consistent_in_referenced_instances(
             elif value != seen:
                 return FALSE
         return UNKNOWN if unknown else TRUE
+    except Exception:  # noqa: BLE001
+        return UNKNOWN
+
+
+#: The Overlay groups (PS3.5 Section 7.6): 6000-601E, even.
+_OVERLAY_GROUPS = range(0x6000, 0x6020, 2)
+
+
+def _value_length(element: Any) -> int | None:
+    """The Value Length in bytes of a stored element of a binary VR (a deferred value is
+    not read); ``None`` when not known."""
+    if _is_raw(element):
+        length = getattr(element, "length", None)
+        if isinstance(length, int) and 0 <= length < 0xFFFFFFFF:
+            return length
+        value = element.value
+        return len(value) if isinstance(value, (bytes, bytearray)) else None
+    value = getattr(element, "value", None)
+    return len(value) if isinstance(value, (bytes, bytearray)) else None
+
+
+def _overlay_group_frames(top: Any, group: int, operator: str, bound: int) -> Truth:
+    rows = _element(top, group << 16 | 0x0010)
+    columns = _element(top, group << 16 | 0x0011)
+    data = _stored(top, group << 16 | 0x3000)
+    if rows is None or columns is None or data is None:
+        return UNKNOWN
+    row_values, column_values = _values(rows), _values(columns)
+    if not row_values or not column_values or len(row_values) != 1 or len(column_values) != 1:
+        return UNKNOWN
+    row_count, column_count = _number(row_values[0]), _number(column_values[0])
+    length = _value_length(data)
+    if row_count is None or column_count is None or not length or length % 2:
+        return UNKNOWN
+    product = row_count * column_count
+    if product <= 0 or not product.is_integer():
+        return UNKNOWN
+    bits = int(product)
+    # L = 2 * ceil(F * b / 16)  <=>  8 * (L - 2) < F * b <= 8 * L.
+    fewest = max(1, 8 * (length - 2) // bits + 1)
+    most = 8 * length // bits
+    if most < fewest:
+        return UNKNOWN
+    if most - fewest > 1_000_000:
+        return UNKNOWN  # tiny overlays in a huge Value: no count worth enumerating
+    outcomes = {_compare_numbers(frames, operator, bound) for frames in range(fewest, most + 1)}
+    return outcomes.pop() if len(outcomes) == 1 else UNKNOWN
+
+
+def overlay_frames(context: EvaluationContext, operator: str, bound: int) -> Truth:
+    """The number of frames in Overlay Data (60xx,3000) of some Overlay group of the
+    top-level Data Set compares with ``bound`` (see
+    :class:`~dicomstd.conditions.ast.OverlayFrames`): TRUE if some group does, FALSE if
+    every group does not (or there is none), else UNKNOWN."""
+    try:
+        top = context.top_level
+        results = []
+        for group in _OVERLAY_GROUPS:
+            tags = (group << 16 | 0x0010, group << 16 | 0x0011, group << 16 | 0x3000)
+            if any(tag in top for tag in tags):
+                results.append(_overlay_group_frames(top, group, operator, bound))
+        return _any(results)
     except Exception:  # noqa: BLE001
         return UNKNOWN
 

@@ -31,6 +31,7 @@ from dicomstd.conditions.ast import (
     ModulePresent,
     Not,
     Or,
+    OverlayFrames,
     Present,
     PrivateTag,
     ReferencedInstance,
@@ -112,6 +113,8 @@ def _emit(condition: Condition, ctx: str, rt: str) -> str:
         return f"{rt}.transfer_syntax_in({ctx}, {_tuple([repr(uid) for uid in condition.uids])})"
     if isinstance(condition, ExtendedCharacters):
         return f"{rt}.extended_characters({ctx}, {condition.scope!r})"
+    if isinstance(condition, OverlayFrames):
+        return f"{rt}.overlay_frames({ctx}, {condition.operator!r}, {int(condition.bound)!r})"
     if isinstance(
         condition,
         (Present, HasValue, ValueIn, Compare, CodeIn, ItemCount, ValueCount, PrivateTag),

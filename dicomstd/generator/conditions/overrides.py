@@ -35,8 +35,9 @@ TAG has at its top level a Value of OTHER equal to, or with ``"!="`` different f
 Value of HERE in this Data Set), ``consistent_in_referenced(SEQUENCE, OTHER)`` (the
 Instances referenced by Referenced SOP Instance UID (0008,1155), or ``reference="TAG"``, at
 any depth in the Items of SEQUENCE, all have OTHER with one and the same value),
-``private_tag(TAG, number=N)`` (an AT Value is a Private
-Tag), ``module("table_id")``, ``macro("table_id")``, ``functional_group("table_id")``,
+``overlay_frames(">", N)`` (the number of frames in Overlay Data (60xx,3000) of some Overlay
+group, from its length, Overlay Rows and Overlay Columns), ``private_tag(TAG, number=N)`` (an
+AT Value is a Private Tag), ``module("table_id")``, ``macro("table_id")``, ``functional_group("table_id")``,
 ``sop_class(["uid", ...])``, ``transfer_syntax(["uid", ...])``, ``first_item()``,
 ``extended_characters(scope="item")`` (a string Value of the Data Set and its Items, or
 with ``scope="top"`` of the whole top-level Data Set, holds a character outside the default
@@ -73,6 +74,7 @@ from dicomstd.conditions.ast import (
     Not,
     Operator,
     Or,
+    OverlayFrames,
     Present,
     PrivateTag,
     ReferencedInstance,
@@ -211,6 +213,12 @@ def _convert(node: python_ast.expr) -> Condition:
         if not isinstance(bound, int):
             raise ValueError(f"value_count takes a whole number, not {bound!r}")
         return ValueCount(_reference(node), operator, bound)
+    if name == "overlay_frames":
+        operator = _OPERATORS[_literal(node.args[0])]
+        bound = _literal(node.args[1])
+        if not isinstance(bound, int) or node.keywords:
+            raise ValueError('overlay_frames takes an operator and a whole number: (">", 1)')
+        return OverlayFrames(operator, bound)
     if name == "extended_characters":
         if node.args or set(keywords) != {"scope"}:
             raise ValueError('extended_characters takes only scope="item" or scope="top"')
@@ -335,6 +343,8 @@ def format_condition(condition: Condition, nested: bool = False) -> str:
         return f'value_count({tag}, "{operator}", {int(condition.bound)}{keywords})'
     if isinstance(condition, ExtendedCharacters):
         return f'extended_characters(scope="{condition.scope}")'
+    if isinstance(condition, OverlayFrames):
+        return f'overlay_frames("{_OPERATOR_TEXT[condition.operator]}", {int(condition.bound)})'
     if isinstance(condition, InAnyItem):
         tag, keywords = _reference_text(condition.sequence)
         deeper = ", nested=True" if condition.nested else ""
