@@ -4,7 +4,7 @@ pydicom Data Sets, overrides, coverage. PS3.3 is read once per module (about 4 s
 from __future__ import annotations
 
 import json
-from typing import Callable
+from typing import Any, Callable
 
 import pytest
 from pydicom.dataset import Dataset
@@ -605,7 +605,6 @@ def test_former_unparsed_sentences_about_other_instances(
 ) -> None:
     for table, path in (
         ("table_C.8-89", "0018,9112/0018,9239"),  # "the system is capable of calculating"
-        ("table_C.29.3-1", "0078,002A/0078,0070"),  # "May be present if ... referenced"
     ):
         assert _row(compiled, table, path).status == "unknown by design", path
     # "Required if Applicator Sequence (300A,0107) is included in the RT Ion Plan referenced
@@ -1291,3 +1290,120 @@ def test_evidence_fourth_reading(compiled: list[CompiledCondition]) -> None:
     assert (
         evaluate_requirement(unspecified.requirement, EvaluationContext(lensometry)).forbidden is T
     )
+
+
+# --- values compared between Instances, and a fifth reading (2024c) -------------------------
+
+
+def _requirement_in(
+    row: CompiledCondition, item: Dataset, *parents: Dataset, **context: Any
+) -> tuple[Truth, Truth]:
+    outcome = evaluate_requirement(row.requirement, EvaluationContext(item, parents, **context))
+    return outcome.required, outcome.forbidden
+
+
+def test_may_be_present_only_if_present_in_the_referenced_template(
+    compiled: list[CompiledCondition],
+) -> None:
+    # PS3.3 Table C.29.3-1: "May be present if HPGL Document Sequence (0068,62C0) is present
+    # in the Instance referenced in the Implant Template Group Members Sequence Item".
+    row = _row(compiled, "table_C.29.3-1", "0078,002A/0078,0070")
+    assert row.status == "override"
+    member = _item(ReferencedSOPInstanceUID="1.2.3.7")
+    drawing = _item(HPGLDocumentSequence=[Dataset()])
+    assert _requirement_in(row, member, Dataset(), instances={"1.2.3.7": drawing}.get) == (F, F)
+    assert _requirement_in(row, member, Dataset(), instances={"1.2.3.7": Dataset()}.get) == (F, T)
+    assert _requirement_in(row, member, Dataset(), instances={}.get) == (F, U)
+
+
+def test_studies_of_the_referenced_instances(compiled: list[CompiledCondition]) -> None:
+    # PS3.3 Table C.12-8: Referenced Series Sequence "Required if this Instance references
+    # Instances in this Study"; Studies Containing Other Referenced Instances Sequence "...
+    # in other Studies". Read one way: a referenced Instance at hand, in this Study or not.
+    this_study = _row(compiled, "table_C.12-8", "0008,1115")
+    other_studies = _row(compiled, "table_C.12-8", "0008,1200")
+    ours = _dataset(CT, StudyInstanceUID="5.5")
+    ours.SourceImageSequence = [_item(ReferencedSOPInstanceUID="1.1")]
+    same = {"1.1": _item(StudyInstanceUID="5.5")}
+    other = {"1.1": _item(StudyInstanceUID="6.6")}
+    assert _requirement_in(this_study, ours, instances=same.get)[0] is T
+    assert _requirement_in(other_studies, ours, instances=same.get)[0] is U  # never FALSE
+    assert _requirement_in(other_studies, ours, instances=other.get)[0] is T
+    assert _requirement_in(this_study, ours)[0] is U
+
+
+def test_frame_of_reference_of_the_blended_images(compiled: list[CompiledCondition]) -> None:
+    # PS3.3 Table C.11.33-1: Referenced Spatial Registration Sequence "Required if the Frame
+    # of Reference UID (0020,0052) value of the Images referenced ... does not match the
+    # Frame of Reference UID (0020,0052) value of this Presentation State Instance".
+    row = _row(compiled, "table_C.11.33-1", "0070,1B01/0070,0404")
+    state = _item(FrameOfReferenceUID="9.1")
+    blending = _item(ReferencedImageSequence=[_item(ReferencedSOPInstanceUID="1.1")])
+    images = {"1.1": _item(FrameOfReferenceUID="9.2")}
+    assert _requirement_in(row, blending, state, instances=images.get) == (T, F)
+    images["1.1"].FrameOfReferenceUID = "9.1"
+    assert _requirement_in(row, blending, state, instances=images.get) == (F, F)  # "may"
+    assert _requirement_in(row, _item(), state, instances=images.get)[0] is U  # a Series
+
+
+def test_present_and_consistent_in_the_contributing_instances(
+    compiled: list[CompiledCondition],
+) -> None:
+    # PS3.3 Table 10-13: "Required if present and consistent in the contributing SOP
+    # Instances", the Instances listed by Study, Series and Referenced Instance Sequence.
+    model_name = _row(compiled, "table_10-13", "0008,1090")
+    operators = _row(compiled, "table_10-13", "0008,1070")
+    series = _item(
+        SeriesInstanceUID="3.3",
+        ReferencedInstanceSequence=[
+            _item(ReferencedSOPInstanceUID="1.1"),
+            _item(ReferencedSOPInstanceUID="1.2"),
+        ],
+    )
+    source = _item(
+        ContributingSOPInstancesReferenceSequence=[
+            _item(StudyInstanceUID="2.2", ReferencedSeriesSequence=[series])
+        ]
+    )
+    sources = {
+        "1.1": _item(ManufacturerModelName="Arc", OperatorsName="Doe^Jane"),
+        "1.2": _item(ManufacturerModelName="Arc", OperatorsName="Doe^Jane^^"),
+    }
+    assert _requirement_in(model_name, source, Dataset(), instances=sources.get) == (T, F)
+    # One-sided for Person Names: "Doe^Jane" and "Doe^Jane^^" are one name.
+    assert _requirement_in(operators, source, Dataset(), instances=sources.get)[0] is U
+    sources["1.2"].ManufacturerModelName = "Arc II"
+    assert _requirement_in(model_name, source, Dataset(), instances=sources.get) == (F, T)
+    # Without the list of contributing Instances nothing is known.
+    assert _requirement_in(model_name, _item(), Dataset(), instances=sources.get) == (U, U)
+
+
+def test_audio_contrast_and_table_units_fifth_reading(
+    compiled: list[CompiledCondition],
+) -> None:
+    # PS3.3 Table C.7-13: multiplexed audio is possible only in the video Transfer Syntaxes.
+    audio = _row(compiled, "table_C.7-13", "003A,0300")
+    cine = _dataset(US)
+    jpeg = "1.2.840.10008.1.2.4.50"
+    mpeg2 = "1.2.840.10008.1.2.4.100"
+    assert _requirement_in(audio, cine, transfer_syntax_uid=jpeg) == (F, T)
+    assert _requirement_in(audio, cine, transfer_syntax_uid=mpeg2)[0] is U
+    # "If no audio was recorded, [it] will be present and contain no Items" (C.7.6.5.1.3).
+    cine.MultiplexedAudioChannelsDescriptionCodeSequence = []
+    assert _requirement_in(audio, cine, transfer_syntax_uid=jpeg) == (F, F)
+    cine.MultiplexedAudioChannelsDescriptionCodeSequence = [Dataset()]
+    assert _requirement_in(audio, cine, transfer_syntax_uid=jpeg) == (F, T)
+    # PS3.3 A.41: Image Type Value 4 FA, "fluorescein injected" (C.8.17.2.1.4).
+    contrast = _usage_row(compiled, "table_A.41-1", "table_C.7-12b")
+    assert contrast.status == "override"
+    photo = _dataset(CT, ImageType=["ORIGINAL", "PRIMARY", "", "FA"])
+    assert _top(contrast, photo) is T
+    photo.ImageType = ["ORIGINAL", "PRIMARY", "", "RED"]
+    assert _top(contrast, photo) is U
+    # PS3.3 Table C.18.10-1: a row definition for all rows, beside a DateTime cell.
+    units = _row(compiled, "table_C.18.10-1", "0040,A801/0040,A806/0040,08EA")
+    table = _item(CellValuesSequence=[_item(SelectorAttributeVR="DT")])
+    assert _requirement_in(units, _item(), table, Dataset())[0] is F
+    table.CellValuesSequence = [_item(SelectorAttributeVR="FD")]
+    assert _requirement_in(units, _item(), table, Dataset())[0] is U
+    assert _requirement_in(units, _item(TableRowNumber=1), table, Dataset())[0] is U

@@ -27,6 +27,13 @@ from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
 
 
 def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if contrast was administered; See Section A.42.4.2"
+    return rt.any_of(
+        lambda: rt.value_in(context, 0x00080008, "top", 0, 4, ("FA", "ICG")), lambda: rt.UNKNOWN
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
     "Required if there is a sequential temporal relationship between all frames"
     return rt.any_of(
         lambda: rt.value_in(
@@ -117,8 +124,8 @@ OPHTHALMIC_PHOTOGRAPHY_16_BIT_IMAGE_IOD: Final = IODSpecification(
             condition="Required if contrast was administered; See Section A.42.4.2",
             requirement=Requirement(
                 text="Required if contrast was administered; See Section A.42.4.2",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=never,
             ),
         ),
@@ -131,7 +138,7 @@ OPHTHALMIC_PHOTOGRAPHY_16_BIT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if there is a sequential temporal relationship between all frames",
                 status="override",
-                required=_condition_1,
+                required=_condition_2,
                 otherwise=never,
             ),
         ),

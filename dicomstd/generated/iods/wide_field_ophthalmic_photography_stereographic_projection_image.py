@@ -27,6 +27,13 @@ from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
 
 
 def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if contrast was administered; see A.76.4.2"
+    return rt.any_of(
+        lambda: rt.value_in(context, 0x00080008, "top", 0, 4, ("FA", "ICG")), lambda: rt.UNKNOWN
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
     "Required if there is a sequential temporal relationship between all frames"
     return rt.any_of(
         lambda: rt.value_in(
@@ -36,7 +43,7 @@ def _condition_1(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_2(context: EvaluationContext) -> Truth:
+def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Photometric Interpretation (0028,0004) is not MONOCHROME2"
     return rt.neg(rt.value_in(context, 0x00280004, "any", 0, None, ("MONOCHROME2",)))
 
@@ -134,8 +141,8 @@ WIDE_FIELD_OPHTHALMIC_PHOTOGRAPHY_STEREOGRAPHIC_PROJECTION_IMAGE_IOD: Final = IO
             condition="Required if contrast was administered; see A.76.4.2",
             requirement=Requirement(
                 text="Required if contrast was administered; see A.76.4.2",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=never,
             ),
         ),
@@ -148,7 +155,7 @@ WIDE_FIELD_OPHTHALMIC_PHOTOGRAPHY_STEREOGRAPHIC_PROJECTION_IMAGE_IOD: Final = IO
             requirement=Requirement(
                 text="Required if there is a sequential temporal relationship between all frames",
                 status="override",
-                required=_condition_1,
+                required=_condition_2,
                 otherwise=never,
             ),
         ),
@@ -213,7 +220,7 @@ WIDE_FIELD_OPHTHALMIC_PHOTOGRAPHY_STEREOGRAPHIC_PROJECTION_IMAGE_IOD: Final = IO
             requirement=Requirement(
                 text="Required if Photometric Interpretation (0028,0004) is not MONOCHROME2",
                 status="parser",
-                required=_condition_2,
+                required=_condition_3,
                 otherwise=never,
             ),
         ),

@@ -37,11 +37,16 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if Overlay data contains multiple frames."
+    return rt.overlay_frames(context, "gt", 1)
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Pixel Intensity Relationship (0028,1040) is LOG U - Optional if Pixel Intensity Relationship (0028,1040) is DISP"
     return rt.value_in(context, 0x00281040, "any", 0, None, ("LOG",))
 
 
-def _condition_3(context: EvaluationContext) -> Truth:
+def _condition_4(context: EvaluationContext) -> Truth:
     return rt.value_in(context, 0x00281040, "any", 0, None, ("DISP",))
 
 
@@ -224,8 +229,8 @@ X_RAY_ANGIOGRAPHIC_IMAGE_IOD: Final = IODSpecification(
             condition="Required if Overlay data contains multiple frames.",
             requirement=Requirement(
                 text="Required if Overlay data contains multiple frames.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_2,
                 otherwise=never,
             ),
         ),
@@ -238,8 +243,8 @@ X_RAY_ANGIOGRAPHIC_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Pixel Intensity Relationship (0028,1040) is LOG U - Optional if Pixel Intensity Relationship (0028,1040) is DISP",
                 status="override",
-                required=_condition_2,
-                otherwise=_condition_3,
+                required=_condition_3,
+                otherwise=_condition_4,
             ),
         ),
         ModuleUsage(

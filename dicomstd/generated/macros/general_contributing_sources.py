@@ -17,8 +17,96 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.conditions.runtime import never, not_verifiable
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
 from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if present and consistent in the contributing SOP Instances."
+    return rt.consistent_in_referenced_instances(
+        context, 0x00209529, "item", 0, 0x00081090, 0x00081155
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if present and consistent in the contributing SOP Instances."
+    return rt.consistent_in_referenced_instances(
+        context, 0x00209529, "item", 0, 0x00181000, 0x00081155
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if present and consistent in the contributing SOP Instances."
+    return rt.consistent_in_referenced_instances(
+        context, 0x00209529, "item", 0, 0x00181020, 0x00081155
+    )
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if present and consistent in the contributing SOP Instances"
+    return rt.any_of(
+        lambda: rt.consistent_in_referenced_instances(
+            context, 0x00209529, "item", 0, 0x0008002A, 0x00081155
+        ),
+        lambda: rt.UNKNOWN,
+    )
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if present and consistent in the contributing SOP Instances."
+    return rt.consistent_in_referenced_instances(
+        context, 0x00209529, "item", 0, 0x00081010, 0x00081155
+    )
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if present and consistent in the contributing SOP Instances."
+    return rt.any_of(
+        lambda: rt.consistent_in_referenced_instances(
+            context, 0x00209529, "item", 0, 0x00081070, 0x00081155
+        ),
+        lambda: rt.UNKNOWN,
+    )
+
+
+def _condition_7(context: EvaluationContext) -> Truth:
+    "Required if present and consistent in the contributing SOP Instances."
+    return rt.any_of(
+        lambda: rt.consistent_in_referenced_instances(
+            context, 0x00209529, "item", 0, 0x00081072, 0x00081155
+        ),
+        lambda: rt.UNKNOWN,
+    )
+
+
+def _condition_8(context: EvaluationContext) -> Truth:
+    "Required if present and consistent in the contributing SOP Instances"
+    return rt.consistent_in_referenced_instances(
+        context, 0x00209529, "item", 0, 0x00181030, 0x00081155
+    )
+
+
+def _condition_9(context: EvaluationContext) -> Truth:
+    "Required if present and consistent in the contributing SOP Instances."
+    return rt.any_of(
+        lambda: rt.consistent_in_referenced_instances(
+            context, 0x00209529, "item", 0, 0x00400260, 0x00081155
+        ),
+        lambda: rt.UNKNOWN,
+    )
+
+
+def _condition_10(context: EvaluationContext) -> Truth:
+    "Required if present and consistent in the contributing SOP Instances."
+    return rt.consistent_in_referenced_instances(
+        context, 0x00209529, "item", 0, 0x00189423, 0x00081155
+    )
+
 
 GENERAL_CONTRIBUTING_SOURCES_MACRO: Final = AttributeTable(
     table_id="table_10-13",
@@ -105,8 +193,8 @@ GENERAL_CONTRIBUTING_SOURCES_MACRO: Final = AttributeTable(
             row=10,
             requirement=Requirement(
                 text="Required if present and consistent in the contributing SOP Instances.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=never,
             ),
         ),
@@ -118,8 +206,8 @@ GENERAL_CONTRIBUTING_SOURCES_MACRO: Final = AttributeTable(
             row=11,
             requirement=Requirement(
                 text="Required if present and consistent in the contributing SOP Instances.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_2,
                 otherwise=never,
             ),
         ),
@@ -131,8 +219,8 @@ GENERAL_CONTRIBUTING_SOURCES_MACRO: Final = AttributeTable(
             row=12,
             requirement=Requirement(
                 text="Required if present and consistent in the contributing SOP Instances.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_3,
                 otherwise=never,
             ),
         ),
@@ -158,8 +246,8 @@ GENERAL_CONTRIBUTING_SOURCES_MACRO: Final = AttributeTable(
             row=15,
             requirement=Requirement(
                 text="Required if present and consistent in the contributing SOP Instances",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_4,
                 otherwise=never,
             ),
         ),
@@ -171,8 +259,8 @@ GENERAL_CONTRIBUTING_SOURCES_MACRO: Final = AttributeTable(
             row=16,
             requirement=Requirement(
                 text="Required if present and consistent in the contributing SOP Instances.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_5,
                 otherwise=never,
             ),
         ),
@@ -184,8 +272,8 @@ GENERAL_CONTRIBUTING_SOURCES_MACRO: Final = AttributeTable(
             row=17,
             requirement=Requirement(
                 text="Required if present and consistent in the contributing SOP Instances.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_6,
                 otherwise=never,
             ),
         ),
@@ -205,8 +293,8 @@ GENERAL_CONTRIBUTING_SOURCES_MACRO: Final = AttributeTable(
             ),
             requirement=Requirement(
                 text="Required if present and consistent in the contributing SOP Instances.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_7,
                 otherwise=never,
             ),
         ),
@@ -218,8 +306,8 @@ GENERAL_CONTRIBUTING_SOURCES_MACRO: Final = AttributeTable(
             row=20,
             requirement=Requirement(
                 text="Required if present and consistent in the contributing SOP Instances",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_8,
                 otherwise=never,
             ),
         ),
@@ -240,8 +328,8 @@ GENERAL_CONTRIBUTING_SOURCES_MACRO: Final = AttributeTable(
             ),
             requirement=Requirement(
                 text="Required if present and consistent in the contributing SOP Instances.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_9,
                 otherwise=never,
             ),
         ),
@@ -253,8 +341,8 @@ GENERAL_CONTRIBUTING_SOURCES_MACRO: Final = AttributeTable(
             row=23,
             requirement=Requirement(
                 text="Required if present and consistent in the contributing SOP Instances.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_10,
                 otherwise=never,
             ),
         ),

@@ -17,8 +17,48 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.conditions.runtime import always, not_verifiable
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always
 from dicomstd.specification import Attribute, AttributeTable, Requirement, ValueSet
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if the instance referenced by Referenced Image Sequence (0008,1140) is tiled (i.e., contains Total Pixel Matrix Columns (0048,0006) and Total Pixel Matrix Rows (0048,0007)) May be present otherwise"
+    return rt.in_any_item(
+        context,
+        0x0040A730,
+        "item",
+        0,
+        lambda context_item: rt.all_of(
+            lambda: rt.value_in(context_item, 0x0040A010, "item", 0, None, ("SELECTED FROM",)),
+            lambda: rt.any_of(
+                lambda: rt.in_any_item(
+                    context_item,
+                    0x00081199,
+                    "item",
+                    0,
+                    lambda context_item_item: rt.referenced_instance(
+                        context_item_item,
+                        0x00081155,
+                        "item",
+                        0,
+                        lambda context_item_item_instance: rt.all_of(
+                            lambda: rt.present(context_item_item_instance, 0x00480006, "top", 0),
+                            lambda: rt.present(context_item_item_instance, 0x00480007, "top", 0),
+                        ),
+                    ),
+                ),
+                lambda: rt.all_of(
+                    lambda: rt.present(context_item, 0x0040DB73, "item", 0), lambda: rt.UNKNOWN
+                ),
+            ),
+        ),
+    )
+
 
 SPATIAL_COORDINATES_MACRO: Final = AttributeTable(
     table_id="table_C.18.6-1",
@@ -50,8 +90,8 @@ SPATIAL_COORDINATES_MACRO: Final = AttributeTable(
             value_sets=(ValueSet(kind="enumerated", values=("FRAME", "VOLUME")),),
             requirement=Requirement(
                 text="Required if the instance referenced by Referenced Image Sequence (0008,1140) is tiled (i.e., contains Total Pixel Matrix Columns (0048,0006) and Total Pixel Matrix Rows (0048,0007)) May be present otherwise",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=always,
             ),
         ),

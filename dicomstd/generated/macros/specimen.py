@@ -17,7 +17,9 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.conditions.runtime import always, not_verifiable
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, always
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
@@ -27,6 +29,17 @@ from dicomstd.specification import (
     Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if multiple specimens present in the image May be present otherwise."
+    return rt.all_of(
+        lambda: rt.neg(rt.item_count(context, 0x00400560, "parent", 1, "eq", 1)), lambda: rt.UNKNOWN
+    )
+
 
 SPECIMEN_MACRO: Final = AttributeTable(
     table_id="table_C.7.6.22-2",
@@ -314,8 +327,8 @@ SPECIMEN_MACRO: Final = AttributeTable(
                     ),
                     requirement=Requirement(
                         text="Required if multiple specimens present in the image May be present otherwise.",
-                        status="unknown by design",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_1,
                         otherwise=always,
                     ),
                 ),

@@ -19,7 +19,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
@@ -42,33 +42,75 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if all the columns in this row are numeric values (Selector Attribute VR is DS, FD, FL, IS, SL, SS, UL, or US), have units (are not dimensionless), and have the same units."
+    return rt.all_of(
+        lambda: rt.neg(
+            rt.all_of(
+                lambda: rt.neg(rt.present(context, 0x0040A804, "item", 0)),
+                lambda: rt.in_any_item(
+                    context,
+                    0x0040A808,
+                    "parent",
+                    1,
+                    lambda context_item: rt.value_in(
+                        context_item, 0x00720050, "item", 0, None, ("DT", "UC", "SQ")
+                    ),
+                ),
+            )
+        ),
+        lambda: rt.UNKNOWN,
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
     "Required if the concept does not apply to all columns."
     return rt.all_of(
         lambda: rt.neg(rt.item_count(context, 0x0040A807, "parent", 1, "eq", 1)), lambda: rt.UNKNOWN
     )
 
 
-def _condition_3(context: EvaluationContext) -> Truth:
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if all the rows in this column are numeric values (Selector Attribute VR is DS, FD, FL, IS, SL, SS, UL, or US), have units (are not dimensionless), and have the same units."
+    return rt.all_of(
+        lambda: rt.neg(
+            rt.all_of(
+                lambda: rt.neg(rt.present(context, 0x0040A805, "item", 0)),
+                lambda: rt.in_any_item(
+                    context,
+                    0x0040A808,
+                    "parent",
+                    1,
+                    lambda context_item: rt.value_in(
+                        context_item, 0x00720050, "item", 0, None, ("DT", "UC", "SQ")
+                    ),
+                ),
+            )
+        ),
+        lambda: rt.UNKNOWN,
+    )
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
     "Required if Table Column Number is absent, or all the rows for the column specified in Table Column Number are not encoded in a single Attribute (containing multiple values) in this Item (i.e., with a single VR)."
     return rt.any_of(lambda: rt.neg(rt.present(context, 0x0040A805, "item", 0)), lambda: rt.UNKNOWN)
 
 
-def _condition_4(context: EvaluationContext) -> Truth:
+def _condition_6(context: EvaluationContext) -> Truth:
     "Required if Table Row Number is absent, or all the columns for the row specified in Table Row Number are not encoded in a single Attribute (containing multiple values) in this Item (i.e., with a single VR)."
     return rt.any_of(lambda: rt.neg(rt.present(context, 0x0040A804, "item", 0)), lambda: rt.UNKNOWN)
 
 
-def _condition_5(context: EvaluationContext) -> Truth:
+def _condition_7(context: EvaluationContext) -> Truth:
     "Required if Selector Attribute VR (0072,0050) is not present."
     return rt.neg(rt.present(context, 0x00720050, "item", 0))
 
 
-def _condition_6(context: EvaluationContext) -> Truth:
+def _condition_8(context: EvaluationContext) -> Truth:
     "Required if Referenced Content Item Identifier (0040,DB73) is not present"
     return rt.neg(rt.present(context, 0x0040DB73, "item", 0))
 
 
-def _condition_7(context: EvaluationContext) -> Truth:
+def _condition_9(context: EvaluationContext) -> Truth:
     "Required if Selector Attribute VR (0072,0050) is present and the value is DS, and Numeric Value Qualifier Code Sequence (0040,A301) is not present."
     return rt.all_of(
         lambda: rt.value_in(context, 0x00720050, "item", 0, None, ("DS",)),
@@ -76,12 +118,12 @@ def _condition_7(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_8(context: EvaluationContext) -> Truth:
+def _condition_10(context: EvaluationContext) -> Truth:
     "Required if Selector Attribute VR (0072,0050) is present and the value is DT."
     return rt.value_in(context, 0x00720050, "item", 0, None, ("DT",))
 
 
-def _condition_9(context: EvaluationContext) -> Truth:
+def _condition_11(context: EvaluationContext) -> Truth:
     "Required if Selector Attribute VR (0072,0050) is present and the value is FD, and Numeric Value Qualifier Code Sequence (0040,A301) is not present."
     return rt.all_of(
         lambda: rt.value_in(context, 0x00720050, "item", 0, None, ("FD",)),
@@ -89,7 +131,7 @@ def _condition_9(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_10(context: EvaluationContext) -> Truth:
+def _condition_12(context: EvaluationContext) -> Truth:
     "Required if Selector Attribute VR (0072,0050) is present and the value is FL, and Numeric Value Qualifier Code Sequence (0040,A301) is not present."
     return rt.all_of(
         lambda: rt.value_in(context, 0x00720050, "item", 0, None, ("FL",)),
@@ -97,7 +139,7 @@ def _condition_10(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_11(context: EvaluationContext) -> Truth:
+def _condition_13(context: EvaluationContext) -> Truth:
     "Required if Selector Attribute VR (0072,0050) is present and the value is IS, and Numeric Value Qualifier Code Sequence (0040,A301) is not present."
     return rt.all_of(
         lambda: rt.value_in(context, 0x00720050, "item", 0, None, ("IS",)),
@@ -105,7 +147,7 @@ def _condition_11(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_12(context: EvaluationContext) -> Truth:
+def _condition_14(context: EvaluationContext) -> Truth:
     "Required if Selector Attribute VR (0072,0050) is present and the value is SL, and Numeric Value Qualifier Code Sequence (0040,A301) is not present."
     return rt.all_of(
         lambda: rt.value_in(context, 0x00720050, "item", 0, None, ("SL",)),
@@ -113,7 +155,7 @@ def _condition_12(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_13(context: EvaluationContext) -> Truth:
+def _condition_15(context: EvaluationContext) -> Truth:
     "Required if Selector Attribute VR (0072,0050) is present and the value is SS, and Numeric Value Qualifier Code Sequence (0040,A301) is not present."
     return rt.all_of(
         lambda: rt.value_in(context, 0x00720050, "item", 0, None, ("SS",)),
@@ -121,7 +163,7 @@ def _condition_13(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_14(context: EvaluationContext) -> Truth:
+def _condition_16(context: EvaluationContext) -> Truth:
     "Required if Selector Attribute VR (0072,0050) is present and the value is SV, and Numeric Value Qualifier Code Sequence (0040,A301) is not present."
     return rt.all_of(
         lambda: rt.value_in(context, 0x00720050, "item", 0, None, ("SV",)),
@@ -129,12 +171,12 @@ def _condition_14(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_15(context: EvaluationContext) -> Truth:
+def _condition_17(context: EvaluationContext) -> Truth:
     "Required if Selector Attribute VR (0072,0050) is present and the value is UC."
     return rt.value_in(context, 0x00720050, "item", 0, None, ("UC",))
 
 
-def _condition_16(context: EvaluationContext) -> Truth:
+def _condition_18(context: EvaluationContext) -> Truth:
     "Required if Selector Attribute VR (0072,0050) is present and the value is UL, and Numeric Value Qualifier Code Sequence (0040,A301) is not present."
     return rt.all_of(
         lambda: rt.value_in(context, 0x00720050, "item", 0, None, ("UL",)),
@@ -142,7 +184,7 @@ def _condition_16(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_17(context: EvaluationContext) -> Truth:
+def _condition_19(context: EvaluationContext) -> Truth:
     "Required if Selector Attribute VR (0072,0050) is present and the value is US, and Numeric Value Qualifier Code Sequence (0040,A301) is not present."
     return rt.all_of(
         lambda: rt.value_in(context, 0x00720050, "item", 0, None, ("US",)),
@@ -150,7 +192,7 @@ def _condition_17(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_18(context: EvaluationContext) -> Truth:
+def _condition_20(context: EvaluationContext) -> Truth:
     "Required if Selector Attribute VR (0072,0050) is present and the value is UV, and Numeric Value Qualifier Code Sequence (0040,A301) is not present."
     return rt.all_of(
         lambda: rt.value_in(context, 0x00720050, "item", 0, None, ("UV",)),
@@ -158,12 +200,12 @@ def _condition_18(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_19(context: EvaluationContext) -> Truth:
+def _condition_21(context: EvaluationContext) -> Truth:
     "Required if Selector Attribute VR (0072,0050) is present and the value is SQ."
     return rt.value_in(context, 0x00720050, "item", 0, None, ("SQ",))
 
 
-def _condition_20(context: EvaluationContext) -> Truth:
+def _condition_22(context: EvaluationContext) -> Truth:
     "Required if this cell is a numeric value (Selector Attribute VR is DS, FD, FL, IS, SL, SS, SV, UL, US or UV) has a unit (is not dimensionless), and the unit is not specified within the Table Row Definition Sequence for this row or Table Column Definition Sequence for this column."
     return rt.all_of(
         lambda: rt.value_in(
@@ -262,8 +304,8 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             ),
                             requirement=Requirement(
                                 text="Required if all the columns in this row are numeric values (Selector Attribute VR is DS, FD, FL, IS, SL, SS, UL, or US), have units (are not dimensionless), and have the same units.",
-                                status="unparsed",
-                                required=not_verifiable,
+                                status="override",
+                                required=_condition_2,
                                 otherwise=never,
                             ),
                         ),
@@ -286,7 +328,7 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if the concept does not apply to all columns.",
                                 status="override",
-                                required=_condition_2,
+                                required=_condition_3,
                                 otherwise=never,
                             ),
                         ),
@@ -324,8 +366,8 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             ),
                             requirement=Requirement(
                                 text="Required if all the rows in this column are numeric values (Selector Attribute VR is DS, FD, FL, IS, SL, SS, UL, or US), have units (are not dimensionless), and have the same units.",
-                                status="unparsed",
-                                required=not_verifiable,
+                                status="override",
+                                required=_condition_4,
                                 otherwise=never,
                             ),
                         ),
@@ -348,7 +390,7 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Table Column Number is absent, or all the rows for the column specified in Table Column Number are not encoded in a single Attribute (containing multiple values) in this Item (i.e., with a single VR).",
                                 status="override",
-                                required=_condition_3,
+                                required=_condition_5,
                                 otherwise=never,
                             ),
                         ),
@@ -361,7 +403,7 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Table Row Number is absent, or all the columns for the row specified in Table Row Number are not encoded in a single Attribute (containing multiple values) in this Item (i.e., with a single VR).",
                                 status="override",
-                                required=_condition_4,
+                                required=_condition_6,
                                 otherwise=never,
                             ),
                         ),
@@ -374,7 +416,7 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Selector Attribute VR (0072,0050) is not present.",
                                 status="parser",
-                                required=_condition_5,
+                                required=_condition_7,
                                 otherwise=never,
                             ),
                         ),
@@ -407,7 +449,7 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Referenced Content Item Identifier (0040,DB73) is not present",
                                 status="parser",
-                                required=_condition_6,
+                                required=_condition_8,
                                 otherwise=never,
                             ),
                         ),
@@ -420,7 +462,7 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Selector Attribute VR (0072,0050) is present and the value is DS, and Numeric Value Qualifier Code Sequence (0040,A301) is not present.",
                                 status="parser",
-                                required=_condition_7,
+                                required=_condition_9,
                                 otherwise=never,
                             ),
                         ),
@@ -433,7 +475,7 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Selector Attribute VR (0072,0050) is present and the value is DT.",
                                 status="parser",
-                                required=_condition_8,
+                                required=_condition_10,
                                 otherwise=never,
                             ),
                         ),
@@ -446,7 +488,7 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Selector Attribute VR (0072,0050) is present and the value is FD, and Numeric Value Qualifier Code Sequence (0040,A301) is not present.",
                                 status="parser",
-                                required=_condition_9,
+                                required=_condition_11,
                                 otherwise=never,
                             ),
                         ),
@@ -459,7 +501,7 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Selector Attribute VR (0072,0050) is present and the value is FL, and Numeric Value Qualifier Code Sequence (0040,A301) is not present.",
                                 status="parser",
-                                required=_condition_10,
+                                required=_condition_12,
                                 otherwise=never,
                             ),
                         ),
@@ -472,7 +514,7 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Selector Attribute VR (0072,0050) is present and the value is IS, and Numeric Value Qualifier Code Sequence (0040,A301) is not present.",
                                 status="parser",
-                                required=_condition_11,
+                                required=_condition_13,
                                 otherwise=never,
                             ),
                         ),
@@ -485,7 +527,7 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Selector Attribute VR (0072,0050) is present and the value is SL, and Numeric Value Qualifier Code Sequence (0040,A301) is not present.",
                                 status="parser",
-                                required=_condition_12,
+                                required=_condition_14,
                                 otherwise=never,
                             ),
                         ),
@@ -498,7 +540,7 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Selector Attribute VR (0072,0050) is present and the value is SS, and Numeric Value Qualifier Code Sequence (0040,A301) is not present.",
                                 status="parser",
-                                required=_condition_13,
+                                required=_condition_15,
                                 otherwise=never,
                             ),
                         ),
@@ -511,7 +553,7 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Selector Attribute VR (0072,0050) is present and the value is SV, and Numeric Value Qualifier Code Sequence (0040,A301) is not present.",
                                 status="parser",
-                                required=_condition_14,
+                                required=_condition_16,
                                 otherwise=never,
                             ),
                         ),
@@ -524,7 +566,7 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Selector Attribute VR (0072,0050) is present and the value is UC.",
                                 status="parser",
-                                required=_condition_15,
+                                required=_condition_17,
                                 otherwise=never,
                             ),
                         ),
@@ -537,7 +579,7 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Selector Attribute VR (0072,0050) is present and the value is UL, and Numeric Value Qualifier Code Sequence (0040,A301) is not present.",
                                 status="parser",
-                                required=_condition_16,
+                                required=_condition_18,
                                 otherwise=never,
                             ),
                         ),
@@ -550,7 +592,7 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Selector Attribute VR (0072,0050) is present and the value is US, and Numeric Value Qualifier Code Sequence (0040,A301) is not present.",
                                 status="parser",
-                                required=_condition_17,
+                                required=_condition_19,
                                 otherwise=never,
                             ),
                         ),
@@ -563,7 +605,7 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Selector Attribute VR (0072,0050) is present and the value is UV, and Numeric Value Qualifier Code Sequence (0040,A301) is not present.",
                                 status="parser",
-                                required=_condition_18,
+                                required=_condition_20,
                                 otherwise=never,
                             ),
                         ),
@@ -585,7 +627,7 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Selector Attribute VR (0072,0050) is present and the value is SQ.",
                                 status="parser",
-                                required=_condition_19,
+                                required=_condition_21,
                                 otherwise=never,
                             ),
                         ),
@@ -608,7 +650,7 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if this cell is a numeric value (Selector Attribute VR is DS, FD, FL, IS, SL, SS, SV, UL, US or UV) has a unit (is not dimensionless), and the unit is not specified within the Table Row Definition Sequence for this row or Table Column Definition Sequence for this column.",
                                 status="override",
-                                required=_condition_20,
+                                required=_condition_22,
                                 otherwise=never,
                             ),
                         ),
@@ -631,7 +673,7 @@ TABLE_CONTENT_ITEM_MACRO: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if this cell is a numeric value (Selector Attribute VR is DS, FD, FL, IS, SL, SS, SV, UL, US or UV), and the numeric value cannot be provided.",
                                 status="override",
-                                required=_condition_20,
+                                required=_condition_22,
                                 otherwise=never,
                             ),
                         ),

@@ -48,6 +48,24 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if the Frame of Reference UID (0020,0052) value of the Images referenced by the Referenced Image Sequence (0008,1140) of this Item does not match the Frame of Reference UID (0020,0052) value of this Presentation State Instance May be present otherwise."
+    return rt.any_of(
+        lambda: rt.in_any_item(
+            context,
+            0x00081140,
+            "item",
+            0,
+            lambda context_item: rt.referenced_value_matches(
+                context_item, 0x00081155, "item", 0, 0x00200052, 0x00200052, "top", 0, False
+            ),
+        ),
+        lambda: rt.all_of(
+            lambda: rt.neg(rt.present(context, 0x00081140, "item", 0)), lambda: rt.UNKNOWN
+        ),
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
     "Required if there is more than one Optical Path in the images to which the this reference applies."
     return rt.any_of(
         lambda: rt.referenced_instance(
@@ -74,14 +92,14 @@ def _condition_2(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_3(context: EvaluationContext) -> Truth:
+def _condition_4(context: EvaluationContext) -> Truth:
     "Required if the VOI LUT transformation in this Item does not apply to all the images and frames and optical paths listed in the enclosing Item."
     return rt.any_of(
         lambda: rt.item_count(context, 0x00283110, "parent", 1, "gt", 1), lambda: rt.UNKNOWN
     )
 
 
-def _condition_4(context: EvaluationContext) -> Truth:
+def _condition_5(context: EvaluationContext) -> Truth:
     "Required if a VOI LUT is to be applied to referenced image(s) and the Threshold Sequence (0070,1B11) is not present May be present otherwise if the referenced image(s) are grayscale."
     return rt.all_of(lambda: rt.UNKNOWN, lambda: rt.neg(rt.present(context, 0x00701B11, "item", 0)))
 
@@ -172,8 +190,8 @@ ADVANCED_BLENDING_PRESENTATION_STATE_MODULE: Final = AttributeTable(
                     ),
                     requirement=Requirement(
                         text="Required if the Frame of Reference UID (0020,0052) value of the Images referenced by the Referenced Image Sequence (0008,1140) of this Item does not match the Frame of Reference UID (0020,0052) value of this Presentation State Instance May be present otherwise.",
-                        status="unknown by design",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_2,
                         otherwise=always,
                     ),
                 ),
@@ -212,7 +230,7 @@ ADVANCED_BLENDING_PRESENTATION_STATE_MODULE: Final = AttributeTable(
                                     requirement=Requirement(
                                         text="Required if there is more than one Optical Path in the images to which the this reference applies.",
                                         status="override",
-                                        required=_condition_2,
+                                        required=_condition_3,
                                         otherwise=never,
                                     ),
                                 ),
@@ -220,7 +238,7 @@ ADVANCED_BLENDING_PRESENTATION_STATE_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if the VOI LUT transformation in this Item does not apply to all the images and frames and optical paths listed in the enclosing Item.",
                                 status="override",
-                                required=_condition_3,
+                                required=_condition_4,
                                 otherwise=never,
                             ),
                         ),
@@ -233,7 +251,7 @@ ADVANCED_BLENDING_PRESENTATION_STATE_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if a VOI LUT is to be applied to referenced image(s) and the Threshold Sequence (0070,1B11) is not present May be present otherwise if the referenced image(s) are grayscale.",
                         status="parser",
-                        required=_condition_4,
+                        required=_condition_5,
                         otherwise=not_verifiable,
                     ),
                 ),

@@ -19,7 +19,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
@@ -42,6 +42,61 @@ def _condition_1(context: EvaluationContext) -> Truth:
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Frame Increment Pointer (0028,0009) points to Frame Time Vector"
     return rt.value_in(context, 0x00280009, "any", 0, None, (rt.TagValue(0x00181065),))
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if the Transfer Syntax used to encode the multi-frame image contains multiplexed (interleaved) audio channels, such as is possible with MPEG2 Systems (see [ISO/IEC 13818-1])."
+    return rt.all_of(
+        lambda: rt.neg(
+            rt.transfer_syntax_in(
+                context,
+                (
+                    "1.2.840.10008.1.2",
+                    "1.2.840.10008.1.2.1",
+                    "1.2.840.10008.1.2.1.98",
+                    "1.2.840.10008.1.2.1.99",
+                    "1.2.840.10008.1.2.2",
+                    "1.2.840.10008.1.2.4.50",
+                    "1.2.840.10008.1.2.4.51",
+                    "1.2.840.10008.1.2.4.52",
+                    "1.2.840.10008.1.2.4.53",
+                    "1.2.840.10008.1.2.4.54",
+                    "1.2.840.10008.1.2.4.55",
+                    "1.2.840.10008.1.2.4.56",
+                    "1.2.840.10008.1.2.4.57",
+                    "1.2.840.10008.1.2.4.58",
+                    "1.2.840.10008.1.2.4.59",
+                    "1.2.840.10008.1.2.4.60",
+                    "1.2.840.10008.1.2.4.61",
+                    "1.2.840.10008.1.2.4.62",
+                    "1.2.840.10008.1.2.4.63",
+                    "1.2.840.10008.1.2.4.64",
+                    "1.2.840.10008.1.2.4.65",
+                    "1.2.840.10008.1.2.4.66",
+                    "1.2.840.10008.1.2.4.70",
+                    "1.2.840.10008.1.2.4.80",
+                    "1.2.840.10008.1.2.4.81",
+                    "1.2.840.10008.1.2.4.90",
+                    "1.2.840.10008.1.2.4.91",
+                    "1.2.840.10008.1.2.4.92",
+                    "1.2.840.10008.1.2.4.93",
+                    "1.2.840.10008.1.2.4.94",
+                    "1.2.840.10008.1.2.4.95",
+                    "1.2.840.10008.1.2.4.201",
+                    "1.2.840.10008.1.2.4.202",
+                    "1.2.840.10008.1.2.4.203",
+                    "1.2.840.10008.1.2.4.204",
+                    "1.2.840.10008.1.2.4.205",
+                    "1.2.840.10008.1.2.5",
+                ),
+            )
+        ),
+        lambda: rt.UNKNOWN,
+    )
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    return rt.item_count(context, 0x003A0300, "item", 0, "eq", 0)
 
 
 CINE_MODULE: Final = AttributeTable(
@@ -152,9 +207,9 @@ CINE_MODULE: Final = AttributeTable(
             ),
             requirement=Requirement(
                 text="Required if the Transfer Syntax used to encode the multi-frame image contains multiplexed (interleaved) audio channels, such as is possible with MPEG2 Systems (see [ISO/IEC 13818-1]).",
-                status="unknown by design",
-                required=not_verifiable,
-                otherwise=never,
+                status="override",
+                required=_condition_3,
+                otherwise=_condition_4,
             ),
         ),
     ),

@@ -17,8 +17,34 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.conditions.runtime import never, not_verifiable
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if this Instance references Instances in this Study."
+    return rt.any_of(
+        lambda: rt.referenced_value_matches(
+            context, 0x00081155, "anywhere", 0, 0x0020000D, 0x0020000D, "top", 0, True
+        ),
+        lambda: rt.UNKNOWN,
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if this Instance references Instances in other Studies."
+    return rt.any_of(
+        lambda: rt.referenced_value_matches(
+            context, 0x00081155, "anywhere", 0, 0x0020000D, 0x0020000D, "top", 0, False
+        ),
+        lambda: rt.UNKNOWN,
+    )
+
 
 COMMON_INSTANCE_REFERENCE_MODULE: Final = AttributeTable(
     table_id="table_C.12-8",
@@ -60,8 +86,8 @@ COMMON_INSTANCE_REFERENCE_MODULE: Final = AttributeTable(
             ),
             requirement=Requirement(
                 text="Required if this Instance references Instances in this Study.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=never,
             ),
         ),
@@ -88,8 +114,8 @@ COMMON_INSTANCE_REFERENCE_MODULE: Final = AttributeTable(
             ),
             requirement=Requirement(
                 text="Required if this Instance references Instances in other Studies.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_2,
                 otherwise=never,
             ),
         ),

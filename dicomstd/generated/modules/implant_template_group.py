@@ -34,8 +34,28 @@ from dicomstd.specification import (
 
 
 def _condition_1(context: EvaluationContext) -> Truth:
+    return rt.referenced_instance(
+        context,
+        0x00081155,
+        "item",
+        0,
+        lambda context_instance: rt.present(context_instance, 0x00660001, "top", 0),
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
     "Required if 3D Implant Template Group Matching Point (0078,0050) is present."
     return rt.present(context, 0x00780050, "item", 0)
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    return rt.referenced_instance(
+        context,
+        0x00081155,
+        "item",
+        0,
+        lambda context_instance: rt.present(context_instance, 0x006862C0, "top", 0),
+    )
 
 
 IMPLANT_TEMPLATE_GROUP_MODULE: Final = AttributeTable(
@@ -152,9 +172,9 @@ IMPLANT_TEMPLATE_GROUP_MODULE: Final = AttributeTable(
                     row=14,
                     requirement=Requirement(
                         text="May be present if Number of Surfaces (0066,0001) is present in the Instance referenced in the Implant Template Group Members Sequence (0078,002A) Item",
-                        status="unknown by design",
-                        required=not_verifiable,
-                        otherwise=not_verifiable,
+                        status="override",
+                        required=never,
+                        otherwise=_condition_1,
                     ),
                 ),
                 Attribute(
@@ -166,7 +186,7 @@ IMPLANT_TEMPLATE_GROUP_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if 3D Implant Template Group Matching Point (0078,0050) is present.",
                         status="parser",
-                        required=_condition_1,
+                        required=_condition_2,
                         otherwise=never,
                     ),
                 ),
@@ -202,9 +222,9 @@ IMPLANT_TEMPLATE_GROUP_MODULE: Final = AttributeTable(
                     ),
                     requirement=Requirement(
                         text="May be present if HPGL Document Sequence (0068,62C0) is present in the Instance referenced in the Implant Template Group Members Sequence (0078,002A) Item",
-                        status="unknown by design",
-                        required=not_verifiable,
-                        otherwise=not_verifiable,
+                        status="override",
+                        required=never,
+                        otherwise=_condition_3,
                     ),
                 ),
             ),

@@ -19,7 +19,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, always, not_verifiable
+from dicomstd.conditions.runtime import EvaluationContext, always
 from dicomstd.specification import Attribute, AttributeTable, Requirement, ValueSet
 
 # The conditions of this table's rows, compiled from their sentences (each function's
@@ -53,6 +53,15 @@ def _condition_4(context: EvaluationContext) -> Truth:
             rt.value_in(context, 0x00189170, "item", 0, None, ("NONE", "REALTIME", "BREATH_HOLD"))
         ),
         lambda: rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
+    )
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if the value is not TIME may be present otherwise."
+    return rt.any_of(
+        lambda: rt.present(context, 0x00209246, "anywhere", 0),
+        lambda: rt.present(context, 0x00209248, "anywhere", 0),
+        lambda: rt.UNKNOWN,
     )
 
 
@@ -141,8 +150,8 @@ RESPIRATORY_SYNCHRONIZATION_MODULE: Final = AttributeTable(
             value_sets=(ValueSet(kind="defined", values=("TIME", "AMPLITUDE", "BOTH")),),
             requirement=Requirement(
                 text="Required if the value is not TIME may be present otherwise.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_5,
                 otherwise=always,
             ),
         ),

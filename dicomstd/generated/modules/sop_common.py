@@ -51,11 +51,38 @@ def _condition_2(context: EvaluationContext) -> Truth:
 
 
 def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if coding scheme is identified by an ISO 8824 object identifier compatible with the UI VR."
+    return rt.any_of(
+        lambda: rt.value_in(
+            context,
+            0x00080102,
+            "item",
+            0,
+            None,
+            (
+                "DCM",
+                "DCMUID",
+                "UBERON",
+                "ITIS_TSN",
+                "MGI",
+                "PUBCHEM_CID",
+                "NYUMCCG",
+                "MAYONRISBSASRG",
+                "IBSI",
+                "RADELEMENT",
+                "RRID",
+            ),
+        ),
+        lambda: rt.UNKNOWN,
+    )
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
     "Required if coding scheme is registered and Coding Scheme UID (0008,010C) is not present."
     return rt.all_of(lambda: rt.UNKNOWN, lambda: rt.neg(rt.present(context, 0x0008010C, "item", 0)))
 
 
-def _condition_4(context: EvaluationContext) -> Truth:
+def _condition_5(context: EvaluationContext) -> Truth:
     "Required if unencapsulated HL7 Structured Documents are referenced within the Instance"
     return rt.any_of(
         lambda: rt.value_in(
@@ -70,19 +97,19 @@ def _condition_4(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_5(context: EvaluationContext) -> Truth:
+def _condition_6(context: EvaluationContext) -> Truth:
     "Required if this Instance was created by conversion from a DICOM source, and Conversion Source Attributes Sequence (0020,9172) is not present in an Item of Shared Functional Groups Sequence (5200,9229) or Per-Frame Functional Groups Sequence (5200,9230)."
     return rt.all_of(
         lambda: rt.UNKNOWN, lambda: rt.neg(rt.present(context, 0x00209172, "frame", 0))
     )
 
 
-def _condition_6(context: EvaluationContext) -> Truth:
+def _condition_7(context: EvaluationContext) -> Truth:
     "Required if the value of Private Data Element Value Representation (0008,030A) is SQ"
     return rt.value_in(context, 0x0008030A, "item", 0, None, ("SQ",))
 
 
-def _condition_7(context: EvaluationContext) -> Truth:
+def _condition_8(context: EvaluationContext) -> Truth:
     "Required if Block Identifying Information Status (0008,0303) equals MIXED."
     return rt.value_in(context, 0x00080303, "item", 0, None, ("MIXED",))
 
@@ -198,8 +225,8 @@ SOP_COMMON_MODULE: Final = AttributeTable(
                     row=14,
                     requirement=Requirement(
                         text="Required if coding scheme is identified by an ISO 8824 object identifier compatible with the UI VR.",
-                        status="unknown by design",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_3,
                         otherwise=never,
                     ),
                 ),
@@ -212,7 +239,7 @@ SOP_COMMON_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if coding scheme is registered and Coding Scheme UID (0008,010C) is not present.",
                         status="parser",
-                        required=_condition_3,
+                        required=_condition_4,
                         otherwise=never,
                     ),
                 ),
@@ -616,7 +643,7 @@ SOP_COMMON_MODULE: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if unencapsulated HL7 Structured Documents are referenced within the Instance",
                 status="override",
-                required=_condition_4,
+                required=_condition_5,
                 otherwise=never,
             ),
         ),
@@ -659,7 +686,7 @@ SOP_COMMON_MODULE: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if this Instance was created by conversion from a DICOM source, and Conversion Source Attributes Sequence (0020,9172) is not present in an Item of Shared Functional Groups Sequence (5200,9229) or Per-Frame Functional Groups Sequence (5200,9230).",
                 status="parser",
-                required=_condition_5,
+                required=_condition_6,
                 otherwise=never,
             ),
         ),
@@ -731,7 +758,7 @@ SOP_COMMON_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if the value of Private Data Element Value Representation (0008,030A) is SQ",
                                 status="parser",
-                                required=_condition_6,
+                                required=_condition_7,
                                 otherwise=never,
                             ),
                         ),
@@ -789,7 +816,7 @@ SOP_COMMON_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if Block Identifying Information Status (0008,0303) equals MIXED.",
                         status="parser",
-                        required=_condition_7,
+                        required=_condition_8,
                         otherwise=never,
                     ),
                 ),

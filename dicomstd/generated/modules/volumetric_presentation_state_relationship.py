@@ -19,7 +19,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.conditions.runtime import EvaluationContext, always, never
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
@@ -39,21 +39,34 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if the Frame of Reference UID (0020,0052) value of the Images referenced by the Referenced Image Sequence (0008,1140) of this Item of the Volumetric Presentation State Input Sequence (0070,1201) does not match the Frame of Reference UID (0020,0052) value of this Presentation State Instance May be present otherwise."
+    return rt.in_any_item(
+        context,
+        0x00081140,
+        "item",
+        0,
+        lambda context_item: rt.referenced_value_matches(
+            context_item, 0x00081155, "item", 0, 0x00200052, 0x00200052, "top", 0, False
+        ),
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Presentation Animation Style (0070,1A01) is present with a value of INPUT_SEQ"
     return rt.value_in(context, 0x00701A01, "any", 0, None, ("INPUT_SEQ",))
 
 
-def _condition_3(context: EvaluationContext) -> Truth:
+def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Crop (0070,1204) has a value of YES."
     return rt.value_in(context, 0x00701204, "item", 0, None, ("YES",))
 
 
-def _condition_4(context: EvaluationContext) -> Truth:
+def _condition_5(context: EvaluationContext) -> Truth:
     "Required if MPR Thickness Type (0070,1502) is present with a value of SLAB."
     return rt.value_in(context, 0x00701502, "any", 0, None, ("SLAB",))
 
 
-def _condition_5(context: EvaluationContext) -> Truth:
+def _condition_6(context: EvaluationContext) -> Truth:
     "Required if Global Crop (0070,120B) has a value of YES."
     return rt.value_in(context, 0x0070120B, "item", 0, None, ("YES",))
 
@@ -124,8 +137,8 @@ VOLUMETRIC_PRESENTATION_STATE_RELATIONSHIP_MODULE: Final = AttributeTable(
                     ),
                     requirement=Requirement(
                         text="Required if the Frame of Reference UID (0020,0052) value of the Images referenced by the Referenced Image Sequence (0008,1140) of this Item of the Volumetric Presentation State Input Sequence (0070,1201) does not match the Frame of Reference UID (0020,0052) value of this Presentation State Instance May be present otherwise.",
-                        status="unknown by design",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_2,
                         otherwise=always,
                     ),
                 ),
@@ -162,7 +175,7 @@ VOLUMETRIC_PRESENTATION_STATE_RELATIONSHIP_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if Presentation Animation Style (0070,1A01) is present with a value of INPUT_SEQ",
                         status="parser",
-                        required=_condition_2,
+                        required=_condition_3,
                         otherwise=never,
                     ),
                 ),
@@ -188,7 +201,7 @@ VOLUMETRIC_PRESENTATION_STATE_RELATIONSHIP_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if Crop (0070,1204) has a value of YES.",
                         status="parser",
-                        required=_condition_3,
+                        required=_condition_4,
                         otherwise=never,
                     ),
                 ),
@@ -206,7 +219,7 @@ VOLUMETRIC_PRESENTATION_STATE_RELATIONSHIP_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if MPR Thickness Type (0070,1502) is present with a value of SLAB.",
                         status="parser",
-                        required=_condition_4,
+                        required=_condition_5,
                         otherwise=never,
                     ),
                 ),
@@ -230,7 +243,7 @@ VOLUMETRIC_PRESENTATION_STATE_RELATIONSHIP_MODULE: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if Global Crop (0070,120B) has a value of YES.",
                 status="parser",
-                required=_condition_5,
+                required=_condition_6,
                 otherwise=never,
             ),
         ),
