@@ -25,6 +25,7 @@ from dicomstd.conditions.ast import (
     FirstItem,
     HasValue,
     InAnyItem,
+    InMatchingItem,
     ItemCount,
     ModulePresent,
     Not,
@@ -223,6 +224,9 @@ CONDITIONS: st.SearchStrategy[Condition] = st.recursive(
         st.builds(Or, st.lists(inner, min_size=2, max_size=3).map(tuple)),
         st.builds(InAnyItem, _REF, inner),
         st.builds(ReferencedInstance, _REF, inner),
+        st.builds(
+            InMatchingItem, _REF, st.sampled_from(_TAGS_COMPARED), _REF, st.booleans(), inner
+        ),
     ),
     max_leaves=6,
 )

@@ -45,6 +45,7 @@ __all__ = [
     "FirstItem",
     "HasValue",
     "InAnyItem",
+    "InMatchingItem",
     "ItemCount",
     "ModulePresent",
     "Not",
@@ -364,6 +365,37 @@ class InAnyItem:
 
 
 @dataclass(frozen=True, slots=True)
+class InMatchingItem:
+    """Some Item of a Sequence whose key Attribute matches a value of this Data Set satisfies
+    ``condition``: a join of Items by value ("Required if Wedge Type (300A,00D3) of the wedge
+    referenced by Referenced Wedge Number (300C,00C0) is PARTIAL_STANDARD": the Wedge Sequence
+    Item whose Wedge Number (300A,00D2) is this Referenced Wedge Number).
+
+    ``here`` is read once, where the node is evaluated (not in the Items): it must be present
+    with a single Value, else UNKNOWN. Each Item of ``sequence`` then matches when its
+    ``key`` (in the Item) equals (``equal``) or differs from that Value (numbers compared as
+    numbers, strings without padding); a ``key`` absent, empty or multi-valued: UNKNOWN for
+    that Item. An Item counts when it matches and satisfies ``condition`` (Kleene "and"):
+    TRUE if some Item counts, FALSE if none can (the Sequence absent or empty, or each Item
+    not matching or not satisfying it), else UNKNOWN.
+
+    Attributes:
+        sequence: the Sequence whose Items are joined.
+        key: the Attribute of each Item compared.
+        here: the Attribute of this Data Set it is compared with.
+        equal: match on equality (``True``) or on a difference (``False``).
+        condition: the condition on a matching Item (its ``item`` scope), ``Constant(True)``
+            for "some Item matches".
+    """
+
+    sequence: AttributeRef
+    key: int
+    here: AttributeRef
+    equal: bool
+    condition: Condition
+
+
+@dataclass(frozen=True, slots=True)
 class ReferencedInstance:
     """Some Instance this Data Set references satisfies ``condition`` ("Required if HPGL
     Document Sequence (0068,62C0) is present in the Instance referenced in the Implant
@@ -575,6 +607,7 @@ Condition = Union[
     ItemCount,
     ValueCount,
     InAnyItem,
+    InMatchingItem,
     ReferencedInstance,
     ReferencedValueMatches,
     ConsistentInReferencedInstances,
@@ -629,7 +662,7 @@ def walk(condition: Condition) -> list[Condition]:
     elif isinstance(condition, (And, Or)):
         for term in condition.terms:
             found.extend(walk(term))
-    elif isinstance(condition, (InAnyItem, ReferencedInstance)):
+    elif isinstance(condition, (InAnyItem, InMatchingItem, ReferencedInstance)):
         found.extend(walk(condition.condition))
     return found
 

@@ -25,6 +25,7 @@ from dicomstd.conditions.ast import (
     FirstItem,
     HasValue,
     InAnyItem,
+    InMatchingItem,
     ItemCount,
     ModulePresent,
     Not,
@@ -109,6 +110,21 @@ def _evaluate(condition: Condition, context: EvaluationContext) -> Truth:
             ref.levels,
             lambda item: _evaluate(inner, item),
             condition.nested,
+        )
+    if isinstance(condition, InMatchingItem):
+        ref, here = condition.sequence, condition.here
+        on_item = condition.condition
+        return runtime.in_matching_item(
+            context,
+            ref.tag,
+            ref.scope,
+            ref.levels,
+            condition.key,
+            condition.equal,
+            here.tag,
+            here.scope,
+            here.levels,
+            lambda item: _evaluate(on_item, item),
         )
     if isinstance(condition, ReferencedInstance):
         ref = condition.reference

@@ -46,6 +46,7 @@ __all__ = [
     "first_item",
     "has_value",
     "in_any_item",
+    "in_matching_item",
     "item_count",
     "module_present",
     "neg",
@@ -876,6 +877,62 @@ def in_any_item(
         return _any(results)
     except Exception:  # noqa: BLE001
         return UNKNOWN
+
+
+def _single_value(elements: list[Any] | None) -> Any:
+    """The one Value of the one element found: a string without padding, or a number;
+    ``None`` when absent, empty, multi-valued, found more than once, or not a value."""
+    if not elements or len(elements) != 1 or elements[0] is _UNSEARCHED:
+        return None
+    values = _values(elements[0])
+    if not values or len(values) != 1:
+        return None
+    value = values[0]
+    if isinstance(value, str):
+        return value.strip(" \x00") or None
+    return value if _is_number(value) else None
+
+
+def _same_value(one: Any, other: Any) -> bool:
+    """Numbers as numbers ("1.0" is 1), anything else as text."""
+    first, second = _number(one), _number(other)
+    if first is not None and second is not None:
+        return first == second
+    return str(one) == str(other)
+
+
+def in_matching_item(
+    context: EvaluationContext,
+    tag: int,
+    scope: str,
+    levels: int,
+    key_tag: int,
+    equal: bool,
+    here_tag: int,
+    here_scope: str,
+    here_levels: int,
+    condition: Callable[[EvaluationContext], Truth],
+) -> Truth:
+    """Some Item of the Sequence whose ``key_tag`` equals (``equal``), or differs from, the
+    single Value of ``here_tag`` in this Data Set satisfies ``condition`` (see
+    :class:`~dicomstd.conditions.ast.InMatchingItem`); UNKNOWN when that Value is absent,
+    empty or not single."""
+    try:
+        here = _single_value(_find(context, here_tag, here_scope, here_levels))
+    except Exception:  # noqa: BLE001
+        here = None
+    if here is None:
+        return UNKNOWN
+
+    def counts(item: EvaluationContext) -> Truth:
+        key = _single_value(_find(item, key_tag, "item", 0))
+        matches = UNKNOWN if key is None else Truth.of(_same_value(key, here) is equal)
+        if matches is FALSE:
+            return FALSE
+        result = condition(item)
+        return matches & (result if isinstance(result, Truth) else UNKNOWN)
+
+    return in_any_item(context, tag, scope, levels, counts)
 
 
 def referenced_instance(

@@ -27,6 +27,7 @@ from dicomstd.conditions.ast import (
     FirstItem,
     HasValue,
     InAnyItem,
+    InMatchingItem,
     ItemCount,
     ModulePresent,
     Not,
@@ -86,6 +87,15 @@ def _emit(condition: Condition, ctx: str, rt: str) -> str:
         return (
             f"{rt}.in_any_item({ctx}, 0x{ref.tag:08X}, {ref.scope!r}, {ref.levels}, "
             f"lambda {inner}: {body}{nested})"
+        )
+    if isinstance(condition, InMatchingItem):
+        ref, here = condition.sequence, condition.here
+        inner = f"{ctx}_item"
+        body = _emit(condition.condition, inner, rt)
+        return (
+            f"{rt}.in_matching_item({ctx}, 0x{ref.tag:08X}, {ref.scope!r}, {ref.levels}, "
+            f"0x{condition.key:08X}, {condition.equal!r}, 0x{here.tag:08X}, {here.scope!r}, "
+            f"{here.levels}, lambda {inner}: {body})"
         )
     if isinstance(condition, ReferencedInstance):
         ref = condition.reference

@@ -30,6 +30,9 @@ with the Item as the Data Set; ``nested=True``: or an Item of the same Sequence 
 Items, at any depth), ``in_referenced_instance(TAG, condition)`` (some Instance whose SOP
 Instance UID is a Value of the UI Attribute TAG satisfies the condition, read with that
 Instance's top-level Data Set as the Data Set; UNKNOWN for an Instance not at hand),
+``in_matching_item(TAG, KEY, "==", here(HERE, scope=...), condition)`` (some Item of the
+Sequence TAG whose KEY equals, or with ``"!="`` differs from, the Value of HERE in this Data
+Set satisfies the condition, by default ``true``: a join of Items by value),
 ``referenced_value(TAG, OTHER, "==", here(HERE, scope=...))`` (some Instance referenced by
 TAG has at its top level a Value of OTHER equal to, or with ``"!="`` different from, the
 Value of HERE in this Data Set), ``consistent_in_referenced(SEQUENCE, OTHER)`` (the
@@ -69,6 +72,7 @@ from dicomstd.conditions.ast import (
     FirstItem,
     HasValue,
     InAnyItem,
+    InMatchingItem,
     ItemCount,
     ModulePresent,
     Not,
@@ -233,6 +237,25 @@ def _convert(node: python_ast.expr) -> Condition:
             raise ValueError(f"in_any_item: nested is True or False, not {nested!r}")
         node.keywords = [k for k in node.keywords if k.arg != "nested"]
         return InAnyItem(_reference(node), inner, nested)
+    if name == "in_matching_item":
+        operator = _literal(node.args[2])
+        if operator not in ("==", "!="):
+            raise ValueError(f'in_matching_item compares with "==" or "!=", not {operator!r}')
+        here = node.args[3]
+        if not (
+            isinstance(here, python_ast.Call)
+            and isinstance(here.func, python_ast.Name)
+            and here.func.id == "here"
+        ):
+            raise ValueError("in_matching_item: the fourth argument is here(TAG, scope=...)")
+        on_item = _convert(node.args[4]) if len(node.args) > 4 else Constant(True)
+        return InMatchingItem(
+            _reference(node),
+            _tag(_literal(node.args[1])),
+            _reference(here),
+            operator == "==",
+            on_item,
+        )
     if name == "in_referenced_instance":
         return ReferencedInstance(_reference(node), _convert(node.args[1]))
     if name == "referenced_value":
@@ -349,6 +372,19 @@ def format_condition(condition: Condition, nested: bool = False) -> str:
         tag, keywords = _reference_text(condition.sequence)
         deeper = ", nested=True" if condition.nested else ""
         return f"in_any_item({tag}, {format_condition(condition.condition)}{keywords}{deeper})"
+    if isinstance(condition, InMatchingItem):
+        tag, keywords = _reference_text(condition.sequence)
+        here, here_keywords = _reference_text(condition.here)
+        operator = "==" if condition.equal else "!="
+        on_item = (
+            ""
+            if condition.condition == Constant(True)
+            else f", {format_condition(condition.condition)}"
+        )
+        return (
+            f'in_matching_item({tag}, "{_tag_text(condition.key)}", "{operator}", '
+            f"here({here}{here_keywords}){on_item}{keywords})"
+        )
     if isinstance(condition, ReferencedInstance):
         tag, keywords = _reference_text(condition.reference)
         return f"in_referenced_instance({tag}, {format_condition(condition.condition)}{keywords})"
