@@ -114,6 +114,8 @@ def test_a_difference_and_some_item_at_all() -> None:
     assert _agree(join(False), EvaluationContext(other)) is T
     same = evidence("5.5 ")
     assert _agree(join(False), EvaluationContext(same)) is F
+    # UIDs are text, not numbers: "5.50" is another Study.
+    assert _agree(join(False), EvaluationContext(evidence("5.5", "5.50"))) is T
     # The value joined on is read where the node is, not in the Items: an Item holding its
     # own Study Instance UID is not compared with itself.
     assert (

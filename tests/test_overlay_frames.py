@@ -75,6 +75,12 @@ def test_some_group_decides_and_none_is_false() -> None:
     odd = _overlay(64, 64, 1024)
     odd.add_new(0x60000010, "US", [64, 2])
     assert _agree(MULTIPLE_FRAMES, EvaluationContext(odd)) is U
+    # Overlay Bits Allocated is 1 (PS3.3 C.9.2.1.1): a byte a pixel is not counted.
+    bytes_per_pixel = _overlay(64, 64, 4096)
+    bytes_per_pixel.add_new(0x60000100, "US", 8)
+    assert _agree(MULTIPLE_FRAMES, EvaluationContext(bytes_per_pixel)) is U
+    bytes_per_pixel[0x60000100].value = 1
+    assert _agree(MULTIPLE_FRAMES, EvaluationContext(bytes_per_pixel)) is T
 
 
 def test_a_deferred_overlay_is_counted_without_being_read(tmp_path: Path) -> None:

@@ -374,7 +374,8 @@ class InMatchingItem:
     ``here`` is read once, where the node is evaluated (not in the Items): it must be present
     with a single Value, else UNKNOWN. Each Item of ``sequence`` then matches when its
     ``key`` (in the Item) equals (``equal``) or differs from that Value (numbers compared as
-    numbers, strings without padding); a ``key`` absent, empty or multi-valued: UNKNOWN for
+    numbers where either was decoded as one, else as text without padding); a ``key``
+    absent, empty or multi-valued: UNKNOWN for
     that Item. An Item counts when it matches and satisfies ``condition`` (Kleene "and"):
     TRUE if some Item counts, FALSE if none can (the Sequence absent or empty, or each Item
     not matching or not satisfying it), else UNKNOWN.
@@ -492,8 +493,8 @@ class OverlayFrames:
     bytes, F frames take L = 2 × ⌈F × b / 16⌉. A group is TRUE when every F that fits L
     satisfies the comparison, FALSE when none does; UNKNOWN when they disagree (only for b
     below 16), when no F fits (a length no frame count gives), or when the group has no
-    Overlay Data (an overlay in unused bits of Pixel Data, retired) or no readable Rows,
-    Columns or length. TRUE if some group is TRUE; FALSE if every group is FALSE, or there
+    Overlay Data (an overlay in unused bits of Pixel Data, retired), no readable Rows,
+    Columns or length, or Overlay Bits Allocated (60xx,0100) other than 1. TRUE if some group is TRUE; FALSE if every group is FALSE, or there
     is no Overlay group; else UNKNOWN.
 
     Attributes:

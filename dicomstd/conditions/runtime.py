@@ -894,10 +894,11 @@ def _single_value(elements: list[Any] | None) -> Any:
 
 
 def _same_value(one: Any, other: Any) -> bool:
-    """Numbers as numbers ("1.0" is 1), anything else as text."""
-    first, second = _number(one), _number(other)
-    if first is not None and second is not None:
-        return first == second
+    """Numbers as numbers (an IS 1 is a DS "1.0") where either Value was decoded as a number;
+    text as text (the UIDs "2.25" and "2.250" differ)."""
+    if _is_number(one) or _is_number(other):
+        first, second = _number(one), _number(other)
+        return first is not None and second is not None and first == second
     return str(one) == str(other)
 
 
@@ -1129,6 +1130,11 @@ def _overlay_group_frames(top: Any, group: int, operator: str, bound: int) -> Tr
         return UNKNOWN
     row_values, column_values = _values(rows), _values(columns)
     if not row_values or not column_values or len(row_values) != 1 or len(column_values) != 1:
+        return UNKNOWN
+    # Overlay Bits Allocated is 1 (PS3.3 C.9.2.1.1); an overlay stored otherwise (a byte a
+    # pixel, by old software) is not counted.
+    bits_allocated = _element(top, group << 16 | 0x0100)
+    if bits_allocated is not None and _values(bits_allocated) not in ((1,), ()):
         return UNKNOWN
     row_count, column_count = _number(row_values[0]), _number(column_values[0])
     length = _value_length(data)

@@ -231,7 +231,7 @@ X_RAY_ANGIOGRAPHIC_IMAGE_IOD: Final = IODSpecification(
                 text="Required if Overlay data contains multiple frames.",
                 status="override",
                 required=_condition_2,
-                otherwise=never,
+                otherwise=always,
             ),
         ),
         ModuleUsage(

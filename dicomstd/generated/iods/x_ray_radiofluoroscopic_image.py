@@ -19,7 +19,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
 from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
 
 # The conditions of this table's rows, compiled from their sentences (each function's
@@ -239,7 +239,7 @@ X_RAY_RADIOFLUOROSCOPIC_IMAGE_IOD: Final = IODSpecification(
                 text="Required if Overlay Data contains multiple frames",
                 status="override",
                 required=_condition_3,
-                otherwise=never,
+                otherwise=always,
             ),
         ),
         ModuleUsage(

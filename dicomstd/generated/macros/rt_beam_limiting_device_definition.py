@@ -49,6 +49,37 @@ def _condition_3(context: EvaluationContext) -> Truth:
     return rt.code_in(context, 0x3010002E, "item", 0, (("130331", "DCM"), ("130333", "DCM")))
 
 
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if Device Type Code Sequence (3010,002E) is part of CID 9545 Fixed Beam Limiting Device Types"
+    return rt.any_of(
+        lambda: rt.code_in(
+            context,
+            0x3010002E,
+            "item",
+            0,
+            (
+                ("130123", "DCM"),
+                ("130343", "DCM"),
+                ("130344", "DCM"),
+                ("130345", "DCM"),
+                ("228739009", "SCT"),
+            ),
+        ),
+        lambda: rt.all_of(
+            lambda: rt.neg(
+                rt.code_in(
+                    context,
+                    0x3010002E,
+                    "item",
+                    0,
+                    (("130330", "DCM"), ("130331", "DCM"), ("130332", "DCM"), ("130333", "DCM")),
+                )
+            ),
+            lambda: rt.UNKNOWN,
+        ),
+    )
+
+
 RT_BEAM_LIMITING_DEVICE_DEFINITION_MACRO: Final = AttributeTable(
     table_id="table_C.36.2.2.19-1",
     name="RT Beam Limiting Device Definition",
@@ -197,8 +228,8 @@ RT_BEAM_LIMITING_DEVICE_DEFINITION_MACRO: Final = AttributeTable(
             ),
             requirement=Requirement(
                 text="Required if Device Type Code Sequence (3010,002E) is part of CID 9545 Fixed Beam Limiting Device Types",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_4,
                 otherwise=never,
             ),
         ),

@@ -19,7 +19,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.conditions.runtime import EvaluationContext, always, never
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
@@ -47,6 +47,38 @@ def _condition_2(context: EvaluationContext) -> Truth:
 
 
 def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if View Code Sequence (0054,0220) has an Item value other than one representing a specimen image May be present otherwise."
+    return rt.any_of(
+        lambda: rt.code_in(
+            context,
+            0x00540220,
+            "top",
+            0,
+            (
+                ("399162004", "SCT"),
+                ("399196006", "SCT"),
+                ("399192008", "SCT"),
+                ("399101009", "SCT"),
+                ("399260004", "SCT"),
+                ("399352003", "SCT"),
+                ("399368009", "SCT"),
+                ("399099002", "SCT"),
+                ("399188001", "SCT"),
+                ("441555000", "SCT"),
+            ),
+        ),
+        lambda: rt.all_of(
+            lambda: rt.neg(
+                rt.code_in(
+                    context, 0x00540220, "top", 0, (("119376003", "SCT"), ("127457009", "SCT"))
+                )
+            ),
+            lambda: rt.UNKNOWN,
+        ),
+    )
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
     'Required if Lossy Image Compression (0028,2110) is "01".'
     return rt.value_in(context, 0x00282110, "item", 0, None, ("01",))
 
@@ -195,8 +227,8 @@ ENHANCED_MAMMOGRAPHY_IMAGE_MODULE: Final = AttributeTable(
             row=20,
             requirement=Requirement(
                 text="Required if View Code Sequence (0054,0220) has an Item value other than one representing a specimen image May be present otherwise.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_3,
                 otherwise=always,
             ),
         ),
@@ -279,7 +311,7 @@ ENHANCED_MAMMOGRAPHY_IMAGE_MODULE: Final = AttributeTable(
             requirement=Requirement(
                 text='Required if Lossy Image Compression (0028,2110) is "01".',
                 status="parser",
-                required=_condition_3,
+                required=_condition_4,
                 otherwise=never,
             ),
         ),
@@ -292,7 +324,7 @@ ENHANCED_MAMMOGRAPHY_IMAGE_MODULE: Final = AttributeTable(
             requirement=Requirement(
                 text='Required if Lossy Image Compression (0028,2110) is "01".',
                 status="parser",
-                required=_condition_3,
+                required=_condition_4,
                 otherwise=never,
             ),
         ),

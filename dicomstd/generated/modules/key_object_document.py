@@ -17,8 +17,47 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.conditions.runtime import never, not_verifiable
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
 from dicomstd.specification import Attribute, AttributeTable, Include, ItemCount, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if this Key Object Selection document references Instances in more than one Study"
+    return rt.any_of(
+        lambda: rt.all_of(
+            lambda: rt.in_matching_item(
+                context,
+                0x0040A375,
+                "top",
+                0,
+                0x0020000D,
+                True,
+                0x0020000D,
+                "top",
+                0,
+                lambda context_item: rt.TRUE,
+            ),
+            lambda: rt.in_matching_item(
+                context,
+                0x0040A375,
+                "top",
+                0,
+                0x0020000D,
+                False,
+                0x0020000D,
+                "top",
+                0,
+                lambda context_item: rt.TRUE,
+            ),
+        ),
+        lambda: rt.UNKNOWN,
+    )
+
 
 KEY_OBJECT_DOCUMENT_MODULE: Final = AttributeTable(
     table_id="table_C.17.6-2",
@@ -84,8 +123,8 @@ KEY_OBJECT_DOCUMENT_MODULE: Final = AttributeTable(
             ),
             requirement=Requirement(
                 text="Required if this Key Object Selection document references Instances in more than one Study",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=never,
             ),
         ),

@@ -121,13 +121,32 @@ def _condition_15(context: EvaluationContext) -> Truth:
 
 
 def _condition_16(context: EvaluationContext) -> Truth:
+    "Required, if the Referenced Cumulative Meterset corresponds to a Control Point in the Control Point Sequence (300A,0111)."
+    return rt.any_of(
+        lambda: rt.in_matching_item(
+            context,
+            0x300A0111,
+            "parent",
+            2,
+            0x300A0134,
+            True,
+            0x300A0134,
+            "item",
+            0,
+            lambda context_item: rt.TRUE,
+        ),
+        lambda: rt.UNKNOWN,
+    )
+
+
+def _condition_17(context: EvaluationContext) -> Truth:
     "Required for all but the last Item in this Sequence and for the last Item if Depth Value Averaging Flag (300A,0093) has a value of NO"
     return rt.any_of(
         lambda: rt.UNKNOWN, lambda: rt.value_in(context, 0x300A0093, "parent", 1, None, ("NO",))
     )
 
 
-def _condition_17(context: EvaluationContext) -> Truth:
+def _condition_18(context: EvaluationContext) -> Truth:
     "Required if Cumulative Meterset Weight is non-null in Control Points specified within Control Point Sequence (300A,0111)"
     return rt.in_any_item(
         context,
@@ -138,7 +157,7 @@ def _condition_17(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_18(context: EvaluationContext) -> Truth:
+def _condition_19(context: EvaluationContext) -> Truth:
     "Required if RT Dose is being transmitted, and Dose Summation Type (3004,000A) equals CONTROL_POINT."
     return rt.all_of(
         lambda: rt.UNKNOWN,
@@ -146,7 +165,7 @@ def _condition_18(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_19(context: EvaluationContext) -> Truth:
+def _condition_20(context: EvaluationContext) -> Truth:
     "Required for first Item of Control Point Sequence (300A,0111) if Number of Wedges (300A,00D0) is non-zero, and in subsequent control points if Wedge Position (300A,0118) changes during Beam"
     return rt.any_of(
         lambda: rt.all_of(
@@ -157,7 +176,7 @@ def _condition_19(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_20(context: EvaluationContext) -> Truth:
+def _condition_21(context: EvaluationContext) -> Truth:
     "Required for first Item of Control Point Sequence (300A,0111), or if the values of the Beam Limiting Device change during the Beam, and if Enhanced RT Beam Limiting Device Definition Flag (3008,00A3) is absent, or is present and has the value NO"
     return rt.all_of(
         lambda: rt.any_of(lambda: rt.first_item(context), lambda: rt.UNKNOWN),
@@ -168,7 +187,7 @@ def _condition_20(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_21(context: EvaluationContext) -> Truth:
+def _condition_22(context: EvaluationContext) -> Truth:
     "Required for first Item of Control Point Sequence (300A,0111), or if the values of the Beam Limiting Device change during Beam and if Enhanced RT Beam Limiting Device Definition Flag (3008,00A3) is present and has the value YES"
     return rt.all_of(
         lambda: rt.any_of(lambda: rt.first_item(context), lambda: rt.UNKNOWN),
@@ -176,12 +195,12 @@ def _condition_21(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_22(context: EvaluationContext) -> Truth:
+def _condition_23(context: EvaluationContext) -> Truth:
     "Required for first Item of Control Point Sequence (300A,0111), or if Gantry Angle changes during Beam"
     return rt.any_of(lambda: rt.first_item(context), lambda: rt.UNKNOWN)
 
 
-def _condition_23(context: EvaluationContext) -> Truth:
+def _condition_24(context: EvaluationContext) -> Truth:
     "shall be present for first Item of Control Point Sequence (300A,0111)"
     return rt.first_item(context)
 
@@ -1376,8 +1395,8 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                                     row=137,
                                     requirement=Requirement(
                                         text="Required, if the Referenced Cumulative Meterset corresponds to a Control Point in the Control Point Sequence (300A,0111).",
-                                        status="unparsed",
-                                        required=not_verifiable,
+                                        status="override",
+                                        required=_condition_16,
                                         otherwise=never,
                                     ),
                                 ),
@@ -1390,7 +1409,7 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                                     requirement=Requirement(
                                         text="Required for all but the last Item in this Sequence and for the last Item if Depth Value Averaging Flag (300A,0093) has a value of NO",
                                         status="parser",
-                                        required=_condition_16,
+                                        required=_condition_17,
                                         otherwise=never,
                                     ),
                                 ),
@@ -1403,7 +1422,7 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                                     requirement=Requirement(
                                         text="Required for all but the last Item in this Sequence and for the last Item if Depth Value Averaging Flag (300A,0093) has a value of NO",
                                         status="parser",
-                                        required=_condition_16,
+                                        required=_condition_17,
                                         otherwise=never,
                                     ),
                                 ),
@@ -1416,7 +1435,7 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                                     requirement=Requirement(
                                         text="Required for all but the last Item in this Sequence and for the last Item if Depth Value Averaging Flag (300A,0093) has a value of NO",
                                         status="parser",
-                                        required=_condition_16,
+                                        required=_condition_17,
                                         otherwise=never,
                                     ),
                                 ),
@@ -1440,7 +1459,7 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                     requirement=Requirement(
                         text="Required if Cumulative Meterset Weight is non-null in Control Points specified within Control Point Sequence (300A,0111)",
                         status="parser",
-                        required=_condition_17,
+                        required=_condition_18,
                         otherwise=never,
                     ),
                 ),
@@ -1513,7 +1532,7 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if RT Dose is being transmitted, and Dose Summation Type (3004,000A) equals CONTROL_POINT.",
                                 status="parser",
-                                required=_condition_18,
+                                required=_condition_19,
                                 otherwise=never,
                             ),
                         ),
@@ -1557,7 +1576,7 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for first Item of Control Point Sequence (300A,0111) if Number of Wedges (300A,00D0) is non-zero, and in subsequent control points if Wedge Position (300A,0118) changes during Beam",
                                 status="parser",
-                                required=_condition_19,
+                                required=_condition_20,
                                 otherwise=never,
                             ),
                         ),
@@ -1593,7 +1612,7 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for first Item of Control Point Sequence (300A,0111), or if the values of the Beam Limiting Device change during the Beam, and if Enhanced RT Beam Limiting Device Definition Flag (3008,00A3) is absent, or is present and has the value NO",
                                 status="parser",
-                                required=_condition_20,
+                                required=_condition_21,
                                 otherwise=never,
                             ),
                         ),
@@ -1615,7 +1634,7 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for first Item of Control Point Sequence (300A,0111), or if the values of the Beam Limiting Device change during Beam and if Enhanced RT Beam Limiting Device Definition Flag (3008,00A3) is present and has the value YES",
                                 status="parser",
-                                required=_condition_21,
+                                required=_condition_22,
                                 otherwise=never,
                             ),
                         ),
@@ -1628,7 +1647,7 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for first Item of Control Point Sequence (300A,0111), or if Gantry Angle changes during Beam",
                                 status="parser",
-                                required=_condition_22,
+                                required=_condition_23,
                                 otherwise=never,
                             ),
                         ),
@@ -1642,7 +1661,7 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for first Item of Control Point Sequence (300A,0111), or if Gantry Rotation Direction changes during Beam",
                                 status="parser",
-                                required=_condition_22,
+                                required=_condition_23,
                                 otherwise=never,
                             ),
                         ),
@@ -1670,7 +1689,7 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for first Item of Control Point Sequence (300A,0111), or if Beam Limiting Device Angle changes during Beam",
                                 status="parser",
-                                required=_condition_22,
+                                required=_condition_23,
                                 otherwise=never,
                             ),
                         ),
@@ -1684,7 +1703,7 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for first Item of Control Point Sequence (300A,0111), or if Beam Limiting Device Rotation Direction changes during Beam",
                                 status="parser",
-                                required=_condition_22,
+                                required=_condition_23,
                                 otherwise=never,
                             ),
                         ),
@@ -1697,7 +1716,7 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for first Item of Control Point Sequence (300A,0111), or if Patient Support Angle changes during Beam",
                                 status="parser",
-                                required=_condition_22,
+                                required=_condition_23,
                                 otherwise=never,
                             ),
                         ),
@@ -1711,7 +1730,7 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for first Item of Control Point Sequence (300A,0111), or if Patient Support Rotation Direction changes during Beam",
                                 status="parser",
-                                required=_condition_22,
+                                required=_condition_23,
                                 otherwise=never,
                             ),
                         ),
@@ -1731,7 +1750,7 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for first Item of Control Point Sequence (300A,0111), or if Table Top Eccentric Angle changes during Beam",
                                 status="parser",
-                                required=_condition_22,
+                                required=_condition_23,
                                 otherwise=never,
                             ),
                         ),
@@ -1745,7 +1764,7 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for first Item of Control Point Sequence (300A,0111), or if Table Top Eccentric Rotation Direction changes during Beam",
                                 status="parser",
-                                required=_condition_22,
+                                required=_condition_23,
                                 otherwise=never,
                             ),
                         ),
@@ -1758,7 +1777,7 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="shall be present for first Item of Control Point Sequence (300A,0111)",
                                 status="parser",
-                                required=_condition_23,
+                                required=_condition_24,
                                 otherwise=never,
                             ),
                         ),
@@ -1772,7 +1791,7 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="shall be present for first Item of Control Point Sequence (300A,0111)",
                                 status="parser",
-                                required=_condition_23,
+                                required=_condition_24,
                                 otherwise=never,
                             ),
                         ),
@@ -1785,7 +1804,7 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="shall be present for first Item of Control Point Sequence (300A,0111)",
                                 status="parser",
-                                required=_condition_23,
+                                required=_condition_24,
                                 otherwise=never,
                             ),
                         ),
@@ -1799,7 +1818,7 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="shall be present for first Item of Control Point Sequence (300A,0111)",
                                 status="parser",
-                                required=_condition_23,
+                                required=_condition_24,
                                 otherwise=never,
                             ),
                         ),
@@ -1812,7 +1831,7 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for first Item of Control Point Sequence (300A,0111), or if Table Top Vertical Position changes during Beam",
                                 status="parser",
-                                required=_condition_22,
+                                required=_condition_23,
                                 otherwise=never,
                             ),
                         ),
@@ -1825,7 +1844,7 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for first Item of Control Point Sequence (300A,0111), or if Table Top Longitudinal Position changes during Beam",
                                 status="parser",
-                                required=_condition_22,
+                                required=_condition_23,
                                 otherwise=never,
                             ),
                         ),
@@ -1838,7 +1857,7 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for first Item of Control Point Sequence (300A,0111), or if Table Top Lateral Position changes during Beam",
                                 status="parser",
-                                required=_condition_22,
+                                required=_condition_23,
                                 otherwise=never,
                             ),
                         ),
@@ -1851,7 +1870,7 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required for first Item of Segment Control Point Sequence, or if Segment Isocenter Position changes during Beam.",
                                 status="parser",
-                                required=_condition_22,
+                                required=_condition_23,
                                 otherwise=never,
                             ),
                         ),

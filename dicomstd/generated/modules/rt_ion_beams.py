@@ -151,36 +151,18 @@ def _condition_20(context: EvaluationContext) -> Truth:
 
 def _condition_21(context: EvaluationContext) -> Truth:
     "Required if Wedge Type (300A,00D3) of the wedge referenced by Referenced Wedge Number (300C,00C0) is PARTIAL_STANDARD or PARTIAL_MOTORIZ"
-    return rt.all_of(
-        lambda: rt.in_any_item(
-            context,
-            0x300A03AA,
-            "parent",
-            2,
-            lambda context_item: rt.value_in(
-                context_item, 0x300A00D3, "item", 0, None, ("PARTIAL_STANDARD", "PARTIAL_MOTORIZ")
-            ),
-        ),
-        lambda: rt.any_of(
-            lambda: rt.neg(
-                rt.in_any_item(
-                    context,
-                    0x300A03AA,
-                    "parent",
-                    2,
-                    lambda context_item: rt.neg(
-                        rt.value_in(
-                            context_item,
-                            0x300A00D3,
-                            "item",
-                            0,
-                            None,
-                            ("PARTIAL_STANDARD", "PARTIAL_MOTORIZ"),
-                        )
-                    ),
-                )
-            ),
-            lambda: rt.UNKNOWN,
+    return rt.in_matching_item(
+        context,
+        0x300A03AA,
+        "parent",
+        2,
+        0x300A00D2,
+        True,
+        0x300C00C0,
+        "item",
+        0,
+        lambda context_item: rt.value_in(
+            context_item, 0x300A00D3, "item", 0, None, ("PARTIAL_STANDARD", "PARTIAL_MOTORIZ")
         ),
     )
 
@@ -220,36 +202,18 @@ def _condition_24(context: EvaluationContext) -> Truth:
 
 def _condition_25(context: EvaluationContext) -> Truth:
     "Required if Range Modulator Type (300A,0348) of the range modulator referenced by Referenced Range Modulator Number (300C,0104) is WHL_MODWEIGHTS or WHL_FIXEDWEIGHTS."
-    return rt.all_of(
-        lambda: rt.in_any_item(
-            context,
-            0x300A0342,
-            "parent",
-            2,
-            lambda context_item: rt.value_in(
-                context_item, 0x300A0348, "item", 0, None, ("WHL_MODWEIGHTS", "WHL_FIXEDWEIGHTS")
-            ),
-        ),
-        lambda: rt.any_of(
-            lambda: rt.neg(
-                rt.in_any_item(
-                    context,
-                    0x300A0342,
-                    "parent",
-                    2,
-                    lambda context_item: rt.neg(
-                        rt.value_in(
-                            context_item,
-                            0x300A0348,
-                            "item",
-                            0,
-                            None,
-                            ("WHL_MODWEIGHTS", "WHL_FIXEDWEIGHTS"),
-                        )
-                    ),
-                )
-            ),
-            lambda: rt.UNKNOWN,
+    return rt.in_matching_item(
+        context,
+        0x300A0342,
+        "parent",
+        2,
+        0x300A0344,
+        True,
+        0x300C0104,
+        "item",
+        0,
+        lambda context_item: rt.value_in(
+            context_item, 0x300A0348, "item", 0, None, ("WHL_MODWEIGHTS", "WHL_FIXEDWEIGHTS")
         ),
     )
 

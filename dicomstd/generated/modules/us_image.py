@@ -19,7 +19,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, always, never, not_verifiable
+from dicomstd.conditions.runtime import EvaluationContext, always, never
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
@@ -83,6 +83,55 @@ def _condition_7(context: EvaluationContext) -> Truth:
 def _condition_8(context: EvaluationContext) -> Truth:
     "Required if IVUS Acquisition (0018,3100) value is MOTOR_PULLBACK or GATED_PULLBACK"
     return rt.value_in(context, 0x00183100, "item", 0, None, ("MOTOR_PULLBACK", "GATED_PULLBACK"))
+
+
+def _condition_9(context: EvaluationContext) -> Truth:
+    "Required if this Overlay Group is referenced in an Item of the Sequence of Ultrasound Regions (0018,6011) May be present otherwise"
+    return rt.any_of(
+        lambda: rt.all_of(
+            lambda: rt.in_any_item(
+                context,
+                0x00186011,
+                "top",
+                0,
+                lambda context_item: rt.value_in(
+                    context_item, 0x00186070, "item", 0, None, (24576,)
+                ),
+            ),
+            lambda: rt.present(context, 0x60000010, "top", 0),
+            lambda: rt.neg(rt.present(context, 0x60020010, "top", 0)),
+            lambda: rt.neg(rt.present(context, 0x60023000, "top", 0)),
+            lambda: rt.neg(rt.present(context, 0x60040010, "top", 0)),
+            lambda: rt.neg(rt.present(context, 0x60043000, "top", 0)),
+            lambda: rt.neg(rt.present(context, 0x60060010, "top", 0)),
+            lambda: rt.neg(rt.present(context, 0x60063000, "top", 0)),
+            lambda: rt.neg(rt.present(context, 0x60080010, "top", 0)),
+            lambda: rt.neg(rt.present(context, 0x60083000, "top", 0)),
+            lambda: rt.neg(rt.present(context, 0x600A0010, "top", 0)),
+            lambda: rt.neg(rt.present(context, 0x600A3000, "top", 0)),
+            lambda: rt.neg(rt.present(context, 0x600C0010, "top", 0)),
+            lambda: rt.neg(rt.present(context, 0x600C3000, "top", 0)),
+            lambda: rt.neg(rt.present(context, 0x600E0010, "top", 0)),
+            lambda: rt.neg(rt.present(context, 0x600E3000, "top", 0)),
+            lambda: rt.neg(rt.present(context, 0x60100010, "top", 0)),
+            lambda: rt.neg(rt.present(context, 0x60103000, "top", 0)),
+            lambda: rt.neg(rt.present(context, 0x60120010, "top", 0)),
+            lambda: rt.neg(rt.present(context, 0x60123000, "top", 0)),
+            lambda: rt.neg(rt.present(context, 0x60140010, "top", 0)),
+            lambda: rt.neg(rt.present(context, 0x60143000, "top", 0)),
+            lambda: rt.neg(rt.present(context, 0x60160010, "top", 0)),
+            lambda: rt.neg(rt.present(context, 0x60163000, "top", 0)),
+            lambda: rt.neg(rt.present(context, 0x60180010, "top", 0)),
+            lambda: rt.neg(rt.present(context, 0x60183000, "top", 0)),
+            lambda: rt.neg(rt.present(context, 0x601A0010, "top", 0)),
+            lambda: rt.neg(rt.present(context, 0x601A3000, "top", 0)),
+            lambda: rt.neg(rt.present(context, 0x601C0010, "top", 0)),
+            lambda: rt.neg(rt.present(context, 0x601C3000, "top", 0)),
+            lambda: rt.neg(rt.present(context, 0x601E0010, "top", 0)),
+            lambda: rt.neg(rt.present(context, 0x601E3000, "top", 0)),
+        ),
+        lambda: rt.UNKNOWN,
+    )
 
 
 US_IMAGE_MODULE: Final = AttributeTable(
@@ -470,8 +519,8 @@ US_IMAGE_MODULE: Final = AttributeTable(
             tag_mask=0xFF00FFFF,
             requirement=Requirement(
                 text="Required if this Overlay Group is referenced in an Item of the Sequence of Ultrasound Regions (0018,6011) May be present otherwise",
-                status="unparsed",
-                required=not_verifiable,
+                status="override",
+                required=_condition_9,
                 otherwise=always,
             ),
         ),

@@ -40,21 +40,26 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if waveform acquisition is synchronized to a trigger."
+    return rt.any_of(lambda: rt.has_value(context, 0x0018106E, "item", 0), lambda: rt.UNKNOWN)
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Channel Sensitivity (003A,0210) is present."
     return rt.present(context, 0x003A0210, "item", 0)
 
 
-def _condition_3(context: EvaluationContext) -> Truth:
+def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Channel Sample Skew is not present."
     return rt.neg(rt.present(context, 0x003A0215, "item", 0))
 
 
-def _condition_4(context: EvaluationContext) -> Truth:
+def _condition_5(context: EvaluationContext) -> Truth:
     "Required if Channel Time Skew is not present."
     return rt.neg(rt.present(context, 0x003A0214, "item", 0))
 
 
-def _condition_5(context: EvaluationContext) -> Truth:
+def _condition_6(context: EvaluationContext) -> Truth:
     "Required if Waveform Amplifier Type (003A,0317) is AC and Filter Low Frequency Characteristics Sequence (003A,0318) is not present Shall not be present if Waveform Amplifier Type (003A,0317) is DC May be present otherwise"
     return rt.all_of(
         lambda: rt.value_in(context, 0x003A0317, "item", 0, None, ("AC",)),
@@ -62,11 +67,11 @@ def _condition_5(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_6(context: EvaluationContext) -> Truth:
+def _condition_7(context: EvaluationContext) -> Truth:
     return rt.value_in(context, 0x003A0317, "item", 0, None, ("DC",))
 
 
-def _condition_7(context: EvaluationContext) -> Truth:
+def _condition_8(context: EvaluationContext) -> Truth:
     "Required if Waveform Amplifier Type (003A,0317) is AC and Filter Low Frequency (003A,0220) is not present May be present otherwise unless Waveform Amplifier Type (003A,0317) is DC"
     return rt.all_of(
         lambda: rt.value_in(context, 0x003A0317, "item", 0, None, ("AC",)),
@@ -74,7 +79,7 @@ def _condition_7(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_8(context: EvaluationContext) -> Truth:
+def _condition_9(context: EvaluationContext) -> Truth:
     "Required if Waveform Amplifier Type (003A,0317) is present and Filter High Frequency Characteristics Sequence (003A,0319) is not present May be present otherwise"
     return rt.all_of(
         lambda: rt.present(context, 0x003A0317, "item", 0),
@@ -82,7 +87,7 @@ def _condition_8(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_9(context: EvaluationContext) -> Truth:
+def _condition_10(context: EvaluationContext) -> Truth:
     "Required if Waveform Amplifier Type (003A,0317) is present and Filter High Frequency (003A,0221) is not present May be present otherwise"
     return rt.all_of(
         lambda: rt.present(context, 0x003A0317, "item", 0),
@@ -90,12 +95,12 @@ def _condition_9(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_10(context: EvaluationContext) -> Truth:
+def _condition_11(context: EvaluationContext) -> Truth:
     "Required if Absolute Channel Display Scale (003A,0248) is not present may be present otherwise."
     return rt.neg(rt.present(context, 0x003A0248, "item", 0))
 
 
-def _condition_11(context: EvaluationContext) -> Truth:
+def _condition_12(context: EvaluationContext) -> Truth:
     "Required if Fractional Channel Display Scale (003A,0247) is not present may be present otherwise."
     return rt.neg(rt.present(context, 0x003A0247, "item", 0))
 
@@ -136,8 +141,8 @@ WAVEFORM_MODULE: Final = AttributeTable(
                     row=3,
                     requirement=Requirement(
                         text="Required if waveform acquisition is synchronized to a trigger.",
-                        status="unknown by design",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_2,
                         otherwise=never,
                     ),
                 ),
@@ -346,7 +351,7 @@ WAVEFORM_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Channel Sensitivity (003A,0210) is present.",
                                 status="parser",
-                                required=_condition_2,
+                                required=_condition_3,
                                 otherwise=never,
                             ),
                         ),
@@ -359,7 +364,7 @@ WAVEFORM_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Channel Sensitivity (003A,0210) is present.",
                                 status="parser",
-                                required=_condition_2,
+                                required=_condition_3,
                                 otherwise=never,
                             ),
                         ),
@@ -372,7 +377,7 @@ WAVEFORM_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Channel Sensitivity (003A,0210) is present.",
                                 status="parser",
-                                required=_condition_2,
+                                required=_condition_3,
                                 otherwise=never,
                             ),
                         ),
@@ -385,7 +390,7 @@ WAVEFORM_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Channel Sample Skew is not present.",
                                 status="parser",
-                                required=_condition_3,
+                                required=_condition_4,
                                 otherwise=never,
                             ),
                         ),
@@ -398,7 +403,7 @@ WAVEFORM_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Channel Time Skew is not present.",
                                 status="parser",
-                                required=_condition_4,
+                                required=_condition_5,
                                 otherwise=never,
                             ),
                         ),
@@ -433,9 +438,9 @@ WAVEFORM_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Waveform Amplifier Type (003A,0317) is AC and Filter Low Frequency Characteristics Sequence (003A,0318) is not present Shall not be present if Waveform Amplifier Type (003A,0317) is DC May be present otherwise",
                                 status="parser",
-                                required=_condition_5,
+                                required=_condition_6,
                                 otherwise=always,
-                                forbidden=_condition_6,
+                                forbidden=_condition_7,
                             ),
                         ),
                         Attribute(
@@ -455,7 +460,7 @@ WAVEFORM_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Waveform Amplifier Type (003A,0317) is AC and Filter Low Frequency (003A,0220) is not present May be present otherwise unless Waveform Amplifier Type (003A,0317) is DC",
                                 status="parser",
-                                required=_condition_7,
+                                required=_condition_8,
                                 otherwise=always,
                             ),
                         ),
@@ -468,7 +473,7 @@ WAVEFORM_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Waveform Amplifier Type (003A,0317) is present and Filter High Frequency Characteristics Sequence (003A,0319) is not present May be present otherwise",
                                 status="parser",
-                                required=_condition_8,
+                                required=_condition_9,
                                 otherwise=always,
                             ),
                         ),
@@ -489,7 +494,7 @@ WAVEFORM_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Waveform Amplifier Type (003A,0317) is present and Filter High Frequency (003A,0221) is not present May be present otherwise",
                                 status="parser",
-                                required=_condition_9,
+                                required=_condition_10,
                                 otherwise=always,
                             ),
                         ),
@@ -709,7 +714,7 @@ WAVEFORM_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Absolute Channel Display Scale (003A,0248) is not present may be present otherwise.",
                                 status="parser",
-                                required=_condition_10,
+                                required=_condition_11,
                                 otherwise=always,
                             ),
                         ),
@@ -722,7 +727,7 @@ WAVEFORM_MODULE: Final = AttributeTable(
                             requirement=Requirement(
                                 text="Required if Fractional Channel Display Scale (003A,0247) is not present may be present otherwise.",
                                 status="parser",
-                                required=_condition_11,
+                                required=_condition_12,
                                 otherwise=always,
                             ),
                         ),
