@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import warnings
 from io import BytesIO
-from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -35,29 +34,15 @@ from dicomstd.conditions.ast import (
     walk,
 )
 from dicomstd.conditions.evaluate import EvaluationContext, evaluate
-from dicomstd.generator.conditions.emit import emit_expression, emit_predicate
+from dicomstd.generator.conditions.emit import emit_expression
 from dicomstd.generator.conditions.overrides import format_condition, parse_override_condition
+
+from condition_checks import agree
 
 T, F, U = Truth.TRUE, Truth.FALSE, Truth.UNKNOWN
 MASK_FRAME_NUMBERS = 0x00286110
 REFERENCED_SOP_INSTANCE_UID = 0x00081155
 PATIENT_ID = 0x00100020
-
-
-def _agree(condition: Condition, context: EvaluationContext) -> Truth:
-    """The evaluator's truth, after checking the emitted expression and the emitted
-    predicate (exec'd as the generated modules do) give the same."""
-    result = evaluate(condition, context)
-    expression = emit_expression(condition)
-    assert eval(expression, {"rt": runtime, "context": context}) is result  # noqa: S307
-    namespace: dict[str, Any] = {
-        "rt": runtime,
-        "EvaluationContext": EvaluationContext,
-        "Truth": Truth,
-    }
-    exec(emit_predicate(condition, "predicate", "Required if ..."), namespace)  # noqa: S102
-    assert namespace["predicate"](context) is result
-    return result
 
 
 def _read(dataset: Dataset, implicit: bool = False) -> Dataset:
@@ -91,16 +76,16 @@ def test_value_count_counts_the_values_present() -> None:
     # than one frame (i.e., is multi-valued)".
     multi = ValueCount(AttributeRef(MASK_FRAME_NUMBERS, "item"), "gt", 1)
     ds = Dataset()
-    assert _agree(multi, EvaluationContext(ds)) is F  # absent
+    assert agree(multi, EvaluationContext(ds)) is F  # absent
     ds.MaskFrameNumbers = [3]
-    assert _agree(multi, EvaluationContext(ds)) is F
-    assert _agree(ValueCount(multi.attribute, "eq", 1), EvaluationContext(ds)) is T
+    assert agree(multi, EvaluationContext(ds)) is F
+    assert agree(ValueCount(multi.attribute, "eq", 1), EvaluationContext(ds)) is T
     ds.MaskFrameNumbers = [3, 4, 5]
-    assert _agree(multi, EvaluationContext(ds)) is T
-    assert _agree(ValueCount(multi.attribute, "eq", 3), EvaluationContext(ds)) is T
+    assert agree(multi, EvaluationContext(ds)) is T
+    assert agree(ValueCount(multi.attribute, "eq", 3), EvaluationContext(ds)) is T
     ds.MaskFrameNumbers = None  # present, zero length
-    assert _agree(ValueCount(multi.attribute, "eq", 0), EvaluationContext(ds)) is T
-    assert _agree(multi, EvaluationContext(ds)) is F
+    assert agree(ValueCount(multi.attribute, "eq", 0), EvaluationContext(ds)) is T
+    assert agree(multi, EvaluationContext(ds)) is F
 
 
 def test_value_count_of_strings_sequences_and_bytes() -> None:
@@ -110,11 +95,11 @@ def test_value_count_of_strings_sequences_and_bytes() -> None:
     ds.ReferencedImageSequence = [Dataset(), Dataset()]
     ds.add_new(0x00091010, "OB", b"\x00\x01\x02\x03")
     ctx = EvaluationContext(ds)
-    assert _agree(ValueCount(AttributeRef(0x00080008), "eq", 2), ctx) is T
-    assert _agree(ValueCount(AttributeRef(0x00100010), "eq", 0), ctx) is T  # empty
+    assert agree(ValueCount(AttributeRef(0x00080008), "eq", 2), ctx) is T
+    assert agree(ValueCount(AttributeRef(0x00100010), "eq", 0), ctx) is T  # empty
     # A Sequence has Items, not Values (ItemCount counts those); bytes are not Values.
-    assert _agree(ValueCount(AttributeRef(0x00081140), "gt", 1), ctx) is U
-    assert _agree(ValueCount(AttributeRef(0x00091010), "gt", 1), ctx) is U
+    assert agree(ValueCount(AttributeRef(0x00081140), "gt", 1), ctx) is U
+    assert agree(ValueCount(AttributeRef(0x00091010), "gt", 1), ctx) is U
 
 
 def test_value_count_of_raw_elements_and_in_a_parent() -> None:
@@ -122,8 +107,8 @@ def test_value_count_of_raw_elements_and_in_a_parent() -> None:
     source.MaskFrameNumbers = [1, 2]
     read = _read(source)
     ctx = EvaluationContext(Dataset(), parents=(read,))
-    assert _agree(ValueCount(AttributeRef(MASK_FRAME_NUMBERS, "parent", 1), "gt", 1), ctx) is T
-    assert _agree(ValueCount(AttributeRef(MASK_FRAME_NUMBERS, "parent", 2), "gt", 1), ctx) is U
+    assert agree(ValueCount(AttributeRef(MASK_FRAME_NUMBERS, "parent", 1), "gt", 1), ctx) is T
+    assert agree(ValueCount(AttributeRef(MASK_FRAME_NUMBERS, "parent", 2), "gt", 1), ctx) is U
 
 
 # --- ExtendedCharacters ---------------------------------------------------------------------
@@ -135,15 +120,15 @@ def test_extended_characters_in_decoded_values() -> None:
     ds.PatientID = "12345"
     ds.ImageType = ["ORIGINAL", "PRIMARY"]
     ctx = EvaluationContext(ds)
-    assert _agree(ExtendedCharacters("item"), ctx) is F
+    assert agree(ExtendedCharacters("item"), ctx) is F
     ds.InstitutionName = "Hôpital"  # LO
-    assert _agree(ExtendedCharacters("item"), ctx) is T
+    assert agree(ExtendedCharacters("item"), ctx) is T
     del ds.InstitutionName
     ds.PatientName = "Yamada^Tarou=山田^太郎"  # PN
-    assert _agree(ExtendedCharacters("top"), ctx) is T
+    assert agree(ExtendedCharacters("top"), ctx) is T
     ds.PatientName = "Doe^John"
     ds.OtherPatientIDs = ["1", "2\x1b"]  # LO, several Values; ESC introduces a code extension
-    assert _agree(ExtendedCharacters("item"), ctx) is T
+    assert agree(ExtendedCharacters("item"), ctx) is T
 
 
 def test_only_the_string_vrs_specific_character_set_applies_to() -> None:
@@ -151,7 +136,7 @@ def test_only_the_string_vrs_specific_character_set_applies_to() -> None:
     ds.add_new(0x00080005, "CS", "ISO_IR 100")  # the Specific Character Set itself: CS
     ds.add_new(0x00091010, "OB", b"\xff\xfe")  # binary
     ds.add_new(0x00091011, "UN", b"\xe9")  # unknown VR (Private)
-    assert _agree(ExtendedCharacters("item"), EvaluationContext(ds)) is F
+    assert agree(ExtendedCharacters("item"), EvaluationContext(ds)) is F
 
 
 @pytest.mark.parametrize("implicit", [False, True])
@@ -161,13 +146,13 @@ def test_extended_characters_in_raw_values_without_decoding(implicit: bool) -> N
     source.PatientID = "1"
     read = _read(source, implicit)
     assert type(read.get_item(0x00100010)).__name__ == "RawDataElement"
-    assert _agree(ExtendedCharacters("top"), EvaluationContext(read)) is F
+    assert agree(ExtendedCharacters("top"), EvaluationContext(read)) is F
     # ISO 8859-1 "é", with no Specific Character Set to decode it by.
     read[PATIENT_ID] = _raw(PATIENT_ID, None if implicit else "LO", b"Ren\xe9", implicit)
-    assert _agree(ExtendedCharacters("top"), EvaluationContext(read)) is T
+    assert agree(ExtendedCharacters("top"), EvaluationContext(read)) is T
     # An ISO 2022 escape sequence alone (ESC $ B: JIS X 0208) is a code extension.
     read[PATIENT_ID] = _raw(PATIENT_ID, None if implicit else "LO", b"\x1b$B", implicit)
-    assert _agree(ExtendedCharacters("top"), EvaluationContext(read)) is T
+    assert agree(ExtendedCharacters("top"), EvaluationContext(read)) is T
     # The raw elements were read as stored, never converted (converting decodes).
     assert type(read.get_item(PATIENT_ID)).__name__ == "RawDataElement"
     assert type(read.get_item(0x00100010)).__name__ == "RawDataElement"
@@ -180,9 +165,9 @@ def test_extended_characters_never_converts_what_would_raise() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         # Nothing found, but a Sequence could not be searched: not FALSE.
-        assert _agree(ExtendedCharacters("top"), EvaluationContext(ds)) is U
+        assert agree(ExtendedCharacters("top"), EvaluationContext(ds)) is U
         ds[PATIENT_ID] = _raw(PATIENT_ID, "LO", b"\xff\xfe")
-        assert _agree(ExtendedCharacters("top"), EvaluationContext(ds)) is T
+        assert agree(ExtendedCharacters("top"), EvaluationContext(ds)) is T
 
 
 def test_extended_characters_item_and_top_scopes() -> None:
@@ -194,28 +179,28 @@ def test_extended_characters_item_and_top_scopes() -> None:
     inner.ConceptNameCodeSequence = [item]
     top.ContentSequence = [inner]
     # The Items nested in the current Data Set count; its parents and siblings do not.
-    assert _agree(ExtendedCharacters("item"), EvaluationContext(inner, parents=(top,))) is T
-    assert _agree(ExtendedCharacters("item"), EvaluationContext(top)) is T
+    assert agree(ExtendedCharacters("item"), EvaluationContext(inner, parents=(top,))) is T
+    assert agree(ExtendedCharacters("item"), EvaluationContext(top)) is T
     sibling = Dataset()
     top.ContentSequence.append(sibling)
-    assert _agree(ExtendedCharacters("item"), EvaluationContext(sibling, parents=(top,))) is F
-    assert _agree(ExtendedCharacters("top"), EvaluationContext(sibling, parents=(top,))) is T
+    assert agree(ExtendedCharacters("item"), EvaluationContext(sibling, parents=(top,))) is F
+    assert agree(ExtendedCharacters("top"), EvaluationContext(sibling, parents=(top,))) is T
 
 
 def test_extended_characters_deferred_and_too_deep() -> None:
     ds = Dataset()
     ds[PATIENT_ID] = RawDataElement(PATIENT_ID, "LO", 8, None, 0, False, True)  # not read
-    assert _agree(ExtendedCharacters("item"), EvaluationContext(ds)) is U
+    assert agree(ExtendedCharacters("item"), EvaluationContext(ds)) is U
     ds[PATIENT_ID] = RawDataElement(PATIENT_ID, "LO", 0, None, 0, False, True)  # empty
-    assert _agree(ExtendedCharacters("item"), EvaluationContext(ds)) is F
+    assert agree(ExtendedCharacters("item"), EvaluationContext(ds)) is F
     deep_leaf = Dataset()
     deep_leaf.PatientID = "Zoë"
-    assert _agree(ExtendedCharacters("top"), EvaluationContext(_nested(10, deep_leaf))) is T
+    assert agree(ExtendedCharacters("top"), EvaluationContext(_nested(10, deep_leaf))) is T
     plain_leaf = Dataset()
     plain_leaf.PatientID = "1"
-    assert _agree(ExtendedCharacters("top"), EvaluationContext(_nested(10, plain_leaf))) is F
+    assert agree(ExtendedCharacters("top"), EvaluationContext(_nested(10, plain_leaf))) is F
     # Deeper than the bound (64 Sequences): not searched, so not FALSE.
-    assert _agree(ExtendedCharacters("top"), EvaluationContext(_nested(100, plain_leaf))) is U
+    assert agree(ExtendedCharacters("top"), EvaluationContext(_nested(100, plain_leaf))) is U
 
 
 def test_extended_characters_as_the_overrides_use_it() -> None:
@@ -224,9 +209,9 @@ def test_extended_characters_as_the_overrides_use_it() -> None:
     condition = Or((ExtendedCharacters("top"), Unverifiable("a character set is used")))
     ds = Dataset()
     ds.PatientName = "Doe"
-    assert _agree(condition, EvaluationContext(ds)) is U
+    assert agree(condition, EvaluationContext(ds)) is U
     ds.PatientName = "Døe"
-    assert _agree(condition, EvaluationContext(ds)) is T
+    assert agree(condition, EvaluationContext(ds)) is T
     assert is_checkable(condition)
 
 
@@ -253,21 +238,21 @@ def test_anywhere_finds_an_occurrence_at_any_depth() -> None:
     # second frame's Per-Frame Functional Groups Item.
     referenced = Present(AttributeRef(REFERENCED_SOP_INSTANCE_UID, "anywhere"))
     top = _referencing()
-    assert _agree(referenced, EvaluationContext(top)) is T
+    assert agree(referenced, EvaluationContext(top)) is T
     assert (
-        _agree(Present(AttributeRef(REFERENCED_SOP_INSTANCE_UID, "top")), EvaluationContext(top))
+        agree(Present(AttributeRef(REFERENCED_SOP_INSTANCE_UID, "top")), EvaluationContext(top))
         is F
     )
     assert (
-        _agree(Present(AttributeRef(REFERENCED_SOP_INSTANCE_UID, "frame")), EvaluationContext(top))
+        agree(Present(AttributeRef(REFERENCED_SOP_INSTANCE_UID, "frame")), EvaluationContext(top))
         is F
     )
     # From inside an Item, the whole top-level Data Set is searched, not only that Item.
     item = top.SharedFunctionalGroupsSequence[0]
-    assert _agree(referenced, EvaluationContext(item, parents=(top,))) is T
-    assert _agree(referenced, EvaluationContext(Dataset(), top=top)) is T
-    assert _agree(referenced, EvaluationContext(Dataset())) is F
-    assert _agree(Not(referenced), EvaluationContext(Dataset())) is T
+    assert agree(referenced, EvaluationContext(item, parents=(top,))) is T
+    assert agree(referenced, EvaluationContext(Dataset(), top=top)) is T
+    assert agree(referenced, EvaluationContext(Dataset())) is F
+    assert agree(Not(referenced), EvaluationContext(Dataset())) is T
 
 
 def test_anywhere_tests_hold_when_some_occurrence_satisfies_them() -> None:
@@ -275,52 +260,52 @@ def test_anywhere_tests_hold_when_some_occurrence_satisfies_them() -> None:
     top.ReferencedSOPInstanceUID = ""
     anywhere = AttributeRef(REFERENCED_SOP_INSTANCE_UID, "anywhere")
     ctx = EvaluationContext(top)
-    assert _agree(HasValue(anywhere), ctx) is T  # empty at the top, a value deeper
-    assert _agree(HasValue(AttributeRef(REFERENCED_SOP_INSTANCE_UID, "top")), ctx) is F
-    assert _agree(ValueIn(anywhere, ("1.2.3.4",)), ctx) is T
-    assert _agree(ValueIn(anywhere, ("9.9",)), ctx) is F
-    assert _agree(ValueCount(anywhere, "eq", 1), ctx) is T
+    assert agree(HasValue(anywhere), ctx) is T  # empty at the top, a value deeper
+    assert agree(HasValue(AttributeRef(REFERENCED_SOP_INSTANCE_UID, "top")), ctx) is F
+    assert agree(ValueIn(anywhere, ("1.2.3.4",)), ctx) is T
+    assert agree(ValueIn(anywhere, ("9.9",)), ctx) is F
+    assert agree(ValueCount(anywhere, "eq", 1), ctx) is T
     # An Item of a Sequence found anywhere is read with its own parents.
     classes = ValueIn(AttributeRef(0x00081150, "item"), ("1.2.840.10008.5.1.4.1.1.4",))
-    assert _agree(InAnyItem(AttributeRef(0x00082112, "anywhere"), classes), ctx) is T
+    assert agree(InAnyItem(AttributeRef(0x00082112, "anywhere"), classes), ctx) is T
     parent = ValueIn(AttributeRef(0x00089215, "parent", 1), ("x",))  # no such Attribute
-    assert _agree(InAnyItem(AttributeRef(0x00082112, "anywhere"), parent), ctx) is F
+    assert agree(InAnyItem(AttributeRef(0x00082112, "anywhere"), parent), ctx) is F
 
 
 def test_anywhere_is_bounded_and_does_not_loop() -> None:
     present = Present(AttributeRef(REFERENCED_SOP_INSTANCE_UID, "anywhere"))
     leaf = Dataset()
     leaf.ReferencedSOPInstanceUID = "1.2"
-    assert _agree(present, EvaluationContext(_nested(60, leaf))) is T
+    assert agree(present, EvaluationContext(_nested(60, leaf))) is T
     # Beyond 64 Sequences: not searched, so neither TRUE nor FALSE.
-    assert _agree(present, EvaluationContext(_nested(100, leaf))) is U
-    assert _agree(present, EvaluationContext(_nested(100, Dataset()))) is U
+    assert agree(present, EvaluationContext(_nested(100, leaf))) is U
+    assert agree(present, EvaluationContext(_nested(100, Dataset()))) is U
     # Found before the bound: TRUE whatever lies deeper.
     shallow = _nested(100, Dataset())
     shallow.ReferencedSOPInstanceUID = "1.2"
-    assert _agree(present, EvaluationContext(shallow)) is T
+    assert agree(present, EvaluationContext(shallow)) is T
     # An Item holding its own Sequence (not DICOM, but a Python object can).
     looped = Dataset()
     looped.ReferencedSeriesSequence = [Dataset()]
     looped.ReferencedSeriesSequence[0].ReferencedSeriesSequence = [looped]
-    assert _agree(present, EvaluationContext(looped)) is F
+    assert agree(present, EvaluationContext(looped)) is F
 
 
 def test_anywhere_with_an_unreadable_sequence_is_unknown_not_false() -> None:
     present = Present(AttributeRef(REFERENCED_SOP_INSTANCE_UID, "anywhere"))
     ds = Dataset()
     ds[0x00081115] = _raw(0x00081115, "SQ", b"\xfe\xff\x00\xe0\xff\xff")
-    assert _agree(present, EvaluationContext(ds)) is U
+    assert agree(present, EvaluationContext(ds)) is U
     ds.ReferencedSOPInstanceUID = "1.2"
-    assert _agree(present, EvaluationContext(ds)) is T
+    assert agree(present, EvaluationContext(ds)) is T
 
 
 @pytest.mark.parametrize("implicit", [False, True])
 def test_anywhere_in_a_data_set_read_from_a_file(implicit: bool) -> None:
     read = _read(_referencing(), implicit)
     present = Present(AttributeRef(REFERENCED_SOP_INSTANCE_UID, "anywhere"))
-    assert _agree(present, EvaluationContext(read)) is T
-    assert _agree(Present(AttributeRef(0x00100010, "anywhere")), EvaluationContext(read)) is F
+    assert agree(present, EvaluationContext(read)) is T
+    assert agree(Present(AttributeRef(0x00100010, "anywhere")), EvaluationContext(read)) is F
 
 
 # --- the override form ----------------------------------------------------------------------
@@ -520,7 +505,7 @@ def test_garbage_contexts_do_not_raise() -> None:
             ValueCount(AttributeRef(MASK_FRAME_NUMBERS, "anywhere"), "gt", 1),
             Present(AttributeRef(MASK_FRAME_NUMBERS, "anywhere")),
         ):
-            assert isinstance(_agree(condition, context), Truth)
+            assert isinstance(agree(condition, context), Truth)
 
 
 def test_in_any_item_nested_follows_the_same_sequence_at_any_depth() -> None:

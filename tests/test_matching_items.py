@@ -8,18 +8,17 @@ from __future__ import annotations
 import pytest
 from pydicom.dataset import Dataset
 
-from dicomstd.conditions import runtime
 from dicomstd.conditions.ast import (
     AttributeRef,
-    Condition,
     Constant,
     InMatchingItem,
     Truth,
     ValueIn,
 )
-from dicomstd.conditions.evaluate import EvaluationContext, evaluate
-from dicomstd.generator.conditions.emit import emit_expression
+from dicomstd.conditions.evaluate import EvaluationContext
 from dicomstd.generator.conditions.overrides import format_condition, parse_override_condition
+
+from condition_checks import agree
 
 T, F, U = Truth.TRUE, Truth.FALSE, Truth.UNKNOWN
 WEDGE_SEQUENCE = 0x300A00D1
@@ -36,14 +35,6 @@ MOTORIZED_WEDGE = InMatchingItem(
     True,
     ValueIn(AttributeRef(WEDGE_TYPE, "item"), ("MOTORIZED",)),
 )
-
-
-def _agree(condition: Condition, context: EvaluationContext) -> Truth:
-    result = evaluate(condition, context)
-    generated = eval(emit_expression(condition), {"rt": runtime, "context": context})  # noqa: S307
-    assert generated is result
-    assert isinstance(result, Truth)
-    return result
 
 
 def _wedge(number: object, kind: str | None) -> Dataset:
@@ -83,7 +74,7 @@ def test_the_item_whose_key_matches_decides(
     referenced: object, wedges: list[tuple[object, str | None]], expected: Truth
 ) -> None:
     context = _position(referenced, *(_wedge(number, kind) for number, kind in wedges))
-    assert _agree(MOTORIZED_WEDGE, context) is expected
+    assert agree(MOTORIZED_WEDGE, context) is expected
 
 
 def test_a_difference_and_some_item_at_all() -> None:
@@ -110,16 +101,16 @@ def test_a_difference_and_some_item_at_all() -> None:
         )
 
     other = evidence("5.5", "6.6")
-    assert _agree(join(True), EvaluationContext(other)) is T
-    assert _agree(join(False), EvaluationContext(other)) is T
+    assert agree(join(True), EvaluationContext(other)) is T
+    assert agree(join(False), EvaluationContext(other)) is T
     same = evidence("5.5 ")
-    assert _agree(join(False), EvaluationContext(same)) is F
+    assert agree(join(False), EvaluationContext(same)) is F
     # UIDs are text, not numbers: "5.50" is another Study.
-    assert _agree(join(False), EvaluationContext(evidence("5.5", "5.50"))) is T
+    assert agree(join(False), EvaluationContext(evidence("5.5", "5.50"))) is T
     # The value joined on is read where the node is, not in the Items: an Item holding its
     # own Study Instance UID is not compared with itself.
     assert (
-        _agree(
+        agree(
             join(False),
             EvaluationContext(same.CurrentRequestedProcedureEvidenceSequence[0], (same,)),
         )

@@ -13,22 +13,14 @@ from pydicom.data import get_testdata_file
 from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.uid import ExplicitVRLittleEndian
 
-from dicomstd.conditions import runtime
-from dicomstd.conditions.ast import Condition, OverlayFrames, Truth
-from dicomstd.conditions.evaluate import EvaluationContext, evaluate
-from dicomstd.generator.conditions.emit import emit_expression
+from dicomstd.conditions.ast import OverlayFrames, Truth
+from dicomstd.conditions.evaluate import EvaluationContext
 from dicomstd.generator.conditions.overrides import format_condition, parse_override_condition
+
+from condition_checks import agree
 
 T, F, U = Truth.TRUE, Truth.FALSE, Truth.UNKNOWN
 MULTIPLE_FRAMES = OverlayFrames("gt", 1)
-
-
-def _agree(condition: Condition, context: EvaluationContext) -> Truth:
-    result = evaluate(condition, context)
-    assert (
-        eval(emit_expression(condition), {"rt": runtime, "context": context}) is result
-    )  # noqa: S307
-    return result
 
 
 def _overlay(rows: int, columns: int, length: int, group: int = 0x6000) -> Dataset:
@@ -56,7 +48,7 @@ def _overlay(rows: int, columns: int, length: int, group: int = 0x6000) -> Datas
 def test_frames_counted_from_the_length(
     rows: int, columns: int, length: int, expected: Truth
 ) -> None:
-    assert _agree(MULTIPLE_FRAMES, EvaluationContext(_overlay(rows, columns, length))) is expected
+    assert agree(MULTIPLE_FRAMES, EvaluationContext(_overlay(rows, columns, length))) is expected
 
 
 def test_some_group_decides_and_none_is_false() -> None:
@@ -64,23 +56,23 @@ def test_some_group_decides_and_none_is_false() -> None:
     second = _overlay(64, 64, 1536, group=0x6002)
     for element in second:
         ds.add(element)
-    assert _agree(MULTIPLE_FRAMES, EvaluationContext(ds)) is T
-    assert _agree(MULTIPLE_FRAMES, EvaluationContext(Dataset())) is F
+    assert agree(MULTIPLE_FRAMES, EvaluationContext(ds)) is T
+    assert agree(MULTIPLE_FRAMES, EvaluationContext(Dataset())) is F
     # An overlay in unused bits of Pixel Data (retired): no Overlay Data to count.
     retired = Dataset()
     retired.add_new(0x60000010, "US", 64)
     retired.add_new(0x60000011, "US", 64)
-    assert _agree(MULTIPLE_FRAMES, EvaluationContext(retired)) is U
+    assert agree(MULTIPLE_FRAMES, EvaluationContext(retired)) is U
     # Values of the wrong shape.
     odd = _overlay(64, 64, 1024)
     odd.add_new(0x60000010, "US", [64, 2])
-    assert _agree(MULTIPLE_FRAMES, EvaluationContext(odd)) is U
+    assert agree(MULTIPLE_FRAMES, EvaluationContext(odd)) is U
     # Overlay Bits Allocated is 1 (PS3.3 C.9.2.1.1): a byte a pixel is not counted.
     bytes_per_pixel = _overlay(64, 64, 4096)
     bytes_per_pixel.add_new(0x60000100, "US", 8)
-    assert _agree(MULTIPLE_FRAMES, EvaluationContext(bytes_per_pixel)) is U
+    assert agree(MULTIPLE_FRAMES, EvaluationContext(bytes_per_pixel)) is U
     bytes_per_pixel[0x60000100].value = 1
-    assert _agree(MULTIPLE_FRAMES, EvaluationContext(bytes_per_pixel)) is T
+    assert agree(MULTIPLE_FRAMES, EvaluationContext(bytes_per_pixel)) is T
 
 
 def test_a_deferred_overlay_is_counted_without_being_read(tmp_path: Path) -> None:
@@ -92,9 +84,9 @@ def test_a_deferred_overlay_is_counted_without_being_read(tmp_path: Path) -> Non
     path = tmp_path / "overlay.dcm"
     ds.save_as(path, enforce_file_format=True)
     read = dcmread(path, defer_size=64)
-    assert _agree(MULTIPLE_FRAMES, EvaluationContext(read)) is T
+    assert agree(MULTIPLE_FRAMES, EvaluationContext(read)) is T
     path.unlink()  # a deferred value read now would fail: the length alone decides
-    assert _agree(MULTIPLE_FRAMES, EvaluationContext(read)) is T
+    assert agree(MULTIPLE_FRAMES, EvaluationContext(read)) is T
 
 
 def test_real_single_frame_overlays() -> None:
@@ -103,7 +95,7 @@ def test_real_single_frame_overlays() -> None:
     assert path is not None
     ds = dcmread(path)
     assert ds[0x60000015].value == 1
-    assert _agree(MULTIPLE_FRAMES, EvaluationContext(ds)) is F
+    assert agree(MULTIPLE_FRAMES, EvaluationContext(ds)) is F
 
 
 def test_override_form_round_trips() -> None:

@@ -13,10 +13,8 @@ import pytest
 from pydicom.dataset import Dataset, FileMetaDataset
 from pydicom.uid import UID, ExplicitVRLittleEndian
 
-from dicomstd.conditions import runtime
 from dicomstd.conditions.ast import (
     AttributeRef,
-    Condition,
     InAnyItem,
     Not,
     Present,
@@ -24,8 +22,7 @@ from dicomstd.conditions.ast import (
     Truth,
     ValueIn,
 )
-from dicomstd.conditions.evaluate import EvaluationContext, evaluate
-from dicomstd.generator.conditions.emit import emit_expression
+from dicomstd.conditions.evaluate import EvaluationContext
 from dicomstd.errors import BuildError
 from dicomstd.generator.conditions.overrides import (
     format_condition,
@@ -33,6 +30,8 @@ from dicomstd.generator.conditions.overrides import (
     parse_override_condition,
 )
 from dicomstd.validate.instances import InstanceIndex, read_sop_instance_uid
+
+from condition_checks import agree
 
 T, F, U = Truth.TRUE, Truth.FALSE, Truth.UNKNOWN
 REFERENCED_SOP_INSTANCE_UID = AttributeRef(0x00081155, "item")
@@ -43,14 +42,6 @@ HPGL_DOCUMENT_SEQUENCE = 0x006862C0
 HPGL_IN_REFERENCED = ReferencedInstance(
     REFERENCED_SOP_INSTANCE_UID, Present(AttributeRef(HPGL_DOCUMENT_SEQUENCE, "top"))
 )
-
-
-def _agree(condition: Condition, context: EvaluationContext) -> Truth:
-    result = evaluate(condition, context)
-    generated = eval(emit_expression(condition), {"rt": runtime, "context": context})  # noqa: S307
-    assert generated is result
-    assert isinstance(result, Truth)
-    return result
 
 
 def _item(*uids: str) -> Dataset:
@@ -75,16 +66,16 @@ def test_true_false_and_unknown_by_what_is_at_hand() -> None:
     def context(item: Dataset, instances: Any = AT_HAND.get) -> EvaluationContext:
         return EvaluationContext(item, parents=(Dataset(),), instances=instances)
 
-    assert _agree(HPGL_IN_REFERENCED, context(_item("1.2.3.1"))) is T
-    assert _agree(HPGL_IN_REFERENCED, context(_item("1.2.3.2"))) is F
+    assert agree(HPGL_IN_REFERENCED, context(_item("1.2.3.1"))) is T
+    assert agree(HPGL_IN_REFERENCED, context(_item("1.2.3.2"))) is F
     # Not at hand, or no Instances at all: never guessed.
-    assert _agree(HPGL_IN_REFERENCED, context(_item("9.9.9"))) is U
-    assert _agree(HPGL_IN_REFERENCED, context(_item("1.2.3.1"), None)) is U
+    assert agree(HPGL_IN_REFERENCED, context(_item("9.9.9"))) is U
+    assert agree(HPGL_IN_REFERENCED, context(_item("1.2.3.1"), None)) is U
     # Several UIDs: TRUE when one satisfies it, whatever the others; FALSE needs all.
-    assert _agree(HPGL_IN_REFERENCED, context(_item("9.9.9", "1.2.3.1"))) is T
-    assert _agree(HPGL_IN_REFERENCED, context(_item("9.9.9", "1.2.3.2"))) is U
+    assert agree(HPGL_IN_REFERENCED, context(_item("9.9.9", "1.2.3.1"))) is T
+    assert agree(HPGL_IN_REFERENCED, context(_item("9.9.9", "1.2.3.2"))) is U
     # No reference: nothing referenced satisfies it.
-    assert _agree(HPGL_IN_REFERENCED, context(Dataset())) is F
+    assert agree(HPGL_IN_REFERENCED, context(Dataset())) is F
 
 
 def test_every_referenced_instance_is_the_negation_of_some_not() -> None:
@@ -96,9 +87,9 @@ def test_every_referenced_instance_is_the_negation_of_some_not() -> None:
         )
     )
     context = EvaluationContext(_item("1.2.3.1", "1.2.3.2"), instances=AT_HAND.get)
-    assert _agree(every, context) is F
+    assert agree(every, context) is F
     context = EvaluationContext(_item("1.2.3.1"), instances=AT_HAND.get)
-    assert _agree(every, context) is T
+    assert agree(every, context) is T
 
 
 def test_the_referenced_instance_is_its_own_top_level_data_set() -> None:
@@ -107,13 +98,13 @@ def test_the_referenced_instance_is_its_own_top_level_data_set() -> None:
     referrer.add_new(HPGL_DOCUMENT_SEQUENCE, "SQ", [Dataset()])
     referrer.add_new(0x0078002A, "SQ", [_item("1.2.3.2")])
     condition = InAnyItem(AttributeRef(0x0078002A, "top"), HPGL_IN_REFERENCED)
-    assert _agree(condition, EvaluationContext(referrer, instances=AT_HAND.get)) is F
+    assert agree(condition, EvaluationContext(referrer, instances=AT_HAND.get)) is F
     modality = ReferencedInstance(
         REFERENCED_SOP_INSTANCE_UID, ValueIn(AttributeRef(0x00080060, "item"), ("CT",))
     )
     ct = Dataset()
     ct.Modality = "CT"
-    assert _agree(modality, EvaluationContext(_item("1.2.3.9"), instances={"1.2.3.9": ct}.get)) is T
+    assert agree(modality, EvaluationContext(_item("1.2.3.9"), instances={"1.2.3.9": ct}.get)) is T
 
 
 @pytest.mark.parametrize(
@@ -127,7 +118,7 @@ def test_values_that_are_not_uids_are_unknown_or_absent(value: Any) -> None:
         if not isinstance(value, (bytes, int))
         else item.add_new(0x00081155, "OB" if isinstance(value, bytes) else "US", value)
     )
-    result = _agree(HPGL_IN_REFERENCED, EvaluationContext(item, instances=AT_HAND.get))
+    result = agree(HPGL_IN_REFERENCED, EvaluationContext(item, instances=AT_HAND.get))
     assert result in (T, F, U)
     if value in (None, ""):
         assert result is F  # present and empty: no Instance is referenced

@@ -10,18 +10,17 @@ from typing import Any
 import pytest
 from pydicom.dataset import Dataset
 
-from dicomstd.conditions import runtime
 from dicomstd.conditions.ast import (
     AttributeRef,
-    Condition,
     ConsistentInReferencedInstances,
     InAnyItem,
     ReferencedValueMatches,
     Truth,
 )
-from dicomstd.conditions.evaluate import EvaluationContext, evaluate
-from dicomstd.generator.conditions.emit import emit_expression
+from dicomstd.conditions.evaluate import EvaluationContext
 from dicomstd.generator.conditions.overrides import format_condition, parse_override_condition
+
+from condition_checks import agree
 
 T, F, U = Truth.TRUE, Truth.FALSE, Truth.UNKNOWN
 FRAME_OF_REFERENCE_UID = 0x00200052
@@ -45,14 +44,6 @@ FRAME_OF_REFERENCE_DIFFERS = InAnyItem(
 MODEL_CONSISTENT = ConsistentInReferencedInstances(
     AttributeRef(CONTRIBUTING_SOP_INSTANCES, "item"), MANUFACTURER_MODEL_NAME
 )
-
-
-def _agree(condition: Condition, context: EvaluationContext) -> Truth:
-    result = evaluate(condition, context)
-    generated = eval(emit_expression(condition), {"rt": runtime, "context": context})  # noqa: S307
-    assert generated is result
-    assert isinstance(result, Truth)
-    return result
 
 
 def _image(uid: str, **attributes: Any) -> Dataset:
@@ -110,7 +101,7 @@ def test_a_frame_of_reference_that_does_not_match(
     frame_of_reference: str | None, uids: tuple[str, ...], expected: Truth
 ) -> None:
     item = _blending_item(*uids) if uids else Dataset()
-    assert _agree(FRAME_OF_REFERENCE_DIFFERS, _presentation_state(frame_of_reference, item)) is (
+    assert agree(FRAME_OF_REFERENCE_DIFFERS, _presentation_state(frame_of_reference, item)) is (
         expected
     )
 
@@ -126,12 +117,12 @@ def test_a_match_is_the_other_reading() -> None:
     ours.ReferencedImageSequence = _references("1.1", "1.2")
     studies = {"1.1": _image("1.1", StudyInstanceUID="6.6"), "1.2": _image("1.2")}
     # 1.1 is in another Study, 1.2 has no Study Instance UID: no match is known.
-    assert _agree(same_study, EvaluationContext(ours, instances=studies.get)) is U
+    assert agree(same_study, EvaluationContext(ours, instances=studies.get)) is U
     studies["1.2"].StudyInstanceUID = "5.5"
-    assert _agree(same_study, EvaluationContext(ours, instances=studies.get)) is T
+    assert agree(same_study, EvaluationContext(ours, instances=studies.get)) is T
     studies["1.2"].StudyInstanceUID = "6.6"
-    assert _agree(same_study, EvaluationContext(ours, instances=studies.get)) is F
-    assert _agree(same_study, EvaluationContext(ours)) is U  # no Instance at hand
+    assert agree(same_study, EvaluationContext(ours, instances=studies.get)) is F
+    assert agree(same_study, EvaluationContext(ours)) is U  # no Instance at hand
 
 
 def _contributing(*uids: str) -> Dataset:
@@ -175,15 +166,15 @@ def test_present_and_consistent_in_the_contributing_instances(
             image.ManufacturerModelName = model
         at_hand[uid] = image
     context = EvaluationContext(_contributing(*uids), instances=at_hand.get)
-    assert _agree(MODEL_CONSISTENT, context) is expected
+    assert agree(MODEL_CONSISTENT, context) is expected
 
 
 def test_without_contributing_instances_nothing_is_known() -> None:
     # Which Instances contributed is not recorded: neither consistent nor inconsistent.
-    assert _agree(MODEL_CONSISTENT, EvaluationContext(Dataset(), instances=lambda uid: None)) is U
+    assert agree(MODEL_CONSISTENT, EvaluationContext(Dataset(), instances=lambda uid: None)) is U
     empty = Dataset()
     empty.add_new(CONTRIBUTING_SOP_INSTANCES, "SQ", [])
-    assert _agree(MODEL_CONSISTENT, EvaluationContext(empty, instances=lambda uid: None)) is U
+    assert agree(MODEL_CONSISTENT, EvaluationContext(empty, instances=lambda uid: None)) is U
 
 
 def test_sequences_are_consistent_item_by_item() -> None:
@@ -201,7 +192,7 @@ def test_sequences_are_consistent_item_by_item() -> None:
 
     same = {"1.0": image("1.0", "General"), "1.1": image("1.1", "General ")}
     assert (
-        _agree(
+        agree(
             operators,
             EvaluationContext(_contributing("1.0", "1.1"), instances=lambda uid: same.get(uid)),
         )
@@ -209,7 +200,7 @@ def test_sequences_are_consistent_item_by_item() -> None:
     )
     other = {"1.0": image("1.0", "General"), "1.1": image("1.1", "County")}
     assert (
-        _agree(
+        agree(
             operators,
             EvaluationContext(_contributing("1.0", "1.1"), instances=lambda uid: other.get(uid)),
         )

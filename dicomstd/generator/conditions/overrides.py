@@ -179,6 +179,22 @@ def _reference(call: python_ast.Call) -> AttributeRef:
     return AttributeRef(_tag(_literal(call.args[0])), scope, levels)
 
 
+def _comparison_with_here(name: str, call: python_ast.Call) -> tuple[bool, AttributeRef]:
+    """The third and fourth arguments of ``name(TAG, OTHER, "==", here(HERE, scope=...))``:
+    (equal, the Attribute of this Data Set)."""
+    operator = _literal(call.args[2])
+    if operator not in ("==", "!="):
+        raise ValueError(f'{name} compares with "==" or "!=", not {operator!r}')
+    here = call.args[3]
+    if not (
+        isinstance(here, python_ast.Call)
+        and isinstance(here.func, python_ast.Name)
+        and here.func.id == "here"
+    ):
+        raise ValueError(f"{name}: the fourth argument is here(TAG, scope=...)")
+    return operator == "==", _reference(here)
+
+
 def _convert(node: python_ast.expr) -> Condition:
     if isinstance(node, python_ast.BoolOp):
         terms = tuple(_convert(value) for value in node.values)
@@ -238,40 +254,14 @@ def _convert(node: python_ast.expr) -> Condition:
         node.keywords = [k for k in node.keywords if k.arg != "nested"]
         return InAnyItem(_reference(node), inner, nested)
     if name == "in_matching_item":
-        operator = _literal(node.args[2])
-        if operator not in ("==", "!="):
-            raise ValueError(f'in_matching_item compares with "==" or "!=", not {operator!r}')
-        here = node.args[3]
-        if not (
-            isinstance(here, python_ast.Call)
-            and isinstance(here.func, python_ast.Name)
-            and here.func.id == "here"
-        ):
-            raise ValueError("in_matching_item: the fourth argument is here(TAG, scope=...)")
+        equal, here = _comparison_with_here(name, node)
         on_item = _convert(node.args[4]) if len(node.args) > 4 else Constant(True)
-        return InMatchingItem(
-            _reference(node),
-            _tag(_literal(node.args[1])),
-            _reference(here),
-            operator == "==",
-            on_item,
-        )
+        return InMatchingItem(_reference(node), _tag(_literal(node.args[1])), here, equal, on_item)
     if name == "in_referenced_instance":
         return ReferencedInstance(_reference(node), _convert(node.args[1]))
     if name == "referenced_value":
-        operator = _literal(node.args[2])
-        if operator not in ("==", "!="):
-            raise ValueError(f'referenced_value compares with "==" or "!=", not {operator!r}')
-        here = node.args[3]
-        if not (
-            isinstance(here, python_ast.Call)
-            and isinstance(here.func, python_ast.Name)
-            and here.func.id == "here"
-        ):
-            raise ValueError("referenced_value: the fourth argument is here(TAG, scope=...)")
-        return ReferencedValueMatches(
-            _reference(node), _tag(_literal(node.args[1])), _reference(here), operator == "=="
-        )
+        equal, here = _comparison_with_here(name, node)
+        return ReferencedValueMatches(_reference(node), _tag(_literal(node.args[1])), here, equal)
     if name == "consistent_in_referenced":
         reference = _tag(_literal(keywords["reference"])) if "reference" in keywords else None
         node.keywords = [k for k in node.keywords if k.arg != "reference"]
