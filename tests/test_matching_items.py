@@ -68,6 +68,10 @@ def _position(referenced: object, *wedges: Dataset) -> EvaluationContext:
         ("2", [(["2", "3"], "MOTORIZED")], U),  # nor with two numbers
         (None, [("1", "MOTORIZED")], U),  # nothing to join on
         ("2", [], F),  # no wedges
+        # Wedge Number is "unique within the Beam": two wedges numbered 2 that disagree
+        # leave it open, two that agree do not.
+        ("2", [("2", "STANDARD"), ("2", "MOTORIZED")], U),
+        ("2", [("2", "MOTORIZED"), ("2", "MOTORIZED")], T),
     ],
 )
 def test_the_item_whose_key_matches_decides(

@@ -257,6 +257,14 @@ def test_a_referenced_file_cut_short_is_not_at_hand(tmp_path: Path) -> None:
     cut.write_bytes(data[:-1000])  # Image Comments declares 2000 bytes, holds fewer
     assert InstanceIndex({"1.2.3.80": str(whole)})("1.2.3.80") is not None
     assert InstanceIndex({"1.2.3.80": str(cut)})("1.2.3.80") is None
+    # Cut inside an element's header, pydicom stops without a word, as if the Data Set were
+    # whole but without the elements after the cut: found by an adversarial review.
+    whole = _write(tmp_path / "whole2.dcm", "1.2.3.81", ImageComments="x" * 20)
+    data = whole.read_bytes()
+    header = data.index(b"\x20\x00\x00\x40")  # (0020,4000) Image Comments, little endian
+    for stray in (2, 5):
+        cut.write_bytes(data[: header + stray])
+        assert InstanceIndex({"1.2.3.81": str(cut)})("1.2.3.81") is None
 
 
 def test_a_file_referenced_again_is_read_once(tmp_path: Path, monkeypatch: Any) -> None:

@@ -225,3 +225,37 @@ def test_override_forms_round_trip() -> None:
     ):
         with pytest.raises(ValueError):
             parse_override_condition(wrong)
+
+
+def test_sequences_that_cannot_be_compared_are_unknown() -> None:
+    # An Item within itself (only in memory: a file cannot hold one), and a difference
+    # deeper than the runtime walks, never read as consistent.
+    operators = ConsistentInReferencedInstances(
+        AttributeRef(CONTRIBUTING_SOP_INSTANCES, "item"), OPERATOR_IDENTIFICATION_SEQUENCE
+    )
+
+    def looping(uid: str) -> Dataset:
+        item = Dataset()
+        item.add_new(OPERATOR_IDENTIFICATION_SEQUENCE, "SQ", [item])
+        dataset = _image(uid)
+        dataset.add_new(OPERATOR_IDENTIFICATION_SEQUENCE, "SQ", [item])
+        return dataset
+
+    loops = {"1.0": looping("1.0"), "1.1": looping("1.1")}
+    context = EvaluationContext(_contributing("1.0", "1.1"), instances=lambda uid: loops.get(uid))
+    assert agree(operators, context) is U
+
+    def deep(uid: str, leaf: str) -> Dataset:
+        inner = Dataset()
+        inner.InstitutionName = leaf
+        for _ in range(80):
+            outer = Dataset()
+            outer.add_new(OPERATOR_IDENTIFICATION_SEQUENCE, "SQ", [inner])
+            inner = outer
+        dataset = _image(uid)
+        dataset.add_new(OPERATOR_IDENTIFICATION_SEQUENCE, "SQ", [inner])
+        return dataset
+
+    deeply = {"1.0": deep("1.0", "General"), "1.1": deep("1.1", "County")}
+    context = EvaluationContext(_contributing("1.0", "1.1"), instances=lambda uid: deeply.get(uid))
+    assert agree(operators, context) is U

@@ -154,3 +154,23 @@ def test_a_fifo_or_a_device_is_reported_not_read(tmp_path: Path) -> None:
         assert [(f.rule, f.message) for f in file.findings] == [
             ("unreadable", "is not a regular file (a folder, FIFO, device or socket)")
         ]
+
+
+def test_a_file_cut_inside_an_element_header_is_reported(tmp_path: Path) -> None:
+    # pydicom stops at a partial element header without a word, as if the Data Set ended
+    # there: the validator says the file is cut short (found by an adversarial review).
+    from pydicom.data import get_testdata_file
+
+    source = get_testdata_file("CT_small.dcm")
+    assert isinstance(source, str)
+    data = Path(source).read_bytes()
+    rows = data.index(b"\x28\x00\x10\x00")  # (0028,0010) Rows, little endian
+    cut = tmp_path / "cut.dcm"
+    cut.write_bytes(data[: rows + 5])
+    report = validate(cut)
+    messages = [x.message for x in report.files[0].findings if x.rule == "unreadable"]
+    assert messages == [
+        "the file ends inside an element (5 bytes of it are there): the Data Set is cut short"
+    ]
+    whole = validate(source)
+    assert not [x for x in whole.files[0].findings if x.rule == "unreadable"]

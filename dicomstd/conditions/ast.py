@@ -378,7 +378,9 @@ class InMatchingItem:
     absent, empty or multi-valued: UNKNOWN for
     that Item. An Item counts when it matches and satisfies ``condition`` (Kleene "and"):
     TRUE if some Item counts, FALSE if none can (the Sequence absent or empty, or each Item
-    not matching or not satisfying it), else UNKNOWN.
+    not matching or not satisfying it), else UNKNOWN. A key compared for equality names one
+    Item ("Wedge Number ... shall be unique within the Beam"): where several Items have it
+    and ``condition`` differs between them, UNKNOWN.
 
     Attributes:
         sequence: the Sequence whose Items are joined.

@@ -925,15 +925,23 @@ def in_matching_item(
     if here is None:
         return UNKNOWN
 
+    # What the Items whose key certainly equals give: a key is meant to name one Item, so
+    # several that disagree leave the join UNKNOWN.
+    named: set[Truth] = set()
+
     def counts(item: EvaluationContext) -> Truth:
         key = _single_value(_find(item, key_tag, "item", 0))
         matches = UNKNOWN if key is None else Truth.of(_same_value(key, here) is equal)
         if matches is FALSE:
             return FALSE
         result = condition(item)
-        return matches & (result if isinstance(result, Truth) else UNKNOWN)
+        result = result if isinstance(result, Truth) else UNKNOWN
+        if equal and matches is TRUE:
+            named.add(result)
+        return matches & result
 
-    return in_any_item(context, tag, scope, levels, counts)
+    outcome = in_any_item(context, tag, scope, levels, counts)
+    return UNKNOWN if len(named) > 1 else outcome
 
 
 def referenced_instance(
@@ -1024,29 +1032,48 @@ def referenced_value_matches(
     return _on_values(context, tag, scope, levels, None, judge)
 
 
-def _comparable(element: Any, depth: int = 0) -> Any:
+#: What :func:`_comparable` gives for a value it cannot compare (deeper than
+#: :data:`_MAX_DEPTH`, an Item within itself, more Items than are worth walking).
+_INCOMPARABLE = object()
+#: Data Elements :func:`_comparable` walks in one value at most.
+_COMPARABLE_BUDGET = 100_000
+
+
+def _comparable(element: Any) -> Any:
     """A hashable form of the element's value for "the same value in every Instance":
-    strings without padding, a Sequence Item by Item; ``None`` when empty or unreadable."""
-    if element is None or element is _UNSEARCHED or depth > _MAX_DEPTH:
-        return None
-    if getattr(element, "VR", None) == "SQ":
-        items = []
-        for item in element.value or ():
-            if not _is_dataset(item):
-                return None
-            attributes = []
-            for tag in sorted(item.keys()):
-                value = _comparable(_element(item, int(tag)), depth + 1)
-                attributes.append((int(tag), value))
-            items.append(tuple(attributes))
-        return tuple(items) or None
-    value = element.value
-    if isinstance(value, (bytes, bytearray)):
-        return bytes(value) or None
-    values = _values(element)
-    if not values:
-        return None
-    return tuple(text.strip(" \x00") if isinstance(text, str) else text for text in values)
+    strings without padding, a Sequence Item by Item and Attribute by Attribute; ``None``
+    when empty, :data:`_INCOMPARABLE` when it cannot be compared."""
+    budget = [_COMPARABLE_BUDGET]
+
+    def form(element: Any, depth: int, path: tuple[int, ...]) -> Any:
+        budget[0] -= 1
+        if element is None or element is _UNSEARCHED or depth > _MAX_DEPTH or budget[0] < 0:
+            return _INCOMPARABLE
+        if getattr(element, "VR", None) == "SQ":
+            items = []
+            for item in element.value or ():
+                if not _is_dataset(item) or id(item) in path:
+                    return _INCOMPARABLE  # not an Item, or an Item within itself
+                attributes = []
+                for tag in sorted(item.keys()):
+                    value = form(_element(item, int(tag)), depth + 1, (*path, id(item)))
+                    if value is _INCOMPARABLE:
+                        return _INCOMPARABLE
+                    attributes.append((int(tag), value))
+                items.append(tuple(attributes))
+            return tuple(items)
+        value = element.value
+        if isinstance(value, (bytes, bytearray)):
+            return bytes(value)
+        values = _values(element)
+        if values is None:
+            return _INCOMPARABLE
+        return tuple(text.strip(" \x00") if isinstance(text, str) else text for text in values)
+
+    result = form(element, 0, ())
+    if result is _INCOMPARABLE:
+        return _INCOMPARABLE
+    return result or None
 
 
 def consistent_in_referenced_instances(
@@ -1094,7 +1121,7 @@ def consistent_in_referenced_instances(
             if element is None:
                 return FALSE
             value = _comparable(element)
-            if value is None:
+            if value is None or value is _INCOMPARABLE:
                 unknown = True
             elif seen is None:
                 seen = value

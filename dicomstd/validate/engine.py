@@ -34,7 +34,13 @@ from dicomstd.specification import Attribute, IODSpecification, ModuleUsage, Req
 from dicomstd.validate import values as vr_checks
 from dicomstd.validate.file_meta import check_file_meta
 from dicomstd.validate.instances import InstanceIndex
-from dicomstd.validate.reading import DEFER_SIZE, quiet_pydicom, value_cut_short
+from dicomstd.validate.reading import (
+    DEFER_SIZE,
+    EndsEarly,
+    quiet_pydicom,
+    read_file,
+    value_cut_short,
+)
 from dicomstd.validate.findings import (
     RULES,
     FileReport,
@@ -1400,8 +1406,15 @@ def _read(report: FileReport, source: str) -> tuple[Any, bool]:
         # A FIFO or a device (/dev/zero) would be read for ever; a folder is no file.
         unreadable("is not a regular file (a folder, FIFO, device or socket)")
         return None, False
+    def cut_short(ends_early: EndsEarly | None) -> None:
+        # pydicom stops there as if the Data Set were whole: say so, then validate what is.
+        if ends_early is not None:
+            unreadable(ends_early.describe())
+
     try:
-        return pydicom.dcmread(source, defer_size=DEFER_SIZE), True
+        dataset, ends_early = read_file(source, defer_size=DEFER_SIZE)
+        cut_short(ends_early)
+        return dataset, True
     except InvalidDicomError:
         pass
     except (OSError, MemoryError) as error:
@@ -1412,7 +1425,7 @@ def _read(report: FileReport, source: str) -> tuple[Any, bool]:
         return None, False
     # No preamble and DICM prefix: try as a bare Data Set (ACR-NEMA style, or a stream).
     try:
-        dataset = pydicom.dcmread(source, defer_size=DEFER_SIZE, force=True)
+        dataset, ends_early = read_file(source, defer_size=DEFER_SIZE, force=True)
     except Exception as error:  # noqa: BLE001
         unreadable(f"not a DICOM file (no DICM prefix) and not a parseable Data Set: {error}")
         return None, False
@@ -1427,6 +1440,7 @@ def _read(report: FileReport, source: str) -> tuple[Any, bool]:
             "not a DICOM file: no DICM prefix, and no SOP Class or Instance UID when read as a bare Data Set"
         )
         return None, False
+    cut_short(ends_early)
     return dataset, False
 
 

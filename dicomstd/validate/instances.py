@@ -18,7 +18,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from dicomstd.validate.reading import DEFER_SIZE, quiet_pydicom, value_cut_short
+from dicomstd.validate.reading import DEFER_SIZE, quiet_pydicom, read_file, value_cut_short
 
 __all__ = ["InstanceIndex", "read_sop_instance_uid"]
 
@@ -167,10 +167,8 @@ class InstanceIndex:
 
     @staticmethod
     def _load(path: str) -> Any:
-        """The file's Data Set without Pixel Data; ``None`` when it cannot be read or a
-        top-level value is cut short by the end of the file."""
-        import pydicom
-
+        """The file's Data Set without Pixel Data; ``None`` when it cannot be read, or the
+        end of the file cuts short a top-level value or the Data Set."""
         # The files of a File-set are PS3.10 files (PS3.10 Section 8), as the run's are
         # indexed: a file without the DICM prefix is not read (a large file of zeros would
         # otherwise parse as millions of empty elements).
@@ -179,7 +177,11 @@ class InstanceIndex:
         try:
             size = os.path.getsize(path)
             with quiet_pydicom():
-                dataset = pydicom.dcmread(path, stop_before_pixels=True, defer_size=DEFER_SIZE)
+                dataset, ends_early = read_file(
+                    path, stop_before_pixels=True, defer_size=DEFER_SIZE
+                )
+                if ends_early is not None:
+                    return None  # pydicom stops there as if the Data Set were whole
                 for tag in list(dataset.keys()):
                     raw = dataset.get_item(tag, keep_deferred=True)
                     if value_cut_short(raw, size) is not None:

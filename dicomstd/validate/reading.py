@@ -3,10 +3,12 @@ findings say it better), large values left unread until asked for."""
 
 from __future__ import annotations
 
+import os
 import warnings
+from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["DEFER_SIZE", "quiet_pydicom", "value_cut_short"]
+__all__ = ["DEFER_SIZE", "EndsEarly", "quiet_pydicom", "read_file", "value_cut_short"]
 
 #: Values up to this size are read with the Data Set; larger ones (Pixel Data, big LUTs)
 #: only if a check asks for them, which none of the value checks does.
@@ -56,3 +58,85 @@ def value_cut_short(raw: Any, file_size: int | None) -> tuple[int, int] | None:
             return None
         held = max(0, file_size - start)
     return (declared, held) if held < declared else None
+
+
+@dataclass(frozen=True, slots=True)
+class EndsEarly:
+    """How a file ends inside its Data Set: pydicom stops there without an error, as if the
+    Data Set were whole.
+
+    Attributes:
+        stray_bytes: bytes after the last whole element (part of an element's header or
+            value); 0 when the file ends where an undefined-length Sequence or Item still
+            waits for its delimiter (PS3.5 Section 7.5).
+    """
+
+    stray_bytes: int
+
+    def describe(self) -> str:
+        """One line for a finding."""
+        if self.stray_bytes:
+            return (
+                f"the file ends inside an element ({self.stray_bytes} bytes of it are there): "
+                "the Data Set is cut short"
+            )
+        return "the file ends before the delimiter of an undefined-length Sequence or Item"
+
+
+class _TrackedReads:
+    """A binary file that remembers a read the end of the file cut short (some bytes, fewer
+    than asked): pydicom's reader stops at such a read without a word."""
+
+    def __init__(self, handle: Any) -> None:
+        self._handle = handle
+        self.stray_bytes = 0
+
+    def read(self, size: int = -1) -> bytes:
+        data: bytes = self._handle.read(size)
+        if size is not None and size > 0 and 0 < len(data) < size:
+            self.stray_bytes = max(self.stray_bytes, len(data))
+        return data
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._handle, name)
+
+
+def _some_value_cut_short(dataset: Any, path: str) -> bool:
+    try:
+        size = os.path.getsize(path)
+        return any(
+            value_cut_short(dataset.get_item(tag, keep_deferred=True), size) is not None
+            for tag in list(dataset.keys())
+        )
+    except Exception:  # noqa: BLE001 - cannot tell: the stray bytes are reported
+        return False
+
+
+def read_file(path: str, **options: Any) -> tuple[Any, EndsEarly | None]:
+    """``pydicom.dcmread(path, **options)``, and whether the file ends inside its Data Set
+    (``None`` when it does not; see :class:`EndsEarly`). Call it within
+    :class:`quiet_pydicom` or with warnings recorded.
+
+    Raises:
+        whatever ``pydicom.dcmread`` raises (a file it cannot parse).
+    """
+    import pydicom
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        with open(path, "rb") as handle:
+            tracked = _TrackedReads(handle)
+            dataset = pydicom.dcmread(tracked, **options)
+    if getattr(dataset, "buffer", None) is tracked:
+        # Deferred values are read later from the path, as if the path had been given (a
+        # deflated Data Set keeps its own buffer of the inflated bytes).
+        dataset.filename = path
+        dataset.fileobj_type = open
+        dataset.buffer = None
+    ends_early: EndsEarly | None = None
+    if tracked.stray_bytes and not _some_value_cut_short(dataset, path):
+        # (A top-level value the end cuts short is named by value_cut_short instead.)
+        ends_early = EndsEarly(tracked.stray_bytes)
+    elif any("End of file reached before delimiter" in str(w.message) for w in caught):
+        ends_early = EndsEarly(0)
+    return dataset, ends_early
