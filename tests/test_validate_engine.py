@@ -321,3 +321,29 @@ def test_dataset_from_file_reports_missing_meta(tmp_path: object) -> None:
         f for f in report.findings if f.rule == "file-meta" and f.severity is Severity.ERROR
     ]
     assert pydicom.__version__
+
+
+def test_a_module_of_overlay_group_attributes_applies_to_the_groups_that_use_it() -> None:
+    # An X-Ray Radiofluoroscopic image with a single-frame overlay in 6000 and a two-frame
+    # one in 6002 (PS3.3 C.9.3): the Multi-frame Overlay Module describes 6002 only, so
+    # Number of Frames in Overlay (6000,0015) is not missing; in 6002 it is checked.
+    ds = _ct()
+    ds.SOPClassUID = "1.2.840.10008.5.1.4.1.1.12.2"
+    ds.Modality = "RF"
+    for group, frames in ((0x6000, 1), (0x6002, 2)):
+        ds.add_new(group << 16 | 0x0010, "US", 64)
+        ds.add_new(group << 16 | 0x0011, "US", 64)
+        ds.add_new(group << 16 | 0x0040, "CS", "G")
+        ds.add_new(group << 16 | 0x0050, "SS", [1, 1])
+        ds.add_new(group << 16 | 0x0100, "US", 1)
+        ds.add_new(group << 16 | 0x0102, "US", 0)
+        ds.add_new(group << 16 | 0x3000, "OW", bytes(512 * frames))
+    ds.add_new(0x60020015, "IS", 2)
+    findings = validate(ds).findings
+    overlay = [f for f in findings if f.path.startswith(("Overlay", "NumberOfFramesIn"))]
+    assert not [f for f in findings if f.tag in ("(6000,0015)", "(6002,0015)")], overlay
+    assert not [f for f in findings if f.rule == "module-missing" and "Overlay" in f.module]
+    # Without 6002,0015 the Module is required (6002 holds two frames) and absent.
+    del ds[0x60020015]
+    findings = validate(ds).findings
+    assert [f.module for f in findings if f.rule == "module-missing"] == ["Multi-frame Overlay"]

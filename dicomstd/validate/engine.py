@@ -343,16 +343,26 @@ class _Validator:
             raise _Aborted(f"the Data Set at {path or 'top level'} cannot be read: {error}")
 
         # Repeating groups (Overlay 60xx, Curve 50xx): a group in use is checked as a whole.
+        # A Module made only of repeating-group Attributes (Overlay Plane, Multi-frame
+        # Overlay, Overlay Activation) describes each group that uses it: it applies to a
+        # group holding one of its Attributes, not to every group (an image may have a
+        # multi-frame overlay in 6002 and a single-frame one in 6000, PS3.3 C.9.3).
         masked_tags: dict[int, list[Spec]] = {}
         if masked:
+            present_set = set(present)
             offsets: set[int] = set()
             for tag in present:
                 for spec in masked:
                     if tag & spec.attribute.tag_mask == spec.attribute.tag:
                         offsets.add(tag - spec.attribute.tag)
+            not_only_groups = {spec.module for specs in exact.values() for spec in specs}
             for offset in offsets:
+                used = {
+                    spec.module for spec in masked if spec.attribute.tag + offset in present_set
+                }
                 for spec in masked:
-                    masked_tags.setdefault(spec.attribute.tag + offset, []).append(spec)
+                    if spec.module in not_only_groups or spec.module in used:
+                        masked_tags.setdefault(spec.attribute.tag + offset, []).append(spec)
 
         for tag, specs in [*exact.items(), *masked_tags.items()]:
             here = _has_tag(dataset, tag)
