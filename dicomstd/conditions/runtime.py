@@ -161,10 +161,21 @@ class EvaluationContext:
 # --- looking up -----------------------------------------------------------------------------
 
 
+def _has(dataset: Any, tag: int) -> bool:
+    """``tag in dataset``, for an int ``tag``; raises on a dataset that is not one (callers
+    catch). A pydicom Dataset keeps its elements in a dict keyed by Tag (an int): looked up
+    there directly, the Tag conversion ``Dataset.__contains__`` makes of every key (most of
+    the lookups' time in a multi-frame image's Functional Groups) is skipped."""
+    store = getattr(dataset, "_dict", None)
+    if type(store) is dict:
+        return tag in store
+    return tag in dataset
+
+
 def _element(dataset: Any, tag: int) -> Any:
     """The element of ``dataset`` with ``tag``, ``None`` if absent; raises on a dataset
     that is not one (callers catch)."""
-    if tag in dataset:
+    if _has(dataset, tag):
         return dataset[tag]
     return None
 
@@ -360,13 +371,13 @@ def _find(context: EvaluationContext, tag: int, scope: str, levels: int) -> list
         element = _element(context.top_level, tag)
         return [] if element is None else [element]
     if scope == "frame":
-        return [item[tag] for item in context.functional_group_items if tag in item]
+        return [item[tag] for item in context.functional_group_items if _has(item, tag)]
     # any: the nearest Data Set holding it, outwards, then the frame's Functional Groups.
     for dataset in (context.dataset, *context.parents, context.top_level):
         element = _element(dataset, tag)
         if element is not None:
             return [element]
-    return [item[tag] for item in context.functional_group_items if tag in item]
+    return [item[tag] for item in context.functional_group_items if _has(item, tag)]
 
 
 def _values(element: Any) -> tuple[Any, ...] | None:
@@ -827,7 +838,7 @@ def _holders(
         if scope != "any":
             return []
     top = context.top_level
-    return [(item[tag], (item, top)) for item in context.functional_group_items if tag in item]
+    return [(item[tag], (item, top)) for item in context.functional_group_items if _has(item, tag)]
 
 
 def in_any_item(
@@ -869,7 +880,7 @@ def in_any_item(
                 inner.share_functional_group_items(context)
                 result = condition(inner)
                 results.append(result if isinstance(result, Truth) else UNKNOWN)
-                if nested and tag in item:
+                if nested and _has(item, tag):
                     if depth + 1 >= _MAX_DEPTH:
                         results.append(UNKNOWN)
                     else:
@@ -1192,7 +1203,7 @@ def overlay_frames(context: EvaluationContext, operator: str, bound: int) -> Tru
         results = []
         for group in _OVERLAY_GROUPS:
             tags = (group << 16 | 0x0010, group << 16 | 0x0011, group << 16 | 0x3000)
-            if any(tag in top for tag in tags):
+            if any(_has(top, tag) for tag in tags):
                 results.append(_overlay_group_frames(top, group, operator, bound))
         return _any(results)
     except Exception:  # noqa: BLE001

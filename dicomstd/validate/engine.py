@@ -119,7 +119,10 @@ def _std_ref(name: str) -> Reference:
 
 def _has_tag(dataset: Any, tag: int) -> bool:
     try:
-        return tag in dataset
+        store = getattr(dataset, "_dict", None)
+        # pydicom's element dict, keyed by Tag (an int): as the runtime's _has, without the
+        # Tag conversion Dataset.__contains__ makes of every key.
+        return tag in store if type(store) is dict else tag in dataset
     except Exception:  # noqa: BLE001
         return False
 
