@@ -1506,3 +1506,27 @@ def test_multi_frame_overlay_from_the_overlay_data(compiled: list[CompiledCondit
     image[0x60003000].value = bytes(512)
     outcome = evaluate_requirement(row.requirement, EvaluationContext(image))
     assert (outcome.required, outcome.forbidden) == (F, F)
+
+
+def test_history_recorded_by_contributing_equipment(compiled: list[CompiledCondition]) -> None:
+    # PS3.4 Y.3.3: an Instance made by a Frame-Level retrieve has a Contributing Equipment
+    # Item with Purpose of Reference (109105, DCM, "Frame Extracting Equipment"), and the
+    # Frame Extraction Module (PS3.3 Table C.12-9).
+    extraction = _usage_row(compiled, "table_A.5-1", "table_C.12-9")
+    purpose = _item(CodeValue="109105", CodingSchemeDesignator="DCM")
+    image = _dataset(
+        NM, ContributingEquipmentSequence=[_item(PurposeOfReferenceCodeSequence=[purpose])]
+    )
+    assert _top(extraction, image) is T
+    # An Instance derived from an extracted one carries the Item forward (PS3.3 C.12.1.1.5):
+    # with a later Processing Equipment Item it is not known to be the one extracted.
+    processing = _item(CodeValue="109102", CodingSchemeDesignator="DCM")
+    image.ContributingEquipmentSequence.append(_item(PurposeOfReferenceCodeSequence=[processing]))
+    assert _top(extraction, image) is U
+    purpose.CodeValue = "109103"  # Modifying Equipment: no evidence
+    del image.ContributingEquipmentSequence[1]
+    assert _top(extraction, image) is U
+    # Withdrawn after review: Query/Retrieve View from (109106, DCM), which offline
+    # converters use without any view.
+    view = _row(compiled, "table_C.12-1", "0008,0053")
+    assert view.status == "unknown by design"

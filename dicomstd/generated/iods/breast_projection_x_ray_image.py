@@ -33,6 +33,39 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if the SOP Instance was created in response to a Frame-Level retrieve request"
+    return rt.any_of(
+        lambda: rt.all_of(
+            lambda: rt.in_any_item(
+                context,
+                0x0018A001,
+                "top",
+                0,
+                lambda context_item: rt.code_in(
+                    context_item, 0x0040A170, "item", 0, (("109105", "DCM"),)
+                ),
+            ),
+            lambda: rt.neg(
+                rt.in_any_item(
+                    context,
+                    0x0018A001,
+                    "top",
+                    0,
+                    lambda context_item: rt.code_in(
+                        context_item,
+                        0x0040A170,
+                        "item",
+                        0,
+                        (("109101", "DCM"), ("109102", "DCM"), ("109106", "DCM")),
+                    ),
+                )
+            ),
+        ),
+        lambda: rt.UNKNOWN,
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
     "Required if the Image Type (0008,0008) Value 1 equals DERIVED or Value 1 is ORIGINAL and Presentation Intent Type equals FOR PRESENTATION May be present otherwise."
     return rt.any_of(
         lambda: rt.value_in(context, 0x00080008, "any", 0, 1, ("DERIVED",)),
@@ -43,12 +76,12 @@ def _condition_2(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_3(context: EvaluationContext) -> Truth:
+def _condition_4(context: EvaluationContext) -> Truth:
     "Required if the Enhanced Contrast/Bolus Module is present."
     return rt.module_present(context, "table_C.7-12b")
 
 
-def _condition_4(context: EvaluationContext) -> Truth:
+def _condition_5(context: EvaluationContext) -> Truth:
     "Required if X-Ray Source moves relative to the Patient May be present otherwise."
     return rt.any_of(
         lambda: rt.value_in(
@@ -225,8 +258,8 @@ BREAST_PROJECTION_X_RAY_IMAGE_IOD: Final = IODSpecification(
             condition="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
             requirement=Requirement(
                 text="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_2,
                 otherwise=never,
             ),
         ),
@@ -248,7 +281,7 @@ BREAST_PROJECTION_X_RAY_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if the Image Type (0008,0008) Value 1 equals DERIVED or Value 1 is ORIGINAL and Presentation Intent Type equals FOR PRESENTATION May be present otherwise.",
                 status="parser",
-                required=_condition_2,
+                required=_condition_3,
                 otherwise=always,
             ),
         ),
@@ -267,7 +300,7 @@ BREAST_PROJECTION_X_RAY_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if the Enhanced Contrast/Bolus Module is present.",
                 status="parser",
-                required=_condition_3,
+                required=_condition_4,
                 otherwise=never,
             ),
         ),
@@ -302,7 +335,7 @@ BREAST_PROJECTION_X_RAY_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if X-Ray Source moves relative to the Patient May be present otherwise.",
                 status="override",
-                required=_condition_4,
+                required=_condition_5,
                 otherwise=always,
             ),
         ),

@@ -36,11 +36,44 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if the SOP Instance was created in response to a Frame-Level retrieve request"
+    return rt.any_of(
+        lambda: rt.all_of(
+            lambda: rt.in_any_item(
+                context,
+                0x0018A001,
+                "top",
+                0,
+                lambda context_item: rt.code_in(
+                    context_item, 0x0040A170, "item", 0, (("109105", "DCM"),)
+                ),
+            ),
+            lambda: rt.neg(
+                rt.in_any_item(
+                    context,
+                    0x0018A001,
+                    "top",
+                    0,
+                    lambda context_item: rt.code_in(
+                        context_item,
+                        0x0040A170,
+                        "item",
+                        0,
+                        (("109101", "DCM"), ("109102", "DCM"), ("109106", "DCM")),
+                    ),
+                )
+            ),
+        ),
+        lambda: rt.UNKNOWN,
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Dimension Organization Type (0020,9311) is not TILED_FULL may be present otherwise."
     return rt.neg(rt.value_in(context, 0x00209311, "any", 0, None, ("TILED_FULL",)))
 
 
-def _condition_3(context: EvaluationContext) -> Truth:
+def _condition_4(context: EvaluationContext) -> Truth:
     "Required if the Frame of Reference is defined in the Slide Coordinate System."
     return rt.any_of(
         lambda: rt.all_of(
@@ -210,8 +243,8 @@ CONFOCAL_MICROSCOPY_IMAGE_IOD: Final = IODSpecification(
             condition="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
             requirement=Requirement(
                 text="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_2,
                 otherwise=never,
             ),
         ),
@@ -244,7 +277,7 @@ CONFOCAL_MICROSCOPY_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Dimension Organization Type (0020,9311) is not TILED_FULL may be present otherwise.",
                 status="parser",
-                required=_condition_2,
+                required=_condition_3,
                 otherwise=always,
             ),
         ),
@@ -281,7 +314,7 @@ CONFOCAL_MICROSCOPY_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if the Frame of Reference is defined in the Slide Coordinate System.",
                 status="override",
-                required=_condition_3,
+                required=_condition_4,
                 otherwise=never,
             ),
         ),

@@ -84,6 +84,39 @@ def _condition_5(context: EvaluationContext) -> Truth:
 
 
 def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if the SOP Instance was created in response to a Frame-Level retrieve request"
+    return rt.any_of(
+        lambda: rt.all_of(
+            lambda: rt.in_any_item(
+                context,
+                0x0018A001,
+                "top",
+                0,
+                lambda context_item: rt.code_in(
+                    context_item, 0x0040A170, "item", 0, (("109105", "DCM"),)
+                ),
+            ),
+            lambda: rt.neg(
+                rt.in_any_item(
+                    context,
+                    0x0018A001,
+                    "top",
+                    0,
+                    lambda context_item: rt.code_in(
+                        context_item,
+                        0x0040A170,
+                        "item",
+                        0,
+                        (("109101", "DCM"), ("109102", "DCM"), ("109106", "DCM")),
+                    ),
+                )
+            ),
+        ),
+        lambda: rt.UNKNOWN,
+    )
+
+
+def _condition_7(context: EvaluationContext) -> Truth:
     "Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
     return rt.all_of(
         lambda: rt.neg(rt.value_in(context, 0x00189037, "any", 0, None, ("NONE",))),
@@ -91,12 +124,12 @@ def _condition_6(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_7(context: EvaluationContext) -> Truth:
+def _condition_8(context: EvaluationContext) -> Truth:
     "Required if Contrast/Bolus Agent Sequence (0018,0012) is used."
     return rt.present(context, 0x00180012, "any", 0)
 
 
-def _condition_8(context: EvaluationContext) -> Truth:
+def _condition_9(context: EvaluationContext) -> Truth:
     "Required if Respiratory Motion Compensation Technique (0018,9170) equals other than NONE, REALTIME or BREATH_HOLD and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
     return rt.all_of(
         lambda: rt.neg(
@@ -106,12 +139,12 @@ def _condition_8(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_9(context: EvaluationContext) -> Truth:
+def _condition_10(context: EvaluationContext) -> Truth:
     "Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED may be present otherwise."
     return rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED"))
 
 
-def _condition_10(context: EvaluationContext) -> Truth:
+def _condition_11(context: EvaluationContext) -> Truth:
     "Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED and Acquisition Type (0018,9302) is other than CONSTANT_ANGLE may be present otherwise."
     return rt.all_of(
         lambda: rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED")),
@@ -119,7 +152,7 @@ def _condition_10(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_11(context: EvaluationContext) -> Truth:
+def _condition_12(context: EvaluationContext) -> Truth:
     "Required if the image is reconstructed from a system with multiple X-Ray sources and Multi-energy CT Acquisition (0018,9361) is NO or is absent."
     return rt.all_of(
         lambda: rt.UNKNOWN,
@@ -130,7 +163,7 @@ def _condition_11(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_12(context: EvaluationContext) -> Truth:
+def _condition_13(context: EvaluationContext) -> Truth:
     "Required if the image pixel data contains the results of Multi-energy material processing."
     return rt.any_of(
         lambda: rt.value_in(
@@ -342,8 +375,8 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             condition="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
             requirement=Requirement(
                 text="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_6,
                 otherwise=never,
             ),
         ),
@@ -395,7 +428,7 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_6,
+                required=_condition_7,
                 otherwise=always,
             ),
         ),
@@ -421,7 +454,7 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Contrast/Bolus Agent Sequence (0018,0012) is used.",
                 status="parser",
-                required=_condition_7,
+                required=_condition_8,
                 otherwise=never,
             ),
         ),
@@ -433,7 +466,7 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Respiratory Motion Compensation Technique (0018,9170) equals other than NONE, REALTIME or BREATH_HOLD and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_8,
+                required=_condition_9,
                 otherwise=always,
             ),
         ),
@@ -449,7 +482,7 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED may be present otherwise.",
                 status="parser",
-                required=_condition_9,
+                required=_condition_10,
                 otherwise=always,
             ),
         ),
@@ -461,7 +494,7 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED may be present otherwise.",
                 status="parser",
-                required=_condition_9,
+                required=_condition_10,
                 otherwise=always,
             ),
         ),
@@ -473,7 +506,7 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED may be present otherwise.",
                 status="parser",
-                required=_condition_9,
+                required=_condition_10,
                 otherwise=always,
             ),
         ),
@@ -485,7 +518,7 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED may be present otherwise",
                 status="parser",
-                required=_condition_9,
+                required=_condition_10,
                 otherwise=always,
             ),
         ),
@@ -497,7 +530,7 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED may be present otherwise.",
                 status="parser",
-                required=_condition_9,
+                required=_condition_10,
                 otherwise=always,
             ),
         ),
@@ -509,7 +542,7 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED and Acquisition Type (0018,9302) is other than CONSTANT_ANGLE may be present otherwise.",
                 status="parser",
-                required=_condition_10,
+                required=_condition_11,
                 otherwise=always,
             ),
         ),
@@ -521,7 +554,7 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED may be present otherwise.",
                 status="parser",
-                required=_condition_9,
+                required=_condition_10,
                 otherwise=always,
             ),
         ),
@@ -533,7 +566,7 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED may be present otherwise.",
                 status="parser",
-                required=_condition_9,
+                required=_condition_10,
                 otherwise=always,
             ),
         ),
@@ -548,7 +581,7 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if the image is reconstructed from a system with multiple X-Ray sources and Multi-energy CT Acquisition (0018,9361) is NO or is absent.",
                 status="parser",
-                required=_condition_11,
+                required=_condition_12,
                 otherwise=never,
             ),
         ),
@@ -560,7 +593,7 @@ ENHANCED_CT_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if the image pixel data contains the results of Multi-energy material processing.",
                 status="override",
-                required=_condition_12,
+                required=_condition_13,
                 otherwise=never,
             ),
         ),

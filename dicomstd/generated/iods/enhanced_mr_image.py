@@ -84,6 +84,39 @@ def _condition_5(context: EvaluationContext) -> Truth:
 
 
 def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if the SOP Instance was created in response to a Frame-Level retrieve request"
+    return rt.any_of(
+        lambda: rt.all_of(
+            lambda: rt.in_any_item(
+                context,
+                0x0018A001,
+                "top",
+                0,
+                lambda context_item: rt.code_in(
+                    context_item, 0x0040A170, "item", 0, (("109105", "DCM"),)
+                ),
+            ),
+            lambda: rt.neg(
+                rt.in_any_item(
+                    context,
+                    0x0018A001,
+                    "top",
+                    0,
+                    lambda context_item: rt.code_in(
+                        context_item,
+                        0x0040A170,
+                        "item",
+                        0,
+                        (("109101", "DCM"), ("109102", "DCM"), ("109106", "DCM")),
+                    ),
+                )
+            ),
+        ),
+        lambda: rt.UNKNOWN,
+    )
+
+
+def _condition_7(context: EvaluationContext) -> Truth:
     "Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
     return rt.all_of(
         lambda: rt.neg(rt.value_in(context, 0x00189037, "any", 0, None, ("NONE",))),
@@ -91,17 +124,17 @@ def _condition_6(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_7(context: EvaluationContext) -> Truth:
+def _condition_8(context: EvaluationContext) -> Truth:
     "Required if Photometric Interpretation (0028,0004) is MONOCHROME2."
     return rt.value_in(context, 0x00280004, "any", 0, None, ("MONOCHROME2",))
 
 
-def _condition_8(context: EvaluationContext) -> Truth:
+def _condition_9(context: EvaluationContext) -> Truth:
     "Required if Contrast/Bolus Agent Sequence (0018,0012) is used."
     return rt.present(context, 0x00180012, "any", 0)
 
 
-def _condition_9(context: EvaluationContext) -> Truth:
+def _condition_10(context: EvaluationContext) -> Truth:
     "Required if Respiratory Motion Compensation Technique (0018,9170) equals other than NONE, REALTIME or BREATH_HOLD and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
     return rt.all_of(
         lambda: rt.neg(
@@ -111,7 +144,7 @@ def _condition_9(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_10(context: EvaluationContext) -> Truth:
+def _condition_11(context: EvaluationContext) -> Truth:
     "Required if Geometry of k-Space Traversal (0018,9032) equals RECTILINEAR and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
     return rt.all_of(
         lambda: rt.value_in(context, 0x00189032, "any", 0, None, ("RECTILINEAR",)),
@@ -119,7 +152,7 @@ def _condition_10(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_11(context: EvaluationContext) -> Truth:
+def _condition_12(context: EvaluationContext) -> Truth:
     "Required if Acquisition Contrast (0008,9209) in any MR Image Frame Type Functional Group in the SOP Instance equals DIFFUSION and Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
     return rt.all_of(
         lambda: rt.value_in(context, 0x00089209, "frame", 0, None, ("DIFFUSION",)),
@@ -127,7 +160,7 @@ def _condition_11(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_12(context: EvaluationContext) -> Truth:
+def _condition_13(context: EvaluationContext) -> Truth:
     "Required if Spatial Pre-saturation (0018,9027) equals SLAB for any frame in the SOP Instance and Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
     return rt.all_of(
         lambda: rt.value_in(context, 0x00189027, "frame", 0, None, ("SLAB",)),
@@ -135,12 +168,12 @@ def _condition_12(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_13(context: EvaluationContext) -> Truth:
+def _condition_14(context: EvaluationContext) -> Truth:
     "Required if Image Type (0008,0008) Value 3 equals METABOLITE_MAP May be present otherwise."
     return rt.value_in(context, 0x00080008, "any", 0, 3, ("METABOLITE_MAP",))
 
 
-def _condition_14(context: EvaluationContext) -> Truth:
+def _condition_15(context: EvaluationContext) -> Truth:
     "Required if Phase Contrast (0018,9014) equals YES and Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
     return rt.all_of(
         lambda: rt.value_in(context, 0x00189014, "any", 0, None, ("YES",)),
@@ -148,7 +181,7 @@ def _condition_14(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_15(context: EvaluationContext) -> Truth:
+def _condition_16(context: EvaluationContext) -> Truth:
     "Required if Image Type (0008,0008) Value 3 is ASL May be present otherwise."
     return rt.value_in(context, 0x00080008, "any", 0, 3, ("ASL",))
 
@@ -355,8 +388,8 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             condition="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
             requirement=Requirement(
                 text="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_6,
                 otherwise=never,
             ),
         ),
@@ -408,7 +441,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_6,
+                required=_condition_7,
                 otherwise=always,
             ),
         ),
@@ -421,7 +454,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Photometric Interpretation (0028,0004) is MONOCHROME2.",
                 status="parser",
-                required=_condition_7,
+                required=_condition_8,
                 otherwise=never,
             ),
         ),
@@ -445,7 +478,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Contrast/Bolus Agent Sequence (0018,0012) is used.",
                 status="parser",
-                required=_condition_8,
+                required=_condition_9,
                 otherwise=never,
             ),
         ),
@@ -457,7 +490,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Respiratory Motion Compensation Technique (0018,9170) equals other than NONE, REALTIME or BREATH_HOLD and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_9,
+                required=_condition_10,
                 otherwise=always,
             ),
         ),
@@ -482,7 +515,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Geometry of k-Space Traversal (0018,9032) equals RECTILINEAR and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_10,
+                required=_condition_11,
                 otherwise=always,
             ),
         ),
@@ -554,7 +587,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Acquisition Contrast (0008,9209) in any MR Image Frame Type Functional Group in the SOP Instance equals DIFFUSION and Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_11,
+                required=_condition_12,
                 otherwise=always,
             ),
         ),
@@ -578,7 +611,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Spatial Pre-saturation (0018,9027) equals SLAB for any frame in the SOP Instance and Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_12,
+                required=_condition_13,
                 otherwise=always,
             ),
         ),
@@ -590,7 +623,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 3 equals METABOLITE_MAP May be present otherwise.",
                 status="parser",
-                required=_condition_13,
+                required=_condition_14,
                 otherwise=always,
             ),
         ),
@@ -602,7 +635,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Phase Contrast (0018,9014) equals YES and Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_14,
+                required=_condition_15,
                 otherwise=always,
             ),
         ),
@@ -614,7 +647,7 @@ ENHANCED_MR_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 3 is ASL May be present otherwise.",
                 status="parser",
-                required=_condition_15,
+                required=_condition_16,
                 otherwise=always,
             ),
         ),

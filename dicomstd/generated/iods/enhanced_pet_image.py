@@ -69,16 +69,49 @@ def _condition_2(context: EvaluationContext) -> Truth:
 
 
 def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if the SOP Instance was created in response to a Frame-Level retrieve request"
+    return rt.any_of(
+        lambda: rt.all_of(
+            lambda: rt.in_any_item(
+                context,
+                0x0018A001,
+                "top",
+                0,
+                lambda context_item: rt.code_in(
+                    context_item, 0x0040A170, "item", 0, (("109105", "DCM"),)
+                ),
+            ),
+            lambda: rt.neg(
+                rt.in_any_item(
+                    context,
+                    0x0018A001,
+                    "top",
+                    0,
+                    lambda context_item: rt.code_in(
+                        context_item,
+                        0x0040A170,
+                        "item",
+                        0,
+                        (("109101", "DCM"), ("109102", "DCM"), ("109106", "DCM")),
+                    ),
+                )
+            ),
+        ),
+        lambda: rt.UNKNOWN,
+    )
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE May be present otherwise."
     return rt.neg(rt.value_in(context, 0x00189037, "any", 0, None, ("NONE",)))
 
 
-def _condition_4(context: EvaluationContext) -> Truth:
+def _condition_5(context: EvaluationContext) -> Truth:
     "Required if Respiratory Motion Compensation Technique (0018,9170) equals other than NONE May be present otherwise."
     return rt.neg(rt.value_in(context, 0x00189170, "any", 0, None, ("NONE",)))
 
 
-def _condition_5(context: EvaluationContext) -> Truth:
+def _condition_6(context: EvaluationContext) -> Truth:
     "Required for cardiac rest and stress images."
     return rt.any_of(
         lambda: rt.all_of(
@@ -89,12 +122,12 @@ def _condition_5(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_6(context: EvaluationContext) -> Truth:
+def _condition_7(context: EvaluationContext) -> Truth:
     "Required if Image Type (0008,0008) Value 1 equals ORIGINAL May be present otherwise."
     return rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL",))
 
 
-def _condition_7(context: EvaluationContext) -> Truth:
+def _condition_8(context: EvaluationContext) -> Truth:
     "Required if Image Type (0008,0008) Value 1 equals ORIGINAL and Type of Detector Motion (0054,0202) is not equal to STATIONARY."
     return rt.all_of(
         lambda: rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL",)),
@@ -102,7 +135,7 @@ def _condition_7(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_8(context: EvaluationContext) -> Truth:
+def _condition_9(context: EvaluationContext) -> Truth:
     "Required if Image Type (0008,0008) Value 1 equals ORIGINAL and Table Motion (0018,1134) is equal to DYNAMIC."
     return rt.all_of(
         lambda: rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL",)),
@@ -278,8 +311,8 @@ ENHANCED_PET_IMAGE_IOD: Final = IODSpecification(
             condition="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
             requirement=Requirement(
                 text="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_3,
                 otherwise=never,
             ),
         ),
@@ -339,7 +372,7 @@ ENHANCED_PET_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE May be present otherwise.",
                 status="parser",
-                required=_condition_3,
+                required=_condition_4,
                 otherwise=always,
             ),
         ),
@@ -351,7 +384,7 @@ ENHANCED_PET_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Respiratory Motion Compensation Technique (0018,9170) equals other than NONE May be present otherwise.",
                 status="parser",
-                required=_condition_4,
+                required=_condition_5,
                 otherwise=always,
             ),
         ),
@@ -366,7 +399,7 @@ ENHANCED_PET_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required for cardiac rest and stress images.",
                 status="override",
-                required=_condition_5,
+                required=_condition_6,
                 otherwise=never,
             ),
         ),
@@ -379,7 +412,7 @@ ENHANCED_PET_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 equals ORIGINAL May be present otherwise.",
                 status="parser",
-                required=_condition_6,
+                required=_condition_7,
                 otherwise=always,
             ),
         ),
@@ -391,7 +424,7 @@ ENHANCED_PET_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 equals ORIGINAL and Type of Detector Motion (0054,0202) is not equal to STATIONARY.",
                 status="parser",
-                required=_condition_7,
+                required=_condition_8,
                 otherwise=never,
             ),
         ),
@@ -403,7 +436,7 @@ ENHANCED_PET_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 equals ORIGINAL May be present otherwise.",
                 status="parser",
-                required=_condition_6,
+                required=_condition_7,
                 otherwise=always,
             ),
         ),
@@ -415,7 +448,7 @@ ENHANCED_PET_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 equals ORIGINAL May be present otherwise.",
                 status="parser",
-                required=_condition_6,
+                required=_condition_7,
                 otherwise=always,
             ),
         ),
@@ -427,7 +460,7 @@ ENHANCED_PET_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 equals ORIGINAL May be present otherwise.",
                 status="parser",
-                required=_condition_6,
+                required=_condition_7,
                 otherwise=always,
             ),
         ),
@@ -439,7 +472,7 @@ ENHANCED_PET_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 equals ORIGINAL and Table Motion (0018,1134) is equal to DYNAMIC.",
                 status="parser",
-                required=_condition_8,
+                required=_condition_9,
                 otherwise=never,
             ),
         ),

@@ -79,11 +79,44 @@ def _condition_4(context: EvaluationContext) -> Truth:
 
 
 def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if the SOP Instance was created in response to a Frame-Level retrieve request"
+    return rt.any_of(
+        lambda: rt.all_of(
+            lambda: rt.in_any_item(
+                context,
+                0x0018A001,
+                "top",
+                0,
+                lambda context_item: rt.code_in(
+                    context_item, 0x0040A170, "item", 0, (("109105", "DCM"),)
+                ),
+            ),
+            lambda: rt.neg(
+                rt.in_any_item(
+                    context,
+                    0x0018A001,
+                    "top",
+                    0,
+                    lambda context_item: rt.code_in(
+                        context_item,
+                        0x0040A170,
+                        "item",
+                        0,
+                        (("109101", "DCM"), ("109102", "DCM"), ("109106", "DCM")),
+                    ),
+                )
+            ),
+        ),
+        lambda: rt.UNKNOWN,
+    )
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
     "Required if Ultrasound Acquisition Geometry (0020,9307) has a value of PATIENT May be present otherwise"
     return rt.value_in(context, 0x00209307, "any", 0, None, ("PATIENT",))
 
 
-def _condition_6(context: EvaluationContext) -> Truth:
+def _condition_7(context: EvaluationContext) -> Truth:
     "Required if Cardiac Synchronization is used"
     return rt.any_of(
         lambda: rt.value_in(
@@ -93,12 +126,12 @@ def _condition_6(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_7(context: EvaluationContext) -> Truth:
+def _condition_8(context: EvaluationContext) -> Truth:
     "Required if the Enhanced Contrast/Bolus Module is present."
     return rt.module_present(context, "table_C.7-12b")
 
 
-def _condition_8(context: EvaluationContext) -> Truth:
+def _condition_9(context: EvaluationContext) -> Truth:
     "Required if Respiratory Synchronization is used"
     return rt.any_of(
         lambda: rt.value_in(
@@ -108,7 +141,7 @@ def _condition_8(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_9(context: EvaluationContext) -> Truth:
+def _condition_10(context: EvaluationContext) -> Truth:
     "Required if frames are temporally related and not temporally referenced to a Cardiac or Respiratory event"
     return rt.any_of(
         lambda: rt.all_of(
@@ -336,8 +369,8 @@ ENHANCED_US_VOLUME_IOD: Final = IODSpecification(
             condition="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
             requirement=Requirement(
                 text="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_5,
                 otherwise=never,
             ),
         ),
@@ -359,7 +392,7 @@ ENHANCED_US_VOLUME_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Ultrasound Acquisition Geometry (0020,9307) has a value of PATIENT May be present otherwise",
                 status="parser",
-                required=_condition_5,
+                required=_condition_6,
                 otherwise=always,
             ),
         ),
@@ -371,7 +404,7 @@ ENHANCED_US_VOLUME_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Ultrasound Acquisition Geometry (0020,9307) has a value of PATIENT May be present otherwise",
                 status="parser",
-                required=_condition_5,
+                required=_condition_6,
                 otherwise=always,
             ),
         ),
@@ -396,7 +429,7 @@ ENHANCED_US_VOLUME_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Cardiac Synchronization is used",
                 status="override",
-                required=_condition_6,
+                required=_condition_7,
                 otherwise=never,
             ),
         ),
@@ -412,7 +445,7 @@ ENHANCED_US_VOLUME_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if the Enhanced Contrast/Bolus Module is present.",
                 status="parser",
-                required=_condition_7,
+                required=_condition_8,
                 otherwise=never,
             ),
         ),
@@ -430,7 +463,7 @@ ENHANCED_US_VOLUME_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Respiratory Synchronization is used",
                 status="override",
-                required=_condition_8,
+                required=_condition_9,
                 otherwise=never,
             ),
         ),
@@ -456,7 +489,7 @@ ENHANCED_US_VOLUME_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if frames are temporally related and not temporally referenced to a Cardiac or Respiratory event",
                 status="override",
-                required=_condition_9,
+                required=_condition_10,
                 otherwise=never,
             ),
         ),

@@ -94,21 +94,54 @@ def _condition_7(context: EvaluationContext) -> Truth:
 
 
 def _condition_8(context: EvaluationContext) -> Truth:
+    "Required if the SOP Instance was created in response to a Frame-Level retrieve request"
+    return rt.any_of(
+        lambda: rt.all_of(
+            lambda: rt.in_any_item(
+                context,
+                0x0018A001,
+                "top",
+                0,
+                lambda context_item: rt.code_in(
+                    context_item, 0x0040A170, "item", 0, (("109105", "DCM"),)
+                ),
+            ),
+            lambda: rt.neg(
+                rt.in_any_item(
+                    context,
+                    0x0018A001,
+                    "top",
+                    0,
+                    lambda context_item: rt.code_in(
+                        context_item,
+                        0x0040A170,
+                        "item",
+                        0,
+                        (("109101", "DCM"), ("109102", "DCM"), ("109106", "DCM")),
+                    ),
+                )
+            ),
+        ),
+        lambda: rt.UNKNOWN,
+    )
+
+
+def _condition_9(context: EvaluationContext) -> Truth:
     "Required if the Enhanced Contrast/Bolus Module is present."
     return rt.module_present(context, "table_C.7-12b")
 
 
-def _condition_9(context: EvaluationContext) -> Truth:
+def _condition_10(context: EvaluationContext) -> Truth:
     "Required if Pixel Intensity Relationship (0028,1040) equals LOG May be present otherwise."
     return rt.value_in(context, 0x00281040, "any", 0, None, ("LOG",))
 
 
-def _condition_10(context: EvaluationContext) -> Truth:
+def _condition_11(context: EvaluationContext) -> Truth:
     "Required if Isocenter Reference System Sequence (0018,9462) is present May be present otherwise."
     return rt.present(context, 0x00189462, "any", 0)
 
 
-def _condition_11(context: EvaluationContext) -> Truth:
+def _condition_12(context: EvaluationContext) -> Truth:
     "Required if Image Type (0008,0008) Value 1 equals ORIGINAL and C-arm Positioner Tabletop Relationship (0018,9474) is present and equals YES May be present otherwise."
     return rt.all_of(
         lambda: rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL",)),
@@ -116,7 +149,7 @@ def _condition_11(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_12(context: EvaluationContext) -> Truth:
+def _condition_13(context: EvaluationContext) -> Truth:
     "Required if Projection Pixel Calibration Sequence (0018,9401) is present May be present otherwise."
     return rt.present(context, 0x00189401, "any", 0)
 
@@ -349,8 +382,8 @@ ENHANCED_XA_IMAGE_IOD: Final = IODSpecification(
             condition="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
             requirement=Requirement(
                 text="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_8,
                 otherwise=never,
             ),
         ),
@@ -389,7 +422,7 @@ ENHANCED_XA_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if the Enhanced Contrast/Bolus Module is present.",
                 status="parser",
-                required=_condition_8,
+                required=_condition_9,
                 otherwise=never,
             ),
         ),
@@ -401,7 +434,7 @@ ENHANCED_XA_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Pixel Intensity Relationship (0028,1040) equals LOG May be present otherwise.",
                 status="parser",
-                required=_condition_9,
+                required=_condition_10,
                 otherwise=always,
             ),
         ),
@@ -438,7 +471,7 @@ ENHANCED_XA_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Isocenter Reference System Sequence (0018,9462) is present May be present otherwise.",
                 status="parser",
-                required=_condition_10,
+                required=_condition_11,
                 otherwise=always,
             ),
         ),
@@ -489,7 +522,7 @@ ENHANCED_XA_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 equals ORIGINAL and C-arm Positioner Tabletop Relationship (0018,9474) is present and equals YES May be present otherwise.",
                 status="parser",
-                required=_condition_11,
+                required=_condition_12,
                 otherwise=always,
             ),
         ),
@@ -501,7 +534,7 @@ ENHANCED_XA_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 equals ORIGINAL and C-arm Positioner Tabletop Relationship (0018,9474) is present and equals YES May be present otherwise.",
                 status="parser",
-                required=_condition_11,
+                required=_condition_12,
                 otherwise=always,
             ),
         ),
@@ -531,7 +564,7 @@ ENHANCED_XA_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Projection Pixel Calibration Sequence (0018,9401) is present May be present otherwise.",
                 status="parser",
-                required=_condition_12,
+                required=_condition_13,
                 otherwise=always,
             ),
         ),

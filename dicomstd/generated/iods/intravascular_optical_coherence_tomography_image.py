@@ -38,21 +38,54 @@ def _condition_2(context: EvaluationContext) -> Truth:
 
 
 def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if the SOP Instance was created in response to a Frame-Level retrieve request"
+    return rt.any_of(
+        lambda: rt.all_of(
+            lambda: rt.in_any_item(
+                context,
+                0x0018A001,
+                "top",
+                0,
+                lambda context_item: rt.code_in(
+                    context_item, 0x0040A170, "item", 0, (("109105", "DCM"),)
+                ),
+            ),
+            lambda: rt.neg(
+                rt.in_any_item(
+                    context,
+                    0x0018A001,
+                    "top",
+                    0,
+                    lambda context_item: rt.code_in(
+                        context_item,
+                        0x0040A170,
+                        "item",
+                        0,
+                        (("109101", "DCM"), ("109102", "DCM"), ("109106", "DCM")),
+                    ),
+                )
+            ),
+        ),
+        lambda: rt.UNKNOWN,
+    )
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Presentation Intent Type (0008,0068) is FOR PRESENTATION."
     return rt.value_in(context, 0x00080068, "any", 0, None, ("FOR PRESENTATION",))
 
 
-def _condition_4(context: EvaluationContext) -> Truth:
+def _condition_5(context: EvaluationContext) -> Truth:
     "Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE May be present otherwise."
     return rt.neg(rt.value_in(context, 0x00189037, "any", 0, None, ("NONE",)))
 
 
-def _condition_5(context: EvaluationContext) -> Truth:
+def _condition_6(context: EvaluationContext) -> Truth:
     "Required if Pixel Intensity Relationship (0028,1040) equals LOG May be present otherwise."
     return rt.value_in(context, 0x00281040, "any", 0, None, ("LOG",))
 
 
-def _condition_6(context: EvaluationContext) -> Truth:
+def _condition_7(context: EvaluationContext) -> Truth:
     "Required if Intravascular Acquisition (0018,3100) equals MEASURED or Presentation Intent Type (0008,0068) equals FOR PRESENTATION."
     return rt.any_of(
         lambda: rt.value_in(context, 0x00183100, "any", 0, None, ("MEASURED",)),
@@ -231,8 +264,8 @@ INTRAVASCULAR_OPTICAL_COHERENCE_TOMOGRAPHY_IMAGE_IOD: Final = IODSpecification(
             condition="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
             requirement=Requirement(
                 text="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_3,
                 otherwise=never,
             ),
         ),
@@ -246,7 +279,7 @@ INTRAVASCULAR_OPTICAL_COHERENCE_TOMOGRAPHY_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Presentation Intent Type (0008,0068) is FOR PRESENTATION.",
                 status="parser",
-                required=_condition_3,
+                required=_condition_4,
                 otherwise=never,
             ),
         ),
@@ -278,7 +311,7 @@ INTRAVASCULAR_OPTICAL_COHERENCE_TOMOGRAPHY_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE May be present otherwise.",
                 status="parser",
-                required=_condition_4,
+                required=_condition_5,
                 otherwise=always,
             ),
         ),
@@ -291,7 +324,7 @@ INTRAVASCULAR_OPTICAL_COHERENCE_TOMOGRAPHY_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Pixel Intensity Relationship (0028,1040) equals LOG May be present otherwise.",
                 status="parser",
-                required=_condition_5,
+                required=_condition_6,
                 otherwise=always,
             ),
         ),
@@ -306,7 +339,7 @@ INTRAVASCULAR_OPTICAL_COHERENCE_TOMOGRAPHY_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Intravascular Acquisition (0018,3100) equals MEASURED or Presentation Intent Type (0008,0068) equals FOR PRESENTATION.",
                 status="parser",
-                required=_condition_6,
+                required=_condition_7,
                 otherwise=never,
             ),
         ),

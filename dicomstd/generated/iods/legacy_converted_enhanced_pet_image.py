@@ -19,7 +19,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import FunctionalGroupUsage, IODSpecification, ModuleUsage, Requirement
 
 # The conditions of this table's rows, compiled from their sentences (each function's
@@ -27,6 +27,39 @@ from dicomstd.specification import FunctionalGroupUsage, IODSpecification, Modul
 
 
 def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if the SOP Instance was created in response to a Frame-Level retrieve request"
+    return rt.any_of(
+        lambda: rt.all_of(
+            lambda: rt.in_any_item(
+                context,
+                0x0018A001,
+                "top",
+                0,
+                lambda context_item: rt.code_in(
+                    context_item, 0x0040A170, "item", 0, (("109105", "DCM"),)
+                ),
+            ),
+            lambda: rt.neg(
+                rt.in_any_item(
+                    context,
+                    0x0018A001,
+                    "top",
+                    0,
+                    lambda context_item: rt.code_in(
+                        context_item,
+                        0x0040A170,
+                        "item",
+                        0,
+                        (("109101", "DCM"), ("109102", "DCM"), ("109106", "DCM")),
+                    ),
+                )
+            ),
+        ),
+        lambda: rt.UNKNOWN,
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Referenced Image Sequence (0008,1140) was present in any of the Classic Images that were converted."
     return rt.any_of(
         lambda: rt.in_any_item(
@@ -63,7 +96,7 @@ def _condition_1(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_2(context: EvaluationContext) -> Truth:
+def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Source Image Sequence (0008,2112) was present in any of the Classic Images that were converted."
     return rt.any_of(
         lambda: rt.in_any_item(
@@ -100,7 +133,7 @@ def _condition_2(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_3(context: EvaluationContext) -> Truth:
+def _condition_4(context: EvaluationContext) -> Truth:
     'Required if Body Part Examined (0018,0015) is present and contains a value defined in Annex L "Correspondence of Anatomic Region Codes and Body Part Examined Defined Terms" in PS3.16, or Anatomic Region Sequence (0008,2218) was present in any of the Classic Images that were converted.'
     return rt.any_of(
         lambda: rt.all_of(lambda: rt.has_value(context, 0x00180015, "any", 0), lambda: rt.UNKNOWN),
@@ -108,7 +141,7 @@ def _condition_3(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_4(context: EvaluationContext) -> Truth:
+def _condition_5(context: EvaluationContext) -> Truth:
     "Required if Irradiation Event UID (0008,3010) was present in any of the Classic Images that were converted."
     return rt.any_of(
         lambda: rt.in_any_item(
@@ -145,7 +178,7 @@ def _condition_4(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_5(context: EvaluationContext) -> Truth:
+def _condition_6(context: EvaluationContext) -> Truth:
     "Required if created by conversion from a DICOM source"
     return rt.any_of(
         lambda: rt.item_count(context, 0x00209171, "frame", 0, "gt", 0),
@@ -284,8 +317,8 @@ LEGACY_CONVERTED_ENHANCED_PET_IMAGE_IOD: Final = IODSpecification(
             condition="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
             requirement=Requirement(
                 text="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=never,
             ),
         ),
@@ -313,7 +346,7 @@ LEGACY_CONVERTED_ENHANCED_PET_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Referenced Image Sequence (0008,1140) was present in any of the Classic Images that were converted.",
                 status="override",
-                required=_condition_1,
+                required=_condition_2,
                 otherwise=never,
             ),
         ),
@@ -325,7 +358,7 @@ LEGACY_CONVERTED_ENHANCED_PET_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Source Image Sequence (0008,2112) was present in any of the Classic Images that were converted.",
                 status="override",
-                required=_condition_2,
+                required=_condition_3,
                 otherwise=never,
             ),
         ),
@@ -340,7 +373,7 @@ LEGACY_CONVERTED_ENHANCED_PET_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text='Required if Body Part Examined (0018,0015) is present and contains a value defined in Annex L "Correspondence of Anatomic Region Codes and Body Part Examined Defined Terms" in PS3.16, or Anatomic Region Sequence (0008,2218) was present in any of the Classic Images that were converted.',
                 status="override",
-                required=_condition_3,
+                required=_condition_4,
                 otherwise=never,
             ),
         ),
@@ -362,7 +395,7 @@ LEGACY_CONVERTED_ENHANCED_PET_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Irradiation Event UID (0008,3010) was present in any of the Classic Images that were converted.",
                 status="override",
-                required=_condition_4,
+                required=_condition_5,
                 otherwise=never,
             ),
         ),
@@ -393,7 +426,7 @@ LEGACY_CONVERTED_ENHANCED_PET_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if created by conversion from a DICOM source",
                 status="override",
-                required=_condition_5,
+                required=_condition_6,
                 otherwise=never,
             ),
         ),

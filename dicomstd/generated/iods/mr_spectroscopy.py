@@ -79,6 +79,39 @@ def _condition_4(context: EvaluationContext) -> Truth:
 
 
 def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if the SOP Instance was created in response to a Frame-Level retrieve request"
+    return rt.any_of(
+        lambda: rt.all_of(
+            lambda: rt.in_any_item(
+                context,
+                0x0018A001,
+                "top",
+                0,
+                lambda context_item: rt.code_in(
+                    context_item, 0x0040A170, "item", 0, (("109105", "DCM"),)
+                ),
+            ),
+            lambda: rt.neg(
+                rt.in_any_item(
+                    context,
+                    0x0018A001,
+                    "top",
+                    0,
+                    lambda context_item: rt.code_in(
+                        context_item,
+                        0x0040A170,
+                        "item",
+                        0,
+                        (("109101", "DCM"), ("109102", "DCM"), ("109106", "DCM")),
+                    ),
+                )
+            ),
+        ),
+        lambda: rt.UNKNOWN,
+    )
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
     "Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
     return rt.all_of(
         lambda: rt.neg(rt.value_in(context, 0x00189037, "any", 0, None, ("NONE",))),
@@ -86,12 +119,12 @@ def _condition_5(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_6(context: EvaluationContext) -> Truth:
+def _condition_7(context: EvaluationContext) -> Truth:
     "Required if Contrast/Bolus Agent Sequence (0018,0012) is used."
     return rt.present(context, 0x00180012, "any", 0)
 
 
-def _condition_7(context: EvaluationContext) -> Truth:
+def _condition_8(context: EvaluationContext) -> Truth:
     "Required if Respiratory Motion Compensation Technique (0018,9170) equals other than NONE, REALTIME or BREATH_HOLD and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
     return rt.all_of(
         lambda: rt.neg(
@@ -101,12 +134,12 @@ def _condition_7(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_8(context: EvaluationContext) -> Truth:
+def _condition_9(context: EvaluationContext) -> Truth:
     "Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
     return rt.value_in(context, 0x00080008, "any", 0, 1, ("ORIGINAL", "MIXED"))
 
 
-def _condition_9(context: EvaluationContext) -> Truth:
+def _condition_10(context: EvaluationContext) -> Truth:
     "Required if Geometry of k-Space Traversal (0018,9032) equals RECTILINEAR and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
     return rt.all_of(
         lambda: rt.value_in(context, 0x00189032, "any", 0, None, ("RECTILINEAR",)),
@@ -114,7 +147,7 @@ def _condition_9(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_10(context: EvaluationContext) -> Truth:
+def _condition_11(context: EvaluationContext) -> Truth:
     "Required if Acquisition Contrast (0008,9209) in any MR Image Frame Type Functional Group in the SOP Instance equals DIFFUSION and Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
     return rt.all_of(
         lambda: rt.value_in(context, 0x00089209, "frame", 0, None, ("DIFFUSION",)),
@@ -122,7 +155,7 @@ def _condition_10(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_11(context: EvaluationContext) -> Truth:
+def _condition_12(context: EvaluationContext) -> Truth:
     "Required if Spatial Pre-saturation (0018,9027) equals SLAB for any frame in the SOP Instance and Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
     return rt.all_of(
         lambda: rt.value_in(context, 0x00189027, "frame", 0, None, ("SLAB",)),
@@ -130,7 +163,7 @@ def _condition_11(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_12(context: EvaluationContext) -> Truth:
+def _condition_13(context: EvaluationContext) -> Truth:
     "Required if Phase Contrast (0018,9014) equals YES and Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise."
     return rt.all_of(
         lambda: rt.value_in(context, 0x00189014, "any", 0, None, ("YES",)),
@@ -330,8 +363,8 @@ MR_SPECTROSCOPY_IOD: Final = IODSpecification(
             condition="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
             requirement=Requirement(
                 text="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_5,
                 otherwise=never,
             ),
         ),
@@ -383,7 +416,7 @@ MR_SPECTROSCOPY_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_5,
+                required=_condition_6,
                 otherwise=always,
             ),
         ),
@@ -396,7 +429,7 @@ MR_SPECTROSCOPY_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Contrast/Bolus Agent Sequence (0018,0012) is used.",
                 status="parser",
-                required=_condition_6,
+                required=_condition_7,
                 otherwise=never,
             ),
         ),
@@ -408,7 +441,7 @@ MR_SPECTROSCOPY_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Respiratory Motion Compensation Technique (0018,9170) equals other than NONE, REALTIME or BREATH_HOLD and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_7,
+                required=_condition_8,
                 otherwise=always,
             ),
         ),
@@ -423,7 +456,7 @@ MR_SPECTROSCOPY_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_8,
+                required=_condition_9,
                 otherwise=always,
             ),
         ),
@@ -435,7 +468,7 @@ MR_SPECTROSCOPY_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Geometry of k-Space Traversal (0018,9032) equals RECTILINEAR and if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_9,
+                required=_condition_10,
                 otherwise=always,
             ),
         ),
@@ -447,7 +480,7 @@ MR_SPECTROSCOPY_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_8,
+                required=_condition_9,
                 otherwise=always,
             ),
         ),
@@ -459,7 +492,7 @@ MR_SPECTROSCOPY_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_8,
+                required=_condition_9,
                 otherwise=always,
             ),
         ),
@@ -471,7 +504,7 @@ MR_SPECTROSCOPY_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_8,
+                required=_condition_9,
                 otherwise=always,
             ),
         ),
@@ -483,7 +516,7 @@ MR_SPECTROSCOPY_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_8,
+                required=_condition_9,
                 otherwise=always,
             ),
         ),
@@ -495,7 +528,7 @@ MR_SPECTROSCOPY_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Acquisition Contrast (0008,9209) in any MR Image Frame Type Functional Group in the SOP Instance equals DIFFUSION and Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_10,
+                required=_condition_11,
                 otherwise=always,
             ),
         ),
@@ -507,7 +540,7 @@ MR_SPECTROSCOPY_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_8,
+                required=_condition_9,
                 otherwise=always,
             ),
         ),
@@ -519,7 +552,7 @@ MR_SPECTROSCOPY_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Spatial Pre-saturation (0018,9027) equals SLAB for any frame in the SOP Instance and Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_11,
+                required=_condition_12,
                 otherwise=always,
             ),
         ),
@@ -531,7 +564,7 @@ MR_SPECTROSCOPY_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Phase Contrast (0018,9014) equals YES and Image Type (0008,0008) Value 1 is ORIGINAL or MIXED May be present otherwise.",
                 status="parser",
-                required=_condition_12,
+                required=_condition_13,
                 otherwise=always,
             ),
         ),

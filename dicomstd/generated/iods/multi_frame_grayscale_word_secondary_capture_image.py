@@ -48,6 +48,39 @@ def _condition_3(context: EvaluationContext) -> Truth:
 
 
 def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if the SOP Instance was created in response to a Frame-Level retrieve request"
+    return rt.any_of(
+        lambda: rt.all_of(
+            lambda: rt.in_any_item(
+                context,
+                0x0018A001,
+                "top",
+                0,
+                lambda context_item: rt.code_in(
+                    context_item, 0x0040A170, "item", 0, (("109105", "DCM"),)
+                ),
+            ),
+            lambda: rt.neg(
+                rt.in_any_item(
+                    context,
+                    0x0018A001,
+                    "top",
+                    0,
+                    lambda context_item: rt.code_in(
+                        context_item,
+                        0x0040A170,
+                        "item",
+                        0,
+                        (("109101", "DCM"), ("109102", "DCM"), ("109106", "DCM")),
+                    ),
+                )
+            ),
+        ),
+        lambda: rt.UNKNOWN,
+    )
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
     "Required if Plane Position (Patient) or Plane Orientation (Patient) Macros Present"
     return rt.any_of(
         lambda: rt.module_present(context, "table_C.7.6.16-4"),
@@ -55,7 +88,7 @@ def _condition_4(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_5(context: EvaluationContext) -> Truth:
+def _condition_6(context: EvaluationContext) -> Truth:
     "Required if Pixel Measures or Plane Orientation (Patient) Macros Present"
     return rt.any_of(
         lambda: rt.module_present(context, "table_C.7.6.16-2"),
@@ -63,7 +96,7 @@ def _condition_5(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_6(context: EvaluationContext) -> Truth:
+def _condition_7(context: EvaluationContext) -> Truth:
     "Required if Pixel Measures or Plane Position (Patient) Macros Present"
     return rt.any_of(
         lambda: rt.module_present(context, "table_C.7.6.16-2"),
@@ -246,8 +279,8 @@ MULTI_FRAME_GRAYSCALE_WORD_SECONDARY_CAPTURE_IMAGE_IOD: Final = IODSpecification
             condition="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
             requirement=Requirement(
                 text="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_4,
                 otherwise=never,
             ),
         ),
@@ -261,7 +294,7 @@ MULTI_FRAME_GRAYSCALE_WORD_SECONDARY_CAPTURE_IMAGE_IOD: Final = IODSpecification
             requirement=Requirement(
                 text="Required if Plane Position (Patient) or Plane Orientation (Patient) Macros Present",
                 status="parser",
-                required=_condition_4,
+                required=_condition_5,
                 otherwise=never,
             ),
         ),
@@ -273,7 +306,7 @@ MULTI_FRAME_GRAYSCALE_WORD_SECONDARY_CAPTURE_IMAGE_IOD: Final = IODSpecification
             requirement=Requirement(
                 text="Required if Pixel Measures or Plane Orientation (Patient) Macros Present",
                 status="parser",
-                required=_condition_5,
+                required=_condition_6,
                 otherwise=never,
             ),
         ),
@@ -285,7 +318,7 @@ MULTI_FRAME_GRAYSCALE_WORD_SECONDARY_CAPTURE_IMAGE_IOD: Final = IODSpecification
             requirement=Requirement(
                 text="Required if Pixel Measures or Plane Position (Patient) Macros Present",
                 status="parser",
-                required=_condition_6,
+                required=_condition_7,
                 otherwise=never,
             ),
         ),

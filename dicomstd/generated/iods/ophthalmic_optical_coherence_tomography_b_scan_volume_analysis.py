@@ -17,8 +17,47 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.conditions.runtime import never, not_verifiable
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import FunctionalGroupUsage, IODSpecification, ModuleUsage, Requirement
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if the SOP Instance was created in response to a Frame-Level retrieve request"
+    return rt.any_of(
+        lambda: rt.all_of(
+            lambda: rt.in_any_item(
+                context,
+                0x0018A001,
+                "top",
+                0,
+                lambda context_item: rt.code_in(
+                    context_item, 0x0040A170, "item", 0, (("109105", "DCM"),)
+                ),
+            ),
+            lambda: rt.neg(
+                rt.in_any_item(
+                    context,
+                    0x0018A001,
+                    "top",
+                    0,
+                    lambda context_item: rt.code_in(
+                        context_item,
+                        0x0040A170,
+                        "item",
+                        0,
+                        (("109101", "DCM"), ("109102", "DCM"), ("109106", "DCM")),
+                    ),
+                )
+            ),
+        ),
+        lambda: rt.UNKNOWN,
+    )
+
 
 OPHTHALMIC_OPTICAL_COHERENCE_TOMOGRAPHY_B_SCAN_VOLUME_ANALYSIS_IOD: Final = IODSpecification(
     name="Ophthalmic Optical Coherence Tomography B-scan Volume Analysis",
@@ -119,8 +158,8 @@ OPHTHALMIC_OPTICAL_COHERENCE_TOMOGRAPHY_B_SCAN_VOLUME_ANALYSIS_IOD: Final = IODS
             condition="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
             requirement=Requirement(
                 text="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_1,
                 otherwise=never,
             ),
         ),

@@ -50,6 +50,39 @@ def _condition_3(context: EvaluationContext) -> Truth:
 
 
 def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if the SOP Instance was created in response to a Frame-Level retrieve request"
+    return rt.any_of(
+        lambda: rt.all_of(
+            lambda: rt.in_any_item(
+                context,
+                0x0018A001,
+                "top",
+                0,
+                lambda context_item: rt.code_in(
+                    context_item, 0x0040A170, "item", 0, (("109105", "DCM"),)
+                ),
+            ),
+            lambda: rt.neg(
+                rt.in_any_item(
+                    context,
+                    0x0018A001,
+                    "top",
+                    0,
+                    lambda context_item: rt.code_in(
+                        context_item,
+                        0x0040A170,
+                        "item",
+                        0,
+                        (("109101", "DCM"), ("109102", "DCM"), ("109106", "DCM")),
+                    ),
+                )
+            ),
+        ),
+        lambda: rt.UNKNOWN,
+    )
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
     "Required if Ophthalmic Photography Reference Image is available."
     return rt.any_of(
         lambda: rt.all_of(
@@ -60,12 +93,12 @@ def _condition_4(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_5(context: EvaluationContext) -> Truth:
+def _condition_6(context: EvaluationContext) -> Truth:
     "Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE May be present otherwise."
     return rt.neg(rt.value_in(context, 0x00189037, "any", 0, None, ("NONE",)))
 
 
-def _condition_6(context: EvaluationContext) -> Truth:
+def _condition_7(context: EvaluationContext) -> Truth:
     "Required if Contrast/Bolus Agent Sequence (0018,0012) is used"
     return rt.present(context, 0x00180012, "any", 0)
 
@@ -239,8 +272,8 @@ OPHTHALMIC_TOMOGRAPHY_IMAGE_IOD: Final = IODSpecification(
             condition="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
             requirement=Requirement(
                 text="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_4,
                 otherwise=never,
             ),
         ),
@@ -286,7 +319,7 @@ OPHTHALMIC_TOMOGRAPHY_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Ophthalmic Photography Reference Image is available.",
                 status="override",
-                required=_condition_4,
+                required=_condition_5,
                 otherwise=never,
             ),
         ),
@@ -311,7 +344,7 @@ OPHTHALMIC_TOMOGRAPHY_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Cardiac Synchronization Technique (0018,9037) equals other than NONE May be present otherwise.",
                 status="parser",
-                required=_condition_5,
+                required=_condition_6,
                 otherwise=always,
             ),
         ),
@@ -324,7 +357,7 @@ OPHTHALMIC_TOMOGRAPHY_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Contrast/Bolus Agent Sequence (0018,0012) is used",
                 status="parser",
-                required=_condition_6,
+                required=_condition_7,
                 otherwise=never,
             ),
         ),

@@ -63,6 +63,39 @@ def _condition_6(context: EvaluationContext) -> Truth:
 
 
 def _condition_7(context: EvaluationContext) -> Truth:
+    "Required if the SOP Instance was created in response to a Frame-Level retrieve request"
+    return rt.any_of(
+        lambda: rt.all_of(
+            lambda: rt.in_any_item(
+                context,
+                0x0018A001,
+                "top",
+                0,
+                lambda context_item: rt.code_in(
+                    context_item, 0x0040A170, "item", 0, (("109105", "DCM"),)
+                ),
+            ),
+            lambda: rt.neg(
+                rt.in_any_item(
+                    context,
+                    0x0018A001,
+                    "top",
+                    0,
+                    lambda context_item: rt.code_in(
+                        context_item,
+                        0x0040A170,
+                        "item",
+                        0,
+                        (("109101", "DCM"), ("109102", "DCM"), ("109106", "DCM")),
+                    ),
+                )
+            ),
+        ),
+        lambda: rt.UNKNOWN,
+    )
+
+
+def _condition_8(context: EvaluationContext) -> Truth:
     "Required if the Frame of Reference is defined in the patient-relative Reference Coordinate System."
     return rt.any_of(
         lambda: rt.all_of(
@@ -73,7 +106,7 @@ def _condition_7(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_8(context: EvaluationContext) -> Truth:
+def _condition_9(context: EvaluationContext) -> Truth:
     "Required if the Frame of Reference is defined in the patient-relative Reference Coordinate System."
     return rt.any_of(
         lambda: rt.all_of(
@@ -84,7 +117,7 @@ def _condition_8(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_9(context: EvaluationContext) -> Truth:
+def _condition_10(context: EvaluationContext) -> Truth:
     "Required if the Frame of Reference is defined in the Slide Coordinate System and Dimension Organization Type (0020,9311) is not TILED_FULL May be present otherwise if the Frame of Reference is defined in the Slide Coordinate System."
     return rt.all_of(
         lambda: rt.UNKNOWN,
@@ -92,7 +125,7 @@ def _condition_9(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_10(context: EvaluationContext) -> Truth:
+def _condition_11(context: EvaluationContext) -> Truth:
     "Required if Pixel Presentation (0008,9205) in the Parametric Map Image Module equals COLOR_RANGE."
     return rt.value_in(context, 0x00089205, "any", 0, None, ("COLOR_RANGE",))
 
@@ -322,8 +355,8 @@ PARAMETRIC_MAP_IOD: Final = IODSpecification(
             condition="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
             requirement=Requirement(
                 text="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_7,
                 otherwise=never,
             ),
         ),
@@ -338,7 +371,7 @@ PARAMETRIC_MAP_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if the Frame of Reference is defined in the patient-relative Reference Coordinate System.",
                 status="override",
-                required=_condition_7,
+                required=_condition_8,
                 otherwise=never,
             ),
         ),
@@ -350,7 +383,7 @@ PARAMETRIC_MAP_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if the Frame of Reference is defined in the patient-relative Reference Coordinate System.",
                 status="override",
-                required=_condition_8,
+                required=_condition_9,
                 otherwise=never,
             ),
         ),
@@ -362,7 +395,7 @@ PARAMETRIC_MAP_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if the Frame of Reference is defined in the Slide Coordinate System and Dimension Organization Type (0020,9311) is not TILED_FULL May be present otherwise if the Frame of Reference is defined in the Slide Coordinate System.",
                 status="parser",
-                required=_condition_9,
+                required=_condition_10,
                 otherwise=not_verifiable,
             ),
         ),
@@ -411,7 +444,7 @@ PARAMETRIC_MAP_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Pixel Presentation (0008,9205) in the Parametric Map Image Module equals COLOR_RANGE.",
                 status="parser",
-                required=_condition_10,
+                required=_condition_11,
                 otherwise=never,
             ),
         ),

@@ -42,11 +42,44 @@ def _condition_3(context: EvaluationContext) -> Truth:
 
 
 def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if the SOP Instance was created in response to a Frame-Level retrieve request"
+    return rt.any_of(
+        lambda: rt.all_of(
+            lambda: rt.in_any_item(
+                context,
+                0x0018A001,
+                "top",
+                0,
+                lambda context_item: rt.code_in(
+                    context_item, 0x0040A170, "item", 0, (("109105", "DCM"),)
+                ),
+            ),
+            lambda: rt.neg(
+                rt.in_any_item(
+                    context,
+                    0x0018A001,
+                    "top",
+                    0,
+                    lambda context_item: rt.code_in(
+                        context_item,
+                        0x0040A170,
+                        "item",
+                        0,
+                        (("109101", "DCM"), ("109102", "DCM"), ("109106", "DCM")),
+                    ),
+                )
+            ),
+        ),
+        lambda: rt.UNKNOWN,
+    )
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
     "Required if Ultrasound Acquisition Geometry (0020,9307) has a value of PATIENT May be present otherwise"
     return rt.value_in(context, 0x00209307, "any", 0, None, ("PATIENT",))
 
 
-def _condition_5(context: EvaluationContext) -> Truth:
+def _condition_6(context: EvaluationContext) -> Truth:
     "Required if the Enhanced Contrast/Bolus Module is present."
     return rt.module_present(context, "table_C.7-12b")
 
@@ -240,8 +273,8 @@ PHOTOACOUSTIC_IMAGE_IOD: Final = IODSpecification(
             condition="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
             requirement=Requirement(
                 text="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_4,
                 otherwise=never,
             ),
         ),
@@ -263,7 +296,7 @@ PHOTOACOUSTIC_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Ultrasound Acquisition Geometry (0020,9307) has a value of PATIENT May be present otherwise",
                 status="parser",
-                required=_condition_4,
+                required=_condition_5,
                 otherwise=always,
             ),
         ),
@@ -275,7 +308,7 @@ PHOTOACOUSTIC_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Ultrasound Acquisition Geometry (0020,9307) has a value of PATIENT May be present otherwise",
                 status="parser",
-                required=_condition_4,
+                required=_condition_5,
                 otherwise=always,
             ),
         ),
@@ -312,7 +345,7 @@ PHOTOACOUSTIC_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if the Enhanced Contrast/Bolus Module is present.",
                 status="parser",
-                required=_condition_5,
+                required=_condition_6,
                 otherwise=never,
             ),
         ),

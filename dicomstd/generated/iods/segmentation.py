@@ -42,13 +42,46 @@ def _condition_3(context: EvaluationContext) -> Truth:
 
 
 def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if the SOP Instance was created in response to a Frame-Level retrieve request"
+    return rt.any_of(
+        lambda: rt.all_of(
+            lambda: rt.in_any_item(
+                context,
+                0x0018A001,
+                "top",
+                0,
+                lambda context_item: rt.code_in(
+                    context_item, 0x0040A170, "item", 0, (("109105", "DCM"),)
+                ),
+            ),
+            lambda: rt.neg(
+                rt.in_any_item(
+                    context,
+                    0x0018A001,
+                    "top",
+                    0,
+                    lambda context_item: rt.code_in(
+                        context_item,
+                        0x0040A170,
+                        "item",
+                        0,
+                        (("109101", "DCM"), ("109102", "DCM"), ("109106", "DCM")),
+                    ),
+                )
+            ),
+        ),
+        lambda: rt.UNKNOWN,
+    )
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
     "Required if Derivation Image Functional Group (C.7.6.16.2.6) is not present and the Frame of Reference is defined in the patient-relative Reference Coordinate System May be present otherwise if the Frame of Reference is defined in the patient-relative Reference Coordinate System"
     return rt.all_of(
         lambda: rt.neg(rt.module_present(context, "table_C.7.6.16-7")), lambda: rt.UNKNOWN
     )
 
 
-def _condition_5(context: EvaluationContext) -> Truth:
+def _condition_6(context: EvaluationContext) -> Truth:
     "Required if Derivation Image Functional Group (C.7.6.16.2.6) is not present and the Frame of Reference is defined in the Slide Coordinate System and Dimension Organization Type (0020,9311) is not TILED_FULL May be present otherwise if the Frame of Reference is defined in the Slide Coordinate System"
     return rt.all_of(
         lambda: rt.neg(rt.module_present(context, "table_C.7.6.16-7")),
@@ -57,7 +90,7 @@ def _condition_5(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_6(context: EvaluationContext) -> Truth:
+def _condition_7(context: EvaluationContext) -> Truth:
     "Required if Pixel Measures (C.7.6.16.2.1) or either Plane Position (Patient) (C.7.6.16.2.3) or Plane Orientation (Patient) (C.7.6.16.2.4) (if the Frame of Reference is defined in the patient-relative Reference Coordinate System), or Plane Position (Slide) (C.8.12.6.1) (if the Frame of Reference is defined in the Slide Coordinate System) Functional Groups are not present May be present otherwise"
     return rt.any_of(
         lambda: rt.neg(rt.present(context, 0x00200052, "top", 0)),
@@ -84,7 +117,7 @@ def _condition_6(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_7(context: EvaluationContext) -> Truth:
+def _condition_8(context: EvaluationContext) -> Truth:
     "Required if not empty"
     return rt.any_of(
         lambda: rt.all_of(
@@ -95,7 +128,7 @@ def _condition_7(context: EvaluationContext) -> Truth:
     )
 
 
-def _condition_8(context: EvaluationContext) -> Truth:
+def _condition_9(context: EvaluationContext) -> Truth:
     "Required if Dimension Organization Type (0020,9311) is not TILED_FULL"
     return rt.neg(rt.value_in(context, 0x00209311, "any", 0, None, ("TILED_FULL",)))
 
@@ -250,8 +283,8 @@ SEGMENTATION_IOD: Final = IODSpecification(
             condition="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
             requirement=Requirement(
                 text="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_4,
                 otherwise=never,
             ),
         ),
@@ -265,7 +298,7 @@ SEGMENTATION_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Derivation Image Functional Group (C.7.6.16.2.6) is not present and the Frame of Reference is defined in the patient-relative Reference Coordinate System May be present otherwise if the Frame of Reference is defined in the patient-relative Reference Coordinate System",
                 status="parser",
-                required=_condition_4,
+                required=_condition_5,
                 otherwise=not_verifiable,
             ),
         ),
@@ -277,7 +310,7 @@ SEGMENTATION_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Derivation Image Functional Group (C.7.6.16.2.6) is not present and the Frame of Reference is defined in the patient-relative Reference Coordinate System May be present otherwise if the Frame of Reference is defined in the patient-relative Reference Coordinate System",
                 status="parser",
-                required=_condition_4,
+                required=_condition_5,
                 otherwise=not_verifiable,
             ),
         ),
@@ -289,7 +322,7 @@ SEGMENTATION_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Derivation Image Functional Group (C.7.6.16.2.6) is not present and the Frame of Reference is defined in the patient-relative Reference Coordinate System May be present otherwise if the Frame of Reference is defined in the patient-relative Reference Coordinate System",
                 status="parser",
-                required=_condition_4,
+                required=_condition_5,
                 otherwise=not_verifiable,
             ),
         ),
@@ -301,7 +334,7 @@ SEGMENTATION_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Derivation Image Functional Group (C.7.6.16.2.6) is not present and the Frame of Reference is defined in the Slide Coordinate System and Dimension Organization Type (0020,9311) is not TILED_FULL May be present otherwise if the Frame of Reference is defined in the Slide Coordinate System",
                 status="parser",
-                required=_condition_5,
+                required=_condition_6,
                 otherwise=not_verifiable,
             ),
         ),
@@ -313,7 +346,7 @@ SEGMENTATION_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Pixel Measures (C.7.6.16.2.1) or either Plane Position (Patient) (C.7.6.16.2.3) or Plane Orientation (Patient) (C.7.6.16.2.4) (if the Frame of Reference is defined in the patient-relative Reference Coordinate System), or Plane Position (Slide) (C.8.12.6.1) (if the Frame of Reference is defined in the Slide Coordinate System) Functional Groups are not present May be present otherwise",
                 status="override",
-                required=_condition_6,
+                required=_condition_7,
                 otherwise=always,
             ),
         ),
@@ -326,7 +359,7 @@ SEGMENTATION_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if not empty",
                 status="override",
-                required=_condition_7,
+                required=_condition_8,
                 otherwise=never,
             ),
         ),
@@ -338,7 +371,7 @@ SEGMENTATION_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Dimension Organization Type (0020,9311) is not TILED_FULL",
                 status="parser",
-                required=_condition_8,
+                required=_condition_9,
                 otherwise=never,
             ),
         ),

@@ -36,6 +36,39 @@ def _condition_2(context: EvaluationContext) -> Truth:
     return rt.value_in(context, 0x00280004, "any", 0, None, ("PALETTE COLOR",))
 
 
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if the SOP Instance was created in response to a Frame-Level retrieve request"
+    return rt.any_of(
+        lambda: rt.all_of(
+            lambda: rt.in_any_item(
+                context,
+                0x0018A001,
+                "top",
+                0,
+                lambda context_item: rt.code_in(
+                    context_item, 0x0040A170, "item", 0, (("109105", "DCM"),)
+                ),
+            ),
+            lambda: rt.neg(
+                rt.in_any_item(
+                    context,
+                    0x0018A001,
+                    "top",
+                    0,
+                    lambda context_item: rt.code_in(
+                        context_item,
+                        0x0040A170,
+                        "item",
+                        0,
+                        (("109101", "DCM"), ("109102", "DCM"), ("109106", "DCM")),
+                    ),
+                )
+            ),
+        ),
+        lambda: rt.UNKNOWN,
+    )
+
+
 ULTRASOUND_MULTI_FRAME_IMAGE_IOD: Final = IODSpecification(
     name="Ultrasound Multi-frame Image",
     kind="composite",
@@ -196,8 +229,8 @@ ULTRASOUND_MULTI_FRAME_IMAGE_IOD: Final = IODSpecification(
             condition="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
             requirement=Requirement(
                 text="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_3,
                 otherwise=never,
             ),
         ),

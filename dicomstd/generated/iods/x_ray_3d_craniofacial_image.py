@@ -19,7 +19,7 @@ from typing import Final
 
 import dicomstd.conditions.runtime as rt
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
+from dicomstd.conditions.runtime import EvaluationContext, never
 from dicomstd.specification import FunctionalGroupUsage, IODSpecification, ModuleUsage, Requirement
 
 # The conditions of this table's rows, compiled from their sentences (each function's
@@ -32,11 +32,44 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if the SOP Instance was created in response to a Frame-Level retrieve request"
+    return rt.any_of(
+        lambda: rt.all_of(
+            lambda: rt.in_any_item(
+                context,
+                0x0018A001,
+                "top",
+                0,
+                lambda context_item: rt.code_in(
+                    context_item, 0x0040A170, "item", 0, (("109105", "DCM"),)
+                ),
+            ),
+            lambda: rt.neg(
+                rt.in_any_item(
+                    context,
+                    0x0018A001,
+                    "top",
+                    0,
+                    lambda context_item: rt.code_in(
+                        context_item,
+                        0x0040A170,
+                        "item",
+                        0,
+                        (("109101", "DCM"), ("109102", "DCM"), ("109106", "DCM")),
+                    ),
+                )
+            ),
+        ),
+        lambda: rt.UNKNOWN,
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Image Type (0008,0008) Value 1 equals DERIVED."
     return rt.value_in(context, 0x00080008, "any", 0, 1, ("DERIVED",))
 
 
-def _condition_3(context: EvaluationContext) -> Truth:
+def _condition_4(context: EvaluationContext) -> Truth:
     "Required if the Enhanced Contrast/Bolus Module is present."
     return rt.module_present(context, "table_C.7-12b")
 
@@ -198,8 +231,8 @@ X_RAY_3D_CRANIOFACIAL_IMAGE_IOD: Final = IODSpecification(
             condition="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
             requirement=Requirement(
                 text="Required if the SOP Instance was created in response to a Frame-Level retrieve request",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_2,
                 otherwise=never,
             ),
         ),
@@ -228,7 +261,7 @@ X_RAY_3D_CRANIOFACIAL_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if Image Type (0008,0008) Value 1 equals DERIVED.",
                 status="parser",
-                required=_condition_2,
+                required=_condition_3,
                 otherwise=never,
             ),
         ),
@@ -248,7 +281,7 @@ X_RAY_3D_CRANIOFACIAL_IMAGE_IOD: Final = IODSpecification(
             requirement=Requirement(
                 text="Required if the Enhanced Contrast/Bolus Module is present.",
                 status="parser",
-                required=_condition_3,
+                required=_condition_4,
                 otherwise=never,
             ),
         ),
