@@ -1380,7 +1380,10 @@ def test_present_and_consistent_in_the_contributing_instances(
         "1.2": _item(ManufacturerModelName="Arc", OperatorsName="Doe^Jane^^"),
     }
     assert _requirement_in(model_name, source, Dataset(), instances=sources.get) == (T, F)
-    # One-sided for Person Names: "Doe^Jane" and "Doe^Jane^^" are one name.
+    # "Doe^Jane" and "Doe^Jane^^" are one name (PS3.5 6.2.1); a different one is no
+    # evidence (one-sided: component groups may differ for one name).
+    assert _requirement_in(operators, source, Dataset(), instances=sources.get)[0] is T
+    sources["1.2"].OperatorsName = "Doe^Jane=ドウ^ジェーン"
     assert _requirement_in(operators, source, Dataset(), instances=sources.get)[0] is U
     sources["1.2"].ManufacturerModelName = "Arc II"
     assert _requirement_in(model_name, source, Dataset(), instances=sources.get) == (F, T)

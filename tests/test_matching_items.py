@@ -136,3 +136,24 @@ def test_override_form_round_trips() -> None:
         parse_override_condition(
             'in_matching_item("0040,A375", "0020,000D", "<", here("0020,000D"))'
         )
+
+
+def test_without_the_value_joined_on_no_item_can_count() -> None:
+    # Found in review: no Referenced Wedge Number, and every wedge STANDARD: whichever wedge
+    # is meant, it is not MOTORIZED (FALSE), not UNKNOWN.
+    assert agree(MOTORIZED_WEDGE, _position(None, _wedge("1", "STANDARD"))) is F
+    assert agree(MOTORIZED_WEDGE, _position(None)) is F
+
+
+def test_a_number_against_text_is_not_known_to_differ() -> None:
+    # An IS key against a value that is not a number: neither equal nor different.
+    differs = InMatchingItem(
+        AttributeRef(WEDGE_SEQUENCE, "parent", 2),
+        WEDGE_NUMBER,
+        AttributeRef(0x300A00D4, "item"),  # Wedge ID (SH): text
+        False,
+        Constant(True),
+    )
+    position = _position(None, _wedge("1", "STANDARD"))
+    position.dataset.add_new(0x300A00D4, "SH", "W1")
+    assert agree(differs, position) is U

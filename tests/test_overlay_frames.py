@@ -67,7 +67,7 @@ def test_some_group_decides_and_none_is_false() -> None:
     odd = _overlay(64, 64, 1024)
     odd.add_new(0x60000010, "US", [64, 2])
     assert agree(MULTIPLE_FRAMES, EvaluationContext(odd)) is U
-    # Overlay Bits Allocated is 1 (PS3.3 C.9.2.1.1): a byte a pixel is not counted.
+    # Overlay Bits Allocated is 1 (PS3.3 Table C.9-2): a byte a pixel is not counted.
     bytes_per_pixel = _overlay(64, 64, 4096)
     bytes_per_pixel.add_new(0x60000100, "US", 8)
     assert agree(MULTIPLE_FRAMES, EvaluationContext(bytes_per_pixel)) is U

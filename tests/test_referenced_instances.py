@@ -267,6 +267,24 @@ def test_a_referenced_file_cut_short_is_not_at_hand(tmp_path: Path) -> None:
         assert InstanceIndex({"1.2.3.81": str(cut)})("1.2.3.81") is None
 
 
+def test_a_deflated_instance_is_at_hand(tmp_path: Path) -> None:
+    # Found in review: a deflated Data Set's offsets are in the inflated stream, not the
+    # file's; compared with the file's size, a deferred value looked cut short.
+    dataset = Dataset()
+    dataset.SOPClassUID = UID("1.2.840.10008.5.1.4.1.1.7")
+    dataset.SOPInstanceUID = UID("1.2.3.85")
+    dataset.add_new(0x00091010, "OB", bytes(200_000))
+    dataset.add_new(0x00090010, "LO", "ACME")
+    dataset.file_meta = FileMetaDataset()
+    dataset.file_meta.MediaStorageSOPClassUID = dataset.SOPClassUID
+    dataset.file_meta.MediaStorageSOPInstanceUID = dataset.SOPInstanceUID
+    dataset.file_meta.TransferSyntaxUID = UID("1.2.840.10008.1.2.1.99")
+    path = tmp_path / "deflated.dcm"
+    dataset.save_as(path, enforce_file_format=True)
+    assert path.stat().st_size < 10_000  # zeros deflate well
+    assert InstanceIndex({"1.2.3.85": str(path)})("1.2.3.85") is not None
+
+
 def test_a_file_referenced_again_is_read_once(tmp_path: Path, monkeypatch: Any) -> None:
     path = _write(tmp_path / "once.dcm", "1.2.3.90")
     index = InstanceIndex({"1.2.3.90": str(path), "1.2.3.91": str(path)})

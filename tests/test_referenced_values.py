@@ -259,3 +259,25 @@ def test_sequences_that_cannot_be_compared_are_unknown() -> None:
     deeply = {"1.0": deep("1.0", "General"), "1.1": deep("1.1", "County")}
     context = EvaluationContext(_contributing("1.0", "1.1"), instances=lambda uid: deeply.get(uid))
     assert agree(operators, context) is U
+
+
+def test_one_instance_without_the_value_does_not_hide_another() -> None:
+    # Found in review: an Instance lacking the compared Attribute made the whole answer
+    # UNKNOWN, though another referenced Instance decided it.
+    item = _blending_item("1.3", "1.2")  # 1.3 has no Frame of Reference UID; 1.2 differs
+    assert agree(FRAME_OF_REFERENCE_DIFFERS, _presentation_state("9.1", item)) is T
+
+
+def test_person_names_compare_without_empty_trailing_components() -> None:
+    # PS3.5 Section 6.2.1: "Doe^Jane" and "Doe^Jane^^" are one name.
+    names = ConsistentInReferencedInstances(
+        AttributeRef(CONTRIBUTING_SOP_INSTANCES, "item"), 0x00081070
+    )
+    sources = {
+        "1.0": _image("1.0", OperatorsName="Doe^Jane"),
+        "1.1": _image("1.1", OperatorsName="Doe^Jane^^"),
+    }
+    context = EvaluationContext(_contributing("1.0", "1.1"), instances=lambda uid: sources.get(uid))
+    assert agree(names, context) is T
+    sources["1.1"].OperatorsName = "Roe^Jane"
+    assert agree(names, context) is F

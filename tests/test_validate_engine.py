@@ -340,9 +340,17 @@ def test_a_module_of_overlay_group_attributes_applies_to_the_groups_that_use_it(
         ds.add_new(group << 16 | 0x3000, "OW", bytes(512 * frames))
     ds.add_new(0x60020015, "IS", 2)
     findings = validate(ds).findings
-    overlay = [f for f in findings if f.path.startswith(("Overlay", "NumberOfFramesIn"))]
-    assert not [f for f in findings if f.tag in ("(6000,0015)", "(6002,0015)")], overlay
+    about_frames = {f.tag: f for f in findings if f.tag in ("(6000,0015)", "(6002,0015)")}
+    # 6002 holds the Module's Attribute; in 6000, whether the Module applies is not known.
+    assert list(about_frames) == ["(6000,0015)"]
+    assert about_frames["(6000,0015)"].severity is Severity.NOT_VERIFIABLE
+    assert "group 6000 holds none of its Attributes" in about_frames["(6000,0015)"].condition
     assert not [f for f in findings if f.rule == "module-missing" and "Overlay" in f.module]
+    # Found in review: two frames in 6000 without (6000,0015), the Module present through
+    # 6002: not verifiable, never silently passed.
+    ds[0x60003000].value = bytes(1024)
+    findings = validate(ds).findings
+    assert [f.severity for f in findings if f.tag == "(6000,0015)"] == [Severity.NOT_VERIFIABLE]
     # Without 6002,0015 the Module is required (6002 holds two frames) and absent.
     del ds[0x60020015]
     findings = validate(ds).findings

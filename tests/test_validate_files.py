@@ -174,3 +174,38 @@ def test_a_file_cut_inside_an_element_header_is_reported(tmp_path: Path) -> None
     ]
     whole = validate(source)
     assert not [x for x in whole.files[0].findings if x.rule == "unreadable"]
+
+
+def test_short_reads_pydicom_recovers_from_are_not_a_cut(tmp_path: Path) -> None:
+    # Found in review: a bare Data Set shorter than a preamble, and a last value of undefined
+    # length that pydicom scans in chunks, are read whole after a short read.
+    import struct
+
+    from pydicom.dataset import Dataset, FileMetaDataset
+    from pydicom.uid import ExplicitVRLittleEndian
+
+    from dicomstd.validate.reading import quiet_pydicom, read_file
+
+    bare = Dataset()
+    bare.SOPClassUID = "1.2.840.10008.5.1.4.1.1.7"
+    bare.SOPInstanceUID = "1.2.3"
+    bare_path = tmp_path / "bare.dcm"
+    bare.save_as(bare_path, implicit_vr=True, little_endian=True)
+    assert bare_path.stat().st_size < 132
+    whole = Dataset()
+    whole.SOPClassUID = "1.2.840.10008.5.1.4.1.1.7"
+    whole.SOPInstanceUID = "1.2.4"
+    whole.file_meta = FileMetaDataset()
+    whole.file_meta.TransferSyntaxUID = ExplicitVRLittleEndian
+    base = tmp_path / "base.dcm"
+    whole.save_as(base, enforce_file_format=True)
+    # Pixel Data of undefined length whose value is not Items, then its delimiter.
+    element = struct.pack("<HH2sHI", 0x7FE0, 0x0010, b"OB", 0, 0xFFFFFFFF) + b"\x01\x02\x03\x04\x05"
+    undefined = tmp_path / "undefined.dcm"
+    undefined.write_bytes(base.read_bytes() + element + struct.pack("<HHI", 0xFFFE, 0xE0DD, 0))
+    with quiet_pydicom():
+        assert read_file(str(bare_path), force=True).ends_early is None
+        assert read_file(str(undefined)).ends_early is None
+    for path in (bare_path, undefined):
+        report = validate(path)
+        assert not [x for x in report.files[0].findings if "ends" in x.message], path

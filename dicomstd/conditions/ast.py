@@ -54,6 +54,7 @@ __all__ = [
     "OverlayFrames",
     "Present",
     "PrivateTag",
+    "REFERENCED_SOP_INSTANCE_UID",
     "ReferencedInstance",
     "ReferencedValueMatches",
     "Requirement",
@@ -364,23 +365,28 @@ class InAnyItem:
     nested: bool = False
 
 
+#: Referenced SOP Instance UID (0008,1155), the UI Attribute of the SOP Instance Reference
+#: Macro (PS3.3 Table 10-11) that names a referenced Instance.
+REFERENCED_SOP_INSTANCE_UID = 0x00081155
+
+
 @dataclass(frozen=True, slots=True)
 class InMatchingItem:
     """Some Item of a Sequence whose key Attribute matches a value of this Data Set satisfies
     ``condition``: a join of Items by value ("Required if Wedge Type (300A,00D3) of the wedge
-    referenced by Referenced Wedge Number (300C,00C0) is PARTIAL_STANDARD": the Wedge Sequence
-    Item whose Wedge Number (300A,00D2) is this Referenced Wedge Number).
+    referenced by Referenced Wedge Number (300C,00C0) is PARTIAL_STANDARD", PS3.3 Table
+    C.8.8.25-1: the Wedge Sequence Item whose Wedge Number (300A,00D2) is this Referenced
+    Wedge Number).
 
-    ``here`` is read once, where the node is evaluated (not in the Items): it must be present
-    with a single Value, else UNKNOWN. Each Item of ``sequence`` then matches when its
-    ``key`` (in the Item) equals (``equal``) or differs from that Value (numbers compared as
-    numbers where either was decoded as one, else as text without padding); a ``key``
-    absent, empty or multi-valued: UNKNOWN for
-    that Item. An Item counts when it matches and satisfies ``condition`` (Kleene "and"):
-    TRUE if some Item counts, FALSE if none can (the Sequence absent or empty, or each Item
-    not matching or not satisfying it), else UNKNOWN. A key compared for equality names one
-    Item ("Wedge Number ... shall be unique within the Beam"): where several Items have it
-    and ``condition`` differs between them, UNKNOWN.
+    ``here`` is read once, where the node is evaluated (not in the Items). Each Item of
+    ``sequence`` matches when its ``key`` (in the Item) equals (``equal``) or differs from
+    that Value: numbers as numbers where either was decoded as one, else as text without
+    padding. Where the key or ``here`` is absent, empty, multi-valued or cannot be read, the
+    Item may match: UNKNOWN. An Item counts when it matches and satisfies ``condition``
+    (Kleene "and"): TRUE if some Item counts, FALSE if none can (the Sequence absent or
+    empty, or each Item not matching or not satisfying it), else UNKNOWN. A key compared for
+    equality names one Item ("Wedge Number ... shall be unique within the Beam"): where
+    several Items have it and ``condition`` differs between them, UNKNOWN.
 
     Attributes:
         sequence: the Sequence whose Items are joined.
@@ -428,11 +434,12 @@ class ReferencedValueMatches:
     """A Value of a referenced Instance matches, or does not match, one of this Data Set
     ("the Frame of Reference UID (0020,0052) value of the Images referenced by the Referenced
     Image Sequence (0008,1140) of this Item does not match the Frame of Reference UID
-    (0020,0052) value of this Presentation State Instance").
+    (0020,0052) value of this Presentation State Instance", PS3.3 Table C.11.33-1).
 
     Each Instance whose SOP Instance UID is a Value of ``reference`` is looked up as for
     :class:`ReferencedInstance`, and its top-level Value of ``tag`` is compared with the Value
-    of ``here`` in this Data Set (single-valued strings, compared without their padding).
+    of ``here`` in this Data Set (single Values: strings without their padding, as text;
+    numbers as numbers, where either was decoded as one).
     An Instance is TRUE when the two are equal (``equal``) or differ (not ``equal``), FALSE
     otherwise, UNKNOWN when it is not at hand or either Value is absent, empty or
     multi-valued (a missing UID shows neither a match nor a mismatch). TRUE if some
@@ -461,11 +468,14 @@ class ConsistentInReferencedInstances:
     The referenced Instances are those whose SOP Instance UID is a Value of ``reference_tag``
     (Referenced SOP Instance UID (0008,1155)) in the Items of ``sequence``, at any depth
     (Contributing SOP Instances Reference Sequence (0020,9529) lists them by Study, then
-    Series). Values are compared as the Values of the Data Element, strings without their
-    padding, a Sequence Item by Item and Attribute by Attribute.
+    Series). Values are compared as the Values of the Data Element, strings without what
+    PS3.5 Section 6.2 makes insignificant (padding; leading spaces but in ST, LT and UT;
+    empty trailing Person Name components), a Sequence Item by Item and Attribute by
+    Attribute.
 
     TRUE when there is at least one, every one is at hand, and each has ``tag`` at its top
-    level with a value, the same in all. FALSE when one at hand lacks ``tag``, or two at hand
+    level with a value, the same in all. FALSE when one at hand lacks ``tag`` at its top
+    level (an Attribute kept only in Functional Groups counts as lacking), or two at hand
     have different values. Otherwise UNKNOWN: no Instance referenced (which Instances
     contributed is not recorded), one not at hand, an empty value (present, but nothing to
     be consistent with), or part of ``sequence`` that cannot be read.
@@ -478,7 +488,7 @@ class ConsistentInReferencedInstances:
 
     sequence: AttributeRef
     tag: int
-    reference_tag: int = 0x00081155
+    reference_tag: int = REFERENCED_SOP_INSTANCE_UID
 
 
 @dataclass(frozen=True, slots=True)
@@ -496,8 +506,9 @@ class OverlayFrames:
     satisfies the comparison, FALSE when none does; UNKNOWN when they disagree (only for b
     below 16), when no F fits (a length no frame count gives), or when the group has no
     Overlay Data (an overlay in unused bits of Pixel Data, retired), no readable Rows,
-    Columns or length, or Overlay Bits Allocated (60xx,0100) other than 1. TRUE if some group is TRUE; FALSE if every group is FALSE, or there
-    is no Overlay group; else UNKNOWN.
+    Columns or length, or Overlay Bits Allocated (60xx,0100) other than 1 (PS3.3 Table
+    C.9-2). TRUE if some group is TRUE; FALSE if every group is FALSE, or there is no
+    Overlay group; else UNKNOWN.
 
     Attributes:
         operator: see :data:`Operator`.

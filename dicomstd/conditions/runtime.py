@@ -44,6 +44,7 @@ __all__ = [
     "disj",
     "extended_characters",
     "first_item",
+    "has_tag",
     "has_value",
     "in_any_item",
     "in_matching_item",
@@ -161,7 +162,7 @@ class EvaluationContext:
 # --- looking up -----------------------------------------------------------------------------
 
 
-def _has(dataset: Any, tag: int) -> bool:
+def has_tag(dataset: Any, tag: int) -> bool:
     """``tag in dataset``, for an int ``tag``; raises on a dataset that is not one (callers
     catch). A pydicom Dataset keeps its elements in a dict keyed by Tag (an int): looked up
     there directly, the Tag conversion ``Dataset.__contains__`` makes of every key (most of
@@ -175,7 +176,7 @@ def _has(dataset: Any, tag: int) -> bool:
 def _element(dataset: Any, tag: int) -> Any:
     """The element of ``dataset`` with ``tag``, ``None`` if absent; raises on a dataset
     that is not one (callers catch)."""
-    if _has(dataset, tag):
+    if has_tag(dataset, tag):
         return dataset[tag]
     return None
 
@@ -371,13 +372,13 @@ def _find(context: EvaluationContext, tag: int, scope: str, levels: int) -> list
         element = _element(context.top_level, tag)
         return [] if element is None else [element]
     if scope == "frame":
-        return [item[tag] for item in context.functional_group_items if _has(item, tag)]
+        return [item[tag] for item in context.functional_group_items if has_tag(item, tag)]
     # any: the nearest Data Set holding it, outwards, then the frame's Functional Groups.
     for dataset in (context.dataset, *context.parents, context.top_level):
         element = _element(dataset, tag)
         if element is not None:
             return [element]
-    return [item[tag] for item in context.functional_group_items if _has(item, tag)]
+    return [item[tag] for item in context.functional_group_items if has_tag(item, tag)]
 
 
 def _values(element: Any) -> tuple[Any, ...] | None:
@@ -838,7 +839,7 @@ def _holders(
         if scope != "any":
             return []
     top = context.top_level
-    return [(item[tag], (item, top)) for item in context.functional_group_items if _has(item, tag)]
+    return [(item[tag], (item, top)) for item in context.functional_group_items if has_tag(item, tag)]
 
 
 def in_any_item(
@@ -880,7 +881,7 @@ def in_any_item(
                 inner.share_functional_group_items(context)
                 result = condition(inner)
                 results.append(result if isinstance(result, Truth) else UNKNOWN)
-                if nested and _has(item, tag):
+                if nested and has_tag(item, tag):
                     if depth + 1 >= _MAX_DEPTH:
                         results.append(UNKNOWN)
                     else:
@@ -904,18 +905,28 @@ def _single_value(elements: list[Any] | None) -> Any:
     return value if _is_number(value) else None
 
 
-def _same_value(one: Any, other: Any) -> bool:
-    """Numbers as numbers (an IS 1 is a DS "1.0") where either Value was decoded as a number;
-    text as text (the UIDs "2.25" and "2.250" differ)."""
+def _same_value(one: Any, other: Any) -> Truth:
+    """Whether two single Values are the same: numbers as numbers (an IS 1 is a DS "1.0")
+    where either was decoded as a number, UNKNOWN where the other is not one; text as text
+    (the UIDs "2.25" and "2.250" differ)."""
     if _is_number(one) or _is_number(other):
         first, second = _number(one), _number(other)
-        return first is not None and second is not None and first == second
-    return str(one) == str(other)
+        return UNKNOWN if first is None or second is None else Truth.of(first == second)
+    return Truth.of(str(one) == str(other))
+
+
+def _single_value_here(context: EvaluationContext, tag: int, scope: str, levels: int) -> Any:
+    """:func:`_single_value` of an Attribute of this Data Set; ``None`` where it cannot be
+    read."""
+    try:
+        return _single_value(_find(context, tag, scope, levels))
+    except Exception:  # noqa: BLE001
+        return None
 
 
 def in_matching_item(
     context: EvaluationContext,
-    tag: int,
+    sequence_tag: int,
     scope: str,
     levels: int,
     key_tag: int,
@@ -925,34 +936,33 @@ def in_matching_item(
     here_levels: int,
     condition: Callable[[EvaluationContext], Truth],
 ) -> Truth:
-    """Some Item of the Sequence whose ``key_tag`` equals (``equal``), or differs from, the
-    single Value of ``here_tag`` in this Data Set satisfies ``condition`` (see
-    :class:`~dicomstd.conditions.ast.InMatchingItem`); UNKNOWN when that Value is absent,
-    empty or not single."""
-    try:
-        here = _single_value(_find(context, here_tag, here_scope, here_levels))
-    except Exception:  # noqa: BLE001
-        here = None
-    if here is None:
-        return UNKNOWN
-
+    """Some Item of the Sequence ``sequence_tag`` whose ``key_tag`` equals (``equal``), or
+    differs from, the single Value of ``here_tag`` in this Data Set satisfies ``condition``
+    (see :class:`~dicomstd.conditions.ast.InMatchingItem`). An Item whose key, or this
+    Data Set's Value, cannot be read may match: UNKNOWN for that Item (so FALSE still, where
+    it fails ``condition``)."""
+    here = _single_value_here(context, here_tag, here_scope, here_levels)
     # What the Items whose key certainly equals give: a key is meant to name one Item, so
     # several that disagree leave the join UNKNOWN.
-    named: set[Truth] = set()
+    results_of_items_named: set[Truth] = set()
 
     def counts(item: EvaluationContext) -> Truth:
-        key = _single_value(_find(item, key_tag, "item", 0))
-        matches = UNKNOWN if key is None else Truth.of(_same_value(key, here) is equal)
+        key = _single_value_here(item, key_tag, "item", 0)
+        if key is None or here is None:
+            matches = UNKNOWN
+        else:
+            same = _same_value(key, here)
+            matches = same if equal else ~same
         if matches is FALSE:
             return FALSE
         result = condition(item)
         result = result if isinstance(result, Truth) else UNKNOWN
         if equal and matches is TRUE:
-            named.add(result)
+            results_of_items_named.add(result)
         return matches & result
 
-    outcome = in_any_item(context, tag, scope, levels, counts)
-    return UNKNOWN if len(named) > 1 else outcome
+    outcome = in_any_item(context, sequence_tag, scope, levels, counts)
+    return UNKNOWN if len(results_of_items_named) > 1 else outcome
 
 
 def referenced_instance(
@@ -1000,47 +1010,41 @@ def _in_instance(
     return result if isinstance(result, Truth) else UNKNOWN
 
 
-def _single_text(elements: list[Any] | None) -> str | None:
-    """The one string Value of the one element found (without padding); ``None`` when
-    absent, empty, multi-valued, not a string, or found more than once."""
-    if not elements or len(elements) != 1 or elements[0] is _UNSEARCHED:
-        return None
-    values = _values(elements[0])
-    if not values or len(values) != 1 or not isinstance(values[0], str):
-        return None
-    return values[0].strip(" \x00") or None
-
-
 def referenced_value_matches(
     context: EvaluationContext,
-    tag: int,
+    reference_tag: int,
     scope: str,
     levels: int,
-    other_tag: int,
+    compared_tag: int,
     here_tag: int,
     here_scope: str,
     here_levels: int,
     equal: bool,
 ) -> Truth:
-    """Some Instance whose SOP Instance UID is a Value of the UI Attribute ``tag`` has at its
-    top level a Value of ``other_tag`` equal to (``equal``), or different from, the Value of
-    ``here_tag`` in this Data Set. FALSE when the UI Attribute is absent or empty, or every
-    referenced Instance is at hand and none does; UNKNOWN for an Instance not at hand, or
-    where either Value is absent, empty or not a single string."""
-    try:
-        here = _single_text(_find(context, here_tag, here_scope, here_levels))
-    except Exception:  # noqa: BLE001
-        here = None
+    """Some Instance whose SOP Instance UID is a Value of the UI Attribute ``reference_tag``
+    has at its top level a Value of ``compared_tag`` equal to (``equal``), or different
+    from, the Value of ``here_tag`` in this Data Set (compared as :func:`_same_value` does).
+    FALSE when the UI Attribute is absent or empty, or every referenced Instance is at hand
+    and none does; UNKNOWN for an Instance not at hand, or where either Value is absent,
+    empty, multi-valued or cannot be read (that Instance only)."""
+    here = _single_value_here(context, here_tag, here_scope, here_levels)
 
     def judge(value: Any) -> Truth:
-        uid = value.strip(" \x00") if isinstance(value, str) else ""
-        dataset = _instance(context, uid) if uid and here is not None else None
-        if dataset is None:
+        try:
+            uid = value.strip(" \x00") if isinstance(value, str) else ""
+            dataset = _instance(context, uid) if uid and here is not None else None
+            if dataset is None:
+                return UNKNOWN
+            element = _element(dataset, compared_tag)
+            theirs = None if element is None else _single_value([element])
+            if theirs is None:
+                return UNKNOWN
+            same = _same_value(theirs, here)
+            return same if equal else ~same
+        except Exception:  # noqa: BLE001 - this Instance cannot be read; others may decide
             return UNKNOWN
-        theirs = _single_text([_element(dataset, other_tag)])
-        return UNKNOWN if theirs is None else Truth.of((theirs == here) is equal)
 
-    return _on_values(context, tag, scope, levels, None, judge)
+    return _on_values(context, reference_tag, scope, levels, None, judge)
 
 
 #: What :func:`_comparable` gives for a value it cannot compare (deeper than
@@ -1050,17 +1054,34 @@ _INCOMPARABLE = object()
 _COMPARABLE_BUDGET = 100_000
 
 
+#: VRs whose leading spaces are significant (PS3.5 Section 6.2: ST, LT, UT keep them).
+_LEADING_SPACES_KEPT = frozenset({"ST", "LT", "UT"})
+
+
+def _comparable_text(text: str, vr: str | None) -> str:
+    """A string Value without what PS3.5 Section 6.2 makes insignificant: padding, leading
+    spaces (but for ST, LT, UT), and in a Person Name the empty trailing components of
+    each component group ("Doe^Jane^^" is "Doe^Jane", Section 6.2.1)."""
+    text = text.rstrip(" \x00") if vr in _LEADING_SPACES_KEPT else text.strip(" \x00")
+    if vr == "PN":
+        groups = [group.rstrip("^").strip(" ") for group in text.split("=")]
+        text = "=".join(groups).rstrip("=")
+    return text
+
+
 def _comparable(element: Any) -> Any:
-    """A hashable form of the element's value for "the same value in every Instance":
-    strings without padding, a Sequence Item by Item and Attribute by Attribute; ``None``
-    when empty, :data:`_INCOMPARABLE` when it cannot be compared."""
-    budget = [_COMPARABLE_BUDGET]
+    """A form of the element's value to compare for "the same value in every Instance":
+    strings as :func:`_comparable_text` gives them, a Sequence Item by Item and Attribute by
+    Attribute; ``None`` when empty, :data:`_INCOMPARABLE` when it cannot be compared."""
+    budget = _COMPARABLE_BUDGET
 
     def form(element: Any, depth: int, path: tuple[int, ...]) -> Any:
-        budget[0] -= 1
-        if element is None or element is _UNSEARCHED or depth > _MAX_DEPTH or budget[0] < 0:
+        nonlocal budget
+        budget -= 1
+        if element is None or element is _UNSEARCHED or depth > _MAX_DEPTH or budget < 0:
             return _INCOMPARABLE
-        if getattr(element, "VR", None) == "SQ":
+        vr = getattr(element, "VR", None)
+        if vr == "SQ":
             items = []
             for item in element.value or ():
                 if not _is_dataset(item) or id(item) in path:
@@ -1079,7 +1100,9 @@ def _comparable(element: Any) -> Any:
         values = _values(element)
         if values is None:
             return _INCOMPARABLE
-        return tuple(text.strip(" \x00") if isinstance(text, str) else text for text in values)
+        return tuple(
+            _comparable_text(text, vr) if isinstance(text, str) else text for text in values
+        )
 
     result = form(element, 0, ())
     if result is _INCOMPARABLE:
@@ -1089,18 +1112,19 @@ def _comparable(element: Any) -> Any:
 
 def consistent_in_referenced_instances(
     context: EvaluationContext,
-    tag: int,
+    sequence_tag: int,
     scope: str,
     levels: int,
-    other_tag: int,
+    compared_tag: int,
     reference_tag: int,
 ) -> Truth:
-    """Every Instance referenced (by ``reference_tag`` at any depth in the Items of the
-    Sequence ``tag``) is at hand and has ``other_tag`` at its top level with one and the
-    same value: TRUE; one at hand lacks it, or two at hand differ: FALSE; else UNKNOWN (no
-    Instance referenced, one not at hand, an empty value, a part that cannot be read)."""
+    """Every Instance referenced (by the UI Attribute ``reference_tag`` at any depth in the
+    Items of the Sequence ``sequence_tag``) is at hand and has ``compared_tag`` at its top
+    level with one and the same value (as :func:`_comparable` gives it): TRUE; one at hand
+    lacks it at its top level, or two at hand differ: FALSE; else UNKNOWN (no Instance
+    referenced, one not at hand, an empty value, a part that cannot be read)."""
     try:
-        found = _holders(context, tag, scope, levels)
+        found = _holders(context, sequence_tag, scope, levels)
         if not found:
             return UNKNOWN
         roots: list[_Placed] = []
@@ -1128,7 +1152,7 @@ def consistent_in_referenced_instances(
             if dataset is None:
                 unknown = True
                 continue
-            element = _element(dataset, other_tag)
+            element = _element(dataset, compared_tag)
             if element is None:
                 return FALSE
             value = _comparable(element)
@@ -1169,7 +1193,7 @@ def _overlay_group_frames(top: Any, group: int, operator: str, bound: int) -> Tr
     row_values, column_values = _values(rows), _values(columns)
     if not row_values or not column_values or len(row_values) != 1 or len(column_values) != 1:
         return UNKNOWN
-    # Overlay Bits Allocated is 1 (PS3.3 C.9.2.1.1); an overlay stored otherwise (a byte a
+    # Overlay Bits Allocated is 1 (PS3.3 Table C.9-2); an overlay stored otherwise (a byte a
     # pixel, by old software) is not counted.
     bits_allocated = _element(top, group << 16 | 0x0100)
     if bits_allocated is not None and _values(bits_allocated) not in ((1,), ()):
@@ -1187,8 +1211,6 @@ def _overlay_group_frames(top: Any, group: int, operator: str, bound: int) -> Tr
     most = 8 * length // bits
     if most < fewest:
         return UNKNOWN
-    if most - fewest > 1_000_000:
-        return UNKNOWN  # tiny overlays in a huge Value: no count worth enumerating
     outcomes = {_compare_numbers(frames, operator, bound) for frames in range(fewest, most + 1)}
     return outcomes.pop() if len(outcomes) == 1 else UNKNOWN
 
@@ -1203,7 +1225,7 @@ def overlay_frames(context: EvaluationContext, operator: str, bound: int) -> Tru
         results = []
         for group in _OVERLAY_GROUPS:
             tags = (group << 16 | 0x0010, group << 16 | 0x0011, group << 16 | 0x3000)
-            if any(_has(top, tag) for tag in tags):
+            if any(has_tag(top, tag) for tag in tags):
                 results.append(_overlay_group_frames(top, group, operator, bound))
         return _any(results)
     except Exception:  # noqa: BLE001

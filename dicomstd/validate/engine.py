@@ -23,12 +23,12 @@ from __future__ import annotations
 import os
 import time
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import lru_cache
 from typing import Any
 
 from dicomstd.conditions.ast import Truth
-from dicomstd.conditions.runtime import EvaluationContext
+from dicomstd.conditions.runtime import EvaluationContext, has_tag
 from dicomstd.generated import __dicom_edition__
 from dicomstd.specification import Attribute, IODSpecification, ModuleUsage, Requirement
 from dicomstd.validate import values as vr_checks
@@ -50,7 +50,13 @@ from dicomstd.validate.findings import (
     reference_for_table,
     standard_reference,
 )
-from dicomstd.validate.spec_tree import Level, Spec, directory_record_level, table_level
+from dicomstd.validate.spec_tree import (
+    Guard,
+    Level,
+    Spec,
+    directory_record_level,
+    table_level,
+)
 
 __all__ = ["iter_dicom_files", "validate_dataset", "validate_file"]
 
@@ -117,12 +123,25 @@ def _std_ref(name: str) -> Reference:
     return standard_reference(name, _DEFAULT_EDITION)
 
 
+def _unknown_in_group(spec: Spec, offset: int) -> Spec:
+    """``spec`` of a Module made only of repeating-group Attributes, for a group that holds
+    none of them: guarded by a condition that is UNKNOWN (whether the Module describes this
+    group is not known), so that what it requires there is not verifiable."""
+    group = (spec.attribute.tag + offset) >> 16
+    text = (
+        f"the {spec.module} Module describes the groups that use it; group {group:04X} "
+        "holds none of its Attributes"
+    )
+    return replace(spec, guards=(*spec.guards, Guard(text, _not_known)))
+
+
+def _not_known(context: EvaluationContext) -> Truth:
+    return Truth.UNKNOWN
+
+
 def _has_tag(dataset: Any, tag: int) -> bool:
     try:
-        store = getattr(dataset, "_dict", None)
-        # pydicom's element dict, keyed by Tag (an int): as the runtime's _has, without the
-        # Tag conversion Dataset.__contains__ makes of every key.
-        return tag in store if type(store) is dict else tag in dataset
+        return has_tag(dataset, tag)
     except Exception:  # noqa: BLE001
         return False
 
@@ -347,9 +366,10 @@ class _Validator:
 
         # Repeating groups (Overlay 60xx, Curve 50xx): a group in use is checked as a whole.
         # A Module made only of repeating-group Attributes (Overlay Plane, Multi-frame
-        # Overlay, Overlay Activation) describes each group that uses it: it applies to a
-        # group holding one of its Attributes, not to every group (an image may have a
-        # multi-frame overlay in 6002 and a single-frame one in 6000, PS3.3 C.9.3).
+        # Overlay, Overlay Activation) describes each group that uses it (an image may have a
+        # single-frame overlay in 6000 and a multi-frame one in 6002, PS3.3 C.9.3): in a
+        # group holding none of its Attributes, whether it applies is not known, and what it
+        # requires there is not verifiable.
         masked_tags: dict[int, list[Spec]] = {}
         if masked:
             present_set = set(present)
@@ -358,14 +378,15 @@ class _Validator:
                 for spec in masked:
                     if tag & spec.attribute.tag_mask == spec.attribute.tag:
                         offsets.add(tag - spec.attribute.tag)
-            not_only_groups = {spec.module for specs in exact.values() for spec in specs}
+            modules_beyond_groups = {spec.module for specs in exact.values() for spec in specs}
             for offset in offsets:
                 used = {
                     spec.module for spec in masked if spec.attribute.tag + offset in present_set
                 }
                 for spec in masked:
-                    if spec.module in not_only_groups or spec.module in used:
-                        masked_tags.setdefault(spec.attribute.tag + offset, []).append(spec)
+                    if spec.module not in modules_beyond_groups and spec.module not in used:
+                        spec = _unknown_in_group(spec, offset)
+                    masked_tags.setdefault(spec.attribute.tag + offset, []).append(spec)
 
         for tag, specs in [*exact.items(), *masked_tags.items()]:
             here = _has_tag(dataset, tag)
@@ -1425,9 +1446,9 @@ def _read(report: FileReport, source: str) -> tuple[Any, bool]:
             unreadable(ends_early.describe())
 
     try:
-        dataset, ends_early = read_file(source, defer_size=DEFER_SIZE)
-        cut_short(ends_early)
-        return dataset, True
+        read = read_file(source, defer_size=DEFER_SIZE)
+        cut_short(read.ends_early)
+        return read.dataset, True
     except InvalidDicomError:
         pass
     except (OSError, MemoryError) as error:
@@ -1438,7 +1459,8 @@ def _read(report: FileReport, source: str) -> tuple[Any, bool]:
         return None, False
     # No preamble and DICM prefix: try as a bare Data Set (ACR-NEMA style, or a stream).
     try:
-        dataset, ends_early = read_file(source, defer_size=DEFER_SIZE, force=True)
+        read = read_file(source, defer_size=DEFER_SIZE, force=True)
+        dataset = read.dataset
     except Exception as error:  # noqa: BLE001
         unreadable(f"not a DICOM file (no DICM prefix) and not a parseable Data Set: {error}")
         return None, False
@@ -1453,7 +1475,7 @@ def _read(report: FileReport, source: str) -> tuple[Any, bool]:
             "not a DICOM file: no DICM prefix, and no SOP Class or Instance UID when read as a bare Data Set"
         )
         return None, False
-    cut_short(ends_early)
+    cut_short(read.ends_early)
     return dataset, False
 
 

@@ -177,14 +177,15 @@ class InstanceIndex:
         try:
             size = os.path.getsize(path)
             with quiet_pydicom():
-                dataset, ends_early = read_file(
-                    path, stop_before_pixels=True, defer_size=DEFER_SIZE
-                )
-                if ends_early is not None:
+                read = read_file(path, stop_before_pixels=True, defer_size=DEFER_SIZE)
+                if read.ends_early is not None:
                     return None  # pydicom stops there as if the Data Set were whole
+                dataset = read.dataset
+                # A deflated Data Set's offsets are not the file's: loaded values only.
+                file_size = None if read.deflated else size
                 for tag in list(dataset.keys()):
                     raw = dataset.get_item(tag, keep_deferred=True)
-                    if value_cut_short(raw, size) is not None:
+                    if value_cut_short(raw, file_size) is not None:
                         return None
         except Exception:  # noqa: BLE001 - an unreadable file is not at hand
             return None

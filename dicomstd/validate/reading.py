@@ -8,7 +8,7 @@ import warnings
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["DEFER_SIZE", "EndsEarly", "quiet_pydicom", "read_file", "value_cut_short"]
+__all__ = ["DEFER_SIZE", "EndsEarly", "FileRead", "quiet_pydicom", "read_file", "value_cut_short"]
 
 #: Values up to this size are read with the Data Set; larger ones (Pixel Data, big LUTs)
 #: only if a check asks for them, which none of the value checks does.
@@ -85,7 +85,10 @@ class EndsEarly:
 
 class _TrackedReads:
     """A binary file that remembers a read the end of the file cut short (some bytes, fewer
-    than asked): pydicom's reader stops at such a read without a word."""
+    than asked) when nothing was read or sought after it: pydicom's reader stops at such a
+    read without a word. Short reads it recovers from (looking for a preamble in a file
+    shorter than one, scanning an undefined length in chunks) are followed by a seek or a
+    whole read, which clear the record."""
 
     def __init__(self, handle: Any) -> None:
         self._handle = handle
@@ -93,9 +96,17 @@ class _TrackedReads:
 
     def read(self, size: int = -1) -> bytes:
         data: bytes = self._handle.read(size)
-        if size is not None and size > 0 and 0 < len(data) < size:
-            self.stray_bytes = max(self.stray_bytes, len(data))
+        if size is not None and size > 0:
+            if 0 < len(data) < size:
+                self.stray_bytes = len(data)
+            elif len(data) == size:
+                self.stray_bytes = 0
         return data
+
+    def seek(self, offset: int, whence: int = 0) -> int:
+        self.stray_bytes = 0
+        position: int = self._handle.seek(offset, whence)
+        return position
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._handle, name)
@@ -112,10 +123,29 @@ def _some_value_cut_short(dataset: Any, path: str) -> bool:
         return False
 
 
-def read_file(path: str, **options: Any) -> tuple[Any, EndsEarly | None]:
+@dataclass(frozen=True, slots=True)
+class FileRead:
+    """A file read by :func:`read_file`.
+
+    Attributes:
+        dataset: the Data Set (pydicom's ``FileDataset``).
+        ends_early: how the file ends inside its Data Set; ``None`` when it does not.
+        deflated: the Data Set was inflated from the file (a Deflated Transfer Syntax,
+            PS3.5 Section A.5): its elements' offsets are not the file's, so a value is not
+            cut short by comparing them with the file's size.
+    """
+
+    dataset: Any
+    ends_early: EndsEarly | None
+    deflated: bool
+
+
+def read_file(path: str, **options: Any) -> FileRead:
     """``pydicom.dcmread(path, **options)``, and whether the file ends inside its Data Set
-    (``None`` when it does not; see :class:`EndsEarly`). Call it within
-    :class:`quiet_pydicom` or with warnings recorded.
+    (see :class:`EndsEarly`). Warnings pydicom gives while reading are recorded and dropped.
+    pydicom's reading validation mode must not be RAISE (the default is WARN;
+    :class:`quiet_pydicom` sets IGNORE): an undefined length the file ends in would raise
+    instead of the warning ("End of file reached before delimiter", pydicom 3) this reads.
 
     Raises:
         whatever ``pydicom.dcmread`` raises (a file it cannot parse).
@@ -127,16 +157,17 @@ def read_file(path: str, **options: Any) -> tuple[Any, EndsEarly | None]:
         with open(path, "rb") as handle:
             tracked = _TrackedReads(handle)
             dataset = pydicom.dcmread(tracked, **options)
-    if getattr(dataset, "buffer", None) is tracked:
+    deflated = getattr(dataset, "buffer", None) is not tracked
+    if not deflated:
         # Deferred values are read later from the path, as if the path had been given (a
         # deflated Data Set keeps its own buffer of the inflated bytes).
         dataset.filename = path
         dataset.fileobj_type = open
         dataset.buffer = None
     ends_early: EndsEarly | None = None
-    if tracked.stray_bytes and not _some_value_cut_short(dataset, path):
+    if tracked.stray_bytes and (deflated or not _some_value_cut_short(dataset, path)):
         # (A top-level value the end cuts short is named by value_cut_short instead.)
         ends_early = EndsEarly(tracked.stray_bytes)
     elif any("End of file reached before delimiter" in str(w.message) for w in caught):
         ends_early = EndsEarly(0)
-    return dataset, ends_early
+    return FileRead(dataset, ends_early, deflated)

@@ -23,32 +23,32 @@ publication is a :class:`~dicomstd.errors.BuildError`: the standard changed, re-
 The form of a condition is a Python expression of these calls (read with :mod:`ast`, never
 evaluated): ``present(TAG)``, ``has_value(TAG)``, ``value_in(TAG, [values], number=N)``,
 ``compare(TAG, ">", N)`` (``>``, ``>=``, ``<``, ``<=``, ``==``, ``!=``), ``code_in(TAG,
-[("code", "scheme")])``, ``item_count(TAG, ">", N)`` (the number of Items of a Sequence), ``value_count(TAG, ">",
-N)`` (the number of Values of a non-Sequence Attribute: "is multi-valued" is ``">", 1``),
-``in_any_item(TAG, condition)`` (some Item of the Sequence satisfies the condition, read
-with the Item as the Data Set; ``nested=True``: or an Item of the same Sequence within those
-Items, at any depth), ``in_referenced_instance(TAG, condition)`` (some Instance whose SOP
-Instance UID is a Value of the UI Attribute TAG satisfies the condition, read with that
-Instance's top-level Data Set as the Data Set; UNKNOWN for an Instance not at hand),
-``in_matching_item(TAG, KEY, "==", here(HERE, scope=...), condition)`` (some Item of the
-Sequence TAG whose KEY equals, or with ``"!="`` differs from, the Value of HERE in this Data
-Set satisfies the condition, by default ``true``: a join of Items by value),
-``referenced_value(TAG, OTHER, "==", here(HERE, scope=...))`` (some Instance referenced by
-TAG has at its top level a Value of OTHER equal to, or with ``"!="`` different from, the
-Value of HERE in this Data Set), ``consistent_in_referenced(SEQUENCE, OTHER)`` (the
-Instances referenced by Referenced SOP Instance UID (0008,1155), or ``reference="TAG"``, at
-any depth in the Items of SEQUENCE, all have OTHER with one and the same value),
-``overlay_frames(">", N)`` (the number of frames in Overlay Data (60xx,3000) of some Overlay
-group, from its length, Overlay Rows and Overlay Columns), ``private_tag(TAG, number=N)`` (an
-AT Value is a Private Tag), ``module("table_id")``, ``macro("table_id")``, ``functional_group("table_id")``,
+[("code", "scheme")])``, ``item_count(TAG, ">", N)`` (the number of Items of a Sequence),
+``value_count(TAG, ">", N)`` (the number of Values of a non-Sequence Attribute: "is
+multi-valued" is ``">", 1``), ``in_any_item(TAG, condition)`` (some Item of the Sequence
+satisfies the condition, read with the Item as the Data Set; ``nested=True``: or an Item of the
+same Sequence within those Items, at any depth), ``in_referenced_instance(TAG, condition)``
+(some Instance whose SOP Instance UID is a Value of the UI Attribute TAG satisfies the
+condition, read with that Instance's top-level Data Set as the Data Set; UNKNOWN for an
+Instance not at hand), ``in_matching_item(TAG, KEY, "==", here(HERE, scope=...), condition)``
+(some Item of the Sequence TAG whose KEY equals, or with ``"!="`` differs from, the Value of
+HERE in this Data Set satisfies the condition, by default ``true``: a join of Items by value),
+``referenced_value(TAG, OTHER, "==", here(HERE, scope=...))`` (some Instance referenced by TAG
+has at its top level a Value of OTHER equal to, or with ``"!="`` different from, the Value of
+HERE in this Data Set), ``consistent_in_referenced(SEQUENCE, OTHER)`` (the Instances referenced
+by Referenced SOP Instance UID (0008,1155), or ``reference="TAG"``, at any depth in the Items
+of SEQUENCE, all have OTHER with one and the same value), ``overlay_frames(">", N)`` (the
+number of frames in Overlay Data (60xx,3000) of some Overlay group, from its length, Overlay
+Rows and Overlay Columns), ``private_tag(TAG, number=N)`` (an AT Value is a Private Tag),
+``module("table_id")``, ``macro("table_id")``, ``functional_group("table_id")``,
 ``sop_class(["uid", ...])``, ``transfer_syntax(["uid", ...])``, ``first_item()``,
-``extended_characters(scope="item")`` (a string Value of the Data Set and its Items, or
-with ``scope="top"`` of the whole top-level Data Set, holds a character outside the default
+``extended_characters(scope="item")`` (a string Value of the Data Set and its Items, or with
+``scope="top"`` of the whole top-level Data Set, holds a character outside the default
 repertoire; the scope is required), ``unverifiable("text")``, ``true``, ``false``, with
 ``and``, ``or``, ``not`` and parentheses. ``TAG`` is ``"0028,0030"``; Attribute calls take
 ``scope="item"`` (``parent`` with ``levels=1``, ``top``, ``frame``, ``anywhere``: some
-occurrence in the top level or any Item at any depth; default ``any``); ``tag("0018,1063")``
-is a Tag value.
+occurrence in the top level or any Item at any depth; default ``any``); ``tag("0018,1063")`` is
+a Tag value.
 :func:`format_condition` writes any condition in this form.
 """
 
@@ -61,6 +61,7 @@ from importlib import resources
 from typing import Any, Literal
 
 from dicomstd.conditions.ast import (
+    REFERENCED_SOP_INSTANCE_UID,
     And,
     AttributeRef,
     CodeIn,
@@ -268,7 +269,7 @@ def _convert(node: python_ast.expr) -> Condition:
         return ConsistentInReferencedInstances(
             _reference(node),
             _tag(_literal(node.args[1])),
-            0x00081155 if reference is None else reference,
+            REFERENCED_SOP_INSTANCE_UID if reference is None else reference,
         )
     if name == "private_tag":
         number = _literal(keywords["number"]) if "number" in keywords else None
@@ -388,7 +389,7 @@ def format_condition(condition: Condition, nested: bool = False) -> str:
         )
     if isinstance(condition, ConsistentInReferencedInstances):
         tag, keywords = _reference_text(condition.sequence)
-        if condition.reference_tag != 0x00081155:
+        if condition.reference_tag != REFERENCED_SOP_INSTANCE_UID:
             keywords += f', reference="{_tag_text(condition.reference_tag)}"'
         return f'consistent_in_referenced({tag}, "{_tag_text(condition.tag)}"{keywords})'
     if isinstance(condition, PrivateTag):
