@@ -839,7 +839,9 @@ def _holders(
         if scope != "any":
             return []
     top = context.top_level
-    return [(item[tag], (item, top)) for item in context.functional_group_items if has_tag(item, tag)]
+    return [
+        (item[tag], (item, top)) for item in context.functional_group_items if has_tag(item, tag)
+    ]
 
 
 def in_any_item(
@@ -915,9 +917,9 @@ def _same_value(one: Any, other: Any) -> Truth:
     return Truth.of(str(one) == str(other))
 
 
-def _single_value_here(context: EvaluationContext, tag: int, scope: str, levels: int) -> Any:
-    """:func:`_single_value` of an Attribute of this Data Set; ``None`` where it cannot be
-    read."""
+def _single_value_of(context: EvaluationContext, tag: int, scope: str, levels: int) -> Any:
+    """:func:`_single_value` of the Attribute a reference denotes in ``context``; ``None``
+    where it cannot be read."""
     try:
         return _single_value(_find(context, tag, scope, levels))
     except Exception:  # noqa: BLE001
@@ -941,13 +943,13 @@ def in_matching_item(
     (see :class:`~dicomstd.conditions.ast.InMatchingItem`). An Item whose key, or this
     Data Set's Value, cannot be read may match: UNKNOWN for that Item (so FALSE still, where
     it fails ``condition``)."""
-    here = _single_value_here(context, here_tag, here_scope, here_levels)
+    here = _single_value_of(context, here_tag, here_scope, here_levels)
     # What the Items whose key certainly equals give: a key is meant to name one Item, so
     # several that disagree leave the join UNKNOWN.
     results_of_items_named: set[Truth] = set()
 
     def counts(item: EvaluationContext) -> Truth:
-        key = _single_value_here(item, key_tag, "item", 0)
+        key = _single_value_of(item, key_tag, "item", 0)
         if key is None or here is None:
             matches = UNKNOWN
         else:
@@ -965,6 +967,11 @@ def in_matching_item(
     return UNKNOWN if len(results_of_items_named) > 1 else outcome
 
 
+def _uid(value: Any) -> str:
+    """A UI Value without its padding; ``""`` for anything that is not a string."""
+    return value.strip(" \x00") if isinstance(value, str) else ""
+
+
 def referenced_instance(
     context: EvaluationContext,
     tag: int,
@@ -980,7 +987,7 @@ def referenced_instance(
     satisfies it, or a Value is not a UID string."""
 
     def judge(value: Any) -> Truth:
-        uid = value.strip(" \x00") if isinstance(value, str) else ""
+        uid = _uid(value)
         return _in_instance(context, uid, condition) if uid else UNKNOWN
 
     return _on_values(context, tag, scope, levels, None, judge)
@@ -1027,11 +1034,11 @@ def referenced_value_matches(
     FALSE when the UI Attribute is absent or empty, or every referenced Instance is at hand
     and none does; UNKNOWN for an Instance not at hand, or where either Value is absent,
     empty, multi-valued or cannot be read (that Instance only)."""
-    here = _single_value_here(context, here_tag, here_scope, here_levels)
+    here = _single_value_of(context, here_tag, here_scope, here_levels)
 
     def judge(value: Any) -> Truth:
         try:
-            uid = value.strip(" \x00") if isinstance(value, str) else ""
+            uid = _uid(value)
             dataset = _instance(context, uid) if uid and here is not None else None
             if dataset is None:
                 return UNKNOWN
@@ -1144,7 +1151,7 @@ def consistent_in_referenced_instances(
             values = _values(element)
             if values is None or not all(isinstance(value, str) for value in values):
                 return UNKNOWN
-            uids.extend(value.strip(" \x00") for value in values if value.strip(" \x00"))
+            uids.extend(uid for uid in map(_uid, values) if uid)
         unknown = incomplete or not uids
         seen: Any = None
         for uid in dict.fromkeys(uids):

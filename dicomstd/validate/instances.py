@@ -18,7 +18,7 @@ from collections import OrderedDict
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
-from dicomstd.validate.reading import DEFER_SIZE, quiet_pydicom, read_file, value_cut_short
+from dicomstd.validate.reading import DEFER_SIZE, any_value_cut_short, quiet_pydicom, read_file
 
 __all__ = ["InstanceIndex", "read_sop_instance_uid"]
 
@@ -175,18 +175,11 @@ class InstanceIndex:
         if not _is_part10_file(path):
             return None
         try:
-            size = os.path.getsize(path)
             with quiet_pydicom():
                 read = read_file(path, stop_before_pixels=True, defer_size=DEFER_SIZE)
-                if read.ends_early is not None:
-                    return None  # pydicom stops there as if the Data Set were whole
-                dataset = read.dataset
-                # A deflated Data Set's offsets are not the file's: loaded values only.
-                file_size = None if read.deflated else size
-                for tag in list(dataset.keys()):
-                    raw = dataset.get_item(tag, keep_deferred=True)
-                    if value_cut_short(raw, file_size) is not None:
-                        return None
         except Exception:  # noqa: BLE001 - an unreadable file is not at hand
             return None
-        return dataset
+        # pydicom stops where the file ends as if the Data Set were whole.
+        if read.ends_early is not None or any_value_cut_short(read.dataset, read.file_size):
+            return None
+        return read.dataset

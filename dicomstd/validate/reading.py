@@ -8,7 +8,15 @@ import warnings
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["DEFER_SIZE", "EndsEarly", "FileRead", "quiet_pydicom", "read_file", "value_cut_short"]
+__all__ = [
+    "DEFER_SIZE",
+    "EndsEarly",
+    "FileRead",
+    "any_value_cut_short",
+    "quiet_pydicom",
+    "read_file",
+    "value_cut_short",
+]
 
 #: Values up to this size are read with the Data Set; larger ones (Pixel Data, big LUTs)
 #: only if a check asks for them, which none of the value checks does.
@@ -112,14 +120,15 @@ class _TrackedReads:
         return getattr(self._handle, name)
 
 
-def _some_value_cut_short(dataset: Any, path: str) -> bool:
+def any_value_cut_short(dataset: Any, file_size: int | None) -> bool:
+    """Some top-level value of ``dataset`` is cut short by the end of its file
+    (:func:`value_cut_short`); ``False`` when that cannot be told."""
     try:
-        size = os.path.getsize(path)
         return any(
-            value_cut_short(dataset.get_item(tag, keep_deferred=True), size) is not None
+            value_cut_short(dataset.get_item(tag, keep_deferred=True), file_size) is not None
             for tag in list(dataset.keys())
         )
-    except Exception:  # noqa: BLE001 - cannot tell: the stray bytes are reported
+    except Exception:  # noqa: BLE001 - cannot tell
         return False
 
 
@@ -133,11 +142,14 @@ class FileRead:
         deflated: the Data Set was inflated from the file (a Deflated Transfer Syntax,
             PS3.5 Section A.5): its elements' offsets are not the file's, so a value is not
             cut short by comparing them with the file's size.
+        file_size: the file's size in bytes, to compare the elements' offsets with
+            (:func:`value_cut_short`); ``None`` for a deflated Data Set.
     """
 
     dataset: Any
     ends_early: EndsEarly | None
     deflated: bool
+    file_size: int | None
 
 
 def read_file(path: str, **options: Any) -> FileRead:
@@ -155,9 +167,11 @@ def read_file(path: str, **options: Any) -> FileRead:
     with warnings.catch_warnings(record=True) as caught:
         warnings.simplefilter("always")
         with open(path, "rb") as handle:
+            size = os.fstat(handle.fileno()).st_size
             tracked = _TrackedReads(handle)
             dataset = pydicom.dcmread(tracked, **options)
     deflated = getattr(dataset, "buffer", None) is not tracked
+    file_size = None if deflated else size
     if not deflated:
         # Deferred values are read later from the path, as if the path had been given (a
         # deflated Data Set keeps its own buffer of the inflated bytes).
@@ -165,9 +179,9 @@ def read_file(path: str, **options: Any) -> FileRead:
         dataset.fileobj_type = open
         dataset.buffer = None
     ends_early: EndsEarly | None = None
-    if tracked.stray_bytes and (deflated or not _some_value_cut_short(dataset, path)):
+    if tracked.stray_bytes and not any_value_cut_short(dataset, file_size):
         # (A top-level value the end cuts short is named by value_cut_short instead.)
         ends_early = EndsEarly(tracked.stray_bytes)
     elif any("End of file reached before delimiter" in str(w.message) for w in caught):
         ends_early = EndsEarly(0)
-    return FileRead(dataset, ends_early, deflated)
+    return FileRead(dataset, ends_early, deflated, file_size)
