@@ -1391,6 +1391,69 @@ def test_present_and_consistent_in_the_contributing_instances(
     assert _requirement_in(model_name, _item(), Dataset(), instances=sources.get) == (U, U)
 
 
+def test_contributing_instances_of_the_x_ray_3d_modules_seventh_reading(
+    compiled: list[CompiledCondition],
+) -> None:
+    # PS3.3 Table C.8.21.2.1-1: Imager Pixel Spacing "Required if present and consistent in
+    # the contributing SOP Instances", listed by the Item's Contributing SOP Instances
+    # Reference Sequence (0020,9529) (Table 10-13). Read TRUE side only: an Enhanced XA/XRF
+    # source keeps it in Functional Groups.
+    spacing = _row(compiled, "table_C.8.21.2.1-1", "0018,9506/0018,1164")
+    code = _row(compiled, "table_C.8.21.2.2-1", "0018,9506/0018,1401")
+    assert spacing.status == code.status == "override"
+    series = _item(
+        ReferencedInstanceSequence=[
+            _item(ReferencedSOPInstanceUID="1.1"),
+            _item(ReferencedSOPInstanceUID="1.2"),
+        ]
+    )
+    source = _item(
+        ContributingSOPInstancesReferenceSequence=[_item(ReferencedSeriesSequence=[series])]
+    )
+    processing = "F1"  # LO: a device-specific code
+    sources = {
+        "1.1": _item(ImagerPixelSpacing=[0.2, 0.2], AcquisitionDeviceProcessingCode=processing),
+        "1.2": _item(ImagerPixelSpacing=[0.2, 0.2], AcquisitionDeviceProcessingCode=processing),
+    }
+    assert _requirement_in(spacing, source, Dataset(), instances=sources.get) == (T, F)
+    assert _requirement_in(code, source, Dataset(), instances=sources.get) == (T, F)
+    sources["1.2"].ImagerPixelSpacing = [0.3, 0.3]
+    assert _requirement_in(spacing, source, Dataset(), instances=sources.get) == (U, U)
+    del sources["1.2"].ImagerPixelSpacing  # only in its Functional Groups: never FALSE
+    assert _requirement_in(spacing, source, Dataset(), instances=sources.get) == (U, U)
+    assert _requirement_in(spacing, source, Dataset(), instances={}.get) == (U, U)
+    # PS3.3 Table C.8.21.3.2-1: an X-Ray 3D Acquisition Sequence Item's contributing
+    # Instances are its Source Image Sequence (0008,2112) (Table C.8.21.3.1.1-1).
+    distance = _row(compiled, "table_C.8.21.3.2-1", "0018,9507/0018,1110")
+    acquisition = _item(SourceImageSequence=[_item(ReferencedSOPInstanceUID="1.1")])
+    images = {"1.1": _item(DistanceSourceToDetector=1100)}
+    assert _requirement_in(distance, acquisition, Dataset(), instances=images.get) == (T, F)
+    assert _requirement_in(distance, _item(), Dataset(), instances=images.get) == (U, U)
+    # PS3.3 Table C.8.21.3.1.2-1, in a Per Projection Acquisition Sequence Item: the Source
+    # Image Sequence of the enclosing acquisition Item.
+    collimator = _row(compiled, "table_C.8.21.3.1.2-1", "0018,1700")
+    images["1.1"].CollimatorShape = "RECTANGULAR"
+    projection = _item()
+    assert _requirement_in(collimator, projection, acquisition, instances=images.get)[0] is T
+    assert _requirement_in(collimator, projection, _item(), instances=images.get)[0] is U
+    images["1.1"].CollimatorShape = ["RECTANGULAR", "CIRCULAR"]
+    acquisition.SourceImageSequence.append(_item(ReferencedSOPInstanceUID="1.2"))
+    images["1.2"] = _item(CollimatorShape=["CIRCULAR", "RECTANGULAR"])  # order counts: no TRUE
+    assert _requirement_in(collimator, projection, acquisition, instances=images.get)[0] is U
+    # Position of Isocenter Projection: its Isocenter Reference System Sequence (0018,9462) is
+    # in the contributing Instances' Functional Groups, never in this Item (was always FALSE).
+    isocenter = _row(compiled, "table_C.8.21.3.2-1", "0018,9507/0018,9430")
+    holder = _item(PositionOfIsocenterProjection=[512.0, 512.0])
+    images["1.1"].PositionOfIsocenterProjection = images["1.2"].PositionOfIsocenterProjection = [
+        512.0,
+        512.0,
+    ]
+    assert _requirement_in(isocenter, acquisition, Dataset(), instances=images.get) == (T, F)
+    del images["1.2"].PositionOfIsocenterProjection
+    assert _requirement_in(isocenter, acquisition, Dataset(), instances=images.get) == (U, U)
+    assert _requirement_in(isocenter, holder, Dataset(), instances=images.get) == (U, U)
+
+
 def test_audio_contrast_and_table_units_fifth_reading(
     compiled: list[CompiledCondition],
 ) -> None:

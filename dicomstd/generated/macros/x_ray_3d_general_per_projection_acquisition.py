@@ -33,6 +33,16 @@ def _condition_1(context: EvaluationContext) -> Truth:
     )
 
 
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if present and consistent in the contributing SOP Instances."
+    return rt.any_of(
+        lambda: rt.consistent_in_referenced_instances(
+            context, 0x00082112, "parent", 1, 0x00181700, 0x00081155
+        ),
+        lambda: rt.UNKNOWN,
+    )
+
+
 X_RAY_3D_GENERAL_PER_PROJECTION_ACQUISITION_MACRO: Final = AttributeTable(
     table_id="table_C.8.21.3.1.2-1",
     name="X-Ray 3D General Per Projection Acquisition",
@@ -90,8 +100,8 @@ X_RAY_3D_GENERAL_PER_PROJECTION_ACQUISITION_MACRO: Final = AttributeTable(
             ),
             requirement=Requirement(
                 text="Required if present and consistent in the contributing SOP Instances.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_2,
                 otherwise=never,
             ),
         ),

@@ -47,6 +47,36 @@ def _condition_2(context: EvaluationContext) -> Truth:
 
 
 def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if present and consistent in the contributing SOP Instances."
+    return rt.any_of(
+        lambda: rt.consistent_in_referenced_instances(
+            context, 0x00082112, "item", 0, 0x00187032, 0x00081155
+        ),
+        lambda: rt.UNKNOWN,
+    )
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
+    "Required if present and consistent in the contributing SOP Instances."
+    return rt.any_of(
+        lambda: rt.consistent_in_referenced_instances(
+            context, 0x00082112, "item", 0, 0x00187034, 0x00081155
+        ),
+        lambda: rt.UNKNOWN,
+    )
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if present and consistent in the contributing SOP Instances."
+    return rt.any_of(
+        lambda: rt.consistent_in_referenced_instances(
+            context, 0x00082112, "item", 0, 0x00180010, 0x00081155
+        ),
+        lambda: rt.UNKNOWN,
+    )
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
     "Required if present and consistent in the contributing SOP Instances Required if Modality (0008,0060) is MG and contrast media was applied."
     return rt.any_of(
         lambda: rt.UNKNOWN,
@@ -119,8 +149,8 @@ X_RAY_3D_GENERAL_SHARED_ACQUISITION_MACRO: Final = AttributeTable(
             value_sets=(ValueSet(kind="enumerated", values=("270", "180", "90", "0")),),
             requirement=Requirement(
                 text="Required if present and consistent in the contributing SOP Instances.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_3,
                 otherwise=never,
             ),
         ),
@@ -133,8 +163,8 @@ X_RAY_3D_GENERAL_SHARED_ACQUISITION_MACRO: Final = AttributeTable(
             value_sets=(ValueSet(kind="enumerated", values=("NO", "YES")),),
             requirement=Requirement(
                 text="Required if present and consistent in the contributing SOP Instances.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_4,
                 otherwise=never,
             ),
         ),
@@ -216,8 +246,8 @@ X_RAY_3D_GENERAL_SHARED_ACQUISITION_MACRO: Final = AttributeTable(
             row=13,
             requirement=Requirement(
                 text="Required if present and consistent in the contributing SOP Instances.",
-                status="unknown by design",
-                required=not_verifiable,
+                status="override",
+                required=_condition_5,
                 otherwise=never,
             ),
         ),
@@ -240,7 +270,7 @@ X_RAY_3D_GENERAL_SHARED_ACQUISITION_MACRO: Final = AttributeTable(
             requirement=Requirement(
                 text="Required if present and consistent in the contributing SOP Instances Required if Modality (0008,0060) is MG and contrast media was applied.",
                 status="parser",
-                required=_condition_3,
+                required=_condition_6,
                 otherwise=never,
             ),
         ),

@@ -34,8 +34,123 @@ from dicomstd.specification import (
 
 
 def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if present and consistent in the contributing SOP Instances."
+    return rt.any_of(
+        lambda: rt.consistent_in_referenced_instances(
+            context, 0x00082112, "item", 0, 0x00181147, 0x00081155
+        ),
+        lambda: rt.UNKNOWN,
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if present and consistent in the contributing SOP Instances."
+    return rt.any_of(
+        lambda: rt.consistent_in_referenced_instances(
+            context, 0x00082112, "item", 0, 0x00189420, 0x00081155
+        ),
+        lambda: rt.UNKNOWN,
+    )
+
+
+def _condition_3(context: EvaluationContext) -> Truth:
+    "Required if present and consistent in the contributing SOP Instances."
+    return rt.any_of(
+        lambda: rt.consistent_in_referenced_instances(
+            context, 0x00082112, "item", 0, 0x00189429, 0x00081155
+        ),
+        lambda: rt.UNKNOWN,
+    )
+
+
+def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Isocenter Reference System Sequence (0018,9462) is present and if the values are present and consistent in the contributing SOP Instances."
-    return rt.all_of(lambda: rt.present(context, 0x00189462, "any", 0), lambda: rt.UNKNOWN)
+    return rt.any_of(
+        lambda: rt.consistent_in_referenced_instances(
+            context, 0x00082112, "item", 0, 0x00189430, 0x00081155
+        ),
+        lambda: rt.UNKNOWN,
+    )
+
+
+def _condition_5(context: EvaluationContext) -> Truth:
+    "Required if present and consistent in the contributing SOP Instances"
+    return rt.any_of(
+        lambda: rt.consistent_in_referenced_instances(
+            context, 0x00082112, "item", 0, 0x00181110, 0x00081155
+        ),
+        lambda: rt.UNKNOWN,
+    )
+
+
+def _condition_6(context: EvaluationContext) -> Truth:
+    "Required if present and consistent in the contributing SOP Instances."
+    return rt.any_of(
+        lambda: rt.consistent_in_referenced_instances(
+            context, 0x00082112, "item", 0, 0x00181190, 0x00081155
+        ),
+        lambda: rt.UNKNOWN,
+    )
+
+
+def _condition_7(context: EvaluationContext) -> Truth:
+    "Required if present and consistent in the contributing SOP Instances."
+    return rt.any_of(
+        lambda: rt.consistent_in_referenced_instances(
+            context, 0x00082112, "item", 0, 0x00181160, 0x00081155
+        ),
+        lambda: rt.UNKNOWN,
+    )
+
+
+def _condition_8(context: EvaluationContext) -> Truth:
+    "Required if present and consistent in the contributing SOP Instances."
+    return rt.any_of(
+        lambda: rt.consistent_in_referenced_instances(
+            context, 0x00082112, "item", 0, 0x00187050, 0x00081155
+        ),
+        lambda: rt.UNKNOWN,
+    )
+
+
+def _condition_9(context: EvaluationContext) -> Truth:
+    "Required if present and consistent in the contributing SOP Instances."
+    return rt.any_of(
+        lambda: rt.consistent_in_referenced_instances(
+            context, 0x00082112, "item", 0, 0x00187052, 0x00081155
+        ),
+        lambda: rt.UNKNOWN,
+    )
+
+
+def _condition_10(context: EvaluationContext) -> Truth:
+    "Required if present and consistent in the contributing SOP Instances."
+    return rt.any_of(
+        lambda: rt.consistent_in_referenced_instances(
+            context, 0x00082112, "item", 0, 0x00187054, 0x00081155
+        ),
+        lambda: rt.UNKNOWN,
+    )
+
+
+def _condition_11(context: EvaluationContext) -> Truth:
+    "Required if present and consistent in the contributing SOP Instances."
+    return rt.any_of(
+        lambda: rt.consistent_in_referenced_instances(
+            context, 0x00082112, "item", 0, 0x00187056, 0x00081155
+        ),
+        lambda: rt.UNKNOWN,
+    )
+
+
+def _condition_12(context: EvaluationContext) -> Truth:
+    "Required if present and consistent in the contributing SOP Instances."
+    return rt.any_of(
+        lambda: rt.consistent_in_referenced_instances(
+            context, 0x00082112, "item", 0, 0x00187058, 0x00081155
+        ),
+        lambda: rt.UNKNOWN,
+    )
 
 
 X_RAY_3D_ANGIOGRAPHIC_ACQUISITION_MODULE: Final = AttributeTable(
@@ -64,8 +179,8 @@ X_RAY_3D_ANGIOGRAPHIC_ACQUISITION_MODULE: Final = AttributeTable(
                     ),
                     requirement=Requirement(
                         text="Required if present and consistent in the contributing SOP Instances.",
-                        status="unknown by design",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_1,
                         otherwise=never,
                     ),
                 ),
@@ -80,8 +195,8 @@ X_RAY_3D_ANGIOGRAPHIC_ACQUISITION_MODULE: Final = AttributeTable(
                     ),
                     requirement=Requirement(
                         text="Required if present and consistent in the contributing SOP Instances.",
-                        status="unknown by design",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_2,
                         otherwise=never,
                     ),
                 ),
@@ -103,8 +218,8 @@ X_RAY_3D_ANGIOGRAPHIC_ACQUISITION_MODULE: Final = AttributeTable(
                     row=6,
                     requirement=Requirement(
                         text="Required if present and consistent in the contributing SOP Instances.",
-                        status="unknown by design",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_3,
                         otherwise=never,
                     ),
                 ),
@@ -116,8 +231,8 @@ X_RAY_3D_ANGIOGRAPHIC_ACQUISITION_MODULE: Final = AttributeTable(
                     row=7,
                     requirement=Requirement(
                         text="Required if Isocenter Reference System Sequence (0018,9462) is present and if the values are present and consistent in the contributing SOP Instances.",
-                        status="parser",
-                        required=_condition_1,
+                        status="override",
+                        required=_condition_4,
                         otherwise=never,
                     ),
                 ),
@@ -129,8 +244,8 @@ X_RAY_3D_ANGIOGRAPHIC_ACQUISITION_MODULE: Final = AttributeTable(
                     row=8,
                     requirement=Requirement(
                         text="Required if present and consistent in the contributing SOP Instances",
-                        status="unknown by design",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_5,
                         otherwise=never,
                     ),
                 ),
@@ -155,8 +270,8 @@ X_RAY_3D_ANGIOGRAPHIC_ACQUISITION_MODULE: Final = AttributeTable(
                     row=10,
                     requirement=Requirement(
                         text="Required if present and consistent in the contributing SOP Instances.",
-                        status="unknown by design",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_6,
                         otherwise=never,
                     ),
                 ),
@@ -168,8 +283,8 @@ X_RAY_3D_ANGIOGRAPHIC_ACQUISITION_MODULE: Final = AttributeTable(
                     row=11,
                     requirement=Requirement(
                         text="Required if present and consistent in the contributing SOP Instances.",
-                        status="unknown by design",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_7,
                         otherwise=never,
                     ),
                 ),
@@ -181,8 +296,8 @@ X_RAY_3D_ANGIOGRAPHIC_ACQUISITION_MODULE: Final = AttributeTable(
                     row=12,
                     requirement=Requirement(
                         text="Required if present and consistent in the contributing SOP Instances.",
-                        status="unknown by design",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_8,
                         otherwise=never,
                     ),
                 ),
@@ -194,8 +309,8 @@ X_RAY_3D_ANGIOGRAPHIC_ACQUISITION_MODULE: Final = AttributeTable(
                     row=13,
                     requirement=Requirement(
                         text="Required if present and consistent in the contributing SOP Instances.",
-                        status="unknown by design",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_9,
                         otherwise=never,
                     ),
                 ),
@@ -207,8 +322,8 @@ X_RAY_3D_ANGIOGRAPHIC_ACQUISITION_MODULE: Final = AttributeTable(
                     row=14,
                     requirement=Requirement(
                         text="Required if present and consistent in the contributing SOP Instances.",
-                        status="unknown by design",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_10,
                         otherwise=never,
                     ),
                 ),
@@ -220,8 +335,8 @@ X_RAY_3D_ANGIOGRAPHIC_ACQUISITION_MODULE: Final = AttributeTable(
                     row=15,
                     requirement=Requirement(
                         text="Required if present and consistent in the contributing SOP Instances.",
-                        status="unknown by design",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_11,
                         otherwise=never,
                     ),
                 ),
@@ -233,8 +348,8 @@ X_RAY_3D_ANGIOGRAPHIC_ACQUISITION_MODULE: Final = AttributeTable(
                     row=16,
                     requirement=Requirement(
                         text="Required if present and consistent in the contributing SOP Instances.",
-                        status="unknown by design",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_12,
                         otherwise=never,
                     ),
                 ),

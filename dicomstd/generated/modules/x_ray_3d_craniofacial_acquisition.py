@@ -17,7 +17,9 @@ from __future__ import annotations
 
 from typing import Final
 
-from dicomstd.conditions.runtime import never, not_verifiable
+import dicomstd.conditions.runtime as rt
+from dicomstd.conditions.ast import Truth
+from dicomstd.conditions.runtime import EvaluationContext, never, not_verifiable
 from dicomstd.specification import (
     Attribute,
     AttributeTable,
@@ -26,6 +28,30 @@ from dicomstd.specification import (
     Requirement,
     ValueSet,
 )
+
+# The conditions of this table's rows, compiled from their sentences (each function's
+# docstring); every one answers TRUE, FALSE or UNKNOWN and never raises.
+
+
+def _condition_1(context: EvaluationContext) -> Truth:
+    "Required if present and consistent in the contributing SOP Instances."
+    return rt.any_of(
+        lambda: rt.consistent_in_referenced_instances(
+            context, 0x00082112, "item", 0, 0x00181147, 0x00081155
+        ),
+        lambda: rt.UNKNOWN,
+    )
+
+
+def _condition_2(context: EvaluationContext) -> Truth:
+    "Required if present and consistent in the contributing SOP Instances."
+    return rt.any_of(
+        lambda: rt.consistent_in_referenced_instances(
+            context, 0x00082112, "item", 0, 0x00189420, 0x00081155
+        ),
+        lambda: rt.UNKNOWN,
+    )
+
 
 X_RAY_3D_CRANIOFACIAL_ACQUISITION_MODULE: Final = AttributeTable(
     table_id="table_C.8.21.3.3-1",
@@ -53,8 +79,8 @@ X_RAY_3D_CRANIOFACIAL_ACQUISITION_MODULE: Final = AttributeTable(
                     ),
                     requirement=Requirement(
                         text="Required if present and consistent in the contributing SOP Instances.",
-                        status="unknown by design",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_1,
                         otherwise=never,
                     ),
                 ),
@@ -67,8 +93,8 @@ X_RAY_3D_CRANIOFACIAL_ACQUISITION_MODULE: Final = AttributeTable(
                     value_sets=(ValueSet(kind="enumerated", values=("DIGITAL_DETECTOR",)),),
                     requirement=Requirement(
                         text="Required if present and consistent in the contributing SOP Instances.",
-                        status="unknown by design",
-                        required=not_verifiable,
+                        status="override",
+                        required=_condition_2,
                         otherwise=never,
                     ),
                 ),
