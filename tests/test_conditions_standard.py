@@ -8,6 +8,7 @@ from typing import Any, Callable
 
 import pytest
 from pydicom.dataset import Dataset
+from pydicom.sequence import Sequence
 
 from dicomstd.conditions.ast import (
     And,
@@ -27,6 +28,7 @@ from dicomstd.conditions.ast import (
 )
 from dicomstd.conditions.evaluate import EvaluationContext, evaluate, evaluate_requirement
 from dicomstd.errors import BuildError
+from dicomstd.generator.conditions.audit import misplaced_attributes
 from dicomstd.generator.conditions.coverage import CompiledCondition, compile_conditions, coverage
 from dicomstd.generator.conditions.overrides import load_overrides
 from dicomstd.generator.conditions.extract import condition_sentences
@@ -329,8 +331,12 @@ def test_sequence_within_a_sequence(compiled: list[CompiledCondition]) -> None:
     code = Dataset()
     code.CodeValue = "360156006"
     code.CodingSchemeDesignator = "SCT"
+    # "Within": in a Protocol Context Sequence (0040,0440) Item of a Performed Protocol Code
+    # Sequence Item (PS3.3 Table 10-16), one level deeper than the sentence says.
+    context = Dataset()
+    context.ContentItemModifierSequence = [code]
     protocol = Dataset()
-    protocol.ContentItemModifierSequence = [code]
+    protocol.ProtocolContextSequence = [context]
     ds = Dataset()
     ds.PerformedProtocolCodeSequence = [Dataset(), protocol]
     assert evaluate(required, EvaluationContext(ds)) is T
@@ -1452,6 +1458,306 @@ def test_contributing_instances_of_the_x_ray_3d_modules_seventh_reading(
     del images["1.2"].PositionOfIsocenterProjection
     assert _requirement_in(isocenter, acquisition, Dataset(), instances=images.get) == (U, U)
     assert _requirement_in(isocenter, holder, Dataset(), instances=images.get) == (U, U)
+
+
+def test_conditions_on_an_attribute_of_a_referenced_instance(
+    compiled: list[CompiledCondition],
+) -> None:
+    # PS3.3 Table C.8-50: a Control Point's Referenced Dose Sequence "Required if RT Dose is
+    # being transmitted, and Dose Summation Type (3004,000A) equals CONTROL_POINT": 3004,000A
+    # is the referenced RT Dose's (C.8.8.3), never the Plan's (was always "shall not be").
+    doses = _row(compiled, "table_C.8-50", "300A,00B0/300A,0111/300C,0080")
+    point = _item(ReferencedDoseSequence=[_item(ReferencedSOPInstanceUID="7.1")])
+    beams = (Dataset(), _item(), Dataset())
+    per_point = {"7.1": _item(DoseSummationType="CONTROL_POINT")}
+    assert _requirement_in(doses, point, *beams, instances=per_point.get) == (T, F)
+    per_plan = {"7.1": _item(DoseSummationType="PLAN")}
+    assert _requirement_in(doses, point, *beams, instances=per_plan.get) == (F, T)
+    assert _requirement_in(doses, point, *beams, instances={}.get) == (U, U)
+    assert _requirement_in(doses, _item(), *beams, instances=per_point.get) == (U, U)
+    # PS3.3 Table C.8.25.16-4: Ophthalmic Axial Measurements Device Type (0022,1009) is the
+    # referenced Axial Measurements Instance's (C.8.25.14), named in this Item's Referenced
+    # SOP Sequence (0008,1199).
+    method = _row(compiled, "table_C.8.25.16-4", "0022,1012/0022,1044")
+    axial = _item(ReferencedSOPSequence=[_item(ReferencedSOPInstanceUID="8.1")])
+    ultrasound = {"8.1": _item(OphthalmicAxialMeasurementsDeviceType="ULTRASOUND")}
+    optical = {"8.1": _item(OphthalmicAxialMeasurementsDeviceType="OPTICAL")}
+    assert _requirement_in(method, axial, Dataset(), instances=ultrasound.get) == (T, F)
+    assert _requirement_in(method, axial, Dataset(), instances=optical.get) == (F, T)
+    assert _requirement_in(method, _item(), Dataset(), instances=ultrasound.get) == (U, U)
+    # It lists every Instance "relevant to the interpretation" (C.8.25.16.1.1): with both
+    # devices, or no Axial Measurements Instance, which one the value came from is unknown.
+    axial.ReferencedSOPSequence.append(_item(ReferencedSOPInstanceUID="8.2"))
+    keratometry = _item()
+    both = {**ultrasound, "8.2": optical["8.1"]}
+    assert _requirement_in(method, axial, Dataset(), instances=both.get) == (U, U)
+    assert _requirement_in(
+        method, axial, Dataset(), instances={**optical, "8.2": keratometry}.get
+    ) == (F, T)
+    only_other = {"8.1": keratometry, "8.2": keratometry}
+    assert _requirement_in(method, axial, Dataset(), instances=only_other.get) == (U, U)
+    assert _requirement_in(method, axial, Dataset(), instances={}.get) == (U, U)
+    axial.ReferencedSOPSequence = []
+    assert _requirement_in(method, axial, Dataset(), instances=ultrasound.get) == (U, U)
+
+
+#: Conditions looking for an Attribute where no IOD reaching them defines it, reviewed as
+#: harmless: (table, path, Tag) -> why its absence there decides nothing wrongly.
+_MISPLACED_ATTRIBUTES_REVIEWED = {
+    # Parametric Map: the pixel spacing is in Pixel Measures (0028,9110); "not specified by
+    # Pixel Spacing, Imager Pixel Spacing or Nominal Scanned Pixel Spacing" holds, ANDed
+    # with a clause about the world (UNKNOWN).
+    **{
+        (table, "0028,0034", tag): "absent: the clause holds, beside UNKNOWN"
+        for table in ("table_PS3.3_C.7.6.24-1", "table_PS3.3_C.7.6.25-1")
+        for tag in (0x00280030, 0x00181164, 0x00182010)
+    },
+    # Number of Beams of the referenced RT Plan, ANDed with a clause about the world.
+    ("table_C.36.2.3.3-1", "300C,0002/300A,00B0", 0x300A0080): "UNKNOWN, never FALSE",
+    # Only RT Patient Position Acquisition Instruction reaches this Macro, and it has no
+    # Image Type: the override's other clause is UNKNOWN ("or unverifiable"), and "may be
+    # present otherwise".
+    ("table_C.36.2.4.3-1", "3002,010D/300A,0602", 0x00080008): "ORed with UNKNOWN",
+    ("table_C.36.2.4.3-1", "3002,010E/300A,0602", 0x00080008): "ORed with UNKNOWN",
+    # The Specimen Module's one-sided evidence is read from Confocal Microscopy Attributes;
+    # in the endoscopic IODs that print the same sentence it is UNKNOWN (ORed evidence).
+    **{
+        (table, "table_C.7.6.22-1", tag): "ORed evidence"
+        for table in ("table_A.32.5-1", "table_A.32.6-1", "table_A.32.7-1")
+        for tag in (0x00201040, 0x00480115)
+    },
+    ("table_A.32.9-1", "table_C.7.6.22-1", 0x00480115): "ORed evidence",
+    ("table_A.32.10-1", "table_C.7.6.22-1", 0x00480115): "ORed evidence",
+    # MR Spectroscopy has no Phase Contrast: FALSE, and "May be present otherwise".
+    ("table_A.36-3", "table_C.8-100", 0x00189014): "FALSE is harmless: may be present",
+    # Enhanced MR Color has no Contrast/Bolus Usage Functional Group: ORed evidence.
+    ("table_A.36-5", "table_C.7-12b", 0x00189341): "ORed evidence",
+}
+
+
+def test_no_condition_looks_for_an_attribute_where_its_iods_never_put_it(
+    model: Part03Model, compiled: list[CompiledCondition]
+) -> None:
+    # Looked for where no IOD reaching the row defines it, an Attribute is always absent:
+    # the sentence speaks of another Instance, or of another Sequence's Items. Found so, each
+    # once decided one way forever: Referenced Dose Sequence (PS3.3 Table C.8-50),
+    # Ophthalmic Ultrasound Method Code Sequence (C.8.25.16-4), Position of Isocenter
+    # Projection (C.8.21.3.2-1), Enhanced Palette Color Lookup Table Sequence (C.7.6.23-1),
+    # Acquisition DateTime of Enhanced CT and PET (C.8-114, C.8.22-3), the Graphic Layer
+    # Module of Volumetric Presentation States (A.80), and more. A new one needs a review: an
+    # override that reads it where it is, or an entry above.
+    found = {(item.table, item.path, item.tag) for item in misplaced_attributes(model, compiled)}
+    assert found == set(_MISPLACED_ATTRIBUTES_REVIEWED)
+
+
+def test_conditions_read_in_the_items_of_another_sequence(
+    compiled: list[CompiledCondition],
+) -> None:
+    # PS3.3 2024c rows whose condition names an Attribute of another Sequence's Items (the
+    # audit above found them; each was decided one way forever). Data Sets built by Tag:
+    # _TAG_VR=value, a Sequence from a list of Items.
+    def tag(text: str) -> int:
+        return int(text.replace(",", ""), 16)
+
+    def ds(**elements: Any) -> Dataset:
+        dataset = Dataset()
+        for key, value in elements.items():
+            _, number, vr = key.split("_")
+            dataset.add_new(int(number, 16), vr, Sequence(value) if vr == "SQ" else value)
+        return dataset
+
+    def code(value: str, scheme: str = "DCM") -> Dataset:
+        return ds(_00080100_SH=value, _00080102_SH=scheme)
+
+    def req(key: tuple[str, str], item: Dataset, *parents: Dataset) -> tuple[Truth, Truth]:
+        return _requirement_in(_row(compiled, *key), item, *parents)
+
+    # Table C.7.6.23-1: Data Path Assignment in Data Frame Assignment Sequence Items.
+    k = ("table_C.7.6.23-1", "0028,140B")
+    top = ds(_00281401_SQ=[ds(_00281402_CS="PRIMARY_PVALUES"), ds(_00281402_CS="SECONDARY_SINGLE")])
+    assert req(k, top) == (T, F), "1 one Item SECONDARY_SINGLE"
+    top = ds(_00281401_SQ=[ds(_00281402_CS="PRIMARY_PVALUES")])
+    assert req(k, top) == (F, T), "1 all PRIMARY_PVALUES"
+    top = ds(_00281401_SQ=[ds(_00281402_CS="PRIMARY_PVALUES"), ds(_00281402_US=3)])
+    assert req(k, top) == (U, U), "1 one Value not text"
+
+    # Table C.8-44: the ROI Creator Sequence of the ROI with the Referenced ROI Number.
+    k = ("table_C.8-44", "3006,0080/3006,004E")
+    creator = ds(_0040A084_CS="PSN")
+    top = ds(_30060020_SQ=[ds(_30060022_IS="1", _3006004D_SQ=[creator]), ds(_30060022_IS="2")])
+    obs1, obs2, obs9 = ds(_30060084_IS="1"), ds(_30060084_IS="2"), ds(_30060084_IS="9")
+    top.add_new(tag("3006,0080"), "SQ", Sequence([obs1, obs2, obs9]))
+    assert req(k, obs1, top) == (U, F), "2 ROI 1 has creator"
+    assert req(k, obs2, top) == (F, F), "2 ROI 2 has no creator"
+    assert req(k, obs9, top) == (F, F), "2 ROI 9 unmatched"
+
+    # Table C.8.8.30-1: Treatment Delivery Type in Brachy Task Sequence Items.
+    k = ("table_C.8.8.30-1", "0074,140E")
+    top = ds(_00741401_SQ=[ds(_300A00CE_CS="TREATMENT"), ds(_300A00CE_CS="CONTINUATION")])
+    assert req(k, top) == (U, U), "3 CONTINUATION, absent"
+    top.add_new(tag("0074,140E"), "SQ", Sequence([ds(_300C000C_IS="1")]))
+    assert req(k, top) == (T, F), "3 CONTINUATION, present"
+    top = ds(_00741401_SQ=[ds(_300A00CE_CS="TREATMENT")], _0074140E_SQ=[ds()])
+    assert req(k, top) == (F, T), "3 TREATMENT only, present"
+
+    # Table C.8-76: the modifier in the Anatomic Region Sequence Item.
+    k = ("table_C.8-76", "0008,2228")
+    top = ds(_00082218_SQ=[ds(_00080100_SH="x", _00082220_SQ=[code("y")])])
+    assert req(k, top) == (F, T), "4 modifier present"
+    top = ds(_00082218_SQ=[ds(_00080100_SH="x")])
+    assert req(k, top) == (T, F), "4 modifier absent"
+
+    # Table C.36.2.2.20-1: the device definition with the Referenced Device Index (second
+    # generation: 300A,064D at the top level).
+    ka = ("table_C.36.2.2.20-1", "300A,064A")
+    kc = ("table_C.36.2.2.20-1", "300A,064C")
+
+    def definition(index, code_value, mode=None):
+        d = ds(_30100039_IS=str(index), _3010002E_SQ=[code(code_value)])
+        if mode is not None:
+            d.add_new(tag("300A,0647"), "SQ", Sequence([ds(_300A064E_CS=mode)]))
+        return d
+
+    defs = [
+        definition(1, "130330"),
+        definition(2, "130331", "VARIABLE"),
+        definition(3, "130333", "BINARY"),
+        definition(4, "130332"),
+        definition(5, "130330", "VARIABLE"),
+    ]
+    top = ds(_300A064D_SQ=defs)
+
+    def opening(index, cp=1):
+        o = ds(_300A0607_IS=str(index))
+        cpi = ds(_300A0600_IS=str(cp), _300A0656_SQ=[o])
+        return o, cpi
+
+    for idx, want_a, want_c, what in [
+        (2, (T, F), (F, T), "Leaf Pairs VARIABLE"),
+        (3, (F, T), (F, T), "Single Leaves BINARY"),
+        (4, (F, T), (T, F), "Variable Circular Collimator"),
+        (1, (U, U), (F, T), "Jaw Pair without 300A,0647"),
+        (5, (T, F), (F, T), "Jaw Pair with VARIABLE"),
+        (9, (F, T), (F, T), "unmatched index"),
+    ]:
+        o, cpi = opening(idx)
+        assert req(ka, o, cpi, top) == want_a, f"6a CP1 {what}"
+        assert req(kc, o, cpi, top) == want_c, f"6c CP1 {what}"
+    o, cpi = opening(2, cp=2)
+    assert req(ka, o, cpi, top) == (U, U), "6a CP2 Leaf Pairs VARIABLE"
+    o, cpi = opening(3, cp=2)
+    assert req(ka, o, cpi, top) == (F, T), "6a CP2 Single Leaves BINARY"
+    # 1st gen: RT Plan beam Item holds 3008,00A1; Control Point 300A,0111 > 3008,00A2
+    o = ds(_300A0607_IS="2")
+    cp = ds(_300A0112_IS="0", _300800A2_SQ=[o])
+    beam = ds(_300800A1_SQ=defs, _300A0111_SQ=[cp])
+    top1 = ds(_300A00B0_SQ=[beam])
+    assert req(ka, o, cp, beam, top1) == (U, U), "6a 1st gen Leaf Pairs VARIABLE"
+    o = ds(_300A0607_IS="4")
+    cp = ds(_300A0112_IS="0", _300800A2_SQ=[o])
+    beam = ds(_300800A1_SQ=defs, _300A0111_SQ=[cp])
+    top1 = ds(_300A00B0_SQ=[beam])
+    assert req(ka, o, cp, beam, top1) == (F, T), "6a 1st gen VCC"
+    assert req(kc, o, cp, beam, top1) == (U, U), "6c 1st gen VCC"
+
+    # Table C.36.6-1: the flag of the objective with the Referenced Dosimetric Objective UID.
+    k = ("table_C.36.6-1", "3010,006B/3010,0071/3010,0074")
+    top = ds(
+        _3010006C_SQ=[
+            ds(_3010006E_UI="1.2.3", _30100073_CS="NO"),
+            ds(_3010006E_UI="1.2.4", _30100073_CS="YES"),
+        ]
+    )
+    for uid, want, what in [
+        ("1.2.3", (T, F), "flag NO"),
+        ("1.2.4", (F, T), "flag YES"),
+        ("1.2.30", (F, T), "unmatched UID"),
+    ]:
+        ref = ds(_3010006F_UI=uid)
+        presc = ds(_30100071_SQ=[ref])
+        assert req(k, ref, presc, top) == want, f"7 {what}"
+    ref = ds()
+    presc = ds(_30100071_SQ=[ref])
+    assert req(k, ref, presc, top) == (U, U), "7 no Referenced Dosimetric Objective UID"
+
+    # Table C.36.21-1: Meterset to Dose Mapping in Radiation Dose Values Parameters Items.
+    k = ("table_C.36.21-1", "300A,0617/300A,0772")
+    item = ds(_300A061F_SQ=[ds(_300A060C_IS="1", _300A0620_SQ=[ds(), ds()])])
+    top = ds(_300A0617_SQ=[item])
+    assert req(k, item, top) == (F, F), "8 dose values with mapping"
+    item = ds()
+    top = ds(_300A0617_SQ=[item])
+    assert req(k, item, top) == (T, F), "8 no dose values"
+
+    # Table C.36.28-1: the matrices anywhere in the SOP Instance.
+    k = ("table_C.36.28-1", "300A,0675")
+    m = ds(_3002010F_FD=[1.0] * 16)
+    top = ds(
+        _30020118_SQ=[ds(_3002011A_SQ=[ds(_30020125_SQ=[ds(_30020112_SQ=[ds(_3002010D_SQ=[m])])])])]
+    )
+    assert req(k, top) == (T, F), "9 matrix deep in subtask"
+    top = ds(_30020118_SQ=[ds(_3002011A_SQ=[ds(_30020129_CS="KV")])])
+    assert req(k, top) == (F, T), "9 no matrix"
+
+    # Table C.36.29-1: the Projection Imaging Acquisition Parameter Sequence Item.
+    k = ("table_C.36.29-1", "3002,0118/3002,011A/3002,011E")
+    for proj, want, what in [
+        (ds(_30020111_CS="RELATIVE_PARAMS"), (T, F), "RELATIVE_PARAMS"),
+        (ds(_30020111_CS="ABSOLUTE_MATRIX", _30020115_CS="BEAM"), (T, F), "aperture BEAM"),
+        (ds(_30020111_CS="ABSOLUTE_PARAMS", _30020115_CS="CUSTOM"), (F, T), "absolute, CUSTOM"),
+    ]:
+        sub = ds(_3002012A_CS="PROJECTION", _30020125_SQ=[proj])
+        task = ds(_3002011A_SQ=[sub])
+        top = ds(_30020118_SQ=[task])
+        assert req(k, sub, task, top) == want, f"10 {what}"
+    sub = ds(_3002012A_CS="CT", _30020126_SQ=[ds()])
+    task = ds(_3002011A_SQ=[sub])
+    top = ds(_30020118_SQ=[task])
+    assert req(k, sub, task, top) == (F, T), "10 CT subtask"
+
+
+def test_conditions_read_at_their_own_level_found_by_the_audit(
+    compiled: list[CompiledCondition],
+) -> None:
+    # PS3.3 Tables C.8-114 and C.8.22-3: "Image Type (0008,0008) Value 1 of this frame" is
+    # the top-level Image Type (MIXED exists only there, C.8.16.1); it was read in the
+    # Functional Groups, where it never is, and Acquisition DateTime was never required.
+    def enhanced(image_type: str, sop_class: str) -> Dataset:
+        return _item(ImageType=[image_type, "PRIMARY", "AXIAL", "NONE"], SOPClassUID=sop_class)
+
+    for table, legacy in (
+        ("table_C.8-114", "1.2.840.10008.5.1.4.1.1.2.2"),
+        ("table_C.8.22-3", "1.2.840.10008.5.1.4.1.1.128.1"),
+    ):
+        for path in ("0008,002A", "0018,9073"):
+            row = _row(compiled, table, path)
+            assert _requirement_in(row, enhanced("ORIGINAL", "1.2.3")) == (T, F)
+            assert _requirement_in(row, enhanced("ORIGINAL", legacy)) == (F, F)
+            assert _requirement_in(row, enhanced("DERIVED", "1.2.3")) == (F, F)
+    mixed = enhanced("MIXED", "1.2.3")
+    assert _requirement_in(_row(compiled, "table_C.8-114", "0008,002A"), mixed) == (T, F)
+    assert _requirement_in(_row(compiled, "table_C.8.22-3", "0008,002A"), mixed) == (F, F)
+    # PS3.3 A.80.1: the Graphic Layer Module is required when Graphic Layer (0070,0002) is
+    # in an annotation Item; read at the top level it was always "shall not be present".
+    layers = _usage_row(compiled, "table_A.80.1-1", "table_C.10-7")
+    annotated = _item(GraphicAnnotationSequence=[_item(GraphicLayer="LAYER1")])
+    assert _top(layers, annotated) is T
+    assert _top(layers, _item(GraphicAnnotationSequence=[_item()])) is F
+    # PS3.3 A.34.6: the Synchronization Module, from Waveform Originality in Waveform Items.
+    synchronization = _usage_row(compiled, "table_A.34.6-1", "table_C.7-7")
+    original = _item(WaveformSequence=[_item(WaveformOriginality="ORIGINAL")])
+    assert _top(synchronization, original) is T
+    assert (
+        _top(synchronization, _item(WaveformSequence=[_item(WaveformOriginality="DERIVED")])) is F
+    )
+    # PS3.3 Table C.8.26.2-1: the Content Item Modifier Sequence is in the Protocol Context
+    # Sequence Items of the Performed Protocol Code Sequence Item.
+    screening = _row(compiled, "table_C.8.26.2-1", "0024,0016")
+    modifier = _item(CodeValue="360156006", CodingSchemeDesignator="SCT", CodeMeaning="Screening")
+    protocol = _item(ProtocolContextSequence=[_item(ContentItemModifierSequence=[modifier])])
+    perimetry = _item(PerformedProtocolCodeSequence=[protocol])
+    assert _requirement_in(screening, perimetry)[0] is T
+    assert _requirement_in(screening, _item(PerformedProtocolCodeSequence=[_item()]))[0] is F
 
 
 def test_audio_contrast_and_table_units_fifth_reading(

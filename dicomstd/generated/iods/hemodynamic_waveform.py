@@ -28,7 +28,13 @@ from dicomstd.specification import IODSpecification, ModuleUsage, Requirement
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if Waveform Originality (003A,0004) is ORIGINAL may be present otherwise"
-    return rt.value_in(context, 0x003A0004, "any", 0, None, ("ORIGINAL",))
+    return rt.in_any_item(
+        context,
+        0x54000100,
+        "top",
+        0,
+        lambda context_item: rt.value_in(context_item, 0x003A0004, "item", 0, None, ("ORIGINAL",)),
+    )
 
 
 HEMODYNAMIC_WAVEFORM_IOD: Final = IODSpecification(
@@ -76,7 +82,7 @@ HEMODYNAMIC_WAVEFORM_IOD: Final = IODSpecification(
             condition="Required if Waveform Originality (003A,0004) is ORIGINAL; may be present otherwise",
             requirement=Requirement(
                 text="Required if Waveform Originality (003A,0004) is ORIGINAL may be present otherwise",
-                status="parser",
+                status="override",
                 required=_condition_1,
                 otherwise=always,
             ),

@@ -44,7 +44,29 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Graphic Layer (0070,0002) is present in the Volumetric Graphic Annotation Module or Graphic Annotation Module"
-    return rt.present(context, 0x00700002, "any", 0)
+    return rt.any_of(
+        lambda: rt.in_any_item(
+            context,
+            0x00700001,
+            "top",
+            0,
+            lambda context_item: rt.present(context_item, 0x00700002, "item", 0),
+        ),
+        lambda: rt.in_any_item(
+            context,
+            0x00701901,
+            "top",
+            0,
+            lambda context_item: rt.present(context_item, 0x00700002, "item", 0),
+        ),
+        lambda: rt.in_any_item(
+            context,
+            0x00701905,
+            "top",
+            0,
+            lambda context_item: rt.present(context_item, 0x00700002, "item", 0),
+        ),
+    )
 
 
 VOLUME_RENDERING_VOLUMETRIC_PRESENTATION_STATE_IOD: Final = IODSpecification(
@@ -177,7 +199,7 @@ VOLUME_RENDERING_VOLUMETRIC_PRESENTATION_STATE_IOD: Final = IODSpecification(
             condition="Required if Graphic Layer (0070,0002) is present in the Volumetric Graphic Annotation Module or Graphic Annotation Module",
             requirement=Requirement(
                 text="Required if Graphic Layer (0070,0002) is present in the Volumetric Graphic Annotation Module or Graphic Annotation Module",
-                status="parser",
+                status="override",
                 required=_condition_2,
                 otherwise=never,
             ),

@@ -40,7 +40,80 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Ophthalmic Axial Measurements Device Type (0022,1009) is ULTRASOUND"
-    return rt.value_in(context, 0x00221009, "any", 0, None, ("ULTRASOUND",))
+    return rt.any_of(
+        lambda: rt.all_of(
+            lambda: rt.present(context, 0x00081199, "item", 0),
+            lambda: rt.in_any_item(
+                context,
+                0x00081199,
+                "item",
+                0,
+                lambda context_item: rt.referenced_instance(
+                    context_item,
+                    0x00081155,
+                    "item",
+                    0,
+                    lambda context_item_instance: rt.value_in(
+                        context_item_instance, 0x00221009, "top", 0, None, ("ULTRASOUND",)
+                    ),
+                ),
+            ),
+            lambda: rt.any_of(
+                lambda: rt.neg(
+                    rt.in_any_item(
+                        context,
+                        0x00081199,
+                        "item",
+                        0,
+                        lambda context_item: rt.referenced_instance(
+                            context_item,
+                            0x00081155,
+                            "item",
+                            0,
+                            lambda context_item_instance: rt.all_of(
+                                lambda: rt.has_value(context_item_instance, 0x00221009, "top", 0),
+                                lambda: rt.neg(
+                                    rt.value_in(
+                                        context_item_instance,
+                                        0x00221009,
+                                        "top",
+                                        0,
+                                        None,
+                                        ("ULTRASOUND",),
+                                    )
+                                ),
+                            ),
+                        ),
+                    )
+                ),
+                lambda: rt.UNKNOWN,
+            ),
+        ),
+        lambda: rt.all_of(
+            lambda: rt.present(context, 0x00081199, "item", 0),
+            lambda: rt.neg(
+                rt.in_any_item(
+                    context,
+                    0x00081199,
+                    "item",
+                    0,
+                    lambda context_item: rt.referenced_instance(
+                        context_item,
+                        0x00081155,
+                        "item",
+                        0,
+                        lambda context_item_instance: rt.has_value(
+                            context_item_instance, 0x00221009, "top", 0
+                        ),
+                    ),
+                )
+            ),
+            lambda: rt.UNKNOWN,
+        ),
+        lambda: rt.all_of(
+            lambda: rt.neg(rt.present(context, 0x00081199, "item", 0)), lambda: rt.UNKNOWN
+        ),
+    )
 
 
 IOL_OPHTHALMIC_AXIAL_LENGTH_MACRO: Final = AttributeTable(
@@ -138,7 +211,7 @@ IOL_OPHTHALMIC_AXIAL_LENGTH_MACRO: Final = AttributeTable(
                     ),
                     requirement=Requirement(
                         text="Required if Ophthalmic Axial Measurements Device Type (0022,1009) is ULTRASOUND",
-                        status="parser",
+                        status="override",
                         required=_condition_2,
                         otherwise=never,
                     ),

@@ -39,11 +39,114 @@ def _condition_2(context: EvaluationContext) -> Truth:
         lambda: rt.any_of(
             lambda: rt.compare(context, 0x300A0600, "any", 0, None, "eq", 1.0), lambda: rt.UNKNOWN
         ),
-        lambda: rt.code_in(
-            context, 0x3010002E, "any", 0, (("130330", "DCM"), ("130331", "DCM"), ("130333", "DCM"))
+        lambda: rt.any_of(
+            lambda: rt.in_matching_item(
+                context,
+                0x300A064D,
+                "top",
+                0,
+                0x30100039,
+                True,
+                0x300A0607,
+                "item",
+                0,
+                lambda context_item: rt.any_of(
+                    lambda: rt.all_of(
+                        lambda: rt.code_in(
+                            context_item,
+                            0x3010002E,
+                            "item",
+                            0,
+                            (("130330", "DCM"), ("130331", "DCM"), ("130333", "DCM")),
+                        ),
+                        lambda: rt.in_any_item(
+                            context_item,
+                            0x300A0647,
+                            "item",
+                            0,
+                            lambda context_item_item: rt.all_of(
+                                lambda: rt.present(context_item_item, 0x300A064E, "item", 0),
+                                lambda: rt.neg(
+                                    rt.value_in(
+                                        context_item_item, 0x300A064E, "item", 0, None, ("BINARY",)
+                                    )
+                                ),
+                            ),
+                        ),
+                    ),
+                    lambda: rt.all_of(
+                        lambda: rt.code_in(
+                            context_item, 0x3010002E, "item", 0, (("130330", "DCM"),)
+                        ),
+                        lambda: rt.neg(
+                            rt.in_any_item(
+                                context_item,
+                                0x300A0647,
+                                "item",
+                                0,
+                                lambda context_item_item: rt.present(
+                                    context_item_item, 0x300A064E, "item", 0
+                                ),
+                            )
+                        ),
+                        lambda: rt.UNKNOWN,
+                    ),
+                ),
+            ),
+            lambda: rt.in_matching_item(
+                context,
+                0x300800A1,
+                "any",
+                0,
+                0x30100039,
+                True,
+                0x300A0607,
+                "item",
+                0,
+                lambda context_item: rt.any_of(
+                    lambda: rt.all_of(
+                        lambda: rt.code_in(
+                            context_item,
+                            0x3010002E,
+                            "item",
+                            0,
+                            (("130330", "DCM"), ("130331", "DCM"), ("130333", "DCM")),
+                        ),
+                        lambda: rt.in_any_item(
+                            context_item,
+                            0x300A0647,
+                            "item",
+                            0,
+                            lambda context_item_item: rt.all_of(
+                                lambda: rt.present(context_item_item, 0x300A064E, "item", 0),
+                                lambda: rt.neg(
+                                    rt.value_in(
+                                        context_item_item, 0x300A064E, "item", 0, None, ("BINARY",)
+                                    )
+                                ),
+                            ),
+                        ),
+                    ),
+                    lambda: rt.all_of(
+                        lambda: rt.code_in(
+                            context_item, 0x3010002E, "item", 0, (("130330", "DCM"),)
+                        ),
+                        lambda: rt.neg(
+                            rt.in_any_item(
+                                context_item,
+                                0x300A0647,
+                                "item",
+                                0,
+                                lambda context_item_item: rt.present(
+                                    context_item_item, 0x300A064E, "item", 0
+                                ),
+                            )
+                        ),
+                        lambda: rt.UNKNOWN,
+                    ),
+                ),
+            ),
         ),
-        lambda: rt.present(context, 0x300A064E, "any", 0),
-        lambda: rt.neg(rt.value_in(context, 0x300A064E, "any", 0, None, ("BINARY",))),
     )
 
 
@@ -53,7 +156,36 @@ def _condition_3(context: EvaluationContext) -> Truth:
         lambda: rt.any_of(
             lambda: rt.compare(context, 0x300A0600, "any", 0, None, "eq", 1.0), lambda: rt.UNKNOWN
         ),
-        lambda: rt.code_in(context, 0x3010002E, "any", 0, (("130332", "DCM"),)),
+        lambda: rt.any_of(
+            lambda: rt.in_matching_item(
+                context,
+                0x300A064D,
+                "top",
+                0,
+                0x30100039,
+                True,
+                0x300A0607,
+                "item",
+                0,
+                lambda context_item: rt.code_in(
+                    context_item, 0x3010002E, "item", 0, (("130332", "DCM"),)
+                ),
+            ),
+            lambda: rt.in_matching_item(
+                context,
+                0x300800A1,
+                "any",
+                0,
+                0x30100039,
+                True,
+                0x300A0607,
+                "item",
+                0,
+                lambda context_item: rt.code_in(
+                    context_item, 0x3010002E, "item", 0, (("130332", "DCM"),)
+                ),
+            ),
+        ),
     )
 
 
@@ -92,7 +224,7 @@ RT_BEAM_LIMITING_DEVICE_OPENING_DEFINITION_MACRO: Final = AttributeTable(
             row=3,
             requirement=Requirement(
                 text='Required if the conditions in Section C.36.2.2.5.1.1 are satisfied and if Device Type Code Sequence contains (130330, DCM, "Jaw Pair"), (130331, DCM, "Leaf Pairs") or (130333, DCM, "Single Leaves"), and if the Parallel RT Beam Delimiter Opening Mode (300A,064E) is present and does not have the value BINARY.',
-                status="parser",
+                status="override",
                 required=_condition_2,
                 otherwise=never,
             ),
@@ -115,7 +247,7 @@ RT_BEAM_LIMITING_DEVICE_OPENING_DEFINITION_MACRO: Final = AttributeTable(
             ),
             requirement=Requirement(
                 text='Required if the conditions in Section C.36.2.2.5.1.1 are satisfied and if DeviceType Code Sequence (3010,002E) contains (130332, DCM, "Variable Circular Collimator")',
-                status="parser",
+                status="override",
                 required=_condition_3,
                 otherwise=never,
             ),

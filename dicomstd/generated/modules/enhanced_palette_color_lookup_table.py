@@ -79,14 +79,6 @@ def _condition_7(context: EvaluationContext) -> Truth:
     return rt.value_in(context, 0x00281410, "item", 0, None, ("TABLE",))
 
 
-def _condition_8(context: EvaluationContext) -> Truth:
-    "Required if Data Path Assignment (0028,1402) is present with a value other than PRIMARY_PVALUES."
-    return rt.all_of(
-        lambda: rt.present(context, 0x00281402, "any", 0),
-        lambda: rt.neg(rt.value_in(context, 0x00281402, "any", 0, None, ("PRIMARY_PVALUES",))),
-    )
-
-
 ENHANCED_PALETTE_COLOR_LOOKUP_TABLE_MODULE: Final = AttributeTable(
     table_id="table_C.7.6.23-1",
     name="Enhanced Palette Color Lookup Table",
@@ -410,8 +402,8 @@ ENHANCED_PALETTE_COLOR_LOOKUP_TABLE_MODULE: Final = AttributeTable(
             ),
             requirement=Requirement(
                 text="Required if Data Path Assignment (0028,1402) is present with a value other than PRIMARY_PVALUES.",
-                status="parser",
-                required=_condition_8,
+                status="override",
+                required=_condition_3,
                 otherwise=never,
             ),
         ),

@@ -36,7 +36,7 @@ from dicomstd.specification import (
 def _condition_1(context: EvaluationContext) -> Truth:
     'Required if Image Type (0008,0008) Value 1 of this frame is ORIGINAL and SOP Class UID is not "1.2.840.10008.5.1.4.1.1.128.1" (Legacy Converted) may be present otherwise.'
     return rt.all_of(
-        lambda: rt.value_in(context, 0x00080008, "frame", 0, 1, ("ORIGINAL",)),
+        lambda: rt.value_in(context, 0x00080008, "top", 0, 1, ("ORIGINAL",)),
         lambda: rt.neg(rt.sop_class_in(context, ("1.2.840.10008.5.1.4.1.1.128.1",))),
     )
 
@@ -75,7 +75,7 @@ ENHANCED_PET_IMAGE_MODULE: Final = AttributeTable(
             row=4,
             requirement=Requirement(
                 text='Required if Image Type (0008,0008) Value 1 of this frame is ORIGINAL and SOP Class UID is not "1.2.840.10008.5.1.4.1.1.128.1" (Legacy Converted) may be present otherwise.',
-                status="parser",
+                status="override",
                 required=_condition_1,
                 otherwise=always,
             ),
@@ -88,7 +88,7 @@ ENHANCED_PET_IMAGE_MODULE: Final = AttributeTable(
             row=5,
             requirement=Requirement(
                 text='Required if Image Type (0008,0008) Value 1 of this frame is ORIGINAL and SOP Class UID is not "1.2.840.10008.5.1.4.1.1.128.1" (Legacy Converted) may be present otherwise.',
-                status="parser",
+                status="override",
                 required=_condition_1,
                 otherwise=always,
             ),

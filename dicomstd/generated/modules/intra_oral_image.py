@@ -41,7 +41,15 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Anatomic Region Modifier Sequence (0008,2220) is not present"
-    return rt.neg(rt.present(context, 0x00082220, "any", 0))
+    return rt.neg(
+        rt.in_any_item(
+            context,
+            0x00082218,
+            "item",
+            0,
+            lambda context_item: rt.present(context_item, 0x00082220, "item", 0),
+        )
+    )
 
 
 INTRA_ORAL_IMAGE_MODULE: Final = AttributeTable(
@@ -125,7 +133,7 @@ INTRA_ORAL_IMAGE_MODULE: Final = AttributeTable(
             ),
             requirement=Requirement(
                 text="Required if Anatomic Region Modifier Sequence (0008,2220) is not present",
-                status="parser",
+                status="override",
                 required=_condition_2,
                 otherwise=never,
             ),

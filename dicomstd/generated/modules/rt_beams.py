@@ -159,9 +159,28 @@ def _condition_18(context: EvaluationContext) -> Truth:
 
 def _condition_19(context: EvaluationContext) -> Truth:
     "Required if RT Dose is being transmitted, and Dose Summation Type (3004,000A) equals CONTROL_POINT."
-    return rt.all_of(
-        lambda: rt.UNKNOWN,
-        lambda: rt.value_in(context, 0x3004000A, "any", 0, None, ("CONTROL_POINT",)),
+    return rt.any_of(
+        lambda: rt.all_of(
+            lambda: rt.present(context, 0x300C0080, "item", 0),
+            lambda: rt.in_any_item(
+                context,
+                0x300C0080,
+                "item",
+                0,
+                lambda context_item: rt.referenced_instance(
+                    context_item,
+                    0x00081155,
+                    "item",
+                    0,
+                    lambda context_item_instance: rt.value_in(
+                        context_item_instance, 0x3004000A, "top", 0, None, ("CONTROL_POINT",)
+                    ),
+                ),
+            ),
+        ),
+        lambda: rt.all_of(
+            lambda: rt.neg(rt.present(context, 0x300C0080, "item", 0)), lambda: rt.UNKNOWN
+        ),
     )
 
 
@@ -1531,7 +1550,7 @@ RT_BEAMS_MODULE: Final = AttributeTable(
                             ),
                             requirement=Requirement(
                                 text="Required if RT Dose is being transmitted, and Dose Summation Type (3004,000A) equals CONTROL_POINT.",
-                                status="parser",
+                                status="override",
                                 required=_condition_19,
                                 otherwise=never,
                             ),

@@ -57,8 +57,16 @@ def _condition_2(context: EvaluationContext) -> Truth:
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Delivery Type (300A,00CE) is CONTINUATION and one or more channels of any Application Setup are omitted"
     return rt.all_of(
-        lambda: rt.value_in(context, 0x300A00CE, "any", 0, None, ("CONTINUATION",)),
-        lambda: rt.UNKNOWN,
+        lambda: rt.in_any_item(
+            context,
+            0x00741401,
+            "item",
+            0,
+            lambda context_item: rt.value_in(
+                context_item, 0x300A00CE, "item", 0, None, ("CONTINUATION",)
+            ),
+        ),
+        lambda: rt.any_of(lambda: rt.present(context, 0x0074140E, "item", 0), lambda: rt.UNKNOWN),
     )
 
 
@@ -276,7 +284,7 @@ RT_BRACHY_APPLICATION_SETUP_DELIVERY_INSTRUCTION_MODULE: Final = AttributeTable(
             ),
             requirement=Requirement(
                 text="Required if Delivery Type (300A,00CE) is CONTINUATION and one or more channels of any Application Setup are omitted",
-                status="parser",
+                status="override",
                 required=_condition_3,
                 otherwise=never,
             ),

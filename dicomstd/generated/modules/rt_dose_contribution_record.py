@@ -40,7 +40,15 @@ def _condition_1(context: EvaluationContext) -> Truth:
 
 def _condition_2(context: EvaluationContext) -> Truth:
     "Required if Dose Mapping Sequence (300A,0620) is not present May be present otherwise"
-    return rt.neg(rt.present(context, 0x300A0620, "any", 0))
+    return rt.neg(
+        rt.in_any_item(
+            context,
+            0x300A061F,
+            "item",
+            0,
+            lambda context_item: rt.present(context_item, 0x300A0620, "item", 0),
+        )
+    )
 
 
 RT_DOSE_CONTRIBUTION_RECORD_MODULE: Final = AttributeTable(
@@ -232,7 +240,7 @@ RT_DOSE_CONTRIBUTION_RECORD_MODULE: Final = AttributeTable(
                     ),
                     requirement=Requirement(
                         text="Required if Dose Mapping Sequence (300A,0620) is not present May be present otherwise",
-                        status="parser",
+                        status="override",
                         required=_condition_2,
                         otherwise=always,
                     ),

@@ -46,7 +46,18 @@ def _condition_2(context: EvaluationContext) -> Truth:
 
 def _condition_3(context: EvaluationContext) -> Truth:
     "Required if Absolute Dosimetric Objective Flag (3010,0073) is NO."
-    return rt.value_in(context, 0x30100073, "any", 0, None, ("NO",))
+    return rt.in_matching_item(
+        context,
+        0x3010006C,
+        "top",
+        0,
+        0x3010006E,
+        True,
+        0x3010006F,
+        "item",
+        0,
+        lambda context_item: rt.value_in(context_item, 0x30100073, "item", 0, None, ("NO",)),
+    )
 
 
 def _condition_4(context: EvaluationContext) -> Truth:
@@ -154,7 +165,7 @@ RT_ENHANCED_PRESCRIPTION_MODULE: Final = AttributeTable(
                             row=8,
                             requirement=Requirement(
                                 text="Required if Absolute Dosimetric Objective Flag (3010,0073) is NO.",
-                                status="parser",
+                                status="override",
                                 required=_condition_3,
                                 otherwise=never,
                             ),

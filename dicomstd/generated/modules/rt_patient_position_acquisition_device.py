@@ -29,8 +29,8 @@ from dicomstd.specification import Attribute, AttributeTable, ContextGroup, Incl
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if Image to Equipment Mapping Matrix (0028,9520) or Device Position to Equipment Mapping Matrix (3002,010F) are present in the current SOP Instance"
     return rt.any_of(
-        lambda: rt.present(context, 0x00289520, "any", 0),
-        lambda: rt.present(context, 0x3002010F, "any", 0),
+        lambda: rt.present(context, 0x00289520, "anywhere", 0),
+        lambda: rt.present(context, 0x3002010F, "anywhere", 0),
     )
 
 
@@ -49,7 +49,7 @@ RT_PATIENT_POSITION_ACQUISITION_DEVICE_MODULE: Final = AttributeTable(
             row=1,
             requirement=Requirement(
                 text="Required if Image to Equipment Mapping Matrix (0028,9520) or Device Position to Equipment Mapping Matrix (3002,010F) are present in the current SOP Instance",
-                status="parser",
+                status="override",
                 required=_condition_1,
                 otherwise=never,
             ),

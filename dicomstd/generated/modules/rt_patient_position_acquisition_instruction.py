@@ -58,9 +58,17 @@ def _condition_3(context: EvaluationContext) -> Truth:
 
 def _condition_4(context: EvaluationContext) -> Truth:
     "Required if Imaging Source Location Specification Type (3002,0111) has the value RELATIVE_PARAMS or Imaging Aperture Specification Type (3002,0115) has the value BEAM or RELATIVE_TO_BEAM"
-    return rt.any_of(
-        lambda: rt.value_in(context, 0x30020111, "any", 0, None, ("RELATIVE_PARAMS",)),
-        lambda: rt.value_in(context, 0x30020115, "any", 0, None, ("BEAM", "RELATIVE_TO_BEAM")),
+    return rt.in_any_item(
+        context,
+        0x30020125,
+        "item",
+        0,
+        lambda context_item: rt.any_of(
+            lambda: rt.value_in(context_item, 0x30020111, "item", 0, None, ("RELATIVE_PARAMS",)),
+            lambda: rt.value_in(
+                context_item, 0x30020115, "item", 0, None, ("BEAM", "RELATIVE_TO_BEAM")
+            ),
+        ),
     )
 
 
@@ -317,7 +325,7 @@ RT_PATIENT_POSITION_ACQUISITION_INSTRUCTION_MODULE: Final = AttributeTable(
                             ),
                             requirement=Requirement(
                                 text="Required if Imaging Source Location Specification Type (3002,0111) has the value RELATIVE_PARAMS or Imaging Aperture Specification Type (3002,0115) has the value BEAM or RELATIVE_TO_BEAM",
-                                status="parser",
+                                status="override",
                                 required=_condition_4,
                                 otherwise=never,
                             ),

@@ -36,7 +36,21 @@ from dicomstd.specification import (
 
 def _condition_1(context: EvaluationContext) -> Truth:
     "Required if ROI Creator Sequence (3006,004D) is present in the Structure Set Module, and the person or device performing the interpretation differs from ROI Creator Sequence (3006,004D) May be present otherwise"
-    return rt.all_of(lambda: rt.present(context, 0x3006004D, "any", 0), lambda: rt.UNKNOWN)
+    return rt.all_of(
+        lambda: rt.in_matching_item(
+            context,
+            0x30060020,
+            "top",
+            0,
+            0x30060022,
+            True,
+            0x30060084,
+            "item",
+            0,
+            lambda context_item: rt.present(context_item, 0x3006004D, "item", 0),
+        ),
+        lambda: rt.UNKNOWN,
+    )
 
 
 def _condition_2(context: EvaluationContext) -> Truth:
@@ -299,7 +313,7 @@ RT_ROI_OBSERVATIONS_MODULE: Final = AttributeTable(
                     ),
                     requirement=Requirement(
                         text="Required if ROI Creator Sequence (3006,004D) is present in the Structure Set Module, and the person or device performing the interpretation differs from ROI Creator Sequence (3006,004D) May be present otherwise",
-                        status="parser",
+                        status="override",
                         required=_condition_1,
                         otherwise=always,
                     ),

@@ -38,10 +38,16 @@ def _condition_1(context: EvaluationContext) -> Truth:
     return rt.in_any_item(
         context,
         0x00400260,
-        "any",
+        "top",
         0,
-        lambda context_item: rt.code_in(
-            context_item, 0x00400441, "item", 0, (("261004008", "SCT"),)
+        lambda context_item: rt.in_any_item(
+            context_item,
+            0x00400440,
+            "item",
+            0,
+            lambda context_item_item: rt.code_in(
+                context_item_item, 0x00400441, "item", 0, (("261004008", "SCT"),)
+            ),
         ),
     )
 
@@ -96,7 +102,7 @@ VISUAL_FIELD_STATIC_PERIMETRY_TEST_RESULTS_MODULE: Final = AttributeTable(
             row=1,
             requirement=Requirement(
                 text='Required if Content Item Modifier Sequence (0040,0441) within the Performed Protocol Code Sequence (0040,0260) contains an Item with the value (261004008, SCT, "Diagnostic") May be present otherwise.',
-                status="parser",
+                status="override",
                 required=_condition_1,
                 otherwise=always,
             ),

@@ -61,6 +61,7 @@ __all__ = [
     "CoverageReport",
     "Status",
     "attribute_conditions",
+    "attribute_rows",
     "compile_conditions",
     "coverage",
     "include_conditions",
@@ -137,9 +138,10 @@ def _status(requirement: Requirement, by_override: bool) -> Status:
     return "parser"
 
 
-def _attribute_rows(model: Part03Model) -> list[tuple[str, tuple[int, ...], str, AttributeSpec]]:
-    """(table id, Sequence path of the expansion, path text, spec) of every 1C/2C row, in
-    the table where it is written."""
+def attribute_rows(model: Part03Model) -> list[tuple[str, tuple[int, ...], str, AttributeSpec]]:
+    """(table id, Sequence Tags of the expansion, path text, spec) of every 1C/2C row, in
+    the table where it is written: the rows :func:`compile_conditions` compiles, keyed as
+    their :class:`CompiledCondition` (``table``, ``path``)."""
     rows: list[tuple[str, tuple[int, ...], str, AttributeSpec]] = []
     for table_id, table in model.tables.items():
         own = {id(entry) for entry in table.walk() if isinstance(entry, AttributeSpec)}
@@ -203,7 +205,7 @@ def attribute_conditions(
     :class:`AttributeSpec` (the row where it is written, whatever includes it)."""
     by_key = {(c.table, c.path): c for c in compiled if c.category == "attribute"}
     found: dict[int, CompiledCondition] = {}
-    for table_id, _, path, spec in _attribute_rows(model):
+    for table_id, _, path, spec in attribute_rows(model):
         condition = by_key.get((table_id, path))
         if condition is not None:
             found[id(spec)] = condition
@@ -245,7 +247,7 @@ def compile_conditions(
         used.add(key)
         return override.requirement, True
 
-    for table_id, tags, path, spec in _attribute_rows(model):
+    for table_id, tags, path, spec in attribute_rows(model):
         sentences = condition_sentences(spec.description)
         context = ParseContext(table_id, tags, tag=spec.tag_value, name=spec.name)
         parsed = parse_requirement(sentences, vocabulary, context, normalize(spec.description))
