@@ -229,6 +229,9 @@ def build(
     if report.condition_coverage is not None:
         for line in report.condition_coverage.summary().splitlines():
             say(f"  {line}")
+    if report.condition_audit is not None:
+        for line in report.condition_audit.summary().splitlines():
+            say(f"  {line}")
     if report.undefined_tags:
         tags = sorted({tag for tag, _ in report.undefined_tags})
         say(

@@ -26,7 +26,7 @@ from dicomstd.generator.document import Document
 from dicomstd.generator.manifest import Manifest, ManifestEntry
 
 if TYPE_CHECKING:
-    from dicomstd.generator.conditions import CoverageReport
+    from dicomstd.generator.conditions import AuditReport, CoverageReport
 from dicomstd.generator.model import (
     CompiledStandard,
     DataElement,
@@ -109,6 +109,8 @@ class BuildReport:
         undefined_tags: (tag, table) of PS3.3 Attributes whose tag neither PS3.6 at hand
             nor the secondary source defines.
         condition_coverage: what the condition compiler made of PS3.3's conditions.
+        condition_audit: the compiled conditions that look for an Attribute where no IOD
+            puts it, against the reviewed harmless ones.
         prelayout_misses: generated files whose pre-layout black changed, so that they
             were formatted from the templates' text (the same bytes, two black passes
             more); none when the pre-layout knows every shape the templates write.
@@ -123,6 +125,7 @@ class BuildReport:
     seconds: dict[str, float] = field(default_factory=dict)
     undefined_tags: list[tuple[str, str]] = field(default_factory=list)
     condition_coverage: CoverageReport | None = None
+    condition_audit: AuditReport | None = None
     prelayout_misses: list[str] = field(default_factory=list)
 
 
@@ -278,6 +281,7 @@ def compile_documents(
     )
     conditions = condition_compiler.compile_conditions(part03_model, vocabulary=vocabulary)
     report.condition_coverage = condition_compiler.coverage(part03_model, conditions)
+    report.condition_audit = condition_compiler.audit(part03_model, conditions)
     compiled.iods = iod_emission.to_specifications(
         part03_model,
         iods_of_sop_classes,

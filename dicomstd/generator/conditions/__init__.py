@@ -4,17 +4,20 @@
 - :mod:`.parser`: sentences → :class:`~dicomstd.conditions.ast.Requirement`;
 - :mod:`.overrides`: the reviewed hand-written conditions (``data/condition_overrides.toml``);
 - :mod:`.emit`: a condition → Python source calling :mod:`dicomstd.conditions.runtime`;
-- :mod:`.coverage`: compile a whole model, and count what compiled.
+- :mod:`.coverage`: compile a whole model, and count what compiled;
+- :mod:`.audit`: find compiled conditions that look for an Attribute where no IOD puts it.
 
 What the build calls::
 
     compiled = compile_conditions(model)          # BuildError on a stale override
     report = coverage(model, compiled)            # report.to_json(), report.summary()
+    findings = audit(model, compiled)             # findings.unreviewed, findings.summary()
     source = emit_predicate(row.requirement.required, "name", row.requirement.text)
 """
 
 from __future__ import annotations
 
+from dicomstd.generator.conditions.audit import AuditReport, audit
 from dicomstd.generator.conditions.coverage import (
     CompiledCondition,
     CoverageReport,
@@ -31,10 +34,12 @@ from dicomstd.generator.conditions.parser import (
 )
 
 __all__ = [
+    "AuditReport",
     "CompiledCondition",
     "CoverageReport",
     "ParseContext",
     "Vocabulary",
+    "audit",
     "compile_conditions",
     "coverage",
     "emit_expression",

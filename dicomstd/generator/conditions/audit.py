@@ -11,15 +11,19 @@ is decided one way forever. That is a misreading:
 - or of the Items of another Sequence ("Data Path Assignment (0028,1402) is present",
   PS3.3 Table C.7.6.23-1, is in the Data Frame Assignment Sequence (0028,1401) Items).
 
-A reviewed override must read it where it is. :func:`misplaced_attributes` lists them; the
-suite keeps the reviewed list of those that are harmless.
+A reviewed override must read it where it is. :func:`misplaced_attributes` lists them;
+:func:`audit` sets them against the reviewed list of harmless ones
+(``generator/data/condition_audit.toml``), which ``dicomstd build`` reports and the suite
+checks.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import tomllib
 from collections import defaultdict
 from dataclasses import dataclass, field
+from importlib import resources
 
 from dicomstd.conditions.ast import (
     And,
@@ -31,10 +35,11 @@ from dicomstd.conditions.ast import (
     Or,
     ReferencedInstance,
 )
+from dicomstd.errors import BuildError
 from dicomstd.generator.conditions.coverage import CompiledCondition, attribute_rows
 from dicomstd.generator.iod_model import AttributeSpec, Include, Part03Model
 
-__all__ = ["MisplacedAttribute", "misplaced_attributes"]
+__all__ = ["AuditReport", "MisplacedAttribute", "audit", "load_reviewed", "misplaced_attributes"]
 
 #: Attributes a condition may name though no Module of the IOD defines them where it looks:
 #: SOP Class UID (0008,0016) of the SOP Common Module is everywhere; the File Meta
@@ -75,14 +80,22 @@ class _Places:
     top: set[int] = field(default_factory=set)
     frame: set[int] = field(default_factory=set)
     anywhere: set[int] = field(default_factory=set)
+    iods: set[str] = field(default_factory=set)  # where it occurs (fills the three above)
 
 
-def _reachable_tables(model: Part03Model, roots: list[str]) -> set[str]:
+def _includes(model: Part03Model) -> dict[str, set[str]]:
+    """By table id, the tables it includes."""
     includes: dict[str, set[str]] = defaultdict(set)
     for table_id, table in model.tables.items():
         for entry in table.walk():
             if isinstance(entry, Include):
                 includes[table_id].add(entry.target)
+    return includes
+
+
+def _reachable_tables(
+    model: Part03Model, includes: dict[str, set[str]], roots: list[str]
+) -> set[str]:
     found: set[str] = set()
     stack = list(roots)
     while stack:
@@ -129,13 +142,22 @@ def _places(model: Part03Model) -> tuple[dict[int, _Places], dict[str, _IODTags]
     IOD; by composite IOD, what it defines)."""
     places: dict[int, _Places] = defaultdict(_Places)
     iods: dict[str, _IODTags] = {}
+    includes = _includes(model)
+    # Most Modules are in many IODs: each table is expanded once.
+    expansions: dict[str, list[tuple[tuple[AttributeSpec, ...], AttributeSpec]]] = {}
+
+    def expand(table_id: str) -> list[tuple[tuple[AttributeSpec, ...], AttributeSpec]]:
+        if table_id not in expansions:
+            expansions[table_id] = model.expand(table_id)
+        return expansions[table_id]
+
     for iod_id, iod in model.iods.items():
         if iod.kind != "composite":
             continue
         modules = [usage.table_id for usage in iod.modules if usage.table_id]
         groups = [usage.table_id for usage in iod.functional_groups if usage.table_id]
-        module_expansion = [item for root in modules for item in model.expand(root)]
-        group_expansions = [model.expand(root) for root in groups]
+        module_expansion = [item for root in modules for item in expand(root)]
+        group_expansions = [expand(root) for root in groups]
         all_levels = [_levels(module_expansion)] + [_levels(found) for found in group_expansions]
         top = all_levels[0][()]
         # A Functional Group Macro's Attributes sit in its Sequence's Item (one down).
@@ -153,13 +175,15 @@ def _places(model: Part03Model) -> tuple[dict[int, _Places], dict[str, _IODTags]
             items[sequence] |= {
                 spec.tag_value for found in group_expansions for path, spec in found if not path
             }
-        tables = _reachable_tables(model, modules + groups)
+        tables = _reachable_tables(model, includes, modules + groups)
         iods[iod_id] = _IODTags(tables, everything, top, frame, items)
         in_group = [False] + [True] * len(groups)
         for expansion, levels, grouped in zip(
             [module_expansion, *group_expansions], all_levels, in_group
         ):
             for path, spec in expansion:
+                if spec.type not in ("1C", "2C"):
+                    continue  # only conditional Attributes have conditions to audit
                 key = tuple(sequence.tag_value for sequence in path)
                 place = places[id(spec)]
                 place.same |= levels[key]
@@ -168,9 +192,18 @@ def _places(model: Part03Model) -> tuple[dict[int, _Places], dict[str, _IODTags]
                 # A Functional Group Macro's top level is an Item of the Functional Group
                 # Sequences, nested in the Data Set: what encloses it is not in its table.
                 place.unbounded |= grouped
-                place.top |= top
-                place.frame |= frame
-                place.anywhere |= everything
+                place.iods.add(iod_id)
+    # The IOD-wide Tags, united once per set of IODs (most Attributes share a few such sets).
+    united: dict[frozenset[str], tuple[set[int], set[int], set[int]]] = {}
+    for place in places.values():
+        occurring = frozenset(place.iods)
+        if occurring not in united:
+            united[occurring] = (
+                set().union(*(iods[iod].top for iod in occurring)),
+                set().union(*(iods[iod].frame for iod in occurring)),
+                set().union(*(iods[iod].everywhere for iod in occurring)),
+            )
+        place.top, place.frame, place.anywhere = united[occurring]
     return places, iods
 
 
@@ -304,3 +337,104 @@ def misplaced_attributes(
                     )
                 )
     return found
+
+
+#: A reviewed finding: (table id, path, Tag).
+FindingKey = tuple[str, str, int]
+
+
+@dataclass(frozen=True, slots=True)
+class AuditReport:
+    """The audit of one build's conditions against the reviewed list.
+
+    Attributes:
+        found: every finding of :func:`misplaced_attributes`.
+        reviewed: the reviewed harmless findings, with why.
+    """
+
+    found: tuple[MisplacedAttribute, ...]
+    reviewed: dict[FindingKey, str]
+
+    @property
+    def unreviewed(self) -> list[MisplacedAttribute]:
+        """Findings not in the reviewed list: each a misreading to fix, or to review."""
+        return [
+            item for item in self.found if (item.table, item.path, item.tag) not in self.reviewed
+        ]
+
+    @property
+    def stale(self) -> list[FindingKey]:
+        """Reviewed entries the audit no longer finds (the standard or an override changed)."""
+        found = {(item.table, item.path, item.tag) for item in self.found}
+        return [key for key in self.reviewed if key not in found]
+
+    def summary(self) -> str:
+        """One line, and one more per unreviewed finding or stale entry."""
+        lines = [
+            f"Audit of the conditions: {len(self.found)} look for an Attribute where no IOD"
+            f" reaching them defines it; {len(self.found) - len(self.unreviewed)} reviewed as"
+            f" harmless (condition_audit.toml), {len(self.unreviewed)} not reviewed"
+        ]
+        for item in self.unreviewed:
+            lines.append(
+                f"  not reviewed: {item.table} {item.path}: ({item.tag >> 16:04X},"
+                f"{item.tag & 0xFFFF:04X}) looked for with scope {item.scope!r}"
+                + ("" if item.defined else ", defined nowhere in those IODs")
+            )
+        for table, path, tag in self.stale:
+            lines.append(
+                f"  reviewed but no longer found: {table} {path} ({tag >> 16:04X},{tag & 0xFFFF:04X})"
+            )
+        return "\n".join(lines)
+
+
+def load_reviewed(text: str | None = None) -> dict[FindingKey, str]:
+    """The reviewed harmless findings (``generator/data/condition_audit.toml``, or ``text``
+    in the same form), by (table id, path, Tag), with why.
+
+    Raises:
+        BuildError: the text is not TOML, or an entry lacks a field or has a malformed Tag.
+    """
+    if text is None:
+        text = (
+            resources.files("dicomstd.generator")
+            .joinpath("data/condition_audit.toml")
+            .read_text(encoding="utf-8")
+        )
+    try:
+        document = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise BuildError(f"condition_audit.toml is not valid TOML: {error}") from None
+    reviewed: dict[FindingKey, str] = {}
+    for number, entry in enumerate(document.get("harmless", []), start=1):
+        where = f"condition_audit.toml [[harmless]] #{number}"
+        try:
+            table, path, tag, reason = (
+                str(entry[key]) for key in ("table", "path", "tag", "reason")
+            )
+        except KeyError as missing:
+            raise BuildError(f"{where}: no {missing.args[0]!r}") from None
+        group, _, element = tag.partition(",")
+        try:
+            value = int(group, 16) << 16 | int(element, 16)
+        except ValueError:
+            raise BuildError(f"{where}: tag {tag!r} is not (gggg,eeee)") from None
+        if len(group) != 4 or len(element) != 4:
+            raise BuildError(f"{where}: tag {tag!r} is not (gggg,eeee)")
+        reviewed[(table, path, value)] = reason
+    return reviewed
+
+
+def audit(
+    model: Part03Model,
+    compiled: list[CompiledCondition],
+    reviewed: dict[FindingKey, str] | None = None,
+) -> AuditReport:
+    """:func:`misplaced_attributes` of ``compiled``, set against ``reviewed`` (default: the
+    committed list, :func:`load_reviewed`).
+
+    Raises:
+        BuildError: the committed list cannot be read.
+    """
+    reviewed = load_reviewed() if reviewed is None else reviewed
+    return AuditReport(tuple(misplaced_attributes(model, compiled)), reviewed)
