@@ -20,10 +20,8 @@ checks.
 from __future__ import annotations
 
 import dataclasses
-import tomllib
 from collections import defaultdict
 from dataclasses import dataclass, field
-from importlib import resources
 
 from dicomstd.conditions.ast import (
     And,
@@ -37,6 +35,7 @@ from dicomstd.conditions.ast import (
 )
 from dicomstd.errors import BuildError
 from dicomstd.generator.conditions.coverage import CompiledCondition, attribute_rows
+from dicomstd.generator.conditions.overrides import read_reviewed_list
 from dicomstd.generator.iod_model import AttributeSpec, Include, Part03Model
 
 __all__ = ["AuditReport", "MisplacedAttribute", "audit", "load_reviewed", "misplaced_attributes"]
@@ -395,16 +394,7 @@ def load_reviewed(text: str | None = None) -> dict[FindingKey, str]:
     Raises:
         BuildError: the text is not TOML, or an entry lacks a field or has a malformed Tag.
     """
-    if text is None:
-        text = (
-            resources.files("dicomstd.generator")
-            .joinpath("data/condition_audit.toml")
-            .read_text(encoding="utf-8")
-        )
-    try:
-        document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise BuildError(f"condition_audit.toml is not valid TOML: {error}") from None
+    document = read_reviewed_list("condition_audit.toml", text)
     reviewed: dict[FindingKey, str] = {}
     for number, entry in enumerate(document.get("harmless", []), start=1):
         where = f"condition_audit.toml [[harmless]] #{number}"

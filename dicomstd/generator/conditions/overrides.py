@@ -102,6 +102,7 @@ __all__ = [
     "format_condition",
     "load_overrides",
     "parse_override_condition",
+    "read_reviewed_list",
 ]
 
 OverrideKind = Literal["attribute", "module", "functional_group", "include"]
@@ -424,6 +425,25 @@ def format_condition(condition: Condition, nested: bool = False) -> str:
     raise TypeError(f"not a condition: {condition!r}")
 
 
+def read_reviewed_list(name: str, text: str | None = None) -> dict[str, Any]:
+    """The TOML document of a committed reviewed list, ``generator/data/<name>`` (or
+    ``text`` in its place).
+
+    Raises:
+        BuildError: the text is not TOML (the message names the file).
+    """
+    if text is None:
+        text = (
+            resources.files("dicomstd.generator")
+            .joinpath(f"data/{name}")
+            .read_text(encoding="utf-8")
+        )
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as error:
+        raise BuildError(f"{name} is not valid TOML: {error}") from None
+
+
 def load_overrides(text: str | None = None) -> tuple[Override, ...]:
     """Read the committed overrides (or ``text`` in the same TOML form).
 
@@ -431,16 +451,7 @@ def load_overrides(text: str | None = None) -> tuple[Override, ...]:
         BuildError: the text is not TOML, an entry lacks a field, or its condition is not in
             the form.
     """
-    if text is None:
-        text = (
-            resources.files("dicomstd.generator")
-            .joinpath("data/condition_overrides.toml")
-            .read_text(encoding="utf-8")
-        )
-    try:
-        document = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as error:
-        raise BuildError(f"condition_overrides.toml is not valid TOML: {error}") from None
+    document = read_reviewed_list("condition_overrides.toml", text)
     found: list[Override] = []
     for kind, table_key in (
         ("attribute", "table"),
