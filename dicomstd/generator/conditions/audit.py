@@ -35,7 +35,7 @@ from dicomstd.conditions.ast import (
 )
 from dicomstd.errors import BuildError
 from dicomstd.generator.conditions.coverage import CompiledCondition, attribute_rows
-from dicomstd.generator.conditions.overrides import read_reviewed_list
+from dicomstd.generator.conditions.overrides import parse_tag_text, read_reviewed_list, tag_text
 from dicomstd.generator.iod_model import AttributeSpec, Include, Part03Model
 
 __all__ = ["AuditReport", "MisplacedAttribute", "audit", "load_reviewed", "misplaced_attributes"]
@@ -376,14 +376,12 @@ class AuditReport:
         ]
         for item in self.unreviewed:
             lines.append(
-                f"  not reviewed: {item.table} {item.path}: ({item.tag >> 16:04X},"
-                f"{item.tag & 0xFFFF:04X}) looked for with scope {item.scope!r}"
+                f"  not reviewed: {item.table} {item.path}: ({tag_text(item.tag)})"
+                f" looked for with scope {item.scope!r}"
                 + ("" if item.defined else ", defined nowhere in those IODs")
             )
         for table, path, tag in self.stale:
-            lines.append(
-                f"  reviewed but no longer found: {table} {path} ({tag >> 16:04X},{tag & 0xFFFF:04X})"
-            )
+            lines.append(f"  reviewed but no longer found: {table} {path} ({tag_text(tag)})")
         return "\n".join(lines)
 
 
@@ -404,13 +402,10 @@ def load_reviewed(text: str | None = None) -> dict[FindingKey, str]:
             )
         except KeyError as missing:
             raise BuildError(f"{where}: no {missing.args[0]!r}") from None
-        group, _, element = tag.partition(",")
         try:
-            value = int(group, 16) << 16 | int(element, 16)
+            value = parse_tag_text(tag)
         except ValueError:
             raise BuildError(f"{where}: tag {tag!r} is not (gggg,eeee)") from None
-        if len(group) != 4 or len(element) != 4:
-            raise BuildError(f"{where}: tag {tag!r} is not (gggg,eeee)")
         reviewed[(table, path, value)] = reason
     return reviewed
 

@@ -102,7 +102,9 @@ __all__ = [
     "format_condition",
     "load_overrides",
     "parse_override_condition",
+    "parse_tag_text",
     "read_reviewed_list",
+    "tag_text",
 ]
 
 OverrideKind = Literal["attribute", "module", "functional_group", "include"]
@@ -148,7 +150,13 @@ _OPERATORS: dict[str, Operator] = {
 _OPERATOR_TEXT = {value: key for key, value in _OPERATORS.items()}
 
 
-def _tag(text: object) -> int:
+def parse_tag_text(text: object) -> int:
+    """The Tag written ``"gggg,eeee"`` (a repeating group ``"60xx,3000"`` gives its first
+    group).
+
+    Raises:
+        ValueError: ``text`` is not in that form.
+    """
     if not isinstance(text, str) or len(text) != 9 or text[4] != ",":
         raise ValueError(f'{text!r} is not a tag such as "0028,0030"')
     return int(text.replace(",", "").replace("x", "0").replace("X", "0"), 16)
@@ -160,7 +168,7 @@ def _literal(node: python_ast.expr) -> Any:
         and isinstance(node.func, python_ast.Name)
         and node.func.id == "tag"
     ):
-        return TagValue(_tag(_literal(node.args[0])))
+        return TagValue(parse_tag_text(_literal(node.args[0])))
     if isinstance(node, (python_ast.List, python_ast.Tuple)):
         return tuple(_literal(item) for item in node.elts)
     if isinstance(node, python_ast.Constant) and isinstance(node.value, (str, int, float)):
@@ -178,7 +186,7 @@ def _reference(call: python_ast.Call) -> AttributeRef:
     if scope not in ("item", "parent", "top", "frame", "any", "anywhere"):
         raise ValueError(f"unknown scope {scope!r}")
     levels = int(keywords.get("levels", 1 if scope == "parent" else 0))
-    return AttributeRef(_tag(_literal(call.args[0])), scope, levels)
+    return AttributeRef(parse_tag_text(_literal(call.args[0])), scope, levels)
 
 
 def _comparison_with_here(name: str, call: python_ast.Call) -> tuple[bool, AttributeRef]:
@@ -258,18 +266,24 @@ def _convert(node: python_ast.expr) -> Condition:
     if name == "in_matching_item":
         equal, here = _comparison_with_here(name, node)
         on_item = _convert(node.args[4]) if len(node.args) > 4 else Constant(True)
-        return InMatchingItem(_reference(node), _tag(_literal(node.args[1])), here, equal, on_item)
+        return InMatchingItem(
+            _reference(node), parse_tag_text(_literal(node.args[1])), here, equal, on_item
+        )
     if name == "in_referenced_instance":
         return ReferencedInstance(_reference(node), _convert(node.args[1]))
     if name == "referenced_value":
         equal, here = _comparison_with_here(name, node)
-        return ReferencedValueMatches(_reference(node), _tag(_literal(node.args[1])), here, equal)
+        return ReferencedValueMatches(
+            _reference(node), parse_tag_text(_literal(node.args[1])), here, equal
+        )
     if name == "consistent_in_referenced":
-        reference = _tag(_literal(keywords["reference"])) if "reference" in keywords else None
+        reference = (
+            parse_tag_text(_literal(keywords["reference"])) if "reference" in keywords else None
+        )
         node.keywords = [k for k in node.keywords if k.arg != "reference"]
         return ConsistentInReferencedInstances(
             _reference(node),
-            _tag(_literal(node.args[1])),
+            parse_tag_text(_literal(node.args[1])),
             REFERENCED_SOP_INSTANCE_UID if reference is None else reference,
         )
     if name == "private_tag":
@@ -309,7 +323,8 @@ def parse_override_condition(text: str) -> Condition:
         raise ValueError(f"malformed condition {text!r}: {error!r}") from error
 
 
-def _tag_text(tag: int) -> str:
+def tag_text(tag: int) -> str:
+    """``"gggg,eeee"`` for a Tag (``group << 16 | element``)."""
     return f"{tag >> 16:04X},{tag & 0xFFFF:04X}"
 
 
@@ -320,12 +335,12 @@ def _reference_text(reference: AttributeRef) -> tuple[str, str]:
         keywords += f', scope="{reference.scope}"'
     if reference.scope == "parent" and reference.levels != 1:
         keywords += f", levels={reference.levels}"
-    return f'"{_tag_text(reference.tag)}"', keywords
+    return f'"{tag_text(reference.tag)}"', keywords
 
 
 def _value_text(value: Value) -> str:
     if isinstance(value, TagValue):
-        return f'tag("{_tag_text(value.tag)}")'
+        return f'tag("{tag_text(value.tag)}")'
     return repr(value) if not isinstance(value, str) else '"' + value.replace('"', '\\"') + '"'
 
 
@@ -374,7 +389,7 @@ def format_condition(condition: Condition, nested: bool = False) -> str:
             else f", {format_condition(condition.condition)}"
         )
         return (
-            f'in_matching_item({tag}, "{_tag_text(condition.key)}", "{operator}", '
+            f'in_matching_item({tag}, "{tag_text(condition.key)}", "{operator}", '
             f"here({here}{here_keywords}){on_item}{keywords})"
         )
     if isinstance(condition, ReferencedInstance):
@@ -385,14 +400,14 @@ def format_condition(condition: Condition, nested: bool = False) -> str:
         here, here_keywords = _reference_text(condition.here)
         operator = "==" if condition.equal else "!="
         return (
-            f'referenced_value({tag}, "{_tag_text(condition.tag)}", "{operator}", '
+            f'referenced_value({tag}, "{tag_text(condition.tag)}", "{operator}", '
             f"here({here}{here_keywords}){keywords})"
         )
     if isinstance(condition, ConsistentInReferencedInstances):
         tag, keywords = _reference_text(condition.sequence)
         if condition.reference_tag != REFERENCED_SOP_INSTANCE_UID:
-            keywords += f', reference="{_tag_text(condition.reference_tag)}"'
-        return f'consistent_in_referenced({tag}, "{_tag_text(condition.tag)}"{keywords})'
+            keywords += f', reference="{tag_text(condition.reference_tag)}"'
+        return f'consistent_in_referenced({tag}, "{tag_text(condition.tag)}"{keywords})'
     if isinstance(condition, PrivateTag):
         tag, keywords = _reference_text(condition.attribute)
         number = f", number={condition.value_number}" if condition.value_number is not None else ""
